@@ -1,0 +1,158 @@
+/**
+ * The inventory contract: every PCI device with its survey verdict, every VM, and host readiness.
+ * `dda inventory --json` prints exactly this; scripts depend on it, so keep it stable.
+ */
+import { z } from 'zod';
+
+/** Survey verdict codes, from Microsoft's SurveyDDA rules plus the seed's correction (force-insecure). */
+export const verdictCodes = [
+  'assignable',
+  'assignable-less-secure',
+  'assignable-legacy-graphics',
+  'force-insecure',
+  'disabled-unknown',
+  'not-assignable',
+  'unknown',
+] as const;
+export const verdictCodeSchema = z.enum(verdictCodes);
+export type VerdictCode = z.infer<typeof verdictCodeSchema>;
+
+/** Why a device is not (securely) assignable. */
+export const verdictReasons = ['rmrr', 'acs-missing', 'bios-pcie-control', 'legacy-non-vga', 'legacy-pci', 'line-interrupts'] as const;
+export const verdictReasonSchema = z.enum(verdictReasons);
+export type VerdictReason = z.infer<typeof verdictReasonSchema>;
+
+export const verdictSchema = z.object({
+  code: verdictCodeSchema,
+  reason: verdictReasonSchema.optional(),
+  /** True when the verdict was remembered from an earlier measurement (device not on the host now). */
+  remembered: z.boolean().optional(),
+});
+export type Verdict = z.infer<typeof verdictSchema>;
+
+/** Who holds a device now. */
+export const ownerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('host') }),
+  z.object({ kind: z.literal('dismounted') }),
+  z.object({ kind: z.literal('vm'), vmName: z.string() }),
+]);
+export type Owner = z.infer<typeof ownerSchema>;
+
+/** One memory range the device decodes (addresses as decimal strings: they exceed 2^53). */
+export const memoryRangeSchema = z.object({ start: z.string(), end: z.string() });
+
+/** The raw survey facts behind a verdict; null means the property could not be read. */
+export const surveyFactsSchema = z.object({
+  deviceType: z.number().int().nullable(),
+  baseClass: z.number().int().nullable(),
+  acsUpHierarchy: z.number().int().nullable(),
+  requiresReservedMemoryRegion: z.number().int().nullable(),
+  disabled: z.boolean(),
+  /** Allocated IRQ numbers; message-signalled ones are huge numbers starting 42949... */
+  irqs: z.array(z.number()).nullable(),
+  memoryRanges: z.array(memoryRangeSchema).nullable(),
+  /** Where the measurement came from: read now, remembered from an earlier read, or none. */
+  source: z.enum(['live', 'remembered', 'none']),
+  /** ISO time of the measurement, when remembered. */
+  measuredAt: z.string().optional(),
+  notes: z.array(z.string()),
+});
+export type SurveyFacts = z.infer<typeof surveyFactsSchema>;
+
+export const deviceSchema = z.object({
+  /** The PCI\ instance id (even while dismounted, when the PCIP\ twin exists). */
+  instanceId: z.string(),
+  /** The PCIP\ twin's id while dismounted or assigned. */
+  dismountedInstanceId: z.string().nullable(),
+  friendlyName: z.string(),
+  pnpClass: z.string().nullable(),
+  /** The stable name of the device: DEVPKEY_Device_LocationPaths' PCIROOT entry. */
+  locationPath: z.string().nullable(),
+  /** The card: location path without its last function, and this device's function number. */
+  card: z.object({ path: z.string(), functionNumber: z.number().int() }).nullable(),
+  /** Location paths of the other functions of the same card. */
+  siblings: z.array(z.string()),
+  owner: ownerSchema,
+  enabled: z.boolean(),
+  /** MMIO need in whole MB, exactly as the survey computes it; null when unknown. */
+  mmioMB: z.number().int().nullable(),
+  verdict: verdictSchema,
+  facts: surveyFactsSchema,
+  /** The controller of the host's system / boot disk: never assign it. */
+  hostsSystemDisk: z.boolean(),
+});
+export type Device = z.infer<typeof deviceSchema>;
+
+export const vmStates = ['Running', 'Off', 'Saved', 'Paused', 'Starting', 'Stopping', 'Other'] as const;
+
+export const assignedDeviceSchema = z.object({
+  /** The entry's location path; for a stale entry the one recorded when it was added, if known. */
+  locationPath: z.string(),
+  /** The host's PCIP\ id; empty for a stale entry whose physical device is gone. */
+  instanceId: z.string(),
+  name: z.string(),
+  /** The physical device is gone (slot move, hardware swap). */
+  stale: z.boolean(),
+  /** The same path is held twice in this VM or also by another VM. */
+  duplicate: z.boolean(),
+});
+export type AssignedDevice = z.infer<typeof assignedDeviceSchema>;
+
+export const vmSchema = z.object({
+  name: z.string(),
+  id: z.string(),
+  state: z.string(),
+  generation: z.number().int(),
+  automaticStopAction: z.string(),
+  guestControlledCacheTypes: z.boolean(),
+  lowMemoryMappedIoSpace: z.number(),
+  highMemoryMappedIoSpace: z.number(),
+  dynamicMemoryEnabled: z.boolean(),
+  memoryStartup: z.number(),
+  memoryMinimum: z.number(),
+  checkpointType: z.string().nullable(),
+  automaticCheckpointsEnabled: z.boolean().nullable(),
+  guestOs: z.string().nullable(),
+  assignedDevices: z.array(assignedDeviceSchema),
+});
+export type Vm = z.infer<typeof vmSchema>;
+
+export const hostReadinessSchema = z.object({
+  computerName: z.string(),
+  osCaption: z.string().nullable(),
+  /** Win32_OperatingSystem.ProductType: 1 workstation, 2 domain controller, 3 server. */
+  productType: z.number().int().nullable(),
+  isServerSku: z.boolean().nullable(),
+  hyperVPresent: z.boolean(),
+  iovSupport: z.boolean().nullable(),
+  iovSupportReasons: z.array(z.string()),
+  /** Firmware lets Windows control PCIe (null: unknown). */
+  osPcieControl: z.boolean().nullable(),
+  /** bcdedit hypervisoriommupolicy where readable. */
+  iommuPolicyEnabled: z.boolean().nullable(),
+  elevated: z.boolean(),
+  physicalAddressBits: z.number().int().nullable(),
+  psEdition: z.string(),
+  psVersion: z.string(),
+  simulated: z.boolean(),
+});
+export type HostReadiness = z.infer<typeof hostReadinessSchema>;
+
+export const hygieneProblemSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('orphan'), locationPath: z.string() }),
+  z.object({ kind: z.literal('stale'), vmName: z.string(), locationPath: z.string() }),
+  z.object({ kind: z.literal('duplicate'), vmNames: z.array(z.string()), locationPath: z.string() }),
+]);
+export type HygieneProblem = z.infer<typeof hygieneProblemSchema>;
+
+export const inventorySchema = z.object({
+  schema: z.literal('dda-studio/inventory@1'),
+  readAt: z.string(),
+  host: hostReadinessSchema,
+  devices: z.array(deviceSchema),
+  vms: z.array(vmSchema),
+  problems: z.array(hygieneProblemSchema),
+  /** Degradations: a class or property that could not be read, and what it affects. */
+  notes: z.array(z.string()),
+});
+export type Inventory = z.infer<typeof inventorySchema>;

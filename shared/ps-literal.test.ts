@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { psCommand, psLiteral, psString } from './ps-literal';
+
+describe('psString makes single-quoted literals that PowerShell never expands', () => {
+  it('doubles every kind of single quote', () => {
+    expect(psString("it's")).toBe("'it''s'");
+    expect(psString('a\u2019b')).toBe("'a\u2019\u2019b'");
+    expect(psString('\u2018\u201A\u201B')).toBe("'\u2018\u2018\u201A\u201A\u201B\u201B'");
+  });
+  it('leaves $(), backticks, double quotes and newlines inert inside single quotes', () => {
+    expect(psString('$(Remove-Item C:\\) `n "x"\nnext')).toBe("'$(Remove-Item C:\\) `n \"x\"\nnext'");
+  });
+  it('literals for other types', () => {
+    expect(psLiteral(true)).toBe('$true');
+    expect(psLiteral(null)).toBe('$null');
+    expect(psLiteral(536870912)).toBe('536870912');
+    expect(psLiteral(['a', 1])).toBe("@('a', 1)");
+    expect(() => psLiteral(Number.NaN)).toThrow();
+    expect(() => psLiteral({})).toThrow();
+  });
+  it('psCommand orders parameters and renders switches', () => {
+    expect(psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', 'PCIROOT(0)#PCI(0300)#PCI(0000)'], ['Force', 'switch']])).toBe(
+      "Dismount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(0300)#PCI(0000)' -Force",
+    );
+  });
+});

@@ -1,0 +1,31 @@
+/**
+ * The one way a value becomes PowerShell text: for the copy-paste commands shown to the admin and the
+ * exported .ps1. (What actually runs receives values as data, never through this.) PowerShell treats
+ * the typographic single quotes U+2018..U+201B as quote characters too, so each is doubled like '.
+ */
+export function psString(value: string): string {
+  return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
+}
+
+/** A PowerShell literal for a string, number, boolean, null or array of those. */
+export function psLiteral(value: unknown): string {
+  if (value === null || value === undefined) return '$null';
+  if (typeof value === 'boolean') return value ? '$true' : '$false';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error('Not a finite number');
+    return String(value);
+  }
+  if (typeof value === 'string') return psString(value);
+  if (Array.isArray(value)) return `@(${value.map(psLiteral).join(', ')})`;
+  throw new Error(`No PowerShell literal for ${typeof value}`);
+}
+
+/** `Cmdlet -Name 'value' -Flag` from a cmdlet and ordered parameters; `true` alone makes a switch. */
+export function psCommand(cmdlet: string, params: ReadonlyArray<readonly [string, unknown]>): string {
+  const parts = [cmdlet];
+  for (const [name, value] of params) {
+    if (value === undefined) continue;
+    parts.push(value === 'switch' ? `-${name}` : `-${name} ${psLiteral(value)}`);
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,77 @@
+/**
+ * Survey verdicts: Microsoft's SurveyDDA.ps1 rules, in its order, with the seed's correction that a
+ * device whose only problem is missing ACS is assignable with -Force (insecure), never a dead end.
+ * Pure: facts in, verdict and MMIO need out.
+ */
+import type { SurveyFacts, Verdict } from './inventory';
+
+/** SurveyDDA's PCI device types (property pid 1). */
+export const DeviceType = {
+  PciConventional: 0,
+  PciX: 1,
+  PcieEndpoint: 2,
+  PcieLegacyEndpoint: 3,
+  RootComplexIntegratedEndpoint: 4,
+  PcieTreatedAsPci: 5,
+} as const;
+
+const ACS_NOT_SUPPORTED = 0;
+const DISPLAY_BASE_CLASS = 3;
+const MB = 1024n * 1024n;
+
+/** Message-signalled interrupts appear as huge IRQ numbers whose decimal starts with 42949. */
+export function isMessageSignalled(irq: number): boolean {
+  return String(irq).startsWith('42949');
+}
+
+/** The MMIO need exactly as SurveyDDA computes it: ceil(sum(end - start) / 1 MB); null when unknown. */
+export function mmioNeedMB(ranges: SurveyFacts['memoryRanges']): number | null {
+  if (ranges === null) return null;
+  let total = 0n;
+  for (const r of ranges) total += BigInt(r.end) - BigInt(r.start);
+  return Number((total + MB - 1n) / MB);
+}
+
+/**
+ * The verdict of one device. Interrupts and MMIO are null while a device is dismounted or assigned
+ * and nothing was remembered: then the verdict is `unknown` unless a property rule already decides.
+ */
+export function surveyVerdict(facts: SurveyFacts): Verdict {
+  // 1. RMRR: BIOS-owned memory. A missing property lands here too, as in SurveyDDA.
+  if (facts.requiresReservedMemoryRegion !== 0) return { code: 'not-assignable', reason: 'rmrr' };
+  const acsMissing = facts.acsUpHierarchy === ACS_NOT_SUPPORTED;
+  // 3. Device type. SurveyDDA stops at missing ACS first; we check the type before turning missing
+  // ACS into a force verdict and report the harder reason, since -Force cannot fix a legacy device.
+  let code: Verdict['code'];
+  switch (facts.deviceType) {
+    case DeviceType.PcieEndpoint:
+      code = 'assignable';
+      break;
+    case DeviceType.RootComplexIntegratedEndpoint:
+      code = 'assignable-less-secure';
+      break;
+    case DeviceType.PcieLegacyEndpoint:
+      if (facts.baseClass !== DISPLAY_BASE_CLASS) return { code: 'not-assignable', reason: 'legacy-non-vga' };
+      code = 'assignable-legacy-graphics';
+      break;
+    case DeviceType.PcieTreatedAsPci:
+      return { code: 'not-assignable', reason: 'bios-pcie-control' };
+    default:
+      return { code: 'not-assignable', reason: 'legacy-pci' };
+  }
+  // 4. Disabled: resources cannot be checked.
+  if (facts.disabled) return acsMissing ? { code: 'disabled-unknown', reason: 'acs-missing' } : { code: 'disabled-unknown' };
+  // 5. Interrupts: none, or at least one message-signalled, can work; only line-based cannot.
+  if (facts.irqs === null || facts.memoryRanges === null) {
+    return acsMissing ? { code: 'unknown', reason: 'acs-missing' } : { code: 'unknown' };
+  }
+  if (facts.irqs.length > 0 && !facts.irqs.some(isMessageSignalled)) return { code: 'not-assignable', reason: 'line-interrupts' };
+  // 2. ACS missing, everything else fine: assignable only with -Force, insecurely (the seed's point).
+  if (acsMissing) return { code: 'force-insecure', reason: 'acs-missing' };
+  return { code };
+}
+
+/** Verdicts a device can be assigned with (some need -Force consent). */
+export function isAssignableVerdict(code: Verdict['code']): boolean {
+  return code === 'assignable' || code === 'assignable-less-secure' || code === 'assignable-legacy-graphics' || code === 'force-insecure';
+}
