@@ -1,0 +1,39 @@
+/** The contract of a PowerShell session: named scripts in, JSON envelopes out. */
+
+/** Where a session is in its life; shown to the user as the connection state. */
+export type SessionStatus = 'starting' | 'ready' | 'busy' | 'restarting' | 'failed' | 'disposed';
+
+/** A PowerShell error, as structured as PowerShell made it. */
+export interface PsErrorInfo {
+  /** Why the call failed: a PowerShell error, or the session itself (timeout, crash, not startable). */
+  kind: 'powershell' | 'timeout' | 'crashed' | 'not-started' | 'protocol';
+  message: string;
+  fullyQualifiedErrorId?: string;
+  category?: string;
+  /** The command (cmdlet or function) that raised it, when known. */
+  command?: string;
+  /** The script and line where it was raised, when known. */
+  scriptName?: string;
+  scriptLine?: number;
+  /** The PowerShell text of the failing line, when known. */
+  line?: string;
+}
+
+/** The result of one call: a value or a structured error; non-terminating errors travel alongside. */
+export type PsResult<T> =
+  | { ok: true; value: T; errors: PsErrorInfo[]; durationMs: number }
+  | { ok: false; error: PsErrorInfo; errors: PsErrorInfo[]; durationMs: number };
+
+/** Options of one call. */
+export interface InvokeOptions {
+  /** Per-call timeout; on expiry the process is killed and restarted, and only this call fails. */
+  timeoutMs?: number;
+}
+
+/** What every session (local pwsh, later remote) offers to the rest of main/. */
+export interface ScriptRunner {
+  /** Runs the named script (a .ps1 from the session's script folders) with params passed as data. */
+  invoke<T = unknown>(script: string, params?: Record<string, unknown>, options?: InvokeOptions): Promise<PsResult<T>>;
+  /** Stops the process and fails anything queued. */
+  dispose(): Promise<void>;
+}

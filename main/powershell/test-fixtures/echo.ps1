@@ -1,0 +1,3 @@
+# Test fixture: returns its parameters unchanged.
+param($Value, $Other)
+@{ value = $Value; other = $Other }

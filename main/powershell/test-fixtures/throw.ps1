@@ -1,0 +1,5 @@
+# Test fixture: a terminating error from a cmdlet, on a known line.
+param()
+$x = 1
+Get-Item -LiteralPath '/definitely/not/here/dda-test' -ErrorAction Stop
+@{ unreachable = $true }
