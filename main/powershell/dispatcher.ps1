@@ -28,9 +28,10 @@ function global:ConvertTo-DdaErrorInfo {
         $info.message = [string]$Record.Exception.Message
         $info.fullyQualifiedErrorId = [string]$Record.FullyQualifiedErrorId
         $info.category = [string]$Record.CategoryInfo.Category
+        if ($Record.CategoryInfo.Activity) { $info.command = [string]$Record.CategoryInfo.Activity }
         $ii = $Record.InvocationInfo
         if ($null -ne $ii) {
-            if ($null -ne $ii.MyCommand) { $info.command = [string]$ii.MyCommand.Name }
+            if ($null -ne $ii.MyCommand -and $ii.MyCommand.Name) { $info.command = [string]$ii.MyCommand.Name }
             $info.scriptName = $ScriptName
             if ($ii.ScriptName) { $info.scriptName = [string]$ii.ScriptName }
             $info.scriptLine = [int]$ii.ScriptLineNumber

@@ -94,8 +94,8 @@ foreach ($d in $pnp) {
     foreach ($lp in @($p['paths'])) { if ($null -eq $path -and ([string]$lp) -like 'PCIROOT*') { $path = [string]$lp } }
     $irqList = @()
     $memList = @()
-    if ($irqs.ContainsKey($k)) { $irqList = @($irqs[$k]) }
-    if ($mem.ContainsKey($k)) { $memList = @($mem[$k]) }
+    if ($irqs.ContainsKey($k)) { $irqList = $irqs[$k].ToArray() }
+    if ($mem.ContainsKey($k)) { $memList = $mem[$k].ToArray() }
     $problem = [string]$d.ConfigManagerErrorCode
     $devices.Add(@{
         instanceId     = $id
@@ -153,7 +153,7 @@ if ($hyperV.present) {
             checkpointType              = $(if ($null -ne $v.CheckpointType) { [string]$v.CheckpointType } else { $null })
             automaticCheckpointsEnabled = $(if ($null -ne $v.AutomaticCheckpointsEnabled) { [bool]$v.AutomaticCheckpointsEnabled } else { $null })
             guestOs                     = $guestOs
-            assigned                    = @($assigned)
+            assigned                    = $assigned.ToArray()
         })
     }
 }
@@ -164,8 +164,8 @@ if ($hyperV.present) {
     os             = $os
     hyperV         = $hyperV
     platform       = $platform
-    devices        = @($devices)
-    hostAssignable = @($hostAssignable)
-    vms            = @($vms)
-    notes          = @($notes)
+    devices        = $devices.ToArray()
+    hostAssignable = $hostAssignable.ToArray()
+    vms            = $vms.ToArray()
+    notes          = $notes.ToArray()
 }

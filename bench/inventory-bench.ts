@@ -1,0 +1,62 @@
+/**
+ * Inventory benchmark: wall time (median of warm runs) and CIM query count on generated hosts of
+ * 16..1,024 device functions; cold vs warm session; the app's inventory against the bare cost of the
+ * same cmdlet calls in the same pwsh.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openHost } from '../main/host/host-connection';
+import { readInventory } from '../main/host/inventory-service';
+import { generateProfile } from '../main/simulator/generate-profile';
+
+const sizes = [
+  { devices: 16, vms: 4 },
+  { devices: 64, vms: 8 },
+  { devices: 256, vms: 32 },
+  { devices: 1024, vms: 64 },
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+/** One row per host size. */
+export async function benchInventory(runs = 5): Promise<Array<Record<string, string | number>>> {
+  const rows: Array<Record<string, string | number>> = [];
+  const dir = mkdtempSync(join(tmpdir(), 'dda-bench-inv-'));
+  for (const size of sizes) {
+    const state = join(dir, `host-${size.devices}.json`);
+    writeFileSync(state, JSON.stringify(generateProfile({ ...size, seed: 7 })));
+    const host = openHost({ simState: state, extraScriptDirs: [join(import.meta.dirname, 'scripts')] });
+    try {
+      const t0 = performance.now();
+      await readInventory(host.runner, { memory: host.measurements });
+      const cold = performance.now() - t0;
+      await host.runner.invoke('bench-reset-stats', {});
+      const warm: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        await readInventory(host.runner, { memory: host.measurements });
+        warm.push(performance.now() - t);
+      }
+      const stats = await host.runner.invoke<{ cim: Record<string, number> }>('bench-stats', {});
+      const cimPerRun = stats.ok ? Object.values(stats.value.cim).reduce((a, b) => a + b, 0) / runs : NaN;
+      const bare: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        await host.runner.invoke('bench-bare-calls', {});
+        bare.push(performance.now() - t);
+      }
+      rows.push({
+        'device functions': size.devices,
+        VMs: size.vms,
+        'cold session (ms)': Math.round(cold),
+        'warm inventory median (ms)': Math.round(median(warm)),
+        'bare cmdlet calls median (ms)': Math.round(median(bare)),
+        'CIM queries / inventory': cimPerRun,
+      });
+    } finally {
+      await host.close();
+    }
+  }
+  return rows;
+}

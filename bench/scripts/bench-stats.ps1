@@ -1,0 +1,2 @@
+# Benchmark probe: the simulator's counters (calls per cmdlet, queries per CIM class).
+Get-DdaSimStats

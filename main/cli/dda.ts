@@ -1,0 +1,99 @@
+/**
+ * `dda`: the command line of DDA Studio. Exit codes: 0 done, 1 failed (rolled back where it applies),
+ * 2 refused (needs consent, not allowed, or the host is not ready), 3 bad arguments.
+ */
+import { InventoryError, readInventory } from '../host/inventory-service';
+import { openHost, PowerShellMissingError, type HostConnection } from '../host/host-connection';
+import { listProfiles, simulatorModulePath } from '../simulator/profiles';
+import { hostOptions, parseCommand, UsageError } from './args';
+import { formatInventory } from './inventory-table';
+import { operationCommands } from './operation-commands';
+
+export const EXIT = { ok: 0, failed: 1, refused: 2, usage: 3 } as const;
+
+/** Output streams, injectable for tests. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+const processIo: Io = { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') };
+
+const usage = `Usage: dda <command> [options]
+
+Commands:
+  inventory                         devices with survey verdicts, VMs, host readiness
+  plan <assign|revert|move|repair|return-orphans> [options]   show the plan, change nothing
+  assign --device <location path> --vm <name>
+  revert --device <location path>
+  move --device <location path> --to <vm>
+  repair --vm <name>
+  return-orphans
+  recover [--finish|--rollback]     finish or roll back an interrupted operation
+  simulator module-path             path of the simulator module (Import-Module it in any pwsh)
+  simulator profiles                the shipped simulator profiles
+
+Host options (every command): --simulate <profile|file> --sim-state <file> --pwsh <path> --data-dir <dir> --json
+Consents: --yes (run without asking) --turn-off-vm --force-insecure --take-last-display --start-vm-after
+Exit codes: 0 done, 1 failed and rolled back, 2 refused, 3 bad arguments.`;
+
+/** Opens the host named by the options, runs fn, always closes the session. */
+export async function withHost<T>(values: { simulate?: string; 'sim-state'?: string; pwsh?: string; 'data-dir'?: string }, fn: (h: HostConnection) => Promise<T>): Promise<T> {
+  const host = openHost({ simulate: values.simulate ?? null, simState: values['sim-state'] ?? null, pwsh: values.pwsh ?? null, dataDir: values['data-dir'] ?? null });
+  try {
+    return await fn(host);
+  } finally {
+    await host.close();
+  }
+}
+
+async function inventoryCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parseCommand(argv, hostOptions);
+  if (values.help) return io.out(usage), EXIT.ok;
+  return withHost(values, async (host) => {
+    const inv = await readInventory(host.runner, { memory: host.measurements });
+    io.out(values.json ? JSON.stringify(inv, null, 2) : formatInventory(inv));
+    if (!inv.host.hyperVPresent) return io.err(`Hyper-V is not available on ${inv.host.computerName}: install the Hyper-V role and its PowerShell module.`), EXIT.refused;
+    if (!inv.host.elevated) return io.err('Not elevated: run dda from an elevated (Administrator) PowerShell to change anything.'), EXIT.refused;
+    return EXIT.ok;
+  });
+}
+
+function simulatorCommand(argv: string[], io: Io): number {
+  const [sub, ...rest] = argv;
+  if (rest.length > 0) throw new UsageError(`Unexpected argument: ${rest[0]}`);
+  if (sub === 'module-path') return io.out(simulatorModulePath()), EXIT.ok;
+  if (sub === 'profiles') return io.out(listProfiles().join('\n')), EXIT.ok;
+  throw new UsageError('Usage: dda simulator <module-path|profiles>');
+}
+
+/** Runs one dda invocation and returns its exit code; never throws. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'inventory':
+        return await inventoryCommand(rest, io);
+      case 'simulator':
+        return simulatorCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(usage);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default: {
+        const op = operationCommands[command];
+        if (op) return await op(rest, io);
+        throw new UsageError(`Unknown command: ${command}`);
+      }
+    }
+  } catch (e) {
+    if (e instanceof UsageError) return io.err(`dda: ${e.message}\n\n${usage}`), EXIT.usage;
+    if (e instanceof PowerShellMissingError) return io.err(`dda: ${e.message}`), EXIT.failed;
+    if (e instanceof InventoryError) return io.err(`dda: ${e.message}`), EXIT.failed;
+    return io.err(`dda: ${e instanceof Error ? e.message : String(e)}`), EXIT.failed;
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) process.exitCode = await main(process.argv.slice(2));

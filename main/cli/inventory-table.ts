@@ -1,0 +1,89 @@
+/** The readable form of `dda inventory`: host readiness, devices by card, VMs, hygiene problems. */
+import type { Device, Inventory } from '../../shared/inventory';
+
+const verdictText: Record<Device['verdict']['code'], string> = {
+  assignable: 'Assignable',
+  'assignable-less-secure': 'Assignable, less secure',
+  'assignable-legacy-graphics': 'Assignable (legacy graphics)',
+  'force-insecure': 'Needs -Force, insecure',
+  'disabled-unknown': "Disabled, can't check",
+  'not-assignable': 'Not assignable',
+  unknown: 'Unknown',
+};
+
+function ownerText(d: Device): string {
+  switch (d.owner.kind) {
+    case 'host':
+      return 'Host';
+    case 'dismounted':
+      return 'Dismounted';
+    case 'vm':
+      return `VM ${d.owner.vmName}`;
+  }
+}
+
+/** Pads a table of rows to aligned columns (by code points, so CJK names do not break alignment badly). */
+export function formatTable(header: string[], rows: string[][]): string {
+  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uFFFF]/.test(ch) ? 2 : 1), 0);
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c)))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** Control characters in host-supplied names must not reach the terminal as escapes. */
+function clean(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+/** The whole inventory as text for a terminal. */
+export function formatInventory(inv: Inventory): string {
+  const h = inv.host;
+  const yesNo = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
+  const out: string[] = [];
+  out.push(`Host ${clean(h.computerName)} · ${clean(h.osCaption ?? 'unknown OS')}${h.simulated ? ' · SIMULATED' : ''}`);
+  out.push(
+    `  Server SKU: ${yesNo(h.isServerSku)}   Hyper-V: ${yesNo(h.hyperVPresent)}   IOV support: ${yesNo(h.iovSupport)}   PCIe control: ${yesNo(h.osPcieControl)}   IOMMU policy: ${yesNo(h.iommuPolicyEnabled)}   Elevated: ${yesNo(h.elevated)}   PowerShell: ${h.psEdition} ${h.psVersion}`,
+  );
+  for (const r of h.iovSupportReasons) out.push(`  ! ${clean(r)}`);
+  out.push('');
+  const devices = [...inv.devices].sort((a, b) => (a.card?.path ?? a.locationPath ?? '').localeCompare(b.card?.path ?? b.locationPath ?? '') || (a.card?.functionNumber ?? 0) - (b.card?.functionNumber ?? 0));
+  out.push(
+    formatTable(
+      ['Device', 'Location path', 'Verdict', 'Reason', 'MMIO MB', 'Owner'],
+      devices.map((d) => [
+        clean(d.friendlyName) + (d.hostsSystemDisk ? ' [system disk]' : ''),
+        d.locationPath ?? '-',
+        verdictText[d.verdict.code] + (d.verdict.remembered ? ' (remembered)' : ''),
+        d.verdict.reason ?? '',
+        d.mmioMB === null ? 'unknown' : d.mmioMB.toLocaleString('en-US'),
+        clean(ownerText(d)),
+      ]),
+    ),
+  );
+  out.push('');
+  out.push(
+    formatTable(
+      ['VM', 'State', 'Gen', 'Stop action', 'Low MMIO MB', 'High MMIO MB', 'Dyn. memory', 'Devices'],
+      inv.vms.map((v) => [
+        clean(v.name),
+        v.state,
+        String(v.generation),
+        v.automaticStopAction,
+        String(Math.round(v.lowMemoryMappedIoSpace / 1048576)),
+        String(Math.round(v.highMemoryMappedIoSpace / 1048576)),
+        v.dynamicMemoryEnabled ? 'on' : 'off',
+        v.assignedDevices.map((a) => clean(a.locationPath) + (a.stale ? ' (stale)' : '') + (a.duplicate ? ' (duplicate)' : '')).join(', ') || '-',
+      ]),
+    ),
+  );
+  if (inv.problems.length > 0) {
+    out.push('');
+    for (const p of inv.problems) {
+      if (p.kind === 'orphan') out.push(`! Orphan: ${clean(p.locationPath)} is dismounted and held by no VM (dda return-orphans)`);
+      if (p.kind === 'stale') out.push(`! Stale entry in VM ${clean(p.vmName)}: ${clean(p.locationPath)} (dda repair --vm ...)`);
+      if (p.kind === 'duplicate') out.push(`! Duplicate: ${clean(p.locationPath)} held ${p.vmNames.length > 1 ? `by ${p.vmNames.map(clean).join(', ')}` : 'twice'}`);
+    }
+  }
+  for (const n of inv.notes) out.push(`note: ${clean(n)}`);
+  return out.join('\n');
+}

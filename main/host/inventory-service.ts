@@ -1,0 +1,275 @@
+/**
+ * Reads the inventory in one PowerShell round trip (scripts/inventory.ps1) and turns the raw facts
+ * into the Inventory contract: survey verdicts, ownership, cards and siblings, hygiene problems.
+ */
+import { z } from 'zod';
+import type { AssignedDevice, Device, HygieneProblem, Inventory, SurveyFacts, Vm } from '../../shared/inventory';
+import { inventorySchema } from '../../shared/inventory';
+import { cardOf, pciIdOf } from '../../shared/location-path';
+import { mmioNeedMB, surveyVerdict } from '../../shared/survey';
+import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
+import { memoryMeasurementStore, type MeasurementStore } from './measurement-store';
+
+const num = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).nullable().optional();
+const rawDeviceSchema = z.object({
+  instanceId: z.string(),
+  friendlyName: z.string().nullable().optional(),
+  class: z.string().nullable().optional(),
+  status: z.string().nullable().optional(),
+  disabled: z.boolean(),
+  locationPath: z.string().nullable().optional(),
+  deviceType: num,
+  baseClass: num,
+  acs: num,
+  rmrr: num,
+  irqs: z.array(z.number()).nullable().optional(),
+  memoryRanges: z.array(z.object({ start: z.coerce.string(), end: z.coerce.string() })).nullable().optional(),
+  resourcesKnown: z.boolean(),
+});
+const rawSchema = z.object({
+  psEdition: z.string(),
+  psVersion: z.string(),
+  os: z.object({ caption: z.string(), productType: z.number(), computerName: z.string() }).nullable().optional(),
+  hyperV: z.object({
+    present: z.boolean(),
+    iovSupport: z.boolean().nullable().optional(),
+    iovSupportReasons: z.array(z.string()).nullable().optional(),
+    computerName: z.string().nullable().optional(),
+  }),
+  platform: z
+    .object({
+      elevated: z.boolean(),
+      iommuPolicyEnabled: z.boolean().nullable().optional(),
+      osPcieControl: z.boolean().nullable().optional(),
+      physicalAddressBits: z.number().nullable().optional(),
+      systemDiskInstanceIds: z.array(z.string()).nullable().optional(),
+      systemDiskLocationPaths: z.array(z.string()).nullable().optional(),
+      simulated: z.boolean().nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  devices: z.array(rawDeviceSchema),
+  hostAssignable: z.array(z.object({ instanceId: z.string(), locationPath: z.string() })),
+  vms: z.array(
+    z.object({
+      name: z.string(),
+      id: z.string(),
+      state: z.string(),
+      generation: z.number(),
+      automaticStopAction: z.string(),
+      guestControlledCacheTypes: z.boolean(),
+      lowMemoryMappedIoSpace: z.number(),
+      highMemoryMappedIoSpace: z.number(),
+      dynamicMemoryEnabled: z.boolean(),
+      memoryStartup: z.number(),
+      memoryMinimum: z.number(),
+      checkpointType: z.string().nullable().optional(),
+      automaticCheckpointsEnabled: z.boolean().nullable().optional(),
+      guestOs: z.string().nullable().optional(),
+      assigned: z.array(z.object({ name: z.string(), instanceId: z.string(), locationPath: z.string() })),
+    }),
+  ),
+  notes: z.array(z.string()),
+});
+export type RawInventory = z.infer<typeof rawSchema>;
+
+/** Why the inventory could not be read at all (the session failed, or the script's output was not ours). */
+export class InventoryError extends Error {
+  constructor(message: string, readonly raw?: PsErrorInfo) {
+    super(message);
+  }
+}
+
+export interface ReadInventoryOptions {
+  memory?: MeasurementStore;
+  now?: () => Date;
+  timeoutMs?: number;
+}
+
+/** One round trip: run inventory.ps1 and build the Inventory. */
+export async function readInventory(runner: ScriptRunner, options: ReadInventoryOptions = {}): Promise<Inventory> {
+  const result = await runner.invoke<unknown>('inventory', {}, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
+  if (!result.ok) throw new InventoryError(`Inventory failed: ${result.error.message}`, result.error);
+  const parsed = rawSchema.safeParse(result.value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InventoryError(`Inventory output malformed at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`);
+  }
+  const memory = options.memory ?? memoryMeasurementStore();
+  const inventory = buildInventory(parsed.data, memory, (options.now ?? (() => new Date()))());
+  memory.flush();
+  return inventory;
+}
+
+const upper = (s: string) => s.toUpperCase();
+const twinSuffix = / - (Dismounted|已卸除)$/;
+
+/** Pure: raw facts + remembered measurements -> Inventory (exported for tests). */
+export function buildInventory(raw: RawInventory, memory: MeasurementStore, now: Date): Inventory {
+  const notes = [...raw.notes];
+  const readAt = now.toISOString();
+  const dismountedPaths = new Set(raw.hostAssignable.map((h) => upper(h.locationPath)));
+  const pathByTwinId = new Map(raw.hostAssignable.map((h) => [upper(h.instanceId), h.locationPath]));
+
+  // Who holds which path: every VM entry, with counts for duplicate detection.
+  const holders = new Map<string, string[]>();
+  for (const vm of raw.vms) {
+    for (const a of vm.assigned) {
+      if (!a.locationPath) continue;
+      const list = holders.get(upper(a.locationPath)) ?? [];
+      list.push(vm.name);
+      holders.set(upper(a.locationPath), list);
+    }
+  }
+
+  const systemDiskIds = new Set((raw.platform?.systemDiskInstanceIds ?? []).map(upper));
+  const systemDiskPaths = new Set((raw.platform?.systemDiskLocationPaths ?? []).map(upper));
+
+  const devices: Device[] = raw.devices.map((d) => {
+    const isTwin = /^PCIP\\/i.test(d.instanceId);
+    const locationPath = d.locationPath ?? pathByTwinId.get(upper(d.instanceId)) ?? null;
+    const key = locationPath ? upper(locationPath) : null;
+    const vmHolders = key ? holders.get(key) ?? [] : [];
+    const owner: Device['owner'] =
+      vmHolders[0] !== undefined ? { kind: 'vm', vmName: vmHolders[0] } : isTwin || (key !== null && dismountedPaths.has(key)) ? { kind: 'dismounted' } : { kind: 'host' };
+    const onHost = owner.kind === 'host';
+    const deviceNotes: string[] = [];
+    const prop = (v: number | null | undefined, what: string) => {
+      if (v === null || v === undefined) deviceNotes.push(`${what} property missing`);
+      return v ?? null;
+    };
+    let facts: SurveyFacts = {
+      deviceType: prop(d.deviceType, 'DeviceType'),
+      baseClass: prop(d.baseClass, 'BaseClass'),
+      acsUpHierarchy: prop(d.acs, 'AcsCompatibleUpHierarchy'),
+      requiresReservedMemoryRegion: prop(d.rmrr, 'RequiresReservedMemoryRegion'),
+      disabled: onHost && d.disabled,
+      irqs: onHost && d.resourcesKnown ? d.irqs ?? [] : null,
+      memoryRanges: onHost && d.resourcesKnown ? d.memoryRanges ?? [] : null,
+      source: onHost && d.resourcesKnown ? 'live' : 'none',
+      notes: deviceNotes,
+    };
+    const remembered = key ? memory.get(key) : undefined;
+    if (facts.source === 'live' && !facts.disabled && key) {
+      memory.set(key, {
+        deviceType: facts.deviceType,
+        baseClass: facts.baseClass,
+        acsUpHierarchy: facts.acsUpHierarchy,
+        requiresReservedMemoryRegion: facts.requiresReservedMemoryRegion,
+        irqs: facts.irqs ?? [],
+        memoryRanges: facts.memoryRanges ?? [],
+        measuredAt: readAt,
+      });
+    } else if (!onHost && remembered) {
+      facts = {
+        ...facts,
+        deviceType: facts.deviceType ?? remembered.deviceType,
+        baseClass: facts.baseClass ?? remembered.baseClass,
+        acsUpHierarchy: facts.acsUpHierarchy ?? remembered.acsUpHierarchy,
+        requiresReservedMemoryRegion: facts.requiresReservedMemoryRegion ?? remembered.requiresReservedMemoryRegion,
+        irqs: remembered.irqs,
+        memoryRanges: remembered.memoryRanges,
+        source: 'remembered',
+        measuredAt: remembered.measuredAt,
+        notes: deviceNotes.filter((n) => !n.includes('property missing')),
+      };
+    } else if (!onHost) {
+      deviceNotes.push('Not on the host: interrupts and MMIO cannot be measured until it returns.');
+    }
+    const verdict = surveyVerdict(facts);
+    const liveMmio = facts.disabled ? null : mmioNeedMB(facts.memoryRanges);
+    const mmioMB = liveMmio ?? (remembered && facts.source !== 'live' ? mmioNeedMB(remembered.memoryRanges) : null);
+    return {
+      instanceId: isTwin ? pciIdOf(d.instanceId) : d.instanceId,
+      dismountedInstanceId: isTwin ? d.instanceId : null,
+      friendlyName: (d.friendlyName ?? d.instanceId).replace(twinSuffix, ''),
+      pnpClass: d.class || null,
+      locationPath,
+      card: locationPath ? cardOf(locationPath) : null,
+      siblings: [],
+      owner,
+      enabled: !d.disabled && onHost,
+      mmioMB,
+      verdict: facts.source === 'remembered' ? { ...verdict, remembered: true } : verdict,
+      facts,
+      hostsSystemDisk: systemDiskIds.has(upper(d.instanceId)) || systemDiskIds.has(upper(pciIdOf(d.instanceId))) || (key !== null && systemDiskPaths.has(key)),
+    };
+  });
+  if (!raw.platform || (raw.platform.systemDiskInstanceIds == null && raw.platform.systemDiskLocationPaths == null)) {
+    notes.push('The controller of the system disk could not be determined.');
+  }
+
+  // Siblings: other functions of the same card.
+  const byCard = new Map<string, string[]>();
+  for (const d of devices) if (d.card && d.locationPath) byCard.set(d.card.path, [...(byCard.get(d.card.path) ?? []), d.locationPath]);
+  for (const d of devices) if (d.card && d.locationPath) d.siblings = (byCard.get(d.card.path) ?? []).filter((p) => p !== d.locationPath);
+
+  const knownPaths = new Set(devices.flatMap((d) => (d.locationPath ? [upper(d.locationPath)] : [])));
+  const problems: HygieneProblem[] = [];
+  const vms: Vm[] = raw.vms.map((v) => {
+    const assignedDevices: AssignedDevice[] = v.assigned.map((a) => {
+      const path = a.locationPath || a.name;
+      const stale = !a.instanceId || !a.locationPath || !knownPaths.has(upper(a.locationPath));
+      const duplicate = !!a.locationPath && (holders.get(upper(a.locationPath))?.length ?? 0) > 1;
+      if (stale) problems.push({ kind: 'stale', vmName: v.name, locationPath: path });
+      return { locationPath: path, instanceId: a.instanceId, name: a.name, stale, duplicate };
+    });
+    return {
+      name: v.name,
+      id: v.id,
+      state: v.state,
+      generation: v.generation,
+      automaticStopAction: v.automaticStopAction,
+      guestControlledCacheTypes: v.guestControlledCacheTypes,
+      lowMemoryMappedIoSpace: v.lowMemoryMappedIoSpace,
+      highMemoryMappedIoSpace: v.highMemoryMappedIoSpace,
+      dynamicMemoryEnabled: v.dynamicMemoryEnabled,
+      memoryStartup: v.memoryStartup,
+      memoryMinimum: v.memoryMinimum,
+      checkpointType: v.checkpointType ?? null,
+      automaticCheckpointsEnabled: v.automaticCheckpointsEnabled ?? null,
+      guestOs: v.guestOs ?? null,
+      assignedDevices,
+    };
+  });
+  for (const [path, names] of holders) {
+    if (names.length > 1) {
+      const display = raw.vms.flatMap((v) => v.assigned).find((a) => upper(a.locationPath) === path)?.locationPath ?? path;
+      problems.push({ kind: 'duplicate', vmNames: [...new Set(names)], locationPath: display });
+    }
+  }
+  for (const h of raw.hostAssignable) {
+    if (!holders.has(upper(h.locationPath))) problems.push({ kind: 'orphan', locationPath: h.locationPath });
+  }
+
+  const reasons = raw.hyperV.iovSupportReasons ?? [];
+  const platform = raw.platform;
+  const osPcieControl =
+    platform?.osPcieControl ?? (reasons.some((r) => /PCI Express/i.test(r)) ? false : raw.hyperV.iovSupport === true ? true : null);
+  const productType = raw.os?.productType ?? null;
+  const inventory: Inventory = {
+    schema: 'dda-studio/inventory@1',
+    readAt,
+    host: {
+      computerName: raw.hyperV.computerName || raw.os?.computerName || 'localhost',
+      osCaption: raw.os?.caption ?? null,
+      productType,
+      isServerSku: productType === null ? null : productType !== 1,
+      hyperVPresent: raw.hyperV.present,
+      iovSupport: raw.hyperV.iovSupport ?? null,
+      iovSupportReasons: reasons,
+      osPcieControl,
+      iommuPolicyEnabled: platform?.iommuPolicyEnabled ?? null,
+      elevated: platform?.elevated ?? false,
+      physicalAddressBits: platform?.physicalAddressBits ?? null,
+      psEdition: raw.psEdition,
+      psVersion: raw.psVersion,
+      simulated: platform?.simulated === true,
+    },
+    devices,
+    vms,
+    problems,
+    notes,
+  };
+  return inventorySchema.parse(inventory);
+}

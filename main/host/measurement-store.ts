@@ -1,0 +1,64 @@
+/**
+ * What the survey measured of each device while it was on the host. A dismounted or assigned device
+ * has no host resources, so its MMIO need and interrupts can only be remembered from an earlier read.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { memoryRangeSchema } from '../../shared/inventory';
+
+export const rememberedFactsSchema = z.object({
+  deviceType: z.number().int().nullable(),
+  baseClass: z.number().int().nullable(),
+  acsUpHierarchy: z.number().int().nullable(),
+  requiresReservedMemoryRegion: z.number().int().nullable(),
+  irqs: z.array(z.number()),
+  memoryRanges: z.array(memoryRangeSchema),
+  measuredAt: z.string(),
+});
+export type RememberedFacts = z.infer<typeof rememberedFactsSchema>;
+
+const fileSchema = z.object({ schema: z.literal('dda-studio/measurements@1'), devices: z.record(z.string(), rememberedFactsSchema) });
+
+/** Remembered measurements keyed by location path (upper-cased). */
+export interface MeasurementStore {
+  get(locationPath: string): RememberedFacts | undefined;
+  set(locationPath: string, facts: RememberedFacts): void;
+  /** Persists changes, if any. */
+  flush(): void;
+}
+
+/** An in-memory store, for callers that keep nothing between runs. */
+export function memoryMeasurementStore(): MeasurementStore {
+  const map = new Map<string, RememberedFacts>();
+  return { get: (p) => map.get(p.toUpperCase()), set: (p, f) => void map.set(p.toUpperCase(), f), flush: () => {} };
+}
+
+/** A JSON-file store (atomic writes); an unreadable file starts empty rather than failing the inventory. */
+export function fileMeasurementStore(file: string): MeasurementStore {
+  let devices: Record<string, RememberedFacts> = {};
+  try {
+    const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (parsed.success) devices = parsed.data.devices;
+  } catch {
+    // missing or corrupt: start empty; the next flush writes a good file
+  }
+  let dirty = false;
+  return {
+    get: (p) => devices[p.toUpperCase()],
+    set(p, f) {
+      const key = p.toUpperCase();
+      if (JSON.stringify(devices[key]?.memoryRanges) === JSON.stringify(f.memoryRanges) && JSON.stringify(devices[key]?.irqs) === JSON.stringify(f.irqs)) return;
+      devices[key] = f;
+      dirty = true;
+    },
+    flush() {
+      if (!dirty) return;
+      mkdirSync(dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ schema: 'dda-studio/measurements@1', devices }, null, 1));
+      renameSync(tmp, file);
+      dirty = false;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/** The shipped simulator host profiles, and simulator state files made from them. */
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { hostProfileSchema, type HostProfile } from './profile-schema';
+
+/** The profile used when none is named. */
+export const DEFAULT_PROFILE = 'ml30-connectx4';
+const profilesDir = () => join(import.meta.dirname, 'profiles');
+
+/** Path of the simulator module, for `Import-Module` in any pwsh. */
+export function simulatorModulePath(): string {
+  return join(import.meta.dirname, 'DdaSim.psm1');
+}
+
+/** Names of the shipped profiles. */
+export function listProfiles(): string[] {
+  return readdirSync(profilesDir())
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => basename(f, '.json'))
+    .sort();
+}
+
+/** The file of a profile given by shipped name or by path; throws a clear error when neither exists. */
+export function profilePath(nameOrPath: string): string {
+  if (/^[a-z0-9-]+$/.test(nameOrPath)) {
+    const shipped = join(profilesDir(), `${nameOrPath}.json`);
+    if (existsSync(shipped)) return shipped;
+  }
+  if (existsSync(nameOrPath)) return nameOrPath;
+  throw new Error(`No simulator profile named "${nameOrPath}" (shipped: ${listProfiles().join(', ')}) and no such file.`);
+}
+
+/** Reads and validates a profile; the error names the field that is wrong. */
+export function loadProfile(nameOrPath: string): HostProfile {
+  const file = profilePath(nameOrPath);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`Simulator profile ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = hostProfileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid simulator profile ${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The state file of a simulated host. With `stateFile`, that file is used, created from the profile
+ * on first use (so several runs share one host); without it a fresh copy goes to a temp folder.
+ */
+export function createSimState(profile: string | null, stateFile?: string): string {
+  if (stateFile && existsSync(stateFile)) {
+    loadProfile(stateFile);
+    return stateFile;
+  }
+  const source = profilePath(profile ?? DEFAULT_PROFILE);
+  loadProfile(source);
+  const target = stateFile ?? join(mkdtempSync(join(tmpdir(), 'dda-sim-')), 'state.json');
+  copyFileSync(source, target);
+  return target;
+}
