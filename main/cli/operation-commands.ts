@@ -1,4 +1,153 @@
-/** The operation commands of `dda` (plan, assign, revert, move, repair, return-orphans, recover). */
+/** The operation commands of `dda`: plan, assign, revert, move, repair, return-orphans, recover. */
+import { writeFileSync } from 'node:fs';
+import { planIsRunnable, type ConsentId, type Intent, type OperationOutcome, type Plan, type PlanChoices } from '../../shared/plan';
+import { hostServices } from '../host/host-services';
+import { hostOptions, parseCommand, UsageError } from './args';
 import type { Io } from './dda';
+import { withHost } from './dda';
 
-export const operationCommands: Record<string, (argv: string[], io: Io) => Promise<number>> = {};
+const opOptions = {
+  ...hostOptions,
+  device: { type: 'string' },
+  vm: { type: 'string' },
+  to: { type: 'string' },
+  yes: { type: 'boolean', default: false },
+  'turn-off-vm': { type: 'boolean', default: false },
+  'force-insecure': { type: 'boolean', default: false },
+  'take-last-display': { type: 'boolean', default: false },
+  'start-vm-after': { type: 'boolean', default: false },
+  'include-siblings': { type: 'boolean', default: false },
+  script: { type: 'string' },
+  finish: { type: 'boolean', default: false },
+  rollback: { type: 'boolean', default: false },
+  operation: { type: 'string' },
+} as const;
+
+type OpValues = ReturnType<typeof parseCommand<typeof opOptions>>['values'];
+
+const need = (v: string | undefined, flag: string): string => {
+  if (!v) throw new UsageError(`${flag} is required`);
+  return v;
+};
+
+/** The intent a command line names. */
+export function intentFrom(kind: string, v: OpValues): Intent {
+  switch (kind) {
+    case 'assign':
+      return { kind, locationPath: need(v.device, '--device'), vmName: need(v.vm, '--vm'), ...(v['include-siblings'] ? { includeSiblings: true } : {}) };
+    case 'revert':
+      return { kind, locationPath: need(v.device, '--device') };
+    case 'move':
+      return { kind, locationPath: need(v.device, '--device'), toVm: need(v.to, '--to') };
+    case 'repair':
+      return { kind, vmName: need(v.vm, '--vm') };
+    case 'return-orphans':
+      return { kind };
+    default:
+      throw new UsageError(`Unknown operation: ${kind}`);
+  }
+}
+
+function choicesFrom(v: OpValues): PlanChoices {
+  const consents: ConsentId[] = [];
+  if (v['turn-off-vm']) consents.push('turn-off-vm');
+  if (v['force-insecure']) consents.push('force-insecure');
+  if (v['take-last-display']) consents.push('take-last-display');
+  return { consents, startVmAfter: v['start-vm-after'] };
+}
+
+/** The plan as text for a terminal. */
+export function formatPlan(plan: Plan): string {
+  const out = [`Plan: ${plan.title.en}  (host ${plan.computerName})`];
+  if (plan.blocked) out.push(`REFUSED: ${plan.blocked.text.en}`);
+  for (const w of plan.warnings) out.push(`  ${w.severity === 'danger' ? '!!' : w.severity === 'warning' ? '! ' : '- '} ${w.text.en}`);
+  plan.steps.forEach((s, i) => out.push(`  ${i + 1}. ${s.description.en}`, `       ${s.action.command}`));
+  for (const c of plan.consents) out.push(`  [${c.given ? 'x' : ' '}] --${c.id}: ${c.text.en}`);
+  if (plan.offersStartVmAfter && !plan.choices.startVmAfter) out.push('  (add --start-vm-after to start the VM again at the end)');
+  return out.join('\n');
+}
+
+function formatOutcome(plan: Plan, o: OperationOutcome): string {
+  const out = [`${o.status.toUpperCase()}: ${plan.title.en}`];
+  for (const r of o.steps) {
+    const s = plan.steps.find((x) => x.id === r.stepId);
+    out.push(`  ${r.state.padEnd(11)} ${s?.description.en ?? r.stepId}${r.durationMs !== undefined ? ` (${Math.round(r.durationMs)} ms)` : ''}`);
+  }
+  if (o.error) out.push(`  error: ${o.error.message}${o.error.fullyQualifiedErrorId ? ` [${o.error.fullyQualifiedErrorId}]` : ''}`);
+  if (o.error?.kind === 'needs-force') out.push('  The device has no vendor mitigation driver: run again with --force-insecure if you accept the risk.');
+  return out.join('\n');
+}
+
+function exitFor(plan: Plan): number | null {
+  if (plan.blocked) return 2;
+  if (!planIsRunnable(plan)) return 2;
+  return null;
+}
+
+async function planCommand(argv: string[], io: Io): Promise<number> {
+  const [kind, ...rest] = argv;
+  if (!kind) throw new UsageError('Usage: dda plan <assign|revert|move|repair|return-orphans> [options]');
+  const { values } = parseCommand(rest, opOptions);
+  const intent = intentFrom(kind, values);
+  return withHost(values, async (host) => {
+    const plan = await hostServices(host).operations.plan(intent, choicesFrom(values));
+    if (values.script) writeFileSync(values.script, plan.script);
+    io.out(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+    return exitFor(plan) ?? 0;
+  });
+}
+
+function runCommand(kind: string) {
+  return async (argv: string[], io: Io): Promise<number> => {
+    const { values } = parseCommand(argv, opOptions);
+    const intent = intentFrom(kind, values);
+    return withHost(values, async (host) => {
+      const { operations } = hostServices(host);
+      const plan = await operations.plan(intent, choicesFrom(values));
+      const refused = exitFor(plan);
+      if (refused !== null || !values.yes) {
+        io.out(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+        if (refused === null) io.err('Nothing was changed: add --yes to run this plan.');
+        else if (!plan.blocked) io.err(`Nothing was changed: this plan needs ${plan.consents.filter((c) => !c.given).map((c) => `--${c.id}`).join(' ')}.`);
+        return 2;
+      }
+      const r = await operations.run(plan.id);
+      if (!r.ok) return io.err(`dda: ${r.error.message}`), r.error.code === 'busy' || r.error.code === 'refused' || r.error.code === 'stale-plan' ? 2 : 1;
+      io.out(values.json ? JSON.stringify(r.value, null, 2) : formatOutcome(plan, r.value));
+      return r.value.status === 'succeeded' ? 0 : 1;
+    });
+  };
+}
+
+async function recoverCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parseCommand(argv, opOptions);
+  if (values.finish && values.rollback) throw new UsageError('Choose one of --finish and --rollback');
+  return withHost(values, async (host) => {
+    const { operations } = hostServices(host);
+    const pending = operations.unfinished().filter((o) => !values.operation || o.op === values.operation);
+    if (pending.length === 0) return io.out('No unfinished operation.'), 0;
+    if (!values.finish && !values.rollback) {
+      for (const o of pending) io.out(`Unfinished: ${o.op}  ${o.plan.title.en}  started ${o.startedAt}, ${o.done.length}/${o.plan.steps.length} steps done${o.inFlight ? `, step ${o.inFlight} in flight` : ''}`);
+      io.err('Run dda recover --rollback (undo what was done) or --finish (run the rest).');
+      return 2;
+    }
+    let code = 0;
+    for (const o of pending) {
+      const r = await operations.recover(o.op, values.finish ? 'finish' : 'rollback');
+      if (!r.ok) return io.err(`dda: ${r.error.message}`), 1;
+      io.out(values.json ? JSON.stringify(r.value, null, 2) : formatOutcome(o.plan, r.value));
+      if (r.value.status !== 'succeeded' && !(values.rollback && r.value.status === 'rolled-back')) code = 1;
+    }
+    return code;
+  });
+}
+
+export const operationCommands: Record<string, (argv: string[], io: Io) => Promise<number>> = {
+  plan: planCommand,
+  assign: runCommand('assign'),
+  revert: runCommand('revert'),
+  move: runCommand('move'),
+  repair: runCommand('repair'),
+  'return-orphans': runCommand('return-orphans'),
+  recover: recoverCommand,
+};

@@ -129,15 +129,15 @@ function Initialize-SimState($state) {
 }
 
 function Use-SimLock([scriptblock]$Body) {
-    # A lock file opened exclusively serializes read-modify-write across processes.
-    $path = Get-SimStatePath
-    $lockPath = $path + '.lock'
-    $lock = $null
-    for ($i = 0; $i -lt 400 -and $null -eq $lock; $i++) {
-        try { $lock = [IO.File]::Open($lockPath, 'OpenOrCreate', 'ReadWrite', 'None') } catch { Start-Sleep -Milliseconds 25 }
+    # A lock file opened exclusively serializes read-modify-write across processes. The body runs in
+    # a child scope of this function, so its locals carry unlikely names to never shadow the body's.
+    $__simLockFile = (Get-SimStatePath) + '.lock'
+    $__simLockHandle = $null
+    for ($__simLockTry = 0; $__simLockTry -lt 400 -and $null -eq $__simLockHandle; $__simLockTry++) {
+        try { $__simLockHandle = [IO.File]::Open($__simLockFile, 'OpenOrCreate', 'ReadWrite', 'None') } catch { Start-Sleep -Milliseconds 25 }
     }
-    if ($null -eq $lock) { throw ('Simulator state is locked by another process: ' + $lockPath) }
-    try { & $Body } finally { $lock.Dispose() }
+    if ($null -eq $__simLockHandle) { throw ('Simulator state is locked by another process: ' + $__simLockFile) }
+    try { & $Body } finally { $__simLockHandle.Dispose() }
 }
 
 function Write-SimState($state) {
@@ -234,7 +234,7 @@ function Find-SimDeviceById($State, [string]$InstanceId) {
 function Get-SimHolders($State, [string]$LocationPath) {
     $names = New-Object System.Collections.Generic.List[string]
     foreach ($v in @($State.vms)) { foreach ($p in @($v.assignedDevices)) { if ($p -and ([string]$p).ToUpperInvariant() -eq $LocationPath.ToUpperInvariant()) { $names.Add($v.name) } } }
-    , $names.ToArray()
+    $names.ToArray()
 }
 
 function Find-SimVm($State, [string]$Name, [string]$Activity, [string]$ClassName) {
@@ -532,9 +532,16 @@ function New-SimVmObject($v) {
 
 function Get-VM {
     [CmdletBinding()]
-    param([Parameter(Position = 0)][Alias('VMName')][string[]]$Name)
+    param([Parameter(Position = 0)][Alias('VMName')][string[]]$Name, [Guid[]]$Id)
     $state = Enter-SimCall -Cmdlet 'Get-VM' -Subjects $Name
-    if ($Name) {
+    if ($Id) {
+        foreach ($g in $Id) {
+            $hit = $null
+            foreach ($v in @($state.vms)) { if ([string]$v.id -eq [string]$g) { $hit = $v } }
+            if ($null -eq $hit) { throw (New-SimError -Message ('Hyper-V was unable to find a virtual machine with ID ' + $g + '.') -ErrorId 'InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVM' -Category 'ObjectNotFound' -Activity 'Get-VM' -Target $g) }
+            New-SimVmObject $hit
+        }
+    } elseif ($Name) {
         foreach ($n in $Name) { New-SimVmObject (Find-SimVm $state $n 'Get-VM' 'Microsoft.HyperV.PowerShell.Commands.GetVM') }
     } else {
         foreach ($v in @($state.vms)) { New-SimVmObject $v }

@@ -1,0 +1,20 @@
+/** The services of an open host: its inventory reader and its operations, wired to its session and data folder. */
+import type { Inventory } from '../../shared/inventory';
+import type { StepResult } from '../../shared/plan';
+import type { HostConnection } from './host-connection';
+import { readInventory } from './inventory-service';
+import { Journal } from './journal';
+import { Operations } from './operations';
+
+export interface HostServices {
+  readInventory: () => Promise<Inventory>;
+  operations: Operations;
+  journal: Journal;
+}
+
+/** Wires inventory and operations for a host connection. */
+export function hostServices(host: HostConnection, onStep?: (operationId: string, planId: string, step: StepResult) => void): HostServices {
+  const read = () => readInventory(host.runner, { memory: host.measurements });
+  const journal = new Journal(host.dataDir);
+  return { readInventory: read, journal, operations: new Operations({ runner: host.runner, journal, readInventory: read, ...(onStep ? { onStep } : {}) }) };
+}

@@ -1,0 +1,4 @@
+# Step: start a VM (at the end of an operation, or to undo a stop).
+param([Parameter(Mandatory = $true)][string]$VmId)
+Get-VM -Id $VmId | Start-VM
+@{ state = [string](Get-VM -Id $VmId).State }
