@@ -77,7 +77,10 @@ export class Journal {
       const o = ops.get(r.op);
       if (!o) continue;
       if (r.t === 'step-start') o.inFlight = r.step;
-      if (r.t === 'step-done') (o.done.push(r.step), (o.inFlight = null));
+      if (r.t === 'step-done') {
+        o.done.push(r.step);
+        o.inFlight = null;
+      }
       if (r.t === 'step-failed') o.inFlight = null;
       if (r.t === 'undo-done') o.undone.push(r.step);
       if (r.t === 'op-end') o.ended = r.status;

@@ -256,14 +256,23 @@ function planAssign(inv: Inventory, intent: Extract<Intent, { kind: 'assign' }>,
 function restoreVm(vm: Vm, originals: VmOriginals | undefined, b: Builder): void {
   if (!originals) return;
   const cur = { automaticStopAction: vm.automaticStopAction, guestControlledCacheTypes: vm.guestControlledCacheTypes, highMemoryMappedIoSpace: vm.highMemoryMappedIoSpace, dynamicMemoryEnabled: vm.dynamicMemoryEnabled };
-  const back: Parameters<typeof act.setVm>[1] = {};
-  const undo: Parameters<typeof act.setVm>[1] = {};
-  if (originals.automaticStopAction !== undefined && originals.automaticStopAction !== cur.automaticStopAction) (back.AutomaticStopAction = originals.automaticStopAction), (undo.AutomaticStopAction = cur.automaticStopAction);
-  if (originals.guestControlledCacheTypes !== undefined && originals.guestControlledCacheTypes !== cur.guestControlledCacheTypes) (back.GuestControlledCacheTypes = originals.guestControlledCacheTypes), (undo.GuestControlledCacheTypes = cur.guestControlledCacheTypes);
-  if (originals.highMemoryMappedIoSpace !== undefined && originals.highMemoryMappedIoSpace !== cur.highMemoryMappedIoSpace) (back.HighMemoryMappedIoSpace = originals.highMemoryMappedIoSpace), (undo.HighMemoryMappedIoSpace = cur.highMemoryMappedIoSpace);
-  if (originals.dynamicMemoryEnabled !== undefined && originals.dynamicMemoryEnabled !== cur.dynamicMemoryEnabled) (back.DynamicMemoryEnabled = originals.dynamicMemoryEnabled), (undo.DynamicMemoryEnabled = cur.dynamicMemoryEnabled);
+  const back: Record<string, string | number | boolean> = {};
+  const undo: Record<string, string | number | boolean> = {};
+  const fields = [
+    ['automaticStopAction', 'AutomaticStopAction'],
+    ['guestControlledCacheTypes', 'GuestControlledCacheTypes'],
+    ['highMemoryMappedIoSpace', 'HighMemoryMappedIoSpace'],
+    ['dynamicMemoryEnabled', 'DynamicMemoryEnabled'],
+  ] as const;
+  for (const [field, param] of fields) {
+    const original = originals[field];
+    if (original !== undefined && original !== cur[field]) {
+      back[param] = original;
+      undo[param] = cur[field];
+    }
+  }
   if (Object.keys(back).length === 0) return;
-  b.step('set-vm-stop-action', t(`Restore the settings of ${q(vm.name)} that the assignment changed`, `恢复分配时更改的 ${q(vm.name)} 设置`), act.setVm(vm, back), act.setVm(vm, undo));
+  b.step('set-vm-stop-action', t(`Restore the settings of ${q(vm.name)} that the assignment changed`, `恢复分配时更改的 ${q(vm.name)} 设置`), act.setVm(vm, back as Parameters<typeof act.setVm>[1]), act.setVm(vm, undo as Parameters<typeof act.setVm>[1]));
 }
 
 function planRevert(inv: Inventory, intent: Extract<Intent, { kind: 'revert' }>, choices: PlanChoices, b: Builder, originals: Record<string, VmOriginals>): LocalizedText {
