@@ -1,0 +1,128 @@
+/** The main window: readiness strip, devices, VM cards, orphans, activity, and the plan dialog. */
+import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
+import { useEffect } from 'react';
+import type { Language } from '../../../shared/contract';
+import { bridge } from '../bridge';
+import { dropVerdict } from '../drop-rules';
+import { useStore } from '../store';
+import { useT } from '../i18n';
+import { ActivityPanel } from './activity-panel';
+import { Banners } from './banners';
+import { DetailsDrawer } from './details-drawer';
+import { DevicesPane } from './devices-pane';
+import { PlanDialog } from './plan-dialog';
+import { ReadinessStrip } from './readiness-strip';
+import { VmCard } from './vm-card';
+
+function useTheme() {
+  const theme = useStore((s) => s.theme);
+  useEffect(() => {
+    const apply = () => {
+      const dark = theme === 'dark' || (theme === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
+      document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+    };
+    apply();
+    const mq = window.matchMedia('(prefers-color-scheme: dark)');
+    mq.addEventListener('change', apply);
+    return () => mq.removeEventListener('change', apply);
+  }, [theme]);
+}
+
+export function App() {
+  const { t } = useT();
+  const init = useStore((s) => s.init);
+  const handleEvent = useStore((s) => s.handleEvent);
+  const inventory = useStore((s) => s.inventory);
+  const loading = useStore((s) => s.loading);
+  const language = useStore((s) => s.language);
+  const theme = useStore((s) => s.theme);
+  const setLanguage = useStore((s) => s.setLanguage);
+  const setTheme = useStore((s) => s.setTheme);
+  const load = useStore((s) => s.loadInventory);
+  const openPlan = useStore((s) => s.openPlan);
+  useTheme();
+  useEffect(() => {
+    const off = bridge.onEvent(handleEvent);
+    void init();
+    return off;
+  }, [init, handleEvent]);
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
+  const onDragEnd = (e: DragEndEvent) => {
+    const path = (e.active.data.current as { path?: string } | undefined)?.path;
+    const vmName = (e.over?.data.current as { vmName?: string } | undefined)?.vmName;
+    if (!path || !vmName || !inventory) return;
+    const device = inventory.devices.find((d) => d.locationPath === path);
+    const vm = inventory.vms.find((v) => v.name === vmName);
+    if (!device || !vm || !dropVerdict(inventory, device, vm).allowed) return;
+    void openPlan(device.owner.kind === 'vm' ? { kind: 'move', locationPath: path, toVm: vmName } : { kind: 'assign', locationPath: path, vmName });
+  };
+  const orphans = inventory?.devices.filter((d) => d.owner.kind === 'dismounted') ?? [];
+  return (
+    <DndContext sensors={sensors} onDragEnd={onDragEnd}>
+      <div className="app">
+        <header className="top">
+          <h1>{t('appName')}</h1>
+          <ReadinessStrip />
+          <div className="controls">
+            <button onClick={() => void load(true)} disabled={loading} aria-busy={loading}>
+              {t('refresh')}
+            </button>
+            <label>
+              <span className="sr-only">{t('language')}</span>
+              <select aria-label={t('language')} value={language} onChange={(e) => setLanguage(e.target.value as Language)} data-testid="language">
+                <option value="en">English</option>
+                <option value="zh-CN">简体中文</option>
+              </select>
+            </label>
+            <label>
+              <span className="sr-only">{t('theme')}</span>
+              <select aria-label={t('theme')} value={theme} onChange={(e) => setTheme(e.target.value as 'system' | 'light' | 'dark')} data-testid="theme">
+                <option value="system">{t('themeSystem')}</option>
+                <option value="light">{t('themeLight')}</option>
+                <option value="dark">{t('themeDark')}</option>
+              </select>
+            </label>
+          </div>
+        </header>
+        <Banners />
+        {!inventory && loading && (
+          <div className="loading" role="status" aria-live="polite">
+            <span className="spinner" aria-hidden="true" /> {t('loading')}
+          </div>
+        )}
+        {inventory && (
+          <main className="main">
+            <DevicesPane />
+            <section className="pane vms-pane" aria-labelledby="vms-title">
+              <div className="pane-head">
+                <h2 id="vms-title">{t('vms')}</h2>
+              </div>
+              <div className="vm-grid">
+                {inventory.vms.map((vm) => (
+                  <VmCard key={vm.id} vm={vm} />
+                ))}
+              </div>
+              {orphans.length > 0 && (
+                <div className="orphans" data-testid="orphans">
+                  <h3>{t('orphans')}</h3>
+                  <ul>
+                    {orphans.map((d) => (
+                      <li key={d.instanceId}>{d.friendlyName}</li>
+                    ))}
+                  </ul>
+                  <button onClick={() => void openPlan({ kind: 'return-orphans' })}>{t('returnAll')}</button>
+                </div>
+              )}
+            </section>
+            <DetailsDrawer />
+          </main>
+        )}
+        <ActivityPanel />
+        <PlanDialog />
+      </div>
+    </DndContext>
+  );
+}

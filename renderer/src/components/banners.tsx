@@ -1,0 +1,51 @@
+/** Blocking host states, each with the fix in plain words, and interrupted operations to resolve. */
+import { bridge } from '../bridge';
+import { useStore } from '../store';
+import { useT } from '../i18n';
+
+export function Banners() {
+  const inv = useStore((s) => s.inventory);
+  const info = useStore((s) => s.appInfo);
+  const loadError = useStore((s) => s.loadError);
+  const unfinished = useStore((s) => s.unfinished);
+  const resolve = useStore((s) => s.resolveUnfinished);
+  const load = useStore((s) => s.loadInventory);
+  const { t } = useT();
+  const out = [];
+  if (loadError) {
+    out.push(
+      <div key="err" className="banner bad" role="alert">
+        <strong>{loadError.code === 'powershell-missing' ? t('fixPowerShell') : t('errorTitle')}</strong> <span className="mono">{loadError.message}</span>{' '}
+        <button onClick={() => void load(true)}>{t('retry')}</button>
+      </div>,
+    );
+  }
+  if (inv) {
+    const h = inv.host;
+    if (!h.elevated)
+      out.push(
+        <div key="elev" className="banner warn" role="alert" data-testid="not-elevated">
+          {t('fixNotElevated')}{' '}
+          {info?.canRestartElevated && <button onClick={() => void bridge.restartElevated({})}>{t('restartElevated')}</button>}
+        </div>,
+      );
+    if (!h.hyperVPresent) out.push(<div key="hv" className="banner bad" role="alert">{t('fixNoHyperV')}</div>);
+    if (h.isServerSku === false) out.push(<div key="sku" className="banner bad" role="alert">{t('fixClientSku')}</div>);
+    if (h.iovSupport === false)
+      out.push(
+        <div key="iov" className="banner bad" role="alert">
+          {t('fixNoIov')}
+          <ul>{h.iovSupportReasons.map((r) => <li key={r}>{r}</li>)}</ul>
+        </div>,
+      );
+    if (h.iommuPolicyEnabled === false) out.push(<div key="iommu" className="banner bad" role="alert">{t('fixIommu')}</div>);
+  }
+  for (const u of unfinished)
+    out.push(
+      <div key={u.operationId} className="banner warn" role="alert">
+        {t('unfinished')} {u.title} ({u.completedSteps.length}/{u.totalSteps}){' '}
+        <button onClick={() => void resolve(u.operationId, 'rollback')}>{t('rollback')}</button> <button onClick={() => void resolve(u.operationId, 'finish')}>{t('finish')}</button>
+      </div>,
+    );
+  return <>{out}</>;
+}

@@ -1,0 +1,137 @@
+/** The devices pane: filters, search, devices grouped by card, drag handles and "Assign to…". */
+import { useDraggable } from '@dnd-kit/core';
+import { useMemo, useState } from 'react';
+import type { Device } from '../../../shared/inventory';
+import { isAssignableVerdict } from '../../../shared/survey';
+import { useStore, type Filter } from '../store';
+import { mb, useT } from '../i18n';
+import { VerdictBadge } from './verdict-badge';
+
+const rank = (d: Device) => (isAssignableVerdict(d.verdict.code) ? 0 : d.verdict.code === 'not-assignable' ? 2 : 1);
+
+function matches(d: Device, filter: Filter, search: string): boolean {
+  const s = search.trim().toLowerCase();
+  if (s && !`${d.friendlyName} ${d.locationPath ?? ''} ${d.pnpClass ?? ''}`.toLowerCase().includes(s)) return false;
+  switch (filter) {
+    case 'all':
+      return true;
+    case 'assignable':
+      return d.verdict.code === 'assignable' || d.verdict.code === 'assignable-less-secure' || d.verdict.code === 'assignable-legacy-graphics';
+    case 'force':
+      return d.verdict.code === 'force-insecure';
+    case 'not':
+      return d.verdict.code === 'not-assignable';
+    case 'assigned':
+      return d.owner.kind === 'vm';
+  }
+}
+
+function DeviceRow({ device }: { device: Device }) {
+  const { t } = useT();
+  const vms = useStore((s) => s.inventory?.vms ?? []);
+  const openPlan = useStore((s) => s.openPlan);
+  const select = useStore((s) => s.select);
+  const [menu, setMenu] = useState(false);
+  const path = device.locationPath ?? '';
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `device:${path}`, data: { path }, disabled: !path });
+  const owner = device.owner.kind === 'host' ? t('ownerHost') : device.owner.kind === 'dismounted' ? t('ownerDismounted') : device.owner.vmName;
+  return (
+    <li className={`device ${isDragging ? 'dragging' : ''}`} data-testid="device" data-path={path}>
+      <div className="drag" ref={setNodeRef} {...listeners} {...attributes} aria-label={`${device.friendlyName}: drag onto a VM`} data-testid="device-handle">
+        <div className="device-name">
+          {device.friendlyName}
+          {device.hostsSystemDisk && <span className="badge red small">{t('systemDisk')}</span>}
+        </div>
+        <div className="device-meta muted">
+          {device.pnpClass ?? '—'} · <span title={device.mmioMB === null ? '' : `${device.mmioMB} MB`}>{device.mmioMB === null ? t('unknownMmio') : `${mb(device.mmioMB, false)} ${t('mmio')}`}</span> · <span data-testid="owner">{owner}</span>
+        </div>
+      </div>
+      <VerdictBadge verdict={device.verdict} />
+      <div className="row-actions">
+        <button className="ghost" onClick={() => select(path)} aria-label={`${t('details')}: ${device.friendlyName}`}>
+          {t('details')}
+        </button>
+        {device.owner.kind !== 'vm' && isAssignableVerdict(device.verdict.code) && !device.hostsSystemDisk && (
+          <span className="menu-wrap">
+            <button className="ghost" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)} data-testid="assign-menu">
+              {t('assignTo')}
+            </button>
+            {menu && (
+              <ul role="menu" className="menu">
+                {vms.map((v) => (
+                  <li key={v.id} role="none">
+                    <button role="menuitem" onClick={() => (setMenu(false), void openPlan({ kind: 'assign', locationPath: path, vmName: v.name }))}>
+                      {v.name}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </span>
+        )}
+        {device.owner.kind === 'dismounted' && (
+          <button onClick={() => void openPlan({ kind: 'revert', locationPath: path })}>{t('returnToHost')}</button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+export function DevicesPane() {
+  const { t } = useT();
+  const inventory = useStore((s) => s.inventory);
+  const filter = useStore((s) => s.filter);
+  const search = useStore((s) => s.search);
+  const setFilter = useStore((s) => s.setFilter);
+  const setSearch = useStore((s) => s.setSearch);
+  const groups = useMemo(() => {
+    const list = (inventory?.devices ?? []).filter((d) => matches(d, filter, search));
+    const byCard = new Map<string, Device[]>();
+    for (const d of list) {
+      const key = d.card?.path ?? d.locationPath ?? d.instanceId;
+      byCard.set(key, [...(byCard.get(key) ?? []), d]);
+    }
+    return [...byCard.entries()]
+      .map(([key, ds]) => ({ key, devices: ds.sort((a, b) => (a.card?.functionNumber ?? 0) - (b.card?.functionNumber ?? 0)) }))
+      .sort((a, b) => Math.min(...a.devices.map(rank)) - Math.min(...b.devices.map(rank)) || a.devices[0]!.friendlyName.localeCompare(b.devices[0]!.friendlyName));
+  }, [inventory, filter, search]);
+  const filters: Array<[Filter, string]> = [
+    ['all', t('filterAll')],
+    ['assignable', t('filterAssignable')],
+    ['force', t('filterForce')],
+    ['not', t('filterNot')],
+    ['assigned', t('filterAssigned')],
+  ];
+  return (
+    <section className="pane devices-pane" aria-labelledby="devices-title">
+      <div className="pane-head">
+        <h2 id="devices-title">{t('devices')}</h2>
+        <input type="search" placeholder={t('search')} aria-label={t('search')} value={search} onChange={(e) => setSearch(e.target.value)} />
+      </div>
+      <div className="filters" role="radiogroup" aria-label="Filter">
+        {filters.map(([f, label]) => (
+          <button key={f} role="radio" aria-checked={filter === f} className={filter === f ? 'chip-filter on' : 'chip-filter'} onClick={() => setFilter(f)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <p className="hint muted">{t('dragHint')}</p>
+      <ul className="cards" aria-label={t('devices')}>
+        {groups.map((g) => (
+          <li key={g.key} className="card-group">
+            {g.devices.length > 1 && (
+              <div className="card-title muted">
+                {g.key} · {g.devices.length} {t('functions')}
+              </div>
+            )}
+            <ul>
+              {g.devices.map((d) => (
+                <DeviceRow key={d.instanceId} device={d} />
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+/** A VM card: a drop target that says before the drop whether it is allowed, with device chips. */
+import { useDndContext, useDraggable, useDroppable } from '@dnd-kit/core';
+import type { AssignedDevice, Vm } from '../../../shared/inventory';
+import { dropVerdict } from '../drop-rules';
+import { useStore } from '../store';
+import { mb, useT } from '../i18n';
+
+function Chip({ vm, entry }: { vm: Vm; entry: AssignedDevice }) {
+  const { t } = useT();
+  const openPlan = useStore((s) => s.openPlan);
+  const { attributes, listeners, setNodeRef } = useDraggable({ id: `chip:${vm.name}:${entry.locationPath}`, data: { path: entry.locationPath }, disabled: entry.stale });
+  return (
+    <li className={`chip ${entry.stale || entry.duplicate ? 'flagged' : ''}`} data-testid="chip" data-path={entry.locationPath}>
+      <span ref={setNodeRef} {...listeners} {...attributes} className="chip-label" title={entry.locationPath}>
+        {entry.name}
+      </span>
+      {entry.stale && <span className="badge amber small">{t('stale')}</span>}
+      {entry.duplicate && <span className="badge amber small">{t('duplicate')}</span>}
+      {!entry.stale && (
+        <button className="ghost small" onClick={() => void openPlan({ kind: 'revert', locationPath: entry.locationPath })} aria-label={`${t('returnToHost')}: ${entry.name}`}>
+          {t('returnToHost')}
+        </button>
+      )}
+    </li>
+  );
+}
+
+export function VmCard({ vm }: { vm: Vm }) {
+  const { t } = useT();
+  const inventory = useStore((s) => s.inventory)!;
+  const openPlan = useStore((s) => s.openPlan);
+  const { setNodeRef, isOver } = useDroppable({ id: `vm:${vm.name}`, data: { vmName: vm.name } });
+  const { active } = useDndContext();
+  const draggedPath = (active?.data.current as { path?: string } | undefined)?.path;
+  const dragged = draggedPath ? inventory.devices.find((d) => d.locationPath === draggedPath) : undefined;
+  const verdict = dragged ? dropVerdict(inventory, dragged, vm) : null;
+  const flagged = vm.assignedDevices.some((a) => a.stale || a.duplicate);
+  return (
+    <article
+      ref={setNodeRef}
+      className={`vm-card ${verdict ? (verdict.allowed ? 'drop-ok' : 'drop-blocked') : ''} ${isOver ? 'over' : ''}`}
+      aria-label={`VM ${vm.name}`}
+      data-testid="vm-card"
+      data-vm={vm.name}
+    >
+      <header>
+        <h3 className="vm-name">{vm.name}</h3>
+        <span className={`state ${vm.state === 'Running' ? 'running' : ''}`}>{vm.state}</span>
+      </header>
+      <div className="vm-meta muted">
+        {t('generation')} {vm.generation} · {t('stopAction')} {vm.automaticStopAction}
+        {vm.automaticStopAction === 'Save' && ' ⚠'}
+      </div>
+      <div className="vm-meta muted" title={`${vm.lowMemoryMappedIoSpace} / ${vm.highMemoryMappedIoSpace} bytes`}>
+        {t('mmio')} {mb(vm.lowMemoryMappedIoSpace)} / {mb(vm.highMemoryMappedIoSpace)}
+        {vm.dynamicMemoryEnabled && <> · {t('dynamicMemory')} ⚠</>}
+      </div>
+      {vm.guestOs && <div className="vm-meta muted">{vm.guestOs}</div>}
+      {vm.assignedDevices.length > 0 ? (
+        <ul className="chips">
+          {vm.assignedDevices.map((a, i) => (
+            <Chip key={`${a.locationPath}-${i}`} vm={vm} entry={a} />
+          ))}
+        </ul>
+      ) : (
+        <p className="muted small">{t('noDevices')}</p>
+      )}
+      {flagged && (
+        <button onClick={() => void openPlan({ kind: 'repair', vmName: vm.name })} data-testid="repair">
+          {t('repair')}
+        </button>
+      )}
+      {verdict && (
+        <div className={`drop-note ${verdict.allowed ? 'ok' : 'blocked'}`} role="status" data-testid="drop-note">
+          {verdict.allowed ? (verdict.note ? t(verdict.note) : t('dropAllowed')) : t(verdict.reason)}
+        </div>
+      )}
+    </article>
+  );
+}

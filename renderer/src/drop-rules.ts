@@ -1,0 +1,18 @@
+/** Whether a device may be dropped on a VM card, and why not: shown on the card before the drop. */
+import type { Device, Inventory, Vm } from '../../shared/inventory';
+import type { MessageKey } from '../../shared/i18n/messages';
+import { isAssignableVerdict } from '../../shared/survey';
+
+export type DropVerdict = { allowed: true; note?: MessageKey } | { allowed: false; reason: MessageKey };
+
+/** Pure: the same checks the planner blocks on, for instant feedback while dragging. */
+export function dropVerdict(inv: Inventory, device: Device, vm: Vm): DropVerdict {
+  if (device.owner.kind === 'vm' && device.owner.vmName === vm.name) return { allowed: false, reason: 'blockedAlreadyHere' };
+  if (device.hostsSystemDisk) return { allowed: false, reason: 'blockedSystemDisk' };
+  if (!isAssignableVerdict(device.verdict.code) && device.verdict.code !== 'unknown' && device.verdict.code !== 'disabled-unknown') return { allowed: false, reason: 'blockedNotAssignable' };
+  const h = inv.host;
+  if (!h.elevated || h.iovSupport === false || h.osPcieControl === false || h.isServerSku === false) return { allowed: false, reason: 'blockedHostNotReady' };
+  if (vm.state !== 'Off') return { allowed: true, note: 'needsVmOff' };
+  if (device.verdict.code === 'force-insecure') return { allowed: true, note: 'needsForceShort' };
+  return { allowed: true };
+}
