@@ -10,6 +10,7 @@
 
 Set-StrictMode -Off
 $script:Stats = @{ calls = @{}; cim = @{} }
+$script:SimLockDepth = 0
 $script:PciKeySet = '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}'
 
 # ---------------------------------------------------------------------------------------------------
@@ -137,7 +138,8 @@ function Use-SimLock([scriptblock]$Body) {
         try { $__simLockHandle = [IO.File]::Open($__simLockFile, 'OpenOrCreate', 'ReadWrite', 'None') } catch { Start-Sleep -Milliseconds 25 }
     }
     if ($null -eq $__simLockHandle) { throw ('Simulator state is locked by another process: ' + $__simLockFile) }
-    try { & $Body } finally { $__simLockHandle.Dispose() }
+    $script:SimLockDepth++
+    try { & $Body } finally { $script:SimLockDepth--; $__simLockHandle.Dispose() }
 }
 
 function Write-SimState($state) {
@@ -183,13 +185,15 @@ function Enter-SimCall {
     }
     if ($null -ne $hit) {
         if ($null -ne $hit.PSObject.Properties['times'] -and $null -ne $hit.times) {
-            Use-SimLock {
+            $consume = {
                 $fresh = Read-SimState
                 foreach ($f in @($fresh.faults)) {
                     if ($f.cmdlet -eq $hit.cmdlet -and $f.match -eq $hit.match -and $f.message -eq $hit.message -and $null -ne $f.times) { $f.times = [int]$f.times - 1; break }
                 }
                 Write-SimState $fresh
             }
+            # Mutating cmdlets call this while they hold the lock; the lock is not re-entrant.
+            if ($script:SimLockDepth -gt 0) { & $consume } else { Use-SimLock $consume }
         }
         $fqid = 'InjectedFault'
         if ($hit.fullyQualifiedErrorId) { $fqid = [string]$hit.fullyQualifiedErrorId }

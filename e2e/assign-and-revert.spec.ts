@@ -1,0 +1,102 @@
+/** The admin's core story on the seed's two hosts: assign, force consent, revert, move. */
+import { comparable, expect, test } from './fixtures';
+
+const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
+
+test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
+  test('drag the ConnectX-4 Lx onto a VM, run the plan, see it on the card and in the host', async ({ app, sim }) => {
+    await app.screenshot('main-light');
+    await app.dragDevice(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/, 'Router-01');
+    await expect(app.dialog).toContainText('Assign Mellanox ConnectX-4 Lx Ethernet Adapter to Router-01');
+    await expect(app.dialog.getByTestId('plan-step')).toHaveCount(6);
+    await expect(app.dialog).toContainText("Dismount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(0100)#PCI(0000)'");
+    await expect(app.runButton).toBeEnabled();
+    await app.screenshot('plan-dialog');
+    expect(await app.runAndWait()).toBe('succeeded');
+    await expect(app.dialog.locator('[data-testid="plan-step"][data-state="done"]')).toHaveCount(6);
+    await app.dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(app.vmCard('Router-01').getByTestId('chip')).toHaveAttribute('data-path', CX4);
+    expect(sim.vm('Router-01').assignedDevices).toEqual([CX4]);
+    expect(sim.vm('Router-01').automaticStopAction).toBe('TurnOff');
+  });
+
+  test('return to host with one click restores the host exactly', async ({ app, sim }) => {
+    const before = comparable(sim.state());
+    await app.device(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/).getByTestId('assign-menu').click();
+    await app.page.getByRole('menuitem', { name: 'Build-Agent' }).click();
+    expect(await app.runAndWait()).toBe('succeeded');
+    await app.dialog.getByRole('button', { name: 'Close' }).click();
+    await app.vmCard('Build-Agent').getByRole('button', { name: /Return to host/ }).click();
+    await expect(app.dialog).toContainText('Return Mellanox ConnectX-4 Lx Ethernet Adapter to the host');
+    expect(await app.runAndWait()).toBe('succeeded');
+    expect(comparable(sim.state())).toEqual(before);
+  });
+
+  test('an injected failure shows the failed step and the rollback; the host is unchanged', async ({ app, sim }) => {
+    sim.edit((s) => s.faults.push({ cmdlet: 'Add-VMAssignableDevice', match: 'Router-01', message: 'Simulated failure: the virtual machine configuration could not be written.', times: 1 }));
+    const before = comparable(sim.state());
+    await app.dragDevice(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/, 'Router-01');
+    expect(await app.runAndWait()).toBe('rolled-back');
+    await expect(app.dialog.getByTestId('raw-error')).toContainText('Simulated failure');
+    await expect(app.dialog.locator('[data-state="undone"]')).toHaveCount(5);
+    await app.screenshot('failure-rollback');
+    expect(comparable(sim.state())).toEqual(before);
+  });
+
+  test('keyboard only: Assign to… menu, then Run', async ({ app, sim }) => {
+    const menu = app.device('ConnectX-4 Lx Ethernet Adapter #2').getByTestId('assign-menu');
+    await menu.focus();
+    await app.page.keyboard.press('Enter');
+    await app.page.getByRole('menuitem', { name: 'Router-01' }).focus();
+    await app.page.keyboard.press('Enter');
+    await expect(app.runButton).toBeEnabled();
+    await app.runButton.focus();
+    await app.page.keyboard.press('Enter');
+    await expect(app.outcome).toHaveAttribute('data-status', 'succeeded');
+    expect(sim.vm('Router-01').assignedDevices).toEqual(['PCIROOT(0)#PCI(0100)#PCI(0001)']);
+  });
+});
+
+test.describe('Dell R910 with an X520', () => {
+  test.use({ profile: 'r910-x520' });
+
+  test('the X520 needs the force consent before Run is possible', async ({ app, sim }) => {
+    await app.drag(app.deviceAt('PCIROOT(0)#PCI(0700)#PCI(0000)').getByTestId('device-handle'), app.vmCard('UplinkRouter'));
+    await expect(app.runButton).toBeDisabled();
+    await expect(app.dialog).toContainText('insecurely');
+    // The consent re-plans on the host side; the box shows ticked when the new plan arrives.
+    await app.dialog.locator('[data-consent="force-insecure"]').click();
+    await expect(app.dialog.locator('[data-consent="force-insecure"]')).toBeChecked();
+    await expect(app.dialog).toContainText("-LocationPath 'PCIROOT(0)#PCI(0700)#PCI(0000)' -Force");
+    await expect(app.runButton).toBeEnabled();
+    expect(await app.runAndWait()).toBe('succeeded');
+    expect(sim.vm('UplinkRouter').assignedDevices).toEqual(['PCIROOT(0)#PCI(0700)#PCI(0000)']);
+  });
+});
+
+test.describe('GPU workstation', () => {
+  test.use({ profile: 'gpu-workstation' });
+
+  test('move a device between VMs by dragging its chip', async ({ app, sim }) => {
+    const nvme = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';
+    const chip = app.vmCard('Storage-VM').locator(`[data-testid="chip"][data-path="${nvme}"] .chip-label`);
+    await app.drag(chip, app.vmCard('GPU-Render'));
+    await expect(app.dialog).toContainText('Move Samsung PM9A3 3.84TB (NVM Express) from Storage-VM to GPU-Render');
+    expect(await app.runAndWait()).toBe('succeeded');
+    expect(sim.vm('GPU-Render').assignedDevices).toEqual([nvme]);
+    expect(sim.vm('Storage-VM').assignedDevices).not.toContain(nvme);
+  });
+
+  test('the system disk controller is blocked before the drop', async ({ app }) => {
+    const from = app.device('Samsung SSD 980 PRO').getByTestId('device-handle');
+    const box = await from.boundingBox();
+    const card = app.vmCard('GPU-Render');
+    const target = await card.boundingBox();
+    await app.page.mouse.move(box!.x + 20, box!.y + 10);
+    await app.page.mouse.down();
+    await app.page.mouse.move(target!.x + 40, target!.y + 40, { steps: 10 });
+    await expect(card.getByTestId('drop-note')).toHaveText('blocked: system disk controller');
+    await app.page.mouse.up();
+    await expect(app.dialog).toHaveCount(0);
+  });
+});

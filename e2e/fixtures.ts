@@ -1,0 +1,124 @@
+/** Each test gets a fresh simulated host served in browser mode, and a page object for the main window. */
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApi, memoryShellHooks } from '../main/api/create-api';
+import { openHost, type HostConnection } from '../main/host/host-connection';
+import { profilePath } from '../main/simulator/profiles';
+import { ensureRendererBuilt } from '../main/server/demo';
+import { startServer, type RunningServer } from '../main/server/serve';
+
+/** A simulated host: its state file and helpers to read and change it. */
+export class SimHost {
+  constructor(readonly stateFile: string) {}
+  /** The state as the simulator has it now. */
+  state(): SimState {
+    return JSON.parse(readFileSync(this.stateFile, 'utf8')) as SimState;
+  }
+  /** Changes the state file before the app acts (faults, hostile names). */
+  edit(fn: (s: SimState) => void): void {
+    const s = this.state();
+    fn(s);
+    writeFileSync(this.stateFile, JSON.stringify(s, null, 2));
+  }
+  vm(name: string): SimState['vms'][number] {
+    const v = this.state().vms.find((x) => x.name === name);
+    if (!v) throw new Error(`no VM ${name}`);
+    return v;
+  }
+}
+export interface SimState {
+  host: Record<string, unknown>;
+  devices: Array<{ locationPath: string; enabled: boolean; dismounted?: boolean; friendlyName: string }>;
+  vms: Array<{ name: string; state: string; assignedDevices: string[]; automaticStopAction: string; highMemoryMappedIoSpace: number }>;
+  faults: Array<Record<string, unknown>>;
+}
+
+/** The state without the simulator's runtime bookkeeping, for "exactly as before" comparisons. */
+export function comparable(s: SimState): unknown {
+  return { ...s, faults: [], devices: s.devices.map((d) => ({ ...d, dismounted: !!d.dismounted })) };
+}
+
+/** The main window, as the admin sees it. */
+export class MainWindow {
+  constructor(readonly page: Page) {}
+  device(name: string | RegExp): Locator {
+    return this.page.getByTestId('device').filter({ hasText: name }).first();
+  }
+  deviceAt(path: string): Locator {
+    return this.page.locator(`[data-testid="device"][data-path="${path}"]`);
+  }
+  vmCard(name: string): Locator {
+    return this.page.locator(`[data-testid="vm-card"][data-vm="${name.replace(/"/g, '\\"')}"]`);
+  }
+  get dialog(): Locator {
+    return this.page.getByTestId('plan-dialog');
+  }
+  get runButton(): Locator {
+    return this.dialog.getByTestId('run');
+  }
+  get outcome(): Locator {
+    return this.dialog.getByTestId('outcome');
+  }
+  /** Drags with several pointer moves, as dnd-kit needs. */
+  async drag(from: Locator, to: Locator): Promise<void> {
+    const a = await from.boundingBox();
+    const b = await to.boundingBox();
+    if (!a || !b) throw new Error('drag source or target not visible');
+    await this.page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2 + 10, { steps: 5 });
+    await this.page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
+    await expect(to.getByTestId('drop-note')).toBeVisible();
+    await this.page.mouse.up();
+  }
+  async dragDevice(deviceName: string | RegExp, vmName: string): Promise<void> {
+    await this.drag(this.device(deviceName).getByTestId('device-handle'), this.vmCard(vmName));
+  }
+  async runAndWait(): Promise<string | null> {
+    await this.runButton.click();
+    await expect(this.outcome).toBeVisible();
+    return this.outcome.getAttribute('data-status');
+  }
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: join('test-results', 'screenshots', `${name}.png`) });
+  }
+}
+
+interface Fixtures {
+  profile: string;
+  /** A change to the fresh host before the app starts (an object: Playwright treats bare functions as fixtures). */
+  prepare: { apply: (host: SimHost) => void };
+  sim: SimHost;
+  app: MainWindow;
+}
+
+export const test = base.extend<Fixtures & { served: { server: RunningServer; host: HostConnection } }>({
+  profile: ['ml30-connectx4', { option: true }],
+  prepare: [{ apply: () => undefined }, { option: true }],
+  sim: async ({ profile, prepare }, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dda-e2e-'));
+    const file = join(dir, 'state.json');
+    copyFileSync(profilePath(profile), file);
+    const sim = new SimHost(file);
+    prepare.apply(sim);
+    await use(sim);
+  },
+  served: async ({ sim }, use) => {
+    const staticDir = ensureRendererBuilt();
+    const host = openHost({ simState: sim.stateFile });
+    const { api, events } = createApi(host, memoryShellHooks('browser'));
+    const server = await startServer({ api, events, staticDir });
+    await use({ server, host });
+    await server.close();
+    await host.close();
+  },
+  app: async ({ page, served }, use) => {
+    await page.goto(served.server.url);
+    const app = new MainWindow(page);
+    await expect(page.getByTestId('vm-card').first()).toBeVisible();
+    await use(app);
+  },
+});
+export { expect };
