@@ -37,7 +37,10 @@ export interface SimState {
 
 /** The state without the simulator's runtime bookkeeping, for "exactly as before" comparisons. */
 export function comparable(s: SimState): unknown {
-  return { ...s, faults: [], devices: s.devices.map((d) => ({ ...d, dismounted: !!d.dismounted })) };
+  const held = new Set(s.vms.flatMap((v) => v.assignedDevices.map((p) => p.toUpperCase())));
+  // The order of a VM's device entries carries no meaning (an undone remove re-adds at the end).
+  const vms = s.vms.map((v) => ({ ...v, assignedDevices: [...v.assignedDevices].sort() }));
+  return { ...s, vms, faults: [], devices: s.devices.map((d) => ({ ...d, dismounted: d.dismounted === undefined ? held.has(d.locationPath.toUpperCase()) : !!d.dismounted })) };
 }
 
 /** The main window, as the admin sees it. */

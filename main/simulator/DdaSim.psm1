@@ -120,7 +120,6 @@ function Initialize-SimState($state) {
         if ($null -eq $d.PSObject.Properties['dismounted']) {
             $isHeld = $held.ContainsKey($d.locationPath.ToUpperInvariant())
             Set-SimProp $d 'dismounted' $isHeld
-            if ($isHeld) { $d.enabled = $false }
         }
     }
     foreach ($v in @($state.vms)) {
@@ -184,17 +183,25 @@ function Enter-SimCall {
         if ($fits) { $hit = $f; break }
     }
     if ($null -ne $hit) {
-        if ($null -ne $hit.PSObject.Properties['times'] -and $null -ne $hit.times) {
+        # "skip": let that many matching calls pass before the fault fires (to target the n-th call).
+        $skipping = ($null -ne $hit.PSObject.Properties['skip'] -and [int]$hit.skip -gt 0)
+        if ($skipping -or ($null -ne $hit.PSObject.Properties['times'] -and $null -ne $hit.times)) {
             $consume = {
                 $fresh = Read-SimState
                 foreach ($f in @($fresh.faults)) {
-                    if ($f.cmdlet -eq $hit.cmdlet -and $f.match -eq $hit.match -and $f.message -eq $hit.message -and $null -ne $f.times) { $f.times = [int]$f.times - 1; break }
+                    if ($f.cmdlet -eq $hit.cmdlet -and $f.match -eq $hit.match -and $f.message -eq $hit.message) {
+                        if ($skipping) { $f.skip = [int]$f.skip - 1 } elseif ($null -ne $f.times) { $f.times = [int]$f.times - 1 }
+                        break
+                    }
                 }
                 Write-SimState $fresh
             }
+            # The caller may write its own copy of the state later: count there too.
+            if ($skipping) { $hit.skip = [int]$hit.skip - 1 } elseif ($null -ne $hit.times) { $hit.times = [int]$hit.times - 1 }
             # Mutating cmdlets call this while they hold the lock; the lock is not re-entrant.
             if ($script:SimLockDepth -gt 0) { & $consume } else { Use-SimLock $consume }
         }
+        if ($skipping) { return $State }
         $fqid = 'InjectedFault'
         if ($hit.fullyQualifiedErrorId) { $fqid = [string]$hit.fullyQualifiedErrorId }
         throw (New-SimError -Message ([string]$hit.message) -ErrorId $fqid -Category 'NotSpecified' -Activity $Cmdlet)
@@ -574,15 +581,17 @@ function Set-VM {
         [switch]$Passthru
     )
     $vmName = Resolve-SimVmName $Name $VM
+    # Inside the lock's script block $PSBoundParameters is the block's own: keep this function's.
+    $bound = $PSBoundParameters
     Use-SimLock {
         $state = Enter-SimCall -Cmdlet 'Set-VM' -Subjects @($vmName)
         Assert-SimElevated $state 'Set-VM' 'Microsoft.HyperV.PowerShell.Commands.SetVM'
         $v = Find-SimVm $state $vmName 'Set-VM' 'Microsoft.HyperV.PowerShell.Commands.SetVM'
         $cls = 'Microsoft.HyperV.PowerShell.Commands.SetVM'
-        if ($PSBoundParameters.ContainsKey('GuestControlledCacheTypes') -or $PSBoundParameters.ContainsKey('LowMemoryMappedIoSpace') -or $PSBoundParameters.ContainsKey('HighMemoryMappedIoSpace') -or $StaticMemory -or $DynamicMemory -or $PSBoundParameters.ContainsKey('MemoryMinimumBytes')) {
+        if ($bound.ContainsKey('GuestControlledCacheTypes') -or $bound.ContainsKey('LowMemoryMappedIoSpace') -or $bound.ContainsKey('HighMemoryMappedIoSpace') -or $StaticMemory -or $DynamicMemory -or $bound.ContainsKey('MemoryMinimumBytes')) {
             Assert-SimVmOff $v 'Set-VM' $cls 'Modifying the virtual machine configuration'
         }
-        if ($PSBoundParameters.ContainsKey('LowMemoryMappedIoSpace')) {
+        if ($bound.ContainsKey('LowMemoryMappedIoSpace')) {
             if ($LowMemoryMappedIoSpace -lt 128MB -or $LowMemoryMappedIoSpace -gt 3584MB) {
                 throw (New-SimError -Message ('The low MMIO gap size ' + $LowMemoryMappedIoSpace + ' is out of range. Valid values are 128 MB to 3584 MB.') -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Set-VM' -Target $vmName)
             }
@@ -593,15 +602,15 @@ function Set-VM {
         if ($DynamicMemory) { $newDynamic = $true }
         $newStartup = ConvertTo-SimNumber $v.memoryStartup
         $newMinimum = ConvertTo-SimNumber $v.memoryMinimum
-        if ($PSBoundParameters.ContainsKey('MemoryStartupBytes')) { $newStartup = [UInt64]$MemoryStartupBytes }
-        if ($PSBoundParameters.ContainsKey('MemoryMinimumBytes')) { $newMinimum = [UInt64]$MemoryMinimumBytes }
-        if ($newDynamic -and $assignedCount -gt 0 -and $newStartup -ne $newMinimum -and ($DynamicMemory -or $PSBoundParameters.ContainsKey('MemoryStartupBytes') -or $PSBoundParameters.ContainsKey('MemoryMinimumBytes'))) {
+        if ($bound.ContainsKey('MemoryStartupBytes')) { $newStartup = [UInt64]$MemoryStartupBytes }
+        if ($bound.ContainsKey('MemoryMinimumBytes')) { $newMinimum = [UInt64]$MemoryMinimumBytes }
+        if ($newDynamic -and $assignedCount -gt 0 -and $newStartup -ne $newMinimum -and ($DynamicMemory -or $bound.ContainsKey('MemoryStartupBytes') -or $bound.ContainsKey('MemoryMinimumBytes'))) {
             throw (New-SimError -Message 'When dynamic memory is enabled and a device or GPU is assigned, startup memory size and minimum memory size must be equal.' -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Set-VM' -Target $vmName)
         }
         if ($AutomaticStopAction) { $v.automaticStopAction = $AutomaticStopAction }
-        if ($PSBoundParameters.ContainsKey('GuestControlledCacheTypes')) { $v.guestControlledCacheTypes = [bool]$GuestControlledCacheTypes }
-        if ($PSBoundParameters.ContainsKey('LowMemoryMappedIoSpace')) { $v.lowMemoryMappedIoSpace = [UInt64]$LowMemoryMappedIoSpace }
-        if ($PSBoundParameters.ContainsKey('HighMemoryMappedIoSpace')) { $v.highMemoryMappedIoSpace = [UInt64]$HighMemoryMappedIoSpace }
+        if ($bound.ContainsKey('GuestControlledCacheTypes')) { $v.guestControlledCacheTypes = [bool]$GuestControlledCacheTypes }
+        if ($bound.ContainsKey('LowMemoryMappedIoSpace')) { $v.lowMemoryMappedIoSpace = [UInt64]$LowMemoryMappedIoSpace }
+        if ($bound.ContainsKey('HighMemoryMappedIoSpace')) { $v.highMemoryMappedIoSpace = [UInt64]$HighMemoryMappedIoSpace }
         $v.dynamicMemoryEnabled = $newDynamic
         $v.memoryStartup = $newStartup
         $v.memoryMinimum = $newMinimum

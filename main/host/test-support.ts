@@ -1,0 +1,55 @@
+/** Test helpers: a fresh simulated host per test, one session per test file. */
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openHost, type HostConnection } from './host-connection';
+import { profilePath } from '../simulator/profiles';
+
+/** A temp copy of a profile, optionally changed. */
+export function freshState(profile: string, edit?: (state: SimJson) => void): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'dda-test-')), 'state.json');
+  copyFileSync(profilePath(profile), file);
+  if (edit) {
+    const s = JSON.parse(readFileSync(file, 'utf8')) as SimJson;
+    edit(s);
+    writeFileSync(file, JSON.stringify(s));
+  }
+  return file;
+}
+
+export type SimJson = {
+  host: Record<string, unknown>;
+  devices: Array<Record<string, unknown> & { locationPath: string; friendlyName: string }>;
+  vms: Array<Record<string, unknown> & { name: string; assignedDevices: string[] }>;
+  faults: Array<Record<string, unknown>>;
+};
+
+export function readState(file: string): SimJson {
+  return JSON.parse(readFileSync(file, 'utf8')) as SimJson;
+}
+
+/** The state without runtime bookkeeping, for "exactly as before" comparisons. */
+export function comparableState(file: string): unknown {
+  const s = readState(file);
+  // A profile's held devices start dismounted; the simulator records that on its first write.
+  const held = new Set(s.vms.flatMap((v) => v.assignedDevices.map((p) => p.toUpperCase())));
+  // The order of a VM's device entries carries no meaning (an undone remove re-adds at the end).
+  const vms = s.vms.map((v) => ({ ...v, assignedDevices: [...v.assignedDevices].sort() }));
+  return { ...s, vms, faults: [], devices: s.devices.map((d) => ({ ...d, dismounted: d.dismounted === undefined ? held.has(d.locationPath.toUpperCase()) : !!d.dismounted })) };
+}
+
+/**
+ * One pwsh for a whole test file, pointed at a new state file per test: the simulator reads
+ * DDA_SIM_STATE on every call, so a test switches hosts by setting it inside the session.
+ */
+export function sharedHost(): { host: HostConnection; use(stateFile: string): Promise<void> } {
+  const first = freshState('ml30-connectx4');
+  const host = openHost({ simState: first, extraScriptDirs: [join(import.meta.dirname, 'test-fixtures')] });
+  return {
+    host,
+    async use(stateFile: string) {
+      const r = await host.runner.invoke('set-sim-state', { Path: stateFile });
+      if (!r.ok) throw new Error(r.error.message);
+    },
+  };
+}
