@@ -22,6 +22,7 @@ export type SimJson = {
   devices: Array<Record<string, unknown> & { locationPath: string; friendlyName: string }>;
   vms: Array<Record<string, unknown> & { name: string; assignedDevices: string[] }>;
   faults: Array<Record<string, unknown>>;
+  latencyMs?: Record<string, number>;
 };
 
 export function readState(file: string): SimJson {
