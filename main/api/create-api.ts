@@ -37,13 +37,14 @@ export function memoryShellHooks(mode: AppInfo['mode'] = 'browser'): ShellHooks 
 }
 
 const MAX_ACTIVITY = 200;
-const version = (() => {
+/** The app version from package.json (read when asked, so bundles can set DDA_PROJECT_ROOT first). */
+function appVersion(): string {
   try {
     return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return '0.0.0';
   }
-})();
+}
 
 /** The API and its event sink for one host. */
 export function createApi(host: HostConnection, shell: ShellHooks): { api: DdaApi; events: EventSink } {
@@ -94,7 +95,7 @@ export function createApi(host: HostConnection, shell: ShellHooks): { api: DdaAp
   const api: DdaApi = {
     getAppInfo: async () =>
       ok({
-        version,
+        version: appVersion(),
         mode: shell.mode,
         platform: process.platform,
         osLocale: Intl.DateTimeFormat().resolvedOptions().locale,

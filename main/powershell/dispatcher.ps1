@@ -1,10 +1,66 @@
-# DDA Studio call dispatcher: defined once per PowerShell process, then every call is ONE ASCII line
-#   Invoke-DdaCall '<base64 UTF-8 script>' '<base64 UTF-8 JSON params>' '<script name>' '<call id>'
-# The script text and the parameters arrive as data and are never spliced into each other: the
-# parameters are decoded, turned into a hashtable and splatted onto the script block. The result goes
-# back as one base64 line between markers, so nothing the script prints can be mistaken for it.
-# Windows PowerShell 5.1 compatible (no ConvertFrom-Json -AsHashtable, no ternary, no ??).
+# DDA Studio call dispatcher. Defined once per PowerShell process (session.ts dot-sources it right after
+# start); afterwards every call is ONE ASCII line written by session.ts:
+#   Invoke-DdaCall '<base64 UTF-8 script text>' '<base64 UTF-8 JSON params>' '<base64 UTF-8 script path>' '<call id>' '<script hash>'
+#
+# !! Security- and order-sensitive. What must not change:
+#  - The script text and the parameters arrive as data. Parameters are decoded, turned into a hashtable
+#    and SPLATTED onto the parsed script block; no value is ever spliced into script text.
+#  - The whole call runs inside ONE try/catch with $ErrorActionPreference = 'Stop', so a throw stops the
+#    script; errors written with -ErrorAction Continue are collected (2>&1) and returned in `errors`.
+#  - The result leaves as one line: begin marker + base64(UTF-8 JSON envelope) + end marker. The call id
+#    carries a per-process random nonce, so nothing a script prints can pass for a result.
+#
+# Result rule: a script returns ONE object (hashtable, PSCustomObject, array, scalar or nothing). One
+# output object arrives as that JSON; no output or $null arrives as null; several output objects arrive
+# as an array. PowerShell unrolls arrays written to the pipeline, so a script that wants to return an
+# array (including one with a single element or none) writes `,@($items)` or puts it in a hashtable.
+# Values are serialized with ConvertTo-Json -Depth 20 (a deeper value fails the call instead of being
+# silently truncated on PowerShell 7). Return dates as strings ($d.ToString('o')) and enums as strings:
+# 5.1 and 7 serialize them differently.
+#
+# Windows PowerShell 5.1 compatible: no ConvertFrom-Json -AsHashtable, no ternary, no ??, no ::new().
 
+if ($PSVersionTable.PSVersion.Major -lt 6) {
+    # 5.1's type data for System.Array makes ConvertTo-Json write a wrapped array as {"value":[..],"Count":n}.
+    Remove-TypeData -TypeName System.Array -ErrorAction SilentlyContinue
+}
+
+# PowerShell 7's ConvertFrom-Json turns ISO-date-looking strings into DateTime; System.Text.Json does not.
+$global:DdaUseTextJson = $null -ne ('System.Text.Json.JsonDocument' -as [type])
+# Parser.ParseInput(input, fileName, ...) names the script in errors and stack traces (absent on old hosts).
+$global:DdaParseWithName = @([System.Management.Automation.Language.Parser].GetMethods() |
+        Where-Object { $_.Name -eq 'ParseInput' -and $_.GetParameters().Count -eq 4 }).Count -gt 0
+# Parsed script blocks of this process, by the hash of their text (bounded by the number of script files).
+$global:DdaScriptCache = @{}
+
+function global:ConvertFrom-DdaJsonElement {
+    param($Element)
+    switch ($Element.ValueKind.ToString()) {
+        'Object' {
+            $h = @{}
+            foreach ($p in $Element.EnumerateObject()) { $h[$p.Name] = ConvertFrom-DdaJsonElement $p.Value }
+            return $h
+        }
+        'Array' {
+            $list = New-Object System.Collections.Generic.List[object]
+            foreach ($i in $Element.EnumerateArray()) { $list.Add((ConvertFrom-DdaJsonElement $i)) }
+            return , $list.ToArray()
+        }
+        'String' { return $Element.GetString() }
+        'Number' {
+            [int]$i32 = 0
+            if ($Element.TryGetInt32([ref]$i32)) { return $i32 }
+            [long]$i64 = 0
+            if ($Element.TryGetInt64([ref]$i64)) { return $i64 }
+            return $Element.GetDouble()
+        }
+        'True' { return $true }
+        'False' { return $false }
+    }
+    return $null
+}
+
+# The 5.1 path: ConvertFrom-Json gives PSCustomObjects; turn them into hashtables, arrays stay arrays.
 function global:ConvertTo-DdaHashtable {
     param($InputObject)
     if ($null -eq $InputObject) { return $null }
@@ -21,18 +77,29 @@ function global:ConvertTo-DdaHashtable {
     return $InputObject
 }
 
+function global:ConvertFrom-DdaJson {
+    param([string]$Json)
+    if ($global:DdaUseTextJson) {
+        $doc = [System.Text.Json.JsonDocument]::Parse($Json)
+        try { return (ConvertFrom-DdaJsonElement $doc.RootElement) } finally { $doc.Dispose() }
+    }
+    return (ConvertTo-DdaHashtable (ConvertFrom-Json -InputObject $Json))
+}
+
 function global:ConvertTo-DdaErrorInfo {
-    param($Record, [string]$ScriptName)
+    param($Record, [string]$ScriptPath)
     $info = @{ kind = 'powershell'; message = '' }
     if ($Record -is [System.Management.Automation.ErrorRecord]) {
         $info.message = [string]$Record.Exception.Message
+        $info.exceptionType = $Record.Exception.GetType().FullName
         $info.fullyQualifiedErrorId = [string]$Record.FullyQualifiedErrorId
         $info.category = [string]$Record.CategoryInfo.Category
         if ($Record.CategoryInfo.Activity) { $info.command = [string]$Record.CategoryInfo.Activity }
+        if ($Record.ScriptStackTrace) { $info.scriptStackTrace = [string]$Record.ScriptStackTrace }
         $ii = $Record.InvocationInfo
         if ($null -ne $ii) {
             if ($null -ne $ii.MyCommand -and $ii.MyCommand.Name) { $info.command = [string]$ii.MyCommand.Name }
-            $info.scriptName = $ScriptName
+            $info.scriptName = $ScriptPath
             if ($ii.ScriptName) { $info.scriptName = [string]$ii.ScriptName }
             $info.scriptLine = [int]$ii.ScriptLineNumber
             if ($ii.Line) { $info.line = ([string]$ii.Line).Trim() }
@@ -43,34 +110,78 @@ function global:ConvertTo-DdaErrorInfo {
     $info
 }
 
+function global:Write-DdaEnvelope {
+    param($Envelope, [string]$CallId)
+    try {
+        $out = ConvertTo-Json -InputObject $Envelope -Depth 21 -Compress -WarningAction Stop
+    } catch {
+        $why = 'The result could not be serialized (deeper than 20 levels?): ' + $_.Exception.Message
+        $out = ConvertTo-Json -InputObject @{ ok = $false; error = @{ kind = 'protocol'; message = $why }; errors = @() } -Compress
+    }
+    $b64 = [Convert]::ToBase64String((New-Object System.Text.UTF8Encoding $false).GetBytes($out))
+    [Console]::Out.WriteLine('<<DDA-RESULT:' + $CallId + '>>' + $b64 + '<<DDA-END>>')
+}
+
+function global:Get-DdaScriptBlock {
+    param([string]$Text, [string]$Path)
+    $tokens = $null
+    $parseErrors = $null
+    if ($global:DdaParseWithName) {
+        $ast = [System.Management.Automation.Language.Parser]::ParseInput($Text, $Path, [ref]$tokens, [ref]$parseErrors)
+    } else {
+        $ast = [System.Management.Automation.Language.Parser]::ParseInput($Text, [ref]$tokens, [ref]$parseErrors)
+    }
+    if ($parseErrors.Count -gt 0) {
+        $first = $parseErrors[0]
+        return @{ error = @{
+                kind = 'powershell'; message = [string]$first.Message; fullyQualifiedErrorId = [string]$first.ErrorId
+                category = 'ParserError'; scriptName = $Path; scriptLine = [int]$first.Extent.StartLineNumber
+                line = ([string]$first.Extent.StartScriptPosition.Line).Trim()
+            } }
+    }
+    @{ block = $ast.GetScriptBlock() }
+}
+
 function global:Invoke-DdaCall {
-    param([string]$ScriptB64, [string]$ParamsB64, [string]$ScriptName, [string]$CallId)
-    $envelope = $null
+    param([string]$ScriptB64, [string]$ParamsB64, [string]$PathB64, [string]$CallId, [string]$ScriptHash)
     $nonTerminating = New-Object System.Collections.Generic.List[object]
+    $path = ''
     try {
         $utf8 = New-Object System.Text.UTF8Encoding $false
-        $text = $utf8.GetString([Convert]::FromBase64String($ScriptB64))
-        $json = $utf8.GetString([Convert]::FromBase64String($ParamsB64))
-        $params = ConvertTo-DdaHashtable (ConvertFrom-Json -InputObject $json)
-        if ($null -eq $params) { $params = @{} }
-        $block = [ScriptBlock]::Create($text)
+        $path = $utf8.GetString([Convert]::FromBase64String($PathB64))
+        $block = $global:DdaScriptCache[$ScriptHash]
+        if ($null -eq $block) {
+            if (-not $ScriptB64) { throw "Script $path is not cached in this process." }
+            $parsed = Get-DdaScriptBlock -Text $utf8.GetString([Convert]::FromBase64String($ScriptB64)) -Path $path
+            if ($parsed.error) {
+                Write-DdaEnvelope @{ ok = $false; error = $parsed.error; errors = @() } $CallId
+                return
+            }
+            $block = $parsed.block
+            $global:DdaScriptCache[$ScriptHash] = $block
+        }
+        $params = ConvertFrom-DdaJson $utf8.GetString([Convert]::FromBase64String($ParamsB64))
+        if ($params -isnot [hashtable]) { $params = @{} }
         $ErrorActionPreference = 'Stop'
         $values = New-Object System.Collections.Generic.List[object]
-        foreach ($item in @(& $block @params 2>&1)) {
-            if ($item -is [System.Management.Automation.ErrorRecord]) { $nonTerminating.Add((ConvertTo-DdaErrorInfo $item $ScriptName)) }
+        foreach ($item in (& $block @params 2>&1)) {
+            if ($item -is [System.Management.Automation.ErrorRecord]) { $nonTerminating.Add((ConvertTo-DdaErrorInfo $item $path)) }
             else { $values.Add($item) }
         }
         $value = $null
         if ($values.Count -eq 1) { $value = $values[0] } elseif ($values.Count -gt 1) { $value = $values.ToArray() }
         $envelope = @{ ok = $true; value = $value; errors = $nonTerminating.ToArray() }
     } catch {
-        $envelope = @{ ok = $false; error = (ConvertTo-DdaErrorInfo $_ $ScriptName); errors = $nonTerminating.ToArray() }
+        $envelope = @{ ok = $false; error = (ConvertTo-DdaErrorInfo $_ $path); errors = $nonTerminating.ToArray() }
     }
-    try {
-        $out = ConvertTo-Json -InputObject $envelope -Depth 24 -Compress
-    } catch {
-        $out = ConvertTo-Json -InputObject @{ ok = $false; error = @{ kind = 'protocol'; message = ('Result not serializable: ' + $_.Exception.Message) }; errors = @() } -Compress
-    }
-    $b64 = [Convert]::ToBase64String((New-Object System.Text.UTF8Encoding $false).GetBytes($out))
-    [Console]::Out.WriteLine('<<DDA-RESULT:' + $CallId + '>>' + $b64 + '<<DDA-END>>')
+    Write-DdaEnvelope $envelope $CallId
+    # Error records can hold large target objects; the session keeps none between calls.
+    $global:Error.Clear()
+}
+
+# Ends the start-up line: proves the dispatcher is defined and says which PowerShell this is.
+function global:Complete-DdaStartup {
+    param([string]$CallId)
+    $value = @{ version = [string]$PSVersionTable.PSVersion; edition = [string]$PSVersionTable.PSEdition; pid = $PID }
+    Write-DdaEnvelope @{ ok = $true; value = $value; errors = @() } $CallId
 }

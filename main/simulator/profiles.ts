@@ -2,15 +2,17 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { projectRoot } from '../project-root';
 import { hostProfileSchema, type HostProfile } from './profile-schema';
 
 /** The profile used when none is named. */
 export const DEFAULT_PROFILE = 'ml30-connectx4';
-const profilesDir = () => join(import.meta.dirname, 'profiles');
+const simulatorDir = () => join(projectRoot(), 'main', 'simulator');
+const profilesDir = () => join(simulatorDir(), 'profiles');
 
 /** Path of the simulator module, for `Import-Module` in any pwsh. */
 export function simulatorModulePath(): string {
-  return join(import.meta.dirname, 'DdaSim.psm1');
+  return join(simulatorDir(), 'DdaSim.psm1');
 }
 
 /** Names of the shipped profiles. */

@@ -1,4 +1,9 @@
-# Test fixture: a call that never finishes on its own (the session's timeout must stop it).
-param([int]$Seconds = 600)
+# Test fixture: a call that never finishes on its own (the session's timeout must stop it). With
+# -ChildPidFile it first starts a child process and writes its pid there, to prove the tree is killed.
+param([int]$Seconds = 600, [string]$ChildPidFile)
+if ($ChildPidFile) {
+    $child = Start-Process -FilePath 'sleep' -ArgumentList "$Seconds" -PassThru
+    Set-Content -LiteralPath $ChildPidFile -Value $child.Id
+}
 Start-Sleep -Seconds $Seconds
 @{ woke = $true }

@@ -1,0 +1,101 @@
+/**
+ * The Electron main process: single instance, a hardened window, IPC bound to the contract, one
+ * PowerShell session disposed cleanly on quit. Electron stays here; everything else is plain Node.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EVENT_CHANNEL } from '../../shared/contract';
+import { createApi, type ShellHooks } from '../api/create-api';
+import { openHost, type HostConnection } from '../host/host-connection';
+import { SettingsStore } from '../settings/settings-store';
+import { createLog } from '../settings/log-file';
+import { bindIpc } from './ipc';
+import { createMainWindow, hardenAllContents, registerAppScheme, serveRenderer } from './window';
+
+// The bundle lives in dist/main; the scripts and simulator it runs live beside it in the app folder.
+process.env.DDA_PROJECT_ROOT ??= app.isPackaged ? join(process.resourcesPath, 'app-files') : join(__dirname, '..', '..');
+
+if (!app.requestSingleInstanceLock()) app.quit();
+registerAppScheme();
+
+let win: BrowserWindow | null = null;
+let host: HostConnection | null = null;
+
+/** Relaunches elevated through UAC; the executable path travels as data in an environment variable. */
+async function restartElevated(log: ReturnType<typeof createLog>): Promise<boolean> {
+  if (process.platform !== 'win32') return false;
+  const child = spawn('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', 'Start-Process -Verb RunAs -FilePath $env:DDA_RELAUNCH_EXE'], {
+    env: { ...process.env, DDA_RELAUNCH_EXE: process.execPath },
+    windowsHide: true,
+    stdio: 'ignore',
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  log('info', `restart as administrator: exit ${code}`);
+  if (code === 0) setImmediate(() => app.quit());
+  return code === 0;
+}
+
+async function start(): Promise<void> {
+  const userData = app.getPath('userData');
+  const log = createLog(join(userData, 'logs', 'dda-studio.log'));
+  const settings = new SettingsStore(join(userData, 'settings.json'));
+  const simulate = process.env.DDA_SIMULATE ?? settings.get().simulatorProfile;
+  host = openHost({ simulate: simulate ?? null, simState: process.env.DDA_SIM_STATE ?? null, pwsh: settings.get().powershellPath, dataDir: simulate || process.env.DDA_SIM_STATE ? null : userData });
+  log('info', `started; PowerShell ${host.powershell.path} (${host.powershell.source}); simulated=${host.simulated}`);
+  const hooks: ShellHooks = {
+    mode: 'electron',
+    getSettings: () => settings.settings(),
+    setSettings: (patch) => settings.update(patch) && settings.settings(),
+    canRestartElevated: process.platform === 'win32' && !host.simulated,
+    restartElevated: () => restartElevated(log),
+  };
+  const { api, events } = createApi(host, hooks);
+  bindIpc(ipcMain, api, () => win?.webContents ?? null);
+  events.subscribe((e) => win?.webContents.send(EVENT_CHANNEL, e));
+  hardenAllContents();
+  serveRenderer(join(__dirname, '..', 'renderer'));
+  win = createMainWindow(join(__dirname, 'preload.cjs'), settings.get().windowBounds);
+  win.on('close', () => {
+    if (win) settings.update({ windowBounds: win.getBounds() });
+  });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      {
+        label: 'File',
+        submenu: [
+          { label: 'Refresh', accelerator: 'F5', click: () => win?.webContents.reload() },
+          {
+            label: 'Export activity log…',
+            click: async () => {
+              const r = await api.exportActivity({});
+              if (!r.ok || !win) return;
+              const target = await dialog.showSaveDialog(win, { defaultPath: r.value.fileName });
+              if (!target.canceled && target.filePath) writeFileSync(target.filePath, r.value.text);
+            },
+          },
+          { label: 'Open log folder', click: () => void shell.openPath(join(userData, 'logs')) },
+          { type: 'separator' },
+          { role: 'quit' },
+        ],
+      },
+      { label: 'Help', submenu: [{ label: 'About DDA Studio', click: () => void dialog.showMessageBox({ message: `DDA Studio ${app.getVersion()}`, detail: 'Hyper-V Discrete Device Assignment, planned and reversible.' }) }] },
+    ]),
+  );
+}
+
+app.on('second-instance', () => {
+  if (win?.isMinimized()) win.restore();
+  win?.focus();
+});
+app.on('window-all-closed', () => app.quit());
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !host) return;
+  // Dispose the PowerShell session before the process goes: no orphaned pwsh.
+  event.preventDefault();
+  quitting = true;
+  void host.close().finally(() => app.quit());
+});
+void app.whenReady().then(start);

@@ -1,0 +1,58 @@
+/** The built preload exposes exactly the contract's methods plus onEvent, and strips the IPC event. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { channelOf, EVENT_CHANNEL, methodNames } from '../../shared/contract';
+import { projectRoot } from '../project-root';
+
+async function loadPreload() {
+  const out = await build({ entryPoints: [join(projectRoot(), 'main/electron/preload.ts')], bundle: true, write: false, format: 'cjs', platform: 'node', external: ['electron'] });
+  const code = out.outputFiles[0]!.text;
+  const exposed: Record<string, unknown> = {};
+  const invoked: unknown[][] = [];
+  const listeners = new Map<string, (...a: unknown[]) => void>();
+  const electron = {
+    contextBridge: { exposeInMainWorld: (name: string, value: unknown) => (exposed[name] = value) },
+    ipcRenderer: {
+      invoke: (...a: unknown[]) => (invoked.push(a), Promise.resolve({ ok: true, value: null })),
+      on: (ch: string, fn: (...a: unknown[]) => void) => listeners.set(ch, fn),
+      removeListener: (ch: string) => listeners.delete(ch),
+    },
+  };
+  const requireStub = (id: string) => {
+    if (id === 'electron') return electron;
+    throw new Error(`preload must not require ${id}`);
+  };
+  const module = { exports: {} };
+  runInNewContext(code, { require: requireStub, module, exports: module.exports, console, TypeError, Object });
+  return { exposed, invoked, listeners, code };
+}
+
+describe('preload', () => {
+  it('exposes one global with exactly the contract methods and onEvent', async () => {
+    const { exposed } = await loadPreload();
+    expect(Object.keys(exposed)).toEqual(['dda']);
+    const dda = exposed.dda as Record<string, unknown>;
+    expect(Object.keys(dda).sort()).toEqual([...methodNames, 'onEvent'].sort());
+    expect(Object.isFrozen(dda)).toBe(true);
+  });
+  it('each method invokes its own channel; events arrive without the IPC event and can be unsubscribed', async () => {
+    const { exposed, invoked, listeners } = await loadPreload();
+    const dda = exposed.dda as Record<string, (...a: unknown[]) => unknown>;
+    await dda.getInventory!({ refresh: true });
+    expect(invoked).toEqual([[channelOf('getInventory'), { refresh: true }]]);
+    const got: unknown[] = [];
+    const off = dda.onEvent!((e: unknown) => got.push(e)) as () => void;
+    listeners.get(EVENT_CHANNEL)!({ sender: 'secret-ipc-event' }, { type: 'inventory-changed', readAt: 'now' });
+    expect(got).toEqual([{ type: 'inventory-changed', readAt: 'now' }]);
+    off();
+    expect(listeners.has(EVENT_CHANNEL)).toBe(false);
+  });
+  it('requires nothing but electron (sandboxed preloads cannot)', async () => {
+    const { code } = await loadPreload();
+    expect([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['electron']);
+    expect(readFileSync(join(projectRoot(), 'main/electron/preload.ts'), 'utf8')).not.toMatch(/ipcRenderer\.send\b|exposeInMainWorld\([^)]*ipcRenderer/);
+  });
+});
