@@ -1,11 +1,24 @@
 /** The repository (or unpacked app) root, found from this file's location. */
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+let cached: string | null = null;
+
 /**
- * The folder holding package.json, main/ and shared/. A bundled build (the Electron main process) sets
- * DDA_PROJECT_ROOT, since its code no longer sits beside the scripts it runs.
+ * The folder holding package.json, main/ and shared/: the nearest ancestor of this file with a
+ * package.json (tsx, tests). The Electron bundle sets DDA_PROJECT_ROOT instead: there the scripts
+ * PowerShell reads live outside the asar, and the bundle has no import.meta.
  */
 export function projectRoot(): string {
-  return process.env.DDA_PROJECT_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..');
+  if (process.env.DDA_PROJECT_ROOT) return process.env.DDA_PROJECT_ROOT;
+  if (cached) return cached;
+  const here = dirname(fileURLToPath(import.meta.url));
+  let dir = here;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) return (cached = join(here, '..'));
+    dir = up;
+  }
+  return (cached = dir);
 }

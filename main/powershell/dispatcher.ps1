@@ -32,6 +32,8 @@ $global:DdaParseWithName = @([System.Management.Automation.Language.Parser].GetM
         Where-Object { $_.Name -eq 'ParseInput' -and $_.GetParameters().Count -eq 4 }).Count -gt 0
 # Parsed script blocks of this process, by the hash of their text (bounded by the number of script files).
 $global:DdaScriptCache = @{}
+# Their lines by path, to quote the failing line when only the stack trace knows it.
+$global:DdaScriptLines = @{}
 
 function global:ConvertFrom-DdaJsonElement {
     param($Element)
@@ -96,11 +98,21 @@ function global:ConvertTo-DdaErrorInfo {
         $info.category = [string]$Record.CategoryInfo.Category
         if ($Record.CategoryInfo.Activity) { $info.command = [string]$Record.CategoryInfo.Activity }
         if ($Record.ScriptStackTrace) { $info.scriptStackTrace = [string]$Record.ScriptStackTrace }
+        $info.scriptName = $ScriptPath
         $ii = $Record.InvocationInfo
-        if ($null -ne $ii) {
-            if ($null -ne $ii.MyCommand -and $ii.MyCommand.Name) { $info.command = [string]$ii.MyCommand.Name }
-            $info.scriptName = $ScriptPath
-            if ($ii.ScriptName) { $info.scriptName = [string]$ii.ScriptName }
+        if ($null -ne $ii -and $null -ne $ii.MyCommand -and $ii.MyCommand.Name) { $info.command = [string]$ii.MyCommand.Name }
+        if ($null -ne $ii -and $ii.ScriptName) {
+            # the statement that raised it, in a script file we know
+            $info.scriptName = [string]$ii.ScriptName
+            $info.scriptLine = [int]$ii.ScriptLineNumber
+            if ($ii.Line) { $info.line = ([string]$ii.Line).Trim() }
+        } elseif ([string]$Record.ScriptStackTrace -match '^at .*?, (.+): line (\d+)') {
+            # Write-Error at a script's top level: InvocationInfo names the caller; the stack knows better
+            $info.scriptName = $Matches[1]
+            $info.scriptLine = [int]$Matches[2]
+            $lines = $global:DdaScriptLines[$info.scriptName]
+            if ($null -ne $lines -and $info.scriptLine -le $lines.Count) { $info.line = ([string]$lines[$info.scriptLine - 1]).Trim() }
+        } elseif ($null -ne $ii) {
             $info.scriptLine = [int]$ii.ScriptLineNumber
             if ($ii.Line) { $info.line = ([string]$ii.Line).Trim() }
         }
@@ -152,7 +164,9 @@ function global:Invoke-DdaCall {
         $block = $global:DdaScriptCache[$ScriptHash]
         if ($null -eq $block) {
             if (-not $ScriptB64) { throw "Script $path is not cached in this process." }
-            $parsed = Get-DdaScriptBlock -Text $utf8.GetString([Convert]::FromBase64String($ScriptB64)) -Path $path
+            $text = $utf8.GetString([Convert]::FromBase64String($ScriptB64))
+            $global:DdaScriptLines[$path] = $text -split "`r?`n"
+            $parsed = Get-DdaScriptBlock -Text $text -Path $path
             if ($parsed.error) {
                 Write-DdaEnvelope @{ ok = $false; error = $parsed.error; errors = @() } $CallId
                 return
@@ -164,9 +178,10 @@ function global:Invoke-DdaCall {
         if ($params -isnot [hashtable]) { $params = @{} }
         $ErrorActionPreference = 'Stop'
         $values = New-Object System.Collections.Generic.List[object]
-        foreach ($item in (& $block @params 2>&1)) {
-            if ($item -is [System.Management.Automation.ErrorRecord]) { $nonTerminating.Add((ConvertTo-DdaErrorInfo $item $path)) }
-            else { $values.Add($item) }
+        # ForEach-Object sees each output object as written: an array written with `,@(...)` stays one array.
+        & $block @params 2>&1 | ForEach-Object {
+            if ($_ -is [System.Management.Automation.ErrorRecord]) { $nonTerminating.Add((ConvertTo-DdaErrorInfo $_ $path)) }
+            else { $values.Add($_) }
         }
         $value = $null
         if ($values.Count -eq 1) { $value = $values[0] } elseif ($values.Count -gt 1) { $value = $values.ToArray() }

@@ -1,38 +1,56 @@
 /**
- * The one rule for finding PowerShell: the app setting (or --pwsh) > DDA_PWSH > the project's own
- * .tools/pwsh > pwsh on PATH > Windows PowerShell 5.1 on Windows.
+ * The one rule for finding PowerShell, first match wins:
+ *   1. the app setting (or --pwsh): a path, or a bare command name looked up on PATH
+ *   2. env DDA_PWSH (same forms)
+ *   3. the project's own copy: <root>/.tools/pwsh/pwsh (pwsh.exe on Windows)
+ *   4. pwsh on PATH (pwsh.exe on Windows)
+ *   5. Windows only: Windows PowerShell 5.1, %SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe
+ * A setting or DDA_PWSH that names something missing gives null rather than quietly using another
+ * PowerShell: the user chose that one.
  */
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { posix, win32 } from 'node:path';
+import { projectRoot as defaultProjectRoot } from '../project-root';
 
+/** Which step of the rule chose the executable. */
 export type PowerShellSource = 'setting' | 'env' | 'project' | 'path' | 'windows-powershell';
 
+/** Inputs of the rule; everything but the setting has a default from this process. */
 export interface FindPowerShellInput {
   setting?: string | null | undefined;
-  env: NodeJS.ProcessEnv;
-  projectRoot: string;
-  platform: NodeJS.Platform;
+  env?: NodeJS.ProcessEnv;
+  projectRoot?: string;
+  platform?: NodeJS.Platform;
   /** Injectable for tests. */
   exists?: (path: string) => boolean;
 }
 
 /** The executable to use and which rule chose it, or null when none exists. */
-export function findPowerShell(input: FindPowerShellInput): { path: string; source: PowerShellSource } | null {
-  const exists = input.exists ?? existsSync;
-  const win = input.platform === 'win32';
-  if (input.setting) return exists(input.setting) ? { path: input.setting, source: 'setting' } : null;
-  const fromEnv = input.env.DDA_PWSH;
-  if (fromEnv) return exists(fromEnv) ? { path: fromEnv, source: 'env' } : null;
-  const project = join(input.projectRoot, '.tools', 'pwsh', win ? 'pwsh.exe' : 'pwsh');
-  if (exists(project)) return { path: project, source: 'project' };
-  const dirs = (input.env.PATH ?? input.env.Path ?? '').split(win ? ';' : delimiter).filter(Boolean);
-  for (const dir of dirs) {
-    const candidate = join(dir, win ? 'pwsh.exe' : 'pwsh');
-    if (exists(candidate)) return { path: candidate, source: 'path' };
+export function findPowerShell(input: FindPowerShellInput = {}): { path: string; source: PowerShellSource } | null {
+  const { setting, env = process.env, platform = process.platform, exists = existsSync } = input;
+  const root = input.projectRoot ?? defaultProjectRoot();
+  const win = platform === 'win32';
+  const path = win ? win32 : posix;
+  const pathDirs = (env.PATH ?? env.Path ?? '').split(win ? ';' : ':').filter(Boolean);
+  const onPath = (command: string) => pathDirs.map((dir) => path.join(dir, command)).find((p) => exists(p)) ?? null;
+  /** A path as is; a bare name (no separator) on PATH. */
+  const resolveChoice = (choice: string) => (/[\\/]/.test(choice) ? (exists(choice) ? choice : null) : onPath(choice));
+
+  if (setting) {
+    const p = resolveChoice(setting);
+    return p ? { path: p, source: 'setting' } : null;
   }
+  if (env.DDA_PWSH) {
+    const p = resolveChoice(env.DDA_PWSH);
+    return p ? { path: p, source: 'env' } : null;
+  }
+  const exe = win ? 'pwsh.exe' : 'pwsh';
+  const project = path.join(root, '.tools', 'pwsh', exe);
+  if (exists(project)) return { path: project, source: 'project' };
+  const fromPath = onPath(exe);
+  if (fromPath) return { path: fromPath, source: 'path' };
   if (win) {
-    const root = input.env.SystemRoot ?? 'C:\\Windows';
-    const ps51 = join(root, 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+    const ps51 = path.join(env.SystemRoot ?? env.windir ?? 'C:\\Windows', 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
     if (exists(ps51)) return { path: ps51, source: 'windows-powershell' };
   }
   return null;

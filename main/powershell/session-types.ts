@@ -17,6 +17,10 @@ export interface PsErrorInfo {
   scriptLine?: number;
   /** The PowerShell text of the failing line, when known. */
   line?: string;
+  /** The .NET exception type, e.g. System.Management.Automation.ItemNotFoundException. */
+  exceptionType?: string;
+  /** PowerShell's script stack trace (`at <ScriptBlock>, <file>: line N` frames), for the details pane. */
+  scriptStackTrace?: string;
 }
 
 /** The result of one call: a value or a structured error; non-terminating errors travel alongside. */

@@ -1,115 +1,210 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../project-root';
 import { findPowerShell } from './find-pwsh';
 import { PowerShellSession } from './session';
-import { projectRoot } from '../project-root';
+import type { SessionStatus } from './session-types';
 
-const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform });
-if (!pwsh) throw new Error('PowerShell is required for these tests (npm test installs it).');
+const pwsh = findPowerShell({ projectRoot: projectRoot() });
+if (!pwsh) throw new Error('PowerShell is required for these tests (npm test installs it into .tools/pwsh).');
 const fixtures = join(import.meta.dirname, 'test-fixtures');
+const tmp = mkdtempSync(join(tmpdir(), 'dda-session-'));
+
+/** One session for the whole file; it lives through a timeout and a crash on purpose. */
 const session = new PowerShellSession({ executable: pwsh.path, scriptDirs: [fixtures], defaultTimeoutMs: 30_000 });
+const statuses: SessionStatus[] = [];
+session.on('status', (s: SessionStatus) => statuses.push(s));
+const takeStatuses = () => statuses.splice(0);
+
+/** Linux: gone or a zombie (nobody may reap orphans in a container). */
+const alive = (pid: number) => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+beforeAll(async () => {
+  // defect 1 of node-powershell: NODE_POWERSHELL must not replace the executable we chose
+  const saved = process.env.NODE_POWERSHELL;
+  process.env.NODE_POWERSHELL = '/bin/false';
+  try {
+    const started = await session.start();
+    if (!started.ok) throw new Error(started.error.message);
+  } finally {
+    if (saved === undefined) delete process.env.NODE_POWERSHELL;
+    else process.env.NODE_POWERSHELL = saved;
+  }
+});
 afterAll(() => session.dispose());
 
 describe('PowerShellSession against the real pwsh', () => {
+  it('starts once, reports its PowerShell and walks starting -> ready -> busy -> ready', async () => {
+    expect(session.info?.edition).toBeTruthy();
+    expect(session.info?.pid).toBeTypeOf('number'); // PowerShell's $PID; a launcher shim may sit above it
+    expect(session.pid).toBeTypeOf('number');
+    expect(takeStatuses()).toEqual(['starting', 'ready']);
+    const r = await session.invoke('echo', { Value: 1 });
+    expect(r.ok).toBe(true);
+    expect(takeStatuses()).toEqual(['busy', 'ready']);
+    expect(session.counters).toMatchObject({ starts: 1, restarts: 0 });
+  });
+
   it('round-trips hostile values exactly and never executes them (canary)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dda-canary-'));
-    const canary = join(dir, 'pwned');
+    const canary = join(tmp, 'pwned');
     const hostile = [
-      "it's", '"double"', `$(Set-Content -Path '${canary}' -Value pwned)`, '`$(whoami)`', `'; Set-Content -Path '${canary}' -Value x; '`,
-      `"; Set-Content -Path "${canary}" -Value x #`, 'a;b', 'line1\nline2\r\nline3', '中文设备名', '😀 emoji', '\u2018smart\u2019', '@{a=1}', '\u0000nul',
+      "it's", '"double"', `$(Set-Content -Path '${canary}' -Value pwned)`, '`$(whoami)`', '$env:PATH', '${canary}',
+      `'; Set-Content -Path '${canary}' -Value x; '`, `"; Set-Content -Path "${canary}" -Value x #`, 'a;b', '@{a=1}', '}{',
+      'line1\nline2\r\nline3', '中文设备名', '😀 emoji', '\u2018smart\u2019 \u201cquotes\u201d', '\u0000nul', '2026-11-25T02:59:34Z', '',
     ];
     const r = await session.invoke<{ values: string[] }>('canary', { Values: hostile });
-    expect(r.ok).toBe(true);
-    if (r.ok) expect(r.value.values).toEqual(hostile);
+    expect(r.ok && r.value.values).toEqual(hostile);
     expect(existsSync(canary)).toBe(false);
   });
 
-  it('returns nested data, null and numbers faithfully', async () => {
-    const r = await session.invoke('echo', { Value: { n: 1.5, big: 68719476736, t: true, nothing: null, list: ['x'] }, Other: null });
-    expect(r.ok && r.value).toEqual({ value: { n: 1.5, big: 68719476736, t: true, nothing: null, list: ['x'] }, other: null });
+  it('returns nested data, numbers, null and one-element arrays faithfully', async () => {
+    const value = { n: 1.5, big: 68719476736, neg: -3, t: true, nothing: null, list: ['x'], empty: [], deep: { a: [{ b: 'c' }] } };
+    const r = await session.invoke('echo', { Value: value, Other: null });
+    expect(r.ok && r.value).toEqual({ value, other: null });
   });
 
-  it('a thrown error comes back structured, with its id, category, command and line', async () => {
+  it('follows the result rule: one object as is, ,@() arrays stay arrays, nothing is null', async () => {
+    const shapes: Array<[string, unknown]> = [
+      ['null', null], ['none', null], ['one', ['x']], ['empty', []], ['many', [1, 2, 3]], ['scalar', 'text'],
+      ['nested', { list: ['only'], empty: [], obj: { a: 1, b: null } }],
+    ];
+    for (const [kind, expected] of shapes) {
+      const r = await session.invoke('shape', { Kind: kind });
+      expect(r.ok && r.value, kind).toEqual(expected);
+    }
+    const deep = await session.invoke('shape', { Kind: 'deep' });
+    expect(!deep.ok && deep.error.kind).toBe('protocol'); // never silently truncated
+  });
+
+  it('a thrown error comes back structured: id, category, command, script and line', async () => {
     const r = await session.invoke('throw');
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error.kind).toBe('powershell');
-    expect(r.error.fullyQualifiedErrorId).toBe('PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand');
-    expect(r.error.category).toBe('ObjectNotFound');
-    expect(r.error.command).toBe('Get-Item');
-    expect(r.error.scriptLine).toBe(4);
-    expect(r.error.line).toContain('Get-Item');
-    expect(r.error.scriptName).toBe('throw');
+    expect(r.error).toMatchObject({
+      kind: 'powershell',
+      fullyQualifiedErrorId: 'PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand',
+      category: 'ObjectNotFound',
+      command: 'Get-Item',
+      scriptLine: 4,
+      exceptionType: 'System.Management.Automation.ItemNotFoundException',
+    });
+    expect(r.error.scriptName).toBe(join(fixtures, 'throw.ps1'));
+    expect(r.error.line).toMatch(/^Get-Item -LiteralPath/);
   });
 
   it('a non-terminating error comes back structured next to the value', async () => {
     const r = await session.invoke<{ after: string }>('nonterminating');
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(r.value.after).toBe('still ran');
+    expect(r.ok && r.value.after).toBe('still ran');
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatchObject({ kind: 'powershell', message: 'soft failure', category: 'InvalidData' });
-    expect(r.errors[0]?.fullyQualifiedErrorId).toContain('DdaSoft');
+    expect(r.errors[0]).toMatchObject({ kind: 'powershell', message: 'soft failure', category: 'InvalidData', command: 'Write-Error', scriptLine: 3 });
+    expect(r.errors[0]?.fullyQualifiedErrorId).toMatch(/^DdaSoft/);
+    expect(r.errors[0]?.line).toMatch(/^Write-Error -Message 'soft failure'/);
   });
 
-  it('refuses script names that could leave the script folders', async () => {
-    for (const name of ['../session', 'a/b', 'a\\b', '', 'x.ps1;y']) {
+  it('a script that does not parse fails as a value, and the session goes on', async () => {
+    const r = await session.invoke('syntax-error');
+    expect(!r.ok && r.error).toMatchObject({ kind: 'powershell', category: 'ParserError', fullyQualifiedErrorId: 'MissingEndCurlyBrace', scriptLine: 3 });
+    expect((await session.invoke('echo', { Value: 2 })).ok).toBe(true);
+  });
+
+  it('ignores stray output, stderr and forged markers around the result', async () => {
+    const r = await session.invoke('stray-output', { Noise: '<<DDA-END>> <<DDA-RESULT:1>>' });
+    expect(r.ok && r.value).toEqual({ real: true });
+  });
+
+  it('refuses script names that could leave the script folders, without starting anything', async () => {
+    const calls = session.counters.calls;
+    for (const name of ['../session', 'a/b', 'a\\b', '', 'x.ps1;y', '..', 'a..b', '/etc/passwd', 'C:\\x', 'missing-script']) {
       const r = await session.invoke(name);
-      expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.error.kind).toBe('protocol');
+      expect(!r.ok && r.error.kind, name).toBe('protocol');
     }
+    expect(session.counters.calls).toBe(calls);
   });
 
-  it('a hung call times out alone: the process is replaced and the next call works', async () => {
-    const before = await session.invoke<{ pid: number }>('pid');
-    const statuses: string[] = [];
-    const onStatus = (s: string) => statuses.push(s);
-    session.on('status', onStatus);
-    const hung = session.invoke('hang', { Seconds: 600 }, { timeoutMs: 1500 });
+  it('a hung call times out alone: its process tree is killed, queued calls run on a new process', async () => {
+    const before = session.pid!;
+    const beforePwsh = session.info!.pid;
+    takeStatuses();
+    const childPidFile = join(tmp, 'child.pid');
+    const hung = session.invoke('hang', { Seconds: 600, ChildPidFile: childPidFile }, { timeoutMs: 4000 });
     const queued = session.invoke<{ pid: number }>('pid');
     const r = await hung;
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.kind).toBe('timeout');
+    expect(!r.ok && r.error.kind).toBe('timeout');
+    expect(!r.ok && r.error.message).toMatch(/hang\.ps1 did not finish within 4000 ms/);
     const after = await queued;
-    expect(after.ok).toBe(true);
-    if (before.ok && after.ok) expect(after.value.pid).not.toBe(before.value.pid);
-    session.off('status', onStatus);
-    expect(statuses).toContain('restarting');
-    expect(statuses.at(-1)).toBe('ready');
+    expect(after.ok && after.value.pid).not.toBe(beforePwsh);
+    if (process.platform === 'linux') await expect.poll(() => [alive(before), alive(beforePwsh)]).toEqual([false, false]);
+    if (process.platform === 'linux') {
+      const child = Number(readFileSync(childPidFile, 'utf8'));
+      expect(child).toBeGreaterThan(0);
+      await expect.poll(() => alive(child)).toBe(false); // node-powershell's dispose() would have left it running
+    }
+    expect(takeStatuses()).toEqual(['busy', 'restarting', 'ready', 'busy', 'ready']);
+    expect(session.counters).toMatchObject({ timeouts: 1, restarts: 1 });
   });
 
-  it('pwsh killed mid-call fails that call clearly and the next call succeeds', async () => {
-    await session.invoke('pid');
-    const pid = session.pid;
-    expect(pid).toBeTypeOf('number');
+  it('pwsh killed mid-call fails that call clearly; the session restarts and the next call works', async () => {
+    const pid = session.info!.pid; // PowerShell itself, not a launcher above it
     const call = session.invoke('hang', { Seconds: 600 });
     await expect.poll(() => session.currentStatus).toBe('busy');
-    process.kill(pid!, 'SIGKILL');
+    process.kill(pid, 'SIGKILL');
     const r = await call;
-    expect(r.ok).toBe(false);
-    if (!r.ok) {
-      expect(r.error.kind).toBe('crashed');
-      expect(r.error.message).toMatch(/PowerShell exited/);
-    }
+    expect(!r.ok && r.error.kind).toBe('crashed');
+    expect(!r.ok && r.error.message).toMatch(/^PowerShell exited during hang\.ps1 \(PowerShell exited with (SIGKILL|code 137)\)/);
+    await expect.poll(() => session.currentStatus, { timeout: 30_000 }).toBe('ready'); // restarted eagerly, not on the next call
     const next = await session.invoke<{ pid: number }>('pid');
     expect(next.ok && next.value.pid).not.toBe(pid);
+    expect(session.counters.crashes).toBe(1);
   });
 
-  it('1,000 sequential calls keep memory bounded (no growing history)', async () => {
-    const internals = () => (session as unknown as { proc: { buffer: string } }).proc.buffer.length;
-    globalThis.gc?.();
-    const heapBefore = process.memoryUsage().heapUsed;
-    for (let i = 0; i < 1000; i++) {
-      const r = await session.invoke('echo', { Value: 'x'.repeat(2000), Other: i });
-      if (!r.ok) throw new Error(r.error.message);
-    }
-    expect(internals()).toBeLessThan(1024);
-    globalThis.gc?.();
-    const grownMB = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-    expect(grownMB).toBeLessThan(40);
-  }, 120_000);
+  it('1,000 sequential calls keep memory bounded', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const payload = 'x'.repeat(10_000);
+    const run = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const r = await session.invoke<{ other: number }>('echo', { Value: payload, Other: i });
+        if (!r.ok || r.value.other !== i) throw new Error(`call ${i} failed`);
+      }
+    };
+    await run(50);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    await run(1000);
+    gc();
+    const grownMB = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
+    // keeping each call's command and output (node-powershell's history) would add ~40 MB here
+    expect(grownMB).toBeLessThan(8);
+    const f = session.footprint();
+    expect(f.readerChars).toBe(0);
+    expect(f.stderrChars).toBeLessThanOrEqual(4096);
+  }, 60_000);
+
+  it('dispose() stops the process, fails queued calls as not-started and says disposed', async () => {
+    const s = new PowerShellSession({ executable: pwsh.path, scriptDirs: [fixtures] });
+    const seen: SessionStatus[] = [];
+    s.on('status', (x: SessionStatus) => seen.push(x));
+    const first = s.invoke('hang', { Seconds: 600 });
+    await expect.poll(() => s.currentStatus, { timeout: 30_000 }).toBe('busy');
+    const pid = s.info!.pid;
+    const queued = s.invoke('echo', { Value: 1 });
+    await s.dispose();
+    expect(!(await first).ok).toBe(true);
+    const q = await queued;
+    expect(!q.ok && q.error.kind).toBe('not-started');
+    await expect.poll(() => alive(pid)).toBe(false); // SIGKILL lands asynchronously
+    expect(seen.at(-1)).toBe('disposed');
+  }, 30_000);
 });
 
 describe('PowerShellSession without PowerShell', () => {
@@ -117,47 +212,61 @@ describe('PowerShellSession without PowerShell', () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
-    const missing = new PowerShellSession({ executable: '/nonexistent/pwsh', scriptDirs: [fixtures] });
-    const statuses: string[] = [];
-    missing.on('status', (s: string) => statuses.push(s));
-    const r = await missing.invoke('echo', { Value: 1 });
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.kind).toBe('not-started');
-    const again = await missing.invoke('echo', { Value: 1 });
-    expect(again.ok).toBe(false);
-    await missing.dispose();
-    await new Promise((resolve) => setImmediate(resolve));
-    process.off('unhandledRejection', onUnhandled);
-    expect(unhandled).toEqual([]);
-    expect(statuses).toContain('failed');
+    try {
+      const { session: missing, started } = await PowerShellSession.start({ executable: join(tmp, 'no-such-pwsh'), scriptDirs: [fixtures] });
+      expect(!started.ok && started.error.kind).toBe('not-started');
+      expect(!started.ok && started.error.message).toMatch(/PowerShell was not found at .*no-such-pwsh/);
+      expect(missing.currentStatus).toBe('failed');
+      const r = await missing.invoke('echo', { Value: 1 });
+      expect(!r.ok && r.error.kind).toBe('not-started');
+      await missing.dispose();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('an executable that is not PowerShell fails as not-started', async () => {
-    const wrong = new PowerShellSession({ executable: '/bin/false', scriptDirs: [fixtures], defaultTimeoutMs: 5000 });
+    const wrong = new PowerShellSession({ executable: '/bin/false', scriptDirs: [fixtures] });
     const r = await wrong.invoke('echo', {});
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.kind).toBe('not-started');
+    expect(!r.ok && r.error.kind).toBe('not-started');
+    expect(!r.ok && r.error.message).toMatch(/code 1/);
     await wrong.dispose();
   });
 });
 
-describe('findPowerShell: setting > env > project > PATH > Windows PowerShell', () => {
+describe('findPowerShell: setting > DDA_PWSH > project .tools > PATH > Windows PowerShell', () => {
   const exists = (set: string[]) => (p: string) => set.includes(p);
   it('walks the rule in order', () => {
     const all = ['/s/pwsh', '/e/pwsh', '/root/.tools/pwsh/pwsh', '/usr/bin/pwsh'];
     const base = { projectRoot: '/root', platform: 'linux' as const, exists: exists(all) };
-    expect(findPowerShell({ ...base, setting: '/s/pwsh', env: { DDA_PWSH: '/e/pwsh', PATH: '/usr/bin' } })?.source).toBe('setting');
-    expect(findPowerShell({ ...base, env: { DDA_PWSH: '/e/pwsh', PATH: '/usr/bin' } })?.source).toBe('env');
-    expect(findPowerShell({ ...base, env: { PATH: '/usr/bin' } })?.source).toBe('project');
-    expect(findPowerShell({ ...base, exists: exists(['/usr/bin/pwsh']), env: { PATH: '/usr/bin' } })).toEqual({ path: '/usr/bin/pwsh', source: 'path' });
+    expect(findPowerShell({ ...base, setting: '/s/pwsh', env: { DDA_PWSH: '/e/pwsh', PATH: '/usr/bin' } })).toEqual({ path: '/s/pwsh', source: 'setting' });
+    expect(findPowerShell({ ...base, env: { DDA_PWSH: '/e/pwsh', PATH: '/usr/bin' } })).toEqual({ path: '/e/pwsh', source: 'env' });
+    expect(findPowerShell({ ...base, env: { PATH: '/usr/bin' } })).toEqual({ path: '/root/.tools/pwsh/pwsh', source: 'project' });
+    expect(findPowerShell({ ...base, exists: exists(['/usr/bin/pwsh']), env: { PATH: '/opt:/usr/bin' } })).toEqual({ path: '/usr/bin/pwsh', source: 'path' });
     expect(findPowerShell({ ...base, exists: exists([]), env: { PATH: '/usr/bin' } })).toBeNull();
   });
-  it('falls back to Windows PowerShell 5.1 on Windows only', () => {
-    const ps51 = 'C:\\Windows/System32/WindowsPowerShell/v1.0/powershell.exe';
-    const r = findPowerShell({ projectRoot: 'C:\\app', platform: 'win32', env: { SystemRoot: 'C:\\Windows', PATH: '' }, exists: (p) => p.replace(/\\/g, '/') === ps51.replace(/\\/g, '/') });
-    expect(r?.source).toBe('windows-powershell');
+  it('resolves a bare command name in the setting on PATH', () => {
+    const r = findPowerShell({ setting: 'pwsh-preview', env: { PATH: '/opt/p' }, projectRoot: '/r', platform: 'linux', exists: exists(['/opt/p/pwsh-preview']) });
+    expect(r).toEqual({ path: '/opt/p/pwsh-preview', source: 'setting' });
   });
-  it('a named but missing setting is not silently replaced', () => {
-    expect(findPowerShell({ setting: '/nope', env: { PATH: '/usr/bin' }, projectRoot: '/r', platform: 'linux', exists: () => true && false })).toBeNull();
+  it('on Windows: pwsh.exe on Path, then Windows PowerShell 5.1', () => {
+    const base = { projectRoot: 'C:\\app', platform: 'win32' as const };
+    const ps7 = 'C:\\Program Files\\PowerShell\\7\\pwsh.exe';
+    const ps51 = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
+    const env = { SystemRoot: 'C:\\Windows', Path: 'C:\\Windows;C:\\Program Files\\PowerShell\\7' };
+    expect(findPowerShell({ ...base, env, exists: exists([ps7, ps51]) })).toEqual({ path: ps7, source: 'path' });
+    expect(findPowerShell({ ...base, env, exists: exists([ps51]) })).toEqual({ path: ps51, source: 'windows-powershell' });
+    expect(findPowerShell({ ...base, env, exists: exists(['C:\\app\\.tools\\pwsh\\pwsh.exe', ps51]) })?.source).toBe('project');
+  });
+  it('a named but missing setting or DDA_PWSH is not silently replaced by another PowerShell', () => {
+    const base = { projectRoot: '/r', platform: 'linux' as const, exists: exists(['/usr/bin/pwsh']) };
+    expect(findPowerShell({ ...base, setting: '/nope', env: { PATH: '/usr/bin' } })).toBeNull();
+    expect(findPowerShell({ ...base, env: { DDA_PWSH: '/nope', PATH: '/usr/bin' } })).toBeNull();
+  });
+  it('finds the project root from its own location', () => {
+    expect(existsSync(join(projectRoot(), 'package.json'))).toBe(true);
+    expect(existsSync(join(projectRoot(), 'main', 'powershell', 'dispatcher.ps1'))).toBe(true);
   });
 });

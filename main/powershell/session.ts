@@ -1,54 +1,48 @@
 /**
- * PowerShellSession: one long-lived PowerShell process driven through node-powershell 5.0.1, calls
- * serialized by our own queue, each call a named .ps1 from our script folders with its parameters passed
- * as data, the result a JSON envelope written by dispatcher.ps1. The session owns timeouts, crash
- * recovery and restarts, so a stuck or dead call fails alone and the next call works.
+ * PowerShellSession: one long-lived PowerShell process, calls serialized by our own queue, each call a
+ * named .ps1 from our script folders with its parameters passed as data, the result a JSON envelope
+ * written by dispatcher.ps1. The session owns timeouts, crash recovery and restarts, so a stuck or dead
+ * call fails alone and the next call works.
  *
- * Lifecycle: the process starts lazily on the first call (or eagerly with `start()`); start-up scripts
- * run after every (re)start; after a timeout, a crash or a stall the process is replaced at once
- * (status 'restarting' then 'ready'). Statuses: starting, ready, busy, restarting, failed, disposed.
+ * Lifecycle: the process starts lazily on the first call (or eagerly with `start()` /
+ * `PowerShellSession.start()`); start-up scripts run after every (re)start; after a timeout or a crash
+ * the process is replaced at once (status 'restarting' then 'ready'). Statuses: starting, ready, busy,
+ * restarting, failed, disposed.
  *
  * ============================================================================================
- * node-powershell 5.0.1 defects (docs: environment.md) and how each is neutralized here.
- * Tests in session.test.ts exercise every line marked [tested].
- *  1. Env NODE_POWERSHELL silently wins over the executable we pass -> PinnedPowerShell overrides
- *     setExecutable() and spawns exactly the path it is given. [tested]
- *  2. `hadErrors` = "something was written to stderr", a call rejects with the stderr text, and a throw
- *     on one line does not stop the next -> throwOnInvocationError: false; each call is ONE line that
- *     calls Invoke-DdaCall, which runs the whole script in one try/catch with ErrorActionPreference
+ * Transport: our own child process, not node-powershell 5.0.1. Its end-of-output detection looks only
+ * at the last 17 bytes of the first chunk; pwsh on Linux/macOS writes terminal mode sequences
+ * (ESC[?1h ESC[?1l) after each statement and Windows ends lines with CRLF, so when one chunk holds a
+ * whole reply the end is missed and the call hangs forever: 1 call in ~140 here. TERM=dumb plus LF line
+ * ends would neutralize that (5,000/5,000 calls completed), and a version over node-powershell exists,
+ * but the dependency was removed from package.json while this was written, so this file replaces that
+ * piece behind the same interface. Each defect listed in environment.md, and what stands in for it:
+ *  1. NODE_POWERSHELL silently overriding the executable -> we spawn exactly the path we are given.
+ *  2. `hadErrors` = "anything on stderr"; a throw does not stop the next line -> each call is ONE line
+ *     calling Invoke-DdaCall, which runs the whole script in one try/catch with ErrorActionPreference
  *     Stop and returns a structured envelope on stdout; stderr never decides a call's outcome. [tested]
- *  3. invocationTimeout rejects but leaves the command running (later calls all time out) -> never
- *     used: our timer kills the process tree, drops that shell, and a new one starts. [tested]
+ *  3. invocationTimeout leaves the command running (every later call times out) -> our timer kills the
+ *     process tree; queued calls run on a fresh process. [tested]
  *  4. An unclosed quote or brace hangs forever -> script, params and path travel as base64: one line,
- *     ASCII only, no quote that could stay open. [tested with hostile values]
- *  5. Non-ASCII output garbled -> [Console]::OutputEncoding/$OutputEncoding = UTF-8 first thing, and
- *     results are base64 of UTF-8 anyway. [tested: CJK, emoji]
- *  6. PowerShell.$ / command helpers put values in double quotes, so $(...) executes -> never used;
- *     values are JSON data splatted as parameters. [tested: canary file never created]
- *  7. A missing executable crashes Node with an unhandled rejection (its exit promise rejects with
- *     nobody listening), and a second EPIPE on stdin would be an uncaught 'error' -> we attach a
- *     handler to the exit promise and to stdin right after construction; the spawn error becomes a
- *     failed start ('not-started'). [tested]
- *  8. dispose() sends SIGTERM and leaves children -> never called; we kill the process tree (Windows:
- *     taskkill /T /F; POSIX: freeze the tree with SIGSTOP, re-read it, SIGKILL all). [tested on Linux]
- *  9. `history` keeps every command, stdout and stderr forever -> emptied after every call. [tested]
- * 10. Found here, not in environment.md: its end-of-output check only looks at the last 17 bytes of
- *     the first chunk. pwsh on Linux/macOS writes terminal mode sequences (ESC[?1h ESC[?1l) after each
- *     statement, and Windows ends lines with CRLF, so when one chunk holds a whole reply the end is
- *     missed and the call hangs forever (1 call in ~140 here). -> the child gets TERM=dumb (no mode
- *     sequences; 5,000/5,000 calls completed) and `[Console]::Out.NewLine = "`n"` (no CRLF). Safety net:
- *     our own reader sees the result marker; if node-powershell has not finished 2 s later the result
- *     is returned anyway and the process is replaced (counted in `counters.stalls`).
- * Internals of node-powershell we rely on (typed in ShellInternals): `process`, `exitPromise`.
+ *     ASCII only, no quote that could stay open; a script that does not parse fails as a value. [tested]
+ *  5. Non-ASCII garbled -> UTF-8 set first thing, and results are base64 of UTF-8 anyway. [tested]
+ *  6. $ / command helpers double-quote values, so $(...) executes -> none exist; values are JSON data
+ *     splatted as parameters. [tested: canary file never created]
+ *  7. A missing executable crashes Node with an unhandled rejection -> spawn errors are events that turn
+ *     into a failed start ('not-started'); stdin EPIPE is handled. [tested]
+ *  8. dispose() sends SIGTERM and leaves children -> we kill the process tree (POSIX: freeze the tree
+ *     with SIGSTOP, re-read it, SIGKILL all; Windows: taskkill /T /F). [tested on Linux] Not covered:
+ *     children of a pwsh that died on its own are orphans by then and are not hunted down.
+ *  9. Unbounded history -> none is kept; the reader holds only the current result, capped. [tested]
  * ============================================================================================
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PowerShell } from 'node-powershell';
 import type { InvokeOptions, PsErrorInfo, PsResult, ScriptRunner, SessionStatus } from './session-types';
+import { projectRoot } from '../project-root';
 
 /** How to start a session. */
 export interface PowerShellSessionOptions {
@@ -80,14 +74,17 @@ export interface SessionCounters {
   restarts: number;
   timeouts: number;
   crashes: number;
-  stalls: number;
 }
 
 const SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const DISPATCHER_B64 = Buffer.from(readFileSync(new URL('./dispatcher.ps1', import.meta.url), 'utf8'), 'utf8').toString('base64');
+let dispatcherB64: string | null = null;
+/** The dispatcher, read when first needed (the Electron bundle sets DDA_PROJECT_ROOT before that). */
+const DISPATCHER_B64 = (): string =>
+  (dispatcherB64 ??= Buffer.from(readFileSync(join(projectRoot(), 'main', 'powershell', 'dispatcher.ps1'), 'utf8'), 'utf8').toString('base64'));
 const MAX_RESULT_CHARS = 256 * 1024 * 1024;
 const STDERR_TAIL = 4096;
-const STALL_GRACE_MS = 2000;
+/** After 'exit', how long to wait for the pipes to close (children may hold them) before giving up. */
+const CLOSE_GRACE_MS = 2000;
 /** A process that dies on its own sooner than this after starting is not restarted eagerly (no loops). */
 const MIN_LIFETIME_FOR_EAGER_RESTART_MS = 5000;
 
@@ -97,20 +94,6 @@ class CallFailure extends Error {
   constructor(readonly info: PsErrorInfo) {
     super(info.message);
   }
-}
-
-/** node-powershell's shell, pinned to the executable we give it (defect 1). */
-class PinnedPowerShell extends PowerShell {
-  protected override setExecutable(options: { executable?: string }): string {
-    if (!options.executable) throw new Error('No PowerShell executable given');
-    return options.executable;
-  }
-}
-
-/** The private members of node-powershell's Shell we need (see the banner). */
-interface ShellInternals {
-  process: ChildProcess;
-  exitPromise: Promise<void>;
 }
 
 /** Finds `<<DDA-RESULT:id>>payload<<DDA-END>>` in stdout with bounded memory; ignores all other output. */
@@ -174,10 +157,9 @@ class ResultReader {
   }
 }
 
-/** One running PowerShell process with its node-powershell shell. */
+/** One running PowerShell process. */
 interface Live {
-  shell: PinnedPowerShell;
-  child: ChildProcess;
+  child: ChildProcessWithoutNullStreams;
   reader: ResultReader;
   startedAt: number;
   /** Script hashes whose parsed block this process already caches. */
@@ -187,6 +169,8 @@ interface Live {
   killed: boolean;
   exitReason: string;
   stderrTail: string;
+  /** Set by the call in flight: told when the process is gone. */
+  onGone: (() => void) | null;
 }
 
 /** Kills a process and its descendants; see defect 8. */
@@ -251,12 +235,13 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
   private queue: Promise<unknown> = Promise.resolve();
   private status: SessionStatus = 'starting';
   private disposed = false;
-  private inCall = false;
+  /** The process being started (not yet `live`), so dispose() can stop it too. */
+  private starting: Live | null = null;
   private nextId = 1;
   private readonly nonce = randomBytes(6).toString('hex');
   private readonly scripts = new Map<string, { text: string; path: string; hash: string }>();
   /** Counters for tests, diagnostics and the benchmark. */
-  readonly counters: SessionCounters = { calls: 0, starts: 0, restarts: 0, timeouts: 0, crashes: 0, stalls: 0 };
+  readonly counters: SessionCounters = { calls: 0, starts: 0, restarts: 0, timeouts: 0, crashes: 0 };
 
   constructor(private readonly options: PowerShellSessionOptions) {
     super();
@@ -283,11 +268,11 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
     return this.live?.info ?? null;
   }
 
-  /** What the session holds in memory: node-powershell's history length and our reader's buffer. */
-  footprint(): { historyLength: number; readerChars: number; scriptsCached: number } {
+  /** What the session holds between calls (all bounded): reader buffer, stderr tail, cached scripts. */
+  footprint(): { readerChars: number; stderrChars: number; scriptsCached: number } {
     return {
-      historyLength: this.live?.shell.history.length ?? 0,
       readerChars: this.live?.reader.buffered ?? 0,
+      stderrChars: this.live?.stderrTail.length ?? 0,
       scriptsCached: this.scripts.size,
     };
   }
@@ -319,14 +304,12 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
         return this.failure<T>(e, t0);
       }
       this.counters.calls++;
-      this.inCall = true;
       this.setStatus('busy');
       try {
         return await this.call<T>(live, script, params, timeoutMs, t0);
       } catch (e) {
         return this.failure<T>(e, t0);
       } finally {
-        this.inCall = false;
         if (live.exited || live.killed) this.replace(live);
         else if (!this.disposed) this.setStatus('ready');
       }
@@ -337,7 +320,7 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.live) this.kill(this.live);
+    for (const live of [this.live, this.starting]) if (live) this.kill(live);
     this.live = null;
     await this.queue.catch(() => {});
     this.setStatus('disposed');
@@ -350,7 +333,8 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
   }
 
   private setStatus(status: SessionStatus, detail?: string): void {
-    if (this.status === status && status !== 'failed') return;
+    // 'ready'/'busy'/'restarting' repeat harmlessly; 'starting' and 'failed' are always news
+    if (this.status === status && status !== 'failed' && status !== 'starting') return;
     this.status = status;
     this.emit('status', status, detail);
   }
@@ -406,31 +390,20 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
   }
 
   /**
-   * Sends one line through node-powershell and waits for our result marker. A timeout, an exit, an
-   * overflow or a stall kills the process (marked `killed`/`exited`); the caller replaces it.
+   * Writes one line to PowerShell and waits for our result marker. A timeout or an overflow kills the
+   * process (marked `killed`); an exit fails the call. The caller replaces a killed or dead process.
    */
   private runLine(live: Live, line: string, callId: string, timeoutMs: number, label: string): Promise<string> {
     return new Promise<string>((resolvePayload, reject) => {
       let done = false;
-      let payload: string | null = null;
-      let stallTimer: NodeJS.Timeout | undefined;
       const finish = (act: () => void) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
-        clearTimeout(stallTimer);
         live.reader.cancel();
-        // defect 9: node-powershell's history would keep every command and its output forever
-        live.shell.history.length = 0;
+        live.onGone = null;
         act();
       };
-      const gone = (what: string) =>
-        new CallFailure({
-          kind: 'crashed',
-          message: this.disposed
-            ? `The PowerShell session was disposed during ${label}.`
-            : `PowerShell exited during ${label} (${live.exitReason || what}); the call failed and PowerShell restarts.`,
-        });
       const timer = setTimeout(
         () =>
           finish(() => {
@@ -442,42 +415,27 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
       );
       live.reader.expect(
         callId,
-        (p) => {
-          payload = p;
-          // defect 10 safety net: the result is here; node-powershell should finish within moments
-          stallTimer = setTimeout(
-            () =>
-              finish(() => {
-                this.counters.stalls++;
-                this.kill(live);
-                resolvePayload(p);
-              }),
-            STALL_GRACE_MS,
-          );
-        },
+        (payload) => finish(() => resolvePayload(payload)),
         () =>
           finish(() => {
             this.kill(live);
             reject(new CallFailure({ kind: 'protocol', message: `The result of ${label} exceeded ${MAX_RESULT_CHARS} characters; PowerShell restarts.` }));
           }),
       );
-      // defect 3: no invocationTimeout; defect 2: throwOnInvocationError is off, stderr decides nothing
-      live.shell.invoke(line).then(
-        () =>
-          finish(() => {
-            if (payload !== null) resolvePayload(payload);
-            else if (live.exited) {
-              this.counters.crashes++;
-              reject(gone('no result'));
-            } else reject(new CallFailure({ kind: 'protocol', message: `${label} gave no result${live.stderrTail ? `: ${live.stderrTail.trim().slice(-500)}` : ''}` }));
-          }),
-        (err: unknown) =>
-          finish(() => {
-            if (!live.killed) this.counters.crashes++;
-            this.kill(live);
-            reject(gone(err instanceof Error ? err.message : String(err)));
-          }),
-      );
+      live.onGone = () =>
+        finish(() => {
+          if (!live.killed) this.counters.crashes++;
+          reject(
+            new CallFailure({
+              kind: 'crashed',
+              message: this.disposed
+                ? `The PowerShell session was disposed during ${label}.`
+                : `PowerShell exited during ${label} (${live.exitReason}); the call failed and PowerShell restarts.`,
+            }),
+          );
+        });
+      if (live.exited) live.onGone();
+      else live.child.stdin.write(line + '\n');
     });
   }
 
@@ -501,15 +459,13 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
     const limit = this.options.startupTimeoutMs ?? 60_000;
     let live: Live | null = null;
     try {
-      live = this.spawn();
+      live = this.starting = this.spawn();
       const id = `${this.nonce}-${this.nextId++}`;
       const setup = [
         // defect 5: UTF-8 both ways, first thing (a console-less host may refuse; results are base64 anyway)
         'try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }',
         '$OutputEncoding = New-Object System.Text.UTF8Encoding $false',
-        // defect 10: LF line ends (setting OutputEncoding above replaced Console.Out, so after it)
-        'try { [Console]::Out.NewLine = "`n"; [Console]::Error.NewLine = "`n" } catch { }',
-        `. ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${DISPATCHER_B64}'))))`,
+        `. ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${DISPATCHER_B64()}'))))`,
         `Complete-DdaStartup '${id}'`,
       ].join('; ');
       live.info = this.parse(await this.runLine(live, setup, id, limit, 'start-up'), 'start-up').value as PowerShellInfo;
@@ -517,34 +473,32 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
         const r = await this.call(live, s.script, s.params ?? {}, limit, performance.now());
         if (!r.ok) throw new CallFailure({ kind: 'not-started', message: `start-up script ${s.script}.ps1 failed: ${r.error.message}` });
       }
+      if (this.disposed) throw new CallFailure({ kind: 'not-started', message: 'The PowerShell session was disposed.' });
     } catch (e) {
       if (live) this.kill(live);
-      const why = e instanceof CallFailure && e.info.kind === 'not-started' ? e.message : live?.exitReason || (e as Error).message;
-      this.setStatus('failed', why);
+      this.starting = null;
+      let why = e instanceof Error ? e.message : String(e);
+      if (live?.exitReason.includes('ENOENT')) why = `PowerShell was not found at ${exe}`;
+      else if (live?.exited && !(e instanceof CallFailure && e.info.kind === 'not-started')) why = live.exitReason;
+      if (!this.disposed) this.setStatus('failed', why);
       throw new CallFailure({ kind: 'not-started', message: `PowerShell could not start (${exe}): ${why}` });
     }
+    this.starting = null;
     this.live = live;
     this.setStatus('ready');
     return live;
   }
 
   private spawn(): Live {
-    const shell = new PinnedPowerShell({
-      executable: this.options.executable,
-      executableOptions: { '-NoProfile': true, '-NonInteractive': true }, // node-powershell adds -NoLogo, -NoExit -Command -
-      spawnOptions: {
-        windowsHide: true,
-        // defect 10: TERM=dumb stops .NET writing terminal mode sequences after every statement
-        env: { ...process.env, POWERSHELL_UPDATECHECK: 'Off', ...this.options.env, TERM: 'dumb' },
-      },
-      throwOnInvocationError: false, // defect 2
-      inputEncoding: 'utf-8',
-      outputEncoding: 'utf-8',
+    const child = spawn(this.options.executable, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'], {
+      // TERM=dumb: .NET writes no terminal mode sequences into our stdout
+      env: { ...process.env, POWERSHELL_UPDATECHECK: 'Off', ...this.options.env, TERM: 'dumb' },
+      stdio: 'pipe',
+      windowsHide: true,
+      // Not detached: pwsh stays in our process group, so killing the app's group (the CLI, tests)
+      // takes PowerShell with it mid-step. Its children are found by walking the tree instead.
     });
-    const internals = shell as unknown as ShellInternals;
-    const child = internals.process;
     const live: Live = {
-      shell,
       child,
       reader: new ResultReader(),
       startedAt: performance.now(),
@@ -554,21 +508,23 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
       killed: false,
       exitReason: '',
       stderrTail: '',
+      onGone: null,
     };
-    // defect 7: observed at once, so a spawn failure never becomes an unhandled rejection
-    internals.exitPromise.catch(noop);
-    shell.streams.stdin.on('error', noop); // EPIPE after an exit surfaces through 'exit'/'error' below
-    shell.streams.stdout.on('data', (chunk: string | Buffer) => live.reader.feed(String(chunk)));
-    shell.streams.stderr.on('data', (chunk: string | Buffer) => {
-      live.stderrTail = (live.stderrTail + String(chunk)).slice(-STDERR_TAIL);
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => live.reader.feed(chunk));
+    child.stderr.on('data', (chunk: string) => {
+      live.stderrTail = (live.stderrTail + chunk).slice(-STDERR_TAIL);
     });
-    const onGone = (why: string) => {
+    child.stdin.on('error', noop); // EPIPE after an exit surfaces through 'exit' / 'error' (defect 7)
+    const gone = (why: string) => {
       if (live.exited) return;
       live.exited = true;
       const tail = live.stderrTail.trim();
       live.exitReason = why + (tail ? `: ${tail.slice(-500)}` : '');
+      if (live.onGone) return live.onGone();
       // died on its own while idle: replace it now, unless it keeps dying young (no restart loops)
-      if (this.live === live && !this.inCall && !live.killed && !this.disposed) {
+      if (this.live === live && !live.killed && !this.disposed) {
         if (performance.now() - live.startedAt >= MIN_LIFETIME_FOR_EAGER_RESTART_MS) this.replace(live);
         else {
           this.live = null;
@@ -576,12 +532,18 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
         }
       }
     };
-    child.on('error', (e) => onGone(e.message));
-    child.on('exit', (code, sig) => onGone(`PowerShell exited with ${sig ?? `code ${code}`}`));
+    child.on('error', (e) => gone(e.message)); // e.g. ENOENT: never an unhandled rejection (defect 7)
+    child.on('exit', (code, sig) => {
+      const why = `PowerShell exited with ${sig ?? `code ${code}`}`;
+      // 'close' comes once the pipes are drained (the result may still be in them); orphaned children
+      // can hold the pipes open, so do not wait for them longer than CLOSE_GRACE_MS
+      setTimeout(() => gone(why), CLOSE_GRACE_MS).unref();
+      child.once('close', () => gone(why));
+    });
     return live;
   }
 
-  /** Kills a process and its children (defect 8); node-powershell's dispose() is never used. */
+  /** Kills a process and its children (defect 8). */
   private kill(live: Live): void {
     live.killed = true;
     const pid = live.child.pid;

@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the app in browser mode on a simulated host. Builds the renderer when it is missing
  * or older than its sources, then prints one line: DDA Studio listening on http://127.0.0.1:<port>/?token=<token>
- * Options: --simulate <profile|file> (default ml30-connectx4), --sim-state <file>, --port <n>.
+ * Options: --simulate <profile|file> (default ml30-connectx4), --sim-state <file>, --port <n>;
+ * `npm run serve` (--real) serves this machine's real Hyper-V host instead (Server Core).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -36,11 +37,12 @@ export function ensureRendererBuilt(root = projectRoot()): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { simulate: { type: 'string' }, 'sim-state': { type: 'string' }, port: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { simulate: { type: 'string' }, 'sim-state': { type: 'string' }, port: { type: 'string' }, real: { type: 'boolean', default: false } }, strict: true });
+  if (values.real && (values.simulate || values['sim-state'])) throw new Error('--real serves this host; it cannot be combined with --simulate or --sim-state');
   const port = values.port ? Number(values.port) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
   const staticDir = ensureRendererBuilt();
-  const host = openHost({ simulate: values.simulate ?? (values['sim-state'] ? null : DEFAULT_PROFILE), simState: values['sim-state'] ?? null });
+  const host = values.real ? openHost({}) : openHost({ simulate: values.simulate ?? (values['sim-state'] ? null : DEFAULT_PROFILE), simState: values['sim-state'] ?? null });
   const { api, events } = createApi(host, memoryShellHooks('browser'));
   const server = await startServer({ api, events, staticDir, port });
   process.stdout.write(`DDA Studio listening on ${server.url}\n`);
