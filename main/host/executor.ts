@@ -1,52 +1,126 @@
 /**
- * The executor: runs a plan step by step through the session, journaling each step; if a step fails
- * it runs the undo of the completed steps in reverse, so the host ends as it was.
+ * The executor: runs a plan step by step through a ScriptRunner (one invoke per step), journaling
+ * each step; if a step fails it runs the undo of the completed steps in reverse, re-reads the host
+ * and checks that the rollback really put it back.
+ *
+ * ORDER-SENSITIVE: a step is journaled as started before it runs and as done only after it returned,
+ * so after a crash the journal names every step that may have taken effect. Undo runs strictly in
+ * reverse order of completion (mount before enable, remove before mount, ...).
  */
 import { randomUUID } from 'node:crypto';
-import type { OperationOutcome, Plan, PlanStep, RawError, StepResult } from '../../shared/plan';
+import type { Inventory } from '../../shared/inventory';
+import { planIsRunnable, type OperationOutcome, type Plan, type PlanStep, type PsAction, type RawError, type StepResult } from '../../shared/plan';
 import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
-import type { Journal } from './journal';
+import { stepEffect, undoNeeded } from './executor-effects';
+import type { JournalRecord } from './journal';
 
-const now = () => new Date().toISOString();
+/** The manufacturer's refusal text of a dismount without -Force (hyperv-dda.md §3). */
+const NO_MITIGATION = /has not supplied any directives for securing this device/i;
 
-/** The raw error as the admin sees it. */
+/** Stable error kinds the UI and CLI branch on (RawError.kind). */
+export const errorKinds = {
+  /** Dismount refused for lack of a vendor mitigation driver: ask for the force-insecure consent. */
+  needsForce: 'needs-force',
+} as const;
+
+/** The raw error as the admin sees it; `kind` is 'needs-force' when the fix is the force consent. */
 export function rawError(e: PsErrorInfo): RawError {
   return {
     message: e.message,
     ...(e.fullyQualifiedErrorId ? { fullyQualifiedErrorId: e.fullyQualifiedErrorId } : {}),
     ...(e.category ? { category: e.category } : {}),
     ...(e.command ? { command: e.command } : {}),
-    kind: /has not supplied any directives for securing this device/.test(e.message) ? 'needs-force' : e.kind,
+    kind: NO_MITIGATION.test(e.message) ? errorKinds.needsForce : e.kind,
   };
 }
 
+/** Raised before anything runs when a plan is blocked or lacks a consent. */
+export class PlanNotRunnableError extends Error {
+  constructor(readonly code: 'refused' | 'needs-consent', message: string) {
+    super(message);
+  }
+}
+
+/** Where the executor writes its records (the Journal, or a test's array). */
+export interface RecordSink {
+  append(record: JournalRecord): void;
+}
+
 export interface ExecuteOptions {
-  journal: Journal;
+  journal?: RecordSink;
   onStep?: (result: StepResult) => void;
   operationId?: string;
   /** Steps already done (recovery: finish from here). */
   skip?: ReadonlySet<string>;
+  /** Re-reads the host: after a rollback (to verify it) and, when idempotent, before each step. */
+  readInventory?: () => Promise<Inventory>;
+  /** Receives the inventory read after a failure, so callers need not read it again. */
+  onInventory?: (inventory: Inventory) => void;
+  /** Recovery mode: skip a step whose effect is already on the host, an undo whose effect is gone. */
+  idempotent?: boolean;
+  /** Clock (tests). */
+  now?: () => string;
 }
 
-/** Undoes the given completed steps in reverse; returns whether every undo succeeded. */
-export async function undoSteps(runner: ScriptRunner, op: string, steps: PlanStep[], results: Map<string, StepResult>, opts: ExecuteOptions): Promise<boolean> {
+const isoNow = () => new Date().toISOString();
+
+/** Per-step timeout: a shutdown may take its whole grace period; everything else the session default. */
+export function timeoutFor(action: PsAction): number | undefined {
+  if (action.script === 'op-stop-vm') {
+    const sec = typeof action.params.TimeoutSec === 'number' ? action.params.TimeoutSec : 120;
+    return (sec + 60) * 1000;
+  }
+  return undefined;
+}
+
+async function invoke(runner: ScriptRunner, action: PsAction) {
+  const timeoutMs = timeoutFor(action);
+  return runner.invoke(action.script, action.params, timeoutMs ? { timeoutMs } : {});
+}
+
+async function readSafely(opts: ExecuteOptions): Promise<Inventory | null> {
+  if (!opts.readInventory) return null;
+  try {
+    return await opts.readInventory();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Undoes completed steps in reverse; returns whether every undo succeeded. In idempotent mode the
+ * host is re-read before each undo and an undo whose effect is already gone is skipped.
+ */
+export async function undoSteps(runner: ScriptRunner, op: string, completed: PlanStep[], results: Map<string, StepResult>, opts: ExecuteOptions): Promise<boolean> {
+  const now = opts.now ?? isoNow;
   let allUndone = true;
-  for (const s of [...steps].reverse()) {
+  for (const s of [...completed].reverse()) {
     if (!s.undo) continue;
-    opts.journal.append({ t: 'undo-start', op, at: now(), step: s.id });
+    if (opts.idempotent) {
+      const inv = await readSafely(opts);
+      if (inv && !undoNeeded(s, inv)) {
+        opts.journal?.append({ t: 'undo-skipped', op, at: now(), step: s.id, reason: 'effect not on the host' });
+        const res: StepResult = { stepId: s.id, state: 'undone', durationMs: 0 };
+        results.set(s.id, res);
+        opts.onStep?.(res);
+        continue;
+      }
+    }
+    opts.journal?.append({ t: 'undo-start', op, at: now(), step: s.id, command: s.undo.command });
     opts.onStep?.({ stepId: s.id, state: 'undoing' });
     const t0 = performance.now();
-    const r = await runner.invoke(s.undo.script, s.undo.params);
+    const r = await invoke(runner, s.undo);
+    const ms = Math.round(performance.now() - t0);
     if (r.ok) {
-      opts.journal.append({ t: 'undo-done', op, at: now(), step: s.id, ms: performance.now() - t0 });
-      const res: StepResult = { stepId: s.id, state: 'undone', durationMs: performance.now() - t0 };
+      opts.journal?.append({ t: 'undo-done', op, at: now(), step: s.id, ms });
+      const res: StepResult = { stepId: s.id, state: 'undone', durationMs: ms };
       results.set(s.id, res);
       opts.onStep?.(res);
     } else {
       allUndone = false;
       const error = rawError(r.error);
-      opts.journal.append({ t: 'undo-failed', op, at: now(), step: s.id, error });
-      const res: StepResult = { stepId: s.id, state: 'undo-failed', error };
+      opts.journal?.append({ t: 'undo-failed', op, at: now(), step: s.id, ms, error });
+      const res: StepResult = { stepId: s.id, state: 'undo-failed', durationMs: ms, error };
       results.set(s.id, res);
       opts.onStep?.(res);
     }
@@ -54,22 +128,53 @@ export async function undoSteps(runner: ScriptRunner, op: string, steps: PlanSte
   return allUndone;
 }
 
-/** Runs a plan; never throws for a PowerShell failure (that is an outcome). */
-export async function executePlan(plan: Plan, runner: ScriptRunner, opts: ExecuteOptions): Promise<OperationOutcome> {
+/**
+ * Steps whose effect is still on the host after a rollback (empty = the host is back). A start of a
+ * VM that an earlier step of the same plan stopped is not judged: undoing that stop starts it again.
+ */
+export function notRolledBack(completed: PlanStep[], inv: Inventory): PlanStep[] {
+  const restartedBy = (s: PlanStep) =>
+    s.kind === 'start-vm' && completed.some((x) => x.kind === 'stop-vm' && x.undo !== null && x.action.params.VmId === s.action.params.VmId);
+  return completed.filter((s) => s.undo !== null && !restartedBy(s) && stepEffect(s, inv) === true);
+}
+
+/** Runs a plan; never throws for a PowerShell failure (that is an outcome); throws PlanNotRunnableError. */
+export async function executePlan(plan: Plan, runner: ScriptRunner, opts: ExecuteOptions = {}): Promise<OperationOutcome> {
+  if (plan.blocked) throw new PlanNotRunnableError('refused', plan.blocked.text.en);
+  if (!planIsRunnable(plan)) {
+    const missing = plan.consents.filter((c) => !c.given).map((c) => c.id);
+    throw new PlanNotRunnableError(missing.length ? 'needs-consent' : 'refused', missing.length ? `The plan needs consent first: ${missing.join(', ')}.` : 'The plan has no steps.');
+  }
+  const now = opts.now ?? isoNow;
   const op = opts.operationId ?? randomUUID();
   const startedAt = now();
   const results = new Map<string, StepResult>(plan.steps.map((s) => [s.id, { stepId: s.id, state: opts.skip?.has(s.id) ? 'done' : 'pending' }]));
-  if (!opts.skip) opts.journal.append({ t: 'op-start', op, at: startedAt, plan });
+  if (!opts.skip) {
+    const before: Record<string, unknown> = {};
+    for (const s of plan.steps) if (s.replaces) before[s.id] = s.replaces;
+    opts.journal?.append({ t: 'op-start', op, at: startedAt, plan, before });
+  }
   const completed: PlanStep[] = plan.steps.filter((s) => opts.skip?.has(s.id));
   for (const step of plan.steps) {
     if (opts.skip?.has(step.id)) continue;
-    opts.journal.append({ t: 'step-start', op, at: now(), step: step.id });
+    if (opts.idempotent) {
+      const inv = await readSafely(opts);
+      if (inv && stepEffect(step, inv) === true) {
+        opts.journal?.append({ t: 'step-skipped', op, at: now(), step: step.id, reason: 'already on the host' });
+        const res: StepResult = { stepId: step.id, state: 'skipped', durationMs: 0 };
+        results.set(step.id, res);
+        opts.onStep?.(res);
+        completed.push(step);
+        continue;
+      }
+    }
+    opts.journal?.append({ t: 'step-start', op, at: now(), step: step.id, command: step.action.command });
     opts.onStep?.({ stepId: step.id, state: 'running' });
     const t0 = performance.now();
-    const r = await runner.invoke(step.action.script, step.action.params);
-    const ms = performance.now() - t0;
+    const r = await invoke(runner, step.action);
+    const ms = Math.round(performance.now() - t0);
     if (r.ok) {
-      opts.journal.append({ t: 'step-done', op, at: now(), step: step.id, ms });
+      opts.journal?.append({ t: 'step-done', op, at: now(), step: step.id, ms, output: r.value ?? null });
       const res: StepResult = { stepId: step.id, state: 'done', durationMs: ms };
       results.set(step.id, res);
       opts.onStep?.(res);
@@ -77,15 +182,22 @@ export async function executePlan(plan: Plan, runner: ScriptRunner, opts: Execut
       continue;
     }
     const error = rawError(r.error);
-    opts.journal.append({ t: 'step-failed', op, at: now(), step: step.id, ms, error });
+    opts.journal?.append({ t: 'step-failed', op, at: now(), step: step.id, ms, error });
     const failed: StepResult = { stepId: step.id, state: 'failed', durationMs: ms, error };
     results.set(step.id, failed);
     opts.onStep?.(failed);
-    const undone = await undoSteps(runner, op, completed, results, opts);
-    const status = undone ? 'rolled-back' : 'rollback-failed';
-    opts.journal.append({ t: 'op-end', op, at: now(), status, error });
+    // A timed-out or crashed step may have taken effect before PowerShell died: undo it too, if so.
+    const maybeDone = r.error.kind === 'timeout' || r.error.kind === 'crashed';
+    const toUndo = maybeDone ? [...completed, step] : completed;
+    const undone = await undoSteps(runner, op, toUndo, results, { ...opts, idempotent: opts.idempotent || maybeDone });
+    const inv = await readSafely(opts);
+    if (inv) opts.onInventory?.(inv);
+    const left = inv ? notRolledBack(completed, inv) : [];
+    const status = undone && left.length === 0 ? 'rolled-back' : 'rollback-failed';
+    if (maybeDone && results.get(step.id)?.state === 'undone') results.set(step.id, failed);
+    opts.journal?.append({ t: 'op-end', op, at: now(), status, failedStep: step.id, error, ...(left.length ? { notRolledBack: left.map((s) => s.id) } : {}) });
     return { operationId: op, planId: plan.id, status, steps: [...results.values()], failedStepId: step.id, error, startedAt, finishedAt: now() };
   }
-  opts.journal.append({ t: 'op-end', op, at: now(), status: 'succeeded' });
+  opts.journal?.append({ t: 'op-end', op, at: now(), status: 'succeeded' });
   return { operationId: op, planId: plan.id, status: 'succeeded', steps: [...results.values()], failedStepId: null, error: null, startedAt, finishedAt: now() };
 }

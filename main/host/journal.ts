@@ -1,47 +1,76 @@
 /**
  * The journal: append-only JSON lines in the data folder, flushed (fsync) per record, so an operation
  * cut short by a crash can be found and finished or rolled back. Also keeps the VM settings an
- * assignment replaced, so revert can restore them.
+ * assignment replaced, so revert can restore them, and renders the activity log for export.
+ *
+ * ORDER-SENSITIVE: append() returns only after the record is on disk; the executor relies on that
+ * to journal "step started" before it runs a step.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OperationOutcome, Plan, RawError } from '../../shared/plan';
-import type { VmOriginals } from './planner';
+import type { Inventory } from '../../shared/inventory';
+import type { OperationOutcome, Plan, RawError, StepResult } from '../../shared/plan';
+import type { ScriptRunner } from '../powershell/session-types';
+import { recoverOperation } from './journal-recovery';
+import type { RememberedVmSettings } from './planner';
 
+/** One line of the journal. */
 export type JournalRecord =
-  | { t: 'op-start'; op: string; at: string; plan: Plan }
-  | { t: 'step-start'; op: string; at: string; step: string }
-  | { t: 'step-done'; op: string; at: string; step: string; ms: number }
+  | { t: 'op-start'; op: string; at: string; plan: Plan; before?: Record<string, unknown> }
+  | { t: 'step-start'; op: string; at: string; step: string; command?: string }
+  | { t: 'step-done'; op: string; at: string; step: string; ms: number; output?: unknown }
+  | { t: 'step-skipped'; op: string; at: string; step: string; reason: string }
   | { t: 'step-failed'; op: string; at: string; step: string; ms: number; error: RawError }
-  | { t: 'undo-start'; op: string; at: string; step: string }
+  | { t: 'undo-start'; op: string; at: string; step: string; command?: string }
   | { t: 'undo-done'; op: string; at: string; step: string; ms: number }
-  | { t: 'undo-failed'; op: string; at: string; step: string; error: RawError }
-  | { t: 'op-end'; op: string; at: string; status: OperationOutcome['status']; error?: RawError | null };
+  | { t: 'undo-skipped'; op: string; at: string; step: string; reason: string }
+  | { t: 'undo-failed'; op: string; at: string; step: string; ms?: number; error: RawError }
+  | { t: 'recover-start'; op: string; at: string; action: RecoverAction }
+  | { t: 'op-end'; op: string; at: string; status: OperationOutcome['status']; failedStep?: string; error?: RawError | null; notRolledBack?: string[] };
+
+/** Finish the remaining steps, or undo what was done. */
+export type RecoverAction = 'finish' | 'rollback';
 
 /** What the journal knows of one operation. */
 export interface OperationRecord {
   op: string;
   plan: Plan;
   startedAt: string;
+  /** Steps that completed (or were found already done), in order. */
   done: string[];
+  /** The step started and never reported: its effect is unknown. */
   inFlight: string | null;
+  failed: string | null;
   undone: string[];
   ended: OperationOutcome['status'] | null;
+  endedAt: string | null;
 }
 
-/** Append-only journal in a folder (journal.jsonl + vm-originals.json). */
+export interface JournalOptions {
+  /** The most bytes read back from the journal file (its tail). */
+  maxReadBytes?: number;
+  /** Above this size, and with nothing unfinished, the file is rotated to journal.1.jsonl at the next start. */
+  rotateBytes?: number;
+}
+
+/** Append-only journal in a folder (journal.jsonl, journal.1.jsonl, vm-settings.json). */
 export class Journal {
   readonly file: string;
-  private readonly originalsFile: string;
+  private readonly settingsFile: string;
+  private readonly maxReadBytes: number;
+  private readonly rotateBytes: number;
 
-  constructor(readonly dir: string) {
+  constructor(readonly dir: string, options: JournalOptions = {}) {
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, 'journal.jsonl');
-    this.originalsFile = join(dir, 'vm-originals.json');
+    this.settingsFile = join(dir, 'vm-originals.json');
+    this.maxReadBytes = options.maxReadBytes ?? 8 * 1024 * 1024;
+    this.rotateBytes = options.rotateBytes ?? 4 * 1024 * 1024;
   }
 
   /** Appends one record and flushes it to disk before returning. */
   append(record: JournalRecord): void {
+    if (record.t === 'op-start') this.rotateIfLarge();
     const fd = openSync(this.file, 'a');
     try {
       writeSync(fd, JSON.stringify(record) + '\n');
@@ -51,16 +80,39 @@ export class Journal {
     }
   }
 
-  /** Every record; a torn last line (crash mid-write) is skipped. */
+  private rotateIfLarge(): void {
+    if (!existsSync(this.file) || statSync(this.file).size < this.rotateBytes) return;
+    if (this.findUnfinished().length > 0) return; // never rotate away an operation recovery needs
+    renameSync(this.file, join(this.dir, 'journal.1.jsonl'));
+  }
+
+  /** The records of the file's tail (at most maxReadBytes); a torn line (crash mid-write) is skipped. */
   records(): JournalRecord[] {
     if (!existsSync(this.file)) return [];
+    const fd = openSync(this.file, 'r');
+    let text: string;
+    try {
+      const size = fstatSync(fd).size;
+      const start = Math.max(0, size - this.maxReadBytes);
+      const buf = Buffer.alloc(size - start);
+      let read = 0;
+      while (read < buf.length) {
+        const n = readSync(fd, buf, read, buf.length - read, start + read);
+        if (n === 0) break;
+        read += n;
+      }
+      text = buf.subarray(0, read).toString('utf8');
+      if (start > 0) text = text.slice(text.indexOf('\n') + 1); // the first line is cut
+    } finally {
+      closeSync(fd);
+    }
     const out: JournalRecord[] = [];
-    for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+    for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       try {
         out.push(JSON.parse(line) as JournalRecord);
       } catch {
-        // torn write: ignore
+        // a torn write: ignore
       }
     }
     return out;
@@ -71,70 +123,139 @@ export class Journal {
     const ops = new Map<string, OperationRecord>();
     for (const r of this.records()) {
       if (r.t === 'op-start') {
-        ops.set(r.op, { op: r.op, plan: r.plan, startedAt: r.at, done: [], inFlight: null, undone: [], ended: null });
+        ops.set(r.op, { op: r.op, plan: r.plan, startedAt: r.at, done: [], inFlight: null, failed: null, undone: [], ended: null, endedAt: null });
         continue;
       }
       const o = ops.get(r.op);
       if (!o) continue;
-      if (r.t === 'step-start') o.inFlight = r.step;
-      if (r.t === 'step-done') {
-        o.done.push(r.step);
-        o.inFlight = null;
+      switch (r.t) {
+        case 'step-start':
+          o.inFlight = r.step;
+          break;
+        case 'step-done':
+        case 'step-skipped':
+          if (!o.done.includes(r.step)) o.done.push(r.step);
+          o.undone = o.undone.filter((s) => s !== r.step);
+          if (o.inFlight === r.step) o.inFlight = null;
+          break;
+        case 'step-failed':
+          o.failed = r.step;
+          if (o.inFlight === r.step) o.inFlight = null;
+          break;
+        case 'undo-done':
+        case 'undo-skipped':
+          if (!o.undone.includes(r.step)) o.undone.push(r.step);
+          break;
+        case 'op-end':
+          o.ended = r.status;
+          o.endedAt = r.at;
+          break;
+        default:
+          break;
       }
-      if (r.t === 'step-failed') o.inFlight = null;
-      if (r.t === 'undo-done') o.undone.push(r.step);
-      if (r.t === 'op-end') o.ended = r.status;
     }
     return [...ops.values()];
   }
 
   /** Operations that started and never ended (a crash or a killed PowerShell). */
-  unfinished(): OperationRecord[] {
+  findUnfinished(): OperationRecord[] {
     return this.operations().filter((o) => o.ended === null);
   }
 
+  /** Same as findUnfinished. */
+  unfinished(): OperationRecord[] {
+    return this.findUnfinished();
+  }
+
+  /**
+   * Brings unfinished operations (all, or the one named) to a consistent end against the real host:
+   * rollback undoes what was done, checking the host before each undo; finish runs the remaining
+   * steps, skipping what already happened, and rolls back if one fails.
+   */
+  async recover(
+    runner: ScriptRunner,
+    readInventory: () => Promise<Inventory>,
+    action: RecoverAction,
+    options: { operationId?: string; onStep?: (operationId: string, planId: string, step: StepResult) => void } = {},
+  ): Promise<OperationOutcome[]> {
+    const out: OperationOutcome[] = [];
+    for (const rec of this.findUnfinished()) {
+      if (options.operationId && rec.op !== options.operationId) continue;
+      out.push(await recoverOperation(this, rec, runner, readInventory, action, options.onStep ? (s) => options.onStep!(rec.op, rec.plan.id, s) : undefined));
+    }
+    return out;
+  }
+
   /** VM settings replaced by assignments, per VM id. */
-  vmOriginals(): Record<string, VmOriginals> {
+  rememberedVmSettings(): Record<string, RememberedVmSettings> {
     try {
-      return JSON.parse(readFileSync(this.originalsFile, 'utf8')) as Record<string, VmOriginals>;
+      return JSON.parse(readFileSync(this.settingsFile, 'utf8')) as Record<string, RememberedVmSettings>;
     } catch {
       return {};
     }
   }
 
-  /** Records originals (earliest wins) and forgets the VMs whose settings were restored. */
-  updateVmOriginals(recorded: Record<string, VmOriginals>, restoredVmIds: string[]): void {
-    const cur = this.vmOriginals();
-    for (const [id, o] of Object.entries(recorded)) cur[id] = { ...o, ...cur[id] };
-    for (const id of restoredVmIds) delete cur[id];
-    const tmp = `${this.originalsFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify(cur, null, 1));
-    renameSync(tmp, this.originalsFile);
+  /** Same as rememberedVmSettings. */
+  vmOriginals(): Record<string, RememberedVmSettings> {
+    return this.rememberedVmSettings();
   }
 
-  /** The activity log as text, for export. */
+  /** Records originals (the earliest value wins) and forgets the VMs whose settings were put back. */
+  updateRememberedVmSettings(effects: { remember: Record<string, RememberedVmSettings>; forget: string[] }): void {
+    const cur = this.rememberedVmSettings();
+    for (const id of effects.forget) delete cur[id];
+    for (const [id, o] of Object.entries(effects.remember)) cur[id] = { ...o, ...cur[id] };
+    const tmp = `${this.settingsFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify(cur, null, 1));
+    renameSync(tmp, this.settingsFile);
+  }
+
+  /** The activity log as text, for export: every operation with its steps, commands, timings and errors. */
   exportText(): string {
-    return this.records()
-      .map((r) => {
-        switch (r.t) {
-          case 'op-start':
-            return `${r.at}  START  ${r.op}  ${r.plan.title.en}  (${r.plan.steps.length} steps on ${r.plan.computerName})`;
-          case 'step-start':
-            return `${r.at}    step ${r.step} started`;
-          case 'step-done':
-            return `${r.at}    step ${r.step} done in ${Math.round(r.ms)} ms`;
-          case 'step-failed':
-            return `${r.at}    step ${r.step} FAILED: ${r.error.message}${r.error.fullyQualifiedErrorId ? ` [${r.error.fullyQualifiedErrorId}]` : ''}`;
-          case 'undo-start':
-            return `${r.at}    undo ${r.step} started`;
-          case 'undo-done':
-            return `${r.at}    undo ${r.step} done`;
-          case 'undo-failed':
-            return `${r.at}    undo ${r.step} FAILED: ${r.error.message}`;
-          case 'op-end':
-            return `${r.at}  END    ${r.op}  ${r.status}`;
-        }
-      })
-      .join('\n');
+    const plans = new Map<string, Plan>();
+    const lines: string[] = [];
+    for (const r of this.records()) {
+      const step = (id: string) => {
+        const s = plans.get(r.op)?.steps.find((x) => x.id === id);
+        return s ? `${id} ${s.description.en}` : id;
+      };
+      switch (r.t) {
+        case 'op-start':
+          plans.set(r.op, r.plan);
+          lines.push('', `${r.at}  START  ${r.plan.title.en}  (operation ${r.op}, ${r.plan.steps.length} steps on ${r.plan.computerName}; consents: ${r.plan.choices.consents.join(', ') || 'none'})`);
+          break;
+        case 'step-start':
+          lines.push(`${r.at}    step ${step(r.step)}`, ...(r.command ? [`${' '.repeat(r.at.length)}      > ${r.command}`] : []));
+          break;
+        case 'step-done':
+          lines.push(`${r.at}    done ${r.step} in ${Math.round(r.ms)} ms${r.output !== undefined && r.output !== null ? `: ${JSON.stringify(r.output)}` : ''}`);
+          break;
+        case 'step-skipped':
+          lines.push(`${r.at}    skipped ${step(r.step)} (${r.reason})`);
+          break;
+        case 'step-failed':
+          lines.push(`${r.at}    FAILED ${r.step} after ${Math.round(r.ms)} ms: ${r.error.message}${r.error.fullyQualifiedErrorId ? ` [${r.error.fullyQualifiedErrorId}]` : ''}`);
+          break;
+        case 'undo-start':
+          lines.push(`${r.at}    undo ${step(r.step)}`, ...(r.command ? [`${' '.repeat(r.at.length)}      > ${r.command}`] : []));
+          break;
+        case 'undo-done':
+          lines.push(`${r.at}    undone ${r.step} in ${Math.round(r.ms)} ms`);
+          break;
+        case 'undo-skipped':
+          lines.push(`${r.at}    undo of ${r.step} not needed (${r.reason})`);
+          break;
+        case 'undo-failed':
+          lines.push(`${r.at}    UNDO FAILED ${r.step}: ${r.error.message}`);
+          break;
+        case 'recover-start':
+          lines.push(`${r.at}  RECOVER (${r.action})  operation ${r.op}`);
+          break;
+        case 'op-end':
+          lines.push(`${r.at}  END    ${r.status}${r.failedStep ? ` (step ${r.failedStep} failed)` : ''}${r.notRolledBack?.length ? `; still applied: ${r.notRolledBack.join(', ')}` : ''}  operation ${r.op}`);
+          break;
+      }
+    }
+    return lines.join('\n').trimStart() + '\n';
   }
 }

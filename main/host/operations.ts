@@ -1,25 +1,40 @@
 /**
  * The operations service: plans intents against a fresh inventory, keeps recent plans by id, runs a
- * plan only if re-planning against the host as it is now gives the same steps, one operation at a time
- * per device and VM, journals everything, and finishes or rolls back interrupted operations.
+ * plan only if re-planning against the host as it is now gives the same steps, one operation at a
+ * time per device and VM, journals everything, and finishes or rolls back interrupted operations.
  */
 import { randomUUID } from 'node:crypto';
 import type { Inventory } from '../../shared/inventory';
-import { planIsRunnable, type Intent, type OperationOutcome, type Plan, type PlanChoices, type StepResult } from '../../shared/plan';
+import type { Intent, OperationOutcome, Plan, PlanChoices, StepResult } from '../../shared/plan';
 import { fail, ok, type Result } from '../../shared/result';
 import type { ScriptRunner } from '../powershell/session-types';
-import { executePlan, undoSteps } from './executor';
-import type { Journal, OperationRecord } from './journal';
-import { BusyError, ObjectLocks } from './locks';
-import { planOperation, replacedVmSettings } from './planner';
+import { executePlan, PlanNotRunnableError } from './executor';
+import type { Journal, OperationRecord, RecoverAction } from './journal';
+import { BusyError, lockKeysOf, ObjectLocks } from './locks';
+import { planOperation, vmSettingsEffects } from './planner';
 
-const MAX_PLANS = 50;
+/** How many plans are kept for a later run (oldest dropped first). */
+export const MAX_PLANS = 50;
+
+/** Events of the service, for the UI's progress view and the CLI. */
+export type OperationEvent =
+  | { type: 'step'; operationId: string; planId: string; step: StepResult }
+  | { type: 'finished'; operationId: string; planId: string; outcome: OperationOutcome }
+  | { type: 'inventory'; inventory: Inventory };
 
 export interface OperationsDeps {
   runner: ScriptRunner;
   journal: Journal;
   readInventory: () => Promise<Inventory>;
+  /** Step progress (kept for the API's operation-progress event). */
   onStep?: (operationId: string, planId: string, step: StepResult) => void;
+  /** Every event, including the outcome and the inventory read after a failed run. */
+  onEvent?: (event: OperationEvent) => void;
+  /** Seconds a guest gets to shut down before its VM is turned off. */
+  shutdownTimeoutSec?: number;
+  /** Clock and ids (tests). */
+  now?: () => string;
+  newId?: () => string;
 }
 
 /** Plans, runs and recovers operations on one host. */
@@ -29,10 +44,25 @@ export class Operations {
 
   constructor(private readonly deps: OperationsDeps) {}
 
-  /** Plans an intent against the host as it is now. */
+  private now(): string {
+    return this.deps.now?.() ?? new Date().toISOString();
+  }
+  private id(): string {
+    return this.deps.newId?.() ?? randomUUID();
+  }
+
+  private planFor(intent: Intent, inventory: Inventory, choices: PlanChoices, planId: string): Plan {
+    return planOperation(intent, inventory, choices, {
+      planId,
+      now: this.now(),
+      rememberedVmSettings: this.deps.journal.rememberedVmSettings(),
+      ...(this.deps.shutdownTimeoutSec ? { shutdownTimeoutSec: this.deps.shutdownTimeoutSec } : {}),
+    });
+  }
+
+  /** Plans an intent against the host as it is now, and keeps the plan for run(). */
   async plan(intent: Intent, choices: PlanChoices): Promise<Plan> {
-    const inventory = await this.deps.readInventory();
-    const plan = planOperation(intent, inventory, choices, { planId: randomUUID(), vmOriginals: this.deps.journal.vmOriginals() });
+    const plan = this.planFor(intent, await this.deps.readInventory(), choices, this.id());
     this.plans.set(plan.id, plan);
     while (this.plans.size > MAX_PLANS) this.plans.delete(this.plans.keys().next().value as string);
     return plan;
@@ -43,32 +73,44 @@ export class Operations {
     return this.plans.get(planId);
   }
 
-  /** Runs a plan made earlier, if the host has not changed under it. */
+  /**
+   * Runs a plan made earlier, if the host has not changed under it. Errors: not-found (unknown plan),
+   * refused (blocked or consent missing), busy (a device or VM is in another operation), stale-plan
+   * (re-planning now gives other steps). A failed step is not an error: it is a rolled-back outcome.
+   */
   async run(planId: string): Promise<Result<OperationOutcome>> {
     const plan = this.plans.get(planId);
     if (!plan) return fail('not-found', 'That plan is unknown or too old; plan the operation again.');
     if (plan.blocked) return fail('refused', plan.blocked.text.en);
-    if (!planIsRunnable(plan)) return fail('refused', `The plan needs consent first: ${plan.consents.filter((c) => !c.given).map((c) => c.id).join(', ')}.`);
+    const missing = plan.consents.filter((c) => !c.given).map((c) => c.id);
+    if (missing.length) return fail('refused', `The plan needs consent first: ${missing.join(', ')}.`);
+    const operationId = this.id();
     let release: () => void;
     try {
-      release = this.locks.acquire(lockKeys(plan), plan.title.en);
+      release = this.locks.acquire(lockKeysOf(plan), `${plan.title.en} [${operationId}]`);
     } catch (e) {
       if (e instanceof BusyError) return fail('busy', e.message);
       throw e;
     }
     try {
-      const fresh = planOperation(plan.intent, await this.deps.readInventory(), plan.choices, { planId: plan.id, vmOriginals: this.deps.journal.vmOriginals() });
-      const same = JSON.stringify(fresh.steps.map((s) => s.action)) === JSON.stringify(plan.steps.map((s) => s.action));
+      const fresh = this.planFor(plan.intent, await this.deps.readInventory(), plan.choices, plan.id);
+      if (fresh.blocked) return fail('stale-plan', `The host changed since this plan was made: ${fresh.blocked.text.en}`);
+      const same = JSON.stringify(fresh.steps.map((s) => [s.kind, s.action])) === JSON.stringify(plan.steps.map((s) => [s.kind, s.action]));
       if (!same) return fail('stale-plan', 'The host changed since this plan was made; review the new plan before running it.');
-      const operationId = randomUUID();
       const outcome = await executePlan(plan, this.deps.runner, {
         journal: this.deps.journal,
         operationId,
-        onStep: (s) => this.deps.onStep?.(operationId, plan.id, s),
+        readInventory: this.deps.readInventory,
+        onInventory: (inventory) => this.emit({ type: 'inventory', inventory }),
+        onStep: (s) => this.step(operationId, plan.id, s),
       });
-      if (outcome.status === 'succeeded') this.rememberSettings(plan);
+      if (outcome.status === 'succeeded') this.deps.journal.updateRememberedVmSettings(vmSettingsEffects(plan));
       this.plans.delete(plan.id);
+      this.emit({ type: 'finished', operationId, planId: plan.id, outcome });
       return ok(outcome);
+    } catch (e) {
+      if (e instanceof PlanNotRunnableError) return fail('refused', e.message);
+      throw e;
     } finally {
       release();
     }
@@ -76,47 +118,51 @@ export class Operations {
 
   /** Operations the journal shows as started and never ended. */
   unfinished(): OperationRecord[] {
-    return this.deps.journal.unfinished();
+    return this.deps.journal.findUnfinished();
   }
 
   /**
-   * Brings an interrupted operation to a consistent end. Rollback undoes the completed steps and the
-   * one in flight (its effect is unknown; an undo of something that did not happen fails harmlessly
-   * and is reported). Finish runs the remaining steps, the one in flight again; if that fails, it rolls back.
+   * Brings an interrupted operation to a consistent end against the host as it is now: rollback
+   * undoes what is on the host, finish runs what is not (rolling back if a step fails).
    */
-  async recover(operationId: string, action: 'finish' | 'rollback'): Promise<Result<OperationOutcome>> {
+  async recover(operationId: string, action: RecoverAction): Promise<Result<OperationOutcome>> {
     const rec = this.unfinished().find((o) => o.op === operationId);
     if (!rec) return fail('not-found', 'No unfinished operation with that id.');
-    const journal = this.deps.journal;
-    const startedAt = new Date().toISOString();
-    if (action === 'finish') {
-      const outcome = await executePlan(rec.plan, this.deps.runner, { journal, operationId: rec.op, skip: new Set(rec.done), onStep: (s) => this.deps.onStep?.(rec.op, rec.plan.id, s) });
-      if (outcome.status === 'succeeded') this.rememberSettings(rec.plan);
-      return ok(outcome);
+    let release: () => void;
+    try {
+      release = this.locks.acquire(lockKeysOf(rec.plan), `recovery of ${rec.plan.title.en} [${rec.op}]`);
+    } catch (e) {
+      if (e instanceof BusyError) return fail('busy', e.message);
+      throw e;
     }
-    const touched = rec.plan.steps.filter((s) => (rec.done.includes(s.id) || s.id === rec.inFlight) && !rec.undone.includes(s.id));
-    const results = new Map<string, StepResult>(rec.plan.steps.map((s) => [s.id, { stepId: s.id, state: 'pending' }]));
-    const all = await undoSteps(this.deps.runner, rec.op, touched, results, { journal, onStep: (s) => this.deps.onStep?.(rec.op, rec.plan.id, s) });
-    // The in-flight step's undo may fail only because the step never happened: judge by the host now.
-    const inFlightOnlyFailure = [...results.values()].every((r) => r.state !== 'undo-failed' || r.stepId === rec.inFlight);
-    const status = all || inFlightOnlyFailure ? 'rolled-back' : 'rollback-failed';
-    journal.append({ t: 'op-end', op: rec.op, at: new Date().toISOString(), status });
-    return ok({ operationId: rec.op, planId: rec.plan.id, status, steps: [...results.values()], failedStepId: null, error: null, startedAt, finishedAt: new Date().toISOString() });
+    try {
+      const [outcome] = await this.deps.journal.recover(this.deps.runner, this.deps.readInventory, action, {
+        operationId,
+        onStep: (op, planId, s) => this.step(op, planId, s),
+      });
+      if (!outcome) return fail('not-found', 'No unfinished operation with that id.');
+      if (action === 'finish' && outcome.status === 'succeeded') this.deps.journal.updateRememberedVmSettings(vmSettingsEffects(rec.plan));
+      this.emit({ type: 'finished', operationId: rec.op, planId: rec.plan.id, outcome });
+      return ok(outcome);
+    } finally {
+      release();
+    }
   }
 
-  private rememberSettings(plan: Plan): void {
-    const restored = plan.intent.kind === 'revert' ? plan.steps.filter((s) => s.action.script === 'op-set-vm' && !s.replaces).map((s) => String(s.action.params.VmId)) : [];
-    this.deps.journal.updateVmOriginals(replacedVmSettings(plan), restored);
+  private step(operationId: string, planId: string, step: StepResult): void {
+    try {
+      this.deps.onStep?.(operationId, planId, step);
+    } catch {
+      // as in emit()
+    }
+    this.emit({ type: 'step', operationId, planId, step });
   }
-}
 
-/** The devices and VMs a plan touches. */
-function lockKeys(plan: Plan): string[] {
-  const keys: string[] = [];
-  for (const s of plan.steps) {
-    const p = s.action.params;
-    if (typeof p.LocationPath === 'string') keys.push(`device:${p.LocationPath}`);
-    if (typeof p.VmId === 'string') keys.push(`vm:${p.VmId}`);
+  private emit(event: OperationEvent): void {
+    try {
+      this.deps.onEvent?.(event);
+    } catch {
+      // a listener's failure must not break an operation half-way
+    }
   }
-  return keys;
 }

@@ -7,37 +7,57 @@ import type { Device, Inventory, Vm } from '../../shared/inventory';
 import { formatMB, highMmioLimit, requiredHighMmio } from '../../shared/mmio';
 import type { ConsentId, Intent, LocalizedText, Plan, PlanChoices, PlanStep, PlanWarning, PsAction, StepKind } from '../../shared/plan';
 import { psCommand, psString } from '../../shared/ps-literal';
-import { samePath } from '../../shared/location-path';
+import { pciIdOf, samePath } from '../../shared/location-path';
 
-/** VM settings an earlier assignment replaced, so revert can put them back. */
-export interface VmOriginals {
+/** VM settings an earlier assignment replaced (the values before it), so revert can put them back. */
+export interface RememberedVmSettings {
   automaticStopAction?: string;
   guestControlledCacheTypes?: boolean;
   highMemoryMappedIoSpace?: number;
   dynamicMemoryEnabled?: boolean;
 }
+/** Older name of RememberedVmSettings. */
+export type VmOriginals = RememberedVmSettings;
 
+/** What the planner needs besides the intent: ids and time from outside (it is pure). */
 export interface PlanOptions {
   planId: string;
-  /** Original settings per VM id, as recorded when an assignment changed them. */
-  vmOriginals?: Record<string, VmOriginals>;
+  /** ISO time the plan is made (shown in the exported script). */
+  now?: string;
+  /** Settings per VM id, as the journal recorded them when an assignment changed them. */
+  rememberedVmSettings?: Record<string, RememberedVmSettings>;
+  /** Older name of rememberedVmSettings. */
+  vmOriginals?: Record<string, RememberedVmSettings>;
+  /** Seconds the guest gets to shut down before the VM is turned off. */
+  shutdownTimeoutSec?: number;
 }
 
+/** How long a guest gets to shut down gracefully before it is turned off. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_SEC = 120;
+
+/** The replaces key that marks a step putting back remembered settings (so they can be forgotten). */
+export const RESTORING = 'restoring';
+
 const t = (en: string, zh: string): LocalizedText => ({ en, 'zh-CN': zh });
-const q = (s: string) => `'${s}'`;
+/** Names inside prose (never inside code): quoted, with line breaks flattened. */
+const q = (s: string) => `'${flat(s)}'`;
+/** One line of text: comments in the exported script must not be ended by a line break in a name. */
+export function flat(s: string): string {
+  return s.replace(/[\r\n\u0085\u2028\u2029\u0000-\u0008\u000B\u000C\u000E-\u001F]+/g, ' ');
+}
 
 const consentTexts: Record<ConsentId, LocalizedText> = {
   'turn-off-vm': t(
-    'Turn the VM off. A graceful shutdown is tried first; if the guest does not shut down, the VM is turned off, which can lose unsaved work in the guest.',
-    '关闭虚拟机。先尝试正常关机；如果客户机没有响应，将强制关闭，客户机中未保存的工作可能丢失。',
+    'Turn the VM off. A graceful shutdown is tried first; if the guest does not shut down in time, the VM is turned off, which can lose unsaved work in the guest.',
+    '关闭虚拟机。先尝试正常关机；如果客户机没有及时关机，将强制关闭（硬关机），客户机中未保存的数据可能丢失。',
   ),
   'force-insecure': t(
-    'Dismount with -Force, insecurely: without ACS or a vendor mitigation driver the device can reach other devices\' memory by DMA, so a compromised guest could attack the host. Only for trusted VMs.',
-    '使用 -Force 强制卸除（不安全）：缺少 ACS 或厂商的缓解驱动时，设备可以通过 DMA 访问其他设备的内存，被入侵的客户机可能借此攻击宿主机。只对可信的虚拟机这样做。',
+    "Dismount with -Force, insecurely: without ACS or the vendor's mitigation driver the device can reach other devices' memory by DMA, so a compromised or malicious guest could attack the host. Only for trusted VMs.",
+    '使用 -Force 强制卸除（不安全）：缺少 ACS 或厂商的缓解驱动时，设备可以通过 DMA 访问其他设备的内存，被入侵或不可信的客户机可能借此攻击宿主机。只对可信的虚拟机这样做。',
   ),
   'take-last-display': t(
-    "Take the host's last display adapter: the host console will go blank until the device is returned.",
-    '拿走宿主机最后一块显卡：在设备还回宿主机之前，宿主机控制台将没有显示。',
+    "Take the host's last display adapter: the host console goes blank until the device is returned (manage the host remotely).",
+    '拿走宿主机最后一块显卡：设备还回宿主机之前，宿主机的本地控制台将没有显示（请通过远程方式管理宿主机）。',
   ),
 };
 
@@ -60,24 +80,29 @@ class Builder {
 }
 
 // --- Actions: one function per PowerShell action, the only place commands are spelled -----------
+// VMs are named by id in commands (names may repeat on a host, and ids are plain GUIDs); names appear
+// only in descriptions. Every value goes through psCommand/psString.
 
-const byId = (vm: Vm) => `Get-VM -Id ${psString(vm.id)} | `;
-const act = {
-  stopVm: (vm: Vm): PsAction => ({
+const byId = (vm: Vm) => `Get-VM -Id ${psString(vm.id)}`;
+type VmSettings = { AutomaticStopAction?: string; GuestControlledCacheTypes?: boolean; HighMemoryMappedIoSpace?: number };
+
+/** The PowerShell actions of every step kind (exported for the recovery and the tests). */
+export const actions = {
+  stopVm: (vm: Vm, timeoutSec: number): PsAction => ({
     script: 'op-stop-vm',
-    params: { VmId: vm.id },
-    command: `try { ${byId(vm)}Stop-VM -Force -ErrorAction Stop } catch { ${byId(vm)}Stop-VM -TurnOff -Force }`,
+    params: { VmId: vm.id, TimeoutSec: timeoutSec },
+    command: `$vm = ${byId(vm)}; try { $vm | Stop-VM -Force -ErrorAction Stop } catch { $vm | Stop-VM -TurnOff -Force }`,
   }),
-  startVm: (vm: Vm): PsAction => ({ script: 'op-start-vm', params: { VmId: vm.id }, command: `${byId(vm)}Start-VM` }),
-  disable: (d: Device): PsAction => ({
+  startVm: (vm: Vm): PsAction => ({ script: 'op-start-vm', params: { VmId: vm.id }, command: `${byId(vm)} | Start-VM` }),
+  disable: (instanceId: string): PsAction => ({
     script: 'op-disable-device',
-    params: { InstanceId: d.instanceId },
-    command: `${psCommand('Disable-PnpDevice', [['InstanceId', d.instanceId]])} -Confirm:$false`,
+    params: { InstanceId: instanceId },
+    command: `${psCommand('Disable-PnpDevice', [['InstanceId', instanceId]])} -Confirm:$false`,
   }),
-  enable: (d: Device): PsAction => ({
+  enable: (instanceId: string): PsAction => ({
     script: 'op-enable-device',
-    params: { InstanceId: d.instanceId },
-    command: `${psCommand('Enable-PnpDevice', [['InstanceId', d.instanceId]])} -Confirm:$false`,
+    params: { InstanceId: instanceId },
+    command: `${psCommand('Enable-PnpDevice', [['InstanceId', instanceId]])} -Confirm:$false`,
   }),
   dismount: (path: string, force: boolean, forceIfRefused: boolean): PsAction => ({
     script: 'op-dismount-device',
@@ -92,39 +117,33 @@ const act = {
   add: (vm: Vm, path: string): PsAction => ({
     script: 'op-add-device',
     params: { VmId: vm.id, LocationPath: path },
-    command: byId(vm) + psCommand('Add-VMAssignableDevice', [['LocationPath', path]]),
+    command: `${byId(vm)} | ${psCommand('Add-VMAssignableDevice', [['LocationPath', path]])}`,
+  }),
+  addAll: (vm: Vm, paths: string[]): PsAction => ({
+    script: 'op-add-devices',
+    params: { VmId: vm.id, LocationPaths: paths },
+    command: `$vm = ${byId(vm)}; ${paths.map((p) => `$vm | ${psCommand('Add-VMAssignableDevice', [['LocationPath', p]])}`).join('; ')}`,
   }),
   remove: (vm: Vm, path: string | null): PsAction => ({
     script: 'op-remove-device',
     params: path ? { VmId: vm.id, LocationPath: path } : { VmId: vm.id },
-    command: byId(vm) + psCommand('Remove-VMAssignableDevice', path ? [['LocationPath', path]] : []),
+    command: `${byId(vm)} | ${psCommand('Remove-VMAssignableDevice', path ? [['LocationPath', path]] : [])}`,
   }),
-  setVm: (vm: Vm, settings: { AutomaticStopAction?: string; GuestControlledCacheTypes?: boolean; HighMemoryMappedIoSpace?: number; DynamicMemoryEnabled?: boolean }): PsAction => {
+  setVm: (vm: Vm, settings: VmSettings): PsAction => {
     const parts: Array<readonly [string, unknown]> = [];
     if (settings.AutomaticStopAction !== undefined) parts.push(['AutomaticStopAction', settings.AutomaticStopAction]);
     if (settings.GuestControlledCacheTypes !== undefined) parts.push(['GuestControlledCacheTypes', settings.GuestControlledCacheTypes]);
     if (settings.HighMemoryMappedIoSpace !== undefined) parts.push(['HighMemoryMappedIoSpace', settings.HighMemoryMappedIoSpace]);
-    let cmd = byId(vm) + psCommand('Set-VM', parts);
-    if (settings.DynamicMemoryEnabled !== undefined) cmd += settings.DynamicMemoryEnabled ? ' -DynamicMemory' : ' -StaticMemory';
-    return { script: 'op-set-vm', params: { VmId: vm.id, ...settings }, command: cmd };
+    return { script: 'op-set-vm', params: { VmId: vm.id, ...settings }, command: `${byId(vm)} | ${psCommand('Set-VM', parts)}` };
   },
+  setMemory: (vm: Vm, dynamic: boolean): PsAction => ({
+    script: 'op-set-vm-memory',
+    params: { VmId: vm.id, DynamicMemoryEnabled: dynamic },
+    command: `${byId(vm)} | ${psCommand('Set-VMMemory', [['DynamicMemoryEnabled', dynamic]])}`,
+  }),
 };
 
-// --- Shared pieces ---------------------------------------------------------------------------------
-
-function checkHost(inv: Inventory, b: Builder): void {
-  const h = inv.host;
-  if (!h.hyperVPresent) b.block('no-hyperv', t('Hyper-V and its PowerShell module are not installed on this host.', '此主机未安装 Hyper-V 及其 PowerShell 模块。'));
-  if (!h.elevated) b.block('not-elevated', t('DDA Studio is not running as administrator: restart it elevated to change anything.', 'DDA Studio 没有以管理员身份运行：请以管理员身份重新启动后再做更改。'));
-  if (h.isServerSku === false)
-    b.block('client-sku', t('This is client Windows: devices can be assigned, but the VM will not start (0xC035001E). DDA needs Windows Server.', '这是客户端版 Windows：设备虽然可以分配，但虚拟机无法启动（0xC035001E）。直通需要 Windows Server。'));
-  if (h.osPcieControl === false)
-    b.block('bios-pcie-control', t('The firmware does not let Windows control PCI Express: every dismount fails, even with -Force. Update or reconfigure the BIOS/UEFI.', '固件不允许 Windows 控制 PCI Express：任何卸除都会失败，即使加 -Force。请更新或调整 BIOS/UEFI 设置。'));
-  if (h.iovSupport === false)
-    b.block('no-iov', t(`This host cannot assign devices: ${h.iovSupportReasons.join(' ') || 'IovSupport is false.'}`, `此主机不支持设备直通：${h.iovSupportReasons.join(' ') || 'IovSupport 为 false。'}`));
-  if (h.iommuPolicyEnabled === false)
-    b.block('iommu-off', t('The hypervisor IOMMU policy is off: VMs with devices will not start. Run bcdedit /set hypervisoriommupolicy enable and reboot.', '虚拟机监控程序的 IOMMU 策略已关闭：带直通设备的虚拟机无法启动。请运行 bcdedit /set hypervisoriommupolicy enable 并重启。'));
-}
+// --- Look-ups -------------------------------------------------------------------------------------
 
 function findDevice(inv: Inventory, path: string): Device | undefined {
   return inv.devices.find((d) => d.locationPath !== null && samePath(d.locationPath, path));
@@ -132,57 +151,7 @@ function findDevice(inv: Inventory, path: string): Device | undefined {
 function findVm(inv: Inventory, name: string): Vm | undefined {
   return inv.vms.find((v) => v.name === name);
 }
-
-/** Turns a VM off first when it is not off (consent), and remembers whether to offer a restart. */
-function ensureOff(vm: Vm, b: Builder, choices: PlanChoices): boolean {
-  if (vm.state === 'Off') return false;
-  b.consents.add('turn-off-vm');
-  b.warn('vm-running', 'warning', t(`VM ${q(vm.name)} is ${vm.state}: it must be off to change its devices.`, `虚拟机 ${q(vm.name)} 当前状态为 ${vm.state}：更改设备前必须关机。`));
-  const wasRunning = vm.state === 'Running';
-  b.step('stop-vm', t(`Turn VM ${q(vm.name)} off (shut down, or turn off if the guest does not respond)`, `关闭虚拟机 ${q(vm.name)}（正常关机，无响应时强制关闭）`), act.stopVm(vm), wasRunning ? act.startVm(vm) : null);
-  if (wasRunning) b.offersStartVmAfter = true;
-  return wasRunning && choices.startVmAfter;
-}
-
-/** The VM settings an assignment needs: stop action, cache types, MMIO, static memory. */
-function prepareVm(inv: Inventory, vm: Vm, willHold: Device[], b: Builder): void {
-  if (vm.automaticStopAction === 'Save') {
-    b.step('set-vm-stop-action', t(`Set the automatic stop action of ${q(vm.name)} to TurnOff (a VM with a device cannot be saved)`, `将 ${q(vm.name)} 的自动停止操作设为 TurnOff（带直通设备的虚拟机不能保存状态）`),
-      act.setVm(vm, { AutomaticStopAction: 'TurnOff' }), act.setVm(vm, { AutomaticStopAction: vm.automaticStopAction }), { automaticStopAction: vm.automaticStopAction });
-  }
-  if (!vm.guestControlledCacheTypes) {
-    b.step('set-vm-cache-types', t(`Turn on guest-controlled cache types for ${q(vm.name)} (write-combining, needed by GPUs)`, `为 ${q(vm.name)} 启用客户机控制的缓存类型（写合并，GPU 需要）`),
-      act.setVm(vm, { GuestControlledCacheTypes: true }), act.setVm(vm, { GuestControlledCacheTypes: false }), { guestControlledCacheTypes: false });
-  }
-  const unknown = willHold.filter((d) => d.mmioMB === null);
-  for (const d of unknown) {
-    b.warn('mmio-unknown', 'warning', t(`The MMIO need of ${d.friendlyName} is unknown (not measured while on the host); the VM's MMIO may be too small and the device would show Code 12 in the guest.`, `${d.friendlyName} 的 MMIO 需求未知（它在宿主机上时没有测量）；虚拟机的 MMIO 可能不够，设备在客户机中会显示代码 12。`));
-  }
-  const required = requiredHighMmio(willHold.map((d) => d.mmioMB ?? 0));
-  const target = Math.max(vm.highMemoryMappedIoSpace, required);
-  const bits = inv.host.physicalAddressBits;
-  if (bits !== null && target > highMmioLimit(bits)) {
-    b.block('mmio-above-limit', t(
-      `The devices need ${formatMB(target)} of high MMIO, above what this ${bits}-bit CPU can address for a VM (${formatMB(highMmioLimit(bits))}): the VM would not start.`,
-      `这些设备需要 ${formatMB(target)} 的高位 MMIO，超出了此 ${bits} 位 CPU 能为虚拟机寻址的范围（${formatMB(highMmioLimit(bits))}）：虚拟机将无法启动。`));
-  } else if (bits === null) {
-    b.warn('address-bits-unknown', 'info', t("The CPU's physical address width is unknown, so the MMIO size could not be checked against it.", 'CPU 物理地址位数未知，无法检查 MMIO 大小是否超限。'));
-  }
-  if (target > vm.highMemoryMappedIoSpace) {
-    b.warn('mmio-raise', 'info', t(`High MMIO of ${q(vm.name)} will be raised from ${formatMB(vm.highMemoryMappedIoSpace)} to ${formatMB(target)}.`, `${q(vm.name)} 的高位 MMIO 将从 ${formatMB(vm.highMemoryMappedIoSpace)} 提高到 ${formatMB(target)}。`));
-    b.step('set-vm-mmio', t(`Raise the high MMIO space of ${q(vm.name)} to ${formatMB(target)} (devices' need + 512 MB)`, `将 ${q(vm.name)} 的高位 MMIO 空间提高到 ${formatMB(target)}（设备需求 + 512 MB）`),
-      act.setVm(vm, { HighMemoryMappedIoSpace: target }), act.setVm(vm, { HighMemoryMappedIoSpace: vm.highMemoryMappedIoSpace }), { highMemoryMappedIoSpace: vm.highMemoryMappedIoSpace });
-  }
-  if (vm.dynamicMemoryEnabled) {
-    b.warn('dynamic-memory', 'warning', t(`Dynamic memory of ${q(vm.name)} will be turned off (not supported with an assigned device).`, `${q(vm.name)} 的动态内存将被关闭（直通设备不支持动态内存）。`));
-    b.step('set-vm-memory', t(`Turn dynamic memory off for ${q(vm.name)}`, `关闭 ${q(vm.name)} 的动态内存`), act.setVm(vm, { DynamicMemoryEnabled: false }), act.setVm(vm, { DynamicMemoryEnabled: true }), { dynamicMemoryEnabled: true });
-  }
-  if (vm.guestOs && /linux|ubuntu|debian|centos|rhel|suse|fedora|truenas|vyos/i.test(vm.guestOs)) {
-    b.warn('linux-hv-pci', 'info', t(`The guest (${vm.guestOs}) needs the hv_pci driver to see the device.`, `客户机（${vm.guestOs}）需要 hv_pci 驱动才能看到该设备。`));
-  }
-}
-
-/** Devices the VM already holds (not stale), for the MMIO sum. */
+/** Devices the VM holds (not stale), each once, for the MMIO sum. */
 function heldBy(inv: Inventory, vm: Vm): Device[] {
   const out: Device[] = [];
   for (const a of vm.assignedDevices) {
@@ -192,231 +161,488 @@ function heldBy(inv: Inventory, vm: Vm): Device[] {
   }
   return out;
 }
+const holds = (vm: Vm, path: string) => vm.assignedDevices.some((a) => samePath(a.locationPath, path));
+const name = (d: Device) => flat(d.friendlyName);
 
+// --- Checks ---------------------------------------------------------------------------------------
+
+/** Whether this host can change anything at all (revert, repair and orphans need only this). */
+function checkCanChange(inv: Inventory, b: Builder): void {
+  const h = inv.host;
+  if (!h.hyperVPresent) b.block('no-hyperv', t('Hyper-V and its PowerShell module are not installed on this host.', '此主机未安装 Hyper-V 角色及其 PowerShell 模块。'));
+  if (!h.elevated) b.block('not-elevated', t('DDA Studio is not running as administrator: restart it elevated to change anything.', 'DDA Studio 没有以管理员身份运行：请以管理员身份重新启动后再做更改。'));
+}
+
+/** Whether this host can give a device to a VM (§2): SKU, IOV support, PCIe control, IOMMU policy. */
+function checkCanAssign(inv: Inventory, b: Builder): void {
+  checkCanChange(inv, b);
+  const h = inv.host;
+  if (h.isServerSku === false || h.productType === 1)
+    b.block('client-sku', t(
+      `This is client Windows (${flat(h.osCaption ?? 'not a Server SKU')}): the cmdlets work, but the VM then fails to start with 0xC035001E ("A hypervisor feature is not available to the user"). Device assignment needs Windows Server.`,
+      `这是客户端版 Windows（${flat(h.osCaption ?? '非 Server 版')}）：命令可以执行，但虚拟机随后无法启动，报错 0xC035001E（"A hypervisor feature is not available to the user"）。设备直通只支持 Windows Server。`));
+  if (h.osPcieControl === false)
+    b.block('bios-pcie-control', t(
+      'The firmware does not let Windows control PCI Express: every dismount fails, even with -Force. Update the BIOS/UEFI or enable OS control of PCIe in its settings.',
+      '固件不允许 Windows 控制 PCI Express：任何卸除操作都会失败，加 -Force 也不行。请升级 BIOS/UEFI 固件，或在固件设置中允许操作系统控制 PCIe。'));
+  if (h.iovSupport === false) {
+    const reasons = h.iovSupportReasons.map(flat).join(' ');
+    b.block('no-iov', t(
+      `This host cannot assign devices to VMs (Get-VMHost reports IovSupport = False). ${reasons ? `Reasons: ${reasons}` : 'No reason was given.'}`,
+      `此主机不支持将设备直通给虚拟机（Get-VMHost 报告 IovSupport = False）。${reasons ? `原因：${reasons}` : '系统没有给出原因。'}`));
+  }
+  if (h.iommuPolicyEnabled === false)
+    b.block('iommu-off', t(
+      'The hypervisor IOMMU policy is off: VMs with devices will not start (0xC035001E). Run bcdedit /set hypervisoriommupolicy enable and reboot.',
+      '虚拟机监控程序的 IOMMU 策略已关闭：带直通设备的虚拟机无法启动（0xC035001E）。请运行 bcdedit /set hypervisoriommupolicy enable 并重启。'));
+}
+
+/** A device the VM will get: refusals and warnings that follow from the survey and the host's needs. */
 function checkDeviceForVm(inv: Inventory, d: Device, b: Builder): void {
-  if (d.hostsSystemDisk) b.block('system-disk', t(`${d.friendlyName} controls the host's system disk: taking it would kill the host.`, `${d.friendlyName} 是宿主机系统盘的控制器：拿走它会让宿主机崩溃。`));
-  if (d.verdict.code === 'not-assignable') b.block('not-assignable', t(`${d.friendlyName} cannot be assigned (${d.verdict.reason ?? 'survey'}).`, `${d.friendlyName} 无法直通（${d.verdict.reason ?? '检测结果'}）。`));
+  if (d.hostsSystemDisk)
+    b.block('system-disk', t(
+      `${name(d)} controls the host's system disk: taking it from the host would crash the host. It is never assigned.`,
+      `${name(d)} 是宿主机系统盘所在的控制器：把它从宿主机拿走会导致宿主机崩溃。不允许直通。`));
+  if (d.verdict.code === 'not-assignable')
+    b.block('not-assignable', t(
+      `${name(d)} cannot be assigned: ${reasonText(d).en}`,
+      `${name(d)} 无法直通：${reasonText(d)['zh-CN']}`));
   if (d.verdict.code === 'unknown' || d.verdict.code === 'disabled-unknown')
-    b.warn('verdict-unknown', 'warning', t(`${d.friendlyName} could not be fully checked (disabled or not measured); it may not work in the VM.`, `${d.friendlyName} 无法完整检测（已禁用或未测量）；在虚拟机中可能无法工作。`));
+    b.warn('verdict-unknown', 'warning', t(
+      `${name(d)} could not be fully checked (it is disabled or was never measured on the host); it may not work in the VM.`,
+      `${name(d)} 无法完整检测（设备已禁用，或从未在宿主机上测量过）；在虚拟机中可能无法正常工作。`));
   if (d.verdict.code === 'assignable-less-secure')
-    b.warn('less-secure', 'info', t(`${d.friendlyName} is an integrated endpoint: assignable, but less isolated than a PCIe card.`, `${d.friendlyName} 是集成端点：可以直通，但隔离性不如独立 PCIe 卡。`));
-  if (d.pnpClass === 'Display' && d.owner.kind === 'host') {
-    const displays = inv.devices.filter((x) => x.pnpClass === 'Display' && x.owner.kind === 'host' && x.enabled);
-    if (displays.length <= 1 && d.enabled) b.consents.add('take-last-display');
+    b.warn('less-secure', 'info', t(
+      `${name(d)} is an integrated (root-complex) endpoint: assignable, but less isolated than a PCIe card.`,
+      `${name(d)} 是集成端点（Root Complex Integrated Endpoint）：可以直通，但隔离性不如独立 PCIe 卡。`));
+  if (d.pnpClass === 'Display' && d.owner.kind === 'host' && d.enabled) {
+    const others = inv.devices.filter((x) => x !== d && x.pnpClass === 'Display' && x.owner.kind === 'host' && x.enabled);
+    if (others.length === 0) {
+      b.consents.add('take-last-display');
+      b.warn('last-display', 'danger', t(
+        `${name(d)} is the host's last display adapter: the local console goes blank while the VM holds it.`,
+        `${name(d)} 是宿主机最后一块显卡：虚拟机占用期间，宿主机本地控制台将没有显示。`));
+    }
   }
 }
 
-/** Disable + dismount a host device (force per verdict and consent). */
+function reasonText(d: Device): LocalizedText {
+  switch (d.verdict.reason) {
+    case 'rmrr':
+      return t('the BIOS requires that it stay attached to BIOS-owned memory (RMRR).', 'BIOS 要求该设备保持与 BIOS 保留内存（RMRR）的关联。');
+    case 'bios-pcie-control':
+      return t('the BIOS kept control of PCI Express for this device.', 'BIOS 保留了对该设备 PCI Express 的控制权。');
+    case 'legacy-non-vga':
+      return t('it is a legacy, non-VGA PCI device.', '它是传统（非 VGA）PCI 设备。');
+    case 'legacy-pci':
+      return t('it is an old-style PCI device, a bridge or a switch port.', '它是传统 PCI 设备、桥或交换端口。');
+    case 'line-interrupts':
+      return t('all of its interrupts are line-based; assignment needs message-signalled interrupts (MSI/MSI-X).', '它的中断全部是线中断（Line Interrupt）；直通需要消息信号中断（MSI/MSI-X）。');
+    case 'acs-missing':
+      return t('traffic from it may be redirected to other devices (no ACS).', '它的流量可能被转发到系统中的其他设备（缺少 ACS）。');
+    default:
+      return t('the survey says so.', '检测结果不支持。');
+  }
+}
+
+/** Turns a VM off first when it is not off (consent); returns whether to start it again at the end. */
+function ensureOff(vm: Vm, b: Builder, choices: PlanChoices, opts: PlanOptions): boolean {
+  if (vm.state === 'Off') return false;
+  if (vm.state !== 'Running' && vm.state !== 'Paused' && vm.state !== 'Saved') {
+    b.block('vm-transitioning', t(
+      `VM ${q(vm.name)} is ${vm.state}: wait until it is running or off, then plan again.`,
+      `虚拟机 ${q(vm.name)} 当前状态为 ${vm.state}：请等它运行或关机后重新规划。`));
+    return false;
+  }
+  b.consents.add('turn-off-vm');
+  b.warn('vm-not-off', 'warning', t(
+    `VM ${q(vm.name)} is ${vm.state}: it must be off to change its devices and settings.`,
+    `虚拟机 ${q(vm.name)} 当前状态为 ${vm.state}：更改直通设备和配置前必须关机。`));
+  if (vm.state === 'Saved')
+    b.warn('saved-state-lost', 'danger', t(
+      `VM ${q(vm.name)} is saved: turning it off discards its saved state (like pulling the power).`,
+      `虚拟机 ${q(vm.name)} 处于已保存状态：关闭它会丢弃保存的状态（相当于直接断电）。`));
+  const wasRunning = vm.state === 'Running';
+  b.step('stop-vm',
+    t(`Turn VM ${q(vm.name)} off (shut down; turn off if the guest does not stop in time)`, `关闭虚拟机 ${q(vm.name)}（先正常关机，客户机未及时关机则硬关机）`),
+    actions.stopVm(vm, opts.shutdownTimeoutSec ?? DEFAULT_SHUTDOWN_TIMEOUT_SEC),
+    wasRunning ? actions.startVm(vm) : null,
+    { state: vm.state });
+  if (wasRunning) b.offersStartVmAfter = true;
+  return wasRunning && choices.startVmAfter;
+}
+
+/** Starts a VM at the end. Its undo turns it off again: a rollback must reach the earlier steps' undos with the VM off. */
+function startAgain(vm: Vm, b: Builder, opts: PlanOptions): void {
+  b.step('start-vm', t(`Start VM ${q(vm.name)} again`, `重新启动虚拟机 ${q(vm.name)}`), actions.startVm(vm),
+    actions.stopVm(vm, opts.shutdownTimeoutSec ?? DEFAULT_SHUTDOWN_TIMEOUT_SEC), { state: 'Off' });
+}
+
+/** The VM settings an assignment needs (§3, §6): stop action, cache types, MMIO, static memory. */
+function prepareVm(inv: Inventory, vm: Vm, willHold: Device[], b: Builder): void {
+  if (vm.automaticStopAction === 'Save') {
+    b.step('set-vm-stop-action',
+      t(`Set the automatic stop action of ${q(vm.name)} to TurnOff (a VM with an assigned device cannot be saved)`, `将 ${q(vm.name)} 的自动停止操作设为 TurnOff（直通设备的虚拟机不能保存状态）`),
+      actions.setVm(vm, { AutomaticStopAction: 'TurnOff' }), actions.setVm(vm, { AutomaticStopAction: vm.automaticStopAction }),
+      { automaticStopAction: vm.automaticStopAction });
+  }
+  if (!vm.guestControlledCacheTypes) {
+    b.step('set-vm-cache-types',
+      t(`Turn on guest-controlled cache types for ${q(vm.name)} (write-combining; GPUs need it)`, `为 ${q(vm.name)} 启用客户机控制的缓存类型（写合并，GPU 需要）`),
+      actions.setVm(vm, { GuestControlledCacheTypes: true }), actions.setVm(vm, { GuestControlledCacheTypes: false }),
+      { guestControlledCacheTypes: false });
+  }
+  for (const d of willHold.filter((x) => x.mmioMB === null)) {
+    b.warn('mmio-unknown', 'warning', t(
+      `The MMIO need of ${name(d)} is unknown (it was never measured while on the host), so it counts as 0 MB: the VM's MMIO may be too small, and the device would show Code 12 in the guest.`,
+      `${name(d)} 的 MMIO 需求未知（从未在宿主机上测量过），按 0 MB 计算：虚拟机的 MMIO 空间可能不够，设备在客户机中会显示代码 12。`));
+  }
+  const required = requiredHighMmio(willHold.map((d) => d.mmioMB ?? 0));
+  const target = Math.max(vm.highMemoryMappedIoSpace, required);
+  const bits = inv.host.physicalAddressBits;
+  if (bits !== null && target > highMmioLimit(bits)) {
+    b.block('mmio-above-limit', t(
+      `${q(vm.name)} would need ${formatMB(target)} of high MMIO (every device it will hold + 512 MB), above what this ${bits}-bit CPU can place for a VM (${formatMB(highMmioLimit(bits))}): the VM would not start ("upper MMIO region that is above the supported physical address range").`,
+      `${q(vm.name)} 需要 ${formatMB(target)} 的高位 MMIO（它将持有的全部设备 + 512 MB），超出了此 ${bits} 位物理地址 CPU 能为虚拟机分配的上限（${formatMB(highMmioLimit(bits))}）：虚拟机将无法启动（"upper MMIO region that is above the supported physical address range"）。`));
+  } else if (bits === null) {
+    b.warn('address-bits-unknown', 'info', t(
+      "The CPU's physical address width is unknown, so the MMIO size could not be checked against it.",
+      'CPU 物理地址位数未知，无法检查 MMIO 大小是否超限。'));
+  }
+  if (target > vm.highMemoryMappedIoSpace) {
+    b.warn('mmio-raise', 'info', t(
+      `High MMIO of ${q(vm.name)} will be raised from ${formatMB(vm.highMemoryMappedIoSpace)} to ${formatMB(target)}.`,
+      `${q(vm.name)} 的高位 MMIO 将从 ${formatMB(vm.highMemoryMappedIoSpace)} 提高到 ${formatMB(target)}。`));
+    b.step('set-vm-mmio',
+      t(`Raise the high MMIO space of ${q(vm.name)} to ${formatMB(target)} (devices' need + 512 MB)`, `将 ${q(vm.name)} 的高位 MMIO 空间提高到 ${formatMB(target)}（设备需求 + 512 MB）`),
+      actions.setVm(vm, { HighMemoryMappedIoSpace: target }), actions.setVm(vm, { HighMemoryMappedIoSpace: vm.highMemoryMappedIoSpace }),
+      { highMemoryMappedIoSpace: vm.highMemoryMappedIoSpace });
+  }
+  if (vm.dynamicMemoryEnabled) {
+    b.warn('dynamic-memory', 'warning', t(
+      `Dynamic memory of ${q(vm.name)} will be turned off (not supported with an assigned device); the VM keeps its startup memory (${formatMB(vm.memoryStartup)}).`,
+      `${q(vm.name)} 的动态内存将被关闭（直通设备不支持动态内存）；虚拟机使用启动内存（${formatMB(vm.memoryStartup)}）。`));
+    b.step('set-vm-memory',
+      t(`Turn dynamic memory off for ${q(vm.name)}`, `关闭 ${q(vm.name)} 的动态内存`),
+      actions.setMemory(vm, false), actions.setMemory(vm, true), { dynamicMemoryEnabled: true });
+  }
+  if (vm.guestOs && /linux|ubuntu|debian|centos|rhel|red hat|suse|fedora|alma|rocky|truenas|vyos|openwrt|freebsd|pfsense|opnsense/i.test(vm.guestOs)) {
+    b.warn('linux-hv-pci', 'info', t(
+      `The guest (${flat(vm.guestOs)}) needs the Hyper-V PCI bus driver (hv_pci on Linux) to see the device.`,
+      `客户机（${flat(vm.guestOs)}）需要 Hyper-V PCI 总线驱动（Linux 上为 hv_pci）才能识别该设备。`));
+  }
+  if (vm.assignedDevices.some((a) => a.stale || a.duplicate)) {
+    b.warn('vm-needs-repair', 'warning', t(
+      `${q(vm.name)} has stale or duplicate device entries and will not start until they are repaired (Repair).`,
+      `${q(vm.name)} 存在失效或重复的设备条目，修复之前虚拟机无法启动（请使用"修复"）。`));
+  }
+}
+
+/** Puts back the settings an assignment changed, when the VM will hold no device after this plan. */
+function restoreVm(inv: Inventory, vm: Vm, leaving: Device[], remembered: RememberedVmSettings | undefined, b: Builder): void {
+  if (!remembered) return;
+  const remaining = heldBy(inv, vm).filter((x) => !leaving.includes(x));
+  if (remaining.length > 0) {
+    b.warn('settings-kept', 'info', t(
+      `${q(vm.name)} keeps the settings the assignment changed (stop action, cache types, MMIO, static memory) while it still holds ${remaining.map(name).join(', ')}.`,
+      `${q(vm.name)} 仍持有 ${remaining.map(name).join('、')}，因此保留分配时更改的设置（自动停止操作、缓存类型、MMIO、静态内存）。`));
+    return;
+  }
+  const mark = { [RESTORING]: true } as const;
+  const r = remembered;
+  if (r.automaticStopAction !== undefined && r.automaticStopAction !== vm.automaticStopAction)
+    b.step('set-vm-stop-action',
+      t(`Restore the automatic stop action of ${q(vm.name)} to ${r.automaticStopAction}`, `将 ${q(vm.name)} 的自动停止操作恢复为 ${r.automaticStopAction}`),
+      actions.setVm(vm, { AutomaticStopAction: r.automaticStopAction }), actions.setVm(vm, { AutomaticStopAction: vm.automaticStopAction }),
+      { automaticStopAction: vm.automaticStopAction, ...mark });
+  if (r.guestControlledCacheTypes !== undefined && r.guestControlledCacheTypes !== vm.guestControlledCacheTypes)
+    b.step('set-vm-cache-types',
+      t(`Restore guest-controlled cache types of ${q(vm.name)} to ${r.guestControlledCacheTypes ? 'on' : 'off'}`, `将 ${q(vm.name)} 的客户机控制缓存类型恢复为${r.guestControlledCacheTypes ? '启用' : '禁用'}`),
+      actions.setVm(vm, { GuestControlledCacheTypes: r.guestControlledCacheTypes }), actions.setVm(vm, { GuestControlledCacheTypes: vm.guestControlledCacheTypes }),
+      { guestControlledCacheTypes: vm.guestControlledCacheTypes, ...mark });
+  if (r.highMemoryMappedIoSpace !== undefined && r.highMemoryMappedIoSpace !== vm.highMemoryMappedIoSpace)
+    b.step('set-vm-mmio',
+      t(`Restore the high MMIO space of ${q(vm.name)} to ${formatMB(r.highMemoryMappedIoSpace)}`, `将 ${q(vm.name)} 的高位 MMIO 空间恢复为 ${formatMB(r.highMemoryMappedIoSpace)}`),
+      actions.setVm(vm, { HighMemoryMappedIoSpace: r.highMemoryMappedIoSpace }), actions.setVm(vm, { HighMemoryMappedIoSpace: vm.highMemoryMappedIoSpace }),
+      { highMemoryMappedIoSpace: vm.highMemoryMappedIoSpace, ...mark });
+  if (r.dynamicMemoryEnabled !== undefined && r.dynamicMemoryEnabled !== vm.dynamicMemoryEnabled)
+    b.step('set-vm-memory',
+      t(`Turn dynamic memory of ${q(vm.name)} back ${r.dynamicMemoryEnabled ? 'on' : 'off'}`, `将 ${q(vm.name)} 的动态内存恢复为${r.dynamicMemoryEnabled ? '启用' : '禁用'}`),
+      actions.setMemory(vm, r.dynamicMemoryEnabled), actions.setMemory(vm, vm.dynamicMemoryEnabled),
+      { dynamicMemoryEnabled: vm.dynamicMemoryEnabled, ...mark });
+}
+
+/** Disable + dismount a host device; -Force per verdict and consent (§3). */
 function takeFromHost(d: Device, b: Builder, choices: PlanChoices): void {
   if (d.owner.kind !== 'host') return; // an orphan is already dismounted
   const path = d.locationPath!;
-  const force = d.verdict.code === 'force-insecure' || d.verdict.reason === 'acs-missing';
-  if (force) b.consents.add('force-insecure');
-  if (force) b.warn('force', 'danger', t(`${d.friendlyName} lacks ACS: it can only be dismounted with -Force, insecurely.`, `${d.friendlyName} 缺少 ACS：只能用 -Force 强制卸除（不安全）。`));
-  const forceIfRefused = !force && choices.consents.includes('force-insecure');
-  {
-    if (d.enabled) b.step('disable-device', t(`Disable ${d.friendlyName} on the host`, `在宿主机上禁用 ${d.friendlyName}`), act.disable(d), act.enable(d));
-    b.step('dismount-device', t(`Dismount ${d.friendlyName} from the host${force ? ' with -Force (insecure)' : ''}`, `从宿主机卸除 ${d.friendlyName}${force ? '（使用 -Force，不安全）' : ''}`), act.dismount(path, force, forceIfRefused), act.mount(path));
+  const force = d.verdict.code === 'force-insecure';
+  const consented = choices.consents.includes('force-insecure');
+  if (force) {
+    b.consents.add('force-insecure');
+    b.warn('force', 'danger', t(
+      `${name(d)} has no ACS on its path to the root complex: it can only be dismounted with -Force, which is insecure.`,
+      `${name(d)} 到根复合体的路径上缺少 ACS 支持：只能用 -Force 强制卸除，这是不安全的。`));
+  } else if (consented) {
+    // The admin already agreed (usually after a dismount refused for lack of a mitigation driver).
+    b.consents.add('force-insecure');
+    b.warn('force-if-refused', 'danger', t(
+      `If the dismount of ${name(d)} is refused for lack of a vendor mitigation driver, it is retried with -Force (insecure), as you agreed.`,
+      `如果 ${name(d)} 因厂商未提供缓解驱动而卸除失败，将按你的同意使用 -Force 重试（不安全）。`));
   }
+  if (d.enabled)
+    b.step('disable-device', t(`Disable ${name(d)} on the host`, `在宿主机上禁用 ${name(d)}`),
+      actions.disable(d.instanceId), actions.enable(d.instanceId), { enabled: true });
+  b.step('dismount-device',
+    t(`Dismount ${name(d)} from the host${force ? ' with -Force (insecure)' : ''}`, `从宿主机卸除 ${name(d)}${force ? '（使用 -Force，不安全）' : ''}`),
+    actions.dismount(path, force, !force && consented), actions.mount(path), { owner: 'host' });
 }
 
-/** Siblings that go along (when asked) and the warning when they stay. */
-function withSiblings(inv: Inventory, d: Device, intent: { includeSiblings?: boolean }, b: Builder): Device[] {
-  const sibs = d.siblings.map((p) => findDevice(inv, p)).filter((x): x is Device => !!x && x.owner.kind === d.owner.kind);
+/** The device plus the siblings that go along (when asked), and a warning when siblings stay. */
+function withSiblings(inv: Inventory, d: Device, includeSiblings: boolean | undefined, b: Builder): Device[] {
+  const sibs = d.siblings.map((p) => findDevice(inv, p)).filter((x): x is Device => !!x && x !== d);
+  const movable = sibs.filter((x) => x.owner.kind === d.owner.kind && x.locationPath !== null);
   if (sibs.length === 0) return [d];
-  if (intent.includeSiblings) return [d, ...sibs];
-  b.warn('siblings', 'info', t(`${d.friendlyName} shares its card with ${sibs.map((s) => s.friendlyName).join(', ')}; you can assign them together.`, `${d.friendlyName} 与 ${sibs.map((s) => s.friendlyName).join('、')} 在同一张卡上；可以一起分配。`));
+  if (includeSiblings && movable.length > 0) return [d, ...movable];
+  b.warn('siblings', 'info', t(
+    `${name(d)} shares its card with ${sibs.map(name).join(', ')}, which stay${sibs.length === 1 ? 's' : ''} behind; functions of one card usually go to the same VM (you can include them).`,
+    `${name(d)} 与 ${sibs.map(name).join('、')} 位于同一张卡上，它们不会一起分配；同一张卡的多个功能通常应分配给同一台虚拟机（可以选择一起分配）。`));
   return [d];
 }
 
 // --- Intents ----------------------------------------------------------------------------------------
 
-function planAssign(inv: Inventory, intent: Extract<Intent, { kind: 'assign' }>, choices: PlanChoices, b: Builder): LocalizedText {
+type Ctx = { inv: Inventory; choices: PlanChoices; b: Builder; opts: PlanOptions; remembered: Record<string, RememberedVmSettings> };
+
+const notFoundDevice = (b: Builder, p: string) => b.block('device-not-found', t(`No device at ${flat(p)}.`, `找不到位于 ${flat(p)} 的设备。`));
+const notFoundVm = (b: Builder, n: string) => b.block('vm-not-found', t(`No VM named ${q(n)}.`, `找不到名为 ${q(n)} 的虚拟机。`));
+
+function planAssign(c: Ctx, intent: Extract<Intent, { kind: 'assign' }>): LocalizedText {
+  const { inv, b } = c;
   const d = findDevice(inv, intent.locationPath);
   const vm = findVm(inv, intent.vmName);
-  if (!d) return b.block('device-not-found', t(`No device at ${intent.locationPath}.`, `找不到位于 ${intent.locationPath} 的设备。`)), t('Assign a device', '分配设备');
-  if (!vm) return b.block('vm-not-found', t(`No VM named ${q(intent.vmName)}.`, `找不到名为 ${q(intent.vmName)} 的虚拟机。`)), t('Assign a device', '分配设备');
-  const title = t(`Assign ${d.friendlyName} to ${vm.name}`, `将 ${d.friendlyName} 分配给 ${vm.name}`);
-  if (d.owner.kind === 'vm') {
-    if (d.owner.vmName === vm.name) b.block('already-assigned', t(`${vm.name} already holds ${d.friendlyName}; adding it again would leave a VM that will not start.`, `${vm.name} 已经拥有 ${d.friendlyName}；重复添加会导致虚拟机无法启动。`));
-    else planMove(inv, { kind: 'move', locationPath: intent.locationPath, toVm: intent.vmName }, choices, b);
+  if (!d) return notFoundDevice(b, intent.locationPath), t('Assign a device', '分配设备');
+  if (!vm) return notFoundVm(b, intent.vmName), t(`Assign ${name(d)}`, `分配 ${name(d)}`);
+  const title = t(`Assign ${name(d)} to ${flat(vm.name)}`, `将 ${name(d)} 直通给 ${flat(vm.name)}`);
+  if (holds(vm, d.locationPath!)) {
+    b.block('already-assigned', t(
+      `${q(vm.name)} already holds ${name(d)}. Adding it a second time would leave a VM that will not start ("Element not found"); nothing to do.`,
+      `${q(vm.name)} 已经持有 ${name(d)}。重复添加会导致虚拟机无法启动（"Element not found"）；无需操作。`));
     return title;
   }
-  checkHost(inv, b);
-  const devices = withSiblings(inv, d, intent, b);
+  if (d.owner.kind === 'vm') {
+    // Another VM holds it: an assign is a move (never through the host).
+    b.warn('assign-is-move', 'info', t(
+      `${name(d)} is held by ${q(d.owner.vmName)}: it is moved from that VM to ${q(vm.name)}.`,
+      `${name(d)} 当前由 ${q(d.owner.vmName)} 持有：将从该虚拟机移到 ${q(vm.name)}。`));
+    planMove(c, { kind: 'move', locationPath: intent.locationPath, toVm: intent.vmName });
+    return t(`Move ${name(d)} from ${flat(d.owner.vmName)} to ${flat(vm.name)}`, `将 ${name(d)} 从 ${flat(d.owner.vmName)} 移到 ${flat(vm.name)}`);
+  }
+  checkCanAssign(inv, b);
+  const devices = withSiblings(inv, d, intent.includeSiblings, b);
   for (const x of devices) checkDeviceForVm(inv, x, b);
-  const start = ensureOff(vm, b, choices);
-  for (const x of devices) takeFromHost(x, b, choices);
+  const start = ensureOff(vm, b, c.choices, c.opts);
+  for (const x of devices) takeFromHost(x, b, c.choices);
   prepareVm(inv, vm, [...heldBy(inv, vm), ...devices], b);
-  for (const x of devices) b.step('add-device', t(`Assign ${x.friendlyName} to ${q(vm.name)}`, `将 ${x.friendlyName} 分配给 ${q(vm.name)}`), act.add(vm, x.locationPath!), act.remove(vm, x.locationPath!));
-  if (start) b.step('start-vm', t(`Start ${q(vm.name)} again`, `重新启动 ${q(vm.name)}`), act.startVm(vm), null);
+  for (const x of devices)
+    b.step('add-device', t(`Assign ${name(x)} to ${q(vm.name)} (once)`, `将 ${name(x)} 直通给 ${q(vm.name)}（只添加一次）`),
+      actions.add(vm, x.locationPath!), actions.remove(vm, x.locationPath!), { held: false });
+  if (start) startAgain(vm, b, c.opts);
   return title;
 }
 
-function restoreVm(vm: Vm, originals: VmOriginals | undefined, b: Builder): void {
-  if (!originals) return;
-  const cur = { automaticStopAction: vm.automaticStopAction, guestControlledCacheTypes: vm.guestControlledCacheTypes, highMemoryMappedIoSpace: vm.highMemoryMappedIoSpace, dynamicMemoryEnabled: vm.dynamicMemoryEnabled };
-  const back: Record<string, string | number | boolean> = {};
-  const undo: Record<string, string | number | boolean> = {};
-  const fields = [
-    ['automaticStopAction', 'AutomaticStopAction'],
-    ['guestControlledCacheTypes', 'GuestControlledCacheTypes'],
-    ['highMemoryMappedIoSpace', 'HighMemoryMappedIoSpace'],
-    ['dynamicMemoryEnabled', 'DynamicMemoryEnabled'],
-  ] as const;
-  for (const [field, param] of fields) {
-    const original = originals[field];
-    if (original !== undefined && original !== cur[field]) {
-      back[param] = original;
-      undo[param] = cur[field];
-    }
-  }
-  if (Object.keys(back).length === 0) return;
-  b.step('set-vm-stop-action', t(`Restore the settings of ${q(vm.name)} that the assignment changed`, `恢复分配时更改的 ${q(vm.name)} 设置`), act.setVm(vm, back as Parameters<typeof act.setVm>[1]), act.setVm(vm, undo as Parameters<typeof act.setVm>[1]));
-}
-
-function planRevert(inv: Inventory, intent: Extract<Intent, { kind: 'revert' }>, choices: PlanChoices, b: Builder, originals: Record<string, VmOriginals>): LocalizedText {
+function planRevert(c: Ctx, intent: Extract<Intent, { kind: 'revert' }>): LocalizedText {
+  const { inv, b } = c;
   const d = findDevice(inv, intent.locationPath);
-  if (!d) return b.block('device-not-found', t(`No device at ${intent.locationPath}.`, `找不到位于 ${intent.locationPath} 的设备。`)), t('Return a device to the host', '将设备还给宿主机');
-  const title = t(`Return ${d.friendlyName} to the host`, `将 ${d.friendlyName} 还给宿主机`);
-  if (!inv.host.elevated) checkHost(inv, b);
-  if (d.owner.kind === 'host') return b.block('on-host', t(`${d.friendlyName} is already on the host.`, `${d.friendlyName} 已经在宿主机上。`)), title;
-  let start = false;
+  if (!d) return notFoundDevice(b, intent.locationPath), t('Return a device to the host', '将设备还给宿主机');
+  const title = t(`Return ${name(d)} to the host`, `将 ${name(d)} 还给宿主机`);
+  if (d.owner.kind === 'host') return b.block('on-host', t(`${name(d)} is already on the host.`, `${name(d)} 已经在宿主机上。`)), title;
+  checkCanChange(inv, b);
   let vm: Vm | undefined;
+  let start = false;
   if (d.owner.kind === 'vm') {
     vm = findVm(inv, d.owner.vmName);
-    if (!vm) return b.block('vm-not-found', t(`No VM named ${q(d.owner.vmName)}.`, `找不到名为 ${q(d.owner.vmName)} 的虚拟机。`)), title;
-    start = ensureOff(vm, b, choices);
-    b.step('remove-device', t(`Remove ${d.friendlyName} from ${q(vm.name)}`, `从 ${q(vm.name)} 移除 ${d.friendlyName}`), act.remove(vm, d.locationPath!), act.add(vm, d.locationPath!));
+    if (!vm) return notFoundVm(b, d.owner.vmName), title;
+    start = ensureOff(vm, b, c.choices, c.opts);
+    b.step('remove-device', t(`Remove ${name(d)} from ${q(vm.name)}`, `从 ${q(vm.name)} 移除 ${name(d)}`),
+      actions.remove(vm, d.locationPath!), actions.add(vm, d.locationPath!), { held: true });
   }
-  b.step('mount-device', t(`Mount ${d.friendlyName} back to the host`, `将 ${d.friendlyName} 挂载回宿主机`), act.mount(d.locationPath!), act.dismount(d.locationPath!, true, false));
-  b.step('enable-device', t(`Enable ${d.friendlyName} on the host`, `在宿主机上启用 ${d.friendlyName}`), act.enable(d), act.disable(d));
+  returnToHost(d, b);
   if (vm) {
-    const others = heldBy(inv, vm).filter((x) => x !== d);
-    if (others.length === 0) restoreVm(vm, originals[vm.id], b);
-    if (start) b.step('start-vm', t(`Start ${q(vm.name)} again`, `重新启动 ${q(vm.name)}`), act.startVm(vm), null);
+    restoreVm(inv, vm, [d], c.remembered[vm.id], b);
+    if (start) startAgain(vm, b, c.opts);
   }
   return title;
 }
 
-function planMove(inv: Inventory, intent: Extract<Intent, { kind: 'move' }>, choices: PlanChoices, b: Builder): LocalizedText {
+/** Mount + enable (the PCI\ id). Undo of a mount dismounts with -Force: it puts back a state that existed. */
+function returnToHost(d: Device, b: Builder): void {
+  b.step('mount-device', t(`Mount ${name(d)} back to the host`, `将 ${name(d)} 挂载回宿主机`),
+    actions.mount(d.locationPath!), actions.dismount(d.locationPath!, true, false), { owner: 'dismounted' });
+  b.step('enable-device', t(`Enable ${name(d)} on the host`, `在宿主机上启用 ${name(d)}`),
+    actions.enable(pciIdOf(d.instanceId)), actions.disable(pciIdOf(d.instanceId)), { enabled: false });
+}
+
+function planMove(c: Ctx, intent: Extract<Intent, { kind: 'move' }>): LocalizedText {
+  const { inv, b } = c;
   const d = findDevice(inv, intent.locationPath);
   const to = findVm(inv, intent.toVm);
-  if (!d) return b.block('device-not-found', t(`No device at ${intent.locationPath}.`, `找不到位于 ${intent.locationPath} 的设备。`)), t('Move a device', '移动设备');
-  if (!to) return b.block('vm-not-found', t(`No VM named ${q(intent.toVm)}.`, `找不到名为 ${q(intent.toVm)} 的虚拟机。`)), t('Move a device', '移动设备');
-  if (d.owner.kind !== 'vm') return planAssign(inv, { kind: 'assign', locationPath: intent.locationPath, vmName: intent.toVm }, choices, b);
+  if (!d) return notFoundDevice(b, intent.locationPath), t('Move a device', '移动设备');
+  if (!to) return notFoundVm(b, intent.toVm), t(`Move ${name(d)}`, `移动 ${name(d)}`);
+  if (d.owner.kind !== 'vm') return planAssign(c, { kind: 'assign', locationPath: intent.locationPath, vmName: intent.toVm });
+  const title = t(`Move ${name(d)} from ${flat(d.owner.vmName)} to ${flat(to.name)}`, `将 ${name(d)} 从 ${flat(d.owner.vmName)} 移到 ${flat(to.name)}`);
   const from = findVm(inv, d.owner.vmName);
-  const title = t(`Move ${d.friendlyName} from ${d.owner.vmName} to ${to.name}`, `将 ${d.friendlyName} 从 ${d.owner.vmName} 移到 ${to.name}`);
-  if (!from) return b.block('vm-not-found', t(`No VM named ${q(d.owner.vmName)}.`, `找不到名为 ${q(d.owner.vmName)} 的虚拟机。`)), title;
-  if (from.name === to.name) return b.block('same-vm', t(`${to.name} already holds ${d.friendlyName}.`, `${to.name} 已经拥有 ${d.friendlyName}。`)), title;
-  checkHost(inv, b);
+  if (!from) return notFoundVm(b, d.owner.vmName), title;
+  if (from === to || holds(to, d.locationPath!))
+    return b.block('already-assigned', t(`${q(to.name)} already holds ${name(d)}; nothing to do.`, `${q(to.name)} 已经持有 ${name(d)}；无需操作。`)), title;
+  checkCanAssign(inv, b);
   checkDeviceForVm(inv, d, b);
-  const startFrom = ensureOff(from, b, choices);
-  const startTo = ensureOff(to, b, choices);
-  b.step('remove-device', t(`Remove ${d.friendlyName} from ${q(from.name)}`, `从 ${q(from.name)} 移除 ${d.friendlyName}`), act.remove(from, d.locationPath!), act.add(from, d.locationPath!));
+  const startFrom = ensureOff(from, b, c.choices, c.opts);
+  const startTo = ensureOff(to, b, c.choices, c.opts);
+  b.step('remove-device', t(`Remove ${name(d)} from ${q(from.name)}`, `从 ${q(from.name)} 移除 ${name(d)}`),
+    actions.remove(from, d.locationPath!), actions.add(from, d.locationPath!), { held: true });
+  restoreVm(inv, from, [d], c.remembered[from.id], b);
   prepareVm(inv, to, [...heldBy(inv, to), d], b);
-  b.step('add-device', t(`Assign ${d.friendlyName} to ${q(to.name)}`, `将 ${d.friendlyName} 分配给 ${q(to.name)}`), act.add(to, d.locationPath!), act.remove(to, d.locationPath!));
-  if (startFrom) b.step('start-vm', t(`Start ${q(from.name)} again`, `重新启动 ${q(from.name)}`), act.startVm(from), null);
-  if (startTo) b.step('start-vm', t(`Start ${q(to.name)} again`, `重新启动 ${q(to.name)}`), act.startVm(to), null);
+  b.step('add-device', t(`Assign ${name(d)} to ${q(to.name)} (once)`, `将 ${name(d)} 直通给 ${q(to.name)}（只添加一次）`),
+    actions.add(to, d.locationPath!), actions.remove(to, d.locationPath!), { held: false });
+  if (startFrom) startAgain(from, b, c.opts);
+  if (startTo) startAgain(to, b, c.opts);
   return title;
 }
 
-function planRepair(inv: Inventory, intent: Extract<Intent, { kind: 'repair' }>, choices: PlanChoices, b: Builder): LocalizedText {
+function planRepair(c: Ctx, intent: Extract<Intent, { kind: 'repair' }>): LocalizedText {
+  const { inv, b } = c;
   const vm = findVm(inv, intent.vmName);
-  if (!vm) return b.block('vm-not-found', t(`No VM named ${q(intent.vmName)}.`, `找不到名为 ${q(intent.vmName)} 的虚拟机。`)), t('Repair a VM', '修复虚拟机');
-  const title = t(`Repair the device entries of ${vm.name}`, `修复 ${vm.name} 的设备条目`);
+  if (!vm) return notFoundVm(b, intent.vmName), t('Repair a VM', '修复虚拟机');
+  const title = t(`Repair the device entries of ${flat(vm.name)}`, `修复 ${flat(vm.name)} 的直通设备条目`);
   const bad = vm.assignedDevices.filter((a) => a.stale || a.duplicate);
-  if (bad.length === 0) return b.block('nothing-to-repair', t(`${vm.name} has no stale or duplicate device entries.`, `${vm.name} 没有失效或重复的设备条目。`)), title;
-  if (!inv.host.elevated) checkHost(inv, b);
+  if (bad.length === 0) return b.block('nothing-to-repair', t(`${q(vm.name)} has no stale or duplicate device entries.`, `${q(vm.name)} 没有失效或重复的设备条目。`)), title;
+  checkCanChange(inv, b);
+  // Each valid device once; one another VM also holds stays with that VM (this VM lets go of it).
   const keep: string[] = [];
-  for (const a of vm.assignedDevices) if (!a.stale && !keep.some((k) => samePath(k, a.locationPath))) keep.push(a.locationPath);
-  const valid = vm.assignedDevices.filter((a) => !a.stale);
-  const start = ensureOff(vm, b, choices);
-  b.warn('repair', 'info', t(`Every device entry of ${q(vm.name)} is removed (the only way out for stale entries), then each valid device is added back once.`, `先移除 ${q(vm.name)} 的全部设备条目（失效条目只能这样清除），再把每个有效设备重新添加一次。`));
-  const restore = valid.map((a) => act.add(vm, a.locationPath));
-  b.step('remove-all-devices', t(`Remove every device entry of ${q(vm.name)} (${bad.length} stale or duplicate)`, `移除 ${q(vm.name)} 的全部设备条目（其中 ${bad.length} 个失效或重复）`), act.remove(vm, null),
-    restore.length > 0 ? { script: 'op-add-devices', params: { VmId: vm.id, LocationPaths: valid.map((a) => a.locationPath) }, command: restore.map((r) => r.command).join('; ') } : null);
-  for (const p of keep) b.step('add-device', t(`Add ${p} back to ${q(vm.name)}, once`, `将 ${p} 重新添加到 ${q(vm.name)}（仅一次）`), act.add(vm, p), act.remove(vm, p));
-  if (start) b.step('start-vm', t(`Start ${q(vm.name)} again`, `重新启动 ${q(vm.name)}`), act.startVm(vm), null);
-  return title;
-}
-
-function planReturnOrphans(inv: Inventory, b: Builder): LocalizedText {
-  const title = t('Return dismounted devices that no VM holds to the host', '将没有虚拟机使用的已卸除设备还给宿主机');
-  const orphans = inv.devices.filter((d) => d.owner.kind === 'dismounted' && d.locationPath);
-  if (orphans.length === 0) return b.block('no-orphans', t('There are no orphaned devices.', '没有孤立的设备。')), title;
-  if (!inv.host.elevated) checkHost(inv, b);
-  for (const d of orphans) {
-    b.step('mount-device', t(`Mount ${d.friendlyName} back to the host`, `将 ${d.friendlyName} 挂载回宿主机`), act.mount(d.locationPath!), act.dismount(d.locationPath!, true, false));
-    b.step('enable-device', t(`Enable ${d.friendlyName} on the host`, `在宿主机上启用 ${d.friendlyName}`), act.enable(d), act.disable(d));
+  for (const a of vm.assignedDevices) {
+    if (a.stale || keep.some((k) => samePath(k, a.locationPath))) continue;
+    const d = findDevice(inv, a.locationPath);
+    if (!d) continue;
+    const elsewhere = inv.vms.some((o) => o !== vm && holds(o, a.locationPath));
+    if (elsewhere) {
+      b.warn('held-elsewhere', 'warning', t(
+        `${name(d)} is also held by another VM; ${q(vm.name)} lets go of it.`,
+        `${name(d)} 同时被另一台虚拟机持有；${q(vm.name)} 将放弃它。`));
+      continue;
+    }
+    keep.push(a.locationPath);
   }
+  const start = ensureOff(vm, b, c.choices, c.opts);
+  b.warn('repair', 'info', t(
+    `Every device entry of ${q(vm.name)} is removed (Remove-VMAssignableDevice with no path: the only way out for stale entries), then each valid device is added back once.`,
+    `先移除 ${q(vm.name)} 的全部设备条目（不带路径的 Remove-VMAssignableDevice，失效条目只能这样清除），再把每个有效设备重新添加一次。`));
+  const restorable = vm.assignedDevices.filter((a) => !a.stale && findDevice(inv, a.locationPath)).map((a) => a.locationPath);
+  b.step('remove-all-devices',
+    t(`Remove every device entry of ${q(vm.name)} (${bad.length} stale or duplicate)`, `移除 ${q(vm.name)} 的全部设备条目（其中 ${bad.length} 个失效或重复）`),
+    actions.remove(vm, null), restorable.length > 0 ? actions.addAll(vm, restorable) : null,
+    { entries: vm.assignedDevices.length });
+  for (const p of keep) {
+    const d = findDevice(inv, p)!;
+    b.step('add-device', t(`Add ${name(d)} back to ${q(vm.name)}, once`, `将 ${name(d)} 重新添加到 ${q(vm.name)}（只添加一次）`),
+      actions.add(vm, p), actions.remove(vm, p), { held: false });
+  }
+  if (start) startAgain(vm, b, c.opts);
   return title;
 }
 
-/** The whole plan as one script an admin can run by hand. */
-function renderScript(title: LocalizedText, computerName: string, steps: PlanStep[], choices: PlanChoices): string {
+function planReturnOrphans(c: Ctx): LocalizedText {
+  const { inv, b } = c;
+  const title = t('Return dismounted devices that no VM holds to the host', '将没有虚拟机持有的已卸除设备还给宿主机');
+  const orphans = inv.devices.filter((d) => d.owner.kind === 'dismounted' && d.locationPath);
+  if (orphans.length === 0) return b.block('no-orphans', t('There are no orphaned devices.', '没有孤立（已卸除但无虚拟机持有）的设备。')), title;
+  checkCanChange(inv, b);
+  for (const d of orphans) returnToHost(d, b);
+  return title;
+}
+
+/** The whole plan as one script an admin can run by hand (values quoted by psCommand; names only in comments, flattened). */
+function renderScript(title: LocalizedText, inv: Inventory, steps: PlanStep[], choices: PlanChoices, opts: PlanOptions): string {
   const lines = [
-    `# DDA Studio plan: ${title.en.replace(/[\r\n]+/g, ' ')}`,
-    `# Host: ${computerName.replace(/[\r\n]+/g, ' ')}   Consents given: ${choices.consents.join(', ') || 'none'}`,
-    '# Run in an elevated PowerShell on the host. Stops at the first error; the undo of each step is in its comment.',
+    `# DDA Studio plan: ${flat(title.en)}`,
+    `# Host: ${flat(inv.host.computerName)}   Planned: ${flat(opts.now ?? inv.readAt)}   Consents given: ${choices.consents.join(', ') || 'none'}`,
+    '# Run in an elevated PowerShell on the host. It stops at the first error; each step\'s undo is in the comment above it.',
     "$ErrorActionPreference = 'Stop'",
     '',
   ];
   steps.forEach((s, i) => {
-    lines.push(`# ${i + 1}. ${s.description.en.replace(/[\r\n]+/g, ' ')}`);
-    if (s.undo) lines.push(`#    undo: ${s.undo.command.replace(/[\r\n]+/g, ' ')}`);
+    lines.push(`# ${i + 1}. ${flat(s.description.en)}`);
+    if (s.undo) lines.push(`#    undo: ${flat(s.undo.command)}`);
     lines.push(s.action.command, '');
   });
+  if (steps.length === 0) lines.push('# Nothing to run.');
   return lines.join('\n');
 }
 
-/** Makes the plan for an intent against an inventory. */
-export function planOperation(intent: Intent, inventory: Inventory, choices: PlanChoices, options: PlanOptions): Plan {
+/** Makes the plan for an intent against an inventory (pure). */
+export function planOperation(intent: Intent, inventory: Inventory, choices: PlanChoices, opts: PlanOptions): Plan {
   const b = new Builder();
+  const c: Ctx = { inv: inventory, choices, b, opts, remembered: opts.rememberedVmSettings ?? opts.vmOriginals ?? {} };
   let title: LocalizedText;
   switch (intent.kind) {
     case 'assign':
-      title = planAssign(inventory, intent, choices, b);
+      title = planAssign(c, intent);
       break;
     case 'revert':
-      title = planRevert(inventory, intent, choices, b, options.vmOriginals ?? {});
+      title = planRevert(c, intent);
       break;
     case 'move':
-      title = planMove(inventory, intent, choices, b);
+      title = planMove(c, intent);
       break;
     case 'repair':
-      title = planRepair(inventory, intent, choices, b);
+      title = planRepair(c, intent);
       break;
     case 'return-orphans':
-      title = planReturnOrphans(inventory, b);
+      title = planReturnOrphans(c);
       break;
   }
   const consents = [...b.consents].map((id) => ({ id, text: consentTexts[id], given: choices.consents.includes(id) }));
   const steps = b.blocked ? [] : b.steps;
   return {
-    id: options.planId,
+    id: opts.planId,
     intent,
     choices,
     title,
     computerName: inventory.host.computerName,
     inventoryReadAt: inventory.readAt,
     blocked: b.blocked,
-    consents,
-    offersStartVmAfter: b.offersStartVmAfter,
+    consents: b.blocked ? [] : consents,
+    offersStartVmAfter: !b.blocked && b.offersStartVmAfter,
     steps,
     warnings: b.warnings,
-    script: renderScript(title, inventory.host.computerName, steps, choices),
+    script: renderScript(title, inventory, steps, choices, opts),
   };
 }
 
-/** Which VM settings a finished plan replaced, per VM id (the first recorded value wins). */
-export function replacedVmSettings(plan: Plan): Record<string, VmOriginals> {
-  const out: Record<string, VmOriginals> = {};
+const settingKinds: ReadonlySet<StepKind> = new Set(['set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory']);
+
+/**
+ * What a succeeded plan means for the remembered VM settings: the originals its preparing steps
+ * replaced (to remember; the earliest recorded value wins) and the VMs whose settings it put back
+ * (to forget).
+ */
+export function vmSettingsEffects(plan: Plan): { remember: Record<string, RememberedVmSettings>; forget: string[] } {
+  const remember: Record<string, RememberedVmSettings> = {};
+  const forget = new Set<string>();
   for (const s of plan.steps) {
-    if (!s.replaces || s.action.script !== 'op-set-vm') continue;
+    if (!settingKinds.has(s.kind) || !s.replaces) continue;
     const vmId = String(s.action.params.VmId);
-    out[vmId] = { ...(s.replaces as VmOriginals), ...out[vmId] };
+    if (s.replaces[RESTORING] === true) {
+      forget.add(vmId);
+      continue;
+    }
+    const { [RESTORING]: _, ...values } = s.replaces;
+    remember[vmId] = { ...(values as RememberedVmSettings), ...remember[vmId] };
   }
-  return out;
+  return { remember, forget: [...forget] };
 }
 
+/** Which VM settings a plan replaced, per VM id (older helper; see vmSettingsEffects). */
+export function replacedVmSettings(plan: Plan): Record<string, RememberedVmSettings> {
+  return vmSettingsEffects(plan).remember;
+}

@@ -315,13 +315,18 @@ function Get-PnpDeviceProperty {
         [Parameter(ValueFromPipelineByPropertyName = $true)][string[]]$InstanceId,
         [Parameter(ValueFromPipeline = $true)]$InputObject
     )
-    begin { $state = Enter-SimCall -Cmdlet 'Get-PnpDeviceProperty' -Subjects @() }
+    begin {
+        $state = Enter-SimCall -Cmdlet 'Get-PnpDeviceProperty' -Subjects @()
+        # Index by PCI\ and PCIP\ id once per call: a host has hundreds of functions.
+        $byId = @{}
+        foreach ($d in @($state.devices)) { $byId[$d.instanceId.ToUpperInvariant()] = $d; $byId[(Get-SimTwinId $d.instanceId).ToUpperInvariant()] = $d }
+    }
     process {
         $ids = @($InstanceId)
         if ($ids.Count -eq 0 -and $null -ne $InputObject) { $ids = @($InputObject | ForEach-Object { $_.InstanceId }) }
         foreach ($id in $ids) {
             if (-not $id) { continue }
-            $d = Find-SimDeviceById $state $id
+            $d = $byId[$id.ToUpperInvariant()]
             if ($null -eq $d) { continue }
             foreach ($k in @($KeyName)) {
                 $data = $null

@@ -1,0 +1,93 @@
+/**
+ * Whether a step's effect is present on the host, judged from a fresh inventory. Recovery uses it to
+ * act idempotently (skip an undo whose effect is already gone, skip a step that already happened)
+ * and the executor uses it to verify that a rollback really put the host back.
+ */
+import type { Device, Inventory, Vm } from '../../shared/inventory';
+import type { PlanStep } from '../../shared/plan';
+import { pciIdOf, samePath } from '../../shared/location-path';
+
+/** true: the step's effect is on the host now; false: it is not; null: cannot tell. */
+export type EffectState = boolean | null;
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function vmById(inv: Inventory, id: unknown): Vm | undefined {
+  const s = str(id);
+  return s === null ? undefined : inv.vms.find((v) => v.id.toLowerCase() === s.toLowerCase());
+}
+function deviceByPath(inv: Inventory, path: unknown): Device | undefined {
+  const s = str(path);
+  return s === null ? undefined : inv.devices.find((d) => d.locationPath !== null && samePath(d.locationPath, s));
+}
+function deviceById(inv: Inventory, id: unknown): Device | undefined {
+  const s = str(id);
+  if (s === null) return undefined;
+  const want = pciIdOf(s).toUpperCase();
+  return inv.devices.find((d) => pciIdOf(d.instanceId).toUpperCase() === want);
+}
+const holds = (vm: Vm, path: unknown) => typeof path === 'string' && vm.assignedDevices.some((a) => samePath(a.locationPath, path));
+
+/** Whether the effect of `step` (its action) is present in `inv`. */
+export function stepEffect(step: PlanStep, inv: Inventory): EffectState {
+  const p = step.action.params;
+  switch (step.kind) {
+    case 'stop-vm': {
+      const vm = vmById(inv, p.VmId);
+      return vm ? vm.state === 'Off' : null;
+    }
+    case 'start-vm': {
+      const vm = vmById(inv, p.VmId);
+      return vm ? vm.state === 'Running' : null;
+    }
+    case 'disable-device': {
+      const d = deviceById(inv, p.InstanceId);
+      return d ? !d.enabled || d.owner.kind !== 'host' : null;
+    }
+    case 'enable-device': {
+      const d = deviceById(inv, p.InstanceId);
+      return d ? d.enabled && d.owner.kind === 'host' : null;
+    }
+    case 'dismount-device': {
+      const d = deviceByPath(inv, p.LocationPath);
+      return d ? d.owner.kind !== 'host' : null;
+    }
+    case 'mount-device': {
+      const d = deviceByPath(inv, p.LocationPath);
+      return d ? d.owner.kind === 'host' : null;
+    }
+    case 'add-device': {
+      const vm = vmById(inv, p.VmId);
+      return vm ? holds(vm, p.LocationPath) : null;
+    }
+    case 'remove-device': {
+      const vm = vmById(inv, p.VmId);
+      return vm ? !holds(vm, p.LocationPath) : null;
+    }
+    case 'remove-all-devices': {
+      const vm = vmById(inv, p.VmId);
+      return vm ? vm.assignedDevices.length === 0 : null;
+    }
+    case 'set-vm-stop-action':
+    case 'set-vm-cache-types':
+    case 'set-vm-mmio':
+    case 'set-vm-memory': {
+      const vm = vmById(inv, p.VmId);
+      if (!vm) return null;
+      const checks: boolean[] = [];
+      if (p.AutomaticStopAction !== undefined) checks.push(vm.automaticStopAction === p.AutomaticStopAction);
+      if (p.GuestControlledCacheTypes !== undefined) checks.push(vm.guestControlledCacheTypes === p.GuestControlledCacheTypes);
+      if (p.HighMemoryMappedIoSpace !== undefined) checks.push(vm.highMemoryMappedIoSpace === p.HighMemoryMappedIoSpace);
+      if (p.DynamicMemoryEnabled !== undefined) checks.push(vm.dynamicMemoryEnabled === p.DynamicMemoryEnabled);
+      return checks.length === 0 ? null : checks.every(Boolean);
+    }
+  }
+}
+
+/**
+ * Whether an undo is still needed: the step's effect is present (or cannot be judged). For a
+ * remove-all the undo re-adds entries, needed exactly when the VM holds none of them.
+ */
+export function undoNeeded(step: PlanStep, inv: Inventory): boolean {
+  return stepEffect(step, inv) !== false;
+}

@@ -1,0 +1,46 @@
+/**
+ * Recovery of an operation the journal shows as unfinished (the app or PowerShell died mid-way).
+ * The journal says what may have happened; the host, re-read before every step, says what did.
+ *
+ * ORDER-SENSITIVE: rollback undoes in reverse plan order, and only what is on the host (an undo of a
+ * step whose effect is absent is skipped, e.g. no Mount of a device that is already mounted); the
+ * in-flight step is treated as possibly done.
+ */
+import type { Inventory } from '../../shared/inventory';
+import type { OperationOutcome, StepResult } from '../../shared/plan';
+import type { ScriptRunner } from '../powershell/session-types';
+import { executePlan, notRolledBack, undoSteps } from './executor';
+import type { Journal, OperationRecord, RecoverAction } from './journal';
+
+/** Finishes or rolls back one unfinished operation; the outcome is journaled as its end. */
+export async function recoverOperation(
+  journal: Journal,
+  rec: OperationRecord,
+  runner: ScriptRunner,
+  readInventory: () => Promise<Inventory>,
+  action: RecoverAction,
+  onStep?: (step: StepResult) => void,
+): Promise<OperationOutcome> {
+  const startedAt = new Date().toISOString();
+  journal.append({ t: 'recover-start', op: rec.op, at: startedAt, action });
+  const base = { journal, readInventory, idempotent: true, operationId: rec.op, ...(onStep ? { onStep } : {}) };
+  if (action === 'finish') {
+    const done = new Set(rec.done.filter((s) => !rec.undone.includes(s)));
+    return executePlan(rec.plan, runner, { ...base, skip: done });
+  }
+  const touched = rec.plan.steps.filter((s) => (rec.done.includes(s.id) || s.id === rec.inFlight || s.id === rec.failed) && !rec.undone.includes(s.id));
+  const results = new Map<string, StepResult>(
+    rec.plan.steps.map((s) => [s.id, { stepId: s.id, state: rec.undone.includes(s.id) ? 'undone' : rec.done.includes(s.id) ? 'done' : 'pending' }]),
+  );
+  const allUndone = await undoSteps(runner, rec.op, touched, results, base);
+  let left: string[] = [];
+  try {
+    left = notRolledBack(touched, await readInventory()).map((s) => s.id);
+  } catch {
+    left = allUndone ? [] : touched.map((s) => s.id);
+  }
+  const status = allUndone && left.length === 0 ? 'rolled-back' : 'rollback-failed';
+  const finishedAt = new Date().toISOString();
+  journal.append({ t: 'op-end', op: rec.op, at: finishedAt, status, ...(left.length ? { notRolledBack: left } : {}) });
+  return { operationId: rec.op, planId: rec.plan.id, status, steps: [...results.values()], failedStepId: rec.failed ?? rec.inFlight, error: null, startedAt, finishedAt };
+}

@@ -1,0 +1,35 @@
+/** The real thing: the `dda` CLI and its pwsh killed (SIGKILL, whole process group) mid-step, then `dda recover`. */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../cli/dda';
+import { projectRoot } from '../project-root';
+import { Journal } from './journal';
+import { comparableState, freshState, readState } from './test-support';
+
+const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
+
+describe('the CLI and its PowerShell killed mid-operation', () => {
+  it('dda recover lists the operation, then rolls the host back with nothing stranded', async () => {
+    const state = freshState('ml30-connectx4', (x) => (x.latencyMs = { 'Set-VM': 4000 }));
+    const before = comparableState(state);
+    const cli = spawn(process.execPath, [join(projectRoot(), 'bin', 'dda.mjs'), 'assign', '--device', CX4, '--vm', 'Router-01', '--sim-state', state, '--yes'], { detached: true, stdio: 'ignore' });
+    const journal = new Journal(`${state}.data`);
+    await expect.poll(() => journal.records().some((r) => r.t === 'step-start' && r.step === 's3'), { timeout: 30_000 }).toBe(true);
+    process.kill(-cli.pid!, 'SIGKILL'); // the whole process group: node and its pwsh, mid-step
+    await new Promise((resolve) => cli.once('exit', resolve));
+    const s = readState(state);
+    s.latencyMs = {};
+    writeFileSync(state, JSON.stringify(s));
+    expect(journal.findUnfinished()).toHaveLength(1);
+    let out = '';
+    const io = { out: (t: string) => (out += t + '\n'), err: (t: string) => (out += t + '\n') };
+    expect(await main(['recover', '--sim-state', state], io)).toBe(2);
+    expect(out).toMatch(/Unfinished: .*Assign Mellanox/);
+    expect(await main(['recover', '--rollback', '--sim-state', state], io)).toBe(0);
+    expect(comparableState(state)).toEqual({ ...(before as object), latencyMs: {} });
+    expect(journal.findUnfinished()).toHaveLength(0);
+    expect(journal.exportText()).toContain('RECOVER (rollback)');
+  }, 60_000);
+});

@@ -1,0 +1,99 @@
+/**
+ * PowerShell dying in the middle of an operation, at every step, before or after the step took
+ * effect: recovery re-reads the real host and brings it to a consistent state (rollback = exactly as
+ * before; finish = exactly as a clean run). The real kill is in operations-kill.test.ts.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Intent, PlanChoices } from '../../shared/plan';
+import type { ScriptRunner } from '../powershell/session-types';
+import { readInventory } from './inventory-service';
+import { Journal } from './journal';
+import { memoryMeasurementStore } from './measurement-store';
+import { Operations } from './operations';
+import { comparableState, freshState, sharedHost } from './test-support';
+
+const shared = sharedHost();
+afterAll(() => shared.host.close());
+const runner = shared.host.runner;
+
+const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
+const intent: Intent = { kind: 'assign', locationPath: CX4, vmName: 'File-Server' };
+const choices: PlanChoices = { consents: ['turn-off-vm'], startVmAfter: true };
+
+/** A runner whose process "dies" at the n-th call: before running it, or after it took effect. */
+function dyingAt(n: number, afterEffect: boolean): ScriptRunner {
+  let calls = 0;
+  return {
+    async invoke(script, params, options) {
+      if (++calls === n) {
+        if (afterEffect) await runner.invoke(script, params, options);
+        throw new Error('PowerShell process exited');
+      }
+      return runner.invoke(script, params, options);
+    },
+    dispose: async () => undefined,
+  };
+}
+
+async function crashAt(k: number, afterEffect: boolean) {
+  const state = freshState('ml30-connectx4');
+  await shared.use(state);
+  const memory = memoryMeasurementStore();
+  const read = () => readInventory(runner, { memory });
+  const dirPath = mkdtempSync(join(tmpdir(), 'dda-journal-'));
+  const before = comparableState(state);
+  const crashing = new Operations({ runner: dyingAt(k, afterEffect), journal: new Journal(dirPath), readInventory: read });
+  const plan = await crashing.plan(intent, choices);
+  await expect(crashing.run(plan.id)).rejects.toThrow('PowerShell process exited');
+  // The app starts again: a new service on the same data folder.
+  const journal = new Journal(dirPath);
+  const ops = new Operations({ runner, journal, readInventory: read });
+  return { state, before, plan, ops, journal };
+}
+
+describe('recovery after PowerShell died at step k', () => {
+  it('rollback brings the host back exactly, whether or not the step in flight took effect', async () => {
+    const steps = (await crashAt(1, false)).plan.steps;
+    expect(steps.map((s) => s.kind)).toEqual(['stop-vm', 'disable-device', 'dismount-device', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']);
+    for (let k = 1; k <= steps.length; k++) {
+      for (const afterEffect of [false, true]) {
+        const where = `died at step ${k} ${afterEffect ? 'after' : 'before'} its effect`;
+        const { state, before, ops, journal } = await crashAt(k, afterEffect);
+        const [rec] = ops.unfinished();
+        expect(rec?.inFlight, where).toBe(`s${k}`);
+        expect(rec?.done, where).toEqual(steps.slice(0, k - 1).map((s) => s.id));
+        const r = await ops.recover(rec!.op, 'rollback');
+        if (!r.ok) throw new Error(r.error.message);
+        expect(r.value.status, where).toBe('rolled-back');
+        expect(comparableState(state), where).toEqual(before);
+        expect(journal.findUnfinished(), where).toEqual([]);
+        // idempotent: an undo whose effect was not on the host was skipped, not run
+        if (!afterEffect) expect(journal.records().some((x) => x.t === 'undo-skipped' && x.step === `s${k}`), where).toBe(true);
+      }
+    }
+  }, 60_000);
+
+  it('finish runs the rest, skipping what already happened, and ends like a clean run', async () => {
+    const clean = freshState('ml30-connectx4');
+    await shared.use(clean);
+    const memory = memoryMeasurementStore();
+    const ref = new Operations({ runner, journal: new Journal(mkdtempSync(join(tmpdir(), 'dda-journal-'))), readInventory: () => readInventory(runner, { memory }) });
+    const p = await ref.plan(intent, choices);
+    expect((await ref.run(p.id)).ok).toBe(true);
+    const after = comparableState(clean);
+    for (const [k, afterEffect] of [[2, true], [3, false], [7, true], [8, false]] as const) {
+      const where = `died at step ${k} ${afterEffect ? 'after' : 'before'} its effect`;
+      const { state, ops, journal } = await crashAt(k, afterEffect);
+      const [rec] = ops.unfinished();
+      const r = await ops.recover(rec!.op, 'finish');
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value.status, where).toBe('succeeded');
+      expect(comparableState(state), where).toEqual(after);
+      expect(r.value.steps.find((s) => s.stepId === `s${k}`)?.state, where).toBe(afterEffect ? 'skipped' : 'done');
+      expect(journal.findUnfinished()).toEqual([]);
+    }
+  }, 60_000);
+});
