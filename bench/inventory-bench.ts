@@ -20,7 +20,7 @@ const sizes = [
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /** One row per host size. */
-export async function benchInventory(runs = 5): Promise<Array<Record<string, string | number>>> {
+export async function benchInventory(runs = 3): Promise<Array<Record<string, string | number>>> {
   const rows: Array<Record<string, string | number>> = [];
   const dir = mkdtempSync(join(tmpdir(), 'dda-bench-inv-'));
   for (const size of sizes) {

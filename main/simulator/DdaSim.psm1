@@ -11,6 +11,9 @@
 Set-StrictMode -Off
 $script:Stats = @{ calls = @{}; cim = @{} }
 $script:SimLockDepth = 0
+$script:CachedStamp = $null
+$script:CachedState = $null
+$script:ValidatedStamp = $null
 $script:PciKeySet = '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}'
 
 # ---------------------------------------------------------------------------------------------------
@@ -98,12 +101,21 @@ function Test-DdaSimProfile {
 }
 
 function Read-SimState {
+    # Read-only calls share one parsed copy per version of the file (path, size, write time): a big
+    # host is read on every call. Mutating calls (inside the lock) always parse a fresh copy to change.
     $path = Get-SimStatePath
+    $info = Get-Item -LiteralPath $path
+    $stamp = $path + '|' + $info.Length + '|' + $info.LastWriteTimeUtc.Ticks
+    if ($script:SimLockDepth -eq 0 -and $script:CachedStamp -eq $stamp -and $null -ne $script:CachedState) { return $script:CachedState }
     $text = [IO.File]::ReadAllText($path, [Text.Encoding]::UTF8)
     try { $state = ConvertFrom-Json -InputObject $text } catch { throw ("Simulator state " + $path + ' is not valid JSON: ' + $_.Exception.Message) }
-    $problems = @(Test-DdaSimProfile -Profile $state)
-    if ($problems.Count -gt 0) { throw ('Invalid host profile ' + $path + ': ' + ($problems -join '; ')) }
+    if ($script:ValidatedStamp -ne $stamp) {
+        $problems = @(Test-DdaSimProfile -Profile $state)
+        if ($problems.Count -gt 0) { throw ('Invalid host profile ' + $path + ': ' + ($problems -join '; ')) }
+        $script:ValidatedStamp = $stamp
+    }
     Initialize-SimState $state
+    if ($script:SimLockDepth -eq 0) { $script:CachedStamp = $stamp; $script:CachedState = $state }
     return $state
 }
 
