@@ -1,6 +1,7 @@
 /** `npm run bench`: prints the performance tables (numbers, not assertions). */
 import { benchInventory } from './inventory-bench';
 import { benchOperations } from './operations-bench';
+import { benchRemote } from './remote-bench';
 import { benchSession } from './session-bench';
 import { benchUi } from './ui-bench';
 
@@ -16,4 +17,5 @@ const only = process.argv[2];
 if (!only || only === 'inventory') table('Inventory (simulated hosts, warm session unless noted)', await benchInventory());
 if (!only || only === 'operations') table('Operations (gpu-workstation simulator)', await benchOperations());
 if (!only || only === 'session') table('PowerShell session', await benchSession());
+if (!only || only === 'remote') table('Remote host over SSH (loopback sshd, simulated host) vs the local session, ms', await benchRemote());
 if (!only || only === 'ui') table('UI (browser mode, Debian Chromium)', await benchUi());

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs what the quick-start commands need and finds missing on this machine:
 // node modules (npm ci), PowerShell 7.6.9 (a .NET tool in .tools/pwsh) and, when asked with
-// --chromium, Debian's chromium for the end-to-end tests. Plain Node, no dependencies, so it runs
+// --chromium, Debian's chromium for the end-to-end tests, with --sshd, OpenSSH for the remote tests. Plain Node, no dependencies, so it runs
 // before node_modules exists. In CI a missing tool is a hard failure, never a silent skip.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const isWindows = process.platform === 'win32';
 const wantChromium = process.argv.includes('--chromium');
+// --sshd: OpenSSH server and client, for the remote-host tests (a private sshd on 127.0.0.2/.3).
+const wantSshd = process.argv.includes('--sshd');
 const log = (line) => process.stderr.write(`[ensure-tools] ${line}\n`);
 
 function run(cmd, args, opts = {}) {
@@ -47,10 +49,15 @@ try {
   process.exit(1);
 }
 
-if (wantChromium && !isWindows && !existsSync('/usr/bin/chromium')) {
-  log('chromium missing: apt-get install -y chromium');
+const aptPackages = [];
+if (wantChromium && !isWindows && !existsSync('/usr/bin/chromium')) aptPackages.push('chromium');
+if (wantSshd && process.platform === 'linux' && !(existsSync('/usr/sbin/sshd') && has('ssh') && has('ssh-keyscan'))) aptPackages.push('openssh-server', 'openssh-client');
+if (aptPackages.length > 0) {
+  log(`missing: apt-get install -y ${aptPackages.join(' ')}`);
   const sudo = process.getuid && process.getuid() !== 0 ? ['sudo'] : [];
   const apt = (args) => (sudo.length ? run('sudo', ['apt-get', ...args]) : run('apt-get', args));
   apt(['update']);
-  apt(['install', '-y', '--no-install-recommends', 'chromium']);
+  run(sudo.length ? 'sudo' : 'apt-get', [...(sudo.length ? ['apt-get'] : []), 'install', '-y', '--no-install-recommends', ...aptPackages], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }

@@ -109,6 +109,8 @@ export const rawErrorSchema = z.object({
   category: z.string().optional(),
   command: z.string().optional(),
   kind: z.string().optional(),
+  /** The remote host that raised it. */
+  computerName: z.string().optional(),
 });
 export type RawError = z.infer<typeof rawErrorSchema>;
 

@@ -30,6 +30,7 @@ export function rawError(e: PsErrorInfo): RawError {
     ...(e.fullyQualifiedErrorId ? { fullyQualifiedErrorId: e.fullyQualifiedErrorId } : {}),
     ...(e.category ? { category: e.category } : {}),
     ...(e.command ? { command: e.command } : {}),
+    ...(e.computerName ? { computerName: e.computerName } : {}),
     kind: NO_MITIGATION.test(e.message) ? errorKinds.needsForce : e.kind,
   };
 }
@@ -186,8 +187,9 @@ export async function executePlan(plan: Plan, runner: ScriptRunner, opts: Execut
     const failed: StepResult = { stepId: step.id, state: 'failed', durationMs: ms, error };
     results.set(step.id, failed);
     opts.onStep?.(failed);
-    // A timed-out or crashed step may have taken effect before PowerShell died: undo it too, if so.
-    const maybeDone = r.error.kind === 'timeout' || r.error.kind === 'crashed';
+    // A timed-out or crashed step, or one whose remote connection broke, may have taken effect before
+    // it died: undo it too, if so (the host, re-read, decides).
+    const maybeDone = r.error.kind === 'timeout' || r.error.kind === 'crashed' || r.error.kind === 'connection';
     const toUndo = maybeDone ? [...completed, step] : completed;
     const undone = await undoSteps(runner, op, toUndo, results, { ...opts, idempotent: opts.idempotent || maybeDone });
     const inv = await readSafely(opts);

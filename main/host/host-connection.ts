@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { findPowerShell } from '../powershell/find-pwsh';
 import { PowerShellSession } from '../powershell/session';
 import type { ScriptRunner } from '../powershell/session-types';
+import { JEA_CONFIGURATION_NAME, JEA_SSH_SUBSYSTEM, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import { projectRoot } from '../project-root';
 import { createSimState, simulatorModulePath } from '../simulator/profiles';
-import { defaultDataDir, simulatedDataDir } from './data-dir';
+import { defaultDataDir, remoteDataDir, simulatedDataDir } from './data-dir';
 import { fileMeasurementStore, type MeasurementStore } from './measurement-store';
 
 export interface HostConnectionOptions {
@@ -24,10 +25,16 @@ export interface HostConnectionOptions {
   defaultTimeoutMs?: number;
   /** More script folders (tests and benchmarks bring their own probes). */
   extraScriptDirs?: string[];
+  /** A remote Hyper-V host reached over PowerShell remoting from its own local pwsh; omitted = this machine. */
+  remote?: { target: RemoteTarget; password?: string | null } | null;
 }
 
 /** An open host: its session, data folder and remembered measurements. */
 export interface HostConnection {
+  /** 'local', or the remote host's id. */
+  hostId: string;
+  /** The remote target, or null for this machine. */
+  remote: RemoteTarget | null;
   session: PowerShellSession;
   runner: ScriptRunner;
   simulated: boolean;
@@ -55,22 +62,26 @@ export function openHost(options: HostConnectionOptions = {}): HostConnection {
       'PowerShell was not found: install PowerShell 7 (pwsh), set DDA_PWSH, or choose the executable in Settings.',
     );
   }
-  const simulated = !!options.simulate || !!options.simState;
+  const remote = options.remote ?? null;
+  if (remote && (options.simulate || options.simState)) throw new Error('A remote host cannot also be simulated here: its own environment decides that.');
+  const simulated = !remote && (!!options.simulate || !!options.simState);
   const simState = simulated ? createSimState(options.simulate ?? null, options.simState ?? undefined) : null;
   const env: Record<string, string> = simState ? { DDA_SIM_STATE: simState } : {};
-  const startup = [
-    ...(simState ? [{ script: 'use-simulator', params: { ModulePath: simulatorModulePath() } }] : []),
-    { script: 'host-functions', params: {} },
-  ];
+  const startup = remote
+    ? [{ script: 'use-remote', params: remoteStartupParams(remote.target, remote.password ?? null) }]
+    : [...(simState ? [{ script: 'use-simulator', params: { ModulePath: simulatorModulePath() } }] : []), { script: 'host-functions', params: {} }];
   const session = new PowerShellSession({
     executable: found.path,
     scriptDirs: [scriptsDir(), ...(options.extraScriptDirs ?? [])],
     env,
     startup,
+    ...(remote ? { computerName: remote.target.name } : {}),
     ...(options.defaultTimeoutMs ? { defaultTimeoutMs: options.defaultTimeoutMs } : {}),
   });
-  const dataDir = options.dataDir ?? (simState ? simulatedDataDir(simState) : defaultDataDir());
+  const dataDir = options.dataDir ?? (remote ? remoteDataDir(remote.target.id) : simState ? simulatedDataDir(simState) : defaultDataDir());
   return {
+    hostId: remote ? remote.target.id : LOCAL_HOST_ID,
+    remote: remote ? remote.target : null,
     session,
     runner: session,
     simulated,
@@ -79,5 +90,38 @@ export function openHost(options: HostConnectionOptions = {}): HostConnection {
     measurements: fileMeasurementStore(join(dataDir, 'measurements.json')),
     powershell: { path: found.path, source: found.source },
     close: () => session.dispose(),
+  };
+}
+
+/** The parameters of use-remote.ps1 for a target: data only (the password too, kept in that process). */
+export function remoteStartupParams(t: RemoteTarget, password: string | null): Record<string, unknown> {
+  const dir = join(projectRoot(), 'main', 'powershell');
+  const common = {
+    Transport: t.transport,
+    DisplayName: t.name,
+    Endpoint: t.endpoint,
+    ConnectTimeoutMs: t.connectTimeoutMs,
+    ...(t.port ? { Port: t.port } : {}),
+    ...(t.userName ? { UserName: t.userName } : {}),
+    ...(password ? { Password: password } : {}),
+    DispatcherPath: join(dir, 'dispatcher.ps1'),
+    HostFunctionsPath: join(dir, 'scripts', 'host-functions.ps1'),
+  };
+  if (t.transport === 'ssh') {
+    return {
+      ...common,
+      HostName: t.hostName,
+      ...(t.keyFilePath ? { KeyFilePath: t.keyFilePath } : {}),
+      ...(t.knownHostsFile ? { KnownHostsFile: t.knownHostsFile } : {}),
+      ...(t.subsystem ? { Subsystem: t.subsystem } : t.endpoint === 'jea' ? { Subsystem: JEA_SSH_SUBSYSTEM } : {}),
+    };
+  }
+  return {
+    ...common,
+    HostName: t.computerName,
+    UseSsl: t.useSsl,
+    SkipCertificateChecks: t.skipCertificateChecks,
+    Authentication: t.authentication,
+    ...(t.configurationName ? { ConfigurationName: t.configurationName } : t.endpoint === 'jea' ? { ConfigurationName: JEA_CONFIGURATION_NAME } : {}),
   };
 }

@@ -157,9 +157,13 @@ export class Journal {
     return [...ops.values()];
   }
 
-  /** Operations that started and never ended (a crash or a killed PowerShell). */
+  /**
+   * Operations that did not reach a consistent end: started and never ended (a crash, a killed
+   * PowerShell), or ended with their rollback failed (e.g. the remote host became unreachable mid-way).
+   * Recovery ends them again, against the host's real state.
+   */
   findUnfinished(): OperationRecord[] {
-    return this.operations().filter((o) => o.ended === null);
+    return this.operations().filter((o) => o.ended === null || o.ended === 'rollback-failed');
   }
 
   /** Same as findUnfinished. */

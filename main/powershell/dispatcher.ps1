@@ -122,15 +122,19 @@ function global:ConvertTo-DdaErrorInfo {
     $info
 }
 
-function global:Write-DdaEnvelope {
-    param($Envelope, [string]$CallId)
+function global:ConvertTo-DdaEnvelopeJson {
+    param($Envelope)
     try {
-        $out = ConvertTo-Json -InputObject $Envelope -Depth 21 -Compress -WarningAction Stop
+        return (ConvertTo-Json -InputObject $Envelope -Depth 21 -Compress -WarningAction Stop)
     } catch {
         $why = 'The result could not be serialized (deeper than 20 levels?): ' + $_.Exception.Message
-        $out = ConvertTo-Json -InputObject @{ ok = $false; error = @{ kind = 'protocol'; message = $why }; errors = @() } -Compress
+        return (ConvertTo-Json -InputObject @{ ok = $false; error = @{ kind = 'protocol'; message = $why }; errors = @() } -Compress)
     }
-    $b64 = [Convert]::ToBase64String((New-Object System.Text.UTF8Encoding $false).GetBytes($out))
+}
+
+function global:Write-DdaEnvelopeJson {
+    param([string]$Json, [string]$CallId)
+    $b64 = [Convert]::ToBase64String((New-Object System.Text.UTF8Encoding $false).GetBytes($Json))
     [Console]::Out.WriteLine('<<DDA-RESULT:' + $CallId + '>>' + $b64 + '<<DDA-END>>')
 }
 
@@ -154,49 +158,68 @@ function global:Get-DdaScriptBlock {
     @{ block = $ast.GetScriptBlock() }
 }
 
-function global:Invoke-DdaCall {
-    param([string]$ScriptB64, [string]$ParamsB64, [string]$PathB64, [string]$CallId, [string]$ScriptHash)
+# Runs one of our scripts with its parameters (JSON) and returns the envelope as a JSON string. The
+# parsed block is cached by $ScriptHash; $Text may be empty when the hash is cached in this process.
+# Used by Invoke-DdaCall here, on a remote host's full endpoint, and by the DDAStudio.Host module.
+function global:Invoke-DdaScript {
+    param([string]$Text, [string]$Path, [string]$ParamsJson, [string]$ScriptHash)
     $nonTerminating = New-Object System.Collections.Generic.List[object]
-    $path = ''
     try {
-        $utf8 = New-Object System.Text.UTF8Encoding $false
-        $path = $utf8.GetString([Convert]::FromBase64String($PathB64))
-        $block = $global:DdaScriptCache[$ScriptHash]
+        $block = $null
+        if ($ScriptHash) { $block = $global:DdaScriptCache[$ScriptHash] }
         if ($null -eq $block) {
-            if (-not $ScriptB64) { throw "Script $path is not cached in this process." }
-            $text = $utf8.GetString([Convert]::FromBase64String($ScriptB64))
-            $global:DdaScriptLines[$path] = $text -split "`r?`n"
-            $parsed = Get-DdaScriptBlock -Text $text -Path $path
-            if ($parsed.error) {
-                Write-DdaEnvelope @{ ok = $false; error = $parsed.error; errors = @() } $CallId
-                return
-            }
+            if (-not $Text) { return (ConvertTo-DdaEnvelopeJson @{ ok = $false; error = @{ kind = 'protocol'; message = "Script $Path is not cached in this process."; scriptName = $Path }; errors = @() }) }
+            $global:DdaScriptLines[$Path] = $Text -split "`r?`n"
+            $parsed = Get-DdaScriptBlock -Text $Text -Path $Path
+            if ($parsed.error) { return (ConvertTo-DdaEnvelopeJson @{ ok = $false; error = $parsed.error; errors = @() }) }
             $block = $parsed.block
-            $global:DdaScriptCache[$ScriptHash] = $block
+            if ($ScriptHash) { $global:DdaScriptCache[$ScriptHash] = $block }
         }
-        $params = ConvertFrom-DdaJson $utf8.GetString([Convert]::FromBase64String($ParamsB64))
+        $params = ConvertFrom-DdaJson $ParamsJson
         if ($params -isnot [hashtable]) { $params = @{} }
         $ErrorActionPreference = 'Stop'
         $values = New-Object System.Collections.Generic.List[object]
         # ForEach-Object sees each output object as written: an array written with `,@(...)` stays one array.
         & $block @params 2>&1 | ForEach-Object {
-            if ($_ -is [System.Management.Automation.ErrorRecord]) { $nonTerminating.Add((ConvertTo-DdaErrorInfo $_ $path)) }
+            if ($_ -is [System.Management.Automation.ErrorRecord]) { $nonTerminating.Add((ConvertTo-DdaErrorInfo $_ $Path)) }
             else { $values.Add($_) }
         }
         $value = $null
         if ($values.Count -eq 1) { $value = $values[0] } elseif ($values.Count -gt 1) { $value = $values.ToArray() }
         $envelope = @{ ok = $true; value = $value; errors = $nonTerminating.ToArray() }
     } catch {
-        $envelope = @{ ok = $false; error = (ConvertTo-DdaErrorInfo $_ $path); errors = $nonTerminating.ToArray() }
+        $envelope = @{ ok = $false; error = (ConvertTo-DdaErrorInfo $_ $Path); errors = $nonTerminating.ToArray() }
     }
-    Write-DdaEnvelope $envelope $CallId
+    $json = ConvertTo-DdaEnvelopeJson $envelope
     # Error records can hold large target objects; the session keeps none between calls.
     $global:Error.Clear()
+    return $json
+}
+
+# The one line session.ts writes per call. Runs here, or on the remote host when this process was
+# pointed at one (use-remote.ps1 defines Invoke-DdaRemoteCall).
+function global:Invoke-DdaCall {
+    param([string]$ScriptB64, [string]$ParamsB64, [string]$PathB64, [string]$CallId, [string]$ScriptHash)
+    try {
+        $utf8 = New-Object System.Text.UTF8Encoding $false
+        $path = $utf8.GetString([Convert]::FromBase64String($PathB64))
+        $text = ''
+        if ($ScriptB64) { $text = $utf8.GetString([Convert]::FromBase64String($ScriptB64)) }
+        $paramsJson = $utf8.GetString([Convert]::FromBase64String($ParamsB64))
+        if ($null -ne $global:DdaRemote -and -not $global:DdaRemote.LocalScripts.ContainsKey([IO.Path]::GetFileName($path))) {
+            $json = Invoke-DdaRemoteCall -Text $text -Path $path -ParamsJson $paramsJson -ScriptHash $ScriptHash
+        } else {
+            $json = Invoke-DdaScript -Text $text -Path $path -ParamsJson $paramsJson -ScriptHash $ScriptHash
+        }
+    } catch {
+        $json = ConvertTo-DdaEnvelopeJson @{ ok = $false; error = (ConvertTo-DdaErrorInfo $_ ''); errors = @() }
+    }
+    Write-DdaEnvelopeJson $json $CallId
 }
 
 # Ends the start-up line: proves the dispatcher is defined and says which PowerShell this is.
 function global:Complete-DdaStartup {
     param([string]$CallId)
     $value = @{ version = [string]$PSVersionTable.PSVersion; edition = [string]$PSVersionTable.PSEdition; pid = $PID }
-    Write-DdaEnvelope @{ ok = $true; value = $value; errors = @() } $CallId
+    Write-DdaEnvelopeJson (ConvertTo-DdaEnvelopeJson @{ ok = $true; value = $value; errors = @() }) $CallId
 }

@@ -6,7 +6,7 @@ export type SessionStatus = 'starting' | 'ready' | 'busy' | 'restarting' | 'fail
 /** A PowerShell error, as structured as PowerShell made it. */
 export interface PsErrorInfo {
   /** Why the call failed: a PowerShell error, or the session itself (timeout, crash, not startable). */
-  kind: 'powershell' | 'timeout' | 'crashed' | 'not-started' | 'protocol';
+  kind: 'powershell' | 'timeout' | 'crashed' | 'not-started' | 'protocol' | 'connection';
   message: string;
   fullyQualifiedErrorId?: string;
   category?: string;
@@ -19,6 +19,8 @@ export interface PsErrorInfo {
   line?: string;
   /** The .NET exception type, e.g. System.Management.Automation.ItemNotFoundException. */
   exceptionType?: string;
+  /** The remote host the error came from (sessions that forward to a remote host). */
+  computerName?: string;
   /** PowerShell's script stack trace (`at <ScriptBlock>, <file>: line N` frames), for the details pane. */
   scriptStackTrace?: string;
 }

@@ -58,6 +58,8 @@ export interface PowerShellSessionOptions {
   startupTimeoutMs?: number;
   /** Scripts run after every (re)start, e.g. loading the simulator and our host functions. */
   startup?: Array<{ script: string; params?: Record<string, unknown> }>;
+  /** For a session that forwards to a remote host: its name, stamped on every error of this session. */
+  computerName?: string;
 }
 
 /** What the session knows about the PowerShell it runs. */
@@ -377,8 +379,8 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
     const errors = envelope.errors == null ? [] : Array.isArray(envelope.errors) ? envelope.errors : [envelope.errors];
     const durationMs = performance.now() - t0;
     return envelope.ok
-      ? { ok: true, value: (envelope.value ?? null) as T, errors, durationMs }
-      : { ok: false, error: envelope.error ?? { kind: 'protocol', message: `${name}.ps1 failed without an error record` }, errors, durationMs };
+      ? { ok: true, value: (envelope.value ?? null) as T, errors: errors.map((x) => this.stamp(x)), durationMs }
+      : { ok: false, error: this.stamp(envelope.error ?? { kind: 'protocol', message: `${name}.ps1 failed without an error record` }), errors: errors.map((x) => this.stamp(x)), durationMs };
   }
 
   private parse(payload: string, label: string): { ok: boolean; value?: unknown; error?: PsErrorInfo; errors?: PsErrorInfo[] | PsErrorInfo | null } {
@@ -425,13 +427,25 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
       live.onGone = () =>
         finish(() => {
           if (!live.killed) this.counters.crashes++;
+          const remote = this.options.computerName;
+          // PowerShell 7's SSH client can take its whole process down when the connection dies
+          // (an unhandled exception in SSHClientSessionTransportManager): for a remote host's
+          // session that is a lost connection, and it says so.
+          const lostRemote = !this.disposed && !!remote && /SSHClientSessionTransportManager|PSRemotingTransportException/.test(live.exitReason);
           reject(
-            new CallFailure({
-              kind: 'crashed',
-              message: this.disposed
-                ? `The PowerShell session was disposed during ${label}.`
-                : `PowerShell exited during ${label} (${live.exitReason}); the call failed and PowerShell restarts.`,
-            }),
+            new CallFailure(
+              lostRemote
+                ? {
+                    kind: 'connection',
+                    message: `The connection to ${remote} was lost during ${label} (PowerShell's SSH transport ended the local process); the call failed and the connection reopens on the next call.`,
+                  }
+                : {
+                    kind: 'crashed',
+                    message: this.disposed
+                      ? `The PowerShell session was disposed during ${label}.`
+                      : `PowerShell exited during ${label} (${live.exitReason}); the call failed and PowerShell restarts.`,
+                  },
+            ),
           );
         });
       if (live.exited) live.onGone();
@@ -553,7 +567,13 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
 
   private failure<T>(e: unknown, t0: number): PsResult<T> {
     const info: PsErrorInfo = e instanceof CallFailure ? e.info : { kind: 'protocol', message: e instanceof Error ? e.message : String(e) };
-    return { ok: false, error: info, errors: [], durationMs: performance.now() - t0 };
+    return { ok: false, error: this.stamp(info), errors: [], durationMs: performance.now() - t0 };
+  }
+
+  /** Errors of a remote host's session name the host. */
+  private stamp(info: PsErrorInfo): PsErrorInfo {
+    const computerName = this.options.computerName;
+    return computerName && !info.computerName ? { ...info, computerName } : info;
   }
 }
 

@@ -1,0 +1,197 @@
+# Points this local PowerShell process at one remote Hyper-V host (a start-up script of a remote host's
+# session; see host-connection.ts). From here on Invoke-DdaCall forwards every call to that host over
+# ONE persistent PSSession, opened on the first call and reopened when it is Broken or Closed:
+#  - full endpoint: our dispatcher and host functions are loaded there once per connection; each call
+#    sends the script text (once per connection, then by hash) and ONE JSON parameter string, and gets
+#    ONE JSON envelope string back (never deserialized objects);
+#  - JEA endpoint: only DDAStudio.Host's Invoke-DdaHostOperation -Name -ParametersJson is called.
+# Values reach New-PSSession and Invoke-Command as parameters and -ArgumentList, never as script text.
+# The password (WinRM with a user) arrives as data and lives only in this process, as a SecureString.
+# Windows PowerShell 5.1 compatible (WinRM); SSH remoting needs PowerShell 7.3+ on this machine.
+param(
+    [Parameter(Mandatory = $true)][ValidateSet('ssh', 'winrm')][string]$Transport,
+    [Parameter(Mandatory = $true)][string]$HostName,
+    [string]$DisplayName,
+    [int]$Port = 0,
+    [string]$UserName,
+    [string]$Password,
+    [string]$KeyFilePath,
+    [string]$KnownHostsFile,
+    [string]$Subsystem,
+    [ValidateSet('full', 'jea')][string]$Endpoint = 'full',
+    [int]$ConnectTimeoutMs = 20000,
+    [bool]$UseSsl = $false,
+    [bool]$SkipCertificateChecks = $false,
+    [ValidateSet('Default', 'Kerberos', 'Negotiate')][string]$Authentication = 'Default',
+    [string]$ConfigurationName,
+    # Our own files, sent to a full endpoint on every (re)connect: the dispatcher, then the host functions.
+    [string]$DispatcherPath,
+    [string]$HostFunctionsPath
+)
+if ($HostName.StartsWith('-')) { throw "Refusing host name '$HostName': it would be read as an ssh option." }
+if ($Transport -eq 'ssh' -and $PSVersionTable.PSVersion -lt [version]'7.3') {
+    throw "SSH remoting needs PowerShell 7.3 or later on this machine (this is $($PSVersionTable.PSVersion)); use WinRM or install PowerShell 7."
+}
+$secure = $null
+if ($Password) { $secure = ConvertTo-SecureString -String $Password -AsPlainText -Force }
+$bootstrap = @()
+if ($Endpoint -eq 'full') {
+    $bootstrap = @([IO.File]::ReadAllText($DispatcherPath), [IO.File]::ReadAllText($HostFunctionsPath))
+}
+$name = $DisplayName
+if (-not $name) { $name = $HostName }
+
+$global:DdaRemote = @{
+    Transport = $Transport; HostName = $HostName; DisplayName = $name; Port = $Port; UserName = $UserName
+    Password = $secure; KeyFilePath = $KeyFilePath; KnownHostsFile = $KnownHostsFile; Subsystem = $Subsystem
+    Endpoint = $Endpoint; ConnectTimeoutMs = $ConnectTimeoutMs; UseSsl = $UseSsl
+    SkipCertificateChecks = $SkipCertificateChecks; Authentication = $Authentication; ConfigurationName = $ConfigurationName
+    Bootstrap = $bootstrap
+    # Scripts that always run in this local process.
+    LocalScripts = @{ 'use-remote.ps1' = $true; 'remote-status.ps1' = $true }
+    Session = $null; Info = $null; Connects = 0
+    Texts = @{}; Sent = @{}
+}
+
+function global:New-DdaRemoteErrorEnvelope {
+    param([string]$Kind, [string]$Message, $Record)
+    $info = @{ kind = $Kind; message = $Message; computerName = $global:DdaRemote.HostName }
+    if ($null -ne $Record -and $Record -is [System.Management.Automation.ErrorRecord]) {
+        $info.fullyQualifiedErrorId = [string]$Record.FullyQualifiedErrorId
+        $info.category = [string]$Record.CategoryInfo.Category
+        $info.exceptionType = $Record.Exception.GetType().FullName
+    }
+    ConvertTo-DdaEnvelopeJson @{ ok = $false; error = $info; errors = @() }
+}
+
+# Runs ssh once with the session's options and stdin closed, and returns its last complaint, if any.
+function global:Get-DdaSshDiagnosis {
+    $r = $global:DdaRemote
+    $argv = @('-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', ('ConnectTimeout=' + [Math]::Max(1, [Math]::Ceiling($r.ConnectTimeoutMs / 1000))))
+    if ($r.KnownHostsFile) { $argv += @('-o', ('UserKnownHostsFile=' + $r.KnownHostsFile)) }
+    if ($r.Port -gt 0) { $argv += @('-p', [string]$r.Port) }
+    if ($r.UserName) { $argv += @('-l', $r.UserName) }
+    if ($r.KeyFilePath) { $argv += @('-i', $r.KeyFilePath) }
+    $sub = 'powershell'
+    if ($r.Subsystem) { $sub = $r.Subsystem }
+    # `--` ends ssh's options: the host name can never be read as one.
+    $argv += @('-s', '--', $r.HostName, $sub)
+    try {
+        $lines = @($null | & ssh @argv 2>&1 | ForEach-Object { [string]$_ } | Where-Object { $_.Trim() -and $_ -notmatch '^Warning: Permanently added' })
+    } catch {
+        return $null
+    }
+    if ($LASTEXITCODE -eq 0 -or $lines.Count -eq 0) { return $null }
+    return $lines[-1].Trim()
+}
+
+function global:Close-DdaRemoteSession {
+    $r = $global:DdaRemote
+    if ($null -ne $r.Session) { Remove-PSSession -Session $r.Session -ErrorAction SilentlyContinue }
+    $r.Session = $null
+    $r.Sent = @{}
+}
+
+# The open session, or a new one (with our code loaded on a full endpoint). Throws on failure.
+function global:Get-DdaRemoteSession {
+    $r = $global:DdaRemote
+    if ($null -ne $r.Session -and $r.Session.State -eq 'Opened') { return $r.Session }
+    Close-DdaRemoteSession
+    if ($r.Transport -eq 'ssh') {
+        # Never prompt (BatchMode), always check the host key, give up on a dead or silent host.
+        $options = @{
+            BatchMode = 'yes'; StrictHostKeyChecking = 'yes'
+            ConnectTimeout = [string][Math]::Max(1, [Math]::Ceiling($r.ConnectTimeoutMs / 1000))
+            ServerAliveInterval = '10'; ServerAliveCountMax = '3'
+        }
+        if ($r.KnownHostsFile) { $options.UserKnownHostsFile = $r.KnownHostsFile }
+        $p = @{ HostName = $r.HostName; Options = $options; ConnectingTimeout = $r.ConnectTimeoutMs; ErrorAction = 'Stop' }
+        if ($r.Port -gt 0) { $p.Port = $r.Port }
+        if ($r.UserName) { $p.UserName = $r.UserName }
+        if ($r.KeyFilePath) { $p.KeyFilePath = $r.KeyFilePath }
+        if ($r.Subsystem) { $p.Subsystem = $r.Subsystem }
+        try {
+            $s = New-PSSession @p
+        } catch {
+            # PowerShell only says the transport ended; ssh itself says why (refused, key, host key...).
+            $why = Get-DdaSshDiagnosis
+            if (-not $why) { throw }
+            $ex = New-Object System.Management.Automation.RuntimeException ("$why (" + $_.Exception.Message + ')')
+            throw (New-Object System.Management.Automation.ErrorRecord $ex, ([string]$_.FullyQualifiedErrorId), 'OpenError', $r.HostName)
+        }
+    } else {
+        $so = @{ OpenTimeout = $r.ConnectTimeoutMs }
+        if ($r.SkipCertificateChecks) { $so.SkipCACheck = $true; $so.SkipCNCheck = $true }
+        $p = @{ ComputerName = $r.HostName; SessionOption = (New-PSSessionOption @so); Authentication = $r.Authentication; ErrorAction = 'Stop' }
+        if ($r.Port -gt 0) { $p.Port = $r.Port }
+        if ($r.UseSsl) { $p.UseSSL = $true }
+        if ($r.ConfigurationName) { $p.ConfigurationName = $r.ConfigurationName }
+        if ($r.UserName) {
+            if ($null -eq $r.Password) { throw "No password for $($r.UserName) on $($r.HostName): enter it in the host's settings." }
+            $p.Credential = New-Object System.Management.Automation.PSCredential ($r.UserName, $r.Password)
+        }
+        $s = New-PSSession @p
+    }
+    try {
+        if ($r.Endpoint -eq 'full') {
+            $info = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList (, $r.Bootstrap) -ScriptBlock {
+                param([string[]]$Texts)
+                . ([scriptblock]::Create($Texts[0]))
+                # A simulated remote host (tests, demos) names the simulator in its environment.
+                if ($env:DDA_SIM_STATE -and $env:DDA_SIM_MODULE) { Import-Module -Name $env:DDA_SIM_MODULE -Global -Force -DisableNameChecking }
+                $hf = ConvertFrom-Json (Invoke-DdaScript -Text $Texts[1] -Path 'host-functions.ps1' -ParamsJson '{}' -ScriptHash '')
+                if (-not $hf.ok) { throw ('Loading the host functions failed: ' + $hf.error.message) }
+                @{ computerName = [Environment]::MachineName; version = [string]$PSVersionTable.PSVersion; edition = [string]$PSVersionTable.PSEdition
+                    simulated = [bool]($env:DDA_SIM_STATE -and $env:DDA_SIM_MODULE) }
+            }
+        } else {
+            $info = Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { Get-DdaHostInfo }
+        }
+    } catch {
+        Remove-PSSession -Session $s -ErrorAction SilentlyContinue
+        throw
+    }
+    $r.Session = $s
+    $r.Info = @{ computerName = [string]$info.computerName; version = [string]$info.version; edition = [string]$info.edition; simulated = [bool]$info.simulated }
+    $r.Connects++
+    return $s
+}
+
+function global:Invoke-DdaRemoteCall {
+    param([string]$Text, [string]$Path, [string]$ParamsJson, [string]$ScriptHash)
+    $r = $global:DdaRemote
+    if ($Text) { $r.Texts[$ScriptHash] = $Text } elseif ($r.Texts.ContainsKey($ScriptHash)) { $Text = $r.Texts[$ScriptHash] }
+    $file = [IO.Path]::GetFileName($Path)
+    try {
+        $s = Get-DdaRemoteSession
+    } catch {
+        return (New-DdaRemoteErrorEnvelope 'connection' ("Cannot connect to $($r.DisplayName) ($($r.HostName)): " + $_.Exception.Message) $_)
+    }
+    try {
+        if ($r.Endpoint -eq 'jea') {
+            $op = [IO.Path]::GetFileNameWithoutExtension($Path)
+            $json = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $op, $ParamsJson -ScriptBlock {
+                param($Name, $ParametersJson) Invoke-DdaHostOperation -Name $Name -ParametersJson $ParametersJson
+            }
+        } else {
+            $send = ''
+            if (-not $r.Sent.ContainsKey($ScriptHash)) { $send = $Text }
+            $json = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $send, $file, $ParamsJson, $ScriptHash -ScriptBlock {
+                param($T, $P, $J, $H) Invoke-DdaScript -Text $T -Path $P -ParamsJson $J -ScriptHash $H
+            }
+            $r.Sent[$ScriptHash] = $true
+        }
+    } catch {
+        if ($s.State -ne 'Opened') {
+            Close-DdaRemoteSession
+            return (New-DdaRemoteErrorEnvelope 'connection' ("The connection to $($r.DisplayName) ($($r.HostName)) was lost during the call: " + $_.Exception.Message) $_)
+        }
+        return (New-DdaRemoteErrorEnvelope 'powershell' $_.Exception.Message $_)
+    }
+    if ($json -isnot [string] -or -not $json) {
+        return (New-DdaRemoteErrorEnvelope 'protocol' "$($r.DisplayName) returned no result envelope for $file." $null)
+    }
+    return $json
+}
+
+@{ transport = $Transport; host = $HostName; endpoint = $Endpoint }
