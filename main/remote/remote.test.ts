@@ -150,3 +150,26 @@ describe.skipIf(!!unavailable)(`remote hosts over SSH${unavailable ? ` (skipped:
     expect(services.operations.unfinished()).toEqual([]);
   });
 });
+
+describe('WinRM targets (session creation cannot run on Linux: no WSMan client)', () => {
+  it('fail with a clear connection error that names the host and never shows the password', async () => {
+    const password = `S3cret-'$(whoami)'-pw`;
+    const host = openHost({
+      remote: {
+        target: { id: 'hv01', name: 'HV01', transport: 'winrm', endpoint: 'full', connectTimeoutMs: 5000, computerName: 'hv01.contoso.test', useSsl: true, skipCertificateChecks: false, authentication: 'Negotiate', userName: 'CONTOSO\\admin' },
+        password,
+      },
+      dataDir: join(import.meta.dirname, '.never-written'),
+    });
+    try {
+      const r = await host.runner.invoke('inventory');
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error.kind).toBe('connection');
+      expect(r.error.message).toMatch(/^Cannot connect to HV01 \(hv01\.contoso\.test\): /);
+      expect(JSON.stringify(r)).not.toContain('S3cret');
+    } finally {
+      await host.close();
+    }
+  });
+});
