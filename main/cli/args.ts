@@ -1,11 +1,27 @@
 /** Argument parsing for `dda`: strict, with a clear message for anything unknown (exit 3). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { SecretStore } from '../hosts/host-registry';
 
 /** Bad arguments: the CLI prints the message and exits 3. */
 export class UsageError extends Error {}
 
+/** Refused before anything ran (e.g. a password is needed and none was given): the CLI prints the message and exits 2. */
+export class RefusedError extends Error {}
+
+/** Output streams and the few inputs a command may need, injectable for tests. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Reads the password for --password-stdin: one line, never echoed. Default: process.stdin. */
+  readSecret?: () => Promise<string>;
+  /** The OS credential store where the shell has one; the CLI itself keeps no secrets. */
+  secrets?: SecretStore;
+}
+
 /** Options every command that talks to a host accepts. */
 export const hostOptions = {
+  host: { type: 'string' },
+  'password-stdin': { type: 'boolean', default: false },
   simulate: { type: 'string' },
   'sim-state': { type: 'string' },
   pwsh: { type: 'string' },
@@ -24,4 +40,11 @@ export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(
     if (e instanceof UsageError) throw e;
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
+}
+
+/** A whole number from an option (ports, timeouts); the schema that receives it checks the range. */
+export function intOption(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value)) throw new UsageError(`${flag} takes a whole number, not ${JSON.stringify(value)}`);
+  return Number(value);
 }

@@ -3,19 +3,19 @@
  * 2 refused (needs consent, not allowed, or the host is not ready), 3 bad arguments.
  */
 import { InventoryError, readInventory } from '../host/inventory-service';
-import { openHost, PowerShellMissingError, type HostConnection } from '../host/host-connection';
+import { PowerShellMissingError } from '../host/host-connection';
+import { HostRegistryError } from '../hosts/host-registry';
 import { listProfiles, simulatorModulePath } from '../simulator/profiles';
-import { hostOptions, parseCommand, UsageError } from './args';
+import { hostOptions, parseCommand, RefusedError, UsageError, type Io } from './args';
+import { withHost } from './cli-host';
+import { hostsCommand } from './hosts-commands';
 import { formatInventory } from './inventory-table';
 import { operationCommands } from './operation-commands';
 
+export type { Io } from './args';
+
 export const EXIT = { ok: 0, failed: 1, refused: 2, usage: 3 } as const;
 
-/** Output streams, injectable for tests. */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
 const processIo: Io = { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') };
 
 const usage = `Usage: dda <command> [options]
@@ -29,27 +29,19 @@ Commands:
   repair --vm <name>
   return-orphans
   recover [--finish|--rollback]     finish or roll back an interrupted operation
+  hosts <add|list|test|remove|prepare>   remote Hyper-V hosts ("dda hosts help")
   simulator module-path             path of the simulator module (Import-Module it in any pwsh)
   simulator profiles                the shipped simulator profiles
 
-Host options (every command): --simulate <profile|file> --sim-state <file> --pwsh <path> --data-dir <dir> --json
+Host options (every command): --host <id> (a host from "dda hosts list"; default local) --password-stdin
+  --simulate <profile|file> --sim-state <file> (this machine only) --pwsh <path> --data-dir <dir> --json
 Consents: --yes (run without asking) --turn-off-vm --force-insecure --take-last-display --start-vm-after
 Exit codes: 0 done, 1 failed and rolled back, 2 refused, 3 bad arguments.`;
-
-/** Opens the host named by the options, runs fn, always closes the session. */
-export async function withHost<T>(values: { simulate?: string; 'sim-state'?: string; pwsh?: string; 'data-dir'?: string }, fn: (h: HostConnection) => Promise<T>): Promise<T> {
-  const host = openHost({ simulate: values.simulate ?? null, simState: values['sim-state'] ?? null, pwsh: values.pwsh ?? null, dataDir: values['data-dir'] ?? null });
-  try {
-    return await fn(host);
-  } finally {
-    await host.close();
-  }
-}
 
 async function inventoryCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseCommand(argv, hostOptions);
   if (values.help) return io.out(usage), EXIT.ok;
-  return withHost(values, async (host) => {
+  return withHost(values, io, async (host) => {
     const inv = await readInventory(host.runner, { memory: host.measurements });
     io.out(values.json ? JSON.stringify(inv, null, 2) : formatInventory(inv));
     if (!inv.host.hyperVPresent) return io.err(`Hyper-V is not available on ${inv.host.computerName}: install the Hyper-V role and its PowerShell module.`), EXIT.refused;
@@ -75,6 +67,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await inventoryCommand(rest, io);
       case 'simulator':
         return simulatorCommand(rest, io);
+      case 'hosts':
+        return await hostsCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -88,7 +82,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       }
     }
   } catch (e) {
-    if (e instanceof UsageError) return io.err(`dda: ${e.message}\n\n${usage}`), EXIT.usage;
+    if (e instanceof UsageError) return io.err(`dda: ${e.message}\n\n${command === 'hosts' ? 'See "dda hosts help".' : usage}`), EXIT.usage;
+    if (e instanceof RefusedError) return io.err(`dda: ${e.message}`), EXIT.refused;
+    if (e instanceof HostRegistryError) return io.err(`dda: ${e.message}`), e.kind === 'invalid' ? EXIT.usage : EXIT.failed;
     if (e instanceof PowerShellMissingError) return io.err(`dda: ${e.message}`), EXIT.failed;
     if (e instanceof InventoryError) return io.err(`dda: ${e.message}`), EXIT.failed;
     return io.err(`dda: ${e instanceof Error ? e.message : String(e)}`), EXIT.failed;

@@ -2,9 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { planIsRunnable, type ConsentId, type Intent, type OperationOutcome, type Plan, type PlanChoices } from '../../shared/plan';
 import { hostServices } from '../host/host-services';
-import { hostOptions, parseCommand, UsageError } from './args';
-import type { Io } from './dda';
-import { withHost } from './dda';
+import { hostOptions, parseCommand, UsageError, type Io } from './args';
+import { withHost } from './cli-host';
 
 const opOptions = {
   ...hostOptions,
@@ -89,7 +88,7 @@ async function planCommand(argv: string[], io: Io): Promise<number> {
   if (!kind) throw new UsageError('Usage: dda plan <assign|revert|move|repair|return-orphans> [options]');
   const { values } = parseCommand(rest, opOptions);
   const intent = intentFrom(kind, values);
-  return withHost(values, async (host) => {
+  return withHost(values, io, async (host) => {
     const plan = await hostServices(host).operations.plan(intent, choicesFrom(values));
     if (values.script) writeFileSync(values.script, plan.script);
     io.out(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
@@ -101,7 +100,7 @@ function runCommand(kind: string) {
   return async (argv: string[], io: Io): Promise<number> => {
     const { values } = parseCommand(argv, opOptions);
     const intent = intentFrom(kind, values);
-    return withHost(values, async (host) => {
+    return withHost(values, io, async (host) => {
       const { operations } = hostServices(host);
       const plan = await operations.plan(intent, choicesFrom(values));
       const refused = exitFor(plan);
@@ -122,7 +121,7 @@ function runCommand(kind: string) {
 async function recoverCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseCommand(argv, opOptions);
   if (values.finish && values.rollback) throw new UsageError('Choose one of --finish and --rollback');
-  return withHost(values, async (host) => {
+  return withHost(values, io, async (host) => {
     const { operations } = hostServices(host);
     const pending = operations.unfinished().filter((o) => !values.operation || o.op === values.operation);
     if (pending.length === 0) return io.out('No unfinished operation.'), 0;

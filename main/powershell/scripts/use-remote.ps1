@@ -120,6 +120,9 @@ function global:Get-DdaRemoteSession {
             throw (New-Object System.Management.Automation.ErrorRecord $ex, ([string]$_.FullyQualifiedErrorId), 'OpenError', $r.HostName)
         }
     } else {
+        if ([Environment]::OSVersion.Platform -ne [PlatformID]::Win32NT) {
+            throw 'WinRM remoting needs Windows on this machine: PowerShell on Linux and macOS has no WSMan client. Use SSH for this host, or run DDA Studio on Windows.'
+        }
         $so = @{ OpenTimeout = $r.ConnectTimeoutMs }
         if ($r.SkipCertificateChecks) { $so.SkipCACheck = $true; $so.SkipCNCheck = $true }
         $p = @{ ComputerName = $r.HostName; SessionOption = (New-PSSessionOption @so); Authentication = $r.Authentication; ErrorAction = 'Stop' }

@@ -1,0 +1,275 @@
+/** `dda hosts add|list|test|remove|prepare`: the remote Hyper-V hosts of a data folder. */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describeTarget, JEA_CONFIGURATION_NAME, JEA_SSH_SUBSYSTEM, LOCAL_HOST_ID, type RemoteTarget, type RemoteTargetInput } from '../../shared/hosts';
+import { hostSetupKindSchema, prepareHost, recommendedSetupKinds, setupKindsFor, type ClientSituation, type HostSetup, type HostSetupKind } from '../../shared/prepare-host';
+import type { Inventory } from '../../shared/inventory';
+import { InventoryError, readInventory } from '../host/inventory-service';
+import { projectRoot } from '../project-root';
+import { remoteHostDataDir } from '../hosts/host-registry';
+import { intOption, parseCommand, UsageError, type Io } from './args';
+import { baseDataDir, registryOf, targetOf, withHost } from './cli-host';
+import { formatTable } from './inventory-table';
+
+export const hostsUsage = `Usage: dda hosts <command>
+
+  add <id> --ssh <hostname> [--port N] [--user U] [--key FILE] [--known-hosts FILE] [--subsystem NAME]
+  add <id> --winrm <computer> [--port N] [--ssl] [--skip-cert-checks] [--auth Default|Kerberos|Negotiate]
+           [--user U] [--configuration-name NAME]
+           either with [--jea] [--name "display name"] [--connect-timeout MS]
+  list [--json]                     the remote hosts (and this machine, "local")
+  test <id> [--password-stdin]      connect, read the inventory, show what the host is
+  remove <id>                       forget a host (its journal stays in <data>/hosts/<id>)
+  prepare <id> [--kind domain|workgroup-https|workgroup-trustedhosts|ssh|jea]
+                                    the exact commands to run on the host and here
+
+Every hosts command takes --data-dir <dir> (default: the app's data folder).`;
+
+const common = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+const addOptions = {
+  ...common,
+  ssh: { type: 'string' },
+  winrm: { type: 'string' },
+  port: { type: 'string' },
+  user: { type: 'string' },
+  key: { type: 'string' },
+  'known-hosts': { type: 'string' },
+  subsystem: { type: 'string' },
+  ssl: { type: 'boolean', default: false },
+  'skip-cert-checks': { type: 'boolean', default: false },
+  auth: { type: 'string' },
+  'configuration-name': { type: 'string' },
+  jea: { type: 'boolean', default: false },
+  name: { type: 'string' },
+  'connect-timeout': { type: 'string' },
+} as const;
+
+const SSH_ONLY = ['key', 'known-hosts', 'subsystem'] as const;
+const WINRM_ONLY = ['ssl', 'skip-cert-checks', 'auth', 'configuration-name'] as const;
+
+/** The one positional <id> of a hosts subcommand. */
+function idOf(positionals: string[], sub: string): string {
+  const id = positionals[0];
+  if (!id) throw new UsageError(`Usage: dda hosts ${sub} <id>`);
+  return id;
+}
+
+type AddValues = ReturnType<typeof parseCommand<typeof addOptions>>['values'];
+
+/** The target a `hosts add` command line describes (not yet validated: the registry does that). */
+export function targetFromArgs(id: string, v: AddValues): RemoteTargetInput {
+  if ((v.ssh === undefined) === (v.winrm === undefined)) throw new UsageError('hosts add needs exactly one of --ssh <hostname> and --winrm <computer>');
+  const transport = v.ssh !== undefined ? 'ssh' : 'winrm';
+  const foreign = transport === 'ssh' ? WINRM_ONLY : SSH_ONLY;
+  for (const flag of foreign) {
+    if (v[flag] !== undefined && v[flag] !== false) throw new UsageError(`--${flag} applies to ${transport === 'ssh' ? '--winrm' : '--ssh'} hosts only`);
+  }
+  if (v['skip-cert-checks'] && !v.ssl) throw new UsageError('--skip-cert-checks applies to HTTPS (--ssl) only');
+  const common = {
+    id,
+    name: v.name ?? id,
+    endpoint: v.jea ? ('jea' as const) : ('full' as const),
+    ...(v['connect-timeout'] !== undefined ? { connectTimeoutMs: intOption(v['connect-timeout'], '--connect-timeout') } : {}),
+    ...(v.port !== undefined ? { port: intOption(v.port, '--port') } : {}),
+    ...(v.user !== undefined ? { userName: v.user } : {}),
+  };
+  if (transport === 'ssh') {
+    return {
+      ...common,
+      transport,
+      hostName: v.ssh as string,
+      // Files are remembered as absolute paths: later commands run from other folders.
+      ...(v.key !== undefined ? { keyFilePath: resolve(v.key) } : {}),
+      ...(v['known-hosts'] !== undefined ? { knownHostsFile: resolve(v['known-hosts']) } : {}),
+      ...(v.subsystem !== undefined ? { subsystem: v.subsystem } : v.jea ? { subsystem: JEA_SSH_SUBSYSTEM } : {}),
+    } as RemoteTargetInput;
+  }
+  return {
+    ...common,
+    transport,
+    computerName: v.winrm as string,
+    useSsl: v.ssl,
+    skipCertificateChecks: v['skip-cert-checks'],
+    ...(v.auth !== undefined ? { authentication: v.auth } : {}),
+    ...(v['configuration-name'] !== undefined ? { configurationName: v['configuration-name'] } : v.jea ? { configurationName: JEA_CONFIGURATION_NAME } : {}),
+  } as RemoteTargetInput;
+}
+
+function addCommand(argv: string[], io: Io): number {
+  const { values, positionals } = parseCommand(argv, addOptions, 1);
+  if (values.help) return io.out(hostsUsage), 0;
+  const id = idOf(positionals, 'add');
+  if (id === LOCAL_HOST_ID) throw new UsageError(`"${LOCAL_HOST_ID}" is this machine and cannot be added`);
+  const registry = registryOf(values);
+  const existed = registry.get(id) !== null;
+  const target = registry.put(targetFromArgs(id, values));
+  if (values.json) return io.out(JSON.stringify(target, null, 2)), 0;
+  io.out(`${existed ? 'Updated' : 'Added'} ${target.id}: ${describeTarget(target)}`);
+  io.out(`Next: "dda hosts prepare ${target.id}" prints the setup commands, "dda hosts test ${target.id}" checks the connection.`);
+  return 0;
+}
+
+function listCommand(argv: string[], io: Io): number {
+  const { values } = parseCommand(argv, common);
+  if (values.help) return io.out(hostsUsage), 0;
+  const hosts = registryOf(values).list();
+  if (values.json) return io.out(JSON.stringify(hosts, null, 2)), 0;
+  const rows = [[LOCAL_HOST_ID, 'This machine', 'local', 'full'], ...hosts.map((h) => [h.id, h.name, describeTarget(h), h.endpoint])];
+  io.out(formatTable(['ID', 'NAME', 'TARGET', 'ENDPOINT'], rows));
+  return 0;
+}
+
+function removeCommand(argv: string[], io: Io): number {
+  const { values, positionals } = parseCommand(argv, common, 1);
+  if (values.help) return io.out(hostsUsage), 0;
+  const id = idOf(positionals, 'remove');
+  if (id === LOCAL_HOST_ID) throw new UsageError(`"${LOCAL_HOST_ID}" is this machine and cannot be removed`);
+  if (!registryOf(values).remove(id)) throw new UsageError(`No host "${id}": "dda hosts list" shows the hosts`);
+  io.secrets?.delete(id);
+  io.out(`Removed ${id}. Its journal and measurements stay in ${remoteHostDataDir(baseDataDir(values), id)}.`);
+  return 0;
+}
+
+/** What the CLI knows about this machine for the setup commands. */
+function clientSituation(target: RemoteTarget): ClientSituation {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'macos' : process.platform === 'linux' ? 'linux' : 'other';
+  // Where the DDAStudio.Host module ships (the same candidates as the app's API).
+  const moduleDir = [join(projectRoot(), 'main', 'powershell', 'DDAStudio.Host'), join(projectRoot(), 'main', 'remote', 'DDAStudio.Host')].find((p) => existsSync(p)) ?? null;
+  let publicKey: string | null = null;
+  if (target.transport === 'ssh') {
+    const pub = target.keyFilePath ? `${target.keyFilePath}.pub` : join(homedir(), '.ssh', 'id_ed25519.pub');
+    try {
+      publicKey = readFileSync(pub, 'utf8').split(/\r?\n/)[0]?.trim() || null;
+    } catch {
+      publicKey = null;
+    }
+  }
+  return { platform, publicKey, jeaModuleSource: moduleDir };
+}
+
+/** A setup as text for a terminal. */
+export function formatSetup(setup: HostSetup): string {
+  const out = [`== ${setup.title.en} (--kind ${setup.kind})`, '', 'On the host (elevated PowerShell):', ...setup.hostCommands.map((c) => `  ${c}`)];
+  out.push('', 'On this machine (PowerShell):', ...setup.clientCommands.map((c) => `  ${c}`), '');
+  for (const n of setup.notes) out.push(`- ${n.en}`);
+  return out.join('\n');
+}
+
+function prepareCommand(argv: string[], io: Io): number {
+  const { values, positionals } = parseCommand(argv, { ...common, kind: { type: 'string' } }, 1);
+  if (values.help) return io.out(hostsUsage), 0;
+  const id = idOf(positionals, 'prepare');
+  if (id === LOCAL_HOST_ID) throw new UsageError('"local" is this machine: it needs no remoting setup');
+  const target = targetOf(values, id);
+  let kinds: HostSetupKind[];
+  if (values.kind !== undefined) {
+    const k = hostSetupKindSchema.safeParse(values.kind);
+    if (!k.success) throw new UsageError(`--kind is one of ${hostSetupKindSchema.options.join(', ')}`);
+    if (!setupKindsFor(target).includes(k.data)) throw new UsageError(`--kind ${k.data} does not apply to a ${target.transport} host; choose one of ${setupKindsFor(target).join(', ')}`);
+    kinds = [k.data];
+  } else {
+    kinds = recommendedSetupKinds(target);
+  }
+  const setups = prepareHost(target, clientSituation(target), kinds);
+  if (values.json) return io.out(JSON.stringify(setups, null, 2)), 0;
+  io.out(`Preparing ${target.id}: ${describeTarget(target)}\n`);
+  io.out(setups.map(formatSetup).join('\n\n'));
+  const others = setupKindsFor(target).filter((k) => !kinds.includes(k));
+  if (others.length > 0) io.out(`\nOther setups for this host: ${others.map((k) => `--kind ${k}`).join(', ')}`);
+  return 0;
+}
+
+const yesNo = (b: boolean | null) => (b === null ? 'unknown' : b ? 'yes' : 'no');
+
+interface RemoteStatus {
+  error?: string | null;
+}
+
+async function testCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommand(argv, { ...common, pwsh: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false } }, 1);
+  if (values.help) return io.out(hostsUsage), 0;
+  const id = idOf(positionals, 'test');
+  const label = id === LOCAL_HOST_ID ? 'this machine' : `${id} (${describeTarget(targetOf(values, id))})`;
+  const fail = (message: string) => {
+    if (values.json) io.out(JSON.stringify({ id, connected: false, error: message }, null, 2));
+    io.err(`dda: could not reach ${label}: ${message}`);
+    return 1;
+  };
+  return withHost({ ...values, host: id }, io, async (host) => {
+    const started = performance.now();
+    let connectMs: number | null = null;
+    if (host.remote) {
+      const status = await host.runner.invoke<RemoteStatus>('remote-status', { Connect: true });
+      if (!status.ok) return fail(status.error.message);
+      if (status.value?.error) return fail(status.value.error);
+      connectMs = performance.now() - started;
+    }
+    let inv: Inventory;
+    const invStarted = performance.now();
+    try {
+      inv = await readInventory(host.runner, { memory: host.measurements });
+    } catch (e) {
+      if (e instanceof InventoryError) return fail(e.message);
+      throw e;
+    }
+    const inventoryMs = performance.now() - invStarted;
+    connectMs ??= performance.now() - started;
+    const h = inv.host;
+    if (values.json) {
+      io.out(JSON.stringify({ id, connected: true, connectMs: Math.round(connectMs), inventoryMs: Math.round(inventoryMs), ...h, devices: inv.devices.length, vms: inv.vms.length }, null, 2));
+      return 0;
+    }
+    io.out(`${label}: connected in ${Math.round(connectMs)} ms`);
+    io.out(
+      formatTable(
+        ['', ''],
+        [
+          ['PowerShell', `${h.psEdition} ${h.psVersion}`],
+          ['Computer', h.computerName],
+          ['OS', h.osCaption ?? 'unknown'],
+          ['Hyper-V', h.hyperVPresent ? 'present' : 'not present'],
+          ['Elevated', yesNo(h.elevated)],
+          ['IOMMU (IovSupport)', `${yesNo(h.iovSupport)}${h.iovSupportReasons.length ? ` (${h.iovSupportReasons.join('; ')})` : ''}`],
+          ['Host', h.simulated ? 'simulated' : 'real'],
+          ['Inventory', `${inv.devices.length} devices, ${inv.vms.length} VMs in ${Math.round(inventoryMs)} ms`],
+        ],
+      )
+        .split('\n')
+        .slice(2)
+        .map((l) => `  ${l}`)
+        .join('\n'),
+    );
+    return 0;
+  });
+}
+
+/** Runs `dda hosts <sub> ...`. */
+export async function hostsCommand(argv: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'add':
+      return addCommand(rest, io);
+    case 'list':
+      return listCommand(rest, io);
+    case 'remove':
+      return removeCommand(rest, io);
+    case 'prepare':
+      return prepareCommand(rest, io);
+    case 'test':
+      return testCommand(rest, io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(hostsUsage);
+      return sub === undefined ? 3 : 0;
+    default:
+      throw new UsageError(`Unknown hosts command: ${sub}\n\n${hostsUsage}`);
+  }
+}
