@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApi, memoryShellHooks } from '../main/api/create-api';
 import { openHost } from '../main/host/host-connection';
+import { createHostPool } from '../main/hosts/host-pool';
 import { ensureRendererBuilt } from '../main/server/demo';
 import { startServer } from '../main/server/serve';
 import { generateProfile } from '../main/simulator/generate-profile';
@@ -13,7 +14,8 @@ export async function benchUi(): Promise<Array<Record<string, string | number>>>
   const state = join(mkdtempSync(join(tmpdir(), 'dda-bench-ui-')), 'state.json');
   writeFileSync(state, JSON.stringify(generateProfile({ devices: 512, vms: 64, seed: 11 })));
   const host = openHost({ simState: state });
-  const { api, events } = createApi(host, memoryShellHooks('browser'));
+  const pool = createHostPool(host);
+  const { api, events } = createApi(pool, memoryShellHooks('browser'));
   const server = await startServer({ api, events, staticDir: ensureRendererBuilt() });
   const browser = await chromium.launch({ executablePath: process.env.DDA_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
   const rows: Array<Record<string, string | number>> = [];
@@ -45,7 +47,7 @@ export async function benchUi(): Promise<Array<Record<string, string | number>>>
   } finally {
     await browser.close();
     await server.close();
-    await host.close();
+    await pool.dispose();
   }
   return rows;
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApi, memoryShellHooks } from '../main/api/create-api';
 import { openHost, type HostConnection } from '../main/host/host-connection';
+import { createHostPool, type HostPool } from '../main/hosts/host-pool';
 import { profilePath } from '../main/simulator/profiles';
 import { ensureRendererBuilt } from '../main/server/demo';
 import { startServer, type RunningServer } from '../main/server/serve';
@@ -84,6 +85,13 @@ export class MainWindow {
     await expect(this.outcome).toBeVisible();
     return this.outcome.getAttribute('data-status');
   }
+  /** The host switcher's tab of a host, by id. */
+  hostTab(id: string): Locator {
+    return this.page.locator(`[data-testid="host-tab"][data-host="${id}"]`);
+  }
+  get hostDialog(): Locator {
+    return this.page.getByTestId('host-dialog');
+  }
   async screenshot(name: string): Promise<void> {
     await this.page.screenshot({ path: join('test-results', 'screenshots', `${name}.png`) });
   }
@@ -97,7 +105,7 @@ interface Fixtures {
   app: MainWindow;
 }
 
-export const test = base.extend<Fixtures & { served: { server: RunningServer; host: HostConnection } }>({
+export const test = base.extend<Fixtures & { served: { server: RunningServer; host: HostConnection; pool: HostPool; dataDir: string } }>({
   profile: ['ml30-connectx4', { option: true }],
   prepare: [{ apply: () => undefined }, { option: true }],
   sim: async ({ profile, prepare }, use) => {
@@ -111,11 +119,14 @@ export const test = base.extend<Fixtures & { served: { server: RunningServer; ho
   served: async ({ sim }, use) => {
     const staticDir = ensureRendererBuilt();
     const host = openHost({ simState: sim.stateFile });
-    const { api, events } = createApi(host, memoryShellHooks('browser'));
+    // Each test its own hosts.json and remote data folders; browser mode keeps passwords in memory only.
+    const dataDir = mkdtempSync(join(tmpdir(), 'dda-e2e-hosts-'));
+    const pool = createHostPool(host, { dataDir });
+    const { api, events } = createApi(pool, memoryShellHooks('browser'));
     const server = await startServer({ api, events, staticDir });
-    await use({ server, host });
+    await use({ server, host, pool, dataDir });
     await server.close();
-    await host.close();
+    await pool.dispose();
   },
   app: async ({ page, served }, use) => {
     await page.goto(served.server.url);

@@ -4,7 +4,9 @@
  * bridge module are all generated from this list; nothing else crosses the boundary.
  */
 import { z } from 'zod';
+import { connectionStateSchema, endpointKindSchema, hostIdSchema, LOCAL_HOST_ID, remoteTargetSchema, sshTargetSchema, winrmTargetSchema } from './hosts';
 import { inventorySchema } from './inventory';
+import { hostSetupKindSchema, hostSetupSchema } from './prepare-host';
 import { intentSchema, operationOutcomeSchema, planChoicesSchema, planSchema, stepResultSchema } from './plan';
 
 export const languageSchema = z.enum(['en', 'zh-CN']);
@@ -29,13 +31,24 @@ export const appInfoSchema = z.object({
   powershell: z.object({ path: z.string().nullable(), source: z.string().nullable() }),
   /** Can this shell restart itself elevated (Electron on Windows)? */
   canRestartElevated: z.boolean(),
+  /**
+   * Where passwords of remote hosts are kept: 'os' = the OS credential store (Electron safeStorage),
+   * 'memory' = in this process only, until it ends (browser mode, CLI, no credential store).
+   */
+  passwordStore: z.enum(['os', 'memory']),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
+
+/** Which host a per-host request is about; omitted = the local host (so older callers keep working). */
+const hostField = { host: hostIdSchema.default(LOCAL_HOST_ID) };
 
 export const activityEntrySchema = z.object({
   id: z.string(),
   at: z.string(),
-  kind: z.enum(['inventory', 'operation', 'recovery', 'error']),
+  /** The host it happened on, by id and by the name the admin gave it. */
+  host: hostIdSchema,
+  hostName: z.string(),
+  kind: z.enum(['inventory', 'operation', 'recovery', 'error', 'host', 'test']),
   summary: z.string(),
   durationMs: z.number().optional(),
   operationId: z.string().optional(),
@@ -53,20 +66,116 @@ export const unfinishedOperationSchema = z.object({
 export type UnfinishedOperation = z.infer<typeof unfinishedOperationSchema>;
 
 const empty = z.object({}).strict();
+const perHost = z.object(hostField).strict();
+
+/** A host's readiness at a glance (from its last inventory): the switcher's "connected · PowerShell 5.1 · IOMMU ok". */
+export const hostReadinessSummarySchema = z.object({
+  computerName: z.string(),
+  psEdition: z.string(),
+  psVersion: z.string(),
+  iommu: z.boolean().nullable(),
+  iov: z.boolean().nullable(),
+  elevated: z.boolean(),
+  simulated: z.boolean(),
+  readAt: z.string(),
+});
+export type HostReadinessSummary = z.infer<typeof hostReadinessSummarySchema>;
+
+/** One host of the switcher. Never carries a password: only whether one is stored. */
+export const hostSummarySchema = z.object({
+  id: hostIdSchema,
+  /** The admin's name for it; for the local host, its computer name once known (null before). */
+  name: z.string().nullable(),
+  /** describeTarget() of a remote host ("ssh root@10.0.0.5:22"); empty for the local host. */
+  description: z.string(),
+  transport: z.enum(['local', 'ssh', 'winrm']),
+  endpoint: endpointKindSchema,
+  state: connectionStateSchema,
+  lastError: z.string().nullable(),
+  hasStoredPassword: z.boolean(),
+  readiness: hostReadinessSummarySchema.nullable(),
+  /** Interrupted operations its journal shows (to finish or roll back). */
+  unfinished: z.number().int(),
+  /** The saved definition, for the edit dialog; null for the local host. */
+  target: remoteTargetSchema.nullable(),
+});
+export type HostSummary = z.infer<typeof hostSummarySchema>;
+
+/** A host definition as the admin enters it: a remote target whose id may be left to the app (new hosts). */
+export const hostTargetInputSchema = z.discriminatedUnion('transport', [
+  sshTargetSchema.extend({ id: hostIdSchema.optional() }),
+  winrmTargetSchema.extend({ id: hostIdSchema.optional() }),
+]);
+export type HostTargetInput = z.input<typeof hostTargetInputSchema>;
+/** A password as data: never logged, never echoed, never written to disk in clear. */
+const passwordSchema = z.string().min(1).max(1024);
+
+export const hostTestResultSchema = z.object({
+  host: z.string(),
+  name: z.string(),
+  /** Opening the remote connection (null for the local host or an already open one), ms. */
+  connectMs: z.number().nullable(),
+  /** One full round trip on the open connection: the inventory call, ms. */
+  roundTripMs: z.number(),
+  computerName: z.string(),
+  psEdition: z.string(),
+  psVersion: z.string(),
+  readiness: hostReadinessSummarySchema,
+  devices: z.number().int(),
+  vms: z.number().int(),
+});
+export type HostTestResult = z.infer<typeof hostTestResultSchema>;
+
+/** The "prepare this host" helper for one host: every setup that fits its transport (shared/prepare-host.ts). */
+export const prepareCommandsSchema = z.object({
+  host: hostIdSchema,
+  name: z.string(),
+  /** The setups the host's own settings point at (shown first). */
+  recommended: z.array(hostSetupKindSchema),
+  setups: z.array(hostSetupSchema),
+});
+export type PrepareCommands = z.infer<typeof prepareCommandsSchema>;
 
 /** Every method: its input and the value of its result envelope. */
 export const methods = {
   getAppInfo: { input: empty, output: appInfoSchema },
-  getInventory: { input: z.object({ refresh: z.boolean() }).strict(), output: inventorySchema },
-  planOperation: { input: z.object({ intent: intentSchema, choices: planChoicesSchema }).strict(), output: planSchema },
-  runPlan: { input: z.object({ planId: z.string().max(100) }).strict(), output: operationOutcomeSchema },
-  getActivity: { input: empty, output: z.array(activityEntrySchema) },
-  exportActivity: { input: empty, output: z.object({ fileName: z.string(), text: z.string() }) },
-  getUnfinished: { input: empty, output: z.array(unfinishedOperationSchema) },
+  // Per host (host omitted = the local host).
+  getInventory: { input: z.object({ ...hostField, refresh: z.boolean() }).strict(), output: inventorySchema },
+  planOperation: { input: z.object({ ...hostField, intent: intentSchema, choices: planChoicesSchema }).strict(), output: planSchema },
+  runPlan: { input: z.object({ ...hostField, planId: z.string().max(100) }).strict(), output: operationOutcomeSchema },
+  getActivity: { input: perHost, output: z.array(activityEntrySchema) },
+  exportActivity: { input: perHost, output: z.object({ fileName: z.string(), text: z.string() }) },
+  getUnfinished: { input: perHost, output: z.array(unfinishedOperationSchema) },
   resolveUnfinished: {
-    input: z.object({ operationId: z.string().max(100), action: z.enum(['finish', 'rollback']) }).strict(),
+    input: z.object({ ...hostField, operationId: z.string().max(100), action: z.enum(['finish', 'rollback']) }).strict(),
     output: operationOutcomeSchema,
   },
+  // Hosts: the local one first, then the remote ones the admin added.
+  listHosts: { input: empty, output: z.array(hostSummarySchema) },
+  /** Adds (no id, or a new one) or replaces (an existing id) a remote host; closes its old connection. */
+  saveHost: {
+    input: z
+      .object({
+        target: hostTargetInputSchema,
+        /** WinRM with a user: kept in the OS credential store (or in memory only; see appInfo.passwordStore). */
+        password: passwordSchema.optional(),
+        /** Forget the stored password. */
+        forgetPassword: z.boolean().optional(),
+      })
+      .strict(),
+    output: hostSummarySchema,
+  },
+  /** Opens the host (a saved one by id, or a definition not yet saved) and reads its inventory. */
+  testHost: {
+    input: z
+      .object({ host: hostIdSchema.optional(), target: hostTargetInputSchema.optional(), password: passwordSchema.optional() })
+      .strict()
+      .refine((v) => (v.host === undefined) !== (v.target === undefined), 'give either host or target'),
+    output: hostTestResultSchema,
+  },
+  removeHost: { input: z.object({ host: hostIdSchema }).strict(), output: z.object({ removed: z.boolean() }) },
+  /** The host-side and client-side commands that prepare a saved remote host, per setup kind. */
+  getPrepareCommands: { input: z.object({ host: hostIdSchema }).strict(), output: prepareCommandsSchema },
   getSettings: { input: empty, output: settingsSchema },
   setSettings: { input: settingsSchema.partial().strict(), output: settingsSchema },
   restartElevated: { input: empty, output: z.object({ restarting: z.boolean() }) },
@@ -74,16 +183,21 @@ export const methods = {
 
 export type MethodName = keyof typeof methods;
 export const methodNames = Object.keys(methods) as MethodName[];
-export type MethodInput<M extends MethodName> = z.infer<(typeof methods)[M]['input']>;
+/** What a caller sends (defaults such as `host` may be omitted). */
+export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
+/** What the implementation receives after dispatch() parsed it (defaults applied). */
+export type MethodParams<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.infer<(typeof methods)[M]['output']>;
 
-/** Pushed from the privileged side to the UI. */
+/** Pushed from the privileged side to the UI; each names its host. */
 export const eventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('session-status'), status: z.string(), detail: z.string().optional() }),
-  z.object({ type: z.literal('inventory-progress'), phase: z.string() }),
-  z.object({ type: z.literal('inventory-changed'), readAt: z.string() }),
-  z.object({ type: z.literal('operation-progress'), operationId: z.string(), planId: z.string(), step: stepResultSchema }),
+  z.object({ type: z.literal('session-status'), host: hostIdSchema, status: z.string(), detail: z.string().optional() }),
+  z.object({ type: z.literal('inventory-progress'), host: hostIdSchema, phase: z.string() }),
+  z.object({ type: z.literal('inventory-changed'), host: hostIdSchema, readAt: z.string() }),
+  z.object({ type: z.literal('operation-progress'), host: hostIdSchema, operationId: z.string(), planId: z.string(), step: stepResultSchema }),
   z.object({ type: z.literal('activity'), entry: activityEntrySchema }),
+  /** A host's connection state or readiness changed, or hosts were added or removed: re-read listHosts. */
+  z.object({ type: z.literal('hosts-changed'), host: hostIdSchema.optional() }),
 ]);
 export type DdaEvent = z.infer<typeof eventSchema>;
 

@@ -1,10 +1,10 @@
 /** The privileged side's implementation of the contract, shared by Electron IPC and browser mode. */
-import type { DdaEvent, MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+import type { DdaEvent, MethodName, MethodOutput, MethodParams } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 
-/** One async function per contract method; inputs are already validated against the contract. */
+/** One async function per contract method; inputs are already validated (defaults applied) by dispatch(). */
 export type DdaApi = {
-  [M in MethodName]: (input: MethodInput<M>) => Promise<Result<MethodOutput<M>>>;
+  [M in MethodName]: (input: MethodParams<M>) => Promise<Result<MethodOutput<M>>>;
 };
 
 /** Where events go: the Electron window or browser-mode event streams subscribe here. */

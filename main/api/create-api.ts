@@ -1,16 +1,20 @@
 /**
- * The privileged side's implementation of the contract over one host connection: inventory, plans,
- * runs, activity, recovery, settings. Electron IPC and the browser-mode server both serve this object
- * through dispatch(); what differs between them (settings storage, elevation restart) comes in `shell`.
+ * The privileged side's implementation of the contract over a pool of hosts (the local one and the
+ * remote ones the admin added): inventory, plans, runs, activity and recovery per host; the hosts
+ * themselves; settings. Electron IPC and the browser-mode server both serve this object through
+ * dispatch(); what differs between them (settings storage, elevation restart) comes in `shell`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActivityEntry, AppInfo, Settings } from '../../shared/contract';
+import type { ActivityEntry, AppInfo, HostSummary, HostTestResult, Settings } from '../../shared/contract';
+import { describeTarget, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
-import { fail, ok, type Result } from '../../shared/result';
+import { prepareHost, recommendedSetupKinds, type ClientSituation } from '../../shared/prepare-host';
+import { fail, ok, type ErrorCode, type Result } from '../../shared/result';
+import { PowerShellMissingError } from '../host/host-connection';
 import { InventoryError } from '../host/inventory-service';
-import type { HostConnection } from '../host/host-connection';
-import { hostServices } from '../host/host-services';
+import { HostRegistryError } from '../hosts/host-registry';
+import { HostBusyError, UnknownHostError, type HostPool, type PooledHost } from '../hosts/host-pool';
 import { projectRoot } from '../project-root';
 import type { DdaApi, EventSink } from './api-types';
 import { createEventSink } from './event-sink';
@@ -36,7 +40,7 @@ export function memoryShellHooks(mode: AppInfo['mode'] = 'browser'): ShellHooks 
   };
 }
 
-const MAX_ACTIVITY = 200;
+const MAX_ACTIVITY = 500;
 /** The app version from package.json (read when asked, so bundles can set DDA_PROJECT_ROOT first). */
 function appVersion(): string {
   try {
@@ -46,50 +50,155 @@ function appVersion(): string {
   }
 }
 
-/** The API and its event sink for one host. */
-export function createApi(host: HostConnection, shell: ShellHooks): { api: DdaApi; events: EventSink } {
+/** The DDAStudio.Host module folder shipped with the app, for the JEA setup's Copy-Item (when present). */
+function jeaModuleSource(): string | null {
+  for (const p of [join(projectRoot(), 'main', 'powershell', 'DDAStudio.Host'), join(projectRoot(), 'main', 'remote', 'DDAStudio.Host')]) if (existsSync(p)) return p;
+  return null;
+}
+
+/** This machine, as the prepare-host helper needs it. */
+function clientSituation(target: RemoteTarget): ClientSituation {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform === 'linux' ? 'linux' : process.platform === 'darwin' ? 'macos' : 'other';
+  let publicKey: string | null = null;
+  if (target.transport === 'ssh' && target.keyFilePath) {
+    try {
+      const line = readFileSync(`${target.keyFilePath}.pub`, 'utf8').trim().split(/\r?\n/)[0] ?? '';
+      publicKey = line || null;
+    } catch {
+      // no public key beside the private one: the helper asks for it instead
+    }
+  }
+  return { platform, publicKey, jeaModuleSource: jeaModuleSource() };
+}
+
+/** Per open host: the inventory cache and the read in flight (a new connection starts empty). */
+interface HostCache {
+  cached: Inventory | null;
+  inflight: Promise<Inventory> | null;
+}
+
+/** The API and its event sink over a pool of hosts. */
+export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; events: EventSink } {
   const events = createEventSink();
-  const services = hostServices(host, (operationId, planId, step) => events.emit({ type: 'operation-progress', operationId, planId, step }));
+  const caches = new WeakMap<PooledHost, HostCache>();
   const activity: ActivityEntry[] = [];
   let seq = 0;
-  const record = (entry: Omit<ActivityEntry, 'id' | 'at'>): void => {
-    const full: ActivityEntry = { id: String(++seq), at: new Date().toISOString(), ...entry };
+  const record = (host: string, entry: Omit<ActivityEntry, 'id' | 'at' | 'host' | 'hostName'>): void => {
+    const full: ActivityEntry = { id: String(++seq), at: new Date().toISOString(), host, hostName: pool.nameOf(host), ...entry };
     activity.unshift(full);
     activity.length = Math.min(activity.length, MAX_ACTIVITY);
     events.emit({ type: 'activity', entry: full });
   };
-  host.session.on('status', (status: string, detail?: string) => events.emit({ type: 'session-status', status, ...(detail ? { detail } : {}) }));
+  pool.on('status', (host, status, detail) => events.emit({ type: 'session-status', host, status, ...(detail ? { detail } : {}) }));
+  pool.on('step', (host, operationId, planId, step) => events.emit({ type: 'operation-progress', host, operationId, planId, step }));
+  pool.on('changed', (host) => events.emit({ type: 'hosts-changed', ...(host ? { host } : {}) }));
 
-  let cached: Inventory | null = null;
-  let inflight: Promise<Inventory> | null = null;
-  const read = async (): Promise<Inventory> => {
-    if (!inflight) {
-      events.emit({ type: 'inventory-progress', phase: 'reading' });
+  const cacheOf = (h: PooledHost): HostCache => {
+    let c = caches.get(h);
+    if (!c) caches.set(h, (c = { cached: null, inflight: null }));
+    return c;
+  };
+  const read = async (h: PooledHost): Promise<Inventory> => {
+    const c = cacheOf(h);
+    if (!c.inflight) {
+      events.emit({ type: 'inventory-progress', host: h.id, phase: 'reading' });
       const t0 = performance.now();
-      inflight = services
+      c.inflight = h.services
         .readInventory()
         .then((inv) => {
-          cached = inv;
-          record({ kind: 'inventory', summary: `Inventory of ${inv.host.computerName}: ${inv.devices.length} devices, ${inv.vms.length} VMs`, durationMs: Math.round(performance.now() - t0) });
-          events.emit({ type: 'inventory-changed', readAt: inv.readAt });
+          c.cached = inv;
+          pool.noteInventory(h.id, inv);
+          record(h.id, { kind: 'inventory', summary: `Inventory of ${inv.host.computerName}: ${inv.devices.length} devices, ${inv.vms.length} VMs`, durationMs: Math.round(performance.now() - t0) });
+          events.emit({ type: 'inventory-changed', host: h.id, readAt: inv.readAt });
           return inv;
         })
         .finally(() => {
-          inflight = null;
+          c.inflight = null;
         });
     }
-    return inflight;
+    return c.inflight;
   };
-  const guard = async <T>(what: string, fn: () => Promise<Result<T>>): Promise<Result<T>> => {
+
+  /** Errors that are the admin's to read, as envelopes; anything else is a bug and reaches dispatch(). */
+  const asFailure = <T>(what: string, host: string | null, e: unknown): Result<T> | null => {
+    const named = (m: string) => (host && host !== LOCAL_HOST_ID && !m.includes(pool.nameOf(host)) ? `${pool.nameOf(host)}: ${m}` : m);
+    let code: ErrorCode | null = null;
+    let raw: { message: string; kind?: string; computerName?: string } | undefined;
+    if (e instanceof InventoryError) {
+      code = e.raw?.kind === 'not-started' ? 'powershell-missing' : e.raw?.kind === 'connection' || e.raw?.kind === 'timeout' || e.raw?.kind === 'crashed' ? 'session' : 'powershell';
+      if (e.raw) raw = { message: e.raw.message, kind: e.raw.kind, ...(e.raw.computerName ? { computerName: e.raw.computerName } : {}) };
+    } else if (e instanceof UnknownHostError) code = 'not-found';
+    else if (e instanceof HostBusyError) code = 'busy';
+    else if (e instanceof HostRegistryError) code = e.kind === 'unreadable' ? 'internal' : 'bad-request';
+    else if (e instanceof PowerShellMissingError) code = 'powershell-missing';
+    if (!code) return null;
+    const message = named(e instanceof Error ? e.message : String(e));
+    if (host && code !== 'bad-request' && code !== 'not-found' && code !== 'internal') {
+      record(host, { kind: 'error', summary: `${what}: ${message}` });
+      if (code === 'session' || code === 'powershell-missing') pool.noteFailure(host, message);
+    }
+    return fail(code, message, raw);
+  };
+  const guard = async <T>(what: string, host: string | null, fn: () => Promise<Result<T>>): Promise<Result<T>> => {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof InventoryError) {
-        record({ kind: 'error', summary: `${what}: ${e.message}` });
-        return fail(e.raw?.kind === 'not-started' ? 'powershell-missing' : 'powershell', e.message, e.raw ? { message: e.raw.message, kind: e.raw.kind } : undefined);
-      }
+      const r = asFailure<T>(what, host, e);
+      if (r) return r;
       throw e;
     }
+  };
+  /** A per-host call: opens the host (lazily) and names it in errors. */
+  const onHost = <T>(what: string, host: string, fn: (h: PooledHost) => Promise<Result<T>>): Promise<Result<T>> =>
+    guard(what, host, async () => {
+      const r = await fn(pool.get(host));
+      if (!r.ok && host !== LOCAL_HOST_ID && !r.error.message.includes(pool.nameOf(host))) return { ok: false, error: { ...r.error, message: `${pool.nameOf(host)}: ${r.error.message}` } };
+      return r;
+    });
+
+  const summaryOf = (id: string, target: RemoteTarget | null): HostSummary => {
+    const st = pool.statusOf(id);
+    return {
+      id,
+      name: target ? target.name : (st.readiness?.computerName ?? null),
+      description: target ? describeTarget(target) : '',
+      transport: target ? target.transport : 'local',
+      endpoint: target ? target.endpoint : 'full',
+      state: st.state,
+      lastError: st.lastError,
+      hasStoredPassword: pool.hasPassword(id),
+      readiness: st.readiness,
+      unfinished: pool.unfinishedCount(id),
+      target,
+    };
+  };
+
+  /** Opens (or uses) a host and reads it: the connection, then one inventory round trip. */
+  const test = async (h: PooledHost, fresh: boolean): Promise<HostTestResult> => {
+    let connectMs: number | null = null;
+    if (h.target) {
+      const t0 = performance.now();
+      const s = await h.runner.invoke<{ state?: string; error?: string | null; connects?: number }>('remote-status', { Connect: true });
+      if (s.ok && s.value?.error) throw new InventoryError(`Cannot connect to ${h.target.name} (${describeTarget(h.target)}): ${s.value.error}`, { kind: 'connection', message: s.value.error, computerName: h.target.name });
+      if (!s.ok) throw new InventoryError(s.error.message, s.error);
+      connectMs = Math.round(performance.now() - t0);
+    }
+    const t1 = performance.now();
+    const inv = fresh ? await h.services.readInventory() : await read(h);
+    const roundTripMs = Math.round(performance.now() - t1);
+    const r = inv.host;
+    return {
+      host: h.id,
+      name: h.target?.name ?? r.computerName,
+      connectMs,
+      roundTripMs,
+      computerName: r.computerName,
+      psEdition: r.psEdition,
+      psVersion: r.psVersion,
+      readiness: { computerName: r.computerName, psEdition: r.psEdition, psVersion: r.psVersion, iommu: r.iommuPolicyEnabled, iov: r.iovSupport, elevated: r.elevated, simulated: r.simulated, readAt: inv.readAt },
+      devices: inv.devices.length,
+      vms: inv.vms.length,
+    };
   };
 
   const api: DdaApi = {
@@ -99,36 +208,95 @@ export function createApi(host: HostConnection, shell: ShellHooks): { api: DdaAp
         mode: shell.mode,
         platform: process.platform,
         osLocale: Intl.DateTimeFormat().resolvedOptions().locale,
-        simulated: host.simulated,
-        powershell: { path: host.powershell.path, source: host.powershell.source },
+        simulated: pool.local.simulated,
+        powershell: { path: pool.local.powershell.path, source: pool.local.powershell.source },
         canRestartElevated: shell.canRestartElevated,
+        passwordStore: pool.passwordStore,
       }),
-    getInventory: ({ refresh }) => guard('Inventory', async () => ok(!refresh && cached ? cached : await read())),
-    planOperation: ({ intent, choices }) => guard('Plan', async () => ok(await services.operations.plan(intent, choices))),
-    runPlan: ({ planId }) =>
-      guard('Run', async () => {
-        const plan = services.operations.get(planId);
-        const t0 = performance.now();
-        const r = await services.operations.run(planId);
-        if (r.ok) {
-          record({ kind: 'operation', summary: `${plan?.title.en ?? 'Operation'}: ${r.value.status}`, durationMs: Math.round(performance.now() - t0), operationId: r.value.operationId, status: r.value.status });
-          await read().catch(() => undefined);
-        } else record({ kind: 'error', summary: `${plan?.title.en ?? 'Operation'}: ${r.error.message}` });
-        return r;
+    getInventory: ({ host, refresh }) =>
+      onHost('Inventory', host, async (h) => {
+        const c = cacheOf(h);
+        return ok(!refresh && c.cached ? c.cached : await read(h));
       }),
-    getActivity: async () => ok([...activity]),
-    exportActivity: async () => ok({ fileName: `dda-studio-activity-${new Date().toISOString().slice(0, 10)}.log`, text: services.journal.exportText() }),
-    getUnfinished: async () =>
-      ok(services.operations.unfinished().map((o) => ({ operationId: o.op, title: o.plan.title.en, startedAt: o.startedAt, completedSteps: o.done, totalSteps: o.plan.steps.length }))),
-    resolveUnfinished: ({ operationId, action }) =>
-      guard('Recovery', async () => {
-        const r = await services.operations.recover(operationId, action);
-        if (r.ok) {
-          record({ kind: 'recovery', summary: `Recovered ${operationId}: ${r.value.status}`, operationId, status: r.value.status });
-          await read().catch(() => undefined);
+    planOperation: ({ host, intent, choices }) => onHost('Plan', host, async (h) => ok(await h.services.operations.plan(intent, choices))),
+    runPlan: ({ host, planId }) =>
+      onHost('Run', host, (h) =>
+        pool.track(host, async () => {
+          const plan = h.services.operations.get(planId);
+          const t0 = performance.now();
+          const r = await h.services.operations.run(planId);
+          if (r.ok) {
+            record(host, { kind: 'operation', summary: `${plan?.title.en ?? 'Operation'}: ${r.value.status}`, durationMs: Math.round(performance.now() - t0), operationId: r.value.operationId, status: r.value.status });
+            await read(h).catch(() => undefined);
+          } else record(host, { kind: 'error', summary: `${plan?.title.en ?? 'Operation'}: ${r.error.message}` });
+          return r;
+        }),
+      ),
+    getActivity: async ({ host }) => ok(activity.filter((a) => a.host === host)),
+    exportActivity: ({ host }) =>
+      onHost('Export', host, async (h) =>
+        ok({ fileName: `dda-studio-activity-${host === LOCAL_HOST_ID ? '' : `${host}-`}${new Date().toISOString().slice(0, 10)}.log`, text: h.services.journal.exportText() }),
+      ),
+    getUnfinished: ({ host }) =>
+      onHost('Recovery', host, async (h) =>
+        ok(h.services.operations.unfinished().map((o) => ({ operationId: o.op, title: o.plan.title.en, startedAt: o.startedAt, completedSteps: o.done, totalSteps: o.plan.steps.length }))),
+      ),
+    resolveUnfinished: ({ host, operationId, action }) =>
+      onHost('Recovery', host, (h) =>
+        pool.track(host, async () => {
+          const r = await h.services.operations.recover(operationId, action);
+          if (r.ok) {
+            record(host, { kind: 'recovery', summary: `Recovered ${operationId}: ${r.value.status}`, operationId, status: r.value.status });
+            await read(h).catch(() => undefined);
+          }
+          return r;
+        }),
+      ),
+
+    listHosts: () =>
+      guard('Hosts', null, async () => ok([summaryOf(LOCAL_HOST_ID, null), ...pool.targets().map((t) => summaryOf(t.id, t))])),
+    saveHost: ({ target, password, forgetPassword }) =>
+      guard('Save host', null, async () => {
+        const isNew = !target.id || !pool.targets().some((t) => t.id === target.id);
+        const saved = await pool.save(target, password, forgetPassword ?? false);
+        record(saved.id, { kind: 'host', summary: `${isNew ? 'Host added' : 'Host changed'}: ${saved.name} (${describeTarget(saved)})` });
+        return ok(summaryOf(saved.id, saved));
+      }),
+    testHost: ({ host, target, password }) =>
+      guard('Test', host ?? null, async () => {
+        if (host !== undefined) {
+          const h = pool.get(host);
+          const r = await test(h, false);
+          record(host, { kind: 'test', summary: `Test: ${r.computerName}, PowerShell ${r.psEdition} ${r.psVersion}, ${r.roundTripMs} ms`, durationMs: r.roundTripMs });
+          return ok(r);
         }
-        return r;
+        // A definition not saved yet (or edited): its own connection, closed at the end.
+        const temp = pool.openTemporary(target!, password);
+        try {
+          return ok(await test(temp.host, true));
+        } catch (e) {
+          const what = `${temp.target.name} (${describeTarget(temp.target)})`;
+          if (e instanceof InventoryError) return fail('session', e.message.includes(temp.target.name) ? e.message : `${what}: ${e.message}`, e.raw ? { message: e.raw.message, kind: e.raw.kind } : undefined);
+          throw e;
+        } finally {
+          await temp.close();
+        }
       }),
+    removeHost: ({ host }) =>
+      guard('Remove host', null, async () => {
+        if (host === LOCAL_HOST_ID) return fail('refused', 'The local host cannot be removed.');
+        const name = pool.nameOf(host);
+        const removed = await pool.remove(host);
+        if (removed) record(host, { kind: 'host', summary: `Host removed: ${name}` });
+        return ok({ removed });
+      }),
+    getPrepareCommands: ({ host }) =>
+      guard('Prepare', null, async () => {
+        const target = pool.target(host);
+        if (!target) return fail('bad-request', 'The local host needs no remoting setup.');
+        return ok({ host, name: target.name, recommended: recommendedSetupKinds(target), setups: prepareHost(target, clientSituation(target)) });
+      }),
+
     getSettings: async () => ok(shell.getSettings()),
     setSettings: async (patch) => ok(shell.setSettings(patch)),
     restartElevated: async () => ok({ restarting: await shell.restartElevated() }),

@@ -1,17 +1,21 @@
 /**
  * The Electron main process: single instance, a hardened window, IPC bound to the contract, one
- * PowerShell session disposed cleanly on quit. Electron stays here; everything else is plain Node.
+ * PowerShell session per host (the local one, and each remote host opened on first use), all disposed
+ * cleanly on quit. Electron stays here; everything else is plain Node.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, shell } from 'electron';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_CHANNEL } from '../../shared/contract';
+import { LOCAL_HOST_ID } from '../../shared/hosts';
 import { createApi, type ShellHooks } from '../api/create-api';
-import { openHost, type HostConnection } from '../host/host-connection';
+import { openHost } from '../host/host-connection';
+import { createHostPool, type HostPool } from '../hosts/host-pool';
 import { SettingsStore } from '../settings/settings-store';
 import { createLog } from '../settings/log-file';
 import { bindIpc } from './ipc';
+import { safeStorageSecretStore } from './secret-store';
 import { createMainWindow, hardenAllContents, registerAppScheme, serveRenderer } from './window';
 
 // The bundle lives in dist/main; the scripts and simulator it runs live beside it in the app folder.
@@ -21,7 +25,7 @@ if (!app.requestSingleInstanceLock()) app.quit();
 registerAppScheme();
 
 let win: BrowserWindow | null = null;
-let host: HostConnection | null = null;
+let pool: HostPool | null = null;
 
 /** Relaunches elevated through UAC; the executable path travels as data in an environment variable. */
 async function restartElevated(log: ReturnType<typeof createLog>): Promise<boolean> {
@@ -42,8 +46,13 @@ async function start(): Promise<void> {
   const log = createLog(join(userData, 'logs', 'dda-studio.log'));
   const settings = new SettingsStore(join(userData, 'settings.json'));
   const simulate = process.env.DDA_SIMULATE ?? settings.get().simulatorProfile;
-  host = openHost({ simulate: simulate ?? null, simState: process.env.DDA_SIM_STATE ?? null, pwsh: settings.get().powershellPath, dataDir: simulate || process.env.DDA_SIM_STATE ? null : userData });
-  log('info', `started; PowerShell ${host.powershell.path} (${host.powershell.source}); simulated=${host.simulated}`);
+  const host = openHost({ simulate: simulate ?? null, simState: process.env.DDA_SIM_STATE ?? null, pwsh: settings.get().powershellPath, dataDir: simulate || process.env.DDA_SIM_STATE ? null : userData });
+  // Remote hosts: hosts.json and their data folders in the data folder the CLI shares (userData, or
+  // DDA_DATA_DIR); passwords encrypted by the OS (safeStorage) in userData/secrets, or in memory only
+  // where it cannot encrypt (the store says so).
+  const secrets = safeStorageSecretStore(userData, safeStorage);
+  pool = createHostPool(host, { dataDir: process.env.DDA_DATA_DIR ?? userData, secrets, pwsh: settings.get().powershellPath });
+  log('info', `started; PowerShell ${host.powershell.path} (${host.powershell.source}); simulated=${host.simulated}; passwords: ${pool.passwordStore === 'os' ? 'OS credential store' : 'memory only'}`);
   const hooks: ShellHooks = {
     mode: 'electron',
     getSettings: () => settings.settings(),
@@ -51,7 +60,7 @@ async function start(): Promise<void> {
     canRestartElevated: process.platform === 'win32' && !host.simulated,
     restartElevated: () => restartElevated(log),
   };
-  const { api, events } = createApi(host, hooks);
+  const { api, events } = createApi(pool, hooks);
   bindIpc(ipcMain, api, () => win?.webContents ?? null);
   events.subscribe((e) => win?.webContents.send(EVENT_CHANNEL, e));
   hardenAllContents();
@@ -69,7 +78,7 @@ async function start(): Promise<void> {
           {
             label: 'Export activity log…',
             click: async () => {
-              const r = await api.exportActivity({});
+              const r = await api.exportActivity({ host: LOCAL_HOST_ID });
               if (!r.ok || !win) return;
               const target = await dialog.showSaveDialog(win, { defaultPath: r.value.fileName });
               if (!target.canceled && target.filePath) writeFileSync(target.filePath, r.value.text);
@@ -92,10 +101,10 @@ app.on('second-instance', () => {
 app.on('window-all-closed', () => app.quit());
 let quitting = false;
 app.on('before-quit', (event) => {
-  if (quitting || !host) return;
-  // Dispose the PowerShell session before the process goes: no orphaned pwsh.
+  if (quitting || !pool) return;
+  // Dispose every host's PowerShell session before the process goes: no orphaned pwsh.
   event.preventDefault();
   quitting = true;
-  void host.close().finally(() => app.quit());
+  void pool.dispose().finally(() => app.quit());
 });
 void app.whenReady().then(start);

@@ -50,6 +50,17 @@ describe('preload', () => {
     off();
     expect(listeners.has(EVENT_CHANNEL)).toBe(false);
   });
+  it('the host methods are there, each on its own channel, passing the host id through untouched', async () => {
+    const { exposed, invoked } = await loadPreload();
+    const dda = exposed.dda as Record<string, (...a: unknown[]) => unknown>;
+    for (const m of ['listHosts', 'saveHost', 'testHost', 'removeHost', 'getPrepareCommands'] as const) expect(typeof dda[m]).toBe('function');
+    await dda.removeHost!({ host: 'hv-01' });
+    await dda.getInventory!({ host: 'hv-01', refresh: false });
+    expect(invoked).toEqual([
+      [channelOf('removeHost'), { host: 'hv-01' }],
+      [channelOf('getInventory'), { host: 'hv-01', refresh: false }],
+    ]);
+  });
   it('requires nothing but electron (sandboxed preloads cannot)', async () => {
     const { code } = await loadPreload();
     expect([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['electron']);

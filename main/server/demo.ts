@@ -2,7 +2,8 @@
  * `npm run demo`: the app in browser mode on a simulated host. Builds the renderer when it is missing
  * or older than its sources, then prints one line: DDA Studio listening on http://127.0.0.1:<port>/?token=<token>
  * Options: --simulate <profile|file> (default ml30-connectx4), --sim-state <file>, --port <n>;
- * `npm run serve` (--real) serves this machine's real Hyper-V host instead (Server Core).
+ * `npm run serve` (--real) serves this machine's real Hyper-V host instead (Server Core). Remote hosts
+ * come from hosts.json in the local host's data folder; their passwords are kept in memory only.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApi, memoryShellHooks } from '../api/create-api';
 import { openHost } from '../host/host-connection';
+import { createHostPool } from '../hosts/host-pool';
 import { projectRoot } from '../project-root';
 import { DEFAULT_PROFILE } from '../simulator/profiles';
 import { startServer } from './serve';
@@ -43,12 +45,14 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
   const staticDir = ensureRendererBuilt();
   const host = values.real ? openHost({}) : openHost({ simulate: values.simulate ?? (values['sim-state'] ? null : DEFAULT_PROFILE), simState: values['sim-state'] ?? null });
-  const { api, events } = createApi(host, memoryShellHooks('browser'));
+  // No OS credential store in browser mode: passwords of remote hosts live in this process only.
+  const pool = createHostPool(host);
+  const { api, events } = createApi(pool, memoryShellHooks('browser'));
   const server = await startServer({ api, events, staticDir, port });
   process.stdout.write(`DDA Studio listening on ${server.url}\n`);
   const stop = async () => {
     await server.close();
-    await host.close();
+    await pool.dispose();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

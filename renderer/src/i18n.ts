@@ -1,12 +1,15 @@
 /** The translate hook: components get `t(key)` in the current language, switchable live. */
-import { translate, type MessageKey } from '../../shared/i18n/messages';
+import { format, translate, type MessageKey } from '../../shared/i18n/messages';
 import type { LocalizedText } from '../../shared/plan';
 import { useStore } from './store';
 
-/** `t(key)` for UI strings and `tx(text)` for texts that arrive in both languages (plans). */
-export function useT(): { t: (key: MessageKey) => string; tx: (text: LocalizedText) => string } {
+/**
+ * `t(key)` for UI strings, `tf(key, values)` for strings with {placeholders} (values inserted as
+ * text), and `tx(text)` for texts that arrive in both languages (plans, prepare-host notes).
+ */
+export function useT(): { t: (key: MessageKey) => string; tf: (key: MessageKey, values: Record<string, string | number>) => string; tx: (text: LocalizedText) => string } {
   const lang = useStore((s) => s.language);
-  return { t: (key) => translate(key, lang), tx: (text) => text[lang] };
+  return { t: (key) => translate(key, lang), tf: (key, values) => format(translate(key, lang), values), tx: (text) => text[lang] };
 }
 
 /** Human number formatting: 16,432 MB; exact bytes go in tooltips. */

@@ -1,13 +1,37 @@
-/** One zustand store made of slices: inventory, operations, settings/ui. Components select what they need. */
+/**
+ * One zustand store made of slices: hosts, inventory, operations, settings/ui. Components select what
+ * they need. Every per-host view (devices, VMs, activity, plans, interrupted operations) shows the
+ * selected host (`host`); switching hosts clears them and reads the new host's.
+ */
 import { create, type StateCreator } from 'zustand';
-import type { ActivityEntry, AppInfo, DdaEvent, Language, UnfinishedOperation } from '../../shared/contract';
+import type { ActivityEntry, AppInfo, DdaEvent, HostSummary, HostTargetInput, HostTestResult, Language, PrepareCommands, UnfinishedOperation } from '../../shared/contract';
+import { LOCAL_HOST_ID } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
-import type { AppError } from '../../shared/result';
+import type { AppError, Result } from '../../shared/result';
 import type { Intent, OperationOutcome, Plan, PlanChoices, StepResult } from '../../shared/plan';
 import { languageFor } from '../../shared/i18n/messages';
 import { bridge } from './bridge';
 
 export type Filter = 'all' | 'assignable' | 'force' | 'not' | 'assigned';
+
+/** Which host dialog is open: add, edit a host, prepare a host, or confirm a removal. */
+export type HostDialog = { kind: 'add' } | { kind: 'edit'; id: string } | { kind: 'prepare'; id: string } | { kind: 'remove'; id: string } | null;
+
+interface HostsSlice {
+  hosts: HostSummary[];
+  /** Why the list of hosts could not be read (e.g. a damaged hosts.json), if so. */
+  hostsError: AppError | null;
+  /** The selected host: every per-host view shows it. */
+  host: string;
+  hostDialog: HostDialog;
+  loadHosts(): Promise<void>;
+  selectHost(id: string): Promise<void>;
+  openHostDialog(d: HostDialog): void;
+  saveHost(target: HostTargetInput, password?: string, forgetPassword?: boolean): Promise<Result<HostSummary>>;
+  removeHost(id: string): Promise<Result<{ removed: boolean }>>;
+  testHost(input: { host: string } | { target: HostTargetInput; password?: string }): Promise<Result<HostTestResult>>;
+  prepareCommands(id: string): Promise<Result<PrepareCommands>>;
+}
 
 interface InventorySlice {
   inventory: Inventory | null;
@@ -18,6 +42,8 @@ interface InventorySlice {
 
 interface OperationsSlice {
   plan: Plan | null;
+  /** The host the open plan belongs to. */
+  planHost: string;
   planning: boolean;
   planError: AppError | null;
   running: boolean;
@@ -48,15 +74,70 @@ interface UiSlice {
   init(): Promise<void>;
 }
 
-export type StoreState = InventorySlice & OperationsSlice & UiSlice;
+export type StoreState = HostsSlice & InventorySlice & OperationsSlice & UiSlice;
 
-const inventorySlice: StateCreator<StoreState, [], [], InventorySlice> = (set) => ({
+/** Entries already pushed as events plus those read, once each, newest first. */
+function mergeActivity(pushed: ActivityEntry[], read: ActivityEntry[]): ActivityEntry[] {
+  const byId = new Map<string, ActivityEntry>();
+  for (const a of [...read, ...pushed]) byId.set(a.id, a);
+  return [...byId.values()].sort((a, b) => Number(b.id) - Number(a.id) || b.at.localeCompare(a.at)).slice(0, 200);
+}
+
+const hostsSlice: StateCreator<StoreState, [], [], HostsSlice> = (set, get) => ({
+  hosts: [],
+  hostsError: null,
+  host: LOCAL_HOST_ID,
+  hostDialog: null,
+  async loadHosts() {
+    const r = await bridge.listHosts({});
+    if (!r.ok) return set({ hostsError: r.error });
+    set({ hosts: r.value, hostsError: null });
+    // The selected host was removed (here or by the CLI): back to the local one.
+    if (!r.value.some((h) => h.id === get().host)) await get().selectHost(LOCAL_HOST_ID);
+  },
+  async selectHost(id) {
+    if (get().running) return; // a running operation keeps its host on screen
+    set({ host: id, inventory: null, loadError: null, selected: null, activity: [], unfinished: [], plan: null, planError: null, outcome: null, progress: {} });
+    const [activity, unfinished] = await Promise.all([bridge.getActivity({ host: id }), bridge.getUnfinished({ host: id }), get().loadInventory(false)]);
+    if (get().host !== id) return;
+    if (activity.ok) set({ activity: mergeActivity(get().activity, activity.value) });
+    if (unfinished.ok) set({ unfinished: unfinished.value });
+  },
+  openHostDialog: (hostDialog) => set({ hostDialog }),
+  async saveHost(target, password, forgetPassword) {
+    const r = await bridge.saveHost({ target, ...(password ? { password } : {}), ...(forgetPassword ? { forgetPassword } : {}) });
+    if (r.ok) {
+      await get().loadHosts();
+      // A changed definition means a new connection: read the host again if it is on screen.
+      if (get().host === r.value.id) await get().selectHost(r.value.id);
+    }
+    return r;
+  },
+  async removeHost(id) {
+    const r = await bridge.removeHost({ host: id });
+    if (r.ok) {
+      if (get().host === id) await get().selectHost(LOCAL_HOST_ID);
+      await get().loadHosts();
+    }
+    return r;
+  },
+  async testHost(input) {
+    const r = await bridge.testHost(input);
+    await get().loadHosts();
+    return r;
+  },
+  prepareCommands: (id) => bridge.getPrepareCommands({ host: id }),
+});
+
+const inventorySlice: StateCreator<StoreState, [], [], InventorySlice> = (set, get) => ({
   inventory: null,
   loading: false,
   loadError: null,
   async loadInventory(refresh) {
+    const host = get().host;
     set({ loading: true });
-    const r = await bridge.getInventory({ refresh });
+    const r = await bridge.getInventory({ host, refresh });
+    if (get().host !== host) return; // the admin switched hosts meanwhile: that host's load decides
     if (r.ok) set({ inventory: r.value, loading: false, loadError: null });
     else set({ loading: false, loadError: r.error });
   },
@@ -66,6 +147,7 @@ const noChoices: PlanChoices = { consents: [], startVmAfter: false };
 
 const operationsSlice: StateCreator<StoreState, [], [], OperationsSlice> = (set, get) => ({
   plan: null,
+  planHost: LOCAL_HOST_ID,
   planning: false,
   planError: null,
   running: false,
@@ -74,21 +156,23 @@ const operationsSlice: StateCreator<StoreState, [], [], OperationsSlice> = (set,
   activity: [],
   unfinished: [],
   async openPlan(intent, choices = noChoices) {
-    set({ planning: true, plan: null, planError: null, outcome: null, progress: {} });
-    const r = await bridge.planOperation({ intent, choices });
+    const host = get().host;
+    set({ planning: true, plan: null, planHost: host, planError: null, outcome: null, progress: {} });
+    const r = await bridge.planOperation({ host, intent, choices });
+    if (get().planHost !== host || !get().planning) return;
     set(r.ok ? { plan: r.value, planning: false } : { planError: r.error, planning: false });
   },
   async replan(choices) {
     const cur = get().plan;
     if (!cur || get().running) return;
-    const r = await bridge.planOperation({ intent: cur.intent, choices });
+    const r = await bridge.planOperation({ host: get().planHost, intent: cur.intent, choices });
     set(r.ok ? { plan: r.value } : { planError: r.error });
   },
   async runPlan() {
     const plan = get().plan;
     if (!plan || get().running) return;
     set({ running: true, progress: {}, outcome: null, planError: null });
-    const r = await bridge.runPlan({ planId: plan.id });
+    const r = await bridge.runPlan({ host: get().planHost, planId: plan.id });
     if (r.ok) set({ outcome: r.value, running: false });
     else set({ planError: r.error, running: false });
     await get().loadInventory(false);
@@ -98,12 +182,16 @@ const operationsSlice: StateCreator<StoreState, [], [], OperationsSlice> = (set,
     set({ plan: null, planError: null, outcome: null, progress: {}, planning: false });
   },
   async resolveUnfinished(operationId, action) {
-    await bridge.resolveUnfinished({ operationId, action });
-    const u = await bridge.getUnfinished({});
-    if (u.ok) set({ unfinished: u.value });
+    const host = get().host;
+    await bridge.resolveUnfinished({ host, operationId, action });
+    const u = await bridge.getUnfinished({ host });
+    if (u.ok && get().host === host) set({ unfinished: u.value });
     await get().loadInventory(true);
+    await get().loadHosts();
   },
 });
+
+let hostsReload: Promise<void> | null = null;
 
 const uiSlice: StateCreator<StoreState, [], [], UiSlice> = (set, get) => ({
   appInfo: null,
@@ -124,22 +212,34 @@ const uiSlice: StateCreator<StoreState, [], [], UiSlice> = (set, get) => ({
   setSearch: (search) => set({ search }),
   select: (selected) => set({ selected }),
   handleEvent(e) {
-    if (e.type === 'operation-progress' && get().plan?.id === e.planId) set({ progress: { ...get().progress, [e.step.stepId]: e.step } });
-    if (e.type === 'activity') set({ activity: [e.entry, ...get().activity].slice(0, 200) });
-    if (e.type === 'inventory-changed' && get().inventory?.readAt !== e.readAt && !get().loading) void get().loadInventory(false);
+    const host = get().host;
+    if (e.type === 'operation-progress' && e.host === get().planHost && get().plan?.id === e.planId) set({ progress: { ...get().progress, [e.step.stepId]: e.step } });
+    if (e.type === 'activity' && e.entry.host === host) set({ activity: [e.entry, ...get().activity].slice(0, 200) });
+    if (e.type === 'inventory-changed' && e.host === host && get().inventory?.readAt !== e.readAt && !get().loading) void get().loadInventory(false);
+    if (e.type === 'hosts-changed' && !hostsReload) {
+      // Coalesce bursts (connecting, connected, readiness) into one re-read.
+      hostsReload = Promise.resolve().then(async () => {
+        try {
+          await get().loadHosts();
+        } finally {
+          hostsReload = null;
+        }
+      });
+    }
   },
   async init() {
-    const [info, settings, activity, unfinished] = await Promise.all([bridge.getAppInfo({}), bridge.getSettings({}), bridge.getActivity({}), bridge.getUnfinished({})]);
+    const host = get().host;
+    const [info, settings, activity, unfinished] = await Promise.all([bridge.getAppInfo({}), bridge.getSettings({}), bridge.getActivity({ host }), bridge.getUnfinished({ host }), get().loadHosts()]);
     if (info.ok) set({ appInfo: info.value, language: settings.ok && settings.value.language ? settings.value.language : languageFor(info.value.osLocale) });
     if (settings.ok) set({ theme: settings.value.theme });
-    if (activity.ok) set({ activity: activity.value });
+    if (activity.ok) set({ activity: mergeActivity(get().activity, activity.value) });
     if (unfinished.ok) set({ unfinished: unfinished.value });
     await get().loadInventory(false);
   },
 });
 
 /** The store. */
-export const useStore = create<StoreState>()((...a) => ({ ...inventorySlice(...a), ...operationsSlice(...a), ...uiSlice(...a) }));
+export const useStore = create<StoreState>()((...a) => ({ ...hostsSlice(...a), ...inventorySlice(...a), ...operationsSlice(...a), ...uiSlice(...a) }));
 
 /** The translate function for the current language. */
 export { translate } from '../../shared/i18n/messages';

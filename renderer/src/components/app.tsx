@@ -10,7 +10,10 @@ import { ActivityPanel } from './activity-panel';
 import { Banners } from './banners';
 import { DetailsDrawer } from './details-drawer';
 import { DevicesPane } from './devices-pane';
+import { HostDialog } from './host-dialog';
+import { HostSwitcher, useHostLabel } from './host-switcher';
 import { PlanDialog } from './plan-dialog';
+import { PrepareDialog, RemoveHostDialog } from './prepare-dialog';
 import { ReadinessStrip } from './readiness-strip';
 import { VmCard } from './vm-card';
 
@@ -29,7 +32,10 @@ function useTheme() {
 }
 
 export function App() {
-  const { t } = useT();
+  const { t, tf } = useT();
+  const host = useStore((s) => s.host);
+  const current = useStore((s) => s.hosts.find((h) => h.id === s.host));
+  const hostLabel = useHostLabel();
   const init = useStore((s) => s.init);
   const handleEvent = useStore((s) => s.handleEvent);
   const inventory = useStore((s) => s.inventory);
@@ -87,41 +93,47 @@ export function App() {
             </label>
           </div>
         </header>
-        <Banners />
-        {!inventory && loading && (
-          <div className="loading" role="status" aria-live="polite">
-            <span className="spinner" aria-hidden="true" /> {t('loading')}
-          </div>
-        )}
-        {inventory && (
-          <main className="main">
-            <DevicesPane />
-            <section className="pane vms-pane" aria-labelledby="vms-title">
-              <div className="pane-head">
-                <h2 id="vms-title">{t('vms')}</h2>
-              </div>
-              <div className="vm-grid">
-                {inventory.vms.map((vm) => (
-                  <VmCard key={vm.id} vm={vm} />
-                ))}
-              </div>
-              {orphans.length > 0 && (
-                <div className="orphans" data-testid="orphans">
-                  <h3>{t('orphans')}</h3>
-                  <ul>
-                    {orphans.map((d) => (
-                      <li key={d.instanceId}>{d.friendlyName}</li>
-                    ))}
-                  </ul>
-                  <button onClick={() => void openPlan({ kind: 'return-orphans' })}>{t('returnAll')}</button>
+        <HostSwitcher />
+        <div className="host-view" id="host-view" role="tabpanel" aria-labelledby={`host-tab-${host}`} data-testid="host-view" data-host={host}>
+          <Banners />
+          {!inventory && loading && (
+            <div className="loading" role="status" aria-live="polite">
+              <span className="spinner" aria-hidden="true" /> {current && current.transport !== 'local' ? tf('connectingTo', { name: hostLabel(current) }) : t('loading')}
+            </div>
+          )}
+          {inventory && (
+            <main className="main">
+              <DevicesPane />
+              <section className="pane vms-pane" aria-labelledby="vms-title">
+                <div className="pane-head">
+                  <h2 id="vms-title">{t('vms')}</h2>
                 </div>
-              )}
-            </section>
-            <DetailsDrawer />
-          </main>
-        )}
-        <ActivityPanel />
+                <div className="vm-grid">
+                  {inventory.vms.map((vm) => (
+                    <VmCard key={vm.id} vm={vm} />
+                  ))}
+                </div>
+                {orphans.length > 0 && (
+                  <div className="orphans" data-testid="orphans">
+                    <h3>{t('orphans')}</h3>
+                    <ul>
+                      {orphans.map((d) => (
+                        <li key={d.instanceId}>{d.friendlyName}</li>
+                      ))}
+                    </ul>
+                    <button onClick={() => void openPlan({ kind: 'return-orphans' })}>{t('returnAll')}</button>
+                  </div>
+                )}
+              </section>
+              <DetailsDrawer />
+            </main>
+          )}
+          <ActivityPanel />
+        </div>
         <PlanDialog />
+        <HostDialog />
+        <PrepareDialog />
+        <RemoveHostDialog />
       </div>
     </DndContext>
   );

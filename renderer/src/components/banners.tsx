@@ -2,6 +2,7 @@
 import { bridge } from '../bridge';
 import { useStore } from '../store';
 import { useT } from '../i18n';
+import { useHostLabel } from './host-switcher';
 
 export function Banners() {
   const inv = useStore((s) => s.inventory);
@@ -10,13 +11,31 @@ export function Banners() {
   const unfinished = useStore((s) => s.unfinished);
   const resolve = useStore((s) => s.resolveUnfinished);
   const load = useStore((s) => s.loadInventory);
-  const { t } = useT();
+  const current = useStore((s) => s.hosts.find((h) => h.id === s.host));
+  const openDialog = useStore((s) => s.openHostDialog);
+  const hostLabel = useHostLabel();
+  const { t, tf } = useT();
   const out = [];
+  const hostsError = useStore((s) => s.hostsError);
+  const remote = current && current.transport !== 'local' ? current : null;
+  if (hostsError) {
+    out.push(
+      <div key="hosts" className="banner bad" role="alert" data-testid="hosts-error">
+        <strong>{t('hostsUnreadable')}</strong> <span className="mono">{hostsError.message}</span>
+      </div>,
+    );
+  }
   if (loadError) {
     out.push(
-      <div key="err" className="banner bad" role="alert">
-        <strong>{loadError.code === 'powershell-missing' ? t('fixPowerShell') : t('errorTitle')}</strong> <span className="mono">{loadError.message}</span>{' '}
+      <div key="err" className="banner bad" role="alert" data-testid="load-error">
+        <strong>{loadError.code === 'powershell-missing' ? t('fixPowerShell') : remote ? tf('hostUnreachable', { name: hostLabel(remote) }) : t('errorTitle')}</strong> <span className="mono">{loadError.message}</span>{' '}
         <button onClick={() => void load(true)}>{t('retry')}</button>
+        {remote && (
+          <>
+            {' '}
+            <button onClick={() => openDialog({ kind: 'edit', id: remote.id })}>{t('editHost')}</button> <button onClick={() => openDialog({ kind: 'prepare', id: remote.id })}>{t('prepareHost')}</button>
+          </>
+        )}
       </div>,
     );
   }

@@ -4,9 +4,10 @@ import { planIsRunnable, type ConsentId, type PlanChoices } from '../../../share
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { useStore } from '../store';
 import { useT } from '../i18n';
+import { useHostLabel } from './host-switcher';
 
 export function PlanDialog() {
-  const { t, tx } = useT();
+  const { t, tf, tx } = useT();
   const plan = useStore((s) => s.plan);
   const planning = useStore((s) => s.planning);
   const planError = useStore((s) => s.planError);
@@ -16,6 +17,8 @@ export function PlanDialog() {
   const replan = useStore((s) => s.replan);
   const run = useStore((s) => s.runPlan);
   const close = useStore((s) => s.closePlan);
+  const planHost = useStore((s) => (s.hosts.length > 1 ? s.hosts.find((h) => h.id === s.planHost) : undefined));
+  const hostLabel = useHostLabel();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     ref.current?.focus();
@@ -37,6 +40,11 @@ export function PlanDialog() {
     <div className="backdrop">
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="plan-title" tabIndex={-1} ref={ref} onKeyDown={(e) => e.key === 'Escape' && close()} data-testid="plan-dialog">
         <h2 id="plan-title">{plan ? tx(plan.title) : t('loading')}</h2>
+        {planHost && (
+          <p className="muted plan-host" data-testid="plan-host">
+            {tf('onHost', { name: hostLabel(planHost) })}
+          </p>
+        )}
         {planError && (
           <div className="banner bad" role="alert">
             {planError.message}

@@ -1,0 +1,420 @@
+/**
+ * The hosts of one app: the local host plus every remote host of the registry, each opened lazily on
+ * first use as its own HostConnection (a remote one is its own local pwsh process holding one remote
+ * PSSession, so a hung host blocks no other) with its own services (inventory, operations, journal).
+ *
+ * The pool also keeps what the host switcher shows: each host's connection state (from the outcome of
+ * its calls), its last error and a readiness summary of its last inventory. Editing or removing a host
+ * closes its connection (refused while one of its operations runs); dispose() closes them all.
+ *
+ * Passwords: kept by the SecretStore (the OS credential store) when it is available; otherwise in this
+ * process's memory only, for as long as it lives (browser mode, CLI). Never on disk in clear, never in
+ * an error or a log line, never returned.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HostReadinessSummary, HostTargetInput } from '../../shared/contract';
+import { hostIdSchema, LOCAL_HOST_ID, remoteTargetSchema, type ConnectionState, type RemoteTarget } from '../../shared/hosts';
+import type { Inventory } from '../../shared/inventory';
+import type { StepResult } from '../../shared/plan';
+import { openHost, type HostConnection } from '../host/host-connection';
+import { hostServices, type HostServices } from '../host/host-services';
+import { Journal } from '../host/journal';
+import type { PsErrorInfo, PsResult, ScriptRunner } from '../powershell/session-types';
+import { HostRegistry, HostRegistryError, hostsFile, noSecretStore, remoteHostDataDir, type SecretStore } from './host-registry';
+
+/** Opens a remote host's connection (tests inject their own). */
+export type OpenRemote = (target: RemoteTarget, password: string | null, dataDir: string) => HostConnection;
+
+export interface HostPoolOptions {
+  /** The local host, opened by the shell (real or simulated). */
+  local: HostConnection;
+  registry: HostRegistry;
+  /** The OS credential store; unavailable (noSecretStore) = passwords in memory only. */
+  secrets: SecretStore;
+  /** Remote hosts keep their journal and measurements in <dataDir>/hosts/<id>; default the local host's folder. */
+  dataDir?: string;
+  /** How a remote host is opened; default openHost({ remote }) with the options below. */
+  open?: OpenRemote;
+  pwsh?: string | null;
+  defaultTimeoutMs?: number;
+}
+
+/** An open host with its services. */
+export interface PooledHost {
+  id: string;
+  target: RemoteTarget | null;
+  connection: HostConnection;
+  /** The connection's runner, observed: each call's outcome sets the host's connection state. */
+  runner: ScriptRunner;
+  services: HostServices;
+}
+
+/** What the switcher shows of a host besides its definition. */
+export interface HostStatus {
+  state: ConnectionState;
+  lastError: string | null;
+  readiness: HostReadinessSummary | null;
+}
+
+/** A host id that is neither local nor in the registry. */
+export class UnknownHostError extends Error {}
+/** Editing or removing a host while one of its operations runs. */
+export class HostBusyError extends Error {}
+
+export interface HostPoolEvents {
+  /** The PowerShell session status of a host (starting, ready, busy, restarting, failed, disposed). */
+  status: (hostId: string, status: string, detail?: string) => void;
+  /** A step of an operation on a host. */
+  step: (hostId: string, operationId: string, planId: string, step: StepResult) => void;
+  /** A host's connection state, error or readiness changed, or the list of hosts did. */
+  changed: (hostId: string | undefined) => void;
+}
+
+/** Errors of a call that say the host (or its PowerShell) could not be reached, not that a command failed. */
+const CONNECTION_KINDS = new Set<PsErrorInfo['kind']>(['connection', 'not-started', 'timeout', 'crashed', 'protocol']);
+
+/** A short, lower-case id from a name: "HV 01 (lab)" -> "hv-01-lab". */
+export function slugOf(name: string): string {
+  const s = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return s || 'host';
+}
+
+/** A definition checked against the shared schema, with the registry's wording for errors. */
+export function validateTarget(input: HostTargetInput): RemoteTarget {
+  const parsed = remoteTargetSchema.safeParse(input);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new HostRegistryError(`Invalid host: ${i?.path.join('.') || 'host'}: ${i?.message}`);
+  }
+  if (parsed.data.id === LOCAL_HOST_ID) throw new HostRegistryError(`"${LOCAL_HOST_ID}" is the local host and cannot be redefined.`);
+  return parsed.data;
+}
+
+/** Keeps passwords in the OS store when it can, else in this process's memory. */
+class Passwords {
+  private readonly memory = new Map<string, string>();
+  constructor(private readonly store: SecretStore) {}
+  get persistent(): boolean {
+    return this.store.available;
+  }
+  get(id: string): string | null {
+    if (this.persistent) {
+      try {
+        return this.store.get(id);
+      } catch {
+        return null;
+      }
+    }
+    return this.memory.get(id) ?? null;
+  }
+  set(id: string, password: string): void {
+    if (this.persistent) this.store.set(id, password);
+    else this.memory.set(id, password);
+  }
+  delete(id: string): void {
+    this.memory.delete(id);
+    try {
+      this.store.delete(id);
+    } catch {
+      // nothing stored
+    }
+  }
+}
+
+export class HostPool {
+  readonly registry: HostRegistry;
+  readonly local: HostConnection;
+  private readonly dataDir: string;
+  private readonly passwords: Passwords;
+  private readonly openRemote: OpenRemote;
+  private readonly open = new Map<string, PooledHost>();
+  private readonly statuses = new Map<string, HostStatus>();
+  private readonly active = new Map<string, number>();
+  private readonly listeners: { [K in keyof HostPoolEvents]: Set<HostPoolEvents[K]> } = { status: new Set(), step: new Set(), changed: new Set() };
+  private disposed = false;
+
+  constructor(options: HostPoolOptions) {
+    this.local = options.local;
+    this.registry = options.registry;
+    this.dataDir = options.dataDir ?? options.local.dataDir;
+    this.passwords = new Passwords(options.secrets);
+    this.openRemote =
+      options.open ??
+      ((target, password, dataDir) =>
+        openHost({
+          remote: { target, password },
+          dataDir,
+          pwsh: options.pwsh ?? null,
+          ...(options.defaultTimeoutMs ? { defaultTimeoutMs: options.defaultTimeoutMs } : {}),
+        }));
+  }
+
+  /** Where passwords are kept: the OS credential store, or this process's memory. */
+  get passwordStore(): 'os' | 'memory' {
+    return this.passwords.persistent ? 'os' : 'memory';
+  }
+
+  on<K extends keyof HostPoolEvents>(event: K, listener: HostPoolEvents[K]): () => void {
+    this.listeners[event].add(listener);
+    return () => this.listeners[event].delete(listener);
+  }
+
+  private emit<K extends keyof HostPoolEvents>(event: K, ...args: Parameters<HostPoolEvents[K]>): void {
+    for (const l of [...this.listeners[event]]) {
+      try {
+        (l as (...a: unknown[]) => void)(...args);
+      } catch {
+        // a listener's failure never reaches the pool
+      }
+    }
+  }
+
+  /** Every remote host, in the order added. */
+  targets(): RemoteTarget[] {
+    return this.registry.list();
+  }
+
+  /** The definition of a host: null for the local host; throws UnknownHostError for an unknown id. */
+  target(id: string): RemoteTarget | null {
+    if (id === LOCAL_HOST_ID) return null;
+    const t = this.registry.get(id);
+    if (!t) throw new UnknownHostError(`There is no host "${id}".`);
+    return t;
+  }
+
+  /** The display name of a host (the local host: its computer name once known). */
+  nameOf(id: string): string {
+    if (id === LOCAL_HOST_ID) return this.statusOf(id).readiness?.computerName ?? 'this computer';
+    try {
+      return this.registry.get(id)?.name ?? id;
+    } catch {
+      return id;
+    }
+  }
+
+  /** The data folder of a remote host (journal, measurements). */
+  dataDirOf(id: string): string {
+    return id === LOCAL_HOST_ID ? this.local.dataDir : remoteHostDataDir(this.dataDir, id);
+  }
+
+  statusOf(id: string): HostStatus {
+    return this.statuses.get(id) ?? { state: 'idle', lastError: null, readiness: null };
+  }
+
+  hasPassword(id: string): boolean {
+    return id !== LOCAL_HOST_ID && this.passwords.get(id) !== null;
+  }
+
+  /** Operations the journal of a host shows as unfinished, without opening it. */
+  unfinishedCount(id: string): number {
+    const open = this.open.get(id);
+    if (open) return open.services.operations.unfinished().length;
+    const dir = this.dataDirOf(id);
+    if (!existsSync(join(dir, 'journal.jsonl'))) return 0;
+    try {
+      return new Journal(dir).findUnfinished().length;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The open host, opening it on first use. Throws UnknownHostError for an id that is not a host. */
+  get(id: string): PooledHost {
+    if (this.disposed) throw new Error('The host pool is closed.');
+    const target = this.target(id);
+    const existing = this.open.get(id);
+    // A definition changed under an open connection (the CLI edited hosts.json): reopen when idle.
+    if (existing && target && JSON.stringify(existing.target) !== JSON.stringify(target) && !this.isBusy(id)) {
+      void this.close(id);
+    } else if (existing) return existing;
+    const connection = target ? this.openRemote(target, this.passwords.get(id), this.dataDirOf(id)) : this.local;
+    const entry = this.wire(id, target, connection);
+    this.open.set(id, entry);
+    return entry;
+  }
+
+  /** The open host, if it is open. */
+  peek(id: string): PooledHost | undefined {
+    return this.open.get(id);
+  }
+
+  private wire(id: string, target: RemoteTarget | null, connection: HostConnection): PooledHost {
+    connection.session.on('status', (status: string, detail?: string) => this.emit('status', id, status, detail));
+    const runner = this.observe(id, connection.runner);
+    const services = hostServices({ ...connection, runner }, (operationId, planId, step) => this.emit('step', id, operationId, planId, step));
+    return { id, target, connection, runner, services };
+  }
+
+  /** A runner that turns each call's outcome into the host's connection state (while it is the host's open one). */
+  private observe(id: string, inner: ScriptRunner): ScriptRunner {
+    const observed: ScriptRunner = {
+      invoke: async <T>(script: string, params?: Record<string, unknown>, options?: Parameters<ScriptRunner['invoke']>[2]): Promise<PsResult<T>> => {
+        const current = () => this.open.get(id)?.runner === observed;
+        if (current() && this.statusOf(id).state !== 'connected') this.setStatus(id, { state: 'connecting' });
+        const r = await inner.invoke<T>(script, params, options);
+        if (!current()) return r; // a closed connection (edited, removed) says nothing about the host now
+        if (r.ok || !CONNECTION_KINDS.has(r.error.kind)) this.setStatus(id, { state: 'connected', lastError: null });
+        else this.setStatus(id, { state: 'failed', lastError: r.error.message });
+        return r;
+      },
+      dispose: () => inner.dispose(),
+    };
+    return observed;
+  }
+
+  private setStatus(id: string, patch: Partial<HostStatus>): void {
+    const cur = this.statusOf(id);
+    const next = { ...cur, ...patch };
+    if (next.state === cur.state && next.lastError === cur.lastError && next.readiness === cur.readiness) return;
+    this.statuses.set(id, next);
+    this.emit('changed', id);
+  }
+
+  /** Records a host's readiness from an inventory just read. */
+  noteInventory(id: string, inv: Inventory): void {
+    const h = inv.host;
+    this.setStatus(id, {
+      state: 'connected',
+      lastError: null,
+      readiness: { computerName: h.computerName, psEdition: h.psEdition, psVersion: h.psVersion, iommu: h.iommuPolicyEnabled, iov: h.iovSupport, elevated: h.elevated, simulated: h.simulated, readAt: inv.readAt },
+    });
+  }
+
+  /** Records a failure that did not come from a call (e.g. the host could not be opened). */
+  noteFailure(id: string, message: string): void {
+    this.setStatus(id, { state: 'failed', lastError: message });
+  }
+
+  isBusy(id: string): boolean {
+    return (this.active.get(id) ?? 0) > 0;
+  }
+
+  /** Runs an operation on a host, marking it busy (edit and remove wait for none, they refuse). */
+  async track<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    this.active.set(id, (this.active.get(id) ?? 0) + 1);
+    try {
+      return await fn();
+    } finally {
+      const n = (this.active.get(id) ?? 1) - 1;
+      if (n > 0) this.active.set(id, n);
+      else this.active.delete(id);
+    }
+  }
+
+  private refuseBusy(id: string, what: string): void {
+    if (this.isBusy(id)) throw new HostBusyError(`${this.nameOf(id)} is running an operation; ${what} it when the operation has finished.`);
+  }
+
+  /** A new unique id for a name. */
+  newId(name: string): string {
+    const taken = new Set([LOCAL_HOST_ID, ...this.targets().map((t) => t.id)]);
+    const base = slugOf(name);
+    if (!taken.has(base)) return base;
+    for (let i = 2; ; i++) {
+      const id = `${base.slice(0, 60)}-${i}`;
+      if (!taken.has(id)) return id;
+    }
+  }
+
+  /**
+   * Adds or replaces a remote host. A password is for WinRM with a user only; it goes to the credential
+   * store (or memory) and nowhere else. A changed definition closes the host's open connection.
+   */
+  async save(input: HostTargetInput, password?: string, forgetPassword = false): Promise<RemoteTarget> {
+    const id = input.id ?? this.newId(input.name);
+    if (!hostIdSchema.safeParse(id).success) throw new HostRegistryError(`Invalid host id "${id}".`);
+    const usesPassword = input.transport === 'winrm' && !!input.userName;
+    if (password !== undefined && !usesPassword) throw new HostRegistryError('A password is used only for WinRM with a user name; SSH signs in with a key.');
+    this.refuseBusy(id, 'change');
+    const saved = this.registry.put({ ...input, id });
+    if (!usesPassword || forgetPassword) this.passwords.delete(id);
+    if (password !== undefined && usesPassword) this.passwords.set(id, password);
+    await this.close(id);
+    this.statuses.delete(id);
+    this.emit('changed', id);
+    return saved;
+  }
+
+  /** Removes a remote host: closes its connection and forgets its password (its journal folder stays). */
+  async remove(id: string): Promise<boolean> {
+    if (id === LOCAL_HOST_ID) throw new HostRegistryError('The local host cannot be removed.');
+    this.refuseBusy(id, 'remove');
+    await this.close(id);
+    const removed = this.registry.remove(id);
+    this.passwords.delete(id);
+    this.statuses.delete(id);
+    this.emit('changed', id);
+    return removed;
+  }
+
+  /** Closes a host's connection (the next use opens a new one); the local host stays open. */
+  async close(id: string): Promise<void> {
+    const entry = this.open.get(id);
+    if (!entry || id === LOCAL_HOST_ID) return;
+    this.open.delete(id);
+    await entry.connection.close().catch(() => undefined);
+    // Idle again, unless a new connection was opened meanwhile (it reports its own state).
+    if (!this.open.has(id) && this.statusOf(id).state !== 'idle') this.setStatus(id, { state: 'idle' });
+  }
+
+  /**
+   * Opens a definition that is not (or not yet in this form) saved, for a test: its own connection and
+   * a throw-away data folder, closed by the returned function. A saved host's password is used when
+   * none is given.
+   */
+  openTemporary(input: HostTargetInput, password?: string): { host: PooledHost; target: RemoteTarget; close: () => Promise<void> } {
+    const id = input.id ?? this.newId(input.name);
+    const parsed = validateTarget({ ...input, id });
+    const usesPassword = parsed.transport === 'winrm' && !!parsed.userName;
+    const pw = usesPassword ? (password ?? this.passwords.get(id)) : null;
+    const dir = mkdtempSync(join(tmpdir(), 'dda-host-test-'));
+    const connection = this.openRemote(parsed, pw, dir);
+    const runner = connection.runner;
+    const host: PooledHost = { id, target: parsed, connection, runner, services: hostServices({ ...connection, runner }) };
+    return {
+      host,
+      target: parsed,
+      close: async () => {
+        await connection.close().catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+
+  /** Closes every connection, the local one too. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const all = [...this.open.values()];
+    this.open.clear();
+    await Promise.all([...all.filter((e) => e.connection !== this.local).map((e) => e.connection.close().catch(() => undefined)), this.local.close().catch(() => undefined)]);
+  }
+}
+
+/**
+ * The pool of a shell: its local host plus the registry `<dataDir>/hosts.json` (default the local
+ * host's data folder), with the OS credential store when the shell has one.
+ */
+export function createHostPool(
+  local: HostConnection,
+  options: { dataDir?: string; secrets?: SecretStore; open?: OpenRemote; pwsh?: string | null; defaultTimeoutMs?: number } = {},
+): HostPool {
+  const dataDir = options.dataDir ?? local.dataDir;
+  return new HostPool({
+    local,
+    registry: new HostRegistry(hostsFile(dataDir)),
+    secrets: options.secrets ?? noSecretStore,
+    dataDir,
+    ...(options.open ? { open: options.open } : {}),
+    ...(options.pwsh !== undefined ? { pwsh: options.pwsh } : {}),
+    ...(options.defaultTimeoutMs ? { defaultTimeoutMs: options.defaultTimeoutMs } : {}),
+  });
+}
