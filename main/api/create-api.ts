@@ -4,15 +4,16 @@
  * themselves; settings. Electron IPC and the browser-mode server both serve this object through
  * dispatch(); what differs between them (settings storage, elevation restart) comes in `shell`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivityEntry, AppInfo, HostSummary, HostTestResult, Settings } from '../../shared/contract';
 import { describeTarget, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
-import { prepareHost, recommendedSetupKinds, type ClientSituation } from '../../shared/prepare-host';
+import { prepareHost, recommendedSetupKinds } from '../../shared/prepare-host';
 import { fail, ok, type ErrorCode, type Result } from '../../shared/result';
 import { PowerShellMissingError } from '../host/host-connection';
 import { InventoryError } from '../host/inventory-service';
+import { clientSituation } from '../hosts/client-situation';
 import { HostRegistryError } from '../hosts/host-registry';
 import { HostBusyError, UnknownHostError, type HostPool, type PooledHost } from '../hosts/host-pool';
 import { projectRoot } from '../project-root';
@@ -48,27 +49,6 @@ function appVersion(): string {
   } catch {
     return '0.0.0';
   }
-}
-
-/** The DDAStudio.Host module folder shipped with the app, for the JEA setup's Copy-Item (when present). */
-function jeaModuleSource(): string | null {
-  for (const p of [join(projectRoot(), 'main', 'powershell', 'DDAStudio.Host'), join(projectRoot(), 'main', 'remote', 'DDAStudio.Host')]) if (existsSync(p)) return p;
-  return null;
-}
-
-/** This machine, as the prepare-host helper needs it. */
-function clientSituation(target: RemoteTarget): ClientSituation {
-  const platform = process.platform === 'win32' ? 'windows' : process.platform === 'linux' ? 'linux' : process.platform === 'darwin' ? 'macos' : 'other';
-  let publicKey: string | null = null;
-  if (target.transport === 'ssh' && target.keyFilePath) {
-    try {
-      const line = readFileSync(`${target.keyFilePath}.pub`, 'utf8').trim().split(/\r?\n/)[0] ?? '';
-      publicKey = line || null;
-    } catch {
-      // no public key beside the private one: the helper asks for it instead
-    }
-  }
-  return { platform, publicKey, jeaModuleSource: jeaModuleSource() };
 }
 
 /** Per open host: the inventory cache and the read in flight (a new connection starts empty). */

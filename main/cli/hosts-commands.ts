@@ -1,12 +1,10 @@
 /** `dda hosts add|list|test|remove|prepare`: the remote Hyper-V hosts of a data folder. */
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { describeTarget, JEA_CONFIGURATION_NAME, JEA_SSH_SUBSYSTEM, LOCAL_HOST_ID, type RemoteTarget, type RemoteTargetInput } from '../../shared/hosts';
-import { hostSetupKindSchema, prepareHost, recommendedSetupKinds, setupKindsFor, type ClientSituation, type HostSetup, type HostSetupKind } from '../../shared/prepare-host';
+import { resolve } from 'node:path';
+import { describeTarget, JEA_CONFIGURATION_NAME, JEA_SSH_SUBSYSTEM, LOCAL_HOST_ID, type RemoteTargetInput } from '../../shared/hosts';
+import { hostSetupKindSchema, prepareHost, recommendedSetupKinds, setupKindsFor, type HostSetup, type HostSetupKind } from '../../shared/prepare-host';
 import type { Inventory } from '../../shared/inventory';
 import { InventoryError, readInventory } from '../host/inventory-service';
-import { projectRoot } from '../project-root';
+import { clientSituation } from '../hosts/client-situation';
 import { remoteHostDataDir } from '../hosts/host-registry';
 import { intOption, parseCommand, UsageError, type Io } from './args';
 import { baseDataDir, registryOf, targetOf, withHost } from './cli-host';
@@ -134,23 +132,6 @@ function removeCommand(argv: string[], io: Io): number {
   io.secrets?.delete(id);
   io.out(`Removed ${id}. Its journal and measurements stay in ${remoteHostDataDir(baseDataDir(values), id)}.`);
   return 0;
-}
-
-/** What the CLI knows about this machine for the setup commands. */
-function clientSituation(target: RemoteTarget): ClientSituation {
-  const platform = process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'macos' : process.platform === 'linux' ? 'linux' : 'other';
-  // Where the DDAStudio.Host module ships (the same candidates as the app's API).
-  const moduleDir = [join(projectRoot(), 'main', 'powershell', 'DDAStudio.Host'), join(projectRoot(), 'main', 'remote', 'DDAStudio.Host')].find((p) => existsSync(p)) ?? null;
-  let publicKey: string | null = null;
-  if (target.transport === 'ssh') {
-    const pub = target.keyFilePath ? `${target.keyFilePath}.pub` : join(homedir(), '.ssh', 'id_ed25519.pub');
-    try {
-      publicKey = readFileSync(pub, 'utf8').split(/\r?\n/)[0]?.trim() || null;
-    } catch {
-      publicKey = null;
-    }
-  }
-  return { platform, publicKey, jeaModuleSource: moduleDir };
 }
 
 /** A setup as text for a terminal. */
