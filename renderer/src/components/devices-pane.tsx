@@ -1,6 +1,6 @@
 /** The devices pane: filters, search, devices grouped by card, drag handles and "Assign to…". */
 import { useDraggable } from '@dnd-kit/core';
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { Device } from '../../../shared/inventory';
 import { isAssignableVerdict } from '../../../shared/survey';
 import { useStore, type Filter } from '../store';
@@ -26,26 +26,49 @@ function matches(d: Device, filter: Filter, search: string): boolean {
   }
 }
 
+/**
+ * One device. dnd-kit re-renders every draggable when a drag starts or ends, so this component holds
+ * only the drag hook and a light shell; the content below is memoized on the device object (stable
+ * until the next inventory) and does not re-render during a drag.
+ */
 function DeviceRow({ device }: { device: Device }) {
+  const path = device.locationPath ?? '';
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `device:${path}`, data: { path }, disabled: !path });
+  return (
+    <li className={`device ${isDragging ? 'dragging' : ''}`} data-testid="device" data-path={path}>
+      <div className="drag" ref={setNodeRef} {...listeners} {...attributes} aria-label={`${device.friendlyName}: drag onto a VM`} data-testid="device-handle">
+        <DeviceSummary device={device} />
+      </div>
+      <DeviceActions device={device} />
+    </li>
+  );
+}
+
+const DeviceSummary = memo(function DeviceSummary({ device }: { device: Device }) {
   const { t } = useT();
-  const vms = useStore((s) => s.inventory?.vms ?? []);
+  const owner = device.owner.kind === 'host' ? t('ownerHost') : device.owner.kind === 'dismounted' ? t('ownerDismounted') : device.owner.vmName;
+  return (
+    <>
+      <div className="device-name">
+        {device.friendlyName}
+        {device.hostsSystemDisk && <span className="badge red small">{t('systemDisk')}</span>}
+      </div>
+      <div className="device-meta muted">
+        {device.pnpClass ?? '—'} · <span title={device.mmioMB === null ? '' : `${device.mmioMB} MB`}>{device.mmioMB === null ? t('unknownMmio') : `${mb(device.mmioMB, false)} ${t('mmio')}`}</span> · <span data-testid="owner">{owner}</span>
+      </div>
+    </>
+  );
+});
+
+const DeviceActions = memo(function DeviceActions({ device }: { device: Device }) {
+  const { t } = useT();
+  const vms = useStore((s) => s.inventory?.vms ?? NO_VMS);
   const openPlan = useStore((s) => s.openPlan);
   const select = useStore((s) => s.select);
   const [menu, setMenu] = useState(false);
   const path = device.locationPath ?? '';
-  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `device:${path}`, data: { path }, disabled: !path });
-  const owner = device.owner.kind === 'host' ? t('ownerHost') : device.owner.kind === 'dismounted' ? t('ownerDismounted') : device.owner.vmName;
   return (
-    <li className={`device ${isDragging ? 'dragging' : ''}`} data-testid="device" data-path={path}>
-      <div className="drag" ref={setNodeRef} {...listeners} {...attributes} aria-label={`${device.friendlyName}: drag onto a VM`} data-testid="device-handle">
-        <div className="device-name">
-          {device.friendlyName}
-          {device.hostsSystemDisk && <span className="badge red small">{t('systemDisk')}</span>}
-        </div>
-        <div className="device-meta muted">
-          {device.pnpClass ?? '—'} · <span title={device.mmioMB === null ? '' : `${device.mmioMB} MB`}>{device.mmioMB === null ? t('unknownMmio') : `${mb(device.mmioMB, false)} ${t('mmio')}`}</span> · <span data-testid="owner">{owner}</span>
-        </div>
-      </div>
+    <>
       <VerdictBadge verdict={device.verdict} />
       <div className="row-actions">
         <button className="ghost" onClick={() => select(path)} aria-label={`${t('details')}: ${device.friendlyName}`}>
@@ -73,9 +96,10 @@ function DeviceRow({ device }: { device: Device }) {
           <button onClick={() => void openPlan({ kind: 'revert', locationPath: path })}>{t('returnToHost')}</button>
         )}
       </div>
-    </li>
+    </>
   );
-}
+});
+const NO_VMS: never[] = [];
 
 export function DevicesPane() {
   const { t } = useT();

@@ -1,5 +1,6 @@
 /** A VM card: a drop target that says before the drop whether it is allowed, with device chips. */
 import { useDndContext, useDraggable, useDroppable } from '@dnd-kit/core';
+import { memo } from 'react';
 import type { AssignedDevice, Vm } from '../../../shared/inventory';
 import { dropVerdict } from '../drop-rules';
 import { useStore } from '../store';
@@ -25,16 +26,18 @@ function Chip({ vm, entry }: { vm: Vm; entry: AssignedDevice }) {
   );
 }
 
+/**
+ * A VM card. The drop target and the drag feedback re-render with every drag update; the card's
+ * content is memoized on the VM object (stable until the next inventory), so they stay cheap.
+ */
 export function VmCard({ vm }: { vm: Vm }) {
   const { t } = useT();
   const inventory = useStore((s) => s.inventory)!;
-  const openPlan = useStore((s) => s.openPlan);
   const { setNodeRef, isOver } = useDroppable({ id: `vm:${vm.name}`, data: { vmName: vm.name } });
   const { active } = useDndContext();
   const draggedPath = (active?.data.current as { path?: string } | undefined)?.path;
   const dragged = draggedPath ? inventory.devices.find((d) => d.locationPath === draggedPath) : undefined;
   const verdict = dragged ? dropVerdict(inventory, dragged, vm) : null;
-  const flagged = vm.assignedDevices.some((a) => a.stale || a.duplicate);
   return (
     <article
       ref={setNodeRef}
@@ -43,6 +46,22 @@ export function VmCard({ vm }: { vm: Vm }) {
       data-testid="vm-card"
       data-vm={vm.name}
     >
+      <VmCardBody vm={vm} />
+      {verdict && (
+        <div className={`drop-note ${verdict.allowed ? 'ok' : 'blocked'}`} role="status" data-testid="drop-note">
+          {verdict.allowed ? (verdict.note ? t(verdict.note) : t('dropAllowed')) : t(verdict.reason)}
+        </div>
+      )}
+    </article>
+  );
+}
+
+const VmCardBody = memo(function VmCardBody({ vm }: { vm: Vm }) {
+  const { t } = useT();
+  const openPlan = useStore((s) => s.openPlan);
+  const flagged = vm.assignedDevices.some((a) => a.stale || a.duplicate);
+  return (
+    <>
       <header>
         <h3 className="vm-name">{vm.name}</h3>
         <span className={`state ${vm.state === 'Running' ? 'running' : ''}`}>{vm.state}</span>
@@ -70,11 +89,6 @@ export function VmCard({ vm }: { vm: Vm }) {
           {t('repair')}
         </button>
       )}
-      {verdict && (
-        <div className={`drop-note ${verdict.allowed ? 'ok' : 'blocked'}`} role="status" data-testid="drop-note">
-          {verdict.allowed ? (verdict.note ? t(verdict.note) : t('dropAllowed')) : t(verdict.reason)}
-        </div>
-      )}
-    </article>
+    </>
   );
-}
+});
