@@ -435,7 +435,7 @@ function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
     ),
   ];
   if (!source) {
-    notes.push(t('Run Copy-Item from the folder that holds the DDAStudio.Host module of DDA Studio, or give its full path.', '请在存放 DDA Studio 的 DDAStudio.Host 模块的文件夹中运行 Copy-Item，或写出它的完整路径。'));
+    notes.push(t('Write the module with "dda hosts jea-module <folder>" and run Copy-Item from that folder, or give its full path.', '请先用 "dda hosts jea-module <文件夹>" 生成模块，再在该文件夹中运行 Copy-Item，或写出它的完整路径。'));
   }
   if (tg.transport === 'winrm') {
     const configurationName = tg.configurationName ?? JEA_CONFIGURATION_NAME;

@@ -5,6 +5,7 @@ import { hostSetupKindSchema, prepareHost, recommendedSetupKinds, setupKindsFor,
 import type { Inventory } from '../../shared/inventory';
 import { InventoryError, readInventory } from '../host/inventory-service';
 import { clientSituation } from '../hosts/client-situation';
+import { buildJeaModule } from '../hosts/jea-module';
 import { remoteHostDataDir } from '../hosts/host-registry';
 import { intOption, parseCommand, UsageError, type Io } from './args';
 import { baseDataDir, registryOf, targetOf, withHost } from './cli-host';
@@ -21,6 +22,7 @@ export const hostsUsage = `Usage: dda hosts <command>
   remove <id>                       forget a host (its journal stays in <data>/hosts/<id>)
   prepare <id> [--kind domain|workgroup-https|workgroup-trustedhosts|ssh|jea]
                                     the exact commands to run on the host and here
+  jea-module <folder>               write the DDAStudio.Host module (copy it to the host for --jea)
 
 Every hosts command takes --data-dir <dir> (default: the app's data folder).`;
 
@@ -240,6 +242,14 @@ export async function hostsCommand(argv: string[], io: Io): Promise<number> {
       return listCommand(rest, io);
     case 'remove':
       return removeCommand(rest, io);
+    case 'jea-module': {
+      const { positionals, values } = parseCommand(rest, { help: { type: 'boolean', short: 'h', default: false } }, 1);
+      if (values.help) return io.out(hostsUsage), 0;
+      if (!positionals[0]) throw new UsageError('Usage: dda hosts jea-module <folder>');
+      const dir = buildJeaModule(resolve(positionals[0]));
+      io.out(`Wrote ${dir}. Copy it to the Hyper-V host and run its Register-DDAStudioEndpoint.ps1 from an elevated PowerShell ("dda hosts prepare <id> --kind jea" shows the commands).`);
+      return 0;
+    }
     case 'prepare':
       return prepareCommand(rest, io);
     case 'test':

@@ -3,6 +3,7 @@
  * simulator first when simulating, then our host functions), and says where this host's data lives.
  * Used by the CLI, the browser-mode server, the Electron shell, tests and benchmarks alike.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPowerShell } from '../powershell/find-pwsh';
 import { PowerShellSession } from '../powershell/session';
@@ -104,6 +105,7 @@ export function remoteStartupParams(t: RemoteTarget, password: string | null): R
     ...(t.port ? { Port: t.port } : {}),
     ...(t.userName ? { UserName: t.userName } : {}),
     ...(password ? { Password: password } : {}),
+    ...(t.endpoint === 'jea' ? { ExpectedModuleVersion: appVersion() } : {}),
     DispatcherPath: join(dir, 'dispatcher.ps1'),
     HostFunctionsPath: join(dir, 'scripts', 'host-functions.ps1'),
   };
@@ -124,4 +126,9 @@ export function remoteStartupParams(t: RemoteTarget, password: string | null): R
     Authentication: t.authentication,
     ...(t.configurationName ? { ConfigurationName: t.configurationName } : t.endpoint === 'jea' ? { ConfigurationName: JEA_CONFIGURATION_NAME } : {}),
   };
+}
+
+/** This app's version: the DDAStudio.Host version a JEA endpoint must have. */
+function appVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

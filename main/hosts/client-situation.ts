@@ -1,15 +1,22 @@
 /** This machine as the prepare-this-host helper needs it (shared by the app's API and the CLI). */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RemoteTarget } from '../../shared/hosts';
 import type { ClientSituation } from '../../shared/prepare-host';
-import { projectRoot } from '../project-root';
+import { defaultDataDir } from '../host/data-dir';
+import { buildJeaModule } from './jea-module';
 
-/** The DDAStudio.Host module folder shipped with the app (what the JEA setup copies to the host). */
-export function jeaModuleSource(): string | null {
-  const dir = join(projectRoot(), 'main', 'powershell', 'jea', 'DDAStudio.Host');
-  return existsSync(dir) ? dir : null;
+/**
+ * The DDAStudio.Host module folder the JEA setup copies to the host: built from this app's own files
+ * into `<data folder>/jea-module/` (so its version is always this app's), or null when that fails.
+ */
+export function jeaModuleSource(dataDir: string = defaultDataDir()): string | null {
+  try {
+    return buildJeaModule(join(dataDir, 'jea-module'));
+  } catch {
+    return null;
+  }
 }
 
 /** The platform, the SSH public key beside the target's private key (or the default one), the module. */

@@ -24,6 +24,8 @@ param(
     [bool]$SkipCertificateChecks = $false,
     [ValidateSet('Default', 'Kerberos', 'Negotiate')][string]$Authentication = 'Default',
     [string]$ConfigurationName,
+    # The DDAStudio.Host version this app ships (JEA endpoint): another version on the host is refused.
+    [string]$ExpectedModuleVersion,
     # Our own files, sent to a full endpoint on every (re)connect: the dispatcher, then the host functions.
     [string]$DispatcherPath,
     [string]$HostFunctionsPath
@@ -46,7 +48,7 @@ $global:DdaRemote = @{
     Password = $secure; KeyFilePath = $KeyFilePath; KnownHostsFile = $KnownHostsFile; Subsystem = $Subsystem
     Endpoint = $Endpoint; ConnectTimeoutMs = $ConnectTimeoutMs; UseSsl = $UseSsl
     SkipCertificateChecks = $SkipCertificateChecks; Authentication = $Authentication; ConfigurationName = $ConfigurationName
-    Bootstrap = $bootstrap
+    Bootstrap = $bootstrap; ExpectedModuleVersion = $ExpectedModuleVersion
     # Scripts that always run in this local process.
     LocalScripts = @{ 'use-remote.ps1' = $true; 'remote-status.ps1' = $true }
     Session = $null; Info = $null; Connects = 0
@@ -149,6 +151,10 @@ function global:Get-DdaRemoteSession {
             }
         } else {
             $info = Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { Get-DdaHostInfo }
+            if ($r.ExpectedModuleVersion -and [string]$info.moduleVersion -ne $r.ExpectedModuleVersion) {
+                throw ("DDAStudio.Host on this host is version $($info.moduleVersion); this DDA Studio needs $($r.ExpectedModuleVersion). " +
+                    "Install the module again and re-run Register-DDAStudioEndpoint.ps1 ('Prepare this host' shows how).")
+            }
         }
     } catch {
         Remove-PSSession -Session $s -ErrorAction SilentlyContinue
@@ -156,6 +162,7 @@ function global:Get-DdaRemoteSession {
     }
     $r.Session = $s
     $r.Info = @{ computerName = [string]$info.computerName; version = [string]$info.version; edition = [string]$info.edition; simulated = [bool]$info.simulated }
+    if ($info.moduleVersion) { $r.Info.moduleVersion = [string]$info.moduleVersion }
     $r.Connects++
     return $s
 }
