@@ -50,9 +50,9 @@ export const sshTargetSchema = z
     port: z.number().int().min(1).max(65_535).optional(),
     userName: userNameSchema.optional(),
     /** Private key (ssh -i); without it ssh uses its own configuration and agent. */
-    keyFilePath: pathSchema.optional(),
+    keyFilePath: pathSchema.refine((p) => !p.includes('"'), 'a key file path without double quotes (ssh would split it)').optional(),
     /** A known_hosts file to trust (UserKnownHostsFile); host keys are always checked (StrictHostKeyChecking=yes). */
-    knownHostsFile: pathSchema.optional(),
+    knownHostsFile: pathSchema.refine((p) => !/[\s"]/.test(p), 'a known_hosts path without spaces or quotes (it becomes one ssh -o option)').optional(),
     /** The sshd subsystem: 'powershell' for the full endpoint; the JEA-shaped one is named by the host's admin. */
     subsystem: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
   })

@@ -189,10 +189,12 @@ describe('prepareHost: no value breaks out of its quotes', () => {
 
   it('values the schema lets through (paths, typographic quotes, a key comment, the module path) stay inside single-quoted literals', () => {
     const payload = 'Remove-Item C:\\ -Recurse';
-    const hostilePath = (q: string) => `C:\\k${q}; ${payload}; ${q}$(${payload})\`"`;
+    const hostilePath = (q: string) => `C:\\k${q}; ${payload}; ${q}$(${payload})\``;
+    // known_hosts paths become one ssh -o option: the schema refuses spaces and double quotes there
+    const hostileNoSpace = (q: string) => `C:\\k${q};Remove-Item;${q}$(Remove-Item)\``;
     for (const q of QUOTES) {
       const setups = [
-        ...prepareHost(ssh({ keyFilePath: hostilePath(q), knownHostsFile: hostilePath(q), userName: `u${q === "'" ? '\u2019' : q}x{y}` }), {
+        ...prepareHost(ssh({ keyFilePath: hostilePath(q), knownHostsFile: hostileNoSpace(q), userName: `u${q === "'" ? '\u2019' : q}x{y}` }), {
           publicKey: `ssh-ed25519 AAAAC3Nza u${q}; ${payload}`,
           jeaModuleSource: hostilePath(q),
         }),

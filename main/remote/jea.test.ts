@@ -5,14 +5,14 @@
  * WinRM-only and cannot run here. Skipped with a reason where sshd cannot run; never skipped in CI.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHost, remoteStartupParams, scriptsDir, type HostConnection } from '../host/host-connection';
 import { hostServices, type HostServices } from '../host/host-services';
 import { comparableState, readState } from '../host/test-support';
-import { buildJeaModule } from '../hosts/jea-module';
+import { buildJeaModule, jeaScriptsHash } from '../hosts/jea-module';
 import { findPowerShell } from '../powershell/find-pwsh';
 import { PowerShellSession } from '../powershell/session';
 import { projectRoot } from '../project-root';
@@ -45,6 +45,7 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
   afterAll(async () => {
     await Promise.all([jea?.close(), full?.close()]);
     await sshd?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('reads the same inventory as the full endpoint of the same host', async () => {
@@ -91,10 +92,16 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
       & $try 'Get-VM' { Get-VM } @()
       & $try 'Get-DdaPlatformFacts' { Get-DdaPlatformFacts } @()
       & $try 'ConvertFrom-DdaJson' { ConvertFrom-DdaJson '{}' } @()
+      & $try 'ConvertTo-DdaModuleScopedBlock' { ConvertTo-DdaModuleScopedBlock 'whoami' } @()
+      & $try 'Import-Module' { Import-Module DdaSim } @()
       & $try 'language' { param($x) $x + 1 } @(1)
       & $try 'traversal' { param($n) Invoke-DdaHostOperation -Name $n -ParametersJson '{}' } @('../../etc/passwd')
-      $unknown = Invoke-Command -Session $s { param($n) Invoke-DdaHostOperation -Name $n -ParametersJson '{}' } -ArgumentList 'use-remote'
-      $out.unknown = (ConvertFrom-Json $unknown).error.fullyQualifiedErrorId
+      & $try 'relative' { param($n) Invoke-DdaHostOperation -Name $n -ParametersJson '{}' } @('../x')
+      $out.unknown = @('use-remote', 'host-functions', 'x') | ForEach-Object {
+        $json = Invoke-Command -Session $s { param($n) Invoke-DdaHostOperation -Name $n -ParametersJson '{}' } -ArgumentList $_
+        (ConvertFrom-Json $json).error.fullyQualifiedErrorId
+      }
+      $out.info = Invoke-Command -Session $s { Get-DdaHostInfo } | Select-Object simulated, moduleVersion, scriptsHash
       Remove-PSSession $s
       $out | ConvertTo-Json -Compress`;
     const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', script], {
@@ -105,13 +112,14 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
     expect(out.commands).toEqual(expect.arrayContaining(['Get-DdaHostInfo', 'Invoke-DdaHostOperation']));
-    for (const hidden of ['Get-ChildItem', 'Invoke-DdaScript', 'Get-VM', 'Get-DdaPlatformFacts', 'ConvertFrom-DdaJson', 'Import-Module', 'Invoke-Expression']) {
-      expect(out.commands).not.toContain(hidden);
-    }
-    for (const k of ['Get-ChildItem', 'Invoke-DdaScript', 'Get-VM', 'Get-DdaPlatformFacts', 'ConvertFrom-DdaJson']) expect(out[k]).toMatch(/^CommandNotFoundException/);
+    const refused = ['Get-ChildItem', 'Invoke-DdaScript', 'Get-VM', 'Get-DdaPlatformFacts', 'ConvertFrom-DdaJson', 'ConvertTo-DdaModuleScopedBlock', 'Import-Module'];
+    for (const hidden of [...refused, 'Invoke-Expression', 'Invoke-Command', 'Get-PnpDevice']) expect(out.commands).not.toContain(hidden);
+    for (const k of refused) expect(out[k], k).toMatch(/^CommandNotFoundException/);
     expect(out.language).toMatch(/ScriptsNotAllowed/);
     expect(out.traversal).toMatch(/^ParameterArgumentValidationError,Invoke-DdaHostOperation/);
-    expect(out.unknown).toBe('UnknownOperation,DDAStudio.Host');
+    expect(out.relative).toMatch(/^ParameterArgumentValidationError,Invoke-DdaHostOperation/);
+    expect(out.unknown).toEqual(['UnknownOperation,DDAStudio.Host', 'UnknownOperation,DDAStudio.Host', 'UnknownOperation,DDAStudio.Host']);
+    expect(out.info).toMatchObject({ simulated: true, scriptsHash: jeaScriptsHash() });
   });
 
   it('a host with another DDAStudio.Host version is refused with the fix', async () => {

@@ -196,7 +196,9 @@ function global:Invoke-DdaRemoteCall {
             Close-DdaRemoteSession
             return (New-DdaRemoteErrorEnvelope 'connection' ("The connection to $($r.DisplayName) ($($r.HostName)) was lost during the call: " + $_.Exception.Message) $_)
         }
-        return (New-DdaRemoteErrorEnvelope 'powershell' $_.Exception.Message $_)
+        # Our scripts' own errors come back inside the envelope: anything thrown here is the transport or
+        # the host, with an unknown outcome; the executor must re-read the host (kind 'connection').
+        return (New-DdaRemoteErrorEnvelope 'connection' ("$($r.DisplayName) ($($r.HostName)): " + $_.Exception.Message) $_)
     }
     if ($json -isnot [string] -or -not $json) {
         return (New-DdaRemoteErrorEnvelope 'protocol' "$($r.DisplayName) returned no result envelope for $file." $null)

@@ -2,54 +2,102 @@
 # parameters as one JSON string, and returns one JSON envelope string: the same contract as the app's
 # full endpoint, but the caller can name an operation and nothing else (no script text, no commands).
 #
-# The dispatcher and the host functions are loaded into THIS module's scope ('function global:' made
-# module-private), so a restricted (JEA) session sees only the two exported functions.
-# A simulated host (tests, demos) names the simulator in its environment (DDA_SIM_STATE and
-# DDA_SIM_MODULE); the simulator is then imported into this module's scope first, so its functions
-# shadow the real cmdlets for our scripts only.
-# Windows PowerShell 5.1 compatible.
+# Layout (written by main/hosts/jea-module.ts, `dda hosts jea-module <folder>`):
+#   DDAStudio.Host.psd1, DDAStudio.Host.psm1    this module
+#   dispatcher.ps1                               the app's dispatcher (Invoke-DdaScript and its helpers)
+#   scripts\host-functions.ps1                   helpers our scripts use (loaded here, not an operation)
+#   scripts\<operation>.ps1                      inventory, op-*: the operations Invoke-DdaHostOperation runs
+#   RoleCapabilities\DDAStudioOperator.psrc      the JEA role (only the two functions below)
+#   DDAStudio.pssc, DDAStudio.Host.ssh.pssc      session configurations (WinRM JEA; SSH subsystem)
+#   Register-DDAStudioEndpoint.ps1               the one-command registration on the host
+#
+# Scope: the dispatcher and the host functions are written for a plain session and define their
+# functions and state as `global:`. Here their text is loaded into THIS module's scope with nothing
+# changed but that: `function global:` becomes `function` and `$global:Dda` becomes `$script:Dda`.
+# So a restricted (JEA) session sees only the two exported functions, and no Dda* variables.
+#
+# Simulated hosts (tests, demos): when BOTH DDA_SIM_STATE (the simulator's state file) and
+# DDA_SIM_MODULE (the path of DdaSim.psm1) are set in the environment of the process that imports this
+# module, the simulator is imported first, into this module's scope: its Get-VM, Get-PnpDevice,
+# Get-DdaPlatformFacts... then shadow the real cmdlets for our scripts only, and Get-DdaHostInfo says
+# `simulated = $true`. Only someone who sets the environment of the endpoint's process (an
+# administrator, or sshd's SetEnv in the Linux tests) can do that; a JEA user cannot.
+#
+# Windows PowerShell 5.1 compatible (no ternary, ??, ::new(), -AsHashtable).
 
 $script:ModuleRoot = $PSScriptRoot
 $script:Simulated = [bool]($env:DDA_SIM_STATE -and $env:DDA_SIM_MODULE)
 if ($script:Simulated) { Import-Module -Name $env:DDA_SIM_MODULE -DisableNameChecking -Force }
 
-function Import-DdaModuleScopedScript {
-    param([string]$Path)
-    $text = [IO.File]::ReadAllText($Path) -replace '(?m)^(\s*)function global:', '$1function '
-    . ([scriptblock]::Create($text))
+# Every shipped script by its path relative to this folder ('/'-separated), read once.
+$script:ShippedScripts = @{}
+$script:ShippedScripts['dispatcher.ps1'] = [IO.File]::ReadAllText((Join-Path $script:ModuleRoot 'dispatcher.ps1'))
+foreach ($file in (Get-ChildItem -LiteralPath (Join-Path $script:ModuleRoot 'scripts') -Filter '*.ps1' -File)) {
+    $script:ShippedScripts['scripts/' + $file.Name] = [IO.File]::ReadAllText($file.FullName)
 }
-. Import-DdaModuleScopedScript (Join-Path $script:ModuleRoot 'dispatcher.ps1')
-. Import-DdaModuleScopedScript (Join-Path (Join-Path $script:ModuleRoot 'scripts') 'host-functions.ps1')
+if (-not $script:ShippedScripts.ContainsKey('scripts/host-functions.ps1')) {
+    throw "DDAStudio.Host is incomplete: scripts\host-functions.ps1 is missing in $script:ModuleRoot. Write the module again with 'dda hosts jea-module <folder>'."
+}
 
-# The operations: every shipped script but the host functions, read once.
-$script:Operations = @{}
-foreach ($file in (Get-ChildItem -LiteralPath (Join-Path $script:ModuleRoot 'scripts') -Filter '*.ps1')) {
-    $name = [IO.Path]::GetFileNameWithoutExtension($file.Name)
-    if ($name -ne 'host-functions') { $script:Operations[$name] = [IO.File]::ReadAllText($file.FullName) }
+function ConvertTo-DdaModuleScopedBlock {
+    param([string]$Text)
+    [scriptblock]::Create(($Text -replace '(?m)^(\s*)function global:', '$1function ' -replace '\$global:Dda', '$$script:Dda'))
 }
+# Dot-sourced here, so their functions and variables land in the module's scope.
+. (ConvertTo-DdaModuleScopedBlock $script:ShippedScripts['dispatcher.ps1'])
+. (ConvertTo-DdaModuleScopedBlock $script:ShippedScripts['scripts/host-functions.ps1'])
+
+# The operations: every shipped script but the host functions, by name.
+$script:Operations = @{}
+foreach ($path in @($script:ShippedScripts.Keys)) {
+    if ($path -like 'scripts/*' -and $path -ne 'scripts/host-functions.ps1') {
+        $script:Operations[[IO.Path]::GetFileNameWithoutExtension($path)] = $script:ShippedScripts[$path]
+    }
+}
+# Listed in ordinal order: the same on every host, whatever its culture.
+$script:OperationNames = [string[]]@($script:Operations.Keys)
+[Array]::Sort($script:OperationNames, [StringComparer]::Ordinal)
+
+# Version skew check for the client: SHA-256 (lowercase hex) of the UTF-8 concatenation, in ordinal
+# order of the relative paths, of "<path>`n<text>`n" for every shipped script (BOM not included).
+# main/hosts/jea-module.ts (jeaScriptsHash) computes the same from the app's own files.
 $script:ScriptsHash = & {
+    $paths = [string[]]@($script:ShippedScripts.Keys)
+    [Array]::Sort($paths, [StringComparer]::Ordinal)
+    $sb = New-Object System.Text.StringBuilder
+    foreach ($p in $paths) { $null = $sb.Append($p).Append("`n").Append($script:ShippedScripts[$p]).Append("`n") }
     $sha = [Security.Cryptography.SHA256]::Create()
-    $all = ($script:Operations.Keys | Sort-Object | ForEach-Object { $_ + "`n" + $script:Operations[$_] }) -join "`n"
-    ([BitConverter]::ToString($sha.ComputeHash([Text.Encoding]::UTF8.GetBytes($all))) -replace '-', '').ToLowerInvariant()
+    try { $bytes = $sha.ComputeHash((New-Object System.Text.UTF8Encoding $false).GetBytes($sb.ToString())) } finally { $sha.Dispose() }
+    ([BitConverter]::ToString($bytes) -replace '-', '').ToLowerInvariant()
 }
 
 function Invoke-DdaHostOperation {
-    <# Runs one DDA Studio operation by name with its parameters (JSON); returns the envelope (JSON). #>
+    <#
+    .SYNOPSIS
+    Runs one DDA Studio operation (a script shipped with this module) by name with its parameters as
+    JSON; returns the result envelope as one JSON string: {"ok":true,"value":...,"errors":[...]} or
+    {"ok":false,"error":{...},"errors":[...]}.
+    #>
     [CmdletBinding()]
     param(
         [Parameter(Mandatory = $true)][ValidatePattern('^[a-z][a-z0-9-]{0,63}$')][string]$Name,
         [Parameter(Mandatory = $true)][AllowEmptyString()][string]$ParametersJson
     )
     if (-not $script:Operations.ContainsKey($Name)) {
-        $known = ($script:Operations.Keys | Sort-Object) -join ', '
+        $known = $script:OperationNames -join ', '
         return (ConvertTo-DdaEnvelopeJson @{ ok = $false; errors = @(); error = @{ kind = 'protocol'; message = "DDAStudio.Host has no operation '$Name' (it has: $known)."; fullyQualifiedErrorId = 'UnknownOperation,DDAStudio.Host' } })
     }
     if (-not $ParametersJson) { $ParametersJson = '{}' }
+    # The text is ours (read at import); the hash only names its parsed block in the dispatcher's cache.
     Invoke-DdaScript -Text $script:Operations[$Name] -Path ($Name + '.ps1') -ParamsJson $ParametersJson -ScriptHash ('DDAStudio.Host:' + $Name)
 }
 
 function Get-DdaHostInfo {
-    <# What the client shows and checks: the host, its PowerShell, this module's version and scripts. #>
+    <#
+    .SYNOPSIS
+    What the client shows and checks on connect: the host, its PowerShell, this module's version, the
+    hash of its scripts (see $script:ScriptsHash), its operations, and whether the host is simulated.
+    #>
     [CmdletBinding()]
     param()
     @{
@@ -59,7 +107,7 @@ function Get-DdaHostInfo {
         simulated     = $script:Simulated
         moduleVersion = [string]$MyInvocation.MyCommand.Module.Version
         scriptsHash   = $script:ScriptsHash
-        operations    = @($script:Operations.Keys | Sort-Object)
+        operations    = $script:OperationNames
     }
 }
 

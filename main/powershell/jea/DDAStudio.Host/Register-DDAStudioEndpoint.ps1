@@ -1,34 +1,88 @@
-# Registers DDA Studio's least-privilege JEA endpoint on this Hyper-V host (elevated Windows PowerShell):
-#   .\Register-DDAStudioEndpoint.ps1 [-OperatorGroup 'CONTOSO\DDA Operators'] [-Unregister]
-# Installs this module to Program Files, writes the session configuration (RestrictedRemoteServer, a
-# temporary virtual account, transcripts, the DDAStudioOperator role for -OperatorGroup) and registers
-# it as 'DDAStudio'. Registering restarts WinRM: open remote sessions to this host drop once.
-[CmdletBinding(SupportsShouldProcess = $true)]
+# Registers DDA Studio's least-privilege JEA endpoint on this Hyper-V host. From an elevated Windows
+# PowerShell, in the DDAStudio.Host folder that `dda hosts jea-module <folder>` wrote:
+#   .\Register-DDAStudioEndpoint.ps1 [-OperatorGroup 'CONTOSO\DDA Operators']   # register (or update)
+#   .\Register-DDAStudioEndpoint.ps1 -Unregister                                # remove the endpoint
+#   .\Register-DDAStudioEndpoint.ps1 -SaveConfigurationTo .\review.pssc         # only write the .pssc
+# Registering installs this module to Program Files\WindowsPowerShell\Modules\DDAStudio.Host, writes
+# the session configuration from DDAStudio.pssc (RestrictedRemoteServer, a temporary virtual
+# administrator account, transcripts in ProgramData\DDAStudio\Transcripts readable by administrators
+# only, the DDAStudioOperator role for -OperatorGroup) and registers it as 'DDAStudio'.
+# Registering and unregistering RESTART WinRM: open remote sessions to this host drop once.
+# Windows PowerShell 5.1 compatible.
+[CmdletBinding()]
 param(
-    [string]$OperatorGroup = 'BUILTIN\Administrators',
-    [string]$Name = 'DDAStudio',
-    [switch]$Unregister
+    # Who may connect: a local or domain group (or user), e.g. 'CONTOSO\DDA Operators'.
+    [ValidateNotNullOrEmpty()][string]$OperatorGroup = 'BUILTIN\Administrators',
+    [ValidatePattern('^[A-Za-z][A-Za-z0-9._-]*$')][string]$Name = 'DDAStudio',
+    [switch]$Unregister,
+    # Write the session configuration to this file and stop: nothing is installed or registered.
+    [string]$SaveConfigurationTo
 )
 $ErrorActionPreference = 'Stop'
+$moduleName = 'DDAStudio.Host'
+$programData = $env:ProgramData
+if (-not $programData) { $programData = 'C:\ProgramData' }   # -SaveConfigurationTo on another system
+$transcripts = $programData.TrimEnd('\') + '\DDAStudio\Transcripts'
+
+function New-DdaSessionConfigurationFile {
+    param([string]$Path, [string]$Transcripts)
+    # The template's settings, with this host's group and transcript folder.
+    $config = Import-PowerShellDataFile -LiteralPath (Join-Path $PSScriptRoot 'DDAStudio.pssc')
+    $config.TranscriptDirectory = $Transcripts
+    $config.RoleDefinitions = @{ $OperatorGroup = @{ RoleCapabilities = 'DDAStudioOperator' } }
+    New-PSSessionConfigurationFile -Path $Path @config
+}
+
+if ($SaveConfigurationTo) {
+    New-DdaSessionConfigurationFile -Path $SaveConfigurationTo -Transcripts $transcripts
+    Write-Output "Wrote $SaveConfigurationTo. Nothing was installed or registered."
+    return
+}
+
 $principal = New-Object Security.Principal.WindowsPrincipal ([Security.Principal.WindowsIdentity]::GetCurrent())
 if (-not $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) { throw 'Run this from an elevated PowerShell (Run as administrator).' }
 
 if ($Unregister) {
-    if (Get-PSSessionConfiguration -Name $Name -ErrorAction SilentlyContinue) { Unregister-PSSessionConfiguration -Name $Name -Force }
-    Write-Output "The '$Name' endpoint is unregistered. The module stays in Program Files; remove it by hand if you wish."
+    if (Get-PSSessionConfiguration -Name $Name -ErrorAction SilentlyContinue) {
+        Write-Warning "Unregistering '$Name' restarts WinRM: open remote sessions to this host drop once."
+        Unregister-PSSessionConfiguration -Name $Name -Force
+    }
+    Write-Output "The '$Name' endpoint is not registered. The module stays in Program Files\WindowsPowerShell\Modules\$moduleName; remove that folder if you wish."
     return
 }
 
-$target = Join-Path $env:ProgramFiles 'WindowsPowerShell\Modules\DDAStudio.Host'
+foreach ($f in @("$moduleName.psd1", 'dispatcher.ps1', 'scripts\inventory.ps1', 'scripts\host-functions.ps1', 'DDAStudio.pssc')) {
+    if (-not (Test-Path -LiteralPath (Join-Path $PSScriptRoot $f))) {
+        throw "$f is missing beside this script: run it from the module folder that 'dda hosts jea-module <folder>' wrote."
+    }
+}
+
+# The module, where JEA's ModulesToImport and RoleCapabilities find it (writable by administrators only).
+$target = Join-Path $env:ProgramFiles "WindowsPowerShell\Modules\$moduleName"
 if ((Resolve-Path -LiteralPath $PSScriptRoot).Path.TrimEnd('\') -ne $target) {
     if (Test-Path -LiteralPath $target) { Remove-Item -LiteralPath $target -Recurse -Force }
     Copy-Item -LiteralPath $PSScriptRoot -Destination $target -Recurse
 }
-$transcripts = Join-Path $env:ProgramData 'DDAStudio\Transcripts'
+
+# Transcripts of every JEA session: owned by and readable to Administrators and SYSTEM only.
 New-Item -ItemType Directory -Path $transcripts -Force | Out-Null
-$pssc = Join-Path $target 'DDAStudio.pssc'
-New-PSSessionConfigurationFile -Path $pssc -SessionType RestrictedRemoteServer -RunAsVirtualAccount `
-    -TranscriptDirectory $transcripts -RoleDefinitions @{ $OperatorGroup = @{ RoleCapabilities = 'DDAStudioOperator' } }
-if (-not (Test-PSSessionConfigurationFile -Path $pssc)) { throw "The generated session configuration $pssc is not valid." }
-Register-PSSessionConfiguration -Name $Name -Path $pssc -Force | Out-Null
-Write-Output "Registered the '$Name' JEA endpoint for $OperatorGroup. In DDA Studio, tick 'Use the DDA Studio JEA endpoint' for this host."
+$admins = New-Object Security.Principal.SecurityIdentifier 'S-1-5-32-544'
+$acl = New-Object Security.AccessControl.DirectorySecurity
+$acl.SetAccessRuleProtection($true, $false)
+$acl.SetOwner($admins)
+foreach ($sid in @($admins, (New-Object Security.Principal.SecurityIdentifier 'S-1-5-18'))) {
+    $acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule $sid, 'FullControl', 'ContainerInherit, ObjectInherit', 'None', 'Allow'))
+}
+Set-Acl -LiteralPath $transcripts -AclObject $acl
+
+# Written to this administrator's own temp folder; Register-PSSessionConfiguration keeps its own copy.
+$pssc = Join-Path $env:TEMP ('DDAStudio-' + [guid]::NewGuid().ToString('n') + '.pssc')
+try {
+    New-DdaSessionConfigurationFile -Path $pssc -Transcripts $transcripts
+    if (-not (Test-PSSessionConfigurationFile -Path $pssc)) { throw "The generated session configuration $pssc is not valid." }
+    Write-Warning "Registering '$Name' restarts WinRM: open remote sessions to this host drop once."
+    Register-PSSessionConfiguration -Name $Name -Path $pssc -Force | Out-Null
+} finally {
+    Remove-Item -LiteralPath $pssc -Force -ErrorAction SilentlyContinue
+}
+Write-Output "Registered the '$Name' JEA endpoint for $OperatorGroup (module $target). In DDA Studio, tick 'Use the DDA Studio JEA endpoint' for this host (CLI: dda hosts add ... --jea)."

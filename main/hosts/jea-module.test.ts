@@ -1,0 +1,129 @@
+/**
+ * The DDAStudio.Host module as an admin receives it (buildJeaModule), checked in one local pwsh without
+ * any remoting: its files, its manifest, what importing it makes visible (the two functions and
+ * nothing else, no global helpers or variables), the operations against the simulator, the scripts
+ * hash the client can compare, and the session configuration the registration script writes. The
+ * restricted endpoint itself is tested over SSH in main/remote/jea.test.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshState } from '../host/test-support';
+import { findPowerShell } from '../powershell/find-pwsh';
+import { projectRoot } from '../project-root';
+import { simulatorModulePath } from '../simulator/profiles';
+import { buildJeaModule, JEA_CLIENT_ONLY_SCRIPTS, jeaScriptsHash } from './jea-module';
+
+const root = projectRoot();
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+const productScripts = readdirSync(join(root, 'main', 'powershell', 'scripts'))
+  .filter((f) => f.endsWith('.ps1') && !JEA_CLIENT_ONLY_SCRIPTS.has(f))
+  .sort();
+const operations = productScripts
+  .filter((f) => f !== 'host-functions.ps1')
+  .map((f) => f.replace(/\.ps1$/, ''))
+  .sort();
+
+type Facts = {
+  manifest: { ModuleVersion: string; FunctionsToExport: string[]; CmdletsToExport: string[]; VariablesToExport: string[]; AliasesToExport: string[] };
+  exported: string[];
+  newFunctions: string[];
+  newGlobals: string[];
+  modules: string[];
+  info: { computerName: string; version: string; simulated: boolean; moduleVersion: string; scriptsHash: string; operations: string[] };
+  inventory: { ok: boolean; devices: number };
+  unknown: string;
+  invalid: Record<string, string>;
+  template: Record<string, unknown>;
+  registered: Record<string, unknown>;
+  role: { ModulesToImport: string; VisibleFunctions: string[] };
+};
+
+describe('the DDAStudio.Host module as built for hosts', () => {
+  let dir: string;
+  let module: string;
+  let facts: Facts;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dda-jea-module-'));
+    buildJeaModule(dir); // twice: a rebuild replaces the older one
+    module = buildJeaModule(dir);
+    const pwsh = findPowerShell({ env: process.env, projectRoot: root, platform: process.platform })!;
+    const script = `
+      $ErrorActionPreference = 'Stop'
+      $f0 = @(Get-Command -CommandType Function | ForEach-Object { $_.Name })
+      $g0 = @(Get-Variable -Scope Global | ForEach-Object { $_.Name })
+      Import-Module (Join-Path $env:MOD 'DDAStudio.Host.psd1')
+      $newGlobals = @(Get-Variable -Scope Global | ForEach-Object { $_.Name } | Where-Object { $g0 -notcontains $_ -and $_ -ne 'g0' })
+      $out = [ordered]@{}
+      $out.manifest = Import-PowerShellDataFile (Join-Path $env:MOD 'DDAStudio.Host.psd1')
+      $out.exported = @((Get-Module DDAStudio.Host).ExportedCommands.Keys | Sort-Object)
+      $out.newFunctions = @(Get-Command -CommandType Function | ForEach-Object { $_.Name } | Where-Object { $f0 -notcontains $_ } | Sort-Object)
+      $out.newGlobals = $newGlobals
+      $out.modules = @(Get-Module | ForEach-Object { $_.Name } | Sort-Object)
+      $out.info = Get-DdaHostInfo
+      $inv = ConvertFrom-Json (Invoke-DdaHostOperation -Name inventory -ParametersJson '')
+      $out.inventory = @{ ok = $inv.ok; devices = @($inv.value.devices).Count }
+      $out.unknown = (ConvertFrom-Json (Invoke-DdaHostOperation -Name host-functions -ParametersJson '{}')).error.fullyQualifiedErrorId
+      $out.invalid = [ordered]@{}
+      foreach ($n in @('../x', 'Inventory.ps1', 'a b', ('x' * 65), '')) {
+        try { $null = Invoke-DdaHostOperation -Name $n -ParametersJson '{}'; $out.invalid[$n] = 'ran' } catch { $out.invalid[$n] = [string]$_.FullyQualifiedErrorId }
+      }
+      $out.template = Import-PowerShellDataFile (Join-Path $env:MOD 'DDAStudio.pssc')
+      $reg = Join-Path $env:OUT 'registered.pssc'
+      $null = & (Join-Path $env:MOD 'Register-DDAStudioEndpoint.ps1') -OperatorGroup 'CONTOSO\\DDA Operators' -SaveConfigurationTo $reg
+      $out.registered = Import-PowerShellDataFile $reg
+      $out.role = Import-PowerShellDataFile (Join-Path $env:MOD 'RoleCapabilities/DDAStudioOperator.psrc')
+      $out | ConvertTo-Json -Depth 6 -Compress`;
+    const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, MOD: module, OUT: dir, DDA_SIM_STATE: freshState('ml30-connectx4'), DDA_SIM_MODULE: simulatorModulePath(), ProgramData: 'C:\\ProgramData' },
+    });
+    if (r.status !== 0) throw new Error(`pwsh failed (${r.status}): ${r.stderr}${r.stdout}`);
+    facts = JSON.parse(r.stdout.trim().split('\n').pop()!) as Facts;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('holds the module, the JEA files, the dispatcher and the product scripts, never the client-only ones', () => {
+    expect(readdirSync(module).sort()).toEqual(
+      ['DDAStudio.Host.psd1', 'DDAStudio.Host.psm1', 'DDAStudio.Host.ssh.pssc', 'DDAStudio.pssc', 'Register-DDAStudioEndpoint.ps1', 'RoleCapabilities', 'dispatcher.ps1', 'scripts'].sort(),
+    );
+    expect(readdirSync(join(module, 'scripts')).sort()).toEqual(productScripts);
+    expect(productScripts).toContain('host-functions.ps1');
+    for (const f of JEA_CLIENT_ONLY_SCRIPTS) expect(productScripts).not.toContain(f);
+  });
+
+  it("has this app's version and exports only Invoke-DdaHostOperation and Get-DdaHostInfo", () => {
+    expect(facts.manifest).toMatchObject({ ModuleVersion: version, FunctionsToExport: ['Invoke-DdaHostOperation', 'Get-DdaHostInfo'], CmdletsToExport: [], VariablesToExport: [], AliasesToExport: [] });
+    expect(facts.exported).toEqual(['Get-DdaHostInfo', 'Invoke-DdaHostOperation']);
+    // The dispatcher, the host functions and the simulator live in the module's scope only.
+    expect(facts.newFunctions).toEqual(['Get-DdaHostInfo', 'Invoke-DdaHostOperation']);
+    expect(facts.newGlobals).toEqual([]);
+    expect(facts.modules).not.toContain('DdaSim');
+  });
+
+  it('runs the shipped operations by name against the simulator, and reports what the client checks', () => {
+    expect(facts.info).toMatchObject({ simulated: true, moduleVersion: version, operations });
+    expect(facts.info.scriptsHash).toBe(jeaScriptsHash());
+    expect(facts.inventory.ok).toBe(true);
+    expect(facts.inventory.devices).toBeGreaterThan(0);
+  });
+
+  it('refuses names that are not a shipped operation: the host functions, paths, anything off the pattern', () => {
+    expect(facts.unknown).toBe('UnknownOperation,DDAStudio.Host');
+    for (const [name, id] of Object.entries(facts.invalid)) {
+      // ValidatePattern is case-insensitive: 'Inventory.ps1' fails on the dot.
+      expect(id, name).toMatch(name === '' ? /^ParameterArgumentValidationError(NullNotAllowed|EmptyStringNotAllowed)?,Invoke-DdaHostOperation$/ : /^ParameterArgumentValidationError,Invoke-DdaHostOperation$/);
+    }
+  });
+
+  it('the role shows only the two functions; the registration writes the template with the operators group', () => {
+    expect(facts.role).toMatchObject({ ModulesToImport: 'DDAStudio.Host', VisibleFunctions: ['Invoke-DdaHostOperation', 'Get-DdaHostInfo'] });
+    const jea = { SessionType: 'RestrictedRemoteServer', RunAsVirtualAccount: true, TranscriptDirectory: 'C:\\ProgramData\\DDAStudio\\Transcripts' };
+    expect(facts.template).toMatchObject({ ...jea, RoleDefinitions: { 'BUILTIN\\Administrators': { RoleCapabilities: 'DDAStudioOperator' } } });
+    expect(facts.registered).toMatchObject({ ...jea, RoleDefinitions: { 'CONTOSO\\DDA Operators': { RoleCapabilities: 'DDAStudioOperator' } } });
+  });
+});
