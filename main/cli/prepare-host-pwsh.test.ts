@@ -29,10 +29,13 @@ interface Parsed {
 
 const payload = 'Remove-Item C:\\ -Recurse';
 const hostile = (q: string) => `C:\\keys${q}; ${payload}; ${q}$(${payload})\`" #`;
+// ssh refuses paths it would split: a key path has no double quote, a known_hosts path no whitespace either
+const hostileKey = (q: string) => `C:\\keys${q}; ${payload}; ${q}$(${payload})\` #`;
+const hostileKnownHosts = (q: string) => `C:\\kh${q};Remove-Item;${q}$(Remove-Item)\`#`;
 const QUOTES = ["'", '\u2018', '\u2019', '\u201A', '\u201B'];
 
 function hostileSetups(q: string): HostSetup[] {
-  const ssh = { id: 'hv2', name: 'x', transport: 'ssh', hostName: 'hv02.lab', userName: 'LAB\\u\u2019x{y}', port: 2222, keyFilePath: hostile(q), knownHostsFile: hostile(q) } as RemoteTargetInput;
+  const ssh = { id: 'hv2', name: 'x', transport: 'ssh', hostName: 'hv02.lab', userName: 'LAB\\u\u2019x{y}', port: 2222, keyFilePath: hostileKey(q), knownHostsFile: hostileKnownHosts(q) } as RemoteTargetInput;
   const winrm = { id: 'hv1', name: 'x', transport: 'winrm', computerName: 'hv01.lab', userName: 'u\u2018x', useSsl: true, skipCertificateChecks: true } as RemoteTargetInput;
   const situation = { jeaModuleSource: hostile(q), publicKey: `ssh-ed25519 AAAAC3Nza me${q}; ${payload}` };
   return [...prepareHost(ssh, situation), ...prepareHost(winrm, situation)];
@@ -59,8 +62,9 @@ describe('prepare-host commands, read by PowerShell', () => {
       }
       const literals = parsed.flatMap((p) => p.literals);
       expect(literals).toContain(hostile(q));
-      expect(literals).toContain(`${hostile(q)}.pub`);
-      expect(literals).toContain(`UserKnownHostsFile=${hostile(q)}`);
+      expect(literals).toContain(hostileKey(q));
+      expect(literals).toContain(`${hostileKey(q)}.pub`);
+      expect(literals).toContain(`UserKnownHostsFile=${hostileKnownHosts(q)}`);
       expect(literals).toContain(`ssh-ed25519 AAAAC3Nza me${q}; ${payload}`);
       expect(literals).toContain('LAB\\u\u2019x{y}');
       expect(literals).toContain('u\u2018x');
