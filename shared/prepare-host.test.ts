@@ -161,6 +161,11 @@ describe('prepareHost: the commands for each setup', () => {
   it('jea over WinRM: registration on the host, -ConfigurationName DDAStudio from here', () => {
     const [j] = prepareHost(winrm({ endpoint: 'jea' }), { jeaModuleSource: 'C:\\Program Files\\DDA Studio\\resources\\DDAStudio.Host' }, ['jea']);
     expect(j!.hostCommands).toContain("& 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host\\Register-DDAStudioEndpoint.ps1'");
+    // A reinstall replaces the old module folder instead of nesting into it or leaving old scripts behind.
+    const removeAt = j!.clientCommands.findIndex((c) => c.includes("Remove-Item -LiteralPath 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host' -Recurse -Force"));
+    const copyAt = j!.clientCommands.findIndex((c) => c.startsWith('Copy-Item'));
+    expect(removeAt).toBeGreaterThan(-1);
+    expect(removeAt).toBe(copyAt - 1);
     expect(j!.clientCommands.join('\n')).toContain("Copy-Item -ToSession $s -Path 'C:\\Program Files\\DDA Studio\\resources\\DDAStudio.Host' -Destination 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host' -Recurse -Force");
     expect(j!.clientCommands).toContain("$s = New-PSSession -ComputerName 'hv01.lab' -ConfigurationName 'DDAStudio'");
     expect(j!.notes.some((n) => /Register-PSSessionConfiguration -Name DDAStudio -Path/.test(n.en))).toBe(true);

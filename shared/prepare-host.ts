@@ -422,6 +422,9 @@ function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
     ['Recurse', SWITCH],
     ['Force', SWITCH],
   ]);
+  // Copy-Item into an existing folder would nest the new module inside the old one, and -Force alone
+  // would leave an old version's scripts behind (each of them an operation): the old folder goes first.
+  const removeOld = `Invoke-Command -Session $s -ScriptBlock { ${command('Remove-Item', [['LiteralPath', HOST_MODULE_DIR], ['Recurse', SWITCH], ['Force', SWITCH], ['ErrorAction', 'SilentlyContinue']])} }`;
   const registerScript = `${HOST_MODULE_DIR}\\${JEA_REGISTER_SCRIPT}`;
   const notes = [
     elevatedNote,
@@ -459,6 +462,7 @@ function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
         ...(cred ? [credentialCommand(tg)] : []),
         ...(tg.skipCertificateChecks && ssl ? [assign('so', command('New-PSSessionOption', [['SkipCACheck', SWITCH], ['SkipCNCheck', SWITCH]]))] : []),
         winrmSession(tg, { ssl, credential: cred, sessionOption: tg.skipCertificateChecks && ssl, configurationName: undefined }),
+        removeOld,
         copy,
         'Remove-PSSession -Session $s',
         winrmSession(tg, { ssl, credential: cred, sessionOption: tg.skipCertificateChecks && ssl, configurationName }),
@@ -482,7 +486,7 @@ function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
       ...sshdSubsystemCommands(`Subsystem ${subsystem} ${PWSH_SSHD} -sshs -NoLogo -ConfigurationFile ${HOST_MODULE_DIR_SSHD}/${JEA_SSH_CONFIGURATION_FILE}`),
       command('Restart-Service', [['Name', 'sshd']]),
     ],
-    clientCommands: [sshSession(tg, 'powershell'), copy, 'Remove-PSSession -Session $s', sshSession(tg, subsystem), ...checkAndClose(jeaCheck)],
+    clientCommands: [sshSession(tg, 'powershell'), removeOld, copy, 'Remove-PSSession -Session $s', sshSession(tg, subsystem), ...checkAndClose(jeaCheck)],
     notes,
   };
 }

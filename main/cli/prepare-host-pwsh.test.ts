@@ -27,11 +27,11 @@ interface Parsed {
   subExpressions: number;
 }
 
-const payload = 'Remove-Item C:\\ -Recurse';
+const payload = 'Invoke-DdaPwned C:\\ -Recurse';
 const hostile = (q: string) => `C:\\keys${q}; ${payload}; ${q}$(${payload})\`" #`;
 // ssh refuses paths it would split: a key path has no double quote, a known_hosts path no whitespace either
 const hostileKey = (q: string) => `C:\\keys${q}; ${payload}; ${q}$(${payload})\` #`;
-const hostileKnownHosts = (q: string) => `C:\\kh${q};Remove-Item;${q}$(Remove-Item)\`#`;
+const hostileKnownHosts = (q: string) => `C:\\kh${q};Invoke-DdaPwned;${q}$(Invoke-DdaPwned)\`#`;
 const QUOTES = ["'", '\u2018', '\u2019', '\u201A', '\u201B'];
 
 function hostileSetups(q: string): HostSetup[] {
@@ -56,7 +56,7 @@ describe('prepare-host commands, read by PowerShell', () => {
       expect(parsed).toHaveLength(commands.length);
       for (const p of parsed) {
         expect(p.errors, p.command).toEqual([]);
-        expect(p.names.filter((n) => /Remove-Item/i.test(n)), p.command).toEqual([]);
+        expect(p.names.filter((n) => /Invoke-DdaPwned/i.test(n)), p.command).toEqual([]);
         // our own commands have no $( ) at all; a value's $( ) stays inert text inside its literal
         expect(p.subExpressions, p.command).toBe(0);
       }

@@ -198,7 +198,18 @@ describe('host pool', () => {
     expect(kept.get('w')).toBe('pw-2');
     await withOs.pool.save({ ...winrm('W', { userName: 'admin' }), id: 'w' }, undefined, true);
     expect(kept.has('w')).toBe(false);
+    // The password belongs to this user on this computer: another computer or user drops it...
     await withOs.pool.save({ ...winrm('W', { userName: 'admin' }), id: 'w' }, 'pw-3');
+    await withOs.pool.save({ ...winrm('W', { userName: 'ADMIN' }), id: 'w', name: 'renamed' });
+    expect(kept.get('w')).toBe('pw-3');
+    await withOs.pool.save({ ...winrm('W', { userName: 'admin', computerName: 'elsewhere.lab' }), id: 'w' });
+    expect(kept.has('w')).toBe(false);
+    await withOs.pool.save({ ...winrm('W', { userName: 'admin' }), id: 'w' }, 'pw-4');
+    await withOs.pool.save({ ...winrm('W', { userName: 'other' }), id: 'w' });
+    expect(kept.has('w')).toBe(false);
+    // ...unless a new one comes with the change.
+    await withOs.pool.save({ ...winrm('W', { userName: 'admin' }), id: 'w' }, 'pw-5');
+    expect(kept.get('w')).toBe('pw-5');
     await withOs.pool.save({ ...winrm('W'), id: 'w' });
     expect(kept.has('w')).toBe(false);
     await expect(withOs.pool.save(ssh('S'), 'pw')).rejects.toThrow(/only for WinRM/);
@@ -228,6 +239,10 @@ describe('host pool', () => {
     expect(opened[0]!.fake.closed()).toBe(true);
     expect(existsSync(opened[0]!.dataDir)).toBe(false);
     expect(pool.peek('w')).toBeUndefined();
+    // An edited definition that points at another computer or user is tested without the saved password.
+    const elsewhere = pool.openTemporary({ ...winrm('W', { userName: 'admin', computerName: 'other.lab' }), id: 'w' });
+    expect(opened[1]!.password).toBeNull();
+    await elsewhere.close();
   });
 
   it('dispose closes every connection, the local one too', async () => {

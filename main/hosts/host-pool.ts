@@ -334,13 +334,24 @@ export class HostPool {
     const usesPassword = input.transport === 'winrm' && !!input.userName;
     if (password !== undefined && !usesPassword) throw new HostRegistryError('A password is used only for WinRM with a user name; SSH signs in with a key.');
     this.refuseBusy(id, 'change');
+    const before = this.registry.get(id);
     const saved = this.registry.put({ ...input, id });
-    if (!usesPassword || forgetPassword) this.passwords.delete(id);
+    if (!usesPassword || forgetPassword || !this.samePasswordOwner(before, saved)) this.passwords.delete(id);
     if (password !== undefined && usesPassword) this.passwords.set(id, password);
     await this.close(id);
     this.statuses.delete(id);
     this.emit('changed', id);
     return saved;
+  }
+
+  /**
+   * A stored password belongs to one user on one computer: when either changes, it is not sent to the
+   * new one (the admin enters the password for the new pair).
+   */
+  private samePasswordOwner(a: RemoteTarget | null, b: RemoteTarget): boolean {
+    if (!a || a.transport !== 'winrm' || b.transport !== 'winrm') return false;
+    const same = (x: string | undefined, y: string | undefined) => (x ?? '').toLowerCase() === (y ?? '').toLowerCase();
+    return same(a.computerName, b.computerName) && same(a.userName, b.userName);
   }
 
   /** Removes a remote host: closes its connection and forgets its password (its journal folder stays). */
@@ -368,13 +379,14 @@ export class HostPool {
   /**
    * Opens a definition that is not (or not yet in this form) saved, for a test: its own connection and
    * a throw-away data folder, closed by the returned function. A saved host's password is used when
-   * none is given.
+   * none is given and the computer and user are still the saved ones.
    */
   openTemporary(input: HostTargetInput, password?: string): { host: PooledHost; target: RemoteTarget; close: () => Promise<void> } {
     const id = input.id ?? this.newId(input.name);
     const parsed = validateTarget({ ...input, id });
     const usesPassword = parsed.transport === 'winrm' && !!parsed.userName;
-    const pw = usesPassword ? (password ?? this.passwords.get(id)) : null;
+    const saved = this.registry.get(id);
+    const pw = usesPassword ? (password ?? (this.samePasswordOwner(saved, parsed) ? this.passwords.get(id) : null)) : null;
     const dir = mkdtempSync(join(tmpdir(), 'dda-host-test-'));
     const connection = this.openRemote(parsed, pw, dir);
     const runner = connection.runner;

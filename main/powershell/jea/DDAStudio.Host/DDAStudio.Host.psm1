@@ -20,12 +20,20 @@
 # DDA_SIM_MODULE (the path of DdaSim.psm1) are set in the environment of the process that imports this
 # module, the simulator is imported first, into this module's scope: its Get-VM, Get-PnpDevice,
 # Get-DdaPlatformFacts... then shadow the real cmdlets for our scripts only, and Get-DdaHostInfo says
-# `simulated = $true`. Only someone who sets the environment of the endpoint's process (an
-# administrator, or sshd's SetEnv in the Linux tests) can do that; a JEA user cannot.
+# `simulated = $true`. On Windows only the MACHINE environment counts (an administrator's setting): a
+# value that reached the session's own environment (an ssh client's SetEnv that sshd accepted, a user
+# variable) is replaced by the machine's, or removed, so no caller can make this module, running as the
+# endpoint's privileged account, import a module of their choosing. Elsewhere (the Linux tests, where
+# sshd's SetEnv stands in for that setting) the process environment is used.
 #
 # Windows PowerShell 5.1 compatible (no ternary, ??, ::new(), -AsHashtable).
 
 $script:ModuleRoot = $PSScriptRoot
+if ([Environment]::OSVersion.Platform -eq [PlatformID]::Win32NT) {
+    foreach ($name in @('DDA_SIM_STATE', 'DDA_SIM_MODULE')) {
+        [Environment]::SetEnvironmentVariable($name, [Environment]::GetEnvironmentVariable($name, 'Machine'), 'Process')
+    }
+}
 $script:Simulated = [bool]($env:DDA_SIM_STATE -and $env:DDA_SIM_MODULE)
 if ($script:Simulated) { Import-Module -Name $env:DDA_SIM_MODULE -DisableNameChecking -Force }
 
