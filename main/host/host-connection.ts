@@ -69,14 +69,15 @@ export function openHost(options: HostConnectionOptions = {}): HostConnection {
   const simState = simulated ? createSimState(options.simulate ?? null, options.simState ?? undefined) : null;
   const env: Record<string, string> = simState ? { DDA_SIM_STATE: simState } : {};
   const startup = remote
-    ? [{ script: 'use-remote', params: remoteStartupParams(remote.target, remote.password ?? null) }]
+    ? [{ script: 'use-remote', params: remoteStartupParams(remote.target), ...(remote.password ? { secrets: { Password: remote.password } } : {}) }]
     : [...(simState ? [{ script: 'use-simulator', params: { ModulePath: simulatorModulePath() } }] : []), { script: 'host-functions', params: {} }];
   const session = new PowerShellSession({
     executable: found.path,
     scriptDirs: [scriptsDir(), ...(options.extraScriptDirs ?? [])],
     env,
     startup,
-    ...(remote ? { computerName: remote.target.name } : {}),
+    // A call that (re)connects first gets the connect limit on top of its own, plus time to load our code.
+    ...(remote ? { computerName: remote.target.name, connectAllowanceMs: remote.target.connectTimeoutMs + REMOTE_BOOTSTRAP_MS } : {}),
     ...(options.defaultTimeoutMs ? { defaultTimeoutMs: options.defaultTimeoutMs } : {}),
   });
   const dataDir = options.dataDir ?? (remote ? remoteDataDir(remote.target.id) : simState ? simulatedDataDir(simState) : defaultDataDir());
@@ -94,8 +95,14 @@ export function openHost(options: HostConnectionOptions = {}): HostConnection {
   };
 }
 
-/** The parameters of use-remote.ps1 for a target: data only (the password too, kept in that process). */
-export function remoteStartupParams(t: RemoteTarget, password: string | null): Record<string, unknown> {
+/** Time for loading the dispatcher and host functions on a freshly opened remote session. */
+const REMOTE_BOOTSTRAP_MS = 10_000;
+
+/**
+ * The parameters of use-remote.ps1 for a target: data only. The password is not one of them: it goes to
+ * the session as a secret (its own input line, never in a compiled command) and lives in that process.
+ */
+export function remoteStartupParams(t: RemoteTarget): Record<string, unknown> {
   const dir = join(projectRoot(), 'main', 'powershell');
   const common = {
     Transport: t.transport,
@@ -104,7 +111,6 @@ export function remoteStartupParams(t: RemoteTarget, password: string | null): R
     ConnectTimeoutMs: t.connectTimeoutMs,
     ...(t.port ? { Port: t.port } : {}),
     ...(t.userName ? { UserName: t.userName } : {}),
-    ...(password ? { Password: password } : {}),
     ...(t.endpoint === 'jea' ? { ExpectedModuleVersion: appVersion() } : {}),
     DispatcherPath: join(dir, 'dispatcher.ps1'),
     HostFunctionsPath: join(dir, 'scripts', 'host-functions.ps1'),

@@ -35,6 +35,7 @@ type Facts = {
   info: { computerName: string; version: string; simulated: boolean; moduleVersion: string; scriptsHash: string; operations: string[] };
   inventory: { ok: boolean; devices: number };
   unknown: string;
+  commonParameter: { ok: boolean; error: { kind: string; message: string } };
   invalid: Record<string, string>;
   template: Record<string, unknown>;
   registered: Record<string, unknown>;
@@ -67,6 +68,8 @@ describe('the DDAStudio.Host module as built for hosts', () => {
       $inv = ConvertFrom-Json (Invoke-DdaHostOperation -Name inventory -ParametersJson '')
       $out.inventory = @{ ok = $inv.ok; devices = @($inv.value.devices).Count }
       $out.unknown = (ConvertFrom-Json (Invoke-DdaHostOperation -Name host-functions -ParametersJson '{}')).error.fullyQualifiedErrorId
+      $vm = @($inv.value.vms)[0].id
+      $out.commonParameter = ConvertFrom-Json (Invoke-DdaHostOperation -Name op-start-vm -ParametersJson (@{ VmId = $vm; WhatIf = $true } | ConvertTo-Json))
       $out.invalid = [ordered]@{}
       foreach ($n in @('../x', 'Inventory.ps1', 'a b', ('x' * 65), '')) {
         try { $null = Invoke-DdaHostOperation -Name $n -ParametersJson '{}'; $out.invalid[$n] = 'ran' } catch { $out.invalid[$n] = [string]$_.FullyQualifiedErrorId }
@@ -118,6 +121,10 @@ describe('the DDAStudio.Host module as built for hosts', () => {
       // ValidatePattern is case-insensitive: 'Inventory.ps1' fails on the dot.
       expect(id, name).toMatch(name === '' ? /^ParameterArgumentValidationError(NullNotAllowed|EmptyStringNotAllowed)?,Invoke-DdaHostOperation$/ : /^ParameterArgumentValidationError,Invoke-DdaHostOperation$/);
     }
+  });
+
+  it('passes only the operation\'s own parameters: a common parameter such as -WhatIf is refused', () => {
+    expect(facts.commonParameter).toMatchObject({ ok: false, error: { kind: 'protocol', message: "op-start-vm.ps1 has no parameter 'WhatIf'." } });
   });
 
   it('the role shows only the two functions; the registration writes the template with the operators group', () => {

@@ -1,6 +1,8 @@
 # DDA Studio call dispatcher. Defined once per PowerShell process (session.ts dot-sources it right after
 # start); afterwards every call is ONE ASCII line written by session.ts:
 #   Invoke-DdaCall '<base64 UTF-8 script text>' '<base64 UTF-8 JSON params>' '<base64 UTF-8 script path>' '<call id>' '<script hash>'
+#   ... -TimeoutMs <the call's own limit>  (a remote host's call is stopped there when it expires)
+# (a call with secrets adds -ReadSecrets, and the secrets follow on the next line; see Invoke-DdaCall).
 #
 # !! Security- and order-sensitive. What must not change:
 #  - The script text and the parameters arrive as data. Parameters are decoded, turned into a hashtable
@@ -30,7 +32,8 @@ $global:DdaUseTextJson = $null -ne ('System.Text.Json.JsonDocument' -as [type])
 # Parser.ParseInput(input, fileName, ...) names the script in errors and stack traces (absent on old hosts).
 $global:DdaParseWithName = @([System.Management.Automation.Language.Parser].GetMethods() |
         Where-Object { $_.Name -eq 'ParseInput' -and $_.GetParameters().Count -eq 4 }).Count -gt 0
-# Parsed script blocks of this process, by the hash of their text (bounded by the number of script files).
+# Parsed script blocks of this process with their parameter names, by the hash of their text (bounded
+# by the number of script files).
 $global:DdaScriptCache = @{}
 # Their lines by path, to quote the failing line when only the stack trace knows it.
 $global:DdaScriptLines = @{}
@@ -155,28 +158,40 @@ function global:Get-DdaScriptBlock {
                 line = ([string]$first.Extent.StartScriptPosition.Line).Trim()
             } }
     }
-    @{ block = $ast.GetScriptBlock() }
+    # The names a call may pass: the script's own param() block, nothing else. Common parameters
+    # (-ErrorAction, -WhatIf, -Verbose...) and $args would change how a script runs, so they are refused.
+    $names = @{}
+    if ($null -ne $ast.ParamBlock) {
+        foreach ($p in $ast.ParamBlock.Parameters) { $names[$p.Name.VariablePath.UserPath] = $true }
+    }
+    @{ block = $ast.GetScriptBlock(); names = $names }
 }
 
 # Runs one of our scripts with its parameters (JSON) and returns the envelope as a JSON string. The
 # parsed block is cached by $ScriptHash; $Text may be empty when the hash is cached in this process.
 # Used by Invoke-DdaCall here, on a remote host's full endpoint, and by the DDAStudio.Host module.
 function global:Invoke-DdaScript {
-    param([string]$Text, [string]$Path, [string]$ParamsJson, [string]$ScriptHash)
+    param([string]$Text, [string]$Path, [string]$ParamsJson, [string]$ScriptHash, [hashtable]$Secrets)
     $nonTerminating = New-Object System.Collections.Generic.List[object]
     try {
-        $block = $null
-        if ($ScriptHash) { $block = $global:DdaScriptCache[$ScriptHash] }
-        if ($null -eq $block) {
+        $parsed = $null
+        if ($ScriptHash) { $parsed = $global:DdaScriptCache[$ScriptHash] }
+        if ($null -eq $parsed) {
             if (-not $Text) { return (ConvertTo-DdaEnvelopeJson @{ ok = $false; error = @{ kind = 'protocol'; message = "Script $Path is not cached in this process."; scriptName = $Path }; errors = @() }) }
             $global:DdaScriptLines[$Path] = $Text -split "`r?`n"
             $parsed = Get-DdaScriptBlock -Text $Text -Path $Path
             if ($parsed.error) { return (ConvertTo-DdaEnvelopeJson @{ ok = $false; error = $parsed.error; errors = @() }) }
-            $block = $parsed.block
-            if ($ScriptHash) { $global:DdaScriptCache[$ScriptHash] = $block }
+            if ($ScriptHash) { $global:DdaScriptCache[$ScriptHash] = $parsed }
         }
+        $block = $parsed.block
         $params = ConvertFrom-DdaJson $ParamsJson
         if ($params -isnot [hashtable]) { $params = @{} }
+        if ($null -ne $Secrets) { foreach ($key in @($Secrets.Keys)) { $params[$key] = $Secrets[$key] } }
+        foreach ($key in @($params.Keys)) {
+            if (-not $parsed.names.ContainsKey([string]$key)) {
+                return (ConvertTo-DdaEnvelopeJson @{ ok = $false; error = @{ kind = 'protocol'; message = "$([IO.Path]::GetFileName($Path)) has no parameter '$key'."; scriptName = $Path }; errors = @() })
+            }
+        }
         $ErrorActionPreference = 'Stop'
         $values = New-Object System.Collections.Generic.List[object]
         # ForEach-Object sees each output object as written: an array written with `,@(...)` stays one array.
@@ -198,18 +213,27 @@ function global:Invoke-DdaScript {
 
 # The one line session.ts writes per call. Runs here, or on the remote host when this process was
 # pointed at one (use-remote.ps1 defines Invoke-DdaRemoteCall).
+# With -ReadSecrets the next input line (base64 UTF-8 JSON of string values, e.g. a password) is read
+# here, first thing, as data: it never becomes part of a command line that PowerShell compiles and may
+# log. Secrets are parameters of a local script only; they are never forwarded to a remote host.
 function global:Invoke-DdaCall {
-    param([string]$ScriptB64, [string]$ParamsB64, [string]$PathB64, [string]$CallId, [string]$ScriptHash)
+    param([string]$ScriptB64, [string]$ParamsB64, [string]$PathB64, [string]$CallId, [string]$ScriptHash, [int]$TimeoutMs = 0, [switch]$ReadSecrets)
+    $secretsB64 = $null
+    if ($ReadSecrets) { $secretsB64 = [Console]::In.ReadLine() }
     try {
         $utf8 = New-Object System.Text.UTF8Encoding $false
         $path = $utf8.GetString([Convert]::FromBase64String($PathB64))
         $text = ''
         if ($ScriptB64) { $text = $utf8.GetString([Convert]::FromBase64String($ScriptB64)) }
         $paramsJson = $utf8.GetString([Convert]::FromBase64String($ParamsB64))
+        $secrets = $null
+        if ($ReadSecrets) { $secrets = ConvertFrom-DdaJson $utf8.GetString([Convert]::FromBase64String([string]$secretsB64)) }
+        $secretsB64 = $null
         if ($null -ne $global:DdaRemote -and -not $global:DdaRemote.LocalScripts.ContainsKey([IO.Path]::GetFileName($path))) {
-            $json = Invoke-DdaRemoteCall -Text $text -Path $path -ParamsJson $paramsJson -ScriptHash $ScriptHash
+            if ($ReadSecrets) { throw 'Secrets are parameters of local scripts only.' }
+            $json = Invoke-DdaRemoteCall -Text $text -Path $path -ParamsJson $paramsJson -ScriptHash $ScriptHash -TimeoutMs $TimeoutMs
         } else {
-            $json = Invoke-DdaScript -Text $text -Path $path -ParamsJson $paramsJson -ScriptHash $ScriptHash
+            $json = Invoke-DdaScript -Text $text -Path $path -ParamsJson $paramsJson -ScriptHash $ScriptHash -Secrets $secrets
         }
     } catch {
         $json = ConvertTo-DdaEnvelopeJson @{ ok = $false; error = (ConvertTo-DdaErrorInfo $_ ''); errors = @() }

@@ -117,6 +117,18 @@ describe('PowerShellSession against the real pwsh', () => {
     expect((await session.invoke('echo', { Value: 2 })).ok).toBe(true);
   });
 
+
+  it('only the script\'s declared parameters are splatted: common parameters and unknown names are refused', async () => {
+    const canary = join(tmp, 'common-params');
+    for (const extra of [{ ErrorAction: 'SilentlyContinue' }, { WhatIf: true }, { OutVariable: 'x' }, { Nope: 1 }, { [`x$(Set-Content '${canary}' y)`]: 1 }]) {
+      const r = await session.invoke('echo', { Value: 1, ...extra });
+      expect(!r.ok && r.error, JSON.stringify(extra)).toMatchObject({ kind: 'protocol', message: `echo.ps1 has no parameter '${Object.keys(extra)[0]}'.` });
+    }
+    expect(existsSync(canary)).toBe(false);
+    // Parameter names are matched as PowerShell matches them: case-insensitively.
+    const ok = await session.invoke<{ value: number }>('echo', { value: 3 });
+    expect(ok.ok && ok.value.value).toBe(3);
+  });
   it('ignores stray output, stderr and forged markers around the result', async () => {
     const r = await session.invoke('stray-output', { Noise: '<<DDA-END>> <<DDA-RESULT:1>>' });
     expect(r.ok && r.value).toEqual({ real: true });
@@ -205,6 +217,41 @@ describe('PowerShellSession against the real pwsh', () => {
     await expect.poll(() => alive(pid)).toBe(false); // SIGKILL lands asynchronously
     expect(seen.at(-1)).toBe('disposed');
   }, 30_000);
+
+  it('a start-up secret reaches its script as a parameter but is never in a line PowerShell compiles', async () => {
+    const password = `pw'"$(x)\`;\u2019中文`;
+    const s = new PowerShellSession({ executable: pwsh.path, scriptDirs: [fixtures], startup: [{ script: 'secret-echo', params: { Visible: 'shown' }, secrets: { Password: password } }] });
+    try {
+      const r = await s.invoke<{ password: string; visible: string; frames: string[] }>('secret-echo', { Report: true });
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value.password).toBe(password);
+      expect(r.value.visible).toBe('shown');
+      // The outermost frame is the call line itself: it says secrets follow, and holds neither them nor their base64.
+      expect(r.value.frames.some((f) => f.includes('Invoke-DdaCall') && f.includes('-ReadSecrets'))).toBe(true);
+      const b64 = Buffer.from(JSON.stringify({ Password: password }), 'utf8').toString('base64');
+      for (const f of r.value.frames) {
+        expect(f).not.toContain(password);
+        expect(f).not.toContain(b64);
+      }
+      // The session goes on reading calls after the secret line.
+      expect((await s.invoke<{ value: number }>('echo', { Value: 5 })).ok).toBe(true);
+    } finally {
+      await s.dispose();
+    }
+  }, 60_000);
+
+  it('a remote session\'s connect allowance is added to each call\'s own timeout', async () => {
+    const s = new PowerShellSession({ executable: pwsh.path, scriptDirs: [fixtures], connectAllowanceMs: 3_000 });
+    try {
+      // 500 ms alone would stop a 1 s call; with the allowance it finishes, and a timeout names the sum.
+      const r = await s.invoke<{ woke: boolean }>('hang', { Seconds: 1 }, { timeoutMs: 500 });
+      expect(r.ok && r.value).toEqual({ woke: true });
+      const stuck = await s.invoke('hang', { Seconds: 600 }, { timeoutMs: 1 });
+      expect(!stuck.ok && stuck.error.message).toMatch(/did not finish within 3001 ms/);
+    } finally {
+      await s.dispose();
+    }
+  }, 60_000);
 });
 
 describe('PowerShellSession without PowerShell', () => {

@@ -56,8 +56,17 @@ export interface PowerShellSessionOptions {
   defaultTimeoutMs?: number;
   /** Limit for starting the process plus the start-up scripts (ms); default 60,000. */
   startupTimeoutMs?: number;
-  /** Scripts run after every (re)start, e.g. loading the simulator and our host functions. */
-  startup?: Array<{ script: string; params?: Record<string, unknown> }>;
+  /**
+   * Scripts run after every (re)start, e.g. loading the simulator and our host functions. `secrets`
+   * (a password) are parameters that never appear in the call line, which PowerShell compiles and so
+   * may log (script block logging): they follow on a line of their own, read as data by the dispatcher.
+   */
+  startup?: Array<{ script: string; params?: Record<string, unknown>; secrets?: Record<string, string> }>;
+  /**
+   * Added to every call's timeout (ms): a remote host's session may first have to (re)connect within
+   * the call, which has its own limit, so the call's own budget is not eaten by the connecting.
+   */
+  connectAllowanceMs?: number;
   /** For a session that forwards to a remote host: its name, stamped on every error of this session. */
   computerName?: string;
 }
@@ -294,7 +303,7 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
 
   /** Runs the named script with params as data; always resolves to an envelope, never rejects. */
   invoke<T = unknown>(script: string, params: Record<string, unknown> = {}, options: InvokeOptions = {}): Promise<PsResult<T>> {
-    const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? 120_000;
+    const ownTimeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? 120_000;
     return this.enqueue(async () => {
       const t0 = performance.now();
       if (this.disposed) return this.failure<T>(new CallFailure({ kind: 'not-started', message: 'The PowerShell session was disposed.' }), t0);
@@ -308,7 +317,7 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
       this.counters.calls++;
       this.setStatus('busy');
       try {
-        return await this.call<T>(live, script, params, timeoutMs, t0);
+        return await this.call<T>(live, script, params, ownTimeoutMs, t0);
       } catch (e) {
         return this.failure<T>(e, t0);
       } finally {
@@ -361,7 +370,12 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
   }
 
   /** One call on a live process; throws CallFailure for session-level failures. */
-  private async call<T>(live: Live, name: string, params: Record<string, unknown>, timeoutMs: number, t0: number): Promise<PsResult<T>> {
+  /**
+   * `ownTimeoutMs` is the call's own limit: a remote host's dispatcher stops the remote command when it
+   * expires (after connecting); this process is killed only when the connect allowance has passed too.
+   */
+  private async call<T>(live: Live, name: string, params: Record<string, unknown>, ownTimeoutMs: number, t0: number, secrets?: Record<string, string>): Promise<PsResult<T>> {
+    const timeoutMs = ownTimeoutMs + (this.options.connectAllowanceMs ?? 0);
     const s = this.script(name);
     let json: string;
     try {
@@ -372,7 +386,9 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
     const callId = `${this.nonce}-${this.nextId++}`;
     const textB64 = live.sentScripts.has(s.hash) ? '' : b64(s.text);
     // Only base64, a hex hash and the call id go into this line: no value is ever spliced into code.
-    const line = `Invoke-DdaCall '${textB64}' '${b64(json)}' '${b64(s.path)}' '${callId}' '${s.hash}'`;
+    let line = `Invoke-DdaCall '${textB64}' '${b64(json)}' '${b64(s.path)}' '${callId}' '${s.hash}' -TimeoutMs ${Math.max(1, Math.round(ownTimeoutMs))}`;
+    // Secrets follow as the next input line: the dispatcher reads it first thing, so it is never code.
+    if (secrets && Object.keys(secrets).length > 0) line += ` -ReadSecrets\n${b64(JSON.stringify(secrets))}`;
     const payload = await this.runLine(live, line, callId, timeoutMs, `${name}.ps1`);
     live.sentScripts.add(s.hash);
     const envelope = this.parse(payload, name);
@@ -484,7 +500,7 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
       ].join('; ');
       live.info = this.parse(await this.runLine(live, setup, id, limit, 'start-up'), 'start-up').value as PowerShellInfo;
       for (const s of this.options.startup ?? []) {
-        const r = await this.call(live, s.script, s.params ?? {}, limit, performance.now());
+        const r = await this.call(live, s.script, s.params ?? {}, limit, performance.now(), s.secrets);
         if (!r.ok) throw new CallFailure({ kind: 'not-started', message: `start-up script ${s.script}.ps1 failed: ${r.error.message}` });
       }
       if (this.disposed) throw new CallFailure({ kind: 'not-started', message: 'The PowerShell session was disposed.' });

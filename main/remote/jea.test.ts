@@ -127,7 +127,7 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
     const session = new PowerShellSession({
       executable: pwsh.path,
       scriptDirs: [scriptsDir()],
-      startup: [{ script: 'use-remote', params: { ...remoteStartupParams(sshd.jeaTarget(1), null), ExpectedModuleVersion: '0.0.1-older' } }],
+      startup: [{ script: 'use-remote', params: { ...remoteStartupParams(sshd.jeaTarget(1)), ExpectedModuleVersion: '0.0.1-older' } }],
     });
     try {
       const r = await session.invoke('inventory');

@@ -105,6 +105,27 @@ describe.skipIf(!!unavailable)(`remote hosts over SSH${unavailable ? ` (skipped:
     expect((await aServices.readInventory()).host.computerName).toBe('ML30-GEN10');
   });
 
+  it('a call that times out is stopped on the host: the change never happens, and the connection stays', async () => {
+    const stateFile = sshd.hosts[0]!.stateFile;
+    const off = readState(stateFile).vms.find((v) => v.state === 'Off')!;
+    expect((await a.runner.invoke('inventory')).ok).toBe(true);
+    const pid = a.session.pid;
+    editState(stateFile, (st) => (st.latencyMs = { 'Start-VM': 600_000 }));
+    try {
+      const r = await a.runner.invoke('op-start-vm', { VmId: off.id }, { timeoutMs: 2000 });
+      expect(!r.ok && r.error).toMatchObject({ kind: 'timeout', computerName: '127.0.0.2' });
+      expect(!r.ok && r.error.message).toMatch(/op-start-vm\.ps1 did not finish within 2000 ms on Host A \(127\.0\.0\.2\); it was stopped there/);
+    } finally {
+      editState(stateFile, (st) => (st.latencyMs = {}));
+    }
+    // Still running there, it would hold the simulator's lock (and the session) for ten minutes: the
+    // next call could not finish in time.
+    const next = await a.runner.invoke('inventory', {}, { timeoutMs: 20_000 });
+    expect(next.ok).toBe(true);
+    expect(a.session.pid).toBe(pid);
+    expect(readState(stateFile).vms.find((v) => v.id === off.id)?.state).toBe('Off');
+  });
+
   it('a wrong key gives a clear error that names the host, and no session', async () => {
     const wrong = openHost({ remote: { target: sshd.wrongKeyTarget(1) }, dataDir: join(sshd.dir, 'data-wrong') });
     try {

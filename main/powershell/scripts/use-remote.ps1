@@ -6,7 +6,8 @@
 #    ONE JSON envelope string back (never deserialized objects);
 #  - JEA endpoint: only DDAStudio.Host's Invoke-DdaHostOperation -Name -ParametersJson is called.
 # Values reach New-PSSession and Invoke-Command as parameters and -ArgumentList, never as script text.
-# The password (WinRM with a user) arrives as data and lives only in this process, as a SecureString.
+# The password (WinRM with a user) arrives as a secret of the session (its own input line, never part of a
+# compiled command, so script block logging cannot record it) and lives only in this process, as a SecureString.
 # Windows PowerShell 5.1 compatible (WinRM); SSH remoting needs PowerShell 7.3+ on this machine.
 param(
     [Parameter(Mandatory = $true)][ValidateSet('ssh', 'winrm')][string]$Transport,
@@ -167,8 +168,28 @@ function global:Get-DdaRemoteSession {
     return $s
 }
 
+# Runs one command on the host as a job and waits at most $TimeoutMs (0: no limit). When the time is up
+# the command is stopped ON THE HOST (Stop-Job stops the remote pipeline), so a step that took too long
+# does not go on changing the host while the app re-reads it and rolls back. Returns @{ timedOut } or
+# @{ value }; a failure (the transport, the host) throws.
+function global:Invoke-DdaRemoteJob {
+    param($Session, [scriptblock]$ScriptBlock, [object[]]$ArgumentList, [int]$TimeoutMs)
+    $job = Invoke-Command -Session $Session -AsJob -ArgumentList $ArgumentList -ScriptBlock $ScriptBlock
+    try {
+        $seconds = -1
+        if ($TimeoutMs -gt 0) { $seconds = [int][Math]::Ceiling($TimeoutMs / 1000.0) }
+        if ($null -eq (Wait-Job -Job $job -Timeout $seconds)) {
+            Stop-Job -Job $job
+            return @{ timedOut = $true }
+        }
+        return @{ value = (Receive-Job -Job $job -ErrorAction Stop) }
+    } finally {
+        Remove-Job -Job $job -Force -ErrorAction SilentlyContinue
+    }
+}
+
 function global:Invoke-DdaRemoteCall {
-    param([string]$Text, [string]$Path, [string]$ParamsJson, [string]$ScriptHash)
+    param([string]$Text, [string]$Path, [string]$ParamsJson, [string]$ScriptHash, [int]$TimeoutMs = 0)
     $r = $global:DdaRemote
     if ($Text) { $r.Texts[$ScriptHash] = $Text } elseif ($r.Texts.ContainsKey($ScriptHash)) { $Text = $r.Texts[$ScriptHash] }
     $file = [IO.Path]::GetFileName($Path)
@@ -180,17 +201,21 @@ function global:Invoke-DdaRemoteCall {
     try {
         if ($r.Endpoint -eq 'jea') {
             $op = [IO.Path]::GetFileNameWithoutExtension($Path)
-            $json = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $op, $ParamsJson -ScriptBlock {
+            $out = Invoke-DdaRemoteJob -Session $s -TimeoutMs $TimeoutMs -ArgumentList $op, $ParamsJson -ScriptBlock {
                 param($Name, $ParametersJson) Invoke-DdaHostOperation -Name $Name -ParametersJson $ParametersJson
             }
         } else {
             $send = ''
             if (-not $r.Sent.ContainsKey($ScriptHash)) { $send = $Text }
-            $json = Invoke-Command -Session $s -ErrorAction Stop -ArgumentList $send, $file, $ParamsJson, $ScriptHash -ScriptBlock {
+            $out = Invoke-DdaRemoteJob -Session $s -TimeoutMs $TimeoutMs -ArgumentList $send, $file, $ParamsJson, $ScriptHash -ScriptBlock {
                 param($T, $P, $J, $H) Invoke-DdaScript -Text $T -Path $P -ParamsJson $J -ScriptHash $H
             }
-            $r.Sent[$ScriptHash] = $true
+            if (-not $out.timedOut) { $r.Sent[$ScriptHash] = $true }
         }
+        if ($out.timedOut) {
+            return (New-DdaRemoteErrorEnvelope 'timeout' ("$file did not finish within $TimeoutMs ms on $($r.DisplayName) ($($r.HostName)); it was stopped there. What it changed before that is unknown until the host is read again.") $null)
+        }
+        $json = $out.value
     } catch {
         if ($s.State -ne 'Opened') {
             Close-DdaRemoteSession
