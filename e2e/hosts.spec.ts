@@ -171,12 +171,23 @@ test('a WinRM host with a password: kept in memory only (browser mode says so), 
   await expect(d.getByTestId('forget-password')).not.toBeChecked();
   await expect(d.getByTestId('host-ssl')).toBeChecked();
   await expect(d.getByTestId('host-jea')).toBeChecked();
+  // Another user (or computer) does not inherit the stored password: the dialog says so, the server drops it.
+  await d.getByTestId('host-user-input').fill('HV02\\operator');
+  await expect(d.getByTestId('password-hint')).toContainText('The stored password was for another computer or user');
+  await expect(d.getByTestId('forget-password')).toHaveCount(0);
+  await d.getByTestId('host-user-input').fill('hv02\\ADMIN');
+  await expect(d.getByTestId('password-hint')).toContainText('A password is stored.');
   await page.keyboard.press('Escape');
   await expect(d).toHaveCount(0);
   expect(served.pool.hasPassword('hv02')).toBe(true);
   expect(readFileSync(join(served.dataDir, 'hosts.json'), 'utf8')).not.toContain('Pa55');
   expect(answers.join('\n')).not.toContain('Pa55');
   expect(answers.join('\n')).toContain('"hasStoredPassword":true');
+  await page.getByTestId('edit-host').click();
+  await d.getByTestId('host-user-input').fill('HV02\\operator');
+  await d.getByTestId('host-save').click();
+  await expect(d).toHaveCount(0);
+  expect(served.pool.hasPassword('hv02')).toBe(false);
 });
 
 test('zh-CN: the host dialog speaks Chinese', async ({ app }) => {

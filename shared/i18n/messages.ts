@@ -165,6 +165,10 @@ export const messages = {
   passwordStoredOs: { en: 'Kept encrypted by the operating system\'s credential store; never written in clear text, never logged.', 'zh-CN': '由操作系统的凭据存储加密保存；绝不以明文写入磁盘，也不会记入日志。' },
   passwordMemoryOnly: { en: 'This mode has no credential store: the password is kept in memory only, until DDA Studio stops; then enter it again.', 'zh-CN': '此模式没有凭据存储：密码只保存在内存中，DDA Studio 停止后需重新输入。' },
   passwordKept: { en: 'A password is stored. Leave the field empty to keep it.', 'zh-CN': '已保存密码。留空即保留原密码。' },
+  passwordNotCarried: {
+    en: 'The stored password was for another computer or user: it is not sent to this one. Enter the password for this user.',
+    'zh-CN': '已保存的密码属于另一台计算机或另一个用户，不会发送给当前目标。请输入此用户的密码。',
+  },
   passwordNeedsUser: { en: 'Only with a user name.', 'zh-CN': '填写用户名后才需要密码。' },
   forgetPassword: { en: 'Forget the stored password', 'zh-CN': '删除已保存的密码' },
   fieldConfigName: { en: 'Session configuration (endpoint)', 'zh-CN': '会话配置（端点）' },

@@ -40,6 +40,11 @@ function draftOf(h: HostSummary | undefined): Draft {
   return { ...common, transport: 'winrm', address: tg.computerName, useSsl: tg.useSsl, skipCertificateChecks: tg.skipCertificateChecks, authentication: tg.authentication, configurationName: tg.configurationName ?? '' };
 }
 
+function samePair(a: Draft, b: Draft): boolean {
+  const same = (x: string, y: string) => x.trim().toLowerCase() === y.trim().toLowerCase();
+  return a.transport === b.transport && same(a.address, b.address) && same(a.userName, b.userName);
+}
+
 /** What the form says, as the contract's input (empty optional fields left out; numbers as numbers). */
 function inputOf(d: Draft, id: string | undefined): HostTargetInput {
   const num = (s: string) => (s.trim() === '' ? undefined : Number(s.trim()));
@@ -172,6 +177,8 @@ function HostForm({ editing }: { editing: HostSummary | undefined }) {
   const id = (f: string) => `${uid}-${f}`;
   const hostId = editing?.id;
   const errors = useMemo(() => errorsOf(draft, hostId), [draft, hostId]);
+  // The stored password belongs to the saved computer and user: another pair does not get it (main drops it).
+  const passwordStays = !!editing?.hasStoredPassword && samePair(draftOf(editing), draft);
   const shown = (f: Field) => (submitted || touched[f] ? (errors[f] ? t(errors[f]) : undefined) : undefined);
   const set = <K extends keyof Draft>(k: K, v: Draft[K], field?: Field) => {
     setDraft((d) => ({ ...d, [k]: v }));
@@ -262,10 +269,10 @@ function HostForm({ editing }: { editing: HostSummary | undefined }) {
               />
               {shown('password') && <div className="field-error">{shown('password')}</div>}
               <div id={id('password-hint')} className="field-hint muted" data-testid="password-hint">
-                {!usesPassword ? t('passwordNeedsUser') : editing?.hasStoredPassword ? `${t('passwordKept')} ` : ''}
+                {!usesPassword ? t('passwordNeedsUser') : passwordStays ? `${t('passwordKept')} ` : editing?.hasStoredPassword ? `${t('passwordNotCarried')} ` : ''}
                 {usesPassword && (info?.passwordStore === 'os' ? t('passwordStoredOs') : t('passwordMemoryOnly'))}
               </div>
-              {usesPassword && editing?.hasStoredPassword && <Check label={t('forgetPassword')} checked={draft.forgetPassword} onChange={(v) => set('forgetPassword', v)} testId="forget-password" />}
+              {usesPassword && passwordStays && <Check label={t('forgetPassword')} checked={draft.forgetPassword} onChange={(v) => set('forgetPassword', v)} testId="forget-password" />}
             </div>
           ) : (
             <TextField id={id('key')} label={t('fieldKeyFile')} value={draft.keyFilePath} onChange={(v) => set('keyFilePath', v, 'keyFilePath')} error={shown('keyFilePath')} hint={t('fieldKeyFileHint')} testId="host-key-input" />
