@@ -423,8 +423,9 @@ function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
     ['Force', SWITCH],
   ]);
   // Copy-Item into an existing folder would nest the new module inside the old one, and -Force alone
-  // would leave an old version's scripts behind (each of them an operation): the old folder goes first.
-  const removeOld = `Invoke-Command -Session $s -ScriptBlock { ${command('Remove-Item', [['LiteralPath', HOST_MODULE_DIR], ['Recurse', SWITCH], ['Force', SWITCH], ['ErrorAction', 'SilentlyContinue']])} }`;
+  // would leave an old version's scripts behind (each of them an operation): the old folder goes first,
+  // and a removal that fails stops there (a file in use) instead of nesting silently.
+  const removeOld = `Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { if (${command('Test-Path', [['LiteralPath', HOST_MODULE_DIR]])}) { ${command('Remove-Item', [['LiteralPath', HOST_MODULE_DIR], ['Recurse', SWITCH], ['Force', SWITCH], ['ErrorAction', 'Stop']])} } }`;
   const registerScript = `${HOST_MODULE_DIR}\\${JEA_REGISTER_SCRIPT}`;
   const notes = [
     elevatedNote,

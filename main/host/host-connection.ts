@@ -13,6 +13,7 @@ import { projectRoot } from '../project-root';
 import { createSimState, simulatorModulePath } from '../simulator/profiles';
 import { defaultDataDir, remoteDataDir, simulatedDataDir } from './data-dir';
 import { fileMeasurementStore, type MeasurementStore } from './measurement-store';
+import { jeaScriptsHash } from '../hosts/jea-module';
 
 export interface HostConnectionOptions {
   /** A simulator profile name or file; omitted = the real host. */
@@ -111,7 +112,7 @@ export function remoteStartupParams(t: RemoteTarget): Record<string, unknown> {
     ConnectTimeoutMs: t.connectTimeoutMs,
     ...(t.port ? { Port: t.port } : {}),
     ...(t.userName ? { UserName: t.userName } : {}),
-    ...(t.endpoint === 'jea' ? { ExpectedModuleVersion: appVersion() } : {}),
+    ...(t.endpoint === 'jea' ? { ExpectedModuleVersion: appVersion(), ExpectedScriptsHash: jeaScriptsHash() } : {}),
     DispatcherPath: join(dir, 'dispatcher.ps1'),
     HostFunctionsPath: join(dir, 'scripts', 'host-functions.ps1'),
   };

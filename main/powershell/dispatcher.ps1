@@ -2,7 +2,7 @@
 # start); afterwards every call is ONE ASCII line written by session.ts:
 #   Invoke-DdaCall '<base64 UTF-8 script text>' '<base64 UTF-8 JSON params>' '<base64 UTF-8 script path>' '<call id>' '<script hash>'
 #   ... -TimeoutMs <the call's own limit>  (a remote host's call is stopped there when it expires)
-# (a call with secrets adds -ReadSecrets, and the secrets follow on the next line; see Invoke-DdaCall).
+# (a call with secrets adds -ReadSecrets, and the secrets follow on the next line: '#name:base64;...').
 #
 # !! Security- and order-sensitive. What must not change:
 #  - The script text and the parameters arrive as data. Parameters are decoded, turned into a hashtable
@@ -171,7 +171,7 @@ function global:Get-DdaScriptBlock {
 # parsed block is cached by $ScriptHash; $Text may be empty when the hash is cached in this process.
 # Used by Invoke-DdaCall here, on a remote host's full endpoint, and by the DDAStudio.Host module.
 function global:Invoke-DdaScript {
-    param([string]$Text, [string]$Path, [string]$ParamsJson, [string]$ScriptHash, [hashtable]$Secrets)
+    param([string]$Text, [string]$Path, [string]$ParamsJson, [string]$ScriptHash)
     $nonTerminating = New-Object System.Collections.Generic.List[object]
     try {
         $parsed = $null
@@ -186,7 +186,6 @@ function global:Invoke-DdaScript {
         $block = $parsed.block
         $params = ConvertFrom-DdaJson $ParamsJson
         if ($params -isnot [hashtable]) { $params = @{} }
-        if ($null -ne $Secrets) { foreach ($key in @($Secrets.Keys)) { $params[$key] = $Secrets[$key] } }
         foreach ($key in @($params.Keys)) {
             if (-not $parsed.names.ContainsKey([string]$key)) {
                 return (ConvertTo-DdaEnvelopeJson @{ ok = $false; error = @{ kind = 'protocol'; message = "$([IO.Path]::GetFileName($Path)) has no parameter '$key'."; scriptName = $Path }; errors = @() })
@@ -213,30 +212,41 @@ function global:Invoke-DdaScript {
 
 # The one line session.ts writes per call. Runs here, or on the remote host when this process was
 # pointed at one (use-remote.ps1 defines Invoke-DdaRemoteCall).
-# With -ReadSecrets the next input line (base64 UTF-8 JSON of string values, e.g. a password) is read
-# here, first thing, as data: it never becomes part of a command line that PowerShell compiles and may
-# log. Secrets are parameters of a local script only; they are never forwarded to a remote host.
+# With -ReadSecrets the next input line is read here, first thing, as data: '#' then name:base64(UTF-8
+# value) pairs joined by ';' (e.g. a password). It never becomes part of code PowerShell compiles (script
+# block logging), and should it ever be run as a command it is a comment. It is decoded with .NET methods
+# only and handed over in $global:DdaSecrets for the duration of the call, never as a command's parameter,
+# so module logging's parameter bindings do not see it either. Local scripts only; never forwarded.
 function global:Invoke-DdaCall {
     param([string]$ScriptB64, [string]$ParamsB64, [string]$PathB64, [string]$CallId, [string]$ScriptHash, [int]$TimeoutMs = 0, [switch]$ReadSecrets)
-    $secretsB64 = $null
-    if ($ReadSecrets) { $secretsB64 = [Console]::In.ReadLine() }
+    $secretLine = $null
+    if ($ReadSecrets) { $secretLine = [Console]::In.ReadLine() }
     try {
         $utf8 = New-Object System.Text.UTF8Encoding $false
         $path = $utf8.GetString([Convert]::FromBase64String($PathB64))
         $text = ''
         if ($ScriptB64) { $text = $utf8.GetString([Convert]::FromBase64String($ScriptB64)) }
         $paramsJson = $utf8.GetString([Convert]::FromBase64String($ParamsB64))
-        $secrets = $null
-        if ($ReadSecrets) { $secrets = ConvertFrom-DdaJson $utf8.GetString([Convert]::FromBase64String([string]$secretsB64)) }
-        $secretsB64 = $null
+        if ($ReadSecrets) {
+            $global:DdaSecrets = @{}
+            if ($null -ne $secretLine) {
+                foreach ($pair in $secretLine.TrimStart('#').Split(';')) {
+                    $at = $pair.IndexOf(':')
+                    if ($at -gt 0) { $global:DdaSecrets[$pair.Substring(0, $at)] = $utf8.GetString([Convert]::FromBase64String($pair.Substring($at + 1))) }
+                }
+            }
+            $secretLine = $null
+        }
         if ($null -ne $global:DdaRemote -and -not $global:DdaRemote.LocalScripts.ContainsKey([IO.Path]::GetFileName($path))) {
-            if ($ReadSecrets) { throw 'Secrets are parameters of local scripts only.' }
+            if ($ReadSecrets) { throw 'Secrets are for local scripts only.' }
             $json = Invoke-DdaRemoteCall -Text $text -Path $path -ParamsJson $paramsJson -ScriptHash $ScriptHash -TimeoutMs $TimeoutMs
         } else {
-            $json = Invoke-DdaScript -Text $text -Path $path -ParamsJson $paramsJson -ScriptHash $ScriptHash -Secrets $secrets
+            $json = Invoke-DdaScript -Text $text -Path $path -ParamsJson $paramsJson -ScriptHash $ScriptHash
         }
     } catch {
         $json = ConvertTo-DdaEnvelopeJson @{ ok = $false; error = (ConvertTo-DdaErrorInfo $_ ''); errors = @() }
+    } finally {
+        $global:DdaSecrets = $null
     }
     Write-DdaEnvelopeJson $json $CallId
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -218,27 +219,50 @@ describe('PowerShellSession against the real pwsh', () => {
     expect(seen.at(-1)).toBe('disposed');
   }, 30_000);
 
-  it('a start-up secret reaches its script as a parameter but is never in a line PowerShell compiles', async () => {
-    const password = `pw'"$(x)\`;\u2019中文`;
-    const s = new PowerShellSession({ executable: pwsh.path, scriptDirs: [fixtures], startup: [{ script: 'secret-echo', params: { Visible: 'shown' }, secrets: { Password: password } }] });
+  it('a start-up secret reaches its script but never a line PowerShell compiles nor a parameter binding', async () => {
+    const password = `pw'"$(x)\`;:#\u2019中文`;
+    const trace = join(tmp, 'bindings.log');
+    const seenFile = join(tmp, 'secret-seen.json');
+    const secrets = { Password: password };
+    const s = new PowerShellSession({
+      executable: pwsh.path,
+      scriptDirs: [fixtures, join(projectRoot(), 'main', 'powershell', 'scripts')],
+      startup: [
+        { script: 'trace-binding', params: { File: trace } },
+        { script: 'secret-echo', params: { Visible: 'shown', Out: seenFile }, secrets },
+        // the product's own use of a secret: a remote host's WinRM password (no connection is made here)
+        { script: 'use-remote', params: { Transport: 'winrm', HostName: 'hv.example', UserName: 'LAB\\admin', Endpoint: 'jea' }, secrets },
+      ],
+    });
     try {
-      const r = await s.invoke<{ password: string; visible: string; frames: string[] }>('secret-echo', { Report: true });
-      if (!r.ok) throw new Error(r.error.message);
-      expect(r.value.password).toBe(password);
-      expect(r.value.visible).toBe('shown');
-      // The outermost frame is the call line itself: it says secrets follow, and holds neither them nor their base64.
-      expect(r.value.frames.some((f) => f.includes('Invoke-DdaCall') && f.includes('-ReadSecrets'))).toBe(true);
-      const b64 = Buffer.from(JSON.stringify({ Password: password }), 'utf8').toString('base64');
-      for (const f of r.value.frames) {
+      // remote-status runs locally: the session, pointed at the remote host, goes on reading calls.
+      const status = await s.invoke<{ remote: boolean; host: string }>('remote-status');
+      expect(status.ok && status.value).toMatchObject({ remote: true, host: 'hv.example' });
+      const seen = JSON.parse(readFileSync(seenFile, 'utf8')) as { password: string; visible: string; frames: string[] };
+      expect(seen).toMatchObject({ password, visible: 'shown' });
+      // The outermost frame is the call line itself: it says a secret follows, and holds neither it nor its base64.
+      expect(seen.frames.some((f) => f.includes('Invoke-DdaCall') && f.includes('-ReadSecrets'))).toBe(true);
+      const b64 = Buffer.from(password, 'utf8').toString('base64');
+      for (const f of seen.frames) {
         expect(f).not.toContain(password);
         expect(f).not.toContain(b64);
       }
-      // The session goes on reading calls after the secret line.
-      expect((await s.invoke<{ value: number }>('echo', { Value: 5 })).ok).toBe(true);
+      // Every parameter binding was traced (the visible values are there), the secret in no form.
+      const traced = readFileSync(trace, 'utf8');
+      expect(traced).toContain('shown');
+      expect(traced).toContain('hv.example');
+      for (const form of [password, b64, 'pw\'"$(x)']) expect(traced).not.toContain(form);
     } finally {
       await s.dispose();
     }
   }, 60_000);
+
+  it('a stray secret line would be a comment: run as code it does nothing and prints nothing', () => {
+    const line = `#Password:${Buffer.from('pw$(x)', 'utf8').toString('base64')}`;
+    const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', '-'], { input: `${line}\n'after'\n`, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.replace(/\u001b\[\?1[hl]/g, '').trim()).toBe('after');
+  });
 
   it('a remote session\'s connect allowance is added to each call\'s own timeout', async () => {
     const s = new PowerShellSession({ executable: pwsh.path, scriptDirs: [fixtures], connectAllowanceMs: 3_000 });

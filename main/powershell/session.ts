@@ -58,8 +58,9 @@ export interface PowerShellSessionOptions {
   startupTimeoutMs?: number;
   /**
    * Scripts run after every (re)start, e.g. loading the simulator and our host functions. `secrets`
-   * (a password) are parameters that never appear in the call line, which PowerShell compiles and so
-   * may log (script block logging): they follow on a line of their own, read as data by the dispatcher.
+   * (a password) never appear in the call line, which PowerShell compiles and so may log: they follow
+   * on a line of their own, read as data by the dispatcher, and reach the script as $global:DdaSecrets
+   * (not as parameters, whose bindings module logging records).
    */
   startup?: Array<{ script: string; params?: Record<string, unknown>; secrets?: Record<string, string> }>;
   /**
@@ -99,6 +100,7 @@ const CLOSE_GRACE_MS = 2000;
 /** A process that dies on its own sooner than this after starting is not restarted eagerly (no loops). */
 const MIN_LIFETIME_FOR_EAGER_RESTART_MS = 5000;
 
+const SECRET_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 class CallFailure extends Error {
@@ -386,9 +388,12 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
     const callId = `${this.nonce}-${this.nextId++}`;
     const textB64 = live.sentScripts.has(s.hash) ? '' : b64(s.text);
     // Only base64, a hex hash and the call id go into this line: no value is ever spliced into code.
-    let line = `Invoke-DdaCall '${textB64}' '${b64(json)}' '${b64(s.path)}' '${callId}' '${s.hash}' -TimeoutMs ${Math.max(1, Math.round(ownTimeoutMs))}`;
+    let line = `Invoke-DdaCall '${textB64}' '${b64(json)}' '${b64(s.path)}' '${callId}' '${s.hash}' -TimeoutMs ${Math.min(2 ** 31 - 1, Math.max(1, Math.round(ownTimeoutMs) || 1))}`;
     // Secrets follow as the next input line: the dispatcher reads it first thing, so it is never code.
-    if (secrets && Object.keys(secrets).length > 0) line += ` -ReadSecrets\n${b64(JSON.stringify(secrets))}`;
+    // A comment to PowerShell, should it ever be read as code; names are plain words, values base64.
+    const pairs = Object.entries(secrets ?? {});
+    if (pairs.some(([k]) => !SECRET_NAME.test(k))) throw new CallFailure({ kind: 'protocol', message: `Secret names of ${name}.ps1 must be plain words.` });
+    if (pairs.length > 0) line += ` -ReadSecrets\n#${pairs.map(([k, v]) => `${k}:${b64(v)}`).join(';')}`;
     const payload = await this.runLine(live, line, callId, timeoutMs, `${name}.ps1`);
     live.sentScripts.add(s.hash);
     const envelope = this.parse(payload, name);

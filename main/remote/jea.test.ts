@@ -122,21 +122,25 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
     expect(out.info).toMatchObject({ simulated: true, scriptsHash: jeaScriptsHash() });
   });
 
-  it('a host with another DDAStudio.Host version is refused with the fix', async () => {
+  it('a host with another DDAStudio.Host version, or the same version with other scripts, is refused with the fix', async () => {
     const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform })!;
-    const session = new PowerShellSession({
-      executable: pwsh.path,
-      scriptDirs: [scriptsDir()],
-      startup: [{ script: 'use-remote', params: { ...remoteStartupParams(sshd.jeaTarget(1)), ExpectedModuleVersion: '0.0.1-older' } }],
-    });
-    try {
-      const r = await session.invoke('inventory');
-      expect(r.ok).toBe(false);
-      if (r.ok) return;
-      expect(r.error.kind).toBe('connection');
-      expect(r.error.message).toMatch(/DDAStudio\.Host on this host is version .*; this DDA Studio needs 0\.0\.1-older\. Install the module again/);
-    } finally {
-      await session.dispose();
+    const cases = [
+      [{ ExpectedModuleVersion: '0.0.1-older' }, /DDAStudio\.Host on this host is version .*; this DDA Studio needs 0\.0\.1-older\. Install the module again/],
+      [{ ExpectedScriptsHash: '0'.repeat(64) }, /DDAStudio\.Host [\d.]+ on this host holds other scripts than this DDA Studio ships\. Install the module again/],
+    ] as const;
+    for (const [override, message] of cases) {
+      const session = new PowerShellSession({
+        executable: pwsh.path,
+        scriptDirs: [scriptsDir()],
+        startup: [{ script: 'use-remote', params: { ...remoteStartupParams(sshd.jeaTarget(1)), ...override } }],
+      });
+      try {
+        const r = await session.invoke('inventory');
+        expect(!r.ok && r.error.kind).toBe('connection');
+        expect(!r.ok && r.error.message).toMatch(message);
+      } finally {
+        await session.dispose();
+      }
     }
   });
 });

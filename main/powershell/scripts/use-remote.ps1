@@ -7,7 +7,7 @@
 #  - JEA endpoint: only DDAStudio.Host's Invoke-DdaHostOperation -Name -ParametersJson is called.
 # Values reach New-PSSession and Invoke-Command as parameters and -ArgumentList, never as script text.
 # The password (WinRM with a user) arrives as a secret of the session (its own input line, never part of a
-# compiled command, so script block logging cannot record it) and lives only in this process, as a SecureString.
+# compiled command or a parameter binding) and lives only in this process, as a SecureString.
 # Windows PowerShell 5.1 compatible (WinRM); SSH remoting needs PowerShell 7.3+ on this machine.
 param(
     [Parameter(Mandatory = $true)][ValidateSet('ssh', 'winrm')][string]$Transport,
@@ -15,7 +15,6 @@ param(
     [string]$DisplayName,
     [int]$Port = 0,
     [string]$UserName,
-    [string]$Password,
     [string]$KeyFilePath,
     [string]$KnownHostsFile,
     [string]$Subsystem,
@@ -27,6 +26,8 @@ param(
     [string]$ConfigurationName,
     # The DDAStudio.Host version this app ships (JEA endpoint): another version on the host is refused.
     [string]$ExpectedModuleVersion,
+    # ...and the hash of the scripts it ships (the same version with other scripts is refused too).
+    [string]$ExpectedScriptsHash,
     # Our own files, sent to a full endpoint on every (re)connect: the dispatcher, then the host functions.
     [string]$DispatcherPath,
     [string]$HostFunctionsPath
@@ -35,8 +36,14 @@ if ($HostName.StartsWith('-')) { throw "Refusing host name '$HostName': it would
 if ($Transport -eq 'ssh' -and $PSVersionTable.PSVersion -lt [version]'7.3') {
     throw "SSH remoting needs PowerShell 7.3 or later on this machine (this is $($PSVersionTable.PSVersion)); use WinRM or install PowerShell 7."
 }
+# The password is a secret of this call ($global:DdaSecrets, see dispatcher.ps1), never a parameter: made
+# into a SecureString with methods only, so no cmdlet's parameter binding ever holds it.
 $secure = $null
-if ($Password) { $secure = ConvertTo-SecureString -String $Password -AsPlainText -Force }
+if ($null -ne $global:DdaSecrets -and $global:DdaSecrets['Password']) {
+    $secure = New-Object System.Security.SecureString
+    foreach ($c in $global:DdaSecrets['Password'].ToCharArray()) { $secure.AppendChar($c) }
+    $secure.MakeReadOnly()
+}
 $bootstrap = @()
 if ($Endpoint -eq 'full') {
     $bootstrap = @([IO.File]::ReadAllText($DispatcherPath), [IO.File]::ReadAllText($HostFunctionsPath))
@@ -49,7 +56,7 @@ $global:DdaRemote = @{
     Password = $secure; KeyFilePath = $KeyFilePath; KnownHostsFile = $KnownHostsFile; Subsystem = $Subsystem
     Endpoint = $Endpoint; ConnectTimeoutMs = $ConnectTimeoutMs; UseSsl = $UseSsl
     SkipCertificateChecks = $SkipCertificateChecks; Authentication = $Authentication; ConfigurationName = $ConfigurationName
-    Bootstrap = $bootstrap; ExpectedModuleVersion = $ExpectedModuleVersion
+    Bootstrap = $bootstrap; ExpectedModuleVersion = $ExpectedModuleVersion; ExpectedScriptsHash = $ExpectedScriptsHash
     # Scripts that always run in this local process.
     LocalScripts = @{ 'use-remote.ps1' = $true; 'remote-status.ps1' = $true }
     Session = $null; Info = $null; Connects = 0
@@ -156,6 +163,10 @@ function global:Get-DdaRemoteSession {
                 throw ("DDAStudio.Host on this host is version $($info.moduleVersion); this DDA Studio needs $($r.ExpectedModuleVersion). " +
                     "Install the module again and re-run Register-DDAStudioEndpoint.ps1 ('Prepare this host' shows how).")
             }
+            if ($r.ExpectedScriptsHash -and [string]$info.scriptsHash -ne $r.ExpectedScriptsHash) {
+                throw ("DDAStudio.Host $($info.moduleVersion) on this host holds other scripts than this DDA Studio ships. " +
+                    "Install the module again and re-run Register-DDAStudioEndpoint.ps1 ('Prepare this host' shows how).")
+            }
         }
     } catch {
         Remove-PSSession -Session $s -ErrorAction SilentlyContinue
@@ -170,21 +181,27 @@ function global:Get-DdaRemoteSession {
 
 # Runs one command on the host as a job and waits at most $TimeoutMs (0: no limit). When the time is up
 # the command is stopped ON THE HOST (Stop-Job stops the remote pipeline), so a step that took too long
-# does not go on changing the host while the app re-reads it and rolls back. Returns @{ timedOut } or
-# @{ value }; a failure (the transport, the host) throws.
+# does not go on changing the host while the app re-reads it and rolls back. Returns @{ timedOut; stopped }
+# or @{ value }. Anything else throws: a job that could not start, one that failed (the transport, the
+# host), or one that ended Disconnected or Suspended (a dropped WinRM link: its outcome is unknown).
 function global:Invoke-DdaRemoteJob {
     param($Session, [scriptblock]$ScriptBlock, [object[]]$ArgumentList, [int]$TimeoutMs)
-    $job = Invoke-Command -Session $Session -AsJob -ArgumentList $ArgumentList -ScriptBlock $ScriptBlock
+    $job = Invoke-Command -Session $Session -AsJob -ErrorAction Stop -ArgumentList $ArgumentList -ScriptBlock $ScriptBlock
     try {
         $seconds = -1
         if ($TimeoutMs -gt 0) { $seconds = [int][Math]::Ceiling($TimeoutMs / 1000.0) }
         if ($null -eq (Wait-Job -Job $job -Timeout $seconds)) {
-            Stop-Job -Job $job
-            return @{ timedOut = $true }
+            try { Stop-Job -Job $job -ErrorAction Stop } catch { }
+            return @{ timedOut = $true; stopped = ([string]$job.State -eq 'Stopped') }
+        }
+        $state = [string]$job.State
+        if ($state -ne 'Completed' -and $state -ne 'Failed') {
+            try { Stop-Job -Job $job -ErrorAction Stop } catch { }
+            throw "the command ended $($state): the connection dropped while it ran, and what it did is unknown until the host is read again."
         }
         return @{ value = (Receive-Job -Job $job -ErrorAction Stop) }
     } finally {
-        Remove-Job -Job $job -Force -ErrorAction SilentlyContinue
+        if ($null -ne $job) { Remove-Job -Job $job -Force -ErrorAction SilentlyContinue }
     }
 }
 
@@ -213,7 +230,9 @@ function global:Invoke-DdaRemoteCall {
             if (-not $out.timedOut) { $r.Sent[$ScriptHash] = $true }
         }
         if ($out.timedOut) {
-            return (New-DdaRemoteErrorEnvelope 'timeout' ("$file did not finish within $TimeoutMs ms on $($r.DisplayName) ($($r.HostName)); it was stopped there. What it changed before that is unknown until the host is read again.") $null)
+            $what = 'it was stopped there'
+            if (-not $out.stopped) { $what = 'it could not be confirmed stopped there' }
+            return (New-DdaRemoteErrorEnvelope 'timeout' ("$file did not finish within $TimeoutMs ms on $($r.DisplayName) ($($r.HostName)); $what. What it changed is unknown until the host is read again.") $null)
         }
         $json = $out.value
     } catch {
