@@ -175,6 +175,7 @@ test('a WinRM host with a password: kept in memory only (browser mode says so), 
   await d.getByTestId('host-user-input').fill('HV02\\operator');
   await expect(d.getByTestId('password-hint')).toContainText('The stored password was for another computer or user');
   await expect(d.getByTestId('forget-password')).toHaveCount(0);
+  await app.screenshot('host-dialog-password-not-carried');
   await d.getByTestId('host-user-input').fill('hv02\\ADMIN');
   await expect(d.getByTestId('password-hint')).toContainText('A password is stored.');
   await page.keyboard.press('Escape');
