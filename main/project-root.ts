@@ -1,5 +1,5 @@
 /** The repository (or unpacked app) root, found from this file's location. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,4 +21,16 @@ export function projectRoot(): string {
     dir = up;
   }
   return (cached = dir);
+}
+
+let version: string | null = null;
+
+/** This app's version from package.json, read once (when first asked, so bundles can set DDA_PROJECT_ROOT first). */
+export function appVersion(): string {
+  if (version) return version;
+  try {
+    return (version = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version);
+  } catch {
+    return '0.0.0';
+  }
 }

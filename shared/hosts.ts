@@ -42,12 +42,14 @@ const common = {
   connectTimeoutMs: z.number().int().min(1000).max(300_000).default(20_000),
 };
 
+const portSchema = z.number().int().min(1).max(65_535);
+
 export const sshTargetSchema = z
   .object({
     ...common,
     transport: z.literal('ssh'),
     hostName: computerNameSchema,
-    port: z.number().int().min(1).max(65_535).optional(),
+    port: portSchema.optional(),
     userName: userNameSchema.optional(),
     /** Private key (ssh -i); without it ssh uses its own configuration and agent. */
     keyFilePath: pathSchema.refine((p) => !p.includes('"'), 'a key file path without double quotes (ssh would split it)').optional(),
@@ -65,7 +67,7 @@ export const winrmTargetSchema = z
     ...common,
     transport: z.literal('winrm'),
     computerName: computerNameSchema,
-    port: z.number().int().min(1).max(65_535).optional(),
+    port: portSchema.optional(),
     /** HTTPS listener (5986): needed for NTLM to workgroup hosts unless they are in TrustedHosts. */
     useSsl: z.boolean().default(false),
     /** Accept a self-signed HTTPS certificate (SkipCACheck + SkipCNCheck): workgroup labs only. */

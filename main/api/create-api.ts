@@ -4,8 +4,6 @@
  * themselves; settings. Electron IPC and the browser-mode server both serve this object through
  * dispatch(); what differs between them (settings storage, elevation restart) comes in `shell`.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ActivityEntry, AppInfo, HostSummary, HostTestResult, Settings } from '../../shared/contract';
 import { describeTarget, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
@@ -16,7 +14,7 @@ import { InventoryError } from '../host/inventory-service';
 import { clientSituation } from '../hosts/client-situation';
 import { HostRegistryError } from '../hosts/host-registry';
 import { HostBusyError, UnknownHostError, type HostPool, type PooledHost } from '../hosts/host-pool';
-import { projectRoot } from '../project-root';
+import { appVersion } from '../project-root';
 import type { DdaApi, EventSink } from './api-types';
 import { createEventSink } from './event-sink';
 
@@ -42,14 +40,6 @@ export function memoryShellHooks(mode: AppInfo['mode'] = 'browser'): ShellHooks 
 }
 
 const MAX_ACTIVITY = 500;
-/** The app version from package.json (read when asked, so bundles can set DDA_PROJECT_ROOT first). */
-function appVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
-}
 
 /** Per open host: the inventory cache and the read in flight (a new connection starts empty). */
 interface HostCache {
@@ -158,7 +148,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
     let connectMs: number | null = null;
     if (h.target) {
       const t0 = performance.now();
-      const s = await h.runner.invoke<{ state?: string; error?: string | null; connects?: number }>('remote-status', { Connect: true });
+      const s = await h.runner.invoke<{ state?: string; error?: string | null }>('remote-status', { Connect: true });
       if (s.ok && s.value?.error) throw new InventoryError(`Cannot connect to ${h.target.name} (${describeTarget(h.target)}): ${s.value.error}`, { kind: 'connection', message: s.value.error, computerName: h.target.name });
       if (!s.ok) throw new InventoryError(s.error.message, s.error);
       connectMs = Math.round(performance.now() - t0);

@@ -3,13 +3,12 @@
  * simulator first when simulating, then our host functions), and says where this host's data lives.
  * Used by the CLI, the browser-mode server, the Electron shell, tests and benchmarks alike.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPowerShell } from '../powershell/find-pwsh';
 import { PowerShellSession } from '../powershell/session';
 import type { ScriptRunner } from '../powershell/session-types';
 import { JEA_CONFIGURATION_NAME, JEA_SSH_SUBSYSTEM, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
-import { projectRoot } from '../project-root';
+import { appVersion, projectRoot } from '../project-root';
 import { createSimState, simulatorModulePath } from '../simulator/profiles';
 import { defaultDataDir, remoteDataDir, simulatedDataDir } from './data-dir';
 import { fileMeasurementStore, type MeasurementStore } from './measurement-store';
@@ -133,9 +132,4 @@ export function remoteStartupParams(t: RemoteTarget): Record<string, unknown> {
     Authentication: t.authentication,
     ...(t.configurationName ? { ConfigurationName: t.configurationName } : t.endpoint === 'jea' ? { ConfigurationName: JEA_CONFIGURATION_NAME } : {}),
   };
-}
-
-/** This app's version: the DDAStudio.Host version a JEA endpoint must have. */
-function appVersion(): string {
-  return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

@@ -37,14 +37,17 @@ export function buildJeaModule(outDir: string): string {
   return dest;
 }
 
+let scriptsHash: string | null = null;
+
 /**
  * The scriptsHash Get-DdaHostInfo reports for a module built from this app's files (the rule is in
  * DDAStudio.Host.psm1): SHA-256, lowercase hex, of "<path>\n<text>\n" for every shipped script in
- * ordinal order of path, the text as UTF-8 without a byte order mark.
+ * ordinal order of path, the text as UTF-8 without a byte order mark. Computed once per process.
  */
 export function jeaScriptsHash(): string {
+  if (scriptsHash) return scriptsHash;
   const h = createHash('sha256');
   const files = shippedScripts().sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   for (const f of files) h.update(`${f.rel}\n${readFileSync(f.src, 'utf8').replace(/^\uFEFF/, '')}\n`, 'utf8');
-  return h.digest('hex');
+  return (scriptsHash = h.digest('hex'));
 }

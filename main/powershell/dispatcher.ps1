@@ -203,11 +203,11 @@ function global:Invoke-DdaScript {
         $envelope = @{ ok = $true; value = $value; errors = $nonTerminating.ToArray() }
     } catch {
         $envelope = @{ ok = $false; error = (ConvertTo-DdaErrorInfo $_ $Path); errors = $nonTerminating.ToArray() }
+    } finally {
+        # Error records can hold large target objects; the session keeps none between calls.
+        $global:Error.Clear()
     }
-    $json = ConvertTo-DdaEnvelopeJson $envelope
-    # Error records can hold large target objects; the session keeps none between calls.
-    $global:Error.Clear()
-    return $json
+    return (ConvertTo-DdaEnvelopeJson $envelope)
 }
 
 # The one line session.ts writes per call. Runs here, or on the remote host when this process was

@@ -371,9 +371,8 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
     throw new CallFailure({ kind: 'protocol', message: `No script named ${name}.ps1 in ${this.options.scriptDirs.join(', ')}` });
   }
 
-  /** One call on a live process; throws CallFailure for session-level failures. */
   /**
-   * `ownTimeoutMs` is the call's own limit: a remote host's dispatcher stops the remote command when it
+   * One call on a live process; throws CallFailure for session-level failures. `ownTimeoutMs` is the call's own limit: a remote host's dispatcher stops the remote command when it
    * expires (after connecting); this process is killed only when the connect allowance has passed too.
    */
   private async call<T>(live: Live, name: string, params: Record<string, unknown>, ownTimeoutMs: number, t0: number, secrets?: Record<string, string>): Promise<PsResult<T>> {

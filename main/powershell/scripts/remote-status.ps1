@@ -8,4 +8,4 @@ if ($Connect) {
 }
 $state = 'None'
 if ($null -ne $r.Session) { $state = [string]$r.Session.State }
-@{ remote = $true; host = $r.HostName; state = $state; connects = $r.Connects; info = $r.Info; error = $err }
+@{ remote = $true; host = $r.HostName; state = $state; info = $r.Info; error = $err }

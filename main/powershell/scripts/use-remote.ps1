@@ -57,9 +57,9 @@ $global:DdaRemote = @{
     Endpoint = $Endpoint; ConnectTimeoutMs = $ConnectTimeoutMs; UseSsl = $UseSsl
     SkipCertificateChecks = $SkipCertificateChecks; Authentication = $Authentication; ConfigurationName = $ConfigurationName
     Bootstrap = $bootstrap; ExpectedModuleVersion = $ExpectedModuleVersion; ExpectedScriptsHash = $ExpectedScriptsHash
-    # Scripts that always run in this local process.
-    LocalScripts = @{ 'use-remote.ps1' = $true; 'remote-status.ps1' = $true }
-    Session = $null; Info = $null; Connects = 0
+    # Scripts that always run in this local process (use-remote.ps1 itself runs before this exists).
+    LocalScripts = @{ 'remote-status.ps1' = $true }
+    Session = $null; Info = $null
     Texts = @{}; Sent = @{}
 }
 
@@ -74,11 +74,25 @@ function global:New-DdaRemoteErrorEnvelope {
     ConvertTo-DdaEnvelopeJson @{ ok = $false; error = $info; errors = @() }
 }
 
+# The ssh options of every connection: never prompt (BatchMode), always check the host key, give up on a
+# dead or silent host.
+function global:Get-DdaSshOptions {
+    $r = $global:DdaRemote
+    $options = @{
+        BatchMode = 'yes'; StrictHostKeyChecking = 'yes'
+        ConnectTimeout = [string][Math]::Max(1, [Math]::Ceiling($r.ConnectTimeoutMs / 1000))
+        ServerAliveInterval = '10'; ServerAliveCountMax = '3'
+    }
+    if ($r.KnownHostsFile) { $options.UserKnownHostsFile = $r.KnownHostsFile }
+    $options
+}
+
 # Runs ssh once with the session's options and stdin closed, and returns its last complaint, if any.
 function global:Get-DdaSshDiagnosis {
     $r = $global:DdaRemote
-    $argv = @('-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', ('ConnectTimeout=' + [Math]::Max(1, [Math]::Ceiling($r.ConnectTimeoutMs / 1000))))
-    if ($r.KnownHostsFile) { $argv += @('-o', ('UserKnownHostsFile=' + $r.KnownHostsFile)) }
+    $argv = @()
+    $options = Get-DdaSshOptions
+    foreach ($k in $options.Keys) { $argv += @('-o', ($k + '=' + $options[$k])) }
     if ($r.Port -gt 0) { $argv += @('-p', [string]$r.Port) }
     if ($r.UserName) { $argv += @('-l', $r.UserName) }
     if ($r.KeyFilePath) { $argv += @('-i', $r.KeyFilePath) }
@@ -108,14 +122,7 @@ function global:Get-DdaRemoteSession {
     if ($null -ne $r.Session -and $r.Session.State -eq 'Opened') { return $r.Session }
     Close-DdaRemoteSession
     if ($r.Transport -eq 'ssh') {
-        # Never prompt (BatchMode), always check the host key, give up on a dead or silent host.
-        $options = @{
-            BatchMode = 'yes'; StrictHostKeyChecking = 'yes'
-            ConnectTimeout = [string][Math]::Max(1, [Math]::Ceiling($r.ConnectTimeoutMs / 1000))
-            ServerAliveInterval = '10'; ServerAliveCountMax = '3'
-        }
-        if ($r.KnownHostsFile) { $options.UserKnownHostsFile = $r.KnownHostsFile }
-        $p = @{ HostName = $r.HostName; Options = $options; ConnectingTimeout = $r.ConnectTimeoutMs; ErrorAction = 'Stop' }
+        $p = @{ HostName = $r.HostName; Options = (Get-DdaSshOptions); ConnectingTimeout = $r.ConnectTimeoutMs; ErrorAction = 'Stop' }
         if ($r.Port -gt 0) { $p.Port = $r.Port }
         if ($r.UserName) { $p.UserName = $r.UserName }
         if ($r.KeyFilePath) { $p.KeyFilePath = $r.KeyFilePath }
@@ -151,11 +158,12 @@ function global:Get-DdaRemoteSession {
                 param([string[]]$Texts)
                 . ([scriptblock]::Create($Texts[0]))
                 # A simulated remote host (tests, demos) names the simulator in its environment.
-                if ($env:DDA_SIM_STATE -and $env:DDA_SIM_MODULE) { Import-Module -Name $env:DDA_SIM_MODULE -Global -Force -DisableNameChecking }
+                $simulated = [bool]($env:DDA_SIM_STATE -and $env:DDA_SIM_MODULE)
+                if ($simulated) { Import-Module -Name $env:DDA_SIM_MODULE -Global -Force -DisableNameChecking }
                 $hf = ConvertFrom-Json (Invoke-DdaScript -Text $Texts[1] -Path 'host-functions.ps1' -ParamsJson '{}' -ScriptHash '')
                 if (-not $hf.ok) { throw ('Loading the host functions failed: ' + $hf.error.message) }
                 @{ computerName = [Environment]::MachineName; version = [string]$PSVersionTable.PSVersion; edition = [string]$PSVersionTable.PSEdition
-                    simulated = [bool]($env:DDA_SIM_STATE -and $env:DDA_SIM_MODULE) }
+                    simulated = $simulated }
             }
         } else {
             $info = Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { Get-DdaHostInfo }
@@ -175,7 +183,6 @@ function global:Get-DdaRemoteSession {
     $r.Session = $s
     $r.Info = @{ computerName = [string]$info.computerName; version = [string]$info.version; edition = [string]$info.edition; simulated = [bool]$info.simulated }
     if ($info.moduleVersion) { $r.Info.moduleVersion = [string]$info.moduleVersion }
-    $r.Connects++
     return $s
 }
 
@@ -208,6 +215,8 @@ function global:Invoke-DdaRemoteJob {
 function global:Invoke-DdaRemoteCall {
     param([string]$Text, [string]$Path, [string]$ParamsJson, [string]$ScriptHash, [int]$TimeoutMs = 0)
     $r = $global:DdaRemote
+    # The text arrives once per local process (even when this call cannot connect); it is sent to the
+    # host again after each reconnect.
     if ($Text) { $r.Texts[$ScriptHash] = $Text } elseif ($r.Texts.ContainsKey($ScriptHash)) { $Text = $r.Texts[$ScriptHash] }
     $file = [IO.Path]::GetFileName($Path)
     try {
@@ -236,13 +245,14 @@ function global:Invoke-DdaRemoteCall {
         }
         $json = $out.value
     } catch {
-        if ($s.State -ne 'Opened') {
-            Close-DdaRemoteSession
-            return (New-DdaRemoteErrorEnvelope 'connection' ("The connection to $($r.DisplayName) ($($r.HostName)) was lost during the call: " + $_.Exception.Message) $_)
-        }
         # Our scripts' own errors come back inside the envelope: anything thrown here is the transport or
         # the host, with an unknown outcome; the executor must re-read the host (kind 'connection').
-        return (New-DdaRemoteErrorEnvelope 'connection' ("$($r.DisplayName) ($($r.HostName)): " + $_.Exception.Message) $_)
+        $prefix = "$($r.DisplayName) ($($r.HostName)): "
+        if ($s.State -ne 'Opened') {
+            Close-DdaRemoteSession
+            $prefix = "The connection to $($r.DisplayName) ($($r.HostName)) was lost during the call: "
+        }
+        return (New-DdaRemoteErrorEnvelope 'connection' ($prefix + $_.Exception.Message) $_)
     }
     if ($json -isnot [string] -or -not $json) {
         return (New-DdaRemoteErrorEnvelope 'protocol' "$($r.DisplayName) returned no result envelope for $file." $null)
