@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { JEA_CONFIGURATION_NAME, JEA_SSH_SUBSYSTEM, remoteTargetSchema, type RemoteTarget, type RemoteTargetInput, type SshTarget, type WinRmTarget } from './hosts';
 import { localizedTextSchema, type LocalizedText } from './plan';
-import { psLiteral } from './ps-literal';
+import { PS_SWITCH, psArg, psCommand, psLiteral, psOurs, type PsOurs } from './ps-literal';
 
 export const hostSetupKinds = ['domain', 'workgroup-https', 'workgroup-trustedhosts', 'ssh', 'jea'] as const;
 export const hostSetupKindSchema = z.enum(hostSetupKinds);
@@ -56,27 +56,13 @@ const t = (en: string, zh: string): LocalizedText => ({ en, 'zh-CN': zh });
 
 // ---- the one builder: values through psLiteral, our own expressions marked as such ----
 
-/** Our own PowerShell text (a variable or expression we wrote), never a value from outside. */
-interface Ours {
-  readonly ours: string;
-}
-const ours = (text: string): Ours => ({ ours: text });
-const SWITCH = Symbol('switch');
-type Arg = string | number | boolean | Ours | typeof SWITCH | undefined;
-
-function text(v: Exclude<Arg, typeof SWITCH | undefined>): string {
-  return typeof v === 'object' ? v.ours : psLiteral(v);
-}
+const ours = psOurs;
+const SWITCH = PS_SWITCH;
+type Arg = string | number | boolean | PsOurs | typeof SWITCH | undefined;
+const text = (v: Exclude<Arg, typeof SWITCH | undefined>): string => psArg(v);
 
 /** `Command -Name value -Switch ...`; undefined parameters are left out. */
-function command(name: string, params: ReadonlyArray<readonly [string, Arg]>): string {
-  const parts = [name];
-  for (const [p, v] of params) {
-    if (v === undefined) continue;
-    parts.push(v === SWITCH ? `-${p}` : `-${p} ${text(v)}`);
-  }
-  return parts.join(' ');
-}
+const command = (name: string, params: ReadonlyArray<readonly [string, Arg]>): string => psCommand(name, params);
 
 /** A native program with its arguments: options are ours, values literals. */
 function native(exe: string, args: ReadonlyArray<Arg>): string {
@@ -84,13 +70,13 @@ function native(exe: string, args: ReadonlyArray<Arg>): string {
 }
 
 /** `@{ Key = value; ... }` with our keys and literal values. */
-function hashtable(entries: ReadonlyArray<readonly [string, Arg]>): Ours {
+function hashtable(entries: ReadonlyArray<readonly [string, Arg]>): PsOurs {
   const body = entries.filter(([, v]) => v !== undefined && v !== SWITCH).map(([k, v]) => `${k} = ${text(v as Exclude<Arg, typeof SWITCH | undefined>)}`);
   return ours(`@{ ${body.join('; ')} }`);
 }
 
 /** `$name = <expression>` */
-const assign = (variable: string, expression: string | Ours) => `$${variable} = ${typeof expression === 'string' ? expression : expression.ours}`;
+const assign = (variable: string, expression: string | PsOurs) => `$${variable} = ${typeof expression === 'string' ? expression : expression.ours}`;
 
 // ---- facts about the target ----
 
@@ -174,7 +160,7 @@ function sshSession(t: SshTarget, subsystem: string | undefined): string {
   );
 }
 
-const checkAndClose = (block: Ours) => [command('Invoke-Command', [['Session', ours('$s')], ['ScriptBlock', block]]), 'Remove-PSSession -Session $s'];
+const checkAndClose = (block: PsOurs) => [command('Invoke-Command', [['Session', ours('$s')], ['ScriptBlock', block]]), 'Remove-PSSession -Session $s'];
 
 const enableRemoting = (skipNetworkProfileCheck: boolean) => command('Enable-PSRemoting', [['Force', SWITCH], ['SkipNetworkProfileCheck', skipNetworkProfileCheck ? SWITCH : undefined]]);
 

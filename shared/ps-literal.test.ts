@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { psCommand, psLiteral, psString } from './ps-literal';
+import { PS_SWITCH, psCommand, psLiteral, psOurs, psString } from './ps-literal';
 
 describe('psString makes single-quoted literals that PowerShell never expands', () => {
   it('doubles every kind of single quote', () => {
@@ -19,8 +19,11 @@ describe('psString makes single-quoted literals that PowerShell never expands', 
     expect(() => psLiteral({})).toThrow();
   });
   it('psCommand orders parameters and renders switches', () => {
-    expect(psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', 'PCIROOT(0)#PCI(0300)#PCI(0000)'], ['Force', 'switch']])).toBe(
+    expect(psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', 'PCIROOT(0)#PCI(0300)#PCI(0000)'], ['Force', PS_SWITCH]])).toBe(
       "Dismount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(0300)#PCI(0000)' -Force",
     );
+    // a value that reads "switch" stays a value; our own text is marked as ours
+    expect(psCommand('Get-VM', [['Name', 'switch'], ['Id', undefined]])).toBe("Get-VM -Name 'switch'");
+    expect(psCommand('Invoke-Command', [['Session', psOurs('$s')]])).toBe('Invoke-Command -Session $s');
   });
 });

@@ -20,12 +20,27 @@ export function psLiteral(value: unknown): string {
   throw new Error(`No PowerShell literal for ${typeof value}`);
 }
 
-/** `Cmdlet -Name 'value' -Flag` from a cmdlet and ordered parameters; `true` alone makes a switch. */
+/** Our own PowerShell text (a variable or expression we wrote), never a value from outside. */
+export interface PsOurs {
+  readonly ours: string;
+}
+export const psOurs = (text: string): PsOurs => ({ ours: text });
+/** A parameter given without a value: `-Force`. A symbol, so no value (not even 'switch') can become one. */
+export const PS_SWITCH: unique symbol = Symbol('switch');
+
+const isOurs = (v: unknown): v is PsOurs => typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as PsOurs).ours === 'string';
+
+/** A value as PowerShell text: our own text as it is, anything else through psLiteral. */
+export function psArg(value: unknown): string {
+  return isOurs(value) ? value.ours : psLiteral(value);
+}
+
+/** `Cmdlet -Name 'value' -Flag` from a cmdlet and ordered parameters; PS_SWITCH makes a switch, undefined leaves it out. */
 export function psCommand(cmdlet: string, params: ReadonlyArray<readonly [string, unknown]>): string {
   const parts = [cmdlet];
   for (const [name, value] of params) {
     if (value === undefined) continue;
-    parts.push(value === 'switch' ? `-${name}` : `-${name} ${psLiteral(value)}`);
+    parts.push(value === PS_SWITCH ? `-${name}` : `-${name} ${psArg(value)}`);
   }
   return parts.join(' ');
 }

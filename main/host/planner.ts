@@ -6,7 +6,7 @@
 import type { Device, Inventory, Vm } from '../../shared/inventory';
 import { formatMB, highMmioLimit, requiredHighMmio } from '../../shared/mmio';
 import type { ConsentId, Intent, LocalizedText, Plan, PlanChoices, PlanStep, PlanWarning, PsAction, StepKind } from '../../shared/plan';
-import { psCommand, psString } from '../../shared/ps-literal';
+import { PS_SWITCH, psCommand, psString } from '../../shared/ps-literal';
 import { pciIdOf, samePath } from '../../shared/location-path';
 
 /** VM settings an earlier assignment replaced (the values before it), so revert can put them back. */
@@ -108,9 +108,9 @@ export const actions = {
     script: 'op-dismount-device',
     params: { LocationPath: path, Force: force, ForceIfRefused: forceIfRefused },
     command: force
-      ? psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path], ['Force', 'switch']])
+      ? psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path], ['Force', PS_SWITCH]])
       : forceIfRefused
-        ? `try { ${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path]])} -ErrorAction Stop } catch { if ($_.Exception.Message -notlike '*has not supplied any directives*') { throw }; ${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path], ['Force', 'switch']])} }`
+        ? `try { ${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path]])} -ErrorAction Stop } catch { if ($_.Exception.Message -notlike '*has not supplied any directives*') { throw }; ${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path], ['Force', PS_SWITCH]])} }`
         : psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path]]),
   }),
   mount: (path: string): PsAction => ({ script: 'op-mount-device', params: { LocationPath: path }, command: psCommand('Mount-VMHostAssignableDevice', [['LocationPath', path]]) }),
