@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { openHost } from '../main/host/host-connection';
 import { readInventory } from '../main/host/inventory-service';
 import { generateProfile } from '../main/simulator/generate-profile';
+import { median } from './stats';
 
 const sizes = [
   { devices: 16, vms: 4 },
@@ -17,7 +18,6 @@ const sizes = [
   { devices: 1024, vms: 64 },
 ];
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /** One row per host size. */
 export async function benchInventory(runs = 3): Promise<Array<Record<string, string | number>>> {

@@ -10,8 +10,8 @@ import { hostServices } from '../main/host/host-services';
 import { startSshTestHosts, sshTestHostsUnavailable } from '../main/remote/ssh-test-hosts';
 import { projectRoot } from '../main/project-root';
 import { profilePath } from '../main/simulator/profiles';
+import { median } from './stats';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 const fixtures = join(projectRoot(), 'main', 'powershell', 'test-fixtures');
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { findPowerShell } from '../main/powershell/find-pwsh';
 import { PowerShellSession } from '../main/powershell/session';
 import { projectRoot } from '../main/project-root';
+import { median } from './stats';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 export async function benchSession(): Promise<Array<Record<string, string | number>>> {
   const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform });

@@ -8,10 +8,11 @@
  * which uses a hard-coded key) the store says it is unavailable and the app keeps passwords in memory
  * only, as in browser mode.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostIdSchema } from '../../shared/hosts';
 import type { SecretStore } from '../hosts/host-registry';
+import { writeFileAtomic } from '../write-file-atomic';
 
 /** The part of Electron's safeStorage this store uses (tests bring a fake). */
 export interface SafeStorageLike {
@@ -58,11 +59,7 @@ export function safeStorageSecretStore(userData: string, safe: SafeStorageLike, 
     },
     set(hostId, secret) {
       if (!available) throw new Error('The OS credential store is not available.');
-      const file = fileOf(hostId);
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const tmp = `${file}.tmp`;
-      writeFileSync(tmp, safe.encryptString(secret), { mode: 0o600 });
-      renameSync(tmp, file);
+      writeFileAtomic(fileOf(hostId), safe.encryptString(secret), { mode: 0o600, dirMode: 0o700 });
     },
     delete(hostId) {
       rmSync(fileOf(hostId), { force: true });

@@ -20,8 +20,3 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
 export function simulatedDataDir(stateFile: string): string {
   return `${stateFile}.data`;
 }
-
-/** The data folder of a remote host (its journal, measurements, logs): under the app's own. */
-export function remoteDataDir(hostId: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  return join(defaultDataDir(env, platform), 'hosts', hostId);
-}

@@ -10,7 +10,8 @@ import type { ScriptRunner } from '../powershell/session-types';
 import { JEA_CONFIGURATION_NAME, JEA_SSH_SUBSYSTEM, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import { appVersion, projectRoot } from '../project-root';
 import { createSimState, simulatorModulePath } from '../simulator/profiles';
-import { defaultDataDir, remoteDataDir, simulatedDataDir } from './data-dir';
+import { defaultDataDir, simulatedDataDir } from './data-dir';
+import { remoteHostDataDir } from '../hosts/host-registry';
 import { fileMeasurementStore, type MeasurementStore } from './measurement-store';
 import { jeaScriptsHash } from '../hosts/jea-module';
 
@@ -80,7 +81,7 @@ export function openHost(options: HostConnectionOptions = {}): HostConnection {
     ...(remote ? { computerName: remote.target.name, connectAllowanceMs: remote.target.connectTimeoutMs + REMOTE_BOOTSTRAP_MS } : {}),
     ...(options.defaultTimeoutMs ? { defaultTimeoutMs: options.defaultTimeoutMs } : {}),
   });
-  const dataDir = options.dataDir ?? (remote ? remoteDataDir(remote.target.id) : simState ? simulatedDataDir(simState) : defaultDataDir());
+  const dataDir = options.dataDir ?? (remote ? remoteHostDataDir(defaultDataDir(), remote.target.id) : simState ? simulatedDataDir(simState) : defaultDataDir());
   return {
     hostId: remote ? remote.target.id : LOCAL_HOST_ID,
     remote: remote ? remote.target : null,

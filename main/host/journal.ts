@@ -6,13 +6,14 @@
  * ORDER-SENSITIVE: append() returns only after the record is on disk; the executor relies on that
  * to journal "step started" before it runs a step.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inventory } from '../../shared/inventory';
 import type { OperationOutcome, Plan, RawError, StepResult } from '../../shared/plan';
 import type { ScriptRunner } from '../powershell/session-types';
 import { recoverOperation } from './journal-recovery';
 import type { RememberedVmSettings } from './planner';
+import { writeFileAtomic } from '../write-file-atomic';
 
 /** One line of the journal. */
 export type JournalRecord =
@@ -209,9 +210,7 @@ export class Journal {
     const cur = this.rememberedVmSettings();
     for (const id of effects.forget) delete cur[id];
     for (const [id, o] of Object.entries(effects.remember)) cur[id] = { ...o, ...cur[id] };
-    const tmp = `${this.settingsFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify(cur, null, 1));
-    renameSync(tmp, this.settingsFile);
+    writeFileAtomic(this.settingsFile, JSON.stringify(cur, null, 1));
   }
 
   /** The activity log as text, for export: every operation with its steps, commands, timings and errors. */

@@ -2,10 +2,10 @@
  * What the survey measured of each device while it was on the host. A dismounted or assigned device
  * has no host resources, so its MMIO need and interrupts can only be remembered from an earlier read.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { memoryRangeSchema } from '../../shared/inventory';
+import { writeFileAtomic } from '../write-file-atomic';
 
 export const rememberedFactsSchema = z.object({
   deviceType: z.number().int().nullable(),
@@ -54,10 +54,7 @@ export function fileMeasurementStore(file: string): MeasurementStore {
     },
     flush() {
       if (!dirty) return;
-      mkdirSync(dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ schema: 'dda-studio/measurements@1', devices }, null, 1));
-      renameSync(tmp, file);
+      writeFileAtomic(file, JSON.stringify({ schema: 'dda-studio/measurements@1', devices }, null, 1));
       dirty = false;
     },
   };

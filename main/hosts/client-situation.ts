@@ -7,13 +7,22 @@ import type { ClientSituation } from '../../shared/prepare-host';
 import { defaultDataDir } from '../host/data-dir';
 import { buildJeaModule } from './jea-module';
 
+const built = new Map<string, string>();
+
 /**
  * The DDAStudio.Host module folder the JEA setup copies to the host: built from this app's own files
- * into `<data folder>/jea-module/` (so its version is always this app's), or null when that fails.
+ * into `<data folder>/jea-module/` (so its version is always this app's) once per process, not on every
+ * request (an admin may be copying from it), or null when that fails (the helper then says how to
+ * write it with `dda hosts jea-module`).
  */
 export function jeaModuleSource(dataDir: string = defaultDataDir()): string | null {
+  const folder = join(dataDir, 'jea-module');
+  const done = built.get(folder);
+  if (done) return done;
   try {
-    return buildJeaModule(join(dataDir, 'jea-module'));
+    const source = buildJeaModule(folder);
+    built.set(folder, source);
+    return source;
   } catch {
     return null;
   }

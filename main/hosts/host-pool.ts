@@ -15,14 +15,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostReadinessSummary, HostTargetInput } from '../../shared/contract';
-import { hostIdSchema, LOCAL_HOST_ID, remoteTargetSchema, type ConnectionState, type RemoteTarget } from '../../shared/hosts';
+import { hostIdSchema, LOCAL_HOST_ID, type ConnectionState, type RemoteTarget } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
 import type { StepResult } from '../../shared/plan';
 import { openHost, type HostConnection } from '../host/host-connection';
 import { hostServices, type HostServices } from '../host/host-services';
 import { Journal } from '../host/journal';
 import type { PsErrorInfo, PsResult, ScriptRunner } from '../powershell/session-types';
-import { HostRegistry, HostRegistryError, hostsFile, noSecretStore, remoteHostDataDir, type SecretStore } from './host-registry';
+import { HostRegistry, HostRegistryError, validateTarget, hostsFile, noSecretStore, remoteHostDataDir, type SecretStore } from './host-registry';
 
 /** Opens a remote host's connection (tests inject their own). */
 export type OpenRemote = (target: RemoteTarget, password: string | null, dataDir: string) => HostConnection;
@@ -87,16 +87,6 @@ export function slugOf(name: string): string {
   return s || 'host';
 }
 
-/** A definition checked against the shared schema, with the registry's wording for errors. */
-export function validateTarget(input: HostTargetInput): RemoteTarget {
-  const parsed = remoteTargetSchema.safeParse(input);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new HostRegistryError(`Invalid host: ${i?.path.join('.') || 'host'}: ${i?.message}`);
-  }
-  if (parsed.data.id === LOCAL_HOST_ID) throw new HostRegistryError(`"${LOCAL_HOST_ID}" is the local host and cannot be redefined.`);
-  return parsed.data;
-}
 
 /** Keeps passwords in the OS store when it can, else in this process's memory. */
 class Passwords {
@@ -106,14 +96,7 @@ class Passwords {
     return this.store.available;
   }
   get(id: string): string | null {
-    if (this.persistent) {
-      try {
-        return this.store.get(id);
-      } catch {
-        return null;
-      }
-    }
-    return this.memory.get(id) ?? null;
+    return this.persistent ? this.store.get(id) : (this.memory.get(id) ?? null);
   }
   set(id: string, password: string): void {
     if (this.persistent) this.store.set(id, password);
@@ -121,11 +104,7 @@ class Passwords {
   }
   delete(id: string): void {
     this.memory.delete(id);
-    try {
-      this.store.delete(id);
-    } catch {
-      // nothing stored
-    }
+    this.store.delete(id);
   }
 }
 

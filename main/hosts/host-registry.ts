@@ -1,13 +1,13 @@
 /**
  * The remote hosts the admin added: `hosts.json` in the data folder, validated on every read and
- * written atomically. A corrupt file is kept as `.corrupt` and never silently overwritten with less.
+ * written atomically. A corrupt file is refused (list, put and remove throw), never overwritten with less.
  * Passwords are not here: they live in a SecretStore (the OS credential store), keyed by host id.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { hostIdSchema, LOCAL_HOST_ID, remoteTargetSchema, type RemoteTarget, type RemoteTargetInput } from '../../shared/hosts';
+import { writeFileAtomic } from '../write-file-atomic';
 
 const fileSchema = z.object({ version: z.literal(1), hosts: z.array(remoteTargetSchema) });
 
@@ -53,6 +53,17 @@ export function remoteHostDataDir(dataDir: string, id: string): string {
   return join(dataDir, 'hosts', id);
 }
 
+/** A definition checked against the shared schema (never the local host's id), with the admin's wording for errors. */
+export function validateTarget(input: RemoteTargetInput): RemoteTarget {
+  const parsed = remoteTargetSchema.safeParse(input);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new HostRegistryError(`Invalid host: ${i?.path.join('.') || 'host'}: ${i?.message}`);
+  }
+  if (parsed.data.id === LOCAL_HOST_ID) throw new HostRegistryError(`"${LOCAL_HOST_ID}" is the local host and cannot be redefined.`);
+  return parsed.data;
+}
+
 export class HostRegistry {
   constructor(private readonly file: string) {}
 
@@ -76,18 +87,13 @@ export class HostRegistry {
 
   /** Adds or replaces (same id) a host after validating it. */
   put(input: RemoteTargetInput): RemoteTarget {
-    const parsed = remoteTargetSchema.safeParse(input);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new HostRegistryError(`Invalid host: ${i?.path.join('.') || 'host'}: ${i?.message}`);
-    }
-    if (parsed.data.id === LOCAL_HOST_ID) throw new HostRegistryError(`"${LOCAL_HOST_ID}" is the local host and cannot be redefined.`);
+    const target = validateTarget(input);
     const hosts = this.list();
-    const at = hosts.findIndex((h) => h.id === parsed.data.id);
-    if (at >= 0) hosts[at] = parsed.data;
-    else hosts.push(parsed.data);
+    const at = hosts.findIndex((h) => h.id === target.id);
+    if (at >= 0) hosts[at] = target;
+    else hosts.push(target);
     this.write(hosts);
-    return parsed.data;
+    return target;
   }
 
   /** Removes a host; false when there was none. */
@@ -100,17 +106,6 @@ export class HostRegistry {
   }
 
   private write(hosts: RemoteTarget[]): void {
-    mkdirSync(dirname(this.file), { recursive: true });
-    if (existsSync(this.file)) {
-      try {
-        fileSchema.parse(JSON.parse(readFileSync(this.file, 'utf8')));
-      } catch {
-        copyFileSync(this.file, `${this.file}.corrupt`);
-      }
-    }
-    // A private temporary name, so two writers never share one half-written file; rename is atomic.
-    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, hosts }, null, 2));
-    renameSync(tmp, this.file);
+    writeFileAtomic(this.file, JSON.stringify({ version: 1, hosts }, null, 2));
   }
 }

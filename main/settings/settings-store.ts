@@ -1,8 +1,8 @@
 /** Settings persisted as JSON in the data folder: validated on read, written atomically, never fatal. */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { settingsSchema, type Settings } from '../../shared/contract';
+import { writeFileAtomic } from '../write-file-atomic';
 
 export const windowBoundsSchema = z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int().min(400), height: z.number().int().min(300) });
 const fileSchema = settingsSchema.extend({ windowBounds: windowBoundsSchema.nullable() });
@@ -44,10 +44,7 @@ export class SettingsStore {
   /** Applies a validated patch and writes the file atomically. */
   update(patch: Partial<StoredSettings>): StoredSettings {
     this.current = fileSchema.parse({ ...this.current, ...patch });
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.current, null, 2));
-    renameSync(tmp, this.file);
+    writeFileAtomic(this.file, JSON.stringify(this.current, null, 2));
     return this.get();
   }
 }

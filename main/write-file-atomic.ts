@@ -1,0 +1,15 @@
+/** The one way our data files are replaced: a private temporary file, then an atomic rename. */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Writes `data` to `file` so a reader sees the old file or the new one, never half of one. The temporary
+ * name is private to this write (pid + random), so two processes writing at once never share one.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array, options: { mode?: number; dirMode?: number } = {}): void {
+  mkdirSync(dirname(file), { recursive: true, ...(options.dirMode !== undefined ? { mode: options.dirMode } : {}) });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, data, options.mode !== undefined ? { mode: options.mode } : {});
+  renameSync(tmp, file);
+}
