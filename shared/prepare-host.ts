@@ -45,9 +45,9 @@ export const JEA_REGISTER_SCRIPT = 'Register-DDAStudioEndpoint.ps1';
 /** The session configuration file for the SSH JEA-shaped subsystem (pwsh -ConfigurationFile), inside the module. */
 export const JEA_SSH_CONFIGURATION_FILE = 'DDAStudio.Host.ssh.pssc';
 /** Where the module goes on the host: seen by Windows PowerShell 5.1 and PowerShell 7 alike. */
-const HOST_MODULE_DIR = 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host';
+const HOST_MODULE_DIR = `C:\\Program Files\\WindowsPowerShell\\Modules\\${JEA_MODULE_NAME}`;
 /** The same folder as sshd can start it: the 8.3 name of "Program Files", forward slashes, no spaces. */
-const HOST_MODULE_DIR_SSHD = 'c:/progra~1/WindowsPowerShell/Modules/DDAStudio.Host';
+const HOST_MODULE_DIR_SSHD = `c:/progra~1/WindowsPowerShell/Modules/${JEA_MODULE_NAME}`;
 /** PowerShell 7 as sshd can start it (Win32-OpenSSH cannot start a subsystem from a path with spaces). */
 const PWSH_SSHD = 'c:/progra~1/powershell/7/pwsh.exe';
 const PUBLIC_KEY = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n\0]*)?$/;

@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { JEA_MODULE_NAME, JEA_REGISTER_SCRIPT } from '../../shared/prepare-host';
 import { projectRoot } from '../project-root';
 
-export const JEA_MODULE_FOLDER = 'DDAStudio.Host';
 /** Scripts that run only in the app's own local PowerShell process, never on a host. */
 export const JEA_CLIENT_ONLY_SCRIPTS: ReadonlySet<string> = new Set(['use-simulator.ps1', 'use-remote.ps1', 'remote-status.ps1']);
 /** What the module folder must hold before the shipped scripts are added. */
-const MODULE_FILES = ['DDAStudio.Host.psd1', 'DDAStudio.Host.psm1', 'Register-DDAStudioEndpoint.ps1', join('RoleCapabilities', 'DDAStudioOperator.psrc')];
+const MODULE_FILES = [`${JEA_MODULE_NAME}.psd1`, `${JEA_MODULE_NAME}.psm1`, JEA_REGISTER_SCRIPT, join('RoleCapabilities', 'DDAStudioOperator.psrc')];
 
 /** The scripts the module ships: path relative to the module folder ('/'-separated) and source file. */
 function shippedScripts(): { rel: string; src: string }[] {
@@ -26,10 +26,10 @@ function shippedScripts(): { rel: string; src: string }[] {
 
 /** Writes `<outDir>/DDAStudio.Host/` (replacing an older build there) and returns its path. */
 export function buildJeaModule(outDir: string): string {
-  const src = join(projectRoot(), 'main', 'powershell', 'jea', JEA_MODULE_FOLDER);
+  const src = join(projectRoot(), 'main', 'powershell', 'jea', JEA_MODULE_NAME);
   const missing = MODULE_FILES.filter((f) => !existsSync(join(src, f)));
   if (missing.length) throw new Error(`The DDAStudio.Host module files are missing from this installation (${src}): ${missing.join(', ')}.`);
-  const dest = join(outDir, JEA_MODULE_FOLDER);
+  const dest = join(outDir, JEA_MODULE_NAME);
   if (existsSync(dest)) rmSync(dest, { recursive: true, force: true });
   mkdirSync(join(dest, 'scripts'), { recursive: true });
   cpSync(src, dest, { recursive: true });

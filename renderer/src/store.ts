@@ -192,6 +192,7 @@ const operationsSlice: StateCreator<StoreState, [], [], OperationsSlice> = (set,
 });
 
 let hostsReload: Promise<void> | null = null;
+let hostsChangedAgain = false;
 
 const uiSlice: StateCreator<StoreState, [], [], UiSlice> = (set, get) => ({
   appInfo: null,
@@ -216,11 +217,16 @@ const uiSlice: StateCreator<StoreState, [], [], UiSlice> = (set, get) => ({
     if (e.type === 'operation-progress' && e.host === get().planHost && get().plan?.id === e.planId) set({ progress: { ...get().progress, [e.step.stepId]: e.step } });
     if (e.type === 'activity' && e.entry.host === host) set({ activity: [e.entry, ...get().activity].slice(0, 200) });
     if (e.type === 'inventory-changed' && e.host === host && get().inventory?.readAt !== e.readAt && !get().loading) void get().loadInventory(false);
-    if (e.type === 'hosts-changed' && !hostsReload) {
-      // Coalesce bursts (connecting, connected, readiness) into one re-read.
-      hostsReload = Promise.resolve().then(async () => {
+    if (e.type === 'hosts-changed') {
+      // Coalesce bursts (connecting, connected, readiness) into one re-read; a change that arrives while
+      // it runs may not be in its answer, so it asks for one more.
+      hostsChangedAgain = !!hostsReload;
+      hostsReload ??= Promise.resolve().then(async () => {
         try {
-          await get().loadHosts();
+          do {
+            hostsChangedAgain = false;
+            await get().loadHosts();
+          } while (hostsChangedAgain);
         } finally {
           hostsReload = null;
         }

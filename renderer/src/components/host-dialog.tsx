@@ -263,11 +263,15 @@ function HostForm({ editing }: { editing: HostSummary | undefined }) {
                 disabled={!usesPassword}
                 autoComplete="new-password"
                 onChange={(e) => set('password', e.target.value, 'password')}
-                aria-describedby={id('password-hint')}
+                aria-describedby={shown('password') ? `${id('password-error')} ${id('password-hint')}` : id('password-hint')}
                 aria-invalid={shown('password') ? true : undefined}
                 data-testid="host-password-input"
               />
-              {shown('password') && <div className="field-error">{shown('password')}</div>}
+              {shown('password') && (
+                <div id={id('password-error')} className="field-error">
+                  {shown('password')}
+                </div>
+              )}
               <div id={id('password-hint')} className="field-hint muted" data-testid="password-hint">
                 {!usesPassword ? t('passwordNeedsUser') : passwordStays ? `${t('passwordKept')} ` : editing?.hasStoredPassword ? `${t('passwordNotCarried')} ` : ''}
                 {usesPassword && (info?.passwordStore === 'os' ? t('passwordStoredOs') : t('passwordMemoryOnly'))}
