@@ -13,7 +13,7 @@ import { PowerShellMissingError } from '../host/host-connection';
 import { InventoryError } from '../host/inventory-service';
 import { clientSituation } from '../hosts/client-situation';
 import { HostRegistryError } from '../hosts/host-registry';
-import { HostBusyError, UnknownHostError, type HostPool, type PooledHost } from '../hosts/host-pool';
+import { HostBusyError, readinessOf, UnknownHostError, type HostPool, type PooledHost } from '../hosts/host-pool';
 import { appVersion } from '../project-root';
 import type { DdaApi, EventSink } from './api-types';
 import { createEventSink } from './event-sink';
@@ -165,7 +165,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
       computerName: r.computerName,
       psEdition: r.psEdition,
       psVersion: r.psVersion,
-      readiness: { computerName: r.computerName, psEdition: r.psEdition, psVersion: r.psVersion, iommu: r.iommuPolicyEnabled, iov: r.iovSupport, elevated: r.elevated, simulated: r.simulated, readAt: inv.readAt },
+      readiness: readinessOf(inv),
       devices: inv.devices.length,
       vms: inv.vms.length,
     };

@@ -108,6 +108,12 @@ class Passwords {
   }
 }
 
+/** The readiness a host list shows, from an inventory. */
+export function readinessOf(inv: Inventory): HostReadinessSummary {
+  const h = inv.host;
+  return { computerName: h.computerName, psEdition: h.psEdition, psVersion: h.psVersion, iommu: h.iommuPolicyEnabled, iov: h.iovSupport, elevated: h.elevated, simulated: h.simulated, readAt: inv.readAt };
+}
+
 export class HostPool {
   readonly registry: HostRegistry;
   readonly local: HostConnection;
@@ -259,12 +265,7 @@ export class HostPool {
 
   /** Records a host's readiness from an inventory just read. */
   noteInventory(id: string, inv: Inventory): void {
-    const h = inv.host;
-    this.setStatus(id, {
-      state: 'connected',
-      lastError: null,
-      readiness: { computerName: h.computerName, psEdition: h.psEdition, psVersion: h.psVersion, iommu: h.iommuPolicyEnabled, iov: h.iovSupport, elevated: h.elevated, simulated: h.simulated, readAt: inv.readAt },
-    });
+    this.setStatus(id, { state: 'connected', lastError: null, readiness: readinessOf(inv) });
   }
 
   /** Records a failure that did not come from a call (e.g. the host could not be opened). */
