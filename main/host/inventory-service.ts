@@ -11,6 +11,10 @@ import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
 import { memoryMeasurementStore, type MeasurementStore } from './measurement-store';
 
 const num = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).nullable().optional();
+// DEVPKEY_PciDevice_RequiresReservedMemoryRegion is DEVPROP_TYPE_BOOLEAN on a host: .Data is [bool] and
+// ConvertTo-Json writes true/false. The survey keeps SurveyDDA's "-ne 0" as a 0/1 flag; a number is
+// accepted too (a profile or a capture written before the type was known).
+const flag = z.union([z.boolean().transform((b) => (b ? 1 : 0)), z.number()]).nullable().optional();
 const rawDeviceSchema = z.object({
   instanceId: z.string(),
   friendlyName: z.string().nullable().optional(),
@@ -21,7 +25,7 @@ const rawDeviceSchema = z.object({
   deviceType: num,
   baseClass: num,
   acs: num,
-  rmrr: num,
+  rmrr: flag,
   irqs: z.array(z.number()).nullable().optional(),
   memoryRanges: z.array(z.object({ start: z.coerce.string(), end: z.coerce.string() })).nullable().optional(),
   resourcesKnown: z.boolean(),

@@ -21,11 +21,11 @@ const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 const NVME = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';
 const offAndBack: PlanChoices = { consents: ['turn-off-vm'], startVmAfter: true };
 
-/** The simulated cmdlet each step script calls last (Set-VMMemory is Set-VM underneath). */
+/** The simulated cmdlet each step script calls last. */
 const cmdletOf: Record<string, string> = {
   'op-stop-vm': 'Stop-VM', 'op-start-vm': 'Start-VM', 'op-disable-device': 'Disable-PnpDevice', 'op-enable-device': 'Enable-PnpDevice',
   'op-dismount-device': 'Dismount-VMHostAssignableDevice', 'op-mount-device': 'Mount-VMHostAssignableDevice', 'op-add-device': 'Add-VMAssignableDevice',
-  'op-remove-device': 'Remove-VMAssignableDevice', 'op-set-vm': 'Set-VM', 'op-set-vm-memory': 'Set-VM',
+  'op-remove-device': 'Remove-VMAssignableDevice', 'op-set-vm': 'Set-VM', 'op-set-vm-memory': 'Set-VMMemory',
 };
 
 async function opsOn(state: string) {

@@ -91,18 +91,18 @@ export const actions = {
   stopVm: (vm: Vm, timeoutSec: number): PsAction => ({
     script: 'op-stop-vm',
     params: { VmId: vm.id, TimeoutSec: timeoutSec },
-    command: `$vm = ${byId(vm)}; try { $vm | Stop-VM -Force -ErrorAction Stop } catch { $vm | Stop-VM -TurnOff -Force }`,
+    command: `$vm = ${byId(vm)}; $job = $vm | Stop-VM -Force -AsJob; if (-not (Wait-Job $job -Timeout ${timeoutSec}) -or $job.State -ne 'Completed') { $vm | Stop-VM -TurnOff -Force }`,
   }),
   startVm: (vm: Vm): PsAction => ({ script: 'op-start-vm', params: { VmId: vm.id }, command: `${byId(vm)} | Start-VM` }),
   disable: (instanceId: string): PsAction => ({
     script: 'op-disable-device',
     params: { InstanceId: instanceId },
-    command: `${psCommand('Disable-PnpDevice', [['InstanceId', instanceId]])} -Confirm:$false`,
+    command: `${psCommand('Disable-PnpDevice', [['InstanceId', instanceId]])} -Confirm:$false -ErrorAction Stop`,
   }),
   enable: (instanceId: string): PsAction => ({
     script: 'op-enable-device',
     params: { InstanceId: instanceId },
-    command: `${psCommand('Enable-PnpDevice', [['InstanceId', instanceId]])} -Confirm:$false`,
+    command: `${psCommand('Enable-PnpDevice', [['InstanceId', instanceId]])} -Confirm:$false -ErrorAction Stop`,
   }),
   dismount: (path: string, force: boolean, forceIfRefused: boolean): PsAction => ({
     script: 'op-dismount-device',
@@ -110,7 +110,7 @@ export const actions = {
     command: force
       ? psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path], ['Force', PS_SWITCH]])
       : forceIfRefused
-        ? `try { ${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path]])} -ErrorAction Stop } catch { if ($_.Exception.Message -notlike '*has not supplied any directives*') { throw }; ${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path], ['Force', PS_SWITCH]])} }`
+        ? `try { ${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path]])} -ErrorAction Stop } catch { ${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path], ['Force', PS_SWITCH]])} -ErrorAction Stop }`
         : psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path]]),
   }),
   mount: (path: string): PsAction => ({ script: 'op-mount-device', params: { LocationPath: path }, command: psCommand('Mount-VMHostAssignableDevice', [['LocationPath', path]]) }),
@@ -127,7 +127,10 @@ export const actions = {
   remove: (vm: Vm, path: string | null): PsAction => ({
     script: 'op-remove-device',
     params: path ? { VmId: vm.id, LocationPath: path } : { VmId: vm.id },
-    command: `${byId(vm)} | ${psCommand('Remove-VMAssignableDevice', path ? [['LocationPath', path]] : [])}`,
+    // Remove-VMAssignableDevice takes VMAssignedDevice objects from the pipeline, never a VM.
+    command: path
+      ? `Get-VMAssignableDevice -VM (${byId(vm)}) | Where-Object { $_.LocationPath -eq ${psString(path)} } | Remove-VMAssignableDevice`
+      : `Get-VMAssignableDevice -VM (${byId(vm)}) | Remove-VMAssignableDevice`,
   }),
   setVm: (vm: Vm, settings: VmSettings): PsAction => {
     const parts: Array<readonly [string, unknown]> = [];

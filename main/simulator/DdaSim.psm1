@@ -17,6 +17,21 @@ $script:ValidatedStamp = $null
 $script:PciKeySet = '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}'
 
 # ---------------------------------------------------------------------------------------------------
+# Enumerations with the real names and values, so that output objects behave as on a host:
+# [string] gives the name, ConvertTo-Json gives the number (Windows PowerShell 5.1 and 7 alike).
+# Values: Hyper-V's enums mirror the Msvm_* WMI values (Msvm_ComputerSystem EnabledState,
+# Msvm_VirtualSystemSettingData AutomaticStartupAction / AutomaticShutdownAction / UserSnapshotType);
+# Win32 ConfigManagerErrorCode from the CM_PROB_* constants in cfg.h. See reference/README.md.
+# ---------------------------------------------------------------------------------------------------
+enum VMState { Other = 1; Running = 2; Off = 3; Stopping = 4; Saved = 6; Paused = 9; Starting = 10; Reset = 11; Saving = 32773; Pausing = 32776; Resuming = 32777; FastSaved = 32779; FastSaving = 32780 }
+enum StopAction { TurnOff = 2; Save = 3; ShutDown = 4 }
+enum StartAction { Nothing = 2; StartIfRunning = 3; Start = 4 }
+enum CriticalErrorAction { None = 0; Pause = 1 }
+enum OnOffState { On = 0; Off = 1 }
+enum CheckpointType { Disabled = 2; Production = 3; ProductionOnly = 4; Standard = 5 }
+enum ConfigManagerErrorCode { CM_PROB_NONE = 0; CM_PROB_DISABLED = 22; CM_PROB_PHANTOM = 45 }
+
+# ---------------------------------------------------------------------------------------------------
 # State: read, validate, lock, write
 # ---------------------------------------------------------------------------------------------------
 
@@ -62,10 +77,13 @@ function Test-DdaSimProfile {
         Need ($d.friendlyName -is [string]) ($at + '.friendlyName: required string')
         Need ($d.locationPath -is [string] -and $d.locationPath -like 'PCIROOT*') ($at + '.locationPath: required string starting with PCIROOT')
         Need ($d.enabled -is [bool]) ($at + '.enabled: required boolean')
-        foreach ($n in @('deviceType', 'baseClass', 'acsUpHierarchy', 'requiresReservedMemoryRegion')) {
+        foreach ($n in @('deviceType', 'baseClass', 'acsUpHierarchy')) {
             $v = $d.$n
             Need ($null -eq $v -or $v -is [int] -or $v -is [long]) ($at + '.' + $n + ': integer or null')
         }
+        # pid 34: a real host's type is Boolean; profiles written before that was known say 0/1.
+        $r = $d.requiresReservedMemoryRegion
+        Need ($null -eq $r -or $r -is [bool] -or (($r -is [int] -or $r -is [long]) -and ($r -eq 0 -or $r -eq 1))) ($at + '.requiresReservedMemoryRegion: true, false, 0, 1 or null')
         $j = 0
         foreach ($r in @($d.memoryRanges)) {
             if ($null -eq $r) { continue }
@@ -222,8 +240,12 @@ function Enter-SimCall {
 }
 
 function Assert-SimElevated($State, [string]$Activity, [string]$ClassName) {
+    # $ClassName: a compiled cmdlet's class (its FullyQualifiedErrorId names it); empty for a CDXML
+    # function, whose id gets the function's name appended by PowerShell itself.
+    $id = 'AccessDenied'
+    if ($ClassName) { $id = 'AccessDenied,' + $ClassName }
     if (-not $State.host.elevated) {
-        throw (New-SimError -Message 'You do not have the required permission to complete this task. Contact the administrator of the authorization policy for the computer ''localhost''.' -ErrorId ('AccessDenied,' + $ClassName) -Category 'PermissionDenied' -Activity $Activity)
+        throw (New-SimError -Message 'You do not have the required permission to complete this task. Contact the administrator of the authorization policy for the computer ''localhost''.' -ErrorId $id -Category 'PermissionDenied' -Activity $Activity)
     }
 }
 
@@ -260,25 +282,22 @@ function Get-SimHolders($State, [string]$LocationPath) {
     $names.ToArray()
 }
 
-function Find-SimVm($State, [string]$Name, [string]$Activity, [string]$ClassName) {
-    foreach ($v in @($State.vms)) { if ($v.name -eq $Name) { return $v } }
-    throw (New-SimError -Message ('Hyper-V was unable to find a virtual machine with name "' + $Name + '".') -ErrorId ('InvalidParameter,' + $ClassName) -Category 'ObjectNotFound' -Activity $Activity -Target $Name)
-}
-
-function Resolve-SimVmName($VMName, $VM) {
-    if ($null -ne $VM) { return [string](@($VM)[0].Name) }
-    return [string](@($VMName)[0])
-}
-
-function New-SimPnpDevice($d) {
-    $present = $true
+function New-SimPnpDevice($d, [switch]$Phantom) {
+    # A Get-PnpDevice object (Win32_PnPEntity through CDXML). ConfigManagerErrorCode is an enumeration:
+    # [string] gives CM_PROB_DISABLED, ConvertTo-Json gives 22. A dismounted device shows as its present
+    # PCIP\ twin ("- Dismounted"); with -Phantom, the original PCI\ entry that is no longer present.
     $id = $d.instanceId
     $name = $d.friendlyName
-    if ($d.dismounted) { $id = Get-SimTwinId $d.instanceId; $name = $d.friendlyName + ' - Dismounted' }
-    $code = 'CM_PROB_NONE'
+    $code = [ConfigManagerErrorCode]::CM_PROB_NONE
     $status = 'OK'
-    if (-not $d.enabled) { $code = 'CM_PROB_DISABLED'; $status = 'Error' }
-    if ($d.dismounted) { $code = 'CM_PROB_NONE'; $status = 'OK' }
+    $present = $true
+    if ($Phantom) {
+        $code = [ConfigManagerErrorCode]::CM_PROB_PHANTOM; $status = 'Unknown'; $present = $false
+    } elseif ($d.dismounted) {
+        $id = Get-SimTwinId $d.instanceId; $name = $d.friendlyName + ' - Dismounted'
+    } elseif (-not $d.enabled) {
+        $code = [ConfigManagerErrorCode]::CM_PROB_DISABLED; $status = 'Error'
+    }
     $o = [pscustomobject]@{
         PSTypeName             = 'Microsoft.Management.Infrastructure.CimInstance#ROOT/cimv2/Win32_PnPEntity'
         InstanceId             = $id
@@ -292,116 +311,241 @@ function New-SimPnpDevice($d) {
         ConfigManagerErrorCode = $code
         Problem                = $code
     }
+    # A CIM instance also carries its base type name (Get-CimInstance -InputObject binds on it).
+    $o.PSObject.TypeNames.Insert(1, 'Microsoft.Management.Infrastructure.CimInstance')
     return $o
 }
 
 # ---------------------------------------------------------------------------------------------------
-# PnpDevice module
+# How the real modules report errors
+# Hyper-V's cmdlets are compiled (Microsoft.HyperV.PowerShell.Cmdlets.dll): a compiled cmdlet honours
+# -ErrorAction and the CALLER's $ErrorActionPreference. PnpDevice's are CDXML functions in a module:
+# their errors are non-terminating and a preference set in the caller's script scope does not reach
+# them (PowerShell issue 4568); only -ErrorAction or the global preference does. The simulator's
+# functions live in a module too, so the CDXML behaviour is what a module function does anyway; the
+# compiled behaviour is emulated by reading the caller's preference ($PSCmdlet.SessionState).
+# Guess (no source): which Hyper-V failures are terminating. All are written as errors here, so a
+# script that wants a failure to stop it says so (-ErrorAction Stop or its own preference), which works
+# on both. A function appends its name to a non-terminating error's FullyQualifiedErrorId (",Get-VM"),
+# a compiled cmdlet does not: compare the part before the first comma, never the whole id.
 # ---------------------------------------------------------------------------------------------------
 
-function Get-PnpDevice {
-    [CmdletBinding()]
-    param([Parameter(Position = 0)][string[]]$InstanceId, [string[]]$Class, [switch]$PresentOnly)
-    $state = Enter-SimCall -Cmdlet 'Get-PnpDevice' -Subjects $InstanceId
-    $out = New-Object System.Collections.Generic.List[object]
-    foreach ($d in @($state.devices)) {
-        $o = New-SimPnpDevice $d
-        if ($Class -and -not ($Class -contains $o.Class)) { continue }
-        if ($InstanceId -and -not ($InstanceId | Where-Object { $_ -eq $o.InstanceId -or $_ -eq $d.instanceId })) { continue }
-        $out.Add($o)
-        # The original PCI\ entry of a dismounted device is no longer present (Status Unknown).
-        if ($d.dismounted -and -not $PresentOnly) {
-            $out.Add([pscustomobject]@{ PSTypeName = 'Microsoft.Management.Infrastructure.CimInstance#ROOT/cimv2/Win32_PnPEntity'; InstanceId = $d.instanceId; FriendlyName = $d.friendlyName; PNPDeviceID = $d.instanceId; DeviceID = $d.instanceId; Name = $d.friendlyName; Status = 'Unknown'; Class = [string]$d.class; Present = $false; ConfigManagerErrorCode = 'CM_PROB_PHANTOM'; Problem = 'CM_PROB_PHANTOM' })
+function Write-SimCmdletError {
+    param($Cmdlet, $Record, [switch]$Compiled)
+    if ($Record -isnot [System.Management.Automation.ErrorRecord]) { throw $Record }
+    if ($Compiled) {
+        $bound = $Cmdlet.MyInvocation.BoundParameters
+        $pref = $null
+        if ($bound.ContainsKey('ErrorAction')) { $pref = $bound['ErrorAction'] } else { $pref = $Cmdlet.SessionState.PSVariable.GetValue('ErrorActionPreference') }
+        if ([string]$pref -eq 'Stop') { throw $Record }
+        if ($null -ne $pref) { $ErrorActionPreference = $pref }
+    }
+    $Cmdlet.WriteError($Record)
+}
+
+function Assert-SimLocalTarget($Bound, [string]$Activity) {
+    # The simulator is one host: -ComputerName may name it (or localhost / .); a CIM session or a
+    # credential would reach another machine, which the simulator does not have.
+    $state = Read-SimState
+    if ($Bound.ContainsKey('CimSession') -or $Bound.ContainsKey('Credential')) {
+        throw (New-SimError -Message ('The simulated host has no remote computers: ' + $Activity + ' was called with -CimSession or -Credential.') -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity $Activity)
+    }
+    foreach ($c in @($Bound['ComputerName'])) {
+        if ($null -eq $c) { continue }
+        $n = ([string]$c).ToUpperInvariant()
+        if ($n -ne 'LOCALHOST' -and $n -ne '.' -and $n -ne ([string]$state.host.computerName).ToUpperInvariant()) {
+            throw (New-SimError -Message ('The simulated host is ' + $state.host.computerName + '; it cannot reach computer ''' + $c + '''.') -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity $Activity -Target $c)
         }
     }
-    if ($InstanceId -and $out.Count -eq 0) {
-        throw (New-SimError -Message 'No matching Win32_PnPEntity objects found by CIM query for instances of the ROOT\cimv2\Win32_PnPEntity class on the  CIM server: SELECT * FROM Win32_PnPEntity  WHERE ((DeviceId LIKE ''' + $InstanceId[0] + ''')). Verify query parameters and retry.' -ErrorId 'CmdletizationQuery_NotFound,Get-PnpDevice' -Category 'ObjectNotFound' -Activity 'Get-PnpDevice')
+}
+
+function Start-SimJob([string]$Command, $Bound) {
+    # -AsJob: the same call in a background job (a thread job where PowerShell has one, else a child
+    # process; both read the same state file). VM objects travel as names (a child process gets them
+    # deserialized). Real Hyper-V returns its own job type; Wait-Job / Receive-Job / State work alike.
+    $p = @{ ErrorAction = 'Stop' }
+    foreach ($k in @($Bound.Keys)) { if ($k -ne 'AsJob' -and $k -ne 'VM') { $p[$k] = $Bound[$k] } }
+    if ($Bound.ContainsKey('VM')) { $p['Name'] = [string[]]@($Bound['VM'] | ForEach-Object { [string]$_.Name }) }
+    $module = Join-Path $PSScriptRoot 'DdaSim.psm1'
+    $body = { param($m, $c, $p, $s) $env:DDA_SIM_STATE = $s; Import-Module -Name $m; & $c @p }
+    $arguments = @($module, $Command, $p, (Get-SimStatePath))
+    if (Get-Command -Name Start-ThreadJob -ErrorAction SilentlyContinue) { return (Start-ThreadJob -ScriptBlock $body -ArgumentList $arguments) }
+    return (Start-Job -ScriptBlock $body -ArgumentList $arguments)
+}
+
+# ---------------------------------------------------------------------------------------------------
+# PnpDevice module (CDXML over ROOT\cimv2 Win32_PnPEntity; Windows Server 2022/2025 reference)
+# ---------------------------------------------------------------------------------------------------
+
+function New-SimPnpNotFound([string]$Id, [string]$Activity) {
+    New-SimError -Message ('No matching Win32_PnPEntity objects found by CIM query for instances of the ROOT\cimv2\Win32_PnPEntity class on the  CIM server: SELECT * FROM Win32_PnPEntity  WHERE ((DeviceId LIKE ''' + $Id.Replace('\', '\\') + ''')). Verify query parameters and retry.') -ErrorId 'CmdletizationQuery_NotFound_InstanceId' -Category 'ObjectNotFound' -Activity $Activity -Target $Id
+}
+
+function Get-PnpDevice {
+    [CmdletBinding(DefaultParameterSetName = 'ByInstanceId')]
+    param(
+        [Parameter(ParameterSetName = 'ByInstanceId', Position = 0, ValueFromPipelineByPropertyName = $true)][Alias('DeviceId')][string[]]$InstanceId,
+        [Parameter(ParameterSetName = 'ByFriendlyName', ValueFromPipelineByPropertyName = $true)][string[]]$FriendlyName,
+        [Parameter(ParameterSetName = 'ByInstanceId')][Parameter(ParameterSetName = 'ByFriendlyName')][Parameter(ParameterSetName = 'ByPresence')][Parameter(ParameterSetName = 'ByClass')][string[]]$Class,
+        [Parameter(ParameterSetName = 'ByInstanceId')][Parameter(ParameterSetName = 'ByFriendlyName')][Parameter(ParameterSetName = 'ByPresence')][Parameter(ParameterSetName = 'ByClass')][switch]$PresentOnly,
+        [Parameter(ParameterSetName = 'ByInstanceId')][Parameter(ParameterSetName = 'ByFriendlyName')][Parameter(ParameterSetName = 'ByPresence')][Parameter(ParameterSetName = 'ByStatus')][string[]]$Status,
+        [Alias('Session')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [int]$ThrottleLimit,
+        [switch]$AsJob
+    )
+    begin { $bound = $PSBoundParameters }
+    process {
+        try {
+            if ($AsJob) { return (Start-SimJob 'Get-PnpDevice' $bound) }
+            Assert-SimLocalTarget $bound 'Get-PnpDevice'
+            $state = Enter-SimCall -Cmdlet 'Get-PnpDevice' -Subjects @($InstanceId)
+            $all = New-Object System.Collections.Generic.List[object]
+            foreach ($d in @($state.devices)) {
+                $all.Add((New-SimPnpDevice $d))
+                # The original PCI\ entry of a dismounted device is no longer present (Status Unknown).
+                if ($d.dismounted) { $all.Add((New-SimPnpDevice $d -Phantom)) }
+            }
+            # CDXML: each value of -InstanceId / -FriendlyName is a WQL LIKE pattern (wildcards * ?).
+            $found = @{}
+            foreach ($o in $all) {
+                if ($PresentOnly -and -not $o.Present) { continue }
+                if ($Class -and -not ($Class | Where-Object { $o.Class -like $_ })) { continue }
+                if ($Status -and -not ($Status | Where-Object { $o.Status -like $_ })) { continue }
+                $hit = $true
+                if ($InstanceId) { $hit = $false; foreach ($i in $InstanceId) { if ($o.InstanceId -like $i) { $hit = $true; $found[$i] = $true } } }
+                if ($FriendlyName) { $hit = $false; foreach ($i in $FriendlyName) { if ($o.FriendlyName -like $i) { $hit = $true; $found[$i] = $true } } }
+                if ($hit) { $o }
+            }
+            foreach ($i in @($InstanceId) + @($FriendlyName)) {
+                if ($i -and -not $found.ContainsKey($i) -and -not [Management.Automation.WildcardPattern]::ContainsWildcardCharacters($i)) {
+                    $PSCmdlet.WriteError((New-SimPnpNotFound $i 'Get-PnpDevice'))
+                }
+            }
+        } catch { Write-SimCmdletError $PSCmdlet $_ }
     }
-    $out.ToArray()
+}
+
+function Get-SimPciPropertyValue($d, [string]$KeyName) {
+    # Keys and types: main/simulator/reference/pci-properties.json. Data arrives as the real .NET
+    # type (Boolean, UInt32, Byte, String[]); Type names the DEVPROP_TYPE as Get-PnpDeviceProperty does.
+    $norm = ($KeyName -replace '\s+', ' ').Trim().ToUpperInvariant()
+    $set = $script:PciKeySet.ToUpperInvariant()
+    switch ($norm) {
+        { $_ -eq ($set + ' 1') -or $_ -eq 'DEVPKEY_PCIDEVICE_DEVICETYPE' } { if ($null -eq $d.deviceType) { return $null }; return @{ type = 'UInt32'; data = [uint32]$d.deviceType; key = 'DEVPKEY_PciDevice_DeviceType' } }
+        { $_ -eq ($set + ' 3') -or $_ -eq 'DEVPKEY_PCIDEVICE_BASECLASS' } { if ($null -eq $d.baseClass) { return $null }; return @{ type = 'UInt32'; data = [uint32]$d.baseClass; key = 'DEVPKEY_PciDevice_BaseClass' } }
+        { $_ -eq ($set + ' 31') -or $_ -eq 'DEVPKEY_PCIDEVICE_ACSCOMPATIBLEUPHIERARCHY' } { if ($null -eq $d.acsUpHierarchy) { return $null }; return @{ type = 'UInt32'; data = [uint32]$d.acsUpHierarchy; key = 'DEVPKEY_PciDevice_AcsCompatibleUpHierarchy' } }
+        { $_ -eq ($set + ' 34') -or $_ -eq 'DEVPKEY_PCIDEVICE_REQUIRESRESERVEDMEMORYREGION' } {
+            # Profiles may say 0/1 or false/true; a real host hands out a Boolean.
+            if ($null -eq $d.requiresReservedMemoryRegion) { return $null }
+            return @{ type = 'Boolean'; data = [bool]$d.requiresReservedMemoryRegion; key = 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion' }
+        }
+        { $_ -eq '{A45C254E-DF1C-4EFD-8020-67D146A850E0} 37' -or $_ -eq 'DEVPKEY_DEVICE_LOCATIONPATHS' } { return @{ type = 'StringList'; data = [string[]]@($d.locationPath, ('ACPI(_SB_)#ACPI(PCI0)#' + $d.locationPath)); key = 'DEVPKEY_Device_LocationPaths' } }
+        { $_ -eq '{A45C254E-DF1C-4EFD-8020-67D146A850E0} 14' -or $_ -eq 'DEVPKEY_DEVICE_FRIENDLYNAME' } { return @{ type = 'String'; data = [string]$d.friendlyName; key = 'DEVPKEY_Device_FriendlyName' } }
+    }
+    return $null
 }
 
 function Get-PnpDeviceProperty {
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'ByInstanceId', SupportsShouldProcess = $true)]
     param(
-        [Parameter(Position = 0)][string[]]$KeyName,
-        [Parameter(ValueFromPipelineByPropertyName = $true)][string[]]$InstanceId,
-        [Parameter(ValueFromPipeline = $true)]$InputObject
+        [Parameter(ParameterSetName = 'ByInstanceId', Mandatory = $true, ValueFromPipelineByPropertyName = $true)][Alias('DeviceId')][string[]]$InstanceId,
+        [Parameter(ParameterSetName = 'InputObject (cdxml)', Mandatory = $true, ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/cimv2/Win32_PnPEntity')][object[]]$InputObject,
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = $true)][Alias('Key')][string[]]$KeyName,
+        [Alias('Session')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [int]$ThrottleLimit,
+        [switch]$AsJob
     )
     begin {
-        $state = Enter-SimCall -Cmdlet 'Get-PnpDeviceProperty' -Subjects @()
-        # Index by PCI\ and PCIP\ id once per call: a host has hundreds of functions.
-        $byId = @{}
-        foreach ($d in @($state.devices)) { $byId[$d.instanceId.ToUpperInvariant()] = $d; $byId[(Get-SimTwinId $d.instanceId).ToUpperInvariant()] = $d }
+        $bound = $PSBoundParameters
+        $byId = $null
     }
     process {
-        $ids = @($InstanceId)
-        if ($ids.Count -eq 0 -and $null -ne $InputObject) { $ids = @($InputObject | ForEach-Object { $_.InstanceId }) }
-        foreach ($id in $ids) {
-            if (-not $id) { continue }
-            $d = $byId[$id.ToUpperInvariant()]
-            if ($null -eq $d) { continue }
-            foreach ($k in @($KeyName)) {
-                $data = $null
-                $type = 'Empty'
-                $norm = ($k -replace '\s+', ' ').Trim().ToUpperInvariant()
-                switch ($norm) {
-                    ($script:PciKeySet.ToUpperInvariant() + ' 1') { $data = $d.deviceType; $type = 'UInt32' }
-                    ($script:PciKeySet.ToUpperInvariant() + ' 3') { $data = $d.baseClass; $type = 'Byte' }
-                    ($script:PciKeySet.ToUpperInvariant() + ' 31') { $data = $d.acsUpHierarchy; $type = 'UInt32' }
-                    ($script:PciKeySet.ToUpperInvariant() + ' 34') { $data = $d.requiresReservedMemoryRegion; $type = 'Boolean' }
-                    'DEVPKEY_DEVICE_LOCATIONPATHS' { $data = [string[]]@($d.locationPath, ('ACPI(_SB_)#ACPI(PCI0)#' + $d.locationPath)); $type = 'StringList' }
-                    'DEVPKEY_DEVICE_FRIENDLYNAME' { $data = $d.friendlyName; $type = 'String' }
-                    default { $data = $null }
-                }
-                if ($null -eq $data) { $type = 'Empty' }
-                $outId = $d.instanceId
-                if ($d.dismounted) { $outId = Get-SimTwinId $d.instanceId }
-                [pscustomobject]@{ PSTypeName = 'Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/GetDeviceProperty/Win32_PnPDeviceProperty'; InstanceId = $outId; KeyName = $k; Type = $type; Data = $data }
+        try {
+            if ($AsJob) { return (Start-SimJob 'Get-PnpDeviceProperty' $bound) }
+            if ($null -eq $byId) {
+                Assert-SimLocalTarget $bound 'Get-PnpDeviceProperty'
+                $state = Enter-SimCall -Cmdlet 'Get-PnpDeviceProperty' -Subjects @()
+                # Index by PCI\ and PCIP\ id once per call: a host has hundreds of functions.
+                $byId = @{}
+                foreach ($d in @($state.devices)) { $byId[$d.instanceId.ToUpperInvariant()] = $d; $byId[(Get-SimTwinId $d.instanceId).ToUpperInvariant()] = $d }
             }
-        }
+            $ids = @($InstanceId)
+            if ($PSCmdlet.ParameterSetName -ne 'ByInstanceId') { $ids = @($InputObject | ForEach-Object { [string]$_.InstanceId }) }
+            foreach ($id in $ids) {
+                if (-not $id) { continue }
+                $d = $byId[$id.ToUpperInvariant()]
+                if ($null -eq $d) { $PSCmdlet.WriteError((New-SimPnpNotFound $id 'Get-PnpDeviceProperty')); continue }
+                $outId = $d.instanceId
+                if ($d.dismounted -or $id -like 'PCIP\*') { $outId = Get-SimTwinId $d.instanceId }
+                $keys = @($KeyName)
+                if ($keys.Count -eq 0) { $keys = @('DEVPKEY_Device_FriendlyName', 'DEVPKEY_Device_LocationPaths') }
+                foreach ($k in $keys) {
+                    $v = Get-SimPciPropertyValue $d $k
+                    # A key the device does not have comes back with Type Empty and no Data.
+                    $type = 'Empty'; $data = $null; $name = $k
+                    if ($null -ne $v) { $type = $v.type; $data = $v.data; if ($k -notlike '{*') { $name = $v.key } }
+                    [pscustomobject]@{ PSTypeName = 'Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/GetDeviceProperty/Win32_PnPDeviceProperty'; InstanceId = $outId; DeviceID = $outId; KeyName = $name; Type = $type; Data = $data }
+                }
+            }
+        } catch { Write-SimCmdletError $PSCmdlet $_ }
+    }
+}
+
+function Set-SimPnpEnabled($Cmdlet, $Bound, [string]$Activity, [bool]$Enable) {
+    $ids = @($Bound['InstanceId'])
+    if ($Cmdlet.ParameterSetName -ne 'ByInstanceId') { $ids = @($Bound['InputObject'] | ForEach-Object { [string]$_.InstanceId }) }
+    foreach ($id in $ids) {
+        try {
+            if (-not $Cmdlet.ShouldProcess($id, $Activity)) { continue }
+            Use-SimLock {
+                $state = Enter-SimCall -Cmdlet $Activity -Subjects @($id)
+                Assert-SimElevated $state $Activity ''
+                $d = Find-SimDeviceById $state $id
+                # A dismounted device's PCIP\ twin cannot be enabled or disabled; after Mount the PCI\
+                # id is present again. Guess (no source): how a real host refuses the twin.
+                if ($null -eq $d -or $d.dismounted -or $id -like 'PCIP\*') { throw (New-SimPnpNotFound $id $Activity) }
+                $d.enabled = $Enable
+                Write-SimState $state
+            }
+            if ($Bound['PassThru']) { New-SimPnpDevice (Find-SimDeviceById (Read-SimState) $id) }
+        } catch { Write-SimCmdletError $Cmdlet $_ }
     }
 }
 
 function Disable-PnpDevice {
-    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High')]
-    param([Parameter(Mandatory = $true, ValueFromPipelineByPropertyName = $true)][string[]]$InstanceId)
+    [CmdletBinding(DefaultParameterSetName = 'ByInstanceId', SupportsShouldProcess = $true, ConfirmImpact = 'High')]
+    param(
+        [Parameter(ParameterSetName = 'ByInstanceId', Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)][Alias('DeviceId')][string[]]$InstanceId,
+        [Parameter(ParameterSetName = 'InputObject (cdxml)', Mandatory = $true, ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/cimv2/Win32_PnPEntity')][object[]]$InputObject,
+        [Alias('Session')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [int]$ThrottleLimit,
+        [switch]$AsJob,
+        [switch]$PassThru
+    )
     process {
-        foreach ($id in $InstanceId) {
-            Use-SimLock {
-                $state = Enter-SimCall -Cmdlet 'Disable-PnpDevice' -Subjects @($id)
-                Assert-SimElevated $state 'Disable-PnpDevice' 'Disable-PnpDevice'
-                $d = Find-SimDeviceById $state $id
-                if ($null -eq $d -or $d.dismounted) {
-                    throw (New-SimError -Message ('No matching Win32_PnPEntity objects found by CIM query for instances of the ROOT\cimv2\Win32_PnPEntity class on the  CIM server: SELECT * FROM Win32_PnPEntity  WHERE ((DeviceId LIKE ''' + $id + ''')). Verify query parameters and retry.') -ErrorId 'CmdletizationQuery_NotFound_InstanceId,Disable-PnpDevice' -Category 'ObjectNotFound' -Activity 'Disable-PnpDevice')
-                }
-                $d.enabled = $false
-                Write-SimState $state
-            }
-        }
+        if ($AsJob) { return (Start-SimJob 'Disable-PnpDevice' $PSBoundParameters) }
+        try { Assert-SimLocalTarget $PSBoundParameters 'Disable-PnpDevice' } catch { Write-SimCmdletError $PSCmdlet $_; return }
+        Set-SimPnpEnabled $PSCmdlet $PSBoundParameters 'Disable-PnpDevice' $false
     }
 }
 
 function Enable-PnpDevice {
-    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High')]
-    param([Parameter(Mandatory = $true, ValueFromPipelineByPropertyName = $true)][string[]]$InstanceId)
+    [CmdletBinding(DefaultParameterSetName = 'ByInstanceId', SupportsShouldProcess = $true, ConfirmImpact = 'High')]
+    param(
+        [Parameter(ParameterSetName = 'ByInstanceId', Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)][Alias('DeviceId')][string[]]$InstanceId,
+        [Parameter(ParameterSetName = 'InputObject (cdxml)', Mandatory = $true, ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/cimv2/Win32_PnPEntity')][object[]]$InputObject,
+        [Alias('Session')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [int]$ThrottleLimit,
+        [switch]$AsJob,
+        [switch]$PassThru
+    )
     process {
-        foreach ($id in $InstanceId) {
-            Use-SimLock {
-                $state = Enter-SimCall -Cmdlet 'Enable-PnpDevice' -Subjects @($id)
-                Assert-SimElevated $state 'Enable-PnpDevice' 'Enable-PnpDevice'
-                $d = Find-SimDeviceById $state $id
-                # The PCIP\ twin cannot be enabled; after Mount the PCI\ id is present again.
-                if ($null -eq $d -or $d.dismounted -or $id -like 'PCIP\*') {
-                    throw (New-SimError -Message ('No matching Win32_PnPEntity objects found by CIM query for instances of the ROOT\cimv2\Win32_PnPEntity class on the  CIM server: SELECT * FROM Win32_PnPEntity  WHERE ((DeviceId LIKE ''' + $id + ''')). Verify query parameters and retry.') -ErrorId 'CmdletizationQuery_NotFound_InstanceId,Enable-PnpDevice' -Category 'ObjectNotFound' -Activity 'Enable-PnpDevice')
-                }
-                $d.enabled = $true
-                Write-SimState $state
-            }
-        }
+        if ($AsJob) { return (Start-SimJob 'Enable-PnpDevice' $PSBoundParameters) }
+        try { Assert-SimLocalTarget $PSBoundParameters 'Enable-PnpDevice' } catch { Write-SimCmdletError $PSCmdlet $_; return }
+        Set-SimPnpEnabled $PSCmdlet $PSBoundParameters 'Enable-PnpDevice' $true
     }
 }
 
-# ---------------------------------------------------------------------------------------------------
 # CIM / WMI
 # ---------------------------------------------------------------------------------------------------
 
@@ -466,59 +610,140 @@ function Get-SimCimRows($State, [string]$ClassName, [bool]$WmiStyle) {
             }
         }
         default {
-            throw (New-SimError -Message 'Invalid class ' -ErrorId ('HRESULT 0x80041010,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand') -Category 'MetadataError' -Activity 'Get-CimInstance')
+            throw (New-SimError -Message 'Invalid class ' -ErrorId 'HRESULT 0x80041010' -Category 'MetadataError' -Activity 'Get-CimInstance')
         }
     }
     $rows.ToArray()
 }
 
-function Get-SimQueryClass([string]$Query) {
-    if ($Query -match '^\s*select\s+\*\s+from\s+([A-Za-z0-9_]+)\s*$') { return $Matches[1] }
-    throw (New-SimError -Message ('The simulator supports only "select * from <class>" queries: ' + $Query) -ErrorId 'HRESULT 0x80041017,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand' -Category 'InvalidArgument' -Activity 'Get-CimInstance')
+function Test-SimWqlCondition($Row, [string]$Where) {
+    # The WHERE clauses public DDA scripts write: comparisons (=, <>, !=, LIKE with % and _) joined by
+    # AND; string values in single or double quotes, or numbers. Anything else is refused, not guessed.
+    if (-not $Where) { return $true }
+    foreach ($part in ($Where -split '\s+(?i:and)\s+')) {
+        if ($part -notmatch '^\s*\(?\s*([A-Za-z0-9_]+)\s*(=|<>|!=|(?i:like))\s*(?:''((?:[^'']|'''')*)''|"((?:[^"]|"")*)"|(-?\d+))\s*\)?\s*$') {
+            throw (New-SimError -Message ('Invalid query: the simulator evaluates comparisons joined by AND, not "' + $part + '".') -ErrorId 'HRESULT 0x80041017' -Category 'InvalidArgument' -Activity 'Get-CimInstance')
+        }
+        $name = $Matches[1]; $op = $Matches[2].ToUpperInvariant()
+        $value = $Matches[3]
+        if ($null -eq $value) { $value = $Matches[4] }
+        if ($null -eq $value) { $value = $Matches[5] }
+        # WQL strings escape backslashes (\\ is one backslash).
+        $value = ([string]$value).Replace('\\', '\')
+        $actual = [string]$Row.$name
+        if ($op -eq 'LIKE') {
+            $pattern = [Management.Automation.WildcardPattern]::Escape($value).Replace('%', '*').Replace('_', '?')
+            if ($actual -notlike $pattern) { return $false }
+        } elseif ($op -eq '=') {
+            if ($actual -ne $value) { return $false }
+        } elseif ($actual -eq $value) { return $false }
+    }
+    return $true
+}
+
+function Read-SimWql([string]$Query) {
+    if ($Query -match '^\s*(?i:select)\s+(.+?)\s+(?i:from)\s+([A-Za-z0-9_]+)(?:\s+(?i:where)\s+(.+?))?\s*$') { return @{ class = $Matches[2]; where = $Matches[3] } }
+    throw (New-SimError -Message ('Invalid query "' + $Query + '".') -ErrorId 'HRESULT 0x80041017' -Category 'InvalidArgument' -Activity 'Get-CimInstance')
+}
+
+function Get-SimWmiRows($Bound, [string]$Activity, [bool]$WmiStyle) {
+    # One query against the simulated ROOT\cimv2; -ComputerName may name this host only.
+    $b = @{}
+    foreach ($k in @($Bound.Keys)) { $b[$k] = $Bound[$k] }
+    if ($b.ContainsKey('ComputerName')) { Assert-SimLocalTarget @{ ComputerName = $b['ComputerName'] } $Activity }
+    foreach ($k in @('CimSession', 'Credential', 'ResourceUri', 'InputObject', 'Authority', 'List', 'Recurse')) {
+        if ($b.ContainsKey($k)) { throw (New-SimError -Message ('The simulated host does not support ' + $Activity + ' -' + $k + '.') -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity $Activity) }
+    }
+    $ns = [string]$b['Namespace']
+    if ($ns -and ($ns.Replace('/', '\').TrimStart('\').ToUpperInvariant() -ne 'ROOT\CIMV2')) {
+        throw (New-SimError -Message 'Invalid namespace ' -ErrorId 'HRESULT 0x8004100e' -Category 'MetadataError' -Activity $Activity -Target $ns)
+    }
+    $class = [string]$b['ClassName']
+    if ($b.ContainsKey('Class')) { $class = [string]$b['Class'] }
+    $where = [string]$b['Filter']
+    if ($b.ContainsKey('Query')) { $q = Read-SimWql ([string]$b['Query']); $class = $q.class; $where = $q.where }
+    $state = Enter-SimCall -Cmdlet $Activity -Subjects @($class)
+    foreach ($row in (Get-SimCimRows $state $class $WmiStyle)) { if (Test-SimWqlCondition $row $where) { $row } }
 }
 
 function Get-CimInstance {
-    [CmdletBinding(DefaultParameterSetName = 'ClassName')]
+    # CimCmdlets (PowerShell 7.6 and 5.1 reference). The rows carry CIM-style references.
+    [CmdletBinding(DefaultParameterSetName = 'ClassNameComputerSet')]
     param(
-        [Parameter(ParameterSetName = 'ClassName', Mandatory = $true, Position = 0)][string]$ClassName,
-        [Parameter(ParameterSetName = 'Query', Mandatory = $true)][string]$Query,
-        [string]$Namespace = 'root/cimv2',
-        [string]$Filter
+        [Parameter(ParameterSetName = 'ResourceUriSessionSet', Mandatory = $true, ValueFromPipeline = $true)][Parameter(ParameterSetName = 'QuerySessionSet', Mandatory = $true, ValueFromPipeline = $true)][Parameter(ParameterSetName = 'ClassNameSessionSet', Mandatory = $true, ValueFromPipeline = $true)][Parameter(ParameterSetName = 'CimInstanceSessionSet', Mandatory = $true, ValueFromPipeline = $true)][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [Parameter(ParameterSetName = 'ClassNameComputerSet', Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ClassNameSessionSet', Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)][string]$ClassName,
+        [Parameter(ParameterSetName = 'ClassNameComputerSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'CimInstanceComputerSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ResourceUriComputerSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'QueryComputerSet', ValueFromPipelineByPropertyName = $true)][Alias('CN', 'ServerName')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'ClassNameComputerSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ResourceUriSessionSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ClassNameSessionSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ResourceUriComputerSet', ValueFromPipelineByPropertyName = $true)][string]$Filter,
+        [Parameter(ParameterSetName = 'CimInstanceSessionSet', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][Parameter(ParameterSetName = 'CimInstanceComputerSet', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][Alias('CimInstance')][PSTypeName('Microsoft.Management.Infrastructure.CimInstance')][object]$InputObject,
+        [Parameter(ParameterSetName = 'ClassNameComputerSet')][Parameter(ParameterSetName = 'ResourceUriSessionSet')][Parameter(ParameterSetName = 'ClassNameSessionSet')][Parameter(ParameterSetName = 'ResourceUriComputerSet')][switch]$KeyOnly,
+        [Parameter(ParameterSetName = 'ClassNameComputerSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ResourceUriSessionSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'QuerySessionSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ClassNameSessionSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ResourceUriComputerSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'QueryComputerSet', ValueFromPipelineByPropertyName = $true)][string]$Namespace,
+        [Parameter(ParameterSetName = 'ClassNameComputerSet')][Parameter(ParameterSetName = 'ResourceUriSessionSet')][Parameter(ParameterSetName = 'QuerySessionSet')][Parameter(ParameterSetName = 'ClassNameSessionSet')][Parameter(ParameterSetName = 'CimInstanceSessionSet')][Parameter(ParameterSetName = 'CimInstanceComputerSet')][Parameter(ParameterSetName = 'ResourceUriComputerSet')][Parameter(ParameterSetName = 'QueryComputerSet')][Alias('OT')][uint32]$OperationTimeoutSec,
+        [Parameter(ParameterSetName = 'ClassNameComputerSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ResourceUriSessionSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ClassNameSessionSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ResourceUriComputerSet', ValueFromPipelineByPropertyName = $true)][Alias('SelectProperties')][string[]]$Property,
+        [Parameter(ParameterSetName = 'QuerySessionSet', Mandatory = $true, ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'QueryComputerSet', Mandatory = $true, ValueFromPipelineByPropertyName = $true)][string]$Query,
+        [Parameter(ParameterSetName = 'ClassNameComputerSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'QuerySessionSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ClassNameSessionSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'QueryComputerSet', ValueFromPipelineByPropertyName = $true)][string]$QueryDialect,
+        [Parameter(ParameterSetName = 'ResourceUriSessionSet', Mandatory = $true, ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'QuerySessionSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'CimInstanceSessionSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'CimInstanceComputerSet', ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'ResourceUriComputerSet', Mandatory = $true, ValueFromPipelineByPropertyName = $true)][Parameter(ParameterSetName = 'QueryComputerSet', ValueFromPipelineByPropertyName = $true)][uri]$ResourceUri,
+        [Parameter(ParameterSetName = 'ClassNameComputerSet')][Parameter(ParameterSetName = 'ResourceUriSessionSet')][Parameter(ParameterSetName = 'QuerySessionSet')][Parameter(ParameterSetName = 'ClassNameSessionSet')][Parameter(ParameterSetName = 'ResourceUriComputerSet')][Parameter(ParameterSetName = 'QueryComputerSet')][switch]$Shallow
     )
-    $state = Enter-SimCall -Cmdlet 'Get-CimInstance' -Subjects @($ClassName, $Query)
-    $cls = $ClassName
-    if ($PSCmdlet.ParameterSetName -eq 'Query') { $cls = Get-SimQueryClass $Query }
-    Get-SimCimRows $state $cls $false
+    process {
+        try { Get-SimWmiRows $PSBoundParameters 'Get-CimInstance' $false } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
+    }
 }
 
 function Get-WmiObject {
-    [CmdletBinding(DefaultParameterSetName = 'Class')]
+    # Windows PowerShell 5.1 only (PowerShell 7 has no Get-WmiObject); SurveyDDA.ps1 calls it as gwmi.
+    # The rows carry WMI-style string paths (__RELPATH, Antecedent, Dependent).
+    [CmdletBinding(DefaultParameterSetName = 'query')]
     param(
-        [Parameter(ParameterSetName = 'Class', Mandatory = $true, Position = 0)][string]$Class,
-        [Parameter(ParameterSetName = 'Query', Mandatory = $true)][string]$Query,
-        [string]$Namespace = 'root\cimv2'
+        [Parameter(ParameterSetName = 'query')][Parameter(ParameterSetName = 'list')][Parameter(ParameterSetName = 'WQLQuery')][Parameter(ParameterSetName = 'class')][Parameter(ParameterSetName = 'path')][switch]$Amended,
+        [Parameter(ParameterSetName = 'query')][Parameter(ParameterSetName = 'list')][Parameter(ParameterSetName = 'WQLQuery')][Parameter(ParameterSetName = 'class')][Parameter(ParameterSetName = 'path')][switch]$AsJob,
+        [Parameter(ParameterSetName = 'query')][Parameter(ParameterSetName = 'list')][Parameter(ParameterSetName = 'WQLQuery')][Parameter(ParameterSetName = 'class')][Parameter(ParameterSetName = 'path')][System.Management.AuthenticationLevel]$Authentication,
+        [Parameter(ParameterSetName = 'query')][Parameter(ParameterSetName = 'list')][Parameter(ParameterSetName = 'WQLQuery')][Parameter(ParameterSetName = 'class')][Parameter(ParameterSetName = 'path')][string]$Authority,
+        [Parameter(ParameterSetName = 'query', Mandatory = $true, Position = 0)][Parameter(ParameterSetName = 'list', Position = 0)][Alias('ClassName')][string]$Class,
+        [Parameter(ParameterSetName = 'query')][Parameter(ParameterSetName = 'list')][Parameter(ParameterSetName = 'WQLQuery')][Parameter(ParameterSetName = 'class')][Parameter(ParameterSetName = 'path')][Alias('Cn')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'query')][Parameter(ParameterSetName = 'list')][Parameter(ParameterSetName = 'WQLQuery')][Parameter(ParameterSetName = 'class')][Parameter(ParameterSetName = 'path')][pscredential]$Credential,
+        [Parameter(ParameterSetName = 'query')][Parameter(ParameterSetName = 'WQLQuery')][switch]$DirectRead,
+        [Parameter(ParameterSetName = 'query')][Parameter(ParameterSetName = 'list')][Parameter(ParameterSetName = 'WQLQuery')][Parameter(ParameterSetName = 'class')][Parameter(ParameterSetName = 'path')][switch]$EnableAllPrivileges,
+        [Parameter(ParameterSetName = 'query')][string]$Filter,
+        [Parameter(ParameterSetName = 'query')][Parameter(ParameterSetName = 'list')][Parameter(ParameterSetName = 'WQLQuery')][Parameter(ParameterSetName = 'class')][Parameter(ParameterSetName = 'path')][System.Management.ImpersonationLevel]$Impersonation,
+        [Parameter(ParameterSetName = 'list')][switch]$List,
+        [Parameter(ParameterSetName = 'query')][Parameter(ParameterSetName = 'list')][Parameter(ParameterSetName = 'WQLQuery')][Parameter(ParameterSetName = 'class')][Parameter(ParameterSetName = 'path')][string]$Locale,
+        [Parameter(ParameterSetName = 'query')][Parameter(ParameterSetName = 'list')][Parameter(ParameterSetName = 'WQLQuery')][Parameter(ParameterSetName = 'class')][Parameter(ParameterSetName = 'path')][Alias('NS')][string]$Namespace,
+        [Parameter(ParameterSetName = 'query', Position = 1)][string[]]$Property,
+        [Parameter(ParameterSetName = 'WQLQuery', Mandatory = $true)][string]$Query,
+        [Parameter(ParameterSetName = 'list')][switch]$Recurse,
+        [Parameter(ParameterSetName = 'query')][Parameter(ParameterSetName = 'list')][Parameter(ParameterSetName = 'WQLQuery')][Parameter(ParameterSetName = 'class')][Parameter(ParameterSetName = 'path')][int]$ThrottleLimit
     )
-    $state = Enter-SimCall -Cmdlet 'Get-WmiObject' -Subjects @($Class, $Query)
-    $cls = $Class
-    if ($PSCmdlet.ParameterSetName -eq 'Query') { $cls = Get-SimQueryClass $Query }
-    Get-SimCimRows $state $cls $true
+    try {
+        if ($AsJob) { return (Start-SimJob 'Get-WmiObject' $PSBoundParameters) }
+        Get-SimWmiRows $PSBoundParameters 'Get-WmiObject' $true
+    } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
 }
+
 Set-Alias -Name gwmi -Value Get-WmiObject
 
 # ---------------------------------------------------------------------------------------------------
-# Hyper-V: host and VMs
+# ---------------------------------------------------------------------------------------------------
+# Hyper-V: host and VMs (parameter sets: main/simulator/reference/cmdlets.json)
 # ---------------------------------------------------------------------------------------------------
 
 function Get-VMHost {
-    [CmdletBinding()] param()
-    $state = Enter-SimCall -Cmdlet 'Get-VMHost' -Subjects @()
-    [pscustomobject]@{
-        PSTypeName        = 'Microsoft.HyperV.PowerShell.VMHost'
-        ComputerName      = $state.host.computerName
-        Name              = $state.host.computerName
-        IovSupport        = [bool]$state.host.iovSupport
-        IovSupportReasons = [string[]]@($state.host.iovSupportReasons | Where-Object { $_ })
-    }
+    [CmdletBinding(DefaultParameterSetName = 'ComputerName')]
+    param(
+        [Parameter(ParameterSetName = 'ComputerName', Position = 0, ValueFromPipeline = $true)][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'ComputerName', Position = 1, ValueFromPipeline = $true)][pscredential[]]$Credential,
+        [Parameter(ParameterSetName = 'CimSession', Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)][Microsoft.Management.Infrastructure.CimSession[]]$CimSession
+    )
+    try {
+        Assert-SimLocalTarget $PSBoundParameters 'Get-VMHost'
+        $state = Enter-SimCall -Cmdlet 'Get-VMHost' -Subjects @()
+        [pscustomobject]@{
+            PSTypeName        = 'Microsoft.HyperV.PowerShell.VMHost'
+            ComputerName      = [string]$state.host.computerName
+            Name              = [string]$state.host.computerName
+            IovSupport        = [bool]$state.host.iovSupport
+            IovSupportReasons = [string[]]@($state.host.iovSupportReasons | Where-Object { $_ })
+        }
+    } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
 }
 
 function Get-DdaPlatformFacts {
@@ -535,44 +760,92 @@ function Get-DdaPlatformFacts {
     }
 }
 
-function New-SimVmObject($v) {
-    [pscustomobject]@{
+function New-SimVmObject($v, $State) {
+    # Property types as on a host: the type of the Set-VM / Set-VMMemory parameter that sets each one.
+    $o = [pscustomobject]@{
         PSTypeName                  = 'Microsoft.HyperV.PowerShell.VirtualMachine'
-        Name                        = $v.name
-        VMName                      = $v.name
-        Id                          = [string]$v.id
-        VMId                        = [string]$v.id
-        State                       = [string]$v.state
+        Name                        = [string]$v.name
+        VMName                      = [string]$v.name
+        Id                          = [Guid]$v.id
+        VMId                        = [Guid]$v.id
+        State                       = [VMState][string]$v.state
         Generation                  = [int]$v.generation
-        AutomaticStopAction         = [string]$v.automaticStopAction
+        AutomaticStopAction         = [StopAction][string]$v.automaticStopAction
         GuestControlledCacheTypes   = [bool]$v.guestControlledCacheTypes
         LowMemoryMappedIoSpace      = [uint32](ConvertTo-SimNumber $v.lowMemoryMappedIoSpace)
         HighMemoryMappedIoSpace     = [uint64](ConvertTo-SimNumber $v.highMemoryMappedIoSpace)
         DynamicMemoryEnabled        = [bool]$v.dynamicMemoryEnabled
-        MemoryStartup               = [uint64](ConvertTo-SimNumber $v.memoryStartup)
-        MemoryMinimum               = [uint64](ConvertTo-SimNumber $v.memoryMinimum)
-        CheckpointType              = [string]$v.checkpointType
+        MemoryStartup               = [int64](ConvertTo-SimNumber $v.memoryStartup)
+        MemoryMinimum               = [int64](ConvertTo-SimNumber $v.memoryMinimum)
+        CheckpointType              = $null
         AutomaticCheckpointsEnabled = [bool]$v.automaticCheckpointsEnabled
         GuestOs                     = $v.guestOs
-        ComputerName                = 'localhost'
+        ComputerName                = [string]$State.host.computerName
+        IsDeleted                   = $false
     }
+    if ($v.checkpointType) { $o.CheckpointType = [CheckpointType][string]$v.checkpointType }
+    # Settings the product does not model keep what Set-VM was given (Notes, ProcessorCount, ...).
+    if ($null -ne $v.PSObject.Properties['settings'] -and $null -ne $v.settings) {
+        foreach ($p in $v.settings.PSObject.Properties) { $o | Add-Member -NotePropertyName $p.Name -NotePropertyValue $p.Value -Force }
+    }
+    return $o
+}
+
+function Resolve-SimVms($State, [string]$Activity, [string]$ClassName, $Names, $VMs, [switch]$Wildcard) {
+    # The VMs a call names: by name (-Name / -VMName; wildcards only where the reference says so), or
+    # by the VirtualMachine objects piped in (matched by Id, so a renamed or deleted VM is noticed).
+    $out = New-Object System.Collections.Generic.List[object]
+    if ($null -ne $VMs) {
+        foreach ($o in @($VMs)) {
+            $hit = $null
+            foreach ($v in @($State.vms)) { if ([string]$v.id -eq [string]$o.Id) { $hit = $v } }
+            if ($null -eq $hit) { throw (New-SimError -Message ('Hyper-V was unable to find a virtual machine with ID ' + $o.Id + '.') -ErrorId ('InvalidParameter,' + $ClassName) -Category 'ObjectNotFound' -Activity $Activity -Target $o) }
+            $out.Add($hit)
+        }
+        return $out.ToArray()
+    }
+    foreach ($n in @($Names)) {
+        if ($null -eq $n) { continue }
+        $matched = $false
+        foreach ($v in @($State.vms)) {
+            $fits = ($v.name -eq $n)
+            if ($Wildcard -and [Management.Automation.WildcardPattern]::ContainsWildcardCharacters($n)) { $fits = ($v.name -like $n) }
+            if ($fits) { $out.Add($v); $matched = $true }
+        }
+        if (-not $matched -and -not ($Wildcard -and [Management.Automation.WildcardPattern]::ContainsWildcardCharacters($n))) {
+            throw (New-SimError -Message ('Hyper-V was unable to find a virtual machine with name "' + $n + '".') -ErrorId ('InvalidParameter,' + $ClassName) -Category 'ObjectNotFound' -Activity $Activity -Target $n)
+        }
+    }
+    return $out.ToArray()
 }
 
 function Get-VM {
-    [CmdletBinding()]
-    param([Parameter(Position = 0)][Alias('VMName')][string[]]$Name, [Guid[]]$Id)
-    $state = Enter-SimCall -Cmdlet 'Get-VM' -Subjects $Name
-    if ($Id) {
-        foreach ($g in $Id) {
-            $hit = $null
-            foreach ($v in @($state.vms)) { if ([string]$v.id -eq [string]$g) { $hit = $v } }
-            if ($null -eq $hit) { throw (New-SimError -Message ('Hyper-V was unable to find a virtual machine with ID ' + $g + '.') -ErrorId 'InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVM' -Category 'ObjectNotFound' -Activity 'Get-VM' -Target $g) }
-            New-SimVmObject $hit
-        }
-    } elseif ($Name) {
-        foreach ($n in $Name) { New-SimVmObject (Find-SimVm $state $n 'Get-VM' 'Microsoft.HyperV.PowerShell.Commands.GetVM') }
-    } else {
-        foreach ($v in @($state.vms)) { New-SimVmObject $v }
+    [CmdletBinding(DefaultParameterSetName = 'Name')]
+    param(
+        [Parameter(ParameterSetName = 'Name', Position = 0, ValueFromPipeline = $true)][Alias('VMName')][string[]]$Name,
+        [Parameter(ParameterSetName = 'Id', Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)][Guid]$Id,
+        [Parameter(ParameterSetName = 'ClusterObject', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][psobject]$ClusterObject,
+        [Parameter(ParameterSetName = 'Name')][Parameter(ParameterSetName = 'Id')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [Parameter(ParameterSetName = 'Name')][Parameter(ParameterSetName = 'Id')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'Name')][Parameter(ParameterSetName = 'Id')][pscredential[]]$Credential
+    )
+    process {
+        try {
+            $cls = 'Microsoft.HyperV.PowerShell.Commands.GetVM'
+            if ($PSCmdlet.ParameterSetName -eq 'ClusterObject') { throw (New-SimError -Message 'The simulated host is not in a failover cluster.' -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity 'Get-VM') }
+            Assert-SimLocalTarget $PSBoundParameters 'Get-VM'
+            $state = Enter-SimCall -Cmdlet 'Get-VM' -Subjects @($Name)
+            if ($PSCmdlet.ParameterSetName -eq 'Id' -and $PSBoundParameters.ContainsKey('Id')) {
+                $hit = $null
+                foreach ($v in @($state.vms)) { if ([string]$v.id -eq [string]$Id) { $hit = $v } }
+                if ($null -eq $hit) { throw (New-SimError -Message ('Hyper-V was unable to find a virtual machine with ID ' + $Id + '.') -ErrorId ('InvalidParameter,' + $cls) -Category 'ObjectNotFound' -Activity 'Get-VM' -Target $Id) }
+                New-SimVmObject $hit $state
+            } elseif ($Name) {
+                foreach ($v in (Resolve-SimVms $state 'Get-VM' $cls $Name $null -Wildcard)) { New-SimVmObject $v $state }
+            } else {
+                foreach ($v in @($state.vms)) { New-SimVmObject $v $state }
+            }
+        } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
     }
 }
 
@@ -582,141 +855,262 @@ function Assert-SimVmOff($v, [string]$Activity, [string]$ClassName, [string]$Wha
     }
 }
 
-function Set-VM {
-    [CmdletBinding()]
-    param(
-        [Parameter(Position = 0)][Alias('VMName')][string]$Name,
-        [Parameter(ValueFromPipeline = $true)]$VM,
-        [ValidateSet('TurnOff', 'Save', 'ShutDown')][string]$AutomaticStopAction,
-        [Nullable[bool]]$GuestControlledCacheTypes,
-        [Nullable[UInt32]]$LowMemoryMappedIoSpace,
-        [Nullable[UInt64]]$HighMemoryMappedIoSpace,
-        [switch]$StaticMemory,
-        [switch]$DynamicMemory,
-        [Nullable[Int64]]$MemoryStartupBytes,
-        [Nullable[Int64]]$MemoryMinimumBytes,
-        [switch]$Passthru
-    )
-    $vmName = Resolve-SimVmName $Name $VM
-    # Inside the lock's script block $PSBoundParameters is the block's own: keep this function's.
-    $bound = $PSBoundParameters
-    Use-SimLock {
-        $state = Enter-SimCall -Cmdlet 'Set-VM' -Subjects @($vmName)
-        Assert-SimElevated $state 'Set-VM' 'Microsoft.HyperV.PowerShell.Commands.SetVM'
-        $v = Find-SimVm $state $vmName 'Set-VM' 'Microsoft.HyperV.PowerShell.Commands.SetVM'
-        $cls = 'Microsoft.HyperV.PowerShell.Commands.SetVM'
-        if ($bound.ContainsKey('GuestControlledCacheTypes') -or $bound.ContainsKey('LowMemoryMappedIoSpace') -or $bound.ContainsKey('HighMemoryMappedIoSpace') -or $StaticMemory -or $DynamicMemory -or $bound.ContainsKey('MemoryMinimumBytes')) {
-            Assert-SimVmOff $v 'Set-VM' $cls 'Modifying the virtual machine configuration'
-        }
-        if ($bound.ContainsKey('LowMemoryMappedIoSpace')) {
-            if ($LowMemoryMappedIoSpace -lt 128MB -or $LowMemoryMappedIoSpace -gt 3584MB) {
-                throw (New-SimError -Message ('The low MMIO gap size ' + $LowMemoryMappedIoSpace + ' is out of range. Valid values are 128 MB to 3584 MB.') -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Set-VM' -Target $vmName)
+function Set-SimVmSettings($Cmdlet, $Bound, [string]$Activity) {
+    # Set-VM and Set-VMMemory share this: the settings of each VM named or piped, under the lock.
+    $cls = 'Microsoft.HyperV.PowerShell.Commands.SetVM'
+    $names = $Bound['Name']
+    if ($Bound.ContainsKey('VMName')) { $names = $Bound['VMName'] }
+    $targets = @()
+    try {
+        Assert-SimLocalTarget $Bound $Activity
+        $targets = @(Resolve-SimVms (Read-SimState) $Activity $cls $names $Bound['VM'])
+    } catch { Write-SimCmdletError $Cmdlet $_ -Compiled; return }
+    foreach ($t in $targets) {
+        if (-not $Cmdlet.ShouldProcess($t.name, $Activity)) { continue }
+        try {
+            Use-SimLock {
+                $state = Enter-SimCall -Cmdlet $Activity -Subjects @($t.name)
+                Assert-SimElevated $state $Activity $cls
+                $v = @(Resolve-SimVms $state $Activity $cls $null @([pscustomobject]@{ Id = $t.id }))[0]
+                $needsOff = @('GuestControlledCacheTypes', 'LowMemoryMappedIoSpace', 'HighMemoryMappedIoSpace', 'StaticMemory', 'DynamicMemory', 'MemoryMinimumBytes', 'DynamicMemoryEnabled', 'MinimumBytes', 'ProcessorCount')
+                foreach ($k in $needsOff) { if ($Bound.ContainsKey($k)) { Assert-SimVmOff $v $Activity $cls 'Modifying the virtual machine configuration'; break } }
+                if ($Bound.ContainsKey('LowMemoryMappedIoSpace')) {
+                    $low = [UInt64]$Bound['LowMemoryMappedIoSpace']
+                    if ($low -lt 128MB -or $low -gt 3584MB) {
+                        throw (New-SimError -Message ('The low MMIO gap size ' + $low + ' is out of range. Valid values are 128 MB to 3584 MB.') -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity $Activity -Target $v.name)
+                    }
+                }
+                $newDynamic = [bool]$v.dynamicMemoryEnabled
+                if ($Bound['StaticMemory']) { $newDynamic = $false }
+                if ($Bound['DynamicMemory']) { $newDynamic = $true }
+                if ($Bound.ContainsKey('DynamicMemoryEnabled')) { $newDynamic = [bool]$Bound['DynamicMemoryEnabled'] }
+                $newStartup = ConvertTo-SimNumber $v.memoryStartup
+                $newMinimum = ConvertTo-SimNumber $v.memoryMinimum
+                foreach ($k in @('MemoryStartupBytes', 'StartupBytes')) { if ($Bound.ContainsKey($k)) { $newStartup = [UInt64]$Bound[$k] } }
+                foreach ($k in @('MemoryMinimumBytes', 'MinimumBytes')) { if ($Bound.ContainsKey($k)) { $newMinimum = [UInt64]$Bound[$k] } }
+                $memoryTouched = $Bound['DynamicMemory'] -or $Bound['DynamicMemoryEnabled'] -or $Bound.ContainsKey('MemoryStartupBytes') -or $Bound.ContainsKey('MemoryMinimumBytes') -or $Bound.ContainsKey('StartupBytes') -or $Bound.ContainsKey('MinimumBytes')
+                if ($newDynamic -and @($v.assignedDevices).Count -gt 0 -and $newStartup -ne $newMinimum -and $memoryTouched) {
+                    throw (New-SimError -Message 'When dynamic memory is enabled and a device or GPU is assigned, startup memory size and minimum memory size must be equal.' -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity $Activity -Target $v.name)
+                }
+                if ($Bound.ContainsKey('AutomaticStopAction')) { $v.automaticStopAction = [string]$Bound['AutomaticStopAction'] }
+                if ($Bound.ContainsKey('GuestControlledCacheTypes')) { $v.guestControlledCacheTypes = [bool]$Bound['GuestControlledCacheTypes'] }
+                if ($Bound.ContainsKey('LowMemoryMappedIoSpace')) { $v.lowMemoryMappedIoSpace = [UInt64]$Bound['LowMemoryMappedIoSpace'] }
+                if ($Bound.ContainsKey('HighMemoryMappedIoSpace')) { $v.highMemoryMappedIoSpace = [UInt64]$Bound['HighMemoryMappedIoSpace'] }
+                if ($Bound.ContainsKey('CheckpointType')) { Set-SimProp $v 'checkpointType' ([string]$Bound['CheckpointType']) }
+                if ($Bound.ContainsKey('AutomaticCheckpointsEnabled')) { Set-SimProp $v 'automaticCheckpointsEnabled' ([bool]$Bound['AutomaticCheckpointsEnabled']) }
+                $v.dynamicMemoryEnabled = $newDynamic
+                $v.memoryStartup = $newStartup
+                $v.memoryMinimum = $newMinimum
+                # Documented settings the product does not model are kept as given, under "settings".
+                $modelled = @('Name', 'VMName', 'VM', 'VMMemory', 'CimSession', 'ComputerName', 'Credential', 'Passthru', 'WhatIf', 'Confirm', 'AutomaticStopAction', 'GuestControlledCacheTypes', 'LowMemoryMappedIoSpace', 'HighMemoryMappedIoSpace', 'StaticMemory', 'DynamicMemory', 'DynamicMemoryEnabled', 'MemoryStartupBytes', 'StartupBytes', 'MemoryMinimumBytes', 'MinimumBytes', 'CheckpointType', 'AutomaticCheckpointsEnabled', 'NewVMName') + @([System.Management.Automation.PSCmdlet]::CommonParameters)
+                foreach ($k in @($Bound.Keys)) {
+                    if ($modelled -contains $k) { continue }
+                    if ($null -eq $v.PSObject.Properties['settings'] -or $null -eq $v.settings) { Set-SimProp $v 'settings' ([pscustomobject]@{}) }
+                    $value = $Bound[$k]
+                    if ($value -is [System.Management.Automation.SwitchParameter]) { $value = [bool]$value } elseif ($value -is [enum]) { $value = [string]$value }
+                    Set-SimProp $v.settings $k $value
+                }
+                if ($Bound.ContainsKey('NewVMName')) { $v.name = [string]$Bound['NewVMName'] }
+                Write-SimState $state
+                if ($Bound['Passthru']) { New-SimVmObject $v $state }
             }
-        }
-        $assignedCount = @($v.assignedDevices).Count
-        $newDynamic = [bool]$v.dynamicMemoryEnabled
-        if ($StaticMemory) { $newDynamic = $false }
-        if ($DynamicMemory) { $newDynamic = $true }
-        $newStartup = ConvertTo-SimNumber $v.memoryStartup
-        $newMinimum = ConvertTo-SimNumber $v.memoryMinimum
-        if ($bound.ContainsKey('MemoryStartupBytes')) { $newStartup = [UInt64]$MemoryStartupBytes }
-        if ($bound.ContainsKey('MemoryMinimumBytes')) { $newMinimum = [UInt64]$MemoryMinimumBytes }
-        if ($newDynamic -and $assignedCount -gt 0 -and $newStartup -ne $newMinimum -and ($DynamicMemory -or $bound.ContainsKey('MemoryStartupBytes') -or $bound.ContainsKey('MemoryMinimumBytes'))) {
-            throw (New-SimError -Message 'When dynamic memory is enabled and a device or GPU is assigned, startup memory size and minimum memory size must be equal.' -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Set-VM' -Target $vmName)
-        }
-        if ($AutomaticStopAction) { $v.automaticStopAction = $AutomaticStopAction }
-        if ($bound.ContainsKey('GuestControlledCacheTypes')) { $v.guestControlledCacheTypes = [bool]$GuestControlledCacheTypes }
-        if ($bound.ContainsKey('LowMemoryMappedIoSpace')) { $v.lowMemoryMappedIoSpace = [UInt64]$LowMemoryMappedIoSpace }
-        if ($bound.ContainsKey('HighMemoryMappedIoSpace')) { $v.highMemoryMappedIoSpace = [UInt64]$HighMemoryMappedIoSpace }
-        $v.dynamicMemoryEnabled = $newDynamic
-        $v.memoryStartup = $newStartup
-        $v.memoryMinimum = $newMinimum
-        Write-SimState $state
-        if ($Passthru) { New-SimVmObject $v }
+        } catch { Write-SimCmdletError $Cmdlet $_ -Compiled }
     }
 }
 
-function Set-VMMemory {
-    [CmdletBinding()]
+function Set-VM {
+    [CmdletBinding(DefaultParameterSetName = 'Name', SupportsShouldProcess = $true)]
     param(
-        [Parameter(Position = 0)][string]$VMName,
-        [Parameter(ValueFromPipeline = $true)]$VM,
-        [Nullable[bool]]$DynamicMemoryEnabled,
-        [Nullable[Int64]]$StartupBytes,
-        [Nullable[Int64]]$MinimumBytes
+        [Parameter(ParameterSetName = 'Name', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][Alias('VMName')][string[]]$Name,
+        [Parameter(ParameterSetName = 'VMObject', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][PSTypeName('Microsoft.HyperV.PowerShell.VirtualMachine')][object[]]$VM,
+        [Parameter(ParameterSetName = 'Name')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [Parameter(ParameterSetName = 'Name')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'Name')][pscredential[]]$Credential,
+        [bool]$GuestControlledCacheTypes,
+        [uint32]$LowMemoryMappedIoSpace,
+        [uint64]$HighMemoryMappedIoSpace,
+        [int64]$ProcessorCount,
+        [switch]$DynamicMemory,
+        [switch]$StaticMemory,
+        [int64]$MemoryMinimumBytes,
+        [int64]$MemoryMaximumBytes,
+        [int64]$MemoryStartupBytes,
+        [StartAction]$AutomaticStartAction,
+        [StopAction]$AutomaticStopAction,
+        [int]$AutomaticStartDelay,
+        [CriticalErrorAction]$AutomaticCriticalErrorAction,
+        [int]$AutomaticCriticalErrorActionTimeout,
+        [bool]$AutomaticCheckpointsEnabled,
+        [OnOffState]$LockOnDisconnect,
+        [string]$Notes,
+        [string]$NewVMName,
+        [string]$SnapshotFileLocation,
+        [string]$SmartPagingFilePath,
+        [CheckpointType]$CheckpointType,
+        [switch]$Passthru,
+        [switch]$AllowUnverifiedPaths
     )
-    $name = Resolve-SimVmName $VMName $VM
-    $p = @{ Name = $name }
-    if ($PSBoundParameters.ContainsKey('DynamicMemoryEnabled')) { if ($DynamicMemoryEnabled) { $p.DynamicMemory = $true } else { $p.StaticMemory = $true } }
-    if ($PSBoundParameters.ContainsKey('StartupBytes')) { $p.MemoryStartupBytes = $StartupBytes }
-    if ($PSBoundParameters.ContainsKey('MinimumBytes')) { $p.MemoryMinimumBytes = $MinimumBytes }
-    Set-VM @p
+    process { Set-SimVmSettings $PSCmdlet $PSBoundParameters 'Set-VM' }
+}
+
+function Set-VMMemory {
+    [CmdletBinding(DefaultParameterSetName = 'VMName', SupportsShouldProcess = $true)]
+    param(
+        [Parameter(ParameterSetName = 'VMName', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][string[]]$VMName,
+        [Parameter(ParameterSetName = 'VMObject', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][PSTypeName('Microsoft.HyperV.PowerShell.VirtualMachine')][object[]]$VM,
+        [Parameter(ParameterSetName = 'ResourceObject', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][PSTypeName('Microsoft.HyperV.PowerShell.VMMemory')][object[]]$VMMemory,
+        [Parameter(ParameterSetName = 'VMName')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [Parameter(ParameterSetName = 'VMName')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'VMName')][pscredential[]]$Credential,
+        [int]$Buffer,
+        [bool]$DynamicMemoryEnabled,
+        [int64]$MaximumBytes,
+        [int64]$StartupBytes,
+        [int64]$MinimumBytes,
+        [int]$Priority,
+        [int64]$MaximumAmountPerNumaNodeBytes,
+        [string]$ResourcePoolName,
+        [switch]$Passthru
+    )
+    process {
+        $bound = @{}
+        foreach ($k in @($PSBoundParameters.Keys)) { $bound[$k] = $PSBoundParameters[$k] }
+        # A VMMemory object names its VM (VMName / VMId), as on a host.
+        if ($bound.ContainsKey('VMMemory')) { $bound['VM'] = @($VMMemory | ForEach-Object { [pscustomobject]@{ Id = $_.VMId } }); $bound.Remove('VMMemory') }
+        Set-SimVmSettings $PSCmdlet $bound 'Set-VMMemory'
+    }
+}
+
+function Invoke-SimVmPower($Cmdlet, $Bound, [string]$Activity, [scriptblock]$Change) {
+    $cls = 'Microsoft.HyperV.PowerShell.Commands.' + $Activity.Replace('-', '')
+    if ($Bound['AsJob']) { return (Start-SimJob $Activity $Bound) }
+    $targets = @()
+    try {
+        Assert-SimLocalTarget $Bound $Activity
+        $targets = @(Resolve-SimVms (Read-SimState) $Activity $cls $Bound['Name'] $Bound['VM'])
+    } catch { Write-SimCmdletError $Cmdlet $_ -Compiled; return }
+    foreach ($t in $targets) {
+        if (-not $Cmdlet.ShouldProcess($t.name, $Activity)) { continue }
+        try {
+            Use-SimLock {
+                $state = Enter-SimCall -Cmdlet $Activity -Subjects @($t.name)
+                Assert-SimElevated $state $Activity $cls
+                $v = @(Resolve-SimVms $state $Activity $cls $null @([pscustomobject]@{ Id = $t.id }))[0]
+                & $Change $state $v $cls
+                Write-SimState $state
+                if ($Bound['Passthru']) { New-SimVmObject $v $state }
+            }
+        } catch { Write-SimCmdletError $Cmdlet $_ -Compiled }
+    }
 }
 
 function Start-VM {
-    [CmdletBinding()]
-    param([Parameter(Position = 0)][Alias('VMName')][string]$Name, [Parameter(ValueFromPipeline = $true)]$VM, [switch]$Passthru)
-    $vmName = Resolve-SimVmName $Name $VM
-    Use-SimLock {
-        $state = Enter-SimCall -Cmdlet 'Start-VM' -Subjects @($vmName)
-        Assert-SimElevated $state 'Start-VM' 'Microsoft.HyperV.PowerShell.Commands.StartVM'
-        $cls = 'Microsoft.HyperV.PowerShell.Commands.StartVM'
-        $v = Find-SimVm $state $vmName 'Start-VM' $cls
-        if ($v.state -eq 'Running') { return }
-        $paths = @($v.assignedDevices | Where-Object { $_ })
-        if ($paths.Count -gt 0) {
-            if ($state.host.productType -eq 'WinNT' -or -not $state.host.iommuPolicyEnabled) {
-                throw (New-SimError -Message ('''' + $v.name + ''' failed to start. Virtual Pci Express Port (Instance ID ' + $v.id + '): Failed to Power on with Error ''A hypervisor feature is not available to the user''. (0xC035001E)') -ErrorId ('OperationFailed,' + $cls) -Category 'NotSpecified' -Activity 'Start-VM' -Target $v.name)
-            }
-            # Stricter: the high MMIO gap must fit in the upper half of the physical address space
-            # (shared/mmio.ts highMmioLimit): 32 GB + 512 MB fails on a 36-bit CPU, as reported.
-            $limit = [Math]::Pow(2, [int]$state.host.physicalAddressBits - 1)
-            if ([double](ConvertTo-SimNumber $v.highMemoryMappedIoSpace) -gt $limit) {
-                throw (New-SimError -Message ('The configuration of the virtual machine ''' + $v.name + ''' specifies an upper MMIO region that is above the supported physical address range.') -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Start-VM' -Target $v.name)
-            }
-            $seen = @{}
-            foreach ($p in $paths) {
-                $k = ([string]$p).ToUpperInvariant()
-                $dev = Find-SimDeviceByPath $state $p
-                if ($seen.ContainsKey($k) -or $null -eq $dev) {
-                    throw (New-SimError -Message ('''' + $v.name + ''' failed to start. Virtual Pci Express Port (Instance ID ' + $v.id + '): Failed to Power on with Error ''Element not found.'' (0x80070490)') -ErrorId ('OperationFailed,' + $cls) -Category 'NotSpecified' -Activity 'Start-VM' -Target $v.name)
+    [CmdletBinding(DefaultParameterSetName = 'Name', SupportsShouldProcess = $true)]
+    param(
+        [Parameter(ParameterSetName = 'Name', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][Alias('VMName')][string[]]$Name,
+        [Parameter(ParameterSetName = 'VMObject', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][PSTypeName('Microsoft.HyperV.PowerShell.VirtualMachine')][object[]]$VM,
+        [Parameter(ParameterSetName = 'Name')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [Parameter(ParameterSetName = 'Name')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'Name')][pscredential[]]$Credential,
+        [switch]$AsJob,
+        [switch]$Passthru
+    )
+    process {
+        Invoke-SimVmPower $PSCmdlet $PSBoundParameters 'Start-VM' {
+            param($state, $v, $cls)
+            if ($v.state -eq 'Running') { return }
+            $paths = @($v.assignedDevices | Where-Object { $_ })
+            if ($paths.Count -gt 0) {
+                if ($state.host.productType -eq 'WinNT' -or -not $state.host.iommuPolicyEnabled) {
+                    throw (New-SimError -Message ('''' + $v.name + ''' failed to start. Virtual Pci Express Port (Instance ID ' + $v.id + '): Failed to Power on with Error ''A hypervisor feature is not available to the user''. (0xC035001E)') -ErrorId ('OperationFailed,' + $cls) -Category 'NotSpecified' -Activity 'Start-VM' -Target $v.name)
                 }
-                $seen[$k] = $true
+                # Guess (labelled in reference/README.md): the high MMIO gap must fit in the upper half
+                # of the physical address space (shared/mmio.ts highMmioLimit): 32 GB + 512 MB fails on
+                # a 36-bit CPU, as reported.
+                $limit = [Math]::Pow(2, [int]$state.host.physicalAddressBits - 1)
+                if ([double](ConvertTo-SimNumber $v.highMemoryMappedIoSpace) -gt $limit) {
+                    throw (New-SimError -Message ('The configuration of the virtual machine ''' + $v.name + ''' specifies an upper MMIO region that is above the supported physical address range.') -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Start-VM' -Target $v.name)
+                }
+                $seen = @{}
+                foreach ($p in $paths) {
+                    $k = ([string]$p).ToUpperInvariant()
+                    if ($seen.ContainsKey($k) -or $null -eq (Find-SimDeviceByPath $state $p)) {
+                        throw (New-SimError -Message ('''' + $v.name + ''' failed to start. Virtual Pci Express Port (Instance ID ' + $v.id + '): Failed to Power on with Error ''Element not found.'' (0x80070490)') -ErrorId ('OperationFailed,' + $cls) -Category 'NotSpecified' -Activity 'Start-VM' -Target $v.name)
+                    }
+                    $seen[$k] = $true
+                }
+                if ($v.dynamicMemoryEnabled -and (ConvertTo-SimNumber $v.memoryStartup) -ne (ConvertTo-SimNumber $v.memoryMinimum)) {
+                    throw (New-SimError -Message 'When dynamic memory is enabled and a device or GPU is assigned, startup memory size and minimum memory size must be equal.' -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Start-VM' -Target $v.name)
+                }
             }
-            if ($v.dynamicMemoryEnabled -and (ConvertTo-SimNumber $v.memoryStartup) -ne (ConvertTo-SimNumber $v.memoryMinimum)) {
-                throw (New-SimError -Message 'When dynamic memory is enabled and a device or GPU is assigned, startup memory size and minimum memory size must be equal.' -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Start-VM' -Target $v.name)
-            }
+            $v.state = 'Running'
         }
-        $v.state = 'Running'
-        Write-SimState $state
-        if ($Passthru) { New-SimVmObject $v }
     }
 }
 
 function Stop-VM {
-    [CmdletBinding()]
-    param([Parameter(Position = 0)][Alias('VMName')][string]$Name, [Parameter(ValueFromPipeline = $true)]$VM, [switch]$Force, [switch]$TurnOff, [switch]$Save, [switch]$Passthru)
-    $vmName = Resolve-SimVmName $Name $VM
-    Use-SimLock {
-        $state = Enter-SimCall -Cmdlet 'Stop-VM' -Subjects @($vmName)
-        Assert-SimElevated $state 'Stop-VM' 'Microsoft.HyperV.PowerShell.Commands.StopVM'
-        $cls = 'Microsoft.HyperV.PowerShell.Commands.StopVM'
-        $v = Find-SimVm $state $vmName 'Stop-VM' $cls
-        if ($v.state -eq 'Off') { return }
-        if ($Save) {
-            if (@($v.assignedDevices).Count -gt 0) { throw (New-SimError -Message ('Saving the virtual machine ''' + $v.name + ''' failed: a virtual machine with an assigned device cannot be saved.') -ErrorId ('OperationFailed,' + $cls) -Category 'InvalidOperation' -Activity 'Stop-VM') }
-            $v.state = 'Saved'
-        } elseif ($TurnOff) {
-            $v.state = 'Off'
-        } else {
-            # A guest that ignores the shutdown request (no integration services, hung) keeps running.
-            if ($v.guestIgnoresShutdown -or $v.state -ne 'Running') {
-                throw (New-SimError -Message ('The virtual machine ''' + $v.name + ''' did not shut down: the guest operating system did not respond to the shutdown request.') -ErrorId ('ShutdownFailed,' + $cls) -Category 'OperationTimeout' -Activity 'Stop-VM' -Target $v.name)
+    [CmdletBinding(DefaultParameterSetName = 'Name', SupportsShouldProcess = $true)]
+    param(
+        [Parameter(ParameterSetName = 'Name', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][Alias('VMName')][string[]]$Name,
+        [Parameter(ParameterSetName = 'VMObject', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][PSTypeName('Microsoft.HyperV.PowerShell.VirtualMachine')][object[]]$VM,
+        [Parameter(ParameterSetName = 'Name')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [Parameter(ParameterSetName = 'Name')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'Name')][pscredential[]]$Credential,
+        [switch]$Save,
+        [switch]$TurnOff,
+        [switch]$Force,
+        [switch]$AsJob,
+        [switch]$Passthru
+    )
+    process {
+        $save = [bool]$Save
+        $turnOff = [bool]$TurnOff
+        Invoke-SimVmPower $PSCmdlet $PSBoundParameters 'Stop-VM' {
+            param($state, $v, $cls)
+            if ($v.state -eq 'Off') { return }
+            if ($save) {
+                if (@($v.assignedDevices).Count -gt 0) { throw (New-SimError -Message ('Saving the virtual machine ''' + $v.name + ''' failed: a virtual machine with an assigned device cannot be saved.') -ErrorId ('OperationFailed,' + $cls) -Category 'InvalidOperation' -Activity 'Stop-VM') }
+                $v.state = 'Saved'
+            } elseif ($turnOff) {
+                # Guess (labelled): turning off a saved VM discards its saved state.
+                $v.state = 'Off'
+            } else {
+                # A guest that ignores the shutdown request (no integration services, hung) keeps
+                # running. Guess (labelled): how a refused graceful shutdown is reported.
+                if ($v.guestIgnoresShutdown -or $v.state -ne 'Running') {
+                    throw (New-SimError -Message ('The virtual machine ''' + $v.name + ''' did not shut down: the guest operating system did not respond to the shutdown request.') -ErrorId ('ShutdownFailed,' + $cls) -Category 'OperationTimeout' -Activity 'Stop-VM' -Target $v.name)
+                }
+                $v.state = 'Off'
+            }
+        }
+    }
+}
+
+function Remove-VMSavedState {
+    [CmdletBinding(DefaultParameterSetName = 'VMName', SupportsShouldProcess = $true)]
+    param(
+        [Parameter(ParameterSetName = 'VMName', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][string[]]$VMName,
+        [Parameter(ParameterSetName = 'VMObject', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][PSTypeName('Microsoft.HyperV.PowerShell.VirtualMachine')][object[]]$VM,
+        [Parameter(ParameterSetName = 'VMSnapshot', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][Alias('VMCheckpoint')][PSTypeName('Microsoft.HyperV.PowerShell.VMSnapshot')][object]$VMSnapshot,
+        [Parameter(ParameterSetName = 'VMName')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [Parameter(ParameterSetName = 'VMName')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'VMName')][pscredential[]]$Credential
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'VMSnapshot') {
+            Write-SimCmdletError $PSCmdlet (New-SimError -Message 'The simulated host has no checkpoints.' -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity 'Remove-VMSavedState') -Compiled
+            return
+        }
+        $bound = @{}
+        foreach ($k in @($PSBoundParameters.Keys)) { $bound[$k] = $PSBoundParameters[$k] }
+        if ($bound.ContainsKey('VMName')) { $bound['Name'] = $bound['VMName']; $bound.Remove('VMName') }
+        Invoke-SimVmPower $PSCmdlet $bound 'Remove-VMSavedState' {
+            param($state, $v, $cls)
+            if ($v.state -ne 'Saved') {
+                throw (New-SimError -Message ('The virtual machine ''' + $v.name + ''' is not in the saved state.') -ErrorId ('InvalidState,' + $cls) -Category 'InvalidOperation' -Activity 'Remove-VMSavedState' -Target $v.name)
             }
             $v.state = 'Off'
         }
-        Write-SimState $state
-        if ($Passthru) { New-SimVmObject $v }
     }
 }
 
@@ -724,148 +1118,289 @@ function Stop-VM {
 # Hyper-V: assignable devices
 # ---------------------------------------------------------------------------------------------------
 
+function Find-SimDeviceByPathOrId($State, [string]$LocationPath, [string]$InstancePath) {
+    if ($LocationPath) { return (Find-SimDeviceByPath $State $LocationPath) }
+    if ($InstancePath) { return (Find-SimDeviceById $State $InstancePath) }
+    return $null
+}
+
+function New-SimHostAssignableDevice($d, $State) {
+    [pscustomobject]@{ PSTypeName = 'Microsoft.HyperV.PowerShell.VMHostAssignableDevice'; InstanceID = (Get-SimTwinId $d.instanceId); LocationPath = [string]$d.locationPath; ResourcePoolName = 'Primordial'; ComputerName = [string]$State.host.computerName; IsDeleted = $false }
+}
+
 function Get-VMHostAssignableDevice {
-    [CmdletBinding()] param([string]$LocationPath)
-    $state = Enter-SimCall -Cmdlet 'Get-VMHostAssignableDevice' -Subjects @($LocationPath)
-    foreach ($d in @($state.devices)) {
-        if (-not $d.dismounted) { continue }
-        if ($LocationPath -and $d.locationPath -ne $LocationPath) { continue }
-        [pscustomobject]@{ PSTypeName = 'Microsoft.HyperV.PowerShell.VMHostAssignableDevice'; InstanceID = (Get-SimTwinId $d.instanceId); LocationPath = $d.locationPath; ComputerName = $state.host.computerName; IsDeleted = $false }
-    }
+    [CmdletBinding(PositionalBinding = $false)]
+    param(
+        [string]$InstancePath,
+        [string]$LocationPath,
+        [string[]]$ResourcePoolName,
+        [Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [string[]]$ComputerName,
+        [pscredential[]]$Credential
+    )
+    try {
+        Assert-SimLocalTarget $PSBoundParameters 'Get-VMHostAssignableDevice'
+        $state = Enter-SimCall -Cmdlet 'Get-VMHostAssignableDevice' -Subjects @($LocationPath, $InstancePath)
+        foreach ($d in @($state.devices)) {
+            if (-not $d.dismounted) { continue }
+            if ($LocationPath -and $d.locationPath -ne $LocationPath) { continue }
+            if ($InstancePath -and (Get-SimTwinId $d.instanceId) -ne $InstancePath -and $d.instanceId -ne $InstancePath) { continue }
+            if ($ResourcePoolName -and -not ($ResourcePoolName -contains 'Primordial')) { continue }
+            New-SimHostAssignableDevice $d $state
+        }
+    } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
+}
+
+function New-SimAssignedDevice($v, $State, [string]$Path, [int]$Index) {
+    $dev = Find-SimDeviceByPath $State $Path
+    # A stale entry (physical device gone): empty InstanceID. Guess (labelled): the simulator keeps
+    # the recorded LocationPath; a real host may show it empty. The product copes with both.
+    $iid = ''
+    $name = 'PCI Express Device'
+    if ($null -ne $dev) { $iid = Get-SimTwinId $dev.instanceId; $name = $dev.friendlyName }
+    [pscustomobject]@{ PSTypeName = 'Microsoft.HyperV.PowerShell.VMAssignedDevice'; Name = $name; Id = ('Microsoft:' + $v.id + '\' + $Index); InstanceID = $iid; LocationPath = $Path; ResourcePoolName = 'Primordial'; VirtualFunction = [uint16]0; VMId = [Guid]$v.id; VMName = [string]$v.name; ComputerName = [string]$State.host.computerName; IsDeleted = $false }
 }
 
 function Get-VMAssignableDevice {
-    [CmdletBinding()]
-    param([Parameter(Position = 0)][string[]]$VMName, [Parameter(ValueFromPipeline = $true)]$VM)
-    begin { $state = Enter-SimCall -Cmdlet 'Get-VMAssignableDevice' -Subjects $VMName }
+    [CmdletBinding(DefaultParameterSetName = 'VMName')]
+    param(
+        [Parameter(ParameterSetName = 'VMName', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][string[]]$VMName,
+        [Parameter(ParameterSetName = 'VMObject', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][PSTypeName('Microsoft.HyperV.PowerShell.VirtualMachine')][object[]]$VM,
+        [Parameter(ParameterSetName = 'VMName')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [Parameter(ParameterSetName = 'VMName')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'VMName')][pscredential[]]$Credential,
+        [string]$InstancePath,
+        [string]$LocationPath
+    )
     process {
-        $names = @($VMName)
-        if ($null -ne $VM) { $names = @($VM | ForEach-Object { $_.Name }) }
-        foreach ($n in $names) {
-            $v = Find-SimVm $state $n 'Get-VMAssignableDevice' 'Microsoft.HyperV.PowerShell.Commands.GetVMAssignableDevice'
-            $i = 0
-            foreach ($p in @($v.assignedDevices)) {
-                if (-not $p) { continue }
-                $dev = Find-SimDeviceByPath $state $p
-                # A stale entry (physical device gone): empty InstanceID. The simulator keeps the
-                # recorded LocationPath (real hosts may show it empty; the doc is unclear; the app
-                # copes with both, and keeping it lets the stricter repair path be tested).
-                $iid = ''
-                $name = 'PCI Express Device'
-                if ($null -ne $dev) { $iid = Get-SimTwinId $dev.instanceId; $name = $dev.friendlyName }
-                [pscustomobject]@{ PSTypeName = 'Microsoft.HyperV.PowerShell.VMAssignedDevice'; Name = $name; Id = ('Microsoft:' + $v.id + '\' + $i); InstanceID = $iid; LocationPath = [string]$p; ResourcePoolName = 'Primordial'; VirtualFunction = 0; VMId = $v.id; VMName = $v.name; ComputerName = 'localhost'; IsDeleted = $false }
-                $i++
+        try {
+            $cls = 'Microsoft.HyperV.PowerShell.Commands.GetVMAssignableDevice'
+            Assert-SimLocalTarget $PSBoundParameters 'Get-VMAssignableDevice'
+            $state = Enter-SimCall -Cmdlet 'Get-VMAssignableDevice' -Subjects @($VMName)
+            foreach ($v in (Resolve-SimVms $state 'Get-VMAssignableDevice' $cls $VMName $VM)) {
+                $i = 0
+                foreach ($p in @($v.assignedDevices)) {
+                    if (-not $p) { continue }
+                    $o = New-SimAssignedDevice $v $state ([string]$p) $i
+                    $i++
+                    if ($LocationPath -and $o.LocationPath -ne $LocationPath) { continue }
+                    if ($InstancePath -and $o.InstanceID -ne $InstancePath) { continue }
+                    $o
+                }
             }
-        }
+        } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
     }
 }
 
 function Dismount-VMHostAssignableDevice {
-    [CmdletBinding()]
-    param([Parameter(Mandatory = $true)][string]$LocationPath, [switch]$Force)
-    Use-SimLock {
-        $state = Enter-SimCall -Cmdlet 'Dismount-VMHostAssignableDevice' -Subjects @($LocationPath)
-        $cls = 'Microsoft.HyperV.PowerShell.Commands.DismountVMHostAssignableDevice'
-        Assert-SimElevated $state 'Dismount-VMHostAssignableDevice' $cls
-        $d = Find-SimDeviceByPath $state $LocationPath
-        if ($null -eq $d) {
-            throw (New-SimError -Message ('The operation failed. The specified location path ''' + $LocationPath + ''' was not found.') -ErrorId ('ObjectNotFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Dismount-VMHostAssignableDevice' -Target $LocationPath)
+    [CmdletBinding(SupportsShouldProcess = $true, PositionalBinding = $false)]
+    param(
+        [string]$InstancePath,
+        [string]$LocationPath,
+        [switch]$Force,
+        [switch]$Passthru,
+        [Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [string[]]$ComputerName,
+        [pscredential[]]$Credential
+    )
+    $target = $LocationPath
+    if (-not $target) { $target = $InstancePath }
+    if (-not $PSCmdlet.ShouldProcess($target, 'Dismount-VMHostAssignableDevice')) { return }
+    try {
+        Assert-SimLocalTarget $PSBoundParameters 'Dismount-VMHostAssignableDevice'
+        Use-SimLock {
+            $state = Enter-SimCall -Cmdlet 'Dismount-VMHostAssignableDevice' -Subjects @($LocationPath, $InstancePath)
+            $cls = 'Microsoft.HyperV.PowerShell.Commands.DismountVMHostAssignableDevice'
+            Assert-SimElevated $state 'Dismount-VMHostAssignableDevice' $cls
+            $d = Find-SimDeviceByPathOrId $state $LocationPath $InstancePath
+            if ($null -eq $d) {
+                throw (New-SimError -Message ('The operation failed. The specified device ''' + $target + ''' was not found.') -ErrorId ('ObjectNotFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Dismount-VMHostAssignableDevice' -Target $target)
+            }
+            if ($d.dismounted) {
+                throw (New-SimError -Message 'The operation failed. The device is already dismounted from the host.' -ErrorId ('InvalidOperation,' + $cls) -Category 'InvalidOperation' -Activity 'Dismount-VMHostAssignableDevice' -Target $target)
+            }
+            if (-not $state.host.osPcieControl) {
+                throw (New-SimError -Message 'The operation failed. The current configuration does not allow for OS control of the PCI Express bus. Please check your BIOS or UEFI settings.' -ErrorId ('InvalidOperation,' + $cls) -Category 'InvalidOperation' -Activity 'Dismount-VMHostAssignableDevice' -Target $target)
+            }
+            # Guess (labelled): whether a host enforces disable-before-dismount is a profile switch.
+            if ($state.host.requireDisableBeforeDismount -and $d.enabled) {
+                throw (New-SimError -Message 'The operation failed. The device must be disabled before it can be dismounted. Disable it with Disable-PnpDevice and try again.' -ErrorId ('InvalidState,' + $cls) -Category 'InvalidOperation' -Activity 'Dismount-VMHostAssignableDevice' -Target $target)
+            }
+            # -Force skips exactly the two checks: ACS on the path and the vendor's mitigation driver.
+            if (-not $Force -and (-not $d.hasMitigationDriver -or $d.acsUpHierarchy -eq 0)) {
+                throw (New-SimError -Message 'The operation failed. The manufacturer of this device has not supplied any directives for securing this device while exposing it to a virtual machine. The device should only be exposed to trusted virtual machines. This device is not supported when passed through to a virtual machine.' -ErrorId ('InvalidOperation,' + $cls) -Category 'InvalidOperation' -Activity 'Dismount-VMHostAssignableDevice' -Target $target)
+            }
+            Set-SimProp $d 'dismounted' $true
+            $d.enabled = $false
+            Write-SimState $state
+            if ($Passthru) { New-SimHostAssignableDevice $d $state }
         }
-        if ($d.dismounted) {
-            throw (New-SimError -Message 'The operation failed. The device is already dismounted from the host.' -ErrorId ('InvalidOperation,' + $cls) -Category 'InvalidOperation' -Activity 'Dismount-VMHostAssignableDevice' -Target $LocationPath)
-        }
-        if (-not $state.host.osPcieControl) {
-            throw (New-SimError -Message 'The operation failed. The current configuration does not allow for OS control of the PCI Express bus. Please check your BIOS or UEFI settings.' -ErrorId ('InvalidOperation,' + $cls) -Category 'InvalidOperation' -Activity 'Dismount-VMHostAssignableDevice' -Target $LocationPath)
-        }
-        if ($state.host.requireDisableBeforeDismount -and $d.enabled) {
-            throw (New-SimError -Message 'The operation failed. The device must be disabled before it can be dismounted. Disable it with Disable-PnpDevice and try again.' -ErrorId ('InvalidState,' + $cls) -Category 'InvalidOperation' -Activity 'Dismount-VMHostAssignableDevice' -Target $LocationPath)
-        }
-        if (-not $Force -and (-not $d.hasMitigationDriver -or $d.acsUpHierarchy -eq 0)) {
-            throw (New-SimError -Message 'The operation failed. The manufacturer of this device has not supplied any directives for securing this device while exposing it to a virtual machine. The device should only be exposed to trusted virtual machines. This device is not supported when passed through to a virtual machine.' -ErrorId ('InvalidOperation,' + $cls) -Category 'InvalidOperation' -Activity 'Dismount-VMHostAssignableDevice' -Target $LocationPath)
-        }
-        Set-SimProp $d 'dismounted' $true
-        $d.enabled = $false
-        Write-SimState $state
-    }
+    } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
 }
 
 function Mount-VMHostAssignableDevice {
-    [CmdletBinding()]
-    param([Parameter(ValueFromPipelineByPropertyName = $true)][string]$LocationPath, [Parameter(ValueFromPipeline = $true)]$HostAssignableDevice)
+    [CmdletBinding(DefaultParameterSetName = 'Path', SupportsShouldProcess = $true)]
+    param(
+        [Parameter(ParameterSetName = 'Path')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [Parameter(ParameterSetName = 'Path')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'Path')][pscredential[]]$Credential,
+        [Parameter(ParameterSetName = 'Path')][string]$InstancePath,
+        [Parameter(ParameterSetName = 'Path')][string]$LocationPath,
+        [Parameter(ParameterSetName = 'Object', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][Alias('VMHostAssignableDevice')][PSTypeName('Microsoft.HyperV.PowerShell.VMHostAssignableDevice')][object[]]$HostAssignableDevice,
+        [switch]$Passthru
+    )
     process {
-        $path = $LocationPath
-        if (-not $path -and $null -ne $HostAssignableDevice) { $path = $HostAssignableDevice.LocationPath }
-        Use-SimLock {
-            $state = Enter-SimCall -Cmdlet 'Mount-VMHostAssignableDevice' -Subjects @($path)
-            $cls = 'Microsoft.HyperV.PowerShell.Commands.MountVMHostAssignableDevice'
-            Assert-SimElevated $state 'Mount-VMHostAssignableDevice' $cls
-            $d = Find-SimDeviceByPath $state $path
-            if ($null -eq $d -or -not $d.dismounted) {
-                throw (New-SimError -Message ('The operation failed. No dismounted device was found at location path ''' + $path + '''.') -ErrorId ('ObjectNotFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Mount-VMHostAssignableDevice' -Target $path)
-            }
-            $holders = @(Get-SimHolders $state $d.locationPath)
-            if ($holders.Count -gt 0) {
-                throw (New-SimError -Message ('The operation failed. The device is assigned to virtual machine ''' + $holders[0] + ''' and cannot be mounted to the host. Remove it from the virtual machine first.') -ErrorId ('InvalidState,' + $cls) -Category 'InvalidOperation' -Activity 'Mount-VMHostAssignableDevice' -Target $path)
-            }
-            # Mounted devices come back disabled (the PCI\ id is present again, still disabled).
-            $d.dismounted = $false
-            $d.enabled = $false
-            Write-SimState $state
+        $items = @(@{ path = $LocationPath; id = $InstancePath })
+        if ($PSCmdlet.ParameterSetName -eq 'Object') { $items = @($HostAssignableDevice | ForEach-Object { @{ path = [string]$_.LocationPath; id = [string]$_.InstanceID } }) }
+        foreach ($item in $items) {
+            $target = $item.path
+            if (-not $target) { $target = $item.id }
+            if (-not $PSCmdlet.ShouldProcess($target, 'Mount-VMHostAssignableDevice')) { continue }
+            try {
+                Assert-SimLocalTarget $PSBoundParameters 'Mount-VMHostAssignableDevice'
+                Use-SimLock {
+                    $state = Enter-SimCall -Cmdlet 'Mount-VMHostAssignableDevice' -Subjects @($item.path, $item.id)
+                    $cls = 'Microsoft.HyperV.PowerShell.Commands.MountVMHostAssignableDevice'
+                    Assert-SimElevated $state 'Mount-VMHostAssignableDevice' $cls
+                    $d = Find-SimDeviceByPathOrId $state $item.path $item.id
+                    if ($null -eq $d -or -not $d.dismounted) {
+                        throw (New-SimError -Message ('The operation failed. No dismounted device was found at ''' + $target + '''.') -ErrorId ('ObjectNotFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Mount-VMHostAssignableDevice' -Target $target)
+                    }
+                    $holders = @(Get-SimHolders $state $d.locationPath)
+                    if ($holders.Count -gt 0) {
+                        throw (New-SimError -Message ('The operation failed. The device is assigned to virtual machine ''' + $holders[0] + ''' and cannot be mounted to the host. Remove it from the virtual machine first.') -ErrorId ('InvalidState,' + $cls) -Category 'InvalidOperation' -Activity 'Mount-VMHostAssignableDevice' -Target $target)
+                    }
+                    # Guess (labelled): a mounted device comes back disabled (the PCI\ id is present
+                    # again, still disabled). The product enables it in any case.
+                    $d.dismounted = $false
+                    $d.enabled = $false
+                    Write-SimState $state
+                    if ($Passthru) { New-SimHostAssignableDevice $d $state }
+                }
+            } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
         }
     }
 }
 
 function Add-VMAssignableDevice {
-    [CmdletBinding()]
-    param([Parameter(Position = 0)][string]$VMName, [Parameter(ValueFromPipeline = $true)]$VM, [Parameter(Mandatory = $true)][string]$LocationPath)
-    $name = Resolve-SimVmName $VMName $VM
-    Use-SimLock {
-        $state = Enter-SimCall -Cmdlet 'Add-VMAssignableDevice' -Subjects @($name, $LocationPath)
+    [CmdletBinding(DefaultParameterSetName = 'VMName', SupportsShouldProcess = $true)]
+    param(
+        [Parameter(ParameterSetName = 'VMName', Mandatory = $true, Position = 0)][string[]]$VMName,
+        [Parameter(ParameterSetName = 'VMObject', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][PSTypeName('Microsoft.HyperV.PowerShell.VirtualMachine')][object[]]$VM,
+        [Parameter(ParameterSetName = 'VMName')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [Parameter(ParameterSetName = 'VMName')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'VMName')][pscredential[]]$Credential,
+        [string]$InstancePath,
+        [string]$LocationPath,
+        [uint16]$VirtualFunction,
+        [string]$ResourcePoolName,
+        [switch]$Passthru
+    )
+    process {
         $cls = 'Microsoft.HyperV.PowerShell.Commands.AddVMAssignableDevice'
-        Assert-SimElevated $state 'Add-VMAssignableDevice' $cls
-        $v = Find-SimVm $state $name 'Add-VMAssignableDevice' $cls
-        if ($state.host.requireVmOffForAssignment) { Assert-SimVmOff $v 'Add-VMAssignableDevice' $cls 'Adding a device' }
-        $d = Find-SimDeviceByPath $state $LocationPath
-        if ($null -eq $d -or -not $d.dismounted) {
-            throw (New-SimError -Message ('The operation failed. The device at location path ''' + $LocationPath + ''' is not available for assignment: dismount it from the host with Dismount-VMHostAssignableDevice first.') -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Add-VMAssignableDevice' -Target $LocationPath)
+        $targets = @()
+        try {
+            Assert-SimLocalTarget $PSBoundParameters 'Add-VMAssignableDevice'
+            if ($ResourcePoolName -and $ResourcePoolName -ne 'Primordial') { throw (New-SimError -Message ('The simulated host has no resource pool ''' + $ResourcePoolName + '''.') -ErrorId ('ObjectNotFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Add-VMAssignableDevice' -Target $ResourcePoolName) }
+            if ($VirtualFunction) { throw (New-SimError -Message 'The simulated host has no SR-IOV virtual functions.' -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity 'Add-VMAssignableDevice') }
+            $targets = @(Resolve-SimVms (Read-SimState) 'Add-VMAssignableDevice' $cls $VMName $VM)
+        } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled; return }
+        foreach ($t in $targets) {
+            if (-not $PSCmdlet.ShouldProcess($t.name, 'Add-VMAssignableDevice')) { continue }
+            try {
+                Use-SimLock {
+                    $state = Enter-SimCall -Cmdlet 'Add-VMAssignableDevice' -Subjects @($t.name, $LocationPath, $InstancePath)
+                    Assert-SimElevated $state 'Add-VMAssignableDevice' $cls
+                    $v = @(Resolve-SimVms $state 'Add-VMAssignableDevice' $cls $null @([pscustomobject]@{ Id = $t.id }))[0]
+                    # Guess (labelled): a profile switch says whether the VM must be off.
+                    if ($state.host.requireVmOffForAssignment) { Assert-SimVmOff $v 'Add-VMAssignableDevice' $cls 'Adding a device' }
+                    $d = Find-SimDeviceByPathOrId $state $LocationPath $InstancePath
+                    if ($null -eq $d -or -not $d.dismounted) {
+                        throw (New-SimError -Message ('The operation failed. The device ''' + $LocationPath + $InstancePath + ''' is not available for assignment: dismount it from the host with Dismount-VMHostAssignableDevice first.') -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Add-VMAssignableDevice' -Target ($LocationPath + $InstancePath))
+                    }
+                    $others = @(Get-SimHolders $state $d.locationPath | Where-Object { $_ -ne $v.name })
+                    if ($others.Count -gt 0) {
+                        throw (New-SimError -Message ('The operation failed. The device is already assigned to virtual machine ''' + $others[0] + '''.') -ErrorId ('InvalidState,' + $cls) -Category 'ResourceUnavailable' -Activity 'Add-VMAssignableDevice' -Target $d.locationPath)
+                    }
+                    # The seed's trap: adding a device the VM already holds succeeds and leaves a duplicate entry.
+                    $v.assignedDevices = @(@($v.assignedDevices) + @($d.locationPath))
+                    Write-SimState $state
+                    if ($Passthru) { New-SimAssignedDevice $v $state $d.locationPath (@($v.assignedDevices).Count - 1) }
+                }
+            } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
         }
-        $others = @(Get-SimHolders $state $d.locationPath | Where-Object { $_ -ne $v.name })
-        if ($others.Count -gt 0) {
-            throw (New-SimError -Message ('The operation failed. The device is already assigned to virtual machine ''' + $others[0] + '''.') -ErrorId ('InvalidState,' + $cls) -Category 'ResourceUnavailable' -Activity 'Add-VMAssignableDevice' -Target $LocationPath)
-        }
-        # The seed's trap: adding a device the VM already holds succeeds and leaves a duplicate entry.
-        $v.assignedDevices = @(@($v.assignedDevices) + @($d.locationPath))
-        Write-SimState $state
     }
 }
 
 function Remove-VMAssignableDevice {
-    [CmdletBinding()]
-    param([Parameter(Position = 0)][string]$VMName, [Parameter(ValueFromPipeline = $true)]$VM, [string]$LocationPath)
-    $name = Resolve-SimVmName $VMName $VM
-    Use-SimLock {
-        $state = Enter-SimCall -Cmdlet 'Remove-VMAssignableDevice' -Subjects @($name, $LocationPath)
+    # Two parameter sets only: VMName (no pipeline input) and Object (VMAssignedDevice[] by value).
+    # There is no -VM: a VirtualMachine piped in binds to nothing and fails, as on a host.
+    [CmdletBinding(DefaultParameterSetName = 'VMName', SupportsShouldProcess = $true)]
+    param(
+        [Parameter(ParameterSetName = 'VMName', Mandatory = $true, Position = 0)][string[]]$VMName,
+        [Parameter(ParameterSetName = 'Object', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][PSTypeName('Microsoft.HyperV.PowerShell.VMAssignedDevice')][object[]]$VMAssignableDevice,
+        [Parameter(ParameterSetName = 'VMName')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [Parameter(ParameterSetName = 'VMName')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'VMName')][pscredential[]]$Credential,
+        [Parameter(ParameterSetName = 'VMName')][string]$InstancePath,
+        [Parameter(ParameterSetName = 'VMName')][string]$LocationPath,
+        [switch]$Passthru
+    )
+    process {
         $cls = 'Microsoft.HyperV.PowerShell.Commands.RemoveVMAssignableDevice'
-        Assert-SimElevated $state 'Remove-VMAssignableDevice' $cls
-        $v = Find-SimVm $state $name 'Remove-VMAssignableDevice' $cls
-        Assert-SimVmOff $v 'Remove-VMAssignableDevice' $cls 'Removing a device'
-        if ($LocationPath) {
-            $keep = @($v.assignedDevices | Where-Object { $_ -and ([string]$_).ToUpperInvariant() -ne $LocationPath.ToUpperInvariant() })
-            if ($keep.Count -eq @($v.assignedDevices).Count) {
-                throw (New-SimError -Message ('The operation failed. Virtual machine ''' + $v.name + ''' has no assigned device at location path ''' + $LocationPath + '''.') -ErrorId ('ObjectNotFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Remove-VMAssignableDevice' -Target $LocationPath)
+        # Each item: a VM (by id) and which entries: one entry's path, or every entry (no path given).
+        $items = New-Object System.Collections.Generic.List[object]
+        try {
+            Assert-SimLocalTarget $PSBoundParameters 'Remove-VMAssignableDevice'
+            if ($PSCmdlet.ParameterSetName -eq 'Object') {
+                foreach ($o in @($VMAssignableDevice)) { $items.Add(@{ id = [string]$o.VMId; name = [string]$o.VMName; path = [string]$o.LocationPath; instance = [string]$o.InstanceID; one = $true }) }
+            } else {
+                foreach ($v in (Resolve-SimVms (Read-SimState) 'Remove-VMAssignableDevice' $cls $VMName $null)) { $items.Add(@{ id = [string]$v.id; name = [string]$v.name; path = $LocationPath; instance = $InstancePath; one = $false }) }
             }
-            $v.assignedDevices = $keep
-        } else {
-            # With -VMName and no path: every assigned device of that VM (the way out of stale entries).
-            $v.assignedDevices = @()
+        } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled; return }
+        foreach ($item in $items) {
+            if (-not $PSCmdlet.ShouldProcess($item.name, 'Remove-VMAssignableDevice')) { continue }
+            try {
+                Use-SimLock {
+                    $state = Enter-SimCall -Cmdlet 'Remove-VMAssignableDevice' -Subjects @($item.name, $item.path)
+                    Assert-SimElevated $state 'Remove-VMAssignableDevice' $cls
+                    $v = @(Resolve-SimVms $state 'Remove-VMAssignableDevice' $cls $null @([pscustomobject]@{ Id = $item.id }))[0]
+                    Assert-SimVmOff $v 'Remove-VMAssignableDevice' $cls 'Removing a device'
+                    $path = $item.path
+                    if (-not $path -and $item.instance) {
+                        $dev = Find-SimDeviceById $state $item.instance
+                        if ($null -ne $dev) { $path = $dev.locationPath }
+                    }
+                    $before = @($v.assignedDevices | Where-Object { $_ })
+                    $removed = @()
+                    if ($path) {
+                        $keep = New-Object System.Collections.Generic.List[object]
+                        foreach ($p in $before) {
+                            # An object removes its own entry (one); -VMName -LocationPath every entry with that path.
+                            if (([string]$p).ToUpperInvariant() -eq $path.ToUpperInvariant() -and -not ($item.one -and $removed.Count -gt 0)) { $removed += $p } else { $keep.Add($p) }
+                        }
+                        if ($removed.Count -eq 0) {
+                            throw (New-SimError -Message ('The operation failed. Virtual machine ''' + $v.name + ''' has no assigned device at ''' + $path + '''.') -ErrorId ('ObjectNotFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Remove-VMAssignableDevice' -Target $path)
+                        }
+                        $v.assignedDevices = $keep.ToArray()
+                    } elseif ($item.instance) {
+                        throw (New-SimError -Message ('The operation failed. Virtual machine ''' + $v.name + ''' has no assigned device ''' + $item.instance + '''.') -ErrorId ('ObjectNotFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Remove-VMAssignableDevice' -Target $item.instance)
+                    } else {
+                        # Guess (labelled): -VMName with neither path removes every entry of that VM.
+                        $removed = $before
+                        $v.assignedDevices = @()
+                    }
+                    Write-SimState $state
+                    if ($Passthru) { $i = 0; foreach ($p in $removed) { New-SimAssignedDevice $v $state ([string]$p) $i; $i++ } }
+                }
+            } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
         }
-        Write-SimState $state
     }
 }
 
 $DdaSimCmdlets = @(
     'Get-PnpDevice', 'Get-PnpDeviceProperty', 'Disable-PnpDevice', 'Enable-PnpDevice', 'Get-CimInstance', 'Get-WmiObject',
-    'Get-VMHost', 'Get-VM', 'Set-VM', 'Set-VMMemory', 'Start-VM', 'Stop-VM', 'Get-VMHostAssignableDevice', 'Get-VMAssignableDevice',
+    'Get-VMHost', 'Get-VM', 'Set-VM', 'Set-VMMemory', 'Start-VM', 'Stop-VM', 'Remove-VMSavedState', 'Get-VMHostAssignableDevice', 'Get-VMAssignableDevice',
     'Dismount-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice', 'Add-VMAssignableDevice', 'Remove-VMAssignableDevice',
     'Get-DdaPlatformFacts'
 )

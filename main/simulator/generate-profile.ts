@@ -39,7 +39,7 @@ export function generateProfile(opts: { devices: number; vms: number; seed?: num
         deviceType: roll < 0.8 ? 2 : roll < 0.9 ? 4 : 5,
         baseClass: 2,
         acsUpHierarchy: roll < 0.7 ? 3 : 0,
-        requiresReservedMemoryRegion: rand() < 0.03 ? 1 : 0,
+        requiresReservedMemoryRegion: rand() < 0.03,
         irqs: rand() < 0.05 ? [16] : [4294967294 - (devices.length % 4000)],
         memoryRanges: [{ start: `0x${hex(mmio, 9)}`, end: `0x${hex(mmio + size - 1, 9)}` }],
         hasMitigationDriver: roll < 0.6,

@@ -13,7 +13,8 @@ export const profileDeviceSchema = z.looseObject({
   deviceType: intOrNull,
   baseClass: intOrNull,
   acsUpHierarchy: intOrNull,
-  requiresReservedMemoryRegion: intOrNull,
+  // pid 34 is DEVPROP_TYPE_BOOLEAN on a host (reference/pci-properties.json); older profiles say 0/1.
+  requiresReservedMemoryRegion: z.union([z.boolean(), z.literal(0), z.literal(1)]).nullable(),
   irqs: z.array(z.number().int().nonnegative()),
   memoryRanges: z.array(z.object({ start: address, end: address })),
   hasMitigationDriver: z.boolean(),

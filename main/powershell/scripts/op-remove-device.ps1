@@ -1,5 +1,13 @@
-# Step: take a device (every entry with this location path) away from a VM; with no path, every device.
+# Step: take a device (every entry with this location path) away from a VM; with no path, every entry.
+# Remove-VMAssignableDevice has two parameter sets only, VMName and Object (VMAssignedDevice[] from the
+# pipeline); a VirtualMachine piped into it binds to nothing on a real host. So the VM's own entries
+# are read and piped: no name look-up (VM names repeat and may hold wildcard characters).
 param([Parameter(Mandatory = $true)][string]$VmId, [string]$LocationPath)
-$vm = Get-VM -Id $VmId
-if ($LocationPath) { $vm | Remove-VMAssignableDevice -LocationPath $LocationPath } else { $vm | Remove-VMAssignableDevice }
-@{ removed = $LocationPath }
+$vm = Get-VM -Id $VmId -ErrorAction Stop
+$entries = @(Get-VMAssignableDevice -VM $vm -ErrorAction Stop)
+if ($LocationPath) {
+    $entries = @($entries | Where-Object { ([string]$_.LocationPath).ToUpperInvariant() -eq $LocationPath.ToUpperInvariant() })
+    if ($entries.Count -eq 0) { throw ("The VM holds no device at location path '" + $LocationPath + "'.") }
+}
+if ($entries.Count -gt 0) { $entries | Remove-VMAssignableDevice -ErrorAction Stop }
+@{ removed = $LocationPath; entries = $entries.Count }
