@@ -14,8 +14,11 @@ import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
 import { stepEffect, undoNeeded } from './executor-effects';
 import type { JournalRecord } from './journal';
 
-/** The manufacturer's refusal text of a dismount without -Force (hyperv-dda.md §3). */
-const NO_MITIGATION = /has not supplied any directives for securing this device/i;
+/**
+ * A dismount without -Force that -Force could lift (op-dismount-device.ps1 decides from facts, never
+ * from the host's localized message, and re-raises it with this error id).
+ */
+const DISMOUNT_REFUSED = /^DdaDismountRefused(,|$)/;
 
 /** Stable error kinds the UI and CLI branch on (RawError.kind). */
 export const errorKinds = {
@@ -31,7 +34,7 @@ export function rawError(e: PsErrorInfo): RawError {
     ...(e.category ? { category: e.category } : {}),
     ...(e.command ? { command: e.command } : {}),
     ...(e.computerName ? { computerName: e.computerName } : {}),
-    kind: NO_MITIGATION.test(e.message) ? errorKinds.needsForce : e.kind,
+    kind: DISMOUNT_REFUSED.test(e.fullyQualifiedErrorId ?? '') ? errorKinds.needsForce : e.kind,
   };
 }
 

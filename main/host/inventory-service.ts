@@ -248,8 +248,9 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
 
   const reasons = raw.hyperV.iovSupportReasons ?? [];
   const platform = raw.platform;
-  const osPcieControl =
-    platform?.osPcieControl ?? (reasons.some((r) => /PCI Express/i.test(r)) ? false : raw.hyperV.iovSupport === true ? true : null);
+  // No cmdlet reports whether the firmware granted the OS control of PCIe; IovSupport true implies it.
+  // When it is false, the host's own (localized) IovSupportReasons say why: shown, never parsed.
+  const osPcieControl = platform?.osPcieControl ?? (raw.hyperV.iovSupport === true ? true : null);
   const productType = raw.os?.productType ?? null;
   const inventory: Inventory = {
     schema: 'dda-studio/inventory@1',

@@ -96,6 +96,42 @@ describe("the seed's two hosts end to end", () => {
   });
 });
 
+describe('a Chinese Windows Server (zh-CN names and error texts): the same stories, unchanged', () => {
+  it('the X520 in a zh-CN host: inventory, refused without the consent, -Force with it, revert to exactly the original host', async () => {
+    const state = freshState('r910-x520-zh-cn');
+    const before = comparableState(state);
+    const { ops } = await opsOn(state);
+    const refused = await ops.plan({ kind: 'assign', locationPath: X520, vmName: '上行路由器' }, none);
+    expect(refused.consents.map((c) => [c.id, c.given])).toEqual([['force-insecure', false]]);
+    const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: X520, vmName: '上行路由器' }, { consents: ['force-insecure'], startVmAfter: false });
+    expect(plan.title.en).toContain('上行路由器');
+    expect(outcome.status).toBe('succeeded');
+    expect(vmOf(state, '上行路由器').assignedDevices).toEqual([X520]);
+    const inv = await readInventory(runner, { memory: memoryMeasurementStore() });
+    expect(inv.devices.find((d) => d.locationPath === X520)?.owner).toEqual({ kind: 'vm', vmName: '上行路由器' });
+    await planAndRun(ops, { kind: 'revert', locationPath: X520 });
+    expect(comparableState(state)).toEqual(before);
+  });
+
+  it('a refused dismount is recognised without reading its (Chinese) text: needs-force, rolled back; with the consent it is forced', async () => {
+    const CX4_ZH = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
+    const state = freshState('r910-x520-zh-cn', (s) => {
+      // the Broadcom NIC: ACS present (no -Force planned), but no vendor mitigation driver
+      Object.assign(s.devices.find((d) => d.locationPath === CX4_ZH)!, { acsUpHierarchy: 3, hasMitigationDriver: false });
+    });
+    const before = comparableState(state);
+    const { ops } = await opsOn(state);
+    const first = await planAndRun(ops, { kind: 'assign', locationPath: CX4_ZH, vmName: '上行路由器' });
+    expect(first.plan.consents).toEqual([]);
+    expect(first.outcome.status).toBe('rolled-back');
+    expect(first.outcome.error?.message).toContain('制造商未提供'); // the host's own words, shown as they are
+    expect(first.outcome.error?.kind).toBe('needs-force');
+    expect(comparableState(state)).toEqual(before);
+    const second = await planAndRun(ops, { kind: 'assign', locationPath: CX4_ZH, vmName: '上行路由器' }, { consents: ['force-insecure'], startVmAfter: false });
+    expect(second.outcome.status).toBe('succeeded');
+  });
+});
+
 describe('hygiene and refusals', () => {
   it('never adds a device a VM already holds (the duplicate-add trap)', async () => {
     const state = freshState('gpu-workstation');

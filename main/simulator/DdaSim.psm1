@@ -183,9 +183,54 @@ function Write-SimState($state) {
 # Errors, counters, faults, latency
 # ---------------------------------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------------------------------
+# The host's display language (profile host.uiCulture, default en-US). Windows Server hosts run in
+# Chinese, German, Japanese: their FriendlyNames and their cmdlets' error texts are localized; ids,
+# categories and codes are not. The zh-CN texts below are the simulator's own translations (no source
+# for Windows' resource strings, a labelled guess) except "已卸除", which the seed article shows.
+# They exist so that the product is tested against text it must never parse.
+# ---------------------------------------------------------------------------------------------------
+$script:SimCulture = 'en-US'
+$script:SimTexts = @{
+    'zh-CN' = @(
+        @('^You do not have the required permission to complete this task\. Contact the administrator of the authorization policy for the computer ''(.*)''\.$', '你没有完成此任务所需的权限。请与计算机“$1”的授权策略管理员联系。'),
+        @('^No matching Win32_PnPEntity objects found by CIM query for instances of the (.*) class on the  CIM server: (.*)\. Verify query parameters and retry\.$', '通过 CIM 查询在 CIM 服务器上找不到 $1 类实例的匹配 Win32_PnPEntity 对象: $2。请验证查询参数并重试。'),
+        @('^Hyper-V was unable to find a virtual machine with ID (.*)\.$', 'Hyper-V 找不到 ID 为 $1 的虚拟机。'),
+        @('^Hyper-V was unable to find a virtual machine with name "(.*)"\.$', 'Hyper-V 找不到名为“$1”的虚拟机。'),
+        @('^.* failed for virtual machine ''(.*)''\. The operation cannot be performed while the virtual machine is in its current state\. \(Virtual machine ID (.*)\)$', '虚拟机“$1”的操作失败。无法在虚拟机处于当前状态时执行该操作。(虚拟机 ID $2)'),
+        @('^The low MMIO gap size (.*) is out of range\. Valid values are 128 MB to 3584 MB\.$', '低位 MMIO 间隙大小 $1 超出范围。有效值为 128 MB 到 3584 MB。'),
+        @('^When dynamic memory is enabled and a device or GPU is assigned, startup memory size and minimum memory size must be equal\.$', '启用动态内存并分配了设备或 GPU 时，启动内存大小和最小内存大小必须相等。'),
+        @('^''(.*)'' failed to start\. Virtual Pci Express Port \(Instance ID (.*)\): Failed to Power on with Error ''A hypervisor feature is not available to the user''\. \(0xC035001E\)$', '“$1”无法启动。虚拟 PCI Express 端口(实例 ID $2): 开机失败，错误为“用户无法使用虚拟机监控程序功能。”(0xC035001E)'),
+        @('^''(.*)'' failed to start\. Virtual Pci Express Port \(Instance ID (.*)\): Failed to Power on with Error ''Element not found\.'' \(0x80070490\)$', '“$1”无法启动。虚拟 PCI Express 端口(实例 ID $2): 开机失败，错误为“找不到元素。”(0x80070490)'),
+        @('^The configuration of the virtual machine ''(.*)'' specifies an upper MMIO region that is above the supported physical address range\.$', '虚拟机“$1”的配置指定的高位 MMIO 区域超出了支持的物理地址范围。'),
+        @('^Saving the virtual machine ''(.*)'' failed: a virtual machine with an assigned device cannot be saved\.$', '保存虚拟机“$1”失败: 分配了设备的虚拟机无法保存。'),
+        @('^The virtual machine ''(.*)'' did not shut down: the guest operating system did not respond to the shutdown request\.$', '虚拟机“$1”未关闭: 来宾操作系统未响应关闭请求。'),
+        @('^The virtual machine ''(.*)'' is not in the saved state\.$', '虚拟机“$1”不处于已保存状态。'),
+        @('^The operation failed\. The specified device ''(.*)'' was not found\.$', '操作失败。找不到指定的设备“$1”。'),
+        @('^The operation failed\. The device is already dismounted from the host\.$', '操作失败。该设备已从主机卸除。'),
+        @('^The operation failed\. The current configuration does not allow for OS control of the PCI Express bus\. Please check your BIOS or UEFI settings\.$', '操作失败。当前配置不允许操作系统控制 PCI Express 总线。请检查 BIOS 或 UEFI 设置。'),
+        @('^The operation failed\. The device must be disabled before it can be dismounted\. Disable it with Disable-PnpDevice and try again\.$', '操作失败。必须先禁用该设备才能将其卸除。请使用 Disable-PnpDevice 禁用后重试。'),
+        @('^The operation failed\. The manufacturer of this device has not supplied any directives for securing this device while exposing it to a virtual machine\. The device should only be exposed to trusted virtual machines\. This device is not supported when passed through to a virtual machine\.$', '操作失败。此设备的制造商未提供在向虚拟机公开此设备时保护此设备的任何指令。此设备只应向受信任的虚拟机公开。将此设备传递到虚拟机时不受支持。'),
+        @('^The operation failed\. No dismounted device was found at ''(.*)''\.$', '操作失败。在“$1”找不到已卸除的设备。'),
+        @('^The operation failed\. The device is assigned to virtual machine ''(.*)'' and cannot be mounted to the host\. Remove it from the virtual machine first\.$', '操作失败。该设备已分配给虚拟机“$1”，无法装载到主机。请先将其从虚拟机中删除。'),
+        @('^The operation failed\. The device ''(.*)'' is not available for assignment: dismount it from the host with Dismount-VMHostAssignableDevice first\.$', '操作失败。设备“$1”不可分配: 请先使用 Dismount-VMHostAssignableDevice 将其从主机卸除。'),
+        @('^The operation failed\. The device is already assigned to virtual machine ''(.*)''\.$', '操作失败。该设备已分配给虚拟机“$1”。'),
+        @('^The operation failed\. Virtual machine ''(.*)'' has no assigned device at ''(.*)''\.$', '操作失败。虚拟机“$1”在“$2”没有已分配的设备。'),
+        @('^The operation failed\. Virtual machine ''(.*)'' has no assigned device ''(.*)''\.$', '操作失败。虚拟机“$1”没有已分配的设备“$2”。')
+    )
+}
+$script:SimDismountedSuffix = @{ 'en-US' = ' - Dismounted'; 'zh-CN' = ' - 已卸除' }
+
+function Get-SimLocalizedText([string]$Message) {
+    $table = $script:SimTexts[$script:SimCulture]
+    if ($null -eq $table) { return $Message }
+    foreach ($pair in $table) { if ($Message -match $pair[0]) { return ($Message -replace $pair[0], $pair[1]) } }
+    return $Message
+}
+
 function New-SimError {
     param([string]$Message, [string]$ErrorId, [string]$Category, [string]$Activity, $Target)
-    $ex = New-Object System.Management.Automation.RuntimeException $Message
+    $ex = New-Object System.Management.Automation.RuntimeException (Get-SimLocalizedText $Message)
     $er = New-Object System.Management.Automation.ErrorRecord $ex, $ErrorId, ([System.Management.Automation.ErrorCategory]$Category), $Target
     $er.CategoryInfo.Activity = $Activity
     return $er
@@ -197,6 +242,8 @@ function Enter-SimCall {
     if (-not $script:Stats.calls.ContainsKey($Cmdlet)) { $script:Stats.calls[$Cmdlet] = 0 }
     $script:Stats.calls[$Cmdlet]++
     if ($null -eq $State) { $State = Read-SimState }
+    $script:SimCulture = 'en-US'
+    if ($State.host.uiCulture) { $script:SimCulture = [string]$State.host.uiCulture }
     $lat = $State.latencyMs
     if ($null -ne $lat) {
         $ms = 0
@@ -262,6 +309,17 @@ function Reset-DdaSimStats { $script:Stats = @{ calls = @{}; cim = @{} } }
 
 function Get-SimTwinId([string]$id) { return ('PCIP\' + $id.Substring(4)) }
 
+function Get-SimDisks($State) {
+    # One boot disk behind each controller marked hostsSystemDisk. Guess (labelled): the disk's PnP
+    # parent is the PCI\ controller itself (one hop); a real host may have a port or RAID device between.
+    $k = 0
+    foreach ($d in @($State.devices)) {
+        if (-not $d.hostsSystemDisk) { continue }
+        @{ index = [uint32]$k; instanceId = ('SCSI\DISK&VEN_DDASIM&PROD_SYSTEM_DISK\5&1D0A0B0C&0&00000' + $k); parent = [string]$d.instanceId; caption = 'System disk behind ' + $d.friendlyName }
+        $k++
+    }
+}
+
 function Find-SimDeviceByPath($State, [string]$LocationPath) {
     foreach ($d in @($State.devices)) { if ($d.locationPath.ToUpperInvariant() -eq $LocationPath.ToUpperInvariant()) { return $d } }
     return $null
@@ -294,7 +352,9 @@ function New-SimPnpDevice($d, [switch]$Phantom) {
     if ($Phantom) {
         $code = [ConfigManagerErrorCode]::CM_PROB_PHANTOM; $status = 'Unknown'; $present = $false
     } elseif ($d.dismounted) {
-        $id = Get-SimTwinId $d.instanceId; $name = $d.friendlyName + ' - Dismounted'
+        $suffix = $script:SimDismountedSuffix[$script:SimCulture]
+        if (-not $suffix) { $suffix = $script:SimDismountedSuffix['en-US'] }
+        $id = Get-SimTwinId $d.instanceId; $name = $d.friendlyName + $suffix
     } elseif (-not $d.enabled) {
         $code = [ConfigManagerErrorCode]::CM_PROB_DISABLED; $status = 'Error'
     }
@@ -439,7 +499,8 @@ function Get-SimPciPropertyValue($d, [string]$KeyName) {
             if ($null -eq $d.requiresReservedMemoryRegion) { return $null }
             return @{ type = 'Boolean'; data = [bool]$d.requiresReservedMemoryRegion; key = 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion' }
         }
-        { $_ -eq '{A45C254E-DF1C-4EFD-8020-67D146A850E0} 37' -or $_ -eq 'DEVPKEY_DEVICE_LOCATIONPATHS' } { return @{ type = 'StringList'; data = [string[]]@($d.locationPath, ('ACPI(_SB_)#ACPI(PCI0)#' + $d.locationPath)); key = 'DEVPKEY_Device_LocationPaths' } }
+        { $_ -eq '{A45C254E-DF1C-4EFD-8020-67D146A850E0} 37' -or $_ -eq 'DEVPKEY_DEVICE_LOCATIONPATHS' } { if (-not $d.locationPath) { return $null }; return @{ type = 'StringList'; data = [string[]]@($d.locationPath, ('ACPI(_SB_)#ACPI(PCI0)#' + $d.locationPath)); key = 'DEVPKEY_Device_LocationPaths' } }
+        { $_ -eq '{4340A6C5-93FA-4706-972C-7B648008A5A7} 8' -or $_ -eq 'DEVPKEY_DEVICE_PARENT' } { if (-not $d.parent) { return $null }; return @{ type = 'String'; data = [string]$d.parent; key = 'DEVPKEY_Device_Parent' } }
         { $_ -eq '{A45C254E-DF1C-4EFD-8020-67D146A850E0} 14' -or $_ -eq 'DEVPKEY_DEVICE_FRIENDLYNAME' } { return @{ type = 'String'; data = [string]$d.friendlyName; key = 'DEVPKEY_Device_FriendlyName' } }
     }
     return $null
@@ -468,6 +529,7 @@ function Get-PnpDeviceProperty {
                 # Index by PCI\ and PCIP\ id once per call: a host has hundreds of functions.
                 $byId = @{}
                 foreach ($d in @($state.devices)) { $byId[$d.instanceId.ToUpperInvariant()] = $d; $byId[(Get-SimTwinId $d.instanceId).ToUpperInvariant()] = $d }
+                foreach ($k in @(Get-SimDisks $state)) { $byId[$k.instanceId.ToUpperInvariant()] = [pscustomobject]@{ instanceId = $k.instanceId; friendlyName = $k.caption; parent = $k.parent; disk = $true } }
             }
             $ids = @($InstanceId)
             if ($PSCmdlet.ParameterSetName -ne 'ByInstanceId') { $ids = @($InputObject | ForEach-Object { [string]$_.InstanceId }) }
@@ -476,7 +538,7 @@ function Get-PnpDeviceProperty {
                 $d = $byId[$id.ToUpperInvariant()]
                 if ($null -eq $d) { $PSCmdlet.WriteError((New-SimPnpNotFound $id 'Get-PnpDeviceProperty')); continue }
                 $outId = $d.instanceId
-                if ($d.dismounted -or $id -like 'PCIP\*') { $outId = Get-SimTwinId $d.instanceId }
+                if (-not $d.disk -and ($d.dismounted -or $id -like 'PCIP\*')) { $outId = Get-SimTwinId $d.instanceId }
                 $keys = @($KeyName)
                 if ($keys.Count -eq 0) { $keys = @('DEVPKEY_Device_FriendlyName', 'DEVPKEY_Device_LocationPaths') }
                 foreach ($k in $keys) {
@@ -561,6 +623,12 @@ function Get-SimCimRows($State, [string]$ClassName, [bool]$WmiStyle) {
             $rows.Add([pscustomobject]@{ Caption = [string]$State.host.osCaption; ProductType = [uint32]$pt; CSName = $hostName; Version = '10.0.20348' })
         }
         'WIN32_PNPENTITY' { foreach ($d in @($State.devices)) { $rows.Add((New-SimPnpDevice $d)) } }
+        'WIN32_DISKDRIVE' {
+            foreach ($k in @(Get-SimDisks $State)) { $rows.Add([pscustomobject]@{ Index = $k.index; PNPDeviceID = $k.instanceId; DeviceID = ('\\.\PHYSICALDRIVE' + $k.index); Caption = $k.caption }) }
+        }
+        'WIN32_DISKPARTITION' {
+            foreach ($k in @(Get-SimDisks $State)) { $rows.Add([pscustomobject]@{ DiskIndex = $k.index; Index = [uint32]0; BootPartition = $true; DeviceID = ('Disk #' + $k.index + ', Partition #0') }) }
+        }
         'WIN32_DEVICEMEMORYADDRESS' {
             foreach ($d in @($State.devices)) {
                 if ($d.dismounted -or -not $d.enabled) { continue }
@@ -746,19 +814,12 @@ function Get-VMHost {
     } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
 }
 
-function Get-DdaPlatformFacts {
-    <# The simulator's version of the host facts no Hyper-V cmdlet reports (shadows the real one). #>
-    $state = Enter-SimCall -Cmdlet 'Get-DdaPlatformFacts' -Subjects @()
-    $sys = @($state.devices | Where-Object { $_.hostsSystemDisk } | ForEach-Object { $_.instanceId })
-    @{
-        elevated              = [bool]$state.host.elevated
-        iommuPolicyEnabled    = [bool]$state.host.iommuPolicyEnabled
-        osPcieControl         = [bool]$state.host.osPcieControl
-        physicalAddressBits   = [int]$state.host.physicalAddressBits
-        systemDiskInstanceIds = $sys
-        simulated             = $true
-    }
-}
+# The OS facts no cmdlet reports, which host-functions.ps1 reads through three primitives: the
+# simulator defines exactly those (the process token, bcdedit's IOMMU policy, CPUID's address width);
+# everything else Get-DdaPlatformFacts does runs as on a host.
+function Test-DdaElevated { $state = Enter-SimCall -Cmdlet 'Test-DdaElevated' -Subjects @(); return [bool]$state.host.elevated }
+function Get-DdaIommuPolicy { $state = Enter-SimCall -Cmdlet 'Get-DdaIommuPolicy' -Subjects @(); return [bool]$state.host.iommuPolicyEnabled }
+function Get-DdaCpuAddressBits { $state = Enter-SimCall -Cmdlet 'Get-DdaCpuAddressBits' -Subjects @(); return [int]$state.host.physicalAddressBits }
 
 function New-SimVmObject($v, $State) {
     # Property types as on a host: the type of the Set-VM / Set-VMMemory parameter that sets each one.
@@ -1402,6 +1463,6 @@ $DdaSimCmdlets = @(
     'Get-PnpDevice', 'Get-PnpDeviceProperty', 'Disable-PnpDevice', 'Enable-PnpDevice', 'Get-CimInstance', 'Get-WmiObject',
     'Get-VMHost', 'Get-VM', 'Set-VM', 'Set-VMMemory', 'Start-VM', 'Stop-VM', 'Remove-VMSavedState', 'Get-VMHostAssignableDevice', 'Get-VMAssignableDevice',
     'Dismount-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice', 'Add-VMAssignableDevice', 'Remove-VMAssignableDevice',
-    'Get-DdaPlatformFacts'
+    'Test-DdaElevated', 'Get-DdaIommuPolicy', 'Get-DdaCpuAddressBits'
 )
 Export-ModuleMember -Function ($DdaSimCmdlets + @('Get-DdaSimStats', 'Reset-DdaSimStats', 'Test-DdaSimProfile')) -Alias 'gwmi' -Variable 'DdaSimCmdlets'

@@ -54,6 +54,8 @@ export const hostProfileSchema = z.looseObject({
     requireDisableBeforeDismount: z.boolean(),
     requireVmOffForAssignment: z.boolean(),
     elevated: z.boolean(),
+    /** The host's display language: FriendlyNames and error texts come in it (en-US when absent). */
+    uiCulture: z.enum(['en-US', 'zh-CN']).optional(),
   }),
   devices: z.array(profileDeviceSchema),
   vms: z.array(profileVmSchema),
