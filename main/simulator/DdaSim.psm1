@@ -367,6 +367,7 @@ function New-SimPnpDevice($d, [switch]$Phantom) {
         Name                   = $name
         Status                 = $status
         Class                  = [string]$d.class
+        Service                = $d.service
         Present                = $present
         ConfigManagerErrorCode = $code
         Problem                = $code

@@ -20,6 +20,8 @@ export const profileDeviceSchema = z.looseObject({
   hasMitigationDriver: z.boolean(),
   hostsSystemDisk: z.boolean(),
   isPrimaryDisplay: z.boolean(),
+  /** The driver service (Get-PnpDevice .Service), e.g. nvlddmkm; Microsoft's DDA article filters on it. */
+  service: z.string().optional(),
 });
 
 export const profileVmSchema = z.looseObject({
