@@ -62,6 +62,8 @@ export const unfinishedOperationSchema = z.object({
   startedAt: z.string(),
   completedSteps: z.array(z.string()),
   totalSteps: z.number(),
+  /** Why the journal's record of it is not trusted (it is then never run); absent when it is. */
+  untrusted: z.string().optional(),
 });
 export type UnfinishedOperation = z.infer<typeof unfinishedOperationSchema>;
 

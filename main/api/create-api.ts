@@ -209,7 +209,11 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
       ),
     getUnfinished: ({ host }) =>
       onHost('Recovery', host, async (h) =>
-        ok(h.services.operations.unfinished().map((o) => ({ operationId: o.op, title: o.plan.title.en, startedAt: o.startedAt, completedSteps: o.done, totalSteps: o.plan.steps.length }))),
+        ok(
+          h.services.operations.unfinished().map((o) => ({
+            operationId: o.op, title: o.plan.title.en, startedAt: o.startedAt, completedSteps: o.done, totalSteps: o.plan.steps.length, ...(o.invalid ? { untrusted: o.invalid } : {}),
+          })),
+        ),
       ),
     resolveUnfinished: ({ host, operationId, action }) =>
       onHost('Recovery', host, (h) =>

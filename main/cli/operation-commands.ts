@@ -122,11 +122,13 @@ async function recoverCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseCommand(argv, opOptions);
   if (values.finish && values.rollback) throw new UsageError('Choose one of --finish and --rollback');
   return withHost(values, io, async (host) => {
-    const { operations } = hostServices(host);
+    const { operations, journal } = hostServices(host);
+    // Lines that are not valid records are shown, never run (a torn last line is not listed).
+    for (const r of journal.rejected()) io.err(`Journal line ${r.line}${r.op ? ` (operation ${r.op})` : ''} is not a valid record and is ignored: ${r.reason}`);
     const pending = operations.unfinished().filter((o) => !values.operation || o.op === values.operation);
     if (pending.length === 0) return io.out('No unfinished operation.'), 0;
     if (!values.finish && !values.rollback) {
-      for (const o of pending) io.out(`Unfinished: ${o.op}  ${o.plan.title.en}  started ${o.startedAt}, ${o.done.length}/${o.plan.steps.length} steps done${o.inFlight ? `, step ${o.inFlight} in flight` : ''}`);
+      for (const o of pending) io.out(`Unfinished: ${o.op}  ${o.plan.title.en}  started ${o.startedAt}, ${o.done.length}/${o.plan.steps.length} steps done${o.inFlight ? `, step ${o.inFlight} in flight` : ''}${o.invalid ? `  (NOT TRUSTED: ${o.invalid}; it will not be run)` : ''}`);
       io.err('Run dda recover --rollback (undo what was done) or --finish (run the rest).');
       return 2;
     }

@@ -12,7 +12,7 @@ import type { Inventory } from '../../shared/inventory';
 import { planIsRunnable, type OperationOutcome, type Plan, type PlanStep, type PsAction, type RawError, type StepResult } from '../../shared/plan';
 import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
 import { stepEffect, undoNeeded } from './executor-effects';
-import type { JournalRecord } from './journal';
+import type { JournalRecord } from './journal-record';
 
 /**
  * A dismount without -Force that -Force could lift (op-dismount-device.ps1 decides from facts, never

@@ -10,7 +10,16 @@ import type { Inventory } from '../../shared/inventory';
 import type { OperationOutcome, StepResult } from '../../shared/plan';
 import type { ScriptRunner } from '../powershell/session-types';
 import { executePlan, notRolledBack, undoSteps } from './executor';
-import type { Journal, OperationRecord, RecoverAction } from './journal';
+import type { Journal, OperationRecord } from './journal';
+import type { RecoverAction } from './journal-record';
+import { recoveryRefusal } from './recovery-checks';
+
+/** Raised, before anything runs, for an operation whose journal record recovery must not trust. */
+export class RecoveryRefusedError extends Error {
+  constructor(readonly operationId: string, reason: string) {
+    super(`Operation ${operationId} is not recovered: ${reason} Nothing was run.`);
+  }
+}
 
 /** Finishes or rolls back one unfinished operation; the outcome is journaled as its end. */
 export async function recoverOperation(
@@ -21,6 +30,10 @@ export async function recoverOperation(
   action: RecoverAction,
   onStep?: (step: StepResult) => void,
 ): Promise<OperationOutcome> {
+  // The record comes from a file a standard user can write: check it against the host as it is now
+  // before anything runs, and run nothing when it is not what the planner could have made.
+  const refusal = recoveryRefusal(rec, await readInventory());
+  if (refusal) throw new RecoveryRefusedError(rec.op, refusal);
   const startedAt = new Date().toISOString();
   journal.append({ t: 'recover-start', op: rec.op, at: startedAt, action });
   const base = { journal, readInventory, idempotent: true, operationId: rec.op, ...(onStep ? { onStep } : {}) };

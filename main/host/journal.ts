@@ -9,28 +9,23 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inventory } from '../../shared/inventory';
-import type { OperationOutcome, Plan, RawError, StepResult } from '../../shared/plan';
+import type { OperationOutcome, Plan, StepResult } from '../../shared/plan';
+import { journalRecordSchema, type JournalRecord, type RecoverAction } from './journal-record';
 import type { ScriptRunner } from '../powershell/session-types';
 import { recoverOperation } from './journal-recovery';
 import type { RememberedVmSettings } from './planner';
 import { writeFileAtomic } from '../write-file-atomic';
 
-/** One line of the journal. */
-export type JournalRecord =
-  | { t: 'op-start'; op: string; at: string; plan: Plan; before?: Record<string, unknown> }
-  | { t: 'step-start'; op: string; at: string; step: string; command?: string }
-  | { t: 'step-done'; op: string; at: string; step: string; ms: number; output?: unknown }
-  | { t: 'step-skipped'; op: string; at: string; step: string; reason: string }
-  | { t: 'step-failed'; op: string; at: string; step: string; ms: number; error: RawError }
-  | { t: 'undo-start'; op: string; at: string; step: string; command?: string }
-  | { t: 'undo-done'; op: string; at: string; step: string; ms: number }
-  | { t: 'undo-skipped'; op: string; at: string; step: string; reason: string }
-  | { t: 'undo-failed'; op: string; at: string; step: string; ms?: number; error: RawError }
-  | { t: 'recover-start'; op: string; at: string; action: RecoverAction }
-  | { t: 'op-end'; op: string; at: string; status: OperationOutcome['status']; failedStep?: string; error?: RawError | null; notRolledBack?: string[] };
+export type { JournalRecord, RecoverAction } from './journal-record';
 
-/** Finish the remaining steps, or undo what was done. */
-export type RecoverAction = 'finish' | 'rollback';
+/** A line of the journal that is not a valid record (torn by a crash, or written by someone else). */
+export interface RejectedLine {
+  /** 1-based, counted in the part of the file that was read. */
+  line: number;
+  /** The operation the line names, when it names one. */
+  op: string | null;
+  reason: string;
+}
 
 /** What the journal knows of one operation. */
 export interface OperationRecord {
@@ -45,6 +40,8 @@ export interface OperationRecord {
   undone: string[];
   ended: OperationOutcome['status'] | null;
   endedAt: string | null;
+  /** Why this operation's records cannot be trusted (a line that is not a valid record); never run then. */
+  invalid: string | null;
 }
 
 export interface JournalOptions {
@@ -87,9 +84,18 @@ export class Journal {
     renameSync(this.file, join(this.dir, 'journal.1.jsonl'));
   }
 
-  /** The records of the file's tail (at most maxReadBytes); a torn line (crash mid-write) is skipped. */
+  /** The records of the file's tail (at most maxReadBytes); lines that are not valid records are left out. */
   records(): JournalRecord[] {
-    if (!existsSync(this.file)) return [];
+    return this.read().records;
+  }
+
+  /** Lines of the file's tail that are not valid records (torn by a crash, or not written by us). */
+  rejected(): RejectedLine[] {
+    return this.read().rejected;
+  }
+
+  private read(): { records: JournalRecord[]; rejected: RejectedLine[] } {
+    if (!existsSync(this.file)) return { records: [], rejected: [] };
     const fd = openSync(this.file, 'r');
     let text: string;
     try {
@@ -107,24 +113,39 @@ export class Journal {
     } finally {
       closeSync(fd);
     }
-    const out: JournalRecord[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
+    const records: JournalRecord[] = [];
+    const rejected: RejectedLine[] = [];
+    const lines = text.split('\n');
+    lines.forEach((line, i) => {
+      if (!line.trim()) return;
+      let json: unknown;
       try {
-        out.push(JSON.parse(line) as JournalRecord);
+        json = JSON.parse(line);
       } catch {
-        // a torn write: ignore
+        // A torn write is the last line of a crashed run; anywhere else the file was edited.
+        if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim())) rejected.push({ line: i + 1, op: null, reason: 'not JSON' });
+        return;
       }
-    }
-    return out;
+      const parsed = journalRecordSchema.safeParse(json);
+      if (parsed.success) {
+        records.push(parsed.data);
+        return;
+      }
+      const issue = parsed.error.issues[0];
+      const op = typeof (json as { op?: unknown } | null)?.op === 'string' ? (json as { op: string }).op : null;
+      rejected.push({ line: i + 1, op, reason: `${issue?.path.join('.') || '(record)'}: ${issue?.message ?? 'invalid'}` });
+    });
+    return { records, rejected };
   }
 
   /** Operations folded from the records, oldest first. */
   operations(): OperationRecord[] {
     const ops = new Map<string, OperationRecord>();
-    for (const r of this.records()) {
+    const { records, rejected } = this.read();
+    const suspect = new Map(rejected.filter((r) => r.op !== null).map((r) => [r.op!, `journal line ${r.line} is not a valid record (${r.reason})`]));
+    for (const r of records) {
       if (r.t === 'op-start') {
-        ops.set(r.op, { op: r.op, plan: r.plan, startedAt: r.at, done: [], inFlight: null, failed: null, undone: [], ended: null, endedAt: null });
+        ops.set(r.op, { op: r.op, plan: r.plan, startedAt: r.at, done: [], inFlight: null, failed: null, undone: [], ended: null, endedAt: null, invalid: suspect.get(r.op) ?? null });
         continue;
       }
       const o = ops.get(r.op);

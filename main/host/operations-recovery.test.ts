@@ -74,7 +74,7 @@ describe('recovery after PowerShell died at step k', () => {
         if (!afterEffect) expect(journal.records().some((x) => x.t === 'undo-skipped' && x.step === `s${k}`), where).toBe(true);
       }
     }
-  }, 60_000);
+  }, 180_000);
 
   it('finish runs the rest, skipping what already happened, and ends like a clean run', async () => {
     const clean = freshState('ml30-connectx4');
@@ -95,5 +95,5 @@ describe('recovery after PowerShell died at step k', () => {
       expect(r.value.steps.find((s) => s.stepId === `s${k}`)?.state, where).toBe(afterEffect ? 'skipped' : 'done');
       expect(journal.findUnfinished()).toEqual([]);
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -9,7 +9,9 @@ import type { Intent, OperationOutcome, Plan, PlanChoices, StepResult } from '..
 import { fail, ok, type Result } from '../../shared/result';
 import type { ScriptRunner } from '../powershell/session-types';
 import { executePlan, PlanNotRunnableError } from './executor';
-import type { Journal, OperationRecord, RecoverAction } from './journal';
+import type { Journal, OperationRecord } from './journal';
+import type { RecoverAction } from './journal-record';
+import { RecoveryRefusedError } from './journal-recovery';
 import { BusyError, lockKeysOf, ObjectLocks } from './locks';
 import { planOperation, vmSettingsEffects } from './planner';
 
@@ -136,10 +138,16 @@ export class Operations {
       throw e;
     }
     try {
-      const [outcome] = await this.deps.journal.recover(this.deps.runner, this.deps.readInventory, action, {
-        operationId,
-        onStep: (op, planId, s) => this.step(op, planId, s),
-      });
+      let outcome: OperationOutcome | undefined;
+      try {
+        [outcome] = await this.deps.journal.recover(this.deps.runner, this.deps.readInventory, action, {
+          operationId,
+          onStep: (op, planId, s) => this.step(op, planId, s),
+        });
+      } catch (e) {
+        if (e instanceof RecoveryRefusedError) return fail('refused', e.message);
+        throw e;
+      }
       if (!outcome) return fail('not-found', 'No unfinished operation with that id.');
       if (action === 'finish' && outcome.status === 'succeeded') this.deps.journal.updateRememberedVmSettings(vmSettingsEffects(rec.plan));
       this.emit({ type: 'finished', operationId: rec.op, planId: rec.plan.id, outcome });

@@ -421,17 +421,18 @@ function Assert-SimLocalTarget($Bound, [string]$Activity) {
 }
 
 function Start-SimJob([string]$Command, $Bound) {
-    # -AsJob: the same call in a background job (a thread job where PowerShell has one, else a child
-    # process; both read the same state file). VM objects travel as names (a child process gets them
-    # deserialized). Real Hyper-V returns its own job type; Wait-Job / Receive-Job / State work alike.
-    $p = @{ ErrorAction = 'Stop' }
-    foreach ($k in @($Bound.Keys)) { if ($k -ne 'AsJob' -and $k -ne 'VM') { $p[$k] = $Bound[$k] } }
-    if ($Bound.ContainsKey('VM')) { $p['Name'] = [string[]]@($Bound['VM'] | ForEach-Object { [string]$_.Name }) }
-    $module = Join-Path $PSScriptRoot 'DdaSim.psm1'
-    $body = { param($m, $c, $p, $s) $env:DDA_SIM_STATE = $s; Import-Module -Name $m; & $c @p }
-    $arguments = @($module, $Command, $p, (Get-SimStatePath))
-    if (Get-Command -Name Start-ThreadJob -ErrorAction SilentlyContinue) { return (Start-ThreadJob -ScriptBlock $body -ArgumentList $arguments) }
-    return (Start-Job -ScriptBlock $body -ArgumentList $arguments)
+    # -AsJob: the simulator's cmdlets do not block, so the call runs here and now, and a background job
+    # (a thread job where PowerShell has one, else a child process) hands back its output, or fails
+    # with its error. Real Hyper-V returns its own job type; Wait-Job, Receive-Job and State work alike.
+    # Guess (labelled): a real job whose cmdlet failed ends Failed, and Receive-Job re-raises the error.
+    $p = @{}
+    foreach ($k in @($Bound.Keys)) { if ($k -ne 'AsJob') { $p[$k] = $Bound[$k] } }
+    $out = @()
+    $err = $null
+    try { $out = @(& $Command @p -ErrorAction Stop) } catch { $err = $_ }
+    $body = { param($o, $e) if ($null -ne $e) { throw $e }; $o }
+    if (Get-Command -Name Start-ThreadJob -ErrorAction SilentlyContinue) { return (Start-ThreadJob -ScriptBlock $body -ArgumentList $out, $err) }
+    return (Start-Job -ScriptBlock $body -ArgumentList $out, $err)
 }
 
 # ---------------------------------------------------------------------------------------------------

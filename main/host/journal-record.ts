@@ -1,0 +1,40 @@
+/**
+ * The journal's records as data (a leaf module: the journal, the executor and recovery all use it).
+ * Every line read back is validated with this schema: the journal lives in the user's data folder, where
+ * a standard user's process can write, and the elevated app must never run what it did not plan.
+ */
+import { z } from 'zod';
+import { operationOutcomeSchema, planSchema, rawErrorSchema } from '../../shared/plan';
+
+const id = z.string().min(1).max(200);
+const at = z.string().max(64);
+const ms = z.number().nonnegative();
+
+/** Finish the remaining steps, or undo what was done. */
+export const recoverActionSchema = z.enum(['finish', 'rollback']);
+export type RecoverAction = z.infer<typeof recoverActionSchema>;
+
+export const journalRecordSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('op-start'), op: id, at, plan: planSchema, before: z.record(z.string(), z.unknown()).optional() }),
+  z.object({ t: z.literal('step-start'), op: id, at, step: id, command: z.string().optional() }),
+  z.object({ t: z.literal('step-done'), op: id, at, step: id, ms, output: z.unknown().optional() }),
+  z.object({ t: z.literal('step-skipped'), op: id, at, step: id, reason: z.string() }),
+  z.object({ t: z.literal('step-failed'), op: id, at, step: id, ms, error: rawErrorSchema }),
+  z.object({ t: z.literal('undo-start'), op: id, at, step: id, command: z.string().optional() }),
+  z.object({ t: z.literal('undo-done'), op: id, at, step: id, ms }),
+  z.object({ t: z.literal('undo-skipped'), op: id, at, step: id, reason: z.string() }),
+  z.object({ t: z.literal('undo-failed'), op: id, at, step: id, ms: ms.optional(), error: rawErrorSchema }),
+  z.object({ t: z.literal('recover-start'), op: id, at, action: recoverActionSchema }),
+  z.object({
+    t: z.literal('op-end'),
+    op: id,
+    at,
+    status: operationOutcomeSchema.shape.status,
+    failedStep: z.string().optional(),
+    error: rawErrorSchema.nullable().optional(),
+    notRolledBack: z.array(z.string()).optional(),
+  }),
+]);
+
+/** One line of the journal. */
+export type JournalRecord = z.infer<typeof journalRecordSchema>;
