@@ -7,7 +7,9 @@ test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
   test('drag the ConnectX-4 Lx onto a VM, run the plan, see it on the card and in the host', async ({ app, sim }) => {
     await app.screenshot('main-light');
     await app.dragDevice(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/, 'Router-01');
-    await expect(app.dialog).toContainText('Assign Mellanox ConnectX-4 Lx Ethernet Adapter to Router-01');
+    // The title names the target VM and its state first, in bold (issue 17).
+    await expect(app.dialog.getByTestId('plan-title')).toHaveText('Router-01 (Off) ← assign Mellanox ConnectX-4 Lx Ethernet Adapter');
+    await expect(app.dialog.getByTestId('plan-target')).toHaveText('Router-01 (Off)');
     await expect(app.dialog.getByTestId('plan-step')).toHaveCount(6);
     await expect(app.dialog).toContainText("Dismount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(0100)#PCI(0000)'");
     await expect(app.runButton).toBeEnabled();
@@ -69,8 +71,11 @@ test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
     for (let i = 0; i < Math.abs(dy); i++) await app.page.keyboard.press(dy > 0 ? 'ArrowDown' : 'ArrowUp');
     await expect(card.getByTestId('drop-note')).toBeVisible();
     await expect(card).toHaveClass(/over/);
+    await expect(app.page.getByTestId('drag-overlay')).toContainText('Mellanox ConnectX-4 Lx Ethernet Adapter #2');
+    await expect(app.page.getByTestId('drag-overlay')).toContainText('Router-01: Drop to plan the assignment');
+    await app.screenshot('keyboard-drag-overlay');
     await app.page.keyboard.press('Space');
-    await expect(app.dialog).toContainText('Assign Mellanox ConnectX-4 Lx Ethernet Adapter #2 to Router-01');
+    await expect(app.dialog.getByTestId('plan-title')).toHaveText('Router-01 (Off) ← assign Mellanox ConnectX-4 Lx Ethernet Adapter #2');
   });
 });
 
@@ -98,7 +103,7 @@ test.describe('GPU workstation', () => {
     const nvme = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';
     const chip = app.vmCard('Storage-VM').locator(`[data-testid="chip"][data-path="${nvme}"] .chip-label`);
     await app.drag(chip, app.vmCard('GPU-Render'));
-    await expect(app.dialog).toContainText('Move Samsung PM9A3 3.84TB (NVM Express) from Storage-VM to GPU-Render');
+    await expect(app.dialog.getByTestId('plan-title')).toHaveText('GPU-Render (Off) ← move Samsung PM9A3 3.84TB (NVM Express) from Storage-VM');
     expect(await app.runAndWait()).toBe('succeeded');
     expect(sim.vm('GPU-Render').assignedDevices).toEqual([nvme]);
     expect(sim.vm('Storage-VM').assignedDevices).not.toContain(nvme);
@@ -115,5 +120,8 @@ test.describe('GPU workstation', () => {
     await expect(card.getByTestId('drop-note')).toHaveText('blocked: system disk controller');
     await app.page.mouse.up();
     await expect(app.dialog).toHaveCount(0);
+    // The refused drop says why, instead of silently doing nothing.
+    await expect(app.page.getByTestId('drop-refused')).toHaveText('GPU-Render cannot take Samsung SSD 980 PRO 1TB (NVM Express): blocked: system disk controller. Nothing was planned.');
+    await expect(app.page.getByRole('alert').filter({ hasText: 'Nothing was planned' })).toBeVisible();
   });
 });

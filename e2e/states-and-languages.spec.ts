@@ -7,7 +7,7 @@ test('the zh-CN UI switches live', async ({ app }) => {
   await expect(app.page.getByRole('heading', { name: '虚拟机' })).toBeVisible();
   await expect(app.device('Intel(R) UHD Graphics P630')).toContainText('不可直通：BIOS 保留内存（RMRR）'.replace('：', ': '));
   await app.dragDevice(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/, 'Router-01');
-  await expect(app.dialog).toContainText('将 Mellanox ConnectX-4 Lx Ethernet Adapter 直通给 Router-01');
+  await expect(app.dialog.getByTestId('plan-title')).toHaveText('Router-01（已关闭） ← 直通 Mellanox ConnectX-4 Lx Ethernet Adapter');
   await app.screenshot('plan-dialog-zh-CN');
   await app.dialog.getByRole('button', { name: '取消' }).click();
   await app.screenshot('main-zh-CN');

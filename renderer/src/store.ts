@@ -9,7 +9,7 @@ import { LOCAL_HOST_ID } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
 import type { AppError, Result } from '../../shared/result';
 import type { Intent, OperationOutcome, Plan, PlanChoices, StepResult } from '../../shared/plan';
-import { languageFor } from '../../shared/i18n/messages';
+import { languageFor, type MessageKey } from '../../shared/i18n/messages';
 import { bridge } from './bridge';
 
 export type Filter = 'all' | 'assignable' | 'force' | 'not' | 'assigned';
@@ -42,6 +42,8 @@ interface InventorySlice {
 
 interface OperationsSlice {
   plan: Plan | null;
+  /** The inventory on screen when the plan was asked for: its title names the target VM and its state as the admin saw them. */
+  planInventory: Inventory | null;
   /** The host the open plan belongs to. */
   planHost: string;
   planning: boolean;
@@ -65,6 +67,9 @@ interface UiSlice {
   filter: Filter;
   search: string;
   selected: string | null;
+  /** A drop on a card that cannot take the device: which, and why (shown and announced until the next drag). */
+  dropRefusal: { vm: string; device: string; reason: MessageKey } | null;
+  setDropRefusal(r: { vm: string; device: string; reason: MessageKey } | null): void;
   setLanguage(l: Language): void;
   setTheme(t: 'system' | 'light' | 'dark'): void;
   setFilter(f: Filter): void;
@@ -97,7 +102,7 @@ const hostsSlice: StateCreator<StoreState, [], [], HostsSlice> = (set, get) => (
   },
   async selectHost(id) {
     if (get().running) return; // a running operation keeps its host on screen
-    set({ host: id, inventory: null, loadError: null, selected: null, activity: [], unfinished: [], plan: null, planError: null, outcome: null, progress: {} });
+    set({ host: id, inventory: null, loadError: null, selected: null, dropRefusal: null, activity: [], unfinished: [], plan: null, planError: null, outcome: null, progress: {} });
     const [activity, unfinished] = await Promise.all([bridge.getActivity({ host: id }), bridge.getUnfinished({ host: id }), get().loadInventory(false)]);
     if (get().host !== id) return;
     if (activity.ok) set({ activity: mergeActivity(get().activity, activity.value) });
@@ -147,6 +152,7 @@ const noChoices: PlanChoices = { consents: [], startVmAfter: false };
 
 const operationsSlice: StateCreator<StoreState, [], [], OperationsSlice> = (set, get) => ({
   plan: null,
+  planInventory: null,
   planHost: LOCAL_HOST_ID,
   planning: false,
   planError: null,
@@ -157,7 +163,7 @@ const operationsSlice: StateCreator<StoreState, [], [], OperationsSlice> = (set,
   unfinished: [],
   async openPlan(intent, choices = noChoices) {
     const host = get().host;
-    set({ planning: true, plan: null, planHost: host, planError: null, outcome: null, progress: {} });
+    set({ planning: true, plan: null, planInventory: get().inventory, planHost: host, planError: null, outcome: null, progress: {} });
     const r = await bridge.planOperation({ host, intent, choices });
     if (get().planHost !== host || !get().planning) return;
     set(r.ok ? { plan: r.value, planning: false } : { planError: r.error, planning: false });
@@ -179,7 +185,7 @@ const operationsSlice: StateCreator<StoreState, [], [], OperationsSlice> = (set,
   },
   closePlan() {
     if (get().running) return; // closing never cancels a running operation
-    set({ plan: null, planError: null, outcome: null, progress: {}, planning: false });
+    set({ plan: null, planInventory: null, planError: null, outcome: null, progress: {}, planning: false });
   },
   async resolveUnfinished(operationId, action) {
     const host = get().host;
@@ -201,6 +207,8 @@ const uiSlice: StateCreator<StoreState, [], [], UiSlice> = (set, get) => ({
   filter: 'all',
   search: '',
   selected: null,
+  dropRefusal: null,
+  setDropRefusal: (dropRefusal) => set({ dropRefusal }),
   setLanguage(language) {
     set({ language });
     void bridge.setSettings({ language });

@@ -3,6 +3,7 @@ import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type 
 import { useEffect } from 'react';
 import type { Language } from '../../../shared/contract';
 import { bridge } from '../bridge';
+import { dropTargetCollision } from '../drop-collision';
 import { dropVerdict } from '../drop-rules';
 import { useStore } from '../store';
 import { useT } from '../i18n';
@@ -10,6 +11,7 @@ import { ActivityPanel } from './activity-panel';
 import { Banners } from './banners';
 import { DetailsDrawer } from './details-drawer';
 import { DevicesPane } from './devices-pane';
+import { DragLayer, DropRefusal } from './drag-preview';
 import { HostDialog } from './host-dialog';
 import { HostSwitcher, useHostLabel } from './host-switcher';
 import { PlanDialog } from './plan-dialog';
@@ -46,6 +48,7 @@ export function App() {
   const setTheme = useStore((s) => s.setTheme);
   const load = useStore((s) => s.loadInventory);
   const openPlan = useStore((s) => s.openPlan);
+  const setDropRefusal = useStore((s) => s.setDropRefusal);
   useTheme();
   useEffect(() => {
     const off = bridge.onEvent(handleEvent);
@@ -56,18 +59,24 @@ export function App() {
     document.documentElement.lang = language;
   }, [language]);
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
+  const onDragStart = () => {
+    if (useStore.getState().dropRefusal) setDropRefusal(null);
+  };
+  // `over` is the card under the pointer (or, for the keyboard, under the moved item's centre), or none.
   const onDragEnd = (e: DragEndEvent) => {
     const path = (e.active.data.current as { path?: string } | undefined)?.path;
     const vmName = (e.over?.data.current as { vmName?: string } | undefined)?.vmName;
     if (!path || !vmName || !inventory) return;
     const device = inventory.devices.find((d) => d.locationPath === path);
     const vm = inventory.vms.find((v) => v.name === vmName);
-    if (!device || !vm || !dropVerdict(inventory, device, vm).allowed) return;
+    if (!device || !vm) return;
+    const verdict = dropVerdict(inventory, device, vm);
+    if (!verdict.allowed) return setDropRefusal({ vm: vm.name, device: device.friendlyName, reason: verdict.reason });
     void openPlan(device.owner.kind === 'vm' ? { kind: 'move', locationPath: path, toVm: vmName } : { kind: 'assign', locationPath: path, vmName });
   };
   const orphans = inventory?.devices.filter((d) => d.owner.kind === 'dismounted') ?? [];
   return (
-    <DndContext sensors={sensors} onDragEnd={onDragEnd}>
+    <DndContext sensors={sensors} collisionDetection={dropTargetCollision} onDragStart={onDragStart} onDragEnd={onDragEnd}>
       <div className="app">
         <header className="top">
           <h1>{t('appName')}</h1>
@@ -108,6 +117,7 @@ export function App() {
                 <div className="pane-head">
                   <h2 id="vms-title">{t('vms')}</h2>
                 </div>
+                <DropRefusal />
                 <div className="vm-grid">
                   {inventory.vms.map((vm) => (
                     <VmCard key={vm.id} vm={vm} />
@@ -130,6 +140,7 @@ export function App() {
           )}
           <ActivityPanel />
         </div>
+        <DragLayer />
         <PlanDialog />
         <HostDialog />
         <PrepareDialog />

@@ -1,10 +1,46 @@
 /** The plan dialog, the moment of trust: steps with their exact PowerShell, warnings, consents, run. */
 import { useEffect, useRef } from 'react';
-import { planIsRunnable, type ConsentId, type PlanChoices } from '../../../shared/plan';
-import type { MessageKey } from '../../../shared/i18n/messages';
+import { planIsRunnable, type ConsentId, type Plan, type PlanChoices } from '../../../shared/plan';
+import { messages, type MessageKey } from '../../../shared/i18n/messages';
 import { useStore } from '../store';
 import { useT } from '../i18n';
 import { useHostLabel } from './host-switcher';
+
+/**
+ * The title. A plan with a target VM (assign, move, repair) names that VM and its state first, in bold,
+ * so a drop on the wrong card cannot pass unnoticed: "File-Server (Running) ← assign …". The VM and the
+ * device are as the admin saw them when asking for the plan; other plans keep the planner's title.
+ */
+function PlanTitle({ plan }: { plan: Plan }) {
+  const { t, tf, tx } = useT();
+  const inventory = useStore((s) => s.planInventory);
+  const intent = plan.intent;
+  const vmName = intent.kind === 'assign' || intent.kind === 'repair' ? intent.vmName : intent.kind === 'move' ? intent.toVm : null;
+  const vm = vmName ? inventory?.vms.find((v) => v.name === vmName) : undefined;
+  const device = 'locationPath' in intent ? inventory?.devices.find((d) => d.locationPath === intent.locationPath) : undefined;
+  const action =
+    intent.kind === 'assign' && device
+      ? tf('planTitleAssign', { device: device.friendlyName })
+      : intent.kind === 'move' && device?.owner.kind === 'vm'
+        ? tf('planTitleMove', { device: device.friendlyName, from: device.owner.vmName })
+        : intent.kind === 'repair'
+          ? t('planTitleRepair')
+          : null;
+  if (!vm || !action) return <>{tx(plan.title)}</>;
+  const stateKey = `vmState_${vm.state}`;
+  const state = Object.prototype.hasOwnProperty.call(messages, stateKey) ? t(stateKey as MessageKey) : vm.state;
+  return (
+    <>
+      <strong className="plan-target" data-testid="plan-target">
+        {tf('planTitleVm', { vm: vm.name, state })}
+      </strong>
+      <span className="plan-action">
+        {' ← '}
+        {action}
+      </span>
+    </>
+  );
+}
 
 export function PlanDialog() {
   const { t, tf, tx } = useT();
@@ -39,7 +75,7 @@ export function PlanDialog() {
   return (
     <div className="backdrop">
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="plan-title" tabIndex={-1} ref={ref} onKeyDown={(e) => e.key === 'Escape' && close()} data-testid="plan-dialog">
-        <h2 id="plan-title">{plan ? tx(plan.title) : t('loading')}</h2>
+        <h2 id="plan-title" data-testid="plan-title">{plan ? <PlanTitle plan={plan} /> : t('loading')}</h2>
         {planHost && (
           <p className="muted plan-host" data-testid="plan-host">
             {tf('onHost', { name: hostLabel(planHost) })}
