@@ -12,7 +12,7 @@ import type { Inventory } from '../../shared/inventory';
 import type { OperationOutcome, Plan, StepResult } from '../../shared/plan';
 import { journalRecordSchema, type JournalRecord, type RecoverAction } from './journal-record';
 import type { ScriptRunner } from '../powershell/session-types';
-import { recoverOperation } from './journal-recovery';
+import { recoverOperation, RecoveryRefusedError } from './journal-recovery';
 import type { RememberedVmSettings } from './planner';
 import { writeFileAtomic } from '../write-file-atomic';
 
@@ -207,7 +207,13 @@ export class Journal {
     const out: OperationOutcome[] = [];
     for (const rec of this.findUnfinished()) {
       if (options.operationId && rec.op !== options.operationId) continue;
-      out.push(await recoverOperation(this, rec, runner, readInventory, action, options.onStep ? (s) => options.onStep!(rec.op, rec.plan.id, s) : undefined));
+      try {
+        out.push(await recoverOperation(this, rec, runner, readInventory, action, options.onStep ? (s) => options.onStep!(rec.op, rec.plan.id, s) : undefined));
+      } catch (e) {
+        // One untrusted record must not hold back the recovery of the others.
+        if (e instanceof RecoveryRefusedError && !options.operationId) continue;
+        throw e;
+      }
     }
     return out;
   }

@@ -9,9 +9,10 @@
  * - nothing takes from the host a device the planner refuses: the system disk's controller, a device
  *   the survey says is not assignable, or one the host does not have.
  */
+import { z } from 'zod';
 import type { Device, Inventory } from '../../shared/inventory';
-import { pciIdOf, samePath } from '../../shared/location-path';
-import { planIsRunnable, type PsAction, type StepKind } from '../../shared/plan';
+import { cardOf, pciIdOf, samePath } from '../../shared/location-path';
+import { planIsRunnable, type Intent, type Plan, type PsAction, type StepKind } from '../../shared/plan';
 import type { OperationRecord } from './journal';
 
 /** Each step kind's script, and the scripts its undo may be. */
@@ -29,6 +30,37 @@ export const stepScripts: Record<StepKind, { action: string; undo: readonly stri
   'add-device': { action: 'op-add-device', undo: ['op-remove-device'] },
   'remove-device': { action: 'op-remove-device', undo: ['op-add-device'] },
   'remove-all-devices': { action: 'op-remove-device', undo: ['op-add-devices'] },
+};
+
+/** The parameters each step script takes from a plan, exactly (strict: no other key, no other type). */
+const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/);
+const devicePath = z.string().min(1).max(512);
+const paramsOf: Record<string, z.ZodType> = {
+  'op-stop-vm': z.strictObject({ VmId: guid, TimeoutSec: z.number().int().min(1).max(3600) }),
+  'op-start-vm': z.strictObject({ VmId: guid }),
+  'op-disable-device': z.strictObject({ InstanceId: devicePath }),
+  'op-enable-device': z.strictObject({ InstanceId: devicePath }),
+  'op-dismount-device': z.strictObject({ LocationPath: devicePath, Force: z.boolean(), ForceIfRefused: z.boolean() }),
+  'op-mount-device': z.strictObject({ LocationPath: devicePath }),
+  'op-add-device': z.strictObject({ VmId: guid, LocationPath: devicePath }),
+  'op-add-devices': z.strictObject({ VmId: guid, LocationPaths: z.array(devicePath).min(1).max(64) }),
+  'op-remove-device': z.strictObject({ VmId: guid, LocationPath: devicePath.optional() }),
+  'op-set-vm': z.strictObject({
+    VmId: guid,
+    AutomaticStopAction: z.enum(['TurnOff', 'Save', 'ShutDown']).optional(),
+    GuestControlledCacheTypes: z.boolean().optional(),
+    HighMemoryMappedIoSpace: z.number().int().positive().optional(),
+  }),
+  'op-set-vm-memory': z.strictObject({ VmId: guid, DynamicMemoryEnabled: z.boolean() }),
+};
+
+/** The step kinds each intent's plans are made of. */
+const kindsOf: Record<Intent['kind'], ReadonlySet<StepKind>> = {
+  assign: new Set(['stop-vm', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']),
+  revert: new Set(['stop-vm', 'remove-device', 'mount-device', 'enable-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'start-vm']),
+  move: new Set(['stop-vm', 'remove-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']),
+  repair: new Set(['stop-vm', 'remove-all-devices', 'add-device', 'start-vm']),
+  'return-orphans': new Set(['mount-device', 'enable-device']),
 };
 
 /** Scripts that take a device away from the host. */
@@ -52,6 +84,38 @@ function takeRefusal(inv: Inventory, a: PsAction): string | null {
   return null;
 }
 
+/** The device paths an action names. */
+function pathsOf(a: PsAction): string[] {
+  const p = a.params;
+  return [...(typeof p.LocationPath === 'string' ? [p.LocationPath] : []), ...(Array.isArray(p.LocationPaths) ? p.LocationPaths.filter((x): x is string => typeof x === 'string') : [])];
+}
+
+/**
+ * The VMs and devices an intent may touch: the VM it names (for move, the target; plus at most one VM it
+ * does not name, the device's holder, for revert and move), and the intent's device with the other
+ * functions of its card.
+ */
+function scopeRefusal(plan: Plan, inv: Inventory): string | null {
+  const intent = plan.intent;
+  const named = 'vmName' in intent ? intent.vmName : 'toVm' in intent ? intent.toVm : null;
+  const namedIds = new Set(inv.vms.filter((v) => v.name === named).map((v) => v.id.toLowerCase()));
+  const vmIds = new Set(plan.steps.flatMap((s) => [s.action, s.undo]).flatMap((a) => (a && typeof a.params.VmId === 'string' ? [a.params.VmId.toLowerCase()] : [])));
+  const others = [...vmIds].filter((id) => !namedIds.has(id));
+  const othersAllowed = intent.kind === 'revert' || intent.kind === 'move' ? 1 : 0;
+  if (others.length > othersAllowed) return `it names ${others.length} VM(s) the intent does not (${others.join(', ')})`;
+  if ('locationPath' in intent) {
+    const card = cardOf(intent.locationPath)?.path ?? intent.locationPath;
+    for (const a of plan.steps.flatMap((s) => [s.action, s.undo])) {
+      if (!a) continue;
+      for (const p of pathsOf(a)) if (!samePath(cardOf(p)?.path ?? p, card)) return `it names the device ${p}, which is not on the card of ${intent.locationPath}`;
+      const id = typeof a.params.InstanceId === 'string' ? a.params.InstanceId : null;
+      const d = id ? inv.devices.find((x) => pciIdOf(x.instanceId).toUpperCase() === pciIdOf(id).toUpperCase()) : null;
+      if (id && (!d?.locationPath || !samePath(cardOf(d.locationPath)?.path ?? d.locationPath, card))) return `it names the device ${id}, which is not on the card of ${intent.locationPath}`;
+    }
+  }
+  return null;
+}
+
 /** Why this operation must not be recovered, or null when it may. */
 export function recoveryRefusal(rec: OperationRecord, inv: Inventory): string | null {
   if (rec.invalid) return `Its journal is not trustworthy: ${rec.invalid}.`;
@@ -59,14 +123,23 @@ export function recoveryRefusal(rec: OperationRecord, inv: Inventory): string | 
   if (!planIsRunnable(plan)) return 'Its plan was blocked or lacked a consent, so it never ran.';
   for (const step of plan.steps) {
     const allowed = stepScripts[step.kind];
+    if (!kindsOf[plan.intent.kind].has(step.kind)) return `Step ${step.id} (${step.kind}) is not part of a ${plan.intent.kind} plan.`;
     if (step.action.script !== allowed.action) return `Step ${step.id} (${step.kind}) names the script ${step.action.script}, not ${allowed.action}.`;
     if (step.undo && !allowed.undo.includes(step.undo.script)) return `The undo of step ${step.id} (${step.kind}) names the script ${step.undo.script}.`;
-    if (step.kind === 'dismount-device' && step.action.params.Force === true && !plan.choices.consents.includes('force-insecure'))
-      return `Step ${step.id} dismounts with -Force, and the plan has no force consent.`;
-    for (const a of [step.action, step.undo]) {
-      const why = a ? takeRefusal(inv, a) : null;
-      if (why) return `Step ${step.id} is refused: ${why}.`;
+    for (const [a, which] of [[step.action, 'Step'], [step.undo, 'The undo of step']] as const) {
+      if (!a) continue;
+      const params = paramsOf[a.script]?.safeParse(a.params);
+      if (!params?.success) return `${which} ${step.id} passes parameters ${a.script} does not take (${params?.error.issues[0]?.path.join('.') ?? a.script}).`;
+      // -Force skips the ACS and mitigation checks: only with the consent, or to put back an orphan the
+      // plan had mounted (the undo of a return-orphans mount, as it was before).
+      const forces = a.script === 'op-dismount-device' && (a.params.Force === true || a.params.ForceIfRefused === true);
+      const putsBackOrphan = which === 'The undo of step' && step.kind === 'mount-device' && plan.intent.kind === 'return-orphans';
+      if (forces && !plan.choices.consents.includes('force-insecure') && !putsBackOrphan) return `${which} ${step.id} dismounts with -Force, and the plan has no force consent.`;
+      const why = takeRefusal(inv, a);
+      if (why) return `${which} ${step.id} is refused: ${why}.`;
     }
   }
+  const outOfScope = scopeRefusal(plan, inv);
+  if (outOfScope) return `It reaches beyond what it was planned for: ${outOfScope}.`;
   return null;
 }
