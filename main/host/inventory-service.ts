@@ -48,6 +48,7 @@ const rawSchema = z.object({
       physicalAddressBits: z.number().nullable().optional(),
       systemDiskInstanceIds: z.array(z.string()).nullable().optional(),
       systemDiskLocationPaths: z.array(z.string()).nullable().optional(),
+      systemDiskKnown: z.boolean().nullable().optional(),
       simulated: z.boolean().nullable().optional(),
     })
     .nullable()
@@ -199,7 +200,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       hostsSystemDisk: systemDiskIds.has(upper(d.instanceId)) || systemDiskIds.has(upper(pciIdOf(d.instanceId))) || (key !== null && systemDiskPaths.has(key)),
     };
   });
-  if (!raw.platform || (raw.platform.systemDiskInstanceIds == null && raw.platform.systemDiskLocationPaths == null)) {
+  if (!raw.platform || raw.platform.systemDiskKnown === false || (raw.platform.systemDiskInstanceIds == null && raw.platform.systemDiskLocationPaths == null)) {
     notes.push('The controller of the system disk could not be determined.');
   }
 

@@ -132,6 +132,25 @@ describe('a Chinese Windows Server (zh-CN names and error texts): the same stori
   });
 });
 
+describe('op-dismount-device decides from facts whether -Force could lift a refusal', () => {
+  const dismount = (params: Record<string, unknown>) => runner.invoke<{ forced: boolean }>('op-dismount-device', params);
+  it('a disabled device the host refuses (no mitigation driver): DdaDismountRefused, and with the consent forced', async () => {
+    await shared.use(freshState('ml30-connectx4', (s) => Object.assign(s.devices.find((d) => d.locationPath === CX4)!, { enabled: false, hasMitigationDriver: false })));
+    const refused = await dismount({ LocationPath: CX4 });
+    expect(!refused.ok && refused.error.fullyQualifiedErrorId).toBe('DdaDismountRefused');
+    const forced = await dismount({ LocationPath: CX4, ForceIfRefused: true });
+    expect(forced.ok && forced.value.forced).toBe(true);
+  });
+  it('a refusal -Force cannot lift (the device is still enabled) keeps its own error and is never retried with -Force', async () => {
+    const state = freshState('ml30-connectx4', (s) => (s.devices.find((d) => d.locationPath === CX4)!.hasMitigationDriver = false));
+    await shared.use(state);
+    const r = await dismount({ LocationPath: CX4, ForceIfRefused: true });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.fullyQualifiedErrorId).toMatch(/^InvalidState,/);
+    expect(readState(state).devices.find((d) => d.locationPath === CX4)!.dismounted).toBeFalsy();
+  });
+});
+
 describe('hygiene and refusals', () => {
   it('never adds a device a VM already holds (the duplicate-add trap)', async () => {
     const state = freshState('gpu-workstation');

@@ -57,7 +57,9 @@ function global:Get-DdaPlatformFacts {
             for ($i = 0; $i -lt 8 -and $id -and $id -notlike 'PCI\*'; $i++) {
                 $id = [string](Get-PnpDeviceProperty -InstanceId $id -KeyName DEVPKEY_Device_Parent -ErrorAction Stop).Data
             }
-            if ($id -like 'PCI\*' -and -not $systemDisk.Contains($id)) { $systemDisk.Add($id) }
+            # A walk that ends elsewhere (Storage Spaces, iSCSI, VHD boot) leaves the controller unknown.
+            if ($id -notlike 'PCI\*') { $systemDiskKnown = $false; continue }
+            if (-not $systemDisk.Contains($id)) { $systemDisk.Add($id) }
         }
     } catch { $systemDiskKnown = $false }
 

@@ -1,13 +1,12 @@
 # Step: dismount a device from the host.
 # -Force only when the plan says so: $Force when ACS is known to be missing (consented), or
-# $ForceIfRefused to retry with -Force when the plain dismount is refused (also consented: the host
-# refuses a device without a vendor mitigation driver). No refusal is recognised by its text: hosts
-# answer in Chinese, German, Japanese. -Force skips exactly the ACS and mitigation-driver checks and
-# nothing else, so a refusal for any other reason (no OS control of PCIe, not disabled, not found) fails
-# again with -Force and that error is the step's. Without the consent, a refusal that -Force could lift
-# (the device still on the host, the host granting OS control of PCIe, not a missing device or a denied
-# access) is re-raised with the error id DdaDismountRefused and its original message, so that the app
-# can offer the force consent; the plan is rolled back either way.
+# $ForceIfRefused to retry with -Force when the plain dismount is refused for a reason -Force lifts (also
+# consented: the host refuses a device without a vendor mitigation driver). No refusal is recognised by
+# its text: hosts answer in Chinese, German, Japanese. A refusal counts as one -Force could lift when the
+# facts leave nothing else: the device is still on the host, disabled (the plan disabled it), the host
+# grants the OS control of PCIe (IovSupport), and it was not a missing device or a denied access.
+# Without the consent such a refusal is re-raised with the error id DdaDismountRefused and the host's own
+# message, so that the app can offer the force consent; any other failure is the step's, as it came.
 param([Parameter(Mandatory = $true)][string]$LocationPath, [bool]$Force = $false, [bool]$ForceIfRefused = $false)
 if ($Force) {
     Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Force -ErrorAction Stop
@@ -19,14 +18,31 @@ try {
 } catch {
     $refused = $_
 }
-if ($ForceIfRefused) {
+$liftable = $false
+try {
+    $category = [string]$refused.CategoryInfo.Category
+    $dismounted = @(Get-VMHostAssignableDevice -ErrorAction Stop | Where-Object { [string]$_.LocationPath -eq $LocationPath })
+    $pcieControl = [bool](Get-VMHost -ErrorAction Stop).IovSupport
+    $devices = @(Get-PnpDevice -PresentOnly -ErrorAction Stop | Where-Object { ([string]$_.InstanceId) -like 'PCI\*' })
+    $disabled = $false
+    if ($devices.Count -gt 0) {
+        $ids = [string[]]@($devices | ForEach-Object { [string]$_.InstanceId })
+        foreach ($p in @(Get-PnpDeviceProperty -InstanceId $ids -KeyName DEVPKEY_Device_LocationPaths -ErrorAction Stop)) {
+            if (@($p.Data) -notcontains $LocationPath) { continue }
+            $d = $devices | Where-Object { [string]$_.InstanceId -eq [string]$p.InstanceId } | Select-Object -First 1
+            $code = [string]$d.ConfigManagerErrorCode
+            $disabled = ($code -eq 'CM_PROB_DISABLED' -or $code -eq '22')
+        }
+    }
+    $liftable = ($dismounted.Count -eq 0 -and $disabled -and $pcieControl -and @('ObjectNotFound', 'PermissionDenied') -notcontains $category)
+} catch {
+    $liftable = $false
+}
+if ($liftable -and $ForceIfRefused) {
     Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Force -ErrorAction Stop
     return @{ dismounted = $LocationPath; forced = $true; refusal = [string]$refused.Exception.Message }
 }
-$category = [string]$refused.CategoryInfo.Category
-$stillOnHost = @(Get-VMHostAssignableDevice -LocationPath $LocationPath -ErrorAction SilentlyContinue).Count -eq 0
-$pcieControl = [bool](Get-VMHost -ErrorAction Stop).IovSupport
-if ($stillOnHost -and $pcieControl -and @('ObjectNotFound', 'PermissionDenied', 'ResourceUnavailable') -notcontains $category) {
+if ($liftable) {
     $record = New-Object System.Management.Automation.ErrorRecord $refused.Exception, 'DdaDismountRefused', $refused.CategoryInfo.Category, $LocationPath
     throw $record
 }
