@@ -101,6 +101,7 @@ export const messages = {
   errorTitle: { en: 'Something went wrong', 'zh-CN': '出错了' },
   retry: { en: 'Try again', 'zh-CN': '重试' },
   unfinished: { en: 'An operation was interrupted:', 'zh-CN': '有一个操作被中断：' },
+  unfinishedUntrusted: { en: 'An interrupted operation is not recovered, because its journal record cannot be trusted (nothing will be run):', 'zh-CN': '有一个被中断的操作不会被恢复，因为它的日志记录不可信（不会执行任何操作）：' },
   finish: { en: 'Finish it', 'zh-CN': '继续完成' },
   rollback: { en: 'Roll it back', 'zh-CN': '回滚' },
   blockedSystemDisk: { en: 'blocked: system disk controller', 'zh-CN': '禁止：系统盘控制器' },

@@ -61,10 +61,16 @@ export function Banners() {
   }
   for (const u of unfinished)
     out.push(
-      <div key={u.operationId} className="banner warn" role="alert">
-        {t('unfinished')} {u.title} ({u.completedSteps.length}/{u.totalSteps}){' '}
-        <button onClick={() => void resolve(u.operationId, 'rollback')}>{t('rollback')}</button> <button onClick={() => void resolve(u.operationId, 'finish')}>{t('finish')}</button>
-      </div>,
+      u.untrusted ? (
+        <div key={u.operationId} className="banner bad" role="alert" data-testid="untrusted-operation">
+          {t('unfinishedUntrusted')} {u.title}: {u.untrusted}
+        </div>
+      ) : (
+        <div key={u.operationId} className="banner warn" role="alert">
+          {t('unfinished')} {u.title} ({u.completedSteps.length}/{u.totalSteps}){' '}
+          <button onClick={() => void resolve(u.operationId, 'rollback')}>{t('rollback')}</button> <button onClick={() => void resolve(u.operationId, 'finish')}>{t('finish')}</button>
+        </div>
+      ),
     );
   return <>{out}</>;
 }
