@@ -1,6 +1,6 @@
 /** The one way our data files are replaced: a private temporary file, then an atomic rename. */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -10,6 +10,13 @@ import { dirname } from 'node:path';
 export function writeFileAtomic(file: string, data: string | Uint8Array, options: { mode?: number; dirMode?: number } = {}): void {
   mkdirSync(dirname(file), { recursive: true, ...(options.dirMode !== undefined ? { mode: options.dirMode } : {}) });
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, data, options.mode !== undefined ? { mode: options.mode } : {});
+  // Flushed before the rename: after a crash the new name never points at data still in a cache.
+  const fd = openSync(tmp, 'wx', options.mode ?? 0o666);
+  try {
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, file);
 }

@@ -26,4 +26,9 @@ describe('psString makes single-quoted literals that PowerShell never expands', 
     expect(psCommand('Get-VM', [['Name', 'switch'], ['Id', undefined]])).toBe("Get-VM -Name 'switch'");
     expect(psCommand('Invoke-Command', [['Session', psOurs('$s')]])).toBe('Invoke-Command -Session $s');
   });
+  it('only text made by psOurs passes as ours: an object of the same shape from a file is refused, never spliced', () => {
+    const crafted = JSON.parse('{"ours":"$(Stop-Computer)"}') as unknown;
+    expect(() => psCommand('Set-VM', [['Notes', crafted]])).toThrow(/No PowerShell literal/);
+    expect(() => psCommand('Set-VM', [['Notes', { ours: '$(Stop-Computer)' }]])).toThrow(/No PowerShell literal/);
+  });
 });

@@ -20,15 +20,20 @@ export function psLiteral(value: unknown): string {
   throw new Error(`No PowerShell literal for ${typeof value}`);
 }
 
-/** Our own PowerShell text (a variable or expression we wrote), never a value from outside. */
-export interface PsOurs {
-  readonly ours: string;
+/**
+ * Our own PowerShell text (a variable or expression we wrote), never a value from outside. A private
+ * class, not a shape: a value parsed from a file ({ "ours": "..." }) is an object like any other and
+ * can never pass for our text.
+ */
+class PsOursText {
+  constructor(readonly ours: string) {}
 }
-export const psOurs = (text: string): PsOurs => ({ ours: text });
+export type PsOurs = PsOursText;
+export const psOurs = (text: string): PsOurs => new PsOursText(text);
 /** A parameter given without a value: `-Force`. A symbol, so no value (not even 'switch') can become one. */
 export const PS_SWITCH: unique symbol = Symbol('switch');
 
-const isOurs = (v: unknown): v is PsOurs => typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as PsOurs).ours === 'string';
+const isOurs = (v: unknown): v is PsOurs => v instanceof PsOursText;
 
 /** A value as PowerShell text: our own text as it is, anything else through psLiteral. */
 export function psArg(value: unknown): string {

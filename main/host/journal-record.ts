@@ -38,3 +38,14 @@ export const journalRecordSchema = z.discriminatedUnion('t', [
 
 /** One line of the journal. */
 export type JournalRecord = z.infer<typeof journalRecordSchema>;
+
+/** vm-originals.json: the settings each VM had before an assignment changed them, by VM id. */
+export const rememberedSettingsFileSchema = z.record(
+  z.string().min(1).max(64),
+  z.strictObject({
+    automaticStopAction: z.enum(['TurnOff', 'Save', 'ShutDown']).optional(),
+    guestControlledCacheTypes: z.boolean().optional(),
+    highMemoryMappedIoSpace: z.number().int().nonnegative().optional(),
+    dynamicMemoryEnabled: z.boolean().optional(),
+  }),
+);

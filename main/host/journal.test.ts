@@ -1,5 +1,5 @@
 /** The journal file itself: durable lines, torn writes, folding, bounded reads, rotation, export. */
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +83,23 @@ describe('Journal', () => {
     expect(j.rememberedVmSettings()).toEqual({ v1: { automaticStopAction: 'Save', highMemoryMappedIoSpace: 1, guestControlledCacheTypes: false } });
     j.updateRememberedVmSettings({ remember: {}, forget: ['v1'] });
     expect(j.rememberedVmSettings()).toEqual({});
+  });
+
+  it('a corrupt or crafted vm-originals.json is kept aside and said so, never read as "nothing recorded"', () => {
+    for (const bad of ['{ not json', JSON.stringify({ v1: { automaticStopAction: { ours: '$(Stop-Computer)' } } })]) {
+      const d = dir();
+      const j = new Journal(d);
+      writeFileSync(join(d, 'vm-originals.json'), bad);
+      expect(j.lostVmSettings()).toBeNull();
+      expect(j.rememberedVmSettings()).toEqual({});
+      expect(existsSync(join(d, 'vm-originals.json'))).toBe(false);
+      const aside = readdirSync(d).filter((f) => f.startsWith('vm-originals.corrupt-'));
+      expect(aside).toHaveLength(1);
+      expect(readFileSync(join(d, aside[0]!), 'utf8')).toBe(bad);
+      expect(j.lostVmSettings()).toContain(aside[0]!);
+      // a later start still knows, while the file is kept aside
+      expect(new Journal(d).lostVmSettings()).toContain(aside[0]!);
+    }
   });
 
   it('exports the activity log as text with titles, steps, commands, errors and outcomes', () => {

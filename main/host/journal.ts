@@ -6,11 +6,11 @@
  * ORDER-SENSITIVE: append() returns only after the record is on disk; the executor relies on that
  * to journal "step started" before it runs a step.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inventory } from '../../shared/inventory';
 import type { OperationOutcome, Plan, StepResult } from '../../shared/plan';
-import { journalRecordSchema, type JournalRecord, type RecoverAction } from './journal-record';
+import { journalRecordSchema, rememberedSettingsFileSchema, type JournalRecord, type RecoverAction } from './journal-record';
 import type { ScriptRunner } from '../powershell/session-types';
 import { recoverOperation, RecoveryRefusedError } from './journal-recovery';
 import type { RememberedVmSettings } from './planner';
@@ -218,14 +218,35 @@ export class Journal {
     return out;
   }
 
-  /** VM settings replaced by assignments, per VM id. */
+  /**
+   * VM settings replaced by assignments, per VM id. A file that is not valid JSON of that shape is moved
+   * aside (vm-originals.corrupt-<time>.json), never silently read as "nothing recorded":
+   * lostVmSettings() then says so, and the planner warns that those settings cannot be restored.
+   */
   rememberedVmSettings(): Record<string, RememberedVmSettings> {
+    if (!existsSync(this.settingsFile)) return {};
+    let reason: string;
     try {
-      return JSON.parse(readFileSync(this.settingsFile, 'utf8')) as Record<string, RememberedVmSettings>;
-    } catch {
-      return {};
+      const parsed = rememberedSettingsFileSchema.safeParse(JSON.parse(readFileSync(this.settingsFile, 'utf8')));
+      if (parsed.success) return parsed.data as Record<string, RememberedVmSettings>;
+      reason = `${parsed.error.issues[0]?.path.join('.') || '(file)'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
+    } catch (e) {
+      reason = (e as Error).message;
     }
+    const aside = join(this.dir, `vm-originals.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    renameSync(this.settingsFile, aside);
+    this.lost = `The recorded VM settings (vm-originals.json) were unreadable (${reason}); the file was kept as ${aside}. Settings an earlier assignment changed are not restored automatically.`;
+    return {};
   }
+
+  /** Why the recorded VM settings were lost (a corrupt vm-originals.json was moved aside), or null. */
+  lostVmSettings(): string | null {
+    if (this.lost) return this.lost;
+    const aside = readdirSync(this.dir).filter((f) => /^vm-originals\.corrupt-.*\.json$/.test(f)).sort();
+    if (aside.length === 0) return null;
+    return `The recorded VM settings were once unreadable and kept aside as ${join(this.dir, aside.at(-1)!)}; settings recorded in it are not restored automatically (remove the file once you have checked them).`;
+  }
+  private lost: string | null = null;
 
   /** Same as rememberedVmSettings. */
   vmOriginals(): Record<string, RememberedVmSettings> {

@@ -58,6 +58,7 @@ export class Operations {
       planId,
       now: this.now(),
       rememberedVmSettings: this.deps.journal.rememberedVmSettings(),
+      rememberedVmSettingsLost: this.deps.journal.lostVmSettings(),
       ...(this.deps.shutdownTimeoutSec ? { shutdownTimeoutSec: this.deps.shutdownTimeoutSec } : {}),
     });
   }

@@ -358,6 +358,14 @@ describe('revert', () => {
     expect(p.offersStartVmAfter).toBe(true);
   });
 
+  it('when the recorded settings were lost (a corrupt file kept aside), the revert says so instead of restoring from nothing', () => {
+    const { inv } = assigned();
+    const p = planOperation({ kind: 'revert', locationPath: NIC0 }, inv, none, { planId: 'p1', rememberedVmSettingsLost: 'kept as vm-originals.corrupt-x.json' });
+    expect(kinds(p)).toEqual(['remove-device', 'mount-device', 'enable-device']);
+    expect(p.warnings.find((w) => w.code === 'vm-settings-lost')?.text.en).toContain('vm-originals.corrupt-x.json');
+    expect(codes(plan({ kind: 'revert', locationPath: NIC0 }, inv))).not.toContain('vm-settings-lost');
+  });
+
   it('settings stay while the VM still holds another device', () => {
     const { inv, vms, ds } = assigned();
     ds.nic1!.owner = { kind: 'vm', vmName: 'Router-01' };

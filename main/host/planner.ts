@@ -30,6 +30,8 @@ export interface PlanOptions {
   vmOriginals?: Record<string, RememberedVmSettings>;
   /** Seconds the guest gets to shut down before the VM is turned off. */
   shutdownTimeoutSec?: number;
+  /** Why the recorded VM settings were lost (their file was unreadable), or null. */
+  rememberedVmSettingsLost?: string | null;
 }
 
 /** How long a guest gets to shut down gracefully before it is turned off. */
@@ -342,8 +344,14 @@ function prepareVm(inv: Inventory, vm: Vm, willHold: Device[], b: Builder): void
 }
 
 /** Puts back the settings an assignment changed, when the VM will hold no device after this plan. */
-function restoreVm(inv: Inventory, vm: Vm, leaving: Device[], remembered: RememberedVmSettings | undefined, b: Builder): void {
-  if (!remembered) return;
+function restoreVm(inv: Inventory, vm: Vm, leaving: Device[], remembered: RememberedVmSettings | undefined, b: Builder, lost?: string | null): void {
+  if (!remembered) {
+    if (lost)
+      b.warn('vm-settings-lost', 'warning', t(
+        `${q(vm.name)}'s settings from before its assignment are not restored: ${flat(lost)} Check its stop action, cache types, MMIO and memory by hand.`,
+        `不会恢复 ${q(vm.name)} 在分配之前的设置：记录这些设置的文件无法读取（${flat(lost)}）。请手动检查它的自动停止操作、缓存类型、MMIO 和内存设置。`));
+    return;
+  }
   const remaining = heldBy(inv, vm).filter((x) => !leaving.includes(x));
   if (remaining.length > 0) {
     b.warn('settings-kept', 'info', t(
@@ -472,7 +480,7 @@ function planRevert(c: Ctx, intent: Extract<Intent, { kind: 'revert' }>): Locali
   }
   returnToHost(d, b);
   if (vm) {
-    restoreVm(inv, vm, [d], c.remembered[vm.id], b);
+    restoreVm(inv, vm, [d], c.remembered[vm.id], b, c.opts.rememberedVmSettingsLost);
     if (start) startAgain(vm, b, c.opts);
   }
   return title;
@@ -504,7 +512,7 @@ function planMove(c: Ctx, intent: Extract<Intent, { kind: 'move' }>): LocalizedT
   const startTo = ensureOff(to, b, c.choices, c.opts);
   b.step('remove-device', t(`Remove ${name(d)} from ${q(from.name)}`, `从 ${q(from.name)} 移除 ${name(d)}`),
     actions.remove(from, d.locationPath!), actions.add(from, d.locationPath!), { held: true });
-  restoreVm(inv, from, [d], c.remembered[from.id], b);
+  restoreVm(inv, from, [d], c.remembered[from.id], b, c.opts.rememberedVmSettingsLost);
   prepareVm(inv, to, [...heldBy(inv, to), d], b);
   b.step('add-device', t(`Assign ${name(d)} to ${q(to.name)} (once)`, `将 ${name(d)} 直通给 ${q(to.name)}（只添加一次）`),
     actions.add(to, d.locationPath!), actions.remove(to, d.locationPath!), { held: false });

@@ -217,6 +217,26 @@ export const messages = {
   onThisComputer: { en: 'On this computer', 'zh-CN': '在本机上' },
   goodToKnow: { en: 'Good to know', 'zh-CN': '注意事项' },
   copyFailed: { en: 'Copy failed: select the text and copy it', 'zh-CN': '复制失败：请选中文本后手动复制' },
+  // The plan dialog finishes what it starts (issue 17 #2): why Run waits, steps never run, a retry with -Force.
+  'stepState_not-run': { en: 'not run', 'zh-CN': '未执行' },
+  runNeedsConsent: { en: 'Tick the consent to run', 'zh-CN': '勾选上面的确认后才能执行' },
+  runNeedsConsents: { en: 'Tick {n} consents to run', 'zh-CN': '勾选上面 {n} 项确认后才能执行' },
+  runBlocked: { en: 'This plan cannot run: see why above', 'zh-CN': '此计划无法执行：原因见上方' },
+  runNothingToDo: { en: 'Nothing to do', 'zh-CN': '无需任何操作' },
+  needsForceRetry: {
+    en: 'The host refused to dismount {device} without -Force: it has no vendor mitigation driver. Nothing was changed. To go on anyway, tick the consent below, press Retry to plan it again with -Force, check the plan and Run it.',
+    'zh-CN': '主机拒绝在不加 -Force 的情况下卸除 {device}：该设备没有厂商的缓解驱动。主机没有任何改动。如果仍要继续，请勾选下面的确认，点"重新规划"按 -Force 重新生成计划，检查后再执行。',
+  },
+  consentForceRetry: {
+    en: "Dismount with -Force, insecurely: without ACS or the vendor's mitigation driver the device can reach other devices' memory by DMA, so a compromised or malicious guest could attack the host. Only for trusted VMs.",
+    'zh-CN': '使用 -Force 强制卸除（不安全）：缺少 ACS 或厂商的缓解驱动时，设备可以通过 DMA 访问其他设备的内存，被入侵或不可信的客户机可能借此攻击宿主机。只对可信的虚拟机这样做。',
+  },
+  retryPlan: { en: 'Retry', 'zh-CN': '重新规划' },
+  retryNeedsConsent: { en: 'Tick the consent to retry', 'zh-CN': '勾选确认后才能重新规划' },
+  refusedWithoutForce: { en: 'This session the host refused to dismount it without -Force (no vendor mitigation driver).', 'zh-CN': '本次会话中主机拒绝在不加 -Force 的情况下卸除它（没有厂商的缓解驱动）。' },
+  severity_danger: { en: 'Danger', 'zh-CN': '危险' },
+  severity_warning: { en: 'Caution', 'zh-CN': '注意' },
+  severity_info: { en: 'Note', 'zh-CN': '说明' },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof messages;
