@@ -30,9 +30,9 @@ export function formatTable(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** Control characters in host-supplied names must not reach the terminal as escapes. */
-function clean(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+/** Control characters (and bidirectional overrides) in host-supplied text must not reach the terminal. */
+export function clean(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 
 /** The whole inventory as text for a terminal. */
@@ -42,7 +42,7 @@ export function formatInventory(inv: Inventory): string {
   const out: string[] = [];
   out.push(`Host ${clean(h.computerName)} · ${clean(h.osCaption ?? 'unknown OS')}${h.simulated ? ' · SIMULATED' : ''}`);
   out.push(
-    `  Server SKU: ${yesNo(h.isServerSku)}   Hyper-V: ${yesNo(h.hyperVPresent)}   IOV support: ${yesNo(h.iovSupport)}   PCIe control: ${yesNo(h.osPcieControl)}   IOMMU policy: ${yesNo(h.iommuPolicyEnabled)}   Elevated: ${yesNo(h.elevated)}   PowerShell: ${h.psEdition} ${h.psVersion}`,
+    `  Server SKU: ${yesNo(h.isServerSku)}   Hyper-V: ${yesNo(h.hyperVPresent)}   IOV support: ${yesNo(h.iovSupport)}   PCIe control: ${yesNo(h.osPcieControl)}   IOMMU policy: ${yesNo(h.iommuPolicyEnabled)}   Elevated: ${yesNo(h.elevated)}   PowerShell: ${clean(h.psEdition)} ${clean(h.psVersion)}`,
   );
   for (const r of h.iovSupportReasons) out.push(`  ! ${clean(r)}`);
   out.push('');
@@ -52,7 +52,7 @@ export function formatInventory(inv: Inventory): string {
       ['Device', 'Location path', 'Verdict', 'Reason', 'MMIO MB', 'Owner'],
       devices.map((d) => [
         clean(d.friendlyName) + (d.hostsSystemDisk ? ' [system disk]' : ''),
-        d.locationPath ?? '-',
+        clean(d.locationPath ?? '-'),
         verdictText[d.verdict.code] + (d.verdict.remembered ? ' (remembered)' : ''),
         d.verdict.reason ?? '',
         d.mmioMB === null ? 'unknown' : d.mmioMB.toLocaleString('en-US'),
@@ -66,9 +66,9 @@ export function formatInventory(inv: Inventory): string {
       ['VM', 'State', 'Gen', 'Stop action', 'Low MMIO MB', 'High MMIO MB', 'Dyn. memory', 'Devices'],
       inv.vms.map((v) => [
         clean(v.name),
-        v.state,
+        clean(v.state),
         String(v.generation),
-        v.automaticStopAction,
+        clean(v.automaticStopAction),
         String(Math.round(v.lowMemoryMappedIoSpace / 1048576)),
         String(Math.round(v.highMemoryMappedIoSpace / 1048576)),
         v.dynamicMemoryEnabled ? 'on' : 'off',
