@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseCsv } from './csv.mjs';
 
 const ELECTRON_VERSION = JSON.parse(readFileSync('node_modules/electron/package.json', 'utf8')).version;
 /** Reviewed findings: check id + file, and why each is acceptable. */
@@ -21,11 +22,9 @@ if (r.status !== 0) {
   process.stderr.write('security gate: electronegativity did not run\n');
   process.exit(1);
 }
-const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1).filter(Boolean);
-const findings = rows.map((line) => {
-  const [check, severity, confidence, file, location] = line.split(',').map((c) => c.replace(/^"|"$/g, ''));
-  return { check, severity, confidence, file, location };
-});
+// A real CSV parser: descriptions hold commas and line breaks inside quotes.
+const rows = parseCsv(readFileSync(out, 'utf8')).slice(1);
+const findings = rows.map(([check = '', severity = '', confidence = '', file = '', location = '']) => ({ check, severity, confidence, file, location }));
 const unexpected = findings.filter((f) => !allowlist.some((a) => a.check === f.check && f.file.endsWith(a.file)));
 for (const f of findings) {
   const ok = !unexpected.includes(f);
