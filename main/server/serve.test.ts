@@ -78,7 +78,14 @@ describe('browser mode server', () => {
     expect((await call('/?token=wrong')).status).toBe(401);
     const page = await call(`/?token=${server.token}`);
     expect(page.status).toBe(200);
-    expect(page.headers['set-cookie']?.[0]).toMatch(/^dda_token=.+; HttpOnly; SameSite=Strict; Path=\/$/);
+    // Cookies reach every port of 127.0.0.1 (another user's server too): never the token, only an asset key.
+    const cookie = page.headers['set-cookie']?.[0] ?? '';
+    expect(cookie).toMatch(new RegExp(`^dda_assets_${port}=[A-Za-z0-9_-]+; HttpOnly; SameSite=Strict; Path=/$`));
+    expect(cookie).not.toContain(server.token);
+    const assetKey = cookie.split(';')[0]!;
+    expect((await call('/', { headers: { cookie: assetKey } })).status).toBe(200);
+    expect((await apiCall('getAppInfo', {}, { cookie: assetKey, 'x-dda-token': assetKey.split('=')[1]! })).status).toBe(401);
+    expect((await call(`/api/events?token=${assetKey.split('=')[1]!}`)).status).toBe(401);
     expect(page.headers['content-security-policy']).toMatch(/default-src 'self'; script-src 'self'/);
     expect(page.headers['x-frame-options']).toBe('DENY');
     calls.length = 0;

@@ -1,11 +1,12 @@
 /**
  * SECURITY BOUNDARY: browser mode. Serves the built renderer and the contract over HTTP on 127.0.0.1
  * only, for Server Core hosts and for end-to-end tests. Every request needs the random token: the page
- * load carries it in the URL (and gets it as a SameSite=Strict HttpOnly cookie for its assets), API
+ * load carries it in the URL (and gets a SameSite=Strict HttpOnly cookie for its assets that is not the
+ * token and opens nothing else: cookies reach every port of 127.0.0.1), API
  * calls in the x-dda-token header, the event stream in its URL. Host and Origin are checked (no DNS
  * rebinding, no foreign pages), no CORS headers are ever sent, and API calls go through dispatch().
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -49,9 +50,20 @@ function tokenEquals(a: string | undefined | null, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
-  const m = /(?:^|;\s*)dda_token=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? '');
-  return m?.[1];
+/**
+ * The page's assets are fetched with a cookie. Browsers send 127.0.0.1's cookies to every port, so to
+ * another local user's server too: the cookie never holds the token, only a value derived from it that
+ * opens the static files (public code) and nothing else, under a name of this port.
+ */
+function assetCookie(token: string): string {
+  return createHmac('sha256', token).update('dda-static-assets').digest('base64url');
+}
+function cookieValue(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+  }
+  return undefined;
 }
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
@@ -129,7 +141,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
     const queryToken = url.searchParams.get('token');
-    const authorized = tokenEquals(queryToken, token) || tokenEquals(cookieToken(req), token);
+    const cookieName = `dda_assets_${(server.address() as AddressInfo).port}`;
+    const authorized = tokenEquals(queryToken, token) || tokenEquals(cookieValue(req, cookieName), assetCookie(token));
     if (!authorized) return send(res, 401, 'DDA Studio: open the URL printed by the server (it carries the access token).');
     // Static files: resolved inside staticDir only.
     let rel = decodeURIComponent(url.pathname);
@@ -141,7 +154,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       'Cache-Control': 'no-store',
       ...securityHeaders(),
     };
-    if (tokenEquals(queryToken, token)) headers['Set-Cookie'] = `dda_token=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    if (tokenEquals(queryToken, token)) headers['Set-Cookie'] = `${cookieName}=${assetCookie(token)}; HttpOnly; SameSite=Strict; Path=/`;
     res.writeHead(200, headers);
     if (req.method === 'HEAD') return void res.end();
     createReadStream(file).pipe(res);
