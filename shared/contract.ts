@@ -4,6 +4,7 @@
  * bridge module are all generated from this list; nothing else crosses the boundary.
  */
 import { z } from 'zod';
+import { isLocalPath, LOCAL_PATH_MESSAGE } from './local-path';
 import { connectionStateSchema, endpointKindSchema, hostIdSchema, LOCAL_HOST_ID, remoteTargetSchema, sshTargetSchema, winrmTargetSchema } from './hosts';
 import { inventorySchema } from './inventory';
 import { hostSetupKindSchema, hostSetupSchema } from './prepare-host';
@@ -16,8 +17,8 @@ export const themeSchema = z.enum(['system', 'light', 'dark']);
 export const settingsSchema = z.object({
   language: languageSchema.nullable(),
   theme: themeSchema,
-  powershellPath: z.string().max(1024).nullable(),
-  simulatorProfile: z.string().max(1024).nullable(),
+  powershellPath: z.string().max(1024).refine(isLocalPath, LOCAL_PATH_MESSAGE).nullable(),
+  simulatorProfile: z.string().max(1024).refine(isLocalPath, LOCAL_PATH_MESSAGE).nullable(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -5,6 +5,7 @@
  * Passwords are never part of a target: they live in the OS credential store, keyed by the host id.
  */
 import { z } from 'zod';
+import { isLocalPath, LOCAL_PATH_MESSAGE } from './local-path';
 
 export const LOCAL_HOST_ID = 'local';
 
@@ -28,7 +29,7 @@ export const userNameSchema = z
   .max(256)
   .regex(/^[^\s\-"'`$;|&<>()][^\s"'`$;|&<>()]*$/, 'a user name (user, DOMAIN\\user or user@domain), no spaces or quotes');
 
-const pathSchema = z.string().min(1).max(1024).refine((p) => !/[\r\n\0]/.test(p), 'a file path on one line');
+const pathSchema = z.string().min(1).max(1024).refine((p) => !/[\r\n\0]/.test(p), 'a file path on one line').refine(isLocalPath, LOCAL_PATH_MESSAGE);
 /** Remote endpoint: the full PowerShell endpoint, or our JEA endpoint that exposes only DDAStudio.Host. */
 export const endpointKindSchema = z.enum(['full', 'jea']);
 export type EndpointKind = z.infer<typeof endpointKindSchema>;

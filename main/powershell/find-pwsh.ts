@@ -10,6 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
+import { isLocalPath } from '../../shared/local-path';
 import { projectRoot as defaultProjectRoot } from '../project-root';
 
 /** Which step of the rule chose the executable. */
@@ -34,7 +35,8 @@ export function findPowerShell(input: FindPowerShellInput = {}): { path: string;
   const pathDirs = (env.PATH ?? env.Path ?? '').split(win ? ';' : ':').filter(Boolean);
   const onPath = (command: string) => pathDirs.map((dir) => path.join(dir, command)).find((p) => exists(p)) ?? null;
   /** A path as is; a bare name (no separator) on PATH. */
-  const resolveChoice = (choice: string) => (/[\\/]/.test(choice) ? (exists(choice) ? choice : null) : onPath(choice));
+  // A UNC or device path is never used (opening one sends the admin's NTLM response to that server).
+  const resolveChoice = (choice: string) => (!isLocalPath(choice) ? null : /[\\/]/.test(choice) ? (exists(choice) ? choice : null) : onPath(choice));
 
   if (setting) {
     const p = resolveChoice(setting);

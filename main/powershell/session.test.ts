@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settingsSchema } from '../../shared/contract';
+import { sshTargetSchema } from '../../shared/hosts';
 import { projectRoot } from '../project-root';
 import { findPowerShell } from './find-pwsh';
 import { PowerShellSession } from './session';
@@ -335,6 +337,20 @@ describe('findPowerShell: setting > DDA_PWSH > project .tools > PATH > Windows P
     const base = { projectRoot: '/r', platform: 'linux' as const, exists: exists(['/usr/bin/pwsh']) };
     expect(findPowerShell({ ...base, setting: '/nope', env: { PATH: '/usr/bin' } })).toBeNull();
     expect(findPowerShell({ ...base, env: { DDA_PWSH: '/nope', PATH: '/usr/bin' } })).toBeNull();
+  });
+  it('never a UNC or device path, from the setting or DDA_PWSH (opening one sends the admin\'s NTLM response)', () => {
+    const unc = '\\\\evil.example\\share\\pwsh.exe';
+    const base = { projectRoot: 'C:\\app', platform: 'win32' as const, exists: () => true, env: { Path: '' } };
+    for (const p of [unc, '//evil.example/share/pwsh.exe', '\\\\?\\C:\\pwsh.exe', '\\\\.\\pipe\\x']) {
+      expect(findPowerShell({ ...base, setting: p })).toBeNull();
+      expect(findPowerShell({ ...base, env: { DDA_PWSH: p } })).toBeNull();
+    }
+    const fields = (r: { success: boolean; error?: { issues: Array<{ path: PropertyKey[] }> } }) => (r.error?.issues ?? []).map((i) => i.path.join('.'));
+    expect(settingsSchema.safeParse({ language: null, theme: 'system', powershellPath: 'C:\\Program Files\\PowerShell\\7\\pwsh.exe', simulatorProfile: null }).success).toBe(true);
+    expect(fields(settingsSchema.safeParse({ language: null, theme: 'system', powershellPath: unc, simulatorProfile: null }))).toEqual(['powershellPath']);
+    expect(fields(sshTargetSchema.safeParse({ transport: 'ssh', hostName: 'h', keyFilePath: unc }))).toContain('keyFilePath');
+    expect(fields(sshTargetSchema.safeParse({ transport: 'ssh', hostName: 'h', knownHostsFile: '//evil/kh' }))).toContain('knownHostsFile');
+    expect(fields(sshTargetSchema.safeParse({ transport: 'ssh', hostName: 'h', keyFilePath: '/home/me/.ssh/id' }))).not.toContain('keyFilePath');
   });
   it('finds the project root from its own location', () => {
     expect(existsSync(join(projectRoot(), 'package.json'))).toBe(true);

@@ -2,6 +2,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { isLocalPath, LOCAL_PATH_MESSAGE } from '../../shared/local-path';
 import { projectRoot } from '../project-root';
 import { hostProfileSchema, type HostProfile } from './profile-schema';
 
@@ -29,6 +30,7 @@ export function profilePath(nameOrPath: string): string {
     const shipped = join(profilesDir(), `${nameOrPath}.json`);
     if (existsSync(shipped)) return shipped;
   }
+  if (!isLocalPath(nameOrPath)) throw new Error(`Simulator profile "${nameOrPath}": ${LOCAL_PATH_MESSAGE}.`);
   if (existsSync(nameOrPath)) return nameOrPath;
   throw new Error(`No simulator profile named "${nameOrPath}" (shipped: ${listProfiles().join(', ')}) and no such file.`);
 }
