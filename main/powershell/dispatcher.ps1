@@ -22,6 +22,16 @@
 #
 # Windows PowerShell 5.1 compatible: no ConvertFrom-Json -AsHashtable, no ternary, no ??, no ::new().
 
+# Modules load from folders only administrators can write: the elevated session never imports a
+# module a standard user planted in their own module folder (a Hyper-V or PnpDevice of their own
+# would otherwise run inside every inventory). Kept: PowerShell's own folder, Program Files and the
+# Windows folder (Windows), /usr and /opt (elsewhere); our own modules are imported by path.
+$global:DdaTrustedModuleRoots = @($PSHOME, $env:ProgramFiles, $env:ProgramW6432, ${env:ProgramFiles(x86)}, $env:SystemRoot, '/usr/', '/opt/') | Where-Object { $_ }
+$env:PSModulePath = (@($env:PSModulePath -split [IO.Path]::PathSeparator | Where-Object {
+            $entry = $_
+            $entry -and @($global:DdaTrustedModuleRoots | Where-Object { $entry.StartsWith($_, [StringComparison]::OrdinalIgnoreCase) }).Count -gt 0
+        }) -join [IO.Path]::PathSeparator)
+
 if ($PSVersionTable.PSVersion.Major -lt 6) {
     # 5.1's type data for System.Array makes ConvertTo-Json write a wrapped array as {"value":[..],"Count":n}.
     Remove-TypeData -TypeName System.Array -ErrorAction SilentlyContinue

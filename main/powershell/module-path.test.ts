@@ -1,0 +1,38 @@
+/**
+ * The elevated session imports modules only from folders administrators own (issue 14, item 2): a
+ * Hyper-V module planted in the user's own module folder never runs inside an inventory.
+ */
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../project-root';
+import { findPowerShell } from './find-pwsh';
+import { PowerShellSession } from './session';
+
+const pwsh = findPowerShell()!;
+const data = mkdtempSync(join(tmpdir(), 'dda-userdata-'));
+const marker = join(data, 'planted-module-ran');
+const planted = join(data, 'powershell', 'Modules', 'Hyper-V');
+mkdirSync(planted, { recursive: true });
+writeFileSync(join(planted, 'Hyper-V.psm1'), `function Get-VMHost { Set-Content -LiteralPath '${marker.replace(/'/g, "''")}' -Value ran; [pscustomobject]@{ IovSupport = $true } }\nExport-ModuleMember -Function Get-VMHost\n`);
+// pwsh on Linux reads the user's module folder from XDG_DATA_HOME (Documents\\PowerShell\\Modules on Windows)
+const session = new PowerShellSession({
+  executable: pwsh.path,
+  scriptDirs: [join(projectRoot(), 'main', 'powershell', 'scripts'), join(projectRoot(), 'main', 'host', 'test-fixtures')],
+  env: { XDG_DATA_HOME: data },
+  startup: [{ script: 'host-functions', params: {} }],
+});
+afterAll(() => session.dispose());
+
+describe.skipIf(process.platform === 'win32')('module path of the elevated session', () => {
+  it('the user\'s module folder is not searched; a planted Hyper-V module does not run in the inventory', async () => {
+    const path = await session.invoke<string>('run-script', { Command: '$env:PSModulePath' });
+    if (!path.ok) throw new Error(path.error.message);
+    expect(path.value).not.toContain(data);
+    const inv = await session.invoke<{ hyperV: { present: boolean }; notes: string[] }>('inventory', {});
+    if (!inv.ok) throw new Error(inv.error.message);
+    expect(inv.value.hyperV.present).toBe(false);
+    expect(existsSync(marker)).toBe(false);
+  });
+});
