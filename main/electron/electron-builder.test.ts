@@ -34,7 +34,8 @@ describe('electron-builder.yml', () => {
       grantFileProtocolExtraPrivileges: false,
     });
     expect(config.asar).toBe(true);
-    expect(config.win.target.map((t) => t.target)).toEqual(['nsis', 'portable']);
+    // no portable target: it unpacks the scripts to the user's temp folder (issue 14)
+    expect(config.win.target.map((t) => t.target)).toEqual(['nsis']);
   });
 
   it('rejects a configuration with an unknown key (the check can fail)', async () => {
