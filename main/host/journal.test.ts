@@ -1,5 +1,5 @@
 /** The journal file itself: durable lines, torn writes, folding, bounded reads, rotation, export. */
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -100,6 +100,20 @@ describe('Journal', () => {
       // a later start still knows, while the file is kept aside
       expect(new Journal(d).lostVmSettings()).toContain(aside[0]!);
     }
+  });
+
+  it('never writes through a link: a journal file or data folder that is a symbolic link is refused', () => {
+    const d = dir();
+    const victim = join(dir(), 'system-file.txt');
+    writeFileSync(victim, 'original');
+    symlinkSync(victim, join(d, 'journal.jsonl'));
+    const j = new Journal(d);
+    expect(() => j.append({ t: 'recover-start', op: 'x', at, action: 'rollback' })).toThrow(/is a link/);
+    expect(readFileSync(victim, 'utf8')).toBe('original');
+    const linkedDir = join(dir(), 'linked');
+    symlinkSync(dir(), linkedDir);
+    expect(() => new Journal(linkedDir)).toThrow(/is a link/);
+    expect(() => j.updateRememberedVmSettings({ remember: {}, forget: [] })).not.toThrow();
   });
 
   it('exports the activity log as text with titles, steps, commands, errors and outcomes', () => {

@@ -14,7 +14,7 @@ import { journalRecordSchema, rememberedSettingsFileSchema, type JournalRecord, 
 import type { ScriptRunner } from '../powershell/session-types';
 import { recoverOperation, RecoveryRefusedError } from './journal-recovery';
 import type { RememberedVmSettings } from './planner';
-import { writeFileAtomic } from '../write-file-atomic';
+import { refuseLink, writeFileAtomic } from '../write-file-atomic';
 
 export type { JournalRecord, RecoverAction } from './journal-record';
 
@@ -60,6 +60,7 @@ export class Journal {
 
   constructor(readonly dir: string, options: JournalOptions = {}) {
     mkdirSync(dir, { recursive: true });
+    refuseLink(dir);
     this.file = join(dir, 'journal.jsonl');
     this.settingsFile = join(dir, 'vm-originals.json');
     this.maxReadBytes = options.maxReadBytes ?? 8 * 1024 * 1024;
@@ -69,6 +70,7 @@ export class Journal {
   /** Appends one record and flushes it to disk before returning. */
   append(record: JournalRecord): void {
     if (record.t === 'op-start') this.rotateIfLarge();
+    refuseLink(this.file);
     const fd = openSync(this.file, 'a');
     try {
       writeSync(fd, JSON.stringify(record) + '\n');
