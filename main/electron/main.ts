@@ -12,12 +12,16 @@ import { LOCAL_HOST_ID } from '../../shared/hosts';
 import { createApi, type ShellHooks } from '../api/create-api';
 import { openHost } from '../host/host-connection';
 import { createHostPool, type HostPool } from '../hosts/host-pool';
+import { dropEnvOverrides, trustedEngine, windowsPowerShellPath } from '../packaged-trust';
 import { SettingsStore } from '../settings/settings-store';
 import { createLog } from '../settings/log-file';
 import { bindIpc } from './ipc';
 import { safeStorageSecretStore } from './secret-store';
 import { createMainWindow, hardenAllContents, registerAppScheme, serveRenderer } from './window';
 
+// A packaged (installed, elevated) build takes no DDA_* override from the environment: they could name
+// code for it to run. Source checkouts and tests keep them.
+const droppedOverrides = app.isPackaged ? dropEnvOverrides(process.env) : [];
 // The bundle lives in dist/main; the scripts and simulator it runs live beside it in the app folder.
 process.env.DDA_PROJECT_ROOT ??= app.isPackaged ? join(process.resourcesPath, 'app-files') : join(__dirname, '..', '..');
 
@@ -30,7 +34,7 @@ let pool: HostPool | null = null;
 /** Relaunches elevated through UAC; the executable path travels as data in an environment variable. */
 async function restartElevated(log: ReturnType<typeof createLog>): Promise<boolean> {
   if (process.platform !== 'win32') return false;
-  const child = spawn('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', 'Start-Process -Verb RunAs -FilePath $env:DDA_RELAUNCH_EXE'], {
+  const child = spawn(windowsPowerShellPath(process.env), ['-NoProfile', '-NonInteractive', '-Command', 'Start-Process -Verb RunAs -FilePath $env:DDA_RELAUNCH_EXE'], {
     env: { ...process.env, DDA_RELAUNCH_EXE: process.execPath },
     windowsHide: true,
     stdio: 'ignore',
@@ -46,12 +50,17 @@ async function start(): Promise<void> {
   const log = createLog(join(userData, 'logs', 'dda-studio.log'));
   const settings = new SettingsStore(join(userData, 'settings.json'));
   const simulate = process.env.DDA_SIMULATE ?? settings.get().simulatorProfile;
-  const host = openHost({ simulate: simulate ?? null, simState: process.env.DDA_SIM_STATE ?? null, pwsh: settings.get().powershellPath, dataDir: simulate || process.env.DDA_SIM_STATE ? null : userData });
+  // settings.json is in the user's profile: a packaged build runs an engine only from Program Files or System32.
+  const chosen = settings.get().powershellPath;
+  const pwsh = chosen && app.isPackaged && process.platform === 'win32' && !trustedEngine(chosen, process.env) ? null : chosen;
+  if (pwsh !== chosen) log('warn', `PowerShell setting ignored (not under Program Files or System32): ${chosen}`);
+  if (droppedOverrides.length > 0) log('warn', `environment overrides ignored in the installed app: ${droppedOverrides.join(', ')}`);
+  const host = openHost({ simulate: simulate ?? null, simState: process.env.DDA_SIM_STATE ?? null, pwsh, dataDir: simulate || process.env.DDA_SIM_STATE ? null : userData });
   // Remote hosts: hosts.json and their data folders in the data folder the CLI shares (userData, or
   // DDA_DATA_DIR); passwords encrypted by the OS (safeStorage) in userData/secrets, or in memory only
   // where it cannot encrypt (the store says so).
   const secrets = safeStorageSecretStore(userData, safeStorage);
-  pool = createHostPool(host, { dataDir: process.env.DDA_DATA_DIR ?? userData, secrets, pwsh: settings.get().powershellPath });
+  pool = createHostPool(host, { dataDir: process.env.DDA_DATA_DIR ?? userData, secrets, pwsh });
   log('info', `started; PowerShell ${host.powershell.path} (${host.powershell.source}); simulated=${host.simulated}; passwords: ${pool.passwordStore === 'os' ? 'OS credential store' : 'memory only'}`);
   const hooks: ShellHooks = {
     mode: 'electron',
