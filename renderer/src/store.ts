@@ -8,7 +8,7 @@ import type { ActivityEntry, AppInfo, DdaEvent, HostSummary, HostTargetInput, Ho
 import { LOCAL_HOST_ID } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
 import type { AppError, Result } from '../../shared/result';
-import type { Intent, OperationOutcome, Plan, PlanChoices, StepResult } from '../../shared/plan';
+import type { ConsentId, Intent, OperationOutcome, Plan, PlanChoices, StepResult } from '../../shared/plan';
 import { languageFor, type MessageKey } from '../../shared/i18n/messages';
 import { bridge } from './bridge';
 
@@ -53,8 +53,15 @@ interface OperationsSlice {
   outcome: OperationOutcome | null;
   activity: ActivityEntry[];
   unfinished: UnfinishedOperation[];
+  /**
+   * Devices whose dismount the host refused this session for a reason the force consent lifts (no
+   * vendor mitigation driver), per host, by upper-cased location path: their badge reads "needs -Force".
+   */
+  forceRefused: Record<string, string[]>;
   openPlan(intent: Intent, choices?: PlanChoices): Promise<void>;
   replan(choices: PlanChoices): Promise<void>;
+  /** After a run that ended rolled back: the same intent planned again with these consents added (nothing runs). */
+  retryWithConsents(consents: ConsentId[]): Promise<void>;
   runPlan(): Promise<void>;
   closePlan(): void;
   resolveUnfinished(operationId: string, action: 'finish' | 'rollback'): Promise<void>;
@@ -148,6 +155,15 @@ const inventorySlice: StateCreator<StoreState, [], [], InventorySlice> = (set, g
   },
 });
 
+/** The device a run's dismount was refused for, when the force consent could lift the refusal. */
+function refusedPath(plan: Plan, outcome: OperationOutcome): string | null {
+  if (outcome.status !== 'rolled-back' || outcome.error?.kind !== 'needs-force') return null;
+  const step = plan.steps.find((s) => s.id === outcome.failedStepId);
+  const fromStep = step?.action.params['LocationPath'];
+  if (typeof fromStep === 'string') return fromStep.toUpperCase();
+  return 'locationPath' in plan.intent ? plan.intent.locationPath.toUpperCase() : null;
+}
+
 const noChoices: PlanChoices = { consents: [], startVmAfter: false };
 
 const operationsSlice: StateCreator<StoreState, [], [], OperationsSlice> = (set, get) => ({
@@ -161,6 +177,7 @@ const operationsSlice: StateCreator<StoreState, [], [], OperationsSlice> = (set,
   outcome: null,
   activity: [],
   unfinished: [],
+  forceRefused: {},
   async openPlan(intent, choices = noChoices) {
     const host = get().host;
     set({ planning: true, plan: null, planInventory: get().inventory, planHost: host, planError: null, outcome: null, progress: {} });
@@ -178,10 +195,28 @@ const operationsSlice: StateCreator<StoreState, [], [], OperationsSlice> = (set,
     const plan = get().plan;
     if (!plan || get().running) return;
     set({ running: true, progress: {}, outcome: null, planError: null });
-    const r = await bridge.runPlan({ host: get().planHost, planId: plan.id });
-    if (r.ok) set({ outcome: r.value, running: false });
-    else set({ planError: r.error, running: false });
+    const host = get().planHost;
+    const r = await bridge.runPlan({ host, planId: plan.id });
+    if (r.ok) {
+      set({ outcome: r.value, running: false });
+      const refused = refusedPath(plan, r.value);
+      if (refused) {
+        const known = get().forceRefused[host] ?? [];
+        if (!known.includes(refused)) set({ forceRefused: { ...get().forceRefused, [host]: [...known, refused] } });
+      }
+    } else set({ planError: r.error, running: false });
     await get().loadInventory(false);
+  },
+  async retryWithConsents(consents) {
+    const cur = get().plan;
+    if (!cur || get().running || !get().outcome) return;
+    const host = get().planHost;
+    const choices: PlanChoices = { ...cur.choices, consents: [...new Set([...cur.choices.consents, ...consents])] };
+    set({ planning: true, planError: null });
+    const r = await bridge.planOperation({ host, intent: cur.intent, choices });
+    if (get().planHost !== host || get().plan !== cur) return; // closed or replaced meanwhile
+    // The host is as it was (rolled back): the new plan starts a fresh run, shown on the inventory of now.
+    set(r.ok ? { plan: r.value, planInventory: get().inventory ?? get().planInventory, outcome: null, progress: {}, planning: false } : { planError: r.error, planning: false });
   },
   closePlan() {
     if (get().running) return; // closing never cancels a running operation

@@ -58,7 +58,7 @@ export const messages = {
   rollbackFailed: { en: 'A step failed and the rollback did not complete. Check the host.', 'zh-CN': '有一步失败，且回滚没有全部完成。请检查主机。' },
   failedStep: { en: 'Failed step', 'zh-CN': '失败的步骤' },
   rawError: { en: 'PowerShell error', 'zh-CN': 'PowerShell 错误' },
-  needsForce: { en: 'The device has no vendor mitigation driver: it can only be dismounted with -Force. Tick the force consent to try again.', 'zh-CN': '该设备没有厂商的缓解驱动：只能用 -Force 卸除。勾选强制卸除的确认后再试。' },
+  needsForce: { en: 'The host refused the dismount for a reason -Force lifts (usually no vendor mitigation driver): it can only be dismounted with -Force. Tick the force consent to try again.', 'zh-CN': '该设备没有厂商的缓解驱动：只能用 -Force 卸除。勾选强制卸除的确认后再试。' },
   done: { en: 'Close', 'zh-CN': '关闭' },
   stepState_pending: { en: 'waiting', 'zh-CN': '等待' },
   stepState_running: { en: 'running', 'zh-CN': '执行中' },
@@ -224,8 +224,8 @@ export const messages = {
   runBlocked: { en: 'This plan cannot run: see why above', 'zh-CN': '此计划无法执行：原因见上方' },
   runNothingToDo: { en: 'Nothing to do', 'zh-CN': '无需任何操作' },
   needsForceRetry: {
-    en: 'The host refused to dismount {device} without -Force: it has no vendor mitigation driver. Nothing was changed. To go on anyway, tick the consent below, press Retry to plan it again with -Force, check the plan and Run it.',
-    'zh-CN': '主机拒绝在不加 -Force 的情况下卸除 {device}：该设备没有厂商的缓解驱动。主机没有任何改动。如果仍要继续，请勾选下面的确认，点"重新规划"按 -Force 重新生成计划，检查后再执行。',
+    en: 'The host refused to dismount {device} without -Force (a refusal -Force lifts: usually no vendor mitigation driver). Nothing was changed. To go on anyway, tick the consent below, press Retry to plan it again with -Force, check the plan and Run it.',
+    'zh-CN': '主机拒绝在不加 -Force 的情况下卸除 {device}（加 -Force 可以解除的拒绝，通常是没有厂商的缓解驱动）。主机没有任何改动。如果仍要继续，请勾选下面的确认，点"重新规划"按 -Force 重新生成计划，检查后再执行。',
   },
   consentForceRetry: {
     en: "Dismount with -Force, insecurely: without ACS or the vendor's mitigation driver the device can reach other devices' memory by DMA, so a compromised or malicious guest could attack the host. Only for trusted VMs.",
@@ -233,7 +233,7 @@ export const messages = {
   },
   retryPlan: { en: 'Retry', 'zh-CN': '重新规划' },
   retryNeedsConsent: { en: 'Tick the consent to retry', 'zh-CN': '勾选确认后才能重新规划' },
-  refusedWithoutForce: { en: 'This session the host refused to dismount it without -Force (no vendor mitigation driver).', 'zh-CN': '本次会话中主机拒绝在不加 -Force 的情况下卸除它（没有厂商的缓解驱动）。' },
+  refusedWithoutForce: { en: 'This session the host refused to dismount it without -Force (usually: no vendor mitigation driver).', 'zh-CN': '本次会话中主机拒绝在不加 -Force 的情况下卸除它（没有厂商的缓解驱动）。' },
   severity_danger: { en: 'Danger', 'zh-CN': '危险' },
   severity_warning: { en: 'Caution', 'zh-CN': '注意' },
   severity_info: { en: 'Note', 'zh-CN': '说明' },

@@ -26,7 +26,7 @@ export function DetailsDrawer() {
           ✕
         </button>
       </header>
-      <VerdictBadge verdict={device.verdict} />
+      <VerdictBadge verdict={device.verdict} locationPath={device.locationPath} />
       <dl>
         <dt>{t('locationPath')}</dt>
         <dd className="mono">

@@ -69,7 +69,7 @@ const DeviceActions = memo(function DeviceActions({ device }: { device: Device }
   const path = device.locationPath ?? '';
   return (
     <>
-      <VerdictBadge verdict={device.verdict} />
+      <VerdictBadge verdict={device.verdict} locationPath={device.locationPath} />
       <div className="row-actions">
         <button className="ghost" onClick={() => select(path)} aria-label={`${t('details')}: ${device.friendlyName}`}>
           {t('details')}

@@ -1,7 +1,8 @@
 /** The plan dialog, the moment of trust: steps with their exact PowerShell, warnings, consents, run. */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { planIsRunnable, type ConsentId, type Plan, type PlanChoices } from '../../../shared/plan';
 import { messages, type MessageKey } from '../../../shared/i18n/messages';
+import type { Inventory } from '../../../shared/inventory';
 import { useStore } from '../store';
 import { useT } from '../i18n';
 import { useHostLabel } from './host-switcher';
@@ -42,6 +43,14 @@ function PlanTitle({ plan }: { plan: Plan }) {
   );
 }
 
+/** The name of the device whose dismount was refused: the failed step's, else the intent's. */
+function refusedDeviceName(plan: Plan, failed: Plan['steps'][number] | undefined, inventory: Inventory | null): string {
+  const fromStep = failed?.action.params['LocationPath'];
+  const path = typeof fromStep === 'string' ? fromStep : 'locationPath' in plan.intent ? plan.intent.locationPath : '';
+  const d = inventory?.devices.find((x) => x.locationPath?.toUpperCase() === path.toUpperCase());
+  return d?.friendlyName ?? path;
+}
+
 export function PlanDialog() {
   const { t, tf, tx } = useT();
   const plan = useStore((s) => s.plan);
@@ -52,7 +61,12 @@ export function PlanDialog() {
   const outcome = useStore((s) => s.outcome);
   const replan = useStore((s) => s.replan);
   const run = useStore((s) => s.runPlan);
+  const retryWithConsents = useStore((s) => s.retryWithConsents);
+  // The force consent offered after a dismount the host refused without -Force; a new plan starts unticked.
+  const [retryForce, setRetryForce] = useState(false);
+  useEffect(() => setRetryForce(false), [plan?.id]);
   const close = useStore((s) => s.closePlan);
+  const inventory = useStore((s) => s.inventory);
   const planHost = useStore((s) => (s.hosts.length > 1 ? s.hosts.find((h) => h.id === s.planHost) : undefined));
   const hostLabel = useHostLabel();
   const ref = useRef<HTMLDivElement>(null);
@@ -62,7 +76,12 @@ export function PlanDialog() {
   if (!plan && !planning && !planError) return null;
   const choices: PlanChoices = plan?.choices ?? { consents: [], startVmAfter: false };
   const toggle = (id: ConsentId, on: boolean) => void replan({ ...choices, consents: on ? [...choices.consents, id] : choices.consents.filter((c) => c !== id) });
-  const stepState = (id: string) => progress[id]?.state ?? outcome?.steps.find((s) => s.stepId === id)?.state ?? 'pending';
+  const runState = (id: string) => progress[id]?.state ?? outcome?.steps.find((s) => s.stepId === id)?.state ?? 'pending';
+  // Once the operation has ended, a step still waiting never ran: say so rather than "waiting".
+  const stepState = (id: string) => {
+    const st = runState(id);
+    return outcome && st === 'pending' ? 'not-run' : st;
+  };
   const download = () => {
     if (!plan) return;
     const a = document.createElement('a');
@@ -72,6 +91,12 @@ export function PlanDialog() {
     URL.revokeObjectURL(a.href);
   };
   const failed = outcome?.failedStepId ? plan?.steps.find((s) => s.id === outcome.failedStepId) : undefined;
+  // A refusal the force consent can lift: offer it here, and a Retry that plans the same intent with it.
+  const offerForce = !!plan && outcome?.status === 'rolled-back' && outcome.error?.kind === 'needs-force' && !plan.choices.consents.includes('force-insecure');
+  const refusedDevice = offerForce ? refusedDeviceName(plan, failed, inventory) : '';
+  // Why Run is disabled, in words next to it.
+  const missing = plan ? plan.consents.filter((c) => !c.given).length : 0;
+  const runWhy = !plan || outcome || running ? null : plan.blocked ? t('runBlocked') : plan.steps.length === 0 ? t('runNothingToDo') : missing === 1 ? t('runNeedsConsent') : missing > 1 ? tf('runNeedsConsents', { n: missing }) : null;
   return (
     <div className="backdrop">
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="plan-title" tabIndex={-1} ref={ref} onKeyDown={(e) => e.key === 'Escape' && close()} data-testid="plan-dialog">
@@ -117,8 +142,9 @@ export function PlanDialog() {
             <h3>{t('warnings')}</h3>
             <ul className="warnings">
               {plan.warnings.map((w, i) => (
-                <li key={i} className={`warning ${w.severity}`}>
-                  {tx(w.text)}
+                <li key={i} className={`warning sev-${w.severity}`} data-testid="plan-warning" data-severity={w.severity}>
+                  {w.severity !== 'info' && <span className={`severity ${w.severity}`}>{t(`severity_${w.severity}`)}</span>}
+                  <span>{tx(w.text)}</span>
                 </li>
               ))}
             </ul>
@@ -128,9 +154,12 @@ export function PlanDialog() {
           <section>
             <h3>{t('consents')}</h3>
             {plan.consents.map((c) => (
-              <label key={c.id} className="consent">
+              // Every consent accepts a risk (DMA exposure, a VM turned off, a blank console): styled as a danger.
+              <label key={c.id} className="consent danger" data-testid="consent" data-severity="danger">
                 <input type="checkbox" checked={c.given} disabled={running} onChange={(e) => toggle(c.id, e.target.checked)} data-consent={c.id} />
-                <span>{tx(c.text)}</span>
+                <span>
+                  <span className="severity danger">{t('severity_danger')}</span> {tx(c.text)}
+                </span>
               </label>
             ))}
             {plan.offersStartVmAfter && (
@@ -158,10 +187,21 @@ export function PlanDialog() {
                   {outcome.error.message}
                   {outcome.error.fullyQualifiedErrorId ? `\n${outcome.error.fullyQualifiedErrorId}` : ''}
                 </pre>
-                {outcome.error.kind === 'needs-force' && <p>{t('needsForce')}</p>}
+                {outcome.error.kind === 'needs-force' && !offerForce && <p>{t('needsForce')}</p>}
               </>
             )}
           </div>
+        )}
+        {offerForce && (
+          <section className="retry-force" data-testid="retry-force">
+            <p data-testid="needs-force">{tf('needsForceRetry', { device: refusedDevice })}</p>
+            <label className="consent danger" data-testid="consent" data-severity="danger">
+              <input type="checkbox" checked={retryForce} onChange={(e) => setRetryForce(e.target.checked)} data-consent="force-insecure" />
+              <span>
+                <span className="severity danger">{t('severity_danger')}</span> {t('consentForceRetry')}
+              </span>
+            </label>
+          </section>
         )}
         <div className="dialog-actions">
           {plan && plan.steps.length > 0 && (
@@ -174,10 +214,29 @@ export function PlanDialog() {
           <button onClick={close} disabled={running}>
             {outcome ? t('done') : t('cancel')}
           </button>
+          {offerForce && (
+            <>
+              {!retryForce && (
+                <span className="run-why" id="retry-why" data-testid="retry-why">
+                  {t('retryNeedsConsent')}
+                </span>
+              )}
+              <button className="primary" disabled={!retryForce || planning} aria-describedby={retryForce ? undefined : 'retry-why'} onClick={() => void retryWithConsents(['force-insecure'])} data-testid="retry">
+                {t('retryPlan')}
+              </button>
+            </>
+          )}
           {plan && !outcome && (
-            <button className="primary" disabled={!planIsRunnable(plan) || running} onClick={() => void run()} data-testid="run">
-              {running ? t('running') : t('run')}
-            </button>
+            <>
+              {runWhy && (
+                <span className="run-why" id="run-why" data-testid="run-why">
+                  {runWhy}
+                </span>
+              )}
+              <button className="primary" disabled={!planIsRunnable(plan) || running} aria-describedby={runWhy ? 'run-why' : undefined} onClick={() => void run()} data-testid="run">
+                {running ? t('running') : t('run')}
+              </button>
+            </>
           )}
         </div>
       </div>

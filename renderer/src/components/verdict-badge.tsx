@@ -2,6 +2,7 @@
 import type { Device } from '../../../shared/inventory';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { useT } from '../i18n';
+import { useStore } from '../store';
 
 const tone: Record<Device['verdict']['code'], string> = {
   assignable: 'green',
@@ -13,11 +14,20 @@ const tone: Record<Device['verdict']['code'], string> = {
   unknown: 'gray',
 };
 
-export function VerdictBadge({ verdict }: { verdict: Device['verdict'] }) {
+const NONE: string[] = [];
+
+/**
+ * The survey's verdict, or "needs -Force" for a device whose dismount the host refused this session
+ * for a reason the force consent lifts (no vendor mitigation driver): the survey cannot see that.
+ */
+export function VerdictBadge({ verdict: surveyed, locationPath }: { verdict: Device['verdict']; locationPath?: string | null }) {
   const { t } = useT();
+  const refusedPaths = useStore((s) => s.forceRefused[s.host] ?? NONE);
+  const refused = !!locationPath && surveyed.code.startsWith('assignable') && refusedPaths.includes(locationPath.toUpperCase());
+  const verdict: Device['verdict'] = refused ? { ...surveyed, code: 'force-insecure' } : surveyed;
   const reason = verdict.reason && verdict.code === 'not-assignable' ? `: ${t(`reason_${verdict.reason}` as MessageKey)}` : '';
   return (
-    <span className={`badge ${tone[verdict.code]}`} data-verdict={verdict.code}>
+    <span className={`badge ${tone[verdict.code]}`} data-verdict={verdict.code} data-refused={refused || undefined} title={refused ? t('refusedWithoutForce') : undefined}>
       {t(`verdict_${verdict.code}` as MessageKey)}
       {reason}
       {verdict.remembered ? ` · ${t('remembered')}` : ''}
