@@ -110,6 +110,9 @@ test.describe('GPU workstation', () => {
   });
 
   test('the system disk controller is blocked before the drop', async ({ app }) => {
+    // blocked in its own badge (issue 17 #3), not a green verdict beside a small chip
+    await expect(app.device('Samsung SSD 980 PRO').locator('[data-verdict]')).toHaveText('Blocked: holds the system disk');
+    await expect(app.device('Samsung SSD 980 PRO').locator('[data-verdict]')).toHaveAttribute('data-verdict', 'blocked-system-disk');
     const from = app.device('Samsung SSD 980 PRO').getByTestId('device-handle');
     const box = await from.boundingBox();
     const card = app.vmCard('GPU-Render');

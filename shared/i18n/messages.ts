@@ -82,7 +82,7 @@ export const messages = {
   'reason_legacy-pci': { en: 'PCI device, bridge or port', 'zh-CN': 'PCI 设备、桥或端口' },
   'reason_line-interrupts': { en: 'line-based interrupts only', 'zh-CN': '只有线路中断' },
   remembered: { en: 'measured earlier', 'zh-CN': '之前测得' },
-  systemDisk: { en: 'system disk controller', 'zh-CN': '系统盘控制器' },
+  verdictBlockedSystemDisk: { en: 'Blocked: holds the system disk', 'zh-CN': '禁止：系统盘所在的控制器' },
   readinessServer: { en: 'Windows Server', 'zh-CN': 'Windows Server' },
   readinessIommu: { en: 'IOMMU', 'zh-CN': 'IOMMU' },
   readinessPcie: { en: 'PCIe control', 'zh-CN': 'PCIe 控制' },

@@ -26,7 +26,7 @@ export function DetailsDrawer() {
           ✕
         </button>
       </header>
-      <VerdictBadge verdict={device.verdict} locationPath={device.locationPath} />
+      <VerdictBadge verdict={device.verdict} locationPath={device.locationPath} systemDisk={device.hostsSystemDisk} />
       <dl>
         <dt>{t('locationPath')}</dt>
         <dd className="mono">

@@ -51,7 +51,6 @@ const DeviceSummary = memo(function DeviceSummary({ device }: { device: Device }
     <>
       <div className="device-name">
         {device.friendlyName}
-        {device.hostsSystemDisk && <span className="badge red small">{t('systemDisk')}</span>}
       </div>
       <div className="device-meta muted">
         {device.pnpClass ?? '—'} · <span title={device.mmioMB === null ? '' : `${device.mmioMB} MB`}>{device.mmioMB === null ? t('unknownMmio') : `${mb(device.mmioMB, false)} ${t('mmio')}`}</span> · <span data-testid="owner">{owner}</span>
@@ -69,7 +68,7 @@ const DeviceActions = memo(function DeviceActions({ device }: { device: Device }
   const path = device.locationPath ?? '';
   return (
     <>
-      <VerdictBadge verdict={device.verdict} locationPath={device.locationPath} />
+      <VerdictBadge verdict={device.verdict} locationPath={device.locationPath} systemDisk={device.hostsSystemDisk} />
       <div className="row-actions">
         <button className="ghost" onClick={() => select(path)} aria-label={`${t('details')}: ${device.friendlyName}`}>
           {t('details')}

@@ -20,9 +20,16 @@ const NONE: string[] = [];
  * The survey's verdict, or "needs -Force" for a device whose dismount the host refused this session
  * for a reason the force consent lifts (no vendor mitigation driver): the survey cannot see that.
  */
-export function VerdictBadge({ verdict: surveyed, locationPath }: { verdict: Device['verdict']; locationPath?: string | null }) {
+export function VerdictBadge({ verdict: surveyed, locationPath, systemDisk = false }: { verdict: Device['verdict']; locationPath?: string | null; systemDisk?: boolean }) {
   const { t } = useT();
   const refusedPaths = useStore((s) => s.forceRefused[s.host] ?? NONE);
+  // The controller of the host's system disk is never assigned, whatever the survey says of the hardware.
+  if (systemDisk)
+    return (
+      <span className="badge red" data-verdict="blocked-system-disk">
+        {t('verdictBlockedSystemDisk')}
+      </span>
+    );
   const refused = !!locationPath && surveyed.code.startsWith('assignable') && refusedPaths.includes(locationPath.toUpperCase());
   const verdict: Device['verdict'] = refused ? { ...surveyed, code: 'force-insecure' } : surveyed;
   const reason = verdict.reason && verdict.code === 'not-assignable' ? `: ${t(`reason_${verdict.reason}` as MessageKey)}` : '';
