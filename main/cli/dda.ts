@@ -2,6 +2,7 @@
  * `dda`: the command line of DDA Studio. Exit codes: 0 done, 1 failed (rolled back where it applies),
  * 2 refused (needs consent, not allowed, or the host is not ready), 3 bad arguments.
  */
+import { consentIds } from '../../shared/plan';
 import { InventoryError, readInventory } from '../host/inventory-service';
 import { PowerShellMissingError } from '../host/host-connection';
 import { HostRegistryError } from '../hosts/host-registry';
@@ -35,7 +36,7 @@ Commands:
 
 Host options (every command): --host <id> (a host from "dda hosts list"; default local) --password-stdin
   --simulate <profile|file> --sim-state <file> (this machine only) --pwsh <path> --data-dir <dir> --json
-Consents: --yes (run without asking) --turn-off-vm --force-insecure --take-last-display --start-vm-after
+Consents: --yes (run without asking) ${consentIds.map((id) => `--${id}`).join(' ')} --start-vm-after
 Exit codes: 0 done, 1 failed and rolled back, 2 refused, 3 bad arguments.`;
 
 async function inventoryCommand(argv: string[], io: Io): Promise<number> {

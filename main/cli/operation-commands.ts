@@ -1,19 +1,22 @@
 /** The operation commands of `dda`: plan, assign, revert, move, repair, return-orphans, recover. */
 import { writeFileSync } from 'node:fs';
-import { planIsRunnable, type ConsentId, type Intent, type OperationOutcome, type Plan, type PlanChoices } from '../../shared/plan';
+import { consentIds, planIsRunnable, type ConsentId, type Intent, type OperationOutcome, type Plan, type PlanChoices } from '../../shared/plan';
 import { hostServices } from '../host/host-services';
 import { hostOptions, parseCommand, UsageError, type Io } from './args';
 import { withHost } from './cli-host';
 
+/** One --<consent-id> flag per consent a plan can ask for. */
+const consentOptions = Object.fromEntries(consentIds.map((id) => [id, { type: 'boolean', default: false }])) as {
+  [K in ConsentId]: { type: 'boolean'; default: false };
+};
+
 const opOptions = {
   ...hostOptions,
+  ...consentOptions,
   device: { type: 'string' },
   vm: { type: 'string' },
   to: { type: 'string' },
   yes: { type: 'boolean', default: false },
-  'turn-off-vm': { type: 'boolean', default: false },
-  'force-insecure': { type: 'boolean', default: false },
-  'take-last-display': { type: 'boolean', default: false },
   'start-vm-after': { type: 'boolean', default: false },
   'include-siblings': { type: 'boolean', default: false },
   script: { type: 'string' },
@@ -48,11 +51,7 @@ export function intentFrom(kind: string, v: OpValues): Intent {
 }
 
 function choicesFrom(v: OpValues): PlanChoices {
-  const consents: ConsentId[] = [];
-  if (v['turn-off-vm']) consents.push('turn-off-vm');
-  if (v['force-insecure']) consents.push('force-insecure');
-  if (v['take-last-display']) consents.push('take-last-display');
-  return { consents, startVmAfter: v['start-vm-after'] };
+  return { consents: consentIds.filter((id) => v[id]), startVmAfter: v['start-vm-after'] };
 }
 
 /** The plan as text for a terminal. */

@@ -66,7 +66,11 @@ const consentTexts: Record<ConsentId, LocalizedText> = {
 class Builder {
   steps: PlanStep[] = [];
   warnings: PlanWarning[] = [];
-  consents = new Set<ConsentId>();
+  /** Consents this plan needs; a text here replaces the standard one (it names what is at stake). */
+  consents = new Map<ConsentId, LocalizedText | null>();
+  need(id: ConsentId, text: LocalizedText | null = null): void {
+    if (!this.consents.get(id)) this.consents.set(id, text);
+  }
   blocked: Plan['blocked'] = null;
   offersStartVmAfter = false;
   private n = 0;
@@ -223,7 +227,7 @@ function checkDeviceForVm(inv: Inventory, d: Device, b: Builder): void {
   if (d.pnpClass === 'Display' && d.owner.kind === 'host' && d.enabled) {
     const others = inv.devices.filter((x) => x !== d && x.pnpClass === 'Display' && x.owner.kind === 'host' && x.enabled);
     if (others.length === 0) {
-      b.consents.add('take-last-display');
+      b.need('take-last-display');
       b.warn('last-display', 'danger', t(
         `${name(d)} is the host's last display adapter: the local console goes blank while the VM holds it.`,
         `${name(d)} 是宿主机最后一块显卡：虚拟机占用期间，宿主机本地控制台将没有显示。`));
@@ -259,7 +263,7 @@ function ensureOff(vm: Vm, b: Builder, choices: PlanChoices, opts: PlanOptions):
       `虚拟机 ${q(vm.name)} 当前状态为 ${vm.state}：请等它运行或关机后重新规划。`));
     return false;
   }
-  b.consents.add('turn-off-vm');
+  b.need('turn-off-vm');
   b.warn('vm-not-off', 'warning', t(
     `VM ${q(vm.name)} is ${vm.state}: it must be off to change its devices and settings.`,
     `虚拟机 ${q(vm.name)} 当前状态为 ${vm.state}：更改直通设备和配置前必须关机。`));
@@ -390,13 +394,13 @@ function takeFromHost(d: Device, b: Builder, choices: PlanChoices): void {
   const force = d.verdict.code === 'force-insecure';
   const consented = choices.consents.includes('force-insecure');
   if (force) {
-    b.consents.add('force-insecure');
+    b.need('force-insecure');
     b.warn('force', 'danger', t(
       `${name(d)} has no ACS on its path to the root complex: it can only be dismounted with -Force, which is insecure.`,
       `${name(d)} 到根复合体的路径上缺少 ACS 支持：只能用 -Force 强制卸除，这是不安全的。`));
   } else if (consented) {
     // The admin already agreed (usually after a dismount refused for lack of a mitigation driver).
-    b.consents.add('force-insecure');
+    b.need('force-insecure');
     b.warn('force-if-refused', 'danger', t(
       `If the dismount of ${name(d)} is refused for lack of a vendor mitigation driver, it is retried with -Force (insecure), as you agreed.`,
       `如果 ${name(d)} 因厂商未提供缓解驱动而卸除失败，将按你的同意使用 -Force 重试（不安全）。`));
@@ -612,7 +616,7 @@ export function planOperation(intent: Intent, inventory: Inventory, choices: Pla
       title = planReturnOrphans(c);
       break;
   }
-  const consents = [...b.consents].map((id) => ({ id, text: consentTexts[id], given: choices.consents.includes(id) }));
+  const consents = [...b.consents].map(([id, text]) => ({ id, text: text ?? consentTexts[id], given: choices.consents.includes(id) }));
   const steps = b.blocked ? [] : b.steps;
   return {
     id: opts.planId,
