@@ -82,15 +82,22 @@ test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
 test.describe('Dell R910 with an X520', () => {
   test.use({ profile: 'r910-x520' });
 
-  test('the X520 needs the force consent before Run is possible', async ({ app, sim }) => {
+  test('the X520 (no ACS, no mitigation driver): the ACS consent before Run; the host refuses the mitigation check; its consent and Retry; -Force with both', async ({ app, sim }) => {
     await app.drag(app.deviceAt('PCIROOT(0)#PCI(0700)#PCI(0000)').getByTestId('device-handle'), app.vmCard('UplinkRouter'));
     await expect(app.runButton).toBeDisabled();
     await expect(app.dialog).toContainText('insecurely');
     // The consent re-plans on the host side; the box shows ticked when the new plan arrives.
     await app.dialog.locator('[data-consent="force-insecure"]').click();
     await expect(app.dialog.locator('[data-consent="force-insecure"]')).toBeChecked();
-    await expect(app.dialog).toContainText("-LocationPath 'PCIROOT(0)#PCI(0700)#PCI(0000)' -Force");
+    await expect(app.dialog).toContainText("<VALUE>PCIROOT(0)#PCI(0700)#PCI(0000)</VALUE></PROPERTY><PROPERTY NAME=\"RequireAcsSupport\" TYPE=\"boolean\"><VALUE>false</VALUE>");
     await expect(app.runButton).toBeEnabled();
+    expect(await app.runAndWait()).toBe('rolled-back');
+    expect(sim.vm('UplinkRouter').assignedDevices).toEqual([]);
+    await app.dialog.locator('[data-consent="skip-device-mitigations"]').check();
+    await app.dialog.getByTestId('retry').click();
+    await expect(app.dialog.locator('[data-consent="force-insecure"]')).toBeChecked();
+    await expect(app.dialog.locator('[data-consent="skip-device-mitigations"]')).toBeChecked();
+    await expect(app.dialog).toContainText("-LocationPath 'PCIROOT(0)#PCI(0700)#PCI(0000)' -Force");
     expect(await app.runAndWait()).toBe('succeeded');
     expect(sim.vm('UplinkRouter').assignedDevices).toEqual(['PCIROOT(0)#PCI(0700)#PCI(0000)']);
   });

@@ -42,8 +42,8 @@ test.describe('a ConnectX-4 Lx the host refuses to dismount without -Force', () 
 
     // The same dialog offers the consent (unticked) and a Retry that waits for it; Run is gone.
     const retry = app.dialog.getByTestId('retry');
-    const consent = app.dialog.locator('[data-consent="force-insecure"]');
-    await expect(app.dialog.getByTestId('needs-force')).toContainText('refused to dismount Mellanox ConnectX-4 Lx Ethernet Adapter without -Force');
+    const consent = app.dialog.locator('[data-consent="skip-device-mitigations"]');
+    await expect(app.dialog.getByTestId('needs-force')).toContainText('refused to dismount Mellanox ConnectX-4 Lx Ethernet Adapter with its mitigation check on');
     await expect(consent).not.toBeChecked();
     await expect(retry).toBeDisabled();
     await expect(app.dialog.getByTestId('retry-why')).toHaveText('Tick the consent to retry');
@@ -53,7 +53,7 @@ test.describe('a ConnectX-4 Lx the host refuses to dismount without -Force', () 
 
     // The refusal is remembered on the device for the session.
     const badge = app.deviceAt(CX4).locator('.badge[data-verdict]');
-    await expect(badge).toHaveText(/^Needs -Force, insecure/);
+    await expect(badge).toHaveText(/^Needs consent: no mitigation driver/);
     await expect(badge).toHaveAttribute('data-refused', 'true');
     expect(sim.vm('Router-01').assignedDevices).toEqual([]);
 
@@ -66,9 +66,12 @@ test.describe('a ConnectX-4 Lx the host refuses to dismount without -Force', () 
     // A fresh plan with the consent given; nothing ran: Run is the only thing that executes.
     await expect(app.outcome).toHaveCount(0);
     await expect(retry).toHaveCount(0);
-    await expect(app.dialog.locator('[data-consent="force-insecure"]')).toBeChecked();
-    await expect(app.dialog.locator('[data-testid="plan-warning"][data-severity="danger"]')).toContainText('retried with -Force');
-    await expect(app.dialog).toContainText("catch { Dismount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(0100)#PCI(0000)' -Force -ErrorAction Stop }");
+    await expect(app.dialog.locator('[data-consent="skip-device-mitigations"]')).toBeChecked();
+    await expect(app.dialog.locator('[data-testid="plan-warning"][data-severity="danger"]')).toContainText('dismounted without that check, as you agreed; the ACS check stays on');
+    // The exact call: the documented WMI method with ACS still required, not -Force.
+    await expect(app.dialog).toContainText("catch { $r = Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_AssignableDeviceService' | Invoke-CimMethod -MethodName 'DismountAssignableDevice'");
+    await expect(app.dialog).toContainText('<PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>true</VALUE></PROPERTY><PROPERTY NAME="RequireDeviceMitigations" TYPE="boolean"><VALUE>false</VALUE></PROPERTY>');
+    await expect(app.dialog.getByTestId('plan-step').filter({ hasText: '-Force' })).toHaveCount(0);
     await expect(app.dialog.locator('[data-testid="plan-step"][data-state="not-run"]')).toHaveCount(0);
     await expect(app.runButton).toBeEnabled();
     expect(sim.vm('Router-01').assignedDevices).toEqual([]);
@@ -79,7 +82,7 @@ test.describe('a ConnectX-4 Lx the host refuses to dismount without -Force', () 
     expect(sim.vm('Router-01').assignedDevices).toEqual([CX4]);
     await app.dialog.getByRole('button', { name: 'Close' }).click();
     await expect(app.vmCard('Router-01').getByTestId('chip')).toHaveAttribute('data-path', CX4);
-    await expect(badge).toHaveText(/^Needs -Force, insecure/);
+    await expect(badge).toHaveText(/^Needs consent: no mitigation driver/);
   });
 
   test('zh-CN: the retry speaks Chinese', async ({ app }) => {

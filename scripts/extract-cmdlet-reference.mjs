@@ -47,6 +47,7 @@ const CMDLETS = [
   ...['Get-PnpDevice', 'Get-PnpDeviceProperty', 'Disable-PnpDevice', 'Enable-PnpDevice']
     .map((name) => ({ name, source: 'windows', folder: 'PnpDevice' })),
   { name: 'Get-CimInstance', source: 'ps', folder: 'CimCmdlets' },
+  { name: 'Invoke-CimMethod', source: 'ps', folder: 'CimCmdlets' },
   // Get-WmiObject does not exist in PowerShell 6+; only the 5.1 reference documents it.
   { name: 'Get-WmiObject', source: 'ps', folder: 'Microsoft.PowerShell.Management', docsets: ['powershell-5.1'] },
 ];

@@ -16,7 +16,12 @@ export const localizedTextSchema = z.object({ en: z.string(), 'zh-CN': z.string(
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 
 /** Consents the admin gives explicitly; a plan lists which it needs. */
-export const consentIds = ['turn-off-vm', 'force-insecure', 'take-last-display'] as const;
+/**
+ * force-insecure: dismount without ACS on the device's path (RequireAcsSupport off);
+ * skip-device-mitigations: dismount without the vendor's mitigation driver (RequireDeviceMitigations off).
+ * Dismount-VMHostAssignableDevice -Force drops both, so it is used only when both are given.
+ */
+export const consentIds = ['turn-off-vm', 'force-insecure', 'skip-device-mitigations', 'take-last-display'] as const;
 export const consentIdSchema = z.enum(consentIds);
 export type ConsentId = z.infer<typeof consentIdSchema>;
 

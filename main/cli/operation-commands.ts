@@ -72,7 +72,7 @@ function formatOutcome(plan: Plan, o: OperationOutcome): string {
     out.push(`  ${r.state.padEnd(11)} ${s?.description.en ?? r.stepId}${r.durationMs !== undefined ? ` (${Math.round(r.durationMs)} ms)` : ''}`);
   }
   if (o.error) out.push(`  error: ${o.error.message}${o.error.fullyQualifiedErrorId ? ` [${o.error.fullyQualifiedErrorId}]` : ''}`);
-  if (o.error?.kind === 'needs-force') out.push('  The device has no vendor mitigation driver: run again with --force-insecure if you accept the risk.');
+  if (o.error?.kind === 'needs-mitigation-consent') out.push('  The host refused the dismount with its mitigation check on (usually: no vendor mitigation driver): run again with --skip-device-mitigations if you accept the risk.');
   return out.join('\n');
 }
 

@@ -15,18 +15,18 @@ import { stepEffect, undoNeeded } from './executor-effects';
 import type { JournalRecord } from './journal-record';
 
 /**
- * A dismount without -Force that -Force could lift (op-dismount-device.ps1 decides from facts, never
+ * A dismount refused with the mitigation check on, which its consent could lift (op-dismount-device.ps1 decides from facts, never
  * from the host's localized message, and re-raises it with this error id).
  */
 const DISMOUNT_REFUSED = /^DdaDismountRefused(,|$)/;
 
 /** Stable error kinds the UI and CLI branch on (RawError.kind). */
 export const errorKinds = {
-  /** Dismount refused for lack of a vendor mitigation driver: ask for the force-insecure consent. */
-  needsForce: 'needs-force',
+  /** Dismount refused for lack of a vendor mitigation driver: ask for the skip-device-mitigations consent. */
+  needsMitigationConsent: 'needs-mitigation-consent',
 } as const;
 
-/** The raw error as the admin sees it; `kind` is 'needs-force' when the fix is the force consent. */
+/** The raw error as the admin sees it; `kind` is 'needs-mitigation-consent' when that consent is the fix. */
 export function rawError(e: PsErrorInfo): RawError {
   return {
     message: e.message,
@@ -34,7 +34,7 @@ export function rawError(e: PsErrorInfo): RawError {
     ...(e.category ? { category: e.category } : {}),
     ...(e.command ? { command: e.command } : {}),
     ...(e.computerName ? { computerName: e.computerName } : {}),
-    kind: DISMOUNT_REFUSED.test(e.fullyQualifiedErrorId ?? '') ? errorKinds.needsForce : e.kind,
+    kind: DISMOUNT_REFUSED.test(e.fullyQualifiedErrorId ?? '') ? errorKinds.needsMitigationConsent : e.kind,
   };
 }
 

@@ -61,7 +61,7 @@ describe("the seed's two hosts end to end", () => {
     expect(journal.rememberedVmSettings()[routerId]).toBeUndefined();
   });
 
-  it('the X520 is refused until force is consented, then assigns with -Force and reverts', async () => {
+  it('the X520 (no ACS, no mitigation driver) is refused until both checks are consented away, one at a time, then assigns with -Force and reverts', async () => {
     const state = freshState('r910-x520');
     const before = comparableState(state);
     const { ops } = await opsOn(state);
@@ -71,39 +71,49 @@ describe("the seed's two hosts end to end", () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('refused');
     expect(comparableState(state)).toEqual(before);
-    const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' }, { consents: ['force-insecure'], startVmAfter: false });
-    expect(plan.steps.find((s) => s.kind === 'dismount-device')!.action.command).toMatch(/-Force$/);
+    // The ACS consent alone: the WMI method with the mitigation check on, refused, rolled back, and the
+    // refusal is named as the one the mitigation consent lifts.
+    const acsOnly = await planAndRun(ops, { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' }, { consents: ['force-insecure'], startVmAfter: false });
+    expect(acsOnly.plan.steps.find((s) => s.kind === 'dismount-device')!.action.command).toContain("Invoke-CimMethod -MethodName 'DismountAssignableDevice'");
+    expect(acsOnly.outcome.status).toBe('rolled-back');
+    expect(acsOnly.outcome.error?.kind).toBe('needs-mitigation-consent');
+    expect(comparableState(state)).toEqual(before);
+    const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' }, { consents: ['force-insecure', 'skip-device-mitigations'], startVmAfter: false });
+    expect(plan.steps.find((s) => s.kind === 'dismount-device')!.action.command).toMatch(/-Force -ErrorAction Stop \}$/);
     expect(outcome.status).toBe('succeeded');
     expect(vmOf(state, 'UplinkRouter').assignedDevices).toEqual([X520]);
     await planAndRun(ops, { kind: 'revert', locationPath: X520 });
     expect(comparableState(state)).toEqual(before);
   });
 
-  it('a device without a mitigation driver fails with needs-force and rolls back; with the consent it is forced', async () => {
+  it('a device without a mitigation driver fails with needs-mitigation-consent and rolls back; with that consent it is dismounted by the WMI method with ACS still enforced', async () => {
     const state = freshState('ml30-connectx4', (s) => (s.devices.find((d) => d.locationPath === CX4)!.hasMitigationDriver = false));
     const before = comparableState(state);
     const { ops } = await opsOn(state);
     const first = await planAndRun(ops, { kind: 'assign', locationPath: CX4, vmName: 'Router-01' });
     expect(first.plan.consents).toEqual([]);
     expect(first.outcome.status).toBe('rolled-back');
-    expect(first.outcome.error?.kind).toBe('needs-force');
+    expect(first.outcome.error?.kind).toBe('needs-mitigation-consent');
     expect(first.outcome.error?.message).toContain('has not supplied any directives');
     expect(first.outcome.failedStepId).toBe(first.plan.steps.find((s) => s.kind === 'dismount-device')!.id);
     expect(comparableState(state)).toEqual(before);
-    const second = await planAndRun(ops, { kind: 'assign', locationPath: CX4, vmName: 'Router-01' }, { consents: ['force-insecure'], startVmAfter: false });
+    await runner.invoke('sim-stats', { Reset: true });
+    const second = await planAndRun(ops, { kind: 'assign', locationPath: CX4, vmName: 'Router-01' }, { consents: ['skip-device-mitigations'], startVmAfter: false });
     expect(second.outcome.status).toBe('succeeded');
     expect(vmOf(state, 'Router-01').assignedDevices).toEqual([CX4]);
+    const stats = await runner.invoke<{ calls: Record<string, number> }>('sim-stats', {});
+    expect(stats.ok && stats.value.calls['Msvm_AssignableDeviceService.DismountAssignableDevice']).toBe(1);
   });
 });
 
 describe('a Chinese Windows Server (zh-CN names and error texts): the same stories, unchanged', () => {
-  it('the X520 in a zh-CN host: inventory, refused without the consent, -Force with it, revert to exactly the original host', async () => {
+  it('the X520 in a zh-CN host: inventory, refused without the consents, -Force with both, revert to exactly the original host', async () => {
     const state = freshState('r910-x520-zh-cn');
     const before = comparableState(state);
     const { ops } = await opsOn(state);
     const refused = await ops.plan({ kind: 'assign', locationPath: X520, vmName: '上行路由器' }, none);
     expect(refused.consents.map((c) => [c.id, c.given])).toEqual([['force-insecure', false]]);
-    const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: X520, vmName: '上行路由器' }, { consents: ['force-insecure'], startVmAfter: false });
+    const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: X520, vmName: '上行路由器' }, { consents: ['force-insecure', 'skip-device-mitigations'], startVmAfter: false });
     expect(plan.title.en).toContain('上行路由器');
     expect(outcome.status).toBe('succeeded');
     expect(vmOf(state, '上行路由器').assignedDevices).toEqual([X520]);
@@ -113,7 +123,7 @@ describe('a Chinese Windows Server (zh-CN names and error texts): the same stori
     expect(comparableState(state)).toEqual(before);
   });
 
-  it('a refused dismount is recognised without reading its (Chinese) text: needs-force, rolled back; with the consent it is forced', async () => {
+  it('a refused dismount is recognised without reading its (Chinese) text: needs-mitigation-consent, rolled back; with that consent dismounted with ACS enforced', async () => {
     const CX4_ZH = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
     const state = freshState('r910-x520-zh-cn', (s) => {
       // the Broadcom NIC: ACS present (no -Force planned), but no vendor mitigation driver
@@ -125,26 +135,52 @@ describe('a Chinese Windows Server (zh-CN names and error texts): the same stori
     expect(first.plan.consents).toEqual([]);
     expect(first.outcome.status).toBe('rolled-back');
     expect(first.outcome.error?.message).toContain('制造商未提供'); // the host's own words, shown as they are
-    expect(first.outcome.error?.kind).toBe('needs-force');
+    expect(first.outcome.error?.kind).toBe('needs-mitigation-consent');
     expect(comparableState(state)).toEqual(before);
-    const second = await planAndRun(ops, { kind: 'assign', locationPath: CX4_ZH, vmName: '上行路由器' }, { consents: ['force-insecure'], startVmAfter: false });
+    const second = await planAndRun(ops, { kind: 'assign', locationPath: CX4_ZH, vmName: '上行路由器' }, { consents: ['skip-device-mitigations'], startVmAfter: false });
     expect(second.outcome.status).toBe('succeeded');
+    expect(second.plan.steps.find((s) => s.kind === 'dismount-device')!.action.command).not.toContain('-Force');
   });
 });
 
-describe('op-dismount-device decides from facts whether -Force could lift a refusal', () => {
-  const dismount = (params: Record<string, unknown>) => runner.invoke<{ forced: boolean }>('op-dismount-device', params);
-  it('a disabled device the host refuses (no mitigation driver): DdaDismountRefused, and with the consent forced', async () => {
+describe('op-dismount-device drops each of the two checks only when asked, and decides from facts whether the mitigation consent could lift a refusal', () => {
+  const dismount = (params: Record<string, unknown>) => runner.invoke<{ requireAcsSupport: boolean; requireDeviceMitigations: boolean }>('op-dismount-device', params);
+  it('a disabled device the host refuses (no mitigation driver): DdaDismountRefused, and with the consent dismounted without that check only', async () => {
     await shared.use(freshState('ml30-connectx4', (s) => Object.assign(s.devices.find((d) => d.locationPath === CX4)!, { enabled: false, hasMitigationDriver: false })));
     const refused = await dismount({ LocationPath: CX4 });
     expect(!refused.ok && refused.error.fullyQualifiedErrorId).toBe('DdaDismountRefused');
-    const forced = await dismount({ LocationPath: CX4, ForceIfRefused: true });
-    expect(forced.ok && forced.value.forced).toBe(true);
+    const retried = await dismount({ LocationPath: CX4, RetryWithoutMitigations: true });
+    expect(retried.ok && [retried.value.requireAcsSupport, retried.value.requireDeviceMitigations]).toEqual([true, false]);
+  });
+  it('without ACS and without a mitigation driver, the mitigation consent alone does not get past the ACS check (the WMI method keeps it)', async () => {
+    const state = freshState('ml30-connectx4', (s) => Object.assign(s.devices.find((d) => d.locationPath === CX4)!, { enabled: false, hasMitigationDriver: false, acsUpHierarchy: 0 }));
+    await shared.use(state);
+    const r = await dismount({ LocationPath: CX4, RetryWithoutMitigations: true });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.fullyQualifiedErrorId).toBe('DdaWmiJobFailed,32768');
+    expect(readState(state).devices.find((d) => d.locationPath === CX4)!.dismounted).toBeFalsy();
+    const both = await dismount({ LocationPath: CX4, RequireAcsSupport: false, RetryWithoutMitigations: true });
+    expect(both.ok).toBe(true);
+  });
+  it('a return value that is not 0 or 4096 is a clear error naming the documented code', async () => {
+    // Not elevated: the method answers Access Denied (32769) rather than raising.
+    const state = freshState('ml30-connectx4', (s) => {
+      Object.assign(s.devices.find((d) => d.locationPath === CX4)!, { enabled: false });
+      s.host.elevated = false;
+    });
+    await shared.use(state);
+    const r = await dismount({ LocationPath: CX4, RequireAcsSupport: false });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.fullyQualifiedErrorId).toBe('DdaWmiReturnValue,32769');
+      expect(r.error.message).toContain('returned 32769 (Access Denied)');
+      expect(r.error.category).toBe('PermissionDenied');
+    }
   });
   it('a refusal -Force cannot lift (the device is still enabled) keeps its own error and is never retried with -Force', async () => {
     const state = freshState('ml30-connectx4', (s) => (s.devices.find((d) => d.locationPath === CX4)!.hasMitigationDriver = false));
     await shared.use(state);
-    const r = await dismount({ LocationPath: CX4, ForceIfRefused: true });
+    const r = await dismount({ LocationPath: CX4, RetryWithoutMitigations: true });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.fullyQualifiedErrorId).toMatch(/^InvalidState,/);
     expect(readState(state).devices.find((d) => d.locationPath === CX4)!.dismounted).toBeFalsy();

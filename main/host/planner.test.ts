@@ -4,7 +4,7 @@ import type { Device, Inventory, Vm } from '../../shared/inventory';
 import { MiB } from '../../shared/mmio';
 import { planIsRunnable, planSchema, type ConsentId, type Intent, type Plan, type PlanChoices } from '../../shared/plan';
 import { stepEffect } from './executor-effects';
-import { flat, planOperation, RESTORING, vmSettingsEffects, type RememberedVmSettings } from './planner';
+import { dismountSettingData, flat, planOperation, RESTORING, vmSettingsEffects, type RememberedVmSettings } from './planner';
 
 // --- fixtures -------------------------------------------------------------------------------------
 
@@ -129,7 +129,7 @@ describe('assign', () => {
       `Get-VM -Id '${id}' | Set-VM -HighMemoryMappedIoSpace ${(32 + 512) * MiB}`,
       `Get-VM -Id '${id}' | Add-VMAssignableDevice -LocationPath '${NIC0}'`,
     ]);
-    expect(p.steps[1]!.action.params).toEqual({ LocationPath: NIC0, Force: false, ForceIfRefused: false });
+    expect(p.steps[1]!.action.params).toEqual({ LocationPath: NIC0, RequireAcsSupport: true, RequireDeviceMitigations: true, RetryWithoutMitigations: false });
     // each undo takes its step back
     expect(p.steps.map((s) => s.undo?.script)).toEqual(['op-enable-device', 'op-mount-device', 'op-set-vm', 'op-set-vm', 'op-set-vm', 'op-remove-device']);
     expect(p.steps[2]!.undo!.params).toEqual({ VmId: id, AutomaticStopAction: 'Save' });
@@ -155,32 +155,52 @@ describe('assign', () => {
     expect(codes(p)).not.toContain('siblings');
   });
 
-  it('ACS missing (force-insecure): -Force only with the consent whose text names the risk', () => {
+  it('ACS missing (force-insecure): the ACS check is dropped only with its consent, the mitigation check stays on (the WMI method, not -Force)', () => {
     const { inv } = host();
     const refused = plan({ kind: 'assign', locationPath: X520, vmName: 'Router-01' }, inv);
     expect(refused.blocked).toBeNull();
     expect(refused.consents.map((c) => [c.id, c.given])).toEqual([['force-insecure', false]]);
-    expect(refused.consents[0]!.text.en).toMatch(/DMA/);
+    expect(refused.consents[0]!.text.en).toMatch(/ACS.*DMA/);
     expect(refused.consents[0]!.text['zh-CN']).toMatch(/不安全/);
     expect(planIsRunnable(refused)).toBe(false);
     expect(refused.warnings.find((w) => w.code === 'force')!.severity).toBe('danger');
     const given = plan({ kind: 'assign', locationPath: X520, vmName: 'Router-01' }, inv, consent('force-insecure'));
     expect(planIsRunnable(given)).toBe(true);
     const dismount = given.steps.find((s) => s.kind === 'dismount-device')!;
-    expect(dismount.action.command).toBe(`Dismount-VMHostAssignableDevice -LocationPath '${X520}' -Force`);
-    expect(dismount.action.params).toEqual({ LocationPath: X520, Force: true, ForceIfRefused: false });
+    expect(dismount.action.params).toEqual({ LocationPath: X520, RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: false });
+    expect(dismount.action.command).not.toContain('-Force');
+    expect(dismount.action.command).toContain(
+      `Invoke-CimMethod -MethodName 'DismountAssignableDevice' -Arguments @{ DismountSettingData = '${dismountSettingData(X520, false, true)}' }`,
+    );
+    expect(dismountSettingData(X520, false, true)).toContain('<PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>false</VALUE></PROPERTY><PROPERTY NAME="RequireDeviceMitigations" TYPE="boolean"><VALUE>true</VALUE></PROPERTY>');
+    // Both consents: exactly what -Force drops, so the cmdlet with -Force is enough.
+    const both = plan({ kind: 'assign', locationPath: X520, vmName: 'Router-01' }, inv, consent('force-insecure', 'skip-device-mitigations'));
+    const d2 = both.steps.find((s) => s.kind === 'dismount-device')!;
+    expect(d2.action.params).toEqual({ LocationPath: X520, RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: true });
+    expect(d2.action.command).toMatch(/^try \{ \$r = Get-CimInstance .*\} catch \{ Dismount-VMHostAssignableDevice -LocationPath '.*' -Force -ErrorAction Stop \}$/);
   });
 
-  it('other devices try without -Force; with the consent given a refusal is retried with -Force, never recognised by its (localized) text', () => {
+  it('a device with ACS: with the mitigation consent a refusal is retried without that check alone (ACS still enforced), never recognised by its (localized) text', () => {
     const { inv } = host();
-    const p = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, inv, consent('force-insecure'));
-    expect(p.consents.map((c) => [c.id, c.given])).toEqual([['force-insecure', true]]);
+    const p = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, inv, consent('skip-device-mitigations'));
+    expect(p.consents.map((c) => [c.id, c.given])).toEqual([['skip-device-mitigations', true]]);
+    expect(p.consents[0]!.text.en).toMatch(/mitigation driver/);
     const d = p.steps.find((s) => s.kind === 'dismount-device')!;
-    expect(d.action.params).toEqual({ LocationPath: NIC0, Force: false, ForceIfRefused: true });
+    expect(d.action.params).toEqual({ LocationPath: NIC0, RequireAcsSupport: true, RequireDeviceMitigations: true, RetryWithoutMitigations: true });
     expect(d.action.command).not.toContain('Message'); // hosts answer in Chinese, German, Japanese...
-    expect(d.action.command).toMatch(/catch \{ Dismount-VMHostAssignableDevice -LocationPath '.*' -Force -ErrorAction Stop \}$/);
-    expect(d.action.command).toMatch(/^try \{ Dismount-VMHostAssignableDevice -LocationPath '.*' -ErrorAction Stop \} catch/);
+    expect(d.action.command).not.toContain('-Force');
+    expect(d.action.command).toMatch(/^try \{ Dismount-VMHostAssignableDevice -LocationPath '.*' -ErrorAction Stop \} catch \{ \$r = Get-CimInstance -Namespace 'root\/virtualization\/v2'/);
+    expect(d.action.command).toContain(dismountSettingData(NIC0, true, false));
     expect(codes(p)).toContain('force-if-refused');
+    // The ACS consent alone changes nothing for a device that has ACS.
+    const acsOnly = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, inv, consent('force-insecure'));
+    expect(acsOnly.consents).toEqual([]);
+    expect(acsOnly.steps.find((s) => s.kind === 'dismount-device')!.action.command).toBe(`Dismount-VMHostAssignableDevice -LocationPath '${NIC0}'`);
+  });
+
+  it('the setting data escapes what XML needs, and a name cannot leave the string it is in', () => {
+    const hostile = `PCIROOT(0)#PCI(0100)&<x>'"$(calc)\r`;
+    expect(dismountSettingData(hostile, true, false)).toContain(`<VALUE>PCIROOT(0)#PCI(0100)&amp;&lt;x&gt;'"$(calc)&#xD;</VALUE>`);
   });
 
   it("refuses the controller of the host's system disk, whatever the consents", () => {

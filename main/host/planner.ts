@@ -54,8 +54,12 @@ const consentTexts: Record<ConsentId, LocalizedText> = {
     '关闭虚拟机。先尝试正常关机；如果客户机没有及时关机，将强制关闭（硬关机），客户机中未保存的数据可能丢失。',
   ),
   'force-insecure': t(
-    "Dismount with -Force, insecurely: without ACS or the vendor's mitigation driver the device can reach other devices' memory by DMA, so a compromised or malicious guest could attack the host. Only for trusted VMs.",
-    '使用 -Force 强制卸除（不安全）：缺少 ACS 或厂商的缓解驱动时，设备可以通过 DMA 访问其他设备的内存，被入侵或不可信的客户机可能借此攻击宿主机。只对可信的虚拟机这样做。',
+    "Dismount without ACS, insecurely: with no ACS on its path to the root complex the device can reach other devices' memory by DMA, so a compromised or malicious guest could attack the host. The vendor-mitigation check stays on. Only for trusted VMs.",
+    '不经 ACS 卸除（不安全）：设备到根复合体的路径上没有 ACS，设备可以通过 DMA 访问其他设备的内存，被入侵或不可信的客户机可能借此攻击宿主机。厂商缓解驱动的检查仍然保留。只对可信的虚拟机这样做。',
+  ),
+  'skip-device-mitigations': t(
+    "Dismount without the vendor's mitigation driver, if the host refuses it for that: the device's manufacturer has supplied no directives for securing it in a VM, so a guest could misuse it against the host. The ACS check stays on where the device has ACS. Only for trusted VMs.",
+    '如果宿主机因缺少厂商缓解驱动而拒绝，则不经该检查卸除：设备厂商没有提供在虚拟机中保护该设备的指令，客户机可能借此设备攻击宿主机。设备具备 ACS 时，ACS 检查仍然保留。只对可信的虚拟机这样做。',
   ),
   'take-last-display': t(
     "Take the host's last display adapter: the host console goes blank until the device is returned (manage the host remotely).",
@@ -92,6 +96,38 @@ class Builder {
 const byId = (vm: Vm) => `Get-VM -Id ${psString(vm.id)}`;
 type VmSettings = { AutomaticStopAction?: string; GuestControlledCacheTypes?: boolean; HighMemoryMappedIoSpace?: number };
 
+/** Which of Hyper-V's two dismount checks stay on, and whether a refusal is retried without the mitigation check. */
+export interface DismountChecks {
+  RequireAcsSupport: boolean;
+  RequireDeviceMitigations: boolean;
+  RetryWithoutMitigations: boolean;
+}
+/** A device that goes back where it was (undo, recovery): no check stands in the way of a state that existed. */
+export const PUT_BACK: DismountChecks = { RequireAcsSupport: false, RequireDeviceMitigations: false, RetryWithoutMitigations: false };
+
+/** XML text escaping as System.Xml.XmlWriter does it (NewLineHandling.Entitize) in element content. */
+const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
+
+/** Msvm_AssignableDeviceDismountSettingData as the embedded instance (CIM-XML) op-dismount-device.ps1 builds. */
+export function dismountSettingData(path: string, requireAcs: boolean, requireMitigations: boolean): string {
+  const prop = (name: string, type: string, value: string) => `<PROPERTY NAME="${name}" TYPE="${type}"><VALUE>${value}</VALUE></PROPERTY>`;
+  return `<INSTANCE CLASSNAME="Msvm_AssignableDeviceDismountSettingData">${prop('DeviceLocationPath', 'string', xmlText(path))}${prop('RequireAcsSupport', 'boolean', String(requireAcs))}${prop('RequireDeviceMitigations', 'boolean', String(requireMitigations))}</INSTANCE>`;
+}
+
+/**
+ * The dismount as an admin would type it: the cmdlet when both checks stay on or both go (-Force drops
+ * exactly those two), else the WMI method with the one check still enforced, waiting for its job.
+ */
+function dismountCommand(path: string, requireAcs: boolean, requireMitigations: boolean, stop: boolean): string {
+  const ea = stop ? ' -ErrorAction Stop' : '';
+  if (requireAcs && requireMitigations) return `${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path]])}${ea}`;
+  if (!requireAcs && !requireMitigations) return `${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path], ['Force', PS_SWITCH]])}${ea}`;
+  return [
+    `$r = Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_AssignableDeviceService' | Invoke-CimMethod -MethodName 'DismountAssignableDevice' -Arguments @{ DismountSettingData = ${psString(dismountSettingData(path, requireAcs, requireMitigations))} }`,
+    "if ($r.ReturnValue -eq 4096) { $j = Get-CimInstance -InputObject $r.Job; while (@(2, 3, 4, 5, 6, 11, 12) -contains $j.JobState) { Start-Sleep -Milliseconds 250; $j = Get-CimInstance -InputObject $j }; if ($j.JobState -ne 7) { throw ('DismountAssignableDevice failed: ' + $j.ErrorDescription + ' (error ' + $j.ErrorCode + ')') } } elseif ($r.ReturnValue -ne 0) { throw ('DismountAssignableDevice returned ' + $r.ReturnValue) }",
+  ].join('; ');
+}
+
 /** The PowerShell actions of every step kind (exported for the recovery and the tests). */
 export const actions = {
   stopVm: (vm: Vm, timeoutSec: number): PsAction => ({
@@ -110,14 +146,12 @@ export const actions = {
     params: { InstanceId: instanceId },
     command: `${psCommand('Enable-PnpDevice', [['InstanceId', instanceId]])} -Confirm:$false -ErrorAction Stop`,
   }),
-  dismount: (path: string, force: boolean, forceIfRefused: boolean): PsAction => ({
+  dismount: (path: string, checks: DismountChecks): PsAction => ({
     script: 'op-dismount-device',
-    params: { LocationPath: path, Force: force, ForceIfRefused: forceIfRefused },
-    command: force
-      ? psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path], ['Force', PS_SWITCH]])
-      : forceIfRefused
-        ? `try { ${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path]])} -ErrorAction Stop } catch { ${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path], ['Force', PS_SWITCH]])} -ErrorAction Stop }`
-        : psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path]]),
+    params: { LocationPath: path, ...checks },
+    command: checks.RetryWithoutMitigations && checks.RequireDeviceMitigations
+      ? `try { ${dismountCommand(path, checks.RequireAcsSupport, true, true)} } catch { ${dismountCommand(path, checks.RequireAcsSupport, false, true)} }`
+      : dismountCommand(path, checks.RequireAcsSupport, checks.RequireDeviceMitigations, false),
   }),
   mount: (path: string): PsAction => ({ script: 'op-mount-device', params: { LocationPath: path }, command: psCommand('Mount-VMHostAssignableDevice', [['LocationPath', path]]) }),
   add: (vm: Vm, path: string): PsAction => ({
@@ -387,30 +421,36 @@ function restoreVm(inv: Inventory, vm: Vm, leaving: Device[], remembered: Rememb
       { dynamicMemoryEnabled: vm.dynamicMemoryEnabled, ...mark });
 }
 
-/** Disable + dismount a host device; -Force per verdict and consent (§3). */
+/**
+ * Disable + dismount a host device (§3). Hyper-V's two dismount checks are consented to separately:
+ * ACS missing is known from the survey (force-insecure); a missing vendor mitigation driver only shows
+ * when the host refuses (skip-device-mitigations: the refusal is retried without that check alone).
+ */
 function takeFromHost(d: Device, b: Builder, choices: PlanChoices): void {
   if (d.owner.kind !== 'host') return; // an orphan is already dismounted
   const path = d.locationPath!;
-  const force = d.verdict.code === 'force-insecure';
-  const consented = choices.consents.includes('force-insecure');
-  if (force) {
+  const acsMissing = d.verdict.reason === 'acs-missing' || d.facts.acsUpHierarchy === 0;
+  const withoutMitigations = choices.consents.includes('skip-device-mitigations');
+  if (acsMissing) {
     b.need('force-insecure');
     b.warn('force', 'danger', t(
-      `${name(d)} has no ACS on its path to the root complex: it can only be dismounted with -Force, which is insecure.`,
-      `${name(d)} 到根复合体的路径上缺少 ACS 支持：只能用 -Force 强制卸除，这是不安全的。`));
-  } else if (consented) {
+      `${name(d)} has no ACS on its path to the root complex: it can only be dismounted with the ACS check off, which is insecure.`,
+      `${name(d)} 到根复合体的路径上缺少 ACS 支持：只能关闭 ACS 检查后卸除，这是不安全的。`));
+  }
+  if (withoutMitigations) {
     // The admin already agreed (usually after a dismount refused for lack of a mitigation driver).
-    b.need('force-insecure');
+    b.need('skip-device-mitigations');
     b.warn('force-if-refused', 'danger', t(
-      `If the dismount of ${name(d)} is refused for lack of a vendor mitigation driver, it is retried with -Force (insecure), as you agreed.`,
-      `如果 ${name(d)} 因厂商未提供缓解驱动而卸除失败，将按你的同意使用 -Force 重试（不安全）。`));
+      `If the host refuses to dismount ${name(d)} for lack of a vendor mitigation driver, it is dismounted without that check, as you agreed${acsMissing ? '' : '; the ACS check stays on'}.`,
+      `如果宿主机因缺少厂商缓解驱动而拒绝卸除 ${name(d)}，将按你的同意不经该检查卸除${acsMissing ? '' : '；ACS 检查仍然保留'}。`));
   }
   if (d.enabled)
     b.step('disable-device', t(`Disable ${name(d)} on the host`, `在宿主机上禁用 ${name(d)}`),
       actions.disable(d.instanceId), actions.enable(d.instanceId), { enabled: true });
   b.step('dismount-device',
-    t(`Dismount ${name(d)} from the host${force ? ' with -Force (insecure)' : ''}`, `从宿主机卸除 ${name(d)}${force ? '（使用 -Force，不安全）' : ''}`),
-    actions.dismount(path, force, !force && consented), actions.mount(path), { owner: 'host' });
+    t(`Dismount ${name(d)} from the host${acsMissing ? ' without the ACS check (insecure)' : ''}`, `从宿主机卸除 ${name(d)}${acsMissing ? '（不检查 ACS，不安全）' : ''}`),
+    actions.dismount(path, { RequireAcsSupport: !acsMissing, RequireDeviceMitigations: true, RetryWithoutMitigations: withoutMitigations }),
+    actions.mount(path), { owner: 'host' });
 }
 
 /** The device plus the siblings that go along (when asked), and a warning when siblings stay. */
@@ -493,7 +533,7 @@ function planRevert(c: Ctx, intent: Extract<Intent, { kind: 'revert' }>): Locali
 /** Mount + enable (the PCI\ id). Undo of a mount dismounts with -Force: it puts back a state that existed. */
 function returnToHost(d: Device, b: Builder): void {
   b.step('mount-device', t(`Mount ${name(d)} back to the host`, `将 ${name(d)} 挂载回宿主机`),
-    actions.mount(d.locationPath!), actions.dismount(d.locationPath!, true, false), { owner: 'dismounted' });
+    actions.mount(d.locationPath!), actions.dismount(d.locationPath!, PUT_BACK), { owner: 'dismounted' });
   b.step('enable-device', t(`Enable ${name(d)} on the host`, `在宿主机上启用 ${name(d)}`),
     actions.enable(pciIdOf(d.instanceId)), actions.disable(pciIdOf(d.instanceId)), { enabled: false });
 }

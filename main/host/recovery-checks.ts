@@ -40,7 +40,7 @@ const paramsOf: Record<string, z.ZodType> = {
   'op-start-vm': z.strictObject({ VmId: guid }),
   'op-disable-device': z.strictObject({ InstanceId: devicePath }),
   'op-enable-device': z.strictObject({ InstanceId: devicePath }),
-  'op-dismount-device': z.strictObject({ LocationPath: devicePath, Force: z.boolean(), ForceIfRefused: z.boolean() }),
+  'op-dismount-device': z.strictObject({ LocationPath: devicePath, RequireAcsSupport: z.boolean(), RequireDeviceMitigations: z.boolean(), RetryWithoutMitigations: z.boolean() }),
   'op-mount-device': z.strictObject({ LocationPath: devicePath }),
   'op-add-device': z.strictObject({ VmId: guid, LocationPath: devicePath }),
   'op-add-devices': z.strictObject({ VmId: guid, LocationPaths: z.array(devicePath).min(1).max(64) }),
@@ -130,11 +130,15 @@ export function recoveryRefusal(rec: OperationRecord, inv: Inventory): string | 
       if (!a) continue;
       const params = paramsOf[a.script]?.safeParse(a.params);
       if (!params?.success) return `${which} ${step.id} passes parameters ${a.script} does not take (${params?.error.issues[0]?.path.join('.') ?? a.script}).`;
-      // -Force skips the ACS and mitigation checks: only with the consent, or to put back an orphan the
-      // plan had mounted (the undo of a return-orphans mount, as it was before).
-      const forces = a.script === 'op-dismount-device' && (a.params.Force === true || a.params.ForceIfRefused === true);
+      // Each of Hyper-V's two dismount checks is dropped only with its consent, or to put back an orphan
+      // the plan had mounted (the undo of a return-orphans mount, as it was before).
+      const dismount = a.script === 'op-dismount-device';
+      const skipsAcs = dismount && a.params.RequireAcsSupport === false;
+      const skipsMitigations = dismount && (a.params.RequireDeviceMitigations === false || a.params.RetryWithoutMitigations === true);
       const putsBackOrphan = which === 'The undo of step' && step.kind === 'mount-device' && plan.intent.kind === 'return-orphans';
-      if (forces && !plan.choices.consents.includes('force-insecure') && !putsBackOrphan) return `${which} ${step.id} dismounts with -Force, and the plan has no force consent.`;
+      if (skipsAcs && !plan.choices.consents.includes('force-insecure') && !putsBackOrphan) return `${which} ${step.id} dismounts without the ACS check, and the plan has no consent to that.`;
+      if (skipsMitigations && !plan.choices.consents.includes('skip-device-mitigations') && !putsBackOrphan)
+        return `${which} ${step.id} dismounts without the mitigation check, and the plan has no consent to that.`;
       const why = takeRefusal(inv, a);
       if (why) return `${which} ${step.id} is refused: ${why}.`;
     }

@@ -36,7 +36,9 @@ export function comparableState(file: string): unknown {
   const held = new Set(s.vms.flatMap((v) => v.assignedDevices.map((p) => p.toUpperCase())));
   // The order of a VM's device entries carries no meaning (an undone remove re-adds at the end).
   const vms = s.vms.map((v) => ({ ...v, assignedDevices: [...v.assignedDevices].sort() }));
-  return { ...s, vms, faults: [], devices: s.devices.map((d) => ({ ...d, dismounted: d.dismounted === undefined ? held.has(d.locationPath.toUpperCase()) : !!d.dismounted })) };
+  // The simulator's own bookkeeping (finished WMI jobs) is not host state.
+  const { sim: _sim, ...host } = s as typeof s & { sim?: unknown };
+  return { ...host, vms, faults: [], devices: s.devices.map((d) => ({ ...d, dismounted: d.dismounted === undefined ? held.has(d.locationPath.toUpperCase()) : !!d.dismounted })) };
 }
 
 /**

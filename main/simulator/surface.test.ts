@@ -34,6 +34,11 @@ function withDocFixes(name: string, c: CmdletMeta): CmdletMeta {
     // PARAMETERS puts -ComputerName in a set "Path" that SYNTAX (one unnamed set) does not have.
     fixed.parameters.ComputerName!.sets = { __AllParameterSets: { mandatory: false, position: null, byValue: false, byPropertyName: false } };
   }
+  if (name === 'Invoke-CimMethod') {
+    // SYNTAX gives -ResourceUri (mandatory) to the ResourceUri sets; PARAMETERS lists only the CimInstance sets.
+    for (const set of ['ResourceUriComputerSet', 'ResourceUriSessionSet'])
+      fixed.parameters.ResourceUri!.sets[set] = { mandatory: true, position: null, byValue: false, byPropertyName: true };
+  }
   if (name === 'Get-WmiObject') {
     // PARAMETERS gives -Class and -Property both position 1 in "query"; SYNTAX: [-Class] <String> [[-Property] ...].
     for (const s of Object.values(fixed.parameters.Class!.sets)) s.position = 0;
@@ -162,6 +167,9 @@ describe('-WhatIf changes nothing', () => {
 });
 
 describe('output objects carry the documented properties with the real types', () => {
+  // The documented dismount method, on a device the state below leaves dismounted: a job that ends in Exception.
+  const settingData = `<INSTANCE CLASSNAME="Msvm_AssignableDeviceDismountSettingData"><PROPERTY NAME="DeviceLocationPath" TYPE="string"><VALUE>PCIROOT(0)#PCI(1B04)#PCI(0000)</VALUE></PROPERTY><PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>true</VALUE></PROPERTY></INSTANCE>`;
+  const dismountMethod = `Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_AssignableDeviceService' | Invoke-CimMethod -MethodName 'DismountAssignableDevice' -Arguments @{ DismountSettingData = '${settingData}' }`;
   const producers: Record<string, string> = {
     'Microsoft.HyperV.PowerShell.VirtualMachine': 'Get-VM',
     'Microsoft.HyperV.PowerShell.VMAssignedDevice': `Get-VMAssignableDevice -VMName 'Storage-VM'`,
@@ -169,6 +177,8 @@ describe('output objects carry the documented properties with the real types', (
     'Microsoft.HyperV.PowerShell.VMHost': 'Get-VMHost',
     'Microsoft.Management.Infrastructure.CimInstance#ROOT/cimv2/Win32_PnPEntity': 'Get-PnpDevice -PresentOnly',
     'Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/GetDeviceProperty/Win32_PnPDeviceProperty': `Get-PnpDevice -PresentOnly | Get-PnpDeviceProperty -KeyName DEVPKEY_Device_LocationPaths`,
+    'System.Management.Automation.PSCustomObject': dismountMethod,
+    'Microsoft.Management.Infrastructure.CimInstance#root/virtualization/v2/Msvm_ConcreteJob': `$r = ${dismountMethod}; Get-CimInstance -InputObject $r.Job`,
   };
   it('covers every type of the reference', () => expect(Object.keys(producers).sort()).toEqual(Object.keys(shapes.types).sort()));
   for (const [typeName, command] of Object.entries(producers)) {

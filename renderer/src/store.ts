@@ -157,7 +157,7 @@ const inventorySlice: StateCreator<StoreState, [], [], InventorySlice> = (set, g
 
 /** The device a run's dismount was refused for, when the force consent could lift the refusal. */
 function refusedPath(plan: Plan, outcome: OperationOutcome): string | null {
-  if (outcome.status !== 'rolled-back' || outcome.error?.kind !== 'needs-force') return null;
+  if (outcome.status !== 'rolled-back' || outcome.error?.kind !== 'needs-mitigation-consent') return null;
   const step = plan.steps.find((s) => s.id === outcome.failedStepId);
   const fromStep = step?.action.params['LocationPath'];
   if (typeof fromStep === 'string') return fromStep.toUpperCase();

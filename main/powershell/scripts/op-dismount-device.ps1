@@ -1,28 +1,103 @@
-# Step: dismount a device from the host.
-# -Force only when the plan says so: $Force when ACS is known to be missing (consented), or
-# $ForceIfRefused to retry with -Force when the plain dismount is refused for a reason -Force lifts (also
-# consented: the host refuses a device without a vendor mitigation driver). No refusal is recognised by
-# its text: hosts answer in Chinese, German, Japanese. A refusal counts as one -Force could lift when the
-# facts leave nothing else: the device is still on the host, disabled (the plan disabled it), the host
-# grants the OS control of PCIe (IovSupport), and it was not a missing device or a denied access.
-# Without the consent such a refusal is re-raised with the error id DdaDismountRefused and the host's own
-# message, so that the app can offer the force consent; any other failure is the step's, as it came.
-param([Parameter(Mandatory = $true)][string]$LocationPath, [bool]$Force = $false, [bool]$ForceIfRefused = $false)
-if ($Force) {
-    Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Force -ErrorAction Stop
-    return @{ dismounted = $LocationPath; forced = $true }
+# Step: dismount a device from the host, with exactly the checks the admin left in place.
+# Hyper-V checks two things before it lets a device go (Microsoft Learn, Msvm_AssignableDeviceDismountSettingData):
+# ACS on the device's path (RequireAcsSupport) and the vendor's mitigation driver (RequireDeviceMitigations).
+# The cmdlet's -Force drops both at once, so:
+#   both required                 -> Dismount-VMHostAssignableDevice
+#   neither (both consents given) -> Dismount-VMHostAssignableDevice -Force
+#   one of them                   -> Msvm_AssignableDeviceService.DismountAssignableDevice (root\virtualization\v2)
+#                                    with the setting data, the other check still enforced.
+# $RetryWithoutMitigations (the admin's consent): a dismount refused while the mitigation check was on is
+# tried once more without it, every other check unchanged. Without that consent a refusal the consent
+# could lift is re-raised with the error id DdaDismountRefused (and the host's own message), so the app can
+# offer it. No refusal is recognised by its text (hosts answer in Chinese, German, Japanese): it counts as
+# liftable when the facts leave nothing else: the device is still on the host, disabled (the plan disabled
+# it), and the error was not a missing device or denied access.
+# Windows PowerShell 5.1 compatible.
+param(
+    [Parameter(Mandatory = $true)][string]$LocationPath,
+    [bool]$RequireAcsSupport = $true,
+    [bool]$RequireDeviceMitigations = $true,
+    [bool]$RetryWithoutMitigations = $false
+)
+
+# DismountAssignableDevice's documented return values (Microsoft Learn).
+$returnValues = @{
+    32768 = 'Failed'; 32769 = 'Access Denied'; 32770 = 'Not Supported'; 32771 = 'Status is unknown'; 32772 = 'Timeout'
+    32773 = 'Invalid parameter'; 32774 = 'System is in use'; 32775 = 'Invalid state for this operation'
+    32776 = 'Incorrect data type'; 32777 = 'System is not available'; 32778 = 'Out of memory'; 32779 = 'File not found'
 }
+
+function New-StepError([string]$Message, [string]$ErrorId, [string]$Category) {
+    $ex = New-Object System.Management.Automation.RuntimeException $Message
+    New-Object System.Management.Automation.ErrorRecord $ex, $ErrorId, ([System.Management.Automation.ErrorCategory]$Category), $LocationPath
+}
+
+function ConvertTo-DismountSettingData([string]$Path, [bool]$Acs, [bool]$Mitigations) {
+    # The setting data as an embedded instance (CIM-XML INSTANCE, DMTF DSP0201); values escaped by XmlWriter.
+    $sb = New-Object System.Text.StringBuilder
+    $settings = New-Object System.Xml.XmlWriterSettings
+    $settings.OmitXmlDeclaration = $true
+    $settings.NewLineHandling = [System.Xml.NewLineHandling]::Entitize
+    $w = [System.Xml.XmlWriter]::Create($sb, $settings)
+    $w.WriteStartElement('INSTANCE')
+    $w.WriteAttributeString('CLASSNAME', 'Msvm_AssignableDeviceDismountSettingData')
+    foreach ($p in @(@('DeviceLocationPath', 'string', $Path), @('RequireAcsSupport', 'boolean', $Acs.ToString().ToLowerInvariant()), @('RequireDeviceMitigations', 'boolean', $Mitigations.ToString().ToLowerInvariant()))) {
+        $w.WriteStartElement('PROPERTY')
+        $w.WriteAttributeString('NAME', $p[0])
+        $w.WriteAttributeString('TYPE', $p[1])
+        $w.WriteElementString('VALUE', [string]$p[2])
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+    $w.Flush()
+    $sb.ToString()
+}
+
+function Invoke-DismountMethod([bool]$Acs, [bool]$Mitigations) {
+    $service = Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_AssignableDeviceService' -ErrorAction Stop
+    $r = $service | Invoke-CimMethod -MethodName 'DismountAssignableDevice' -Arguments @{ DismountSettingData = (ConvertTo-DismountSettingData $LocationPath $Acs $Mitigations) } -ErrorAction Stop
+    $code = [int]$r.ReturnValue
+    if ($code -eq 0) { return }
+    if ($code -ne 4096) {
+        $name = $returnValues[$code]
+        if (-not $name) { $name = 'undocumented' }
+        $category = 'InvalidOperation'
+        if ($code -eq 32769) { $category = 'PermissionDenied' }
+        if ($code -eq 32779) { $category = 'ObjectNotFound' }
+        throw (New-StepError ('Msvm_AssignableDeviceService.DismountAssignableDevice returned ' + $code + ' (' + $name + ').') ('DdaWmiReturnValue,' + $code) $category)
+    }
+    # 4096: a job. CIM_ConcreteJob.JobState: 2 New, 3 Starting, 4 Running, 5 Suspended, 6 Shutting Down,
+    # 7 Completed, 8 Terminated, 9 Killed, 10 Exception, 11 Service, 12 Query Pending.
+    $job = Get-CimInstance -InputObject $r.Job -ErrorAction Stop
+    $deadline = [DateTime]::UtcNow.AddMinutes(5)
+    while (@(2, 3, 4, 5, 6, 11, 12) -contains [int]$job.JobState) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw (New-StepError ('The dismount job ' + $job.InstanceID + ' did not finish within 5 minutes (JobState ' + $job.JobState + ').') 'DdaWmiJobTimeout' 'OperationTimeout') }
+        Start-Sleep -Milliseconds 250
+        $job = Get-CimInstance -InputObject $job -ErrorAction Stop
+    }
+    if ([int]$job.JobState -ne 7) {
+        # The host's own ErrorDescription (in its language) is shown as it came; the codes identify it.
+        throw (New-StepError ([string]$job.ErrorDescription + ' (job state ' + $job.JobState + ', error ' + $job.ErrorCode + ')') ('DdaWmiJobFailed,' + [int]$job.ErrorCode) 'InvalidOperation')
+    }
+}
+
+function Invoke-Dismount([bool]$Acs, [bool]$Mitigations) {
+    if ($Acs -and $Mitigations) { Dismount-VMHostAssignableDevice -LocationPath $LocationPath -ErrorAction Stop }
+    elseif (-not $Acs -and -not $Mitigations) { Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Force -ErrorAction Stop }
+    else { Invoke-DismountMethod $Acs $Mitigations }
+}
+
 try {
-    Dismount-VMHostAssignableDevice -LocationPath $LocationPath -ErrorAction Stop
-    return @{ dismounted = $LocationPath; forced = $false }
+    Invoke-Dismount $RequireAcsSupport $RequireDeviceMitigations
+    return @{ dismounted = $LocationPath; requireAcsSupport = $RequireAcsSupport; requireDeviceMitigations = $RequireDeviceMitigations }
 } catch {
     $refused = $_
 }
+if (-not $RequireDeviceMitigations) { throw $refused }
 $liftable = $false
 try {
     $category = [string]$refused.CategoryInfo.Category
     $dismounted = @(Get-VMHostAssignableDevice -ErrorAction Stop | Where-Object { [string]$_.LocationPath -eq $LocationPath })
-    $pcieControl = [bool](Get-VMHost -ErrorAction Stop).IovSupport
     $devices = @(Get-PnpDevice -PresentOnly -ErrorAction Stop | Where-Object { ([string]$_.InstanceId) -like 'PCI\*' })
     $disabled = $false
     if ($devices.Count -gt 0) {
@@ -34,13 +109,13 @@ try {
             $disabled = ($code -eq 'CM_PROB_DISABLED' -or $code -eq '22')
         }
     }
-    $liftable = ($dismounted.Count -eq 0 -and $disabled -and $pcieControl -and @('ObjectNotFound', 'PermissionDenied') -notcontains $category)
+    $liftable = ($dismounted.Count -eq 0 -and $disabled -and @('ObjectNotFound', 'PermissionDenied') -notcontains $category)
 } catch {
     $liftable = $false
 }
-if ($liftable -and $ForceIfRefused) {
-    Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Force -ErrorAction Stop
-    return @{ dismounted = $LocationPath; forced = $true; refusal = [string]$refused.Exception.Message }
+if ($liftable -and $RetryWithoutMitigations) {
+    Invoke-Dismount $RequireAcsSupport $false
+    return @{ dismounted = $LocationPath; requireAcsSupport = $RequireAcsSupport; requireDeviceMitigations = $false; refusal = [string]$refused.Exception.Message }
 }
 if ($liftable) {
     $record = New-Object System.Management.Automation.ErrorRecord $refused.Exception, 'DdaDismountRefused', $refused.CategoryInfo.Category, $LocationPath

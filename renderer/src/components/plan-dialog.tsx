@@ -62,7 +62,7 @@ export function PlanDialog() {
   const replan = useStore((s) => s.replan);
   const run = useStore((s) => s.runPlan);
   const retryWithConsents = useStore((s) => s.retryWithConsents);
-  // The force consent offered after a dismount the host refused without -Force; a new plan starts unticked.
+  // The mitigation consent offered after a dismount the host refused with that check on; a new plan starts unticked.
   const [retryForce, setRetryForce] = useState(false);
   useEffect(() => setRetryForce(false), [plan?.id]);
   const close = useStore((s) => s.closePlan);
@@ -92,7 +92,7 @@ export function PlanDialog() {
   };
   const failed = outcome?.failedStepId ? plan?.steps.find((s) => s.id === outcome.failedStepId) : undefined;
   // A refusal the force consent can lift: offer it here, and a Retry that plans the same intent with it.
-  const offerForce = !!plan && outcome?.status === 'rolled-back' && outcome.error?.kind === 'needs-force' && !plan.choices.consents.includes('force-insecure');
+  const offerForce = !!plan && outcome?.status === 'rolled-back' && outcome.error?.kind === 'needs-mitigation-consent' && !plan.choices.consents.includes('skip-device-mitigations');
   const refusedDevice = offerForce ? refusedDeviceName(plan, failed, inventory) : '';
   // Why Run is disabled, in words next to it.
   const missing = plan ? plan.consents.filter((c) => !c.given).length : 0;
@@ -187,7 +187,7 @@ export function PlanDialog() {
                   {outcome.error.message}
                   {outcome.error.fullyQualifiedErrorId ? `\n${outcome.error.fullyQualifiedErrorId}` : ''}
                 </pre>
-                {outcome.error.kind === 'needs-force' && !offerForce && <p>{t('needsForce')}</p>}
+                {outcome.error.kind === 'needs-mitigation-consent' && !offerForce && <p>{t('needsForce')}</p>}
               </>
             )}
           </div>
@@ -196,7 +196,7 @@ export function PlanDialog() {
           <section className="retry-force" data-testid="retry-force">
             <p data-testid="needs-force">{tf('needsForceRetry', { device: refusedDevice })}</p>
             <label className="consent danger" data-testid="consent" data-severity="danger">
-              <input type="checkbox" checked={retryForce} onChange={(e) => setRetryForce(e.target.checked)} data-consent="force-insecure" />
+              <input type="checkbox" checked={retryForce} onChange={(e) => setRetryForce(e.target.checked)} data-consent="skip-device-mitigations" />
               <span>
                 <span className="severity danger">{t('severity_danger')}</span> {t('consentForceRetry')}
               </span>
@@ -221,7 +221,7 @@ export function PlanDialog() {
                   {t('retryNeedsConsent')}
                 </span>
               )}
-              <button className="primary" disabled={!retryForce || planning} aria-describedby={retryForce ? undefined : 'retry-why'} onClick={() => void retryWithConsents(['force-insecure'])} data-testid="retry">
+              <button className="primary" disabled={!retryForce || planning} aria-describedby={retryForce ? undefined : 'retry-why'} onClick={() => void retryWithConsents(['skip-device-mitigations'])} data-testid="retry">
                 {t('retryPlan')}
               </button>
             </>

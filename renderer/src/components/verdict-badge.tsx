@@ -17,8 +17,8 @@ const tone: Record<Device['verdict']['code'], string> = {
 const NONE: string[] = [];
 
 /**
- * The survey's verdict, or "needs -Force" for a device whose dismount the host refused this session
- * for a reason the force consent lifts (no vendor mitigation driver): the survey cannot see that.
+ * The survey's verdict, or "needs consent: no mitigation driver" for a device whose dismount the host
+ * refused this session with the mitigation check on: the survey cannot see that.
  */
 export function VerdictBadge({ verdict: surveyed, locationPath, systemDisk = false }: { verdict: Device['verdict']; locationPath?: string | null; systemDisk?: boolean }) {
   const { t } = useT();
@@ -30,12 +30,12 @@ export function VerdictBadge({ verdict: surveyed, locationPath, systemDisk = fal
         {t('verdictBlockedSystemDisk')}
       </span>
     );
-  const refused = !!locationPath && surveyed.code.startsWith('assignable') && refusedPaths.includes(locationPath.toUpperCase());
-  const verdict: Device['verdict'] = refused ? { ...surveyed, code: 'force-insecure' } : surveyed;
+  const refused = !!locationPath && (surveyed.code.startsWith('assignable') || surveyed.code === 'force-insecure') && refusedPaths.includes(locationPath.toUpperCase());
+  const verdict = surveyed;
   const reason = verdict.reason && verdict.code === 'not-assignable' ? `: ${t(`reason_${verdict.reason}` as MessageKey)}` : '';
   return (
-    <span className={`badge ${tone[verdict.code]}`} data-verdict={verdict.code} data-refused={refused || undefined} title={refused ? t('refusedWithoutForce') : undefined}>
-      {t(`verdict_${verdict.code}` as MessageKey)}
+    <span className={`badge ${refused ? 'amber' : tone[verdict.code]}`} data-verdict={refused ? 'needs-mitigation-consent' : verdict.code} data-refused={refused || undefined} title={refused ? t('refusedWithoutForce') : undefined}>
+      {refused ? t('verdictNeedsMitigationConsent') : t(`verdict_${verdict.code}` as MessageKey)}
       {reason}
       {verdict.remembered ? ` · ${t('remembered')}` : ''}
     </span>
