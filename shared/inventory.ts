@@ -76,6 +76,8 @@ export const deviceSchema = z.object({
   enabled: z.boolean(),
   /** MMIO need in whole MB, exactly as the survey computes it; null when unknown. */
   mmioMB: z.number().int().nullable(),
+  /** The part of mmioMB below 4 GiB (32-bit BARs), which the VM's low MMIO gap must hold; null when unknown. */
+  mmioLowMB: z.number().int().nullable(),
   verdict: verdictSchema,
   facts: surveyFactsSchema,
   /** The controller of the host's system / boot disk: never assign it. */
@@ -107,6 +109,8 @@ export const vmSchema = z.object({
   guestControlledCacheTypes: z.boolean(),
   lowMemoryMappedIoSpace: z.number(),
   highMemoryMappedIoSpace: z.number(),
+  /** Where the high MMIO gap starts (Get-VM HighMemoryMappedIoBaseAddress, newer builds); null when the host does not say. */
+  highMemoryMappedIoBase: z.number().nullable(),
   dynamicMemoryEnabled: z.boolean(),
   memoryStartup: z.number(),
   memoryMinimum: z.number(),

@@ -32,6 +32,13 @@ export function mmioNeedMB(ranges: SurveyFacts['memoryRanges']): number | null {
   return Number((total + MB - 1n) / MB);
 }
 
+/** The part of the MMIO need below 4 GiB (32-bit BARs: the low gap holds them), in whole MB; null when unknown. */
+export function mmioLowNeedMB(ranges: SurveyFacts['memoryRanges']): number | null {
+  if (ranges === null) return null;
+  return mmioNeedMB(ranges.filter((r) => BigInt(r.end) < FOUR_GIB));
+}
+const FOUR_GIB = 1n << 32n;
+
 /**
  * The verdict of one device. Interrupts and MMIO are null while a device is dismounted or assigned
  * and nothing was remembered: then the verdict is `unknown` unless a property rule already decides.

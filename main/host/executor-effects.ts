@@ -77,6 +77,7 @@ export function stepEffect(step: PlanStep, inv: Inventory): EffectState {
       const checks: boolean[] = [];
       if (p.AutomaticStopAction !== undefined) checks.push(vm.automaticStopAction === p.AutomaticStopAction);
       if (p.GuestControlledCacheTypes !== undefined) checks.push(vm.guestControlledCacheTypes === p.GuestControlledCacheTypes);
+      if (p.LowMemoryMappedIoSpace !== undefined) checks.push(vm.lowMemoryMappedIoSpace === p.LowMemoryMappedIoSpace);
       if (p.HighMemoryMappedIoSpace !== undefined) checks.push(vm.highMemoryMappedIoSpace === p.HighMemoryMappedIoSpace);
       if (p.DynamicMemoryEnabled !== undefined) checks.push(vm.dynamicMemoryEnabled === p.DynamicMemoryEnabled);
       return checks.length === 0 ? null : checks.every(Boolean);

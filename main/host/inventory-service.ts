@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AssignedDevice, Device, HygieneProblem, Inventory, SurveyFacts, Vm } from '../../shared/inventory';
 import { inventorySchema } from '../../shared/inventory';
 import { cardOf, pciIdOf } from '../../shared/location-path';
-import { mmioNeedMB, surveyVerdict } from '../../shared/survey';
+import { mmioLowNeedMB, mmioNeedMB, surveyVerdict } from '../../shared/survey';
 import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
 import { memoryMeasurementStore, type MeasurementStore } from './measurement-store';
 
@@ -65,6 +65,7 @@ const rawSchema = z.object({
       guestControlledCacheTypes: z.boolean(),
       lowMemoryMappedIoSpace: z.number(),
       highMemoryMappedIoSpace: z.number(),
+      highMemoryMappedIoBase: z.number().nullable().optional(),
       dynamicMemoryEnabled: z.boolean(),
       memoryStartup: z.number(),
       memoryMinimum: z.number(),
@@ -184,6 +185,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
     const verdict = surveyVerdict(facts);
     const liveMmio = facts.disabled ? null : mmioNeedMB(facts.memoryRanges);
     const mmioMB = liveMmio ?? (remembered && facts.source !== 'live' ? mmioNeedMB(remembered.memoryRanges) : null);
+    const mmioLowMB = (facts.disabled ? null : mmioLowNeedMB(facts.memoryRanges)) ?? (remembered && facts.source !== 'live' ? mmioLowNeedMB(remembered.memoryRanges) : null);
     return {
       instanceId: isTwin ? pciIdOf(d.instanceId) : d.instanceId,
       dismountedInstanceId: isTwin ? d.instanceId : null,
@@ -195,6 +197,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       owner,
       enabled: !d.disabled && onHost,
       mmioMB,
+      mmioLowMB,
       verdict: facts.source === 'remembered' ? { ...verdict, remembered: true } : verdict,
       facts,
       hostsSystemDisk: systemDiskIds.has(upper(d.instanceId)) || systemDiskIds.has(upper(pciIdOf(d.instanceId))) || (key !== null && systemDiskPaths.has(key)),
@@ -228,6 +231,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       guestControlledCacheTypes: v.guestControlledCacheTypes,
       lowMemoryMappedIoSpace: v.lowMemoryMappedIoSpace,
       highMemoryMappedIoSpace: v.highMemoryMappedIoSpace,
+      highMemoryMappedIoBase: v.highMemoryMappedIoBase ?? null,
       dynamicMemoryEnabled: v.dynamicMemoryEnabled,
       memoryStartup: v.memoryStartup,
       memoryMinimum: v.memoryMinimum,

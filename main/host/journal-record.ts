@@ -45,6 +45,7 @@ export const rememberedSettingsFileSchema = z.record(
   z.strictObject({
     automaticStopAction: z.enum(['TurnOff', 'Save', 'ShutDown']).optional(),
     guestControlledCacheTypes: z.boolean().optional(),
+    lowMemoryMappedIoSpace: z.number().int().nonnegative().optional(),
     highMemoryMappedIoSpace: z.number().int().nonnegative().optional(),
     dynamicMemoryEnabled: z.boolean().optional(),
   }),

@@ -62,7 +62,7 @@ const cases: Array<{ name: string; profile: string; setup?: [Intent, PlanChoices
     profile: 'ml30-connectx4',
     intent: { kind: 'assign', locationPath: CX4, vmName: 'File-Server' },
     choices: offAndBack,
-    kinds: ['stop-vm', 'disable-device', 'dismount-device', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm'],
+    kinds: ['stop-vm', 'disable-device', 'dismount-device', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm'],
   },
   {
     name: 'revert from a running VM, restoring its settings',
@@ -70,7 +70,7 @@ const cases: Array<{ name: string; profile: string; setup?: [Intent, PlanChoices
     setup: [{ kind: 'assign', locationPath: CX4, vmName: 'File-Server' }, offAndBack],
     intent: { kind: 'revert', locationPath: CX4 },
     choices: offAndBack,
-    kinds: ['stop-vm', 'remove-device', 'mount-device', 'enable-device', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'start-vm'],
+    kinds: ['stop-vm', 'remove-device', 'mount-device', 'enable-device', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-mmio', 'set-vm-memory', 'start-vm'],
   },
   {
     name: 'move between VMs, the target running',

@@ -57,7 +57,7 @@ async function crashAt(k: number, afterEffect: boolean) {
 describe('recovery after PowerShell died at step k', () => {
   it('rollback brings the host back exactly, whether or not the step in flight took effect', async () => {
     const steps = (await crashAt(1, false)).plan.steps;
-    expect(steps.map((s) => s.kind)).toEqual(['stop-vm', 'disable-device', 'dismount-device', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']);
+    expect(steps.map((s) => s.kind)).toEqual(['stop-vm', 'disable-device', 'dismount-device', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']);
     for (let k = 1; k <= steps.length; k++) {
       for (const afterEffect of [false, true]) {
         const where = `died at step ${k} ${afterEffect ? 'after' : 'before'} its effect`;

@@ -46,16 +46,16 @@ describe("the seed's two hosts end to end", () => {
     const { ops, events, journal } = await opsOn(state);
     const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: CX4, vmName: 'Router-01' });
     expect(plan.consents).toEqual([]);
-    expect(plan.steps.map((s) => s.kind)).toEqual(['disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'add-device']);
+    expect(plan.steps.map((s) => s.kind)).toEqual(['disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-mmio', 'add-device']);
     expect(outcome.status).toBe('succeeded');
     expect(events.filter((e) => e.type === 'step').map((e) => (e.type === 'step' ? e.step.state : ''))).toEqual(plan.steps.flatMap(() => ['running', 'done']));
     const vm = vmOf(state, 'Router-01');
     expect(vm.assignedDevices).toEqual([CX4]);
     expect([vm.automaticStopAction, vm.guestControlledCacheTypes, vm.highMemoryMappedIoSpace]).toEqual(['TurnOff', true, (32 + 512) * 1024 * 1024]);
     const routerId = String(vm.id);
-    expect(journal.rememberedVmSettings()[routerId]).toEqual({ automaticStopAction: 'Save', guestControlledCacheTypes: false, highMemoryMappedIoSpace: 512 * 1024 * 1024 });
+    expect(journal.rememberedVmSettings()[routerId]).toEqual({ automaticStopAction: 'Save', guestControlledCacheTypes: false, lowMemoryMappedIoSpace: 128 * 1024 * 1024, highMemoryMappedIoSpace: 512 * 1024 * 1024 });
     const back = await planAndRun(ops, { kind: 'revert', locationPath: CX4 });
-    expect(back.plan.steps.map((s) => s.kind)).toEqual(['remove-device', 'mount-device', 'enable-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio']);
+    expect(back.plan.steps.map((s) => s.kind)).toEqual(['remove-device', 'mount-device', 'enable-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-mmio']);
     expect(back.outcome.status).toBe('succeeded');
     expect(comparableState(state)).toEqual(before);
     expect(journal.rememberedVmSettings()[routerId]).toBeUndefined();
@@ -222,14 +222,20 @@ describe('hygiene and refusals', () => {
     expect([after.dismounted, after.enabled]).toEqual([false, true]);
   });
 
-  it('refuses the GPU on the 36-bit host when the MMIO would end above the address limit', async () => {
+  it('refuses the GPU on the 36-bit host when the MMIO gap (base + size) would end above the address limit', async () => {
     const state = freshState('gpu-workstation', (s) => (vmOfJson(s, 'GPU-Render').highMemoryMappedIoSpace = 33280 * 1024 * 1024));
     const { ops } = await opsOn(state);
     const plan = await ops.plan({ kind: 'assign', locationPath: GPU, vmName: 'GPU-Render' }, none);
     expect(plan.blocked?.code).toBe('mmio-above-limit');
-    const fits = await ops.plan({ kind: 'assign', locationPath: GPU, vmName: 'Dev-Linux' }, none);
+    // Dev-Linux's Get-VM reports no base: the default base leaves no room beyond 512 MB on 36 bits.
+    const noBase = await ops.plan({ kind: 'assign', locationPath: GPU, vmName: 'Dev-Linux' }, none);
+    expect(noBase.blocked?.code).toBe('mmio-above-limit');
+    expect(noBase.blocked?.text.en).toContain('default base');
+    // GPU-Render as shipped: its base at 40 GiB leaves room, and the plan says how much.
+    const { ops: fresh } = await opsOn(freshState('gpu-workstation'));
+    const fits = await fresh.plan({ kind: 'assign', locationPath: GPU, vmName: 'GPU-Render' }, none);
     expect(fits.blocked).toBeNull();
-    expect(fits.warnings.map((w) => w.text.en).join(' ')).toContain('16,944 MB');
+    expect(fits.warnings.map((w) => w.text.en).join(' ')).toMatch(/from its base at 40,960 MB leaves [\d,]+ MB below this 36-bit CPU's limit/);
   });
 
   it('a running VM needs the turn-off consent, is stopped, and is started again with its device', async () => {
@@ -298,7 +304,7 @@ describe('hygiene and refusals', () => {
 
 describe("a plan's exported .ps1 in a plain pwsh with the simulator ends where the executor does", () => {
   const cases: Array<{ name: string; profile: string; setup?: [Intent, PlanChoices]; intent: Intent; choices: PlanChoices }> = [
-    { name: 'assign with siblings', profile: 'gpu-workstation', intent: { kind: 'assign', locationPath: GPU, vmName: 'Dev-Linux', includeSiblings: true }, choices: none },
+    { name: 'assign with siblings', profile: 'gpu-workstation', intent: { kind: 'assign', locationPath: GPU, vmName: 'GPU-Render', includeSiblings: true }, choices: none },
     { name: 'revert from a running VM', profile: 'ml30-connectx4', setup: [{ kind: 'assign', locationPath: CX4, vmName: 'File-Server' }, { consents: ['turn-off-vm'], startVmAfter: true }], intent: { kind: 'revert', locationPath: CX4 }, choices: { consents: ['turn-off-vm'], startVmAfter: true } },
     { name: 'move', profile: 'gpu-workstation', intent: { kind: 'move', locationPath: NVME, toVm: 'Prod-SQL01' }, choices: { consents: ['turn-off-vm'], startVmAfter: true } },
   ];

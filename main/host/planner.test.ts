@@ -30,6 +30,7 @@ function device(path: string, over: Partial<Device> = {}): Device {
     owner: { kind: 'host' },
     enabled: true,
     mmioMB: 32,
+    mmioLowMB: 0,
     verdict: { code: 'assignable' },
     facts: { deviceType: 2, baseClass: 2, acsUpHierarchy: 3, requiresReservedMemoryRegion: 0, disabled: false, irqs: [4294967294], memoryRanges: [], source: 'live', notes: [] },
     hostsSystemDisk: false,
@@ -47,6 +48,7 @@ function vm(name: string, over: Partial<Vm> = {}): Vm {
     guestControlledCacheTypes: false,
     lowMemoryMappedIoSpace: 128 * MiB,
     highMemoryMappedIoSpace: 512 * MiB,
+    highMemoryMappedIoBase: null,
     dynamicMemoryEnabled: false,
     memoryStartup: 4096 * MiB,
     memoryMinimum: 4096 * MiB,
@@ -240,17 +242,53 @@ describe('assign', () => {
     expect(kinds(plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, inv))).not.toContain('set-vm-mmio');
   });
 
-  it('refuses MMIO above the limit of a 36-bit CPU; unknown address width or MMIO need only warns', () => {
-    const { inv } = host({ host: { physicalAddressBits: 36 }, vms: [vm('Render', { highMemoryMappedIoSpace: 33280 * MiB })] });
-    const p = plan({ kind: 'assign', locationPath: GPU, vmName: 'Render' }, inv);
+  it('high MMIO: base + size must stay below 2^bits; the plan says how much room is left', () => {
+    // 36-bit CPU, base not reported: the default base (63.5 GiB) leaves room for the default 512 MB only.
+    const { inv: narrow } = host({ host: { physicalAddressBits: 36 } });
+    const p = plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, narrow);
     expect(p.blocked?.code).toBe('mmio-above-limit');
     expect(p.blocked?.text.en).toContain('36-bit');
-    const { inv: ok } = host({ host: { physicalAddressBits: 36 } });
-    expect(plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, ok).blocked).toBeNull();
+    expect(p.blocked?.text.en).toContain('default base (65,024 MB');
+    expect(p.blocked?.text.en).toContain('HighMemoryMappedIoBaseAddress');
+    // The same CPU with the VM's base lowered to 40 GiB (the host reports it): 16.9 GB fits, with room named.
+    const { inv: lowered } = host({ host: { physicalAddressBits: 36 }, vms: [vm('Router-01', { highMemoryMappedIoBase: 40 * 1024 * MiB })] });
+    const ok = plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, lowered);
+    expect(ok.blocked).toBeNull();
+    const target = (16432 + 512) * MiB;
+    expect(ok.warnings.find((w) => w.code === 'mmio-room')!.text.en).toContain(`leaves ${(64 * 1024 - 40 * 1024 - target / MiB).toLocaleString('en-US')} MB below this 36-bit CPU's limit`);
+    // 32 GB + 512 MB from that base does not fit.
+    const { inv: big } = host({ host: { physicalAddressBits: 36 }, vms: [vm('Render', { highMemoryMappedIoSpace: 33280 * MiB, highMemoryMappedIoBase: 40 * 1024 * MiB })] });
+    expect(plan({ kind: 'assign', locationPath: GPU, vmName: 'Render' }, big).blocked?.code).toBe('mmio-above-limit');
+    // A 46-bit CPU: plenty of room at the default base.
+    expect(plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, host().inv).blocked).toBeNull();
+  });
+
+  it('an unknown address width is never a silent note: a gap that would not fit on a 36-bit CPU needs the acknowledgement', () => {
     const { inv: unknown } = host({ host: { physicalAddressBits: null }, devices: (ds) => (ds.nic0!.mmioMB = null) });
     const u = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, unknown);
     expect(u.blocked).toBeNull();
-    expect(codes(u)).toEqual(expect.arrayContaining(['mmio-unknown', 'address-bits-unknown']));
+    expect(u.consents).toEqual([]); // 512 MB fits on any CPU
+    expect(codes(u)).toContain('mmio-unknown');
+    const g = plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, unknown);
+    expect(g.consents.map((c) => c.id)).toEqual(['unknown-address-width']);
+    expect(g.warnings.find((w) => w.code === 'address-bits-unknown')!.severity).toBe('warning');
+    expect(planIsRunnable(g)).toBe(false);
+    expect(planIsRunnable(plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, unknown, consent('unknown-address-width')))).toBe(true);
+  });
+
+  it('low MMIO: sized from the ranges below 4 GiB + 128 MB, raised never lowered, refused above 3584 MB, restored on revert', () => {
+    const { inv, vms } = host({ devices: (ds) => (ds.gpu!.mmioLowMB = 272) });
+    const p = plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, inv);
+    const low = p.steps.find((s) => s.kind === 'set-vm-mmio' && s.action.params.LowMemoryMappedIoSpace !== undefined)!;
+    expect(low.action.params.LowMemoryMappedIoSpace).toBe((272 + 128) * MiB);
+    expect(low.action.command).toBe(`Get-VM -Id '${vms[0]!.id}' | Set-VM -LowMemoryMappedIoSpace ${(272 + 128) * MiB}`);
+    expect(low.undo!.params.LowMemoryMappedIoSpace).toBe(128 * MiB);
+    expect(vmSettingsEffects(p).remember[vms[0]!.id]!.lowMemoryMappedIoSpace).toBe(128 * MiB);
+    // never lowered: a VM already at 3 GB keeps it
+    const { inv: already } = host({ devices: (ds) => (ds.gpu!.mmioLowMB = 272), vms: [vm('Router-01', { lowMemoryMappedIoSpace: 3072 * MiB })] });
+    expect(plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, already).steps.some((s) => s.action.params.LowMemoryMappedIoSpace !== undefined)).toBe(false);
+    const { inv: huge } = host({ devices: (ds) => (ds.gpu!.mmioLowMB = 3500) });
+    expect(plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, huge).blocked?.code).toBe('low-mmio-too-large');
   });
 
   it('dynamic memory is turned off with Set-VMMemory, and back on as the undo', () => {

@@ -4,7 +4,7 @@
  * Rules from docs hyperv-dda.md §2-§7; every value reaches command text only through ps-literal.
  */
 import type { Device, Inventory, Vm } from '../../shared/inventory';
-import { formatMB, highMmioLimit, requiredHighMmio } from '../../shared/mmio';
+import { DEFAULT_HIGH_MMIO_BASE, formatMB, highMmioRoom, MAX_LOW_MMIO, MIN_ADDRESS_BITS, requiredHighMmio, requiredLowMmio } from '../../shared/mmio';
 import type { ConsentId, Intent, LocalizedText, Plan, PlanChoices, PlanStep, PlanWarning, PsAction, StepKind } from '../../shared/plan';
 import { PS_SWITCH, psCommand, psString } from '../../shared/ps-literal';
 import { pciIdOf, samePath } from '../../shared/location-path';
@@ -13,6 +13,7 @@ import { pciIdOf, samePath } from '../../shared/location-path';
 export interface RememberedVmSettings {
   automaticStopAction?: string;
   guestControlledCacheTypes?: boolean;
+  lowMemoryMappedIoSpace?: number;
   highMemoryMappedIoSpace?: number;
   dynamicMemoryEnabled?: boolean;
 }
@@ -61,6 +62,10 @@ const consentTexts: Record<ConsentId, LocalizedText> = {
     "Dismount without the vendor's mitigation driver, if the host refuses it for that: the device's manufacturer has supplied no directives for securing it in a VM, so a guest could misuse it against the host. The ACS check stays on where the device has ACS. Only for trusted VMs.",
     '如果宿主机因缺少厂商缓解驱动而拒绝，则不经该检查卸除：设备厂商没有提供在虚拟机中保护该设备的指令，客户机可能借此设备攻击宿主机。设备具备 ACS 时，ACS 检查仍然保留。只对可信的虚拟机这样做。',
   ),
+  'unknown-address-width': t(
+    "Go ahead without knowing the CPU's physical address width (Windows PowerShell 5.1 cannot read it): if the VM's high MMIO gap ends above what the CPU can address, the VM will not start, and the plan's changes have to be reverted.",
+    '在不知道 CPU 物理地址位数的情况下继续（Windows PowerShell 5.1 无法读取）：如果虚拟机的高位 MMIO 区域超出 CPU 的寻址范围，虚拟机将无法启动，需要撤销本计划的更改。',
+  ),
   'take-last-display': t(
     "Take the host's last display adapter: the host console goes blank until the device is returned (manage the host remotely).",
     '拿走宿主机最后一块显卡：设备还回宿主机之前，宿主机的本地控制台将没有显示（请通过远程方式管理宿主机）。',
@@ -94,7 +99,7 @@ class Builder {
 // only in descriptions. Every value goes through psCommand/psString.
 
 const byId = (vm: Vm) => `Get-VM -Id ${psString(vm.id)}`;
-type VmSettings = { AutomaticStopAction?: string; GuestControlledCacheTypes?: boolean; HighMemoryMappedIoSpace?: number };
+type VmSettings = { AutomaticStopAction?: string; GuestControlledCacheTypes?: boolean; LowMemoryMappedIoSpace?: number; HighMemoryMappedIoSpace?: number };
 
 /** Which of Hyper-V's two dismount checks stay on, and whether a refusal is retried without the mitigation check. */
 export interface DismountChecks {
@@ -176,6 +181,7 @@ export const actions = {
     const parts: Array<readonly [string, unknown]> = [];
     if (settings.AutomaticStopAction !== undefined) parts.push(['AutomaticStopAction', settings.AutomaticStopAction]);
     if (settings.GuestControlledCacheTypes !== undefined) parts.push(['GuestControlledCacheTypes', settings.GuestControlledCacheTypes]);
+    if (settings.LowMemoryMappedIoSpace !== undefined) parts.push(['LowMemoryMappedIoSpace', settings.LowMemoryMappedIoSpace]);
     if (settings.HighMemoryMappedIoSpace !== undefined) parts.push(['HighMemoryMappedIoSpace', settings.HighMemoryMappedIoSpace]);
     return { script: 'op-set-vm', params: { VmId: vm.id, ...settings }, command: `${byId(vm)} | ${psCommand('Set-VM', parts)}` };
   },
@@ -340,27 +346,8 @@ function prepareVm(inv: Inventory, vm: Vm, willHold: Device[], b: Builder): void
       `The MMIO need of ${name(d)} is unknown (it was never measured while on the host), so it counts as 0 MB: the VM's MMIO may be too small, and the device would show Code 12 in the guest.`,
       `${name(d)} 的 MMIO 需求未知（从未在宿主机上测量过），按 0 MB 计算：虚拟机的 MMIO 空间可能不够，设备在客户机中会显示代码 12。`));
   }
-  const required = requiredHighMmio(willHold.map((d) => d.mmioMB ?? 0));
-  const target = Math.max(vm.highMemoryMappedIoSpace, required);
-  const bits = inv.host.physicalAddressBits;
-  if (bits !== null && target > highMmioLimit(bits)) {
-    b.block('mmio-above-limit', t(
-      `${q(vm.name)} would need ${formatMB(target)} of high MMIO (every device it will hold + 512 MB), above what this ${bits}-bit CPU can place for a VM (${formatMB(highMmioLimit(bits))}): the VM would not start ("upper MMIO region that is above the supported physical address range").`,
-      `${q(vm.name)} 需要 ${formatMB(target)} 的高位 MMIO（它将持有的全部设备 + 512 MB），超出了此 ${bits} 位物理地址 CPU 能为虚拟机分配的上限（${formatMB(highMmioLimit(bits))}）：虚拟机将无法启动（"upper MMIO region that is above the supported physical address range"）。`));
-  } else if (bits === null) {
-    b.warn('address-bits-unknown', 'info', t(
-      "The CPU's physical address width is unknown, so the MMIO size could not be checked against it.",
-      'CPU 物理地址位数未知，无法检查 MMIO 大小是否超限。'));
-  }
-  if (target > vm.highMemoryMappedIoSpace) {
-    b.warn('mmio-raise', 'info', t(
-      `High MMIO of ${q(vm.name)} will be raised from ${formatMB(vm.highMemoryMappedIoSpace)} to ${formatMB(target)}.`,
-      `${q(vm.name)} 的高位 MMIO 将从 ${formatMB(vm.highMemoryMappedIoSpace)} 提高到 ${formatMB(target)}。`));
-    b.step('set-vm-mmio',
-      t(`Raise the high MMIO space of ${q(vm.name)} to ${formatMB(target)} (devices' need + 512 MB)`, `将 ${q(vm.name)} 的高位 MMIO 空间提高到 ${formatMB(target)}（设备需求 + 512 MB）`),
-      actions.setVm(vm, { HighMemoryMappedIoSpace: target }), actions.setVm(vm, { HighMemoryMappedIoSpace: vm.highMemoryMappedIoSpace }),
-      { highMemoryMappedIoSpace: vm.highMemoryMappedIoSpace });
-  }
+  sizeLowMmio(vm, willHold, b);
+  sizeHighMmio(inv, vm, willHold, b);
   if (vm.dynamicMemoryEnabled) {
     b.warn('dynamic-memory', 'warning', t(
       `Dynamic memory of ${q(vm.name)} will be turned off (not supported with an assigned device); the VM keeps its startup memory (${formatMB(vm.memoryStartup)}).`,
@@ -378,6 +365,66 @@ function prepareVm(inv: Inventory, vm: Vm, willHold: Device[], b: Builder): void
     b.warn('vm-needs-repair', 'warning', t(
       `${q(vm.name)} has stale or duplicate device entries and will not start until they are repaired (Repair).`,
       `${q(vm.name)} 存在失效或重复的设备条目，修复之前虚拟机无法启动（请使用"修复"）。`));
+  }
+}
+
+/** Low MMIO (§6): the devices' ranges below 4 GiB + 128 MB, raised never lowered, within Set-VM's 128..3584 MB. */
+function sizeLowMmio(vm: Vm, willHold: Device[], b: Builder): void {
+  const required = requiredLowMmio(willHold.map((d) => d.mmioLowMB ?? 0));
+  if (required > MAX_LOW_MMIO) {
+    b.block('low-mmio-too-large', t(
+      `${q(vm.name)} would need ${formatMB(required)} of low MMIO (the devices' 32-bit ranges + 128 MB), more than Hyper-V allows below 4 GB (${formatMB(MAX_LOW_MMIO)}).`,
+      `${q(vm.name)} 需要 ${formatMB(required)} 的低位 MMIO（设备的 32 位地址范围 + 128 MB），超过了 Hyper-V 在 4 GB 以下允许的上限（${formatMB(MAX_LOW_MMIO)}）。`));
+    return;
+  }
+  if (required <= vm.lowMemoryMappedIoSpace) return;
+  b.step('set-vm-mmio',
+    t(`Raise the low MMIO space of ${q(vm.name)} to ${formatMB(required)} (devices' 32-bit ranges + 128 MB)`, `将 ${q(vm.name)} 的低位 MMIO 空间提高到 ${formatMB(required)}（设备的 32 位地址范围 + 128 MB）`),
+    actions.setVm(vm, { LowMemoryMappedIoSpace: required }), actions.setVm(vm, { LowMemoryMappedIoSpace: vm.lowMemoryMappedIoSpace }),
+    { lowMemoryMappedIoSpace: vm.lowMemoryMappedIoSpace });
+}
+
+/**
+ * High MMIO (§6): every device + 512 MB, raised never lowered. What must fit below the CPU's address
+ * limit is the whole gap, base + size; the plan says how much room is left. The base is the VM's own when
+ * the host reports it, else the default the public reports show (DEFAULT_HIGH_MMIO_BASE, a labelled guess).
+ * An unknown address width (Windows PowerShell 5.1) is never a silent note: a gap that would not fit on the
+ * narrowest CPU needs the admin's acknowledgement.
+ */
+function sizeHighMmio(inv: Inventory, vm: Vm, willHold: Device[], b: Builder): void {
+  const required = requiredHighMmio(willHold.map((d) => d.mmioMB ?? 0));
+  const target = Math.max(vm.highMemoryMappedIoSpace, required);
+  const base = vm.highMemoryMappedIoBase;
+  const baseText = base === null
+    ? t(`the default base (${formatMB(DEFAULT_HIGH_MMIO_BASE)}; this host does not report it)`, `默认起始地址（${formatMB(DEFAULT_HIGH_MMIO_BASE)}；此主机不报告该值）`)
+    : t(`its base at ${formatMB(base)}`, `其起始地址 ${formatMB(base)}`);
+  const bits = inv.host.physicalAddressBits;
+  if (bits !== null) {
+    const room = highMmioRoom(bits, base, target);
+    if (room < 0) {
+      b.block('mmio-above-limit', t(
+        `${q(vm.name)} would need ${formatMB(target)} of high MMIO (every device it will hold + 512 MB). From ${baseText.en} that ends ${formatMB(-room)} above what this ${bits}-bit CPU can address (${formatMB(2 ** bits)}): the VM would not start ("upper MMIO region ... above the supported physical address range"). A CPU with more address bits, or a lower base (Set-VM -HighMemoryMappedIoBaseAddress, where the host's Hyper-V has it), is needed.`,
+        `${q(vm.name)} 需要 ${formatMB(target)} 的高位 MMIO（它将持有的全部设备 + 512 MB）。从${baseText['zh-CN']}开始，区域末端超出此 ${bits} 位 CPU 的寻址上限（${formatMB(2 ** bits)}）${formatMB(-room)}：虚拟机将无法启动（"upper MMIO region ... above the supported physical address range"）。需要地址位数更多的 CPU，或降低起始地址（在支持的 Hyper-V 上使用 Set-VM -HighMemoryMappedIoBaseAddress）。`));
+      return;
+    }
+    if (target > vm.highMemoryMappedIoSpace)
+      b.warn('mmio-room', 'info', t(
+        `High MMIO of ${formatMB(target)} from ${baseText.en} leaves ${formatMB(room)} below this ${bits}-bit CPU's limit.`,
+        `高位 MMIO 从${baseText['zh-CN']}起共 ${formatMB(target)}，距此 ${bits} 位 CPU 的上限还剩 ${formatMB(room)}。`));
+  } else if (highMmioRoom(MIN_ADDRESS_BITS, base, target) < 0) {
+    b.need('unknown-address-width');
+    b.warn('address-bits-unknown', 'warning', t(
+      `The CPU's physical address width is unknown (Windows PowerShell 5.1 cannot read it). ${q(vm.name)}'s high MMIO gap (${formatMB(target)} from ${baseText.en}) does not fit on a ${MIN_ADDRESS_BITS}-bit CPU; on one, the VM would not start.`,
+      `CPU 物理地址位数未知（Windows PowerShell 5.1 无法读取）。${q(vm.name)} 的高位 MMIO 区域（从${baseText['zh-CN']}起共 ${formatMB(target)}）在 ${MIN_ADDRESS_BITS} 位 CPU 上放不下；在这样的 CPU 上虚拟机将无法启动。`));
+  }
+  if (target > vm.highMemoryMappedIoSpace) {
+    b.warn('mmio-raise', 'info', t(
+      `High MMIO of ${q(vm.name)} will be raised from ${formatMB(vm.highMemoryMappedIoSpace)} to ${formatMB(target)}.`,
+      `${q(vm.name)} 的高位 MMIO 将从 ${formatMB(vm.highMemoryMappedIoSpace)} 提高到 ${formatMB(target)}。`));
+    b.step('set-vm-mmio',
+      t(`Raise the high MMIO space of ${q(vm.name)} to ${formatMB(target)} (devices' need + 512 MB)`, `将 ${q(vm.name)} 的高位 MMIO 空间提高到 ${formatMB(target)}（设备需求 + 512 MB）`),
+      actions.setVm(vm, { HighMemoryMappedIoSpace: target }), actions.setVm(vm, { HighMemoryMappedIoSpace: vm.highMemoryMappedIoSpace }),
+      { highMemoryMappedIoSpace: vm.highMemoryMappedIoSpace });
   }
 }
 
@@ -409,6 +456,11 @@ function restoreVm(inv: Inventory, vm: Vm, leaving: Device[], remembered: Rememb
       t(`Restore guest-controlled cache types of ${q(vm.name)} to ${r.guestControlledCacheTypes ? 'on' : 'off'}`, `将 ${q(vm.name)} 的客户机控制缓存类型恢复为${r.guestControlledCacheTypes ? '启用' : '禁用'}`),
       actions.setVm(vm, { GuestControlledCacheTypes: r.guestControlledCacheTypes }), actions.setVm(vm, { GuestControlledCacheTypes: vm.guestControlledCacheTypes }),
       { guestControlledCacheTypes: vm.guestControlledCacheTypes, ...mark });
+  if (r.lowMemoryMappedIoSpace !== undefined && r.lowMemoryMappedIoSpace !== vm.lowMemoryMappedIoSpace)
+    b.step('set-vm-mmio',
+      t(`Restore the low MMIO space of ${q(vm.name)} to ${formatMB(r.lowMemoryMappedIoSpace)}`, `将 ${q(vm.name)} 的低位 MMIO 空间恢复为 ${formatMB(r.lowMemoryMappedIoSpace)}`),
+      actions.setVm(vm, { LowMemoryMappedIoSpace: r.lowMemoryMappedIoSpace }), actions.setVm(vm, { LowMemoryMappedIoSpace: vm.lowMemoryMappedIoSpace }),
+      { lowMemoryMappedIoSpace: vm.lowMemoryMappedIoSpace, ...mark });
   if (r.highMemoryMappedIoSpace !== undefined && r.highMemoryMappedIoSpace !== vm.highMemoryMappedIoSpace)
     b.step('set-vm-mmio',
       t(`Restore the high MMIO space of ${q(vm.name)} to ${formatMB(r.highMemoryMappedIoSpace)}`, `将 ${q(vm.name)} 的高位 MMIO 空间恢复为 ${formatMB(r.highMemoryMappedIoSpace)}`),

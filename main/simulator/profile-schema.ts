@@ -33,6 +33,8 @@ export const profileVmSchema = z.looseObject({
   guestControlledCacheTypes: z.boolean(),
   lowMemoryMappedIoSpace: address,
   highMemoryMappedIoSpace: address,
+  /** Where the high MMIO gap starts, on a host whose Get-VM reports it (newer builds); absent: the default base. */
+  highMemoryMappedIoBase: address.optional(),
   dynamicMemoryEnabled: z.boolean(),
   memoryStartup: address,
   memoryMinimum: address,

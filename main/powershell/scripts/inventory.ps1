@@ -138,6 +138,9 @@ if ($hyperV.present) {
         } catch { Add-Note ("Assigned devices of VM '" + $v.Name + "' unreadable: " + $_.Exception.Message) }
         $guestOs = $null
         if ($null -ne $v.PSObject.Properties['GuestOs']) { $guestOs = $v.GuestOs }
+        # Newer builds report where the high MMIO gap starts; Microsoft's reference does not list it yet.
+        $mmioBase = $null
+        if ($null -ne $v.PSObject.Properties['HighMemoryMappedIoBaseAddress'] -and $null -ne $v.HighMemoryMappedIoBaseAddress) { $mmioBase = [double]$v.HighMemoryMappedIoBaseAddress }
         $vms.Add(@{
             name                        = [string]$v.Name
             id                          = [string]$v.Id
@@ -147,6 +150,7 @@ if ($hyperV.present) {
             guestControlledCacheTypes   = [bool]$v.GuestControlledCacheTypes
             lowMemoryMappedIoSpace      = [double]$v.LowMemoryMappedIoSpace
             highMemoryMappedIoSpace     = [double]$v.HighMemoryMappedIoSpace
+            highMemoryMappedIoBase      = $mmioBase
             dynamicMemoryEnabled        = [bool]$v.DynamicMemoryEnabled
             memoryStartup               = [double]$v.MemoryStartup
             memoryMinimum               = [double]$v.MemoryMinimum
