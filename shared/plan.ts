@@ -16,7 +16,7 @@ export const localizedTextSchema = z.object({ en: z.string(), 'zh-CN': z.string(
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 
 /** Consents the admin gives explicitly; a plan lists which it needs. */
-export const consentIds = ['turn-off-vm', 'force-insecure', 'take-last-display'] as const;
+export const consentIds = ['turn-off-vm', 'force-insecure', 'take-last-display', 'discard-saved-state'] as const;
 export const consentIdSchema = z.enum(consentIds);
 export type ConsentId = z.infer<typeof consentIdSchema>;
 
@@ -42,7 +42,7 @@ export const psActionSchema = z.object({
 export type PsAction = z.infer<typeof psActionSchema>;
 
 export const stepKinds = [
-  'stop-vm', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio',
+  'stop-vm', 'remove-saved-state', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio',
   'set-vm-memory', 'add-device', 'remove-device', 'remove-all-devices', 'mount-device', 'enable-device', 'start-vm',
 ] as const;
 export const stepKindSchema = z.enum(stepKinds);
