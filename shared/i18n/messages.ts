@@ -95,6 +95,10 @@ export const messages = {
   restartElevated: { en: 'Restart as administrator', 'zh-CN': '以管理员身份重新启动' },
   fixNoHyperV: { en: 'Hyper-V is not installed: add the Hyper-V role and its PowerShell module (Install-WindowsFeature Hyper-V -IncludeManagementTools), then restart.', 'zh-CN': '未安装 Hyper-V：请添加 Hyper-V 角色及其 PowerShell 模块（Install-WindowsFeature Hyper-V -IncludeManagementTools），然后重启。' },
   fixNoIov: { en: 'This host cannot pass devices through:', 'zh-CN': '此主机无法直通设备：' },
+  fixIovAcsOnly: {
+    en: 'The host reports no DDA support (IovSupport = False). Its devices lack ACS and the IOMMU policy is on, so this looks like the ACS case: devices without ACS can still be assigned with -Force, insecurely (each plan asks). The host says:',
+    'zh-CN': '宿主机报告不支持直通（IovSupport = False）。它的设备缺少 ACS，且 IOMMU 策略已启用，看起来属于 ACS 的情况：缺少 ACS 的设备仍可使用 -Force 不安全地直通（每个计划都会征求同意）。宿主机给出的原因：',
+  },
   fixClientSku: { en: 'This is client Windows: the VM would not start with a device (0xC035001E). DDA needs Windows Server.', 'zh-CN': '这是客户端版 Windows：带直通设备的虚拟机无法启动（0xC035001E）。直通需要 Windows Server。' },
   fixIommu: { en: 'The hypervisor IOMMU policy is off: run bcdedit /set hypervisoriommupolicy enable and reboot.', 'zh-CN': '虚拟机监控程序的 IOMMU 策略已关闭：运行 bcdedit /set hypervisoriommupolicy enable 后重启。' },
   fixPowerShell: { en: 'PowerShell was not found. Install PowerShell 7 (pwsh) or set its path in Settings; Windows PowerShell 5.1 also works.', 'zh-CN': '找不到 PowerShell。请安装 PowerShell 7（pwsh）或在设置中指定路径；Windows PowerShell 5.1 也可以。' },
