@@ -158,7 +158,6 @@ function Initialize-SimState($state) {
     }
     foreach ($v in @($state.vms)) {
         if ($null -eq $v.PSObject.Properties['assignedDevices'] -or $null -eq $v.assignedDevices) { Set-SimProp $v 'assignedDevices' @() }
-        if ($null -eq $v.PSObject.Properties['poolAssignments'] -or $null -eq $v.poolAssignments) { Set-SimProp $v 'poolAssignments' @() }
     }
     if ($null -eq $state.PSObject.Properties['faults'] -or $null -eq $state.faults) { Set-SimProp $state 'faults' @() }
 }
@@ -1419,7 +1418,7 @@ function Add-VMAssignableDevice {
                     if ($ResourcePoolName -and $ResourcePoolName -ne 'Primordial') {
                         # Guess (labelled): an assignment through a pool names the pool only; the VM gets
                         # one of its devices when it starts (a path given with it is not modelled).
-                        $v.poolAssignments = @(@($v.poolAssignments | Where-Object { $_ }) + @($ResourcePoolName))
+                        Set-SimProp $v 'poolAssignments' @(@($v.poolAssignments | Where-Object { $_ }) + @($ResourcePoolName))
                         Write-SimState $state
                         if ($Passthru) { New-SimPoolAssignedDevice $v $state $ResourcePoolName (@($v.assignedDevices).Count + @($v.poolAssignments).Count - 1) }
                         return
