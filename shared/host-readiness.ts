@@ -11,8 +11,8 @@
  *   SurveyDDA's ACS case, which the seed's R910 assigns with -Force.
  * Then the plan goes on with the force consent, whose text quotes the host's reasons. Guess (labelled
  * in main/simulator/reference/README.md): that on such a host the reasons are about ACS only. When they
- * are about DMA or interrupt remapping instead, the VM fails to start (0xC035001E) and the run rolls
- * back; nothing is lost that the plan does not undo.
+ * are about DMA or interrupt remapping instead, the VM fails to start with the device (0xC035001E): a
+ * start inside the plan rolls the run back, and otherwise Revert gives the device back.
  */
 import type { Device, HostReadiness } from './inventory';
 

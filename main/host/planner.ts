@@ -211,8 +211,8 @@ function checkCanAssign(inv: Inventory, b: Builder, devices: Device[]): void {
     const reasons = h.iovSupportReasons.map(flat).join(' ');
     const why = t(reasons ? ` The host's reasons: ${reasons}` : ' The host gave no reason.', reasons ? `宿主机给出的原因：${reasons}` : '宿主机没有给出原因。');
     b.need('force-insecure', t(
-      `Assign on a host that reports IovSupport = False, with -Force (insecure). The devices lack ACS on their path and the IOMMU policy is on, so the likely cause is ACS (the seed's R910 case): the device can reach other devices' memory by DMA, so a compromised guest could attack the host. If the host's reasons are about DMA or interrupt remapping instead, the VM will not start (0xC035001E) and the run is rolled back. Only for trusted VMs.${why.en}`,
-      `在报告 IovSupport = False 的宿主机上使用 -Force 直通（不安全）。这些设备的路径上缺少 ACS，且 IOMMU 策略已启用，所以原因很可能是 ACS（即种子文章中 R910 的情况）：设备可以通过 DMA 访问其他设备的内存，被入侵的客户机可能借此攻击宿主机。如果宿主机给出的原因是 DMA 重映射或中断重映射，虚拟机将无法启动（0xC035001E），本次操作会回滚。只对可信的虚拟机这样做。${why['zh-CN']}`));
+      `${consentTexts['force-insecure'].en} This host also reports IovSupport = False: its devices lack ACS and the IOMMU policy is on, so the likely cause is ACS (the seed's R910 case), which -Force lifts. If the host's reasons are about DMA or interrupt remapping instead, the VM will not start with the device (0xC035001E): give it back to the host (Revert).${why.en}`,
+      `${consentTexts['force-insecure']['zh-CN']}此主机还报告 IovSupport = False：它的设备缺少 ACS，且 IOMMU 策略已启用，所以原因很可能是 ACS（即种子文章中 R910 的情况），-Force 可以绕过。如果宿主机给出的原因是 DMA 重映射或中断重映射，带该设备的虚拟机将无法启动（0xC035001E）：请把设备还给宿主机（还原）。${why['zh-CN']}`));
     b.warn('iov-acs-only', 'danger', t(
       `Get-VMHost reports IovSupport = False. DDA Studio does not read the reasons (they are in the host's language); the devices' own facts (no ACS, IOMMU policy on) point to the ACS case, which -Force lifts.${why.en}`,
       `Get-VMHost 报告 IovSupport = False。DDA Studio 不解析原因文本（它们使用宿主机的语言）；设备本身的信息（缺少 ACS、IOMMU 策略已启用）表明属于 ACS 的情况，-Force 可以绕过。${why['zh-CN']}`));
