@@ -31,6 +31,8 @@ export const messages = {
   returnToHost: { en: 'Return to host', 'zh-CN': '还给宿主机' },
   repair: { en: 'Repair', 'zh-CN': '修复' },
   stale: { en: 'stale', 'zh-CN': '失效' },
+  resourcePool: { en: 'pool', 'zh-CN': '资源池' },
+  clustered: { en: 'clustered', 'zh-CN': '群集' },
   duplicate: { en: 'duplicate', 'zh-CN': '重复' },
   dropHere: { en: 'Drop a device here', 'zh-CN': '把设备拖到这里' },
   dropAllowed: { en: 'Drop to plan the assignment', 'zh-CN': '松开以规划分配' },
