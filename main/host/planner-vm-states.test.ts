@@ -159,7 +159,7 @@ describe('a saved VM', () => {
     expect(kinds(p)[0]).toBe('remove-saved-state');
     expect(kinds(p)).not.toContain('stop-vm');
     expect(p.steps[0]!.undo).toBeNull();
-    expect(p.steps[0]!.action).toEqual({ script: 'op-remove-saved-state', params: { VmId: v.id }, command: `Get-VM -Id '${v.id}' | Remove-VMSavedState` });
+    expect(p.steps[0]!.action).toEqual({ script: 'op-remove-saved-state', params: { VmId: v.id }, command: `Get-VM -Id '${v.id}' | Remove-VMSavedState -Confirm:$false` });
     expect(codes(p)).toContain('saved-state-lost');
     expect(p.offersStartVmAfter).toBe(false);
     expect(planIsRunnable(p)).toBe(false);

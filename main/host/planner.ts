@@ -105,7 +105,7 @@ export const actions = {
     command: `$vm = ${byId(vm)}; $job = $vm | Stop-VM -Force -AsJob; if (-not (Wait-Job $job -Timeout ${timeoutSec}) -or $job.State -ne 'Completed') { $vm | Stop-VM -TurnOff -Force }`,
   }),
   startVm: (vm: Vm): PsAction => ({ script: 'op-start-vm', params: { VmId: vm.id }, command: `${byId(vm)} | Start-VM` }),
-  removeSavedState: (vm: Vm): PsAction => ({ script: 'op-remove-saved-state', params: { VmId: vm.id }, command: `${byId(vm)} | Remove-VMSavedState` }),
+  removeSavedState: (vm: Vm): PsAction => ({ script: 'op-remove-saved-state', params: { VmId: vm.id }, command: `${byId(vm)} | Remove-VMSavedState -Confirm:$false` }),
   disable: (instanceId: string): PsAction => ({
     script: 'op-disable-device',
     params: { InstanceId: instanceId },
