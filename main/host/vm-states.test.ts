@@ -141,4 +141,13 @@ describe('the CLI refuses with exit code 2 and says why', () => {
     expect(saved.err).toContain('--discard-saved-state');
     expect(saved.out).toContain('Remove-VMSavedState');
   });
+
+  it('dda inventory shows pool members, pool assignments and clustered VMs', async () => {
+    const r = await cli(['inventory', '--simulate', 'ws2025-pools']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('In pool GpuPool');
+    expect(r.out).toMatch(/AI-Pool-01 .*pool GpuPool/);
+    expect(r.out).toMatch(/SQL-Clustered +Running \(clustered\)/);
+    expect(r.out).not.toContain('Orphan');
+  });
 });
