@@ -182,6 +182,16 @@ describe('a saved VM', () => {
     expect(recoveryRefusal(record(repair), inv)).toBeNull();
   });
 
+  it('a move between two saved VMs: one consent, in words that name neither, and both saved states removed', () => {
+    const d = device(NIC, { owner: { kind: 'vm', vmName: 'A' } });
+    const a = vm('A', { state: 'Saved', assignedDevices: [{ locationPath: NIC, instanceId: 'PCIP\\X', name: 'x', stale: false, duplicate: false }] });
+    const b = vm('B', { state: 'Saved' });
+    const p = plan({ kind: 'move', locationPath: NIC, toVm: 'B' }, inventory([d], [a, b]));
+    expect(p.consents.map((c) => c.id)).toEqual(['discard-saved-state']);
+    expect(p.consents[0]!.text.en).toContain('saved VM(s)');
+    expect(p.steps.filter((s) => s.kind === 'remove-saved-state').map((s) => s.action.params.VmId)).toEqual([a.id, b.id]);
+  });
+
   it("the step's effect: present once the VM is no longer saved", () => {
     const { inv } = saved();
     const step = plan({ kind: 'assign', locationPath: NIC, vmName: 'Render' }, inv, consent('discard-saved-state')).steps[0]!;

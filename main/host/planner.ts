@@ -63,8 +63,8 @@ const consentTexts: Record<ConsentId, LocalizedText> = {
     '拿走宿主机最后一块显卡：设备还回宿主机之前，宿主机的本地控制台将没有显示（请通过远程方式管理宿主机）。',
   ),
   'discard-saved-state': t(
-    "Discard the VM's saved state (Remove-VMSavedState): the guest loses what was in its memory, like pulling the power. This cannot be undone.",
-    '丢弃虚拟机的已保存状态（Remove-VMSavedState）：客户机内存中的内容将丢失，相当于直接断电。此操作无法撤销。',
+    'Discard the saved state of the saved VM(s) (Remove-VMSavedState): each guest loses what was in its memory, like pulling the power. This cannot be undone.',
+    '丢弃已保存虚拟机的已保存状态（Remove-VMSavedState）：客户机内存中的内容将丢失，相当于直接断电。此操作无法撤销。',
   ),
 };
 
@@ -288,7 +288,9 @@ function ensureOff(vm: Vm, b: Builder, choices: PlanChoices, opts: PlanOptions):
   if (vm.state === 'Saved') {
     // Settings of a saved VM cannot change until its saved state is gone. Remove-VMSavedState is the
     // documented way (cmdlet reference); whether TurnOff discards it is not documented, so it is not used.
-    b.need('discard-saved-state', t(
+    // Two saved VMs in one plan (a move): the consent's standard text, which names none of them.
+    if (b.consents.has('discard-saved-state')) b.consents.set('discard-saved-state', null);
+    else b.need('discard-saved-state', t(
       `Discard the saved state of ${q(vm.name)} (Remove-VMSavedState): the guest loses what was in its memory, like pulling the power. This cannot be undone.`,
       `丢弃 ${q(vm.name)} 的已保存状态（Remove-VMSavedState）：客户机内存中的内容将丢失，相当于直接断电。此操作无法撤销。`));
     b.warn('saved-state-lost', 'danger', t(

@@ -10,6 +10,7 @@ export type DropVerdict = { allowed: true; note?: MessageKey } | { allowed: fals
 export function dropVerdict(inv: Inventory, device: Device, vm: Vm): DropVerdict {
   if (device.owner.kind === 'vm' && device.owner.vmName === vm.name) return { allowed: false, reason: 'blockedAlreadyHere' };
   if (device.hostsSystemDisk) return { allowed: false, reason: 'blockedSystemDisk' };
+  if (device.resourcePoolName) return { allowed: false, reason: 'blockedInPool' };
   if (!isAssignableVerdict(device.verdict.code) && device.verdict.code !== 'unknown' && device.verdict.code !== 'disabled-unknown') return { allowed: false, reason: 'blockedNotAssignable' };
   const h = inv.host;
   // IovSupport False blocks unless the device's own facts show the seed's ACS case (-Force lifts it).

@@ -114,6 +114,7 @@ export const messages = {
   blockedNotAssignable: { en: 'blocked: not assignable', 'zh-CN': '禁止：不可直通' },
   blockedAlreadyHere: { en: 'already assigned here', 'zh-CN': '已分配给此虚拟机' },
   blockedHostNotReady: { en: 'blocked: host not ready', 'zh-CN': '禁止：主机条件不满足' },
+  blockedInPool: { en: 'blocked: in a resource pool (VMs get it through the pool)', 'zh-CN': '禁止：位于资源池中（虚拟机通过资源池获得）' },
   needsVmOff: { en: 'needs the VM turned off', 'zh-CN': '需要先关闭虚拟机' },
   needsForceShort: { en: 'needs -Force consent', 'zh-CN': '需要同意 -Force' },
   dropNoTarget: { en: 'Not over a VM: releasing here does nothing', 'zh-CN': '未指向任何虚拟机：在这里松开不会有任何操作' },
