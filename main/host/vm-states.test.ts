@@ -97,6 +97,22 @@ describe('operations end to end', () => {
     expect(calls['Stop-VM'] ?? 0).toBe(0);
   });
 
+  it('a failure after the saved state was removed rolls the rest back; the saved state stays gone (it cannot be undone)', async () => {
+    const state = freshState('ws2025-pools', (s) => {
+      s.faults = [{ cmdlet: 'Add-VMAssignableDevice', message: 'injected', times: 1 }];
+    });
+    const ops = await opsOn(state);
+    const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: E810, vmName: 'Render-Saved' }, { consents: ['discard-saved-state'], startVmAfter: false });
+    expect(outcome.status).toBe('rolled-back');
+    const states = Object.fromEntries(outcome.steps.map((r) => [plan.steps.find((x) => x.id === r.stepId)!.kind, r.state]));
+    expect(states['remove-saved-state']).toBe('done'); // no undo: nothing to take back
+    expect(states['dismount-device']).toBe('undone');
+    const vm = vmOf(state, 'Render-Saved');
+    expect([vm.state, vm.assignedDevices, vm.automaticStopAction]).toEqual(['Off', [], 'Save']);
+    const nic = readState(state).devices.find((d) => d.locationPath === E810)!;
+    expect([nic.dismounted, nic.enabled]).toEqual([false, true]);
+  });
+
   it('repair removes the stale direct entry and keeps the pool assignment', async () => {
     const state = freshState('ws2025-pools');
     const ops = await opsOn(state);
