@@ -82,6 +82,12 @@ export const deviceSchema = z.object({
   facts: surveyFactsSchema,
   /** The controller of the host's system / boot disk: never assign it. */
   hostsSystemDisk: z.boolean(),
+  /**
+   * The resource pool a dismounted device was added to (Windows Server 2025,
+   * Add-VMHostAssignableDevice -ResourcePoolName; Get-VMHostAssignableDevice's ResourcePoolName); null or
+   * absent for the default pool "Primordial". A pool member is not an orphan and is never mounted back.
+   */
+  resourcePoolName: z.string().nullable().optional(),
 });
 export type Device = z.infer<typeof deviceSchema>;
 
@@ -97,6 +103,12 @@ export const assignedDeviceSchema = z.object({
   stale: z.boolean(),
   /** The same path is held twice in this VM or also by another VM. */
   duplicate: z.boolean(),
+  /**
+   * The resource pool the entry was assigned through (Windows Server 2025 GPU pools,
+   * Add-VMAssignableDevice -ResourcePoolName); null for a direct assignment (pool "Primordial" or none).
+   * A pool entry is never stale and repair never removes it. Absent in inventories made before pools.
+   */
+  resourcePoolName: z.string().nullable().optional(),
 });
 export type AssignedDevice = z.infer<typeof assignedDeviceSchema>;
 
@@ -117,6 +129,8 @@ export const vmSchema = z.object({
   checkpointType: z.string().nullable(),
   automaticCheckpointsEnabled: z.boolean().nullable(),
   guestOs: z.string().nullable(),
+  /** Get-VM's IsClustered: the VM is a cluster role (it cannot live-migrate while it holds a device); null: unknown. */
+  isClustered: z.boolean().nullable().optional(),
   assignedDevices: z.array(assignedDeviceSchema),
 });
 export type Vm = z.infer<typeof vmSchema>;

@@ -21,7 +21,7 @@ export type LocalizedText = z.infer<typeof localizedTextSchema>;
  * skip-device-mitigations: dismount without the vendor's mitigation driver (RequireDeviceMitigations off).
  * Dismount-VMHostAssignableDevice -Force drops both, so it is used only when both are given.
  */
-export const consentIds = ['turn-off-vm', 'force-insecure', 'skip-device-mitigations', 'take-last-display', 'unknown-address-width'] as const;
+export const consentIds = ['turn-off-vm', 'discard-saved-state', 'force-insecure', 'skip-device-mitigations', 'take-last-display', 'unknown-address-width'] as const;
 export const consentIdSchema = z.enum(consentIds);
 export type ConsentId = z.infer<typeof consentIdSchema>;
 
@@ -47,7 +47,7 @@ export const psActionSchema = z.object({
 export type PsAction = z.infer<typeof psActionSchema>;
 
 export const stepKinds = [
-  'stop-vm', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio',
+  'stop-vm', 'remove-saved-state', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio',
   'set-vm-memory', 'add-device', 'remove-device', 'remove-all-devices', 'mount-device', 'enable-device', 'start-vm',
 ] as const;
 export const stepKindSchema = z.enum(stepKinds);

@@ -16,7 +16,7 @@ function ownerText(d: Device): string {
     case 'host':
       return 'Host';
     case 'dismounted':
-      return 'Dismounted';
+      return d.resourcePoolName ? `In pool ${d.resourcePoolName}` : 'Dismounted';
     case 'vm':
       return `VM ${d.owner.vmName}`;
   }
@@ -66,13 +66,13 @@ export function formatInventory(inv: Inventory): string {
       ['VM', 'State', 'Gen', 'Stop action', 'Low MMIO MB', 'High MMIO MB', 'Dyn. memory', 'Devices'],
       inv.vms.map((v) => [
         clean(v.name),
-        clean(v.state),
+        clean(v.state) + (v.isClustered ? ' (clustered)' : ''),
         String(v.generation),
         clean(v.automaticStopAction),
         String(Math.round(v.lowMemoryMappedIoSpace / 1048576)),
         String(Math.round(v.highMemoryMappedIoSpace / 1048576)),
         v.dynamicMemoryEnabled ? 'on' : 'off',
-        v.assignedDevices.map((a) => clean(a.locationPath) + (a.stale ? ' (stale)' : '') + (a.duplicate ? ' (duplicate)' : '')).join(', ') || '-',
+        v.assignedDevices.map((a) => (a.resourcePoolName ? `pool ${clean(a.resourcePoolName)}` : clean(a.locationPath)) + (a.stale ? ' (stale)' : '') + (a.duplicate ? ' (duplicate)' : '')).join(', ') || '-',
       ]),
     ),
   );

@@ -36,6 +36,10 @@ export function stepEffect(step: PlanStep, inv: Inventory): EffectState {
       const vm = vmById(inv, p.VmId);
       return vm ? vm.state === 'Off' : null;
     }
+    case 'remove-saved-state': {
+      const vm = vmById(inv, p.VmId);
+      return vm ? vm.state !== 'Saved' : null;
+    }
     case 'start-vm': {
       const vm = vmById(inv, p.VmId);
       return vm ? vm.state === 'Running' : null;
@@ -65,8 +69,9 @@ export function stepEffect(step: PlanStep, inv: Inventory): EffectState {
       return vm ? !holds(vm, p.LocationPath) : null;
     }
     case 'remove-all-devices': {
+      // Entries assigned through a resource pool are never removed (planner: repair).
       const vm = vmById(inv, p.VmId);
-      return vm ? vm.assignedDevices.length === 0 : null;
+      return vm ? vm.assignedDevices.every((a) => !!a.resourcePoolName) : null;
     }
     case 'set-vm-stop-action':
     case 'set-vm-cache-types':

@@ -54,7 +54,7 @@ const rawSchema = z.object({
     .nullable()
     .optional(),
   devices: z.array(rawDeviceSchema),
-  hostAssignable: z.array(z.object({ instanceId: z.string(), locationPath: z.string() })),
+  hostAssignable: z.array(z.object({ instanceId: z.string(), locationPath: z.string(), resourcePoolName: z.string().nullable().optional() })),
   vms: z.array(
     z.object({
       name: z.string(),
@@ -72,7 +72,8 @@ const rawSchema = z.object({
       checkpointType: z.string().nullable().optional(),
       automaticCheckpointsEnabled: z.boolean().nullable().optional(),
       guestOs: z.string().nullable().optional(),
-      assigned: z.array(z.object({ name: z.string(), instanceId: z.string(), locationPath: z.string() })),
+      isClustered: z.boolean().nullable().optional(),
+      assigned: z.array(z.object({ name: z.string(), instanceId: z.string(), locationPath: z.string(), resourcePoolName: z.string().nullable().optional() })),
     }),
   ),
   notes: z.array(z.string()),
@@ -108,6 +109,15 @@ export async function readInventory(runner: ScriptRunner, options: ReadInventory
 }
 
 const upper = (s: string) => s.toUpperCase();
+/**
+ * The pool an entry was assigned through, or null for a direct one. Get-VMAssignableDevice's
+ * ResourcePoolName is "Primordial" for a direct assignment (the default pool; hyperv-dda.md §4) and a
+ * pool's own name for Add-VMAssignableDevice -ResourcePoolName (Windows Server 2025 docs).
+ */
+function poolOf(a: { resourcePoolName?: string | null }): string | null {
+  const p = a.resourcePoolName;
+  return p && p.toLowerCase() !== 'primordial' ? p : null;
+}
 const twinSuffix = / - (Dismounted|已卸除)$/;
 
 /** Pure: raw facts + remembered measurements -> Inventory (exported for tests). */
@@ -116,12 +126,13 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
   const readAt = now.toISOString();
   const dismountedPaths = new Set(raw.hostAssignable.map((h) => upper(h.locationPath)));
   const pathByTwinId = new Map(raw.hostAssignable.map((h) => [upper(h.instanceId), h.locationPath]));
+  const poolByPath = new Map(raw.hostAssignable.flatMap((h) => (poolOf(h) !== null ? [[upper(h.locationPath), poolOf(h)!] as const] : [])));
 
   // Who holds which path: every VM entry, with counts for duplicate detection.
   const holders = new Map<string, string[]>();
   for (const vm of raw.vms) {
     for (const a of vm.assigned) {
-      if (!a.locationPath) continue;
+      if (!a.locationPath || poolOf(a) !== null) continue;
       const list = holders.get(upper(a.locationPath)) ?? [];
       list.push(vm.name);
       holders.set(upper(a.locationPath), list);
@@ -200,6 +211,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       mmioLowMB,
       verdict: facts.source === 'remembered' ? { ...verdict, remembered: true } : verdict,
       facts,
+      resourcePoolName: key !== null ? poolByPath.get(key) ?? null : null,
       hostsSystemDisk: systemDiskIds.has(upper(d.instanceId)) || systemDiskIds.has(upper(pciIdOf(d.instanceId))) || (key !== null && systemDiskPaths.has(key)),
     };
   });
@@ -217,10 +229,13 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
   const vms: Vm[] = raw.vms.map((v) => {
     const assignedDevices: AssignedDevice[] = v.assigned.map((a) => {
       const path = a.locationPath || a.name;
-      const stale = !a.instanceId || !a.locationPath || !knownPaths.has(upper(a.locationPath));
-      const duplicate = !!a.locationPath && (holders.get(upper(a.locationPath))?.length ?? 0) > 1;
+      const resourcePoolName = poolOf(a);
+      // A pool entry names a pool, not a device: whether its InstanceID/LocationPath are filled is not
+      // documented (reference README, guesses), so it is never judged stale or duplicate.
+      const stale = resourcePoolName === null && (!a.instanceId || !a.locationPath || !knownPaths.has(upper(a.locationPath)));
+      const duplicate = resourcePoolName === null && !!a.locationPath && (holders.get(upper(a.locationPath))?.length ?? 0) > 1;
       if (stale) problems.push({ kind: 'stale', vmName: v.name, locationPath: path });
-      return { locationPath: path, instanceId: a.instanceId, name: a.name, stale, duplicate };
+      return { locationPath: path, instanceId: a.instanceId, name: a.name, stale, duplicate, resourcePoolName };
     });
     return {
       name: v.name,
@@ -238,6 +253,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       checkpointType: v.checkpointType ?? null,
       automaticCheckpointsEnabled: v.automaticCheckpointsEnabled ?? null,
       guestOs: v.guestOs ?? null,
+      isClustered: v.isClustered ?? null,
       assignedDevices,
     };
   });
@@ -248,7 +264,8 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
     }
   }
   for (const h of raw.hostAssignable) {
-    if (!holders.has(upper(h.locationPath))) problems.push({ kind: 'orphan', locationPath: h.locationPath });
+    // A member of a resource pool (Windows Server 2025) waits in its pool for a VM: not an orphan.
+    if (!holders.has(upper(h.locationPath)) && poolOf(h) === null) problems.push({ kind: 'orphan', locationPath: h.locationPath });
   }
 
   const reasons = raw.hyperV.iovSupportReasons ?? [];

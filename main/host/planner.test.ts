@@ -483,7 +483,7 @@ describe('repair and return-orphans', () => {
     const p = plan({ kind: 'repair', vmName: 'Router-01' }, inv);
     expect(kinds(p)).toEqual(['remove-all-devices', 'add-device']);
     // Remove-VMAssignableDevice takes VMAssignedDevice objects from the pipeline; a VM binds to nothing.
-    expect(p.steps[0]!.action.command).toBe(`Get-VMAssignableDevice -VM (Get-VM -Id '${vms[0]!.id}') | Remove-VMAssignableDevice`);
+    expect(p.steps[0]!.action.command).toBe(`Get-VMAssignableDevice -VM (Get-VM -Id '${vms[0]!.id}') | Where-Object { -not $_.ResourcePoolName -or $_.ResourcePoolName -eq 'Primordial' } | Remove-VMAssignableDevice`);
     expect(p.steps[0]!.action.params).toEqual({ VmId: vms[0]!.id });
     expect(p.steps[0]!.undo!.params).toEqual({ VmId: vms[0]!.id, LocationPaths: [NIC0, NIC0] }); // exactly as it was
     expect(p.steps[1]!.action.params).toEqual({ VmId: vms[0]!.id, LocationPath: NIC0 });

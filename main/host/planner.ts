@@ -8,6 +8,7 @@ import { DEFAULT_HIGH_MMIO_BASE, formatMB, highMmioRoom, MAX_LOW_MMIO, MIN_ADDRE
 import type { ConsentId, Intent, LocalizedText, Plan, PlanChoices, PlanStep, PlanWarning, PsAction, StepKind } from '../../shared/plan';
 import { PS_SWITCH, psCommand, psString } from '../../shared/ps-literal';
 import { pciIdOf, samePath } from '../../shared/location-path';
+import { iovReadiness } from '../../shared/host-readiness';
 
 /** VM settings an earlier assignment replaced (the values before it), so revert can put them back. */
 export interface RememberedVmSettings {
@@ -69,6 +70,10 @@ const consentTexts: Record<ConsentId, LocalizedText> = {
   'take-last-display': t(
     "Take the host's last display adapter: the host console goes blank until the device is returned (manage the host remotely).",
     '拿走宿主机最后一块显卡：设备还回宿主机之前，宿主机的本地控制台将没有显示（请通过远程方式管理宿主机）。',
+  ),
+  'discard-saved-state': t(
+    'Discard the saved state of the saved VM(s) (Remove-VMSavedState): each guest loses what was in its memory, like pulling the power. This cannot be undone.',
+    '丢弃已保存虚拟机的已保存状态（Remove-VMSavedState）：客户机内存中的内容将丢失，相当于直接断电。此操作无法撤销。',
   ),
 };
 
@@ -141,6 +146,7 @@ export const actions = {
     command: `$vm = ${byId(vm)}; $job = $vm | Stop-VM -Force -AsJob; if (-not (Wait-Job $job -Timeout ${timeoutSec}) -or $job.State -ne 'Completed') { $vm | Stop-VM -TurnOff -Force }`,
   }),
   startVm: (vm: Vm): PsAction => ({ script: 'op-start-vm', params: { VmId: vm.id }, command: `${byId(vm)} | Start-VM` }),
+  removeSavedState: (vm: Vm): PsAction => ({ script: 'op-remove-saved-state', params: { VmId: vm.id }, command: `${byId(vm)} | Remove-VMSavedState -Confirm:$false` }),
   disable: (instanceId: string): PsAction => ({
     script: 'op-disable-device',
     params: { InstanceId: instanceId },
@@ -172,10 +178,12 @@ export const actions = {
   remove: (vm: Vm, path: string | null): PsAction => ({
     script: 'op-remove-device',
     params: path ? { VmId: vm.id, LocationPath: path } : { VmId: vm.id },
-    // Remove-VMAssignableDevice takes VMAssignedDevice objects from the pipeline, never a VM.
+    // Remove-VMAssignableDevice takes VMAssignedDevice objects from the pipeline, never a VM. With no
+    // path: every direct entry; an entry assigned through a resource pool (Windows Server 2025) stays
+    // (the 2025 doc's own example filters on ResourcePoolName the same way).
     command: path
       ? `Get-VMAssignableDevice -VM (${byId(vm)}) | Where-Object { $_.LocationPath -eq ${psString(path)} } | Remove-VMAssignableDevice`
-      : `Get-VMAssignableDevice -VM (${byId(vm)}) | Remove-VMAssignableDevice`,
+      : `Get-VMAssignableDevice -VM (${byId(vm)}) | Where-Object { -not $_.ResourcePoolName -or $_.ResourcePoolName -eq 'Primordial' } | Remove-VMAssignableDevice`,
   }),
   setVm: (vm: Vm, settings: VmSettings): PsAction => {
     const parts: Array<readonly [string, unknown]> = [];
@@ -222,8 +230,12 @@ function checkCanChange(inv: Inventory, b: Builder): void {
   if (!h.elevated) b.block('not-elevated', t('DDA Studio is not running as administrator: restart it elevated to change anything.', 'DDA Studio 没有以管理员身份运行：请以管理员身份重新启动后再做更改。'));
 }
 
-/** Whether this host can give a device to a VM (§2): SKU, IOV support, PCIe control, IOMMU policy. */
-function checkCanAssign(inv: Inventory, b: Builder): void {
+/**
+ * Whether this host can give these devices to a VM (§2): SKU, IOV support, PCIe control, IOMMU policy.
+ * IovSupport False blocks, unless the language-independent facts show the seed's ACS case
+ * (shared/host-readiness.ts): then the force consent, quoting the host's own reasons, lets it go on.
+ */
+function checkCanAssign(inv: Inventory, b: Builder, devices: Device[]): void {
   checkCanChange(inv, b);
   const h = inv.host;
   if (h.isServerSku === false || h.productType === 1)
@@ -234,7 +246,17 @@ function checkCanAssign(inv: Inventory, b: Builder): void {
     b.block('bios-pcie-control', t(
       'The firmware does not let Windows control PCI Express: every dismount fails, even with -Force. Update the BIOS/UEFI or enable OS control of PCIe in its settings.',
       '固件不允许 Windows 控制 PCI Express：任何卸除操作都会失败，加 -Force 也不行。请升级 BIOS/UEFI 固件，或在固件设置中允许操作系统控制 PCIe。'));
-  if (h.iovSupport === false) {
+  const iov = iovReadiness(h, devices);
+  if (iov === 'acs-only') {
+    const reasons = h.iovSupportReasons.map(flat).join(' ');
+    const why = t(reasons ? ` The host's reasons: ${reasons}` : ' The host gave no reason.', reasons ? `宿主机给出的原因：${reasons}` : '宿主机没有给出原因。');
+    b.need('force-insecure', t(
+      `${consentTexts['force-insecure'].en} This host also reports IovSupport = False: its devices lack ACS and the IOMMU policy is on, so the likely cause is ACS (the seed's R910 case), which -Force lifts. If the host's reasons are about DMA or interrupt remapping instead, the VM will not start with the device (0xC035001E): give it back to the host (Revert).${why.en}`,
+      `${consentTexts['force-insecure']['zh-CN']}此主机还报告 IovSupport = False：它的设备缺少 ACS，且 IOMMU 策略已启用，所以原因很可能是 ACS（即种子文章中 R910 的情况），-Force 可以绕过。如果宿主机给出的原因是 DMA 重映射或中断重映射，带该设备的虚拟机将无法启动（0xC035001E）：请把设备还给宿主机（还原）。${why['zh-CN']}`));
+    b.warn('iov-acs-only', 'danger', t(
+      `Get-VMHost reports IovSupport = False. DDA Studio does not read the reasons (they are in the host's language); the devices' own facts (no ACS, IOMMU policy on) point to the ACS case, which -Force lifts.${why.en}`,
+      `Get-VMHost 报告 IovSupport = False。DDA Studio 不解析原因文本（它们使用宿主机的语言）；设备本身的信息（缺少 ACS、IOMMU 策略已启用）表明属于 ACS 的情况，-Force 可以绕过。${why['zh-CN']}`));
+  } else if (iov === 'blocked') {
     const reasons = h.iovSupportReasons.map(flat).join(' ');
     b.block('no-iov', t(
       `This host cannot assign devices to VMs (Get-VMHost reports IovSupport = False). ${reasons ? `Reasons: ${reasons}` : 'No reason was given.'}`,
@@ -303,14 +325,26 @@ function ensureOff(vm: Vm, b: Builder, choices: PlanChoices, opts: PlanOptions):
       `虚拟机 ${q(vm.name)} 当前状态为 ${vm.state}：请等它运行或关机后重新规划。`));
     return false;
   }
+  if (vm.state === 'Saved') {
+    // Settings of a saved VM cannot change until its saved state is gone. Remove-VMSavedState is the
+    // documented way (cmdlet reference); whether TurnOff discards it is not documented, so it is not used.
+    // Two saved VMs in one plan (a move): the consent's standard text, which names none of them.
+    if (b.consents.has('discard-saved-state')) b.consents.set('discard-saved-state', null);
+    else b.need('discard-saved-state', t(
+      `Discard the saved state of ${q(vm.name)} (Remove-VMSavedState): the guest loses what was in its memory, like pulling the power. This cannot be undone.`,
+      `丢弃 ${q(vm.name)} 的已保存状态（Remove-VMSavedState）：客户机内存中的内容将丢失，相当于直接断电。此操作无法撤销。`));
+    b.warn('saved-state-lost', 'danger', t(
+      `VM ${q(vm.name)} is saved: its saved state must be discarded before its devices and settings can change. This cannot be undone.`,
+      `虚拟机 ${q(vm.name)} 处于已保存状态：更改直通设备和配置之前必须丢弃已保存的状态。此操作无法撤销。`));
+    b.step('remove-saved-state',
+      t(`Discard the saved state of ${q(vm.name)} (it is then off; cannot be undone)`, `丢弃 ${q(vm.name)} 的已保存状态（之后虚拟机为关机状态；无法撤销）`),
+      actions.removeSavedState(vm), null, { state: 'Saved' });
+    return false;
+  }
   b.need('turn-off-vm');
   b.warn('vm-not-off', 'warning', t(
     `VM ${q(vm.name)} is ${vm.state}: it must be off to change its devices and settings.`,
     `虚拟机 ${q(vm.name)} 当前状态为 ${vm.state}：更改直通设备和配置前必须关机。`));
-  if (vm.state === 'Saved')
-    b.warn('saved-state-lost', 'danger', t(
-      `VM ${q(vm.name)} is saved: turning it off discards its saved state (like pulling the power).`,
-      `虚拟机 ${q(vm.name)} 处于已保存状态：关闭它会丢弃保存的状态（相当于直接断电）。`));
   const wasRunning = vm.state === 'Running';
   b.step('stop-vm',
     t(`Turn VM ${q(vm.name)} off (shut down; turn off if the guest does not stop in time)`, `关闭虚拟机 ${q(vm.name)}（先正常关机，客户机未及时关机则硬关机）`),
@@ -319,6 +353,26 @@ function ensureOff(vm: Vm, b: Builder, choices: PlanChoices, opts: PlanOptions):
     { state: vm.state });
   if (wasRunning) b.offersStartVmAfter = true;
   return wasRunning && choices.startVmAfter;
+}
+
+/** A device in a resource pool (Windows Server 2025) is given out by its pool; DDA Studio leaves it there. */
+function checkPool(d: Device, b: Builder): void {
+  if (!d.resourcePoolName) return;
+  b.block('in-resource-pool', t(
+    `${name(d)} is in the resource pool ${q(d.resourcePoolName)}: VMs get it through the pool (Add-VMAssignableDevice -ResourcePoolName). Take it out of the pool first (Remove-VMHostAssignableDevice -ResourcePoolName).`,
+    `${name(d)} 位于资源池 ${q(d.resourcePoolName)} 中：虚拟机通过资源池获得它（Add-VMAssignableDevice -ResourcePoolName）。请先将它移出资源池（Remove-VMHostAssignableDevice -ResourcePoolName）。`));
+}
+
+/** What an assigned device takes away from a VM: live migration (clustered VMs) and checkpoints. */
+function checkVmLimits(vm: Vm, b: Builder): void {
+  if (vm.isClustered === true)
+    b.warn('clustered-vm', 'warning', t(
+      `${q(vm.name)} is a clustered VM: with an assigned device it cannot live-migrate, so the cluster's automatic moves (drain, failover, load balancing) will fail for it. Keep it on this node, or take it out of the cluster.`,
+      `${q(vm.name)} 是群集虚拟机：直通设备后它无法实时迁移，群集的自动迁移（排空、故障转移、负载均衡）对它都会失败。请让它固定在此节点上，或将它移出群集。`));
+  if (vm.automaticCheckpointsEnabled === true)
+    b.warn('automatic-checkpoints', 'warning', t(
+      `${q(vm.name)} takes automatic checkpoints at start: checkpoints of a VM with an assigned device are not supported. Turn them off (Set-VM -AutomaticCheckpointsEnabled $false).`,
+      `${q(vm.name)} 启用了自动检查点（启动时创建）：直通设备的虚拟机不支持检查点。请关闭自动检查点（Set-VM -AutomaticCheckpointsEnabled $false）。`));
 }
 
 /** Starts a VM at the end. Its undo turns it off again: a rollback must reach the earlier steps' undos with the VM off. */
@@ -545,8 +599,10 @@ function planAssign(c: Ctx, intent: Extract<Intent, { kind: 'assign' }>): Locali
     planMove(c, { kind: 'move', locationPath: intent.locationPath, toVm: intent.vmName });
     return t(`Move ${name(d)} from ${flat(d.owner.vmName)} to ${flat(vm.name)}`, `将 ${name(d)} 从 ${flat(d.owner.vmName)} 移到 ${flat(vm.name)}`);
   }
-  checkCanAssign(inv, b);
   const devices = withSiblings(inv, d, intent.includeSiblings, b);
+  checkCanAssign(inv, b, devices);
+  checkPool(d, b);
+  checkVmLimits(vm, b);
   for (const x of devices) checkDeviceForVm(inv, x, b);
   const start = ensureOff(vm, b, c.choices, c.opts);
   for (const x of devices) takeFromHost(x, b, c.choices);
@@ -564,6 +620,7 @@ function planRevert(c: Ctx, intent: Extract<Intent, { kind: 'revert' }>): Locali
   if (!d) return notFoundDevice(b, intent.locationPath), t('Return a device to the host', '将设备还给宿主机');
   const title = t(`Return ${name(d)} to the host`, `将 ${name(d)} 还给宿主机`);
   if (d.owner.kind === 'host') return b.block('on-host', t(`${name(d)} is already on the host.`, `${name(d)} 已经在宿主机上。`)), title;
+  checkPool(d, b);
   checkCanChange(inv, b);
   let vm: Vm | undefined;
   let start = false;
@@ -602,7 +659,9 @@ function planMove(c: Ctx, intent: Extract<Intent, { kind: 'move' }>): LocalizedT
   if (!from) return notFoundVm(b, d.owner.vmName), title;
   if (from === to || holds(to, d.locationPath!))
     return b.block('already-assigned', t(`${q(to.name)} already holds ${name(d)}; nothing to do.`, `${q(to.name)} 已经持有 ${name(d)}；无需操作。`)), title;
-  checkCanAssign(inv, b);
+  checkCanAssign(inv, b, [d]);
+  checkPool(d, b);
+  checkVmLimits(to, b);
   checkDeviceForVm(inv, d, b);
   const startFrom = ensureOff(from, b, c.choices, c.opts);
   const startTo = ensureOff(to, b, c.choices, c.opts);
@@ -622,12 +681,15 @@ function planRepair(c: Ctx, intent: Extract<Intent, { kind: 'repair' }>): Locali
   const vm = findVm(inv, intent.vmName);
   if (!vm) return notFoundVm(b, intent.vmName), t('Repair a VM', '修复虚拟机');
   const title = t(`Repair the device entries of ${flat(vm.name)}`, `修复 ${flat(vm.name)} 的直通设备条目`);
-  const bad = vm.assignedDevices.filter((a) => a.stale || a.duplicate);
+  // An entry assigned through a resource pool is never stale or duplicate (inventory) and never removed.
+  const direct = vm.assignedDevices.filter((a) => !a.resourcePoolName);
+  const pooled = vm.assignedDevices.filter((a) => !!a.resourcePoolName);
+  const bad = direct.filter((a) => a.stale || a.duplicate);
   if (bad.length === 0) return b.block('nothing-to-repair', t(`${q(vm.name)} has no stale or duplicate device entries.`, `${q(vm.name)} 没有失效或重复的设备条目。`)), title;
   checkCanChange(inv, b);
   // Each valid device once; one another VM also holds stays with that VM (this VM lets go of it).
   const keep: string[] = [];
-  for (const a of vm.assignedDevices) {
+  for (const a of direct) {
     if (a.stale || keep.some((k) => samePath(k, a.locationPath))) continue;
     const d = findDevice(inv, a.locationPath);
     if (!d) continue;
@@ -642,13 +704,17 @@ function planRepair(c: Ctx, intent: Extract<Intent, { kind: 'repair' }>): Locali
   }
   const start = ensureOff(vm, b, c.choices, c.opts);
   b.warn('repair', 'info', t(
-    `Every device entry of ${q(vm.name)} is removed (Remove-VMAssignableDevice with no path: the only way out for stale entries), then each valid device is added back once.`,
-    `先移除 ${q(vm.name)} 的全部设备条目（不带路径的 Remove-VMAssignableDevice，失效条目只能这样清除），再把每个有效设备重新添加一次。`));
-  const restorable = vm.assignedDevices.filter((a) => !a.stale && findDevice(inv, a.locationPath)).map((a) => a.locationPath);
+    `Every direct device entry of ${q(vm.name)} is removed (its entries piped to Remove-VMAssignableDevice: the only way out for stale entries), then each valid device is added back once.`,
+    `先移除 ${q(vm.name)} 的全部直接分配的设备条目（将条目通过管道传给 Remove-VMAssignableDevice，失效条目只能这样清除），再把每个有效设备重新添加一次。`));
+  if (pooled.length > 0)
+    b.warn('pool-entries-kept', 'info', t(
+      `${pooled.length} entr${pooled.length === 1 ? 'y' : 'ies'} of ${q(vm.name)} assigned through a resource pool (${[...new Set(pooled.map((a) => flat(a.resourcePoolName!)))].join(', ')}) stay${pooled.length === 1 ? 's' : ''} as they are.`,
+      `${q(vm.name)} 通过资源池（${[...new Set(pooled.map((a) => flat(a.resourcePoolName!)))].join('、')}）分配的 ${pooled.length} 个条目保持不变。`));
+  const restorable = direct.filter((a) => !a.stale && findDevice(inv, a.locationPath)).map((a) => a.locationPath);
   b.step('remove-all-devices',
-    t(`Remove every device entry of ${q(vm.name)} (${bad.length} stale or duplicate)`, `移除 ${q(vm.name)} 的全部设备条目（其中 ${bad.length} 个失效或重复）`),
+    t(`Remove every direct device entry of ${q(vm.name)} (${bad.length} stale or duplicate)`, `移除 ${q(vm.name)} 的全部直接分配的设备条目（其中 ${bad.length} 个失效或重复）`),
     actions.remove(vm, null), restorable.length > 0 ? actions.addAll(vm, restorable) : null,
-    { entries: vm.assignedDevices.length });
+    { entries: direct.length });
   for (const p of keep) {
     const d = findDevice(inv, p)!;
     b.step('add-device', t(`Add ${name(d)} back to ${q(vm.name)}, once`, `将 ${name(d)} 重新添加到 ${q(vm.name)}（只添加一次）`),
@@ -661,7 +727,8 @@ function planRepair(c: Ctx, intent: Extract<Intent, { kind: 'repair' }>): Locali
 function planReturnOrphans(c: Ctx): LocalizedText {
   const { inv, b } = c;
   const title = t('Return dismounted devices that no VM holds to the host', '将没有虚拟机持有的已卸除设备还给宿主机');
-  const orphans = inv.devices.filter((d) => d.owner.kind === 'dismounted' && d.locationPath);
+  // A member of a resource pool waits in its pool for a VM: not an orphan, never mounted back here.
+  const orphans = inv.devices.filter((d) => d.owner.kind === 'dismounted' && d.locationPath && !d.resourcePoolName);
   if (orphans.length === 0) return b.block('no-orphans', t('There are no orphaned devices.', '没有孤立（已卸除但无虚拟机持有）的设备。')), title;
   checkCanChange(inv, b);
   for (const d of orphans) returnToHost(d, b);

@@ -19,6 +19,8 @@ import type { OperationRecord } from './journal';
 export const stepScripts: Record<StepKind, { action: string; undo: readonly string[] }> = {
   'stop-vm': { action: 'op-stop-vm', undo: ['op-start-vm'] },
   'start-vm': { action: 'op-start-vm', undo: ['op-stop-vm'] },
+  // A discarded saved state cannot be brought back: no undo.
+  'remove-saved-state': { action: 'op-remove-saved-state', undo: [] },
   'disable-device': { action: 'op-disable-device', undo: ['op-enable-device'] },
   'enable-device': { action: 'op-enable-device', undo: ['op-disable-device'] },
   'dismount-device': { action: 'op-dismount-device', undo: ['op-mount-device'] },
@@ -38,6 +40,7 @@ const devicePath = z.string().min(1).max(512);
 const paramsOf: Record<string, z.ZodType> = {
   'op-stop-vm': z.strictObject({ VmId: guid, TimeoutSec: z.number().int().min(1).max(3600) }),
   'op-start-vm': z.strictObject({ VmId: guid }),
+  'op-remove-saved-state': z.strictObject({ VmId: guid }),
   'op-disable-device': z.strictObject({ InstanceId: devicePath }),
   'op-enable-device': z.strictObject({ InstanceId: devicePath }),
   'op-dismount-device': z.strictObject({ LocationPath: devicePath, RequireAcsSupport: z.boolean(), RequireDeviceMitigations: z.boolean(), RetryWithoutMitigations: z.boolean() }),
@@ -57,10 +60,10 @@ const paramsOf: Record<string, z.ZodType> = {
 
 /** The step kinds each intent's plans are made of. */
 const kindsOf: Record<Intent['kind'], ReadonlySet<StepKind>> = {
-  assign: new Set(['stop-vm', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']),
-  revert: new Set(['stop-vm', 'remove-device', 'mount-device', 'enable-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'start-vm']),
-  move: new Set(['stop-vm', 'remove-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']),
-  repair: new Set(['stop-vm', 'remove-all-devices', 'add-device', 'start-vm']),
+  assign: new Set(['stop-vm', 'remove-saved-state', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']),
+  revert: new Set(['stop-vm', 'remove-saved-state', 'remove-device', 'mount-device', 'enable-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'start-vm']),
+  move: new Set(['stop-vm', 'remove-saved-state', 'remove-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']),
+  repair: new Set(['stop-vm', 'remove-saved-state', 'remove-all-devices', 'add-device', 'start-vm']),
   'return-orphans': new Set(['mount-device', 'enable-device']),
 };
 

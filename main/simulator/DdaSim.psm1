@@ -92,6 +92,7 @@ function Test-DdaSimProfile {
             Need ($null -ne $s -and $null -ne $e -and $e -ge $s) ($at + '.memoryRanges[' + $j + ']: start and end must be numbers or "0x..." strings with end >= start')
             $j++
         }
+        Need ($null -eq $d.resourcePoolName -or ($d.resourcePoolName -is [string] -and $d.resourcePoolName.Length -gt 0)) ($at + '.resourcePoolName: a pool name or absent')
         if ($d.locationPath -is [string]) {
             Need (-not $paths.ContainsKey($d.locationPath.ToUpperInvariant())) ($at + '.locationPath: duplicate of another device')
             $paths[$d.locationPath.ToUpperInvariant()] = $true
@@ -111,6 +112,8 @@ function Test-DdaSimProfile {
         if ($null -ne $v.PSObject.Properties['highMemoryMappedIoBase'] -and $null -ne $v.highMemoryMappedIoBase) {
             Need ($null -ne (ConvertTo-SimNumber $v.highMemoryMappedIoBase)) ($at + '.highMemoryMappedIoBase: a number of bytes')
         }
+        foreach ($n in @('isClustered', 'automaticCheckpointsEnabled')) { Need ($null -eq $v.$n -or $v.$n -is [bool]) ($at + '.' + $n + ': boolean or absent') }
+        foreach ($pn in @($v.poolAssignments)) { if ($null -ne $pn) { Need ($pn -is [string] -and $pn.Length -gt 0) ($at + '.poolAssignments[]: pool names') } }
         $i++
     }
     foreach ($f in @($Profile.faults)) {
@@ -151,7 +154,8 @@ function Initialize-SimState($state) {
     foreach ($v in @($state.vms)) { foreach ($p in @($v.assignedDevices)) { if ($p) { $held[([string]$p).ToUpperInvariant()] = $true } } }
     foreach ($d in @($state.devices)) {
         if ($null -eq $d.PSObject.Properties['dismounted']) {
-            $isHeld = $held.ContainsKey($d.locationPath.ToUpperInvariant())
+            # A member of a resource pool (Windows Server 2025) was dismounted and added to its pool.
+            $isHeld = $held.ContainsKey($d.locationPath.ToUpperInvariant()) -or [bool]$d.resourcePoolName
             Set-SimProp $d 'dismounted' $isHeld
         }
     }
@@ -987,6 +991,8 @@ function New-SimVmObject($v, $State) {
         CheckpointType              = $null
         AutomaticCheckpointsEnabled = [bool]$v.automaticCheckpointsEnabled
         GuestOs                     = $v.guestOs
+        # Not a cmdlet parameter anywhere; public scripts read it as a Boolean (reference/object-shapes.json).
+        IsClustered                 = [bool]$v.isClustered
         ComputerName                = [string]$State.host.computerName
         IsDeleted                   = $false
     }
@@ -1340,8 +1346,24 @@ function Find-SimDeviceByPathOrId($State, [string]$LocationPath, [string]$Instan
     return $null
 }
 
+function Get-SimPoolOf($d) {
+    # The default pool every dismounted device is in is "Primordial" (Get-VMHostAssignableDevice's
+    # ResourcePoolName); Add-VMHostAssignableDevice -ResourcePoolName puts one in a named pool (2025 docs).
+    if ($d.resourcePoolName) { return [string]$d.resourcePoolName }
+    return 'Primordial'
+}
+
+function Get-SimPools($State) {
+    # The PciExpress resource pools (New-VMResourcePool -ResourcePoolType PciExpress): the profile's
+    # host.resourcePools plus every pool a device is in.
+    $names = New-Object System.Collections.Generic.List[string]
+    foreach ($n in @($State.host.resourcePools)) { if ($n -and -not $names.Contains([string]$n)) { $names.Add([string]$n) } }
+    foreach ($d in @($State.devices)) { if ($d.resourcePoolName -and -not $names.Contains([string]$d.resourcePoolName)) { $names.Add([string]$d.resourcePoolName) } }
+    $names.ToArray()
+}
+
 function New-SimHostAssignableDevice($d, $State) {
-    [pscustomobject]@{ PSTypeName = 'Microsoft.HyperV.PowerShell.VMHostAssignableDevice'; InstanceID = (Get-SimTwinId $d.instanceId); LocationPath = [string]$d.locationPath; ResourcePoolName = 'Primordial'; ComputerName = [string]$State.host.computerName; IsDeleted = $false }
+    [pscustomobject]@{ PSTypeName = 'Microsoft.HyperV.PowerShell.VMHostAssignableDevice'; InstanceID = (Get-SimTwinId $d.instanceId); LocationPath = [string]$d.locationPath; ResourcePoolName = (Get-SimPoolOf $d); ComputerName = [string]$State.host.computerName; IsDeleted = $false }
 }
 
 function Get-VMHostAssignableDevice {
@@ -1361,7 +1383,7 @@ function Get-VMHostAssignableDevice {
             if (-not $d.dismounted) { continue }
             if ($LocationPath -and $d.locationPath -ne $LocationPath) { continue }
             if ($InstancePath -and (Get-SimTwinId $d.instanceId) -ne $InstancePath -and $d.instanceId -ne $InstancePath) { continue }
-            if ($ResourcePoolName -and -not ($ResourcePoolName -contains 'Primordial')) { continue }
+            if ($ResourcePoolName -and -not ($ResourcePoolName -contains (Get-SimPoolOf $d))) { continue }
             New-SimHostAssignableDevice $d $state
         }
     } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
@@ -1375,6 +1397,13 @@ function New-SimAssignedDevice($v, $State, [string]$Path, [int]$Index) {
     $name = 'PCI Express Device'
     if ($null -ne $dev) { $iid = Get-SimTwinId $dev.instanceId; $name = $dev.friendlyName }
     [pscustomobject]@{ PSTypeName = 'Microsoft.HyperV.PowerShell.VMAssignedDevice'; Name = $name; Id = ('Microsoft:' + $v.id + '\' + $Index); InstanceID = $iid; LocationPath = $Path; ResourcePoolName = 'Primordial'; VirtualFunction = [uint16]0; VMId = [Guid]$v.id; VMName = [string]$v.name; ComputerName = [string]$State.host.computerName; IsDeleted = $false }
+}
+
+function New-SimPoolAssignedDevice($v, $State, [string]$Pool, [int]$Index) {
+    # An entry made with Add-VMAssignableDevice -ResourcePoolName: the VM gets a device of the pool.
+    # Guess (labelled in reference/README.md): it names no device (InstanceID and LocationPath empty);
+    # a real host may fill them in. The product never judges a pool entry by its path.
+    [pscustomobject]@{ PSTypeName = 'Microsoft.HyperV.PowerShell.VMAssignedDevice'; Name = 'PCI Express Device'; Id = ('Microsoft:' + $v.id + '\' + $Index); InstanceID = ''; LocationPath = ''; ResourcePoolName = $Pool; VirtualFunction = [uint16]0; VMId = [Guid]$v.id; VMName = [string]$v.name; ComputerName = [string]$State.host.computerName; IsDeleted = $false }
 }
 
 function Get-VMAssignableDevice {
@@ -1401,6 +1430,13 @@ function Get-VMAssignableDevice {
                     $i++
                     if ($LocationPath -and $o.LocationPath -ne $LocationPath) { continue }
                     if ($InstancePath -and $o.InstanceID -ne $InstancePath) { continue }
+                    $o
+                }
+                foreach ($pool in @($v.poolAssignments)) {
+                    if (-not $pool) { continue }
+                    $o = New-SimPoolAssignedDevice $v $state ([string]$pool) $i
+                    $i++
+                    if ($LocationPath -or $InstancePath) { continue }
                     $o
                 }
             }
@@ -1531,7 +1567,7 @@ function Add-VMAssignableDevice {
         $targets = @()
         try {
             Assert-SimLocalTarget $PSBoundParameters 'Add-VMAssignableDevice'
-            if ($ResourcePoolName -and $ResourcePoolName -ne 'Primordial') { throw (New-SimError -Message ('The simulated host has no resource pool ''' + $ResourcePoolName + '''.') -ErrorId ('ObjectNotFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Add-VMAssignableDevice' -Target $ResourcePoolName) }
+            if ($ResourcePoolName -and $ResourcePoolName -ne 'Primordial' -and -not ((Get-SimPools (Read-SimState)) -contains $ResourcePoolName)) { throw (New-SimError -Message ('The resource pool ''' + $ResourcePoolName + ''' was not found.') -ErrorId ('ObjectNotFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Add-VMAssignableDevice' -Target $ResourcePoolName) }
             if ($VirtualFunction) { throw (New-SimError -Message 'The simulated host has no SR-IOV virtual functions.' -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity 'Add-VMAssignableDevice') }
             $targets = @(Resolve-SimVms (Read-SimState) 'Add-VMAssignableDevice' $cls $VMName $VM)
         } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled; return }
@@ -1544,6 +1580,14 @@ function Add-VMAssignableDevice {
                     $v = @(Resolve-SimVms $state 'Add-VMAssignableDevice' $cls $null @([pscustomobject]@{ Id = $t.id }))[0]
                     # Guess (labelled): a profile switch says whether the VM must be off.
                     if ($state.host.requireVmOffForAssignment) { Assert-SimVmOff $v 'Add-VMAssignableDevice' $cls 'Adding a device' }
+                    if ($ResourcePoolName -and $ResourcePoolName -ne 'Primordial') {
+                        # Guess (labelled): an assignment through a pool names the pool only; the VM gets
+                        # one of its devices when it starts (a path given with it is not modelled).
+                        Set-SimProp $v 'poolAssignments' @(@($v.poolAssignments | Where-Object { $_ }) + @($ResourcePoolName))
+                        Write-SimState $state
+                        if ($Passthru) { New-SimPoolAssignedDevice $v $state $ResourcePoolName (@($v.assignedDevices).Count + @($v.poolAssignments).Count - 1) }
+                        return
+                    }
                     $d = Find-SimDeviceByPathOrId $state $LocationPath $InstancePath
                     if ($null -eq $d -or -not $d.dismounted) {
                         throw (New-SimError -Message ('The operation failed. The device ''' + $LocationPath + $InstancePath + ''' is not available for assignment: dismount it from the host with Dismount-VMHostAssignableDevice first.') -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Add-VMAssignableDevice' -Target ($LocationPath + $InstancePath))
@@ -1583,7 +1627,11 @@ function Remove-VMAssignableDevice {
         try {
             Assert-SimLocalTarget $PSBoundParameters 'Remove-VMAssignableDevice'
             if ($PSCmdlet.ParameterSetName -eq 'Object') {
-                foreach ($o in @($VMAssignableDevice)) { $items.Add(@{ id = [string]$o.VMId; name = [string]$o.VMName; path = [string]$o.LocationPath; instance = [string]$o.InstanceID; one = $true }) }
+                foreach ($o in @($VMAssignableDevice)) {
+                    $pool = [string]$o.ResourcePoolName
+                    if ($pool -eq 'Primordial') { $pool = '' }
+                    $items.Add(@{ id = [string]$o.VMId; name = [string]$o.VMName; path = [string]$o.LocationPath; instance = [string]$o.InstanceID; one = $true; pool = $pool })
+                }
             } else {
                 foreach ($v in (Resolve-SimVms (Read-SimState) 'Remove-VMAssignableDevice' $cls $VMName $null)) { $items.Add(@{ id = [string]$v.id; name = [string]$v.name; path = $LocationPath; instance = $InstancePath; one = $false }) }
             }
@@ -1603,6 +1651,19 @@ function Remove-VMAssignableDevice {
                     }
                     $before = @($v.assignedDevices | Where-Object { $_ })
                     $removed = @()
+                    if ($item.pool) {
+                        # A pool entry (its own object) removes one assignment through that pool.
+                        $pools = New-Object System.Collections.Generic.List[object]
+                        $gone = $false
+                        foreach ($pn in @($v.poolAssignments | Where-Object { $_ })) { if (-not $gone -and [string]$pn -eq $item.pool) { $gone = $true } else { $pools.Add($pn) } }
+                        if (-not $gone) {
+                            throw (New-SimError -Message ('The operation failed. Virtual machine ''' + $v.name + ''' has no device assigned through resource pool ''' + $item.pool + '''.') -ErrorId ('ObjectNotFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Remove-VMAssignableDevice' -Target $item.pool)
+                        }
+                        $v.poolAssignments = $pools.ToArray()
+                        Write-SimState $state
+                        if ($Passthru) { New-SimPoolAssignedDevice $v $state $item.pool 0 }
+                        return
+                    }
                     if ($path) {
                         $keep = New-Object System.Collections.Generic.List[object]
                         foreach ($p in $before) {

@@ -22,6 +22,12 @@ export const profileDeviceSchema = z.looseObject({
   isPrimaryDisplay: z.boolean(),
   /** The driver service (Get-PnpDevice .Service), e.g. nvlddmkm; Microsoft's DDA article filters on it. */
   service: z.string().optional(),
+  /**
+   * Windows Server 2025: the resource pool the device was added to (Add-VMHostAssignableDevice
+   * -ResourcePoolName); it starts dismounted, and Get-VMHostAssignableDevice shows this ResourcePoolName
+   * instead of "Primordial".
+   */
+  resourcePoolName: z.string().min(1).optional(),
 });
 
 export const profileVmSchema = z.looseObject({
@@ -39,6 +45,16 @@ export const profileVmSchema = z.looseObject({
   memoryStartup: address,
   memoryMinimum: address,
   checkpointType: z.string().optional(),
+  /** Set-VM -AutomaticCheckpointsEnabled (Boolean); false when absent. */
+  automaticCheckpointsEnabled: z.boolean().optional(),
+  /** Get-VM's IsClustered: the VM is a failover cluster role; false when absent. */
+  isClustered: z.boolean().optional(),
+  /**
+   * Windows Server 2025: assignments through a resource pool (Add-VMAssignableDevice -ResourcePoolName),
+   * one pool name per entry. Guess (reference README): such an entry names no device (empty InstanceID
+   * and LocationPath) until the VM runs.
+   */
+  poolAssignments: z.array(z.string().min(1)).optional(),
   guestOs: z.string().nullable().optional(),
   assignedDevices: z.array(z.string()),
   guestIgnoresShutdown: z.boolean().optional(),
@@ -58,6 +74,8 @@ export const hostProfileSchema = z.looseObject({
     requireDisableBeforeDismount: z.boolean(),
     requireVmOffForAssignment: z.boolean(),
     elevated: z.boolean(),
+    /** Windows Server 2025: PciExpress resource pools (New-VMResourcePool -ResourcePoolType PciExpress), by name. */
+    resourcePools: z.array(z.string().min(1)).optional(),
     /** The host's display language: FriendlyNames and error texts come in it (en-US when absent). */
     uiCulture: z.enum(['en-US', 'zh-CN']).optional(),
   }),

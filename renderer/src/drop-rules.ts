@@ -2,6 +2,7 @@
 import type { Device, Inventory, Vm } from '../../shared/inventory';
 import type { MessageKey } from '../../shared/i18n/messages';
 import { isAssignableVerdict } from '../../shared/survey';
+import { iovReadiness } from '../../shared/host-readiness';
 
 export type DropVerdict = { allowed: true; note?: MessageKey } | { allowed: false; reason: MessageKey };
 
@@ -9,9 +10,11 @@ export type DropVerdict = { allowed: true; note?: MessageKey } | { allowed: fals
 export function dropVerdict(inv: Inventory, device: Device, vm: Vm): DropVerdict {
   if (device.owner.kind === 'vm' && device.owner.vmName === vm.name) return { allowed: false, reason: 'blockedAlreadyHere' };
   if (device.hostsSystemDisk) return { allowed: false, reason: 'blockedSystemDisk' };
+  if (device.resourcePoolName) return { allowed: false, reason: 'blockedInPool' };
   if (!isAssignableVerdict(device.verdict.code) && device.verdict.code !== 'unknown' && device.verdict.code !== 'disabled-unknown') return { allowed: false, reason: 'blockedNotAssignable' };
   const h = inv.host;
-  if (!h.elevated || h.iovSupport === false || h.osPcieControl === false || h.isServerSku === false) return { allowed: false, reason: 'blockedHostNotReady' };
+  // IovSupport False blocks unless the device's own facts show the seed's ACS case (-Force lifts it).
+  if (!h.elevated || iovReadiness(h, [device]) === 'blocked' || h.osPcieControl === false || h.isServerSku === false) return { allowed: false, reason: 'blockedHostNotReady' };
   if (vm.state !== 'Off') return { allowed: true, note: 'needsVmOff' };
   if (device.verdict.code === 'force-insecure') return { allowed: true, note: 'needsForceShort' };
   return { allowed: true };

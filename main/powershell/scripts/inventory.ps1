@@ -119,7 +119,9 @@ $hostAssignable = New-Object System.Collections.Generic.List[object]
 if ($hyperV.present) {
     try {
         foreach ($h in @(Get-VMHostAssignableDevice)) {
-            $hostAssignable.Add(@{ instanceId = [string]$h.InstanceID; locationPath = [string]$h.LocationPath })
+            $hpool = $null
+            if ($null -ne $h.PSObject.Properties['ResourcePoolName'] -and $h.ResourcePoolName) { $hpool = [string]$h.ResourcePoolName }
+            $hostAssignable.Add(@{ instanceId = [string]$h.InstanceID; locationPath = [string]$h.LocationPath; resourcePoolName = $hpool })
         }
     } catch { Add-Note ("Get-VMHostAssignableDevice failed: " + $_.Exception.Message) }
 }
@@ -133,9 +135,15 @@ if ($hyperV.present) {
         $assigned = New-Object System.Collections.Generic.List[object]
         try {
             foreach ($a in @(Get-VMAssignableDevice -VM $v)) {
-                $assigned.Add(@{ name = [string]$a.Name; instanceId = [string]$a.InstanceID; locationPath = [string]$a.LocationPath })
+                # ResourcePoolName: 'Primordial' for a direct assignment; a pool's name for one made with
+                # -ResourcePoolName (Windows Server 2025 GPU pools); absent on hosts before 2025.
+                $pool = $null
+                if ($null -ne $a.PSObject.Properties['ResourcePoolName'] -and $a.ResourcePoolName) { $pool = [string]$a.ResourcePoolName }
+                $assigned.Add(@{ name = [string]$a.Name; instanceId = [string]$a.InstanceID; locationPath = [string]$a.LocationPath; resourcePoolName = $pool })
             }
         } catch { Add-Note ("Assigned devices of VM '" + $v.Name + "' unreadable: " + $_.Exception.Message) }
+        $isClustered = $null
+        if ($null -ne $v.PSObject.Properties['IsClustered'] -and $null -ne $v.IsClustered) { $isClustered = [bool]$v.IsClustered }
         $guestOs = $null
         if ($null -ne $v.PSObject.Properties['GuestOs']) { $guestOs = $v.GuestOs }
         # Newer builds report where the high MMIO gap starts; Microsoft's reference does not list it yet.
@@ -157,6 +165,7 @@ if ($hyperV.present) {
             checkpointType              = $(if ($null -ne $v.CheckpointType) { [string]$v.CheckpointType } else { $null })
             automaticCheckpointsEnabled = $(if ($null -ne $v.AutomaticCheckpointsEnabled) { [bool]$v.AutomaticCheckpointsEnabled } else { $null })
             guestOs                     = $guestOs
+            isClustered                 = $isClustered
             assigned                    = $assigned.ToArray()
         })
     }

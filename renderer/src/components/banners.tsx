@@ -3,6 +3,7 @@ import { bridge } from '../bridge';
 import { useStore } from '../store';
 import { useT } from '../i18n';
 import { useHostLabel } from './host-switcher';
+import { iovReadiness } from '../../../shared/host-readiness';
 
 export function Banners() {
   const inv = useStore((s) => s.inventory);
@@ -50,10 +51,12 @@ export function Banners() {
       );
     if (!h.hyperVPresent) out.push(<div key="hv" className="banner bad" role="alert">{t('fixNoHyperV')}</div>);
     if (h.isServerSku === false) out.push(<div key="sku" className="banner bad" role="alert">{t('fixClientSku')}</div>);
+    // The seed's ACS case (shared/host-readiness.ts): some device's own facts let -Force through.
+    const acsOnly = h.iovSupport === false && inv.devices.some((d) => d.owner.kind === 'host' && iovReadiness(h, [d]) === 'acs-only');
     if (h.iovSupport === false)
       out.push(
-        <div key="iov" className="banner bad" role="alert">
-          {t('fixNoIov')}
+        <div key="iov" className={acsOnly ? 'banner warn' : 'banner bad'} role="alert" data-testid={acsOnly ? 'iov-acs-only' : 'no-iov'}>
+          {t(acsOnly ? 'fixIovAcsOnly' : 'fixNoIov')}
           <ul>{h.iovSupportReasons.map((r) => <li key={r}>{r}</li>)}</ul>
         </div>,
       );

@@ -9,15 +9,19 @@ import { mb, useT } from '../i18n';
 function Chip({ vm, entry }: { vm: Vm; entry: AssignedDevice }) {
   const { t } = useT();
   const openPlan = useStore((s) => s.openPlan);
-  const { attributes, listeners, setNodeRef } = useDraggable({ id: `chip:${vm.name}:${entry.locationPath}`, data: { path: entry.locationPath }, disabled: entry.stale });
+  // An assignment through a resource pool (Windows Server 2025) names a pool, not a device: shown with
+  // its pool's name, never moved or returned from here.
+  const pool = entry.resourcePoolName ?? null;
+  const { attributes, listeners, setNodeRef } = useDraggable({ id: `chip:${vm.name}:${entry.locationPath}`, data: { path: entry.locationPath }, disabled: entry.stale || pool !== null });
   return (
-    <li className={`chip ${entry.stale || entry.duplicate ? 'flagged' : ''}`} data-testid="chip" data-path={entry.locationPath}>
+    <li className={`chip ${entry.stale || entry.duplicate ? 'flagged' : ''}`} data-testid="chip" data-path={entry.locationPath} data-pool={pool ?? undefined}>
       <span ref={setNodeRef} {...listeners} {...attributes} className="chip-label" title={entry.locationPath}>
         {entry.name}
       </span>
+      {pool !== null && <span className="badge small" data-testid="pool-badge">{t('resourcePool')}: {pool}</span>}
       {entry.stale && <span className="badge amber small">{t('stale')}</span>}
       {entry.duplicate && <span className="badge amber small">{t('duplicate')}</span>}
-      {!entry.stale && (
+      {!entry.stale && pool === null && (
         <button className="ghost small" onClick={() => void openPlan({ kind: 'revert', locationPath: entry.locationPath })} aria-label={`${t('returnToHost')}: ${entry.name}`}>
           {t('returnToHost')}
         </button>
@@ -65,6 +69,7 @@ const VmCardBody = memo(function VmCardBody({ vm }: { vm: Vm }) {
       <header>
         <h3 className="vm-name">{vm.name}</h3>
         <span className={`state ${vm.state === 'Running' ? 'running' : ''}`}>{vm.state}</span>
+        {vm.isClustered === true && <span className="badge small" data-testid="clustered">{t('clustered')}</span>}
       </header>
       <div className="vm-meta muted">
         {t('generation')} {vm.generation} · {t('stopAction')} {vm.automaticStopAction}
