@@ -16,7 +16,7 @@ export const localizedTextSchema = z.object({ en: z.string(), 'zh-CN': z.string(
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 
 /** Consents the admin gives explicitly; a plan lists which it needs. */
-export const consentIds = ['turn-off-vm', 'force-insecure', 'take-last-display'] as const;
+export const consentIds = ['turn-off-vm', 'force-insecure', 'take-last-display', 'take-host-lifeline'] as const;
 export const consentIdSchema = z.enum(consentIds);
 export type ConsentId = z.infer<typeof consentIdSchema>;
 
