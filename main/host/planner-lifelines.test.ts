@@ -10,6 +10,7 @@ import { planIsRunnable, planSchema, type ConsentId, type Intent, type Plan } fr
 import { buildInventory, type RawInventory } from './inventory-service';
 import { memoryMeasurementStore } from './measurement-store';
 import { planOperation } from './planner';
+import { recoveryRefusal } from './recovery-checks';
 
 const MGMT = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
 const UPLINK = 'PCIROOT(0)#PCI(0300)#PCI(0001)';
@@ -201,5 +202,23 @@ describe('the planner guards the host\'s lifelines', () => {
     expect(plan(assign(MGMT), inv(unplaced)).blocked?.code).toBe('session-nic-unknown');
     expect(plan(assign(UPLINK), inv(unplaced)).blocked?.code).toBe('session-nic-unknown');
     expect(plan(assign(SPARE), inv(unplaced)).blocked).toBeNull();
+  });
+});
+
+describe('recovery never takes a lifeline the planner refuses', () => {
+  it('a journaled plan for the spare NIC is refused when the session now arrives on it, or for a controller now holding the page file', () => {
+    const p = plan(assign(SPARE), inv());
+    expect(planIsRunnable(p)).toBe(true);
+    const rec = { op: 'o1', plan: p, startedAt: '2026-11-30T00:00:00.000Z', done: [], inFlight: null, failed: null, undone: [], ended: null, endedAt: null, invalid: null };
+    expect(recoveryRefusal(rec, inv())).toBeNull();
+    const now = inv((r) => {
+      r.lifelines!.nics[2]!.carriesSession = true;
+      r.lifelines!.session = { remote: true, address: '10.0.2.9', placed: true };
+    });
+    expect(recoveryRefusal(rec, now)).toMatch(/carries DDA Studio's own connection/);
+    const nvme = plan(assign(NVME), inv(), 'take-host-lifeline');
+    const nvmeRec = { ...rec, plan: nvme };
+    expect(recoveryRefusal(nvmeRec, inv())).toBeNull();
+    expect(recoveryRefusal(nvmeRec, inv((r) => (r.lifelines!.disks[0]!.pageFile = true)))).toMatch(/page file/);
   });
 });
