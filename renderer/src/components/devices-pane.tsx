@@ -61,7 +61,7 @@ const DeviceSummary = memo(function DeviceSummary({ device }: { device: Device }
 });
 
 /** What the host itself uses the device for (its addresses, switches, session, disks): one small line. */
-function Lifelines({ device }: { device: Device }) {
+export function Lifelines({ device }: { device: Device }) {
   const { t, tf } = useT();
   if (device.owner.kind !== 'host') return null;
   const l = device.lifelines;
