@@ -82,6 +82,9 @@ describe('dda and the lifelines', () => {
     expect(code).toBe(0);
     const inv = inventorySchema.parse(JSON.parse(out));
     expect(at(inv, MGMT).ipAddresses).toEqual(['10.0.0.5']);
+    const text = await cli(['inventory', '--simulate', 'lifelines-host']);
+    expect(text.out).toContain('Intel(R) Ethernet Controller X710 for 10GbE SFP+ #2: vSwitch External (VMs Web01, Web02) with host IP 10.0.1.5');
+    expect(text.out).toContain('Samsung PM9A3 3.84TB (NVM Express): disk 1 D:, E:');
   });
 
   it('dda plan assign on the management NIC exits 2 and names the consent and the address it costs', async () => {
