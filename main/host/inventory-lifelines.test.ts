@@ -2,7 +2,11 @@
  * The host's lifelines read by inventory.ps1 in a real pwsh against the simulator's lifelines-host
  * profile (one session for the file), and what `dda` does with them on the command line.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findPowerShell } from '../powershell/find-pwsh';
+import { projectRoot } from '../project-root';
 import { inventorySchema, type Inventory } from '../../shared/inventory';
 import { main } from '../cli/dda';
 import { readInventory } from './inventory-service';
@@ -66,6 +70,26 @@ describe('inventory.ps1 finds the host\'s lifelines', () => {
     expect([at(inv, NVME).storageKnown, at(inv, AHCI).storageKnown, at(inv, MGMT).storageKnown]).toEqual([false, false, true]);
     expect(inv.notes.join(' ')).toMatch(/Host disks unreadable/);
     expect(inv.devices).toHaveLength(6);
+  });
+});
+
+describe('Get-DdaSessionArrival on a host (host-functions.ps1, not the simulator)', () => {
+  // The real function reads the process environment; run it in a pwsh of its own with SSH_CONNECTION set.
+  const arrival = (ssh: string | undefined) => {
+    const pwsh = findPowerShell({ projectRoot: projectRoot() });
+    if (!pwsh) throw new Error('no pwsh');
+    const script = join(projectRoot(), 'main', 'powershell', 'scripts', 'host-functions.ps1');
+    const env: NodeJS.ProcessEnv = { ...process.env, DDA_TEST_HOST_FUNCTIONS: script };
+    delete env.SSH_CONNECTION;
+    if (ssh !== undefined) env.SSH_CONNECTION = ssh;
+    const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', '. $env:DDA_TEST_HOST_FUNCTIONS; Get-DdaSessionArrival | ConvertTo-Json -Compress'], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout) as { remote: boolean; address: string | null };
+  };
+  it("SSH: the server IP of SSH_CONNECTION (an IPv4-mapped one as IPv4); none: a local session", () => {
+    expect(arrival('192.0.2.10 50123 10.0.0.5 22')).toMatchObject({ remote: true, address: '10.0.0.5' });
+    expect(arrival('192.0.2.10 50123 ::ffff:10.0.0.5 22')).toMatchObject({ remote: true, address: '10.0.0.5' });
+    expect(arrival(undefined)).toMatchObject({ remote: false, address: null });
   });
 });
 

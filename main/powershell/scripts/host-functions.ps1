@@ -57,6 +57,8 @@ if (-not (Get-Command -Name Get-DdaSessionArrival -CommandType Function -ErrorAc
             $parts = @($ssh.Split([char[]]@(' '), [StringSplitOptions]::RemoveEmptyEntries))
             $address = $null
             if ($parts.Count -ge 4) { $address = $parts[2] }
+            # A dual-stack listener may report an IPv4 peer as ::ffff:a.b.c.d; the host's IPv4 row is a.b.c.d.
+            if ($address -and $address -like '::ffff:*.*') { $address = $address.Substring(7) }
             return @{ remote = $true; address = $address; hostName = $null }
         }
         $info = Get-Variable -Name PSSenderInfo -ValueOnly -ErrorAction SilentlyContinue
