@@ -42,10 +42,15 @@ const PS_DOCS = {
 const CMDLETS = [
   ...['Get-VM', 'Set-VM', 'Start-VM', 'Stop-VM', 'Set-VMMemory', 'Get-VMHost', 'Get-VMAssignableDevice',
     'Add-VMAssignableDevice', 'Remove-VMAssignableDevice', 'Get-VMHostAssignableDevice',
-    'Dismount-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice', 'Remove-VMSavedState']
+    'Dismount-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice', 'Remove-VMSavedState', 'Get-VMSwitch',
+    'Get-VMNetworkAdapter']
     .map((name) => ({ name, source: 'windows', folder: 'Hyper-V' })),
   ...['Get-PnpDevice', 'Get-PnpDeviceProperty', 'Disable-PnpDevice', 'Enable-PnpDevice']
     .map((name) => ({ name, source: 'windows', folder: 'PnpDevice' })),
+  // The host's lifelines: which NIC carries which IP / vSwitch, which controller holds which disk.
+  { name: 'Get-NetAdapter', source: 'windows', folder: 'NetAdapter' },
+  { name: 'Get-NetIPAddress', source: 'windows', folder: 'NetTCPIP' },
+  ...['Get-Disk', 'Get-Partition'].map((name) => ({ name, source: 'windows', folder: 'Storage' })),
   { name: 'Get-CimInstance', source: 'ps', folder: 'CimCmdlets' },
   { name: 'Invoke-CimMethod', source: 'ps', folder: 'CimCmdlets' },
   // Get-WmiObject does not exist in PowerShell 6+; only the 5.1 reference documents it.

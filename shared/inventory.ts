@@ -59,6 +59,61 @@ export const surveyFactsSchema = z.object({
 });
 export type SurveyFacts = z.infer<typeof surveyFactsSchema>;
 
+/** A Hyper-V virtual switch a NIC is the uplink of, and who is on it. */
+export const lifelineSwitchSchema = z.object({
+  name: z.string(),
+  switchType: z.string(),
+  /** VMs with a network adapter connected to the switch. */
+  vms: z.array(z.string()),
+  /** The host's own addresses on the switch (its vNIC, when the switch allows the management OS). */
+  hostIpAddresses: z.array(z.string()),
+});
+export type LifelineSwitch = z.infer<typeof lifelineSwitchSchema>;
+
+/** A disk behind a storage controller, as the host uses it. */
+export const lifelineDiskSchema = z.object({
+  number: z.number().int(),
+  friendlyName: z.string(),
+  isBoot: z.boolean(),
+  isSystem: z.boolean(),
+  /** Mounted volumes: drive letters ("D:") and folder mount points. */
+  volumes: z.array(z.string()),
+  pageFile: z.boolean(),
+});
+export type LifelineDisk = z.infer<typeof lifelineDiskSchema>;
+
+/**
+ * What the host itself loses if this function is taken: its addresses, the virtual switches it is the
+ * uplink of (and their VMs), the remote session DDA Studio runs over, its disks and volumes. Facts that
+ * could not be read are unknown (the *Known flags), never an empty list.
+ */
+export const lifelinesSchema = z.object({
+  /** NICs: adapters, addresses and switches were read (false: this NIC may carry any of them). */
+  networkKnown: z.boolean(),
+  /** The host's own addresses on this NIC (link-local ones left out). */
+  ipAddresses: z.array(z.string()),
+  vSwitches: z.array(lifelineSwitchSchema),
+  /** Carries DDA Studio's own remote session; null: a remote session whose NIC could not be told. */
+  carriesSession: z.boolean().nullable(),
+  /** Storage controllers: disks, partitions and the system disk were read (false: unknown). */
+  storageKnown: z.boolean(),
+  disks: z.array(lifelineDiskSchema),
+});
+export type Lifelines = z.infer<typeof lifelinesSchema>;
+
+/** Lifelines of a device the host does not need (known, nothing carried): for fixtures and non-NICs. */
+export function noLifelines(): Lifelines {
+  return { networkKnown: true, ipAddresses: [], vSwitches: [], carriesSession: false, storageKnown: true, disks: [] };
+}
+
+/** The PnP classes and PCI base classes of NICs and storage controllers (lifelines apply to them). */
+export function isNetworkDevice(d: { pnpClass: string | null; facts: { baseClass: number | null } }): boolean {
+  return d.pnpClass === 'Net' || d.facts.baseClass === 2;
+}
+export function isStorageController(d: { pnpClass: string | null; facts: { baseClass: number | null } }): boolean {
+  return d.pnpClass === 'SCSIAdapter' || d.pnpClass === 'HDC' || d.facts.baseClass === 1;
+}
+
 export const deviceSchema = z.object({
   /** The PCI\ instance id (even while dismounted, when the PCIP\ twin exists). */
   instanceId: z.string(),
@@ -88,6 +143,8 @@ export const deviceSchema = z.object({
    * absent for the default pool "Primordial". A pool member is not an orphan and is never mounted back.
    */
   resourcePoolName: z.string().nullable().optional(),
+  /** What the host loses with this device (NICs and storage controllers; empty and known for others). */
+  lifelines: lifelinesSchema,
 });
 export type Device = z.infer<typeof deviceSchema>;
 

@@ -21,7 +21,7 @@ export type LocalizedText = z.infer<typeof localizedTextSchema>;
  * skip-device-mitigations: dismount without the vendor's mitigation driver (RequireDeviceMitigations off).
  * Dismount-VMHostAssignableDevice -Force drops both, so it is used only when both are given.
  */
-export const consentIds = ['turn-off-vm', 'discard-saved-state', 'force-insecure', 'skip-device-mitigations', 'take-last-display', 'unknown-address-width'] as const;
+export const consentIds = ['turn-off-vm', 'discard-saved-state', 'force-insecure', 'skip-device-mitigations', 'take-last-display', 'take-host-lifeline', 'unknown-address-width'] as const;
 export const consentIdSchema = z.enum(consentIds);
 export type ConsentId = z.infer<typeof consentIdSchema>;
 

@@ -60,6 +60,20 @@ export function formatInventory(inv: Inventory): string {
       ]),
     ),
   );
+  const lifelines = devices.flatMap((d) => {
+    if (d.owner.kind !== 'host') return [];
+    const l = d.lifelines;
+    const what = [
+      ...(l.carriesSession === true ? ["this session's connection"] : []),
+      ...(!l.networkKnown ? ['host network unknown'] : []),
+      ...(l.ipAddresses.length > 0 ? [`host IP ${l.ipAddresses.join(', ')}`] : []),
+      ...l.vSwitches.map((s) => `vSwitch ${s.name}${s.vms.length > 0 ? ` (VMs ${s.vms.join(', ')})` : ''}${s.hostIpAddresses.length > 0 ? ` with host IP ${s.hostIpAddresses.join(', ')}` : ''}`),
+      ...(!l.storageKnown ? ['host disks unknown'] : []),
+      ...l.disks.map((k) => `disk ${k.number}${k.volumes.length > 0 ? ` ${k.volumes.join(', ')}` : ''}${k.isBoot || k.isSystem ? ' boot/system' : ''}${k.pageFile ? ' page file' : ''}`),
+    ];
+    return what.length > 0 ? [`  ${clean(d.friendlyName)}: ${clean(what.join('; '))}`] : [];
+  });
+  if (lifelines.length > 0) out.push('', 'What the host itself uses:', ...lifelines);
   out.push('');
   out.push(
     formatTable(

@@ -3,8 +3,8 @@
  * into the Inventory contract: survey verdicts, ownership, cards and siblings, hygiene problems.
  */
 import { z } from 'zod';
-import type { AssignedDevice, Device, HygieneProblem, Inventory, SurveyFacts, Vm } from '../../shared/inventory';
-import { inventorySchema } from '../../shared/inventory';
+import type { AssignedDevice, Device, HygieneProblem, Inventory, Lifelines, SurveyFacts, Vm } from '../../shared/inventory';
+import { inventorySchema, isNetworkDevice, isStorageController } from '../../shared/inventory';
 import { cardOf, pciIdOf } from '../../shared/location-path';
 import { mmioLowNeedMB, mmioNeedMB, surveyVerdict } from '../../shared/survey';
 import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
@@ -29,6 +29,28 @@ const rawDeviceSchema = z.object({
   irqs: z.array(z.number()).nullable().optional(),
   memoryRanges: z.array(z.object({ start: z.coerce.string(), end: z.coerce.string() })).nullable().optional(),
   resourcesKnown: z.boolean(),
+});
+// The host's lifelines as inventory.ps1 joins them (absent: a host script that predates them = unknown).
+const rawLifelinesSchema = z.object({
+  networkKnown: z.boolean(),
+  nics: z.array(z.object({
+    instanceId: z.string(),
+    name: z.string().nullable().optional(),
+    ipAddresses: z.array(z.string()),
+    vSwitches: z.array(z.object({ name: z.string(), switchType: z.string(), vms: z.array(z.string()), managementOs: z.boolean(), hostIpAddresses: z.array(z.string()) })),
+    carriesSession: z.boolean(),
+  })),
+  session: z.object({ remote: z.boolean(), address: z.string().nullable().optional(), placed: z.boolean() }).nullable().optional(),
+  storageKnown: z.boolean(),
+  disks: z.array(z.object({
+    number: z.number(),
+    friendlyName: z.string(),
+    controller: z.string().nullable().optional(),
+    isBoot: z.boolean(),
+    isSystem: z.boolean(),
+    volumes: z.array(z.string()),
+    pageFile: z.boolean(),
+  })),
 });
 const rawSchema = z.object({
   psEdition: z.string(),
@@ -76,6 +98,7 @@ const rawSchema = z.object({
       assigned: z.array(z.object({ name: z.string(), instanceId: z.string(), locationPath: z.string(), resourcePoolName: z.string().nullable().optional() })),
     }),
   ),
+  lifelines: rawLifelinesSchema.nullable().optional(),
   notes: z.array(z.string()),
 });
 export type RawInventory = z.infer<typeof rawSchema>;
@@ -120,6 +143,44 @@ function poolOf(a: { resourcePoolName?: string | null }): string | null {
 }
 const twinSuffix = / - (Dismounted|已卸除)$/;
 
+function systemDiskKnown(raw: RawInventory): boolean {
+  const p = raw.platform;
+  return !!p && p.systemDiskKnown !== false && (p.systemDiskInstanceIds != null || p.systemDiskLocationPaths != null);
+}
+
+/**
+ * Per device: what the host loses with it (its addresses, the switches it is the uplink of, the
+ * session, its disks). A NIC's facts are unknown when the network part could not be read; a storage
+ * controller's when the disks or the system disk could not be (fail closed: never an empty "nothing").
+ */
+function lifelineReader(raw: RawInventory): (instanceId: string, pnpClass: string | null, baseClass: number | null, onHost: boolean) => Lifelines {
+  const l = raw.lifelines ?? null;
+  const nics = new Map((l?.nics ?? []).map((n) => [upper(n.instanceId), n]));
+  const disksBy = new Map<string, NonNullable<typeof l>['disks']>();
+  for (const k of l?.disks ?? []) if (k.controller) disksBy.set(upper(k.controller), [...(disksBy.get(upper(k.controller)) ?? []), k]);
+  const session = l?.session ?? null;
+  const storageKnown = !!l && l.storageKnown && systemDiskKnown(raw);
+  return (instanceId, pnpClass, baseClass, onHost) => {
+    const id = upper(pciIdOf(instanceId));
+    const kind = { pnpClass, facts: { baseClass } };
+    const nic = nics.get(id);
+    const net = onHost && isNetworkDevice(kind);
+    const networkKnown = !net || (!!l && l.networkKnown);
+    let carriesSession: boolean | null = false;
+    if (nic?.carriesSession) carriesSession = true;
+    else if (net && (!l || (session?.remote === true && !session.placed))) carriesSession = null;
+    const disks = onHost ? disksBy.get(id) ?? [] : [];
+    return {
+      networkKnown,
+      ipAddresses: onHost ? nic?.ipAddresses ?? [] : [],
+      vSwitches: onHost ? (nic?.vSwitches ?? []).map((s) => ({ name: s.name, switchType: s.switchType, vms: s.vms, hostIpAddresses: s.hostIpAddresses })) : [],
+      carriesSession: onHost ? carriesSession : false,
+      storageKnown: !(onHost && isStorageController(kind)) || storageKnown,
+      disks: disks.map((k) => ({ number: k.number, friendlyName: k.friendlyName, isBoot: k.isBoot, isSystem: k.isSystem, volumes: k.volumes, pageFile: k.pageFile })),
+    };
+  };
+}
+
 /** Pure: raw facts + remembered measurements -> Inventory (exported for tests). */
 export function buildInventory(raw: RawInventory, memory: MeasurementStore, now: Date): Inventory {
   const notes = [...raw.notes];
@@ -142,6 +203,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
   const systemDiskIds = new Set((raw.platform?.systemDiskInstanceIds ?? []).map(upper));
   const systemDiskPaths = new Set((raw.platform?.systemDiskLocationPaths ?? []).map(upper));
 
+  const lifelinesOf = lifelineReader(raw);
   const devices: Device[] = raw.devices.map((d) => {
     const isTwin = /^PCIP\\/i.test(d.instanceId);
     const locationPath = d.locationPath ?? pathByTwinId.get(upper(d.instanceId)) ?? null;
@@ -213,11 +275,11 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       facts,
       resourcePoolName: key !== null ? poolByPath.get(key) ?? null : null,
       hostsSystemDisk: systemDiskIds.has(upper(d.instanceId)) || systemDiskIds.has(upper(pciIdOf(d.instanceId))) || (key !== null && systemDiskPaths.has(key)),
+      lifelines: lifelinesOf(d.instanceId, d.class ?? null, facts.baseClass, onHost),
     };
   });
-  if (!raw.platform || raw.platform.systemDiskKnown === false || (raw.platform.systemDiskInstanceIds == null && raw.platform.systemDiskLocationPaths == null)) {
-    notes.push('The controller of the system disk could not be determined.');
-  }
+  if (!systemDiskKnown(raw)) notes.push('The controller of the system disk could not be determined.');
+  if (!raw.lifelines) notes.push("The host's network adapters and disks were not read: which NIC and which controller the host needs is unknown.");
 
   // Siblings: other functions of the same card.
   const byCard = new Map<string, string[]>();

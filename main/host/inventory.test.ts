@@ -170,11 +170,14 @@ describe('inventory details', () => {
       const stats = await shared.host.runner.invoke<{ cim: Record<string, number>; calls: Record<string, number> }>('sim-stats', { Reset: true });
       if (!stats.ok) throw new Error(stats.error.message);
       counts.push(Object.values(stats.value.cim).reduce((a, b) => a + b, 0));
-      // one call per key for all devices, plus the walk from each boot disk to its PCI controller
-      expect(stats.value.calls['Get-PnpDeviceProperty']).toBe(5 + bootDisks);
+      // one call per key for all devices, plus the walk from each boot disk to its PCI controller, plus
+      // the lifelines' walk of all disks at once (one call per level; the simulator's disks are one hop)
+      expect(stats.value.calls['Get-PnpDeviceProperty']).toBe(5 + bootDisks + (bootDisks > 0 ? 1 : 0));
+      for (const c of ['Get-NetAdapter', 'Get-NetIPAddress', 'Get-VMSwitch', 'Get-VMNetworkAdapter', 'Get-Disk', 'Get-Partition']) expect(stats.value.calls[c], c).toBe(1);
     }
-    // PnPAllocatedResource, DeviceMemoryAddress, OperatingSystem; DiskDrive and DiskPartition (system disk)
-    expect(counts[0]).toBe(5);
+    // PnPAllocatedResource, DeviceMemoryAddress, OperatingSystem; DiskDrive and DiskPartition (system disk);
+    // DiskDrive again and PageFileUsage (the lifelines)
+    expect(counts[0]).toBe(7);
     expect(counts[1]).toBe(counts[0]);
   });
 

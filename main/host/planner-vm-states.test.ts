@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Device, Inventory, Vm } from '../../shared/inventory';
+import { noLifelines } from '../../shared/inventory';
 import { MiB } from '../../shared/mmio';
 import { planIsRunnable, planSchema, type ConsentId, type Intent, type Plan, type PlanChoices } from '../../shared/plan';
 import { stepEffect } from './executor-effects';
@@ -32,6 +33,7 @@ function device(path: string, over: Partial<Device> = {}, acs = 3): Device {
     enabled: true,
     mmioMB: 32,
     mmioLowMB: 0,
+    lifelines: noLifelines(),
     verdict: acs === 0 ? { code: 'force-insecure', reason: 'acs-missing' } : { code: 'assignable' },
     facts: { deviceType: 2, baseClass: 2, acsUpHierarchy: acs, requiresReservedMemoryRegion: 0, disabled: false, irqs: [4294967294], memoryRanges: [], source: 'live', notes: [] },
     hostsSystemDisk: false,

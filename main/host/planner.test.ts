@@ -1,6 +1,7 @@
 /** The planner, pure: hand-written inventories in, plans out; every rule of the issue and hyperv-dda.md. */
 import { describe, expect, it } from 'vitest';
 import type { Device, Inventory, Vm } from '../../shared/inventory';
+import { noLifelines } from '../../shared/inventory';
 import { MiB } from '../../shared/mmio';
 import { planIsRunnable, planSchema, type ConsentId, type Intent, type Plan, type PlanChoices } from '../../shared/plan';
 import { stepEffect } from './executor-effects';
@@ -34,6 +35,7 @@ function device(path: string, over: Partial<Device> = {}): Device {
     verdict: { code: 'assignable' },
     facts: { deviceType: 2, baseClass: 2, acsUpHierarchy: 3, requiresReservedMemoryRegion: 0, disabled: false, irqs: [4294967294], memoryRanges: [], source: 'live', notes: [] },
     hostsSystemDisk: false,
+    lifelines: noLifelines(),
     ...over,
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Device, Inventory, Vm } from '../../shared/inventory';
 import { DEFAULT_HIGH_MMIO_BASE, formatMB, highMmioRoom, MAX_LOW_MMIO, MIN_ADDRESS_BITS, requiredHighMmio, requiredLowMmio } from '../../shared/mmio';
+import { isNetworkDevice, isStorageController } from '../../shared/inventory';
 import type { ConsentId, Intent, LocalizedText, Plan, PlanChoices, PlanStep, PlanWarning, PsAction, StepKind } from '../../shared/plan';
 import { PS_SWITCH, psCommand, psString } from '../../shared/ps-literal';
 import { pciIdOf, samePath } from '../../shared/location-path';
@@ -75,6 +76,10 @@ const consentTexts: Record<ConsentId, LocalizedText> = {
     'Discard the saved state of the saved VM(s) (Remove-VMSavedState): each guest loses what was in its memory, like pulling the power. This cannot be undone.',
     '丢弃已保存虚拟机的已保存状态（Remove-VMSavedState）：客户机内存中的内容将丢失，相当于直接断电。此操作无法撤销。',
   ),
+  'take-host-lifeline': t(
+    'Take a device the host itself uses (its network or its data): the host loses it until the device is returned.',
+    '拿走宿主机自己在用的设备（网络或数据）：设备还回之前，宿主机将失去它。',
+  ),
 };
 
 class Builder {
@@ -84,6 +89,11 @@ class Builder {
   consents = new Map<ConsentId, LocalizedText | null>();
   need(id: ConsentId, text: LocalizedText | null = null): void {
     if (!this.consents.get(id)) this.consents.set(id, text);
+  }
+  /** Needs a consent whose text lists every thing at stake (each device of the plan adds its own). */
+  needAlso(id: ConsentId, text: LocalizedText): void {
+    const had = this.consents.get(id);
+    this.consents.set(id, had ? { en: `${had.en} ${text.en}`, 'zh-CN': `${had['zh-CN']}${text['zh-CN']}` } : text);
   }
   blocked: Plan['blocked'] = null;
   offersStartVmAfter = false;
@@ -293,6 +303,86 @@ function checkDeviceForVm(inv: Inventory, d: Device, b: Builder): void {
       b.warn('last-display', 'danger', t(
         `${name(d)} is the host's last display adapter: the local console goes blank while the VM holds it.`,
         `${name(d)} 是宿主机最后一块显卡：虚拟机占用期间，宿主机本地控制台将没有显示。`));
+    }
+  }
+  checkLifelines(d, b);
+}
+
+const list = (xs: string[]) => xs.map(flat).join(', ');
+const listZh = (xs: string[]) => xs.map(flat).join('、');
+
+/**
+ * The host's lifelines (issue 12): a NIC that carries the host's addresses or a vSwitch's uplink, a
+ * storage controller with the host's disks. The session's own NIC, the boot/system disk and the page
+ * file are refused; mounted data volumes and host networking need take-host-lifeline, whose text
+ * names exactly what goes (addresses, switches and their VMs, disks and volumes). What could not be
+ * read is unknown: storage controllers are refused, NICs need the consent with a text that says so.
+ */
+function checkLifelines(d: Device, b: Builder): void {
+  if (d.owner.kind !== 'host') return;
+  const l = d.lifelines;
+  if (isStorageController(d)) {
+    if (!l.storageKnown)
+      b.block('storage-unknown', t(
+        `${name(d)} is a storage controller, and which of the host's disks sit behind it could not be determined (the system disk or the disk list was unreadable): storage controllers are refused until that is known.`,
+        `${name(d)} 是存储控制器，但无法确定宿主机的哪些磁盘挂在它下面（系统盘或磁盘列表无法读取）：在查明之前，不允许直通任何存储控制器。`));
+    const boot = l.disks.filter((k) => k.isBoot || k.isSystem);
+    if (boot.length > 0 && !d.hostsSystemDisk)
+      b.block('system-disk', t(
+        `${name(d)} controls the host's boot/system disk (${list(boot.map((k) => `disk ${k.number} ${k.friendlyName}`))}): taking it from the host would crash the host. It is never assigned.`,
+        `${name(d)} 是宿主机启动盘/系统盘（${listZh(boot.map((k) => `磁盘 ${k.number} ${k.friendlyName}`))}）所在的控制器：把它从宿主机拿走会导致宿主机崩溃。不允许直通。`));
+    const paging = l.disks.filter((k) => k.pageFile);
+    if (paging.length > 0)
+      b.block('page-file', t(
+        `${name(d)} holds the host's page file (on ${list(paging.flatMap((k) => k.volumes))}): Windows cannot lose its page file while running; move the page file first.`,
+        `${name(d)} 上有宿主机的页面文件（位于 ${listZh(paging.flatMap((k) => k.volumes))}）：Windows 运行时不能失去页面文件；请先把页面文件移走。`));
+    const data = l.disks.filter((k) => k.volumes.length > 0 && !k.isBoot && !k.isSystem && !k.pageFile);
+    if (data.length > 0) {
+      const en = data.map((k) => `disk ${k.number} ${flat(k.friendlyName)} with ${list(k.volumes)}`).join('; ');
+      const zh = data.map((k) => `磁盘 ${k.number} ${flat(k.friendlyName)}（${listZh(k.volumes)}）`).join('；');
+      b.needAlso('take-host-lifeline', t(
+        `Take ${name(d)} from the host: the host loses ${en}. Files open there are lost, and whatever the host keeps there (VM disks, shares, logs) stops working until the device is returned.`,
+        `从宿主机拿走 ${name(d)}：宿主机将失去${zh}。其上打开的文件会丢失，宿主机放在那里的东西（虚拟机磁盘、共享、日志）在设备还回之前都无法使用。`));
+      b.warn('host-data', 'danger', t(
+        `${name(d)} holds host volumes: ${list(data.flatMap((k) => k.volumes))}.`,
+        `${name(d)} 上有宿主机的卷：${listZh(data.flatMap((k) => k.volumes))}。`));
+    }
+  }
+  if (isNetworkDevice(d)) {
+    const hostIps = [...l.ipAddresses, ...l.vSwitches.flatMap((s) => s.hostIpAddresses)];
+    if (l.carriesSession === true)
+      b.block('session-nic', t(
+        `${name(d)} carries the connection DDA Studio is using to manage this host: taking it would cut this session off in the middle of the plan. Connect over another NIC to assign it.`,
+        `${name(d)} 承载着 DDA Studio 管理这台宿主机所用的连接：拿走它会在执行计划的中途切断本次会话。请通过其他网卡连接后再直通它。`));
+    else if (l.carriesSession === null && (hostIps.length > 0 || !l.networkKnown))
+      b.block('session-nic-unknown', t(
+        `DDA Studio is connected to this host remotely and cannot tell which NIC carries that connection; ${name(d)} ${l.networkKnown ? `carries the host's addresses (${list(hostIps)})` : 'may carry the host\'s addresses'}, so it is refused.`,
+        `DDA Studio 通过远程连接管理这台宿主机，但无法确定该连接走的是哪块网卡；${name(d)} ${l.networkKnown ? `承载着宿主机的地址（${listZh(hostIps)}）` : '可能承载着宿主机的地址'}，因此不允许直通。`));
+    if (!l.networkKnown) {
+      b.needAlso('take-host-lifeline', t(
+        `Take ${name(d)} from the host although the host's network configuration could not be read (unknown): it may carry the host's IP addresses or a virtual switch's uplink, and taking it may cut the host and its VMs off the network.`,
+        `在无法读取宿主机网络配置（未知）的情况下从宿主机拿走 ${name(d)}：它可能承载着宿主机的 IP 地址或虚拟交换机的上行链路，拿走后宿主机及其虚拟机可能断网。`));
+    } else if (l.ipAddresses.length > 0 || l.vSwitches.length > 0) {
+      const en: string[] = [];
+      const zh: string[] = [];
+      if (l.ipAddresses.length > 0) {
+        en.push(`the host loses its address${l.ipAddresses.length > 1 ? 'es' : ''} ${list(l.ipAddresses)}`);
+        zh.push(`宿主机将失去地址 ${listZh(l.ipAddresses)}`);
+      }
+      for (const s of l.vSwitches) {
+        const vms = s.vms.length > 0 ? `the VMs on it (${list(s.vms)})` : 'no VM is on it now';
+        const vmsZh = s.vms.length > 0 ? `其上的虚拟机（${listZh(s.vms)}）` : '目前没有虚拟机连在上面';
+        const own = s.hostIpAddresses.length > 0 ? ` and the host's own address${s.hostIpAddresses.length > 1 ? 'es' : ''} ${list(s.hostIpAddresses)} on it` : '';
+        const ownZh = s.hostIpAddresses.length > 0 ? `，以及宿主机在其上的地址 ${listZh(s.hostIpAddresses)}` : '';
+        en.push(`the ${flat(s.switchType)} virtual switch ${q(s.name)} loses its uplink: ${vms}${own} lose the network`);
+        zh.push(`${flat(s.switchType)} 虚拟交换机 ${q(s.name)} 将失去上行链路：${vmsZh}${ownZh}将断网`);
+      }
+      b.needAlso('take-host-lifeline', t(
+        `Take ${name(d)} from the host: ${en.join('; ')}. Whoever manages the host or uses those VMs over it loses the connection until the device is returned.`,
+        `从宿主机拿走 ${name(d)}：${zh.join('；')}。通过它管理宿主机或使用这些虚拟机的人，在设备还回之前都会断开连接。`));
+      b.warn('host-network', 'danger', t(
+        `${name(d)} carries the host's network: ${[...l.ipAddresses, ...l.vSwitches.map((s) => `vSwitch ${q(s.name)}`)].map(flat).join(', ')}.`,
+        `${name(d)} 承载着宿主机的网络：${[...l.ipAddresses, ...l.vSwitches.map((s) => `虚拟交换机 ${q(s.name)}`)].map(flat).join('、')}。`));
     }
   }
 }

@@ -84,6 +84,9 @@ function takeRefusal(inv: Inventory, a: PsAction): string | null {
   const what = String(a.params.LocationPath ?? a.params.InstanceId ?? '(no device)');
   if (!d) return `it would take ${what} from the host, and the host has no such device`;
   if (d.hostsSystemDisk) return `it would take ${d.friendlyName} (${what}), the controller of the host's system disk, from the host`;
+  // The host's lifelines the planner refuses outright (issue 12): the session's NIC, boot/system disk, page file.
+  if (d.lifelines.carriesSession === true) return `it would take ${d.friendlyName} (${what}), which carries DDA Studio's own connection to this host, from the host`;
+  if (d.lifelines.disks.some((k) => k.isBoot || k.isSystem || k.pageFile)) return `it would take ${d.friendlyName} (${what}), which holds the host's boot/system disk or page file, from the host`;
   if (d.verdict.code === 'not-assignable') return `it would take ${d.friendlyName} (${what}) from the host, and the survey says it is not assignable`;
   return null;
 }

@@ -30,6 +30,17 @@ enum CriticalErrorAction { None = 0; Pause = 1 }
 enum OnOffState { On = 0; Off = 1 }
 enum CheckpointType { Disabled = 2; Production = 3; ProductionOnly = 4; Standard = 5 }
 enum ConfigManagerErrorCode { CM_PROB_NONE = 0; CM_PROB_DISABLED = 22; CM_PROB_PHANTOM = 45 }
+# Hyper-V's VMSwitchType mirrors Msvm_VirtualEthernetSwitchSettingData's switch types (Private 0, Internal 1,
+# External 2). The NetTCPIP enumerations are the MSFT_NetIPAddress property values (AddressFamily is the
+# Winsock AF_INET 2 / AF_INET6 23; the others as the class documents them). Their real types are CDXML-
+# generated (Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.*); only the short names and
+# values are modelled.
+enum VMSwitchType { Private = 0; Internal = 1; External = 2 }
+enum AddressFamily { IPv4 = 2; IPv6 = 23 }
+enum AddressState { Invalid = 0; Tentative = 1; Duplicate = 2; Deprecated = 3; Preferred = 4 }
+enum PrefixOrigin { Other = 0; Manual = 1; WellKnown = 2; Dhcp = 3; RouterAdvertisement = 4 }
+enum SuffixOrigin { Other = 0; Manual = 1; WellKnown = 2; Dhcp = 3; Link = 4; Random = 5 }
+enum Type { Unicast = 1; Anycast = 2 }
 
 # ---------------------------------------------------------------------------------------------------
 # State: read, validate, lock, write
@@ -115,6 +126,20 @@ function Test-DdaSimProfile {
         foreach ($n in @('isClustered', 'automaticCheckpointsEnabled')) { Need ($null -eq $v.$n -or $v.$n -is [bool]) ($at + '.' + $n + ': boolean or absent') }
         foreach ($pn in @($v.poolAssignments)) { if ($null -ne $pn) { Need ($pn -is [string] -and $pn.Length -gt 0) ($at + '.poolAssignments[]: pool names') } }
         $i++
+    }
+    # The host's lifelines (optional): switch uplinks name devices of the profile; disks have numbers.
+    $k = 0
+    foreach ($s in @($Profile.host.vmSwitches)) {
+        if ($null -eq $s) { continue }
+        $at = 'host.vmSwitches[' + $k + ']'
+        Need ($s.name -is [string] -and $s.name.Length -gt 0) ($at + '.name: required string')
+        Need ($s.switchType -in @('External', 'Internal', 'Private')) ($at + '.switchType: External, Internal or Private')
+        foreach ($u in @($s.uplinks)) { if ($null -ne $u) { Need ($u -is [string] -and $paths.ContainsKey($u.ToUpperInvariant())) ($at + '.uplinks: ' + $u + ' is not a device of this profile') } }
+        $k++
+    }
+    foreach ($d in @($Profile.devices)) {
+        foreach ($x in @($d.disks)) { if ($null -ne $x) { Need (($x.number -is [int] -or $x.number -is [long]) -and $x.number -ge 0) ('devices[].disks[].number: required integer >= 0') } }
+        if ($null -ne $d.netAdapter) { Need (($d.netAdapter.interfaceIndex -is [int] -or $d.netAdapter.interfaceIndex -is [long])) ('devices[].netAdapter.interfaceIndex: required integer') }
     }
     foreach ($f in @($Profile.faults)) {
         if ($null -eq $f) { continue }
@@ -317,13 +342,27 @@ function Reset-DdaSimStats { $script:Stats = @{ calls = @{}; cim = @{} } }
 function Get-SimTwinId([string]$id) { return ('PCIP\' + $id.Substring(4)) }
 
 function Get-SimDisks($State) {
-    # One boot disk behind each controller marked hostsSystemDisk. Guess (labelled): the disk's PnP
-    # parent is the PCI\ controller itself (one hop); a real host may have a port or RAID device between.
+    # The disks behind each controller that is on the host and enabled: a profile device's "disks", or,
+    # for a controller marked hostsSystemDisk without them, one system disk (EFI system partition + C:
+    # with the page file). Guess (labelled): the disk's PnP parent is the PCI\ controller itself (one
+    # hop); a real host may have a port or RAID device between.
     $k = 0
     foreach ($d in @($State.devices)) {
-        if (-not $d.hostsSystemDisk) { continue }
-        @{ index = [uint32]$k; instanceId = ('SCSI\DISK&VEN_DDASIM&PROD_SYSTEM_DISK\5&1D0A0B0C&0&00000' + $k); parent = [string]$d.instanceId; caption = 'System disk behind ' + $d.friendlyName }
-        $k++
+        $list = @($d.disks | Where-Object { $null -ne $_ })
+        if ($list.Count -eq 0 -and $d.hostsSystemDisk) {
+            $list = @([pscustomobject]@{ number = $null; friendlyName = ('System disk behind ' + $d.friendlyName); isBoot = $true; isSystem = $true; pageFile = $true
+                partitions = @([pscustomobject]@{ partitionNumber = 1; driveLetter = $null; isBoot = $false; isSystem = $true }, [pscustomobject]@{ partitionNumber = 2; driveLetter = 'C'; isBoot = $true; isSystem = $false }) })
+        }
+        foreach ($x in $list) {
+            $n = $k
+            if ($null -ne $x.number) { $n = [int]$x.number }
+            $k = [Math]::Max($k, $n) + 1
+            # A disabled, dismounted or assigned controller takes its disks away from the host (a system
+            # disk's controller stays: a host without it would not be running).
+            if (($d.dismounted -or -not $d.enabled) -and -not $d.hostsSystemDisk) { continue }
+            @{ index = [uint32]$n; instanceId = ('SCSI\DISK&VEN_DDASIM&PROD_DISK_' + $n + '\5&1D0A0B0C&0&00000' + $n); parent = [string]$d.instanceId; caption = [string]$x.friendlyName
+               isBoot = [bool]$x.isBoot; isSystem = [bool]$x.isSystem; pageFile = [bool]$x.pageFile; partitions = @($x.partitions | Where-Object { $null -ne $_ }); system = [bool]$d.hostsSystemDisk }
+        }
     }
 }
 
@@ -636,7 +675,23 @@ function Get-SimCimRows($State, [string]$ClassName, [bool]$WmiStyle) {
             foreach ($k in @(Get-SimDisks $State)) { $rows.Add([pscustomobject]@{ Index = $k.index; PNPDeviceID = $k.instanceId; DeviceID = ('\\.\PHYSICALDRIVE' + $k.index); Caption = $k.caption }) }
         }
         'WIN32_DISKPARTITION' {
-            foreach ($k in @(Get-SimDisks $State)) { $rows.Add([pscustomobject]@{ DiskIndex = $k.index; Index = [uint32]0; BootPartition = $true; DeviceID = ('Disk #' + $k.index + ', Partition #0') }) }
+            # BootPartition (the active partition): the system partition of each disk (one per boot disk).
+            foreach ($k in @(Get-SimDisks $State)) {
+                $j = 0
+                foreach ($p in $k.partitions) {
+                    $rows.Add([pscustomobject]@{ DiskIndex = $k.index; Index = [uint32]$j; BootPartition = [bool]$p.isSystem; DeviceID = ('Disk #' + $k.index + ', Partition #' + $j) })
+                    $j++
+                }
+            }
+        }
+        'WIN32_PAGEFILEUSAGE' {
+            # Name is the page file's path; its drive letter names the volume (and so the disk) it is on.
+            foreach ($k in @(Get-SimDisks $State)) {
+                if (-not $k.pageFile) { continue }
+                $letter = $null
+                foreach ($p in $k.partitions) { if ($null -eq $letter -and $p.driveLetter) { $letter = [string]$p.driveLetter } }
+                if ($letter) { $rows.Add([pscustomobject]@{ Name = ($letter + ':\pagefile.sys'); AllocatedBaseSize = [uint32]4096; CurrentUsage = [uint32]512 }) }
+            }
         }
         'WIN32_DEVICEMEMORYADDRESS' {
             foreach ($d in @($State.devices)) {
@@ -1689,10 +1744,428 @@ function Remove-VMAssignableDevice {
     }
 }
 
+# ---------------------------------------------------------------------------------------------------
+# The host's lifelines: NetAdapter, NetTCPIP and Storage (CDXML over ROOT/StandardCimv2 and
+# ROOT/Microsoft/Windows/Storage), and Hyper-V's virtual switches and network adapters. Parameter sets:
+# reference/cmdlets.json; objects: reference/object-shapes.json. Backed by optional profile fields: a
+# device's "netAdapter" (name, interfaceIndex, macAddress, ipAddresses) and "disks" (number, isBoot,
+# isSystem, pageFile, partitions), host.vmSwitches (name, id, switchType, uplinks by location path,
+# allowManagementOS, managementAdapter) and each VM's networkAdapters (name, switchName, macAddress).
+# ---------------------------------------------------------------------------------------------------
+
+function New-SimCimObject([string]$ClassPath, [hashtable]$Properties) {
+    $o = [pscustomobject]$Properties
+    $o.PSObject.TypeNames.Insert(0, 'Microsoft.Management.Infrastructure.CimInstance#' + $ClassPath)
+    $o.PSObject.TypeNames.Insert(1, 'Microsoft.Management.Infrastructure.CimInstance')
+    return $o
+}
+
+function New-SimCdxmlNotFound([string]$Class, [string]$Property, [string]$Value, [string]$Activity) {
+    # CDXML's not-found: ObjectNotFound, id CmdletizationQuery_NotFound_<Property> (the function's name
+    # is appended by PowerShell). The text is never read by the product.
+    New-SimError -Message ('No ' + $Class + ' objects found with property ''' + $Property + ''' equal to ''' + $Value + '''. Verify the value of the property and retry.') -ErrorId ('CmdletizationQuery_NotFound_' + $Property) -Category 'ObjectNotFound' -Activity $Activity -Target $Value
+}
+
+function Assert-SimNotSimulatedSet($Cmdlet, [string[]]$Sets, [string]$Activity) {
+    if ($Sets -contains $Cmdlet.ParameterSetName) {
+        throw (New-SimError -Message ('The simulated host does not model ' + $Activity + ' by ' + $Cmdlet.ParameterSetName + '.') -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity $Activity)
+    }
+}
+
+function Test-SimLike($Value, $Patterns) {
+    foreach ($p in @($Patterns)) { if ([string]$Value -like [string]$p) { return $true } }
+    return $false
+}
+
+function Get-SimNetAdapterRows($State) {
+    # Each PCI NIC with a "netAdapter" that is on the host (a dismounted one is gone; a disabled one shows
+    # Status Disabled and carries no addresses), then the host's vNIC on each switch that allows the
+    # management OS (Hyper-V Virtual Ethernet Adapter, a ROOT\VMS_MP\ device).
+    $i = 0
+    foreach ($d in @($State.devices)) {
+        $n = $d.netAdapter
+        if ($null -eq $n -or $d.dismounted) { continue }
+        $status = 'Up'
+        if (-not $d.enabled) { $status = 'Disabled' }
+        @{ name = [string]$n.name; description = [string]$d.friendlyName; index = [uint32]$n.interfaceIndex; mac = [string]$n.macAddress; pnp = [string]$d.instanceId
+           virtual = $false; status = $status; ips = @($n.ipAddresses | Where-Object { $null -ne $_ -and $d.enabled }); guid = ('{0D0A0B0C-0000-4000-8000-' + ('{0:D12}' -f $i) + '}') }
+        $i++
+    }
+    $j = 0
+    foreach ($s in @($State.host.vmSwitches)) {
+        if ($null -eq $s -or -not $s.allowManagementOS -or $null -eq $s.managementAdapter) { continue }
+        $m = $s.managementAdapter
+        $desc = 'Hyper-V Virtual Ethernet Adapter'
+        if ($j -gt 0) { $desc = $desc + ' #' + ($j + 1) }
+        @{ name = ('vEthernet (' + $s.name + ')'); description = $desc; index = [uint32]$m.interfaceIndex; mac = [string]$m.macAddress; pnp = ('ROOT\VMS_MP\' + ('{0:D4}' -f $j))
+           virtual = $true; status = 'Up'; ips = @($m.ipAddresses | Where-Object { $null -ne $_ }); guid = ('{0D0A0B0C-0000-4000-9000-' + ('{0:D12}' -f $j) + '}') }
+        $j++
+    }
+}
+
+function New-SimNetAdapter($r, $State) {
+    New-SimCimObject 'ROOT/StandardCimv2/MSFT_NetAdapter' ([ordered]@{
+        Name                 = $r.name
+        InterfaceAlias       = $r.name
+        InterfaceDescription = $r.description
+        InterfaceIndex       = $r.index
+        ifIndex              = $r.index
+        MacAddress           = $r.mac
+        PnPDeviceID          = $r.pnp
+        DeviceID             = $r.guid
+        InterfaceGuid        = $r.guid
+        Status               = $r.status
+        Virtual              = [bool]$r.virtual
+        HardwareInterface    = (-not $r.virtual)
+        SystemName           = [string]$State.host.computerName
+    })
+}
+
+function Get-NetAdapter {
+    [CmdletBinding(DefaultParameterSetName = 'ByName')]
+    param(
+        [Parameter(ParameterSetName = 'ByName', Position = 0)][Alias('ifAlias', 'InterfaceAlias')][string[]]$Name,
+        [Parameter(ParameterSetName = 'ByInstanceID', Mandatory = $true, ValueFromPipelineByPropertyName = $true)][Alias('ifDesc')][string[]]$InterfaceDescription,
+        [Parameter(ParameterSetName = 'ByIfIndex', Mandatory = $true, ValueFromPipelineByPropertyName = $true)][Alias('ifIndex')][uint32[]]$InterfaceIndex,
+        [switch]$IncludeHidden,
+        [switch]$Physical,
+        [Alias('Session')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [int]$ThrottleLimit,
+        [switch]$AsJob
+    )
+    process {
+        try {
+            if ($AsJob) { return (Start-SimJob 'Get-NetAdapter' $PSBoundParameters) }
+            Assert-SimLocalTarget $PSBoundParameters 'Get-NetAdapter'
+            $state = Enter-SimCall -Cmdlet 'Get-NetAdapter' -Subjects @($Name + $InterfaceDescription)
+            $found = @{}
+            foreach ($r in @(Get-SimNetAdapterRows $state)) {
+                if ($Physical -and $r.virtual) { continue }
+                $hit = $true
+                foreach ($v in @($Name)) { if ($v) { $hit = $false } }
+                foreach ($v in @($Name)) { if ($v -and $r.name -like $v) { $hit = $true; $found[[string]$v] = $true } }
+                if ($InterfaceDescription) { $hit = $false; foreach ($v in $InterfaceDescription) { if ($r.description -like $v) { $hit = $true; $found[[string]$v] = $true } } }
+                if ($InterfaceIndex) { $hit = $false; foreach ($v in $InterfaceIndex) { if ($r.index -eq $v) { $hit = $true; $found[[string]$v] = $true } } }
+                if ($hit) { New-SimNetAdapter $r $state }
+            }
+            $asked = @(); $prop = 'Name'
+            if ($Name) { $asked = $Name } elseif ($InterfaceDescription) { $asked = $InterfaceDescription; $prop = 'InterfaceDescription' } elseif ($InterfaceIndex) { $asked = $InterfaceIndex; $prop = 'InterfaceIndex' }
+            foreach ($v in $asked) {
+                if (-not $found.ContainsKey([string]$v) -and -not [Management.Automation.WildcardPattern]::ContainsWildcardCharacters([string]$v)) {
+                    $PSCmdlet.WriteError((New-SimCdxmlNotFound 'MSFT_NetAdapter' $prop ([string]$v) 'Get-NetAdapter'))
+                }
+            }
+        } catch { Write-SimCmdletError $PSCmdlet $_ }
+    }
+}
+
+function Get-NetIPAddress {
+    [CmdletBinding()]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = $true)][Alias('LocalAddress')][string[]]$IPAddress,
+        [Parameter(ValueFromPipelineByPropertyName = $true)][Alias('ifIndex')][uint32[]]$InterfaceIndex,
+        [Parameter(ValueFromPipelineByPropertyName = $true)][Alias('ifAlias')][string[]]$InterfaceAlias,
+        [AddressFamily[]]$AddressFamily,
+        [Type[]]$Type,
+        [byte[]]$PrefixLength,
+        [PrefixOrigin[]]$PrefixOrigin,
+        [SuffixOrigin[]]$SuffixOrigin,
+        [AddressState[]]$AddressState,
+        [TimeSpan[]]$ValidLifetime,
+        [TimeSpan[]]$PreferredLifetime,
+        [bool[]]$SkipAsSource,
+        [Parameter(ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_NetIPInterface')][object]$AssociatedIPInterface,
+        [string]$PolicyStore,
+        [switch]$IncludeAllCompartments,
+        [Alias('Session')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [int]$ThrottleLimit,
+        [switch]$AsJob
+    )
+    process {
+        try {
+            if ($AsJob) { return (Start-SimJob 'Get-NetIPAddress' $PSBoundParameters) }
+            Assert-SimLocalTarget $PSBoundParameters 'Get-NetIPAddress'
+            $state = Enter-SimCall -Cmdlet 'Get-NetIPAddress' -Subjects @($IPAddress + $InterfaceAlias)
+            $rows = New-Object System.Collections.Generic.List[object]
+            # The loopback pseudo-interface is on every host.
+            $rows.Add(@{ ip = '127.0.0.1'; len = 8; index = [uint32]1; alias = 'Loopback Pseudo-Interface 1'; origin = 'WellKnown' })
+            $rows.Add(@{ ip = '::1'; len = 128; index = [uint32]1; alias = 'Loopback Pseudo-Interface 1'; origin = 'WellKnown' })
+            foreach ($r in @(Get-SimNetAdapterRows $state)) {
+                foreach ($a in $r.ips) { $rows.Add(@{ ip = [string]$a.address; len = [int]$a.prefixLength; index = $r.index; alias = $r.name; origin = 'Manual' }) }
+            }
+            foreach ($x in $rows) {
+                $family = [AddressFamily]::IPv4
+                if ($x.ip.Contains(':')) { $family = [AddressFamily]::IPv6 }
+                if ($IPAddress -and -not (Test-SimLike $x.ip $IPAddress)) { continue }
+                if ($InterfaceIndex -and -not ($InterfaceIndex -contains $x.index)) { continue }
+                if ($InterfaceAlias -and -not (Test-SimLike $x.alias $InterfaceAlias)) { continue }
+                if ($AddressFamily -and -not ($AddressFamily -contains $family)) { continue }
+                if ($PrefixLength -and -not ($PrefixLength -contains [byte]$x.len)) { continue }
+                New-SimCimObject 'ROOT/StandardCimv2/MSFT_NetIPAddress' ([ordered]@{
+                    IPAddress      = $x.ip
+                    InterfaceIndex = $x.index
+                    InterfaceAlias = $x.alias
+                    AddressFamily  = $family
+                    Type           = [Type]::Unicast
+                    PrefixLength   = [byte]$x.len
+                    PrefixOrigin   = [PrefixOrigin]$x.origin
+                    SuffixOrigin   = [SuffixOrigin]$x.origin
+                    AddressState   = [AddressState]::Preferred
+                    SkipAsSource   = $false
+                    PolicyStore    = 'ActiveStore'
+                })
+            }
+        } catch { Write-SimCmdletError $PSCmdlet $_ }
+    }
+}
+
+function New-SimDisk($k) {
+    $path = '\\?\' + $k.instanceId.Replace('\', '#').ToLowerInvariant() + '#{53f56307-b6bf-11d0-94f2-00a0c91efb8b}'
+    New-SimCimObject 'ROOT/Microsoft/Windows/Storage/MSFT_Disk' ([ordered]@{
+        Number            = [uint32]$k.index
+        FriendlyName      = [string]$k.caption
+        SerialNumber      = ('DDASIM' + $k.index)
+        UniqueId          = ('DDASIM-DISK-' + $k.index)
+        Path              = $path
+        IsBoot            = [bool]$k.isBoot
+        IsSystem          = [bool]$k.isSystem
+        IsOffline         = $false
+        IsReadOnly        = $false
+        PartitionStyle    = 'GPT'
+        OperationalStatus = 'Online'
+    })
+}
+
+function New-SimPartition($k, $p) {
+    # DriveLetter is a Char; a partition without a letter has the NUL character, not $null.
+    $letter = [char]0
+    $paths = New-Object System.Collections.Generic.List[string]
+    if ($p.driveLetter) { $letter = [char]([string]$p.driveLetter)[0]; $paths.Add(([string]$letter) + ':\') }
+    foreach ($a in @($p.accessPaths)) { if ($a) { $paths.Add([string]$a) } }
+    $paths.Add('\\?\Volume{0d0a0b0c-' + ('{0:D4}' -f [int]$k.index) + '-4000-8000-' + ('{0:D12}' -f [int]$p.partitionNumber) + '}\')
+    New-SimCimObject 'ROOT/Microsoft/Windows/Storage/MSFT_Partition' ([ordered]@{
+        DiskNumber      = [uint32]$k.index
+        PartitionNumber = [uint32]$p.partitionNumber
+        DriveLetter     = $letter
+        AccessPaths     = [string[]]$paths.ToArray()
+        IsBoot          = [bool]$p.isBoot
+        IsSystem        = [bool]$p.isSystem
+        IsActive        = $false
+        IsHidden        = [bool]$p.isSystem
+        UniqueId        = ('{00000000-0000-0000-0000-' + ('{0:D12}' -f [int]$p.partitionNumber) + '}DDASIM-DISK-' + $k.index)
+        DiskId          = ('\\?\' + $k.instanceId.Replace('\', '#').ToLowerInvariant() + '#{53f56307-b6bf-11d0-94f2-00a0c91efb8b}')
+    })
+}
+
+function Get-Disk {
+    [CmdletBinding(DefaultParameterSetName = 'ByNumber')]
+    param(
+        [Parameter(ParameterSetName = 'ByNumber', Position = 0, ValueFromPipelineByPropertyName = $true)][Alias('DeviceId')][uint32[]]$Number,
+        [Parameter(ParameterSetName = 'ByUniqueId')][Alias('Id')][string[]]$UniqueId,
+        [Parameter(ParameterSetName = 'ByName')][string[]]$FriendlyName,
+        [Parameter(ParameterSetName = 'ByName')][string[]]$SerialNumber,
+        [Parameter(ParameterSetName = 'ByPath', ValueFromPipelineByPropertyName = $true)][string[]]$Path,
+        [Parameter(ParameterSetName = 'ByPartition', ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_Partition')][object]$Partition,
+        [Parameter(ParameterSetName = 'ByVirtualDisk', ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_VirtualDisk')][object]$VirtualDisk,
+        [Parameter(ParameterSetName = 'ByiSCSISession', ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_iSCSISession')][object]$iSCSISession,
+        [Parameter(ParameterSetName = 'ByiSCSIConnection', ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_iSCSIConnection')][object]$iSCSIConnection,
+        [Parameter(ParameterSetName = 'ByStorageSubSystem', ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_StorageSubSystem')][object]$StorageSubSystem,
+        [Parameter(ParameterSetName = 'ByStorageNode', ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_StorageNode')][object]$StorageNode,
+        [Parameter(ParameterSetName = 'ByStorageJob', ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_StorageJob')][object]$StorageJob,
+        [Alias('Session')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [int]$ThrottleLimit,
+        [switch]$AsJob
+    )
+    process {
+        try {
+            if ($AsJob) { return (Start-SimJob 'Get-Disk' $PSBoundParameters) }
+            Assert-SimLocalTarget $PSBoundParameters 'Get-Disk'
+            Assert-SimNotSimulatedSet $PSCmdlet @('ByVirtualDisk', 'ByiSCSISession', 'ByiSCSIConnection', 'ByStorageSubSystem', 'ByStorageNode', 'ByStorageJob') 'Get-Disk'
+            $state = Enter-SimCall -Cmdlet 'Get-Disk' -Subjects @()
+            $found = @{}
+            foreach ($k in @(Get-SimDisks $state)) {
+                $o = New-SimDisk $k
+                if ($PSBoundParameters.ContainsKey('Number') -and -not ($Number -contains $o.Number)) { continue }
+                if ($UniqueId -and -not (Test-SimLike $o.UniqueId $UniqueId)) { continue }
+                if ($FriendlyName -and -not (Test-SimLike $o.FriendlyName $FriendlyName)) { continue }
+                if ($SerialNumber -and -not (Test-SimLike $o.SerialNumber $SerialNumber)) { continue }
+                if ($Path -and -not (Test-SimLike $o.Path $Path)) { continue }
+                if ($null -ne $Partition -and $o.Number -ne [uint32]$Partition.DiskNumber) { continue }
+                $found[[string]$o.Number] = $true
+                $o
+            }
+            foreach ($v in @($Number)) {
+                if ($PSBoundParameters.ContainsKey('Number') -and -not $found.ContainsKey([string]$v)) { $PSCmdlet.WriteError((New-SimCdxmlNotFound 'MSFT_Disk' 'Number' ([string]$v) 'Get-Disk')) }
+            }
+        } catch { Write-SimCmdletError $PSCmdlet $_ }
+    }
+}
+
+function Get-Partition {
+    [CmdletBinding(DefaultParameterSetName = 'ByUniqueId')]
+    param(
+        [Parameter(ParameterSetName = 'ByUniqueId', ValueFromPipelineByPropertyName = $true)][string[]]$UniqueId,
+        [Parameter(ParameterSetName = 'ById', Mandatory = $true, ValueFromPipelineByPropertyName = $true)][Alias('DiskPath')][string[]]$DiskId,
+        [Parameter(ParameterSetName = 'ById', ValueFromPipelineByPropertyName = $true)][uint64[]]$Offset,
+        [Parameter(ParameterSetName = 'ByNumber', Position = 0, ValueFromPipelineByPropertyName = $true)][uint32[]]$DiskNumber,
+        [Parameter(ParameterSetName = 'ByNumber', Position = 1)][Alias('Number')][uint32[]]$PartitionNumber,
+        [Parameter(ParameterSetName = 'ByDriveLetter', ValueFromPipelineByPropertyName = $true)][char[]]$DriveLetter,
+        [Parameter(ParameterSetName = 'ByDisk', ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_Disk')][object]$Disk,
+        [Parameter(ParameterSetName = 'ByVolume', ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_Volume')][object]$Volume,
+        [Parameter(ParameterSetName = 'ByStorageSubSystem', ValueFromPipeline = $true)][PSTypeName('Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_StorageSubSystem')][object]$StorageSubSystem,
+        [Alias('Session')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [int]$ThrottleLimit,
+        [switch]$AsJob
+    )
+    process {
+        try {
+            if ($AsJob) { return (Start-SimJob 'Get-Partition' $PSBoundParameters) }
+            Assert-SimLocalTarget $PSBoundParameters 'Get-Partition'
+            Assert-SimNotSimulatedSet $PSCmdlet @('ByVolume', 'ByStorageSubSystem') 'Get-Partition'
+            $state = Enter-SimCall -Cmdlet 'Get-Partition' -Subjects @()
+            foreach ($k in @(Get-SimDisks $state)) {
+                foreach ($p in $k.partitions) {
+                    $o = New-SimPartition $k $p
+                    if ($UniqueId -and -not (Test-SimLike $o.UniqueId $UniqueId)) { continue }
+                    if ($DiskId -and -not (Test-SimLike $o.DiskId $DiskId)) { continue }
+                    if ($PSBoundParameters.ContainsKey('DiskNumber') -and -not ($DiskNumber -contains $o.DiskNumber)) { continue }
+                    if ($PSBoundParameters.ContainsKey('PartitionNumber') -and -not ($PartitionNumber -contains $o.PartitionNumber)) { continue }
+                    if ($DriveLetter -and -not ($DriveLetter -contains $o.DriveLetter)) { continue }
+                    if ($null -ne $Disk -and $o.DiskNumber -ne [uint32]$Disk.Number) { continue }
+                    $o
+                }
+            }
+        } catch { Write-SimCmdletError $PSCmdlet $_ }
+    }
+}
+
+function New-SimVmSwitch($s, $State) {
+    $uplinks = New-Object System.Collections.Generic.List[string]
+    foreach ($p in @($s.uplinks)) { $d = $null; if ($p) { $d = Find-SimDeviceByPath $State ([string]$p) }; if ($null -ne $d) { $uplinks.Add([string]$d.friendlyName) } }
+    $first = $null
+    if ($uplinks.Count -gt 0) { $first = $uplinks[0] }
+    [pscustomobject]@{
+        PSTypeName                      = 'Microsoft.HyperV.PowerShell.VMSwitch'
+        Name                            = [string]$s.name
+        Id                              = [Guid]$s.id
+        SwitchType                      = [VMSwitchType][string]$s.switchType
+        NetAdapterInterfaceDescription  = $first
+        NetAdapterInterfaceDescriptions = [string[]]$uplinks.ToArray()
+        AllowManagementOS               = [bool]$s.allowManagementOS
+        ComputerName                    = [string]$State.host.computerName
+        IsDeleted                       = $false
+    }
+}
+
+function Get-VMSwitch {
+    [CmdletBinding(DefaultParameterSetName = 'Name')]
+    param(
+        [Parameter(ParameterSetName = 'Name', Position = 0)][Alias('SwitchName')][string]$Name,
+        [Parameter(ParameterSetName = 'Id', Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)][Alias('SwitchId')][Guid[]]$Id,
+        [Parameter(Position = 1)][string[]]$ResourcePoolName,
+        [VMSwitchType[]]$SwitchType,
+        [Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [string[]]$ComputerName,
+        [pscredential[]]$Credential
+    )
+    process {
+        try {
+            $cls = 'Microsoft.HyperV.PowerShell.Commands.GetVMSwitch'
+            Assert-SimLocalTarget $PSBoundParameters 'Get-VMSwitch'
+            $state = Enter-SimCall -Cmdlet 'Get-VMSwitch' -Subjects @($Name)
+            $any = $false
+            foreach ($s in @($state.host.vmSwitches)) {
+                if ($null -eq $s) { continue }
+                if ($Name -and -not ([string]$s.name -like $Name)) { continue }
+                if ($Id -and -not ($Id | Where-Object { [string]$_ -eq [string]$s.id })) { continue }
+                if ($SwitchType -and -not ($SwitchType -contains [VMSwitchType][string]$s.switchType)) { continue }
+                $any = $true
+                New-SimVmSwitch $s $state
+            }
+            if (-not $any -and $Name -and -not [Management.Automation.WildcardPattern]::ContainsWildcardCharacters($Name)) {
+                throw (New-SimError -Message ('Hyper-V was unable to find a virtual switch with name "' + $Name + '".') -ErrorId ('ObjectNotFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Get-VMSwitch' -Target $Name)
+            }
+        } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
+    }
+}
+
+function ConvertTo-SimVmMac([string]$Mac) { return ($Mac -replace '[-:]', '').ToUpperInvariant() }
+
+function Get-VMNetworkAdapter {
+    [CmdletBinding(DefaultParameterSetName = 'VMName')]
+    param(
+        [Parameter(ParameterSetName = 'VMName', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][string[]]$VMName,
+        [Parameter(ParameterSetName = 'VMObject', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][PSTypeName('Microsoft.HyperV.PowerShell.VirtualMachine')][object[]]$VM,
+        [Parameter(ParameterSetName = 'VMSnapshot', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][Alias('VMCheckpoint')][PSTypeName('Microsoft.HyperV.PowerShell.VMSnapshot')][object]$VMSnapshot,
+        [Parameter(ParameterSetName = 'ManagementOS', Mandatory = $true)][switch]$ManagementOS,
+        [Parameter(ParameterSetName = 'All', Mandatory = $true)][switch]$All,
+        [Parameter(Position = 1)][Alias('VMNetworkAdapterName')][string]$Name,
+        [Parameter(ParameterSetName = 'ManagementOS')][string]$SwitchName,
+        [Parameter(ParameterSetName = 'VMName')][Parameter(ParameterSetName = 'VMObject')][bool]$IsLegacy,
+        [Parameter(ParameterSetName = 'VMName')][Parameter(ParameterSetName = 'ManagementOS')][Parameter(ParameterSetName = 'All')][Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
+        [Parameter(ParameterSetName = 'VMName')][Parameter(ParameterSetName = 'ManagementOS')][Parameter(ParameterSetName = 'All')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'VMName')][Parameter(ParameterSetName = 'ManagementOS')][Parameter(ParameterSetName = 'All')][pscredential[]]$Credential
+    )
+    process {
+        try {
+            $cls = 'Microsoft.HyperV.PowerShell.Commands.GetVMNetworkAdapter'
+            Assert-SimNotSimulatedSet $PSCmdlet @('VMSnapshot') 'Get-VMNetworkAdapter'
+            Assert-SimLocalTarget $PSBoundParameters 'Get-VMNetworkAdapter'
+            $state = Enter-SimCall -Cmdlet 'Get-VMNetworkAdapter' -Subjects @($VMName)
+            $set = $PSCmdlet.ParameterSetName
+            if ($set -eq 'ManagementOS' -or $set -eq 'All') {
+                foreach ($s in @($state.host.vmSwitches)) {
+                    if ($null -eq $s -or -not $s.allowManagementOS -or $null -eq $s.managementAdapter) { continue }
+                    if ($SwitchName -and -not ([string]$s.name -like $SwitchName)) { continue }
+                    if ($Name -and -not ([string]$s.name -like $Name)) { continue }
+                    [pscustomobject]@{
+                        PSTypeName = 'Microsoft.HyperV.PowerShell.VMInternalNetworkAdapter'; Name = [string]$s.name; VMName = ''; SwitchName = [string]$s.name
+                        MacAddress = (ConvertTo-SimVmMac ([string]$s.managementAdapter.macAddress)); IsManagementOs = $true; IsLegacy = $false
+                        ComputerName = [string]$state.host.computerName; IsDeleted = $false
+                    }
+                }
+            }
+            if ($set -eq 'ManagementOS') { return }
+            $vms = @($state.vms)
+            if ($set -ne 'All') { $vms = @(Resolve-SimVms $state 'Get-VMNetworkAdapter' $cls $VMName $VM -Wildcard) }
+            foreach ($v in $vms) {
+                $i = 0
+                foreach ($a in @($v.networkAdapters)) {
+                    if ($null -eq $a) { continue }
+                    $i++
+                    $n = 'Network Adapter'
+                    if ($a.name) { $n = [string]$a.name }
+                    if ($Name -and -not ($n -like $Name)) { continue }
+                    if ($PSBoundParameters.ContainsKey('IsLegacy') -and $IsLegacy) { continue }
+                    $mac = '00155D' + ('{0:X6}' -f $i)
+                    if ($a.macAddress) { $mac = ConvertTo-SimVmMac ([string]$a.macAddress) }
+                    $sw = $null
+                    if ($a.switchName) { $sw = [string]$a.switchName }
+                    [pscustomobject]@{
+                        PSTypeName = 'Microsoft.HyperV.PowerShell.VMNetworkAdapter'; Name = $n; VMName = [string]$v.name; VMId = [Guid]$v.id; SwitchName = $sw
+                        MacAddress = $mac; IsManagementOs = $false; IsLegacy = $false; ComputerName = [string]$state.host.computerName; IsDeleted = $false
+                    }
+                }
+            }
+        } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
+    }
+}
+
+# The address the current remote session arrived on (host-functions.ps1 reads SSH_CONNECTION / WinRM's
+# connection string on a host): the profile's host.sessionArrivedOn, or none (a local session).
+function Get-DdaSessionArrival {
+    $state = Enter-SimCall -Cmdlet 'Get-DdaSessionArrival' -Subjects @()
+    $a = $null
+    if ($null -ne $state.host.PSObject.Properties['sessionArrivedOn']) { $a = $state.host.sessionArrivedOn }
+    if ($null -eq $a) { return @{ remote = $false; address = $null; hostName = $null } }
+    return @{ remote = $true; address = [string]$a; hostName = $null }
+}
+
 $DdaSimCmdlets = @(
     'Get-PnpDevice', 'Get-PnpDeviceProperty', 'Disable-PnpDevice', 'Enable-PnpDevice', 'Get-CimInstance', 'Get-WmiObject', 'Invoke-CimMethod',
     'Get-VMHost', 'Get-VM', 'Set-VM', 'Set-VMMemory', 'Start-VM', 'Stop-VM', 'Remove-VMSavedState', 'Get-VMHostAssignableDevice', 'Get-VMAssignableDevice',
     'Dismount-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice', 'Add-VMAssignableDevice', 'Remove-VMAssignableDevice',
-    'Test-DdaElevated', 'Get-DdaIommuPolicy', 'Get-DdaCpuAddressBits'
+    'Get-NetAdapter', 'Get-NetIPAddress', 'Get-Disk', 'Get-Partition', 'Get-VMSwitch', 'Get-VMNetworkAdapter',
+    'Test-DdaElevated', 'Get-DdaIommuPolicy', 'Get-DdaCpuAddressBits', 'Get-DdaSessionArrival'
 )
 Export-ModuleMember -Function ($DdaSimCmdlets + @('Get-DdaSimStats', 'Reset-DdaSimStats', 'Test-DdaSimProfile')) -Alias 'gwmi' -Variable 'DdaSimCmdlets'

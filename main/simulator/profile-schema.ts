@@ -4,6 +4,43 @@ import { z } from 'zod';
 const address = z.union([z.number().int().nonnegative(), z.string().regex(/^(0[xX][0-9A-Fa-f]+|\d+)$/, 'a number or a "0x..." hex string')]);
 const intOrNull = z.number().int().nullable();
 
+/** An address of the host (MSFT_NetIPAddress IPAddress / PrefixLength); IPv6 link-local may carry %zone. */
+const ipAddress = z.strictObject({ address: z.string().regex(/^[0-9A-Fa-f:.]+(%\d+)?$/, 'an IPv4 or IPv6 address'), prefixLength: z.number().int().min(0).max(128) });
+const macAddress = z.string().regex(/^[0-9A-Fa-f]{2}([-:]?[0-9A-Fa-f]{2}){5}$/, 'a MAC address like 00-15-5D-0A-01-05');
+/** The host's own adapter of a NIC (Get-NetAdapter: Name, InterfaceIndex, MacAddress; Get-NetIPAddress). */
+const netAdapterSchema = z.strictObject({
+  name: z.string().min(1),
+  interfaceIndex: z.number().int().min(2),
+  macAddress,
+  ipAddresses: z.array(ipAddress),
+});
+/** A disk behind a storage controller (Get-Disk IsBoot/IsSystem, Get-Partition, Win32_PageFileUsage). */
+const diskSchema = z.strictObject({
+  number: z.number().int().nonnegative(),
+  friendlyName: z.string(),
+  isBoot: z.boolean(),
+  isSystem: z.boolean(),
+  /** The page file is on one of its lettered volumes. */
+  pageFile: z.boolean(),
+  partitions: z.array(z.strictObject({
+    partitionNumber: z.number().int().positive(),
+    driveLetter: z.string().regex(/^[A-Za-z]$/).nullable(),
+    accessPaths: z.array(z.string()).optional(),
+    isBoot: z.boolean(),
+    isSystem: z.boolean(),
+  })),
+});
+/** A Hyper-V virtual switch (Get-VMSwitch); uplinks name the PCI functions by location path. */
+export const profileVmSwitchSchema = z.strictObject({
+  name: z.string().min(1),
+  id: z.uuid(),
+  switchType: z.enum(['External', 'Internal', 'Private']),
+  uplinks: z.array(z.string().regex(/^PCIROOT/i)),
+  allowManagementOS: z.boolean(),
+  /** The host's vNIC on the switch ("vEthernet (name)"), when allowManagementOS. */
+  managementAdapter: z.strictObject({ interfaceIndex: z.number().int().min(2), macAddress, ipAddresses: z.array(ipAddress) }).optional(),
+});
+
 export const profileDeviceSchema = z.looseObject({
   instanceId: z.string().regex(/^PCI\\/i, 'must start with PCI\\'),
   friendlyName: z.string(),
@@ -28,6 +65,10 @@ export const profileDeviceSchema = z.looseObject({
    * instead of "Primordial".
    */
   resourcePoolName: z.string().min(1).optional(),
+  /** A NIC's adapter on the host (absent: the host has no adapter data for it). */
+  netAdapter: netAdapterSchema.optional(),
+  /** A storage controller's disks (absent: a hostsSystemDisk controller gets one system disk with C:). */
+  disks: z.array(diskSchema).optional(),
 });
 
 export const profileVmSchema = z.looseObject({
@@ -58,6 +99,8 @@ export const profileVmSchema = z.looseObject({
   guestOs: z.string().nullable().optional(),
   assignedDevices: z.array(z.string()),
   guestIgnoresShutdown: z.boolean().optional(),
+  /** The VM's network adapters and the switch each is connected to (Get-VMNetworkAdapter). */
+  networkAdapters: z.array(z.strictObject({ name: z.string().min(1), switchName: z.string().nullable(), macAddress: macAddress.optional() })).optional(),
 });
 
 export const hostProfileSchema = z.looseObject({
@@ -78,6 +121,10 @@ export const hostProfileSchema = z.looseObject({
     resourcePools: z.array(z.string().min(1)).optional(),
     /** The host's display language: FriendlyNames and error texts come in it (en-US when absent). */
     uiCulture: z.enum(['en-US', 'zh-CN']).optional(),
+    /** Hyper-V virtual switches. */
+    vmSwitches: z.array(profileVmSwitchSchema).optional(),
+    /** The host address a remote session arrived on (SSH_CONNECTION's server IP); absent: a local session. */
+    sessionArrivedOn: z.string().optional(),
   }),
   devices: z.array(profileDeviceSchema),
   vms: z.array(profileVmSchema),
@@ -85,5 +132,16 @@ export const hostProfileSchema = z.looseObject({
     .array(z.looseObject({ cmdlet: z.string(), match: z.string().optional(), message: z.string(), times: z.number().int().optional(), fullyQualifiedErrorId: z.string().optional() }))
     .optional(),
   latencyMs: z.record(z.string(), z.number().int().nonnegative()).optional(),
+}).superRefine((p, ctx) => {
+  // The lifeline facts must fit together as on a host: uplinks are devices of the profile, and disk
+  // numbers and interface indexes are unique.
+  const paths = new Set(p.devices.map((d) => d.locationPath.toUpperCase()));
+  (p.host.vmSwitches ?? []).forEach((s, i) => s.uplinks.forEach((u, j) => {
+    if (!paths.has(u.toUpperCase())) ctx.addIssue({ code: 'custom', path: ['host', 'vmSwitches', i, 'uplinks', j], message: 'must be the location path of a device of this profile' });
+  }));
+  const numbers = p.devices.flatMap((d) => (d.disks ?? []).map((k) => k.number));
+  if (new Set(numbers).size !== numbers.length) ctx.addIssue({ code: 'custom', path: ['devices'], message: 'disk numbers must be unique' });
+  const indexes = [...p.devices.flatMap((d) => (d.netAdapter ? [d.netAdapter.interfaceIndex] : [])), ...(p.host.vmSwitches ?? []).flatMap((s) => (s.managementAdapter ? [s.managementAdapter.interfaceIndex] : []))];
+  if (new Set(indexes).size !== indexes.length) ctx.addIssue({ code: 'custom', path: ['devices'], message: 'interface indexes must be unique' });
 });
 export type HostProfile = z.infer<typeof hostProfileSchema>;

@@ -179,12 +179,23 @@ describe('output objects carry the documented properties with the real types', (
     'Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/GetDeviceProperty/Win32_PnPDeviceProperty': `Get-PnpDevice -PresentOnly | Get-PnpDeviceProperty -KeyName DEVPKEY_Device_LocationPaths`,
     'System.Management.Automation.PSCustomObject': dismountMethod,
     'Microsoft.Management.Infrastructure.CimInstance#root/virtualization/v2/Msvm_ConcreteJob': `$r = ${dismountMethod}; Get-CimInstance -InputObject $r.Job`,
+    // the host's lifelines: served from the lifelines-host profile (NICs, switches, disks)
+    'Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_NetAdapter': 'Get-NetAdapter',
+    'Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_NetIPAddress': 'Get-NetIPAddress',
+    'Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_Disk': 'Get-Disk',
+    'Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_Partition': 'Get-Partition',
+    'Microsoft.HyperV.PowerShell.VMSwitch': 'Get-VMSwitch',
+    'Microsoft.HyperV.PowerShell.VMNetworkAdapter': `Get-VMNetworkAdapter -VMName 'Web*'`,
+    'Microsoft.HyperV.PowerShell.VMInternalNetworkAdapter': 'Get-VMNetworkAdapter -ManagementOS',
   };
+  const lifelineCmdlets = /^Get-(NetAdapter|NetIPAddress|Disk|Partition|VMSwitch|VMNetworkAdapter)\b/;
   it('covers every type of the reference', () => expect(Object.keys(producers).sort()).toEqual(Object.keys(shapes.types).sort()));
   for (const [typeName, command] of Object.entries(producers)) {
     it(typeName, async () => {
       // one device left dismounted with no VM, so Get-VMHostAssignableDevice has something to show
-      const state = freshState('gpu-workstation', (s) => (s.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(1B04)#PCI(0000)')!.dismounted = true));
+      const state = lifelineCmdlets.test(command)
+        ? freshState('lifelines-host')
+        : freshState('gpu-workstation', (s) => (s.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(1B04)#PCI(0000)')!.dismounted = true));
       await use(state);
       const objects = await shapesOf(command);
       expect(objects.length).toBeGreaterThan(0);
@@ -231,6 +242,18 @@ describe('errors behave like the real modules\'', () => {
     if (soft.ok) expect(soft.errors[0]?.fullyQualifiedErrorId).toBe('CmdletizationQuery_NotFound_InstanceId,Disable-PnpDevice');
     const hard = await run(`Disable-PnpDevice -InstanceId 'PCI\\VEN_NONE\\0' -Confirm:$false -ErrorAction Stop`);
     expect(hard.ok).toBe(false);
+  });
+
+  it('NetAdapter and Storage (CDXML) not-found errors are non-terminating ObjectNotFound with the function\'s name appended', async () => {
+    await use(freshState('lifelines-host'));
+    for (const [command, id] of [[`Get-NetAdapter -Name 'nope'`, 'CmdletizationQuery_NotFound_Name,Get-NetAdapter'], ['Get-Disk -Number 9', 'CmdletizationQuery_NotFound_Number,Get-Disk']] as const) {
+      const r = await run(`& { $ErrorActionPreference = 'Stop'; ${command}; [pscustomobject]@{ went = 'on' } }`);
+      expect(r.ok, command).toBe(true);
+      if (r.ok) expect(r.errors[0]?.fullyQualifiedErrorId).toBe(id);
+    }
+    // a partition without a letter has the NUL character; the page file's volume is C:
+    const parts = await host.runner.invoke<Array<{ DriveLetter: string }>>('sim-call', { Command: 'Get-Partition', Parameters: { DiskNumber: [0] } });
+    expect(parts.ok && (parts.value as unknown as { output: Array<{ DriveLetter: string }> }).output.map((p) => p.DriveLetter)).toEqual(['\u0000', '\u0000', 'C']);
   });
 
   it('Hyper-V (compiled) errors honour the caller\'s preference: Stop stops, SilentlyContinue lets the script go on', async () => {

@@ -1,7 +1,8 @@
 # DDA Studio host functions, defined once per session (after the simulator, when one is loaded).
 # Get-DdaPlatformFacts reads what no Hyper-V cmdlet reports: elevation, the hypervisor IOMMU policy, the
-# CPU's physical address bits and the PCI controllers of the system/boot disk. One code path for a real
-# host and the simulator: only the three OS primitives below (the process token, bcdedit, CPUID) have a
+# CPU's physical address bits, the PCI controllers of the system/boot disk and the address a remote
+# session arrived on (Get-DdaSessionArrival). One code path for a real
+# host and the simulator: only the four OS primitives below (the process token, bcdedit, CPUID, the session's arrival) have a
 # simulated version (DdaSim.psm1 defines functions of the same names, which then win); the system-disk
 # walk runs as written against Win32_DiskDrive, Win32_DiskPartition and DEVPKEY_Device_Parent, which the
 # simulator serves like a host.
@@ -40,6 +41,36 @@ if (-not (Get-Command -Name Get-DdaCpuAddressBits -CommandType Function -ErrorAc
             if ($null -ne $x86 -and $x86::IsSupported) { return [int](($x86::CpuId(-2147483640, 0)).Item1 -band 0xFF) }
         } catch { }
         return $null
+    }
+}
+
+if (-not (Get-Command -Name Get-DdaSessionArrival -CommandType Function -ErrorAction SilentlyContinue)) {
+    function global:Get-DdaSessionArrival {
+        # Which of this host's addresses the current remote session arrived on, so the NIC that carries
+        # DDA Studio's own connection is never taken. SSH: sshd sets SSH_CONNECTION to "client-ip
+        # client-port server-ip server-port" (OpenSSH sshd(8), ENVIRONMENT; Win32-OpenSSH sets it too), the
+        # server IP is exact. WinRM / JEA: $PSSenderInfo.ConnectionString is the URI the client used
+        # (about_Automatic_Variables), an IP or a name; a name is resolved by the caller. Neither: a local
+        # session (nothing to protect).
+        $ssh = [string]$env:SSH_CONNECTION
+        if ($ssh) {
+            $parts = @($ssh.Split([char[]]@(' '), [StringSplitOptions]::RemoveEmptyEntries))
+            $address = $null
+            if ($parts.Count -ge 4) { $address = $parts[2] }
+            # A dual-stack listener may report an IPv4 peer as ::ffff:a.b.c.d; the host's IPv4 row is a.b.c.d.
+            if ($address -and $address -like '::ffff:*.*') { $address = $address.Substring(7) }
+            return @{ remote = $true; address = $address; hostName = $null }
+        }
+        $info = Get-Variable -Name PSSenderInfo -ValueOnly -ErrorAction SilentlyContinue
+        if ($null -ne $info) {
+            $name = $null
+            try { $name = ([Uri][string]$info.ConnectionString).Host } catch { $name = $null }
+            $address = $null
+            $ip = $null
+            if ($name -and [Net.IPAddress]::TryParse($name.Trim('[', ']'), [ref]$ip)) { $address = $ip.ToString() }
+            return @{ remote = $true; address = $address; hostName = $name }
+        }
+        return @{ remote = $false; address = $null; hostName = $null }
     }
 }
 

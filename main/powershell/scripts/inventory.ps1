@@ -171,6 +171,157 @@ if ($hyperV.present) {
     }
 }
 
+# --- The host's lifelines: host IPs, vSwitches and disks behind each PCI function ------------------
+# One call per cmdlet / class, joined here in memory (the disk-to-controller walk is one
+# Get-PnpDeviceProperty call per level, at most 8, for all disks at once). A part that cannot be read
+# says "unknown" (networkKnown / storageKnown false) with a note; it never fails the inventory.
+function ConvertTo-DdaMac([string]$mac) { return ($mac -replace '[^0-9A-Fa-f]', '').ToUpperInvariant() }
+function Test-DdaLinkLocal([string]$ip) {
+    # fe80::/10 and 169.254/16 are configured on every connected link by themselves; nobody manages a
+    # host on them, so they are not counted as the host's addresses (the session check still sees them).
+    return ($ip -like 'fe80:*' -or $ip -like '169.254.*')
+}
+$lifelines = @{ networkKnown = $true; nics = @(); session = $null; storageKnown = $true; disks = @() }
+$adapters = @()
+$ipRows = @()
+try {
+    $adapters = @(Get-NetAdapter -ErrorAction Stop)
+    $ipRows = @(Get-NetIPAddress -ErrorAction Stop)
+} catch { $lifelines.networkKnown = $false; Add-Note ("Host network adapters or IP addresses unreadable: " + $_.Exception.Message) }
+$switches = @()
+$vmNics = @()
+if ($hyperV.present -and $lifelines.networkKnown) {
+    try {
+        $switches = @(Get-VMSwitch -ErrorAction Stop)
+        $vmNics = @(Get-VMNetworkAdapter -All -ErrorAction Stop)
+    } catch { $lifelines.networkKnown = $false; Add-Note ("Virtual switches unreadable: " + $_.Exception.Message) }
+}
+$session = @{ remote = $false; address = $null; hostName = $null }
+try { $session = Get-DdaSessionArrival } catch { $session = @{ remote = $true; address = $null; hostName = $null }; Add-Note ("The address this session arrived on is unreadable: " + $_.Exception.Message) }
+$sessionAddresses = New-Object System.Collections.Generic.List[string]
+if ($session.address) { $sessionAddresses.Add([string]$session.address) }
+elseif ($session.hostName) {
+    # WinRM named the host: the addresses that name resolves to here are the candidates.
+    try { foreach ($a in [Net.Dns]::GetHostAddresses([string]$session.hostName)) { $sessionAddresses.Add($a.ToString()) } } catch { }
+}
+if ($lifelines.networkKnown) {
+    $ipsByIndex = @{}
+    $allByIndex = @{}
+    foreach ($r in $ipRows) {
+        $k = [string]$r.InterfaceIndex
+        $ip = [string]$r.IPAddress
+        if (-not $allByIndex.ContainsKey($k)) { $allByIndex[$k] = New-Object System.Collections.Generic.List[string]; $ipsByIndex[$k] = New-Object System.Collections.Generic.List[string] }
+        $allByIndex[$k].Add($ip)
+        if (-not (Test-DdaLinkLocal $ip)) { $ipsByIndex[$k].Add($ip) }
+    }
+    $byDesc = @{}
+    $byMac = @{}
+    foreach ($a in $adapters) {
+        if ($a.InterfaceDescription) { $byDesc[[string]$a.InterfaceDescription] = $a }
+        if ($a.MacAddress) { $byMac[(ConvertTo-DdaMac ([string]$a.MacAddress))] = $a }
+    }
+    # Per PCI NIC: its own addresses, then what it carries as the uplink of an external vSwitch.
+    $nicByIndex = @{}
+    $nics = [ordered]@{}
+    foreach ($a in $adapters) {
+        $pnp = [string]$a.PnPDeviceID
+        if ($pnp -notlike 'PCI\*') { continue }
+        $k = [string]$a.InterfaceIndex
+        $own = @()
+        $all = @()
+        if ($ipsByIndex.ContainsKey($k)) { $own = $ipsByIndex[$k].ToArray(); $all = $allByIndex[$k].ToArray() }
+        $nics[$pnp.ToUpperInvariant()] = @{ instanceId = $pnp; name = [string]$a.Name; ipAddresses = @($own); allAddresses = @($all); vSwitches = New-Object System.Collections.Generic.List[object] }
+    }
+    foreach ($s in $switches) {
+        $descs = @($s.NetAdapterInterfaceDescriptions | Where-Object { $_ })
+        if ($descs.Count -eq 0 -and $s.NetAdapterInterfaceDescription) { $descs = @($s.NetAdapterInterfaceDescription) }
+        if ($descs.Count -eq 0) { continue }
+        $swName = [string]$s.Name
+        $onSwitch = @($vmNics | Where-Object { -not $_.IsManagementOs -and [string]$_.SwitchName -eq $swName } | ForEach-Object { [string]$_.VMName } | Sort-Object -Unique)
+        # The host's own vNIC on this switch (AllowManagementOS): its addresses travel over the uplink.
+        $hostIps = New-Object System.Collections.Generic.List[string]
+        $hostAll = New-Object System.Collections.Generic.List[string]
+        foreach ($m in @($vmNics | Where-Object { $_.IsManagementOs -and [string]$_.SwitchName -eq $swName })) {
+            $a = $byMac[(ConvertTo-DdaMac ([string]$m.MacAddress))]
+            if ($null -eq $a) { continue }
+            $k = [string]$a.InterfaceIndex
+            if ($ipsByIndex.ContainsKey($k)) { foreach ($ip in $ipsByIndex[$k]) { $hostIps.Add($ip) }; foreach ($ip in $allByIndex[$k]) { $hostAll.Add($ip) } }
+        }
+        foreach ($d in $descs) {
+            $a = $byDesc[[string]$d]
+            if ($null -eq $a) { continue }
+            $n = $nics[([string]$a.PnPDeviceID).ToUpperInvariant()]
+            if ($null -eq $n) { continue }
+            $n.vSwitches.Add(@{ name = $swName; switchType = [string]$s.SwitchType; vms = @($onSwitch); managementOs = [bool]$s.AllowManagementOS; hostIpAddresses = $hostIps.ToArray() })
+            $n.allAddresses = @($n.allAddresses) + $hostAll.ToArray()
+        }
+    }
+    $out = New-Object System.Collections.Generic.List[object]
+    foreach ($n in $nics.Values) {
+        $carries = $false
+        foreach ($ip in $sessionAddresses) { if (@($n.allAddresses) -contains $ip) { $carries = $true } }
+        $out.Add(@{ instanceId = $n.instanceId; name = $n.name; ipAddresses = @($n.ipAddresses); vSwitches = $n.vSwitches.ToArray(); carriesSession = $carries })
+    }
+    $lifelines.nics = $out.ToArray()
+    # The session is placed when one of its addresses is on a known adapter (a PCI NIC or a vNIC).
+    $placed = $false
+    foreach ($ip in $sessionAddresses) { foreach ($k in @($allByIndex.Keys)) { if ($allByIndex[$k].Contains($ip)) { $placed = $true } } }
+    $lifelines.session = @{ remote = [bool]$session.remote; address = $session.address; placed = $placed }
+} else {
+    $lifelines.session = @{ remote = [bool]$session.remote; address = $session.address; placed = $false }
+}
+
+try {
+    $msftDisks = @(Get-Disk -ErrorAction Stop)
+    $msftParts = @(Get-Partition -ErrorAction Stop)
+    $pnpByIndex = @{}
+    foreach ($w in @(Get-CimInstance -ClassName Win32_DiskDrive -ErrorAction Stop)) { $pnpByIndex[[string]$w.Index] = [string]$w.PNPDeviceID }
+    $pageLetters = @{}
+    try {
+        foreach ($f in @(Get-CimInstance -ClassName Win32_PageFileUsage -ErrorAction Stop)) { $pageLetters[([string]$f.Name).Substring(0, 1).ToUpperInvariant()] = $true }
+    } catch { Add-Note ("Page file locations unreadable: " + $_.Exception.Message) }
+    # Walk every disk's PnP parents up to its PCI\ function, one property call per level for all disks.
+    $at = @{}
+    foreach ($d in $msftDisks) { $at[[string]$d.Number] = $pnpByIndex[[string]$d.Number] }
+    for ($level = 0; $level -lt 8; $level++) {
+        $pending = @($at.Values | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
+        if ($pending.Count -eq 0) { break }
+        $parent = @{}
+        foreach ($r in @(Get-PnpDeviceProperty -InstanceId $pending -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
+        foreach ($k in @($at.Keys)) {
+            $id = $at[$k]
+            if ($id -and $id -notlike 'PCI\*') { $at[$k] = $parent[$id.ToUpperInvariant()] }
+        }
+    }
+    $diskOut = New-Object System.Collections.Generic.List[object]
+    foreach ($d in $msftDisks) {
+        $num = [string]$d.Number
+        $volumes = New-Object System.Collections.Generic.List[string]
+        $pageFile = $false
+        $boot = [bool]$d.IsBoot
+        $system = [bool]$d.IsSystem
+        foreach ($p in @($msftParts | Where-Object { [string]$_.DiskNumber -eq $num })) {
+            if ($p.IsBoot) { $boot = $true }
+            if ($p.IsSystem) { $system = $true }
+            # DriveLetter is a Char: NUL when the partition has no letter.
+            $letter = [string]$p.DriveLetter
+            if ($letter -and [int][char]$letter[0] -ne 0) {
+                $volumes.Add($letter.ToUpperInvariant() + ':')
+                if ($pageLetters.ContainsKey($letter.ToUpperInvariant())) { $pageFile = $true }
+            }
+            foreach ($ap in @($p.AccessPaths)) {
+                $s = [string]$ap
+                # Folder mount points; the letter's own root and the \\?\Volume{} name are not extra volumes.
+                if ($s -and $s -notlike '\\?\*' -and $s -notmatch '^[A-Za-z]:\\$') { $volumes.Add($s) }
+            }
+        }
+        $controller = $null
+        if ($at[$num] -like 'PCI\*') { $controller = $at[$num] }
+        $diskOut.Add(@{ number = [int]$d.Number; friendlyName = [string]$d.FriendlyName; controller = $controller; isBoot = $boot; isSystem = $system; volumes = $volumes.ToArray(); pageFile = $pageFile })
+    }
+    $lifelines.disks = $diskOut.ToArray()
+} catch { $lifelines.storageKnown = $false; Add-Note ("Host disks unreadable: " + $_.Exception.Message) }
+
 @{
     psEdition      = [string]$PSVersionTable.PSEdition
     psVersion      = [string]$PSVersionTable.PSVersion
@@ -180,5 +331,6 @@ if ($hyperV.present) {
     devices        = $devices.ToArray()
     hostAssignable = $hostAssignable.ToArray()
     vms            = $vms.ToArray()
+    lifelines      = $lifelines
     notes          = $notes.ToArray()
 }

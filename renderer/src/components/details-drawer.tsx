@@ -1,7 +1,8 @@
 /** Every survey fact behind a device's verdict, the MMIO need and the location path with a copy button. */
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useStore } from '../store';
 import { useT } from '../i18n';
+import { Lifelines } from './devices-pane';
 import { VerdictBadge } from './verdict-badge';
 
 export function DetailsDrawer() {
@@ -27,6 +28,7 @@ export function DetailsDrawer() {
         </button>
       </header>
       <VerdictBadge verdict={device.verdict} locationPath={device.locationPath} systemDisk={device.hostsSystemDisk} />
+      <Lifelines device={device} />
       <dl>
         <dt>{t('locationPath')}</dt>
         <dd className="mono">
@@ -51,6 +53,11 @@ export function DetailsDrawer() {
         {row('IRQs', f.irqs === null ? t('unknown') : f.irqs.join(', ') || '—')}
         {row('Memory ranges', f.memoryRanges === null ? t('unknown') : f.memoryRanges.map((r) => `0x${BigInt(r.start).toString(16)}-0x${BigInt(r.end).toString(16)}`).join(', ') || '—')}
         {row('Source', f.source + (f.measuredAt ? ` (${f.measuredAt})` : ''))}
+        {device.lifelines.disks.map((k) => (
+          <Fragment key={k.number}>
+            {row(`Disk ${k.number}`, `${k.friendlyName}${k.volumes.length > 0 ? ` · ${k.volumes.join(', ')}` : ''}${k.isBoot || k.isSystem ? ' · boot/system' : ''}${k.pageFile ? ' · pagefile' : ''}`)}
+          </Fragment>
+        ))}
       </dl>
       {f.notes.length > 0 && (
         <ul className="muted small">

@@ -1,7 +1,7 @@
 /** The devices pane: filters, search, devices grouped by card, drag handles and "Assign to…". */
 import { useDraggable } from '@dnd-kit/core';
 import { memo, useMemo, useState } from 'react';
-import type { Device } from '../../../shared/inventory';
+import { isNetworkDevice, isStorageController, type Device } from '../../../shared/inventory';
 import { isAssignableVerdict } from '../../../shared/survey';
 import { useStore, type Filter } from '../store';
 import { mb, useT } from '../i18n';
@@ -55,9 +55,44 @@ const DeviceSummary = memo(function DeviceSummary({ device }: { device: Device }
       <div className="device-meta muted">
         {device.pnpClass ?? '—'} · <span title={device.mmioMB === null ? '' : `${device.mmioMB} MB`}>{device.mmioMB === null ? t('unknownMmio') : `${mb(device.mmioMB, false)} ${t('mmio')}`}</span> · <span data-testid="owner">{owner}</span>
       </div>
+      <Lifelines device={device} />
     </>
   );
 });
+
+/** What the host itself uses the device for (its addresses, switches, session, disks): one small line. */
+export function Lifelines({ device }: { device: Device }) {
+  const { t, tf } = useT();
+  if (device.owner.kind !== 'host') return null;
+  const l = device.lifelines;
+  const items: Array<{ key: string; text: string; danger: boolean }> = [];
+  if (isNetworkDevice(device)) {
+    if (l.carriesSession === true) items.push({ key: 'session', text: t('lifelineSession'), danger: true });
+    if (!l.networkKnown) items.push({ key: 'net-unknown', text: t('lifelineNetworkUnknown'), danger: false });
+    if (l.ipAddresses.length > 0) items.push({ key: 'ip', text: tf('lifelineHostIp', { ips: l.ipAddresses.join(', ') }), danger: false });
+    for (const s of l.vSwitches)
+      items.push({ key: `sw:${s.name}`, text: s.vms.length > 0 ? tf('lifelineSwitchVms', { name: s.name, vms: s.vms.join(', ') }) : tf('lifelineSwitch', { name: s.name }), danger: false });
+    const carries = l.ipAddresses.length > 0 || l.vSwitches.some((s) => s.hostIpAddresses.length > 0) || !l.networkKnown;
+    if (l.carriesSession === null && carries) items.push({ key: 'session-unknown', text: t('lifelineSessionUnknown'), danger: false });
+  }
+  if (isStorageController(device) || l.disks.length > 0) {
+    if (!l.storageKnown) items.push({ key: 'disk-unknown', text: t('lifelineStorageUnknown'), danger: false });
+    if (l.disks.some((k) => k.isBoot || k.isSystem) && !device.hostsSystemDisk) items.push({ key: 'boot', text: t('lifelineBootDisk'), danger: true });
+    if (l.disks.some((k) => k.pageFile)) items.push({ key: 'pagefile', text: t('lifelinePageFile'), danger: true });
+    const volumes = l.disks.flatMap((k) => k.volumes);
+    if (volumes.length > 0) items.push({ key: 'volumes', text: tf('lifelineVolumes', { volumes: volumes.join(', ') }), danger: false });
+  }
+  if (items.length === 0) return null;
+  return (
+    <div className="lifelines" aria-label={t('lifelines')} data-testid="lifelines">
+      {items.map((i) => (
+        <span key={i.key} className={`lifeline ${i.danger ? 'danger' : ''}`} data-testid="lifeline">
+          {i.text}
+        </span>
+      ))}
+    </div>
+  );
+}
 
 const DeviceActions = memo(function DeviceActions({ device }: { device: Device }) {
   const { t } = useT();

@@ -1,0 +1,126 @@
+/**
+ * The host's lifelines read by inventory.ps1 in a real pwsh against the simulator's lifelines-host
+ * profile (one session for the file), and what `dda` does with them on the command line.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findPowerShell } from '../powershell/find-pwsh';
+import { projectRoot } from '../project-root';
+import { inventorySchema, type Inventory } from '../../shared/inventory';
+import { main } from '../cli/dda';
+import { readInventory } from './inventory-service';
+import { memoryMeasurementStore } from './measurement-store';
+import { freshState, sharedHost, type SimJson } from './test-support';
+
+const MGMT = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
+const UPLINK = 'PCIROOT(0)#PCI(0300)#PCI(0001)';
+const SPARE = 'PCIROOT(0)#PCI(1C04)#PCI(0000)';
+const NVME = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';
+const AHCI = 'PCIROOT(0)#PCI(1700)';
+
+const shared = sharedHost();
+afterAll(() => shared.host.close());
+async function inventoryOf(edit?: (s: SimJson) => void): Promise<Inventory> {
+  await shared.use(freshState('lifelines-host', edit));
+  return readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+}
+const at = (inv: Inventory, path: string) => inv.devices.find((d) => d.locationPath === path)!.lifelines;
+type Edit = (s: SimJson) => void;
+const arrivedOn = (address: string): Edit => (s) => (s.host.sessionArrivedOn = address);
+
+describe('inventory.ps1 finds the host\'s lifelines', () => {
+  it('the management port, the vSwitch uplink with its VMs and the host vNIC, the data and system disks; the spare NIC carries nothing', async () => {
+    const inv = await inventoryOf();
+    expect(at(inv, MGMT)).toEqual({ networkKnown: true, ipAddresses: ['10.0.0.5'], vSwitches: [], carriesSession: false, storageKnown: true, disks: [] });
+    expect(at(inv, UPLINK).vSwitches).toEqual([{ name: 'External', switchType: 'External', vms: ['Web01', 'Web02'], hostIpAddresses: ['10.0.1.5'] }]);
+    expect(at(inv, UPLINK).ipAddresses).toEqual([]);
+    expect(at(inv, SPARE)).toMatchObject({ ipAddresses: [], vSwitches: [], carriesSession: false });
+    expect(at(inv, NVME).disks).toEqual([{ number: 1, friendlyName: 'SAMSUNG MZQL23T8HCLS-00A07', isBoot: false, isSystem: false, volumes: ['D:', 'E:'], pageFile: false }]);
+    expect(at(inv, AHCI).disks).toEqual([{ number: 0, friendlyName: 'Micron 5300 480GB', isBoot: true, isSystem: true, volumes: ['C:'], pageFile: true }]);
+    expect(inv.devices.find((d) => d.locationPath === AHCI)!.hostsSystemDisk).toBe(true);
+    expect(inv.notes).toEqual([]);
+  });
+
+  it('the NIC a remote session arrived on: its own address, or the vNIC on the switch it is the uplink of; an address on no adapter is unknown', async () => {
+    let inv = await inventoryOf(arrivedOn('10.0.0.5'));
+    expect([at(inv, MGMT).carriesSession, at(inv, UPLINK).carriesSession, at(inv, SPARE).carriesSession]).toEqual([true, false, false]);
+    inv = await inventoryOf(arrivedOn('10.0.1.5'));
+    expect([at(inv, MGMT).carriesSession, at(inv, UPLINK).carriesSession]).toEqual([false, true]);
+    inv = await inventoryOf(arrivedOn('192.0.2.77'));
+    expect([at(inv, MGMT).carriesSession, at(inv, SPARE).carriesSession]).toEqual([null, null]);
+  });
+
+  it('a dismounted data controller takes its disks away from the host', async () => {
+    const inv = await inventoryOf((s) => {
+      s.vms.find((v) => v.name === 'Lab-VM')!.assignedDevices = [NVME];
+    });
+    expect(inv.devices.find((d) => d.locationPath === NVME)!.owner).toEqual({ kind: 'vm', vmName: 'Lab-VM' });
+    expect(at(inv, NVME).disks).toEqual([]);
+  });
+
+  it('unreadable network or disks degrade with a note to "unknown", never an empty list, and never fail the inventory', async () => {
+    let inv = await inventoryOf((s) => s.faults.push({ cmdlet: 'Get-NetIPAddress', message: 'Access denied' }));
+    expect(at(inv, SPARE).networkKnown).toBe(false);
+    expect(at(inv, NVME).storageKnown).toBe(true);
+    expect(inv.notes.join(' ')).toMatch(/IP addresses unreadable/);
+    inv = await inventoryOf((s) => s.faults.push({ cmdlet: 'Get-VMSwitch', message: 'Access denied' }));
+    expect(at(inv, UPLINK).networkKnown).toBe(false);
+    inv = await inventoryOf((s) => s.faults.push({ cmdlet: 'Get-Partition', message: 'Access denied' }));
+    expect([at(inv, NVME).storageKnown, at(inv, AHCI).storageKnown, at(inv, MGMT).storageKnown]).toEqual([false, false, true]);
+    expect(inv.notes.join(' ')).toMatch(/Host disks unreadable/);
+    expect(inv.devices).toHaveLength(6);
+  });
+});
+
+describe('Get-DdaSessionArrival on a host (host-functions.ps1, not the simulator)', () => {
+  // The real function reads the process environment; run it in a pwsh of its own with SSH_CONNECTION set.
+  const arrival = (ssh: string | undefined) => {
+    const pwsh = findPowerShell({ projectRoot: projectRoot() });
+    if (!pwsh) throw new Error('no pwsh');
+    const script = join(projectRoot(), 'main', 'powershell', 'scripts', 'host-functions.ps1');
+    const env: NodeJS.ProcessEnv = { ...process.env, DDA_TEST_HOST_FUNCTIONS: script };
+    delete env.SSH_CONNECTION;
+    if (ssh !== undefined) env.SSH_CONNECTION = ssh;
+    const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', '. $env:DDA_TEST_HOST_FUNCTIONS; Get-DdaSessionArrival | ConvertTo-Json -Compress'], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout) as { remote: boolean; address: string | null };
+  };
+  it("SSH: the server IP of SSH_CONNECTION (an IPv4-mapped one as IPv4); none: a local session", () => {
+    expect(arrival('192.0.2.10 50123 10.0.0.5 22')).toMatchObject({ remote: true, address: '10.0.0.5' });
+    expect(arrival('192.0.2.10 50123 ::ffff:10.0.0.5 22')).toMatchObject({ remote: true, address: '10.0.0.5' });
+    expect(arrival(undefined)).toMatchObject({ remote: false, address: null });
+  });
+});
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
+  return { code, out, err };
+}
+
+describe('dda and the lifelines', () => {
+  it('dda inventory --json prints each device\'s lifelines', async () => {
+    const { code, out } = await cli(['inventory', '--json', '--simulate', 'lifelines-host']);
+    expect(code).toBe(0);
+    const inv = inventorySchema.parse(JSON.parse(out));
+    expect(at(inv, MGMT).ipAddresses).toEqual(['10.0.0.5']);
+    const text = await cli(['inventory', '--simulate', 'lifelines-host']);
+    expect(text.out).toContain('Intel(R) Ethernet Controller X710 for 10GbE SFP+ #2: vSwitch External (VMs Web01, Web02) with host IP 10.0.1.5');
+    expect(text.out).toContain('Samsung PM9A3 3.84TB (NVM Express): disk 1 D:, E:');
+  });
+
+  it('dda plan assign on the management NIC exits 2 and names the consent and the address it costs', async () => {
+    const { code, out } = await cli(['plan', 'assign', '--device', MGMT, '--vm', 'Lab-VM', '--simulate', 'lifelines-host']);
+    expect(code).toBe(2);
+    expect(out).toMatch(/\[ \] --take-host-lifeline: .*10\.0\.0\.5/);
+  });
+
+  it('...and is refused, with the reason, when DDA Studio\'s own session arrived on it', async () => {
+    const state = freshState('lifelines-host', arrivedOn('10.0.0.5'));
+    const { code, out } = await cli(['plan', 'assign', '--device', MGMT, '--vm', 'Lab-VM', '--take-host-lifeline', '--sim-state', state]);
+    expect(code).toBe(2);
+    expect(out).toMatch(/REFUSED: .*carries the connection DDA Studio is using/);
+  });
+});
