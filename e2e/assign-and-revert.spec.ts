@@ -10,7 +10,7 @@ test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
     // The title names the target VM and its state first, in bold (issue 17).
     await expect(app.dialog.getByTestId('plan-title')).toHaveText('Router-01 (Off) ← assign Mellanox ConnectX-4 Lx Ethernet Adapter');
     await expect(app.dialog.getByTestId('plan-target')).toHaveText('Router-01 (Off)');
-    await expect(app.dialog.getByTestId('plan-step')).toHaveCount(6);
+    await expect(app.dialog.getByTestId('plan-step')).toHaveCount(7);
     await expect(app.dialog).toContainText("Dismount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(0100)#PCI(0000)'");
     await expect(app.runButton).toBeEnabled();
     await app.screenshot('plan-dialog');
@@ -40,7 +40,7 @@ test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
     await app.dragDevice(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/, 'Router-01');
     expect(await app.runAndWait()).toBe('rolled-back');
     await expect(app.dialog.getByTestId('raw-error')).toContainText('Simulated failure');
-    await expect(app.dialog.locator('[data-state="undone"]')).toHaveCount(5);
+    await expect(app.dialog.locator('[data-state="undone"]')).toHaveCount(6);
     await app.screenshot('failure-rollback');
     expect(comparable(sim.state())).toEqual(before);
   });
