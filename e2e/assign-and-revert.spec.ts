@@ -15,7 +15,7 @@ test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
     await expect(app.runButton).toBeEnabled();
     await app.screenshot('plan-dialog');
     expect(await app.runAndWait()).toBe('succeeded');
-    await expect(app.dialog.locator('[data-testid="plan-step"][data-state="done"]')).toHaveCount(6);
+    await expect(app.dialog.locator('[data-testid="plan-step"][data-state="done"]')).toHaveCount(7);
     await app.dialog.getByRole('button', { name: 'Close' }).click();
     await expect(app.vmCard('Router-01').getByTestId('chip')).toHaveAttribute('data-path', CX4);
     expect(sim.vm('Router-01').assignedDevices).toEqual([CX4]);
