@@ -143,6 +143,31 @@ describe('a Chinese Windows Server (zh-CN names and error texts): the same stori
   });
 });
 
+describe('a Chinese Windows Server: a GPU without a mitigation driver, assigned with ACS enforced', () => {
+  it('refused in Chinese, recognised from facts; with the mitigation consent the WMI method dismounts it with RequireAcsSupport still true', async () => {
+    const T4 = 'PCIROOT(0)#PCI(0900)#PCI(0000)';
+    const state = freshState('r910-x520-zh-cn');
+    const before = comparableState(state);
+    const { ops } = await opsOn(state);
+    const first = await planAndRun(ops, { kind: 'assign', locationPath: T4, vmName: '监控服务器' }, { consents: ['turn-off-vm'], startVmAfter: false });
+    expect(first.plan.consents.map((c) => c.id)).toEqual(['turn-off-vm']); // ACS present: no insecure consent asked
+    expect(first.outcome.status).toBe('rolled-back');
+    expect(first.outcome.error?.kind).toBe('needs-mitigation-consent');
+    expect(first.outcome.error?.message).toContain('制造商未提供');
+    expect(comparableState(state)).toEqual(before);
+    await runner.invoke('sim-stats', { Reset: true });
+    const second = await planAndRun(ops, { kind: 'assign', locationPath: T4, vmName: '监控服务器' }, { consents: ['turn-off-vm', 'skip-device-mitigations'], startVmAfter: true });
+    expect(second.outcome.status).toBe('succeeded');
+    const dismount = second.plan.steps.find((s) => s.kind === 'dismount-device')!;
+    expect(dismount.action.params).toMatchObject({ RequireAcsSupport: true, RetryWithoutMitigations: true });
+    expect(dismount.action.command).toContain('<PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>true</VALUE></PROPERTY><PROPERTY NAME="RequireDeviceMitigations" TYPE="boolean"><VALUE>false</VALUE></PROPERTY>');
+    expect(dismount.action.command).not.toContain('-Force');
+    const stats = await runner.invoke<{ calls: Record<string, number> }>('sim-stats', {});
+    expect(stats.ok && stats.value.calls['Msvm_AssignableDeviceService.DismountAssignableDevice']).toBe(1);
+    expect(vmOf(state, '监控服务器').assignedDevices).toEqual([T4]);
+  });
+});
+
 describe('op-dismount-device drops each of the two checks only when asked, and decides from facts whether the mitigation consent could lift a refusal', () => {
   const dismount = (params: Record<string, unknown>) => runner.invoke<{ requireAcsSupport: boolean; requireDeviceMitigations: boolean }>('op-dismount-device', params);
   it('a disabled device the host refuses (no mitigation driver): DdaDismountRefused, and with the consent dismounted without that check only', async () => {
