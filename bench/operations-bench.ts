@@ -56,7 +56,7 @@ export async function benchOperations(): Promise<Array<Record<string, string | n
     const state = JSON.parse(readFileSync(host.simState!, 'utf8')) as { faults?: unknown[] };
     state.faults = [{ cmdlet: 'Add-VMAssignableDevice', message: 'injected by the benchmark', times: 1 }];
     writeFileSync(host.simState!, JSON.stringify(state));
-    await measure('assign GPU, fault at the add, rolled back', { kind: 'assign', locationPath: GPU, vmName: 'Dev-Linux' });
+    await measure('assign GPU, fault at the add, rolled back', { kind: 'assign', locationPath: GPU, vmName: 'GPU-Render' });
   } finally {
     await host.close();
   }
