@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Device, Inventory, Vm } from '../../shared/inventory';
-import { noLifelines } from '../../shared/inventory';
 import { MiB } from '../../shared/mmio';
 import { planIsRunnable, planSchema, type ConsentId, type Intent, type Plan, type PlanChoices } from '../../shared/plan';
 import { stepEffect } from './executor-effects';
 import { planOperation } from './planner';
 import { recoveryRefusal } from './recovery-checks';
+import { testDevice, testInventory, testVm } from './test-builders';
 import type { OperationRecord } from './journal';
 
 const NIC = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
@@ -18,66 +18,17 @@ const X520B = 'PCIROOT(0)#PCI(0700)#PCI(0001)';
 const L4 = 'PCIROOT(0)#PCI(0200)#PCI(0000)';
 const GONE = 'PCIROOT(0)#PCI(0500)#PCI(0000)';
 
-let seq = 0;
-function device(path: string, over: Partial<Device> = {}, acs = 3): Device {
-  const n = ++seq;
-  return {
-    instanceId: `PCI\\VEN_8086&DEV_${String(2000 + n)}&SUBSYS_00000000&REV_01\\4&${n}&0&00E0`,
-    dismountedInstanceId: null,
-    friendlyName: `Device ${path}`,
-    pnpClass: 'Net',
-    locationPath: path,
-    card: null,
-    siblings: [],
-    owner: { kind: 'host' },
-    enabled: true,
-    mmioMB: 32,
-    mmioLowMB: 0,
-    lifelines: noLifelines(),
+const device = (path: string, over: Partial<Device> = {}, acs = 3): Device =>
+  testDevice(path, {
     verdict: acs === 0 ? { code: 'force-insecure', reason: 'acs-missing' } : { code: 'assignable' },
     facts: { deviceType: 2, baseClass: 2, acsUpHierarchy: acs, requiresReservedMemoryRegion: 0, disabled: false, irqs: [4294967294], memoryRanges: [], source: 'live', notes: [] },
-    hostsSystemDisk: false,
     resourcePoolName: null,
     ...over,
-  };
-}
-function vm(name: string, over: Partial<Vm> = {}): Vm {
-  return {
-    name,
-    id: `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`,
-    state: 'Off',
-    generation: 2,
-    automaticStopAction: 'TurnOff',
-    guestControlledCacheTypes: true,
-    lowMemoryMappedIoSpace: 128 * MiB,
-    highMemoryMappedIoSpace: 1024 * MiB,
-    highMemoryMappedIoBase: null,
-    dynamicMemoryEnabled: false,
-    memoryStartup: 4096 * MiB,
-    memoryMinimum: 4096 * MiB,
-    checkpointType: 'Production',
-    automaticCheckpointsEnabled: false,
-    guestOs: 'Windows Server 2025 Datacenter',
-    isClustered: false,
-    assignedDevices: [],
-    ...over,
-  };
-}
-function inventory(devices: Device[], vms: Vm[], host: Partial<Inventory['host']> = {}): Inventory {
-  return {
-    schema: 'dda-studio/inventory@1',
-    readAt: '2026-11-30T00:00:00.000Z',
-    host: {
-      computerName: 'HV2025', osCaption: 'Microsoft Windows Server 2025 Datacenter', productType: 3, isServerSku: true, hyperVPresent: true,
-      iovSupport: true, iovSupportReasons: [], osPcieControl: true, iommuPolicyEnabled: true, elevated: true, physicalAddressBits: 46,
-      psEdition: 'Core', psVersion: '7.6.9', simulated: true, ...host,
-    },
-    devices,
-    vms,
-    problems: [],
-    notes: [],
-  };
-}
+  });
+const vm = (name: string, over: Partial<Vm> = {}): Vm =>
+  testVm(name, { automaticStopAction: 'TurnOff', guestControlledCacheTypes: true, highMemoryMappedIoSpace: 1024 * MiB, guestOs: 'Windows Server 2025 Datacenter', isClustered: false, ...over });
+const inventory = (devices: Device[], vms: Vm[], host: Partial<Inventory['host']> = {}): Inventory =>
+  testInventory(devices, vms, { computerName: 'HV2025', osCaption: 'Microsoft Windows Server 2025 Datacenter', ...host });
 const consent = (...c: ConsentId[]): PlanChoices => ({ consents: c, startVmAfter: false });
 function plan(intent: Intent, inv: Inventory, choices: PlanChoices = consent()): Plan {
   const p = planOperation(intent, inv, choices, { planId: 'p1', now: '2026-11-30T01:02:03.000Z' });

@@ -1,10 +1,10 @@
 /** The planner, pure: hand-written inventories in, plans out; every rule of the issue and hyperv-dda.md. */
 import { describe, expect, it } from 'vitest';
 import type { Device, Inventory, Vm } from '../../shared/inventory';
-import { noLifelines } from '../../shared/inventory';
 import { MiB } from '../../shared/mmio';
 import { planIsRunnable, planSchema, type ConsentId, type Intent, type Plan, type PlanChoices } from '../../shared/plan';
 import { stepEffect } from './executor-effects';
+import { testDevice, testInventory, testVm } from './test-builders';
 import { dismountSettingData, flat, planOperation, RESTORING, vmSettingsEffects, type RememberedVmSettings } from './planner';
 
 // --- fixtures -------------------------------------------------------------------------------------
@@ -17,70 +17,14 @@ const IGPU = 'PCIROOT(0)#PCI(0200)';
 const AHCI = 'PCIROOT(0)#PCI(1700)';
 const X520 = 'PCIROOT(0)#PCI(0700)#PCI(0000)';
 
-let seq = 0;
-function device(path: string, over: Partial<Device> = {}): Device {
-  const n = ++seq;
-  return {
-    instanceId: `PCI\\VEN_8086&DEV_${String(1000 + n)}&SUBSYS_00000000&REV_01\\4&${n}&0&00E0`,
-    dismountedInstanceId: null,
-    friendlyName: `Device ${path}`,
-    pnpClass: 'Net',
-    locationPath: path,
-    card: null,
-    siblings: [],
-    owner: { kind: 'host' },
-    enabled: true,
-    mmioMB: 32,
-    mmioLowMB: 0,
-    verdict: { code: 'assignable' },
-    facts: { deviceType: 2, baseClass: 2, acsUpHierarchy: 3, requiresReservedMemoryRegion: 0, disabled: false, irqs: [4294967294], memoryRanges: [], source: 'live', notes: [] },
-    hostsSystemDisk: false,
-    lifelines: noLifelines(),
-    ...over,
-  };
-}
-
-function vm(name: string, over: Partial<Vm> = {}): Vm {
-  return {
-    name,
-    id: `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`,
-    state: 'Off',
-    generation: 2,
-    automaticStopAction: 'Save',
-    guestControlledCacheTypes: false,
-    lowMemoryMappedIoSpace: 128 * MiB,
-    highMemoryMappedIoSpace: 512 * MiB,
-    highMemoryMappedIoBase: null,
-    dynamicMemoryEnabled: false,
-    memoryStartup: 4096 * MiB,
-    memoryMinimum: 4096 * MiB,
-    checkpointType: 'Production',
-    automaticCheckpointsEnabled: false,
-    guestOs: 'Windows Server 2022',
-    assignedDevices: [],
-    ...over,
-  };
-}
+const device = testDevice;
+const vm = testVm;
 
 const held = (d: Device, extra: Partial<Vm['assignedDevices'][number]> = {}) => ({
   locationPath: d.locationPath!, instanceId: d.instanceId.replace('PCI\\', 'PCIP\\'), name: d.friendlyName, stale: false, duplicate: false, ...extra,
 });
 
-function inventory(devices: Device[], vms: Vm[], host: Partial<Inventory['host']> = {}): Inventory {
-  return {
-    schema: 'dda-studio/inventory@1',
-    readAt: '2026-11-25T00:00:00.000Z',
-    host: {
-      computerName: 'HV01', osCaption: 'Microsoft Windows Server 2022 Datacenter', productType: 3, isServerSku: true, hyperVPresent: true,
-      iovSupport: true, iovSupportReasons: [], osPcieControl: true, iommuPolicyEnabled: true, elevated: true, physicalAddressBits: 46,
-      psEdition: 'Core', psVersion: '7.6.9', simulated: true, ...host,
-    },
-    devices,
-    vms,
-    problems: [],
-    notes: [],
-  };
-}
+const inventory = testInventory;
 
 /** A host like the seed's ML30: a dual-port NIC, an iGPU (RMRR), a GPU + audio, the system disk's AHCI. */
 function host(opts: { vms?: Vm[]; host?: Partial<Inventory['host']>; devices?: (ds: Record<string, Device>) => void } = {}) {
