@@ -64,7 +64,7 @@ const systemDiskStep = (id: string): PlanStep => ({
   id,
   kind: 'dismount-device',
   description: { en: 'x', 'zh-CN': 'x' },
-  action: { script: 'op-dismount-device', params: { LocationPath: AHCI, RequireAcsSupport: false, RequireDeviceMitigations: false, RetryWithoutMitigations: false }, command: 'x' },
+  action: { script: 'op-dismount-device', params: { LocationPath: AHCI, InstanceId: '', RequireAcsSupport: false, RequireDeviceMitigations: false, RetryWithoutMitigations: false }, command: 'x' },
   undo: { script: 'op-mount-device', params: { LocationPath: AHCI }, command: 'x' },
 });
 
@@ -88,12 +88,13 @@ const cases: Array<[string, (p: Plan) => void, RegExp]> = [
   ['a plan that was blocked', (p) => (p.blocked = { code: 'system-disk', text: { en: 'no', 'zh-CN': 'no' } }), /blocked or lacked a consent/],
   ['a device the host does not have', (p) => (p.steps[1]!.action.params.LocationPath = 'PCIROOT(9)#PCI(0900)'), /host has no such device/],
   ['a check written as 0 (PowerShell would bind it as $false)', (p) => (p.steps[1]!.action.params.RequireAcsSupport = 0), /parameters op-dismount-device does not take \(RequireAcsSupport\)/],
+  ['a path and an instance id of two devices (the WMI dismount passes both)', (p) => (p.steps[1]!.action.params.InstanceId = AHCI_ID), /not the same device/],
   ['the old -Force parameter', (p) => (p.steps[1]!.action.params.Force = true), /parameters op-dismount-device does not take/],
   ['a retry without mitigations and without that consent', (p) => (p.steps[1]!.action.params.RetryWithoutMitigations = true), /without the mitigation check, and the plan has no consent/],
   ['an extra parameter (a common parameter smuggled in)', (p) => (p.steps[0]!.action.params.ErrorAction = 'SilentlyContinue'), /parameters op-disable-device does not take/],
   ['a VM step against another VM (turn File-Server off at rollback)', (p) => p.steps.push({ id: 's99', kind: 'start-vm', description: { en: 'x', 'zh-CN': 'x' }, action: { script: 'op-start-vm', params: { VmId: '5e0a7d2c-8b14-4f3e-a6c2-2d9e1f7b3c02' }, command: 'x' }, undo: { script: 'op-stop-vm', params: { VmId: '5e0a7d2c-8b14-4f3e-a6c2-2d9e1f7b3c02', TimeoutSec: 1 }, command: 'x' } }), /VM\(s\) the intent does not/],
   ['a device of another card (disable the USB controller as an undo)', (p) => (p.steps[0]!.undo = { script: 'op-enable-device', params: { InstanceId: 'PCI\\VEN_8086&DEV_A36D&SUBSYS_00E4103C&REV_10\\3&11583659&0&A0' }, command: 'x' }), /not on the card of/],
-  ['a step kind an assignment never has (mount, whose undo force-dismounts)', (p) => p.steps.push({ id: 's98', kind: 'mount-device', description: { en: 'x', 'zh-CN': 'x' }, action: { script: 'op-mount-device', params: { LocationPath: CX4 }, command: 'x' }, undo: { script: 'op-dismount-device', params: { LocationPath: CX4, RequireAcsSupport: false, RequireDeviceMitigations: false, RetryWithoutMitigations: false }, command: 'x' } }), /not part of a assign plan/],
+  ['a step kind an assignment never has (mount, whose undo force-dismounts)', (p) => p.steps.push({ id: 's98', kind: 'mount-device', description: { en: 'x', 'zh-CN': 'x' }, action: { script: 'op-mount-device', params: { LocationPath: CX4 }, command: 'x' }, undo: { script: 'op-dismount-device', params: { LocationPath: CX4, InstanceId: '', RequireAcsSupport: false, RequireDeviceMitigations: false, RetryWithoutMitigations: false }, command: 'x' } }), /not part of a assign plan/],
 ];
 
 describe('a tampered journal is refused with nothing run', () => {
@@ -135,6 +136,7 @@ describe('a tampered journal is refused with nothing run', () => {
     const { state, ops, watch } = await tampered(() => undefined);
     const r = await ops.recover('op-evil', 'finish');
     if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.error ?? null).toBeNull();
     expect(r.value.status).toBe('succeeded');
     expect(watch.scripts).toEqual(expect.arrayContaining(['op-disable-device', 'op-dismount-device', 'op-add-device']));
     expect(readState(state).vms.find((v) => v.name === 'Router-01')!.assignedDevices).toEqual([CX4]);

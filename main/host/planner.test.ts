@@ -54,6 +54,7 @@ function plan(intent: Intent, inv: Inventory, choices: PlanChoices = none, remem
   for (const w of p.warnings) expect(w.text['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
   return p;
 }
+const x520Id = (inv: Inventory) => inv.devices.find((d) => d.locationPath === X520)!.instanceId;
 const kinds = (p: Plan) => p.steps.map((s) => s.kind);
 const codes = (p: Plan) => p.warnings.map((w) => w.code);
 const commands = (p: Plan) => p.steps.map((s) => s.action.command);
@@ -77,7 +78,7 @@ describe('assign', () => {
       `Get-VM -Id '${id}' | Set-VM -HighMemoryMappedIoSpace ${(32 + 512) * MiB}`,
       `Get-VM -Id '${id}' | Add-VMAssignableDevice -LocationPath '${NIC0}'`,
     ]);
-    expect(p.steps[1]!.action.params).toEqual({ LocationPath: NIC0, RequireAcsSupport: true, RequireDeviceMitigations: true, RetryWithoutMitigations: false });
+    expect(p.steps[1]!.action.params).toEqual({ LocationPath: NIC0, InstanceId: inv.devices[0]!.instanceId, RequireAcsSupport: true, RequireDeviceMitigations: true, RetryWithoutMitigations: false });
     // each undo takes its step back
     expect(p.steps.map((s) => s.undo?.script)).toEqual(['op-enable-device', 'op-mount-device', 'op-set-vm', 'op-set-vm', 'op-set-vm', 'op-remove-device']);
     expect(p.steps[2]!.undo!.params).toEqual({ VmId: id, AutomaticStopAction: 'Save' });
@@ -115,16 +116,16 @@ describe('assign', () => {
     const given = plan({ kind: 'assign', locationPath: X520, vmName: 'Router-01' }, inv, consent('force-insecure'));
     expect(planIsRunnable(given)).toBe(true);
     const dismount = given.steps.find((s) => s.kind === 'dismount-device')!;
-    expect(dismount.action.params).toEqual({ LocationPath: X520, RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: false });
+    expect(dismount.action.params).toEqual({ LocationPath: X520, InstanceId: x520Id(inv), RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: false });
     expect(dismount.action.command).not.toContain('-Force');
     expect(dismount.action.command).toContain(
-      `Invoke-CimMethod -MethodName 'DismountAssignableDevice' -Arguments @{ DismountSettingData = '${dismountSettingData(X520, false, true)}' }`,
+      `Invoke-CimMethod -MethodName 'DismountAssignableDevice' -Arguments @{ DismountSettingData = '${dismountSettingData(X520, x520Id(inv), false, true)}' }`,
     );
-    expect(dismountSettingData(X520, false, true)).toContain('<PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>false</VALUE></PROPERTY><PROPERTY NAME="RequireDeviceMitigations" TYPE="boolean"><VALUE>true</VALUE></PROPERTY>');
+    expect(dismountSettingData(X520, x520Id(inv), false, true)).toContain('<PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>false</VALUE></PROPERTY><PROPERTY NAME="RequireDeviceMitigations" TYPE="boolean"><VALUE>true</VALUE></PROPERTY>');
     // Both consents: exactly what -Force drops, so the cmdlet with -Force is enough.
     const both = plan({ kind: 'assign', locationPath: X520, vmName: 'Router-01' }, inv, consent('force-insecure', 'skip-device-mitigations'));
     const d2 = both.steps.find((s) => s.kind === 'dismount-device')!;
-    expect(d2.action.params).toEqual({ LocationPath: X520, RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: true });
+    expect(d2.action.params).toEqual({ LocationPath: X520, InstanceId: x520Id(inv), RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: true });
     expect(d2.action.command).toMatch(/^try \{ \$r = Get-CimInstance .*\} catch \{ Dismount-VMHostAssignableDevice -LocationPath '.*' -Force -ErrorAction Stop \}$/);
   });
 
@@ -134,11 +135,11 @@ describe('assign', () => {
     expect(p.consents.map((c) => [c.id, c.given])).toEqual([['skip-device-mitigations', true]]);
     expect(p.consents[0]!.text.en).toMatch(/mitigation driver/);
     const d = p.steps.find((s) => s.kind === 'dismount-device')!;
-    expect(d.action.params).toEqual({ LocationPath: NIC0, RequireAcsSupport: true, RequireDeviceMitigations: true, RetryWithoutMitigations: true });
+    expect(d.action.params).toEqual({ LocationPath: NIC0, InstanceId: inv.devices[0]!.instanceId, RequireAcsSupport: true, RequireDeviceMitigations: true, RetryWithoutMitigations: true });
     expect(d.action.command).not.toContain('Message'); // hosts answer in Chinese, German, Japanese...
     expect(d.action.command).not.toContain('-Force');
     expect(d.action.command).toMatch(/^try \{ Dismount-VMHostAssignableDevice -LocationPath '.*' -ErrorAction Stop \} catch \{ \$r = Get-CimInstance -Namespace 'root\/virtualization\/v2'/);
-    expect(d.action.command).toContain(dismountSettingData(NIC0, true, false));
+    expect(d.action.command).toContain(dismountSettingData(NIC0, inv.devices[0]!.instanceId, true, false));
     expect(codes(p)).toContain('force-if-refused');
     // The ACS consent alone changes nothing for a device that has ACS.
     const acsOnly = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, inv, consent('force-insecure'));
@@ -148,7 +149,7 @@ describe('assign', () => {
 
   it('the setting data escapes what XML needs, and a name cannot leave the string it is in', () => {
     const hostile = `PCIROOT(0)#PCI(0100)&<x>'"$(calc)\r`;
-    expect(dismountSettingData(hostile, true, false)).toContain(`<VALUE>PCIROOT(0)#PCI(0100)&amp;&lt;x&gt;'"$(calc)&#xD;</VALUE>`);
+    expect(dismountSettingData(hostile, `PCI\\VEN_1&<b>`, true, false)).toContain(`<VALUE>PCI\\VEN_1&amp;&lt;b&gt;</VALUE></PROPERTY><PROPERTY NAME="DeviceLocationPath" TYPE="string"><VALUE>PCIROOT(0)#PCI(0100)&amp;&lt;x&gt;'"$(calc)&#xD;</VALUE>`);
   });
 
   it("refuses the controller of the host's system disk, whatever the consents", () => {

@@ -129,21 +129,22 @@ export const PUT_BACK: DismountChecks = { RequireAcsSupport: false, RequireDevic
 const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
 
 /** Msvm_AssignableDeviceDismountSettingData as the embedded instance (CIM-XML) op-dismount-device.ps1 builds. */
-export function dismountSettingData(path: string, requireAcs: boolean, requireMitigations: boolean): string {
+export function dismountSettingData(path: string, instanceId: string, requireAcs: boolean, requireMitigations: boolean): string {
   const prop = (name: string, type: string, value: string) => `<PROPERTY NAME="${name}" TYPE="${type}"><VALUE>${value}</VALUE></PROPERTY>`;
-  return `<INSTANCE CLASSNAME="Msvm_AssignableDeviceDismountSettingData">${prop('DeviceLocationPath', 'string', xmlText(path))}${prop('RequireAcsSupport', 'boolean', String(requireAcs))}${prop('RequireDeviceMitigations', 'boolean', String(requireMitigations))}</INSTANCE>`;
+  const instance = instanceId ? prop('DeviceInstancePath', 'string', xmlText(instanceId)) : '';
+  return `<INSTANCE CLASSNAME="Msvm_AssignableDeviceDismountSettingData">${instance}${prop('DeviceLocationPath', 'string', xmlText(path))}${prop('RequireAcsSupport', 'boolean', String(requireAcs))}${prop('RequireDeviceMitigations', 'boolean', String(requireMitigations))}</INSTANCE>`;
 }
 
 /**
  * The dismount as an admin would type it: the cmdlet when both checks stay on or both go (-Force drops
  * exactly those two), else the WMI method with the one check still enforced, waiting for its job.
  */
-function dismountCommand(path: string, requireAcs: boolean, requireMitigations: boolean, stop: boolean): string {
+function dismountCommand(path: string, instanceId: string, requireAcs: boolean, requireMitigations: boolean, stop: boolean): string {
   const ea = stop ? ' -ErrorAction Stop' : '';
   if (requireAcs && requireMitigations) return `${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path]])}${ea}`;
   if (!requireAcs && !requireMitigations) return `${psCommand('Dismount-VMHostAssignableDevice', [['LocationPath', path], ['Force', PS_SWITCH]])}${ea}`;
   return [
-    `$r = Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_AssignableDeviceService' | Invoke-CimMethod -MethodName 'DismountAssignableDevice' -Arguments @{ DismountSettingData = ${psString(dismountSettingData(path, requireAcs, requireMitigations))} }`,
+    `$r = Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_AssignableDeviceService' | Invoke-CimMethod -MethodName 'DismountAssignableDevice' -Arguments @{ DismountSettingData = ${psString(dismountSettingData(path, instanceId, requireAcs, requireMitigations))} }`,
     "if ($r.ReturnValue -eq 4096) { $j = Get-CimInstance -InputObject $r.Job; while (@(2, 3, 4, 5, 6, 11, 12) -contains $j.JobState) { Start-Sleep -Milliseconds 250; $j = Get-CimInstance -InputObject $j }; if ($j.JobState -ne 7) { throw ('DismountAssignableDevice failed: ' + $j.ErrorDescription + ' (error ' + $j.ErrorCode + ')') } } elseif ($r.ReturnValue -ne 0) { throw ('DismountAssignableDevice returned ' + $r.ReturnValue) }",
   ].join('; ');
 }
@@ -167,12 +168,12 @@ export const actions = {
     params: { InstanceId: instanceId },
     command: `${psCommand('Enable-PnpDevice', [['InstanceId', instanceId]])} -Confirm:$false -ErrorAction Stop`,
   }),
-  dismount: (path: string, checks: DismountChecks): PsAction => ({
+  dismount: (path: string, instanceId: string, checks: DismountChecks): PsAction => ({
     script: 'op-dismount-device',
-    params: { LocationPath: path, ...checks },
+    params: { LocationPath: path, InstanceId: instanceId, ...checks },
     command: checks.RetryWithoutMitigations && checks.RequireDeviceMitigations
-      ? `try { ${dismountCommand(path, checks.RequireAcsSupport, true, true)} } catch { ${dismountCommand(path, checks.RequireAcsSupport, false, true)} }`
-      : dismountCommand(path, checks.RequireAcsSupport, checks.RequireDeviceMitigations, false),
+      ? `try { ${dismountCommand(path, instanceId, checks.RequireAcsSupport, true, true)} } catch { ${dismountCommand(path, instanceId, checks.RequireAcsSupport, false, true)} }`
+      : dismountCommand(path, instanceId, checks.RequireAcsSupport, checks.RequireDeviceMitigations, false),
   }),
   mount: (path: string): PsAction => ({ script: 'op-mount-device', params: { LocationPath: path }, command: psCommand('Mount-VMHostAssignableDevice', [['LocationPath', path]]) }),
   add: (vm: Vm, path: string): PsAction => ({
@@ -645,7 +646,7 @@ function takeFromHost(d: Device, b: Builder, choices: PlanChoices): void {
       actions.disable(d.instanceId), actions.enable(d.instanceId), { enabled: true });
   b.step('dismount-device',
     t(`Dismount ${name(d)} from the host${acsMissing ? ' without the ACS check (insecure)' : ''}`, `从宿主机卸除 ${name(d)}${acsMissing ? '（不检查 ACS，不安全）' : ''}`),
-    actions.dismount(path, { RequireAcsSupport: !acsMissing, RequireDeviceMitigations: true, RetryWithoutMitigations: withoutMitigations }),
+    actions.dismount(path, d.instanceId, { RequireAcsSupport: !acsMissing, RequireDeviceMitigations: true, RetryWithoutMitigations: withoutMitigations }),
     actions.mount(path), { owner: 'host' });
 }
 
@@ -732,7 +733,7 @@ function planRevert(c: Ctx, intent: Extract<Intent, { kind: 'revert' }>): Locali
 /** Mount + enable (the PCI\ id). Undo of a mount dismounts with -Force: it puts back a state that existed. */
 function returnToHost(d: Device, b: Builder): void {
   b.step('mount-device', t(`Mount ${name(d)} back to the host`, `将 ${name(d)} 挂载回宿主机`),
-    actions.mount(d.locationPath!), actions.dismount(d.locationPath!, PUT_BACK), { owner: 'dismounted' });
+    actions.mount(d.locationPath!), actions.dismount(d.locationPath!, pciIdOf(d.instanceId), PUT_BACK), { owner: 'dismounted' });
   b.step('enable-device', t(`Enable ${name(d)} on the host`, `在宿主机上启用 ${name(d)}`),
     actions.enable(pciIdOf(d.instanceId)), actions.disable(pciIdOf(d.instanceId)), { enabled: false });
 }

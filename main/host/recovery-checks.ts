@@ -43,7 +43,7 @@ const paramsOf: Record<string, z.ZodType> = {
   'op-remove-saved-state': z.strictObject({ VmId: guid }),
   'op-disable-device': z.strictObject({ InstanceId: devicePath }),
   'op-enable-device': z.strictObject({ InstanceId: devicePath }),
-  'op-dismount-device': z.strictObject({ LocationPath: devicePath, RequireAcsSupport: z.boolean(), RequireDeviceMitigations: z.boolean(), RetryWithoutMitigations: z.boolean() }),
+  'op-dismount-device': z.strictObject({ LocationPath: devicePath, InstanceId: z.string().max(512), RequireAcsSupport: z.boolean(), RequireDeviceMitigations: z.boolean(), RetryWithoutMitigations: z.boolean() }),
   'op-mount-device': z.strictObject({ LocationPath: devicePath }),
   'op-add-device': z.strictObject({ VmId: guid, LocationPath: devicePath }),
   'op-add-devices': z.strictObject({ VmId: guid, LocationPaths: z.array(devicePath).min(1).max(64) }),
@@ -74,7 +74,8 @@ function deviceOf(inv: Inventory, a: PsAction): Device | undefined {
   const path = typeof a.params.LocationPath === 'string' ? a.params.LocationPath : null;
   const id = typeof a.params.InstanceId === 'string' ? a.params.InstanceId : null;
   return inv.devices.find(
-    (d) => (path !== null && d.locationPath !== null && samePath(d.locationPath, path)) || (id !== null && pciIdOf(d.instanceId).toUpperCase() === pciIdOf(id).toUpperCase()),
+    // A path, when given, decides; an instance id only names the device of an action without one.
+    (d) => (path !== null ? d.locationPath !== null && samePath(d.locationPath, path) : id !== null && pciIdOf(d.instanceId).toUpperCase() === pciIdOf(id).toUpperCase()),
   );
 }
 
@@ -83,6 +84,10 @@ function takeRefusal(inv: Inventory, a: PsAction): string | null {
   const d = deviceOf(inv, a);
   const what = String(a.params.LocationPath ?? a.params.InstanceId ?? '(no device)');
   if (!d) return `it would take ${what} from the host, and the host has no such device`;
+  // A path and an instance id must name the same device (the WMI dismount passes both).
+  const id = a.params.InstanceId;
+  if (typeof a.params.LocationPath === 'string' && typeof id === 'string' && id !== '' && pciIdOf(d.instanceId).toUpperCase() !== pciIdOf(id).toUpperCase())
+    return `it names ${what} and the instance ${id}, which are not the same device`;
   if (d.hostsSystemDisk) return `it would take ${d.friendlyName} (${what}), the controller of the host's system disk, from the host`;
   // The host's lifelines the planner refuses outright (issue 12): the session's NIC, boot/system disk, page file.
   if (d.lifelines.carriesSession === true) return `it would take ${d.friendlyName} (${what}), which carries DDA Studio's own connection to this host, from the host`;

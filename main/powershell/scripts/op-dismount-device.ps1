@@ -15,6 +15,7 @@
 # Windows PowerShell 5.1 compatible.
 param(
     [Parameter(Mandatory = $true)][string]$LocationPath,
+    [string]$InstanceId = '',
     [bool]$RequireAcsSupport = $true,
     [bool]$RequireDeviceMitigations = $true,
     [bool]$RetryWithoutMitigations = $false
@@ -32,7 +33,7 @@ function New-StepError([string]$Message, [string]$ErrorId, [string]$Category) {
     New-Object System.Management.Automation.ErrorRecord $ex, $ErrorId, ([System.Management.Automation.ErrorCategory]$Category), $LocationPath
 }
 
-function ConvertTo-DismountSettingData([string]$Path, [bool]$Acs, [bool]$Mitigations) {
+function ConvertTo-DismountSettingData([string]$Path, [string]$Instance, [bool]$Acs, [bool]$Mitigations) {
     # The setting data as an embedded instance (CIM-XML INSTANCE, DMTF DSP0201); values escaped by XmlWriter.
     $sb = New-Object System.Text.StringBuilder
     $settings = New-Object System.Xml.XmlWriterSettings
@@ -41,7 +42,13 @@ function ConvertTo-DismountSettingData([string]$Path, [bool]$Acs, [bool]$Mitigat
     $w = [System.Xml.XmlWriter]::Create($sb, $settings)
     $w.WriteStartElement('INSTANCE')
     $w.WriteAttributeString('CLASSNAME', 'Msvm_AssignableDeviceDismountSettingData')
-    foreach ($p in @(@('DeviceLocationPath', 'string', $Path), @('RequireAcsSupport', 'boolean', $Acs.ToString().ToLowerInvariant()), @('RequireDeviceMitigations', 'boolean', $Mitigations.ToString().ToLowerInvariant()))) {
+    $props = @()
+    # Public callers of this method name the device by its instance path; the location path as well.
+    if ($Instance) { $props += , @('DeviceInstancePath', 'string', $Instance) }
+    $props += , @('DeviceLocationPath', 'string', $Path)
+    $props += , @('RequireAcsSupport', 'boolean', $Acs.ToString().ToLowerInvariant())
+    $props += , @('RequireDeviceMitigations', 'boolean', $Mitigations.ToString().ToLowerInvariant())
+    foreach ($p in $props) {
         $w.WriteStartElement('PROPERTY')
         $w.WriteAttributeString('NAME', $p[0])
         $w.WriteAttributeString('TYPE', $p[1])
@@ -54,8 +61,10 @@ function ConvertTo-DismountSettingData([string]$Path, [bool]$Acs, [bool]$Mitigat
 }
 
 function Invoke-DismountMethod([bool]$Acs, [bool]$Mitigations) {
-    $service = Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_AssignableDeviceService' -ErrorAction Stop
-    $r = $service | Invoke-CimMethod -MethodName 'DismountAssignableDevice' -Arguments @{ DismountSettingData = (ConvertTo-DismountSettingData $LocationPath $Acs $Mitigations) } -ErrorAction Stop
+    $service = @(Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_AssignableDeviceService' -ErrorAction Stop)
+    if ($service.Count -ne 1) { throw (New-StepError ('Expected one Msvm_AssignableDeviceService, found ' + $service.Count + '.') 'DdaWmiNoService' 'ObjectNotFound') }
+    $r = $service[0] | Invoke-CimMethod -MethodName 'DismountAssignableDevice' -Arguments @{ DismountSettingData = (ConvertTo-DismountSettingData $LocationPath $InstanceId $Acs $Mitigations) } -ErrorAction Stop
+    if ($null -eq $r -or $null -eq $r.ReturnValue) { throw (New-StepError 'DismountAssignableDevice returned nothing.' 'DdaWmiNoResult' 'InvalidResult') }
     $code = [int]$r.ReturnValue
     if ($code -eq 0) { return }
     if ($code -ne 4096) {
@@ -66,6 +75,7 @@ function Invoke-DismountMethod([bool]$Acs, [bool]$Mitigations) {
         if ($code -eq 32779) { $category = 'ObjectNotFound' }
         throw (New-StepError ('Msvm_AssignableDeviceService.DismountAssignableDevice returned ' + $code + ' (' + $name + ').') ('DdaWmiReturnValue,' + $code) $category)
     }
+    if ($null -eq $r.Job) { throw (New-StepError 'DismountAssignableDevice started a job (4096) but returned no job to wait for.' 'DdaWmiNoJob' 'InvalidResult') }
     # 4096: a job. CIM_ConcreteJob.JobState: 2 New, 3 Starting, 4 Running, 5 Suspended, 6 Shutting Down,
     # 7 Completed, 8 Terminated, 9 Killed, 10 Exception, 11 Service, 12 Query Pending.
     $job = Get-CimInstance -InputObject $r.Job -ErrorAction Stop
@@ -75,6 +85,7 @@ function Invoke-DismountMethod([bool]$Acs, [bool]$Mitigations) {
         Start-Sleep -Milliseconds 250
         $job = Get-CimInstance -InputObject $job -ErrorAction Stop
     }
+    if ($null -eq $job.JobState) { throw (New-StepError ('The dismount job ' + $job.InstanceID + ' has no state.') 'DdaWmiNoResult' 'InvalidResult') }
     if ([int]$job.JobState -ne 7) {
         # The host's own ErrorDescription (in its language) is shown as it came; the codes identify it.
         throw (New-StepError ([string]$job.ErrorDescription + ' (job state ' + $job.JobState + ', error ' + $job.ErrorCode + ')') ('DdaWmiJobFailed,' + [int]$job.ErrorCode) 'InvalidOperation')
@@ -109,7 +120,14 @@ try {
             $disabled = ($code -eq 'CM_PROB_DISABLED' -or $code -eq '22')
         }
     }
-    $liftable = ($dismounted.Count -eq 0 -and $disabled -and @('ObjectNotFound', 'PermissionDenied') -notcontains $category)
+    # Only a refusal can be lifted: the cmdlet's (an error of the Hyper-V module, not a missing device or
+    # denied access), or the method's job ending Exception/Terminated with 32768 (Failed) or its return 32768.
+    # A timeout, a missing class, a rejected argument or any other code is the step's own failure.
+    $id = [string]$refused.FullyQualifiedErrorId
+    $ours = ($id -match '^DdaWmi')
+    $methodRefusal = ($id -eq 'DdaWmiJobFailed,32768' -or $id -eq 'DdaWmiReturnValue,32768')
+    $cmdletRefusal = (-not $ours -and $id -like '*Microsoft.HyperV.PowerShell.Commands.DismountVMHostAssignableDevice' -and @('ObjectNotFound', 'PermissionDenied') -notcontains $category)
+    $liftable = ($dismounted.Count -eq 0 -and $disabled -and ($methodRefusal -or $cmdletRefusal))
 } catch {
     $liftable = $false
 }
