@@ -322,7 +322,7 @@ const listZh = (xs: string[]) => xs.map(flat).join('、');
 function checkLifelines(d: Device, b: Builder): void {
   if (d.owner.kind !== 'host') return;
   const l = d.lifelines;
-  if (isStorageController(d)) {
+  if (isStorageController(d) || l.disks.length > 0) {
     if (!l.storageKnown)
       b.block('storage-unknown', t(
         `${name(d)} is a storage controller, and which of the host's disks sit behind it could not be determined (the system disk or the disk list was unreadable): storage controllers are refused until that is known.`,
@@ -692,7 +692,7 @@ function planAssign(c: Ctx, intent: Extract<Intent, { kind: 'assign' }>): Locali
   }
   const devices = withSiblings(inv, d, intent.includeSiblings, b);
   checkCanAssign(inv, b, devices);
-  checkPool(d, b);
+  for (const x of devices) checkPool(x, b);
   checkVmLimits(vm, b);
   for (const x of devices) checkDeviceForVm(inv, x, b);
   const start = ensureOff(vm, b, c.choices, c.opts);

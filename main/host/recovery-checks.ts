@@ -52,7 +52,7 @@ const paramsOf: Record<string, z.ZodType> = {
     VmId: guid,
     AutomaticStopAction: z.enum(['TurnOff', 'Save', 'ShutDown']).optional(),
     GuestControlledCacheTypes: z.boolean().optional(),
-    LowMemoryMappedIoSpace: z.number().int().min(128 * 1024 * 1024).max(3584 * 1024 * 1024).optional(),
+    LowMemoryMappedIoSpace: z.number().int().nonnegative().max(0xffffffff).optional(),
     HighMemoryMappedIoSpace: z.number().int().positive().optional(),
   }),
   'op-set-vm-memory': z.strictObject({ VmId: guid, DynamicMemoryEnabled: z.boolean() }),

@@ -148,7 +148,8 @@ if ($hyperV.present) {
         if ($null -ne $v.PSObject.Properties['GuestOs']) { $guestOs = $v.GuestOs }
         # Newer builds report where the high MMIO gap starts; Microsoft's reference does not list it yet.
         $mmioBase = $null
-        if ($null -ne $v.PSObject.Properties['HighMemoryMappedIoBaseAddress'] -and $null -ne $v.HighMemoryMappedIoBaseAddress) { $mmioBase = [double]$v.HighMemoryMappedIoBaseAddress }
+        # 0 is not a base (no gap starts at address 0): unknown.
+        if ($null -ne $v.PSObject.Properties['HighMemoryMappedIoBaseAddress'] -and $null -ne $v.HighMemoryMappedIoBaseAddress -and [double]$v.HighMemoryMappedIoBaseAddress -gt 0) { $mmioBase = [double]$v.HighMemoryMappedIoBaseAddress }
         $vms.Add(@{
             name                        = [string]$v.Name
             id                          = [string]$v.Id
@@ -218,9 +219,13 @@ if ($lifelines.networkKnown) {
     $byMac = @{}
     foreach ($a in $adapters) {
         if ($a.InterfaceDescription) { $byDesc[[string]$a.InterfaceDescription] = $a }
-        if ($a.MacAddress) { $byMac[(ConvertTo-DdaMac ([string]$a.MacAddress))] = $a }
+        # A host vNIC often has its uplink's MAC: only non-PCI adapters can be a vNIC.
+        if ($a.MacAddress -and ([string]$a.PnPDeviceID) -notlike 'PCI\*') { $byMac[(ConvertTo-DdaMac ([string]$a.MacAddress))] = $a }
     }
     # Per PCI NIC: its own addresses, then what it carries as the uplink of an external vSwitch.
+    # Every adapter with a host address must be accounted for (a PCI NIC, or a vNIC on a known switch);
+    # one that is not (an LBFO team, a switch uplinked to one) leaves the network unknown: fail closed.
+    $accounted = @{}
     $nicByIndex = @{}
     $nics = [ordered]@{}
     foreach ($a in $adapters) {
@@ -230,7 +235,13 @@ if ($lifelines.networkKnown) {
         $own = @()
         $all = @()
         if ($ipsByIndex.ContainsKey($k)) { $own = $ipsByIndex[$k].ToArray(); $all = $allByIndex[$k].ToArray() }
+        $accounted[$k] = $true
         $nics[$pnp.ToUpperInvariant()] = @{ instanceId = $pnp; name = [string]$a.Name; ipAddresses = @($own); allAddresses = @($all); vSwitches = New-Object System.Collections.Generic.List[object] }
+    }
+    # The host's own vNICs (on any switch, with an uplink or not) are accounted for by their switch.
+    foreach ($m in @($vmNics | Where-Object { $_.IsManagementOs })) {
+        $a = $byMac[(ConvertTo-DdaMac ([string]$m.MacAddress))]
+        if ($null -ne $a) { $accounted[[string]$a.InterfaceIndex] = $true }
     }
     foreach ($s in $switches) {
         $descs = @($s.NetAdapterInterfaceDescriptions | Where-Object { $_ })
@@ -251,7 +262,11 @@ if ($lifelines.networkKnown) {
             $a = $byDesc[[string]$d]
             if ($null -eq $a) { continue }
             $n = $nics[([string]$a.PnPDeviceID).ToUpperInvariant()]
-            if ($null -eq $n) { continue }
+            if ($null -eq $n) {
+                $lifelines.networkKnown = $false
+                Add-Note ("The uplink of vSwitch '" + $swName + "' (" + [string]$d + ") is not a PCI function (a team?): which NICs carry it is unknown.")
+                continue
+            }
             $n.vSwitches.Add(@{ name = $swName; switchType = [string]$s.SwitchType; vms = @($onSwitch); managementOs = [bool]$s.AllowManagementOS; hostIpAddresses = $hostIps.ToArray() })
             $n.allAddresses = @($n.allAddresses) + $hostAll.ToArray()
         }
@@ -263,6 +278,12 @@ if ($lifelines.networkKnown) {
         $out.Add(@{ instanceId = $n.instanceId; name = $n.name; ipAddresses = @($n.ipAddresses); vSwitches = $n.vSwitches.ToArray(); carriesSession = $carries })
     }
     $lifelines.nics = $out.ToArray()
+    foreach ($a in $adapters) {
+        $k = [string]$a.InterfaceIndex
+        if ($accounted.ContainsKey($k) -or -not $ipsByIndex.ContainsKey($k) -or $ipsByIndex[$k].Count -eq 0) { continue }
+        $lifelines.networkKnown = $false
+        Add-Note ("Host addresses on adapter '" + [string]$a.Name + "' could not be traced to a PCI NIC: which NICs the host needs is unknown.")
+    }
     # The session is placed when one of its addresses is on a known adapter (a PCI NIC or a vNIC).
     $placed = $false
     foreach ($ip in $sessionAddresses) { foreach ($k in @($allByIndex.Keys)) { if ($allByIndex[$k].Contains($ip)) { $placed = $true } } }
@@ -279,7 +300,7 @@ try {
     $pageLetters = @{}
     try {
         foreach ($f in @(Get-CimInstance -ClassName Win32_PageFileUsage -ErrorAction Stop)) { $pageLetters[([string]$f.Name).Substring(0, 1).ToUpperInvariant()] = $true }
-    } catch { Add-Note ("Page file locations unreadable: " + $_.Exception.Message) }
+    } catch { $lifelines.storageKnown = $false; Add-Note ("Page file locations unreadable: " + $_.Exception.Message) }
     # Walk every disk's PnP parents up to its PCI\ function, one property call per level for all disks.
     $at = @{}
     foreach ($d in $msftDisks) { $at[[string]$d.Number] = $pnpByIndex[[string]$d.Number] }
@@ -317,6 +338,11 @@ try {
         }
         $controller = $null
         if ($at[$num] -like 'PCI\*') { $controller = $at[$num] }
+        elseif ($boot -or $system -or $pageFile -or $volumes.Count -gt 0) {
+            # Storage Spaces, MPIO, iSCSI, a VHD: a disk the host uses on a controller not found. Fail closed.
+            $lifelines.storageKnown = $false
+            Add-Note ("Disk " + $num + " (" + [string]$d.FriendlyName + ") is in use by the host, but its PCI controller could not be found: storage controllers are unknown.")
+        }
         $diskOut.Add(@{ number = [int]$d.Number; friendlyName = [string]$d.FriendlyName; controller = $controller; isBoot = $boot; isSystem = $system; volumes = $volumes.ToArray(); pageFile = $pageFile })
     }
     $lifelines.disks = $diskOut.ToArray()
