@@ -215,7 +215,10 @@ describe('recovery never takes a lifeline the planner refuses', () => {
       r.lifelines!.nics[2]!.carriesSession = true;
       r.lifelines!.session = { remote: true, address: '10.0.2.9', placed: true };
     });
-    expect(recoveryRefusal(rec, now)).toMatch(/carries DDA Studio's own connection/);
+    expect(recoveryRefusal(rec, now)).toMatch(/carries the connection DDA Studio is using/);
+    // The same decision as the planner's: a NIC that now carries a host address needs the consent the plan lacks.
+    const withIp = inv((r) => (r.lifelines!.nics[2]!.ipAddresses = ['10.0.2.9']));
+    expect(recoveryRefusal(rec, withIp)).toMatch(/which the host itself uses, from the host, and the plan has no consent/);
     const nvme = plan(assign(NVME), inv(), 'take-host-lifeline');
     const nvmeRec = { ...rec, plan: nvme };
     expect(recoveryRefusal(nvmeRec, inv())).toBeNull();

@@ -447,6 +447,9 @@ describe('repair and return-orphans', () => {
         Object.assign(ds.gpu!, { owner: { kind: 'dismounted' }, enabled: false });
       },
     });
+    // A dismounted twin the host's Get-VMHostAssignableDevice does not list (perhaps in a pool) is left alone.
+    expect(plan({ kind: 'return-orphans' }, inv).blocked?.code).toBe('no-orphans');
+    inv.problems = [{ kind: 'orphan', locationPath: NIC0 }, { kind: 'orphan', locationPath: GPU }];
     const p = plan({ kind: 'return-orphans' }, inv);
     expect(kinds(p)).toEqual(['mount-device', 'enable-device', 'mount-device', 'enable-device']);
     expect(p.steps.filter((s) => s.kind === 'mount-device').map((s) => s.action.params.LocationPath)).toEqual([NIC0, GPU]);

@@ -319,6 +319,13 @@ const listZh = (xs: string[]) => xs.map(flat).join('、');
  * names exactly what goes (addresses, switches and their VMs, disks and volumes). What could not be
  * read is unknown: storage controllers are refused, NICs need the consent with a text that says so.
  */
+/** What the host's lifelines say of taking this device, decided as the plan decides it (recovery reuses it). */
+export function lifelineDecision(d: Device): { refusal: LocalizedText | null; needsConsent: boolean } {
+  const b = new Builder();
+  checkLifelines(d, b);
+  return { refusal: b.blocked?.text ?? null, needsConsent: b.consents.has('take-host-lifeline') };
+}
+
 function checkLifelines(d: Device, b: Builder): void {
   if (d.owner.kind !== 'host') return;
   const l = d.lifelines;
@@ -818,8 +825,11 @@ function planRepair(c: Ctx, intent: Extract<Intent, { kind: 'repair' }>): Locali
 function planReturnOrphans(c: Ctx): LocalizedText {
   const { inv, b } = c;
   const title = t('Return dismounted devices that no VM holds to the host', '将没有虚拟机持有的已卸除设备还给宿主机');
-  // A member of a resource pool waits in its pool for a VM: not an orphan, never mounted back here.
-  const orphans = inv.devices.filter((d) => d.owner.kind === 'dismounted' && d.locationPath && !d.resourcePoolName);
+  // Orphans are what Get-VMHostAssignableDevice lists and no VM holds (inventory problems). A member of a
+  // resource pool waits in its pool for a VM, and a dismounted twin the host does not list (perhaps in a
+  // pool a host lists only by name) is not known to be free: neither is mounted back here.
+  const listed = inv.problems.flatMap((p) => (p.kind === 'orphan' ? [p.locationPath] : []));
+  const orphans = inv.devices.filter((d) => d.owner.kind === 'dismounted' && d.locationPath && !d.resourcePoolName && listed.some((p) => samePath(p, d.locationPath!)));
   if (orphans.length === 0) return b.block('no-orphans', t('There are no orphaned devices.', '没有孤立（已卸除但无虚拟机持有）的设备。')), title;
   checkCanChange(inv, b);
   for (const d of orphans) returnToHost(d, b);

@@ -14,6 +14,7 @@ import type { Device, Inventory } from '../../shared/inventory';
 import { cardOf, pciIdOf, samePath } from '../../shared/location-path';
 import { planIsRunnable, type Intent, type Plan, type PsAction, type StepKind } from '../../shared/plan';
 import type { OperationRecord } from './journal';
+import { lifelineDecision } from './planner';
 
 /** Each step kind's script, and the scripts its undo may be. */
 export const stepScripts: Record<StepKind, { action: string; undo: readonly string[] }> = {
@@ -79,7 +80,7 @@ function deviceOf(inv: Inventory, a: PsAction): Device | undefined {
   );
 }
 
-function takeRefusal(inv: Inventory, a: PsAction): string | null {
+function takeRefusal(inv: Inventory, a: PsAction, plan: Plan): string | null {
   if (!TAKES_FROM_HOST.has(a.script)) return null;
   const d = deviceOf(inv, a);
   const what = String(a.params.LocationPath ?? a.params.InstanceId ?? '(no device)');
@@ -89,9 +90,11 @@ function takeRefusal(inv: Inventory, a: PsAction): string | null {
   if (typeof a.params.LocationPath === 'string' && typeof id === 'string' && id !== '' && pciIdOf(d.instanceId).toUpperCase() !== pciIdOf(id).toUpperCase())
     return `it names ${what} and the instance ${id}, which are not the same device`;
   if (d.hostsSystemDisk) return `it would take ${d.friendlyName} (${what}), the controller of the host's system disk, from the host`;
-  // The host's lifelines the planner refuses outright (issue 12): the session's NIC, boot/system disk, page file.
-  if (d.lifelines.carriesSession === true) return `it would take ${d.friendlyName} (${what}), which carries DDA Studio's own connection to this host, from the host`;
-  if (d.lifelines.disks.some((k) => k.isBoot || k.isSystem || k.pageFile)) return `it would take ${d.friendlyName} (${what}), which holds the host's boot/system disk or page file, from the host`;
+  // The host's lifelines, decided as the planner decides them on today's inventory (issue 12).
+  const life = lifelineDecision(d);
+  if (life.refusal) return `it would take ${d.friendlyName} (${what}) from the host: ${life.refusal.en}`;
+  if (life.needsConsent && !plan.choices.consents.includes('take-host-lifeline'))
+    return `it would take ${d.friendlyName} (${what}), which the host itself uses, from the host, and the plan has no consent to that`;
   if (d.verdict.code === 'not-assignable') return `it would take ${d.friendlyName} (${what}) from the host, and the survey says it is not assignable`;
   return null;
 }
@@ -151,7 +154,7 @@ export function recoveryRefusal(rec: OperationRecord, inv: Inventory): string | 
       if (skipsAcs && !plan.choices.consents.includes('force-insecure') && !putsBackOrphan) return `${which} ${step.id} dismounts without the ACS check, and the plan has no consent to that.`;
       if (skipsMitigations && !plan.choices.consents.includes('skip-device-mitigations') && !putsBackOrphan)
         return `${which} ${step.id} dismounts without the mitigation check, and the plan has no consent to that.`;
-      const why = takeRefusal(inv, a);
+      const why = takeRefusal(inv, a, plan);
       if (why) return `${which} ${step.id} is refused: ${why}.`;
     }
   }
