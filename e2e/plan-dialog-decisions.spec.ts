@@ -67,7 +67,10 @@ test.describe('a ConnectX-4 Lx the host refuses to dismount without -Force', () 
     await expect(app.outcome).toHaveCount(0);
     await expect(retry).toHaveCount(0);
     await expect(app.dialog.locator('[data-consent="skip-device-mitigations"]')).toBeChecked();
-    await expect(app.dialog.locator('[data-testid="plan-warning"][data-severity="danger"]')).toContainText('dismounted without that check, as you agreed; the ACS check stays on');
+    const dangers = app.dialog.locator('[data-testid="plan-warning"][data-severity="danger"]');
+    await expect(dangers.filter({ hasText: 'dismounted without that check, as you agreed; the ACS check stays on' })).toHaveCount(1);
+    // The refusal is known now: the plan says so before anything runs.
+    await expect(dangers.filter({ hasText: 'This host refused to dismount Mellanox ConnectX-4 Lx Ethernet Adapter with its mitigation check on' })).toHaveCount(1);
     // The exact call: the documented WMI method with ACS still required, not -Force.
     await expect(app.dialog).toContainText("catch { $r = Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_AssignableDeviceService' | Invoke-CimMethod -MethodName 'DismountAssignableDevice'");
     await expect(app.dialog).toContainText('<PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>true</VALUE></PROPERTY><PROPERTY NAME="RequireDeviceMitigations" TYPE="boolean"><VALUE>false</VALUE></PROPERTY>');

@@ -97,6 +97,10 @@ describe("the seed's two hosts end to end", () => {
     expect(first.outcome.error?.message).toContain('has not supplied any directives');
     expect(first.outcome.failedStepId).toBe(first.plan.steps.find((s) => s.kind === 'dismount-device')!.id);
     expect(comparableState(state)).toEqual(before);
+    // The host's refusal is remembered for this session: the next plan asks for the consent up front.
+    const again = await ops.plan({ kind: 'assign', locationPath: CX4, vmName: 'Router-01' }, none);
+    expect(again.consents.map((c) => [c.id, c.given])).toEqual([['skip-device-mitigations', false]]);
+    expect(again.warnings.map((w) => w.code)).toContain('refused-mitigations');
     await runner.invoke('sim-stats', { Reset: true });
     const second = await planAndRun(ops, { kind: 'assign', locationPath: CX4, vmName: 'Router-01' }, { consents: ['skip-device-mitigations'], startVmAfter: false });
     expect(second.outcome.status).toBe('succeeded');

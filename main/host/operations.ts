@@ -8,7 +8,7 @@ import type { Inventory } from '../../shared/inventory';
 import type { Intent, OperationOutcome, Plan, PlanChoices, StepResult } from '../../shared/plan';
 import { fail, ok, type Result } from '../../shared/result';
 import type { ScriptRunner } from '../powershell/session-types';
-import { executePlan, PlanNotRunnableError } from './executor';
+import { errorKinds, executePlan, PlanNotRunnableError } from './executor';
 import type { Journal, OperationRecord } from './journal';
 import type { RecoverAction } from './journal-record';
 import { RecoveryRefusedError } from './journal-recovery';
@@ -43,6 +43,8 @@ export interface OperationsDeps {
 export class Operations {
   private readonly plans = new Map<string, Plan>();
   private readonly locks = new ObjectLocks();
+  /** Devices this host refused to dismount with the mitigation check on (this session): asked for up front next time. */
+  private readonly mitigationRefusals = new Set<string>();
 
   constructor(private readonly deps: OperationsDeps) {}
 
@@ -59,6 +61,7 @@ export class Operations {
       now: this.now(),
       rememberedVmSettings: this.deps.journal.rememberedVmSettings(),
       rememberedVmSettingsLost: this.deps.journal.lostVmSettings(),
+      mitigationRefusals: [...this.mitigationRefusals],
       ...(this.deps.shutdownTimeoutSec ? { shutdownTimeoutSec: this.deps.shutdownTimeoutSec } : {}),
     });
   }
@@ -108,6 +111,8 @@ export class Operations {
         onStep: (s) => this.step(operationId, plan.id, s),
       });
       if (outcome.status === 'succeeded') this.deps.journal.updateRememberedVmSettings(vmSettingsEffects(plan));
+      const refusedPath = outcome.error?.kind === errorKinds.needsMitigationConsent ? plan.steps.find((s) => s.id === outcome.failedStepId)?.action.params.LocationPath : undefined;
+      if (typeof refusedPath === 'string') this.mitigationRefusals.add(refusedPath.toUpperCase());
       this.plans.delete(plan.id);
       this.emit({ type: 'finished', operationId, planId: plan.id, outcome });
       return ok(outcome);

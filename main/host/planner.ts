@@ -35,6 +35,8 @@ export interface PlanOptions {
   shutdownTimeoutSec?: number;
   /** Why the recorded VM settings were lost (their file was unreadable), or null. */
   rememberedVmSettingsLost?: string | null;
+  /** Devices (location paths) this host refused to dismount with the mitigation check on, this session. */
+  mitigationRefusals?: readonly string[];
 }
 
 /** How long a guest gets to shut down gracefully before it is turned off. */
@@ -630,11 +632,18 @@ function restoreVm(inv: Inventory, vm: Vm, leaving: Device[], remembered: Rememb
  * ACS missing is known from the survey (force-insecure); a missing vendor mitigation driver only shows
  * when the host refuses (skip-device-mitigations: the refusal is retried without that check alone).
  */
-function takeFromHost(d: Device, b: Builder, choices: PlanChoices): void {
+function takeFromHost(d: Device, b: Builder, choices: PlanChoices, opts: PlanOptions): void {
   if (d.owner.kind !== 'host') return; // an orphan is already dismounted
   const path = d.locationPath!;
   const acsMissing = d.verdict.reason === 'acs-missing' || d.facts.acsUpHierarchy === 0;
   const withoutMitigations = choices.consents.includes('skip-device-mitigations');
+  if (opts.mitigationRefusals?.some((p) => samePath(p, path))) {
+    // Known now: the host refused it with the mitigation check on. Ask before running, not after.
+    b.need('skip-device-mitigations');
+    b.warn('refused-mitigations', 'danger', t(
+      `This host refused to dismount ${name(d)} with its mitigation check on (no vendor mitigation driver): it can only be dismounted without that check.`,
+      `这台宿主机曾拒绝在保留缓解检查的情况下卸除 ${name(d)}（没有厂商缓解驱动）：只能关闭该检查后卸除。`));
+  }
   if (acsMissing) {
     b.need('force-insecure');
     b.warn('force', 'danger', t(
@@ -703,7 +712,7 @@ function planAssign(c: Ctx, intent: Extract<Intent, { kind: 'assign' }>): Locali
   checkVmLimits(vm, b);
   for (const x of devices) checkDeviceForVm(inv, x, b);
   const start = ensureOff(vm, b, c.choices, c.opts);
-  for (const x of devices) takeFromHost(x, b, c.choices);
+  for (const x of devices) takeFromHost(x, b, c.choices, c.opts);
   prepareVm(inv, vm, [...heldBy(inv, vm), ...devices], b);
   for (const x of devices)
     b.step('add-device', t(`Assign ${name(x)} to ${q(vm.name)} (once)`, `将 ${name(x)} 直通给 ${q(vm.name)}（只添加一次）`),

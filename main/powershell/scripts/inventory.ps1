@@ -176,6 +176,13 @@ if ($hyperV.present) {
 # One call per cmdlet / class, joined here in memory (the disk-to-controller walk is one
 # Get-PnpDeviceProperty call per level, at most 8, for all disks at once). A part that cannot be read
 # says "unknown" (networkKnown / storageKnown false) with a note; it never fails the inventory.
+function ConvertTo-DdaIp([string]$text) {
+    # One spelling per address (IPv6 zero runs, case, an IPv4-mapped IPv6 form), so text compares equal.
+    $ip = $null
+    if (-not [Net.IPAddress]::TryParse($text, [ref]$ip)) { return $text }
+    if ($ip.IsIPv4MappedToIPv6) { $ip = $ip.MapToIPv4() }
+    return $ip.ToString()
+}
 function ConvertTo-DdaMac([string]$mac) { return ($mac -replace '[^0-9A-Fa-f]', '').ToUpperInvariant() }
 function Test-DdaLinkLocal([string]$ip) {
     # fe80::/10 and 169.254/16 are configured on every connected link by themselves; nobody manages a
@@ -200,17 +207,22 @@ if ($hyperV.present -and $lifelines.networkKnown) {
 $session = @{ remote = $false; address = $null; hostName = $null }
 try { $session = Get-DdaSessionArrival } catch { $session = @{ remote = $true; address = $null; hostName = $null }; Add-Note ("The address this session arrived on is unreadable: " + $_.Exception.Message) }
 $sessionAddresses = New-Object System.Collections.Generic.List[string]
-if ($session.address) { $sessionAddresses.Add([string]$session.address) }
+if ($session.address) { $sessionAddresses.Add((ConvertTo-DdaIp ([string]$session.address))) }
 elseif ($session.hostName) {
     # WinRM named the host: the addresses that name resolves to here are the candidates.
-    try { foreach ($a in [Net.Dns]::GetHostAddresses([string]$session.hostName)) { $sessionAddresses.Add($a.ToString()) } } catch { }
+    try { foreach ($a in [Net.Dns]::GetHostAddresses([string]$session.hostName)) { $sessionAddresses.Add((ConvertTo-DdaIp $a.ToString())) } } catch { }
+}
+# A remote session that arrived on loopback came through a tunnel: which NIC carries it is unknown.
+foreach ($ip in @($sessionAddresses)) {
+    $parsed = $null
+    if ([Net.IPAddress]::TryParse($ip, [ref]$parsed) -and [Net.IPAddress]::IsLoopback($parsed)) { [void]$sessionAddresses.Remove($ip) }
 }
 if ($lifelines.networkKnown) {
     $ipsByIndex = @{}
     $allByIndex = @{}
     foreach ($r in $ipRows) {
         $k = [string]$r.InterfaceIndex
-        $ip = [string]$r.IPAddress
+        $ip = ConvertTo-DdaIp ([string]$r.IPAddress)
         if (-not $allByIndex.ContainsKey($k)) { $allByIndex[$k] = New-Object System.Collections.Generic.List[string]; $ipsByIndex[$k] = New-Object System.Collections.Generic.List[string] }
         $allByIndex[$k].Add($ip)
         if (-not (Test-DdaLinkLocal $ip)) { $ipsByIndex[$k].Add($ip) }
