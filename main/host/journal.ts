@@ -250,11 +250,6 @@ export class Journal {
   }
   private lost: string | null = null;
 
-  /** Same as rememberedVmSettings. */
-  vmOriginals(): Record<string, RememberedVmSettings> {
-    return this.rememberedVmSettings();
-  }
-
   /** Records originals (the earliest value wins) and forgets the VMs whose settings were put back. */
   updateRememberedVmSettings(effects: { remember: Record<string, RememberedVmSettings>; forget: string[] }): void {
     const cur = this.rememberedVmSettings();

@@ -19,8 +19,6 @@ export interface RememberedVmSettings {
   highMemoryMappedIoSpace?: number;
   dynamicMemoryEnabled?: boolean;
 }
-/** Older name of RememberedVmSettings. */
-export type VmOriginals = RememberedVmSettings;
 
 /** What the planner needs besides the intent: ids and time from outside (it is pure). */
 export interface PlanOptions {
@@ -29,8 +27,6 @@ export interface PlanOptions {
   now?: string;
   /** Settings per VM id, as the journal recorded them when an assignment changed them. */
   rememberedVmSettings?: Record<string, RememberedVmSettings>;
-  /** Older name of rememberedVmSettings. */
-  vmOriginals?: Record<string, RememberedVmSettings>;
   /** Seconds the guest gets to shut down before the VM is turned off. */
   shutdownTimeoutSec?: number;
   /** Why the recorded VM settings were lost (their file was unreadable), or null. */
@@ -866,7 +862,7 @@ function renderScript(title: LocalizedText, inv: Inventory, steps: PlanStep[], c
 /** Makes the plan for an intent against an inventory (pure). */
 export function planOperation(intent: Intent, inventory: Inventory, choices: PlanChoices, opts: PlanOptions): Plan {
   const b = new Builder();
-  const c: Ctx = { inv: inventory, choices, b, opts, remembered: opts.rememberedVmSettings ?? opts.vmOriginals ?? {} };
+  const c: Ctx = { inv: inventory, choices, b, opts, remembered: opts.rememberedVmSettings ?? {} };
   let title: LocalizedText;
   switch (intent.kind) {
     case 'assign':
@@ -924,9 +920,4 @@ export function vmSettingsEffects(plan: Plan): { remember: Record<string, Rememb
     remember[vmId] = { ...(values as RememberedVmSettings), ...remember[vmId] };
   }
   return { remember, forget: [...forget] };
-}
-
-/** Which VM settings a plan replaced, per VM id (older helper; see vmSettingsEffects). */
-export function replacedVmSettings(plan: Plan): Record<string, RememberedVmSettings> {
-  return vmSettingsEffects(plan).remember;
 }
