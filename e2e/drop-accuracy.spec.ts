@@ -104,6 +104,28 @@ function report(drops: Drop[], expected: Drop[]): void {
   expect(drops).toEqual(expected);
 }
 
+/**
+ * Drags the device from every grab point onto the centre of every card, one drop at a time, and checks
+ * each against what that card should do (screenshots at the middle grab over `shots.vm`).
+ */
+async function dropOnEveryCard(
+  app: MainWindow,
+  sim: SimHost,
+  opts: { path: string; device: string; vms: string[]; shots: { vm: string; mid: string; after: string }; expected: (vm: string) => Omit<Drop, 'grab' | 'target'> },
+): Promise<void> {
+  const handle = app.deviceAt(opts.path).getByTestId('device-handle');
+  const drops: Drop[] = [];
+  const expected: Drop[] = [];
+  for (const grab of GRABS)
+    for (const vm of opts.vms) {
+      const to = centre((await app.vmCard(vm).boundingBox())!);
+      const shots = grab[0] === 'middle' && vm === opts.shots.vm ? { mid: opts.shots.mid, after: opts.shots.after } : undefined;
+      drops.push(await drop(app, sim, { handle, device: opts.device, grab, target: vm, to, shots }));
+      expected.push({ grab: grab[0], target: vm, ...opts.expected(vm) });
+    }
+  report(drops, expected);
+}
+
 test.describe('HPE ML30: three VM cards, one of them running', () => {
   const DEVICE = 'Mellanox ConnectX-4 Lx Ethernet Adapter #2';
   const PATH = 'PCIROOT(0)#PCI(0100)#PCI(0001)';
@@ -111,17 +133,13 @@ test.describe('HPE ML30: three VM cards, one of them running', () => {
 
   test('a drop at the centre of each card plans for exactly that card, wherever the row was grabbed', async ({ app, sim }) => {
     test.setTimeout(180_000);
-    const handle = app.deviceAt(PATH).getByTestId('device-handle');
-    const drops: Drop[] = [];
-    const expected: Drop[] = [];
-    for (const grab of GRABS)
-      for (const vm of VMS) {
-        const to = centre((await app.vmCard(vm).boundingBox())!);
-        const shots = grab[0] === 'middle' && vm === 'File-Server' ? { mid: 'drag-overlay', after: 'plan-dialog-title' } : undefined;
-        drops.push(await drop(app, sim, { handle, device: DEVICE, grab, target: vm, to, shots }));
-        expected.push({ grab: grab[0], target: vm, plannedFor: vm, titleOk: true, refused: null, highlighted: [vm], overlayOk: true });
-      }
-    report(drops, expected);
+    await dropOnEveryCard(app, sim, {
+      path: PATH,
+      device: DEVICE,
+      vms: VMS,
+      shots: { vm: 'File-Server', mid: 'drag-overlay', after: 'plan-dialog-title' },
+      expected: (vm) => ({ plannedFor: vm, titleOk: true, refused: null, highlighted: [vm], overlayOk: true }),
+    });
   });
 
   test('a drop between two cards plans nothing (no rectangle-overlap guess)', async ({ app, sim }) => {
@@ -145,26 +163,22 @@ test.describe('GPU workstation: four cards on two rows, the dragged NVMe already
 
   test('each drop moves it to the card under the pointer; its own card says why not and plans nothing', async ({ app, sim }) => {
     test.setTimeout(180_000);
-    const handle = app.deviceAt(PATH).getByTestId('device-handle');
-    const drops: Drop[] = [];
-    const expected: Drop[] = [];
-    for (const grab of GRABS)
-      for (const vm of VMS) {
-        const to = centre((await app.vmCard(vm).boundingBox())!);
-        const shots = grab[0] === 'middle' && vm === 'Storage-VM' ? { mid: 'drag-overlay-blocked', after: 'drop-refused' } : undefined;
-        drops.push(await drop(app, sim, { handle, device: DEVICE, grab, target: vm, to, shots }));
+    await dropOnEveryCard(app, sim, {
+      path: PATH,
+      device: DEVICE,
+      vms: VMS,
+      shots: { vm: 'Storage-VM', mid: 'drag-overlay-blocked', after: 'drop-refused' },
+      expected: (vm) => {
         const here = vm === 'Storage-VM';
-        expected.push({
-          grab: grab[0],
-          target: vm,
+        return {
           plannedFor: here ? null : vm,
           titleOk: here ? null : true,
           refused: here ? `Storage-VM cannot take ${DEVICE}: already assigned here. Nothing was planned.` : null,
           highlighted: [vm],
           overlayOk: true,
-        });
-      }
-    report(drops, expected);
+        };
+      },
+    });
   });
 
   test('zh-CN: the plan title puts the VM and its state first; a refused drop is explained in Chinese', async ({ app, sim }) => {
