@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createApi, memoryShellHooks } from '../main/api/create-api';
 import { openHost, type HostConnection } from '../main/host/host-connection';
 import { createHostPool, type HostPool } from '../main/hosts/host-pool';
+import { comparableSim } from '../main/host/test-support';
 import { profilePath } from '../main/simulator/profiles';
 import { ensureRendererBuilt } from '../main/server/demo';
 import { startServer, type RunningServer } from '../main/server/serve';
@@ -37,14 +38,7 @@ export interface SimState {
 }
 
 /** The state without the simulator's runtime bookkeeping, for "exactly as before" comparisons. */
-export function comparable(s: SimState): unknown {
-  const held = new Set(s.vms.flatMap((v) => v.assignedDevices.map((p) => p.toUpperCase())));
-  // The order of a VM's device entries carries no meaning (an undone remove re-adds at the end).
-  const vms = s.vms.map((v) => ({ ...v, assignedDevices: [...v.assignedDevices].sort() }));
-  // The simulator's own bookkeeping (finished WMI jobs) is not host state.
-  const { sim: _sim, ...host } = s as SimState & { sim?: unknown };
-  return { ...host, vms, faults: [], devices: s.devices.map((d) => ({ ...d, dismounted: d.dismounted === undefined ? held.has(d.locationPath.toUpperCase()) : !!d.dismounted })) };
-}
+export const comparable = (s: SimState): unknown => comparableSim(s);
 
 /** The main window, as the admin sees it. */
 export class MainWindow {

@@ -29,9 +29,8 @@ export function readState(file: string): SimJson {
   return JSON.parse(readFileSync(file, 'utf8')) as SimJson;
 }
 
-/** The state without runtime bookkeeping, for "exactly as before" comparisons. */
-export function comparableState(file: string): unknown {
-  const s = readState(file);
+/** A state without runtime bookkeeping, for "exactly as before" comparisons (the e2e fixtures use it too). */
+export function comparableSim(s: Pick<SimJson, 'vms' | 'faults'> & { devices: Array<{ locationPath: string; dismounted?: unknown }> }): unknown {
   // A profile's held devices start dismounted; the simulator records that on its first write.
   const held = new Set(s.vms.flatMap((v) => v.assignedDevices.map((p) => p.toUpperCase())));
   // The order of a VM's device entries carries no meaning (an undone remove re-adds at the end).
@@ -39,6 +38,11 @@ export function comparableState(file: string): unknown {
   // The simulator's own bookkeeping (finished WMI jobs) is not host state.
   const { sim: _sim, ...host } = s as typeof s & { sim?: unknown };
   return { ...host, vms, faults: [], devices: s.devices.map((d) => ({ ...d, dismounted: d.dismounted === undefined ? held.has(d.locationPath.toUpperCase()) : !!d.dismounted })) };
+}
+
+/** The state file without runtime bookkeeping. */
+export function comparableState(file: string): unknown {
+  return comparableSim(readState(file));
 }
 
 /**
