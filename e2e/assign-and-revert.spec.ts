@@ -11,7 +11,7 @@ test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
     await expect(app.dialog.getByTestId('plan-title')).toHaveText('Router-01 (Off) ← assign Mellanox ConnectX-4 Lx Ethernet Adapter');
     await expect(app.dialog.getByTestId('plan-target')).toHaveText('Router-01 (Off)');
     await expect(app.dialog.getByTestId('plan-step')).toHaveCount(7);
-    await expect(app.dialog).toContainText("Dismount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(0100)#PCI(0000)'");
+    await expect(app.dialog).toContainText("op-dismount-device -LocationPath 'PCIROOT(0)#PCI(0100)#PCI(0000)'");
     await expect(app.runButton).toBeEnabled();
     await app.screenshot('plan-dialog');
     expect(await app.runAndWait()).toBe('succeeded');

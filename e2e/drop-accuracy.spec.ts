@@ -20,7 +20,7 @@ const GRABS: Array<[string, (b: Box) => number]> = [
 interface Drop {
   grab: string;
   target: string;
-  /** The VM the opened plan adds the device to (read from the plan's Add-VMAssignableDevice step). */
+  /** The VM the opened plan adds the device to (read from the plan's op-add-device step). */
   plannedFor: string | null;
   /** Whether the plan title puts exactly that VM and its state first, in bold. */
   titleOk: boolean | null;
@@ -76,9 +76,9 @@ async function drop(app: MainWindow, sim: SimHost, opts: { handle: Locator; devi
   let titleOk: boolean | null = null;
   let refused: string | null = null;
   if (await app.dialog.isVisible()) {
-    const add = app.dialog.locator('pre', { hasText: 'Add-VMAssignableDevice' }).first();
+    const add = app.dialog.locator('pre', { hasText: 'op-add-device' }).first();
     await expect(add).toBeAttached();
-    const id = /Get-VM -Id '([^']+)'/.exec((await add.textContent()) ?? '')?.[1];
+    const id = /-VmId '([^']+)'/.exec((await add.textContent()) ?? '')?.[1];
     plannedFor = (sim.state().vms as Array<{ name: string; id?: string }>).find((v) => v.id === id)?.name ?? `unknown VM id ${id}`;
     const state = (sim.state().vms.find((v) => v.name === plannedFor)?.state ?? '?');
     const title = (await app.dialog.locator('#plan-title').innerText()).trim();

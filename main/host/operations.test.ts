@@ -9,6 +9,7 @@ import { simulatorModulePath } from '../simulator/profiles';
 import { readInventory } from './inventory-service';
 import { Journal } from './journal';
 import { memoryMeasurementStore } from './measurement-store';
+import { scriptDefinitions, scriptsCalled } from './planner/render-script';
 import { Operations, type OperationEvent } from './operations';
 import { comparableState, freshState, readState, sharedHost } from './test-support';
 
@@ -74,12 +75,12 @@ describe("the seed's two hosts end to end", () => {
     // The ACS consent alone: the WMI method with the mitigation check on, refused, rolled back, and the
     // refusal is named as the one the mitigation consent lifts.
     const acsOnly = await planAndRun(ops, { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' }, { consents: ['force-insecure'], startVmAfter: false });
-    expect(acsOnly.plan.steps.find((s) => s.kind === 'dismount-device')!.action.command).toContain("Invoke-CimMethod -MethodName 'DismountAssignableDevice'");
+    expect(acsOnly.plan.steps.find((s) => s.kind === 'dismount-device')!.action.params).toMatchObject({ RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: false });
     expect(acsOnly.outcome.status).toBe('rolled-back');
     expect(acsOnly.outcome.error?.kind).toBe('needs-mitigation-consent');
     expect(comparableState(state)).toEqual(before);
     const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' }, { consents: ['force-insecure', 'skip-device-mitigations'], startVmAfter: false });
-    expect(plan.steps.find((s) => s.kind === 'dismount-device')!.action.command).toMatch(/-Force -ErrorAction Stop \}$/);
+    expect(plan.steps.find((s) => s.kind === 'dismount-device')!.action.params).toMatchObject({ RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: true });
     expect(outcome.status).toBe('succeeded');
     expect(vmOf(state, 'UplinkRouter').assignedDevices).toEqual([X520]);
     await planAndRun(ops, { kind: 'revert', locationPath: X520 });
@@ -164,7 +165,7 @@ describe('a Chinese Windows Server: a GPU without a mitigation driver, assigned 
     expect(second.outcome.status).toBe('succeeded');
     const dismount = second.plan.steps.find((s) => s.kind === 'dismount-device')!;
     expect(dismount.action.params).toMatchObject({ RequireAcsSupport: true, RetryWithoutMitigations: true });
-    expect(dismount.action.command).toContain('<PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>true</VALUE></PROPERTY><PROPERTY NAME="RequireDeviceMitigations" TYPE="boolean"><VALUE>false</VALUE></PROPERTY>');
+    expect(dismount.action.command).toContain('-RequireAcsSupport $true -RequireDeviceMitigations $true -RetryWithoutMitigations $true');
     expect(dismount.action.command).not.toContain('-Force');
     const stats = await runner.invoke<{ calls: Record<string, number> }>('sim-stats', {});
     expect(stats.ok && stats.value.calls['Msvm_AssignableDeviceService.DismountAssignableDevice']).toBe(1);
@@ -298,9 +299,10 @@ describe('hygiene and refusals', () => {
       const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: CX4, vmName: evil });
       expect(outcome.status).toBe('succeeded');
       expect(readState(state).vms[0]!.assignedDevices).toEqual([CX4]);
-      // the name appears only in comments, on one line; every other line is one of the commands
+      // the name appears only in comments, on one line; every other line is one of the commands or our step scripts' text
+      const definitions = scriptDefinitions(scriptsCalled(plan.steps)).join('\n');
       const commands = new Set([...plan.steps.map((x) => x.action.command), "$ErrorActionPreference = 'Stop'", '']);
-      for (const line of plan.script.split('\n')) expect(line.startsWith('#') || commands.has(line), line).toBe(true);
+      for (const line of plan.script.replace(definitions, '').split('\n')) expect(line.startsWith('#') || commands.has(line), line).toBe(true);
       for (const x of plan.steps) expect(x.action.command).not.toContain(evil);
       const back = await planAndRun(ops, { kind: 'revert', locationPath: CX4 });
       expect(back.outcome.status).toBe('succeeded');

@@ -114,7 +114,7 @@ describe('a saved VM', () => {
     expect(kinds(p)[0]).toBe('remove-saved-state');
     expect(kinds(p)).not.toContain('stop-vm');
     expect(p.steps[0]!.undo).toBeNull();
-    expect(p.steps[0]!.action).toEqual({ script: 'op-remove-saved-state', params: { VmId: v.id }, command: `Get-VM -Id '${v.id}' | Remove-VMSavedState -Confirm:$false` });
+    expect(p.steps[0]!.action).toEqual({ script: 'op-remove-saved-state', params: { VmId: v.id }, command: `op-remove-saved-state -VmId '${v.id}'` });
     expect(codes(p)).toContain('saved-state-lost');
     expect(p.offersStartVmAfter).toBe(false);
     expect(planIsRunnable(p)).toBe(false);
@@ -166,7 +166,9 @@ describe('resource pools (Windows Server 2025)', () => {
     const inv = inventory([nic], [v]);
     const p = plan({ kind: 'repair', vmName: 'AI' }, inv);
     expect(kinds(p)).toEqual(['remove-all-devices', 'add-device']);
-    expect(p.steps[0]!.action.command).toContain("Where-Object { -not $_.ResourcePoolName -or $_.ResourcePoolName -eq 'Primordial' }");
+    expect(p.steps[0]!.action.command).toBe(`op-remove-device -VmId '${v.id}'`);
+    // what runs (and the export defines) keeps pool entries: the filter on ResourcePoolName is in op-remove-device
+    expect(p.script).toContain("[string]$_.ResourcePoolName -eq 'Primordial'");
     expect(p.steps[0]!.undo!.params.LocationPaths).toEqual([NIC]);
     expect(p.steps[1]!.action.params.LocationPath).toBe(NIC);
     expect(codes(p)).toContain('pool-entries-kept');

@@ -5,7 +5,8 @@ import { MiB } from '../../shared/mmio';
 import { planIsRunnable, planSchema, type ConsentId, type Intent, type Plan, type PlanChoices } from '../../shared/plan';
 import { stepEffect } from './executor-effects';
 import { testDevice, testInventory, testVm } from './test-builders';
-import { dismountSettingData, flat, planOperation, RESTORING, vmSettingsEffects, type RememberedVmSettings } from './planner';
+import { flat, planOperation, RESTORING, vmSettingsEffects, type RememberedVmSettings } from './planner';
+import { scriptDefinitions, scriptsCalled } from './planner/render-script';
 
 // --- fixtures -------------------------------------------------------------------------------------
 
@@ -70,13 +71,14 @@ describe('assign', () => {
     expect(planIsRunnable(p)).toBe(true);
     expect(kinds(p)).toEqual(['disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'add-device']);
     const id = vms[0]!.id;
+    // each step shows the call of the script it runs, with the same data (steps/op-scripts.ts)
     expect(commands(p)).toEqual([
-      `Disable-PnpDevice -InstanceId '${inv.devices[0]!.instanceId}' -Confirm:$false -ErrorAction Stop`,
-      `Dismount-VMHostAssignableDevice -LocationPath '${NIC0}'`,
-      `Get-VM -Id '${id}' | Set-VM -AutomaticStopAction 'TurnOff'`,
-      `Get-VM -Id '${id}' | Set-VM -GuestControlledCacheTypes $true`,
-      `Get-VM -Id '${id}' | Set-VM -HighMemoryMappedIoSpace ${(32 + 512) * MiB}`,
-      `Get-VM -Id '${id}' | Add-VMAssignableDevice -LocationPath '${NIC0}'`,
+      `op-disable-device -InstanceId '${inv.devices[0]!.instanceId}'`,
+      `op-dismount-device -LocationPath '${NIC0}' -InstanceId '${inv.devices[0]!.instanceId}' -RequireAcsSupport $true -RequireDeviceMitigations $true -RetryWithoutMitigations $false`,
+      `op-set-vm -VmId '${id}' -AutomaticStopAction 'TurnOff'`,
+      `op-set-vm -VmId '${id}' -GuestControlledCacheTypes $true`,
+      `op-set-vm -VmId '${id}' -HighMemoryMappedIoSpace ${(32 + 512) * MiB}`,
+      `op-add-device -VmId '${id}' -LocationPath '${NIC0}'`,
     ]);
     expect(p.steps[1]!.action.params).toEqual({ LocationPath: NIC0, InstanceId: inv.devices[0]!.instanceId, RequireAcsSupport: true, RequireDeviceMitigations: true, RetryWithoutMitigations: false });
     // each undo takes its step back
@@ -118,15 +120,13 @@ describe('assign', () => {
     const dismount = given.steps.find((s) => s.kind === 'dismount-device')!;
     expect(dismount.action.params).toEqual({ LocationPath: X520, InstanceId: x520Id(inv), RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: false });
     expect(dismount.action.command).not.toContain('-Force');
-    expect(dismount.action.command).toContain(
-      `Invoke-CimMethod -MethodName 'DismountAssignableDevice' -Arguments @{ DismountSettingData = '${dismountSettingData(X520, x520Id(inv), false, true)}' }`,
-    );
-    expect(dismountSettingData(X520, x520Id(inv), false, true)).toContain('<PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>false</VALUE></PROPERTY><PROPERTY NAME="RequireDeviceMitigations" TYPE="boolean"><VALUE>true</VALUE></PROPERTY>');
+    // op-dismount-device takes exactly these checks to the WMI method (one check dropped: not the cmdlet's -Force)
+    expect(dismount.action.command).toBe(`op-dismount-device -LocationPath '${X520}' -InstanceId '${x520Id(inv)}' -RequireAcsSupport $false -RequireDeviceMitigations $true -RetryWithoutMitigations $false`);
     // Both consents: exactly what -Force drops, so the cmdlet with -Force is enough.
     const both = plan({ kind: 'assign', locationPath: X520, vmName: 'Router-01' }, inv, consent('force-insecure', 'skip-device-mitigations'));
     const d2 = both.steps.find((s) => s.kind === 'dismount-device')!;
     expect(d2.action.params).toEqual({ LocationPath: X520, InstanceId: x520Id(inv), RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: true });
-    expect(d2.action.command).toMatch(/^try \{ \$r = Get-CimInstance .*\} catch \{ Dismount-VMHostAssignableDevice -LocationPath '.*' -Force -ErrorAction Stop \}$/);
+    expect(d2.action.command).toMatch(/^op-dismount-device -LocationPath '.*' -RequireAcsSupport \$false -RequireDeviceMitigations \$true -RetryWithoutMitigations \$true$/);
   });
 
   it('a device with ACS: with the mitigation consent a refusal is retried without that check alone (ACS still enforced), never recognised by its (localized) text', () => {
@@ -138,18 +138,22 @@ describe('assign', () => {
     expect(d.action.params).toEqual({ LocationPath: NIC0, InstanceId: inv.devices[0]!.instanceId, RequireAcsSupport: true, RequireDeviceMitigations: true, RetryWithoutMitigations: true });
     expect(d.action.command).not.toContain('Message'); // hosts answer in Chinese, German, Japanese...
     expect(d.action.command).not.toContain('-Force');
-    expect(d.action.command).toMatch(/^try \{ Dismount-VMHostAssignableDevice -LocationPath '.*' -ErrorAction Stop \} catch \{ \$r = Get-CimInstance -Namespace 'root\/virtualization\/v2'/);
-    expect(d.action.command).toContain(dismountSettingData(NIC0, inv.devices[0]!.instanceId, true, false));
+    expect(d.action.command).toMatch(/^op-dismount-device -LocationPath '.*' -RequireAcsSupport \$true -RequireDeviceMitigations \$true -RetryWithoutMitigations \$true$/);
     expect(codes(p)).toContain('force-if-refused');
     // The ACS consent alone changes nothing for a device that has ACS.
     const acsOnly = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, inv, consent('force-insecure'));
     expect(acsOnly.consents).toEqual([]);
-    expect(acsOnly.steps.find((s) => s.kind === 'dismount-device')!.action.command).toBe(`Dismount-VMHostAssignableDevice -LocationPath '${NIC0}'`);
+    expect(acsOnly.steps.find((s) => s.kind === 'dismount-device')!.action.params).toMatchObject({ RequireAcsSupport: true, RequireDeviceMitigations: true, RetryWithoutMitigations: false });
   });
 
-  it('the setting data escapes what XML needs, and a name cannot leave the string it is in', () => {
+  it('the setting data is built only by op-dismount-device (XmlWriter); the call passes a hostile path as one literal', () => {
     const hostile = `PCIROOT(0)#PCI(0100)&<x>'"$(calc)\r`;
-    expect(dismountSettingData(hostile, `PCI\\VEN_1&<b>`, true, false)).toContain(`<VALUE>PCI\\VEN_1&amp;&lt;b&gt;</VALUE></PROPERTY><PROPERTY NAME="DeviceLocationPath" TYPE="string"><VALUE>PCIROOT(0)#PCI(0100)&amp;&lt;x&gt;'"$(calc)&#xD;</VALUE>`);
+    const { inv } = host({ devices: (ds) => Object.assign(ds.nic0!, { locationPath: hostile }) });
+    const p = plan({ kind: 'assign', locationPath: hostile, vmName: 'Router-01' }, inv, consent('skip-device-mitigations'));
+    const d = p.steps.find((s) => s.kind === 'dismount-device')!;
+    expect(d.action.params.LocationPath).toBe(hostile);
+    expect(d.action.command).toContain(` -LocationPath 'PCIROOT(0)#PCI(0100)&<x>''"$(calc)\r' `);
+    expect(d.action.command).not.toContain('INSTANCE');
   });
 
   it("refuses the controller of the host's system disk, whatever the consents", () => {
@@ -228,7 +232,7 @@ describe('assign', () => {
     const p = plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, inv);
     const low = p.steps.find((s) => s.kind === 'set-vm-mmio' && s.action.params.LowMemoryMappedIoSpace !== undefined)!;
     expect(low.action.params.LowMemoryMappedIoSpace).toBe((272 + 128) * MiB);
-    expect(low.action.command).toBe(`Get-VM -Id '${vms[0]!.id}' | Set-VM -LowMemoryMappedIoSpace ${(272 + 128) * MiB}`);
+    expect(low.action.command).toBe(`op-set-vm -VmId '${vms[0]!.id}' -LowMemoryMappedIoSpace ${(272 + 128) * MiB}`);
     expect(low.undo!.params.LowMemoryMappedIoSpace).toBe(128 * MiB);
     expect(vmSettingsEffects(p).remember[vms[0]!.id]!.lowMemoryMappedIoSpace).toBe(128 * MiB);
     // never lowered: a VM already at 3 GB keeps it
@@ -242,7 +246,7 @@ describe('assign', () => {
     const { inv, vms } = host({ vms: [vm('Router-01', { dynamicMemoryEnabled: true, memoryMinimum: 512 * MiB })] });
     const p = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, inv);
     const s = p.steps.find((x) => x.kind === 'set-vm-memory')!;
-    expect(s.action).toEqual({ script: 'op-set-vm-memory', params: { VmId: vms[0]!.id, DynamicMemoryEnabled: false }, command: `Get-VM -Id '${vms[0]!.id}' | Set-VMMemory -DynamicMemoryEnabled $false` });
+    expect(s.action).toEqual({ script: 'op-set-vm-memory', params: { VmId: vms[0]!.id, DynamicMemoryEnabled: false }, command: `op-set-vm-memory -VmId '${vms[0]!.id}' -DynamicMemoryEnabled $false` });
     expect(s.undo!.params.DynamicMemoryEnabled).toBe(true);
     expect(codes(p)).toContain('dynamic-memory');
   });
@@ -255,7 +259,8 @@ describe('assign', () => {
     const stop = p.steps[0]!;
     expect(stop.kind).toBe('stop-vm');
     expect(stop.action.params).toEqual({ VmId: vms[0]!.id, TimeoutSec: 120 });
-    expect(stop.action.command).toBe(`$vm = Get-VM -Id '${vms[0]!.id}'; $job = $vm | Stop-VM -Force -AsJob; if (-not (Wait-Job $job -Timeout 120) -or $job.State -ne 'Completed') { $vm | Stop-VM -TurnOff -Force }`);
+    // the shown stop is the call of op-stop-vm, whose text (a bounded graceful shutdown, then TurnOff) the export defines
+    expect(stop.action.command).toBe(`op-stop-vm -VmId '${vms[0]!.id}' -TimeoutSec 120`);
     expect(stop.undo!.script).toBe('op-start-vm');
     expect(kinds(p).at(-1)).toBe('add-device');
     const again = plan({ kind: 'assign', locationPath: NIC0, vmName: 'File-Server' }, inv, { consents: ['turn-off-vm'], startVmAfter: true });
@@ -347,7 +352,7 @@ describe('revert', () => {
     const p = plan({ kind: 'revert', locationPath: NIC0 }, inv, none, remembered);
     expect(kinds(p)).toEqual(['remove-device', 'mount-device', 'enable-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory']);
     expect(p.steps[2]!.action.params.InstanceId).toBe(ds.nic0!.instanceId);
-    expect(p.steps[2]!.action.command).toMatch(/^Enable-PnpDevice -InstanceId 'PCI\\/);
+    expect(p.steps[2]!.action.command).toMatch(/^op-enable-device -InstanceId 'PCI\\/);
     expect(p.steps[3]!.action.params).toEqual({ VmId: vms[0]!.id, AutomaticStopAction: 'Save' });
     expect(p.steps[6]!.action.params).toEqual({ VmId: vms[0]!.id, DynamicMemoryEnabled: true });
     const effects = vmSettingsEffects(p);
@@ -430,7 +435,8 @@ describe('repair and return-orphans', () => {
     const p = plan({ kind: 'repair', vmName: 'Router-01' }, inv);
     expect(kinds(p)).toEqual(['remove-all-devices', 'add-device']);
     // Remove-VMAssignableDevice takes VMAssignedDevice objects from the pipeline; a VM binds to nothing.
-    expect(p.steps[0]!.action.command).toBe(`Get-VMAssignableDevice -VM (Get-VM -Id '${vms[0]!.id}') | Where-Object { -not $_.ResourcePoolName -or $_.ResourcePoolName -eq 'Primordial' } | Remove-VMAssignableDevice`);
+    // op-remove-device with no path pipes the VM's direct entries (never a VM) to Remove-VMAssignableDevice
+    expect(p.steps[0]!.action.command).toBe(`op-remove-device -VmId '${vms[0]!.id}'`);
     expect(p.steps[0]!.action.params).toEqual({ VmId: vms[0]!.id });
     expect(p.steps[0]!.undo!.params).toEqual({ VmId: vms[0]!.id, LocationPaths: [NIC0, NIC0] }); // exactly as it was
     expect(p.steps[1]!.action.params).toEqual({ VmId: vms[0]!.id, LocationPath: NIC0 });
@@ -468,9 +474,11 @@ describe('hostile names and the exported script', () => {
       const p = plan({ kind: 'assign', locationPath: NIC0, vmName: name }, inv, { consents: ['turn-off-vm'], startVmAfter: true });
       expect(p.blocked).toBeNull();
       for (const c of [...commands(p), ...p.steps.map((s) => s.undo?.command ?? '')]) expect(c).not.toContain(name);
-      // every script line is a comment, blank, the preamble, or one of the commands
+      // every script line is a comment, blank, the preamble, one of the commands, or our step scripts' own text
+      const definitions = scriptDefinitions(scriptsCalled(p.steps)).join('\n');
+      expect(p.script).toContain(definitions);
       const allowed = new Set([...commands(p), "$ErrorActionPreference = 'Stop'", '']);
-      for (const line of p.script.split('\n')) expect(line.startsWith('#') || allowed.has(line), JSON.stringify(line)).toBe(true);
+      for (const line of p.script.replace(definitions, '').split('\n')) expect(line.startsWith('#') || allowed.has(line), JSON.stringify(line)).toBe(true);
       expect(p.steps[0]!.description.en).toContain(flat(name));
     }
   });
@@ -479,8 +487,8 @@ describe('hostile names and the exported script', () => {
     const evilPath = `PCIROOT(0)#PCI(0100)#PCI(0000)'; whoami; '\u2019`;
     const { inv } = host({ devices: (ds) => Object.assign(ds.nic0!, { locationPath: evilPath, instanceId: "PCI\\VEN_1'$(x)" }) });
     const p = plan({ kind: 'assign', locationPath: evilPath, vmName: 'Router-01' }, inv);
-    expect(p.steps[0]!.action.command).toBe(`Disable-PnpDevice -InstanceId 'PCI\\VEN_1''$(x)' -Confirm:$false -ErrorAction Stop`);
-    expect(p.steps[1]!.action.command).toBe(`Dismount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(0100)#PCI(0000)''; whoami; ''\u2019\u2019'`);
+    expect(p.steps[0]!.action.command).toBe(`op-disable-device -InstanceId 'PCI\\VEN_1''$(x)'`);
+    expect(p.steps[1]!.action.command).toMatch(/^op-dismount-device -LocationPath 'PCIROOT\(0\)#PCI\(0100\)#PCI\(0000\)''; whoami; ''\u2019\u2019' -InstanceId 'PCI\\VEN_1''\$\(x\)' /);
     expect(p.steps[1]!.action.params.LocationPath).toBe(evilPath); // what runs gets the value as data
   });
 
