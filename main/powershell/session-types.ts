@@ -43,3 +43,47 @@ export interface ScriptRunner {
   /** Stops the process and fails anything queued. */
   dispose(): Promise<void>;
 }
+
+/** How to start a session. */
+export interface PowerShellSessionOptions {
+  /** Full path of pwsh / powershell.exe (see findPowerShell). */
+  executable: string;
+  /** Folders searched, in order, for `<name>.ps1`. */
+  scriptDirs: string[];
+  /** Extra environment for the PowerShell process. */
+  env?: Record<string, string>;
+  /** Per-call timeout unless the call says otherwise (ms); default 120,000. */
+  defaultTimeoutMs?: number;
+  /** Limit for starting the process plus the start-up scripts (ms); default 60,000. */
+  startupTimeoutMs?: number;
+  /**
+   * Scripts run after every (re)start, e.g. loading the simulator and our host functions. `secrets`
+   * (a password) never appear in the call line, which PowerShell compiles and so may log: they follow
+   * on a line of their own, read as data by the dispatcher, and reach the script as $global:DdaSecrets
+   * (not as parameters, whose bindings module logging records).
+   */
+  startup?: Array<{ script: string; params?: Record<string, unknown>; secrets?: Record<string, string> }>;
+  /**
+   * Added to every call's timeout (ms): a remote host's session may first have to (re)connect within
+   * the call, which has its own limit, so the call's own budget is not eaten by the connecting.
+   */
+  connectAllowanceMs?: number;
+  /** For a session that forwards to a remote host: its name, stamped on every error of this session. */
+  computerName?: string;
+}
+
+/** What the session knows about the PowerShell it runs. */
+export interface PowerShellInfo {
+  version: string;
+  edition: string;
+  pid: number;
+}
+
+/** Counters for tests, diagnostics and the benchmark. */
+export interface SessionCounters {
+  calls: number;
+  starts: number;
+  restarts: number;
+  timeouts: number;
+  crashes: number;
+}

@@ -36,67 +36,31 @@
  *  9. Unbounded history -> none is kept; the reader holds only the current result, capped. [tested]
  * ============================================================================================
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { InvokeOptions, PsErrorInfo, PsResult, ScriptRunner, SessionStatus } from './session-types';
+import type {
+  InvokeOptions,
+  PowerShellInfo,
+  PowerShellSessionOptions,
+  PsErrorInfo,
+  PsResult,
+  ScriptRunner,
+  SessionCounters,
+  SessionStatus,
+} from './session-types';
+import { killLive, spawnLive, type Live } from './live-process';
+import { MAX_RESULT_CHARS } from './result-reader';
 import { projectRoot } from '../project-root';
 
-/** How to start a session. */
-export interface PowerShellSessionOptions {
-  /** Full path of pwsh / powershell.exe (see findPowerShell). */
-  executable: string;
-  /** Folders searched, in order, for `<name>.ps1`. */
-  scriptDirs: string[];
-  /** Extra environment for the PowerShell process. */
-  env?: Record<string, string>;
-  /** Per-call timeout unless the call says otherwise (ms); default 120,000. */
-  defaultTimeoutMs?: number;
-  /** Limit for starting the process plus the start-up scripts (ms); default 60,000. */
-  startupTimeoutMs?: number;
-  /**
-   * Scripts run after every (re)start, e.g. loading the simulator and our host functions. `secrets`
-   * (a password) never appear in the call line, which PowerShell compiles and so may log: they follow
-   * on a line of their own, read as data by the dispatcher, and reach the script as $global:DdaSecrets
-   * (not as parameters, whose bindings module logging records).
-   */
-  startup?: Array<{ script: string; params?: Record<string, unknown>; secrets?: Record<string, string> }>;
-  /**
-   * Added to every call's timeout (ms): a remote host's session may first have to (re)connect within
-   * the call, which has its own limit, so the call's own budget is not eaten by the connecting.
-   */
-  connectAllowanceMs?: number;
-  /** For a session that forwards to a remote host: its name, stamped on every error of this session. */
-  computerName?: string;
-}
-
-/** What the session knows about the PowerShell it runs. */
-export interface PowerShellInfo {
-  version: string;
-  edition: string;
-  pid: number;
-}
-
-/** Counters for tests, diagnostics and the benchmark. */
-export interface SessionCounters {
-  calls: number;
-  starts: number;
-  restarts: number;
-  timeouts: number;
-  crashes: number;
-}
+export type { PowerShellInfo, PowerShellSessionOptions, SessionCounters } from './session-types';
 
 const SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 let dispatcherB64: string | null = null;
 /** The dispatcher, read when first needed (the Electron bundle sets DDA_PROJECT_ROOT before that). */
 const DISPATCHER_B64 = (): string =>
   (dispatcherB64 ??= Buffer.from(readFileSync(join(projectRoot(), 'main', 'powershell', 'dispatcher.ps1'), 'utf8'), 'utf8').toString('base64'));
-const MAX_RESULT_CHARS = 256 * 1024 * 1024;
-const STDERR_TAIL = 4096;
-/** After 'exit', how long to wait for the pipes to close (children may hold them) before giving up. */
-const CLOSE_GRACE_MS = 2000;
 /** A process that dies on its own sooner than this after starting is not restarted eagerly (no loops). */
 const MIN_LIFETIME_FOR_EAGER_RESTART_MS = 5000;
 
@@ -109,138 +73,6 @@ class CallFailure extends Error {
   }
 }
 
-/** Finds `<<DDA-RESULT:id>>payload<<DDA-END>>` in stdout with bounded memory; ignores all other output. */
-class ResultReader {
-  private text = '';
-  private begin = '';
-  private beginAt = -1;
-  private scanFrom = 0;
-  private onResult: ((payload: string) => void) | null = null;
-  private onOverflow: (() => void) | null = null;
-
-  /** Characters held right now (for the memory test). */
-  get buffered(): number {
-    return this.text.length;
-  }
-
-  expect(callId: string, onResult: (payload: string) => void, onOverflow: () => void): void {
-    this.text = '';
-    this.begin = `<<DDA-RESULT:${callId}>>`;
-    this.beginAt = -1;
-    this.scanFrom = 0;
-    this.onResult = onResult;
-    this.onOverflow = onOverflow;
-  }
-
-  cancel(): void {
-    this.onResult = this.onOverflow = null;
-    this.text = '';
-  }
-
-  feed(chunk: string): void {
-    if (!this.onResult) return; // output between calls is noise
-    this.text += chunk;
-    if (this.beginAt < 0) {
-      const i = this.text.indexOf(this.begin, this.scanFrom);
-      if (i < 0) {
-        // keep only what could be the start of a split marker
-        this.text = this.text.slice(-(this.begin.length - 1));
-        this.scanFrom = 0;
-        return;
-      }
-      this.text = this.text.slice(i);
-      this.beginAt = 0;
-      this.scanFrom = this.begin.length;
-    }
-    const j = this.text.indexOf('<<DDA-END>>', this.scanFrom);
-    if (j < 0) {
-      if (this.text.length > MAX_RESULT_CHARS) {
-        const overflow = this.onOverflow;
-        this.cancel();
-        overflow?.();
-        return;
-      }
-      this.scanFrom = Math.max(this.begin.length, this.text.length - 10);
-      return;
-    }
-    const payload = this.text.slice(this.begin.length, j);
-    const onResult = this.onResult;
-    this.cancel();
-    onResult(payload);
-  }
-}
-
-/** One running PowerShell process. */
-interface Live {
-  child: ChildProcessWithoutNullStreams;
-  reader: ResultReader;
-  startedAt: number;
-  /** Script hashes whose parsed block this process already caches. */
-  sentScripts: Set<string>;
-  info: PowerShellInfo | null;
-  exited: boolean;
-  killed: boolean;
-  exitReason: string;
-  stderrTail: string;
-  /** Set by the call in flight: told when the process is gone. */
-  onGone: (() => void) | null;
-}
-
-/** Kills a process and its descendants; see defect 8. */
-function killProcessTree(pid: number): void {
-  if (process.platform === 'win32') {
-    const r = spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { windowsHide: true });
-    if (r.status !== 0) signal(pid, 'SIGKILL');
-    return;
-  }
-  const first = [pid, ...descendants(pid)];
-  for (const p of first) signal(p, 'SIGSTOP'); // a stopped process cannot fork while we look again
-  const all = new Set([...first, ...descendants(pid)]);
-  for (const p of all) signal(p, 'SIGKILL');
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // already gone
-  }
-}
-
-/** Descendant pids of `root`, from /proc on Linux, else from ps. */
-function descendants(root: number): number[] {
-  const parentOf = new Map<number, number>();
-  if (existsSync('/proc/self/stat')) {
-    for (const name of readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        parentOf.set(Number(name), ppid);
-      } catch {
-        // exited while we read
-      }
-    }
-  } else {
-    const r = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
-    for (const line of (r.stdout ?? '').split('\n')) {
-      const [p, pp] = line.trim().split(/\s+/).map(Number);
-      if (p && pp !== undefined) parentOf.set(p, pp);
-    }
-  }
-  const out: number[] = [];
-  const frontier = [root];
-  while (frontier.length) {
-    const parent = frontier.pop();
-    for (const [p, pp] of parentOf) {
-      if (pp === parent && p !== root && !out.includes(p)) {
-        out.push(p);
-        frontier.push(p);
-      }
-    }
-  }
-  return out;
-}
 
 /** One PowerShell process at a time, calls in order; see the file comment. */
 export class PowerShellSession extends EventEmitter implements ScriptRunner {
@@ -524,65 +356,19 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
   }
 
   private spawn(): Live {
-    const child = spawn(this.options.executable, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'], {
-      // TERM=dumb: .NET writes no terminal mode sequences into our stdout
-      env: { ...process.env, POWERSHELL_UPDATECHECK: 'Off', ...this.options.env, TERM: 'dumb' },
-      stdio: 'pipe',
-      windowsHide: true,
-      // Not detached: pwsh stays in our process group, so killing the app's group (the CLI, tests)
-      // takes PowerShell with it mid-step. Its children are found by walking the tree instead.
-    });
-    const live: Live = {
-      child,
-      reader: new ResultReader(),
-      startedAt: performance.now(),
-      sentScripts: new Set(),
-      info: null,
-      exited: false,
-      killed: false,
-      exitReason: '',
-      stderrTail: '',
-      onGone: null,
-    };
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => live.reader.feed(chunk));
-    child.stderr.on('data', (chunk: string) => {
-      live.stderrTail = (live.stderrTail + chunk).slice(-STDERR_TAIL);
-    });
-    child.stdin.on('error', noop); // EPIPE after an exit surfaces through 'exit' / 'error' (defect 7)
-    const gone = (why: string) => {
-      if (live.exited) return;
-      live.exited = true;
-      const tail = live.stderrTail.trim();
-      live.exitReason = why + (tail ? `: ${tail.slice(-500)}` : '');
-      if (live.onGone) return live.onGone();
+    return spawnLive(this.options.executable, this.options.env, (live) => {
       // died on its own while idle: replace it now, unless it keeps dying young (no restart loops)
-      if (this.live === live && !live.killed && !this.disposed) {
-        if (performance.now() - live.startedAt >= MIN_LIFETIME_FOR_EAGER_RESTART_MS) this.replace(live);
-        else {
-          this.live = null;
-          this.setStatus('failed', live.exitReason);
-        }
+      if (this.live !== live || live.killed || this.disposed) return;
+      if (performance.now() - live.startedAt >= MIN_LIFETIME_FOR_EAGER_RESTART_MS) this.replace(live);
+      else {
+        this.live = null;
+        this.setStatus('failed', live.exitReason);
       }
-    };
-    child.on('error', (e) => gone(e.message)); // e.g. ENOENT: never an unhandled rejection (defect 7)
-    child.on('exit', (code, sig) => {
-      const why = `PowerShell exited with ${sig ?? `code ${code}`}`;
-      // 'close' comes once the pipes are drained (the result may still be in them); orphaned children
-      // can hold the pipes open, so do not wait for them longer than CLOSE_GRACE_MS
-      setTimeout(() => gone(why), CLOSE_GRACE_MS).unref();
-      child.once('close', () => gone(why));
     });
-    return live;
   }
 
-  /** Kills a process and its children (defect 8). */
   private kill(live: Live): void {
-    live.killed = true;
-    const pid = live.child.pid;
-    if (pid === undefined || live.exited) return;
-    killProcessTree(pid);
+    killLive(live);
   }
 
   private failure<T>(e: unknown, t0: number): PsResult<T> {
