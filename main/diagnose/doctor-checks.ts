@@ -21,6 +21,7 @@ const surfaceSchema = z.union([
 ]);
 /** doctor.ps1's output. */
 export const doctorFactsSchema = z.object({
+  computerName: z.string(),
   psEdition: z.string(),
   psVersion: z.string(),
   uiCulture: z.string(),

@@ -41,8 +41,8 @@ export async function readDoctorFacts(runner: ScriptRunner): Promise<DoctorFacts
 }
 
 /** The doctor's report of a host. */
-export async function runDoctor(runner: ScriptRunner, computerName: string, simulated: boolean): Promise<DoctorReport> {
+export async function runDoctor(runner: ScriptRunner, simulated: boolean): Promise<DoctorReport> {
   const facts = await readDoctorFacts(runner);
   const items = judgeDoctor(facts, doctorReference());
-  return { computerName, simulated, items, exitCode: doctorExitCode(items) };
+  return { computerName: facts.computerName, simulated, items, exitCode: doctorExitCode(items) };
 }

@@ -94,8 +94,13 @@ if (Get-Command -Name Get-VMHost -ErrorAction SilentlyContinue) {
 
 # --- What the inventory's survey reads (one CIM query per class) --------------------------------------
 $cim = @{}
+$computerName = ''
 foreach ($class in @('Win32_OperatingSystem', 'Win32_PnPAllocatedResource', 'Win32_DeviceMemoryAddress', 'Win32_DiskDrive')) {
-    try { $rows = @(Get-CimInstance -ClassName $class -ErrorAction Stop); $cim[$class] = @{ failed = $false; errorId = ''; rows = $rows.Count } }
+    try {
+        $rows = @(Get-CimInstance -ClassName $class -ErrorAction Stop)
+        $cim[$class] = @{ failed = $false; errorId = ''; rows = $rows.Count }
+        if ($class -eq 'Win32_OperatingSystem' -and $rows.Count -gt 0) { $computerName = [string]$rows[0].CSName }
+    }
     catch { $f = Get-DdaFailure $_; $cim[$class] = @{ failed = $true; errorId = $f.errorId; rows = 0 } }
 }
 
@@ -104,6 +109,7 @@ $platformRead = @{ failed = $false; errorId = '' }
 try { $platform = Get-DdaPlatformFacts } catch { $platformRead = Get-DdaFailure $_ }
 
 @{
+    computerName = $computerName
     psEdition    = [string]$PSVersionTable.PSEdition
     psVersion    = [string]$PSVersionTable.PSVersion
     os           = [string][Environment]::OSVersion.Platform
