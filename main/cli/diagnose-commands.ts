@@ -3,7 +3,7 @@
  * profile. Doctor exit codes: 0 every item passes (warnings allowed), 1 an item fails, 2 something
  * could not be checked (or the host could not be asked at all), 3 bad arguments.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { languageSchema, type Language } from '../../shared/contract';
 import type { DoctorReport, DoctorStatus } from '../../shared/doctor';
 import { doctorProblemText, doctorText } from '../../shared/i18n/doctor-messages';
@@ -11,7 +11,7 @@ import { languageFor } from '../../shared/i18n/messages';
 import { isLocalPath, LOCAL_PATH_MESSAGE } from '../../shared/local-path';
 import { captureHost } from '../diagnose/capture';
 import { runDoctor } from '../diagnose/doctor';
-import { hostOptions, parseCommand, UsageError, type Io } from './args';
+import { hostOptions, parseCommand, RefusedError, UsageError, type Io } from './args';
 import { withHost } from './cli-host';
 
 const LABEL: Record<DoctorStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: '????' };
@@ -71,6 +71,7 @@ export async function hostCommand(argv: string[], io: Io): Promise<number> {
   const out = values.out;
   if (!out) throw new UsageError('dda host capture needs --out <file>');
   if (!isLocalPath(out)) throw new UsageError(`--out ${JSON.stringify(out)}: ${LOCAL_PATH_MESSAGE}`);
+  if (existsSync(out)) throw new RefusedError(`${out} exists: a capture is written to a new file only.`);
   return withHost(values, io, async (host) => {
     const profile = await captureHost(host.runner, { anonymize: values.anonymize });
     // A new file only: a capture never replaces (or writes through) an existing file or link.
