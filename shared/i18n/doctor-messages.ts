@@ -97,3 +97,27 @@ export function doctorText(item: { check: DoctorCheck; status: DoctorStatus; fac
 export function doctorProblemText(p: DoctorProblem, lang: Language): string {
   return fill(problemTexts[p.kind][lang], { name: p.name, expected: p.expected, actual: p.actual });
 }
+
+/** The Help menu and the doctor dialog. */
+export const doctorUi = {
+  help: { en: 'Help', 'zh-CN': '帮助' },
+  checkHost: { en: 'Check this host', 'zh-CN': '检查此主机' },
+  saveReport: { en: 'Save host report', 'zh-CN': '保存主机报告' },
+  saveReportAnonymized: { en: 'Save host report (anonymized)', 'zh-CN': '保存主机报告（匿名）' },
+  doctorTitle: { en: 'Check of {name}', 'zh-CN': '检查 {name}' },
+  doctorRunning: { en: 'Checking the host (read-only)…', 'zh-CN': '正在检查主机（只读）…' },
+  reportSaving: { en: 'Reading the host for the report (read-only)…', 'zh-CN': '正在读取主机以生成报告（只读）…' },
+  reportSaved: { en: 'Saved {file}. Attach it to a bug report; "dda inventory --simulate <file>" replays it.', 'zh-CN': '已保存 {file}。请将其附在错误报告中；"dda inventory --simulate <文件>" 可以重放它。' },
+  summary: { en: '{pass} pass, {warn} warn, {fail} fail, {unknown} could not be checked', 'zh-CN': '{pass} 项通过，{warn} 项警告，{fail} 项失败，{unknown} 项无法检查' },
+  fix: { en: 'Fix', 'zh-CN': '修复方法' },
+  status_pass: { en: 'Pass', 'zh-CN': '通过' },
+  status_warn: { en: 'Warning', 'zh-CN': '警告' },
+  status_fail: { en: 'Fail', 'zh-CN': '失败' },
+  status_unknown: { en: 'Could not check', 'zh-CN': '无法检查' },
+  close: { en: 'Close', 'zh-CN': '关闭' },
+} as const satisfies Record<string, Text>;
+
+/** A Help-menu / doctor-dialog text with its {placeholders} filled. */
+export function doctorUiText(key: keyof typeof doctorUi, lang: Language, values: Record<string, string> = {}): string {
+  return fill(doctorUi[key][lang], values);
+}
