@@ -2211,7 +2211,9 @@ function Remove-SimParameterSet([string]$Name, [string]$Set) {
     . ([ScriptBlock]::Create('function script:' + $Name + ' ' + $text))
 }
 if ($env:DDA_SIM_STATE -and (Test-Path -LiteralPath $env:DDA_SIM_STATE)) {
-    $simSurfaceState = Read-SimState
+    # A state that cannot be read is reported by the first call, as before.
+    $simSurfaceState = $null
+    try { $simSurfaceState = Read-SimState } catch { $simSurfaceState = $null }
     foreach ($f in @($simSurfaceState.surfaceFaults)) {
         if ($null -eq $f -or -not $f.removeParameterSet) { continue }
         if ($DdaSimCmdlets -notcontains [string]$f.cmdlet) { throw ('surfaceFaults: ' + [string]$f.cmdlet + ' is not a simulated cmdlet') }
