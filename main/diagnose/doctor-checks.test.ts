@@ -68,6 +68,19 @@ describe('the surface the doctor checks is the one the scripts use', () => {
   });
 });
 
+describe('doctor.ps1 and capture.ps1 only read', () => {
+  it('call no command but Get-* readers, our Get-Dda* facts and pipeline helpers (no secret source, no change)', () => {
+    const allowed = new Set(['Where-Object', 'ForEach-Object', 'Sort-Object', 'Select-Object', 'New-Object', 'Add-Note']);
+    for (const f of ['doctor.ps1', 'capture.ps1']) {
+      const text = readFileSync(join(scriptsDir, f), 'utf8').replace(/#.*$/gm, '').replace(/'[^']*'/g, "''");
+      const commands = [...new Set(text.match(/\b[A-Z][a-z]+-[A-Za-z]+\b/g) ?? [])];
+      expect(commands.length, f).toBeGreaterThan(5);
+      const bad = commands.filter((c) => !allowed.has(c) && !/^Get-(?!Variable|Item|Content|ChildItem|Credential|Secret)/.test(c));
+      expect(bad, f).toEqual([]);
+    }
+  });
+});
+
 describe('judging a host', () => {
   it('a host as expected passes everything (exit 0)', () => {
     const items = judgeDoctor(healthyFacts(), ref);
