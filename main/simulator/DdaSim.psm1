@@ -2210,7 +2210,8 @@ function Remove-SimParameterSet([string]$Name, [string]$Set) {
     $text = $body.Extent.Text.Remove($at, $pb.Extent.EndOffset - $pb.Extent.StartOffset).Insert($at, $newParam)
     . ([ScriptBlock]::Create('function script:' + $Name + ' ' + $text))
 }
-if ($env:DDA_SIM_STATE -and (Test-Path -LiteralPath $env:DDA_SIM_STATE)) {
+# Only a state that names the switch is parsed here (the import stays as fast as without it).
+if ($env:DDA_SIM_STATE -and (Test-Path -LiteralPath $env:DDA_SIM_STATE) -and [IO.File]::ReadAllText($env:DDA_SIM_STATE).Contains('removeParameterSet')) {
     # A state that cannot be read is reported by the first call, as before.
     $simSurfaceState = $null
     try { $simSurfaceState = Read-SimState } catch { $simSurfaceState = $null }
