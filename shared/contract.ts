@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { isLocalPath, LOCAL_PATH_MESSAGE } from './local-path';
 import { connectionStateSchema, endpointKindSchema, hostIdSchema, LOCAL_HOST_ID, remoteTargetSchema, sshTargetSchema, winrmTargetSchema } from './hosts';
+import { doctorReportSchema } from './doctor';
 import { inventorySchema } from './inventory';
 import { hostSetupKindSchema, hostSetupSchema } from './prepare-host';
 import { intentSchema, operationOutcomeSchema, planChoicesSchema, planSchema, stepResultSchema } from './plan';
@@ -182,6 +183,13 @@ export const methods = {
   getSettings: { input: empty, output: settingsSchema },
   setSettings: { input: settingsSchema.partial().strict(), output: settingsSchema },
   restartElevated: { input: empty, output: z.object({ restarting: z.boolean() }) },
+  /** Help > Check this host: `dda doctor`'s read-only checks of a host. */
+  runDoctor: { input: perHost, output: doctorReportSchema },
+  /** Help > Save host report: the host as a simulator profile (`dda host capture`), for a bug report. */
+  captureHost: {
+    input: z.object({ ...hostField, anonymize: z.boolean() }).strict(),
+    output: z.object({ fileName: z.string().max(200), text: z.string().max(50_000_000) }),
+  },
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -16,6 +16,7 @@ import { HostRegistryError } from '../hosts/host-registry';
 import { HostBusyError, readinessOf, UnknownHostError, type HostPool, type PooledHost } from '../hosts/host-pool';
 import { appVersion } from '../project-root';
 import type { DdaApi, EventSink } from './api-types';
+import { captureResult, doctorResult } from './diagnose-api';
 import { createEventSink } from './event-sink';
 
 /** What the shell around the API provides: where settings live and how to restart elevated. */
@@ -274,6 +275,8 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
     getSettings: async () => ok(shell.getSettings()),
     setSettings: async (patch) => ok(shell.setSettings(patch)),
     restartElevated: async () => ok({ restarting: await shell.restartElevated() }),
+    runDoctor: ({ host }) => onHost('Doctor', host, doctorResult),
+    captureHost: ({ host, anonymize }) => onHost('Host report', host, (h) => captureResult(h, host, anonymize)),
   };
   return { api, events };
 }

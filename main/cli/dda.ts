@@ -9,6 +9,7 @@ import { HostRegistryError } from '../hosts/host-registry';
 import { listProfiles, simulatorModulePath } from '../simulator/profiles';
 import { hostOptions, parseCommand, RefusedError, UsageError, type Io } from './args';
 import { withHost } from './cli-host';
+import { doctorCommand, hostCommand } from './diagnose-commands';
 import { hostsCommand } from './hosts-commands';
 import { formatInventory } from './inventory-table';
 import { operationCommands } from './operation-commands';
@@ -31,6 +32,8 @@ Commands:
   return-orphans
   recover [--finish|--rollback]     finish or roll back an interrupted operation
   hosts <add|list|test|remove|prepare>   remote Hyper-V hosts ("dda hosts help")
+  doctor [--lang en|zh-CN]          check, read-only, that the host behaves as DDA Studio expects (0 pass, 1 fail, 2 could not check)
+  host capture --out <file> [--anonymize]   write the host as a simulator profile (for a bug report)
   simulator module-path             path of the simulator module (Import-Module it in any pwsh)
   simulator profiles                the shipped simulator profiles
 
@@ -70,6 +73,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return simulatorCommand(rest, io);
       case 'hosts':
         return await hostsCommand(rest, io);
+      case 'doctor':
+        return await doctorCommand(rest, io);
+      case 'host':
+        return await hostCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

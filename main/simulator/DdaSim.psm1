@@ -141,6 +141,14 @@ function Test-DdaSimProfile {
         foreach ($x in @($d.disks)) { if ($null -ne $x) { Need (($x.number -is [int] -or $x.number -is [long]) -and $x.number -ge 0) ('devices[].disks[].number: required integer >= 0') } }
         if ($null -ne $d.netAdapter) { Need (($d.netAdapter.interfaceIndex -is [int] -or $d.netAdapter.interfaceIndex -is [long])) ('devices[].netAdapter.interfaceIndex: required integer') }
     }
+    foreach ($f in @($Profile.surfaceFaults)) {
+        if ($null -eq $f) { continue }
+        if ($null -ne $f.PSObject.Properties['pciProperty']) {
+            Need ($f.pciProperty -is [string] -and $f.type -in $script:SimPropertyTypes.Keys) ('surfaceFaults[].type: one of ' + (@($script:SimPropertyTypes.Keys | Sort-Object) -join ', '))
+        } else {
+            Need ($f.cmdlet -is [string] -and $f.removeParameterSet -is [string]) 'surfaceFaults[]: { cmdlet, removeParameterSet } or { pciProperty, type }'
+        }
+    }
     foreach ($f in @($Profile.faults)) {
         if ($null -eq $f) { continue }
         Need ($f.cmdlet -is [string]) 'faults[].cmdlet: required string'
@@ -554,6 +562,19 @@ function Get-SimPciPropertyValue($d, [string]$KeyName) {
     return $null
 }
 
+# Profile switch surfaceFaults (a deliberately broken host, for `dda doctor`): { pciProperty, type } hands
+# out that key's Data as another DEVPROP type (e.g. RequiresReservedMemoryRegion as UInt32).
+$script:SimPropertyTypes = @{ UInt32 = [uint32]; Byte = [byte]; Boolean = [bool]; String = [string] }
+function ConvertTo-SimSurfaceFaultType($State, $Value) {
+    if ($null -eq $Value) { return $null }
+    foreach ($f in @($State.surfaceFaults)) {
+        if ($null -eq $f -or $f.pciProperty -ne $Value.key) { continue }
+        $t = $script:SimPropertyTypes[[string]$f.type]
+        return @{ type = [string]$f.type; data = ($Value.data -as $t); key = $Value.key }
+    }
+    return $Value
+}
+
 function Get-PnpDeviceProperty {
     [CmdletBinding(DefaultParameterSetName = 'ByInstanceId', SupportsShouldProcess = $true)]
     param(
@@ -590,7 +611,7 @@ function Get-PnpDeviceProperty {
                 $keys = @($KeyName)
                 if ($keys.Count -eq 0) { $keys = @('DEVPKEY_Device_FriendlyName', 'DEVPKEY_Device_LocationPaths') }
                 foreach ($k in $keys) {
-                    $v = Get-SimPciPropertyValue $d $k
+                    $v = ConvertTo-SimSurfaceFaultType $state (Get-SimPciPropertyValue $d $k)
                     # A key the device does not have comes back with Type Empty and no Data.
                     $type = 'Empty'; $data = $null; $name = $k
                     if ($null -ne $v) { $type = $v.type; $data = $v.data; if ($k -notlike '{*') { $name = $v.key } }
@@ -2168,4 +2189,36 @@ $DdaSimCmdlets = @(
     'Get-NetAdapter', 'Get-NetIPAddress', 'Get-Disk', 'Get-Partition', 'Get-VMSwitch', 'Get-VMNetworkAdapter',
     'Test-DdaElevated', 'Get-DdaIommuPolicy', 'Get-DdaCpuAddressBits', 'Get-DdaSessionArrival'
 )
+# Profile switch surfaceFaults { cmdlet, removeParameterSet }: the simulated host's cmdlet lacks that
+# parameter set (and the parameters only it had), as Get-Command and the binder see it. Applied when the
+# module is imported: a host's surface is fixed for a session. The function is redefined from its own
+# syntax tree (profile values are compared with the tree, never spliced into code).
+function Remove-SimParameterSet([string]$Name, [string]$Set) {
+    $body = (Get-Item -LiteralPath ('function:' + $Name)).ScriptBlock.Ast.Body
+    $pb = $body.ParamBlock
+    $kept = New-Object System.Collections.Generic.List[string]
+    foreach ($p in $pb.Parameters) {
+        $text = $p.Extent.Text
+        $attrs = @($p.Attributes | Where-Object { $_ -is [System.Management.Automation.Language.AttributeAst] -and $_.TypeName.Name -eq 'Parameter' })
+        $drop = @($attrs | Where-Object { @($_.NamedArguments | Where-Object { $_.ArgumentName -eq 'ParameterSetName' -and $_.Argument.Value -eq $Set }).Count -gt 0 })
+        if ($attrs.Count -gt 0 -and $drop.Count -eq $attrs.Count) { continue }
+        foreach ($a in @($drop | Sort-Object { $_.Extent.StartOffset } -Descending)) { $text = $text.Remove($a.Extent.StartOffset - $p.Extent.StartOffset, $a.Extent.EndOffset - $a.Extent.StartOffset) }
+        $kept.Add($text)
+    }
+    $newParam = (@($pb.Attributes | ForEach-Object { $_.Extent.Text }) -join "`n") + "`nparam(`n" + ($kept -join ",`n") + "`n)"
+    $at = $pb.Extent.StartOffset - $body.Extent.StartOffset
+    $text = $body.Extent.Text.Remove($at, $pb.Extent.EndOffset - $pb.Extent.StartOffset).Insert($at, $newParam)
+    . ([ScriptBlock]::Create('function script:' + $Name + ' ' + $text))
+}
+# Only a state that names the switch is parsed here (the import stays as fast as without it).
+if ($env:DDA_SIM_STATE -and (Test-Path -LiteralPath $env:DDA_SIM_STATE) -and [IO.File]::ReadAllText($env:DDA_SIM_STATE).Contains('removeParameterSet')) {
+    # A state that cannot be read is reported by the first call, as before.
+    $simSurfaceState = $null
+    try { $simSurfaceState = Read-SimState } catch { $simSurfaceState = $null }
+    foreach ($f in @($simSurfaceState.surfaceFaults)) {
+        if ($null -eq $f -or -not $f.removeParameterSet) { continue }
+        if ($DdaSimCmdlets -notcontains [string]$f.cmdlet) { throw ('surfaceFaults: ' + [string]$f.cmdlet + ' is not a simulated cmdlet') }
+        Remove-SimParameterSet ([string]$f.cmdlet) ([string]$f.removeParameterSet)
+    }
+}
 Export-ModuleMember -Function ($DdaSimCmdlets + @('Get-DdaSimStats', 'Reset-DdaSimStats', 'Test-DdaSimProfile')) -Alias 'gwmi' -Variable 'DdaSimCmdlets'

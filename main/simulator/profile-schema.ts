@@ -132,6 +132,19 @@ export const hostProfileSchema = z.looseObject({
     .array(z.looseObject({ cmdlet: z.string(), match: z.string().optional(), message: z.string(), times: z.number().int().optional(), fullyQualifiedErrorId: z.string().optional() }))
     .optional(),
   latencyMs: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /**
+   * A deliberately broken host surface, for `dda doctor` (DdaSim.psm1 applies it): a simulated cmdlet
+   * without one parameter set (applied when the module is imported), or a PCI property key handed out
+   * as another DEVPROP type.
+   */
+  surfaceFaults: z
+    .array(z.union([
+      z.strictObject({ cmdlet: z.string().min(1), removeParameterSet: z.string().min(1) }),
+      z.strictObject({ pciProperty: z.string().regex(/^DEVPKEY_\w+$/), type: z.enum(['UInt32', 'Byte', 'Boolean', 'String']) }),
+    ]))
+    .optional(),
+  /** How the profile was made by `dda host capture` (what was read, anonymized or not); absent for hand-written ones. */
+  capture: z.looseObject({}).optional(),
 }).superRefine((p, ctx) => {
   // The lifeline facts must fit together as on a host: uplinks are devices of the profile, and disk
   // numbers and interface indexes are unique.

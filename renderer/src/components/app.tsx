@@ -13,6 +13,7 @@ import { DetailsDrawer } from './details-drawer';
 import { DevicesPane } from './devices-pane';
 import { DragLayer, DropRefusal } from './drag-preview';
 import { HostDialog } from './host-dialog';
+import { HelpMenu } from './help-menu';
 import { HostSwitcher, useHostLabel } from './host-switcher';
 import { PlanDialog } from './plan-dialog';
 import { PrepareDialog, RemoveHostDialog } from './prepare-dialog';
@@ -100,6 +101,7 @@ export function App() {
                 <option value="dark">{t('themeDark')}</option>
               </select>
             </label>
+            <HelpMenu />
           </div>
         </header>
         <HostSwitcher />

@@ -1,0 +1,61 @@
+/**
+ * `dda doctor` against simulated hosts (real pwsh): a host as Microsoft documents it passes every
+ * surface and property item; a profile switch that breaks the surface (surfaceFaults) fails exactly
+ * that item, with its fix, and the exit code says so.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { doctorReportSchema } from '../../shared/doctor';
+import { doctorText } from '../../shared/i18n/doctor-messages';
+import { main, type Io } from '../cli/dda';
+import { freshState, sharedHost } from '../host/test-support';
+import { runDoctor } from './doctor';
+import { usedCmdlets } from './used-surface';
+
+const { host, use } = sharedHost();
+afterAll(() => host.close());
+const notPassing = (items: Array<{ id: string; status: string }>) => items.filter((i) => i.status !== 'pass').map((i) => `${i.id} ${i.status}`);
+
+describe('dda doctor on a simulated host', () => {
+  it('a host as documented: every item passes but the module warning that it is the simulator', async () => {
+    await use(freshState('gpu-workstation'));
+    const report = await runDoctor(host.runner, true);
+    expect(report.computerName).toBe('GPU-WS01');
+    expect(notPassing(report.items)).toEqual(['hyperv-module warn']);
+    expect(report.items.filter((i) => i.check === 'surface').map((i) => i.subject)).toEqual(usedCmdlets());
+    expect(report.exitCode).toBe(0);
+  });
+
+  it('the host\'s own facts: no IOMMU, IovSupport False', async () => {
+    await use(freshState('no-iommu'));
+    const report = await runDoctor(host.runner, true);
+    expect(notPassing(report.items)).toEqual(['hyperv-module warn', 'iommu fail', 'iov-support fail']);
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('a PCI property handed out as another type fails exactly that property, with its fix', async () => {
+    await use(freshState('gpu-workstation', (s) => Object.assign(s, { surfaceFaults: [{ pciProperty: 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion', type: 'UInt32' }] })));
+    const report = await runDoctor(host.runner, true);
+    expect(notPassing(report.items)).toEqual(['hyperv-module warn', 'pci-property:DEVPKEY_PciDevice_RequiresReservedMemoryRegion fail']);
+    const item = report.items.find((i) => i.status === 'fail')!;
+    expect(item.problems).toEqual([{ kind: 'wrong-type', name: 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion', expected: 'System.Boolean', actual: 'System.UInt32' }]);
+    expect(doctorText(item, 'en').fix).toMatch(/dda host capture --anonymize/);
+  });
+
+  it('dda doctor --json on a host without Get-VMNetworkAdapter\'s parameter set All: that item fails, exit 1', async () => {
+    const state = freshState('ml30-connectx4', (s) => Object.assign(s, { surfaceFaults: [{ cmdlet: 'Get-VMNetworkAdapter', removeParameterSet: 'All' }] }));
+    const lines: string[] = [];
+    const io: Io = { out: (t) => lines.push(t), err: (t) => lines.push(t) };
+    expect(await main(['doctor', '--sim-state', state, '--json'], io)).toBe(1);
+    const report = doctorReportSchema.parse(JSON.parse(lines.join('\n')));
+    expect(notPassing(report.items)).toEqual(['hyperv-module warn', 'surface:Get-VMNetworkAdapter fail']);
+    const item = report.items.find((i) => i.status === 'fail')!;
+    expect(item.problems).toEqual([{ kind: 'missing-set', name: 'All' }]);
+    expect(doctorText(item, 'zh-CN').meaning).toContain('inventory.ps1');
+  });
+
+  it('bad arguments exit 3; a host that cannot be opened exits 2', async () => {
+    const io: Io = { out: () => {}, err: () => {} };
+    expect(await main(['doctor', '--lang', 'fr'], io)).toBe(3);
+    expect(await main(['doctor', '--simulate', 'no-such-profile'], io)).toBe(2);
+  });
+});
