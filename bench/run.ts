@@ -3,6 +3,7 @@ import { benchInventory } from './inventory-bench';
 import { benchOperations } from './operations-bench';
 import { benchRemote } from './remote-bench';
 import { benchSession } from './session-bench';
+import { benchStartup } from './startup-bench';
 import { benchUi } from './ui-bench';
 
 function table(title: string, rows: Array<Record<string, string | number>>): void {
@@ -14,6 +15,7 @@ function table(title: string, rows: Array<Record<string, string | number>>): voi
 }
 
 const only = process.argv[2];
+if (!only || only === 'startup') table('Start-up, whole process, against its baseline (the issue\'s goals)', await benchStartup());
 if (!only || only === 'inventory') table('Inventory (simulated hosts, warm session unless noted)', await benchInventory());
 if (!only || only === 'operations') table('Operations (gpu-workstation simulator)', await benchOperations());
 if (!only || only === 'session') table('PowerShell session', await benchSession());

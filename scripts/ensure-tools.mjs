@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs what the quick-start commands need and finds missing on this machine:
 // node modules (npm ci), PowerShell 7.6.9 (a .NET tool in .tools/pwsh) and, when asked with
-// --chromium, Debian's chromium for the end-to-end tests, with --sshd, OpenSSH for the remote tests. Plain Node, no dependencies, so it runs
+// --chromium, Debian's chromium (and the CJK font fonts-noto-cjk) for the end-to-end tests, with --sshd, OpenSSH for the remote tests. Plain Node, no dependencies, so it runs
 // before node_modules exists. In CI a missing tool is a hard failure, never a silent skip.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -51,6 +51,9 @@ try {
 
 const aptPackages = [];
 if (wantChromium && !isWindows && !existsSync('/usr/bin/chromium')) aptPackages.push('chromium');
+// Debian's fonts-noto-cjk, so the e2e screenshots in zh-CN (main-zh-CN) show Chinese, not boxes.
+const cjkFont = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
+if (wantChromium && process.platform === 'linux' && !existsSync(cjkFont)) aptPackages.push('fonts-noto-cjk');
 if (wantSshd && process.platform === 'linux' && !(existsSync('/usr/sbin/sshd') && has('ssh') && has('ssh-keyscan'))) aptPackages.push('openssh-server', 'openssh-client');
 if (aptPackages.length > 0) {
   log(`missing: apt-get install -y ${aptPackages.join(' ')}`);

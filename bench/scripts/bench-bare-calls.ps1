@@ -1,8 +1,11 @@
-# Benchmark probe: the bare cost of the cmdlet calls inventory.ps1 makes, with nothing joined or shaped.
+# Benchmark probe: the bare cost of the cmdlet calls inventory.ps1 makes, with nothing joined or shaped:
+# the same calls with the same parameters, once each (the lifelines' disk walk is one parent-property
+# call per level, as inventory.ps1 makes it for all disks at once).
 $ids = @(Get-PnpDevice -PresentOnly | Where-Object { $_.InstanceId -like 'PCI*' } | ForEach-Object { $_.InstanceId })
 $null = Get-CimInstance -ClassName Win32_OperatingSystem
 $null = Get-VMHost
-$null = Get-DdaPlatformFacts
+$drives = @(Get-CimInstance -ClassName Win32_DiskDrive)
+$null = Get-DdaPlatformFacts -DiskDrives $drives
 foreach ($k in @('{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  1', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  3', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34', 'DEVPKEY_Device_LocationPaths')) {
     $null = Get-PnpDeviceProperty -InstanceId $ids -KeyName $k -ErrorAction SilentlyContinue
 }
@@ -10,4 +13,16 @@ $null = Get-CimInstance -ClassName Win32_DeviceMemoryAddress
 $null = Get-CimInstance -ClassName Win32_PnPAllocatedResource
 $null = Get-VMHostAssignableDevice
 foreach ($v in @(Get-VM)) { $null = Get-VMAssignableDevice -VM $v }
+$null = Get-NetAdapter
+$null = Get-NetIPAddress
+$null = Get-VMSwitch
+$null = Get-VMNetworkAdapter -All
+$null = Get-DdaSessionArrival
+$null = Get-Disk
+$null = Get-Partition
+$null = Get-CimInstance -ClassName Win32_PageFileUsage
+$at = @($drives | ForEach-Object { [string]$_.PNPDeviceID } | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
+for ($level = 0; $level -lt 8 -and $at.Count -gt 0; $level++) {
+    $at = @(Get-PnpDeviceProperty -InstanceId $at -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.Data } | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
+}
 @{ done = $true }

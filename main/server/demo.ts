@@ -38,7 +38,7 @@ export function ensureRendererBuilt(root = projectRoot()): string {
   return out;
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const { values } = parseArgs({ options: { simulate: { type: 'string' }, 'sim-state': { type: 'string' }, port: { type: 'string' }, real: { type: 'boolean', default: false } }, strict: true });
   if (values.real && (values.simulate || values['sim-state'])) throw new Error('--real serves this host; it cannot be combined with --simulate or --sim-state');
   const port = values.port ? Number(values.port) : 0;

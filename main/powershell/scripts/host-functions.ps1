@@ -75,11 +75,15 @@ if (-not (Get-Command -Name Get-DdaSessionArrival -CommandType Function -ErrorAc
 }
 
 function global:Get-DdaPlatformFacts {
+    # -DiskDrives: the Win32_DiskDrive rows when the caller has read them already (inventory.ps1 reads
+    # them once for this walk and its lifelines); without them they are read here.
+    param([object[]]$DiskDrives)
     # The PCI controllers behind the boot disks: walk each disk's PnP parents up to its PCI\ device.
     $systemDisk = New-Object System.Collections.Generic.List[string]
     $systemDiskKnown = $true
     try {
-        $disks = @(Get-CimInstance -ClassName Win32_DiskDrive -ErrorAction Stop)
+        if ($null -ne $DiskDrives) { $disks = $DiskDrives }
+        else { $disks = @(Get-CimInstance -ClassName Win32_DiskDrive -ErrorAction Stop) }
         $parts = @(Get-CimInstance -ClassName Win32_DiskPartition -ErrorAction Stop | Where-Object { $_.BootPartition })
         foreach ($p in $parts) {
             $disk = $disks | Where-Object { $_.Index -eq $p.DiskIndex } | Select-Object -First 1

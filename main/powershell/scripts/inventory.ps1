@@ -5,9 +5,12 @@
 # Verdicts are computed from these facts in TypeScript (shared/survey.ts), not here.
 # A class or property that cannot be read degrades that item with a note; it never fails the whole.
 # Windows PowerShell 5.1 compatible: Get-CimInstance only (no gwmi), no PS7-only syntax.
+# Lists are made by casting @() ([System.Collections.Generic.List[object]]@()), not with New-Object: a
+# cmdlet call per list costs about half a millisecond, thousands of them on a big host (and ::new() is
+# kept out by the 5.1 parser check).
 param()
 
-$notes = New-Object System.Collections.Generic.List[string]
+$notes = [System.Collections.Generic.List[string]]@()
 function Add-Note([string]$text) { $notes.Add($text) }
 
 # --- Host ---------------------------------------------------------------------------------------
@@ -30,8 +33,12 @@ if (Get-Command -Name Get-VMHost -ErrorAction SilentlyContinue) {
     } catch { $hyperV.present = $true; Add-Note ("Get-VMHost failed: " + $_.Exception.Message) }
 } else { Add-Note 'The Hyper-V PowerShell module is not installed.' }
 
+# Win32_DiskDrive is read once: the system-disk walk (Get-DdaPlatformFacts) and the lifelines both use it.
+$diskDrives = $null
+$diskDrivesError = $null
+try { $diskDrives = @(Get-CimInstance -ClassName Win32_DiskDrive -ErrorAction Stop) } catch { $diskDrivesError = $_ }
 $platform = $null
-try { $platform = Get-DdaPlatformFacts } catch { Add-Note ("Platform facts unreadable: " + $_.Exception.Message) }
+try { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives } catch { Add-Note ("Platform facts unreadable: " + $_.Exception.Message) }
 
 # --- Devices (present PCI\ functions and PCIP\ twins of dismounted ones) --------------------------
 $pnp = @()
@@ -75,17 +82,17 @@ try {
         if ($null -eq $dep -or $null -eq $ant) { continue }
         $dev = ([string]$dep.DeviceID).ToUpperInvariant()
         if ($null -ne $ant.PSObject.Properties['IRQNumber'] -and $null -ne $ant.IRQNumber) {
-            if (-not $irqs.ContainsKey($dev)) { $irqs[$dev] = New-Object System.Collections.Generic.List[object] }
+            if (-not $irqs.ContainsKey($dev)) { $irqs[$dev] = [System.Collections.Generic.List[object]]@() }
             $irqs[$dev].Add([double]$ant.IRQNumber)
         } elseif ($null -ne $ant.PSObject.Properties['StartingAddress'] -and $null -ne $ant.StartingAddress) {
             $start = [string]$ant.StartingAddress
-            if (-not $mem.ContainsKey($dev)) { $mem[$dev] = New-Object System.Collections.Generic.List[object] }
+            if (-not $mem.ContainsKey($dev)) { $mem[$dev] = [System.Collections.Generic.List[object]]@() }
             if ($ranges.ContainsKey($start)) { $mem[$dev].Add(@{ start = $start; end = $ranges[$start] }) }
         }
     }
 } catch { $resourcesKnown = $false; Add-Note ("Allocated resources unreadable: " + $_.Exception.Message) }
 
-$devices = New-Object System.Collections.Generic.List[object]
+$devices = [System.Collections.Generic.List[object]]@()
 foreach ($d in $pnp) {
     $id = [string]$d.InstanceId
     $k = $id.ToUpperInvariant()
@@ -115,7 +122,7 @@ foreach ($d in $pnp) {
 }
 
 # --- Host-assignable (dismounted) devices ---------------------------------------------------------
-$hostAssignable = New-Object System.Collections.Generic.List[object]
+$hostAssignable = [System.Collections.Generic.List[object]]@()
 if ($hyperV.present) {
     try {
         foreach ($h in @(Get-VMHostAssignableDevice)) {
@@ -127,12 +134,12 @@ if ($hyperV.present) {
 }
 
 # --- VMs and what each holds --------------------------------------------------------------------
-$vms = New-Object System.Collections.Generic.List[object]
+$vms = [System.Collections.Generic.List[object]]@()
 if ($hyperV.present) {
     $all = @()
     try { $all = @(Get-VM) } catch { Add-Note ("Get-VM failed: " + $_.Exception.Message) }
     foreach ($v in $all) {
-        $assigned = New-Object System.Collections.Generic.List[object]
+        $assigned = [System.Collections.Generic.List[object]]@()
         try {
             foreach ($a in @(Get-VMAssignableDevice -VM $v)) {
                 # ResourcePoolName: 'Primordial' for a direct assignment; a pool's name for one made with
@@ -206,7 +213,7 @@ if ($hyperV.present -and $lifelines.networkKnown) {
 }
 $session = @{ remote = $false; address = $null; hostName = $null }
 try { $session = Get-DdaSessionArrival } catch { $session = @{ remote = $true; address = $null; hostName = $null }; Add-Note ("The address this session arrived on is unreadable: " + $_.Exception.Message) }
-$sessionAddresses = New-Object System.Collections.Generic.List[string]
+$sessionAddresses = [System.Collections.Generic.List[string]]@()
 if ($session.address) { $sessionAddresses.Add((ConvertTo-DdaIp ([string]$session.address))) }
 elseif ($session.hostName) {
     # WinRM named the host: the addresses that name resolves to here are the candidates.
@@ -223,7 +230,7 @@ if ($lifelines.networkKnown) {
     foreach ($r in $ipRows) {
         $k = [string]$r.InterfaceIndex
         $ip = ConvertTo-DdaIp ([string]$r.IPAddress)
-        if (-not $allByIndex.ContainsKey($k)) { $allByIndex[$k] = New-Object System.Collections.Generic.List[string]; $ipsByIndex[$k] = New-Object System.Collections.Generic.List[string] }
+        if (-not $allByIndex.ContainsKey($k)) { $allByIndex[$k] = [System.Collections.Generic.List[string]]@(); $ipsByIndex[$k] = [System.Collections.Generic.List[string]]@() }
         $allByIndex[$k].Add($ip)
         if (-not (Test-DdaLinkLocal $ip)) { $ipsByIndex[$k].Add($ip) }
     }
@@ -248,7 +255,7 @@ if ($lifelines.networkKnown) {
         $all = @()
         if ($ipsByIndex.ContainsKey($k)) { $own = $ipsByIndex[$k].ToArray(); $all = $allByIndex[$k].ToArray() }
         $accounted[$k] = $true
-        $nics[$pnp.ToUpperInvariant()] = @{ instanceId = $pnp; name = [string]$a.Name; ipAddresses = @($own); allAddresses = @($all); vSwitches = New-Object System.Collections.Generic.List[object] }
+        $nics[$pnp.ToUpperInvariant()] = @{ instanceId = $pnp; name = [string]$a.Name; ipAddresses = @($own); allAddresses = @($all); vSwitches = [System.Collections.Generic.List[object]]@() }
     }
     # The host's own vNICs (on any switch, with an uplink or not) are accounted for by their switch.
     foreach ($m in @($vmNics | Where-Object { $_.IsManagementOs })) {
@@ -262,8 +269,8 @@ if ($lifelines.networkKnown) {
         $swName = [string]$s.Name
         $onSwitch = @($vmNics | Where-Object { -not $_.IsManagementOs -and [string]$_.SwitchName -eq $swName } | ForEach-Object { [string]$_.VMName } | Sort-Object -Unique)
         # The host's own vNIC on this switch (AllowManagementOS): its addresses travel over the uplink.
-        $hostIps = New-Object System.Collections.Generic.List[string]
-        $hostAll = New-Object System.Collections.Generic.List[string]
+        $hostIps = [System.Collections.Generic.List[string]]@()
+        $hostAll = [System.Collections.Generic.List[string]]@()
         foreach ($m in @($vmNics | Where-Object { $_.IsManagementOs -and [string]$_.SwitchName -eq $swName })) {
             $a = $byMac[(ConvertTo-DdaMac ([string]$m.MacAddress))]
             if ($null -eq $a) { continue }
@@ -283,7 +290,7 @@ if ($lifelines.networkKnown) {
             $n.allAddresses = @($n.allAddresses) + $hostAll.ToArray()
         }
     }
-    $out = New-Object System.Collections.Generic.List[object]
+    $out = [System.Collections.Generic.List[object]]@()
     foreach ($n in $nics.Values) {
         $carries = $false
         foreach ($ip in $sessionAddresses) { if (@($n.allAddresses) -contains $ip) { $carries = $true } }
@@ -308,7 +315,8 @@ try {
     $msftDisks = @(Get-Disk -ErrorAction Stop)
     $msftParts = @(Get-Partition -ErrorAction Stop)
     $pnpByIndex = @{}
-    foreach ($w in @(Get-CimInstance -ClassName Win32_DiskDrive -ErrorAction Stop)) { $pnpByIndex[[string]$w.Index] = [string]$w.PNPDeviceID }
+    if ($null -ne $diskDrivesError) { throw $diskDrivesError }
+    foreach ($w in $diskDrives) { $pnpByIndex[[string]$w.Index] = [string]$w.PNPDeviceID }
     $pageLetters = @{}
     try {
         foreach ($f in @(Get-CimInstance -ClassName Win32_PageFileUsage -ErrorAction Stop)) { $pageLetters[([string]$f.Name).Substring(0, 1).ToUpperInvariant()] = $true }
@@ -326,10 +334,10 @@ try {
             if ($id -and $id -notlike 'PCI\*') { $at[$k] = $parent[$id.ToUpperInvariant()] }
         }
     }
-    $diskOut = New-Object System.Collections.Generic.List[object]
+    $diskOut = [System.Collections.Generic.List[object]]@()
     foreach ($d in $msftDisks) {
         $num = [string]$d.Number
-        $volumes = New-Object System.Collections.Generic.List[string]
+        $volumes = [System.Collections.Generic.List[string]]@()
         $pageFile = $false
         $boot = [bool]$d.IsBoot
         $system = [bool]$d.IsSystem

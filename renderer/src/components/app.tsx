@@ -1,10 +1,11 @@
 /** The main window: readiness strip, devices, VM cards, orphans, activity, and the plan dialog. */
-import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
+import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { useEffect } from 'react';
 import type { Language } from '../../../shared/contract';
 import { bridge } from '../bridge';
 import { dropTargetCollision } from '../drop-collision';
 import { dropVerdict } from '../drop-rules';
+import { setDraggedDevice } from '../drag-verdicts';
 import { useStore } from '../store';
 import { useT } from '../i18n';
 import { ActivityPanel } from './activity-panel';
@@ -60,11 +61,13 @@ export function App() {
     document.documentElement.lang = language;
   }, [language]);
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
-  const onDragStart = () => {
+  const onDragStart = (e: DragStartEvent) => {
     if (useStore.getState().dropRefusal) setDropRefusal(null);
+    setDraggedDevice(inventory, (e.active.data.current as { path?: string } | undefined)?.path ?? null);
   };
   // `over` is the card under the pointer (or, for the keyboard, under the moved item's centre), or none.
   const onDragEnd = (e: DragEndEvent) => {
+    setDraggedDevice(null, null);
     const path = (e.active.data.current as { path?: string } | undefined)?.path;
     const vmName = (e.over?.data.current as { vmName?: string } | undefined)?.vmName;
     if (!path || !vmName || !inventory) return;
@@ -77,7 +80,7 @@ export function App() {
   };
   const orphans = inventory?.devices.filter((d) => d.owner.kind === 'dismounted') ?? [];
   return (
-    <DndContext sensors={sensors} collisionDetection={dropTargetCollision} onDragStart={onDragStart} onDragEnd={onDragEnd}>
+    <DndContext sensors={sensors} collisionDetection={dropTargetCollision} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDraggedDevice(null, null)}>
       <div className="app">
         <header className="top">
           <h1>{t('appName')}</h1>

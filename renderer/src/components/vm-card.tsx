@@ -1,8 +1,8 @@
 /** A VM card: a drop target that says before the drop whether it is allowed, with device chips. */
-import { useDndContext, useDraggable, useDroppable } from '@dnd-kit/core';
+import { useDraggable, useDroppable } from '@dnd-kit/core';
 import { memo } from 'react';
 import type { AssignedDevice, Vm } from '../../../shared/inventory';
-import { dropVerdict } from '../drop-rules';
+import { useDragVerdicts } from '../drag-verdicts';
 import { useStore } from '../store';
 import { mb, useT } from '../i18n';
 
@@ -31,17 +31,14 @@ function Chip({ vm, entry }: { vm: Vm; entry: AssignedDevice }) {
 }
 
 /**
- * A VM card. The drop target and the drag feedback re-render with every drag update; the card's
- * content is memoized on the VM object (stable until the next inventory), so they stay cheap.
+ * A VM card. The drop target re-renders when the card under the pointer changes and when a drag starts
+ * or ends (its verdict, precomputed per drag); the card's content is memoized on the VM object.
  */
 export function VmCard({ vm }: { vm: Vm }) {
   const { t } = useT();
-  const inventory = useStore((s) => s.inventory)!;
   const { setNodeRef, isOver } = useDroppable({ id: `vm:${vm.name}`, data: { vmName: vm.name } });
-  const { active } = useDndContext();
-  const draggedPath = (active?.data.current as { path?: string } | undefined)?.path;
-  const dragged = draggedPath ? inventory.devices.find((d) => d.locationPath === draggedPath) : undefined;
-  const verdict = dragged ? dropVerdict(inventory, dragged, vm) : null;
+  // Worked out once per drag (drag-verdicts.ts): no lookup and no re-render per pointer move.
+  const verdict = useDragVerdicts((s) => s.byVm?.get(vm.name) ?? null);
   return (
     <article
       ref={setNodeRef}

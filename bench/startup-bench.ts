@@ -1,0 +1,82 @@
+/**
+ * Whole-process start-up against its baseline, as ratios next to the issue's goals: the bundled CLI vs
+ * `node -e 0`, importing the simulator vs `pwsh -c 1`, and `dda inventory --json` vs Microsoft's
+ * SurveyDDA.ps1 on the same simulated 256-function host. Runs are interleaved (A, B, A, B...) so a
+ * neighbour's load disturbs both sides alike; medians.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findPowerShell } from '../main/powershell/find-pwsh';
+import { projectRoot } from '../main/project-root';
+import { simulatorModulePath } from '../main/simulator/profiles';
+import { generateProfile } from '../main/simulator/generate-profile';
+import { median } from './stats';
+
+type Cmd = { exe: string; args: string[]; env?: NodeJS.ProcessEnv };
+
+/** Wall time of one whole process, ms; throws when it fails (a bench of a failing command measures nothing). */
+function timeOnce(c: Cmd): number {
+  const t = performance.now();
+  const r = spawnSync(c.exe, c.args, { cwd: projectRoot(), env: { ...process.env, ...c.env }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${c.exe} ${c.args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 400)}`);
+  return ms;
+}
+
+/** Medians of A and B over `runs` interleaved runs (one warm-up of each first). */
+function pair(a: Cmd, b: Cmd, runs: number): [number, number] {
+  timeOnce(a);
+  timeOnce(b);
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    as.push(timeOnce(a));
+    bs.push(timeOnce(b));
+  }
+  return [median(as), median(bs)];
+}
+
+const row = (what: string, a: number, b: number, ratio: number, goal: string, met: boolean) => ({
+  what,
+  'measured (ms)': `${Math.round(a)} vs ${Math.round(b)}`,
+  ratio: `${ratio.toFixed(2)}x`,
+  goal,
+  met: met ? 'yes' : 'NO',
+});
+
+export async function benchStartup(runs = 5): Promise<Array<Record<string, string | number>>> {
+  const rows: Array<Record<string, string | number>> = [];
+  const node = process.execPath;
+  const dda = join(projectRoot(), 'bin', 'dda.mjs');
+  timeOnce({ exe: node, args: [dda, '--help'] }); // builds dist/node when stale, outside the timing
+  const [cli, bare] = pair({ exe: node, args: [dda, '--help'] }, { exe: node, args: ['-e', '0'] }, runs);
+  rows.push(row('`node bin/dda.mjs --help` vs `node -e 0`', cli, bare, cli / bare, '<= 3x', cli / bare <= 3));
+
+  const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform });
+  if (!pwsh) throw new Error('PowerShell not found');
+  const [imp, one] = pair(
+    { exe: pwsh.path, args: ['-NoProfile', '-c', `Import-Module '${simulatorModulePath()}'`] },
+    { exe: pwsh.path, args: ['-NoProfile', '-c', '1'] },
+    runs,
+  );
+  rows.push(row('`pwsh -c "Import-Module <simulator>"` vs `pwsh -c 1`', imp, one, imp / one, '<= 1.2x', imp / one <= 1.2));
+
+  // Microsoft's SurveyDDA.ps1 is not ours to ship: point DDA_SURVEYDDA at a copy to measure this row.
+  const survey = process.env.DDA_SURVEYDDA;
+  if (survey && existsSync(survey)) {
+    const state = join(mkdtempSync(join(tmpdir(), 'dda-bench-start-')), 'host-256.json');
+    writeFileSync(state, JSON.stringify(generateProfile({ devices: 256, vms: 32, seed: 7 })));
+    const script = `Import-Module '${simulatorModulePath()}'; & '${survey.replace(/'/g, "''")}' | Out-Null`;
+    const [ours, theirs] = pair(
+      { exe: node, args: [dda, 'inventory', '--json', '--sim-state', state] },
+      { exe: pwsh.path, args: ['-NoProfile', '-c', script], env: { DDA_SIM_STATE: state } },
+      Math.max(1, Math.floor(runs / 2)),
+    );
+    rows.push(row('`dda inventory --json` vs SurveyDDA.ps1, 256 functions (times faster)', ours, theirs, theirs / ours, '>= 10x', theirs / ours >= 10));
+  } else {
+    rows.push({ what: '`dda inventory --json` vs SurveyDDA.ps1, 256 functions (times faster)', 'measured (ms)': 'not measured: set DDA_SURVEYDDA to a copy of Microsoft\'s SurveyDDA.ps1', ratio: '', goal: '>= 10x', met: '' });
+  }
+  return rows;
+}

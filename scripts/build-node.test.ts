@@ -1,0 +1,30 @@
+/** bin/dda.mjs runs the bundled CLI (dist/node/dda.mjs), built when missing or stale, and finds the project's files from there. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../main/project-root';
+
+const root = projectRoot();
+const dda = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'dda.mjs'), ...args], { cwd: root, encoding: 'utf8' });
+
+describe('bin/dda.mjs', () => {
+  it('runs the bundle (building it when stale), never tsx, and leaves it fresh', async () => {
+    const r = dda('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: dda <command>/);
+    expect(r.stderr).not.toMatch(/tsx/);
+    const bundle = join(root, 'dist', 'node', 'dda.mjs');
+    expect(existsSync(bundle)).toBe(true);
+    const { bundleIsFresh } = (await import(join(root, 'bin', 'node-bundle.mjs'))) as { bundleIsFresh: (name: string) => boolean };
+    expect(bundleIsFresh('dda')).toBe(true);
+    expect(statSync(bundle).size).toBeGreaterThan(0);
+  });
+
+  it('finds the simulator and profiles from dist/node as it does from main/', () => {
+    const r = dda('simulator', 'module-path');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(join(root, 'main', 'simulator', 'DdaSim.psm1'));
+    expect(dda('simulator', 'profiles').stdout).toMatch(/ml30-connectx4/);
+  });
+});
