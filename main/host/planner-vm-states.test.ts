@@ -10,7 +10,7 @@ import { stepEffect } from './executor-effects';
 import { planOperation } from './planner';
 import { recoveryRefusal } from './recovery-checks';
 import { testDevice, testInventory, testVm } from './test-builders';
-import type { OperationRecord } from './journal';
+import type { OperationRecord } from './journal-record';
 
 const NIC = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 const X520 = 'PCIROOT(0)#PCI(0700)#PCI(0000)';
