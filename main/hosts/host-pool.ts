@@ -18,7 +18,8 @@ import type { HostReadinessSummary, HostTargetInput } from '../../shared/contrac
 import { hostIdSchema, LOCAL_HOST_ID, type ConnectionState, type RemoteTarget } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
 import type { StepResult } from '../../shared/plan';
-import { openHost, type HostConnection } from '../host/host-connection';
+import type { HostConnection } from '../host/host-connection';
+import { openRemoteHost } from './remote-connection';
 import { hostServices, type HostServices } from '../host/host-services';
 import { Journal } from '../host/journal';
 import type { PsErrorInfo, PsResult, ScriptRunner } from '../powershell/session-types';
@@ -35,7 +36,7 @@ export interface HostPoolOptions {
   secrets: SecretStore;
   /** Remote hosts keep their journal and measurements in <dataDir>/hosts/<id>; default the local host's folder. */
   dataDir?: string;
-  /** How a remote host is opened; default openHost({ remote }) with the options below. */
+  /** How a remote host is opened; default openRemoteHost with the options below. */
   open?: OpenRemote;
   pwsh?: string | null;
   defaultTimeoutMs?: number;
@@ -134,8 +135,8 @@ export class HostPool {
     this.openRemote =
       options.open ??
       ((target, password, dataDir) =>
-        openHost({
-          remote: { target, password },
+        openRemoteHost(target, {
+          password,
           dataDir,
           pwsh: options.pwsh ?? null,
           ...(options.defaultTimeoutMs ? { defaultTimeoutMs: options.defaultTimeoutMs } : {}),
