@@ -7,7 +7,7 @@
 import type { ActivityEntry, AppInfo, HostSummary, HostTestResult, Settings } from '../../shared/contract';
 import { describeTarget, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
-import { prepareHost, recommendedSetupKinds } from '../../shared/prepare-host';
+import { prepareHost, recommendedSetupKinds } from '../hosts/prepare-host';
 import { fail, ok, type ErrorCode, type Result } from '../../shared/result';
 import { PowerShellMissingError } from '../host/host-connection';
 import { InventoryError } from '../host/inventory-service';
