@@ -1,6 +1,6 @@
 /**
  * Inventory against the real pwsh and the simulator. The expected tables are written by hand from the
- * survey rules (hyperv-dda.md section 5) and each profile's raw facts, not captured from the output.
+ * survey rules (Microsoft's SurveyDDA.ps1, as shared/survey.ts applies them) and each profile's raw facts, not captured from the output.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { inventorySchema, type Inventory } from '../../shared/inventory';
