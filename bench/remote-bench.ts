@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { openHost, type HostConnection } from '../main/host/host-connection';
 import { openRemoteHost } from '../main/hosts/remote-connection';
 import { hostServices } from '../main/host/host-services';
-import { startSshTestHosts, sshTestHostsUnavailable } from '../main/remote/ssh-test-hosts';
+import { startSshTestHosts, sshTestHostsUnavailable } from '../testing/ssh-test-hosts';
 import { projectRoot } from '../main/project-root';
 import { profilePath } from '../main/simulator/profiles';
 import { median } from './stats';

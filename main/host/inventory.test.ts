@@ -8,7 +8,7 @@ import { main } from '../cli/dda';
 import { generateProfile } from '../simulator/generate-profile';
 import { readInventory } from './inventory-service';
 import { memoryMeasurementStore } from './measurement-store';
-import { freshState, sharedHost } from './test-support';
+import { freshState, sharedHost } from '../../testing/test-support';
 import { writeFileSync } from 'node:fs';
 
 type Row = [path: string, code: string, reason: string | undefined, mmioMB: number | null, owner: string];

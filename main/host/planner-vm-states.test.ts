@@ -9,7 +9,7 @@ import { planIsRunnable, planSchema, type ConsentId, type Intent, type Plan, typ
 import { stepEffect } from './executor-effects';
 import { planOperation } from './planner';
 import { recoveryRefusal } from './recovery-checks';
-import { testDevice, testInventory, testVm } from './test-builders';
+import { testDevice, testInventory, testVm } from '../../testing/test-builders';
 import type { OperationRecord } from './journal-record';
 
 const NIC = 'PCIROOT(0)#PCI(0100)#PCI(0000)';

@@ -12,12 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptsDir, type HostConnection } from '../host/host-connection';
 import { openRemoteHost, remoteStartupParams } from '../hosts/remote-connection';
 import { hostServices, type HostServices } from '../host/host-services';
-import { comparableState, readState } from '../host/test-support';
+import { comparableState, readState } from '../../testing/test-support';
 import { buildJeaModule, jeaScriptsHash } from '../hosts/jea-module';
 import { findPowerShell } from '../powershell/find-pwsh';
 import { PowerShellSession } from '../powershell/session';
 import { projectRoot } from '../project-root';
-import { startSshTestHosts, sshTestHostsUnavailable, type SshTestHosts } from './ssh-test-hosts';
+import { startSshTestHosts, sshTestHostsUnavailable, type SshTestHosts } from '../../testing/ssh-test-hosts';
 
 const unavailable = sshTestHostsUnavailable();
 if (unavailable && process.env.CI) throw new Error(`The JEA tests must run in CI, but: ${unavailable}`);

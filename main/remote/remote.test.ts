@@ -10,8 +10,8 @@ import type { PlanChoices } from '../../shared/plan';
 import type { HostConnection } from '../host/host-connection';
 import { openRemoteHost } from '../hosts/remote-connection';
 import { hostServices, type HostServices } from '../host/host-services';
-import { comparableState, readState, type SimJson } from '../host/test-support';
-import { startSshTestHosts, sshTestHostsUnavailable, type SshTestHosts } from './ssh-test-hosts';
+import { comparableState, readState, type SimJson } from '../../testing/test-support';
+import { startSshTestHosts, sshTestHostsUnavailable, type SshTestHosts } from '../../testing/ssh-test-hosts';
 
 const unavailable = sshTestHostsUnavailable();
 if (unavailable && process.env.CI) throw new Error(`The remote tests must run in CI, but: ${unavailable}`);

@@ -1,7 +1,7 @@
 /** The simulated host: every precondition fails as documented; every life-cycle transition works. */
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { comparableState, freshState, readState, sharedHost } from '../host/test-support';
+import { comparableState, freshState, readState, sharedHost } from '../../testing/test-support';
 import { loadProfile, listProfiles } from './profiles';
 import { generateProfile } from './generate-profile';
 import { hostProfileSchema } from './profile-schema';
