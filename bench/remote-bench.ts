@@ -6,8 +6,9 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openHost, type HostConnection } from '../main/host/host-connection';
+import { openRemoteHost } from '../main/hosts/remote-connection';
 import { hostServices } from '../main/host/host-services';
-import { startSshTestHosts, sshTestHostsUnavailable } from '../main/remote/ssh-test-hosts';
+import { startSshTestHosts, sshTestHostsUnavailable } from '../testing/ssh-test-hosts';
 import { projectRoot } from '../main/project-root';
 import { profilePath } from '../main/simulator/profiles';
 import { median } from './stats';
@@ -45,7 +46,7 @@ export async function benchRemote(): Promise<Array<Record<string, string | numbe
   const localState = join(mkdtempSync(join(tmpdir(), 'dda-bench-')), 'state.json');
   copyFileSync(profilePath('ml30-connectx4'), localState);
   const local = openHost({ simState: localState, extraScriptDirs: [fixtures] });
-  const remote = openHost({ remote: { target: sshd.hosts[0]!.target }, dataDir: join(sshd.dir, 'bench-data'), extraScriptDirs: [fixtures] });
+  const remote = openRemoteHost(sshd.hosts[0]!.target, { dataDir: join(sshd.dir, 'bench-data'), extraScriptDirs: [fixtures] });
   try {
     const l = await measure(local, 200);
     const r = await measure(remote, 200);

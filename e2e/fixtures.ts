@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createApi, memoryShellHooks } from '../main/api/create-api';
 import { openHost, type HostConnection } from '../main/host/host-connection';
 import { createHostPool, type HostPool } from '../main/hosts/host-pool';
-import { comparableSim } from '../main/host/test-support';
+import { comparableSim } from '../testing/test-support';
 import { profilePath } from '../main/simulator/profiles';
 import { ensureRendererBuilt } from '../main/server/demo';
 import { startServer, type RunningServer } from '../main/server/serve';

@@ -1,7 +1,7 @@
 /** Several hosts from one window: the switcher, add / validate / prepare / remove, and remote simulated hosts over ssh. */
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { sshTestHostsUnavailable, startSshTestHosts, type SshTestHosts } from '../main/remote/ssh-test-hosts';
+import { sshTestHostsUnavailable, startSshTestHosts, type SshTestHosts } from '../testing/ssh-test-hosts';
 import { expect, test, type MainWindow } from './fixtures';
 
 const HOSTILE = `"Lab" <script>document.title='pwned'</script><img src=x onerror="document.title='pwned'"> $(Stop-VM)`;

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DdaEvent } from '../../shared/contract';
 import { openHost, type HostConnection } from '../host/host-connection';
 import { memoryMeasurementStore } from '../host/measurement-store';
-import { freshState } from '../host/test-support';
+import { freshState } from '../../testing/test-support';
 import { createHostPool } from '../hosts/host-pool';
 import { hostsFile } from '../hosts/host-registry';
 import type { ScriptRunner } from '../powershell/session-types';

@@ -7,16 +7,15 @@
 import type { ActivityEntry, AppInfo, HostSummary, HostTestResult, Settings } from '../../shared/contract';
 import { describeTarget, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
-import { prepareHost, recommendedSetupKinds } from '../../shared/prepare-host';
-import { fail, ok, type ErrorCode, type Result } from '../../shared/result';
-import { PowerShellMissingError } from '../host/host-connection';
+import { prepareHost, recommendedSetupKinds } from '../hosts/prepare-host';
+import { fail, ok, type Result } from '../../shared/result';
 import { InventoryError } from '../host/inventory-service';
 import { clientSituation } from '../hosts/client-situation';
-import { HostRegistryError } from '../hosts/host-registry';
-import { HostBusyError, readinessOf, UnknownHostError, type HostPool, type PooledHost } from '../hosts/host-pool';
+import { readinessOf, type HostPool, type PooledHost } from '../hosts/host-pool';
 import { appVersion } from '../project-root';
 import type { DdaApi, EventSink } from './api-types';
 import { captureResult, doctorResult } from './diagnose-api';
+import { errorCodeOf } from './error-codes';
 import { createEventSink } from './event-sink';
 
 /** What the shell around the API provides: where settings live and how to restart elevated. */
@@ -93,16 +92,9 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
   /** Errors that are the admin's to read, as envelopes; anything else is a bug and reaches dispatch(). */
   const asFailure = <T>(what: string, host: string | null, e: unknown): Result<T> | null => {
     const named = (m: string) => (host && host !== LOCAL_HOST_ID && !m.includes(pool.nameOf(host)) ? `${pool.nameOf(host)}: ${m}` : m);
-    let code: ErrorCode | null = null;
-    let raw: { message: string; kind?: string; computerName?: string } | undefined;
-    if (e instanceof InventoryError) {
-      code = e.raw?.kind === 'not-started' ? 'powershell-missing' : e.raw?.kind === 'connection' || e.raw?.kind === 'timeout' || e.raw?.kind === 'crashed' ? 'session' : 'powershell';
-      if (e.raw) raw = { message: e.raw.message, kind: e.raw.kind, ...(e.raw.computerName ? { computerName: e.raw.computerName } : {}) };
-    } else if (e instanceof UnknownHostError) code = 'not-found';
-    else if (e instanceof HostBusyError) code = 'busy';
-    else if (e instanceof HostRegistryError) code = e.kind === 'unreadable' ? 'internal' : 'bad-request';
-    else if (e instanceof PowerShellMissingError) code = 'powershell-missing';
+    const code = errorCodeOf(e);
     if (!code) return null;
+    const raw = e instanceof InventoryError && e.raw ? { message: e.raw.message, kind: e.raw.kind, ...(e.raw.computerName ? { computerName: e.raw.computerName } : {}) } : undefined;
     const message = named(e instanceof Error ? e.message : String(e));
     if (host && code !== 'bad-request' && code !== 'not-found' && code !== 'internal') {
       record(host, { kind: 'error', summary: `${what}: ${message}` });

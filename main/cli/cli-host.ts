@@ -6,6 +6,7 @@
 import { describeTarget, hostIdSchema, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import { defaultDataDir } from '../host/data-dir';
 import { openHost, type HostConnection } from '../host/host-connection';
+import { openRemoteHost } from '../hosts/remote-connection';
 import { HostRegistry, hostsFile, noSecretStore, remoteHostDataDir } from '../hosts/host-registry';
 import { RefusedError, UsageError, type Io } from './args';
 import { readSecretLine } from './password';
@@ -69,7 +70,7 @@ export async function openCliHost(values: HostValues, io: Io): Promise<HostConne
   }
   const target = targetOf(values, id);
   const password = await passwordFor(target, values, io);
-  const host = openHost({ remote: { target, password }, pwsh: values.pwsh ?? null, dataDir: remoteHostDataDir(baseDataDir(values), id) });
+  const host = openRemoteHost(target, { password, pwsh: values.pwsh ?? null, dataDir: remoteHostDataDir(baseDataDir(values), id) });
   // Never let a build without the remote transport run a remote host's command on this machine.
   if (host.remote?.id !== id) {
     await host.close();

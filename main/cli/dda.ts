@@ -3,9 +3,8 @@
  * 2 refused (needs consent, not allowed, or the host is not ready), 3 bad arguments.
  */
 import { consentIds } from '../../shared/plan';
-import { InventoryError, readInventory } from '../host/inventory-service';
-import { PowerShellMissingError } from '../host/host-connection';
-import { HostRegistryError } from '../hosts/host-registry';
+import { readInventory } from '../host/inventory-service';
+import { errorCodeOf, EXIT, exitCodeOf } from '../api/error-codes';
 import { listProfiles, simulatorModulePath } from '../simulator/profiles';
 import { hostOptions, parseCommand, RefusedError, UsageError, type Io } from './args';
 import { withHost } from './cli-host';
@@ -16,7 +15,7 @@ import { operationCommands } from './operation-commands';
 
 export type { Io } from './args';
 
-export const EXIT = { ok: 0, failed: 1, refused: 2, usage: 3 } as const;
+export { EXIT };
 
 const processIo: Io = { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') };
 
@@ -92,9 +91,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (e) {
     if (e instanceof UsageError) return io.err(`dda: ${e.message}\n\n${command === 'hosts' ? 'See "dda hosts help".' : usage}`), EXIT.usage;
     if (e instanceof RefusedError) return io.err(`dda: ${e.message}`), EXIT.refused;
-    if (e instanceof HostRegistryError) return io.err(`dda: ${e.message}`), e.kind === 'invalid' ? EXIT.usage : EXIT.failed;
-    if (e instanceof PowerShellMissingError) return io.err(`dda: ${e.message}`), EXIT.failed;
-    if (e instanceof InventoryError) return io.err(`dda: ${e.message}`), EXIT.failed;
+    // Our own errors mean what the API's error codes say (one table, api/error-codes.ts).
+    const code = errorCodeOf(e);
+    if (code) return io.err(`dda: ${(e as Error).message}`), exitCodeOf(code);
     return io.err(`dda: ${e instanceof Error ? e.message : String(e)}`), EXIT.failed;
   }
 }

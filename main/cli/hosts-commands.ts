@@ -1,7 +1,8 @@
 /** `dda hosts add|list|test|remove|prepare`: the remote Hyper-V hosts of a data folder. */
 import { resolve } from 'node:path';
 import { describeTarget, JEA_CONFIGURATION_NAME, JEA_SSH_SUBSYSTEM, LOCAL_HOST_ID, type RemoteTargetInput } from '../../shared/hosts';
-import { hostSetupKindSchema, prepareHost, recommendedSetupKinds, setupKindsFor, type HostSetup, type HostSetupKind } from '../../shared/prepare-host';
+import { hostSetupKindSchema, type HostSetup, type HostSetupKind } from '../../shared/prepare-host';
+import { prepareHost, recommendedSetupKinds, setupKindsFor } from '../hosts/prepare-host';
 import type { Inventory } from '../../shared/inventory';
 import { InventoryError, readInventory } from '../host/inventory-service';
 import { clientSituation } from '../hosts/client-situation';

@@ -1,7 +1,7 @@
 /** `dda inventory` prints host-supplied text; none of it may reach the terminal as an escape sequence. */
 import { describe, expect, it } from 'vitest';
 import { inventorySchema, type Inventory } from '../../shared/inventory';
-import { freshState, sharedHost } from '../host/test-support';
+import { freshState, sharedHost } from '../../testing/test-support';
 import { readInventory } from '../host/inventory-service';
 import { memoryMeasurementStore } from '../host/measurement-store';
 import { clean, formatInventory } from './inventory-table';

@@ -1,6 +1,7 @@
 /** The operation commands of `dda`: plan, assign, revert, move, repair, return-orphans, recover. */
 import { writeFileSync } from 'node:fs';
 import { consentIds, planIsRunnable, type ConsentId, type Intent, type OperationOutcome, type Plan, type PlanChoices } from '../../shared/plan';
+import { exitCodeOf } from '../api/error-codes';
 import { hostServices } from '../host/host-services';
 import { hostOptions, parseCommand, UsageError, type Io } from './args';
 import { withHost } from './cli-host';
@@ -110,7 +111,7 @@ function runCommand(kind: string) {
         return 2;
       }
       const r = await operations.run(plan.id);
-      if (!r.ok) return io.err(`dda: ${r.error.message}`), r.error.code === 'busy' || r.error.code === 'refused' || r.error.code === 'stale-plan' ? 2 : 1;
+      if (!r.ok) return io.err(`dda: ${r.error.message}`), exitCodeOf(r.error.code);
       io.out(values.json ? JSON.stringify(r.value, null, 2) : formatOutcome(plan, r.value));
       return r.value.status === 'succeeded' ? 0 : 1;
     });

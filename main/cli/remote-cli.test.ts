@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventorySchema } from '../../shared/inventory';
 import type { SshTarget } from '../../shared/hosts';
-import { readState } from '../host/test-support';
-import { startSshTestHosts, sshTestHostsUnavailable, type SshTestHosts } from '../remote/ssh-test-hosts';
+import { readState } from '../../testing/test-support';
+import { startSshTestHosts, sshTestHostsUnavailable, type SshTestHosts } from '../../testing/ssh-test-hosts';
 import { main } from './dda';
 
 const unavailable = sshTestHostsUnavailable();

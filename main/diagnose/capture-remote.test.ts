@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../shared/inventory';
 import { openHost, type HostConnection } from '../host/host-connection';
+import { openRemoteHost } from '../hosts/remote-connection';
 import { readInventory } from '../host/inventory-service';
 import { memoryMeasurementStore } from '../host/measurement-store';
-import { startSshTestHosts, sshTestHostsUnavailable, type SshTestHosts } from '../remote/ssh-test-hosts';
+import { startSshTestHosts, sshTestHostsUnavailable, type SshTestHosts } from '../../testing/ssh-test-hosts';
 import { captureHost } from './capture';
 
 const unavailable = sshTestHostsUnavailable();
@@ -24,7 +25,7 @@ describe.skipIf(!!unavailable)(`host capture over SSH${unavailable ? ` (skipped:
   beforeAll(async () => {
     sshd = await startSshTestHosts({ profiles: ['lifelines-host', 'ml30-connectx4'] });
     // A generous connect limit: a loaded machine starts the remote pwsh slowly (a limit, not an assertion).
-    remote = openHost({ remote: { target: { ...sshd.hosts[0]!.target, connectTimeoutMs: 90_000 } }, dataDir: join(sshd.dir, 'data-0') });
+    remote = openRemoteHost({ ...sshd.hosts[0]!.target, connectTimeoutMs: 90_000 }, { dataDir: join(sshd.dir, 'data-0') });
   });
   afterAll(async () => {
     await remote?.close();

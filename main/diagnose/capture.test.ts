@@ -11,7 +11,7 @@ import type { Inventory } from '../../shared/inventory';
 import { main, type Io } from '../cli/dda';
 import { readInventory } from '../host/inventory-service';
 import { memoryMeasurementStore } from '../host/measurement-store';
-import { freshState, sharedHost } from '../host/test-support';
+import { freshState, sharedHost } from '../../testing/test-support';
 import { listProfiles } from '../simulator/profiles';
 import { hostProfileSchema } from '../simulator/profile-schema';
 import { captureHost } from './capture';

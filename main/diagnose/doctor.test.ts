@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { doctorReportSchema } from '../../shared/doctor';
 import { doctorText } from '../../shared/i18n/doctor-messages';
 import { main, type Io } from '../cli/dda';
-import { freshState, sharedHost } from '../host/test-support';
+import { freshState, sharedHost } from '../../testing/test-support';
 import { runDoctor } from './doctor';
 import { usedCmdlets } from './used-surface';
 

@@ -1,19 +1,19 @@
 /**
  * Opens a host: finds PowerShell, starts the one session with the right start-up scripts (the
  * simulator first when simulating, then our host functions), and says where this host's data lives.
- * Used by the CLI, the browser-mode server, the Electron shell, tests and benchmarks alike.
+ * Used by the CLI, the browser-mode server, the Electron shell, tests and benchmarks alike. This machine
+ * (or its simulated twin) opens here; a remote host opens through `main/hosts/remote-connection.ts`,
+ * beside the pool, on the same openSessionHost.
  */
 import { join } from 'node:path';
 import { findPowerShell } from '../powershell/find-pwsh';
-import { PowerShellSession } from '../powershell/session';
+import { PowerShellSession, type PowerShellSessionOptions } from '../powershell/session';
 import type { ScriptRunner } from '../powershell/session-types';
-import { JEA_CONFIGURATION_NAME, JEA_SSH_SUBSYSTEM, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
-import { appVersion, projectRoot } from '../project-root';
+import { LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
+import { projectRoot } from '../project-root';
 import { createSimState, simulatorModulePath } from '../simulator/profiles';
 import { defaultDataDir, simulatedDataDir } from './data-dir';
-import { remoteHostDataDir } from '../hosts/host-registry';
 import { fileMeasurementStore, type MeasurementStore } from './measurement-store';
-import { jeaScriptsHash } from '../hosts/jea-module';
 
 export interface HostConnectionOptions {
   /** A simulator profile name or file; omitted = the real host. */
@@ -27,8 +27,6 @@ export interface HostConnectionOptions {
   defaultTimeoutMs?: number;
   /** More script folders (tests and benchmarks bring their own probes). */
   extraScriptDirs?: string[];
-  /** A remote Hyper-V host reached over PowerShell remoting from its own local pwsh; omitted = this machine. */
-  remote?: { target: RemoteTarget; password?: string | null } | null;
 }
 
 /** An open host: its session, data folder and remembered measurements. */
@@ -56,81 +54,71 @@ export function scriptsDir(): string {
   return join(projectRoot(), 'main', 'powershell', 'scripts');
 }
 
-/** Opens a host connection; the session starts lazily on the first call. */
+/** Opens this machine, or its simulated twin; the session starts lazily on the first call. */
 export function openHost(options: HostConnectionOptions = {}): HostConnection {
-  const found = findPowerShell({ setting: options.pwsh ?? undefined, env: process.env, projectRoot: projectRoot(), platform: process.platform });
+  const simulated = !!options.simulate || !!options.simState;
+  const simState = simulated ? createSimState(options.simulate ?? null, options.simState ?? undefined) : null;
+  return openSessionHost({
+    hostId: LOCAL_HOST_ID,
+    remote: null,
+    startup: [...(simState ? [{ script: 'use-simulator', params: { ModulePath: simulatorModulePath() } }] : []), { script: 'host-functions', params: {} }],
+    env: simState ? { DDA_SIM_STATE: simState } : {},
+    simState,
+    dataDir: options.dataDir ?? (simState ? simulatedDataDir(simState) : defaultDataDir()),
+    ...sessionOptionsOf(options),
+  });
+}
+
+/** What a host's session is started with: who it is, its start-up scripts, where its data lives. */
+export interface SessionHostSpec {
+  hostId: string;
+  remote: RemoteTarget | null;
+  startup: NonNullable<PowerShellSessionOptions['startup']>;
+  env?: Record<string, string>;
+  simState?: string | null;
+  dataDir: string;
+  /** The name errors carry and the extra time a (re)connecting call gets (remote hosts). */
+  connection?: { computerName: string; connectAllowanceMs: number };
+  pwsh?: string | null;
+  defaultTimeoutMs?: number;
+  extraScriptDirs?: string[];
+}
+
+/** Finds PowerShell by the documented rule and opens a host's one session from a spec. */
+export function openSessionHost(spec: SessionHostSpec): HostConnection {
+  const found = findPowerShell({ setting: spec.pwsh ?? undefined, env: process.env, projectRoot: projectRoot(), platform: process.platform });
   if (!found) {
     throw new PowerShellMissingError(
       'PowerShell was not found: install PowerShell 7 (pwsh), set DDA_PWSH, or choose the executable in Settings.',
     );
   }
-  const remote = options.remote ?? null;
-  if (remote && (options.simulate || options.simState)) throw new Error('A remote host cannot also be simulated here: its own environment decides that.');
-  const simulated = !remote && (!!options.simulate || !!options.simState);
-  const simState = simulated ? createSimState(options.simulate ?? null, options.simState ?? undefined) : null;
-  const env: Record<string, string> = simState ? { DDA_SIM_STATE: simState } : {};
-  const startup = remote
-    ? [{ script: 'use-remote', params: remoteStartupParams(remote.target), ...(remote.password ? { secrets: { Password: remote.password } } : {}) }]
-    : [...(simState ? [{ script: 'use-simulator', params: { ModulePath: simulatorModulePath() } }] : []), { script: 'host-functions', params: {} }];
   const session = new PowerShellSession({
     executable: found.path,
-    scriptDirs: [scriptsDir(), ...(options.extraScriptDirs ?? [])],
-    env,
-    startup,
-    // A call that (re)connects first gets the connect limit on top of its own, plus time to load our code.
-    ...(remote ? { computerName: remote.target.name, connectAllowanceMs: remote.target.connectTimeoutMs + REMOTE_BOOTSTRAP_MS } : {}),
-    ...(options.defaultTimeoutMs ? { defaultTimeoutMs: options.defaultTimeoutMs } : {}),
+    scriptDirs: [scriptsDir(), ...(spec.extraScriptDirs ?? [])],
+    env: spec.env ?? {},
+    startup: spec.startup,
+    ...(spec.connection ?? {}),
+    ...(spec.defaultTimeoutMs ? { defaultTimeoutMs: spec.defaultTimeoutMs } : {}),
   });
-  const dataDir = options.dataDir ?? (remote ? remoteHostDataDir(defaultDataDir(), remote.target.id) : simState ? simulatedDataDir(simState) : defaultDataDir());
   return {
-    hostId: remote ? remote.target.id : LOCAL_HOST_ID,
-    remote: remote ? remote.target : null,
+    hostId: spec.hostId,
+    remote: spec.remote,
     session,
     runner: session,
-    simulated,
-    simState,
-    dataDir,
-    measurements: fileMeasurementStore(join(dataDir, 'measurements.json')),
+    simulated: !!spec.simState,
+    simState: spec.simState ?? null,
+    dataDir: spec.dataDir,
+    measurements: fileMeasurementStore(join(spec.dataDir, 'measurements.json')),
     powershell: { path: found.path, source: found.source },
     close: () => session.dispose(),
   };
 }
 
-/** Time for loading the dispatcher and host functions on a freshly opened remote session. */
-const REMOTE_BOOTSTRAP_MS = 10_000;
-
-/**
- * The parameters of use-remote.ps1 for a target: data only. The password is not one of them: it goes to
- * the session as a secret (its own input line, never in a compiled command) and lives in that process.
- */
-export function remoteStartupParams(t: RemoteTarget): Record<string, unknown> {
-  const dir = join(projectRoot(), 'main', 'powershell');
-  const common = {
-    Transport: t.transport,
-    DisplayName: t.name,
-    Endpoint: t.endpoint,
-    ConnectTimeoutMs: t.connectTimeoutMs,
-    ...(t.port ? { Port: t.port } : {}),
-    ...(t.userName ? { UserName: t.userName } : {}),
-    ...(t.endpoint === 'jea' ? { ExpectedModuleVersion: appVersion(), ExpectedScriptsHash: jeaScriptsHash() } : {}),
-    DispatcherPath: join(dir, 'dispatcher.ps1'),
-    HostFunctionsPath: join(dir, 'scripts', 'host-functions.ps1'),
-  };
-  if (t.transport === 'ssh') {
-    return {
-      ...common,
-      HostName: t.hostName,
-      ...(t.keyFilePath ? { KeyFilePath: t.keyFilePath } : {}),
-      ...(t.knownHostsFile ? { KnownHostsFile: t.knownHostsFile } : {}),
-      ...(t.subsystem ? { Subsystem: t.subsystem } : t.endpoint === 'jea' ? { Subsystem: JEA_SSH_SUBSYSTEM } : {}),
-    };
-  }
+/** The session options every kind of host passes through unchanged. */
+export function sessionOptionsOf(o: { pwsh?: string | null; defaultTimeoutMs?: number; extraScriptDirs?: string[] }): Pick<SessionHostSpec, 'pwsh' | 'defaultTimeoutMs' | 'extraScriptDirs'> {
   return {
-    ...common,
-    HostName: t.computerName,
-    UseSsl: t.useSsl,
-    SkipCertificateChecks: t.skipCertificateChecks,
-    Authentication: t.authentication,
-    ...(t.configurationName ? { ConfigurationName: t.configurationName } : t.endpoint === 'jea' ? { ConfigurationName: JEA_CONFIGURATION_NAME } : {}),
+    pwsh: o.pwsh ?? null,
+    ...(o.defaultTimeoutMs ? { defaultTimeoutMs: o.defaultTimeoutMs } : {}),
+    ...(o.extraScriptDirs ? { extraScriptDirs: o.extraScriptDirs } : {}),
   };
 }

@@ -11,7 +11,7 @@ import { inventorySchema, type Inventory } from '../../shared/inventory';
 import { main } from '../cli/dda';
 import { readInventory } from './inventory-service';
 import { memoryMeasurementStore } from './measurement-store';
-import { freshState, sharedHost, type SimJson } from './test-support';
+import { freshState, sharedHost, type SimJson } from '../../testing/test-support';
 
 const MGMT = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
 const UPLINK = 'PCIROOT(0)#PCI(0300)#PCI(0001)';

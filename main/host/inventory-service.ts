@@ -134,7 +134,7 @@ export async function readInventory(runner: ScriptRunner, options: ReadInventory
 const upper = (s: string) => s.toUpperCase();
 /**
  * The pool an entry was assigned through, or null for a direct one. Get-VMAssignableDevice's
- * ResourcePoolName is "Primordial" for a direct assignment (the default pool; hyperv-dda.md §4) and a
+ * ResourcePoolName is "Primordial" for a direct assignment (the default pool, as the Hyper-V WMI provider names its primordial Msvm_ResourcePool) and a
  * pool's own name for Add-VMAssignableDevice -ResourcePoolName (Windows Server 2025 docs).
  */
 function poolOf(a: { resourcePoolName?: string | null }): string | null {

@@ -1,6 +1,6 @@
 /**
  * Inventory against the real pwsh and the simulator. The expected tables are written by hand from the
- * survey rules (hyperv-dda.md section 5) and each profile's raw facts, not captured from the output.
+ * survey rules (Microsoft's SurveyDDA.ps1, as shared/survey.ts applies them) and each profile's raw facts, not captured from the output.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { inventorySchema, type Inventory } from '../../shared/inventory';
@@ -8,7 +8,7 @@ import { main } from '../cli/dda';
 import { generateProfile } from '../simulator/generate-profile';
 import { readInventory } from './inventory-service';
 import { memoryMeasurementStore } from './measurement-store';
-import { freshState, sharedHost } from './test-support';
+import { freshState, sharedHost } from '../../testing/test-support';
 import { writeFileSync } from 'node:fs';
 
 type Row = [path: string, code: string, reason: string | undefined, mmioMB: number | null, owner: string];

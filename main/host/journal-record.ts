@@ -4,7 +4,7 @@
  * a standard user's process can write, and the elevated app must never run what it did not plan.
  */
 import { z } from 'zod';
-import { operationOutcomeSchema, planSchema, rawErrorSchema } from '../../shared/plan';
+import { operationOutcomeSchema, planSchema, rawErrorSchema, type OperationOutcome, type Plan } from '../../shared/plan';
 
 const id = z.string().min(1).max(200);
 const at = z.string().max(64);
@@ -50,3 +50,29 @@ export const rememberedSettingsFileSchema = z.record(
     dynamicMemoryEnabled: z.boolean().optional(),
   }),
 );
+
+/** A line of the journal that is not a valid record (torn by a crash, or written by someone else). */
+export interface RejectedLine {
+  /** 1-based, counted in the part of the file that was read. */
+  line: number;
+  /** The operation the line names, when it names one. */
+  op: string | null;
+  reason: string;
+}
+
+/** What the journal knows of one operation. */
+export interface OperationRecord {
+  op: string;
+  plan: Plan;
+  startedAt: string;
+  /** Steps that completed (or were found already done), in order. */
+  done: string[];
+  /** The step started and never reported: its effect is unknown. */
+  inFlight: string | null;
+  failed: string | null;
+  undone: string[];
+  ended: OperationOutcome['status'] | null;
+  endedAt: string | null;
+  /** Why this operation's records cannot be trusted (a line that is not a valid record); never run then. */
+  invalid: string | null;
+}

@@ -10,8 +10,8 @@ import type { Inventory } from '../../shared/inventory';
 import type { OperationOutcome, StepResult } from '../../shared/plan';
 import type { ScriptRunner } from '../powershell/session-types';
 import { executePlan, notRolledBack, undoSteps } from './executor';
-import type { Journal, OperationRecord } from './journal';
-import type { RecoverAction } from './journal-record';
+import type { Journal } from './journal';
+import type { OperationRecord, RecoverAction } from './journal-record';
 import { recoveryRefusal } from './recovery-checks';
 
 /** Raised, before anything runs, for an operation whose journal record recovery must not trust. */

@@ -1,6 +1,7 @@
 /**
  * The journal: append-only JSON lines in the data folder, flushed (fsync) per record, so an operation
- * cut short by a crash can be found and finished or rolled back. Also keeps the VM settings an
+ * cut short by a crash can be found (and finished or rolled back by journal-recovery.ts: the journal is
+ * a store, not an orchestrator). Also keeps the VM settings an
  * assignment replaced, so revert can restore them, and renders the activity log for export.
  *
  * ORDER-SENSITIVE: append() returns only after the record is on disk; the executor relies on that
@@ -8,41 +9,12 @@
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Inventory } from '../../shared/inventory';
-import type { OperationOutcome, Plan, StepResult } from '../../shared/plan';
-import { journalRecordSchema, rememberedSettingsFileSchema, type JournalRecord, type RecoverAction } from './journal-record';
-import type { ScriptRunner } from '../powershell/session-types';
-import { recoverOperation, RecoveryRefusedError } from './journal-recovery';
+import type { Plan } from '../../shared/plan';
+import { journalRecordSchema, rememberedSettingsFileSchema, type JournalRecord, type OperationRecord, type RejectedLine } from './journal-record';
 import type { RememberedVmSettings } from './planner';
 import { refuseLink, writeFileAtomic } from '../write-file-atomic';
 
-export type { JournalRecord, RecoverAction } from './journal-record';
-
-/** A line of the journal that is not a valid record (torn by a crash, or written by someone else). */
-export interface RejectedLine {
-  /** 1-based, counted in the part of the file that was read. */
-  line: number;
-  /** The operation the line names, when it names one. */
-  op: string | null;
-  reason: string;
-}
-
-/** What the journal knows of one operation. */
-export interface OperationRecord {
-  op: string;
-  plan: Plan;
-  startedAt: string;
-  /** Steps that completed (or were found already done), in order. */
-  done: string[];
-  /** The step started and never reported: its effect is unknown. */
-  inFlight: string | null;
-  failed: string | null;
-  undone: string[];
-  ended: OperationOutcome['status'] | null;
-  endedAt: string | null;
-  /** Why this operation's records cannot be trusted (a line that is not a valid record); never run then. */
-  invalid: string | null;
-}
+export type { JournalRecord, OperationRecord, RecoverAction, RejectedLine } from './journal-record';
 
 export interface JournalOptions {
   /** The most bytes read back from the journal file (its tail). */
@@ -193,31 +165,6 @@ export class Journal {
   /** Same as findUnfinished. */
   unfinished(): OperationRecord[] {
     return this.findUnfinished();
-  }
-
-  /**
-   * Brings unfinished operations (all, or the one named) to a consistent end against the real host:
-   * rollback undoes what was done, checking the host before each undo; finish runs the remaining
-   * steps, skipping what already happened, and rolls back if one fails.
-   */
-  async recover(
-    runner: ScriptRunner,
-    readInventory: () => Promise<Inventory>,
-    action: RecoverAction,
-    options: { operationId?: string; onStep?: (operationId: string, planId: string, step: StepResult) => void } = {},
-  ): Promise<OperationOutcome[]> {
-    const out: OperationOutcome[] = [];
-    for (const rec of this.findUnfinished()) {
-      if (options.operationId && rec.op !== options.operationId) continue;
-      try {
-        out.push(await recoverOperation(this, rec, runner, readInventory, action, options.onStep ? (s) => options.onStep!(rec.op, rec.plan.id, s) : undefined));
-      } catch (e) {
-        // One untrusted record must not hold back the recovery of the others.
-        if (e instanceof RecoveryRefusedError && !options.operationId) continue;
-        throw e;
-      }
-    }
-    return out;
   }
 
   /**

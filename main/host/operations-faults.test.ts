@@ -11,7 +11,7 @@ import { readInventory } from './inventory-service';
 import { Journal } from './journal';
 import { memoryMeasurementStore } from './measurement-store';
 import { Operations } from './operations';
-import { comparableState, freshState, readState, sharedHost } from './test-support';
+import { comparableState, freshState, readState, sharedHost } from '../../testing/test-support';
 
 const shared = sharedHost();
 afterAll(() => shared.host.close());

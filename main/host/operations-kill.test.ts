@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../cli/dda';
 import { projectRoot } from '../project-root';
 import { Journal } from './journal';
-import { comparableState, freshState, readState } from './test-support';
+import { comparableState, freshState, readState } from '../../testing/test-support';
 
 const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 

@@ -13,7 +13,7 @@ import { readInventory } from './inventory-service';
 import { Journal } from './journal';
 import { memoryMeasurementStore } from './measurement-store';
 import { Operations } from './operations';
-import { comparableState, freshState, sharedHost } from './test-support';
+import { comparableState, freshState, sharedHost } from '../../testing/test-support';
 
 const shared = sharedHost();
 afterAll(() => shared.host.close());

@@ -9,9 +9,9 @@ import type { Intent, OperationOutcome, Plan, PlanChoices, StepResult } from '..
 import { fail, ok, type Result } from '../../shared/result';
 import type { ScriptRunner } from '../powershell/session-types';
 import { errorKinds, executePlan, PlanNotRunnableError } from './executor';
-import type { Journal, OperationRecord } from './journal';
-import type { RecoverAction } from './journal-record';
-import { RecoveryRefusedError } from './journal-recovery';
+import type { Journal } from './journal';
+import type { OperationRecord, RecoverAction } from './journal-record';
+import { recoverOperation, RecoveryRefusedError } from './journal-recovery';
 import { BusyError, lockKeysOf, ObjectLocks } from './locks';
 import { planOperation, vmSettingsEffects } from './planner';
 
@@ -144,17 +144,16 @@ export class Operations {
       throw e;
     }
     try {
-      let outcome: OperationOutcome | undefined;
+      // Read again under the lock: another recovery may have ended it meanwhile.
+      const current = this.unfinished().find((o) => o.op === operationId);
+      if (!current) return fail('not-found', 'No unfinished operation with that id.');
+      let outcome: OperationOutcome;
       try {
-        [outcome] = await this.deps.journal.recover(this.deps.runner, this.deps.readInventory, action, {
-          operationId,
-          onStep: (op, planId, s) => this.step(op, planId, s),
-        });
+        outcome = await recoverOperation(this.deps.journal, current, this.deps.runner, this.deps.readInventory, action, (s) => this.step(current.op, current.plan.id, s));
       } catch (e) {
         if (e instanceof RecoveryRefusedError) return fail('refused', e.message);
         throw e;
       }
-      if (!outcome) return fail('not-found', 'No unfinished operation with that id.');
       if (action === 'finish' && outcome.status === 'succeeded') this.deps.journal.updateRememberedVmSettings(vmSettingsEffects(rec.plan));
       this.emit({ type: 'finished', operationId: rec.op, planId: rec.plan.id, outcome });
       return ok(outcome);

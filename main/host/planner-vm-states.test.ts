@@ -9,8 +9,8 @@ import { planIsRunnable, planSchema, type ConsentId, type Intent, type Plan, typ
 import { stepEffect } from './executor-effects';
 import { planOperation } from './planner';
 import { recoveryRefusal } from './recovery-checks';
-import { testDevice, testInventory, testVm } from './test-builders';
-import type { OperationRecord } from './journal';
+import { testDevice, testInventory, testVm } from '../../testing/test-builders';
+import type { OperationRecord } from './journal-record';
 
 const NIC = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 const X520 = 'PCIROOT(0)#PCI(0700)#PCI(0000)';

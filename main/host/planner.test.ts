@@ -4,7 +4,7 @@ import type { Device, Inventory, Vm } from '../../shared/inventory';
 import { MiB } from '../../shared/mmio';
 import { planIsRunnable, planSchema, type ConsentId, type Intent, type Plan, type PlanChoices } from '../../shared/plan';
 import { stepEffect } from './executor-effects';
-import { testDevice, testInventory, testVm } from './test-builders';
+import { testDevice, testInventory, testVm } from '../../testing/test-builders';
 import { flat, planOperation, RESTORING, vmSettingsEffects, type RememberedVmSettings } from './planner';
 import { scriptDefinitions, scriptsCalled } from './planner/render-script';
 

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Device, Inventory } from '../../shared/inventory';
 import { cardOf, pciIdOf, samePath } from '../../shared/location-path';
 import { planIsRunnable, type Intent, type Plan, type PsAction, type StepKind } from '../../shared/plan';
-import type { OperationRecord } from './journal';
+import type { OperationRecord } from './journal-record';
 import { lifelineDecision } from './planner';
 
 /** Each step kind's script, and the scripts its undo may be. */

@@ -12,7 +12,7 @@ import { readInventory } from './inventory-service';
 import { Journal } from './journal';
 import { memoryMeasurementStore } from './measurement-store';
 import { Operations } from './operations';
-import { freshState, readState, sharedHost } from './test-support';
+import { freshState, readState, sharedHost } from '../../testing/test-support';
 
 const shared = sharedHost();
 afterAll(() => shared.host.close());

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RemoteTarget } from '../../shared/hosts';
-import type { ClientSituation } from '../../shared/prepare-host';
+import type { ClientSituation } from './setup-commands';
 import { defaultDataDir } from '../host/data-dir';
 import { buildJeaModule } from './jea-module';
 

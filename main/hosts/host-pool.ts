@@ -18,7 +18,9 @@ import type { HostReadinessSummary, HostTargetInput } from '../../shared/contrac
 import { hostIdSchema, LOCAL_HOST_ID, type ConnectionState, type RemoteTarget } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
 import type { StepResult } from '../../shared/plan';
-import { openHost, type HostConnection } from '../host/host-connection';
+import type { HostConnection } from '../host/host-connection';
+import { PasswordVault } from './password-vault';
+import { openRemoteHost } from './remote-connection';
 import { hostServices, type HostServices } from '../host/host-services';
 import { Journal } from '../host/journal';
 import type { PsErrorInfo, PsResult, ScriptRunner } from '../powershell/session-types';
@@ -35,7 +37,7 @@ export interface HostPoolOptions {
   secrets: SecretStore;
   /** Remote hosts keep their journal and measurements in <dataDir>/hosts/<id>; default the local host's folder. */
   dataDir?: string;
-  /** How a remote host is opened; default openHost({ remote }) with the options below. */
+  /** How a remote host is opened; default openRemoteHost with the options below. */
   open?: OpenRemote;
   pwsh?: string | null;
   defaultTimeoutMs?: number;
@@ -88,26 +90,6 @@ export function slugOf(name: string): string {
 }
 
 
-/** Keeps passwords in the OS store when it can, else in this process's memory. */
-class Passwords {
-  private readonly memory = new Map<string, string>();
-  constructor(private readonly store: SecretStore) {}
-  get persistent(): boolean {
-    return this.store.available;
-  }
-  get(id: string): string | null {
-    return this.persistent ? this.store.get(id) : (this.memory.get(id) ?? null);
-  }
-  set(id: string, password: string): void {
-    if (this.persistent) this.store.set(id, password);
-    else this.memory.set(id, password);
-  }
-  delete(id: string): void {
-    this.memory.delete(id);
-    this.store.delete(id);
-  }
-}
-
 /** The readiness a host list shows, from an inventory. */
 export function readinessOf(inv: Inventory): HostReadinessSummary {
   const h = inv.host;
@@ -118,7 +100,7 @@ export class HostPool {
   readonly registry: HostRegistry;
   readonly local: HostConnection;
   private readonly dataDir: string;
-  private readonly passwords: Passwords;
+  private readonly passwords: PasswordVault;
   private readonly openRemote: OpenRemote;
   private readonly open = new Map<string, PooledHost>();
   private readonly statuses = new Map<string, HostStatus>();
@@ -130,12 +112,12 @@ export class HostPool {
     this.local = options.local;
     this.registry = options.registry;
     this.dataDir = options.dataDir ?? options.local.dataDir;
-    this.passwords = new Passwords(options.secrets);
+    this.passwords = new PasswordVault(options.secrets);
     this.openRemote =
       options.open ??
       ((target, password, dataDir) =>
-        openHost({
-          remote: { target, password },
+        openRemoteHost(target, {
+          password,
           dataDir,
           pwsh: options.pwsh ?? null,
           ...(options.defaultTimeoutMs ? { defaultTimeoutMs: options.defaultTimeoutMs } : {}),

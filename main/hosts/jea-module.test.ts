@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshState } from '../host/test-support';
+import { freshState } from '../../testing/test-support';
 import { findPowerShell } from '../powershell/find-pwsh';
 import { projectRoot } from '../project-root';
 import { simulatorModulePath } from '../simulator/profiles';

@@ -16,7 +16,7 @@
  * whole reply the end is missed and the call hangs forever: 1 call in ~140 here. TERM=dumb plus LF line
  * ends would neutralize that (5,000/5,000 calls completed), and a version over node-powershell exists,
  * but the dependency was removed from package.json while this was written, so this file replaces that
- * piece behind the same interface. Each defect listed in environment.md, and what stands in for it:
+ * piece behind the same interface. Each defect we found in it, and what stands in for it:
  *  1. NODE_POWERSHELL silently overriding the executable -> we spawn exactly the path we are given.
  *  2. `hadErrors` = "anything on stderr"; a throw does not stop the next line -> each call is ONE line
  *     calling Invoke-DdaCall, which runs the whole script in one try/catch with ErrorActionPreference

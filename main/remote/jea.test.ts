@@ -9,14 +9,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHost, remoteStartupParams, scriptsDir, type HostConnection } from '../host/host-connection';
+import { scriptsDir, type HostConnection } from '../host/host-connection';
+import { openRemoteHost, remoteStartupParams } from '../hosts/remote-connection';
 import { hostServices, type HostServices } from '../host/host-services';
-import { comparableState, readState } from '../host/test-support';
+import { comparableState, readState } from '../../testing/test-support';
 import { buildJeaModule, jeaScriptsHash } from '../hosts/jea-module';
 import { findPowerShell } from '../powershell/find-pwsh';
 import { PowerShellSession } from '../powershell/session';
 import { projectRoot } from '../project-root';
-import { startSshTestHosts, sshTestHostsUnavailable, type SshTestHosts } from './ssh-test-hosts';
+import { startSshTestHosts, sshTestHostsUnavailable, type SshTestHosts } from '../../testing/ssh-test-hosts';
 
 const unavailable = sshTestHostsUnavailable();
 if (unavailable && process.env.CI) throw new Error(`The JEA tests must run in CI, but: ${unavailable}`);
@@ -38,8 +39,8 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
       `@{ SchemaVersion = '2.0.0.0'; SessionType = 'RestrictedRemoteServer'; ModulesToImport = '${join(module, 'DDAStudio.Host.psd1')}'; VisibleFunctions = 'Invoke-DdaHostOperation', 'Get-DdaHostInfo' }\n`,
     );
     sshd = await startSshTestHosts({ profiles: ['ml30-connectx4', 'ml30-connectx4'], jeaConfigurationFile: pssc });
-    jea = openHost({ remote: { target: sshd.jeaTarget(0) }, dataDir: join(dir, 'data-jea') });
-    full = openHost({ remote: { target: sshd.hosts[0]!.target }, dataDir: join(dir, 'data-full') });
+    jea = openRemoteHost(sshd.jeaTarget(0), { dataDir: join(dir, 'data-jea') });
+    full = openRemoteHost(sshd.hosts[0]!.target, { dataDir: join(dir, 'data-full') });
     services = hostServices(jea);
   });
   afterAll(async () => {

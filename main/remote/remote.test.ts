@@ -7,10 +7,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanChoices } from '../../shared/plan';
-import { openHost, type HostConnection } from '../host/host-connection';
+import type { HostConnection } from '../host/host-connection';
+import { openRemoteHost } from '../hosts/remote-connection';
 import { hostServices, type HostServices } from '../host/host-services';
-import { comparableState, readState, type SimJson } from '../host/test-support';
-import { startSshTestHosts, sshTestHostsUnavailable, type SshTestHosts } from './ssh-test-hosts';
+import { comparableState, readState, type SimJson } from '../../testing/test-support';
+import { startSshTestHosts, sshTestHostsUnavailable, type SshTestHosts } from '../../testing/ssh-test-hosts';
 
 const unavailable = sshTestHostsUnavailable();
 if (unavailable && process.env.CI) throw new Error(`The remote tests must run in CI, but: ${unavailable}`);
@@ -33,7 +34,7 @@ describe.skipIf(!!unavailable)(`remote hosts over SSH${unavailable ? ` (skipped:
 
   beforeAll(async () => {
     sshd = await startSshTestHosts({ profiles: ['ml30-connectx4', 'gpu-workstation'] });
-    const open = (i: number) => openHost({ remote: { target: sshd.hosts[i]!.target }, dataDir: join(sshd.dir, `data-${i}`), extraScriptDirs: [fixtures] });
+    const open = (i: number) => openRemoteHost(sshd.hosts[i]!.target, { dataDir: join(sshd.dir, `data-${i}`), extraScriptDirs: [fixtures] });
     a = open(0);
     b = open(1);
     aServices = hostServices(a);
@@ -99,7 +100,7 @@ describe.skipIf(!!unavailable)(`remote hosts over SSH${unavailable ? ` (skipped:
       expect(hungSettled).toBe(true);
     } finally {
       editState(sshd.hosts[0]!.stateFile, (s) => (s.latencyMs = {}));
-      a = openHost({ remote: { target: sshd.hosts[0]!.target }, dataDir: join(sshd.dir, 'data-0'), extraScriptDirs: [fixtures] });
+      a = openRemoteHost(sshd.hosts[0]!.target, { dataDir: join(sshd.dir, 'data-0'), extraScriptDirs: [fixtures] });
       aServices = hostServices(a);
     }
     expect((await aServices.readInventory()).host.computerName).toBe('ML30-GEN10');
@@ -127,7 +128,7 @@ describe.skipIf(!!unavailable)(`remote hosts over SSH${unavailable ? ` (skipped:
   });
 
   it('a wrong key gives a clear error that names the host, and no session', async () => {
-    const wrong = openHost({ remote: { target: sshd.wrongKeyTarget(1) }, dataDir: join(sshd.dir, 'data-wrong') });
+    const wrong = openRemoteHost(sshd.wrongKeyTarget(1), { dataDir: join(sshd.dir, 'data-wrong') });
     try {
       const r = await wrong.runner.invoke('inventory');
       expect(r.ok).toBe(false);
@@ -175,13 +176,13 @@ describe.skipIf(!!unavailable)(`remote hosts over SSH${unavailable ? ` (skipped:
 describe('WinRM targets (session creation cannot run on Linux: no WSMan client)', () => {
   it('fail with a clear connection error that names the host and never shows the password', async () => {
     const password = `S3cret-'$(whoami)'-pw`;
-    const host = openHost({
-      remote: {
-        target: { id: 'hv01', name: 'HV01', transport: 'winrm', endpoint: 'full', connectTimeoutMs: 5000, computerName: 'hv01.contoso.test', useSsl: true, skipCertificateChecks: false, authentication: 'Negotiate', userName: 'CONTOSO\\admin' },
+    const host = openRemoteHost(
+      { id: 'hv01', name: 'HV01', transport: 'winrm', endpoint: 'full', connectTimeoutMs: 5000, computerName: 'hv01.contoso.test', useSsl: true, skipCertificateChecks: false, authentication: 'Negotiate', userName: 'CONTOSO\\admin' },
+      {
         password,
+        dataDir: join(import.meta.dirname, '.never-written'),
       },
-      dataDir: join(import.meta.dirname, '.never-written'),
-    });
+    );
     try {
       const r = await host.runner.invoke('inventory');
       expect(r.ok).toBe(false);

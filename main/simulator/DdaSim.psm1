@@ -1166,7 +1166,7 @@ function Set-SimVmSettings($Cmdlet, $Bound, [string]$Activity) {
                 $state = Enter-SimCall -Cmdlet $Activity -Subjects @($t.name)
                 Assert-SimElevated $state $Activity $cls
                 $v = @(Resolve-SimVms $state $Activity $cls $null @([pscustomobject]@{ Id = $t.id }))[0]
-                # Documented as needing the VM off (hyperv-dda.md section 3): MMIO, cache types, memory.
+                # Documented as needing the VM off (Microsoft Learn, "Deploy devices by using Discrete Device Assignment", VM preparation): MMIO, cache types, memory.
                 # Guess (labelled): ProcessorCount too, as in Hyper-V Manager.
                 $needsOff = @('GuestControlledCacheTypes', 'LowMemoryMappedIoSpace', 'HighMemoryMappedIoSpace', 'StaticMemory', 'DynamicMemory', 'MemoryMinimumBytes', 'DynamicMemoryEnabled', 'MinimumBytes', 'ProcessorCount')
                 foreach ($k in $needsOff) { if ($Bound.ContainsKey($k)) { Assert-SimVmOff $v $Activity $cls 'Modifying the virtual machine configuration'; break } }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../project-root';
-import { freshState, readState, sharedHost } from '../host/test-support';
+import { freshState, readState, sharedHost } from '../../testing/test-support';
 
 const shared = sharedHost();
 afterAll(() => shared.host.close());

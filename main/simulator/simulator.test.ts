@@ -1,7 +1,7 @@
 /** The simulated host: every precondition fails as documented; every life-cycle transition works. */
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { comparableState, freshState, readState, sharedHost } from '../host/test-support';
+import { comparableState, freshState, readState, sharedHost } from '../../testing/test-support';
 import { loadProfile, listProfiles } from './profiles';
 import { generateProfile } from './generate-profile';
 import { hostProfileSchema } from './profile-schema';
@@ -76,7 +76,7 @@ describe('device life cycle', () => {
   });
 });
 
-describe("preconditions fail with the texts and ids of hyperv-dda.md (where no source settles one, the simulator's labelled guess: reference/README.md)", () => {
+describe("preconditions fail with the texts and ids of Microsoft's cmdlet reference and DDA deployment article (where no source settles one, the simulator's labelled guess: reference/README.md)", () => {
   it('dismount without a mitigation driver or ACS needs -Force; -Force skips exactly that', async () => {
     await on('r910-x520');
     const id = 'PCI\\VEN_8086&DEV_10FB&SUBSYS_7A118086&REV_01\\6&1F0E4A3B&0&00380010';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openHost } from '../host/host-connection';
-import { freshState, readState } from '../host/test-support';
+import { freshState, readState } from '../../testing/test-support';
 
 type SetMeta = { mandatory: boolean; position: number | null; byValue: boolean; byPropertyName: boolean };
 type ParamMeta = { type: string; typeFullName?: string; aliases: string[]; sets: Record<string, SetMeta> };

@@ -19,7 +19,7 @@ import { Journal } from '../journal';
 import { memoryMeasurementStore } from '../measurement-store';
 import { Operations } from '../operations';
 import { stepScripts } from '../recovery-checks';
-import { comparableState, freshState, sharedHost, type SimJson } from '../test-support';
+import { comparableState, freshState, sharedHost, type SimJson } from '../../../testing/test-support';
 import { opCall, opScripts, type OpScript } from './op-scripts';
 
 const shared = sharedHost();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RemoteTargetInput } from './hosts';
-import { hostSetupKinds, hostSetupSchema, prepareHost, recommendedSetupKinds, setupKindsFor, type HostSetup } from './prepare-host';
-import { psString } from './ps-literal';
+import type { RemoteTargetInput } from '../../shared/hosts';
+import { hostSetupKinds, hostSetupSchema, type HostSetup } from '../../shared/prepare-host';
+import { psString } from '../../shared/ps-literal';
+import { prepareHost, recommendedSetupKinds, setupKindsFor } from './prepare-host';
 
 const winrm = (over: Record<string, unknown> = {}) => ({ id: 'hv1', name: 'HV 1', transport: 'winrm', computerName: 'hv01.lab', ...over }) as RemoteTargetInput;
 const ssh = (over: Record<string, unknown> = {}) => ({ id: 'hv2', name: 'HV 2', transport: 'ssh', hostName: 'hv02.lab', ...over }) as RemoteTargetInput;

@@ -2,8 +2,8 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openHost, type HostConnection } from './host-connection';
-import { profilePath } from '../simulator/profiles';
+import { openHost, type HostConnection } from '../main/host/host-connection';
+import { profilePath } from '../main/simulator/profiles';
 
 /** A temp copy of a profile, optionally changed. */
 export function freshState(profile: string, edit?: (state: SimJson) => void): string {
@@ -51,7 +51,7 @@ export function comparableState(file: string): unknown {
  */
 export function sharedHost(): { host: HostConnection; use(stateFile: string): Promise<void> } {
   const first = freshState('ml30-connectx4');
-  const host = openHost({ simState: first, extraScriptDirs: [join(import.meta.dirname, 'test-fixtures')] });
+  const host = openHost({ simState: first, extraScriptDirs: [join(import.meta.dirname, '..', 'main', 'host', 'test-fixtures')] });
   return {
     host,
     async use(stateFile: string) {

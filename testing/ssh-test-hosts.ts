@@ -15,10 +15,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { JEA_SSH_SUBSYSTEM, type SshTarget } from '../../shared/hosts';
-import { findPowerShell } from '../powershell/find-pwsh';
-import { projectRoot } from '../project-root';
-import { profilePath, simulatorModulePath } from '../simulator/profiles';
+import { JEA_SSH_SUBSYSTEM, type SshTarget } from '../shared/hosts';
+import { findPowerShell } from '../main/powershell/find-pwsh';
+import { projectRoot } from '../main/project-root';
+import { profilePath, simulatorModulePath } from '../main/simulator/profiles';
 
 const SSHD = '/usr/sbin/sshd';
 export const TEST_ADDRESSES = ['127.0.0.2', '127.0.0.3'] as const;

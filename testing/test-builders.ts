@@ -1,6 +1,6 @@
 /** Hand-built inventories for the planner's pure tests: a device, a VM and a host, each with defaults. */
-import { noLifelines, type Device, type Inventory, type Vm } from '../../shared/inventory';
-import { MiB } from '../../shared/mmio';
+import { noLifelines, type Device, type Inventory, type Vm } from '../shared/inventory';
+import { MiB } from '../shared/mmio';
 
 let seq = 0;
 
