@@ -83,7 +83,7 @@ export function AssignMenu({ device }: { device: Device }) {
             return (
               <li key={v.id} role="none">
                 <button role="menuitem" tabIndex={-1} aria-disabled={!need.ok || undefined} className={need.ok ? '' : 'blocked'} onClick={() => need.ok && pick(v)} data-testid="assign-menu-item" data-vm={v.name}>
-                  <span className="menu-vm">{v.name}</span>
+                  <span className="menu-vm">{v.name}</span>{' '}
                   <span className={`menu-need ${need.ok ? '' : 'blocked'}`}>{need.key && need.key.startsWith('vmState') ? t(need.key) : `${state} · ${t(need.key ?? 'menuReady')}`}</span>
                 </button>
               </li>
