@@ -30,7 +30,9 @@ test.describe('gpu-workstation: a GPU and its audio function', () => {
     await expect(steps.filter({ hasText: "Assign NVIDIA High Definition Audio Controller to 'GPU-Render'" })).toHaveCount(1);
     await expect(steps.filter({ hasText: "Assign NVIDIA RTX A4000 to 'GPU-Render'" })).toHaveCount(1);
 
-    await also.getByRole('checkbox').uncheck();
+    // Controlled by the plan: a click asks for a new plan; the box follows when it arrives.
+    await also.getByRole('checkbox').click();
+    await expect(also.getByRole('checkbox')).not.toBeChecked();
     await expect(steps.filter({ hasText: 'NVIDIA High Definition Audio Controller' })).toHaveCount(0);
     await expect(app.dialog.getByTestId('plan-warning').filter({ hasText: 'shares its card with NVIDIA High Definition Audio Controller' })).toHaveCount(1);
 
@@ -38,7 +40,8 @@ test.describe('gpu-workstation: a GPU and its audio function', () => {
     await expect(also).toContainText('同时分配 NVIDIA High Definition Audio Controller');
     await app.page.getByTestId('language').selectOption('en');
 
-    await also.getByRole('checkbox').check();
+    await also.getByRole('checkbox').click();
+    await expect(also.getByRole('checkbox')).toBeChecked();
     await expect(steps.filter({ hasText: 'NVIDIA High Definition Audio Controller' }).first()).toBeVisible();
     expect(await app.runAndWait()).toBe('succeeded');
     expect([...sim.vm('GPU-Render').assignedDevices].sort()).toEqual([GPU, GPU_AUDIO]);
@@ -127,8 +130,9 @@ test.describe('ml30-connectx4', () => {
     // Run with "Start the VM again" unticked: the outcome says the VM is off now.
     await button.click();
     await app.page.getByRole('menuitem', { name: /File-Server/ }).click();
-    await app.dialog.locator('[data-consent="turn-off-vm"]').check();
-    await app.dialog.getByTestId('start-after').getByRole('checkbox').uncheck();
+    await app.dialog.locator('[data-consent="turn-off-vm"]').click();
+    await expect(app.dialog.locator('[data-consent="turn-off-vm"]')).toBeChecked();
+    await app.dialog.getByTestId('start-after').getByRole('checkbox').click();
     await expect(app.dialog.getByTestId('start-after').getByRole('checkbox')).not.toBeChecked();
     await expect(app.dialog.getByTestId('plan-step').filter({ hasText: 'Start' })).toHaveCount(0);
     expect(await app.runAndWait()).toBe('succeeded');
@@ -142,8 +146,8 @@ test.describe('ml30-connectx4', () => {
     const drawer = app.page.getByTestId('details');
     await expect(drawer).toBeFocused();
     await expect(drawer.getByRole('heading', { level: 3 })).toHaveText(['Verdict', 'Why', 'What you can do']);
-    await expect(drawer.getByTestId('details-why')).toContainText('The firmware reserves memory for this device (RMRR)');
-    await expect(drawer.getByTestId('details-what')).toContainText('Not fixable in Windows');
+    await expect(drawer.getByTestId('details-why')).toContainText('The firmware did not hand PCI Express control to Windows');
+    await expect(drawer.getByTestId('details-what')).toContainText('Update the BIOS or turn on native PCIe (OS) control');
     await expect(drawer.getByTestId('details-learn')).toHaveAttribute('href', 'https://learn.microsoft.com/en-us/windows-server/virtualization/hyper-v/plan/plan-for-deploying-devices-using-discrete-device-assignment');
     await expect(drawer.getByText('RequiresReservedMemoryRegion (pid 34)')).toBeHidden();
     await drawer.getByTestId('raw-facts').locator('summary').click();
@@ -157,7 +161,7 @@ test.describe('ml30-connectx4', () => {
     await app.page.getByTestId('language').selectOption('zh-CN');
     await app.deviceAt(ILO).getByRole('button', { name: /详情/ }).click();
     await expect(drawer.getByRole('heading', { level: 3 })).toHaveText(['检测结论', '原因', '你可以怎么做']);
-    await expect(drawer.getByTestId('details-why')).toContainText('固件为该设备保留了内存（RMRR）');
+    await expect(drawer.getByTestId('details-why')).toContainText('固件没有把 PCIe 控制权交给 Windows');
   });
 
   test('keyboard drag moves card to card; announcements are names and verdicts, never ids, in both languages', async ({ app }) => {
