@@ -60,15 +60,10 @@ test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
   test("keyboard only: dnd-kit's keyboard drag (Space, arrows, Space) onto a VM card", async ({ app }) => {
     const handle = app.device('ConnectX-4 Lx Ethernet Adapter #2').getByTestId('device-handle');
     const card = app.vmCard('Router-01');
-    const from = (await handle.boundingBox())!;
-    const to = (await card.boundingBox())!;
     await handle.focus();
     await app.page.keyboard.press('Space');
-    // the keyboard sensor moves the dragged item 25 px per arrow press
-    const dx = Math.round((to.x + to.width / 2 - (from.x + from.width / 2)) / 25);
-    const dy = Math.round((to.y + to.height / 2 - (from.y + from.height / 2)) / 25);
-    for (let i = 0; i < Math.abs(dx); i++) await app.page.keyboard.press(dx > 0 ? 'ArrowRight' : 'ArrowLeft');
-    for (let i = 0; i < Math.abs(dy); i++) await app.page.keyboard.press(dy > 0 ? 'ArrowDown' : 'ArrowUp');
+    // One arrow press, one card (issue 17 #4): the first card in reading order is Router-01.
+    await app.page.keyboard.press('ArrowRight');
     await expect(card.getByTestId('drop-note')).toBeVisible();
     await expect(card).toHaveClass(/over/);
     await expect(app.page.getByTestId('drag-overlay')).toContainText('Mellanox ConnectX-4 Lx Ethernet Adapter #2');

@@ -59,7 +59,8 @@ interface OperationsSlice {
    */
   forceRefused: Record<string, string[]>;
   openPlan(intent: Intent, choices?: PlanChoices): Promise<void>;
-  replan(choices: PlanChoices): Promise<void>;
+  /** The open plan made again with other choices, or (the dialog's "Also assign …") another form of its intent. */
+  replan(choices: PlanChoices, intent?: Intent): Promise<void>;
   /** After a run that ended rolled back: the same intent planned again with these consents added (nothing runs). */
   retryWithConsents(consents: ConsentId[]): Promise<void>;
   runPlan(): Promise<void>;
@@ -164,7 +165,8 @@ function refusedPath(plan: Plan, outcome: OperationOutcome): string | null {
   return 'locationPath' in plan.intent ? plan.intent.locationPath.toUpperCase() : null;
 }
 
-const noChoices: PlanChoices = { consents: [], startVmAfter: false };
+// "Start the VM again" starts ticked: the planner offers and honours it only for a VM that was running.
+const noChoices: PlanChoices = { consents: [], startVmAfter: true };
 
 const operationsSlice: StateCreator<StoreState, [], [], OperationsSlice> = (set, get) => ({
   plan: null,
@@ -185,10 +187,10 @@ const operationsSlice: StateCreator<StoreState, [], [], OperationsSlice> = (set,
     if (get().planHost !== host || !get().planning) return;
     set(r.ok ? { plan: r.value, planning: false } : { planError: r.error, planning: false });
   },
-  async replan(choices) {
+  async replan(choices, intent) {
     const cur = get().plan;
     if (!cur || get().running) return;
-    const r = await bridge.planOperation({ host: get().planHost, intent: cur.intent, choices });
+    const r = await bridge.planOperation({ host: get().planHost, intent: intent ?? cur.intent, choices });
     set(r.ok ? { plan: r.value } : { planError: r.error });
   },
   async runPlan() {

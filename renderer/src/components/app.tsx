@@ -1,11 +1,12 @@
 /** The main window: readiness strip, devices, VM cards, orphans, activity, and the plan dialog. */
 import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { Language } from '../../../shared/contract';
 import { bridge } from '../bridge';
 import { dropTargetCollision } from '../drop-collision';
-import { dropVerdict } from '../drop-rules';
+import { assignIntent, dropVerdict } from '../drop-rules';
 import { setDraggedDevice } from '../drag-verdicts';
+import { cardKeyboardCoordinates, dragAnnouncements } from '../keyboard-drag';
 import { useStore } from '../store';
 import { useT } from '../i18n';
 import { ActivityPanel } from './activity-panel';
@@ -60,7 +61,12 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
+  // The keyboard moves a dragged device from one VM card to the next; announcements name the device, the VM and the verdict.
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: cardKeyboardCoordinates }));
+  const accessibility = useMemo(
+    () => ({ announcements: dragAnnouncements(() => useStore.getState().inventory, () => useStore.getState().language), screenReaderInstructions: { draggable: t('dragInstructions') } }),
+    [language],
+  );
   const onDragStart = (e: DragStartEvent) => {
     if (useStore.getState().dropRefusal) setDropRefusal(null);
     setDraggedDevice(inventory, (e.active.data.current as { path?: string } | undefined)?.path ?? null);
@@ -76,11 +82,11 @@ export function App() {
     if (!device || !vm) return;
     const verdict = dropVerdict(inventory, device, vm);
     if (!verdict.allowed) return setDropRefusal({ vm: vm.name, device: device.friendlyName, reason: verdict.reason });
-    void openPlan(device.owner.kind === 'vm' ? { kind: 'move', locationPath: path, toVm: vmName } : { kind: 'assign', locationPath: path, vmName });
+    void openPlan(assignIntent(inventory, device, vmName));
   };
   const orphans = inventory?.devices.filter((d) => d.owner.kind === 'dismounted') ?? [];
   return (
-    <DndContext sensors={sensors} collisionDetection={dropTargetCollision} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDraggedDevice(null, null)}>
+    <DndContext sensors={sensors} collisionDetection={dropTargetCollision} accessibility={accessibility} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDraggedDevice(null, null)}>
       <div className="app">
         <header className="top">
           <h1>{t('appName')}</h1>

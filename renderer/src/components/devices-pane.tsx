@@ -1,10 +1,12 @@
 /** The devices pane: filters, search, devices grouped by card, drag handles and "Assign to…". */
 import { useDraggable } from '@dnd-kit/core';
-import { memo, useMemo, useState } from 'react';
+import { memo, useMemo } from 'react';
 import { isNetworkDevice, isStorageController, type Device } from '../../../shared/inventory';
 import { isAssignableVerdict } from '../../../shared/survey';
 import { useStore, type Filter } from '../store';
 import { mb, useT } from '../i18n';
+import { canOfferDrag } from '../drop-rules';
+import { AssignMenu } from './assign-menu';
 import { VerdictBadge } from './verdict-badge';
 
 const rank = (d: Device) => (isAssignableVerdict(d.verdict.code) ? 0 : d.verdict.code === 'not-assignable' ? 2 : 1);
@@ -33,10 +35,15 @@ function matches(d: Device, filter: Filter, search: string): boolean {
  */
 function DeviceRow({ device }: { device: Device }) {
   const path = device.locationPath ?? '';
-  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `device:${path}`, data: { path }, disabled: !path });
+  const { t } = useT();
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `device:${path}`, data: { path }, disabled: !path, attributes: { roleDescription: t('draggable') } });
+  // A row no VM can take is not offered to the keyboard or announced as draggable; the pointer may still
+  // try it and hear why not. Its name is its content (no aria-label that would differ from what is seen).
+  const offered = canOfferDrag(device);
+  const handle = offered ? { ...listeners, ...attributes } : { onPointerDown: listeners?.['onPointerDown'] as React.PointerEventHandler | undefined };
   return (
     <li className={`device ${isDragging ? 'dragging' : ''}`} data-testid="device" data-path={path}>
-      <div className="drag" ref={setNodeRef} {...listeners} {...attributes} aria-label={`${device.friendlyName}: drag onto a VM`} data-testid="device-handle">
+      <div className="drag" ref={setNodeRef} {...handle} data-testid="device-handle" data-draggable={offered}>
         <DeviceSummary device={device} />
       </div>
       <DeviceActions device={device} />
@@ -96,10 +103,8 @@ export function Lifelines({ device }: { device: Device }) {
 
 const DeviceActions = memo(function DeviceActions({ device }: { device: Device }) {
   const { t } = useT();
-  const vms = useStore((s) => s.inventory?.vms ?? NO_VMS);
   const openPlan = useStore((s) => s.openPlan);
   const select = useStore((s) => s.select);
-  const [menu, setMenu] = useState(false);
   const path = device.locationPath ?? '';
   return (
     <>
@@ -109,22 +114,7 @@ const DeviceActions = memo(function DeviceActions({ device }: { device: Device }
           {t('details')}
         </button>
         {device.owner.kind !== 'vm' && isAssignableVerdict(device.verdict.code) && !device.hostsSystemDisk && (
-          <span className="menu-wrap">
-            <button className="ghost" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)} data-testid="assign-menu">
-              {t('assignTo')}
-            </button>
-            {menu && (
-              <ul role="menu" className="menu">
-                {vms.map((v) => (
-                  <li key={v.id} role="none">
-                    <button role="menuitem" onClick={() => (setMenu(false), void openPlan({ kind: 'assign', locationPath: path, vmName: v.name }))}>
-                      {v.name}
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </span>
+          <AssignMenu device={device} />
         )}
         {device.owner.kind === 'dismounted' && (
           <button onClick={() => void openPlan({ kind: 'revert', locationPath: path })}>{t('returnToHost')}</button>
@@ -133,7 +123,6 @@ const DeviceActions = memo(function DeviceActions({ device }: { device: Device }
     </>
   );
 });
-const NO_VMS: never[] = [];
 
 export function DevicesPane() {
   const { t } = useT();

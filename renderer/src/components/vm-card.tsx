@@ -12,7 +12,7 @@ function Chip({ vm, entry }: { vm: Vm; entry: AssignedDevice }) {
   // An assignment through a resource pool (Windows Server 2025) names a pool, not a device: shown with
   // its pool's name, never moved or returned from here.
   const pool = entry.resourcePoolName ?? null;
-  const { attributes, listeners, setNodeRef } = useDraggable({ id: `chip:${vm.name}:${entry.locationPath}`, data: { path: entry.locationPath }, disabled: entry.stale || pool !== null });
+  const { attributes, listeners, setNodeRef } = useDraggable({ id: `chip:${vm.name}:${entry.locationPath}`, data: { path: entry.locationPath }, disabled: entry.stale || pool !== null, attributes: { roleDescription: t('draggable') } });
   return (
     <li className={`chip ${entry.stale || entry.duplicate ? 'flagged' : ''}`} data-testid="chip" data-path={entry.locationPath} data-pool={pool ?? undefined}>
       <span ref={setNodeRef} {...listeners} {...attributes} className="chip-label" title={entry.locationPath}>
