@@ -10,6 +10,7 @@ import type { ConsentId, Intent, LocalizedText, Plan, PlanChoices, PlanStep, Pla
 import { PS_SWITCH, psCommand, psString } from '../../shared/ps-literal';
 import { pciIdOf, samePath } from '../../shared/location-path';
 import { iovReadiness } from '../../shared/host-readiness';
+import { planEnableDevice, planFitVm, planRepoint, warnDeviceClass, type PlannerKit } from './plan-reconcile';
 
 /** VM settings an earlier assignment replaced (the values before it), so revert can put them back. */
 export interface RememberedVmSettings {
@@ -80,7 +81,7 @@ const consentTexts: Record<ConsentId, LocalizedText> = {
   ),
 };
 
-class Builder {
+export class Builder {
   steps: PlanStep[] = [];
   warnings: PlanWarning[] = [];
   /** Consents this plan needs; a text here replaces the standard one (it names what is at stake). */
@@ -707,6 +708,7 @@ function planAssign(c: Ctx, intent: Extract<Intent, { kind: 'assign' }>): Locali
   for (const x of devices) checkPool(x, b);
   checkVmLimits(vm, b);
   for (const x of devices) checkDeviceForVm(inv, x, b);
+  for (const x of devices) warnDeviceClass(b, x, vm);
   const start = ensureOff(vm, b, c.choices, c.opts);
   for (const x of devices) takeFromHost(x, b, c.choices, c.opts);
   prepareVm(inv, vm, [...heldBy(inv, vm), ...devices], b);
@@ -766,6 +768,7 @@ function planMove(c: Ctx, intent: Extract<Intent, { kind: 'move' }>): LocalizedT
   checkPool(d, b);
   checkVmLimits(to, b);
   checkDeviceForVm(inv, d, b);
+  warnDeviceClass(b, d, to);
   const startFrom = ensureOff(from, b, c.choices, c.opts);
   const startTo = ensureOff(to, b, c.choices, c.opts);
   b.step('remove-device', t(`Remove ${name(d)} from ${q(from.name)}`, `从 ${q(from.name)} 移除 ${name(d)}`),
@@ -859,6 +862,9 @@ function renderScript(title: LocalizedText, inv: Inventory, steps: PlanStep[], c
   return lines.join('\n');
 }
 
+/** The building blocks the reconcile fixes are planned with (plan-reconcile.ts). */
+const kit: PlannerKit<Builder, PlanOptions> = { actions, checkCanChange, checkCanAssign, checkDeviceForVm, checkPool, checkVmLimits, ensureOff, startAgain, takeFromHost, prepareVm };
+
 /** Makes the plan for an intent against an inventory (pure). */
 export function planOperation(intent: Intent, inventory: Inventory, choices: PlanChoices, opts: PlanOptions): Plan {
   const b = new Builder();
@@ -879,6 +885,15 @@ export function planOperation(intent: Intent, inventory: Inventory, choices: Pla
       break;
     case 'return-orphans':
       title = planReturnOrphans(c);
+      break;
+    case 'repoint':
+      title = planRepoint(c, kit, intent);
+      break;
+    case 'enable-device':
+      title = planEnableDevice(c, kit, intent);
+      break;
+    case 'fit-vm':
+      title = planFitVm(c, kit, intent);
       break;
   }
   const consents = [...b.consents].map(([id, text]) => ({ id, text: text ?? consentTexts[id], given: choices.consents.includes(id) }));
