@@ -4,6 +4,8 @@
  */
 import { consentIds } from '../../shared/plan';
 import { InventoryError, readInventory } from '../host/inventory-service';
+import { fileAssignmentStore } from '../host/assignment-store';
+import { readReconciledInventory } from '../host/reconcile-service';
 import { PowerShellMissingError } from '../host/host-connection';
 import { HostRegistryError } from '../hosts/host-registry';
 import { listProfiles, simulatorModulePath } from '../simulator/profiles';
@@ -43,7 +45,8 @@ async function inventoryCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseCommand(argv, hostOptions);
   if (values.help) return io.out(usage), EXIT.ok;
   return withHost(values, io, async (host) => {
-    const inv = await readInventory(host.runner, { memory: host.measurements });
+    // Reconciled like every host open (issue 18): the changes and each VM's last start failure come with it.
+    const inv = await readReconciledInventory(() => readInventory(host.runner, { memory: host.measurements }), host.runner, fileAssignmentStore(host.dataDir));
     io.out(values.json ? JSON.stringify(inv, null, 2) : formatInventory(inv));
     if (!inv.host.hyperVPresent) return io.err(`Hyper-V is not available on ${inv.host.computerName}: install the Hyper-V role and its PowerShell module.`), EXIT.refused;
     if (!inv.host.elevated) return io.err('Not elevated: run dda from an elevated (Administrator) PowerShell to change anything.'), EXIT.refused;
