@@ -73,9 +73,21 @@ function matchMoved(inv: Inventory, identity: DeviceIdentity, fromPath: string):
 
 const repairFix = (vm: Vm) => ({ fix: { kind: 'repair' as const, vmName: vm.name }, fixLabel: t('Remove the entry', '移除该条目') });
 
+/** Each of the VM's stale entries whose card is found at exactly one new slot (one re-point plan moves them all). */
+function movesOf(inv: Inventory, records: readonly AssignmentRecord[], vm: Vm): Array<{ fromPath: string; toPath: string }> {
+  const out: Array<{ fromPath: string; toPath: string }> = [];
+  for (const a of direct(vm).filter((x) => x.stale)) {
+    const r = recordFor(records, vm, a.locationPath);
+    const found = r ? matchMoved(inv, r.identity, a.locationPath).filter((d) => !out.some((m) => samePath(m.toPath, d.locationPath!))) : [];
+    if (found.length === 1) out.push({ fromPath: a.locationPath, toPath: found[0]!.locationPath! });
+  }
+  return out;
+}
+
 function staleItems(inv: Inventory, records: readonly AssignmentRecord[]): ReconcileItem[] {
   const out: ReconcileItem[] = [];
   for (const vm of inv.vms) {
+    const moves = movesOf(inv, records, vm);
     for (const a of direct(vm).filter((x) => x.stale)) {
       const r = recordFor(records, vm, a.locationPath);
       const base = { vmName: vm.name, locationPath: a.locationPath, toPath: null, deviceName: r?.friendlyName ?? null };
@@ -86,10 +98,11 @@ function staleItems(inv: Inventory, records: readonly AssignmentRecord[]): Recon
         continue;
       }
       const found = matchMoved(inv, r.identity, a.locationPath);
-      if (found.length === 1) {
-        const to = found[0]!;
+      const move = moves.find((m) => samePath(m.fromPath, a.locationPath));
+      const to = move ? findDevice(inv, move.toPath) : undefined;
+      if (move && to) {
         out.push({ ...base, kind: 'moved', severity: 'danger', toPath: to.locationPath, deviceName: to.friendlyName,
-          fix: { kind: 'repoint', vmName: vm.name, fromPath: a.locationPath, toPath: to.locationPath! },
+          fix: { kind: 'repoint', vmName: vm.name, moves },
           fixLabel: t('Re-point the entry', '改指向新位置'),
           text: t(
             `The card ${q(r.friendlyName)} of ${q(vm.name)} in ${a.locationPath} moved to ${to.locationPath} (same vendor, device and subsystem IDs). The VM's entry still names the old slot, so it will not start ("Element not found", 0x80070490).`,

@@ -52,27 +52,35 @@ export function warnDeviceClass(b: PlanBuilder, d: Device, vm: Vm): void {
 }
 
 /**
- * Re-point: the VM's stale entry for the old slot goes (with every direct entry: Remove-VMAssignableDevice
- * takes a stale entry only with the rest, as repair does), the valid ones come back once, and the moved
+ * Re-point: the VM's stale entries for the old slots go (with every direct entry: Remove-VMAssignableDevice
+ * takes a stale entry only with the rest, as repair does), the valid ones come back once, and each moved
  * card at its new slot is taken from the host and added.
  */
 export function planRepoint<B extends PlanBuilder, O>(c: ReconcileCtx<B, O>, k: PlannerKit<B, O>, intent: Extract<Intent, { kind: 'repoint' }>): LocalizedText {
   const { inv, b } = c;
   const vm = findVm(inv, intent.vmName);
-  const title = t(`Re-point ${one(intent.vmName)}'s device entry from ${one(intent.fromPath)} to ${one(intent.toPath)}`, `将 ${one(intent.vmName)} 的设备条目从 ${one(intent.fromPath)} 改指向 ${one(intent.toPath)}`);
+  const where = intent.moves.map((m) => `${one(m.fromPath)} -> ${one(m.toPath)}`).join(', ');
+  const title = t(`Re-point the device entries of ${one(intent.vmName)} to the moved cards (${where})`, `将 ${one(intent.vmName)} 的设备条目改指向移动后的卡（${where}）`);
   if (!vm) return noVm(b, intent.vmName), title;
   const direct = vm.assignedDevices.filter((a) => !a.resourcePoolName);
-  if (!direct.some((a) => a.stale && samePath(a.locationPath, intent.fromPath)))
-    return b.block('not-stale', t(`${q(vm.name)} has no stale entry for ${one(intent.fromPath)}.`, `${q(vm.name)} 没有 ${one(intent.fromPath)} 的失效条目。`)), title;
-  const d = findDevice(inv, intent.toPath);
-  if (!d) return b.block('device-not-found', t(`No device at ${one(intent.toPath)}.`, `找不到位于 ${one(intent.toPath)} 的设备。`)), title;
-  if (d.owner.kind === 'vm')
-    return b.block('held-elsewhere', t(`${one(d.friendlyName)} at ${one(intent.toPath)} is held by ${q(d.owner.vmName)}.`, `位于 ${one(intent.toPath)} 的 ${one(d.friendlyName)} 已被 ${q(d.owner.vmName)} 持有。`)), title;
-  k.checkCanAssign(inv, b, [d]);
-  k.checkPool(d, b);
+  const targets: Device[] = [];
+  for (const m of intent.moves) {
+    if (!direct.some((a) => a.stale && samePath(a.locationPath, m.fromPath)))
+      return b.block('not-stale', t(`${q(vm.name)} has no stale entry for ${one(m.fromPath)}.`, `${q(vm.name)} 没有 ${one(m.fromPath)} 的失效条目。`)), title;
+    const d = findDevice(inv, m.toPath);
+    if (!d) return b.block('device-not-found', t(`No device at ${one(m.toPath)}.`, `找不到位于 ${one(m.toPath)} 的设备。`)), title;
+    if (d.owner.kind === 'vm')
+      return b.block('held-elsewhere', t(`${one(d.friendlyName)} at ${one(m.toPath)} is held by ${q(d.owner.vmName)}.`, `位于 ${one(m.toPath)} 的 ${one(d.friendlyName)} 已被 ${q(d.owner.vmName)} 持有。`)), title;
+    if (targets.includes(d)) return b.block('same-target', t(`${one(m.toPath)} is named twice.`, `${one(m.toPath)} 被指定了两次。`)), title;
+    targets.push(d);
+  }
+  k.checkCanAssign(inv, b, targets);
   k.checkVmLimits(vm, b);
-  k.checkDeviceForVm(inv, d, b);
-  warnDeviceClass(b, d, vm);
+  for (const d of targets) {
+    k.checkPool(d, b);
+    k.checkDeviceForVm(inv, d, b);
+    warnDeviceClass(b, d, vm);
+  }
   const keep: Device[] = [];
   for (const a of direct) {
     const x = a.stale ? undefined : findDevice(inv, a.locationPath);
@@ -81,18 +89,19 @@ export function planRepoint<B extends PlanBuilder, O>(c: ReconcileCtx<B, O>, k: 
   }
   const start = k.ensureOff(vm, b, c.choices, c.opts);
   b.warn('repoint', 'info', t(
-    `The card ${one(d.friendlyName)} moved from ${one(intent.fromPath)} to ${one(intent.toPath)}: every direct entry of ${q(vm.name)} is removed (the only way out for a stale entry), the valid ones are added back once, and the card is assigned at its new slot.`,
-    `卡 ${one(d.friendlyName)} 从 ${one(intent.fromPath)} 移到了 ${one(intent.toPath)}：先移除 ${q(vm.name)} 的全部直接分配条目（失效条目只能这样清除），再把有效设备各添加一次，并在新插槽上分配这张卡。`));
+    `Every direct entry of ${q(vm.name)} is removed (the only way out for a stale entry), the valid ones are added back once, and each moved card is assigned at its new slot (${where}).`,
+    `先移除 ${q(vm.name)} 的全部直接分配条目（失效条目只能这样清除），再把有效设备各添加一次，并在新插槽上分配每张移动过的卡（${where}）。`));
   const restorable = keep.map((x) => x.locationPath!);
-  b.step('remove-all-devices', t(`Remove every direct device entry of ${q(vm.name)} (the stale one for ${one(intent.fromPath)} included)`, `移除 ${q(vm.name)} 的全部直接分配条目（包括 ${one(intent.fromPath)} 的失效条目）`),
+  b.step('remove-all-devices', t(`Remove every direct device entry of ${q(vm.name)} (the stale ones included)`, `移除 ${q(vm.name)} 的全部直接分配条目（包括失效条目）`),
     k.actions.remove(vm, null), restorable.length > 0 ? k.actions.addAll(vm, restorable) : null, { entries: direct.length });
   for (const x of keep)
     b.step('add-device', t(`Add ${one(x.friendlyName)} back to ${q(vm.name)}, once`, `将 ${one(x.friendlyName)} 重新添加到 ${q(vm.name)}（只添加一次）`),
       k.actions.add(vm, x.locationPath!), k.actions.remove(vm, x.locationPath!), { held: false });
-  k.takeFromHost(d, b, c.choices, c.opts);
-  k.prepareVm(inv, vm, [...keep, d], b);
-  b.step('add-device', t(`Assign ${one(d.friendlyName)} at ${one(intent.toPath)} to ${q(vm.name)} (once)`, `将位于 ${one(intent.toPath)} 的 ${one(d.friendlyName)} 直通给 ${q(vm.name)}（只添加一次）`),
-    k.actions.add(vm, intent.toPath), k.actions.remove(vm, intent.toPath), { held: false });
+  for (const d of targets) k.takeFromHost(d, b, c.choices, c.opts);
+  k.prepareVm(inv, vm, [...keep, ...targets], b);
+  for (const d of targets)
+    b.step('add-device', t(`Assign ${one(d.friendlyName)} at ${one(d.locationPath!)} to ${q(vm.name)} (once)`, `将位于 ${one(d.locationPath!)} 的 ${one(d.friendlyName)} 直通给 ${q(vm.name)}（只添加一次）`),
+      k.actions.add(vm, d.locationPath!), k.actions.remove(vm, d.locationPath!), { held: false });
   if (start) k.startAgain(vm, b, c.opts);
   return title;
 }

@@ -60,7 +60,9 @@ export async function readStartFailureEvents(runner: ScriptRunner, vms: readonly
 function stillHolds(inv: Inventory, vm: Vm, f: DecodedStartFailure): boolean {
   if (vm.state === 'Running') return false;
   if (f.cause === 'stale-entry') return vm.assignedDevices.some((a) => a.stale || a.duplicate);
-  if (f.cause === 'mmio-too-small' || f.cause === 'high-mmio-above-limit') return vmMisfits(inv, vm).length > 0;
+  // An unmeasured device (MMIO unknown) cannot be ruled out.
+  const unmeasured = vm.assignedDevices.some((a) => !a.stale && inv.devices.some((d) => d.locationPath === a.locationPath && d.mmioMB === null));
+  if (f.cause === 'mmio-too-small' || f.cause === 'high-mmio-above-limit') return vmMisfits(inv, vm).length > 0 || unmeasured;
   return true;
 }
 
