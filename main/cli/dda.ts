@@ -25,12 +25,14 @@ const usage = `Usage: dda <command> [options]
 
 Commands:
   inventory                         devices with survey verdicts, VMs, host readiness
-  plan <assign|revert|move|repair|return-orphans> [options]   show the plan, change nothing
+  plan <assign|revert|move|repair|return-orphans|enable-device|fit-vm> [options]   show the plan, change nothing
   assign --device <location path> --vm <name>
   revert --device <location path>
   move --device <location path> --to <vm>
-  repair --vm <name>
+  repair --vm <name>                re-points entries of moved cards (see inventory's changes), else removes stale ones
   return-orphans
+  enable-device --device <location path>   enable a device left disabled on the host
+  fit-vm --vm <name>                fit a VM's settings (MMIO, stop action, memory) to the devices it holds
   recover [--finish|--rollback]     finish or roll back an interrupted operation
   hosts <add|list|test|remove|prepare>   remote Hyper-V hosts ("dda hosts help")
   simulator module-path             path of the simulator module (Import-Module it in any pwsh)
