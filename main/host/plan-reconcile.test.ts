@@ -126,7 +126,7 @@ describe('the fixes on the simulated after-reboot host', () => {
     // Everything is put back except the stale entries themselves: a path no device has cannot be added
     // again (Add-VMAssignableDevice needs a dismounted device), so the undo of the removal adds back only
     // the valid entries, as repair's does. The VM is left without its stale entries, the cards on the host.
-    const expected = structuredClone(before) as { vms: Array<{ name: string; assignedDevices: string[] }> };
+    const expected = structuredClone(before) as unknown as { vms: Array<{ name: string; assignedDevices: string[] }> };
     expected.vms.find((v) => v.name === 'GPU-Render')!.assignedDevices = [];
     expect(hostOnly()).toEqual(expected);
   }, 120_000);
