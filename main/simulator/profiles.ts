@@ -67,9 +67,16 @@ export function createSimState(profile: string | null, stateFile?: string): stri
   loadProfile(source);
   const target = stateFile ?? join(mkdtempSync(join(tmpdir(), 'dda-sim-')), 'state.json');
   copyFileSync(source, target);
-  // A profile that shows a host after a change brings what DDA Studio had recorded before it.
-  const seed = loadProfile(source).ddaStudioData;
-  if (seed) writeFileAtomic(join(simulatedDataDir(target), 'assignments.json'), JSON.stringify({ schema: 'dda-studio/assignments@1', records: seed.assignments }, null, 1));
-  if (seed?.measurements) writeFileAtomic(join(simulatedDataDir(target), 'measurements.json'), JSON.stringify({ schema: 'dda-studio/measurements@1', devices: seed.measurements }, null, 1));
+  seedDdaStudioData(target);
   return target;
+}
+
+/**
+ * A profile that shows a host after a change brings what DDA Studio had recorded before it
+ * (ddaStudioData): written to the simulated host's data folder, where the app keeps them.
+ */
+export function seedDdaStudioData(stateFile: string): void {
+  const seed = loadProfile(stateFile).ddaStudioData;
+  if (seed) writeFileAtomic(join(simulatedDataDir(stateFile), 'assignments.json'), JSON.stringify({ schema: 'dda-studio/assignments@1', records: seed.assignments }, null, 1));
+  if (seed?.measurements) writeFileAtomic(join(simulatedDataDir(stateFile), 'measurements.json'), JSON.stringify({ schema: 'dda-studio/measurements@1', devices: seed.measurements }, null, 1));
 }
