@@ -53,6 +53,8 @@ const CMDLETS = [
   ...['Get-Disk', 'Get-Partition'].map((name) => ({ name, source: 'windows', folder: 'Storage' })),
   { name: 'Get-CimInstance', source: 'ps', folder: 'CimCmdlets' },
   { name: 'Invoke-CimMethod', source: 'ps', folder: 'CimCmdlets' },
+  // Start failures the admin saw: the Microsoft-Windows-Hyper-V-Worker-Admin event log (issue 18).
+  { name: 'Get-WinEvent', source: 'ps', folder: 'Microsoft.PowerShell.Diagnostics' },
   // Get-WmiObject does not exist in PowerShell 6+; only the 5.1 reference documents it.
   { name: 'Get-WmiObject', source: 'ps', folder: 'Microsoft.PowerShell.Management', docsets: ['powershell-5.1'] },
 ];

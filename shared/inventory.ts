@@ -3,6 +3,8 @@
  * `dda inventory --json` prints exactly this; scripts depend on it, so keep it stable.
  */
 import { z } from 'zod';
+import { reconcileItemSchema } from './reconcile-item';
+import { decodedStartFailureSchema } from './start-failure';
 
 /** Survey verdict codes, from Microsoft's SurveyDDA rules plus the seed's correction (force-insecure). */
 export const verdictCodes = [
@@ -189,6 +191,8 @@ export const vmSchema = z.object({
   /** Get-VM's IsClustered: the VM is a cluster role (it cannot live-migrate while it holds a device); null: unknown. */
   isClustered: z.boolean().nullable().optional(),
   assignedDevices: z.array(assignedDeviceSchema),
+  /** The VM's last start failure (Hyper-V-Worker-Admin log), decoded; absent when none was read. */
+  lastStartFailure: decodedStartFailureSchema.nullable().optional(),
 });
 export type Vm = z.infer<typeof vmSchema>;
 
@@ -227,6 +231,8 @@ export const inventorySchema = z.object({
   devices: z.array(deviceSchema),
   vms: z.array(vmSchema),
   problems: z.array(hygieneProblemSchema),
+  /** What changed since DDA Studio last saw the host, each with its fix (reconcile on connect; absent: not reconciled). */
+  reconcile: z.array(reconcileItemSchema).optional(),
   /** Degradations: a class or property that could not be read, and what it affects. */
   notes: z.array(z.string()),
 });

@@ -5,6 +5,8 @@
 import { consentIds } from '../../shared/plan';
 import { readInventory } from '../host/inventory-service';
 import { errorCodeOf, EXIT, exitCodeOf } from '../api/error-codes';
+import { fileAssignmentStore } from '../host/assignment-store';
+import { readReconciledInventory } from '../host/reconcile-service';
 import { listProfiles, simulatorModulePath } from '../simulator/profiles';
 import { hostOptions, parseCommand, RefusedError, UsageError, type Io } from './args';
 import { withHost } from './cli-host';
@@ -23,12 +25,14 @@ const usage = `Usage: dda <command> [options]
 
 Commands:
   inventory                         devices with survey verdicts, VMs, host readiness
-  plan <assign|revert|move|repair|return-orphans> [options]   show the plan, change nothing
+  plan <assign|revert|move|repair|return-orphans|enable-device|fit-vm> [options]   show the plan, change nothing
   assign --device <location path> --vm <name>
   revert --device <location path>
   move --device <location path> --to <vm>
-  repair --vm <name>
+  repair --vm <name>                re-points entries of moved cards (see inventory's changes), else removes stale ones
   return-orphans
+  enable-device --device <location path>   enable a device left disabled on the host
+  fit-vm --vm <name>                fit a VM's settings (MMIO, stop action, memory) to the devices it holds
   recover [--finish|--rollback]     finish or roll back an interrupted operation
   hosts <add|list|test|remove|prepare>   remote Hyper-V hosts ("dda hosts help")
   doctor [--lang en|zh-CN]          check, read-only, that the host behaves as DDA Studio expects (0 pass, 1 fail, 2 could not check)
@@ -45,7 +49,8 @@ async function inventoryCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseCommand(argv, hostOptions);
   if (values.help) return io.out(usage), EXIT.ok;
   return withHost(values, io, async (host) => {
-    const inv = await readInventory(host.runner, { memory: host.measurements });
+    // Reconciled like every host open (issue 18): the changes and each VM's last start failure come with it.
+    const inv = await readReconciledInventory(() => readInventory(host.runner, { memory: host.measurements }), host.runner, fileAssignmentStore(host.dataDir));
     io.out(values.json ? JSON.stringify(inv, null, 2) : formatInventory(inv));
     if (!inv.host.hyperVPresent) return io.err(`Hyper-V is not available on ${inv.host.computerName}: install the Hyper-V role and its PowerShell module.`), EXIT.refused;
     if (!inv.host.elevated) return io.err('Not elevated: run dda from an elevated (Administrator) PowerShell to change anything.'), EXIT.refused;

@@ -1,5 +1,7 @@
 /** The readable form of `dda inventory`: host readiness, devices by card, VMs, hygiene problems. */
 import type { Device, Inventory } from '../../shared/inventory';
+import { psString } from '../../shared/ps-literal';
+import type { ReconcileItem } from '../../shared/reconcile-item';
 
 const verdictText: Record<Device['verdict']['code'], string> = {
   assignable: 'Assignable',
@@ -98,6 +100,39 @@ export function formatInventory(inv: Inventory): string {
       if (p.kind === 'duplicate') out.push(`! Duplicate: ${clean(p.locationPath)} held ${p.vmNames.length > 1 ? `by ${p.vmNames.map(clean).join(', ')}` : 'twice'}`);
     }
   }
+  out.push(...formatReconcile(inv));
   for (const n of inv.notes) out.push(`note: ${clean(n)}`);
   return out.join('\n');
+}
+
+/** The fix of a reconcile item as the command that plans it. */
+function fixCommand(fix: NonNullable<ReconcileItem['fix']>): string {
+  switch (fix.kind) {
+    case 'repoint':
+    case 'repair':
+      return `dda repair --vm ${psString(fix.vmName)}`;
+    case 'revert':
+      return `dda revert --device ${psString(fix.locationPath)}`;
+    case 'enable-device':
+      return `dda enable-device --device ${psString(fix.locationPath)}`;
+    case 'fit-vm':
+      return `dda fit-vm --vm ${psString(fix.vmName)}`;
+    case 'return-orphans':
+      return 'dda return-orphans';
+    case 'assign':
+    case 'move':
+      return `dda ${fix.kind} --device ${psString(fix.locationPath)}`;
+  }
+}
+
+/** What changed since DDA Studio last saw the host (reconcile on connect), each with the command of its fix. */
+export function formatReconcile(inv: Inventory): string[] {
+  const items = inv.reconcile ?? [];
+  if (items.length === 0) return [];
+  const out = ['', `Changes on this host (${items.length}):`];
+  for (const i of items) {
+    out.push(`${i.severity === 'danger' ? '!!' : i.severity === 'warning' ? '! ' : '- '} [${i.kind}] ${clean(i.text.en)}`);
+    if (i.fix) out.push(`     fix: ${fixCommand(i.fix)}`);
+  }
+  return out;
 }

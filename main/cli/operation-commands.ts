@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { consentIds, planIsRunnable, type ConsentId, type Intent, type OperationOutcome, type Plan, type PlanChoices } from '../../shared/plan';
 import { exitCodeOf } from '../api/error-codes';
 import { hostServices } from '../host/host-services';
+import { reconciledIntent } from '../host/reconcile-fix';
 import { hostOptions, parseCommand, UsageError, type Io } from './args';
 import { withHost } from './cli-host';
 
@@ -46,6 +47,10 @@ export function intentFrom(kind: string, v: OpValues): Intent {
       return { kind, vmName: need(v.vm, '--vm') };
     case 'return-orphans':
       return { kind };
+    case 'enable-device':
+      return { kind, locationPath: need(v.device, '--device') };
+    case 'fit-vm':
+      return { kind, vmName: need(v.vm, '--vm') };
     default:
       throw new UsageError(`Unknown operation: ${kind}`);
   }
@@ -85,11 +90,13 @@ function exitFor(plan: Plan): number | null {
 
 async function planCommand(argv: string[], io: Io): Promise<number> {
   const [kind, ...rest] = argv;
-  if (!kind) throw new UsageError('Usage: dda plan <assign|revert|move|repair|return-orphans> [options]');
+  if (!kind) throw new UsageError('Usage: dda plan <assign|revert|move|repair|return-orphans|enable-device|fit-vm> [options]');
   const { values } = parseCommand(rest, opOptions);
   const intent = intentFrom(kind, values);
   return withHost(values, io, async (host) => {
-    const plan = await hostServices(host).operations.plan(intent, choicesFrom(values));
+    const services = hostServices(host);
+    // repair re-points the entries of cards the reconcile list found at a new slot (issue 18).
+    const plan = await services.operations.plan(reconciledIntent(intent, await services.readInventory()), choicesFrom(values));
     if (values.script) writeFileSync(values.script, plan.script);
     io.out(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
     return exitFor(plan) ?? 0;
@@ -101,8 +108,8 @@ function runCommand(kind: string) {
     const { values } = parseCommand(argv, opOptions);
     const intent = intentFrom(kind, values);
     return withHost(values, io, async (host) => {
-      const { operations } = hostServices(host);
-      const plan = await operations.plan(intent, choicesFrom(values));
+      const { operations, readInventory } = hostServices(host);
+      const plan = await operations.plan(intent.kind === 'repair' ? reconciledIntent(intent, await readInventory()) : intent, choicesFrom(values));
       const refused = exitFor(plan);
       if (refused !== null || !values.yes) {
         io.out(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
@@ -150,5 +157,7 @@ export const operationCommands: Record<string, (argv: string[], io: Io) => Promi
   move: runCommand('move'),
   repair: runCommand('repair'),
   'return-orphans': runCommand('return-orphans'),
+  'enable-device': runCommand('enable-device'),
+  'fit-vm': runCommand('fit-vm'),
   recover: recoverCommand,
 };

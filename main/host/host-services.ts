@@ -2,9 +2,11 @@
 import type { Inventory } from '../../shared/inventory';
 import type { StepResult } from '../../shared/plan';
 import type { HostConnection } from './host-connection';
+import { fileAssignmentStore } from './assignment-store';
 import { readInventory } from './inventory-service';
 import { Journal } from './journal';
 import { Operations } from './operations';
+import { readReconciledInventory } from './reconcile-service';
 
 export interface HostServices {
   readInventory: () => Promise<Inventory>;
@@ -14,7 +16,9 @@ export interface HostServices {
 
 /** Wires inventory and operations for a host connection. */
 export function hostServices(host: HostConnection, onStep?: (operationId: string, planId: string, step: StepResult) => void): HostServices {
-  const read = () => readInventory(host.runner, { memory: host.measurements });
+  // Every read reconciles the host with the recorded assignments and its start-failure log (issue 18).
+  const assignments = fileAssignmentStore(host.dataDir);
+  const read = () => readReconciledInventory(() => readInventory(host.runner, { memory: host.measurements }), host.runner, assignments);
   const journal = new Journal(host.dataDir);
   return { readInventory: read, journal, operations: new Operations({ runner: host.runner, journal, readInventory: read, ...(onStep ? { onStep } : {}) }) };
 }

@@ -66,6 +66,9 @@ const kindsOf: Record<Intent['kind'], ReadonlySet<StepKind>> = {
   move: new Set(['stop-vm', 'remove-saved-state', 'remove-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']),
   repair: new Set(['stop-vm', 'remove-saved-state', 'remove-all-devices', 'add-device', 'start-vm']),
   'return-orphans': new Set(['mount-device', 'enable-device']),
+  repoint: new Set(['stop-vm', 'remove-saved-state', 'remove-all-devices', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']),
+  'enable-device': new Set(['enable-device']),
+  'fit-vm': new Set(['stop-vm', 'remove-saved-state', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'start-vm']),
 };
 
 /** Scripts that take a device away from the host. */

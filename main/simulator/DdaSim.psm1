@@ -196,6 +196,7 @@ function Initialize-SimState($state) {
         if ($null -eq $v.PSObject.Properties['assignedDevices'] -or $null -eq $v.assignedDevices) { Set-SimProp $v 'assignedDevices' @() }
     }
     if ($null -eq $state.PSObject.Properties['faults'] -or $null -eq $state.faults) { Set-SimProp $state 'faults' @() }
+    if ($null -eq $state.PSObject.Properties['events'] -or $null -eq $state.events) { Set-SimProp $state 'events' @() }
 }
 
 function Use-SimLock([scriptblock]$Body) {
@@ -241,6 +242,7 @@ $script:SimTexts = @{
         @('^The low MMIO gap size (.*) is out of range\. Valid values are 128 MB to 3584 MB\.$', '低位 MMIO 间隙大小 $1 超出范围。有效值为 128 MB 到 3584 MB。'),
         @('^When dynamic memory is enabled and a device or GPU is assigned, startup memory size and minimum memory size must be equal\.$', '启用动态内存并分配了设备或 GPU 时，启动内存大小和最小内存大小必须相等。'),
         @('^''(.*)'' failed to start\. Virtual Pci Express Port \(Instance ID (.*)\): Failed to Power on with Error ''A hypervisor feature is not available to the user''\. \(0xC035001E\)$', '“$1”无法启动。虚拟 PCI Express 端口(实例 ID $2): 开机失败，错误为“用户无法使用虚拟机监控程序功能。”(0xC035001E)'),
+        @('^''(.*)'' failed to start\. Virtual Pci Express Port \(Instance ID (.*)\): Failed to Power on with Error ''Insufficient system resources exist to complete the requested service\.'' \(0x800705AA\)$', '“$1”无法启动。虚拟 PCI Express 端口(实例 ID $2): 开机失败，错误为“系统资源不足，无法完成请求的服务。”(0x800705AA)'),
         @('^''(.*)'' failed to start\. Virtual Pci Express Port \(Instance ID (.*)\): Failed to Power on with Error ''Element not found\.'' \(0x80070490\)$', '“$1”无法启动。虚拟 PCI Express 端口(实例 ID $2): 开机失败，错误为“找不到元素。”(0x80070490)'),
         @('^The configuration of the virtual machine ''(.*)'' specifies an upper MMIO region that is above the supported physical address range\.$', '虚拟机“$1”的配置指定的高位 MMIO 区域超出了支持的物理地址范围。'),
         @('^Saving the virtual machine ''(.*)'' failed: a virtual machine with an assigned device cannot be saved\.$', '保存虚拟机“$1”失败: 分配了设备的虚拟机无法保存。'),
@@ -1317,8 +1319,11 @@ function Start-VM {
             if ($v.state -eq 'Running') { return }
             $paths = @($v.assignedDevices | Where-Object { $_ })
             if ($paths.Count -gt 0) {
+                # Each refusal is also written to the Hyper-V-Worker-Admin log (Add-SimWorkerEvent), as a
+                # real host's worker process records a failed power-on, so Get-WinEvent finds it later.
+                $port = '''' + $v.name + ''' failed to start. Virtual Pci Express Port (Instance ID ' + $v.id + '): Failed to Power on with Error '
                 if ($state.host.productType -eq 'WinNT' -or -not $state.host.iommuPolicyEnabled) {
-                    throw (New-SimError -Message ('''' + $v.name + ''' failed to start. Virtual Pci Express Port (Instance ID ' + $v.id + '): Failed to Power on with Error ''A hypervisor feature is not available to the user''. (0xC035001E)') -ErrorId ('OperationFailed,' + $cls) -Category 'NotSpecified' -Activity 'Start-VM' -Target $v.name)
+                    Stop-SimStart $state $v $cls ($port + '''A hypervisor feature is not available to the user''. (0xC035001E)') 'OperationFailed' 'NotSpecified' 0xC035001E
                 }
                 # The whole high MMIO gap, base + size, must end below 2^bits. Guess (labelled in
                 # reference/README.md, shared/mmio.ts DEFAULT_HIGH_MMIO_BASE): a VM whose base the host
@@ -1327,15 +1332,28 @@ function Start-VM {
                 $base = [double]0xFE0000000
                 if ($null -ne $v.PSObject.Properties['highMemoryMappedIoBase'] -and $null -ne $v.highMemoryMappedIoBase) { $base = [double](ConvertTo-SimNumber $v.highMemoryMappedIoBase) }
                 if ($base + [double](ConvertTo-SimNumber $v.highMemoryMappedIoSpace) -gt $limit) {
-                    throw (New-SimError -Message ('The configuration of the virtual machine ''' + $v.name + ''' specifies an upper MMIO region that is above the supported physical address range.') -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Start-VM' -Target $v.name)
+                    Stop-SimStart $state $v $cls ('The configuration of the virtual machine ''' + $v.name + ''' specifies an upper MMIO region that is above the supported physical address range.') 'InvalidParameter' 'InvalidArgument' $null
                 }
                 $seen = @{}
+                $low = [double]0
+                $high = [double]0
                 foreach ($p in $paths) {
                     $k = ([string]$p).ToUpperInvariant()
-                    if ($seen.ContainsKey($k) -or $null -eq (Find-SimDeviceByPath $state $p)) {
-                        throw (New-SimError -Message ('''' + $v.name + ''' failed to start. Virtual Pci Express Port (Instance ID ' + $v.id + '): Failed to Power on with Error ''Element not found.'' (0x80070490)') -ErrorId ('OperationFailed,' + $cls) -Category 'NotSpecified' -Activity 'Start-VM' -Target $v.name)
+                    $dev = Find-SimDeviceByPath $state $p
+                    if ($seen.ContainsKey($k) -or $null -eq $dev) {
+                        Stop-SimStart $state $v $cls ($port + '''Element not found.'' (0x80070490)') 'OperationFailed' 'NotSpecified' 0x80070490
                     }
                     $seen[$k] = $true
+                    foreach ($r in @($dev.memoryRanges)) {
+                        $size = [double](ConvertTo-SimNumber $r.end) - [double](ConvertTo-SimNumber $r.start) + 1
+                        if ([double](ConvertTo-SimNumber $r.end) -lt [double]4294967296) { $low += $size } else { $high += $size }
+                    }
+                }
+                # The devices' ranges must fit the VM's MMIO gaps (Learn, "Plan for deploying devices by
+                # using DDA": MMIO space). Guess (labelled): the check is the ranges alone against each gap,
+                # and the refusal is ERROR_NO_SYSTEM_RESOURCES on the port, as admins report it.
+                if ($low -gt [double](ConvertTo-SimNumber $v.lowMemoryMappedIoSpace) -or $high -gt [double](ConvertTo-SimNumber $v.highMemoryMappedIoSpace)) {
+                    Stop-SimStart $state $v $cls ($port + '''Insufficient system resources exist to complete the requested service.'' (0x800705AA)') 'OperationFailed' 'NotSpecified' 0x800705AA
                 }
                 if ($v.dynamicMemoryEnabled -and (ConvertTo-SimNumber $v.memoryStartup) -ne (ConvertTo-SimNumber $v.memoryMinimum)) {
                     throw (New-SimError -Message 'When dynamic memory is enabled and a device or GPU is assigned, startup memory size and minimum memory size must be equal.' -ErrorId ('InvalidParameter,' + $cls) -Category 'InvalidArgument' -Activity 'Start-VM' -Target $v.name)
@@ -1343,6 +1361,100 @@ function Start-VM {
             }
             $v.state = 'Running'
         }
+    }
+}
+
+# ---------------------------------------------------------------------------------------------------
+# The Microsoft-Windows-Hyper-V-Worker-Admin event log (issue 18). Its records carry the VM's name and
+# id and, for a device that failed to power on, the HRESULT as event data. Guesses (labelled in
+# reference/README.md): the event id 12010 for a device's power-on failure and 3040 for a configuration
+# refusal, the order of the data (name, id, then the code), and that the upper-MMIO refusal carries no
+# code. DDA Studio reads neither id nor order: it finds the VM's id and a failure code among the values.
+# ---------------------------------------------------------------------------------------------------
+
+function Add-SimWorkerEvent($State, $v, [int]$Id, [string]$Message, $Code) {
+    $data = @([string]$v.name, [string]$v.id)
+    # PowerShell reads a hex literal such as 0x80070490 as a negative Int32: the code travels as that Int32.
+    if ($null -ne $Code) { $data += [int32]$Code }
+    $events = @($State.events) + @([pscustomobject]@{ id = $Id; level = 2; timeCreated = [DateTime]::UtcNow.ToString('o'); message = (Get-SimLocalizedText $Message); data = $data })
+    Set-SimProp $State 'events' @($events | Select-Object -Last 500)
+}
+
+function Stop-SimStart($State, $v, [string]$cls, [string]$Message, [string]$Id, [string]$Category, $Code) {
+    # Records the refusal, keeps it (the throw below leaves the caller without writing), then fails.
+    $eventId = 3040
+    if ($null -ne $Code) { $eventId = 12010 }
+    Add-SimWorkerEvent $State $v $eventId $Message $Code
+    Write-SimState $State
+    throw (New-SimError -Message $Message -ErrorId ($Id + ',' + $cls) -Category $Category -Activity 'Start-VM' -Target $v.name)
+}
+
+function Get-WinEvent {
+    # Parameters as Microsoft's reference (PowerShell-Docs 5.1 / 7.6, reference/cmdlets.json). Only the
+    # Hyper-V-Worker-Admin log is simulated, read by -FilterHashtable (LogName, Level, Id) or -LogName.
+    [CmdletBinding(DefaultParameterSetName = 'GetLogSet')]
+    param(
+        [Parameter(ParameterSetName = 'ListLogSet', Mandatory = $true, Position = 0)][AllowEmptyCollection()][string[]]$ListLog,
+        [Parameter(ParameterSetName = 'GetLogSet', Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)][string[]]$LogName,
+        [Parameter(ParameterSetName = 'ListProviderSet', Mandatory = $true, Position = 0)][AllowEmptyCollection()][string[]]$ListProvider,
+        [Parameter(ParameterSetName = 'GetProviderSet', Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)][string[]]$ProviderName,
+        [Parameter(ParameterSetName = 'FileSet', Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)][Alias('PSPath')][string[]]$Path,
+        [Parameter(ParameterSetName = 'FileSet')][Parameter(ParameterSetName = 'GetProviderSet')][Parameter(ParameterSetName = 'GetLogSet')][Parameter(ParameterSetName = 'HashQuerySet')][Parameter(ParameterSetName = 'XmlQuerySet')][ValidateRange(1, 9223372036854775807)][long]$MaxEvents,
+        [Parameter(ParameterSetName = 'ListProviderSet')][Parameter(ParameterSetName = 'GetProviderSet')][Parameter(ParameterSetName = 'ListLogSet')][Parameter(ParameterSetName = 'GetLogSet')][Parameter(ParameterSetName = 'HashQuerySet')][Parameter(ParameterSetName = 'XmlQuerySet')][Alias('Cn')][ValidateNotNullOrEmpty()][string]$ComputerName,
+        [Parameter(ParameterSetName = 'ListProviderSet')][Parameter(ParameterSetName = 'GetProviderSet')][Parameter(ParameterSetName = 'ListLogSet')][Parameter(ParameterSetName = 'GetLogSet')][Parameter(ParameterSetName = 'HashQuerySet')][Parameter(ParameterSetName = 'XmlQuerySet')][Parameter(ParameterSetName = 'FileSet')][pscredential]$Credential,
+        [Parameter(ParameterSetName = 'FileSet')][Parameter(ParameterSetName = 'GetProviderSet')][Parameter(ParameterSetName = 'GetLogSet')][ValidateNotNull()][string]$FilterXPath,
+        [Parameter(ParameterSetName = 'XmlQuerySet', Mandatory = $true, Position = 0)][xml]$FilterXml,
+        [Parameter(ParameterSetName = 'HashQuerySet', Mandatory = $true, Position = 0)][hashtable[]]$FilterHashtable,
+        [Parameter(ParameterSetName = 'GetProviderSet')][Parameter(ParameterSetName = 'ListLogSet')][Parameter(ParameterSetName = 'GetLogSet')][Parameter(ParameterSetName = 'HashQuerySet')][switch]$Force,
+        [Parameter(ParameterSetName = 'FileSet')][Parameter(ParameterSetName = 'GetProviderSet')][Parameter(ParameterSetName = 'GetLogSet')][Parameter(ParameterSetName = 'HashQuerySet')][Parameter(ParameterSetName = 'XmlQuerySet')][switch]$Oldest
+    )
+    process {
+        $cls = 'Microsoft.PowerShell.Commands.GetWinEventCommand'
+        try {
+            Assert-SimNotSimulatedSet $PSCmdlet @('ListLogSet', 'ListProviderSet', 'GetProviderSet', 'FileSet', 'XmlQuerySet') 'Get-WinEvent'
+            Assert-SimLocalTarget $PSBoundParameters 'Get-WinEvent'
+            if ($PSBoundParameters.ContainsKey('FilterXPath')) { throw (New-SimError -Message 'The simulated host does not model Get-WinEvent -FilterXPath.' -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity 'Get-WinEvent') }
+            $state = Enter-SimCall -Cmdlet 'Get-WinEvent' -Subjects @()
+            $logs = @($LogName)
+            $levels = $null
+            $ids = $null
+            if ($PSCmdlet.ParameterSetName -eq 'HashQuerySet') {
+                $logs = @()
+                foreach ($h in $FilterHashtable) {
+                    foreach ($key in @($h.Keys)) {
+                        switch ([string]$key) {
+                            'LogName' { $logs += @($h[$key]) }
+                            'Level' { $levels = @($h[$key] | ForEach-Object { [int]$_ }) }
+                            'Id' { $ids = @($h[$key] | ForEach-Object { [int]$_ }) }
+                            default { throw (New-SimError -Message ('The simulated host does not model the filter key ' + $key + '.') -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity 'Get-WinEvent') }
+                        }
+                    }
+                }
+            }
+            $worker = 'Microsoft-Windows-Hyper-V-Worker-Admin'
+            foreach ($l in $logs) {
+                if ([string]$l -ne $worker) {
+                    throw (New-SimError -Message ('There is not an event log on the localhost computer that matches "' + $l + '".') -ErrorId ('NoMatchingLogsFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Get-WinEvent' -Target $l)
+                }
+            }
+            $rows = @($state.events | Where-Object { $_ -and ($null -eq $levels -or $levels -contains [int]$_.level) -and ($null -eq $ids -or $ids -contains [int]$_.id) })
+            if (-not $Oldest) { [array]::Reverse($rows) }
+            if ($PSBoundParameters.ContainsKey('MaxEvents')) { $rows = @($rows | Select-Object -First $MaxEvents) }
+            if ($rows.Count -eq 0) {
+                throw (New-SimError -Message 'No events were found that match the specified selection criteria.' -ErrorId ('NoMatchingEventsFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Get-WinEvent')
+            }
+            foreach ($r in $rows) {
+                $props = @(foreach ($x in @($r.data)) { [pscustomobject]@{ PSTypeName = 'System.Diagnostics.Eventing.Reader.EventProperty'; Value = $x } })
+                $levelName = 'Error'
+                if ([int]$r.level -ne 2) { $levelName = 'Information' }
+                [pscustomobject]@{
+                    PSTypeName = 'System.Diagnostics.Eventing.Reader.EventLogRecord'; Id = [int]$r.id; Level = [byte]$r.level; LevelDisplayName = $levelName
+                    LogName = $worker; ProviderName = 'Microsoft-Windows-Hyper-V-Worker'; MachineName = [string]$state.host.computerName
+                    TimeCreated = [datetime]::Parse([string]$r.timeCreated, [Globalization.CultureInfo]::InvariantCulture, [Globalization.DateTimeStyles]::RoundtripKind).ToLocalTime()
+                    Message = [string]$r.message; Properties = $props
+                }
+            }
+        } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
     }
 }
 
@@ -2186,7 +2298,7 @@ $DdaSimCmdlets = @(
     'Get-PnpDevice', 'Get-PnpDeviceProperty', 'Disable-PnpDevice', 'Enable-PnpDevice', 'Get-CimInstance', 'Get-WmiObject', 'Invoke-CimMethod',
     'Get-VMHost', 'Get-VM', 'Set-VM', 'Set-VMMemory', 'Start-VM', 'Stop-VM', 'Remove-VMSavedState', 'Get-VMHostAssignableDevice', 'Get-VMAssignableDevice',
     'Dismount-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice', 'Add-VMAssignableDevice', 'Remove-VMAssignableDevice',
-    'Get-NetAdapter', 'Get-NetIPAddress', 'Get-Disk', 'Get-Partition', 'Get-VMSwitch', 'Get-VMNetworkAdapter',
+    'Get-NetAdapter', 'Get-NetIPAddress', 'Get-Disk', 'Get-Partition', 'Get-VMSwitch', 'Get-VMNetworkAdapter', 'Get-WinEvent',
     'Test-DdaElevated', 'Get-DdaIommuPolicy', 'Get-DdaCpuAddressBits', 'Get-DdaSessionArrival'
 )
 # Profile switch surfaceFaults { cmdlet, removeParameterSet }: the simulated host's cmdlet lacks that

@@ -1,5 +1,7 @@
 /** The simulator's host profile format (dda-studio/host-profile@1), as zod; unknown fields are kept. */
 import { z } from 'zod';
+import { assignmentRecordSchema } from '../../shared/assignment-record';
+import { rememberedFactsSchema } from '../host/measurement-store';
 
 const address = z.union([z.number().int().nonnegative(), z.string().regex(/^(0[xX][0-9A-Fa-f]+|\d+)$/, 'a number or a "0x..." hex string')]);
 const intOrNull = z.number().int().nullable();
@@ -145,6 +147,22 @@ export const hostProfileSchema = z.looseObject({
     .optional(),
   /** How the profile was made by `dda host capture` (what was read, anonymized or not); absent for hand-written ones. */
   capture: z.looseObject({}).optional(),
+  /**
+   * The host's Microsoft-Windows-Hyper-V-Worker-Admin log (Get-WinEvent), oldest first; the simulator's
+   * Start-VM appends its refusals. data: the event's values (VM name, VM id, the HRESULT as Int32; a guess).
+   */
+  events: z.array(z.strictObject({
+    id: z.number().int().nonnegative(),
+    level: z.number().int().min(1).max(5),
+    timeCreated: z.string().min(1),
+    message: z.string(),
+    data: z.array(z.union([z.string(), z.number().int(), z.null()])),
+  })).optional(),
+  /**
+   * Not the host's state: what DDA Studio had recorded of this host before the change the profile shows
+   * (a card moved, a VM deleted), written to the simulated host's data folder when its state file is made.
+   */
+  ddaStudioData: z.strictObject({ assignments: z.array(assignmentRecordSchema), measurements: z.record(z.string(), rememberedFactsSchema).optional() }).optional(),
 }).superRefine((p, ctx) => {
   // The lifeline facts must fit together as on a host: uplinks are devices of the profile, and disk
   // numbers and interface indexes are unique.

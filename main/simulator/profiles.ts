@@ -5,6 +5,8 @@ import { basename, join } from 'node:path';
 import { isLocalPath, LOCAL_PATH_MESSAGE } from '../../shared/local-path';
 import { projectRoot } from '../project-root';
 import { hostProfileSchema, type HostProfile } from './profile-schema';
+import { simulatedDataDir } from '../host/data-dir';
+import { writeFileAtomic } from '../write-file-atomic';
 
 /** The profile used when none is named. */
 export const DEFAULT_PROFILE = 'ml30-connectx4';
@@ -65,5 +67,16 @@ export function createSimState(profile: string | null, stateFile?: string): stri
   loadProfile(source);
   const target = stateFile ?? join(mkdtempSync(join(tmpdir(), 'dda-sim-')), 'state.json');
   copyFileSync(source, target);
+  seedDdaStudioData(target);
   return target;
+}
+
+/**
+ * A profile that shows a host after a change brings what DDA Studio had recorded before it
+ * (ddaStudioData): written to the simulated host's data folder, where the app keeps them.
+ */
+export function seedDdaStudioData(stateFile: string): void {
+  const seed = loadProfile(stateFile).ddaStudioData;
+  if (seed) writeFileAtomic(join(simulatedDataDir(stateFile), 'assignments.json'), JSON.stringify({ schema: 'dda-studio/assignments@1', records: seed.assignments }, null, 1));
+  if (seed?.measurements) writeFileAtomic(join(simulatedDataDir(stateFile), 'measurements.json'), JSON.stringify({ schema: 'dda-studio/measurements@1', devices: seed.measurements }, null, 1));
 }

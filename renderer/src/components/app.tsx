@@ -20,6 +20,7 @@ import { HostSwitcher, useHostLabel } from './host-switcher';
 import { PlanDialog } from './plan-dialog';
 import { PrepareDialog, RemoveHostDialog } from './prepare-dialog';
 import { ReadinessStrip } from './readiness-strip';
+import { ReconcilePanel } from './reconcile-panel';
 import { VmCard } from './vm-card';
 
 function useTheme() {
@@ -129,6 +130,7 @@ export function App() {
                   <h2 id="vms-title">{t('vms')}</h2>
                 </div>
                 <DropRefusal />
+                <ReconcilePanel />
                 <div className="vm-grid">
                   {inventory.vms.map((vm) => (
                     <VmCard key={vm.id} vm={vm} />

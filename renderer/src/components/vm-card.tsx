@@ -86,6 +86,7 @@ const VmCardBody = memo(function VmCardBody({ vm }: { vm: Vm }) {
       ) : (
         <p className="muted small">{t('noDevices')}</p>
       )}
+      {vm.lastStartFailure && vm.state !== 'Running' && <StartFailure vm={vm} />}
       {flagged && (
         <button onClick={() => void openPlan({ kind: 'repair', vmName: vm.name })} data-testid="repair">
           {t('repair')}
@@ -94,3 +95,30 @@ const VmCardBody = memo(function VmCardBody({ vm }: { vm: Vm }) {
     </>
   );
 });
+
+const lastFailure = { en: 'Last start failed', 'zh-CN': '上次启动失败' };
+const fixIt = { en: 'Fix', 'zh-CN': '修复' };
+const eventText = { en: 'The host\'s event', 'zh-CN': '主机事件原文' };
+
+/** The VM's last start failure (Hyper-V-Worker-Admin log), decoded by code: cause, fix, and the raw event. */
+function StartFailure({ vm }: { vm: Vm }) {
+  const { tx } = useT();
+  const openPlan = useStore((s) => s.openPlan);
+  const f = vm.lastStartFailure!;
+  return (
+    <div className="start-failure" role="note" data-testid="start-failure" data-cause={f.cause} data-hresult={f.hresult ?? undefined}>
+      <strong>{tx(lastFailure)}</strong>{f.at ? ` · ${new Date(f.at).toLocaleString()}` : ''}
+      <p className="small">{tx(f.explanation)}</p>
+      <p className="small">{tx(f.fix)}</p>
+      <details className="small">
+        <summary>{tx(eventText)}{f.eventId !== null ? ` ${f.eventId}` : ''}{f.hresult ? ` · ${f.hresult}` : ''}</summary>
+        <code className="raw">{f.message}</code>
+      </details>
+      {f.fixIntent && (
+        <button className="small" onClick={() => void openPlan(f.fixIntent!)} data-testid="start-failure-fix">
+          {tx(fixIt)}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,6 +1,7 @@
 /** Assign: a device (and, when asked, its siblings) from the host to a VM; from another VM it is a move. */
 import { planText } from '../../../../shared/i18n/plan-messages';
 import type { Intent, LocalizedText } from '../../../../shared/plan';
+import { warnDeviceClass } from '../../plan-reconcile';
 import { actions } from '../../steps/actions';
 import type { Ctx } from '../builder';
 import { checkDeviceForVm, checkPool, checkVmLimits, withSiblings } from '../checks-device';
@@ -34,6 +35,7 @@ export function planAssign(c: Ctx, intent: Extract<Intent, { kind: 'assign' }>):
   for (const x of devices) checkPool(x, b);
   checkVmLimits(vm, b);
   for (const x of devices) checkDeviceForVm(inv, x, b);
+  for (const x of devices) warnDeviceClass(b, x, vm);
   const start = ensureOff(vm, b, c.choices, c.opts);
   for (const x of devices) takeFromHost(x, b, c.choices, c.opts);
   prepareVm(inv, vm, [...heldBy(inv, vm), ...devices], b);

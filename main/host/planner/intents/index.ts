@@ -9,6 +9,7 @@ import { planAssign } from './assign';
 import { planMove } from './move';
 import { planRepair } from './repair';
 import { planReturnOrphans } from './return-orphans';
+import { planEnableDeviceIntent, planFitVmIntent, planRepointIntent } from './reconcile-fixes';
 import { planRevert } from './revert';
 
 type IntentPlanners = { [K in Intent['kind']]: (c: Ctx, intent: Extract<Intent, { kind: K }>) => LocalizedText };
@@ -19,6 +20,9 @@ export const intentPlanners: IntentPlanners = {
   move: planMove,
   repair: planRepair,
   'return-orphans': planReturnOrphans,
+  repoint: planRepointIntent,
+  'enable-device': planEnableDeviceIntent,
+  'fit-vm': planFitVmIntent,
 };
 
 /** Plans an intent with its own planner. */

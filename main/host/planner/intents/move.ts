@@ -1,6 +1,7 @@
 /** Move: a device from the VM that holds it straight to another VM (never through the host). */
 import { planText } from '../../../../shared/i18n/plan-messages';
 import type { Intent, LocalizedText } from '../../../../shared/plan';
+import { warnDeviceClass } from '../../plan-reconcile';
 import { actions } from '../../steps/actions';
 import type { Ctx } from '../builder';
 import { checkDeviceForVm, checkPool, checkVmLimits } from '../checks-device';
@@ -26,6 +27,7 @@ export function planMove(c: Ctx, intent: Extract<Intent, { kind: 'move' }>): Loc
   checkPool(d, b);
   checkVmLimits(to, b);
   checkDeviceForVm(inv, d, b);
+  warnDeviceClass(b, d, to);
   const startFrom = ensureOff(from, b, c.choices, c.opts);
   const startTo = ensureOff(to, b, c.choices, c.opts);
   b.step('remove-device', planText('stepRemove', { name: name(d), vm: q(from.name) }), actions.remove(from, d.locationPath!), actions.add(from, d.locationPath!), { held: true });
