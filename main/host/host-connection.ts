@@ -14,6 +14,7 @@ import { defaultDataDir, simulatedDataDir } from './data-dir';
 import { remoteHostDataDir } from '../hosts/host-registry';
 import { fileMeasurementStore, type MeasurementStore } from './measurement-store';
 import { jeaScriptsHash } from '../hosts/jea-module';
+import { sshClientPath } from '../packaged-trust';
 
 export interface HostConnectionOptions {
   /** A simulator profile name or file; omitted = the real host. */
@@ -123,6 +124,7 @@ export function remoteStartupParams(t: RemoteTarget): Record<string, unknown> {
       ...(t.keyFilePath ? { KeyFilePath: t.keyFilePath } : {}),
       ...(t.knownHostsFile ? { KnownHostsFile: t.knownHostsFile } : {}),
       ...(t.subsystem ? { Subsystem: t.subsystem } : t.endpoint === 'jea' ? { Subsystem: JEA_SSH_SUBSYSTEM } : {}),
+      SshPath: sshClientPath(),
     };
   }
   return {

@@ -5,6 +5,7 @@ import type { HostConnection } from './host-connection';
 import { readInventory } from './inventory-service';
 import { Journal } from './journal';
 import { Operations } from './operations';
+import { executePlanOnEndpoint } from '../hosts/jea-module-run';
 
 export interface HostServices {
   readInventory: () => Promise<Inventory>;
@@ -16,5 +17,7 @@ export interface HostServices {
 export function hostServices(host: HostConnection, onStep?: (operationId: string, planId: string, step: StepResult) => void): HostServices {
   const read = () => readInventory(host.runner, { memory: host.measurements });
   const journal = new Journal(host.dataDir);
-  return { readInventory: read, journal, operations: new Operations({ runner: host.runner, journal, readInventory: read, ...(onStep ? { onStep } : {}) }) };
+  // On the DDAStudio.Host JEA endpoint a plan runs whole, checked and rolled back on the host itself.
+  const execute = host.remote?.endpoint === 'jea' ? { execute: executePlanOnEndpoint } : {};
+  return { readInventory: read, journal, operations: new Operations({ runner: host.runner, journal, readInventory: read, ...execute, ...(onStep ? { onStep } : {}) }) };
 }

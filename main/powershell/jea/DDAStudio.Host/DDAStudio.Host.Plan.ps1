@@ -46,7 +46,8 @@ $script:StepScripts = @{
 
 # The step kinds each intent's plans are made of.
 $script:IntentSteps = @{
-    'assign'         = @('stop-vm', 'remove-saved-state', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm')
+    # An assign of a device another VM holds is a move (planner.ts planAssign): remove-device too.
+    'assign'         = @('stop-vm', 'remove-saved-state', 'disable-device', 'dismount-device', 'remove-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm')
     'revert'         = @('stop-vm', 'remove-saved-state', 'remove-device', 'mount-device', 'enable-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'start-vm')
     'move'           = @('stop-vm', 'remove-saved-state', 'remove-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm')
     'repair'         = @('stop-vm', 'remove-saved-state', 'remove-all-devices', 'add-device', 'start-vm')
@@ -183,7 +184,7 @@ function Get-DdaHostView {
         $isNet = $d.class -eq 'Net' -or $d.baseClass -eq 2
         $isStorage = $d.class -eq 'SCSIAdapter' -or $d.class -eq 'HDC' -or $d.baseClass -eq 1
         $view = @{
-            instanceId = $pciId; path = $path; name = [string]$d.friendlyName; class = [string]$d.class; onHost = $onHost
+            instanceId = $pciId; path = $path; name = [string]$d.friendlyName; class = [string]$d.class; onHost = $onHost; owner = $owner
             enabled = $onHost -and -not $d.disabled; isDisplay = $d.class -eq 'Display'
             systemDisk = $sysIds.ContainsKey((& $up $d.instanceId)) -or $sysIds.ContainsKey((& $up $pciId)) -or ($key -and $sysPaths.ContainsKey($key))
             refusal = $null; needsLifelineConsent = $false
@@ -274,7 +275,7 @@ function Get-DdaPlanRefusal {
         if ($s -isnot [hashtable] -or -not ($s.id -is [string]) -or $s.id.Length -lt 1 -or $s.id.Length -gt 200 -or $ids.ContainsKey($s.id)) { return 'a step has no id of its own' }
         $ids[$s.id] = $true
         $allowed = $null; if ($s.kind -is [string]) { $allowed = $script:StepScripts[$s.kind] }
-        if (-not $allowed -or $script:IntentSteps[$intent.kind] -cnotcontains $s.kind) { return "step $($s.id) ($($s.kind)) is not part of a $($intent.kind) plan" }
+        if (-not $allowed -or $script:IntentSteps[$intent.kind] -cnotcontains $s.kind) { return "step $($s.id) ($($s.kind)) is not a step of $($intent.kind)" }
         if ($s.action -isnot [hashtable] -or $s.action.script -cne $allowed.action) { return "step $($s.id) ($($s.kind)) does not run $($allowed.action)" }
         if ($null -ne $s.undo -and ($s.undo -isnot [hashtable] -or $allowed.undo -cnotcontains $s.undo.script)) { return "the undo of step $($s.id) ($($s.kind)) is not one of its kind's" }
         foreach ($pair in @(@($s.action, 'step'), @($s.undo, 'the undo of step'))) {
@@ -306,12 +307,17 @@ function Get-DdaPlanRefusal {
         }
     }
     # Scope: the VM the intent names (a move's target), plus at most one it does not (the device's
-    # holder, for revert and move); devices on the card of the intent's device.
+    # holder, for revert and move, and an assign of a device a VM holds); devices on the card of the
+    # intent's device.
     $named = $null
     if ($intent.vmName -is [string]) { $named = $intent.vmName } elseif ($intent.toVm -is [string]) { $named = $intent.toVm }
     $namedIds = @($View.vms | Where-Object { $_.name -ceq $named } | ForEach-Object { $_.id })
     $others = @($vmIds.Keys | Where-Object { $namedIds -notcontains $_ })
     $othersAllowed = 0; if ($intent.kind -eq 'revert' -or $intent.kind -eq 'move') { $othersAllowed = 1 }
+    if ($intent.kind -eq 'assign' -and $intent.locationPath -is [string]) {
+        $held = Find-DdaHostDevice $View $intent.locationPath $null
+        if ($held -and $held.owner -eq 'vm') { $othersAllowed = 1 }
+    }
     if ($others.Count -gt $othersAllowed) { return "it names $($others.Count) VM(s) its intent does not ($($others -join ', '))" }
     $touched = @()
     foreach ($x in $actions) {
