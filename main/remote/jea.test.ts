@@ -133,11 +133,11 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
     const none = { consents: [], startVmAfter: false };
     const plan = await services.operations.plan({ kind: 'assign', locationPath: CX4, vmName: 'Router-01' }, none);
     const run = await services.operations.run(plan.id);
-    expect(run.ok && run.value.status).toBe('succeeded');
+    expect(run.ok ? run.value.status : run.error).toBe('succeeded');
     expect(readState(state).vms.find((v) => v.name === 'Router-01')?.assignedDevices).toEqual([CX4]);
     const back = await services.operations.plan({ kind: 'revert', locationPath: CX4 }, none);
     const undo = await services.operations.run(back.id);
-    expect(undo.ok && undo.value.status).toBe('succeeded');
+    expect(undo.ok ? undo.value.status : undo.error).toBe('succeeded');
     expect(comparableState(state)).toEqual(before);
   }, SLOW);
 
@@ -207,6 +207,14 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
       for (const p of [base, turnOff, spare]) expect(p.blocked).toBeNull();
       const fileServer = inv0.vms.find((v) => v.name === 'File-Server')!.id;
       const lie = (p: Plan): Plan => ({ ...p, blocked: null, consents: [] });
+      // A revert-shaped plan for the ConnectX-4 Lx while the host holds it: the mount's undo would take it with -Force.
+      const cx4 = dev(inv0, CX4);
+      const forced = { LocationPath: CX4, InstanceId: cx4.instanceId, RequireAcsSupport: false, RequireDeviceMitigations: false, RetryWithoutMitigations: false };
+      const mountOnHost: Plan = {
+        ...base,
+        intent: { kind: 'revert', locationPath: CX4 },
+        steps: [{ id: 'm', kind: 'mount-device', description: base.title, action: { script: 'op-mount-device', params: { LocationPath: CX4 }, command: '' }, undo: { script: 'op-dismount-device', params: forced, command: '' } }],
+      };
       const ml30: [string, Plan, RegExp][] = [
         ['system disk', allConsents(retarget(base, dev(inv0, ML30_SATA))), /controller of the host's system disk/],
         ['-Force without its consents', editStep(base, 'dismount-device', (s) => Object.assign(s.action.params, { RequireAcsSupport: false, RequireDeviceMitigations: false })), /without the consent force-insecure/],
@@ -216,6 +224,7 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
         ['another script for a step', editStep(base, 'add-device', (s) => (s.action.script = 'op-dismount-device')), /does not run op-add-device/],
         ['a parameter the script does not take', editStep(base, 'dismount-device', (s) => (s.action.params.WhatIf = true)), /takes no parameter 'WhatIf'/],
         ['a VM the intent does not name', editStep(base, 'add-device', (s) => (s.action.params.VmId = fileServer)), /VM\(s\) its intent does not/],
+        ['a mount whose undo would dismount a device on the host with -Force', mountOnHost, /undo of step m dismounts without the ACS check and without the consent force-insecure/],
         ['a device off the intent\'s card', editStep(base, 'dismount-device', (s) => (s.action.params.LocationPath = ML30_USB)), /not on the card of/],
       ];
       const ll: [string, Plan, RegExp][] = [

@@ -16,7 +16,8 @@
 #    asks about needs take-host-lifeline, the host's last enabled display adapter take-last-display;
 #  - a VM is turned off (op-stop-vm) only with turn-off-vm, a saved state discarded only with
 #    discard-saved-state, a dismount drops ACS only with force-insecure and the mitigation check only
-#    with skip-device-mitigations (-Force, which drops both, only with both);
+#    with skip-device-mitigations (-Force, which drops both, only with both), except the undo of a
+#    mount, which puts back a device that is off the host now as it is now;
 #  - the role's allow list (DDAStudio.Host.Policy.psd1 beside the module, when present) names every VM
 #    and device class the plan touches.
 # Then the steps run here, in order; when one fails, the completed ones are undone in reverse, and the
@@ -293,10 +294,14 @@ function Get-DdaPlanRefusal {
         if ($a.script -eq 'op-stop-vm' -and $consents -notcontains 'turn-off-vm') { return "$which $($s.id) turns a VM off without the consent turn-off-vm" }
         if ($a.script -eq 'op-remove-saved-state' -and $consents -notcontains 'discard-saved-state') { return "$which $($s.id) discards a saved state without the consent discard-saved-state" }
         if ($a.script -eq 'op-dismount-device') {
-            # Each of Hyper-V's dismount checks is dropped only with its consent (-Force drops both), or to
-            # put back an orphan a return-orphans plan mounted, as it was before.
-            $putsBackOrphan = $x.undo -and $s.kind -eq 'mount-device' -and $intent.kind -eq 'return-orphans'
-            if (-not $putsBackOrphan) {
+            # Each of Hyper-V's dismount checks is dropped only with its consent (-Force drops both), or by
+            # the undo of a mount, which puts back a device that is off the host now, as it is now.
+            $putsBack = $false
+            if ($x.undo -and $s.kind -eq 'mount-device') {
+                $now = Find-DdaHostDevice $View $a.params.LocationPath $null
+                $putsBack = $null -ne $now -and -not $now.onHost
+            }
+            if (-not $putsBack) {
                 if ($a.params.RequireAcsSupport -eq $false -and $consents -notcontains 'force-insecure') { return "$which $($s.id) dismounts without the ACS check and without the consent force-insecure" }
                 if (($a.params.RequireDeviceMitigations -eq $false -or $a.params.RetryWithoutMitigations -eq $true) -and $consents -notcontains 'skip-device-mitigations') { return "$which $($s.id) dismounts without the mitigation check and without the consent skip-device-mitigations" }
             }
