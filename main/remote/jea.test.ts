@@ -36,6 +36,9 @@ const MGMT = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
 const NVME = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';
 const LL_AHCI = 'PCIROOT(0)#PCI(1700)';
 
+/** How the endpoint refuses the system disk's controller: by name, or failing closed while the host's disks are unknown. */
+const SYSTEM_DISK = /controller of the host's system disk|storage controller, and which of the host's disks sit behind it could not be determined/;
+
 /** A copy of a plan whose device steps (and intent) name another device: what an operator could send. */
 function retarget(plan: Plan, device: Device): Plan {
   const p = structuredClone(plan);
@@ -70,7 +73,7 @@ function callEndpoint(t: SshTarget, requests: unknown[]): EndpointAnswer[] {
   writeFileSync(file, JSON.stringify(requests.map((r) => JSON.stringify(r))));
   const script = `
     $o = @{ BatchMode = 'yes'; StrictHostKeyChecking = 'yes'; UserKnownHostsFile = $env:KH }
-    $s = New-PSSession -HostName $env:H -Port ([int]$env:P) -UserName root -KeyFilePath $env:K -Subsystem $env:SUB -Options $o -ConnectingTimeout 15000
+    $s = New-PSSession -HostName $env:H -Port ([int]$env:P) -UserName root -KeyFilePath $env:K -Subsystem $env:SUB -Options $o -ConnectingTimeout 120000
     $answers = foreach ($r in @(Get-Content -Raw -LiteralPath $env:REQ | ConvertFrom-Json)) {
       $e = ConvertFrom-Json (Invoke-Command -Session $s { param($j) Invoke-DdaHostPlan -RequestJson $j } -ArgumentList $r)
       @{ ok = [bool]$e.ok; id = $e.error.fullyQualifiedErrorId; message = $e.error.message }
@@ -146,7 +149,7 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
     const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform })!;
     const script = `
       $o = @{ BatchMode = 'yes'; StrictHostKeyChecking = 'yes'; UserKnownHostsFile = $env:KH }
-      $s = New-PSSession -HostName $env:H -Port ([int]$env:P) -UserName root -KeyFilePath $env:K -Subsystem $env:SUB -Options $o -ConnectingTimeout 15000
+      $s = New-PSSession -HostName $env:H -Port ([int]$env:P) -UserName root -KeyFilePath $env:K -Subsystem $env:SUB -Options $o -ConnectingTimeout 120000
       $out = [ordered]@{}
       $out.commands = @(Invoke-Command -Session $s { Get-Command } | ForEach-Object { $_.Name } | Sort-Object)
       $try = {
@@ -216,7 +219,7 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
         steps: [{ id: 'm', kind: 'mount-device', description: base.title, action: { script: 'op-mount-device', params: { LocationPath: CX4 }, command: '' }, undo: { script: 'op-dismount-device', params: forced, command: '' } }],
       };
       const ml30: [string, Plan, RegExp][] = [
-        ['system disk', allConsents(retarget(base, dev(inv0, ML30_SATA))), /controller of the host's system disk/],
+        ['system disk', allConsents(retarget(base, dev(inv0, ML30_SATA))), SYSTEM_DISK],
         ['-Force without its consents', editStep(base, 'dismount-device', (s) => Object.assign(s.action.params, { RequireAcsSupport: false, RequireDeviceMitigations: false })), /without the consent force-insecure/],
         ['-Force with one consent', withConsents(editStep(base, 'dismount-device', (s) => Object.assign(s.action.params, { RequireAcsSupport: false, RequireDeviceMitigations: false })), ['force-insecure']), /without the consent skip-device-mitigations/],
         ['survey refusal', allConsents(retarget(base, dev(inv0, ML30_ILO))), /survey says it is not assignable/],
@@ -229,9 +232,11 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
       ];
       const ll: [string, Plan, RegExp][] = [
         ['the management NIC', allConsents(retarget(spare, dev(inv1, MGMT))), /session's NIC cannot be told/],
-        ['a data disk without take-host-lifeline', retarget(spare, dev(inv1, NVME)), /without the consent take-host-lifeline/],
-        ['the boot disk controller', allConsents(retarget(spare, dev(inv1, LL_AHCI))), /controller of the host's system disk/],
+        ['a data disk without take-host-lifeline', retarget(spare, dev(inv1, NVME)), /without the consent take-host-lifeline|storage controller, and which of the host's disks/],
+        ['the boot disk controller', allConsents(retarget(spare, dev(inv1, LL_AHCI))), SYSTEM_DISK],
       ];
+      // The system disk's controller is refused as such, or (when the endpoint could not place the system
+      // disk: fail closed) as a storage controller whose disks are unknown.
       const answers0 = callEndpoint(sshd.jeaTarget(0), [...ml30.map(([, p]) => ({ Plan: lie(p) })), { Plan: 'x' }]);
       const answers1 = callEndpoint(sshd.jeaTarget(1), ll.map(([, p]) => ({ Plan: lie(p) })));
       [...ml30, ...ll].forEach(([label, , why], i) => {
