@@ -228,7 +228,7 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
         ['a parameter the script does not take', editStep(base, 'dismount-device', (s) => (s.action.params.WhatIf = true)), /takes no parameter 'WhatIf'/],
         ['a VM the intent does not name', editStep(base, 'add-device', (s) => (s.action.params.VmId = fileServer)), /VM\(s\) its intent does not/],
         ['a mount whose undo would dismount a device on the host with -Force', mountOnHost, /undo of step m dismounts without the ACS check and without the consent force-insecure/],
-        ['a device off the intent\'s card', editStep(base, 'dismount-device', (s) => (s.action.params.LocationPath = ML30_USB)), /not on the card of/],
+        ['a device off the intent\'s card', editStep(base, 'add-device', (s) => (s.action.params.LocationPath = ML30_USB)), /not on the card of/],
       ];
       const ll: [string, Plan, RegExp][] = [
         ['the management NIC', allConsents(retarget(spare, dev(inv1, MGMT))), /session's NIC cannot be told/],
