@@ -231,7 +231,8 @@ describe.skipIf(!!unavailable)(`the DDAStudio.Host JEA endpoint over SSH${unavai
         ['a device off the intent\'s card', editStep(base, 'add-device', (s) => (s.action.params.LocationPath = ML30_USB)), /not on the card of/],
       ];
       const ll: [string, Plan, RegExp][] = [
-        ['the management NIC', allConsents(retarget(spare, dev(inv1, MGMT))), /session's NIC cannot be told/],
+        // Refused outright when the endpoint sees a remote session it cannot place; else it needs its consent.
+        ['the management NIC', withConsents(retarget(spare, dev(inv1, MGMT)), consentIds.filter((c) => c !== 'take-host-lifeline')), /session's NIC cannot be told|without the consent take-host-lifeline/],
         ['a data disk without take-host-lifeline', retarget(spare, dev(inv1, NVME)), /without the consent take-host-lifeline|storage controller, and which of the host's disks/],
         ['the boot disk controller', allConsents(retarget(spare, dev(inv1, LL_AHCI))), SYSTEM_DISK],
       ];
