@@ -1,6 +1,6 @@
 /** A packaged build trusts nothing a standard user can write to name the code it runs (issue 14, item 2). */
 import { describe, expect, it } from 'vitest';
-import { dropEnvOverrides, trustedEngine, windowsPowerShellPath } from './packaged-trust';
+import { dropEnvOverrides, sshClientPath, trustedEngine, windowsPowerShellPath } from './packaged-trust';
 
 const env = { ProgramFiles: 'C:\\Program Files', ProgramW6432: 'C:\\Program Files', SystemRoot: 'C:\\Windows' };
 
@@ -27,5 +27,9 @@ describe('packaged build', () => {
   });
   it('relaunches through Windows PowerShell by its full path', () => {
     expect(windowsPowerShellPath(env)).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
+  });
+  it('runs ssh by its full path in an administrators\' folder, whatever PATH says', () => {
+    expect(sshClientPath('win32', { ...env, PATH: 'C:\\Users\\u\\bin' }, true)).toBe('C:\\Windows\\System32\\OpenSSH\\ssh.exe');
+    expect(sshClientPath('linux', { PATH: '/tmp/evil:/usr/bin' }, true)).toBe('/usr/bin/ssh');
   });
 });

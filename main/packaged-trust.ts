@@ -28,3 +28,19 @@ export function trustedEngine(path: string, env: NodeJS.ProcessEnv): boolean {
 export function windowsPowerShellPath(env: NodeJS.ProcessEnv): string {
   return win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
 }
+
+let sshPath: string | undefined;
+
+/**
+ * The ssh client SSH remoting runs, by its full path in a folder only administrators can change:
+ * Windows' own OpenSSH client (System32\OpenSSH\ssh.exe), /usr/bin/ssh elsewhere; never an `ssh` found
+ * on PATH. PowerShell starts the `ssh` its command discovery finds, so use-remote.ps1 gives that
+ * process this folder alone as PATH and checks what it finds. Resolved once per process (the
+ * arguments are for tests); when the file is missing, SSH connections say so instead of looking elsewhere.
+ */
+export function sshClientPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, fresh = false): string {
+  if (sshPath !== undefined && !fresh) return sshPath;
+  const path = platform === 'win32' ? win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32', 'OpenSSH', 'ssh.exe') : '/usr/bin/ssh';
+  return fresh ? path : (sshPath = path);
+}
+

@@ -14,7 +14,9 @@ import { openHost } from '../host/host-connection';
 import { createHostPool, type HostPool } from '../hosts/host-pool';
 import { dropEnvOverrides, trustedEngine, windowsPowerShellPath } from '../packaged-trust';
 import { SettingsStore } from '../settings/settings-store';
+import { screenEngineChange } from '../settings/engine-setting';
 import { createLog } from '../settings/log-file';
+import { confirmEngineChange } from './engine-dialog';
 import { bindIpc } from './ipc';
 import { safeStorageSecretStore } from './secret-store';
 import { createMainWindow, hardenAllContents, registerAppScheme, serveRenderer } from './window';
@@ -65,7 +67,15 @@ async function start(): Promise<void> {
   const hooks: ShellHooks = {
     mode: 'electron',
     getSettings: () => settings.settings(),
-    setSettings: (patch) => settings.update(patch) && settings.settings(),
+    // The page may ask for another engine; only the main process's own dialog changes it.
+    setSettings: (patch) =>
+      settings.update(
+        screenEngineChange(patch, {
+          current: settings.get().powershellPath,
+          allowed: (p) => !(app.isPackaged && process.platform === 'win32') || trustedEngine(p, process.env),
+          confirm: (p) => confirmEngineChange(win, p),
+        }),
+      ) && settings.settings(),
     canRestartElevated: process.platform === 'win32' && !host.simulated,
     restartElevated: () => restartElevated(log),
   };

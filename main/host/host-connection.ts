@@ -13,6 +13,7 @@ import { LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import { projectRoot } from '../project-root';
 import { createSimState, simulatorModulePath } from '../simulator/profiles';
 import { defaultDataDir, simulatedDataDir } from './data-dir';
+import type { executePlan } from './executor';
 import { fileMeasurementStore, type MeasurementStore } from './measurement-store';
 
 export interface HostConnectionOptions {
@@ -43,6 +44,8 @@ export interface HostConnection {
   dataDir: string;
   measurements: MeasurementStore;
   powershell: { path: string; source: string };
+  /** How a plan runs on this host when not step by step here: whole, on a JEA endpoint (hosts/jea-module-run.ts). */
+  executePlan?: typeof executePlan;
   close(): Promise<void>;
 }
 

@@ -20,5 +20,7 @@ export function hostServices(host: HostConnection, onStep?: (operationId: string
   const assignments = fileAssignmentStore(host.dataDir);
   const read = () => readReconciledInventory(() => readInventory(host.runner, { memory: host.measurements }), host.runner, assignments);
   const journal = new Journal(host.dataDir);
-  return { readInventory: read, journal, operations: new Operations({ runner: host.runner, journal, readInventory: read, ...(onStep ? { onStep } : {}) }) };
+  // On the DDAStudio.Host JEA endpoint a plan runs whole, checked and rolled back on the host itself.
+  const execute = host.executePlan ? { execute: host.executePlan } : {};
+  return { readInventory: read, journal, operations: new Operations({ runner: host.runner, journal, readInventory: read, ...execute, ...(onStep ? { onStep } : {}) }) };
 }

@@ -37,6 +37,8 @@ export interface OperationsDeps {
   /** Clock and ids (tests). */
   now?: () => string;
   newId?: () => string;
+  /** How a plan runs: step by step here (executePlan, the default), or whole on a JEA endpoint. */
+  execute?: typeof executePlan;
 }
 
 /** Plans, runs and recovers operations on one host. */
@@ -103,7 +105,7 @@ export class Operations {
       if (fresh.blocked) return fail('stale-plan', `The host changed since this plan was made: ${fresh.blocked.text.en}`);
       const same = JSON.stringify(fresh.steps.map((s) => [s.kind, s.action])) === JSON.stringify(plan.steps.map((s) => [s.kind, s.action]));
       if (!same) return fail('stale-plan', 'The host changed since this plan was made; review the new plan before running it.');
-      const outcome = await executePlan(plan, this.deps.runner, {
+      const outcome = await (this.deps.execute ?? executePlan)(plan, this.deps.runner, {
         journal: this.deps.journal,
         operationId,
         readInventory: this.deps.readInventory,

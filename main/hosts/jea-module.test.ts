@@ -21,10 +21,8 @@ const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 const productScripts = readdirSync(join(root, 'main', 'powershell', 'scripts'))
   .filter((f) => f.endsWith('.ps1') && !JEA_CLIENT_ONLY_SCRIPTS.has(f))
   .sort();
-const operations = productScripts
-  .filter((f) => f !== 'host-functions.ps1')
-  .map((f) => f.replace(/\.ps1$/, ''))
-  .sort();
+/** What a caller may run: the read operation, and whole plans of each intent (never a step alone). */
+const operations = ['inventory', 'plan:assign', 'plan:move', 'plan:repair', 'plan:return-orphans', 'plan:revert'];
 
 type Facts = {
   manifest: { ModuleVersion: string; FunctionsToExport: string[]; CmdletsToExport: string[]; VariablesToExport: string[]; AliasesToExport: string[] };
@@ -35,6 +33,8 @@ type Facts = {
   info: { computerName: string; version: string; simulated: boolean; moduleVersion: string; scriptsHash: string; operations: string[] };
   inventory: { ok: boolean; devices: number };
   unknown: string;
+  step: { ok: boolean; error: { fullyQualifiedErrorId: string } };
+  systemDisk: { ok: boolean; error: { fullyQualifiedErrorId: string; message: string } };
   commonParameter: { ok: boolean; error: { kind: string; message: string } };
   invalid: Record<string, string>;
   template: Record<string, unknown>;
@@ -69,7 +69,18 @@ describe('the DDAStudio.Host module as built for hosts', () => {
       $out.inventory = @{ ok = $inv.ok; devices = @($inv.value.devices).Count }
       $out.unknown = (ConvertFrom-Json (Invoke-DdaHostOperation -Name host-functions -ParametersJson '{}')).error.fullyQualifiedErrorId
       $vm = @($inv.value.vms)[0].id
-      $out.commonParameter = ConvertFrom-Json (Invoke-DdaHostOperation -Name op-start-vm -ParametersJson (@{ VmId = $vm; WhatIf = $true } | ConvertTo-Json))
+      $out.step = ConvertFrom-Json (Invoke-DdaHostOperation -Name op-start-vm -ParametersJson (@{ VmId = $vm } | ConvertTo-Json))
+      $out.commonParameter = ConvertFrom-Json (Invoke-DdaHostOperation -Name inventory -ParametersJson (@{ WhatIf = $true } | ConvertTo-Json))
+      # An operator's plan: disable and force-dismount the system disk's controller (all consents, "not blocked").
+      $sata = 'PCIROOT(0)#PCI(1702)'
+      $dev = @($inv.value.devices | Where-Object { $_.locationPath -eq $sata })[0]
+      $steps = @(
+        @{ id = 's1'; kind = 'disable-device'; action = @{ script = 'op-disable-device'; params = @{ InstanceId = $dev.instanceId } }; undo = @{ script = 'op-enable-device'; params = @{ InstanceId = $dev.instanceId } } },
+        @{ id = 's2'; kind = 'dismount-device'; action = @{ script = 'op-dismount-device'; params = @{ LocationPath = $sata; InstanceId = $dev.instanceId; RequireAcsSupport = $false; RequireDeviceMitigations = $false; RetryWithoutMitigations = $false } }; undo = @{ script = 'op-mount-device'; params = @{ LocationPath = $sata } } }
+      )
+      $all = @('turn-off-vm', 'discard-saved-state', 'force-insecure', 'skip-device-mitigations', 'take-last-display', 'take-host-lifeline', 'unknown-address-width')
+      $plan = @{ intent = @{ kind = 'assign'; locationPath = $sata; vmName = 'Router-01' }; choices = @{ consents = $all; startVmAfter = $false }; blocked = $null; consents = @(); steps = $steps }
+      $out.systemDisk = ConvertFrom-Json (Invoke-DdaHostPlan -RequestJson (@{ Plan = $plan } | ConvertTo-Json -Depth 10))
       $out.invalid = [ordered]@{}
       foreach ($n in @('../x', 'Inventory.ps1', 'a b', ('x' * 65), '')) {
         try { $null = Invoke-DdaHostOperation -Name $n -ParametersJson '{}'; $out.invalid[$n] = 'ran' } catch { $out.invalid[$n] = [string]$_.FullyQualifiedErrorId }
@@ -82,41 +93,42 @@ describe('the DDAStudio.Host module as built for hosts', () => {
       $out | ConvertTo-Json -Depth 6 -Compress`;
     const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', script], {
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 240_000,
       env: { ...process.env, MOD: module, OUT: dir, DDA_SIM_STATE: freshState('ml30-connectx4'), DDA_SIM_MODULE: simulatorModulePath(), ProgramData: 'C:\\ProgramData' },
     });
     if (r.status !== 0) throw new Error(`pwsh failed (${r.status}): ${r.stderr}${r.stdout}`);
     facts = JSON.parse(r.stdout.trim().split('\n').pop()!) as Facts;
-  });
+  }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('holds the module, the JEA files, the dispatcher and the product scripts, never the client-only ones', () => {
     expect(readdirSync(module).sort()).toEqual(
-      ['DDAStudio.Host.psd1', 'DDAStudio.Host.psm1', 'DDAStudio.Host.ssh.pssc', 'DDAStudio.pssc', 'Register-DDAStudioEndpoint.ps1', 'RoleCapabilities', 'dispatcher.ps1', 'scripts'].sort(),
+      ['DDAStudio.Host.psd1', 'DDAStudio.Host.psm1', 'DDAStudio.Host.Plan.ps1', 'DDAStudio.Host.ssh.pssc', 'DDAStudio.pssc', 'Register-DDAStudioEndpoint.ps1', 'RoleCapabilities', 'dispatcher.ps1', 'scripts'].sort(),
     );
     expect(readdirSync(join(module, 'scripts')).sort()).toEqual(productScripts);
     expect(productScripts).toContain('host-functions.ps1');
     for (const f of JEA_CLIENT_ONLY_SCRIPTS) expect(productScripts).not.toContain(f);
   });
 
-  it("has this app's version and exports only Invoke-DdaHostOperation and Get-DdaHostInfo", () => {
-    expect(facts.manifest).toMatchObject({ ModuleVersion: version, FunctionsToExport: ['Invoke-DdaHostOperation', 'Get-DdaHostInfo'], CmdletsToExport: [], VariablesToExport: [], AliasesToExport: [] });
-    expect(facts.exported).toEqual(['Get-DdaHostInfo', 'Invoke-DdaHostOperation']);
-    // The dispatcher, the host functions and the simulator live in the module's scope only.
-    expect(facts.newFunctions).toEqual(['Get-DdaHostInfo', 'Invoke-DdaHostOperation']);
+  it("has this app's version and exports only Invoke-DdaHostOperation, Invoke-DdaHostPlan and Get-DdaHostInfo", () => {
+    expect(facts.manifest).toMatchObject({ ModuleVersion: version, FunctionsToExport: ['Invoke-DdaHostOperation', 'Invoke-DdaHostPlan', 'Get-DdaHostInfo'], CmdletsToExport: [], VariablesToExport: [], AliasesToExport: [] });
+    expect(facts.exported).toEqual(['Get-DdaHostInfo', 'Invoke-DdaHostOperation', 'Invoke-DdaHostPlan']);
+    // The dispatcher, the host functions, the plan checks and the simulator live in the module's scope only.
+    expect(facts.newFunctions).toEqual(['Get-DdaHostInfo', 'Invoke-DdaHostOperation', 'Invoke-DdaHostPlan']);
     expect(facts.newGlobals).toEqual([]);
     expect(facts.modules).not.toContain('DdaSim');
   });
 
-  it('runs the shipped operations by name against the simulator, and reports what the client checks', () => {
+  it('reads the host against the simulator, and reports what the client checks', () => {
     expect(facts.info).toMatchObject({ simulated: true, moduleVersion: version, operations });
     expect(facts.info.scriptsHash).toBe(jeaScriptsHash());
     expect(facts.inventory.ok).toBe(true);
     expect(facts.inventory.devices).toBeGreaterThan(0);
   });
 
-  it('refuses names that are not a shipped operation: the host functions, paths, anything off the pattern', () => {
+  it('refuses names that are not a read operation: a step alone, the host functions, paths, anything off the pattern', () => {
     expect(facts.unknown).toBe('UnknownOperation,DDAStudio.Host');
+    expect(facts.step).toMatchObject({ ok: false, error: { fullyQualifiedErrorId: 'StepNotExposed,DDAStudio.Host' } });
     for (const [name, id] of Object.entries(facts.invalid)) {
       // ValidatePattern is case-insensitive: 'Inventory.ps1' fails on the dot.
       expect(id, name).toMatch(name === '' ? /^ParameterArgumentValidationError(NullNotAllowed|EmptyStringNotAllowed)?,Invoke-DdaHostOperation$/ : /^ParameterArgumentValidationError,Invoke-DdaHostOperation$/);
@@ -124,11 +136,15 @@ describe('the DDAStudio.Host module as built for hosts', () => {
   });
 
   it('passes only the operation\'s own parameters: a common parameter such as -WhatIf is refused', () => {
-    expect(facts.commonParameter).toMatchObject({ ok: false, error: { kind: 'protocol', message: "op-start-vm.ps1 has no parameter 'WhatIf'." } });
+    expect(facts.commonParameter).toMatchObject({ ok: false, error: { kind: 'protocol', message: "inventory.ps1 has no parameter 'WhatIf'." } });
   });
 
-  it('the role shows only the two functions; the registration writes the template with the operators group', () => {
-    expect(facts.role).toMatchObject({ ModulesToImport: 'DDAStudio.Host', VisibleFunctions: ['Invoke-DdaHostOperation', 'Get-DdaHostInfo'] });
+  it("refuses, on the host, a plan that takes the system disk's controller, whatever consents and flags it carries", () => {
+    expect(facts.systemDisk).toMatchObject({ ok: false, error: { fullyQualifiedErrorId: 'PlanRefused,DDAStudio.Host', message: expect.stringMatching(/controller of the host's system disk/) } });
+  });
+
+  it('the role shows only the three functions; the registration writes the template with the operators group', () => {
+    expect(facts.role).toMatchObject({ ModulesToImport: 'DDAStudio.Host', VisibleFunctions: ['Invoke-DdaHostOperation', 'Invoke-DdaHostPlan', 'Get-DdaHostInfo'] });
     const jea = { SessionType: 'RestrictedRemoteServer', RunAsVirtualAccount: true, TranscriptDirectory: 'C:\\ProgramData\\DDAStudio\\Transcripts' };
     expect(facts.template).toMatchObject({ ...jea, RoleDefinitions: { 'BUILTIN\\Administrators': { RoleCapabilities: 'DDAStudioOperator' } } });
     expect(facts.registered).toMatchObject({ ...jea, RoleDefinitions: { 'CONTOSO\\DDA Operators': { RoleCapabilities: 'DDAStudioOperator' } } });

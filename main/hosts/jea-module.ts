@@ -10,10 +10,13 @@ import { join } from 'node:path';
 import { JEA_MODULE_NAME, JEA_REGISTER_SCRIPT } from '../../shared/prepare-host';
 import { projectRoot } from '../project-root';
 
-/** Scripts that run only in the app's own local PowerShell process, never on a host. */
-export const JEA_CLIENT_ONLY_SCRIPTS: ReadonlySet<string> = new Set(['use-simulator.ps1', 'use-remote.ps1', 'remote-status.ps1']);
+/**
+ * Scripts the module does not ship: those that run only in the app's own local PowerShell process, and
+ * host-plan, the name of the request the endpoint serves with its own code (Invoke-DdaHostPlan).
+ */
+export const JEA_CLIENT_ONLY_SCRIPTS: ReadonlySet<string> = new Set(['use-simulator.ps1', 'use-remote.ps1', 'remote-status.ps1', 'host-plan.ps1']);
 /** What the module folder must hold before the shipped scripts are added. */
-const MODULE_FILES = [`${JEA_MODULE_NAME}.psd1`, `${JEA_MODULE_NAME}.psm1`, JEA_REGISTER_SCRIPT, join('RoleCapabilities', 'DDAStudioOperator.psrc')];
+const MODULE_FILES = [`${JEA_MODULE_NAME}.psd1`, `${JEA_MODULE_NAME}.psm1`, `${JEA_MODULE_NAME}.Plan.ps1`, JEA_REGISTER_SCRIPT, join('RoleCapabilities', 'DDAStudioOperator.psrc')];
 
 /** The scripts the module ships: path relative to the module folder ('/'-separated) and source file. */
 function shippedScripts(): { rel: string; src: string }[] {

@@ -9,7 +9,9 @@ import { defaultDataDir } from '../host/data-dir';
 import { openSessionHost, sessionOptionsOf, type HostConnection } from '../host/host-connection';
 import { appVersion, projectRoot } from '../project-root';
 import { remoteHostDataDir } from './host-registry';
+import { sshClientPath } from '../packaged-trust';
 import { jeaScriptsHash } from './jea-module';
+import { executePlanOnEndpoint } from './jea-module-run';
 
 export interface RemoteConnectionOptions {
   /** The WinRM password (from the OS credential store or --password-stdin); never a parameter. */
@@ -27,7 +29,7 @@ const REMOTE_BOOTSTRAP_MS = 10_000;
 
 /** Opens a remote host; the session (and its connection) starts lazily on the first call. */
 export function openRemoteHost(target: RemoteTarget, options: RemoteConnectionOptions = {}): HostConnection {
-  return openSessionHost({
+  const connection = openSessionHost({
     hostId: target.id,
     remote: target,
     startup: [{ script: 'use-remote', params: remoteStartupParams(target), ...(options.password ? { secrets: { Password: options.password } } : {}) }],
@@ -36,6 +38,8 @@ export function openRemoteHost(target: RemoteTarget, options: RemoteConnectionOp
     connection: { computerName: target.name, connectAllowanceMs: target.connectTimeoutMs + REMOTE_BOOTSTRAP_MS },
     ...sessionOptionsOf(options),
   });
+  // On the DDAStudio.Host JEA endpoint a plan runs whole, checked and rolled back on the host itself.
+  return target.endpoint === 'jea' ? { ...connection, executePlan: executePlanOnEndpoint } : connection;
 }
 
 /**
@@ -62,6 +66,7 @@ export function remoteStartupParams(t: RemoteTarget): Record<string, unknown> {
       ...(t.keyFilePath ? { KeyFilePath: t.keyFilePath } : {}),
       ...(t.knownHostsFile ? { KnownHostsFile: t.knownHostsFile } : {}),
       ...(t.subsystem ? { Subsystem: t.subsystem } : t.endpoint === 'jea' ? { Subsystem: JEA_SSH_SUBSYSTEM } : {}),
+      SshPath: sshClientPath(),
     };
   }
   return {

@@ -9,10 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApi, memoryShellHooks } from '../api/create-api';
+import { createApi } from '../api/create-api';
 import { openHost } from '../host/host-connection';
 import { createHostPool } from '../hosts/host-pool';
 import { projectRoot } from '../project-root';
+import { browserShellHooks } from '../settings/engine-setting';
 import { DEFAULT_PROFILE } from '../simulator/profiles';
 import { startServer } from './serve';
 
@@ -47,7 +48,7 @@ export async function main(): Promise<void> {
   const host = values.real ? openHost({}) : openHost({ simulate: values.simulate ?? (values['sim-state'] ? null : DEFAULT_PROFILE), simState: values['sim-state'] ?? null });
   // No OS credential store in browser mode: passwords of remote hosts live in this process only.
   const pool = createHostPool(host);
-  const { api, events } = createApi(pool, memoryShellHooks('browser'));
+  const { api, events } = createApi(pool, browserShellHooks());
   const server = await startServer({ api, events, staticDir, port });
   process.stdout.write(`DDA Studio listening on ${server.url}\n`);
   const stop = async () => {

@@ -4,7 +4,8 @@
 #  - full endpoint: our dispatcher and host functions are loaded there once per connection; each call
 #    sends the script text (once per connection, then by hash) and ONE JSON parameter string, and gets
 #    ONE JSON envelope string back (never deserialized objects);
-#  - JEA endpoint: only DDAStudio.Host's Invoke-DdaHostOperation -Name -ParametersJson is called.
+#  - JEA endpoint: only DDAStudio.Host's Invoke-DdaHostOperation -Name -ParametersJson (reads) and
+#    Invoke-DdaHostPlan -RequestJson (the host-plan request: a whole plan, checked and run there) are called.
 # Values reach New-PSSession and Invoke-Command as parameters and -ArgumentList, never as script text.
 # The password (WinRM with a user) arrives as a secret of the session (its own input line, never part of a
 # compiled command or a parameter binding) and lives only in this process, as a SecureString.
@@ -18,6 +19,8 @@ param(
     [string]$KeyFilePath,
     [string]$KnownHostsFile,
     [string]$Subsystem,
+    # The ssh client by its full path in an administrators' folder (packaged-trust.ts sshClientPath).
+    [string]$SshPath,
     [ValidateSet('full', 'jea')][string]$Endpoint = 'full',
     [int]$ConnectTimeoutMs = 20000,
     [bool]$UseSsl = $false,
@@ -35,6 +38,16 @@ param(
 if ($HostName.StartsWith('-')) { throw "Refusing host name '$HostName': it would be read as an ssh option." }
 if ($Transport -eq 'ssh' -and $PSVersionTable.PSVersion -lt [version]'7.3') {
     throw "SSH remoting needs PowerShell 7.3 or later on this machine (this is $($PSVersionTable.PSVersion)); use WinRM or install PowerShell 7."
+}
+if ($Transport -eq 'ssh') {
+    # PowerShell's SSH remoting starts the `ssh` its command discovery finds on PATH. This process runs
+    # nothing else, so its PATH becomes the folder of the ssh the app resolved, and that must be what is found.
+    if (-not $SshPath -or -not [IO.Path]::IsPathRooted($SshPath) -or -not (Test-Path -LiteralPath $SshPath -PathType Leaf)) {
+        throw "The OpenSSH client is not at '$SshPath': install it there (Windows: Settings > Optional features > OpenSSH Client); DDA Studio never runs an ssh found elsewhere."
+    }
+    $env:PATH = [IO.Path]::GetDirectoryName($SshPath)
+    $found = @(Get-Command -Name ssh -CommandType Application -ErrorAction SilentlyContinue)
+    if ($found.Count -lt 1 -or $found[0].Source -ne $SshPath) { throw "Refusing to connect: 'ssh' resolves to '$(@($found | ForEach-Object { $_.Source }) -join ', ')', not '$SshPath'." }
 }
 # The password is a secret of this call ($global:DdaSecrets, see dispatcher.ps1), never a parameter: made
 # into a SecureString with methods only, so no cmdlet's parameter binding ever holds it.
@@ -227,8 +240,15 @@ function global:Invoke-DdaRemoteCall {
     try {
         if ($r.Endpoint -eq 'jea') {
             $op = [IO.Path]::GetFileNameWithoutExtension($Path)
-            $out = Invoke-DdaRemoteJob -Session $s -TimeoutMs $TimeoutMs -ArgumentList $op, $ParamsJson -ScriptBlock {
-                param($Name, $ParametersJson) Invoke-DdaHostOperation -Name $Name -ParametersJson $ParametersJson
+            if ($op -eq 'host-plan') {
+                # A whole plan: the endpoint checks it against the host and runs it there with rollback.
+                $out = Invoke-DdaRemoteJob -Session $s -TimeoutMs $TimeoutMs -ArgumentList $ParamsJson -ScriptBlock {
+                    param($RequestJson) Invoke-DdaHostPlan -RequestJson $RequestJson
+                }
+            } else {
+                $out = Invoke-DdaRemoteJob -Session $s -TimeoutMs $TimeoutMs -ArgumentList $op, $ParamsJson -ScriptBlock {
+                    param($Name, $ParametersJson) Invoke-DdaHostOperation -Name $Name -ParametersJson $ParametersJson
+                }
             }
         } else {
             $send = ''

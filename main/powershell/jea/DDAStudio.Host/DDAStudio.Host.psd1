@@ -8,7 +8,7 @@
     Author            = 'DDA Studio'
     Description       = 'Discrete Device Assignment operations of DDA Studio, each whole on the host, for a JEA endpoint.'
     PowerShellVersion = '5.1'
-    FunctionsToExport = @('Invoke-DdaHostOperation', 'Get-DdaHostInfo')
+    FunctionsToExport = @('Invoke-DdaHostOperation', 'Invoke-DdaHostPlan', 'Get-DdaHostInfo')
     CmdletsToExport   = @()
     VariablesToExport = @()
     AliasesToExport   = @()

@@ -1,20 +1,27 @@
-# DDAStudio.Host: runs DDA Studio's own scripts (shipped beside this file) by name, with their
-# parameters as one JSON string, and returns one JSON envelope string: the same contract as the app's
-# full endpoint, but the caller can name an operation and nothing else (no script text, no commands).
+# DDAStudio.Host: DDA Studio's operations on the Hyper-V host, each whole, for a least-privilege
+# endpoint. A caller can do two things and nothing else (no script text, no commands, no single step):
+#  - Invoke-DdaHostOperation -Name inventory: read the host (the only read operation);
+#  - Invoke-DdaHostPlan -RequestJson: run a whole plan (assign, revert, move, repair, return-orphans)
+#    that the endpoint re-checks against the host as it is now, with every refusal of the planner that
+#    guards the host, and runs with rollback here (DDAStudio.Host.Plan.ps1 says what it checks).
+# Each returns one JSON envelope string: the same contract as the app's full endpoint.
 #
 # Layout (written by main/hosts/jea-module.ts, `dda hosts jea-module <folder>`):
 #   DDAStudio.Host.psd1, DDAStudio.Host.psm1    this module
 #   dispatcher.ps1                               the app's dispatcher (Invoke-DdaScript and its helpers)
 #   scripts\host-functions.ps1                   helpers our scripts use (loaded here, not an operation)
-#   scripts\<operation>.ps1                      inventory, op-*: the operations Invoke-DdaHostOperation runs
-#   RoleCapabilities\DDAStudioOperator.psrc      the JEA role (only the two functions below)
+#   scripts\inventory.ps1                        the read operation Invoke-DdaHostOperation runs
+#   scripts\op-*.ps1                             the steps; run only inside a checked plan, never alone
+#   DDAStudio.Host.Plan.ps1                      the host-side checks and the run with rollback
+#   DDAStudio.Host.Policy.psd1 (optional)        an administrator's allow list of VMs and device classes
+#   RoleCapabilities\DDAStudioOperator.psrc      the JEA role (only the three functions below)
 #   DDAStudio.pssc, DDAStudio.Host.ssh.pssc      session configurations (WinRM JEA; SSH subsystem)
 #   Register-DDAStudioEndpoint.ps1               the one-command registration on the host
 #
 # Scope: the dispatcher and the host functions are written for a plain session and define their
 # functions and state as `global:`. Here their text is loaded into THIS module's scope with nothing
 # changed but that: `function global:` becomes `function` and `$global:Dda` becomes `$script:Dda`.
-# So a restricted (JEA) session sees only the two exported functions, and no Dda* variables.
+# So a restricted (JEA) session sees only the three exported functions, and no Dda* variables.
 #
 # Simulated hosts (tests, demos): when BOTH DDA_SIM_STATE (the simulator's state file) and
 # DDA_SIM_MODULE (the path of DdaSim.psm1) are set in the environment of the process that imports this
@@ -55,16 +62,19 @@ function ConvertTo-DdaModuleScopedBlock {
 . (ConvertTo-DdaModuleScopedBlock $script:ShippedScripts['dispatcher.ps1'])
 . (ConvertTo-DdaModuleScopedBlock $script:ShippedScripts['scripts/host-functions.ps1'])
 
-# The operations: every shipped script but the host functions, by name.
+# The checks and the run of whole plans, in this module's scope.
+. (Join-Path $script:ModuleRoot 'DDAStudio.Host.Plan.ps1')
+
+# Every shipped script but the host functions, by name: the read operation and the steps.
 $script:Operations = @{}
 foreach ($path in @($script:ShippedScripts.Keys)) {
     if ($path -like 'scripts/*' -and $path -ne 'scripts/host-functions.ps1') {
         $script:Operations[[IO.Path]::GetFileNameWithoutExtension($path)] = $script:ShippedScripts[$path]
     }
 }
-# Listed in ordinal order: the same on every host, whatever its culture.
-$script:OperationNames = [string[]]@($script:Operations.Keys)
-[Array]::Sort($script:OperationNames, [StringComparer]::Ordinal)
+# What a caller may run: the read operation by name, and whole plans of these intents (never a step).
+$script:ReadOperations = @('inventory')
+$script:OperationNames = [string[]]@('inventory', 'plan:assign', 'plan:move', 'plan:repair', 'plan:return-orphans', 'plan:revert')
 
 # Version skew check for the client: SHA-256 (lowercase hex) of the UTF-8 concatenation, in ordinal
 # order of the relative paths, of "<path>`n<text>`n" for every shipped script (BOM not included).
@@ -82,22 +92,54 @@ $script:ScriptsHash = & {
 function Invoke-DdaHostOperation {
     <#
     .SYNOPSIS
-    Runs one DDA Studio operation (a script shipped with this module) by name with its parameters as
-    JSON; returns the result envelope as one JSON string: {"ok":true,"value":...,"errors":[...]} or
-    {"ok":false,"error":{...},"errors":[...]}.
+    Runs DDA Studio's read operation (inventory) with its parameters as JSON; returns the result
+    envelope as one JSON string: {"ok":true,"value":...,"errors":[...]} or {"ok":false,"error":{...},"errors":[...]}.
+    A step (op-*) is never run alone: changes go through Invoke-DdaHostPlan.
     #>
     [CmdletBinding()]
     param(
         [Parameter(Mandatory = $true)][ValidatePattern('^[a-z][a-z0-9-]{0,63}$')][string]$Name,
         [Parameter(Mandatory = $true)][AllowEmptyString()][string]$ParametersJson
     )
-    if (-not $script:Operations.ContainsKey($Name)) {
-        $known = $script:OperationNames -join ', '
+    if ($script:Operations.ContainsKey($Name) -and $script:ReadOperations -notcontains $Name) {
+        return (ConvertTo-DdaEnvelopeJson @{ ok = $false; errors = @(); error = @{ kind = 'protocol'; message = "DDAStudio.Host never runs the step '$Name' alone: it runs whole plans (Invoke-DdaHostPlan), checked on this host."; fullyQualifiedErrorId = 'StepNotExposed,DDAStudio.Host' } })
+    }
+    if ($script:ReadOperations -notcontains $Name) {
+        $known = $script:ReadOperations -join ', '
         return (ConvertTo-DdaEnvelopeJson @{ ok = $false; errors = @(); error = @{ kind = 'protocol'; message = "DDAStudio.Host has no operation '$Name' (it has: $known)."; fullyQualifiedErrorId = 'UnknownOperation,DDAStudio.Host' } })
     }
     if (-not $ParametersJson) { $ParametersJson = '{}' }
     # The text is ours (read at import); the hash only names its parsed block in the dispatcher's cache.
     Invoke-DdaScript -Text $script:Operations[$Name] -Path ($Name + '.ps1') -ParamsJson $ParametersJson -ScriptHash ('DDAStudio.Host:' + $Name)
+}
+
+function Invoke-DdaHostPlan {
+    <#
+    .SYNOPSIS
+    Runs one whole DDA Studio plan on this host: -RequestJson is {"Plan": <the plan as DDA Studio made
+    it>}. The host is read again and the plan refused unless every check of DDAStudio.Host.Plan.ps1
+    passes (error id PlanRefused,DDAStudio.Host; nothing ran); otherwise its steps run in order and a
+    failure undoes the completed ones in reverse. Returns the envelope as one JSON string, its value
+    {status, failedStepId, error, log: [{stepId, phase: step|undo, ok, ms, error}]}.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory = $true)][ValidateLength(2, 8388608)][string]$RequestJson)
+    $refuse = {
+        param([string]$Why, [string]$Id)
+        ConvertTo-DdaEnvelopeJson @{ ok = $false; errors = @(); error = @{ kind = 'powershell'; category = 'PermissionDenied'; message = "DDAStudio.Host refused the plan on $([Environment]::MachineName): $Why. Nothing was changed."; fullyQualifiedErrorId = "$Id,DDAStudio.Host" } }
+    }
+    $request = $null
+    try { $request = ConvertFrom-DdaJson $RequestJson } catch { $request = $null }
+    if ($request -isnot [hashtable] -or $request.Plan -isnot [hashtable]) { return (& $refuse 'the request is not {"Plan": {...}}' 'PlanMalformed') }
+    try {
+        $view = Get-DdaHostView
+        $policy = Get-DdaHostPolicy
+    } catch {
+        return (& $refuse ('the host could not be read to check it: ' + $_.Exception.Message) 'HostUnreadable')
+    }
+    $why = Get-DdaPlanRefusal $request.Plan $view $policy
+    if ($why) { return (& $refuse $why 'PlanRefused') }
+    ConvertTo-DdaEnvelopeJson @{ ok = $true; value = (Invoke-DdaHostPlanSteps $request.Plan.steps); errors = @() }
 }
 
 function Get-DdaHostInfo {
@@ -119,4 +161,4 @@ function Get-DdaHostInfo {
     }
 }
 
-Export-ModuleMember -Function Invoke-DdaHostOperation, Get-DdaHostInfo
+Export-ModuleMember -Function Invoke-DdaHostOperation, Invoke-DdaHostPlan, Get-DdaHostInfo
