@@ -1,0 +1,85 @@
+/** The store's shape: one interface per slice, joined into `StoreState`. */
+import type { ActivityEntry, AppInfo, DdaEvent, HostSummary, HostTargetInput, HostTestResult, Language, PrepareCommands, UnfinishedOperation } from '../../../shared/contract';
+import type { Inventory } from '../../../shared/inventory';
+import type { AppError, Result } from '../../../shared/result';
+import type { ConsentId, Intent, OperationOutcome, Plan, PlanChoices, StepResult } from '../../../shared/plan';
+import type { MessageKey } from '../../../shared/i18n/messages';
+
+export type Filter = 'all' | 'assignable' | 'force' | 'not' | 'assigned';
+
+/** Which host dialog is open: add, edit a host, prepare a host, or confirm a removal. */
+export type HostDialog = { kind: 'add' } | { kind: 'edit'; id: string } | { kind: 'prepare'; id: string } | { kind: 'remove'; id: string } | null;
+
+export interface HostsSlice {
+  hosts: HostSummary[];
+  /** Why the list of hosts could not be read (e.g. a damaged hosts.json), if so. */
+  hostsError: AppError | null;
+  /** The selected host: every per-host view shows it. */
+  host: string;
+  hostDialog: HostDialog;
+  loadHosts(): Promise<void>;
+  selectHost(id: string): Promise<void>;
+  openHostDialog(d: HostDialog): void;
+  saveHost(target: HostTargetInput, password?: string, forgetPassword?: boolean): Promise<Result<HostSummary>>;
+  removeHost(id: string): Promise<Result<{ removed: boolean }>>;
+  testHost(input: { host: string } | { target: HostTargetInput; password?: string }): Promise<Result<HostTestResult>>;
+  prepareCommands(id: string): Promise<Result<PrepareCommands>>;
+}
+
+export interface InventorySlice {
+  inventory: Inventory | null;
+  loading: boolean;
+  loadError: AppError | null;
+  loadInventory(refresh: boolean): Promise<void>;
+}
+
+export interface OperationsSlice {
+  plan: Plan | null;
+  /** The inventory on screen when the plan was asked for: its title names the target VM and its state as the admin saw them. */
+  planInventory: Inventory | null;
+  /** The host the open plan belongs to. */
+  planHost: string;
+  planning: boolean;
+  planError: AppError | null;
+  running: boolean;
+  progress: Record<string, StepResult>;
+  outcome: OperationOutcome | null;
+  activity: ActivityEntry[];
+  unfinished: UnfinishedOperation[];
+  /**
+   * Devices whose dismount the host refused this session for a reason the force consent lifts (no
+   * vendor mitigation driver), per host, by upper-cased location path: their badge reads "needs -Force".
+   */
+  forceRefused: Record<string, string[]>;
+  openPlan(intent: Intent, choices?: PlanChoices): Promise<void>;
+  replan(choices: PlanChoices): Promise<void>;
+  /** After a run that ended rolled back: the same intent planned again with these consents added (nothing runs). */
+  retryWithConsents(consents: ConsentId[]): Promise<void>;
+  runPlan(): Promise<void>;
+  closePlan(): void;
+  resolveUnfinished(operationId: string, action: 'finish' | 'rollback'): Promise<void>;
+}
+
+export interface UiSlice {
+  appInfo: AppInfo | null;
+  language: Language;
+  theme: 'system' | 'light' | 'dark';
+  filter: Filter;
+  search: string;
+  selected: string | null;
+  /** A drop on a card that cannot take the device: which, and why (shown and announced until the next drag). */
+  dropRefusal: { vm: string; device: string; reason: MessageKey } | null;
+  setDropRefusal(r: { vm: string; device: string; reason: MessageKey } | null): void;
+  setLanguage(l: Language): void;
+  setTheme(t: 'system' | 'light' | 'dark'): void;
+  setFilter(f: Filter): void;
+  setSearch(s: string): void;
+  select(path: string | null): void;
+  handleEvent(e: DdaEvent): void;
+  init(): Promise<void>;
+}
+
+export type StoreState = HostsSlice & InventorySlice & OperationsSlice & UiSlice;
+
+/** Only the state of a slice (what its initial state spells), without its actions. */
+export type DataOf<S> = { [K in keyof S as S[K] extends (...args: never[]) => unknown ? never : K]: S[K] };
