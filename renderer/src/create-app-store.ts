@@ -5,15 +5,30 @@
  * hosts clears them and reads the new host's.
  */
 import { create } from 'zustand';
-import type { DdaBridge } from '../../shared/bridge';
 import { hostsSlice } from './slices/hosts-slice';
 import { inventorySlice } from './slices/inventory-slice';
 import { operationsSlice } from './slices/operations-slice';
-import type { StoreState } from './slices/types';
+import { linkSlice } from './slices/link-slice';
+import type { AppBridge, StoreClock, StoreState } from './slices/types';
 import { uiSlice } from './slices/ui-slice';
 
-export function createAppStore(bridge: DdaBridge) {
-  return create<StoreState>()((...a) => ({ ...hostsSlice(bridge)(...a), ...inventorySlice(bridge)(...a), ...operationsSlice(bridge)(...a), ...uiSlice(bridge)(...a) }));
+/** Real time: retries on timers, the wall clock. */
+export const realClock: StoreClock = {
+  schedule(ms, fn) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+  now: () => new Date(),
+};
+
+export function createAppStore(bridge: AppBridge, clock: StoreClock = realClock) {
+  return create<StoreState>()((...a) => ({
+    ...hostsSlice(bridge)(...a),
+    ...inventorySlice(bridge)(...a),
+    ...operationsSlice(bridge)(...a),
+    ...uiSlice(bridge)(...a),
+    ...linkSlice(bridge, clock)(...a),
+  }));
 }
 
 export type AppStore = ReturnType<typeof createAppStore>;

@@ -2,7 +2,7 @@
 import { bridge } from './bridge';
 import { createAppStore } from './create-app-store';
 
-export type { Filter, HostDialog, StoreState } from './slices/types';
+export type { Filter, HostDialog, Lost, StoreState } from './slices/types';
 
 /** The store. */
 export const useStore = createAppStore(bridge);

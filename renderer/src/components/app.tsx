@@ -49,16 +49,25 @@ export function App() {
   const load = useStore((s) => s.loadInventory);
   const openPlan = useStore((s) => s.openPlan);
   const setDropRefusal = useStore((s) => s.setDropRefusal);
+  const linkChanged = useStore((s) => s.linkChanged);
+  const reconnectNow = useStore((s) => s.reconnectNow);
+  // Lost: what is on screen is only what was read before; nothing on it can be dragged or acted on.
+  const stale = useStore((s) => s.lost !== null);
   useTheme();
   useEffect(() => {
     const off = bridge.onEvent(handleEvent);
+    const offLink = bridge.onLinkChange?.(linkChanged);
     void init();
-    return off;
-  }, [init, handleEvent]);
+    return () => {
+      off();
+      offLink?.();
+    };
+  }, [init, handleEvent, linkChanged]);
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
+  const noSensors = useSensors();
   const onDragStart = () => {
     if (useStore.getState().dropRefusal) setDropRefusal(null);
   };
@@ -66,7 +75,7 @@ export function App() {
   const onDragEnd = (e: DragEndEvent) => {
     const path = (e.active.data.current as { path?: string } | undefined)?.path;
     const vmName = (e.over?.data.current as { vmName?: string } | undefined)?.vmName;
-    if (!path || !vmName || !inventory) return;
+    if (!path || !vmName || !inventory || useStore.getState().lost) return;
     const device = inventory.devices.find((d) => d.locationPath === path);
     const vm = inventory.vms.find((v) => v.name === vmName);
     if (!device || !vm) return;
@@ -76,13 +85,13 @@ export function App() {
   };
   const orphans = inventory?.devices.filter((d) => d.owner.kind === 'dismounted') ?? [];
   return (
-    <DndContext sensors={sensors} collisionDetection={dropTargetCollision} onDragStart={onDragStart} onDragEnd={onDragEnd}>
+    <DndContext sensors={stale ? noSensors : sensors} collisionDetection={dropTargetCollision} onDragStart={onDragStart} onDragEnd={onDragEnd}>
       <div className="app">
         <header className="top">
           <h1>{t('appName')}</h1>
           <ReadinessStrip />
           <div className="controls">
-            <button onClick={() => void load(true)} disabled={loading} aria-busy={loading}>
+            <button onClick={() => void (stale ? reconnectNow() : load(true))} disabled={loading} aria-busy={loading} data-testid="refresh">
               {t('refresh')}
             </button>
             <label>
@@ -111,7 +120,9 @@ export function App() {
             </div>
           )}
           {inventory && (
-            <main className="main">
+            <main className={`main ${stale ? 'stale' : ''}`} data-testid="main" data-stale={stale || undefined}>
+              {/* A disabled fieldset disables every control of the stale data at once; the text stays readable. */}
+              <fieldset className="main-fields" disabled={stale}>
               <DevicesPane />
               <section className="pane vms-pane" aria-labelledby="vms-title">
                 <div className="pane-head">
@@ -135,6 +146,7 @@ export function App() {
                   </div>
                 )}
               </section>
+              </fieldset>
               <DetailsDrawer />
             </main>
           )}

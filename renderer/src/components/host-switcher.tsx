@@ -15,11 +15,24 @@ export function useHostLabel(): (h: HostSummary | undefined) => string {
   return (h) => (!h ? '' : h.transport === 'local' ? (h.name ?? t('thisComputer')) : (h.name ?? h.id));
 }
 
+/**
+ * A host's state as the admin should read it: "disconnected" for the selected host when it is lost,
+ * and for every host when the app's server is (what the list says then is only what it said last).
+ */
+export function useShownState(): (h: HostSummary) => HostSummary['state'] | 'lost' {
+  const lost = useStore((s) => s.lost);
+  const current = useStore((s) => s.host);
+  return (h) => (lost && (lost.cause === 'server' || h.id === current) ? 'lost' : h.state);
+}
+
 /** "connected · PowerShell 5.1 · IOMMU ok" */
 export function useHostSummary(): (h: HostSummary) => string {
   const { t } = useT();
+  const shown = useShownState();
   return (h) => {
-    const parts = [t(`conn_${h.state}` as MessageKey)];
+    const state = shown(h);
+    const parts = [t(`conn_${state}` as MessageKey)];
+    if (state === 'lost') return parts.join(' · ');
     if (h.readiness && h.state !== 'failed') {
       parts.push(`PowerShell ${h.readiness.psVersion.split('.').slice(0, 2).join('.')}`);
       parts.push(`${t('readinessIommu')} ${h.readiness.iommu === null ? t('unknown') : h.readiness.iommu ? t('ok') : t('no')}`);
@@ -37,6 +50,7 @@ export function HostSwitcher() {
   const openDialog = useStore((s) => s.openHostDialog);
   const label = useHostLabel();
   const summary = useHostSummary();
+  const shown = useShownState();
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
   const selected = hosts.find((h) => h.id === current);
   const onKeyDown = (e: KeyboardEvent, index: number) => {
@@ -70,9 +84,9 @@ export function HostSwitcher() {
               title={[h.description, h.lastError ?? ''].filter(Boolean).join('\n')}
               data-testid="host-tab"
               data-host={h.id}
-              data-state={h.state}
+              data-state={shown(h)}
             >
-              <span className={`conn-dot ${h.state}`} aria-hidden="true" />
+              <span className={`conn-dot ${shown(h)}`} aria-hidden="true" />
               <span className="host-tab-text">
                 <span className="host-tab-name" data-testid="host-name">
                   {label(h)}

@@ -13,13 +13,15 @@ export const hostsSlice =
     ...initialHostsState,
     async loadHosts() {
       const r = await bridge.listHosts({});
-      if (!r.ok) return set({ hostsError: r.error });
+      // No answer from the server is not a damaged hosts.json: the link slice says so and reconnects.
+      if (!r.ok) return r.error.code === 'unreachable' ? get().markLost('server', r.error) : set({ hostsError: r.error });
       set({ hosts: r.value, hostsError: null });
       // The selected host was removed (here or by the CLI): back to the local one.
       if (!r.value.some((h) => h.id === get().host)) await get().selectHost(LOCAL_HOST_ID);
     },
     async selectHost(id) {
       if (get().running) return; // a running operation keeps its host on screen
+      if (get().lost?.cause === 'host') get().markFound(); // another host; its own load says whether it answers
       set(hostSwitch(id));
       const [activity, unfinished] = await Promise.all([bridge.getActivity({ host: id }), bridge.getUnfinished({ host: id }), get().loadInventory(false)]);
       if (get().host !== id) return;

@@ -27,6 +27,7 @@ export const operationsSlice =
   (set, get) => ({
     ...initialOperationsState,
     async openPlan(intent, choices = noChoices) {
+      if (get().lost) return; // never a plan on what was read before the host was lost
       const host = get().host;
       set({ planning: true, plan: null, planInventory: get().inventory, planHost: host, planError: null, outcome: null, progress: {} });
       const r = await bridge.planOperation({ host, intent, choices });

@@ -4,7 +4,8 @@
  */
 import type { ActivityEntry } from '../../../shared/contract';
 import type { ConsentId, OperationOutcome, Plan, PlanChoices } from '../../../shared/plan';
-import type { StoreState } from './types';
+import type { AppError } from '../../../shared/result';
+import type { Lost, StoreState } from './types';
 
 /** Entries already pushed as events plus those read, once each, newest first (at most 200). */
 export function mergeActivity(pushed: ActivityEntry[], read: ActivityEntry[]): ActivityEntry[] {
@@ -16,6 +17,22 @@ export function mergeActivity(pushed: ActivityEntry[], read: ActivityEntry[]): A
 /** An entry pushed as an event, on top of the list (at most 200). */
 export function pushActivity(list: ActivityEntry[], entry: ActivityEntry): ActivityEntry[] {
   return [entry, ...list.filter((a) => a.id !== entry.id)].slice(0, 200);
+}
+
+/** The wait before reconnect try `attempt` (0-based): 1 s, doubling, at most 30 s. */
+export function backoffDelay(attempt: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.max(0, Math.min(attempt, 15)));
+}
+
+/** Whether a failed call means the server or the host is gone (rather than a refusal or a bug). */
+export function lostCauseOf(error: AppError): Lost['cause'] | null {
+  return error.code === 'unreachable' ? 'server' : error.code === 'session' ? 'host' : null;
+}
+
+/** A new loss, or the one already noticed with the newer failure (a lost server outranks a lost host). */
+export function noteLoss(cur: Lost | null, cause: Lost['cause'], error: AppError | null, now: Date): Lost {
+  if (!cur) return { cause, since: now.toISOString(), error, attempt: 0, retryInMs: null };
+  return { ...cur, cause: cur.cause === 'server' || cause === 'server' ? 'server' : 'host', error: error ?? cur.error };
 }
 
 /** Switching to host `id`: every per-host view is cleared until that host's are read. */

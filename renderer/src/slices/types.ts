@@ -1,9 +1,19 @@
 /** The store's shape: one interface per slice, joined into `StoreState`. */
+import type { DdaBridge } from '../../../shared/bridge';
 import type { ActivityEntry, AppInfo, DdaEvent, HostSummary, HostTargetInput, HostTestResult, Language, PrepareCommands, UnfinishedOperation } from '../../../shared/contract';
 import type { Inventory } from '../../../shared/inventory';
 import type { AppError, Result } from '../../../shared/result';
 import type { ConsentId, Intent, OperationOutcome, Plan, PlanChoices, StepResult } from '../../../shared/plan';
 import type { MessageKey } from '../../../shared/i18n/messages';
+
+/** The bridge, and in browser mode the server link's ups and downs (its event stream errors or opens again). */
+export type AppBridge = DdaBridge & { onLinkChange?(listener: (up: boolean) => void): () => void };
+
+/** What the store needs of time: scheduling a retry (cancellable) and the clock. Tests pass their own. */
+export interface StoreClock {
+  schedule(ms: number, fn: () => void): () => void;
+  now(): Date;
+}
 
 export type Filter = 'all' | 'assignable' | 'force' | 'not' | 'assigned';
 
@@ -79,7 +89,36 @@ export interface UiSlice {
   init(): Promise<void>;
 }
 
-export type StoreState = HostsSlice & InventorySlice & OperationsSlice & UiSlice;
+/**
+ * The host is lost: the app's server (browser mode) or the host's connection stopped answering. What
+ * was read stays on screen, greyed and not actionable, while the store reconnects with a backoff.
+ */
+export interface Lost {
+  cause: 'server' | 'host';
+  /** When it was noticed (ISO). */
+  since: string;
+  /** The last failure, when one was answered (none when the server's event stream dropped). */
+  error: AppError | null;
+  /** Failed reconnects so far. */
+  attempt: number;
+  /** The wait before the next try, or null while a try runs. */
+  retryInMs: number | null;
+}
+
+export interface LinkSlice {
+  lost: Lost | null;
+  reconnecting: boolean;
+  /** Something failed as a lost host or server does: marks it lost and starts reconnecting (once). */
+  markLost(cause: Lost['cause'], error: AppError | null): void;
+  /** The selected host answered: no longer lost, no retry pending. */
+  markFound(): void;
+  /** Tries now: the hosts, then the inventory read afresh; on success also the activity and interrupted operations. */
+  reconnectNow(): Promise<void>;
+  /** The server link went down or came back (browser mode). */
+  linkChanged(up: boolean): void;
+}
+
+export type StoreState = HostsSlice & InventorySlice & OperationsSlice & UiSlice & LinkSlice;
 
 /** Only the state of a slice (what its initial state spells), without its actions. */
 export type DataOf<S> = { [K in keyof S as S[K] extends (...args: never[]) => unknown ? never : K]: S[K] };

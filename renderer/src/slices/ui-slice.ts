@@ -55,6 +55,8 @@ export const uiSlice =
         if (e.type === 'activity' && e.entry.host === host) set({ activity: pushActivity(get().activity, e.entry) });
         if (e.type === 'inventory-changed' && e.host === host && get().inventory?.readAt !== e.readAt && !get().loading) void get().loadInventory(false);
         if (e.type === 'hosts-changed') reloadHosts();
+        // The selected host's PowerShell (local, or over SSH or WinRM) ended and could not start again.
+        if (e.type === 'session-status' && e.host === host && e.status === 'failed') get().markLost('host', { code: 'session', message: e.detail ?? '' });
       },
       async init() {
         const host = get().host;
