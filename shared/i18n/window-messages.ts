@@ -20,4 +20,14 @@ export const windowMessages = {
   reconnecting: { en: 'Reconnecting…', 'zh-CN': '正在重新连接…' },
   reconnectNow: { en: 'Reconnect now', 'zh-CN': '立即重新连接' },
   lastReadAt: { en: 'last read at {time}', 'zh-CN': '最后读取于 {time}' },
+  // Density and finding things (#6)
+  searchHint: { en: 'Search: name, VM, ID, GPU, NIC, NVMe, USB…', 'zh-CN': '搜索：名称、虚拟机、ID、显卡、网卡、NVMe、USB…' },
+  filter: { en: 'Filter', 'zh-CN': '筛选' },
+  showBridges: { en: 'Root ports and bridges', 'zh-CN': '根端口和桥' },
+  noDeviceMatches: { en: 'No device matches “{search}”.', 'zh-CN': '没有与“{search}”匹配的设备。' },
+  noDevicesInFilter: { en: 'No device here.', 'zh-CN': '这里没有设备。' },
+  clearSearch: { en: 'Show all', 'zh-CN': '显示全部' },
+  hostReadiness: { en: 'Host readiness', 'zh-CN': '主机就绪情况' },
+  readyAll: { en: 'ready for DDA', 'zh-CN': '可以直通' },
+  readyMissing: { en: '{n} of {total} ready', 'zh-CN': '{total} 项中 {n} 项就绪' },
 } as const satisfies Record<string, Record<Language, string>>;

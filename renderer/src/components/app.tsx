@@ -16,7 +16,6 @@ import { HostDialog } from './host-dialog';
 import { HostSwitcher, useHostLabel } from './host-switcher';
 import { PlanDialog } from './plan-dialog';
 import { PrepareDialog, RemoveHostDialog } from './prepare-dialog';
-import { ReadinessStrip } from './readiness-strip';
 import { VmCard } from './vm-card';
 
 function useTheme() {
@@ -89,7 +88,7 @@ export function App() {
       <div className="app">
         <header className="top">
           <h1>{t('appName')}</h1>
-          <ReadinessStrip />
+          <HostSwitcher />
           <div className="controls">
             <button onClick={() => void (stale ? reconnectNow() : load(true))} disabled={loading} aria-busy={loading} data-testid="refresh">
               {t('refresh')}
@@ -111,7 +110,6 @@ export function App() {
             </label>
           </div>
         </header>
-        <HostSwitcher />
         <div className="host-view" id="host-view" role="tabpanel" aria-labelledby={`host-tab-${host}`} data-testid="host-view" data-host={host}>
           <Banners />
           {!inventory && loading && (

@@ -8,6 +8,7 @@ import type { HostSummary } from '../../../shared/contract';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { useStore } from '../store';
 import { useT } from '../i18n';
+import { ReadinessStrip } from './readiness-strip';
 
 /** The name shown for a host: the admin's name, or the local computer's (or "this computer"). */
 export function useHostLabel(): (h: HostSummary | undefined) => string {
@@ -101,6 +102,7 @@ export function HostSwitcher() {
           );
         })}
       </div>
+      <ReadinessStrip />
       <button className="ghost" onClick={() => openDialog({ kind: 'add' })} data-testid="add-host">
         <span aria-hidden="true">+ </span>
         {t('addHost')}

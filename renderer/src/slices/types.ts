@@ -76,6 +76,8 @@ export interface UiSlice {
   theme: 'system' | 'light' | 'dark';
   filter: Filter;
   search: string;
+  /** Root ports and bridges listed too (hidden by default: they are never assigned). */
+  showBridges: boolean;
   selected: string | null;
   /** A drop on a card that cannot take the device: which, and why (shown and announced until the next drag). */
   dropRefusal: { vm: string; device: string; reason: MessageKey } | null;
@@ -84,6 +86,7 @@ export interface UiSlice {
   setTheme(t: 'system' | 'light' | 'dark'): void;
   setFilter(f: Filter): void;
   setSearch(s: string): void;
+  setShowBridges(show: boolean): void;
   select(path: string | null): void;
   handleEvent(e: DdaEvent): void;
   init(): Promise<void>;

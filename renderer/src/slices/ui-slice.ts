@@ -11,6 +11,7 @@ export const initialUiState = (): DataOf<UiSlice> => ({
   theme: 'system',
   filter: 'all',
   search: '',
+  showBridges: false,
   selected: null,
   dropRefusal: null,
 });
@@ -48,6 +49,7 @@ export const uiSlice =
       },
       setFilter: (filter) => set({ filter }),
       setSearch: (search) => set({ search }),
+      setShowBridges: (showBridges) => set({ showBridges }),
       select: (selected) => set({ selected }),
       handleEvent(e) {
         const host = get().host;
