@@ -17,10 +17,11 @@ const rank = (d: Device) => (isAssignableVerdict(d.verdict.code) ? 0 : d.verdict
  */
 function DeviceRow({ device }: { device: Device }) {
   const path = device.locationPath ?? '';
+  const { tf } = useT();
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `device:${path}`, data: { path }, disabled: !path });
   return (
     <li className={`device ${isDragging ? 'dragging' : ''}`} data-testid="device" data-path={path}>
-      <div className="drag" ref={setNodeRef} {...listeners} {...attributes} aria-label={`${device.friendlyName}: drag onto a VM`} data-testid="device-handle">
+      <div className="drag" ref={setNodeRef} {...listeners} {...attributes} aria-label={tf('dragOntoVm', { name: device.friendlyName })} data-testid="device-handle">
         <DeviceSummary device={device} />
       </div>
       <DeviceActions device={device} />
