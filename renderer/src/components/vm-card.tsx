@@ -89,7 +89,11 @@ const VmCardBody = memo(function VmCardBody({ vm }: { vm: Vm }) {
         {t('mmio')} {mb(vm.lowMemoryMappedIoSpace)} / {mb(vm.highMemoryMappedIoSpace)}
         {vm.dynamicMemoryEnabled && <> · {t('dynamicMemory')} ⚠</>}
       </div>
-      {vm.guestOs && <div className="vm-meta muted">{vm.guestOs}</div>}
+      {vm.guestOs && (
+        <div className="vm-meta muted" data-verbatim="">
+          {vm.guestOs}
+        </div>
+      )}
       {vm.assignedDevices.length > 0 ? (
         <ul className="chips">
           {vm.assignedDevices.map((a, i) => (
