@@ -9,7 +9,7 @@ import { connectionStateSchema, endpointKindSchema, hostIdSchema, LOCAL_HOST_ID,
 import { doctorReportSchema } from './doctor';
 import { inventorySchema } from './inventory';
 import { hostSetupKindSchema, hostSetupSchema } from './prepare-host';
-import { intentSchema, operationOutcomeSchema, planChoicesSchema, planSchema, stepResultSchema } from './plan';
+import { intentSchema, localizedTextSchema, operationOutcomeSchema, planChoicesSchema, planSchema, stepResultSchema } from './plan';
 
 export const languageSchema = z.enum(['en', 'zh-CN']);
 export type Language = z.infer<typeof languageSchema>;
@@ -55,6 +55,8 @@ export const activityEntrySchema = z.object({
   durationMs: z.number().optional(),
   operationId: z.string().optional(),
   status: z.string().optional(),
+  /** The line in both languages, where it is ours to word (an error's message is the host's own). */
+  text: localizedTextSchema.optional(),
 });
 export type ActivityEntry = z.infer<typeof activityEntrySchema>;
 

@@ -12,6 +12,7 @@ export const errorCodes = [
   'powershell-missing',
   'session',          // the PowerShell session timed out or crashed
   'forbidden',        // a sender or token that is not ours
+  'unreachable',      // the app's own server did not answer (browser mode: stopped, or its tunnel closed)
   'internal',
 ] as const;
 export const errorCodeSchema = z.enum(errorCodes);

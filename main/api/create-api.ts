@@ -9,6 +9,7 @@ import { describeTarget, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/h
 import type { Inventory } from '../../shared/inventory';
 import { prepareHost, recommendedSetupKinds } from '../hosts/prepare-host';
 import { fail, ok, type Result } from '../../shared/result';
+import { activityText, operationText } from './activity-text';
 import { InventoryError } from '../host/inventory-service';
 import { clientSituation } from '../hosts/client-situation';
 import { readinessOf, type HostPool, type PooledHost } from '../hosts/host-pool';
@@ -78,7 +79,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
         .then((inv) => {
           c.cached = inv;
           pool.noteInventory(h.id, inv);
-          record(h.id, { kind: 'inventory', summary: `Inventory of ${inv.host.computerName}: ${inv.devices.length} devices, ${inv.vms.length} VMs`, durationMs: Math.round(performance.now() - t0) });
+          record(h.id, { kind: 'inventory', summary: `Inventory of ${inv.host.computerName}: ${inv.devices.length} devices, ${inv.vms.length} VMs`, text: activityText('activityInventory', { name: inv.host.computerName, devices: inv.devices.length, vms: inv.vms.length }), durationMs: Math.round(performance.now() - t0) });
           events.emit({ type: 'inventory-changed', host: h.id, readAt: inv.readAt });
           return inv;
         })
@@ -189,7 +190,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
           const t0 = performance.now();
           const r = await h.services.operations.run(planId);
           if (r.ok) {
-            record(host, { kind: 'operation', summary: `${plan?.title.en ?? 'Operation'}: ${r.value.status}`, durationMs: Math.round(performance.now() - t0), operationId: r.value.operationId, status: r.value.status });
+            record(host, { kind: 'operation', summary: `${plan?.title.en ?? 'Operation'}: ${r.value.status}`, text: operationText(plan?.title, r.value.status), durationMs: Math.round(performance.now() - t0), operationId: r.value.operationId, status: r.value.status });
             await read(h).catch(() => undefined);
           } else record(host, { kind: 'error', summary: `${plan?.title.en ?? 'Operation'}: ${r.error.message}` });
           return r;
@@ -213,7 +214,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
         pool.track(host, async () => {
           const r = await h.services.operations.recover(operationId, action);
           if (r.ok) {
-            record(host, { kind: 'recovery', summary: `Recovered ${operationId}: ${r.value.status}`, operationId, status: r.value.status });
+            record(host, { kind: 'recovery', summary: `Recovered ${operationId}: ${r.value.status}`, text: activityText('activityRecovered', { id: operationId, status: activityText(`opStatus_${r.value.status}`).en }), operationId, status: r.value.status });
             await read(h).catch(() => undefined);
           }
           return r;
@@ -226,7 +227,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
       guard('Save host', null, async () => {
         const isNew = !target.id || !pool.targets().some((t) => t.id === target.id);
         const saved = await pool.save(target, password, forgetPassword ?? false);
-        record(saved.id, { kind: 'host', summary: `${isNew ? 'Host added' : 'Host changed'}: ${saved.name} (${describeTarget(saved)})` });
+        record(saved.id, { kind: 'host', summary: `${isNew ? 'Host added' : 'Host changed'}: ${saved.name} (${describeTarget(saved)})`, text: activityText(isNew ? 'activityHostAdded' : 'activityHostChanged', { name: saved.name, target: describeTarget(saved) }) });
         return ok(summaryOf(saved.id, saved));
       }),
     testHost: ({ host, target, password }) =>
@@ -234,7 +235,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
         if (host !== undefined) {
           const h = pool.get(host);
           const r = await test(h, false);
-          record(host, { kind: 'test', summary: `Test: ${r.computerName}, PowerShell ${r.psEdition} ${r.psVersion}, ${r.roundTripMs} ms`, durationMs: r.roundTripMs });
+          record(host, { kind: 'test', summary: `Test: ${r.computerName}, PowerShell ${r.psEdition} ${r.psVersion}, ${r.roundTripMs} ms`, text: activityText('activityTest', { name: r.computerName, ps: `${r.psEdition} ${r.psVersion}`, ms: r.roundTripMs }), durationMs: r.roundTripMs });
           return ok(r);
         }
         // A definition not saved yet (or edited): its own connection, closed at the end.
@@ -254,7 +255,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
         if (host === LOCAL_HOST_ID) return fail('refused', 'The local host cannot be removed.');
         const name = pool.nameOf(host);
         const removed = await pool.remove(host);
-        if (removed) record(host, { kind: 'host', summary: `Host removed: ${name}` });
+        if (removed) record(host, { kind: 'host', summary: `Host removed: ${name}`, text: activityText('activityHostRemoved', { name }) });
         return ok({ removed });
       }),
     getPrepareCommands: ({ host }) =>

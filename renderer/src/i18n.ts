@@ -12,6 +12,19 @@ export function useT(): { t: (key: MessageKey) => string; tf: (key: MessageKey, 
   return { t: (key) => translate(key, lang), tf: (key, values) => format(translate(key, lang), values), tx: (text) => text[lang] };
 }
 
+/** A time of day as the app's language writes it (never the browser's locale): "08:31" / "08:31". */
+export function clockTime(iso: string, lang: string, seconds = false): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), hourCycle: 'h23' }).format(d);
+}
+
+/** `clockTime` in the current language. */
+export function useClock(): (iso: string, seconds?: boolean) => string {
+  const lang = useStore((s) => s.language);
+  return (iso, seconds = false) => clockTime(iso, lang, seconds);
+}
+
 /** Human number formatting: 16,432 MB; exact bytes go in tooltips. */
 export function mb(bytesOrMb: number, isBytes = true): string {
   const v = isBytes ? Math.round(bytesOrMb / 1048576) : bytesOrMb;

@@ -1,9 +1,11 @@
 /** Every UI string in English and Simplified Chinese (written as a Chinese admin would say it). */
 import type { Language } from '../contract';
 import { uxMessages } from './messages-ux';
+import { windowMessages } from './window-messages';
 
 export const messages = {
   ...uxMessages,
+  ...windowMessages,
   appName: { en: 'DDA Studio', 'zh-CN': 'DDA Studio' },
   refresh: { en: 'Refresh', 'zh-CN': '刷新' },
   language: { en: 'Language', 'zh-CN': '语言' },

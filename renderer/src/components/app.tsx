@@ -19,7 +19,6 @@ import { HelpMenu } from './help-menu';
 import { HostSwitcher, useHostLabel } from './host-switcher';
 import { PlanDialog } from './plan-dialog';
 import { PrepareDialog, RemoveHostDialog } from './prepare-dialog';
-import { ReadinessStrip } from './readiness-strip';
 import { ReconcilePanel } from './reconcile-panel';
 import { VmCard } from './vm-card';
 
@@ -53,12 +52,20 @@ export function App() {
   const load = useStore((s) => s.loadInventory);
   const openPlan = useStore((s) => s.openPlan);
   const setDropRefusal = useStore((s) => s.setDropRefusal);
+  const linkChanged = useStore((s) => s.linkChanged);
+  const reconnectNow = useStore((s) => s.reconnectNow);
+  // Lost: what is on screen is only what was read before; nothing on it can be dragged or acted on.
+  const stale = useStore((s) => s.lost !== null);
   useTheme();
   useEffect(() => {
     const off = bridge.onEvent(handleEvent);
+    const offLink = bridge.onLinkChange?.(linkChanged);
     void init();
-    return off;
-  }, [init, handleEvent]);
+    return () => {
+      off();
+      offLink?.();
+    };
+  }, [init, handleEvent, linkChanged]);
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
@@ -68,6 +75,7 @@ export function App() {
     () => ({ announcements: dragAnnouncements(() => useStore.getState().inventory, () => useStore.getState().language), screenReaderInstructions: { draggable: t('dragInstructions') } }),
     [language],
   );
+  const noSensors = useSensors();
   const onDragStart = (e: DragStartEvent) => {
     if (useStore.getState().dropRefusal) setDropRefusal(null);
     setDraggedDevice(inventory, (e.active.data.current as { path?: string } | undefined)?.path ?? null);
@@ -77,7 +85,7 @@ export function App() {
     setDraggedDevice(null, null);
     const path = (e.active.data.current as { path?: string } | undefined)?.path;
     const vmName = (e.over?.data.current as { vmName?: string } | undefined)?.vmName;
-    if (!path || !vmName || !inventory) return;
+    if (!path || !vmName || !inventory || useStore.getState().lost) return;
     const device = inventory.devices.find((d) => d.locationPath === path);
     const vm = inventory.vms.find((v) => v.name === vmName);
     if (!device || !vm) return;
@@ -87,13 +95,13 @@ export function App() {
   };
   const orphans = inventory?.devices.filter((d) => d.owner.kind === 'dismounted') ?? [];
   return (
-    <DndContext sensors={sensors} collisionDetection={dropTargetCollision} accessibility={accessibility} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDraggedDevice(null, null)}>
+    <DndContext sensors={stale ? noSensors : sensors} collisionDetection={dropTargetCollision} accessibility={accessibility} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDraggedDevice(null, null)}>
       <div className="app">
         <header className="top">
           <h1>{t('appName')}</h1>
-          <ReadinessStrip />
+          <HostSwitcher />
           <div className="controls">
-            <button onClick={() => void load(true)} disabled={loading} aria-busy={loading}>
+            <button onClick={() => void (stale ? reconnectNow() : load(true))} disabled={loading} aria-busy={loading} data-testid="refresh">
               {t('refresh')}
             </button>
             <label>
@@ -114,7 +122,6 @@ export function App() {
             <HelpMenu />
           </div>
         </header>
-        <HostSwitcher />
         <div className="host-view" id="host-view" role="tabpanel" aria-labelledby={`host-tab-${host}`} data-testid="host-view" data-host={host}>
           <Banners />
           {!inventory && loading && (
@@ -123,7 +130,9 @@ export function App() {
             </div>
           )}
           {inventory && (
-            <main className="main">
+            <main className={`main ${stale ? 'stale' : ''}`} data-testid="main" data-stale={stale || undefined}>
+              {/* A disabled fieldset disables every control of the stale data at once; the text stays readable. */}
+              <fieldset className="main-fields" disabled={stale}>
               <DevicesPane />
               <section className="pane vms-pane" aria-labelledby="vms-title">
                 <div className="pane-head">
@@ -148,6 +157,7 @@ export function App() {
                   </div>
                 )}
               </section>
+              </fieldset>
               <DetailsDrawer />
             </main>
           )}

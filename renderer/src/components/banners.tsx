@@ -4,6 +4,7 @@ import { useStore } from '../store';
 import { useT } from '../i18n';
 import { useHostLabel } from './host-switcher';
 import { iovReadiness } from '../../../shared/host-readiness';
+import { LostBanner } from './lost-banner';
 
 export function Banners() {
   const inv = useStore((s) => s.inventory);
@@ -18,6 +19,7 @@ export function Banners() {
   const { t, tf } = useT();
   const out = [];
   const hostsError = useStore((s) => s.hostsError);
+  const lost = useStore((s) => s.lost);
   const remote = current && current.transport !== 'local' ? current : null;
   if (hostsError) {
     out.push(
@@ -26,7 +28,9 @@ export function Banners() {
       </div>,
     );
   }
-  if (loadError) {
+  // A lost server or host says what to check and reconnects (LostBanner); other failures are shown here.
+  if (lost) out.push(<LostBanner key="lost" />);
+  else if (loadError) {
     out.push(
       <div key="err" className="banner bad" role="alert" data-testid="load-error">
         <strong>{loadError.code === 'powershell-missing' ? t('fixPowerShell') : remote ? tf('hostUnreachable', { name: hostLabel(remote) }) : t('errorTitle')}</strong> <span className="mono">{loadError.message}</span>{' '}

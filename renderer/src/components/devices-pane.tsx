@@ -3,6 +3,7 @@ import { useDraggable } from '@dnd-kit/core';
 import { memo, useMemo } from 'react';
 import { isNetworkDevice, isStorageController, type Device } from '../../../shared/inventory';
 import { isAssignableVerdict } from '../../../shared/survey';
+import { deviceView } from '../device-search';
 import { useStore, type Filter } from '../store';
 import { mb, useT } from '../i18n';
 import { canOfferDrag } from '../drop-rules';
@@ -10,23 +11,6 @@ import { AssignMenu } from './assign-menu';
 import { VerdictBadge } from './verdict-badge';
 
 const rank = (d: Device) => (isAssignableVerdict(d.verdict.code) ? 0 : d.verdict.code === 'not-assignable' ? 2 : 1);
-
-function matches(d: Device, filter: Filter, search: string): boolean {
-  const s = search.trim().toLowerCase();
-  if (s && !`${d.friendlyName} ${d.locationPath ?? ''} ${d.pnpClass ?? ''}`.toLowerCase().includes(s)) return false;
-  switch (filter) {
-    case 'all':
-      return true;
-    case 'assignable':
-      return d.verdict.code === 'assignable' || d.verdict.code === 'assignable-less-secure' || d.verdict.code === 'assignable-legacy-graphics';
-    case 'force':
-      return d.verdict.code === 'force-insecure';
-    case 'not':
-      return d.verdict.code === 'not-assignable';
-    case 'assigned':
-      return d.owner.kind === 'vm';
-  }
-}
 
 /**
  * One device. dnd-kit re-renders every draggable when a drag starts or ends, so this component holds
@@ -56,7 +40,7 @@ const DeviceSummary = memo(function DeviceSummary({ device }: { device: Device }
   const owner = device.owner.kind === 'host' ? t('ownerHost') : device.owner.kind === 'dismounted' ? t('ownerDismounted') : device.owner.vmName;
   return (
     <>
-      <div className="device-name">
+      <div className="device-name" title={device.friendlyName}>
         {device.friendlyName}
       </div>
       <div className="device-meta muted">
@@ -125,14 +109,17 @@ const DeviceActions = memo(function DeviceActions({ device }: { device: Device }
 });
 
 export function DevicesPane() {
-  const { t } = useT();
+  const { t, tf } = useT();
   const inventory = useStore((s) => s.inventory);
   const filter = useStore((s) => s.filter);
   const search = useStore((s) => s.search);
   const setFilter = useStore((s) => s.setFilter);
   const setSearch = useStore((s) => s.setSearch);
+  const showBridges = useStore((s) => s.showBridges);
+  const setShowBridges = useStore((s) => s.setShowBridges);
+  const view = useMemo(() => deviceView(inventory?.devices ?? [], filter, search, showBridges), [inventory, filter, search, showBridges]);
   const groups = useMemo(() => {
-    const list = (inventory?.devices ?? []).filter((d) => matches(d, filter, search));
+    const list = view.shown;
     const byCard = new Map<string, Device[]>();
     for (const d of list) {
       const key = d.card?.path ?? d.locationPath ?? d.instanceId;
@@ -141,7 +128,7 @@ export function DevicesPane() {
     return [...byCard.entries()]
       .map(([key, ds]) => ({ key, devices: ds.sort((a, b) => (a.card?.functionNumber ?? 0) - (b.card?.functionNumber ?? 0)) }))
       .sort((a, b) => Math.min(...a.devices.map(rank)) - Math.min(...b.devices.map(rank)) || a.devices[0]!.friendlyName.localeCompare(b.devices[0]!.friendlyName));
-  }, [inventory, filter, search]);
+  }, [view]);
   const filters: Array<[Filter, string]> = [
     ['all', t('filterAll')],
     ['assignable', t('filterAssignable')],
@@ -152,17 +139,32 @@ export function DevicesPane() {
   return (
     <section className="pane devices-pane" aria-labelledby="devices-title">
       <div className="pane-head">
-        <h2 id="devices-title">{t('devices')}</h2>
-        <input type="search" placeholder={t('search')} aria-label={t('search')} value={search} onChange={(e) => setSearch(e.target.value)} />
+        <h2 id="devices-title" title={t('dragHint')}>
+          {t('devices')}
+        </h2>
+        <input type="search" placeholder={t('searchHint')} aria-label={t('search')} value={search} onChange={(e) => setSearch(e.target.value)} data-testid="device-search" />
       </div>
-      <div className="filters" role="radiogroup" aria-label="Filter">
+      <div className="filters" role="radiogroup" aria-label={t('filter')}>
         {filters.map(([f, label]) => (
-          <button key={f} role="radio" aria-checked={filter === f} className={filter === f ? 'chip-filter on' : 'chip-filter'} onClick={() => setFilter(f)}>
-            {label}
+          <button key={f} role="radio" aria-checked={filter === f} className={filter === f ? 'chip-filter on' : 'chip-filter'} onClick={() => setFilter(f)} data-testid="filter-chip" data-filter={f} data-count={view.counts[f]}>
+            {label} <span className="chip-count">{view.counts[f]}</span>
           </button>
         ))}
+        <label className="bridges-toggle">
+          <input type="checkbox" checked={showBridges} onChange={(e) => setShowBridges(e.target.checked)} data-testid="show-bridges" /> {t('showBridges')}
+          {view.hiddenBridges > 0 && <span className="muted"> ({view.hiddenBridges})</span>}
+        </label>
       </div>
-      <p className="hint muted">{t('dragHint')}</p>
+      {groups.length === 0 && (
+        <div className="empty-state muted" role="status" data-testid="no-devices">
+          {search.trim() ? tf('noDeviceMatches', { search: search.trim() }) : t('noDevicesInFilter')}{' '}
+          {(search.trim() || filter !== 'all') && (
+            <button className="ghost" onClick={() => (setSearch(''), setFilter('all'))} data-testid="clear-search">
+              {t('clearSearch')}
+            </button>
+          )}
+        </div>
+      )}
       <ul className="cards" aria-label={t('devices')}>
         {groups.map((g) => (
           <li key={g.key} className="card-group">

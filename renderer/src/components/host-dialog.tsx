@@ -31,8 +31,9 @@ interface Draft {
   forgetPassword: boolean;
 }
 
-function draftOf(h: HostSummary | undefined): Draft {
-  const d: Draft = { transport: 'ssh', name: '', address: '', port: '', userName: '', keyFilePath: '', knownHostsFile: '', subsystem: '', useSsl: false, skipCertificateChecks: false, authentication: 'Default', configurationName: '', jea: false, timeoutSec: '20', password: '', forgetPassword: false };
+/** A new host's draft is WinRM on Windows (the only place WinRM sessions open), SSH elsewhere. */
+function draftOf(h: HostSummary | undefined, platform = ''): Draft {
+  const d: Draft = { transport: platform === 'win32' ? 'winrm' : 'ssh', name: '', address: '', port: '', userName: '', keyFilePath: '', knownHostsFile: '', subsystem: '', useSsl: false, skipCertificateChecks: false, authentication: 'Default', configurationName: '', jea: false, timeoutSec: '20', password: '', forgetPassword: false };
   const tg = h?.target;
   if (!tg) return d;
   const common = { ...d, name: tg.name, port: tg.port ? String(tg.port) : '', userName: tg.userName ?? '', jea: tg.endpoint === 'jea', timeoutSec: String(Math.round(tg.connectTimeoutMs / 1000)) };
@@ -167,7 +168,7 @@ function HostForm({ editing }: { editing: HostSummary | undefined }) {
   const open = useStore((s) => s.openHostDialog);
   const save = useStore((s) => s.saveHost);
   const testHost = useStore((s) => s.testHost);
-  const [draft, setDraft] = useState<Draft>(() => draftOf(editing));
+  const [draft, setDraft] = useState<Draft>(() => draftOf(editing, info?.platform));
   const [submitted, setSubmitted] = useState(false);
   const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({});
   const [busy, setBusy] = useState<'test' | 'save' | null>(null);

@@ -8,6 +8,7 @@ import type { HostSummary } from '../../../shared/contract';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import { useStore } from '../store';
 import { useT } from '../i18n';
+import { ReadinessStrip } from './readiness-strip';
 
 /** The name shown for a host: the admin's name, or the local computer's (or "this computer"). */
 export function useHostLabel(): (h: HostSummary | undefined) => string {
@@ -15,11 +16,24 @@ export function useHostLabel(): (h: HostSummary | undefined) => string {
   return (h) => (!h ? '' : h.transport === 'local' ? (h.name ?? t('thisComputer')) : (h.name ?? h.id));
 }
 
+/**
+ * A host's state as the admin should read it: "disconnected" for the selected host when it is lost,
+ * and for every host when the app's server is (what the list says then is only what it said last).
+ */
+export function useShownState(): (h: HostSummary) => HostSummary['state'] | 'lost' {
+  const lost = useStore((s) => s.lost);
+  const current = useStore((s) => s.host);
+  return (h) => (lost && (lost.cause === 'server' || h.id === current) ? 'lost' : h.state);
+}
+
 /** "connected · PowerShell 5.1 · IOMMU ok" */
 export function useHostSummary(): (h: HostSummary) => string {
   const { t } = useT();
+  const shown = useShownState();
   return (h) => {
-    const parts = [t(`conn_${h.state}` as MessageKey)];
+    const state = shown(h);
+    const parts = [t(`conn_${state}` as MessageKey)];
+    if (state === 'lost') return parts.join(' · ');
     if (h.readiness && h.state !== 'failed') {
       parts.push(`PowerShell ${h.readiness.psVersion.split('.').slice(0, 2).join('.')}`);
       parts.push(`${t('readinessIommu')} ${h.readiness.iommu === null ? t('unknown') : h.readiness.iommu ? t('ok') : t('no')}`);
@@ -37,6 +51,7 @@ export function HostSwitcher() {
   const openDialog = useStore((s) => s.openHostDialog);
   const label = useHostLabel();
   const summary = useHostSummary();
+  const shown = useShownState();
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
   const selected = hosts.find((h) => h.id === current);
   const onKeyDown = (e: KeyboardEvent, index: number) => {
@@ -70,9 +85,9 @@ export function HostSwitcher() {
               title={[h.description, h.lastError ?? ''].filter(Boolean).join('\n')}
               data-testid="host-tab"
               data-host={h.id}
-              data-state={h.state}
+              data-state={shown(h)}
             >
-              <span className={`conn-dot ${h.state}`} aria-hidden="true" />
+              <span className={`conn-dot ${shown(h)}`} aria-hidden="true" />
               <span className="host-tab-text">
                 <span className="host-tab-name" data-testid="host-name">
                   {label(h)}
@@ -87,6 +102,7 @@ export function HostSwitcher() {
           );
         })}
       </div>
+      <ReadinessStrip />
       <button className="ghost" onClick={() => openDialog({ kind: 'add' })} data-testid="add-host">
         <span aria-hidden="true">+ </span>
         {t('addHost')}

@@ -5,6 +5,7 @@ import type { AssignedDevice, Vm } from '../../../shared/inventory';
 import { useDragVerdicts } from '../drag-verdicts';
 import { useStore } from '../store';
 import { mb, useT } from '../i18n';
+import { messages, type MessageKey } from '../../../shared/i18n/messages';
 
 function Chip({ vm, entry }: { vm: Vm; entry: AssignedDevice }) {
   const { t } = useT();
@@ -35,7 +36,7 @@ function Chip({ vm, entry }: { vm: Vm; entry: AssignedDevice }) {
  * or ends (its verdict, precomputed per drag); the card's content is memoized on the VM object.
  */
 export function VmCard({ vm }: { vm: Vm }) {
-  const { t } = useT();
+  const { t, tf } = useT();
   const { setNodeRef, isOver } = useDroppable({ id: `vm:${vm.name}`, data: { vmName: vm.name } });
   // Worked out once per drag (drag-verdicts.ts): no lookup and no re-render per pointer move.
   const verdict = useDragVerdicts((s) => s.byVm?.get(vm.name) ?? null);
@@ -43,7 +44,7 @@ export function VmCard({ vm }: { vm: Vm }) {
     <article
       ref={setNodeRef}
       className={`vm-card ${verdict ? (verdict.allowed ? 'drop-ok' : 'drop-blocked') : ''} ${isOver ? 'over' : ''}`}
-      aria-label={`VM ${vm.name}`}
+      aria-label={tf('vmCardLabel', { name: vm.name })}
       data-testid="vm-card"
       data-vm={vm.name}
     >
@@ -57,26 +58,39 @@ export function VmCard({ vm }: { vm: Vm }) {
   );
 }
 
-const VmCardBody = memo(function VmCardBody({ vm }: { vm: Vm }) {
+/** A word of the host's (VM state, stop action) in the app's language; an unknown one as the host said it. */
+export function useHostWord(): (prefix: 'vmState_' | 'stopAction_', value: string) => string {
   const { t } = useT();
+  return (prefix, value) => (`${prefix}${value}` in messages ? t(`${prefix}${value}` as MessageKey) : value);
+}
+
+const VmCardBody = memo(function VmCardBody({ vm }: { vm: Vm }) {
+  const { t, tf } = useT();
+  const word = useHostWord();
   const openPlan = useStore((s) => s.openPlan);
   const flagged = vm.assignedDevices.some((a) => a.stale || a.duplicate);
   return (
     <>
       <header>
         <h3 className="vm-name">{vm.name}</h3>
-        <span className={`state ${vm.state === 'Running' ? 'running' : ''}`}>{vm.state}</span>
+        <span className={`state ${vm.state === 'Running' ? 'running' : ''}`} data-state={vm.state}>
+          {word('vmState_', vm.state)}
+        </span>
         {vm.isClustered === true && <span className="badge small" data-testid="clustered">{t('clustered')}</span>}
       </header>
       <div className="vm-meta muted">
-        {t('generation')} {vm.generation} · {t('stopAction')} {vm.automaticStopAction}
+        {tf('generationN', { n: vm.generation })} · {t('stopAction')} {word('stopAction_', vm.automaticStopAction)}
         {vm.automaticStopAction === 'Save' && ' ⚠'}
       </div>
       <div className="vm-meta muted" title={`${vm.lowMemoryMappedIoSpace} / ${vm.highMemoryMappedIoSpace} bytes`}>
         {t('mmio')} {mb(vm.lowMemoryMappedIoSpace)} / {mb(vm.highMemoryMappedIoSpace)}
         {vm.dynamicMemoryEnabled && <> · {t('dynamicMemory')} ⚠</>}
       </div>
-      {vm.guestOs && <div className="vm-meta muted">{vm.guestOs}</div>}
+      {vm.guestOs && (
+        <div className="vm-meta muted" data-verbatim="">
+          {vm.guestOs}
+        </div>
+      )}
       {vm.assignedDevices.length > 0 ? (
         <ul className="chips">
           {vm.assignedDevices.map((a, i) => (

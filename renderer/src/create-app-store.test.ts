@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { ActivityEntry } from '../../shared/contract';
+import { LOCAL_HOST_ID } from '../../shared/hosts';
+import type { Inventory } from '../../shared/inventory';
+import { ok } from '../../shared/result';
+import { createAppStore } from './create-app-store';
+import { device, flushTasks, hostSummary as host, inventory, vm } from './testing/builders';
+import { fakeBridge } from './testing/fake-bridge';
+
+const inventoryOf = (name: string): Inventory => inventory([device('PCIROOT(0)#PCI(0100)')], [vm('VM1')], { computerName: name });
+
+/** A promise with its resolve outside, to decide when an answer arrives. */
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('createAppStore on a fake bridge', () => {
+  it('reads the inventory of the selected host and keeps a failure to show', async () => {
+    const fake = fakeBridge({ getInventory: ({ host }) => ok(inventoryOf(host ?? '?')) });
+    const store = createAppStore(fake.bridge);
+    await store.getState().loadInventory(true);
+    expect(store.getState().inventory?.host.computerName).toBe(LOCAL_HOST_ID);
+    expect(fake.calls.find((c) => c.method === 'getInventory')?.input).toEqual({ host: LOCAL_HOST_ID, refresh: true });
+    fake.answers.getInventory = () => ({ ok: false, error: { code: 'session', message: 'gone' } });
+    await store.getState().loadInventory(false);
+    expect(store.getState()).toMatchObject({ loading: false, loadError: { code: 'session' } });
+  });
+
+  it("drops a host's late inventory once another host is selected", async () => {
+    const slow = deferred<ReturnType<typeof ok<Inventory>>>();
+    const fake = fakeBridge({ getInventory: ({ host }) => (host === 'hv02' ? slow.promise : ok(inventoryOf('local'))), getActivity: () => ok([]), getUnfinished: () => ok([]) });
+    const store = createAppStore(fake.bridge);
+    const toHv02 = store.getState().selectHost('hv02');
+    const back = store.getState().selectHost(LOCAL_HOST_ID);
+    await back;
+    slow.resolve(ok(inventoryOf('hv02')));
+    await toHv02;
+    expect(store.getState().host).toBe(LOCAL_HOST_ID);
+    expect(store.getState().inventory?.host.computerName).toBe('local');
+  });
+
+  it('goes back to the local host when the selected one was removed elsewhere', async () => {
+    const fake = fakeBridge({ listHosts: () => ok([host(LOCAL_HOST_ID)]), getInventory: () => ok(inventoryOf('local')), getActivity: () => ok([]), getUnfinished: () => ok([]) });
+    const store = createAppStore(fake.bridge);
+    store.setState({ host: 'hv02' });
+    await store.getState().loadHosts();
+    expect(store.getState().host).toBe(LOCAL_HOST_ID);
+  });
+
+  it("shows pushed activity of the selected host only", () => {
+    const store = createAppStore(fakeBridge().bridge);
+    const entry = (id: string, h: string): ActivityEntry => ({ id, at: '2026-11-30T08:00:00.000Z', host: h, hostName: h, kind: 'host', summary: id });
+    store.getState().handleEvent({ type: 'activity', entry: entry('1', LOCAL_HOST_ID) });
+    store.getState().handleEvent({ type: 'activity', entry: entry('2', 'hv02') });
+    expect(store.getState().activity.map((a) => a.id)).toEqual(['1']);
+  });
+
+  it('reads the hosts once for a burst of hosts-changed events, and once more for a change during the read', async () => {
+    const gate = deferred<void>();
+    let reads = 0;
+    const fake = fakeBridge({ listHosts: async () => (reads++, await gate.promise, ok([host(LOCAL_HOST_ID)])) });
+    const store = createAppStore(fake.bridge);
+    for (let i = 0; i < 3; i++) store.getState().handleEvent({ type: 'hosts-changed' });
+    await Promise.resolve();
+    await Promise.resolve();
+    store.getState().handleEvent({ type: 'hosts-changed' }); // during the read
+    gate.resolve();
+    await flushTasks();
+    expect(reads).toBe(2);
+  });
+
+  it('two stores never share state', async () => {
+    const a = createAppStore(fakeBridge().bridge);
+    const b = createAppStore(fakeBridge().bridge);
+    a.getState().setSearch('nvme');
+    expect(b.getState().search).toBe('');
+  });
+});

@@ -1,0 +1,73 @@
+/** The UI slice: language, theme, filter and search, selection, pushed events, and start-up. */
+import type { StateCreator } from 'zustand';
+import type { DdaBridge } from '../../../shared/bridge';
+import { languageFor } from '../../../shared/i18n/messages';
+import { mergeActivity, pushActivity } from './transitions';
+import type { DataOf, StoreState, UiSlice } from './types';
+
+export const initialUiState = (): DataOf<UiSlice> => ({
+  appInfo: null,
+  language: languageFor(typeof navigator === 'undefined' ? 'en' : navigator.language),
+  theme: 'system',
+  filter: 'all',
+  search: '',
+  showBridges: false,
+  selected: null,
+  dropRefusal: null,
+});
+
+export const uiSlice =
+  (bridge: DdaBridge): StateCreator<StoreState, [], [], UiSlice> =>
+  (set, get) => {
+    // Coalesces bursts of hosts-changed (connecting, connected, readiness) into one re-read; a change
+    // that arrives while it runs may not be in its answer, so it asks for one more.
+    let hostsReload: Promise<void> | null = null;
+    let hostsChangedAgain = false;
+    const reloadHosts = () => {
+      hostsChangedAgain = !!hostsReload;
+      hostsReload ??= Promise.resolve().then(async () => {
+        try {
+          do {
+            hostsChangedAgain = false;
+            await get().loadHosts();
+          } while (hostsChangedAgain);
+        } finally {
+          hostsReload = null;
+        }
+      });
+    };
+    return {
+      ...initialUiState(),
+      setDropRefusal: (dropRefusal) => set({ dropRefusal }),
+      setLanguage(language) {
+        set({ language });
+        void bridge.setSettings({ language });
+      },
+      setTheme(theme) {
+        set({ theme });
+        void bridge.setSettings({ theme });
+      },
+      setFilter: (filter) => set({ filter }),
+      setSearch: (search) => set({ search }),
+      setShowBridges: (showBridges) => set({ showBridges }),
+      select: (selected) => set({ selected }),
+      handleEvent(e) {
+        const host = get().host;
+        if (e.type === 'operation-progress' && e.host === get().planHost && get().plan?.id === e.planId) set({ progress: { ...get().progress, [e.step.stepId]: e.step } });
+        if (e.type === 'activity' && e.entry.host === host) set({ activity: pushActivity(get().activity, e.entry) });
+        if (e.type === 'inventory-changed' && e.host === host && get().inventory?.readAt !== e.readAt && !get().loading) void get().loadInventory(false);
+        if (e.type === 'hosts-changed') reloadHosts();
+        // The selected host's PowerShell (local, or over SSH or WinRM) ended and could not start again.
+        if (e.type === 'session-status' && e.host === host && e.status === 'failed') get().markLost('host', { code: 'session', message: e.detail ?? '' });
+      },
+      async init() {
+        const host = get().host;
+        const [info, settings, activity, unfinished] = await Promise.all([bridge.getAppInfo({}), bridge.getSettings({}), bridge.getActivity({ host }), bridge.getUnfinished({ host }), get().loadHosts()]);
+        if (info.ok) set({ appInfo: info.value, language: settings.ok && settings.value.language ? settings.value.language : languageFor(info.value.osLocale) });
+        if (settings.ok) set({ theme: settings.value.theme });
+        if (activity.ok) set({ activity: mergeActivity(get().activity, activity.value) });
+        if (unfinished.ok) set({ unfinished: unfinished.value });
+        await get().loadInventory(false);
+      },
+    };
+  };

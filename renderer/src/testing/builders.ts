@@ -1,0 +1,74 @@
+/** Hand-built inventories and hosts for the renderer's tests (renderer/ never imports main/). */
+import type { HostSummary } from '../../../shared/contract';
+import { LOCAL_HOST_ID } from '../../../shared/hosts';
+import { noLifelines, type Device, type Inventory, type Vm } from '../../../shared/inventory';
+
+const MiB = 1024 * 1024;
+
+/** A securely assignable NIC on the host. */
+export function device(path: string, over: Partial<Device> = {}): Device {
+  return {
+    instanceId: `PCI\\VEN_8086&DEV_1572&SUBSYS_00000000&REV_01\\${path}`,
+    dismountedInstanceId: null,
+    friendlyName: `Device ${path}`,
+    pnpClass: 'Net',
+    locationPath: path,
+    card: null,
+    siblings: [],
+    owner: { kind: 'host' },
+    enabled: true,
+    mmioMB: 32,
+    mmioLowMB: 0,
+    lifelines: noLifelines(),
+    verdict: { code: 'assignable' },
+    facts: { deviceType: 2, baseClass: 2, acsUpHierarchy: 3, requiresReservedMemoryRegion: 0, disabled: false, irqs: [4294967294], memoryRanges: [], source: 'live', notes: [] },
+    hostsSystemDisk: false,
+    ...over,
+  };
+}
+
+/** An Off Generation 2 VM with Hyper-V's defaults. */
+export function vm(name: string, over: Partial<Vm> = {}): Vm {
+  return {
+    name,
+    id: `00000000-0000-4000-8000-${name.padStart(12, '0').slice(-12)}`,
+    state: 'Off',
+    generation: 2,
+    automaticStopAction: 'Save',
+    guestControlledCacheTypes: false,
+    lowMemoryMappedIoSpace: 128 * MiB,
+    highMemoryMappedIoSpace: 512 * MiB,
+    highMemoryMappedIoBase: null,
+    dynamicMemoryEnabled: false,
+    memoryStartup: 4096 * MiB,
+    memoryMinimum: 4096 * MiB,
+    checkpointType: 'Production',
+    automaticCheckpointsEnabled: false,
+    guestOs: 'Windows Server 2022',
+    assignedDevices: [],
+    ...over,
+  };
+}
+
+export function inventory(devices: Device[], vms: Vm[], host: Partial<Inventory['host']> = {}, readAt = '2026-11-30T08:00:00.000Z'): Inventory {
+  return {
+    schema: 'dda-studio/inventory@1',
+    readAt,
+    host: {
+      computerName: 'HV01', osCaption: 'Microsoft Windows Server 2022 Datacenter', productType: 3, isServerSku: true, hyperVPresent: true,
+      iovSupport: true, iovSupportReasons: [], osPcieControl: true, iommuPolicyEnabled: true, elevated: true, physicalAddressBits: 46,
+      psEdition: 'Core', psVersion: '7.6.9', simulated: true, ...host,
+    },
+    devices,
+    vms,
+    problems: [],
+    notes: [],
+  };
+}
+
+export function hostSummary(id: string, over: Partial<HostSummary> = {}): HostSummary {
+  return { id, name: id, description: '', transport: id === LOCAL_HOST_ID ? 'local' : 'ssh', endpoint: 'full', state: 'connected', lastError: null, hasStoredPassword: false, readiness: null, unfinished: 0, target: null, ...over };
+}
+
+/** Lets every queued task and promise run (no clock involved). */
+export const flushTasks = () => new Promise<void>((r) => setTimeout(r, 0));
