@@ -16,6 +16,7 @@ const rooms: Record<string, number> = {
   'main/powershell': 2,
   'main/simulator': 2,
   'main/host': 3,
+  'main/diagnose': 3, // dda doctor and host capture: read a host, beside host/
   'main/hosts': 4,
   'main/api': 5,
   'main/server': 6,

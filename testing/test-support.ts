@@ -36,8 +36,10 @@ export function comparableSim(s: Pick<SimJson, 'vms' | 'faults'> & { devices: Ar
   // The order of a VM's device entries carries no meaning (an undone remove re-adds at the end).
   const vms = s.vms.map((v) => ({ ...v, assignedDevices: [...v.assignedDevices].sort() }));
   // The simulator's own bookkeeping (finished WMI jobs) is not host state.
-  const { sim: _sim, ...host } = s as typeof s & { sim?: unknown };
-  return { ...host, vms, faults: [], devices: s.devices.map((d) => ({ ...d, dismounted: d.dismounted === undefined ? held.has(d.locationPath.toUpperCase()) : !!d.dismounted })) };
+  const { sim: _sim, ...host } = s as typeof s & { sim?: unknown; events?: unknown[] };
+  // The simulator writes an empty Hyper-V-Worker-Admin log on its first write: none and empty are the same log.
+  const events = (s as { events?: unknown[] }).events ?? [];
+  return { ...host, vms, faults: [], events, devices: s.devices.map((d) => ({ ...d, dismounted: d.dismounted === undefined ? held.has(d.locationPath.toUpperCase()) : !!d.dismounted })) };
 }
 
 /** The state file without runtime bookkeeping. */

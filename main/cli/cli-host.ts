@@ -4,7 +4,7 @@
  * opened with its own local pwsh and its own data folder (<data>/hosts/<id>: journal, measurements).
  */
 import { describeTarget, hostIdSchema, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
-import { defaultDataDir } from '../host/data-dir';
+import { defaultDataDir } from '../data-dir';
 import { openHost, type HostConnection } from '../host/host-connection';
 import { openRemoteHost } from '../hosts/remote-connection';
 import { HostRegistry, hostsFile, noSecretStore, remoteHostDataDir } from '../hosts/host-registry';

@@ -23,6 +23,7 @@ export const usedSurface: readonly UsedCall[] = [
   { cmdlet: 'Get-CimInstance', set: 'CimInstanceComputerSet', parameters: ['InputObject'], usedIn: 'op-dismount-device.ps1' },
   { cmdlet: 'Invoke-CimMethod', set: 'CimInstanceComputerSet', parameters: ['InputObject', 'MethodName', 'Arguments'], usedIn: 'op-dismount-device.ps1' },
   { cmdlet: 'Get-VMHost', set: 'ComputerName', parameters: [], usedIn: 'inventory.ps1' },
+  { cmdlet: 'Get-WinEvent', set: 'HashQuerySet', parameters: ['FilterHashtable', 'MaxEvents'], usedIn: 'start-failures.ps1' },
   { cmdlet: 'Get-VM', set: 'Name', parameters: [], usedIn: 'inventory.ps1' },
   { cmdlet: 'Get-VM', set: 'Id', parameters: ['Id'], usedIn: 'op-*.ps1' },
   { cmdlet: 'Get-VMAssignableDevice', set: 'VMObject', parameters: ['VM'], usedIn: 'inventory.ps1, op-remove-device.ps1' },

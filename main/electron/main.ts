@@ -14,7 +14,7 @@ import { openHost } from '../host/host-connection';
 import { createHostPool, type HostPool } from '../hosts/host-pool';
 import { dropEnvOverrides, trustedEngine, windowsPowerShellPath } from '../packaged-trust';
 import { SettingsStore } from '../settings/settings-store';
-import { screenEngineChange } from '../settings/engine-setting';
+import { screenEngineChange } from '../api/engine-setting';
 import { createLog } from '../settings/log-file';
 import { confirmEngineChange } from './engine-dialog';
 import { bindIpc } from './ipc';

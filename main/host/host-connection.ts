@@ -12,7 +12,7 @@ import type { ScriptRunner } from '../powershell/session-types';
 import { LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import { projectRoot } from '../project-root';
 import { createSimState, simulatorModulePath } from '../simulator/profiles';
-import { defaultDataDir, simulatedDataDir } from './data-dir';
+import { defaultDataDir, simulatedDataDir } from '../data-dir';
 import type { executePlan } from './executor';
 import { fileMeasurementStore, type MeasurementStore } from './measurement-store';
 

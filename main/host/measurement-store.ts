@@ -4,19 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { memoryRangeSchema } from '../../shared/inventory';
+import { rememberedFactsSchema, type RememberedFacts } from '../../shared/remembered-facts';
 import { writeFileAtomic } from '../write-file-atomic';
 
-export const rememberedFactsSchema = z.object({
-  deviceType: z.number().int().nullable(),
-  baseClass: z.number().int().nullable(),
-  acsUpHierarchy: z.number().int().nullable(),
-  requiresReservedMemoryRegion: z.number().int().nullable(),
-  irqs: z.array(z.number()),
-  memoryRanges: z.array(memoryRangeSchema),
-  measuredAt: z.string(),
-});
-export type RememberedFacts = z.infer<typeof rememberedFactsSchema>;
+export { rememberedFactsSchema, type RememberedFacts };
 
 const fileSchema = z.object({ schema: z.literal('dda-studio/measurements@1'), devices: z.record(z.string(), rememberedFactsSchema) });
 

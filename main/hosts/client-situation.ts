@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RemoteTarget } from '../../shared/hosts';
 import type { ClientSituation } from './setup-commands';
-import { defaultDataDir } from '../host/data-dir';
+import { defaultDataDir } from '../data-dir';
 import { buildJeaModule } from './jea-module';
 
 const built = new Map<string, string>();

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { JEA_CONFIGURATION_NAME, JEA_SSH_SUBSYSTEM, type RemoteTarget } from '../../shared/hosts';
-import { defaultDataDir } from '../host/data-dir';
+import { defaultDataDir } from '../data-dir';
 import { openSessionHost, sessionOptionsOf, type HostConnection } from '../host/host-connection';
 import { appVersion, projectRoot } from '../project-root';
 import { remoteHostDataDir } from './host-registry';

@@ -13,7 +13,7 @@ import { createApi } from '../api/create-api';
 import { openHost } from '../host/host-connection';
 import { createHostPool } from '../hosts/host-pool';
 import { projectRoot } from '../project-root';
-import { browserShellHooks } from '../settings/engine-setting';
+import { browserShellHooks } from '../api/engine-setting';
 import { DEFAULT_PROFILE } from '../simulator/profiles';
 import { startServer } from './serve';
 

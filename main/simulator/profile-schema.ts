@@ -1,7 +1,7 @@
 /** The simulator's host profile format (dda-studio/host-profile@1), as zod; unknown fields are kept. */
 import { z } from 'zod';
 import { assignmentRecordSchema } from '../../shared/assignment-record';
-import { rememberedFactsSchema } from '../host/measurement-store';
+import { rememberedFactsSchema } from '../../shared/remembered-facts';
 
 const address = z.union([z.number().int().nonnegative(), z.string().regex(/^(0[xX][0-9A-Fa-f]+|\d+)$/, 'a number or a "0x..." hex string')]);
 const intOrNull = z.number().int().nullable();

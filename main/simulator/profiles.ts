@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { isLocalPath, LOCAL_PATH_MESSAGE } from '../../shared/local-path';
 import { projectRoot } from '../project-root';
 import { hostProfileSchema, type HostProfile } from './profile-schema';
-import { simulatedDataDir } from '../host/data-dir';
+import { simulatedDataDir } from '../data-dir';
 import { writeFileAtomic } from '../write-file-atomic';
 
 /** The profile used when none is named. */

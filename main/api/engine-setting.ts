@@ -7,7 +7,7 @@
  * the server keeps the engine it was started with (--pwsh).
  */
 import type { Settings } from '../../shared/contract';
-import { memoryShellHooks, type ShellHooks } from '../api/create-api';
+import { memoryShellHooks, type ShellHooks } from './create-api';
 
 export interface EngineDecision {
   /** The engine set now (null: found by the documented rule). */

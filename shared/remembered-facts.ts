@@ -1,0 +1,17 @@
+/**
+ * What the survey measured of a device while it was on the host (kept by main/host/measurement-store.ts,
+ * seeded by simulator profiles): a dismounted or assigned device has no host resources to read.
+ */
+import { z } from 'zod';
+import { memoryRangeSchema } from './inventory';
+
+export const rememberedFactsSchema = z.object({
+  deviceType: z.number().int().nullable(),
+  baseClass: z.number().int().nullable(),
+  acsUpHierarchy: z.number().int().nullable(),
+  requiresReservedMemoryRegion: z.number().int().nullable(),
+  irqs: z.array(z.number()),
+  memoryRanges: z.array(memoryRangeSchema),
+  measuredAt: z.string(),
+});
+export type RememberedFacts = z.infer<typeof rememberedFactsSchema>;
