@@ -211,6 +211,8 @@ export const eventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('activity'), entry: activityEntrySchema }),
   /** A host's connection state or readiness changed, or hosts were added or removed: re-read listHosts. */
   z.object({ type: z.literal('hosts-changed'), host: hostIdSchema.optional() }),
+  /** The app menu's "Export activity log": the window exports the host it shows, as its own button does. */
+  z.object({ type: z.literal('export-activity-requested') }),
 ]);
 export type DdaEvent = z.infer<typeof eventSchema>;
 

@@ -3,21 +3,27 @@
  * remote ones the admin added): inventory, plans, runs, activity and recovery per host; the hosts
  * themselves; settings. Electron IPC and the browser-mode server both serve this object through
  * dispatch(); what differs between them (settings storage, elevation restart) comes in `shell`.
+ * Composed of: the activity log (activity-log.ts), each host's inventory cache (inventory-cache.ts),
+ * errors named by their host (host-names.ts) and coded by one table (error-codes.ts), and the host
+ * test every door shares (hosts/host-test.ts).
  */
-import type { ActivityEntry, AppInfo, HostSummary, HostTestResult, Settings } from '../../shared/contract';
+import type { AppInfo, HostSummary, HostTestResult, Settings } from '../../shared/contract';
 import { describeTarget, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
-import type { Inventory } from '../../shared/inventory';
 import { prepareHost, recommendedSetupKinds } from '../hosts/prepare-host';
 import { fail, ok, type Result } from '../../shared/result';
+import { createActivityLog } from './activity-log';
 import { activityText, operationText } from './activity-text';
 import { InventoryError } from '../host/inventory-service';
 import { clientSituation } from '../hosts/client-situation';
-import { readinessOf, type HostPool, type PooledHost } from '../hosts/host-pool';
+import type { HostPool, PooledHost } from '../hosts/host-pool';
+import { testHostConnection } from '../hosts/host-test';
 import { appVersion } from '../project-root';
 import type { DdaApi, EventSink } from './api-types';
 import { captureResult, doctorResult } from './diagnose-api';
 import { errorCodeOf } from './error-codes';
 import { createEventSink } from './event-sink';
+import { namedMessage, namedResult } from './host-names';
+import { createInventoryCache } from './inventory-cache';
 
 /** What the shell around the API provides: where settings live and how to restart elevated. */
 export interface ShellHooks {
@@ -40,63 +46,24 @@ export function memoryShellHooks(mode: AppInfo['mode'] = 'browser'): ShellHooks 
   };
 }
 
-const MAX_ACTIVITY = 500;
-
-/** Per open host: the inventory cache and the read in flight (a new connection starts empty). */
-interface HostCache {
-  cached: Inventory | null;
-  inflight: Promise<Inventory> | null;
-}
-
 /** The API and its event sink over a pool of hosts. */
 export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; events: EventSink } {
   const events = createEventSink();
-  const caches = new WeakMap<PooledHost, HostCache>();
-  const activity: ActivityEntry[] = [];
-  let seq = 0;
-  const record = (host: string, entry: Omit<ActivityEntry, 'id' | 'at' | 'host' | 'hostName'>): void => {
-    const full: ActivityEntry = { id: String(++seq), at: new Date().toISOString(), host, hostName: pool.nameOf(host), ...entry };
-    activity.unshift(full);
-    activity.length = Math.min(activity.length, MAX_ACTIVITY);
-    events.emit({ type: 'activity', entry: full });
-  };
+  const nameOf = (host: string) => pool.nameOf(host);
+  const activity = createActivityLog(nameOf, events);
+  const record = activity.record;
+  const inventories = createInventoryCache(pool, activity, events);
+  const read = inventories.read;
   pool.on('status', (host, status, detail) => events.emit({ type: 'session-status', host, status, ...(detail ? { detail } : {}) }));
   pool.on('step', (host, operationId, planId, step) => events.emit({ type: 'operation-progress', host, operationId, planId, step }));
   pool.on('changed', (host) => events.emit({ type: 'hosts-changed', ...(host ? { host } : {}) }));
 
-  const cacheOf = (h: PooledHost): HostCache => {
-    let c = caches.get(h);
-    if (!c) caches.set(h, (c = { cached: null, inflight: null }));
-    return c;
-  };
-  const read = async (h: PooledHost): Promise<Inventory> => {
-    const c = cacheOf(h);
-    if (!c.inflight) {
-      events.emit({ type: 'inventory-progress', host: h.id, phase: 'reading' });
-      const t0 = performance.now();
-      c.inflight = h.services
-        .readInventory()
-        .then((inv) => {
-          c.cached = inv;
-          pool.noteInventory(h.id, inv);
-          record(h.id, { kind: 'inventory', summary: `Inventory of ${inv.host.computerName}: ${inv.devices.length} devices, ${inv.vms.length} VMs`, text: activityText('activityInventory', { name: inv.host.computerName, devices: inv.devices.length, vms: inv.vms.length }), durationMs: Math.round(performance.now() - t0) });
-          events.emit({ type: 'inventory-changed', host: h.id, readAt: inv.readAt });
-          return inv;
-        })
-        .finally(() => {
-          c.inflight = null;
-        });
-    }
-    return c.inflight;
-  };
-
   /** Errors that are the admin's to read, as envelopes; anything else is a bug and reaches dispatch(). */
   const asFailure = <T>(what: string, host: string | null, e: unknown): Result<T> | null => {
-    const named = (m: string) => (host && host !== LOCAL_HOST_ID && !m.includes(pool.nameOf(host)) ? `${pool.nameOf(host)}: ${m}` : m);
     const code = errorCodeOf(e);
     if (!code) return null;
     const raw = e instanceof InventoryError && e.raw ? { message: e.raw.message, kind: e.raw.kind, ...(e.raw.computerName ? { computerName: e.raw.computerName } : {}) } : undefined;
-    const message = named(e instanceof Error ? e.message : String(e));
+    const message = namedMessage(nameOf, host, e instanceof Error ? e.message : String(e));
     if (host && code !== 'bad-request' && code !== 'not-found' && code !== 'internal') {
       record(host, { kind: 'error', summary: `${what}: ${message}` });
       if (code === 'session' || code === 'powershell-missing') pool.noteFailure(host, message);
@@ -114,11 +81,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
   };
   /** A per-host call: opens the host (lazily) and names it in errors. */
   const onHost = <T>(what: string, host: string, fn: (h: PooledHost) => Promise<Result<T>>): Promise<Result<T>> =>
-    guard(what, host, async () => {
-      const r = await fn(pool.get(host));
-      if (!r.ok && host !== LOCAL_HOST_ID && !r.error.message.includes(pool.nameOf(host))) return { ok: false, error: { ...r.error, message: `${pool.nameOf(host)}: ${r.error.message}` } };
-      return r;
-    });
+    guard(what, host, async () => namedResult(nameOf, host, await fn(pool.get(host))));
 
   const summaryOf = (id: string, target: RemoteTarget | null): HostSummary => {
     const st = pool.statusOf(id);
@@ -137,33 +100,9 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
     };
   };
 
-  /** Opens (or uses) a host and reads it: the connection, then one inventory round trip. */
-  const test = async (h: PooledHost, fresh: boolean): Promise<HostTestResult> => {
-    let connectMs: number | null = null;
-    if (h.target) {
-      const t0 = performance.now();
-      const s = await h.runner.invoke<{ state?: string; error?: string | null }>('remote-status', { Connect: true });
-      if (s.ok && s.value?.error) throw new InventoryError(`Cannot connect to ${h.target.name} (${describeTarget(h.target)}): ${s.value.error}`, { kind: 'connection', message: s.value.error, computerName: h.target.name });
-      if (!s.ok) throw new InventoryError(s.error.message, s.error);
-      connectMs = Math.round(performance.now() - t0);
-    }
-    const t1 = performance.now();
-    const inv = fresh ? await h.services.readInventory() : await read(h);
-    const roundTripMs = Math.round(performance.now() - t1);
-    const r = inv.host;
-    return {
-      host: h.id,
-      name: h.target?.name ?? r.computerName,
-      connectMs,
-      roundTripMs,
-      computerName: r.computerName,
-      psEdition: r.psEdition,
-      psVersion: r.psVersion,
-      readiness: readinessOf(inv),
-      devices: inv.devices.length,
-      vms: inv.vms.length,
-    };
-  };
+  /** Opens (or uses) a host and reads it: the connection, then one inventory round trip (hosts/host-test.ts). */
+  const test = async (h: PooledHost, fresh: boolean): Promise<HostTestResult> =>
+    (await testHostConnection(h, () => (fresh ? h.services.readInventory() : read(h)))).result;
 
   const api: DdaApi = {
     getAppInfo: async () =>
@@ -179,8 +118,8 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
       }),
     getInventory: ({ host, refresh }) =>
       onHost('Inventory', host, async (h) => {
-        const c = cacheOf(h);
-        return ok(!refresh && c.cached ? c.cached : await read(h));
+        const cached = inventories.cached(h);
+        return ok(!refresh && cached ? cached : await read(h));
       }),
     planOperation: ({ host, intent, choices }) => onHost('Plan', host, async (h) => ok(await h.services.operations.plan(intent, choices))),
     runPlan: ({ host, planId }) =>
@@ -196,7 +135,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
           return r;
         }),
       ),
-    getActivity: async ({ host }) => ok(activity.filter((a) => a.host === host)),
+    getActivity: async ({ host }) => ok(activity.of(host)),
     exportActivity: ({ host }) =>
       onHost('Export', host, async (h) =>
         ok({ fileName: `dda-studio-activity-${host === LOCAL_HOST_ID ? '' : `${host}-`}${new Date().toISOString().slice(0, 10)}.log`, text: h.services.journal.exportText() }),

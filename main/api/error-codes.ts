@@ -7,7 +7,8 @@ import type { ErrorCode } from '../../shared/result';
 import { PowerShellMissingError } from '../host/host-connection';
 import { InventoryError } from '../host/inventory-service';
 import { HostRegistryError } from '../hosts/host-registry';
-import { HostBusyError, UnknownHostError } from '../hosts/host-pool';
+import { HostBusyError } from '../hosts/host-busy';
+import { UnknownHostError } from '../hosts/host-ids';
 
 /** The code of an error that is the admin's to read; null for anything else (a bug). */
 export function errorCodeOf(e: unknown): ErrorCode | null {

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hostTestResultSchema } from '../../shared/contract';
 import { hostSetupSchema } from '../../shared/prepare-host';
 import { remoteTargetSchema } from '../../shared/hosts';
 import { projectRoot } from '../project-root';
@@ -164,6 +165,22 @@ describe('dda hosts prepare', () => {
     expect(await dda(['hosts', 'prepare', 's', '--kind', 'kerberos', '--data-dir', d])).toMatchObject({ code: 3, err: expect.stringMatching(/--kind is one of domain/) });
     expect((await dda(['hosts', 'prepare', 'nope', '--data-dir', d])).code).toBe(3);
     expect((await dda(['hosts', 'prepare', 'local', '--data-dir', d])).code).toBe(3);
+  });
+});
+
+describe('dda hosts test', () => {
+  it('--json prints the HostTestResult the app\'s testHost returns; the table says what answered', async () => {
+    const d = dataDir();
+    const j = await dda(['hosts', 'test', 'local', '--simulate', 'ml30-connectx4', '--json', '--data-dir', d]);
+    expect(j.code, j.err).toBe(0);
+    const result = hostTestResultSchema.strict().parse(JSON.parse(j.out));
+    expect(result).toMatchObject({ host: 'local', name: 'ML30-GEN10', connectMs: null, computerName: 'ML30-GEN10', readiness: { computerName: 'ML30-GEN10', simulated: true } });
+    expect(result.devices).toBeGreaterThan(0);
+    const t = await dda(['hosts', 'test', 'local', '--simulate', 'ml30-connectx4', '--data-dir', d]);
+    expect(t.code, t.err).toBe(0);
+    expect(t.out).toMatch(/^this machine: connected in \d+ ms$/m);
+    expect(t.out).toMatch(/Computer +ML30-GEN10/);
+    expect(t.out).toMatch(/Inventory +\d+ devices, \d+ VMs in \d+ ms/);
   });
 });
 

@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { describeTarget, JEA_CONFIGURATION_NAME, JEA_SSH_SUBSYSTEM, LOCAL_HOST_ID, type RemoteTargetInput } from '../../shared/hosts';
 import { hostSetupKindSchema, type HostSetup, type HostSetupKind } from '../../shared/prepare-host';
 import { prepareHost, recommendedSetupKinds, setupKindsFor } from '../hosts/prepare-host';
-import type { Inventory } from '../../shared/inventory';
 import { InventoryError, readInventory } from '../host/inventory-service';
 import { clientSituation } from '../hosts/client-situation';
+import { HostUnreachableError, testHostConnection, type HostTestOutcome } from '../hosts/host-test';
 import { buildJeaModule } from '../hosts/jea-module';
 import { remoteHostDataDir } from '../hosts/host-registry';
 import { intOption, parseCommand, UsageError, type Io } from './args';
@@ -19,7 +19,8 @@ export const hostsUsage = `Usage: dda hosts <command>
            [--user U] [--configuration-name NAME]
            either with [--jea] [--name "display name"] [--connect-timeout MS]
   list [--json]                     the remote hosts (and this machine, "local")
-  test <id> [--password-stdin]      connect, read the inventory, show what the host is
+  test <id> [--password-stdin] [--json]   connect, read the inventory, show what the host is
+                                    (--json: the app's HostTestResult; "local" also takes --simulate, --sim-state)
   remove <id>                       forget a host (its journal stays in <data>/hosts/<id>)
   prepare <id> [--kind domain|workgroup-https|workgroup-trustedhosts|ssh|jea]
                                     the exact commands to run on the host and here
@@ -171,45 +172,25 @@ function prepareCommand(argv: string[], io: Io): number {
 
 const yesNo = (b: boolean | null) => (b === null ? 'unknown' : b ? 'yes' : 'no');
 
-interface RemoteStatus {
-  error?: string | null;
-}
-
 async function testCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { ...common, pwsh: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false } }, 1);
+  const { values, positionals } = parseCommand(argv, { ...common, pwsh: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false }, simulate: { type: 'string' }, 'sim-state': { type: 'string' } }, 1);
   if (values.help) return io.out(hostsUsage), 0;
   const id = idOf(positionals, 'test');
   const label = id === LOCAL_HOST_ID ? 'this machine' : `${id} (${describeTarget(targetOf(values, id))})`;
-  const fail = (message: string) => {
-    if (values.json) io.out(JSON.stringify({ id, connected: false, error: message }, null, 2));
-    io.err(`dda: could not reach ${label}: ${message}`);
-    return 1;
-  };
   return withHost({ ...values, host: id }, io, async (host) => {
-    const started = performance.now();
-    let connectMs: number | null = null;
-    if (host.remote) {
-      const status = await host.runner.invoke<RemoteStatus>('remote-status', { Connect: true });
-      if (!status.ok) return fail(status.error.message);
-      if (status.value?.error) return fail(status.value.error);
-      connectMs = performance.now() - started;
-    }
-    let inv: Inventory;
-    const invStarted = performance.now();
+    // The same test as the app's "Test connection" (hosts/host-test.ts); --json prints its HostTestResult.
+    let outcome: HostTestOutcome;
     try {
-      inv = await readInventory(host.runner, { memory: host.measurements });
+      outcome = await testHostConnection({ id, target: host.remote, runner: host.runner }, () => readInventory(host.runner, { memory: host.measurements }));
     } catch (e) {
-      if (e instanceof InventoryError) return fail(e.message);
-      throw e;
+      if (!(e instanceof InventoryError)) throw e;
+      io.err(`dda: could not reach ${label}: ${e instanceof HostUnreachableError ? e.reason : e.message}`);
+      return 1;
     }
-    const inventoryMs = performance.now() - invStarted;
-    connectMs ??= performance.now() - started;
+    const { result, inventory: inv } = outcome;
+    if (values.json) return io.out(JSON.stringify(result, null, 2)), 0;
     const h = inv.host;
-    if (values.json) {
-      io.out(JSON.stringify({ id, connected: true, connectMs: Math.round(connectMs), inventoryMs: Math.round(inventoryMs), ...h, devices: inv.devices.length, vms: inv.vms.length }, null, 2));
-      return 0;
-    }
-    io.out(`${label}: connected in ${Math.round(connectMs)} ms`);
+    io.out(`${label}: connected in ${result.connectMs ?? result.roundTripMs} ms`);
     io.out(
       formatTable(
         ['', ''],
@@ -221,7 +202,7 @@ async function testCommand(argv: string[], io: Io): Promise<number> {
           ['Elevated', yesNo(h.elevated)],
           ['IOMMU (IovSupport)', `${yesNo(h.iovSupport)}${h.iovSupportReasons.length ? ` (${h.iovSupportReasons.join('; ')})` : ''}`],
           ['Host', h.simulated ? 'simulated' : 'real'],
-          ['Inventory', `${inv.devices.length} devices, ${inv.vms.length} VMs in ${Math.round(inventoryMs)} ms`],
+          ['Inventory', `${result.devices} devices, ${result.vms} VMs in ${result.roundTripMs} ms`],
         ],
       )
         .split('\n')

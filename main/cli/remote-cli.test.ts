@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostTestResultSchema } from '../../shared/contract';
 import { inventorySchema } from '../../shared/inventory';
 import type { SshTarget } from '../../shared/hosts';
 import { readState } from '../../testing/test-support';
@@ -63,8 +64,9 @@ describe.skipIf(!!unavailable)(`dda --host against remote hosts over SSH${unavai
     expect(r.out).toMatch(/Elevated +yes/);
     expect(r.out).toMatch(/IOMMU \(IovSupport\) +yes/);
     expect(r.out).toMatch(/Host +simulated/);
-    const json = JSON.parse((await dda(['hosts', 'test', 'host-b', '--json', '--data-dir', data])).out) as Record<string, unknown>;
-    expect(json).toMatchObject({ id: 'host-b', connected: true, simulated: true, hyperVPresent: true });
+    // --json: the app's testHost result (hosts/host-test.ts serves both)
+    const json = hostTestResultSchema.parse(JSON.parse((await dda(['hosts', 'test', 'host-b', '--json', '--data-dir', data])).out));
+    expect(json).toMatchObject({ host: 'host-b', connectMs: expect.any(Number), readiness: { simulated: true, elevated: true } });
     expect(json.computerName).not.toBe('ML30-GEN10');
   });
 

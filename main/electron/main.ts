@@ -5,10 +5,8 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, shell } from 'electron';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_CHANNEL } from '../../shared/contract';
-import { LOCAL_HOST_ID } from '../../shared/hosts';
 import { createApi, type ShellHooks } from '../api/create-api';
 import { openHost } from '../host/host-connection';
 import { createHostPool, type HostPool } from '../hosts/host-pool';
@@ -16,6 +14,7 @@ import { dropEnvOverrides, trustedEngine, windowsPowerShellPath } from '../packa
 import { SettingsStore } from '../settings/settings-store';
 import { screenEngineChange } from '../api/engine-setting';
 import { createLog } from '../settings/log-file';
+import { appMenuTemplate } from './app-menu';
 import { confirmEngineChange } from './engine-dialog';
 import { bindIpc } from './ipc';
 import { safeStorageSecretStore } from './secret-store';
@@ -89,27 +88,13 @@ async function start(): Promise<void> {
     if (win) settings.update({ windowBounds: win.getBounds() });
   });
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      {
-        label: 'File',
-        submenu: [
-          { label: 'Refresh', accelerator: 'F5', click: () => win?.webContents.reload() },
-          {
-            label: 'Export activity log…',
-            click: async () => {
-              const r = await api.exportActivity({ host: LOCAL_HOST_ID });
-              if (!r.ok || !win) return;
-              const target = await dialog.showSaveDialog(win, { defaultPath: r.value.fileName });
-              if (!target.canceled && target.filePath) writeFileSync(target.filePath, r.value.text);
-            },
-          },
-          { label: 'Open log folder', click: () => void shell.openPath(join(userData, 'logs')) },
-          { type: 'separator' },
-          { role: 'quit' },
-        ],
-      },
-      { label: 'Help', submenu: [{ label: 'About DDA Studio', click: () => void dialog.showMessageBox({ message: `DDA Studio ${app.getVersion()}`, detail: 'Hyper-V Discrete Device Assignment, planned and reversible.' }) }] },
-    ]),
+    Menu.buildFromTemplate(
+      appMenuTemplate(events, {
+        reload: () => win?.webContents.reload(),
+        openLogFolder: () => void shell.openPath(join(userData, 'logs')),
+        about: () => void dialog.showMessageBox({ message: `DDA Studio ${app.getVersion()}`, detail: 'Hyper-V Discrete Device Assignment, planned and reversible.' }),
+      }),
+    ),
   );
 }
 

@@ -46,7 +46,9 @@ describe('preload', () => {
     const got: unknown[] = [];
     const off = dda.onEvent!((e: unknown) => got.push(e)) as () => void;
     listeners.get(EVENT_CHANNEL)!({ sender: 'secret-ipc-event' }, { type: 'inventory-changed', readAt: 'now' });
-    expect(got).toEqual([{ type: 'inventory-changed', readAt: 'now' }]);
+    // the app menu's export request reaches the page like any event (the page exports the host it shows)
+    listeners.get(EVENT_CHANNEL)!({ sender: 'secret-ipc-event' }, { type: 'export-activity-requested' });
+    expect(got).toEqual([{ type: 'inventory-changed', readAt: 'now' }, { type: 'export-activity-requested' }]);
     off();
     expect(listeners.has(EVENT_CHANNEL)).toBe(false);
   });

@@ -3,28 +3,32 @@
  * first use as its own HostConnection (a remote one is its own local pwsh process holding one remote
  * PSSession, so a hung host blocks no other) with its own services (inventory, operations, journal).
  *
- * The pool also keeps what the host switcher shows: each host's connection state (from the outcome of
- * its calls), its last error and a readiness summary of its last inventory. Editing or removing a host
- * closes its connection (refused while one of its operations runs); dispose() closes them all.
- *
- * Passwords: kept by the SecretStore (the OS credential store) when it is available; otherwise in this
- * process's memory only, for as long as it lives (browser mode, CLI). Never on disk in clear, never in
- * an error or a log line, never returned.
+ * Editing or removing a host closes its connection (refused while one of its operations runs,
+ * host-busy.ts); dispose() closes them all. Beside it: each host's status and readiness
+ * (host-status.ts), ids (host-ids.ts), passwords (password-vault.ts: the OS credential store when
+ * there is one, else this process's memory; never on disk in clear, never in an error or a log line,
+ * never returned), a definition opened for a test (temporary-host.ts) and the journals of hosts not
+ * open (host-journals.ts).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { HostReadinessSummary, HostTargetInput } from '../../shared/contract';
-import { hostIdSchema, LOCAL_HOST_ID, type ConnectionState, type RemoteTarget } from '../../shared/hosts';
+import type { HostTargetInput } from '../../shared/contract';
+import { hostIdSchema, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
 import type { StepResult } from '../../shared/plan';
 import type { HostConnection } from '../host/host-connection';
-import { PasswordVault } from './password-vault';
-import { openRemoteHost } from './remote-connection';
-import { hostServices, type HostServices } from '../host/host-services';
-import { Journal } from '../host/journal';
-import type { PsErrorInfo, PsResult, ScriptRunner } from '../powershell/session-types';
+import { hostServices } from '../host/host-services';
+import { BusyHosts } from './host-busy';
+import { newHostId, UnknownHostError } from './host-ids';
+import { unfinishedInJournal } from './host-journals';
 import { HostRegistry, HostRegistryError, validateTarget, hostsFile, noSecretStore, remoteHostDataDir, type SecretStore } from './host-registry';
+import { HostStatuses, type HostStatus } from './host-status';
+import { PasswordVault, samePasswordOwner } from './password-vault';
+import { openRemoteHost } from './remote-connection';
+import { openTemporaryHost, type PooledHost, type TemporaryHost } from './temporary-host';
+
+export { HostBusyError } from './host-busy';
+export { slugOf, UnknownHostError } from './host-ids';
+export { readinessOf, type HostStatus } from './host-status';
+export type { PooledHost } from './temporary-host';
 
 /** Opens a remote host's connection (tests inject their own). */
 export type OpenRemote = (target: RemoteTarget, password: string | null, dataDir: string) => HostConnection;
@@ -43,28 +47,6 @@ export interface HostPoolOptions {
   defaultTimeoutMs?: number;
 }
 
-/** An open host with its services. */
-export interface PooledHost {
-  id: string;
-  target: RemoteTarget | null;
-  connection: HostConnection;
-  /** The connection's runner, observed: each call's outcome sets the host's connection state. */
-  runner: ScriptRunner;
-  services: HostServices;
-}
-
-/** What the switcher shows of a host besides its definition. */
-export interface HostStatus {
-  state: ConnectionState;
-  lastError: string | null;
-  readiness: HostReadinessSummary | null;
-}
-
-/** A host id that is neither local nor in the registry. */
-export class UnknownHostError extends Error {}
-/** Editing or removing a host while one of its operations runs. */
-export class HostBusyError extends Error {}
-
 export interface HostPoolEvents {
   /** The PowerShell session status of a host (starting, ready, busy, restarting, failed, disposed). */
   status: (hostId: string, status: string, detail?: string) => void;
@@ -74,28 +56,6 @@ export interface HostPoolEvents {
   changed: (hostId: string | undefined) => void;
 }
 
-/** Errors of a call that say the host (or its PowerShell) could not be reached, not that a command failed. */
-const CONNECTION_KINDS = new Set<PsErrorInfo['kind']>(['connection', 'not-started', 'timeout', 'crashed', 'protocol']);
-
-/** A short, lower-case id from a name: "HV 01 (lab)" -> "hv-01-lab". */
-export function slugOf(name: string): string {
-  const s = name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '');
-  return s || 'host';
-}
-
-
-/** The readiness a host list shows, from an inventory. */
-export function readinessOf(inv: Inventory): HostReadinessSummary {
-  const h = inv.host;
-  return { computerName: h.computerName, psEdition: h.psEdition, psVersion: h.psVersion, iommu: h.iommuPolicyEnabled, iov: h.iovSupport, elevated: h.elevated, simulated: h.simulated, readAt: inv.readAt };
-}
-
 export class HostPool {
   readonly registry: HostRegistry;
   readonly local: HostConnection;
@@ -103,8 +63,8 @@ export class HostPool {
   private readonly passwords: PasswordVault;
   private readonly openRemote: OpenRemote;
   private readonly open = new Map<string, PooledHost>();
-  private readonly statuses = new Map<string, HostStatus>();
-  private readonly active = new Map<string, number>();
+  private readonly statuses = new HostStatuses((id) => this.emit('changed', id));
+  private readonly busy = new BusyHosts();
   private readonly listeners: { [K in keyof HostPoolEvents]: Set<HostPoolEvents[K]> } = { status: new Set(), step: new Set(), changed: new Set() };
   private disposed = false;
 
@@ -173,7 +133,7 @@ export class HostPool {
   }
 
   statusOf(id: string): HostStatus {
-    return this.statuses.get(id) ?? { state: 'idle', lastError: null, readiness: null };
+    return this.statuses.of(id);
   }
 
   hasPassword(id: string): boolean {
@@ -183,14 +143,7 @@ export class HostPool {
   /** Operations the journal of a host shows as unfinished, without opening it. */
   unfinishedCount(id: string): number {
     const open = this.open.get(id);
-    if (open) return open.services.operations.unfinished().length;
-    const dir = this.dataDirOf(id);
-    if (!existsSync(join(dir, 'journal.jsonl'))) return 0;
-    try {
-      return new Journal(dir).findUnfinished().length;
-    } catch {
-      return 0;
-    }
+    return open ? open.services.operations.unfinished().length : unfinishedInJournal(this.dataDirOf(id));
   }
 
   /** The open host, opening it on first use. Throws UnknownHostError for an id that is not a host. */
@@ -215,75 +168,33 @@ export class HostPool {
 
   private wire(id: string, target: RemoteTarget | null, connection: HostConnection): PooledHost {
     connection.session.on('status', (status: string, detail?: string) => this.emit('status', id, status, detail));
-    const runner = this.observe(id, connection.runner);
+    const runner = this.statuses.observe(id, connection.runner, (r) => this.open.get(id)?.runner === r);
     const services = hostServices({ ...connection, runner }, (operationId, planId, step) => this.emit('step', id, operationId, planId, step));
     return { id, target, connection, runner, services };
   }
 
-  /** A runner that turns each call's outcome into the host's connection state (while it is the host's open one). */
-  private observe(id: string, inner: ScriptRunner): ScriptRunner {
-    const observed: ScriptRunner = {
-      invoke: async <T>(script: string, params?: Record<string, unknown>, options?: Parameters<ScriptRunner['invoke']>[2]): Promise<PsResult<T>> => {
-        const current = () => this.open.get(id)?.runner === observed;
-        if (current() && this.statusOf(id).state !== 'connected') this.setStatus(id, { state: 'connecting' });
-        const r = await inner.invoke<T>(script, params, options);
-        if (!current()) return r; // a closed connection (edited, removed) says nothing about the host now
-        if (r.ok || !CONNECTION_KINDS.has(r.error.kind)) this.setStatus(id, { state: 'connected', lastError: null });
-        else this.setStatus(id, { state: 'failed', lastError: r.error.message });
-        return r;
-      },
-      dispose: () => inner.dispose(),
-    };
-    return observed;
-  }
-
-  private setStatus(id: string, patch: Partial<HostStatus>): void {
-    const cur = this.statusOf(id);
-    const next = { ...cur, ...patch };
-    if (next.state === cur.state && next.lastError === cur.lastError && next.readiness === cur.readiness) return;
-    this.statuses.set(id, next);
-    this.emit('changed', id);
-  }
-
   /** Records a host's readiness from an inventory just read. */
   noteInventory(id: string, inv: Inventory): void {
-    this.setStatus(id, { state: 'connected', lastError: null, readiness: readinessOf(inv) });
+    this.statuses.noteInventory(id, inv);
   }
 
   /** Records a failure that did not come from a call (e.g. the host could not be opened). */
   noteFailure(id: string, message: string): void {
-    this.setStatus(id, { state: 'failed', lastError: message });
+    this.statuses.set(id, { state: 'failed', lastError: message });
   }
 
   isBusy(id: string): boolean {
-    return (this.active.get(id) ?? 0) > 0;
+    return this.busy.isBusy(id);
   }
 
   /** Runs an operation on a host, marking it busy (edit and remove wait for none, they refuse). */
-  async track<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    this.active.set(id, (this.active.get(id) ?? 0) + 1);
-    try {
-      return await fn();
-    } finally {
-      const n = (this.active.get(id) ?? 1) - 1;
-      if (n > 0) this.active.set(id, n);
-      else this.active.delete(id);
-    }
-  }
-
-  private refuseBusy(id: string, what: string): void {
-    if (this.isBusy(id)) throw new HostBusyError(`${this.nameOf(id)} is running an operation; ${what} it when the operation has finished.`);
+  track<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.busy.track(id, fn);
   }
 
   /** A new unique id for a name. */
   newId(name: string): string {
-    const taken = new Set([LOCAL_HOST_ID, ...this.targets().map((t) => t.id)]);
-    const base = slugOf(name);
-    if (!taken.has(base)) return base;
-    for (let i = 2; ; i++) {
-      const id = `${base.slice(0, 60)}-${i}`;
-      if (!taken.has(id)) return id;
-    }
+    return newHostId(name, this.targets().map((t) => t.id));
   }
 
   /**
@@ -295,35 +206,25 @@ export class HostPool {
     if (!hostIdSchema.safeParse(id).success) throw new HostRegistryError(`Invalid host id "${id}".`);
     const usesPassword = input.transport === 'winrm' && !!input.userName;
     if (password !== undefined && !usesPassword) throw new HostRegistryError('A password is used only for WinRM with a user name; SSH signs in with a key.');
-    this.refuseBusy(id, 'change');
+    this.busy.refuse(id, this.nameOf(id), 'change');
     const before = this.registry.get(id);
     const saved = this.registry.put({ ...input, id });
-    if (!usesPassword || forgetPassword || !this.samePasswordOwner(before, saved)) this.passwords.delete(id);
+    if (!usesPassword || forgetPassword || !samePasswordOwner(before, saved)) this.passwords.delete(id);
     if (password !== undefined && usesPassword) this.passwords.set(id, password);
     await this.close(id);
-    this.statuses.delete(id);
+    this.statuses.forget(id);
     this.emit('changed', id);
     return saved;
-  }
-
-  /**
-   * A stored password belongs to one user on one computer: when either changes, it is not sent to the
-   * new one (the admin enters the password for the new pair).
-   */
-  private samePasswordOwner(a: RemoteTarget | null, b: RemoteTarget): boolean {
-    if (!a || a.transport !== 'winrm' || b.transport !== 'winrm') return false;
-    const same = (x: string | undefined, y: string | undefined) => (x ?? '').toLowerCase() === (y ?? '').toLowerCase();
-    return same(a.computerName, b.computerName) && same(a.userName, b.userName);
   }
 
   /** Removes a remote host: closes its connection and forgets its password (its journal folder stays). */
   async remove(id: string): Promise<boolean> {
     if (id === LOCAL_HOST_ID) throw new HostRegistryError('The local host cannot be removed.');
-    this.refuseBusy(id, 'remove');
+    this.busy.refuse(id, this.nameOf(id), 'remove');
     await this.close(id);
     const removed = this.registry.remove(id);
     this.passwords.delete(id);
-    this.statuses.delete(id);
+    this.statuses.forget(id);
     this.emit('changed', id);
     return removed;
   }
@@ -335,32 +236,20 @@ export class HostPool {
     this.open.delete(id);
     await entry.connection.close().catch(() => undefined);
     // Idle again, unless a new connection was opened meanwhile (it reports its own state).
-    if (!this.open.has(id) && this.statusOf(id).state !== 'idle') this.setStatus(id, { state: 'idle' });
+    if (!this.open.has(id) && this.statusOf(id).state !== 'idle') this.statuses.set(id, { state: 'idle' });
   }
 
   /**
-   * Opens a definition that is not (or not yet in this form) saved, for a test: its own connection and
-   * a throw-away data folder, closed by the returned function. A saved host's password is used when
-   * none is given and the computer and user are still the saved ones.
+   * Opens a definition that is not (or not yet in this form) saved, for a test (temporary-host.ts). A
+   * saved host's password is used when none is given and the computer and user are still the saved ones.
    */
-  openTemporary(input: HostTargetInput, password?: string): { host: PooledHost; target: RemoteTarget; close: () => Promise<void> } {
+  openTemporary(input: HostTargetInput, password?: string): TemporaryHost {
     const id = input.id ?? this.newId(input.name);
     const parsed = validateTarget({ ...input, id });
     const usesPassword = parsed.transport === 'winrm' && !!parsed.userName;
     const saved = this.registry.get(id);
-    const pw = usesPassword ? (password ?? (this.samePasswordOwner(saved, parsed) ? this.passwords.get(id) : null)) : null;
-    const dir = mkdtempSync(join(tmpdir(), 'dda-host-test-'));
-    const connection = this.openRemote(parsed, pw, dir);
-    const runner = connection.runner;
-    const host: PooledHost = { id, target: parsed, connection, runner, services: hostServices({ ...connection, runner }) };
-    return {
-      host,
-      target: parsed,
-      close: async () => {
-        await connection.close().catch(() => undefined);
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    const pw = usesPassword ? (password ?? (samePasswordOwner(saved, parsed) ? this.passwords.get(id) : null)) : null;
+    return openTemporaryHost(parsed, pw, this.openRemote);
   }
 
   /** Closes every connection, the local one too. */

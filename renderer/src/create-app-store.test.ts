@@ -3,7 +3,7 @@ import type { ActivityEntry } from '../../shared/contract';
 import { LOCAL_HOST_ID } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
 import { ok } from '../../shared/result';
-import { createAppStore } from './create-app-store';
+import { createAppStore, realClock } from './create-app-store';
 import { device, flushTasks, hostSummary as host, inventory, vm } from './testing/builders';
 import { fakeBridge } from './testing/fake-bridge';
 
@@ -69,6 +69,22 @@ describe('createAppStore on a fake bridge', () => {
     gate.resolve();
     await flushTasks();
     expect(reads).toBe(2);
+  });
+
+  it("the app menu's export request exports the selected host through the Export button's own path", async () => {
+    const saved: Array<[string, string]> = [];
+    const fake = fakeBridge({ exportActivity: ({ host }) => ok({ fileName: `log-${host}.log`, text: `activity of ${host}` }) });
+    const store = createAppStore(fake.bridge, realClock, (fileName, text) => saved.push([fileName, text]));
+    store.setState({ host: 'hv02' });
+    store.getState().handleEvent({ type: 'export-activity-requested' });
+    await flushTasks();
+    expect(fake.calls.filter((c) => c.method === 'exportActivity').map((c) => c.input)).toEqual([{ host: 'hv02' }]);
+    expect(saved).toEqual([['log-hv02.log', 'activity of hv02']]);
+    await store.getState().exportActivity();
+    expect(saved).toHaveLength(2);
+    fake.answers.exportActivity = () => ({ ok: false, error: { code: 'session', message: 'gone' } });
+    await store.getState().exportActivity();
+    expect(saved).toHaveLength(2);
   });
 
   it('two stores never share state', async () => {

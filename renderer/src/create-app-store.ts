@@ -9,7 +9,8 @@ import { hostsSlice } from './slices/hosts-slice';
 import { inventorySlice } from './slices/inventory-slice';
 import { operationsSlice } from './slices/operations-slice';
 import { linkSlice } from './slices/link-slice';
-import type { AppBridge, StoreClock, StoreState } from './slices/types';
+import { downloadFile } from './save-file';
+import type { AppBridge, SaveFile, StoreClock, StoreState } from './slices/types';
 import { uiSlice } from './slices/ui-slice';
 
 /** Real time: retries on timers, the wall clock. */
@@ -21,12 +22,13 @@ export const realClock: StoreClock = {
   now: () => new Date(),
 };
 
-export function createAppStore(bridge: AppBridge, clock: StoreClock = realClock) {
+/** The store on a bridge; `save` is how it saves a file for the admin (default: the page's download). */
+export function createAppStore(bridge: AppBridge, clock: StoreClock = realClock, save: SaveFile = downloadFile) {
   return create<StoreState>()((...a) => ({
     ...hostsSlice(bridge)(...a),
     ...inventorySlice(bridge)(...a),
     ...operationsSlice(bridge)(...a),
-    ...uiSlice(bridge)(...a),
+    ...uiSlice(bridge, save)(...a),
     ...linkSlice(bridge, clock)(...a),
   }));
 }

@@ -5,7 +5,6 @@
  */
 import { useState } from 'react';
 import type { ActivityEntry } from '../../../shared/contract';
-import { bridge } from '../bridge';
 import { useStore } from '../store';
 import { useClock, useT } from '../i18n';
 
@@ -24,17 +23,8 @@ export function ActivityPanel() {
   const clock = useClock();
   const language = useStore((s) => s.language);
   const activity = useStore((s) => s.activity);
-  const host = useStore((s) => s.host);
+  const exportLog = useStore((s) => s.exportActivity);
   const [operationsOnly, setOperationsOnly] = useState(false);
-  const exportLog = async () => {
-    const r = await bridge.exportActivity({ host });
-    if (!r.ok) return;
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([r.value.text], { type: 'text/plain' }));
-    a.download = r.value.fileName;
-    a.click();
-    URL.revokeObjectURL(a.href);
-  };
   const shown = (operationsOnly ? activity.filter((a) => a.kind === 'operation' || a.kind === 'recovery' || (a.kind === 'error' && a.operationId)) : activity).slice(0, 50);
   return (
     <footer className="activity" aria-label={t('activity')}>

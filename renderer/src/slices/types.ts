@@ -15,6 +15,9 @@ export interface StoreClock {
   now(): Date;
 }
 
+/** How the store saves a file for the admin (the page's download; tests pass their own). */
+export type SaveFile = (fileName: string, text: string) => void;
+
 export type Filter = 'all' | 'assignable' | 'force' | 'not' | 'assigned';
 
 /** Which host dialog is open: add, edit a host, prepare a host, or confirm a removal. */
@@ -90,6 +93,8 @@ export interface UiSlice {
   setShowBridges(show: boolean): void;
   select(path: string | null): void;
   handleEvent(e: DdaEvent): void;
+  /** Exports the selected host's activity log as a file (the Export button and the app menu's item). */
+  exportActivity(): Promise<void>;
   init(): Promise<void>;
 }
 

@@ -3,7 +3,7 @@ import type { StateCreator } from 'zustand';
 import type { DdaBridge } from '../../../shared/bridge';
 import { languageFor } from '../../../shared/i18n/messages';
 import { mergeActivity, pushActivity } from './transitions';
-import type { DataOf, StoreState, UiSlice } from './types';
+import type { DataOf, SaveFile, StoreState, UiSlice } from './types';
 
 export const initialUiState = (): DataOf<UiSlice> => ({
   appInfo: null,
@@ -17,7 +17,7 @@ export const initialUiState = (): DataOf<UiSlice> => ({
 });
 
 export const uiSlice =
-  (bridge: DdaBridge): StateCreator<StoreState, [], [], UiSlice> =>
+  (bridge: DdaBridge, save: SaveFile): StateCreator<StoreState, [], [], UiSlice> =>
   (set, get) => {
     // Coalesces bursts of hosts-changed (connecting, connected, readiness) into one re-read; a change
     // that arrives while it runs may not be in its answer, so it asks for one more.
@@ -59,6 +59,12 @@ export const uiSlice =
         if (e.type === 'hosts-changed') reloadHosts();
         // The selected host's PowerShell (local, or over SSH or WinRM) ended and could not start again.
         if (e.type === 'session-status' && e.host === host && e.status === 'failed') get().markLost('host', { code: 'session', message: e.detail ?? '' });
+        // The app menu's "Export activity log" (Electron): the host on screen, exported as the button does.
+        if (e.type === 'export-activity-requested') void get().exportActivity();
+      },
+      async exportActivity() {
+        const r = await bridge.exportActivity({ host: get().host });
+        if (r.ok) save(r.value.fileName, r.value.text);
       },
       async init() {
         const host = get().host;
