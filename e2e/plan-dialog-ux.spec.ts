@@ -1,7 +1,8 @@
 /**
  * Issue 17 #2-#4 in the browser: "Also assign <sibling>" (on for a GPU's audio function), the plan dialog
  * as a real modal (focus kept and given back, Escape), the PowerShell behind a toggle, Run and Cancel in
- * a footer that stays in view, "Start the VM again" on by default and the VM's state after the run; the
+ * a footer that stays in view, "Start the VM again" on by default, the VM's state after the run and its
+ * Start when it is off; the
  * details drawer's Verdict -> Why -> What you can do; the "Assign to…" menu button; the keyboard drag
  * from card to card with announcements made of names and verdicts, in English and Chinese.
  */
@@ -138,6 +139,16 @@ test.describe('ml30-connectx4', () => {
     expect(await app.runAndWait()).toBe('succeeded');
     await expect(app.dialog.getByTestId('outcome-vm')).toHaveText(/VM File-Server is now Off\. It was running before/);
     expect(sim.vm('File-Server').state).toBe('Off');
+
+    // The outcome offers to start it: the start plan opens in the same dialog, runs, and the VM is running.
+    await app.dialog.getByTestId('outcome-start-vm').click();
+    await expect(app.dialog.getByTestId('plan-title')).toHaveText('Start File-Server');
+    await expect(app.dialog.getByTestId('plan-step')).toHaveCount(1);
+    await expect(app.outcome).toHaveCount(0);
+    expect(await app.runAndWait()).toBe('succeeded');
+    await expect(app.dialog.getByTestId('outcome-vm')).toHaveAttribute('data-state', 'Running');
+    await expect(app.dialog.getByTestId('outcome-start-vm')).toHaveCount(0);
+    expect(sim.vm('File-Server').state).toBe('Running');
   });
 
   test('the details drawer: Verdict, Why, What you can do, the DDA planning page, raw facts folded; focus and Escape', async ({ app }) => {

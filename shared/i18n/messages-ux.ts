@@ -11,7 +11,8 @@ export const uxMessages = {
   alsoAssignHint: { en: 'Functions of one card usually go to the same VM.', 'zh-CN': '同一张卡上的多个功能通常分配给同一台虚拟机。' },
   showPowerShell: { en: 'Show PowerShell', 'zh-CN': '显示 PowerShell' },
   vmNowState: { en: 'VM {vm} is now {state}.', 'zh-CN': '虚拟机 {vm} 现在的状态：{state}。' },
-  vmLeftOff: { en: 'It was running before; start it again when you are ready (Hyper-V Manager or Start-VM).', 'zh-CN': '它之前在运行；准备好后请重新启动它（Hyper-V 管理器或 Start-VM）。' },
+  vmLeftOff: { en: 'It was running before; start it again when you are ready.', 'zh-CN': '它之前在运行；准备好后请重新启动它。' },
+  startVmAction: { en: 'Start {vm}', 'zh-CN': '启动 {vm}' },
   // Details drawer
   why: { en: 'Why', 'zh-CN': '原因' },
   whatYouCanDo: { en: 'What you can do', 'zh-CN': '你可以怎么做' },
