@@ -13,6 +13,16 @@ export const uxMessages = {
   vmNowState: { en: 'VM {vm} is now {state}.', 'zh-CN': '虚拟机 {vm} 现在的状态：{state}。' },
   vmLeftOff: { en: 'It was running before; start it again when you are ready.', 'zh-CN': '它之前在运行；准备好后请重新启动它。' },
   startVmAction: { en: 'Start {vm}', 'zh-CN': '启动 {vm}' },
+  // Activity: an operation's step log
+  opLogTitle: { en: 'Operation log', 'zh-CN': '操作日志' },
+  opLogLoading: { en: 'Reading the journal…', 'zh-CN': '正在读取日志…' },
+  opLogStarted: { en: 'started {at}', 'zh-CN': '开始于 {at}' },
+  opLogEnded: { en: 'ended {at}', 'zh-CN': '结束于 {at}' },
+  opLogUnfinished: { en: 'unfinished (see recovery)', 'zh-CN': '未完成（见恢复）' },
+  opLogUntrusted: { en: 'The journal of this operation is not trusted:', 'zh-CN': '此操作的日志不可信：' },
+  opLogUndoFailed: { en: 'Undo failed', 'zh-CN': '撤销失败' },
+  opLogFullLog: { en: 'The log as exported', 'zh-CN': '导出的日志原文' },
+  opLogOpenHint: { en: 'Open its step log', 'zh-CN': '打开它的步骤日志' },
   // Details drawer
   why: { en: 'Why', 'zh-CN': '原因' },
   whatYouCanDo: { en: 'What you can do', 'zh-CN': '你可以怎么做' },
