@@ -5,6 +5,7 @@
  * opens its step log.
  */
 import { useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { ActivityEntry } from '../../../shared/contract';
 import { bridge } from '../bridge';
 import { useStore } from '../store';
@@ -71,7 +72,8 @@ export function ActivityPanel() {
           );
         })}
       </ol>
-      {openLog && <OperationLogDialog host={openLog.host} operationId={openLog.operationId} onClose={() => setOpenLog(null)} />}
+      {/* On the page, not inside the Activity footer (its landmark and its scrolling). */}
+      {openLog && createPortal(<OperationLogDialog host={openLog.host} operationId={openLog.operationId} onClose={() => setOpenLog(null)} />, document.body)}
     </footer>
   );
 }
