@@ -1,7 +1,8 @@
 /**
  * Issue 17 #2-#4 in the browser: "Also assign <sibling>" (on for a GPU's audio function), the plan dialog
  * as a real modal (focus kept and given back, Escape), the PowerShell behind a toggle, Run and Cancel in
- * a footer that stays in view, "Start the VM again" on by default and the VM's state after the run; the
+ * a footer that stays in view, "Start the VM again" on by default, the VM's state after the run and its
+ * Start when it is off, and the Activity line that opens the operation's step log; the
  * details drawer's Verdict -> Why -> What you can do; the "Assign to…" menu button; the keyboard drag
  * from card to card with announcements made of names and verdicts, in English and Chinese.
  */
@@ -138,6 +139,41 @@ test.describe('ml30-connectx4', () => {
     expect(await app.runAndWait()).toBe('succeeded');
     await expect(app.dialog.getByTestId('outcome-vm')).toHaveText(/VM File-Server is now Off\. It was running before/);
     expect(sim.vm('File-Server').state).toBe('Off');
+
+    // The outcome offers to start it: the start plan opens in the same dialog, runs, and the VM is running.
+    await app.dialog.getByTestId('outcome-start-vm').click();
+    await expect(app.dialog.getByTestId('plan-title')).toHaveText('Start File-Server');
+    await expect(app.dialog.getByTestId('plan-step')).toHaveCount(1);
+    await expect(app.outcome).toHaveCount(0);
+    expect(await app.runAndWait()).toBe('succeeded');
+    await expect(app.dialog.getByTestId('outcome-vm')).toHaveAttribute('data-state', 'Running');
+    await expect(app.dialog.getByTestId('outcome-start-vm')).toHaveCount(0);
+    expect(sim.vm('File-Server').state).toBe('Running');
+
+    // Activity: a click on the operation's line opens its step log (from the journal); Escape closes it.
+    await app.dialog.getByTestId('cancel').click();
+    await expect(app.dialog).toHaveCount(0);
+    const line = app.page.getByTestId('activity-open').first();
+    await expect(line).toContainText('Start File-Server: succeeded');
+    await line.click();
+    const log = app.page.getByTestId('operation-log');
+    await expect(log.getByTestId('oplog-title')).toHaveText('Start File-Server');
+    await expect(log.getByTestId('oplog-summary')).toHaveAttribute('data-status', 'succeeded');
+    await expect(log.getByTestId('oplog-step')).toHaveCount(1);
+    await expect(log.getByTestId('oplog-step').first()).toHaveAttribute('data-state', 'done');
+    await expect(log.getByTestId('oplog-step').first()).toContainText('op-start-vm');
+    await expect(log.getByTestId('oplog-close')).toBeFocused();
+    await app.page.keyboard.press('Escape');
+    await expect(log).toHaveCount(0);
+    await expect(line).toBeFocused();
+    // The assignment before it: its log has the turn-off step and every other one done, the exported lines folded.
+    await app.page.getByTestId('activity-open').nth(1).click();
+    await expect(log.getByTestId('oplog-title')).toContainText('File-Server');
+    await expect(log.getByTestId('oplog-step').filter({ hasText: 'op-stop-vm' })).toHaveCount(1);
+    await expect(log.locator('[data-testid="oplog-step"]:not([data-state="done"])')).toHaveCount(0);
+    await expect(log.getByTestId('oplog-text')).toBeHidden();
+    await log.getByTestId('oplog-close').click();
+    await expect(log).toHaveCount(0);
   });
 
   test('the details drawer: Verdict, Why, What you can do, the DDA planning page, raw facts folded; focus and Escape', async ({ app }) => {

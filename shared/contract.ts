@@ -9,7 +9,7 @@ import { connectionStateSchema, endpointKindSchema, hostIdSchema, LOCAL_HOST_ID,
 import { doctorReportSchema } from './doctor';
 import { inventorySchema } from './inventory';
 import { hostSetupKindSchema, hostSetupSchema } from './prepare-host';
-import { intentSchema, localizedTextSchema, operationOutcomeSchema, planChoicesSchema, planSchema, stepResultSchema } from './plan';
+import { intentSchema, localizedTextSchema, operationOutcomeSchema, planChoicesSchema, planSchema, rawErrorSchema, stepResultSchema, stepStateSchema } from './plan';
 
 export const languageSchema = z.enum(['en', 'zh-CN']);
 export type Language = z.infer<typeof languageSchema>;
@@ -59,6 +59,37 @@ export const activityEntrySchema = z.object({
   text: localizedTextSchema.optional(),
 });
 export type ActivityEntry = z.infer<typeof activityEntrySchema>;
+
+/** One step of an operation as the journal recorded it (Activity's step log). */
+export const operationLogStepSchema = z.object({
+  stepId: z.string(),
+  description: localizedTextSchema,
+  /** The PowerShell the step runs (as the plan showed it). */
+  command: z.string(),
+  state: stepStateSchema,
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+  /** Why a step or its undo was skipped (already done, not needed). */
+  reason: z.string().optional(),
+  error: rawErrorSchema.optional(),
+  undoError: rawErrorSchema.optional(),
+});
+/** An operation's step log, from the journal: its plan's title, each step's status, times and errors, and the exported log's lines of it. */
+export const operationLogSchema = z.object({
+  operationId: z.string(),
+  title: localizedTextSchema,
+  computerName: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  /** Null while the journal has no end for it (unfinished: see recovery). */
+  status: operationOutcomeSchema.shape.status.nullable(),
+  steps: z.array(operationLogStepSchema),
+  /** Why the journal's record of it is not trusted; absent when it is. */
+  untrusted: z.string().optional(),
+  text: z.string(),
+});
+export type OperationLog = z.infer<typeof operationLogSchema>;
 
 export const unfinishedOperationSchema = z.object({
   operationId: z.string(),
@@ -151,6 +182,8 @@ export const methods = {
   runPlan: { input: z.object({ ...hostField, planId: z.string().max(100) }).strict(), output: operationOutcomeSchema },
   getActivity: { input: perHost, output: z.array(activityEntrySchema) },
   exportActivity: { input: perHost, output: z.object({ fileName: z.string(), text: z.string() }) },
+  /** The step log of one operation (a click on its Activity line). */
+  getOperationLog: { input: z.object({ ...hostField, operationId: z.string().min(1).max(200) }).strict(), output: operationLogSchema },
   getUnfinished: { input: perHost, output: z.array(unfinishedOperationSchema) },
   resolveUnfinished: {
     input: z.object({ ...hostField, operationId: z.string().max(100), action: z.enum(['finish', 'rollback']) }).strict(),

@@ -12,6 +12,7 @@ export const intentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('repoint'), vmName: z.string().min(1).max(512), moves: z.array(z.object({ fromPath: z.string().min(1).max(512), toPath: z.string().min(1).max(512) })).min(1).max(32) }),
   z.object({ kind: z.literal('enable-device'), locationPath: z.string().min(1).max(512) }),
   z.object({ kind: z.literal('fit-vm'), vmName: z.string().min(1).max(512) }),
+  z.object({ kind: z.literal('start-vm'), vmName: z.string().min(1).max(512) }),
 ]);
 export type Intent = z.infer<typeof intentSchema>;
 

@@ -24,6 +24,7 @@ import { errorCodeOf } from './error-codes';
 import { createEventSink } from './event-sink';
 import { namedMessage, namedResult } from './host-names';
 import { createInventoryCache } from './inventory-cache';
+import { operationLogResult } from './operation-log-api';
 
 /** What the shell around the API provides: where settings live and how to restart elevated. */
 export interface ShellHooks {
@@ -140,6 +141,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
       onHost('Export', host, async (h) =>
         ok({ fileName: `dda-studio-activity-${host === LOCAL_HOST_ID ? '' : `${host}-`}${new Date().toISOString().slice(0, 10)}.log`, text: h.services.journal.exportText() }),
       ),
+    getOperationLog: ({ host, operationId }) => onHost('Operation log', host, (h) => operationLogResult(h, operationId)),
     getUnfinished: ({ host }) =>
       onHost('Recovery', host, async (h) =>
         ok(

@@ -25,7 +25,7 @@ const usage = `Usage: dda <command> [options]
 
 Commands:
   inventory                         devices with survey verdicts, VMs, host readiness
-  plan <assign|revert|move|repair|return-orphans|enable-device|fit-vm> [options]   show the plan, change nothing
+  plan <assign|revert|move|repair|return-orphans|enable-device|fit-vm|start-vm> [options]   show the plan, change nothing
   assign --device <location path> --vm <name>
   revert --device <location path>
   move --device <location path> --to <vm>
@@ -33,6 +33,7 @@ Commands:
   return-orphans
   enable-device --device <location path>   enable a device left disabled on the host
   fit-vm --vm <name>                fit a VM's settings (MMIO, stop action, memory) to the devices it holds
+  start --vm <name>                 start a VM that is off
   recover [--finish|--rollback]     finish or roll back an interrupted operation
   hosts <add|list|test|remove|prepare>   remote Hyper-V hosts ("dda hosts help")
   doctor [--lang en|zh-CN]          check, read-only, that the host behaves as DDA Studio expects (0 pass, 1 fail, 2 could not check)

@@ -116,7 +116,8 @@ function fixCommand(fix: NonNullable<ReconcileItem['fix']>): string {
     case 'enable-device':
       return `dda enable-device --device ${psString(fix.locationPath)}`;
     case 'fit-vm':
-      return `dda fit-vm --vm ${psString(fix.vmName)}`;
+    case 'start-vm':
+      return `dda ${fix.kind} --vm ${psString(fix.vmName)}`;
     case 'return-orphans':
       return 'dda return-orphans';
     case 'assign':

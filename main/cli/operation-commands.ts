@@ -1,4 +1,4 @@
-/** The operation commands of `dda`: plan, assign, revert, move, repair, return-orphans, recover. */
+/** The operation commands of `dda`: plan, assign, revert, move, repair, return-orphans, enable-device, fit-vm, start, recover. */
 import { writeFileSync } from 'node:fs';
 import { consentIds, planIsRunnable, type ConsentId, type Intent, type OperationOutcome, type Plan, type PlanChoices } from '../../shared/plan';
 import { exitCodeOf } from '../api/error-codes';
@@ -50,6 +50,7 @@ export function intentFrom(kind: string, v: OpValues): Intent {
     case 'enable-device':
       return { kind, locationPath: need(v.device, '--device') };
     case 'fit-vm':
+    case 'start-vm':
       return { kind, vmName: need(v.vm, '--vm') };
     default:
       throw new UsageError(`Unknown operation: ${kind}`);
@@ -90,7 +91,7 @@ function exitFor(plan: Plan): number | null {
 
 async function planCommand(argv: string[], io: Io): Promise<number> {
   const [kind, ...rest] = argv;
-  if (!kind) throw new UsageError('Usage: dda plan <assign|revert|move|repair|return-orphans|enable-device|fit-vm> [options]');
+  if (!kind) throw new UsageError('Usage: dda plan <assign|revert|move|repair|return-orphans|enable-device|fit-vm|start-vm> [options]');
   const { values } = parseCommand(rest, opOptions);
   const intent = intentFrom(kind, values);
   return withHost(values, io, async (host) => {
@@ -159,5 +160,6 @@ export const operationCommands: Record<string, (argv: string[], io: Io) => Promi
   'return-orphans': runCommand('return-orphans'),
   'enable-device': runCommand('enable-device'),
   'fit-vm': runCommand('fit-vm'),
+  start: runCommand('start-vm'),
   recover: recoverCommand,
 };

@@ -205,11 +205,12 @@ export class Journal {
     writeFileAtomic(this.settingsFile, JSON.stringify(cur, null, 1));
   }
 
-  /** The activity log as text, for export: every operation with its steps, commands, timings and errors. */
-  exportText(): string {
+  /** The activity log as text, for export: every operation (or the one named) with its steps, commands, timings and errors. */
+  exportText(op?: string): string {
     const plans = new Map<string, Plan>();
     const lines: string[] = [];
     for (const r of this.records()) {
+      if (op !== undefined && r.op !== op) continue;
       const step = (id: string) => {
         const s = plans.get(r.op)?.steps.find((x) => x.id === id);
         return s ? `${id} ${s.description.en}` : id;

@@ -69,6 +69,7 @@ const kindsOf: Record<Intent['kind'], ReadonlySet<StepKind>> = {
   repoint: new Set(['stop-vm', 'remove-saved-state', 'remove-all-devices', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']),
   'enable-device': new Set(['enable-device']),
   'fit-vm': new Set(['stop-vm', 'remove-saved-state', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'start-vm']),
+  'start-vm': new Set(['start-vm']),
 };
 
 /** Scripts that take a device away from the host. */

@@ -117,5 +117,13 @@ export const planStepMessages = {
   stepRemoveAll: m('Remove every direct device entry of {vm} ({count} stale or duplicate)', '移除 {vm} 的全部直接分配的设备条目（其中 {count} 个失效或重复）'),
   stepAddBack: m('Add {name} back to {vm}, once', '将 {name} 重新添加到 {vm}（只添加一次）'),
   titleReturnOrphans: m('Return dismounted devices that no VM holds to the host', '将没有虚拟机持有的已卸除设备还给宿主机'),
+  titleStartSome: m('Start a VM', '启动虚拟机'),
+  titleStart: m('Start {vm}', '启动 {vm}'),
+  stepStartVmNow: m('Start VM {vm}', '启动虚拟机 {vm}'),
+  startAlreadyRunning: m('{vm} is already running.', '{vm} 已经在运行。'),
+  startSaved: m(
+    '{vm} is saved: starting it resumes its saved state, which DDA Studio does not do. Resume it in Hyper-V Manager, or discard its saved state first.',
+    '{vm} 处于已保存状态：启动它会恢复已保存的状态，DDA Studio 不执行此操作。请在 Hyper-V 管理器中恢复它，或先丢弃其已保存的状态。'),
+  startNotOff: m('{vm} is {state}: only a VM that is off can be started here. Wait until it is off, then plan again.', '{vm} 当前状态为 {state}：这里只能启动已关机的虚拟机。请等它关机后重新规划。'),
   noOrphans: m('There are no orphaned devices.', '没有孤立（已卸除但无虚拟机持有）的设备。'),
 } as const satisfies Record<string, LocalizedText>;

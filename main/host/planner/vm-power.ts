@@ -1,7 +1,7 @@
 /** Turning a VM off before its devices and settings change, and starting it again at the end. */
 import { planText } from '../../../shared/i18n/plan-messages';
 import type { Vm } from '../../../shared/inventory';
-import type { PlanChoices } from '../../../shared/plan';
+import type { LocalizedText, PlanChoices } from '../../../shared/plan';
 import { actions } from '../steps/actions';
 import { DEFAULT_SHUTDOWN_TIMEOUT_SEC, type Builder, type PlanOptions } from './builder';
 import { q } from './text';
@@ -32,6 +32,6 @@ export function ensureOff(vm: Vm, b: Builder, choices: PlanChoices, opts: PlanOp
 }
 
 /** Starts a VM at the end. Its undo turns it off again: a rollback must reach the earlier steps' undos with the VM off. */
-export function startAgain(vm: Vm, b: Builder, opts: PlanOptions): void {
-  b.step('start-vm', planText('stepStartVm', { vm: q(vm.name) }), actions.startVm(vm), actions.stopVm(vm, opts.shutdownTimeoutSec ?? DEFAULT_SHUTDOWN_TIMEOUT_SEC), { state: 'Off' });
+export function startAgain(vm: Vm, b: Builder, opts: PlanOptions, description: LocalizedText = planText('stepStartVm', { vm: q(vm.name) })): void {
+  b.step('start-vm', description, actions.startVm(vm), actions.stopVm(vm, opts.shutdownTimeoutSec ?? DEFAULT_SHUTDOWN_TIMEOUT_SEC), { state: 'Off' });
 }

@@ -1,8 +1,9 @@
 /** Parts of the plan dialog: its title, the steps (with their PowerShell behind a toggle), the sibling choice and the outcome. */
 import { messages, type MessageKey } from '../../../shared/i18n/messages';
-import type { Device, Inventory, Vm } from '../../../shared/inventory';
-import type { Intent, OperationOutcome, Plan, StepResult } from '../../../shared/plan';
+import type { Device, Inventory } from '../../../shared/inventory';
+import type { OperationOutcome, Plan, StepResult } from '../../../shared/plan';
 import { movableSiblings } from '../drop-rules';
+import { outcomeVm } from '../outcome-vm';
 import { useStore } from '../store';
 import { useT } from '../i18n';
 
@@ -13,17 +14,6 @@ export function useVmState(): (state: string) => string {
     const key = `vmState_${state}`;
     return Object.prototype.hasOwnProperty.call(messages, key) ? t(key as MessageKey) : state;
   };
-}
-
-/** The VM a plan is for: the one it assigns to, moves to, repairs, or takes the device from. */
-export function targetVmName(intent: Intent, inventory: Inventory | null): string | null {
-  if (intent.kind === 'assign' || intent.kind === 'repair') return intent.vmName;
-  if (intent.kind === 'move') return intent.toVm;
-  if (intent.kind === 'revert') {
-    const d = inventory?.devices.find((x) => x.locationPath === intent.locationPath);
-    return d?.owner.kind === 'vm' ? d.owner.vmName : null;
-  }
-  return null;
 }
 
 /**
@@ -130,18 +120,24 @@ export function PlanOutcome(props: { plan: Plan; outcome: OperationOutcome; fail
   const vmState = useVmState();
   const planInventory = useStore((s) => s.planInventory);
   const inventory = useStore((s) => s.inventory);
+  const openPlan = useStore((s) => s.openPlan);
   const { outcome, failed } = props;
-  const vmName = targetVmName(props.plan.intent, planInventory);
-  const before: Vm | undefined = vmName ? planInventory?.vms.find((v) => v.name === vmName) : undefined;
-  // The VM as read after the run (the store re-reads the host when a run ends).
-  const now: Vm | undefined = vmName && inventory !== planInventory ? inventory?.vms.find((v) => v.name === vmName) : undefined;
+  const vm = outcomeVm(props.plan.intent, planInventory, inventory);
   return (
     <div className={`banner ${outcome.status === 'succeeded' ? 'good' : 'bad'}`} role="status" data-testid="outcome" data-status={outcome.status}>
       {outcome.status === 'succeeded' ? t('succeeded') : outcome.status === 'rolled-back' ? t('rolledBack') : t('rollbackFailed')}
-      {now && (
-        <div data-testid="outcome-vm" data-state={now.state}>
-          {tf('vmNowState', { vm: now.name, state: vmState(now.state) })}
-          {now.state === 'Off' && before?.state === 'Running' && <> {t('vmLeftOff')}</>}
+      {vm && (
+        <div data-testid="outcome-vm" data-state={vm.now.state}>
+          {tf('vmNowState', { vm: vm.now.name, state: vmState(vm.now.state) })}
+          {vm.leftOff && <> {t('vmLeftOff')}</>}
+          {vm.start && (
+            <>
+              {' '}
+              <button className="small" data-testid="outcome-start-vm" onClick={() => void openPlan(vm.start!)}>
+                {tf('startVmAction', { vm: vm.now.name })}
+              </button>
+            </>
+          )}
         </div>
       )}
       {failed && (

@@ -11,6 +11,7 @@ import { planRepair } from './repair';
 import { planReturnOrphans } from './return-orphans';
 import { planEnableDeviceIntent, planFitVmIntent, planRepointIntent } from './reconcile-fixes';
 import { planRevert } from './revert';
+import { planStart } from './start-vm';
 
 type IntentPlanners = { [K in Intent['kind']]: (c: Ctx, intent: Extract<Intent, { kind: K }>) => LocalizedText };
 
@@ -23,6 +24,7 @@ export const intentPlanners: IntentPlanners = {
   repoint: planRepointIntent,
   'enable-device': planEnableDeviceIntent,
   'fit-vm': planFitVmIntent,
+  'start-vm': planStart,
 };
 
 /** Plans an intent with its own planner. */
