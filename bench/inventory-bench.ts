@@ -19,7 +19,6 @@ const sizes = [
   { devices: 1024, vms: 64 },
 ];
 
-
 /** One row per host size. */
 export async function benchInventory(runs = 3): Promise<Array<Record<string, string | number>>> {
   const rows: Array<Record<string, string | number>> = [];

@@ -26,7 +26,8 @@ async function measure(host: HostConnection, n: number) {
   const services = hostServices(host);
   const cold = await timed(() => host.runner.invoke('echo', { Value: 1 }));
   const warm: number[] = [];
-  for (let i = 0; i < n; i++) warm.push(await timed(() => host.runner.invoke('echo', { Value: 'x'.repeat(100), Other: i })));
+  for (let i = 0; i < n; i++)
+    warm.push(await timed(() => host.runner.invoke('echo', { Value: 'x'.repeat(100), Other: i })));
   const inv: number[] = [];
   for (let i = 0; i < 10; i++) inv.push(await timed(() => services.readInventory()));
   const none = { consents: [], startVmAfter: false };
@@ -46,7 +47,10 @@ export async function benchRemote(): Promise<Array<Record<string, string | numbe
   const localState = join(mkdtempSync(join(tmpdir(), 'dda-bench-')), 'state.json');
   copyFileSync(profilePath('ml30-connectx4'), localState);
   const local = openHost({ simState: localState, extraScriptDirs: [fixtures] });
-  const remote = openRemoteHost(sshd.hosts[0]!.target, { dataDir: join(sshd.dir, 'bench-data'), extraScriptDirs: [fixtures] });
+  const remote = openRemoteHost(sshd.hosts[0]!.target, {
+    dataDir: join(sshd.dir, 'bench-data'),
+    extraScriptDirs: [fixtures],
+  });
   try {
     const l = await measure(local, 200);
     const r = await measure(remote, 200);

@@ -15,9 +15,12 @@ function table(title: string, rows: Array<Record<string, string | number>>): voi
 }
 
 const only = process.argv[2];
-if (!only || only === 'startup') table('Start-up, whole process, against its baseline (the issue\'s goals)', await benchStartup());
-if (!only || only === 'inventory') table('Inventory (simulated hosts, warm session unless noted)', await benchInventory());
+if (!only || only === 'startup')
+  table("Start-up, whole process, against its baseline (the issue's goals)", await benchStartup());
+if (!only || only === 'inventory')
+  table('Inventory (simulated hosts, warm session unless noted)', await benchInventory());
 if (!only || only === 'operations') table('Operations (gpu-workstation simulator)', await benchOperations());
 if (!only || only === 'session') table('PowerShell session', await benchSession());
-if (!only || only === 'remote') table('Remote host over SSH (loopback sshd, simulated host) vs the local session, ms', await benchRemote());
+if (!only || only === 'remote')
+  table('Remote host over SSH (loopback sshd, simulated host) vs the local session, ms', await benchRemote());
 if (!only || only === 'ui') table('UI (browser mode, Debian Chromium)', await benchUi());

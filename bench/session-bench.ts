@@ -5,7 +5,6 @@ import { PowerShellSession } from '../main/powershell/session';
 import { projectRoot } from '../main/project-root';
 import { median } from './stats';
 
-
 export async function benchSession(): Promise<Array<Record<string, string | number>>> {
   const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform });
   if (!pwsh) throw new Error('PowerShell not found');

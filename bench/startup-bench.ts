@@ -19,7 +19,13 @@ type Cmd = { exe: string; args: string[]; env?: NodeJS.ProcessEnv };
 /** Wall time of one whole process, ms; throws when it fails (a bench of a failing command measures nothing). */
 function timeOnce(c: Cmd): number {
   const t = performance.now();
-  const r = spawnSync(c.exe, c.args, { cwd: projectRoot(), env: { ...process.env, ...c.env }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(c.exe, c.args, {
+    cwd: projectRoot(),
+    env: { ...process.env, ...c.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`${c.exe} ${c.args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 400)}`);
   return ms;
@@ -61,7 +67,9 @@ export async function benchStartup(runs = 5): Promise<Array<Record<string, strin
     { exe: pwsh.path, args: ['-NoProfile', '-c', '1'] },
     runs,
   );
-  rows.push(row('`pwsh -c "Import-Module <simulator>"` vs `pwsh -c 1`', imp, one, imp / one, '<= 1.2x', imp / one <= 1.2));
+  rows.push(
+    row('`pwsh -c "Import-Module <simulator>"` vs `pwsh -c 1`', imp, one, imp / one, '<= 1.2x', imp / one <= 1.2),
+  );
 
   // Microsoft's SurveyDDA.ps1 is not ours to ship: point DDA_SURVEYDDA at a copy to measure this row.
   const survey = process.env.DDA_SURVEYDDA;
@@ -74,9 +82,24 @@ export async function benchStartup(runs = 5): Promise<Array<Record<string, strin
       { exe: pwsh.path, args: ['-NoProfile', '-c', script], env: { DDA_SIM_STATE: state } },
       Math.max(1, Math.floor(runs / 2)),
     );
-    rows.push(row('`dda inventory --json` vs SurveyDDA.ps1, 256 functions (times faster)', ours, theirs, theirs / ours, '>= 10x', theirs / ours >= 10));
+    rows.push(
+      row(
+        '`dda inventory --json` vs SurveyDDA.ps1, 256 functions (times faster)',
+        ours,
+        theirs,
+        theirs / ours,
+        '>= 10x',
+        theirs / ours >= 10,
+      ),
+    );
   } else {
-    rows.push({ what: '`dda inventory --json` vs SurveyDDA.ps1, 256 functions (times faster)', 'measured (ms)': 'not measured: set DDA_SURVEYDDA to a copy of Microsoft\'s SurveyDDA.ps1', ratio: '', goal: '>= 10x', met: '' });
+    rows.push({
+      what: '`dda inventory --json` vs SurveyDDA.ps1, 256 functions (times faster)',
+      'measured (ms)': "not measured: set DDA_SURVEYDDA to a copy of Microsoft's SurveyDDA.ps1",
+      ratio: '',
+      goal: '>= 10x',
+      met: '',
+    });
   }
   return rows;
 }

@@ -17,14 +17,27 @@ export async function benchUi(): Promise<Array<Record<string, string | number>>>
   const pool = createHostPool(host);
   const { api, events } = createApi(pool, memoryShellHooks('browser'));
   const server = await startServer({ api, events, staticDir: ensureRendererBuilt() });
-  const browser = await chromium.launch({ executablePath: process.env.DDA_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.DDA_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
   const rows: Array<Record<string, string | number>> = [];
   try {
     for (const label of ['cold (first page, PowerShell starting)', 'warm (reload)']) {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.addInitScript(() => {
         (globalThis as unknown as { __long: number[] }).__long = [];
-        new PerformanceObserver((l) => l.getEntries().forEach((e) => (globalThis as unknown as { __long: number[] }).__long.push(e.duration))).observe({ type: 'longtask' as never, buffered: true });
+        new PerformanceObserver((l) =>
+          l.getEntries().forEach((e) => (globalThis as unknown as { __long: number[] }).__long.push(e.duration)),
+        ).observe({ type: 'longtask' as never, buffered: true });
       });
       const t = Date.now();
       await page.goto(server.url);

@@ -41,7 +41,9 @@ export async function loadEntry(name, sourceEntry) {
       process.stderr.write(`dda: building dist/node (the sources changed since the last build)\n`);
       await builder.buildNodeBundles();
     } else if (existsSync(join(root, sourceEntry))) {
-      process.stderr.write(`dda: running the TypeScript sources through tsx (slow start); "npm run build" makes the fast bundle\n`);
+      process.stderr.write(
+        `dda: running the TypeScript sources through tsx (slow start); "npm run build" makes the fast bundle\n`,
+      );
       const { register } = await import('tsx/esm/api');
       register();
       return import(pathToFileURL(join(root, sourceEntry)).href);

@@ -12,8 +12,13 @@ const CX4_2 = 'PCIROOT(0)#PCI(0100)#PCI(0001)';
 
 /** The serious and critical violations on the page now, as "rule: target" lines (empty when none). */
 async function seriousViolations(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).options({ rules: { 'label-content-name-mismatch': { enabled: true } } }).analyze();
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  const r = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .options({ rules: { 'label-content-name-mismatch': { enabled: true } } })
+    .analyze();
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 }
 
 test.describe('axe', () => {
@@ -36,7 +41,10 @@ test.describe('axe', () => {
       await page.keyboard.press('Escape');
       await expect(app.dialog).toHaveCount(0);
 
-      await app.deviceAt(ILO).getByRole('button', { name: /Details/ }).click();
+      await app
+        .deviceAt(ILO)
+        .getByRole('button', { name: /Details/ })
+        .click();
       await page.getByTestId('raw-facts').locator('summary').click();
       expect(await seriousViolations(page), 'details drawer').toEqual([]);
       await page.keyboard.press('Escape');
@@ -46,7 +54,6 @@ test.describe('axe', () => {
       expect(await seriousViolations(page), 'host dialog').toEqual([]);
       await page.keyboard.press('Escape');
       await expect(app.hostDialog).toHaveCount(0);
-
     });
   }
 

@@ -8,7 +8,9 @@ test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
     await app.screenshot('main-light');
     await app.dragDevice(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/, 'Router-01');
     // The title names the target VM and its state first, in bold (issue 17).
-    await expect(app.dialog.getByTestId('plan-title')).toHaveText('Router-01 (Off) ← assign Mellanox ConnectX-4 Lx Ethernet Adapter');
+    await expect(app.dialog.getByTestId('plan-title')).toHaveText(
+      'Router-01 (Off) ← assign Mellanox ConnectX-4 Lx Ethernet Adapter',
+    );
     await expect(app.dialog.getByTestId('plan-target')).toHaveText('Router-01 (Off)');
     await expect(app.dialog.getByTestId('plan-step')).toHaveCount(7);
     await expect(app.dialog).toContainText("op-dismount-device -LocationPath 'PCIROOT(0)#PCI(0100)#PCI(0000)'");
@@ -24,18 +26,31 @@ test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
 
   test('return to host with one click restores the host exactly', async ({ app, sim }) => {
     const before = comparable(sim.state());
-    await app.device(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/).getByTestId('assign-menu').click();
+    await app
+      .device(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/)
+      .getByTestId('assign-menu')
+      .click();
     await app.page.getByRole('menuitem', { name: 'Build-Agent' }).click();
     expect(await app.runAndWait()).toBe('succeeded');
     await app.dialog.getByRole('button', { name: 'Close' }).click();
-    await app.vmCard('Build-Agent').getByRole('button', { name: /Return to host/ }).click();
+    await app
+      .vmCard('Build-Agent')
+      .getByRole('button', { name: /Return to host/ })
+      .click();
     await expect(app.dialog).toContainText('Return Mellanox ConnectX-4 Lx Ethernet Adapter to the host');
     expect(await app.runAndWait()).toBe('succeeded');
     expect(comparable(sim.state())).toEqual(before);
   });
 
   test('an injected failure shows the failed step and the rollback; the host is unchanged', async ({ app, sim }) => {
-    sim.edit((s) => s.faults.push({ cmdlet: 'Add-VMAssignableDevice', match: 'Router-01', message: 'Simulated failure: the virtual machine configuration could not be written.', times: 1 }));
+    sim.edit((s) =>
+      s.faults.push({
+        cmdlet: 'Add-VMAssignableDevice',
+        match: 'Router-01',
+        message: 'Simulated failure: the virtual machine configuration could not be written.',
+        times: 1,
+      }),
+    );
     const before = comparable(sim.state());
     await app.dragDevice(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/, 'Router-01');
     expect(await app.runAndWait()).toBe('rolled-back');
@@ -70,21 +85,31 @@ test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
     await expect(app.page.getByTestId('drag-overlay')).toContainText('Router-01: Drop to plan the assignment');
     await app.screenshot('keyboard-drag-overlay');
     await app.page.keyboard.press('Space');
-    await expect(app.dialog.getByTestId('plan-title')).toHaveText('Router-01 (Off) ← assign Mellanox ConnectX-4 Lx Ethernet Adapter #2');
+    await expect(app.dialog.getByTestId('plan-title')).toHaveText(
+      'Router-01 (Off) ← assign Mellanox ConnectX-4 Lx Ethernet Adapter #2',
+    );
   });
 });
 
 test.describe('Dell R910 with an X520', () => {
   test.use({ profile: 'r910-x520' });
 
-  test('the X520 (no ACS, no mitigation driver): the ACS consent before Run; the host refuses the mitigation check; its consent and Retry; -Force with both', async ({ app, sim }) => {
-    await app.drag(app.deviceAt('PCIROOT(0)#PCI(0700)#PCI(0000)').getByTestId('device-handle'), app.vmCard('UplinkRouter'));
+  test('the X520 (no ACS, no mitigation driver): the ACS consent before Run; the host refuses the mitigation check; its consent and Retry; -Force with both', async ({
+    app,
+    sim,
+  }) => {
+    await app.drag(
+      app.deviceAt('PCIROOT(0)#PCI(0700)#PCI(0000)').getByTestId('device-handle'),
+      app.vmCard('UplinkRouter'),
+    );
     await expect(app.runButton).toBeDisabled();
     await expect(app.dialog).toContainText('insecurely');
     // The consent re-plans on the host side; the box shows ticked when the new plan arrives.
     await app.dialog.locator('[data-consent="force-insecure"]').click();
     await expect(app.dialog.locator('[data-consent="force-insecure"]')).toBeChecked();
-    await expect(app.dialog).toContainText("<VALUE>PCIROOT(0)#PCI(0700)#PCI(0000)</VALUE></PROPERTY><PROPERTY NAME=\"RequireAcsSupport\" TYPE=\"boolean\"><VALUE>false</VALUE>");
+    await expect(app.dialog).toContainText(
+      '<VALUE>PCIROOT(0)#PCI(0700)#PCI(0000)</VALUE></PROPERTY><PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>false</VALUE>',
+    );
     await expect(app.runButton).toBeEnabled();
     expect(await app.runAndWait()).toBe('rolled-back');
     expect(sim.vm('UplinkRouter').assignedDevices).toEqual([]);
@@ -105,7 +130,9 @@ test.describe('GPU workstation', () => {
     const nvme = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';
     const chip = app.vmCard('Storage-VM').locator(`[data-testid="chip"][data-path="${nvme}"] .chip-label`);
     await app.drag(chip, app.vmCard('GPU-Render'));
-    await expect(app.dialog.getByTestId('plan-title')).toHaveText('GPU-Render (Off) ← move Samsung PM9A3 3.84TB (NVM Express) from Storage-VM');
+    await expect(app.dialog.getByTestId('plan-title')).toHaveText(
+      'GPU-Render (Off) ← move Samsung PM9A3 3.84TB (NVM Express) from Storage-VM',
+    );
     expect(await app.runAndWait()).toBe('succeeded');
     expect(sim.vm('GPU-Render').assignedDevices).toEqual([nvme]);
     expect(sim.vm('Storage-VM').assignedDevices).not.toContain(nvme);
@@ -113,8 +140,13 @@ test.describe('GPU workstation', () => {
 
   test('the system disk controller is blocked before the drop', async ({ app }) => {
     // blocked in its own badge (issue 17 #3), not a green verdict beside a small chip
-    await expect(app.device('Samsung SSD 980 PRO').locator('[data-verdict]')).toHaveText('Blocked: holds the system disk');
-    await expect(app.device('Samsung SSD 980 PRO').locator('[data-verdict]')).toHaveAttribute('data-verdict', 'blocked-system-disk');
+    await expect(app.device('Samsung SSD 980 PRO').locator('[data-verdict]')).toHaveText(
+      'Blocked: holds the system disk',
+    );
+    await expect(app.device('Samsung SSD 980 PRO').locator('[data-verdict]')).toHaveAttribute(
+      'data-verdict',
+      'blocked-system-disk',
+    );
     const from = app.device('Samsung SSD 980 PRO').getByTestId('device-handle');
     const box = await from.boundingBox();
     const card = app.vmCard('GPU-Render');
@@ -126,7 +158,9 @@ test.describe('GPU workstation', () => {
     await app.page.mouse.up();
     await expect(app.dialog).toHaveCount(0);
     // The refused drop says why, instead of silently doing nothing.
-    await expect(app.page.getByTestId('drop-refused')).toHaveText('GPU-Render cannot take Samsung SSD 980 PRO 1TB (NVM Express): blocked: system disk controller. Nothing was planned.');
+    await expect(app.page.getByTestId('drop-refused')).toHaveText(
+      'GPU-Render cannot take Samsung SSD 980 PRO 1TB (NVM Express): blocked: system disk controller. Nothing was planned.',
+    );
     await expect(app.page.getByRole('alert').filter({ hasText: 'Nothing was planned' })).toBeVisible();
   });
 });

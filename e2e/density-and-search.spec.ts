@@ -8,9 +8,15 @@ import { expect, test } from './fixtures';
 
 /** How many rows the header's items take (items whose tops differ by more than half a row). */
 async function headerRows(page: Page): Promise<number> {
-  const boxes = await page.locator('header.top > *').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0).map((r) => ({ top: r.top, height: r.height })));
+  const boxes = await page.locator('header.top > *').evaluateAll((els) =>
+    els
+      .map((e) => e.getBoundingClientRect())
+      .filter((r) => r.width > 0 && r.height > 0)
+      .map((r) => ({ top: r.top, height: r.height })),
+  );
   const tops: number[] = [];
-  for (const b of boxes.sort((x, y) => x.top - y.top)) if (!tops.some((t) => Math.abs(t - b.top) < b.height / 2)) tops.push(b.top);
+  for (const b of boxes.sort((x, y) => x.top - y.top))
+    if (!tops.some((t) => Math.abs(t - b.top) < b.height / 2)) tops.push(b.top);
   return tops.length;
 }
 
@@ -53,10 +59,13 @@ test('filter chips carry counts; root ports and bridges hide behind a toggle', a
   await expect(chip('all')).toHaveAttribute('data-count', String(after));
   await chip('not').click();
   await expect(devices).toHaveCount(Number(await chip('not').getAttribute('data-count')));
-  await expect(chip('not')).toContainText(await chip('not').getAttribute('data-count') as string);
+  await expect(chip('not')).toContainText((await chip('not').getAttribute('data-count')) as string);
 });
 
-test('search finds by class word, reason, instance ID and path, and says when nothing matches', async ({ app, page }) => {
+test('search finds by class word, reason, instance ID and path, and says when nothing matches', async ({
+  app,
+  page,
+}) => {
   void app;
   const search = page.getByTestId('device-search');
   const devices = page.getByTestId('device');

@@ -38,14 +38,27 @@ interface Drop {
 const centre = (b: Box): Point => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
 
 async function frames(app: MainWindow): Promise<void> {
-  await app.page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+  await app.page.evaluate(
+    () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))),
+  );
 }
 
 /**
  * Presses the mouse on the handle at the grab point, moves in steps to `to`, releases, and reports what
  * happened; closes the plan dialog if one opened.
  */
-async function drop(app: MainWindow, sim: SimHost, opts: { handle: Locator; device: string; grab: [string, (b: Box) => number]; target: string; to: Point; shots?: { mid: string; after: string } }): Promise<Drop> {
+async function drop(
+  app: MainWindow,
+  sim: SimHost,
+  opts: {
+    handle: Locator;
+    device: string;
+    grab: [string, (b: Box) => number];
+    target: string;
+    to: Point;
+    shots?: { mid: string; after: string };
+  },
+): Promise<Drop> {
   const { page } = app;
   const a = (await opts.handle.boundingBox())!;
   const x0 = opts.grab[1](a);
@@ -55,16 +68,27 @@ async function drop(app: MainWindow, sim: SimHost, opts: { handle: Locator; devi
   await page.mouse.move(x0 + 8, y0 + 8, { steps: 4 }); // past the sensor's 4 px activation distance
   await page.mouse.move(opts.to.x, opts.to.y, { steps: 10 });
   await frames(app);
-  const highlighted = await page.locator('[data-testid="vm-card"].over').evaluateAll((els) => els.map((e) => e.getAttribute('data-vm') ?? ''));
+  const highlighted = await page
+    .locator('[data-testid="vm-card"].over')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-vm') ?? ''));
   const overlay = page.getByTestId('drag-overlay');
   const overlayText = (await overlay.isVisible()) ? await overlay.innerText() : null;
   const overVm = highlighted.length === 1 ? highlighted[0]! : null;
   // It follows the cursor: beside the pointer (within 30 px of it), whole inside the window.
   const ob = overlayText === null ? null : await overlay.boundingBox();
   const view = page.viewportSize()!;
-  const besidePointer = !!ob && Math.max(ob.x - opts.to.x, opts.to.x - (ob.x + ob.width), 0) <= 30 && Math.max(ob.y - opts.to.y, opts.to.y - (ob.y + ob.height), 0) <= 30;
+  const besidePointer =
+    !!ob &&
+    Math.max(ob.x - opts.to.x, opts.to.x - (ob.x + ob.width), 0) <= 30 &&
+    Math.max(ob.y - opts.to.y, opts.to.y - (ob.y + ob.height), 0) <= 30;
   const inWindow = !!ob && ob.x >= 0 && ob.y >= 0 && ob.x + ob.width <= view.width && ob.y + ob.height <= view.height;
-  const overlayOk = overlayText !== null && overlayText.includes(opts.device) && (overVm === null || overlayText.includes(overVm)) && besidePointer && inWindow && !(await page.getByTestId('drop-refused').isVisible());
+  const overlayOk =
+    overlayText !== null &&
+    overlayText.includes(opts.device) &&
+    (overVm === null || overlayText.includes(overVm)) &&
+    besidePointer &&
+    inWindow &&
+    !(await page.getByTestId('drop-refused').isVisible());
   if (opts.shots) await app.screenshot(opts.shots.mid);
   await page.mouse.up();
 
@@ -79,11 +103,16 @@ async function drop(app: MainWindow, sim: SimHost, opts: { handle: Locator; devi
     const add = app.dialog.locator('pre', { hasText: 'op-add-device' }).first();
     await expect(add).toBeAttached();
     const id = /-VmId '([^']+)'/.exec((await add.textContent()) ?? '')?.[1];
-    plannedFor = (sim.state().vms as Array<{ name: string; id?: string }>).find((v) => v.id === id)?.name ?? `unknown VM id ${id}`;
-    const state = (sim.state().vms.find((v) => v.name === plannedFor)?.state ?? '?');
+    plannedFor =
+      (sim.state().vms as Array<{ name: string; id?: string }>).find((v) => v.id === id)?.name ?? `unknown VM id ${id}`;
+    const state = sim.state().vms.find((v) => v.name === plannedFor)?.state ?? '?';
     const title = (await app.dialog.locator('#plan-title').innerText()).trim();
     const bold = await app.dialog.locator('#plan-title strong').allInnerTexts();
-    titleOk = bold.length === 1 && bold[0] === `${plannedFor} (${state})` && title.startsWith(`${plannedFor} (${state}) ←`) && title.includes(opts.device);
+    titleOk =
+      bold.length === 1 &&
+      bold[0] === `${plannedFor} (${state})` &&
+      title.startsWith(`${plannedFor} (${state}) ←`) &&
+      title.includes(opts.device);
     if (opts.shots) await app.screenshot(opts.shots.after);
     await app.dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(app.dialog).toHaveCount(0);
@@ -97,7 +126,9 @@ async function drop(app: MainWindow, sim: SimHost, opts: { handle: Locator; devi
 
 function report(drops: Drop[], expected: Drop[]): void {
   const wrong = drops.filter((d) => d.plannedFor !== null && d.plannedFor !== d.target);
-  const summary = `${wrong.length} of ${drops.length} drops planned for another VM than the one under the pointer` + (wrong.length ? `: ${wrong.map((d) => `${d.grab}→${d.target} planned ${d.plannedFor}`).join('; ')}` : '');
+  const summary =
+    `${wrong.length} of ${drops.length} drops planned for another VM than the one under the pointer` +
+    (wrong.length ? `: ${wrong.map((d) => `${d.grab}→${d.target} planned ${d.plannedFor}`).join('; ')}` : '');
   test.info().annotations.push({ type: 'wrong drops', description: summary });
   console.log(summary);
   expect(wrong, summary).toEqual([]);
@@ -111,7 +142,13 @@ function report(drops: Drop[], expected: Drop[]): void {
 async function dropOnEveryCard(
   app: MainWindow,
   sim: SimHost,
-  opts: { path: string; device: string; vms: string[]; shots: { vm: string; mid: string; after: string }; expected: (vm: string) => Omit<Drop, 'grab' | 'target'> },
+  opts: {
+    path: string;
+    device: string;
+    vms: string[];
+    shots: { vm: string; mid: string; after: string };
+    expected: (vm: string) => Omit<Drop, 'grab' | 'target'>;
+  },
 ): Promise<void> {
   const handle = app.deviceAt(opts.path).getByTestId('device-handle');
   const drops: Drop[] = [];
@@ -119,7 +156,8 @@ async function dropOnEveryCard(
   for (const grab of GRABS)
     for (const vm of opts.vms) {
       const to = centre((await app.vmCard(vm).boundingBox())!);
-      const shots = grab[0] === 'middle' && vm === opts.shots.vm ? { mid: opts.shots.mid, after: opts.shots.after } : undefined;
+      const shots =
+        grab[0] === 'middle' && vm === opts.shots.vm ? { mid: opts.shots.mid, after: opts.shots.after } : undefined;
       drops.push(await drop(app, sim, { handle, device: opts.device, grab, target: vm, to, shots }));
       expected.push({ grab: grab[0], target: vm, ...opts.expected(vm) });
     }
@@ -131,7 +169,10 @@ test.describe('HPE ML30: three VM cards, one of them running', () => {
   const PATH = 'PCIROOT(0)#PCI(0100)#PCI(0001)';
   const VMS = ['Router-01', 'File-Server', 'Build-Agent'];
 
-  test('a drop at the centre of each card plans for exactly that card, wherever the row was grabbed', async ({ app, sim }) => {
+  test('a drop at the centre of each card plans for exactly that card, wherever the row was grabbed', async ({
+    app,
+    sim,
+  }) => {
     test.setTimeout(180_000);
     await dropOnEveryCard(app, sim, {
       path: PATH,
@@ -149,8 +190,19 @@ test.describe('HPE ML30: three VM cards, one of them running', () => {
     expect(r2.x).toBeGreaterThan(r1.x + r1.width); // side by side, with a gap
     const gap = { x: (r1.x + r1.width + r2.x) / 2, y: r1.y + r1.height / 2 };
     const drops: Drop[] = [];
-    for (const grab of GRABS) drops.push(await drop(app, sim, { handle, device: DEVICE, grab, target: '(gap)', to: gap }));
-    expect(drops).toEqual(GRABS.map(([g]) => ({ grab: g, target: '(gap)', plannedFor: null, titleOk: null, refused: null, highlighted: [], overlayOk: true })));
+    for (const grab of GRABS)
+      drops.push(await drop(app, sim, { handle, device: DEVICE, grab, target: '(gap)', to: gap }));
+    expect(drops).toEqual(
+      GRABS.map(([g]) => ({
+        grab: g,
+        target: '(gap)',
+        plannedFor: null,
+        titleOk: null,
+        refused: null,
+        highlighted: [],
+        overlayOk: true,
+      })),
+    );
     await expect(app.page.getByTestId('drop-refused')).toHaveCount(0);
   });
 });
@@ -161,7 +213,10 @@ test.describe('GPU workstation: four cards on two rows, the dragged NVMe already
   const PATH = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';
   const VMS = ['GPU-Render', 'Storage-VM', 'Dev-Linux', 'Prod-SQL01'];
 
-  test('each drop moves it to the card under the pointer; its own card says why not and plans nothing', async ({ app, sim }) => {
+  test('each drop moves it to the card under the pointer; its own card says why not and plans nothing', async ({
+    app,
+    sim,
+  }) => {
     test.setTimeout(180_000);
     await dropOnEveryCard(app, sim, {
       path: PATH,
@@ -181,16 +236,23 @@ test.describe('GPU workstation: four cards on two rows, the dragged NVMe already
     });
   });
 
-  test('zh-CN: the plan title puts the VM and its state first; a refused drop is explained in Chinese', async ({ app, sim }) => {
+  test('zh-CN: the plan title puts the VM and its state first; a refused drop is explained in Chinese', async ({
+    app,
+    sim,
+  }) => {
     await app.page.getByTestId('language').selectOption('zh-CN');
     const handle = app.deviceAt(PATH).getByTestId('device-handle');
     await app.drag(handle, app.vmCard('Prod-SQL01'));
     await expect(app.dialog.locator('#plan-title strong')).toHaveText('Prod-SQL01（正在运行）');
-    await expect(app.dialog.locator('#plan-title')).toHaveText(`Prod-SQL01（正在运行） ← 把 ${DEVICE} 从 Storage-VM 移过来`);
+    await expect(app.dialog.locator('#plan-title')).toHaveText(
+      `Prod-SQL01（正在运行） ← 把 ${DEVICE} 从 Storage-VM 移过来`,
+    );
     await app.screenshot('plan-title-zh-CN');
     await app.dialog.getByRole('button', { name: '取消' }).click();
     await app.drag(handle, app.vmCard('Storage-VM'));
-    await expect(app.page.getByTestId('drop-refused')).toHaveText(`Storage-VM 不能接收 ${DEVICE}：已分配给此虚拟机。未做任何规划。`);
+    await expect(app.page.getByTestId('drop-refused')).toHaveText(
+      `Storage-VM 不能接收 ${DEVICE}：已分配给此虚拟机。未做任何规划。`,
+    );
     await expect(app.dialog).toHaveCount(0);
     expect(sim.vm('Storage-VM').assignedDevices).toContain(PATH);
   });

@@ -33,7 +33,13 @@ export class SimHost {
 export interface SimState {
   host: Record<string, unknown>;
   devices: Array<{ locationPath: string; enabled: boolean; dismounted?: boolean; friendlyName: string }>;
-  vms: Array<{ name: string; state: string; assignedDevices: string[]; automaticStopAction: string; highMemoryMappedIoSpace: number }>;
+  vms: Array<{
+    name: string;
+    state: string;
+    assignedDevices: string[];
+    automaticStopAction: string;
+    highMemoryMappedIoSpace: number;
+  }>;
   faults: Array<Record<string, unknown>>;
 }
 
@@ -101,7 +107,9 @@ interface Fixtures {
   app: MainWindow;
 }
 
-export const test = base.extend<Fixtures & { served: { server: RunningServer; host: HostConnection; pool: HostPool; dataDir: string } }>({
+export const test = base.extend<
+  Fixtures & { served: { server: RunningServer; host: HostConnection; pool: HostPool; dataDir: string } }
+>({
   profile: ['ml30-connectx4', { option: true }],
   prepare: [{ apply: () => undefined }, { option: true }],
   sim: async ({ profile, prepare }, use) => {

@@ -5,7 +5,10 @@ import { expect, test } from './fixtures';
 test.describe('Help menu on a host without an IOMMU', () => {
   test.use({ profile: 'no-iommu' });
 
-  test('Check this host lists the items with their fixes; Save host report downloads a replayable profile', async ({ app, sim }) => {
+  test('Check this host lists the items with their fixes; Save host report downloads a replayable profile', async ({
+    app,
+    sim,
+  }) => {
     const before = readFileSync(sim.stateFile, 'utf8');
     await app.page.getByTestId('help-menu').click();
     await app.page.getByRole('menuitem', { name: 'Check this host' }).click();
@@ -23,7 +26,11 @@ test.describe('Help menu on a host without an IOMMU', () => {
     const download = app.page.waitForEvent('download');
     await app.page.getByRole('menuitem', { name: 'Save host report (anonymized)' }).click();
     const file = await (await download).path();
-    const profile = JSON.parse(readFileSync(file, 'utf8')) as { schema: string; host: { computerName: string }; capture: { anonymized: { kept: string[] } } };
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+      schema: string;
+      host: { computerName: string };
+      capture: { anonymized: { kept: string[] } };
+    };
     expect(profile.schema).toBe('dda-studio/host-profile@1');
     expect(profile.host.computerName).toBe('HOST-1');
     expect(profile.capture.anonymized.kept.length).toBeGreaterThan(0);

@@ -7,7 +7,10 @@ import { expect, test, type MainWindow } from './fixtures';
 const HOSTILE = `"Lab" <script>document.title='pwned'</script><img src=x onerror="document.title='pwned'"> $(Stop-VM)`;
 
 /** Fills the add-host dialog for an SSH host; fields left undefined stay empty. */
-async function fillSsh(app: MainWindow, v: { name: string; address: string; port?: string; user?: string; key?: string; knownHosts?: string }): Promise<void> {
+async function fillSsh(
+  app: MainWindow,
+  v: { name: string; address: string; port?: string; user?: string; key?: string; knownHosts?: string },
+): Promise<void> {
   const d = app.hostDialog;
   await d.getByTestId('transport-ssh').check();
   await d.getByTestId('host-name-input').fill(v.name);
@@ -29,10 +32,15 @@ test('the switcher shows the local host, connected, with its readiness', async (
   await expect(local.getByTestId('host-summary')).toHaveText(/^connected · PowerShell \d+\.\d+ · IOMMU ok$/);
   await expect(local).toHaveAttribute('data-state', 'connected');
   await expect(app.page.getByRole('tablist', { name: 'Hosts' }).getByRole('tab')).toHaveCount(1);
-  await app.page.getByTestId('host-switcher').screenshot({ path: join('test-results', 'screenshots', 'host-switcher-local.png') });
+  await app.page
+    .getByTestId('host-switcher')
+    .screenshot({ path: join('test-results', 'screenshots', 'host-switcher-local.png') });
 });
 
-test('add a host with a hostile name: plain text everywhere, the Prepare dialog quotes safely, then remove it', async ({ app, served }) => {
+test('add a host with a hostile name: plain text everywhere, the Prepare dialog quotes safely, then remove it', async ({
+  app,
+  served,
+}) => {
   const page = app.page;
   await page.getByTestId('add-host').click();
   await expect(app.hostDialog).toBeVisible();
@@ -43,7 +51,9 @@ test('add a host with a hostile name: plain text everywhere, the Prepare dialog 
   // A host name that ssh would read as an option is refused by the form, with the reason.
   await fillSsh(app, { name: HOSTILE, address: '-oProxyCommand=touch /tmp/pwned' });
   await app.hostDialog.getByTestId('host-save').click();
-  await expect(app.hostDialog.getByTestId('host-address-input-error')).toHaveText('A host name or IP address: letters, digits and . - _ : [ ] only, not starting with -.');
+  await expect(app.hostDialog.getByTestId('host-address-input-error')).toHaveText(
+    'A host name or IP address: letters, digits and . - _ : [ ] only, not starting with -.',
+  );
   await expect(app.hostDialog.getByTestId('host-address-input')).toHaveAttribute('aria-invalid', 'true');
   await expect(app.hostDialog.getByTestId('host-form-invalid')).toBeVisible();
   await expect(app.hostDialog).toBeVisible();
@@ -73,7 +83,7 @@ test('add a host with a hostile name: plain text everywhere, the Prepare dialog 
   const id = served.pool.targets()[0]!.id;
   const tab = app.hostTab(id);
   await expect(tab.getByTestId('host-name')).toHaveText(HOSTILE);
-  await expect(tab.getByTestId('host-summary')).toHaveText("not connected · ssh root@127.0.0.1:1");
+  await expect(tab.getByTestId('host-summary')).toHaveText('not connected · ssh root@127.0.0.1:1');
   expect(await page.title()).toBe('DDA Studio');
   expect(await page.locator('script', { hasText: 'pwned' }).count()).toBe(0);
   expect(await page.locator('img[src="x"]').count()).toBe(0);
@@ -85,7 +95,9 @@ test('add a host with a hostile name: plain text everywhere, the Prepare dialog 
   await expect(tab).toHaveAttribute('data-state', 'failed');
   await expect(page.getByTestId('activity')).toContainText(HOSTILE);
   expect(await page.title()).toBe('DDA Studio');
-  await app.page.getByTestId('host-switcher').screenshot({ path: join('test-results', 'screenshots', 'host-switcher-hostile.png') });
+  await app.page
+    .getByTestId('host-switcher')
+    .screenshot({ path: join('test-results', 'screenshots', 'host-switcher-hostile.png') });
 
   // Prepare this host: commands per setup kind, values as single-quoted literals, a Copy button each.
   await page.getByTestId('prepare-host').click();
@@ -96,7 +108,7 @@ test('add a host with a hostile name: plain text everywhere, the Prepare dialog 
   await expect(client).toContainText("-HostName '127.0.0.1'");
   await expect(client).toContainText("-KeyFilePath '/home/o''brien/keys/$(whoami) id'");
   await expect(client).toContainText("-UserName 'root'");
-  await expect(prep.getByTestId('host-commands-ssh')).toContainText('Start-Service -Name \'sshd\'');
+  await expect(prep.getByTestId('host-commands-ssh')).toContainText("Start-Service -Name 'sshd'");
   // Copy gives exactly the commands, one per line.
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.server.origin });
   await prep.getByTestId('client-commands-ssh-copy').click();
@@ -144,7 +156,10 @@ test('keyboard only: add a host, move between hosts with the arrow keys', async 
   expect(served.pool.targets().map((t) => t.name)).toEqual(['Lab 2']);
 });
 
-test('a WinRM host with a password: kept in memory only (browser mode says so), never on disk or in an answer', async ({ app, served }) => {
+test('a WinRM host with a password: kept in memory only (browser mode says so), never on disk or in an answer', async ({
+  app,
+  served,
+}) => {
   const page = app.page;
   const secret = 'Pa55-"word"-$(x)';
   await page.getByTestId('add-host').click();
@@ -156,13 +171,24 @@ test('a WinRM host with a password: kept in memory only (browser mode says so), 
   await d.getByTestId('host-password-input').fill(secret);
   await d.getByTestId('host-ssl').check();
   await d.getByTestId('host-jea').check();
-  await expect(d.getByTestId('password-hint')).toHaveText('This mode has no credential store: the password is kept in memory only, until DDA Studio stops; then enter it again.');
+  await expect(d.getByTestId('password-hint')).toHaveText(
+    'This mode has no credential store: the password is kept in memory only, until DDA Studio stops; then enter it again.',
+  );
   const answers: string[] = [];
-  page.on('response', (r) => void r.text().then((t) => answers.push(t), () => undefined));
+  page.on(
+    'response',
+    (r) =>
+      void r.text().then(
+        (t) => answers.push(t),
+        () => undefined,
+      ),
+  );
   await d.getByTestId('host-save').click();
   await expect(d).toHaveCount(0);
   const tab = app.hostTab('hv02');
-  await expect(tab.getByTestId('host-summary')).toHaveText('not connected · winrm HV02\\admin@hv02.lab.example (HTTPS) (JEA)');
+  await expect(tab.getByTestId('host-summary')).toHaveText(
+    'not connected · winrm HV02\\admin@hv02.lab.example (HTTPS) (JEA)',
+  );
   await tab.click();
   await page.getByTestId('edit-host').click();
   await expect(d.getByRole('heading', { name: 'Edit HV02' })).toBeVisible();
@@ -212,12 +238,18 @@ test.describe('remote simulated hosts over ssh', () => {
     await ssh?.close();
   });
 
-  test('add host A over ssh, switch to it, see its inventory next to the local one; assigning there leaves the local host alone', async ({ app, sim }) => {
+  test('add host A over ssh, switch to it, see its inventory next to the local one; assigning there leaves the local host alone', async ({
+    app,
+    sim,
+  }) => {
     test.skip(!!why, `sshd test hosts unavailable: ${why}`);
     test.setTimeout(180_000);
     const h = ssh!.hosts[0]!;
     // Host A is its own machine: another name and another VM.
-    const state = JSON.parse(readFileSync(h.stateFile, 'utf8')) as { host: { computerName: string }; vms: Array<{ name: string }> };
+    const state = JSON.parse(readFileSync(h.stateFile, 'utf8')) as {
+      host: { computerName: string };
+      vms: Array<{ name: string }>;
+    };
     state.host.computerName = 'HV-REMOTE-A';
     state.vms[0]!.name = 'Remote-VM';
     writeFileSync(h.stateFile, JSON.stringify(state, null, 2));
@@ -225,10 +257,21 @@ test.describe('remote simulated hosts over ssh', () => {
 
     const page = app.page;
     await page.getByTestId('add-host').click();
-    await fillSsh(app, { name: 'Host A', address: h.address, port: String(h.target.port), user: 'root', key: h.target.keyFilePath!, knownHosts: h.target.knownHostsFile! });
+    await fillSsh(app, {
+      name: 'Host A',
+      address: h.address,
+      port: String(h.target.port),
+      user: 'root',
+      key: h.target.keyFilePath!,
+      knownHosts: h.target.knownHostsFile!,
+    });
     await app.hostDialog.getByTestId('host-test').click();
-    await expect(app.hostDialog.getByTestId('host-test-result')).toHaveAttribute('data-ok', 'true', { timeout: 90_000 });
-    await expect(app.hostDialog.getByTestId('host-test-result')).toContainText('Connected to HV-REMOTE-A: PowerShell Core 7.');
+    await expect(app.hostDialog.getByTestId('host-test-result')).toHaveAttribute('data-ok', 'true', {
+      timeout: 90_000,
+    });
+    await expect(app.hostDialog.getByTestId('host-test-result')).toContainText(
+      'Connected to HV-REMOTE-A: PowerShell Core 7.',
+    );
     await app.hostDialog.getByTestId('host-save').click();
     await expect(app.hostDialog).toHaveCount(0);
 
@@ -239,16 +282,23 @@ test.describe('remote simulated hosts over ssh', () => {
     await expect(page.locator('.readiness .host-name')).toHaveText('HV-REMOTE-A');
     await expect(tab).toHaveAttribute('data-state', 'connected');
     await expect(tab.getByTestId('host-summary')).toHaveText(/^connected · PowerShell 7\.\d+ · IOMMU ok$/);
-    await app.page.getByTestId('host-switcher').screenshot({ path: join('test-results', 'screenshots', 'host-switcher-remote.png') });
+    await app.page
+      .getByTestId('host-switcher')
+      .screenshot({ path: join('test-results', 'screenshots', 'host-switcher-remote.png') });
     await app.screenshot('remote-host-a');
 
     // An assignment on host A, through the same plan dialog, naming the host.
-    await app.device(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/).getByTestId('assign-menu').click();
+    await app
+      .device(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/)
+      .getByTestId('assign-menu')
+      .click();
     await page.getByRole('menuitem', { name: 'Remote-VM' }).click();
     await expect(app.dialog.getByTestId('plan-host')).toHaveText('On Host A');
     expect(await app.runAndWait()).toBe('succeeded');
     await app.dialog.getByRole('button', { name: 'Close' }).click();
-    const after = JSON.parse(readFileSync(h.stateFile, 'utf8')) as { vms: Array<{ name: string; assignedDevices: string[] }> };
+    const after = JSON.parse(readFileSync(h.stateFile, 'utf8')) as {
+      vms: Array<{ name: string; assignedDevices: string[] }>;
+    };
     expect(after.vms.find((v) => v.name === 'Remote-VM')!.assignedDevices).toEqual(['PCIROOT(0)#PCI(0100)#PCI(0000)']);
     await expect(page.getByTestId('activity')).toContainText('Host A');
 

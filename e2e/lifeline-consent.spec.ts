@@ -12,7 +12,10 @@ const NVME = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';
 
 test.use({ profile: 'lifelines-host' });
 
-test('taking the vSwitch uplink asks for the consent that names the switch and its VMs; Run waits for it, then runs', async ({ app, sim }) => {
+test('taking the vSwitch uplink asks for the consent that names the switch and its VMs; Run waits for it, then runs', async ({
+  app,
+  sim,
+}) => {
   // The cards say what the host uses each device for; the spare NIC carries nothing.
   await expect(app.deviceAt(MGMT).getByTestId('lifeline')).toHaveText(['Host IP 10.0.0.5']);
   await expect(app.deviceAt(UPLINK).getByTestId('lifeline')).toHaveText(['vSwitch External · VMs Web01, Web02']);
@@ -22,7 +25,9 @@ test('taking the vSwitch uplink asks for the consent that names the switch and i
   await app.drag(app.deviceAt(UPLINK).getByTestId('device-handle'), app.vmCard('Lab-VM'));
   const consent = app.dialog.locator('[data-consent="take-host-lifeline"]');
   await expect(consent).not.toBeChecked();
-  const text = app.dialog.getByTestId('consent').filter({ has: app.page.locator('[data-consent="take-host-lifeline"]') });
+  const text = app.dialog
+    .getByTestId('consent')
+    .filter({ has: app.page.locator('[data-consent="take-host-lifeline"]') });
   for (const s of ["'External'", 'Web01', 'Web02', '10.0.1.5']) await expect(text).toContainText(s);
   await expect(app.runButton).toBeDisabled();
   await expect(app.dialog.getByTestId('run-why')).toBeVisible();

@@ -8,7 +8,12 @@ import { ensureRendererBuilt } from '../main/server/demo';
 import { startServer } from '../main/server/serve';
 import { expect, test } from './fixtures';
 
-test('a stopped server shows the host disconnected and stale, then reconnects and refreshes by itself', async ({ app, page, served, sim }) => {
+test('a stopped server shows the host disconnected and stale, then reconnects and refreshes by itself', async ({
+  app,
+  page,
+  served,
+  sim,
+}) => {
   const tab = app.hostTab('local');
   await expect(tab).toHaveAttribute('data-state', 'connected');
   await expect(page.getByTestId('assign-menu').first()).toBeEnabled();
@@ -22,7 +27,9 @@ test('a stopped server shows the host disconnected and stale, then reconnects an
   await expect(tab.getByTestId('host-summary')).toHaveText('disconnected');
   // The last read, greyed, at the time it was read (hh:mm in the app's language).
   const readAt = await page.getByTestId('lost-read-at').getAttribute('data-read-at');
-  const hhmm = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(readAt!));
+  const hhmm = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+    new Date(readAt!),
+  );
   await expect(page.getByTestId('lost-read-at')).toContainText(hhmm);
   await expect(page.getByTestId('main')).toHaveAttribute('data-stale', 'true');
   await expect(page.getByTestId('vm-card').first()).toBeVisible();

@@ -9,7 +9,8 @@ const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 const X520 = 'PCIROOT(0)#PCI(0700)#PCI(0000)';
 
 /** The computed colour of an element, for "red, not amber" checks. */
-const color = (el: import('@playwright/test').Locator, prop: 'color' | 'backgroundColor' = 'color') => el.evaluate((e, p) => getComputedStyle(e)[p], prop);
+const color = (el: import('@playwright/test').Locator, prop: 'color' | 'backgroundColor' = 'color') =>
+  el.evaluate((e, p) => getComputedStyle(e)[p], prop);
 
 test.describe('a ConnectX-4 Lx the host refuses to dismount without -Force', () => {
   test.use({
@@ -43,12 +44,17 @@ test.describe('a ConnectX-4 Lx the host refuses to dismount without -Force', () 
     // The same dialog offers the consent (unticked) and a Retry that waits for it; Run is gone.
     const retry = app.dialog.getByTestId('retry');
     const consent = app.dialog.locator('[data-consent="skip-device-mitigations"]');
-    await expect(app.dialog.getByTestId('needs-force')).toContainText('refused to dismount Mellanox ConnectX-4 Lx Ethernet Adapter with its mitigation check on');
+    await expect(app.dialog.getByTestId('needs-force')).toContainText(
+      'refused to dismount Mellanox ConnectX-4 Lx Ethernet Adapter with its mitigation check on',
+    );
     await expect(consent).not.toBeChecked();
     await expect(retry).toBeDisabled();
     await expect(app.dialog.getByTestId('retry-why')).toHaveText('Tick the consent to retry');
     await expect(app.runButton).toHaveCount(0);
-    await expect(app.dialog.getByTestId('retry-force').getByTestId('consent')).toHaveAttribute('data-severity', 'danger');
+    await expect(app.dialog.getByTestId('retry-force').getByTestId('consent')).toHaveAttribute(
+      'data-severity',
+      'danger',
+    );
     await app.screenshot('retry-force-offered');
 
     // The refusal is remembered on the device for the session.
@@ -68,12 +74,22 @@ test.describe('a ConnectX-4 Lx the host refuses to dismount without -Force', () 
     await expect(retry).toHaveCount(0);
     await expect(app.dialog.locator('[data-consent="skip-device-mitigations"]')).toBeChecked();
     const dangers = app.dialog.locator('[data-testid="plan-warning"][data-severity="danger"]');
-    await expect(dangers.filter({ hasText: 'dismounted without that check, as you agreed; the ACS check stays on' })).toHaveCount(1);
+    await expect(
+      dangers.filter({ hasText: 'dismounted without that check, as you agreed; the ACS check stays on' }),
+    ).toHaveCount(1);
     // The refusal is known now: the plan says so before anything runs.
-    await expect(dangers.filter({ hasText: 'This host refused to dismount Mellanox ConnectX-4 Lx Ethernet Adapter with its mitigation check on' })).toHaveCount(1);
+    await expect(
+      dangers.filter({
+        hasText: 'This host refused to dismount Mellanox ConnectX-4 Lx Ethernet Adapter with its mitigation check on',
+      }),
+    ).toHaveCount(1);
     // The exact call: the documented WMI method with ACS still required, not -Force.
-    await expect(app.dialog).toContainText("catch { $r = Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_AssignableDeviceService' | Invoke-CimMethod -MethodName 'DismountAssignableDevice'");
-    await expect(app.dialog).toContainText('<PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>true</VALUE></PROPERTY><PROPERTY NAME="RequireDeviceMitigations" TYPE="boolean"><VALUE>false</VALUE></PROPERTY>');
+    await expect(app.dialog).toContainText(
+      "catch { $r = Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_AssignableDeviceService' | Invoke-CimMethod -MethodName 'DismountAssignableDevice'",
+    );
+    await expect(app.dialog).toContainText(
+      '<PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>true</VALUE></PROPERTY><PROPERTY NAME="RequireDeviceMitigations" TYPE="boolean"><VALUE>false</VALUE></PROPERTY>',
+    );
     await expect(app.dialog.getByTestId('plan-step').filter({ hasText: '-Force' })).toHaveCount(0);
     await expect(app.dialog.locator('[data-testid="plan-step"][data-state="not-run"]')).toHaveCount(0);
     await expect(app.runButton).toBeEnabled();
@@ -95,7 +111,9 @@ test.describe('a ConnectX-4 Lx the host refuses to dismount without -Force', () 
     await expect(app.outcome).toHaveAttribute('data-status', 'rolled-back');
     await expect(app.dialog.getByTestId('retry-why')).toHaveText('勾选确认后才能重新规划');
     await expect(app.dialog.getByTestId('retry')).toHaveText('重新规划');
-    await expect(app.dialog.locator('[data-testid="plan-step"][data-state="not-run"] .step-state').first()).toHaveText('未执行');
+    await expect(app.dialog.locator('[data-testid="plan-step"][data-state="not-run"] .step-state').first()).toHaveText(
+      '未执行',
+    );
     await app.screenshot('retry-force-offered-zh-CN');
   });
 });

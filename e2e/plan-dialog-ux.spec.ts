@@ -22,20 +22,29 @@ const liveRegion = (page: Page) => page.locator('[id^="DndLiveRegion"]');
 test.describe('gpu-workstation: a GPU and its audio function', () => {
   test.use({ profile: 'gpu-workstation' });
 
-  test('"Also assign" is on for the GPU\'s audio function; off plans the GPU alone; Run assigns both', async ({ app, sim }) => {
+  test('"Also assign" is on for the GPU\'s audio function; off plans the GPU alone; Run assigns both', async ({
+    app,
+    sim,
+  }) => {
     await app.drag(app.deviceAt(GPU).getByTestId('device-handle'), app.vmCard('GPU-Render'));
     const also = app.dialog.getByTestId('also-assign');
     await expect(also).toContainText('Also assign NVIDIA High Definition Audio Controller');
     await expect(also.getByRole('checkbox')).toBeChecked();
     const steps = app.dialog.getByTestId('plan-step');
-    await expect(steps.filter({ hasText: "Assign NVIDIA High Definition Audio Controller to 'GPU-Render'" })).toHaveCount(1);
+    await expect(
+      steps.filter({ hasText: "Assign NVIDIA High Definition Audio Controller to 'GPU-Render'" }),
+    ).toHaveCount(1);
     await expect(steps.filter({ hasText: "Assign NVIDIA RTX A4000 to 'GPU-Render'" })).toHaveCount(1);
 
     // Controlled by the plan: a click asks for a new plan; the box follows when it arrives.
     await also.getByRole('checkbox').click();
     await expect(also.getByRole('checkbox')).not.toBeChecked();
     await expect(steps.filter({ hasText: 'NVIDIA High Definition Audio Controller' })).toHaveCount(0);
-    await expect(app.dialog.getByTestId('plan-warning').filter({ hasText: 'shares its card with NVIDIA High Definition Audio Controller' })).toHaveCount(1);
+    await expect(
+      app.dialog
+        .getByTestId('plan-warning')
+        .filter({ hasText: 'shares its card with NVIDIA High Definition Audio Controller' }),
+    ).toHaveCount(1);
 
     await app.page.getByTestId('language').selectOption('zh-CN');
     await expect(also).toContainText('同时分配 NVIDIA High Definition Audio Controller');
@@ -56,14 +65,20 @@ test.describe('gpu-workstation: a GPU and its audio function', () => {
 });
 
 test.describe('ml30-connectx4', () => {
-  test('"Assign to…" is a menu button: first item focused, arrows, Escape, a click outside; each VM with its state and need', async ({ app }) => {
+  test('"Assign to…" is a menu button: first item focused, arrows, Escape, a click outside; each VM with its state and need', async ({
+    app,
+  }) => {
     const button = app.deviceAt(CX4_2).getByTestId('assign-menu');
     await button.focus();
     await app.page.keyboard.press('Enter');
     const items = app.page.getByRole('menuitem');
     await expect(button).toHaveAttribute('aria-expanded', 'true');
     await expect(items.first()).toBeFocused();
-    await expect(items).toHaveText(['Router-01 Off · ready', 'File-Server Running: will be shut down', 'Build-Agent Off · ready']);
+    await expect(items).toHaveText([
+      'Router-01 Off · ready',
+      'File-Server Running: will be shut down',
+      'Build-Agent Off · ready',
+    ]);
     await app.page.keyboard.press('ArrowDown');
     await expect(items.nth(1)).toBeFocused();
     await app.page.keyboard.press('ArrowUp');
@@ -85,7 +100,10 @@ test.describe('ml30-connectx4', () => {
     await app.page.keyboard.press('Escape');
   });
 
-  test('the plan dialog keeps focus, shows PowerShell on request, keeps Run in view, starts the VM again by default, and gives focus back', async ({ app, sim }) => {
+  test('the plan dialog keeps focus, shows PowerShell on request, keeps Run in view, starts the VM again by default, and gives focus back', async ({
+    app,
+    sim,
+  }) => {
     await app.page.setViewportSize({ width: 1000, height: 560 });
     const button = app.deviceAt(CX4_2).getByTestId('assign-menu');
     await button.click();
@@ -111,7 +129,7 @@ test.describe('ml30-connectx4', () => {
     await toggle.click();
     await expect(toggle).toHaveAttribute('aria-pressed', 'true');
     await expect(commands.first()).toBeVisible();
-    await expect(commands.filter({ hasText: "Stop-VM" }).first()).toBeVisible();
+    await expect(commands.filter({ hasText: 'Stop-VM' }).first()).toBeVisible();
 
     // With every step expanded the body scrolls; the footer with Run and Cancel stays in the window.
     const body = app.dialog.locator('.plan-body');
@@ -176,15 +194,24 @@ test.describe('ml30-connectx4', () => {
     await expect(log).toHaveCount(0);
   });
 
-  test('the details drawer: Verdict, Why, What you can do, the DDA planning page, raw facts folded; focus and Escape', async ({ app }) => {
+  test('the details drawer: Verdict, Why, What you can do, the DDA planning page, raw facts folded; focus and Escape', async ({
+    app,
+  }) => {
     const details = app.deviceAt(ILO).getByRole('button', { name: /Details/ });
     await details.click();
     const drawer = app.page.getByTestId('details');
     await expect(drawer).toBeFocused();
     await expect(drawer.getByRole('heading', { level: 3 })).toHaveText(['Verdict', 'Why', 'What you can do']);
-    await expect(drawer.getByTestId('details-why')).toContainText('The firmware did not hand PCI Express control to Windows');
-    await expect(drawer.getByTestId('details-what')).toContainText('Update the BIOS or turn on native PCIe (OS) control');
-    await expect(drawer.getByTestId('details-learn')).toHaveAttribute('href', 'https://learn.microsoft.com/en-us/windows-server/virtualization/hyper-v/plan/plan-for-deploying-devices-using-discrete-device-assignment');
+    await expect(drawer.getByTestId('details-why')).toContainText(
+      'The firmware did not hand PCI Express control to Windows',
+    );
+    await expect(drawer.getByTestId('details-what')).toContainText(
+      'Update the BIOS or turn on native PCIe (OS) control',
+    );
+    await expect(drawer.getByTestId('details-learn')).toHaveAttribute(
+      'href',
+      'https://learn.microsoft.com/en-us/windows-server/virtualization/hyper-v/plan/plan-for-deploying-devices-using-discrete-device-assignment',
+    );
     await expect(drawer.getByText('RequiresReservedMemoryRegion (pid 34)')).toBeHidden();
     await drawer.getByTestId('raw-facts').locator('summary').click();
     await expect(drawer.getByText('RequiresReservedMemoryRegion (pid 34)')).toBeVisible();
@@ -200,7 +227,9 @@ test.describe('ml30-connectx4', () => {
     await expect(drawer.getByTestId('details-why')).toContainText('固件没有把 PCIe 控制权交给 Windows');
   });
 
-  test('keyboard drag moves card to card; announcements are names and verdicts, never ids, in both languages', async ({ app }) => {
+  test('keyboard drag moves card to card; announcements are names and verdicts, never ids, in both languages', async ({
+    app,
+  }) => {
     const handle = app.deviceAt(CX4_2).getByTestId('device-handle');
     // An assignable row is offered as draggable, named by what it shows; a row no VM can take is not.
     await expect(handle).toHaveAttribute('aria-roledescription', 'draggable device');
@@ -213,13 +242,19 @@ test.describe('ml30-connectx4', () => {
     const live = liveRegion(app.page);
     await handle.focus();
     await app.page.keyboard.press('Space');
-    await expect(live).toHaveText('Picked up Mellanox ConnectX-4 Lx Ethernet Adapter #2. Arrow keys move it from one VM to the next.');
+    await expect(live).toHaveText(
+      'Picked up Mellanox ConnectX-4 Lx Ethernet Adapter #2. Arrow keys move it from one VM to the next.',
+    );
     await app.page.keyboard.press('ArrowRight');
     await expect(overlay).toHaveAttribute('data-over', 'Router-01');
-    await expect(live).toHaveText('Mellanox ConnectX-4 Lx Ethernet Adapter #2 over Router-01, Off: Drop to plan the assignment.');
+    await expect(live).toHaveText(
+      'Mellanox ConnectX-4 Lx Ethernet Adapter #2 over Router-01, Off: Drop to plan the assignment.',
+    );
     await app.page.keyboard.press('ArrowRight');
     await expect(overlay).toHaveAttribute('data-over', 'File-Server');
-    await expect(live).toHaveText('Mellanox ConnectX-4 Lx Ethernet Adapter #2 over File-Server, Running: needs the VM turned off.');
+    await expect(live).toHaveText(
+      'Mellanox ConnectX-4 Lx Ethernet Adapter #2 over File-Server, Running: needs the VM turned off.',
+    );
     await app.page.keyboard.press('ArrowRight');
     await expect(overlay).toHaveAttribute('data-over', 'Build-Agent');
     await app.page.keyboard.press('ArrowLeft');
@@ -235,9 +270,13 @@ test.describe('ml30-connectx4', () => {
     await app.page.keyboard.press('Space');
     await app.page.keyboard.press('ArrowRight');
     await app.page.keyboard.press('ArrowRight');
-    await expect(live).toHaveText('Mellanox ConnectX-4 Lx Ethernet Adapter #2 位于 File-Server（正在运行）上方：需要先关闭虚拟机。');
+    await expect(live).toHaveText(
+      'Mellanox ConnectX-4 Lx Ethernet Adapter #2 位于 File-Server（正在运行）上方：需要先关闭虚拟机。',
+    );
     await app.page.keyboard.press('Space');
-    await expect(live).toHaveText('已将 Mellanox ConnectX-4 Lx Ethernet Adapter #2 放到 File-Server 上：正在打开计划。');
+    await expect(live).toHaveText(
+      '已将 Mellanox ConnectX-4 Lx Ethernet Adapter #2 放到 File-Server 上：正在打开计划。',
+    );
     await expect(app.dialog.getByTestId('plan-target')).toHaveText('File-Server（正在运行）');
   });
 });

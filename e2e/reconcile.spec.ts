@@ -13,13 +13,18 @@ const NEW = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
 test.describe('after a reboot with hardware changes', () => {
   test.use({ profile: 'after-reboot', prepare: { apply: (sim) => seedDdaStudioData(sim.stateFile) } });
 
-  test('the changes are listed with their fixes; re-pointing the moved GPU repairs GPU-Render', async ({ app, sim }) => {
+  test('the changes are listed with their fixes; re-pointing the moved GPU repairs GPU-Render', async ({
+    app,
+    sim,
+  }) => {
     const list = app.page.getByTestId('reconcile');
     await expect(list.getByTestId('reconcile-item')).toHaveCount(8);
     const moved = list.locator('[data-testid="reconcile-item"][data-kind="moved"]').first();
     await expect(moved).toContainText(`moved to ${NEW}`);
     await expect(list.locator('[data-kind="gone"]')).toContainText('Mellanox ConnectX-4 Lx');
-    await expect(list.locator('[data-kind="orphan"]')).toContainText("It was assigned to 'Old-Build-VM', which no longer exists.");
+    await expect(list.locator('[data-kind="orphan"]')).toContainText(
+      "It was assigned to 'Old-Build-VM', which no longer exists.",
+    );
     await expect(list.locator('[data-kind="disabled"]')).toContainText('X710');
     await expect(list.locator('[data-kind="vm-settings"]')).toContainText('Vision-01');
     await app.screenshot('reconcile-list');

@@ -5,9 +5,13 @@ test('the zh-CN UI switches live', async ({ app }) => {
   await app.page.getByTestId('language').selectOption('zh-CN');
   await expect(app.page.getByRole('heading', { name: '设备' })).toBeVisible();
   await expect(app.page.getByRole('heading', { name: '虚拟机' })).toBeVisible();
-  await expect(app.device('Intel(R) UHD Graphics P630')).toContainText('不可直通：BIOS 保留内存（RMRR）'.replace('：', ': '));
+  await expect(app.device('Intel(R) UHD Graphics P630')).toContainText(
+    '不可直通：BIOS 保留内存（RMRR）'.replace('：', ': '),
+  );
   await app.dragDevice(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/, 'Router-01');
-  await expect(app.dialog.getByTestId('plan-title')).toHaveText('Router-01（已关闭） ← 直通 Mellanox ConnectX-4 Lx Ethernet Adapter');
+  await expect(app.dialog.getByTestId('plan-title')).toHaveText(
+    'Router-01（已关闭） ← 直通 Mellanox ConnectX-4 Lx Ethernet Adapter',
+  );
   await app.screenshot('plan-dialog-zh-CN');
   await app.dialog.getByRole('button', { name: '取消' }).click();
   await app.screenshot('main-zh-CN');
@@ -23,7 +27,10 @@ test.describe('a host where DDA Studio is not elevated', () => {
   test.use({ prepare: { apply: (sim) => sim.edit((s) => (s.host.elevated = false)) } });
   test('shows the banner and refuses to plan changes', async ({ app }) => {
     await expect(app.page.getByTestId('not-elevated')).toContainText('not running as administrator');
-    await app.device(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/).getByTestId('assign-menu').click();
+    await app
+      .device(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/)
+      .getByTestId('assign-menu')
+      .click();
     await app.page.getByRole('menuitem', { name: 'Router-01' }).click();
     await expect(app.dialog.getByTestId('plan-blocked')).toContainText('not running as administrator');
     await expect(app.runButton).toBeDisabled();
@@ -34,17 +41,25 @@ test.describe('a host without IOMMU', () => {
   test.use({ profile: 'no-iommu' });
   test('explains why and how to fix it', async ({ app }) => {
     await expect(app.page.getByRole('alert').filter({ hasText: 'DMA remapping' })).toBeVisible();
-    await expect(app.page.getByRole('alert').filter({ hasText: 'bcdedit /set hypervisoriommupolicy enable' })).toBeVisible();
+    await expect(
+      app.page.getByRole('alert').filter({ hasText: 'bcdedit /set hypervisoriommupolicy enable' }),
+    ).toBeVisible();
   });
 });
 
 test.describe('hostile VM names', () => {
   const evil = `<img src=x onerror="document.title='pwned'"><script>document.title='pwned'</script>'; $(Remove-Item C:\\) \`n "x"`;
   test.use({ prepare: { apply: (sim) => sim.edit((s) => (s.vms[0]!.name = evil)) } });
-  test('a VM whose name holds HTML and script text shows it as plain text, and assigning to it works', async ({ app, sim }) => {
+  test('a VM whose name holds HTML and script text shows it as plain text, and assigning to it works', async ({
+    app,
+    sim,
+  }) => {
     await expect(app.page.getByRole('heading', { name: evil })).toBeVisible();
     expect(await app.page.title()).toBe('DDA Studio');
-    await app.device(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/).getByTestId('assign-menu').click();
+    await app
+      .device(/^Mellanox ConnectX-4 Lx Ethernet Adapter(?! #2)/)
+      .getByTestId('assign-menu')
+      .click();
     await app.page.getByRole('menuitem', { name: evil }).click();
     expect(await app.runAndWait()).toBe('succeeded');
     expect(sim.vm(evil).assignedDevices).toEqual(['PCIROOT(0)#PCI(0100)#PCI(0000)']);

@@ -10,7 +10,10 @@ const VM = '上行路由器';
 test.describe('Dell R910 with an X520, Chinese Windows Server', () => {
   test.use({ profile: 'r910-x520-zh-cn' });
 
-  test('drag the X520 onto a VM, tick the force consent, run; then return it to the host with one click', async ({ app, sim }) => {
+  test('drag the X520 onto a VM, tick the force consent, run; then return it to the host with one click', async ({
+    app,
+    sim,
+  }) => {
     const before = comparable(sim.state());
     await app.page.getByTestId('language').selectOption('zh-CN');
     await expect(app.deviceAt(X520)).toContainText('Intel(R) 82599 10 Gigabit 双端口网络连接');
@@ -32,7 +35,10 @@ test.describe('Dell R910 with an X520, Chinese Windows Server', () => {
     await expect(app.vmCard(VM).getByTestId('chip')).toHaveAttribute('data-path', X520);
     expect(sim.vm(VM).assignedDevices).toEqual([X520]);
 
-    await app.vmCard(VM).getByRole('button', { name: /还给宿主机/ }).click();
+    await app
+      .vmCard(VM)
+      .getByRole('button', { name: /还给宿主机/ })
+      .click();
     expect(await app.runAndWait()).toBe('succeeded');
     await app.dialog.getByRole('button', { name: '关闭' }).click();
     expect(comparable(sim.state())).toEqual(before);

@@ -9,7 +9,10 @@ export const PRODUCT_NAME = 'DDA Studio';
  * journal: %APPDATA%\DDA Studio, ~/Library/Application Support/DDA Studio, $XDG_CONFIG_HOME/DDA Studio.
  * DDA_DATA_DIR overrides it. A simulated host keeps its own folder beside its state file instead.
  */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.DDA_DATA_DIR) return env.DDA_DATA_DIR;
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), PRODUCT_NAME);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', PRODUCT_NAME);

@@ -25,7 +25,8 @@ const rooms: Record<string, number> = {
 };
 
 /** Tests, the e2e suite and the testing/ harness: they exercise the rooms from outside. */
-const isTest = (file: string) => /\.(test|spec)\.tsx?$/.test(file) || file.startsWith('e2e/') || file.startsWith('testing/');
+const isTest = (file: string) =>
+  /\.(test|spec)\.tsx?$/.test(file) || file.startsWith('e2e/') || file.startsWith('testing/');
 
 function sourceFiles(root: string, dirs: string[]): string[] {
   const out: string[] = [];
@@ -50,7 +51,9 @@ function importGraph(root: string, dirs: string[]): Map<string, string[]> {
     for (const { fileName } of importedFiles) {
       if (!fileName.startsWith('.')) continue;
       const base = resolve(dirname(file), fileName);
-      const hit = [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find((c) => existsSync(c) && statSync(c).isFile());
+      const hit = [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find(
+        (c) => existsSync(c) && statSync(c).isFile(),
+      );
       if (hit) targets.push(relative(root, hit).split('\\').join('/'));
     }
     graph.set(relative(root, file).split('\\').join('/'), targets);
@@ -113,7 +116,8 @@ function upwardImports(graph: Map<string, string[]>): string[] {
       const target = roomOf(to);
       if (room === null || target === null || target === room) continue;
       const [a, b] = [rooms[room], rooms[target]];
-      if (a === undefined || b === undefined) bad.push(`${from} -> ${to} (a room missing from the table in import-graph.test.ts)`);
+      if (a === undefined || b === undefined)
+        bad.push(`${from} -> ${to} (a room missing from the table in import-graph.test.ts)`);
       else if (b >= a) bad.push(`${from} -> ${to} (${room} may not import ${target})`);
     }
   }

@@ -6,7 +6,12 @@ const env = { ProgramFiles: 'C:\\Program Files', ProgramW6432: 'C:\\Program File
 
 describe('packaged build', () => {
   it('drops every DDA_* override from the environment, nothing else', () => {
-    const e: NodeJS.ProcessEnv = { DDA_PWSH: 'C:\\Users\\u\\evil.exe', DDA_PROJECT_ROOT: 'C:\\Users\\u', dda_sim_state: 'x', PATH: 'C:\\Windows' };
+    const e: NodeJS.ProcessEnv = {
+      DDA_PWSH: 'C:\\Users\\u\\evil.exe',
+      DDA_PROJECT_ROOT: 'C:\\Users\\u',
+      dda_sim_state: 'x',
+      PATH: 'C:\\Windows',
+    };
     expect(dropEnvOverrides(e).sort()).toEqual(['DDA_PROJECT_ROOT', 'DDA_PWSH', 'dda_sim_state']);
     expect(e).toEqual({ PATH: 'C:\\Windows' });
   });
@@ -28,8 +33,10 @@ describe('packaged build', () => {
   it('relaunches through Windows PowerShell by its full path', () => {
     expect(windowsPowerShellPath(env)).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
   });
-  it('runs ssh by its full path in an administrators\' folder, whatever PATH says', () => {
-    expect(sshClientPath('win32', { ...env, PATH: 'C:\\Users\\u\\bin' }, true)).toBe('C:\\Windows\\System32\\OpenSSH\\ssh.exe');
+  it("runs ssh by its full path in an administrators' folder, whatever PATH says", () => {
+    expect(sshClientPath('win32', { ...env, PATH: 'C:\\Users\\u\\bin' }, true)).toBe(
+      'C:\\Windows\\System32\\OpenSSH\\ssh.exe',
+    );
     expect(sshClientPath('linux', { PATH: '/tmp/evil:/usr/bin' }, true)).toBe('/usr/bin/ssh');
   });
 });

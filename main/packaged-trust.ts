@@ -18,7 +18,11 @@ export function dropEnvOverrides(env: NodeJS.ProcessEnv): string[] {
 export function trustedEngine(path: string, env: NodeJS.ProcessEnv): boolean {
   if (!isLocalPath(path) || !win32.isAbsolute(path) || !/^[A-Za-z]:\\/.test(path)) return false;
   const full = win32.normalize(path).toLowerCase();
-  const roots = [env.ProgramFiles, env.ProgramW6432, env.SystemRoot ? win32.join(env.SystemRoot, 'System32') : undefined]
+  const roots = [
+    env.ProgramFiles,
+    env.ProgramW6432,
+    env.SystemRoot ? win32.join(env.SystemRoot, 'System32') : undefined,
+  ]
     .filter((r): r is string => !!r)
     .map((r) => win32.normalize(r).toLowerCase().replace(/\\+$/, '') + '\\');
   return roots.some((r) => full.startsWith(r));
@@ -38,9 +42,15 @@ let sshPath: string | undefined;
  * process this folder alone as PATH and checks what it finds. Resolved once per process (the
  * arguments are for tests); when the file is missing, SSH connections say so instead of looking elsewhere.
  */
-export function sshClientPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, fresh = false): string {
+export function sshClientPath(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  fresh = false,
+): string {
   if (sshPath !== undefined && !fresh) return sshPath;
-  const path = platform === 'win32' ? win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32', 'OpenSSH', 'ssh.exe') : '/usr/bin/ssh';
+  const path =
+    platform === 'win32'
+      ? win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32', 'OpenSSH', 'ssh.exe')
+      : '/usr/bin/ssh';
   return fresh ? path : (sshPath = path);
 }
-

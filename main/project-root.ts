@@ -29,7 +29,8 @@ let version: string | null = null;
 export function appVersion(): string {
   if (version) return version;
   try {
-    return (version = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version);
+    return (version = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string })
+      .version);
   } catch {
     return '0.0.0';
   }

@@ -19,10 +19,17 @@ export function refuseLink(path: string): void {
   } catch {
     return; // absent: nothing to follow
   }
-  if (isLink) throw new Error(`${path} is a link (symbolic link or junction); DDA Studio does not write through links. Remove it.`);
+  if (isLink)
+    throw new Error(
+      `${path} is a link (symbolic link or junction); DDA Studio does not write through links. Remove it.`,
+    );
 }
 
-export function writeFileAtomic(file: string, data: string | Uint8Array, options: { mode?: number; dirMode?: number } = {}): void {
+export function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: { mode?: number; dirMode?: number } = {},
+): void {
   mkdirSync(dirname(file), { recursive: true, ...(options.dirMode !== undefined ? { mode: options.dirMode } : {}) });
   refuseLink(dirname(file));
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

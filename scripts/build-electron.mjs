@@ -3,7 +3,15 @@
 // preload (-> dist/main/preload.cjs, CommonJS, only `electron` external, as sandboxed preloads require).
 import { build } from 'esbuild';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: false, logLevel: 'warning', legalComments: 'none' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
 await build({
   ...common,
   entryPoints: ['main/electron/main.ts'],
@@ -12,4 +20,9 @@ await build({
   // Code outside main/electron finds its files through projectRoot(); main.ts sets DDA_PROJECT_ROOT.
   define: { 'import.meta.url': 'undefined', 'import.meta.dirname': 'undefined' },
 });
-await build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile: 'dist/main/preload.cjs', external: ['electron'] });
+await build({
+  ...common,
+  entryPoints: ['main/electron/preload.ts'],
+  outfile: 'dist/main/preload.cjs',
+  external: ['electron'],
+});

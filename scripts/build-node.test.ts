@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../main/project-root';
 
 const root = projectRoot();
-const dda = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'dda.mjs'), ...args], { cwd: root, encoding: 'utf8' });
+const dda = (...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin', 'dda.mjs'), ...args], { cwd: root, encoding: 'utf8' });
 
 describe('bin/dda.mjs', () => {
   it('runs the bundle (building it when stale), never tsx, and leaves it fresh', async () => {
@@ -16,7 +17,9 @@ describe('bin/dda.mjs', () => {
     expect(r.stderr).not.toMatch(/tsx/);
     const bundle = join(root, 'dist', 'node', 'dda.mjs');
     expect(existsSync(bundle)).toBe(true);
-    const { bundleIsFresh } = (await import(join(root, 'bin', 'node-bundle.mjs'))) as { bundleIsFresh: (name: string) => boolean };
+    const { bundleIsFresh } = (await import(join(root, 'bin', 'node-bundle.mjs'))) as {
+      bundleIsFresh: (name: string) => boolean;
+    };
     expect(bundleIsFresh('dda')).toBe(true);
     expect(statSync(bundle).size).toBeGreaterThan(0);
   });

@@ -5,7 +5,8 @@ import { parseCsv } from './csv.mjs';
 
 describe('parseCsv', () => {
   it('keeps commas, line breaks and doubled quotes inside quoted fields', () => {
-    const text = 'check,severity,description\r\nCSP_GLOBAL_CHECK,INFO,"it may not be valid, e.g.\n""CSP undefined"""\nX,HIGH,plain\n';
+    const text =
+      'check,severity,description\r\nCSP_GLOBAL_CHECK,INFO,"it may not be valid, e.g.\n""CSP undefined"""\nX,HIGH,plain\n';
     expect(parseCsv(text)).toEqual([
       ['check', 'severity', 'description'],
       ['CSP_GLOBAL_CHECK', 'INFO', 'it may not be valid, e.g.\n"CSP undefined"'],

@@ -20,7 +20,9 @@ if (build.status !== 0) {
   process.exit(build.status ?? 1);
 }
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
+const electronVersion = JSON.parse(
+  readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8'),
+).version;
 const builder = join(root, 'node_modules', 'electron-builder', 'cli.js');
 if (!existsSync(builder)) {
   log('electron-builder is not installed (npm ci installs it).');
@@ -31,8 +33,10 @@ log(`packaging DDA Studio ${version} on Electron ${electronVersion} with electro
 const r = spawnSync(process.execPath, [builder, '--publish', 'never', ...args], { stdio: 'inherit', cwd: root });
 if (r.status !== 0) {
   log('electron-builder did not finish: nothing usable is in release/.');
-  log(`It needs the Electron ${electronVersion} runtime for the target, downloaded from github.com/electron/electron/releases`);
-  log('(or from ELECTRON_MIRROR) into its cache. On a machine without that access, such as this project\'s CI,');
+  log(
+    `It needs the Electron ${electronVersion} runtime for the target, downloaded from github.com/electron/electron/releases`,
+  );
+  log("(or from ELECTRON_MIRROR) into its cache. On a machine without that access, such as this project's CI,");
   log('packaging cannot happen here: run `npm run dist` on a Windows machine with network access, or put the');
   log('Electron zip into the electron-builder cache (ELECTRON_CACHE) first. The build in dist/ is complete and');
   log('`npm run demo` / `npm run serve` run without Electron.');

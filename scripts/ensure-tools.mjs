@@ -22,7 +22,9 @@ function run(cmd, args, opts = {}) {
     process.exit(1);
   }
 }
-const has = (cmd) => spawnSync(isWindows ? 'where' : 'sh', isWindows ? [cmd] : ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const has = (cmd) =>
+  spawnSync(isWindows ? 'where' : 'sh', isWindows ? [cmd] : ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status ===
+  0;
 
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   log('node_modules missing: npm ci');
@@ -43,7 +45,9 @@ if (!process.env.DDA_PWSH && !existsSync(toolPwsh)) {
 }
 const pwsh = process.env.DDA_PWSH || toolPwsh;
 try {
-  execFileSync(pwsh, ['-NoProfile', '-NonInteractive', '-Command', '$PSVersionTable.PSVersion.ToString()'], { stdio: 'pipe' });
+  execFileSync(pwsh, ['-NoProfile', '-NonInteractive', '-Command', '$PSVersionTable.PSVersion.ToString()'], {
+    stdio: 'pipe',
+  });
 } catch (e) {
   log(`PowerShell at ${pwsh} does not run: ${e.message}`);
   process.exit(1);
@@ -54,13 +58,18 @@ if (wantChromium && !isWindows && !existsSync('/usr/bin/chromium')) aptPackages.
 // Debian's fonts-noto-cjk, so the e2e screenshots in zh-CN (main-zh-CN) show Chinese, not boxes.
 const cjkFont = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
 if (wantChromium && process.platform === 'linux' && !existsSync(cjkFont)) aptPackages.push('fonts-noto-cjk');
-if (wantSshd && process.platform === 'linux' && !(existsSync('/usr/sbin/sshd') && has('ssh') && has('ssh-keyscan'))) aptPackages.push('openssh-server', 'openssh-client');
+if (wantSshd && process.platform === 'linux' && !(existsSync('/usr/sbin/sshd') && has('ssh') && has('ssh-keyscan')))
+  aptPackages.push('openssh-server', 'openssh-client');
 if (aptPackages.length > 0) {
   log(`missing: apt-get install -y ${aptPackages.join(' ')}`);
   const sudo = process.getuid && process.getuid() !== 0 ? ['sudo'] : [];
   const apt = (args) => (sudo.length ? run('sudo', ['apt-get', ...args]) : run('apt-get', args));
   apt(['update']);
-  run(sudo.length ? 'sudo' : 'apt-get', [...(sudo.length ? ['apt-get'] : []), 'install', '-y', '--no-install-recommends', ...aptPackages], {
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  run(
+    sudo.length ? 'sudo' : 'apt-get',
+    [...(sudo.length ? ['apt-get'] : []), 'install', '-y', '--no-install-recommends', ...aptPackages],
+    {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    },
+  );
 }

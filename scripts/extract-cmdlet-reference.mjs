@@ -17,7 +17,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SCRIPT = relative(REPO_ROOT, fileURLToPath(import.meta.url)).split('\\').join('/');
+const SCRIPT = relative(REPO_ROOT, fileURLToPath(import.meta.url))
+  .split('\\')
+  .join('/');
 const DEFAULT_OUT = join(REPO_ROOT, 'main', 'simulator', 'reference', 'cmdlets.json');
 
 const WINDOWS_DOCS = {
@@ -40,13 +42,28 @@ const PS_DOCS = {
 
 /** The cmdlets DDA Studio uses. `docsets` limits a cmdlet to some of its source's docsets. */
 const CMDLETS = [
-  ...['Get-VM', 'Set-VM', 'Start-VM', 'Stop-VM', 'Set-VMMemory', 'Get-VMHost', 'Get-VMAssignableDevice',
-    'Add-VMAssignableDevice', 'Remove-VMAssignableDevice', 'Get-VMHostAssignableDevice',
-    'Dismount-VMHostAssignableDevice', 'Mount-VMHostAssignableDevice', 'Remove-VMSavedState', 'Get-VMSwitch',
-    'Get-VMNetworkAdapter']
-    .map((name) => ({ name, source: 'windows', folder: 'Hyper-V' })),
-  ...['Get-PnpDevice', 'Get-PnpDeviceProperty', 'Disable-PnpDevice', 'Enable-PnpDevice']
-    .map((name) => ({ name, source: 'windows', folder: 'PnpDevice' })),
+  ...[
+    'Get-VM',
+    'Set-VM',
+    'Start-VM',
+    'Stop-VM',
+    'Set-VMMemory',
+    'Get-VMHost',
+    'Get-VMAssignableDevice',
+    'Add-VMAssignableDevice',
+    'Remove-VMAssignableDevice',
+    'Get-VMHostAssignableDevice',
+    'Dismount-VMHostAssignableDevice',
+    'Mount-VMHostAssignableDevice',
+    'Remove-VMSavedState',
+    'Get-VMSwitch',
+    'Get-VMNetworkAdapter',
+  ].map((name) => ({ name, source: 'windows', folder: 'Hyper-V' })),
+  ...['Get-PnpDevice', 'Get-PnpDeviceProperty', 'Disable-PnpDevice', 'Enable-PnpDevice'].map((name) => ({
+    name,
+    source: 'windows',
+    folder: 'PnpDevice',
+  })),
   // The host's lifelines: which NIC carries which IP / vSwitch, which controller holds which disk.
   { name: 'Get-NetAdapter', source: 'windows', folder: 'NetAdapter' },
   { name: 'Get-NetIPAddress', source: 'windows', folder: 'NetTCPIP' },
@@ -61,13 +78,26 @@ const CMDLETS = [
 
 /** Types the docs spell short whose full names are fixed by .NET / PowerShell / MI. */
 const KNOWN_TYPES = {
-  Boolean: 'System.Boolean', Byte: 'System.Byte', Guid: 'System.Guid', Int16: 'System.Int16', Int32: 'System.Int32',
-  Int64: 'System.Int64', Object: 'System.Object', String: 'System.String', UInt16: 'System.UInt16',
-  UInt32: 'System.UInt32', UInt64: 'System.UInt64', Uri: 'System.Uri', DateTime: 'System.DateTime',
-  TimeSpan: 'System.TimeSpan', SwitchParameter: 'System.Management.Automation.SwitchParameter',
-  PSCredential: 'System.Management.Automation.PSCredential', PSObject: 'System.Management.Automation.PSObject',
+  Boolean: 'System.Boolean',
+  Byte: 'System.Byte',
+  Guid: 'System.Guid',
+  Int16: 'System.Int16',
+  Int32: 'System.Int32',
+  Int64: 'System.Int64',
+  Object: 'System.Object',
+  String: 'System.String',
+  UInt16: 'System.UInt16',
+  UInt32: 'System.UInt32',
+  UInt64: 'System.UInt64',
+  Uri: 'System.Uri',
+  DateTime: 'System.DateTime',
+  TimeSpan: 'System.TimeSpan',
+  SwitchParameter: 'System.Management.Automation.SwitchParameter',
+  PSCredential: 'System.Management.Automation.PSCredential',
+  PSObject: 'System.Management.Automation.PSObject',
   ScriptBlock: 'System.Management.Automation.ScriptBlock',
-  CimSession: 'Microsoft.Management.Infrastructure.CimSession', CimInstance: 'Microsoft.Management.Infrastructure.CimInstance',
+  CimSession: 'Microsoft.Management.Infrastructure.CimSession',
+  CimInstance: 'Microsoft.Management.Infrastructure.CimInstance',
 };
 /** Module whose own (non-System) types are assumed to live in this namespace when no doc names them. */
 const MODULE_NAMESPACES = { 'Hyper-V': 'Microsoft.HyperV.PowerShell' };
@@ -77,8 +107,14 @@ const SHOULD_PROCESS = new Set(['WhatIf', 'Confirm']);
 
 function parseArgs(argv) {
   const opts = {
-    windowsDocs: null, psDocs: null, windowsRev: 'HEAD', psRev: 'HEAD', out: DEFAULT_OUT, check: false,
-    windowsDocsets: null, psDocsets: null,
+    windowsDocs: null,
+    psDocs: null,
+    windowsRev: 'HEAD',
+    psRev: 'HEAD',
+    out: DEFAULT_OUT,
+    check: false,
+    windowsDocsets: null,
+    psDocsets: null,
   };
   const positional = [];
   for (let i = 0; i < argv.length; i++) {
@@ -96,8 +132,13 @@ function parseArgs(argv) {
     else if (a === '--windows-docsets') opts.windowsDocsets = splitList(value());
     else if (a === '--ps-docsets') opts.psDocsets = splitList(value());
     else if (a === '-h' || a === '--help') {
-      const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
-      const header = lines.slice(0, lines.findIndex((l) => !l.startsWith('//')));
+      const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8')
+        .split('\n')
+        .slice(1);
+      const header = lines.slice(
+        0,
+        lines.findIndex((l) => !l.startsWith('//')),
+      );
       process.stdout.write(header.map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
       process.exit(0);
     } else if (a.startsWith('-')) fail(`unknown option ${a}`);
@@ -119,7 +160,10 @@ function fail(message) {
 function git(gitDir, args, input) {
   try {
     return execFileSync('git', ['-C', gitDir, ...args], {
-      encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, input, stdio: ['pipe', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      input,
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
   } catch (e) {
     fail(`git -C ${gitDir} ${args.join(' ')} failed: ${(e.stderr || e.message || '').toString().trim()}`);
@@ -170,7 +214,8 @@ function showFiles(src, paths) {
   const result = new Map();
   if (paths.length === 0) return result;
   const buf = execFileSync('git', ['-C', src.gitDir, 'cat-file', '--batch'], {
-    input: paths.map((p) => `${src.commit}:${p}`).join('\n') + '\n', maxBuffer: 512 * 1024 * 1024,
+    input: paths.map((p) => `${src.commit}:${p}`).join('\n') + '\n',
+    maxBuffer: 512 * 1024 * 1024,
   });
   let pos = 0;
   for (const p of paths) {
@@ -241,15 +286,18 @@ function subsections(tokens) {
 
 // ------------------------------------------------------------------------------------------------- syntax
 
-const SYNTAX_TOKEN = new RegExp([
-  String.raw`\[\[-(?<optPosName>\w+)\]\s*<(?<optPosType>[^>]+)>\]`, // [[-Name] <Type>]   optional, positional
-  String.raw`\[-(?<manPosName>\w+)\]\s*<(?<manPosType>[^>]+)>`, //     [-Name] <Type>     mandatory, positional
-  String.raw`\[-(?<optName>\w+)\s+<(?<optType>[^>]+)>\]`, //           [-Name <Type>]     optional, named
-  String.raw`\[-(?<optSwitch>\w+)\]`, //                               [-Switch]          optional switch
-  String.raw`-(?<manName>\w+)\s+<(?<manType>[^>]+)>`, //               -Name <Type>       mandatory, named
-  String.raw`-(?<manSwitch>\w+)`, //                                   -Switch            mandatory switch
-  String.raw`\[?<CommonParameters>\]?`,
-].join('|'), 'g');
+const SYNTAX_TOKEN = new RegExp(
+  [
+    String.raw`\[\[-(?<optPosName>\w+)\]\s*<(?<optPosType>[^>]+)>\]`, // [[-Name] <Type>]   optional, positional
+    String.raw`\[-(?<manPosName>\w+)\]\s*<(?<manPosType>[^>]+)>`, //     [-Name] <Type>     mandatory, positional
+    String.raw`\[-(?<optName>\w+)\s+<(?<optType>[^>]+)>\]`, //           [-Name <Type>]     optional, named
+    String.raw`\[-(?<optSwitch>\w+)\]`, //                               [-Switch]          optional switch
+    String.raw`-(?<manName>\w+)\s+<(?<manType>[^>]+)>`, //               -Name <Type>       mandatory, named
+    String.raw`-(?<manSwitch>\w+)`, //                                   -Switch            mandatory switch
+    String.raw`\[?<CommonParameters>\]?`,
+  ].join('|'),
+  'g',
+);
 
 /** Parses one SYNTAX code block: the cmdlet name and its parameters in order. */
 function parseSyntaxBlock(lines) {
@@ -265,9 +313,14 @@ function parseSyntaxBlock(lines) {
     leftover += rest.slice(last, m.index);
     last = m.index + m[0].length;
     const g = m.groups;
-    const add = (name, type, mandatory, isPositional) => params.push({
-      name, type: type ?? null, mandatory, positional: isPositional, order: isPositional ? positional++ : null,
-    });
+    const add = (name, type, mandatory, isPositional) =>
+      params.push({
+        name,
+        type: type ?? null,
+        mandatory,
+        positional: isPositional,
+        order: isPositional ? positional++ : null,
+      });
     if (g.optPosName) add(g.optPosName, g.optPosType, false, true);
     else if (g.manPosName) add(g.manPosName, g.manPosType, true, true);
     else if (g.optName) add(g.optName, g.optType, false, false);
@@ -281,8 +334,18 @@ function parseSyntaxBlock(lines) {
 
 // ------------------------------------------------------------------------------------------------- params
 
-const YAML_KEYS = new Set(['Type', 'Parameter Sets', 'Aliases', 'Accepted values', 'Required', 'Position',
-  'Default value', 'Accept pipeline input', 'Accept wildcard characters', 'Applicable']);
+const YAML_KEYS = new Set([
+  'Type',
+  'Parameter Sets',
+  'Aliases',
+  'Accepted values',
+  'Required',
+  'Position',
+  'Default value',
+  'Accept pipeline input',
+  'Accept wildcard characters',
+  'Applicable',
+]);
 
 function parseYaml(lines) {
   const out = {};
@@ -290,7 +353,10 @@ function parseYaml(lines) {
   for (const line of lines) {
     if (!line.trim()) continue;
     const m = /^([^:]+):\s*(.*)$/.exec(line);
-    if (!m) { unknown.push(line.trim()); continue; }
+    if (!m) {
+      unknown.push(line.trim());
+      continue;
+    }
     const key = m[1].trim();
     if (!YAML_KEYS.has(key)) unknown.push(key);
     out[key] = m[2].trim();
@@ -298,7 +364,11 @@ function parseYaml(lines) {
   return { fields: out, unknown };
 }
 
-const splitList = (s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const splitList = (s) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /**
  * A per-set value such as `True (ResourceUriSessionSet, ResourceUriComputerSet), False (QuerySessionSet)`.
@@ -354,21 +424,29 @@ function parseCmdletDoc(text, cmdletName) {
     let isDefault = false;
     if (name !== null) {
       const d = /^(.*?)\s*\(Default\)$/i.exec(name);
-      if (d) { name = d[1]; isDefault = true; }
+      if (d) {
+        name = d[1];
+        isDefault = true;
+      }
     }
     const params = [];
     for (const b of blocks) {
       const parsed = parseSyntaxBlock(b.lines);
       if (parsed.command.toLowerCase() !== cmdletName.toLowerCase()) {
-        note('syntax-command-name', `SYNTAX block${name ? ` of set ${name}` : ''} starts with "${parsed.command}", not ${cmdletName}.`);
+        note(
+          'syntax-command-name',
+          `SYNTAX block${name ? ` of set ${name}` : ''} starts with "${parsed.command}", not ${cmdletName}.`,
+        );
       }
-      if (parsed.leftover) note('syntax-unparsed', `Unparsed SYNTAX text${name ? ` in set ${name}` : ''}: "${parsed.leftover}".`);
+      if (parsed.leftover)
+        note('syntax-unparsed', `Unparsed SYNTAX text${name ? ` in set ${name}` : ''}: "${parsed.leftover}".`);
       params.push(...parsed.params);
     }
     sets.push({ name, isDefault, params });
   }
   const unnamed = sets.filter((s) => s.name === null);
-  if (unnamed.length && sets.length > 1) note('syntax-unnamed-set', 'SYNTAX mixes named and unnamed parameter-set blocks.');
+  if (unnamed.length && sets.length > 1)
+    note('syntax-unnamed-set', 'SYNTAX mixes named and unnamed parameter-set blocks.');
   // A single SYNTAX block without a `###` heading is the cmdlet's only set; PowerShell calls it __AllParameterSets.
   for (const s of unnamed) s.name = '__AllParameterSets';
   const setNames = sets.map((s) => s.name);
@@ -383,15 +461,23 @@ function parseCmdletDoc(text, cmdletName) {
     if (sub.title === null) continue;
     if (/^CommonParameters$/i.test(sub.title)) continue;
     const m = /^-(\w+)$/.exec(sub.title.trim());
-    if (!m) { note('parameters-heading', `Unexpected heading in PARAMETERS: "### ${sub.title}".`); continue; }
+    if (!m) {
+      note('parameters-heading', `Unexpected heading in PARAMETERS: "### ${sub.title}".`);
+      continue;
+    }
     const name = m[1];
     const yamls = sub.tokens.filter((t) => t.kind === 'code' && t.lang === 'yaml');
-    if (!yamls.length) { note('parameter-no-yaml', `-${name} has no yaml block.`, { parameter: name }); continue; }
-    if (documented.has(name)) note('parameter-duplicate', `-${name} is documented twice; the blocks are merged.`, { parameter: name });
+    if (!yamls.length) {
+      note('parameter-no-yaml', `-${name} has no yaml block.`, { parameter: name });
+      continue;
+    }
+    if (documented.has(name))
+      note('parameter-duplicate', `-${name} is documented twice; the blocks are merged.`, { parameter: name });
     const entry = documented.get(name) ?? { blocks: [] };
     for (const y of yamls) {
       const { fields, unknown } = parseYaml(y.lines);
-      for (const u of unknown) note('yaml-unknown-key', `-${name}: unexpected yaml line or key "${u}".`, { parameter: name });
+      for (const u of unknown)
+        note('yaml-unknown-key', `-${name}: unexpected yaml line or key "${u}".`, { parameter: name });
       entry.blocks.push(fields);
     }
     documented.set(name, entry);
@@ -404,13 +490,15 @@ function parseCmdletDoc(text, cmdletName) {
   const supportsShouldProcess = spSyntax.length > 0 || spParams.length > 0;
   if (supportsShouldProcess) {
     for (const n of SHOULD_PROCESS) {
-      if (!spSyntax.includes(n) && !spParams.includes(n)) note('should-process', `-${n} is missing although ${[...SHOULD_PROCESS].find((x) => x !== n)} is documented.`);
+      if (!spSyntax.includes(n) && !spParams.includes(n))
+        note('should-process', `-${n} is missing although ${[...SHOULD_PROCESS].find((x) => x !== n)} is documented.`);
       else if (!spSyntax.includes(n)) note('should-process', `-${n} is in PARAMETERS but not in SYNTAX.`);
       else if (!spParams.includes(n)) note('should-process', `-${n} is in SYNTAX but not in PARAMETERS.`);
     }
     for (const s of sets) {
       const has = [...SHOULD_PROCESS].filter((n) => s.params.some((p) => p.name === n));
-      if (spSyntax.length && has.length === 0 && sets.length > 1) note('should-process', `SYNTAX of set ${s.name} lacks -WhatIf/-Confirm that other sets list.`);
+      if (spSyntax.length && has.length === 0 && sets.length > 1)
+        note('should-process', `SYNTAX of set ${s.name} lacks -WhatIf/-Confirm that other sets list.`);
     }
   }
 
@@ -427,7 +515,10 @@ function parseCmdletDoc(text, cmdletName) {
       if (f.Type) types.add(f.Type);
       aliasSpellings.add(JSON.stringify(splitList(f.Aliases)));
       const wc = parseBool(f['Accept wildcard characters'] ?? 'False');
-      if (wc === undefined) note('yaml-value', `-${name}: cannot read "Accept wildcard characters: ${f['Accept wildcard characters']}".`, { parameter: name });
+      if (wc === undefined)
+        note('yaml-value', `-${name}: cannot read "Accept wildcard characters: ${f['Accept wildcard characters']}".`, {
+          parameter: name,
+        });
       else wildcardValues.add(wc);
       if (f['Accepted values'] !== undefined) acceptedSpellings.add(JSON.stringify(splitList(f['Accepted values'])));
 
@@ -437,15 +528,30 @@ function parseCmdletDoc(text, cmdletName) {
       const reqSets = perSetValues(f.Required ?? '');
       const posSets = perSetValues(f.Position ?? '');
       const pipe = parsePipeline(f['Accept pipeline input'] ?? 'False');
-      if (pipe === undefined) note('yaml-value', `-${name}: cannot read "Accept pipeline input: ${f['Accept pipeline input']}".`, { parameter: name });
+      if (pipe === undefined)
+        note('yaml-value', `-${name}: cannot read "Accept pipeline input: ${f['Accept pipeline input']}".`, {
+          parameter: name,
+        });
       for (const s of blockSets) {
         const reqRaw = reqSets ? reqSets.get(s) : f.Required;
         const posRaw = posSets ? posSets.get(s) : f.Position;
         const mandatory = reqRaw === undefined ? undefined : parseBool(reqRaw);
         const position = posRaw === undefined ? undefined : parsePosition(posRaw);
-        if (mandatory === undefined) note('yaml-value', `-${name}: no readable "Required" for set ${s} (Required: ${f.Required ?? '(none)'}).`, { parameter: name, set: s });
-        if (position === undefined) note('yaml-value', `-${name}: no readable "Position" for set ${s} (Position: ${f.Position ?? '(none)'}).`, { parameter: name, set: s });
-        if (p.sets[s]) note('yaml-set-repeated', `-${name}: set ${s} appears in more than one yaml block; the first is kept.`, { parameter: name, set: s });
+        if (mandatory === undefined)
+          note('yaml-value', `-${name}: no readable "Required" for set ${s} (Required: ${f.Required ?? '(none)'}).`, {
+            parameter: name,
+            set: s,
+          });
+        if (position === undefined)
+          note('yaml-value', `-${name}: no readable "Position" for set ${s} (Position: ${f.Position ?? '(none)'}).`, {
+            parameter: name,
+            set: s,
+          });
+        if (p.sets[s])
+          note('yaml-set-repeated', `-${name}: set ${s} appears in more than one yaml block; the first is kept.`, {
+            parameter: name,
+            set: s,
+          });
         else {
           p.sets[s] = {
             mandatory: mandatory ?? null,
@@ -454,22 +560,43 @@ function parseCmdletDoc(text, cmdletName) {
             byPropertyName: pipe?.byPropertyName ?? false,
           };
         }
-        if (reqSets && !reqSets.has(s)) note('yaml-value', `-${name}: "Required" does not name set ${s}.`, { parameter: name, set: s });
+        if (reqSets && !reqSets.has(s))
+          note('yaml-value', `-${name}: "Required" does not name set ${s}.`, { parameter: name, set: s });
       }
-      if (reqSets) for (const s of reqSets.keys()) if (!blockSets.includes(s)) note('yaml-value', `-${name}: "Required" names set ${s}, which is not in its "Parameter Sets".`, { parameter: name, set: s });
+      if (reqSets)
+        for (const s of reqSets.keys())
+          if (!blockSets.includes(s))
+            note('yaml-value', `-${name}: "Required" names set ${s}, which is not in its "Parameter Sets".`, {
+              parameter: name,
+              set: s,
+            });
     }
     const typeList = [...types];
     p.type = typeList[0] ?? null;
-    if (typeList.length > 1) note('type-inconsistent', `-${name}: its yaml blocks give different types: ${typeList.join(', ')}; the first is kept.`, { parameter: name });
+    if (typeList.length > 1)
+      note(
+        'type-inconsistent',
+        `-${name}: its yaml blocks give different types: ${typeList.join(', ')}; the first is kept.`,
+        { parameter: name },
+      );
     if (!typeList.length) note('yaml-value', `-${name}: no Type.`, { parameter: name });
     const aliasList = [...aliasSpellings];
     p.aliases = JSON.parse(aliasList[0] ?? '[]');
-    if (aliasList.length > 1) note('aliases-inconsistent', `-${name}: yaml blocks list different aliases: ${aliasList.join(' vs ')}.`, { parameter: name });
+    if (aliasList.length > 1)
+      note('aliases-inconsistent', `-${name}: yaml blocks list different aliases: ${aliasList.join(' vs ')}.`, {
+        parameter: name,
+      });
     p.wildcards = wildcardValues.has(true);
-    if (wildcardValues.size > 1) note('wildcards-inconsistent', `-${name}: yaml blocks disagree on "Accept wildcard characters".`, { parameter: name });
+    if (wildcardValues.size > 1)
+      note('wildcards-inconsistent', `-${name}: yaml blocks disagree on "Accept wildcard characters".`, {
+        parameter: name,
+      });
     const acc = [...acceptedSpellings];
     p.acceptedValues = acc.length ? JSON.parse(acc[0]) : null;
-    if (acc.length > 1) note('accepted-values-inconsistent', `-${name}: yaml blocks list different accepted values.`, { parameter: name });
+    if (acc.length > 1)
+      note('accepted-values-inconsistent', `-${name}: yaml blocks list different accepted values.`, {
+        parameter: name,
+      });
     parameters[name] = p;
   }
 
@@ -477,7 +604,11 @@ function parseCmdletDoc(text, cmdletName) {
   for (const [name, p] of Object.entries(parameters)) {
     for (const s of Object.keys(p.sets)) {
       if (!setNames.includes(s)) {
-        note('set-unknown', `-${name}: PARAMETERS puts it in set "${s}", which SYNTAX does not show (SYNTAX sets: ${setNames.join(', ') || 'none'}).`, { parameter: name, set: s });
+        note(
+          'set-unknown',
+          `-${name}: PARAMETERS puts it in set "${s}", which SYNTAX does not show (SYNTAX sets: ${setNames.join(', ') || 'none'}).`,
+          { parameter: name, set: s },
+        );
       }
     }
   }
@@ -485,32 +616,70 @@ function parseCmdletDoc(text, cmdletName) {
     for (const sp of s.params) {
       if (SHOULD_PROCESS.has(sp.name)) continue;
       const p = parameters[sp.name];
-      if (!p) { note('parameter-undocumented', `-${sp.name} is in SYNTAX (set ${s.name}) but has no PARAMETERS entry.`, { parameter: sp.name, set: s.name }); continue; }
+      if (!p) {
+        note('parameter-undocumented', `-${sp.name} is in SYNTAX (set ${s.name}) but has no PARAMETERS entry.`, {
+          parameter: sp.name,
+          set: s.name,
+        });
+        continue;
+      }
       const ps = p.sets[s.name];
-      if (!ps) { note('set-mismatch', `-${sp.name} is in the SYNTAX of set ${s.name}, but its PARAMETERS entry does not list that set.`, { parameter: sp.name, set: s.name }); continue; }
+      if (!ps) {
+        note(
+          'set-mismatch',
+          `-${sp.name} is in the SYNTAX of set ${s.name}, but its PARAMETERS entry does not list that set.`,
+          { parameter: sp.name, set: s.name },
+        );
+        continue;
+      }
       if (ps.mandatory !== null && ps.mandatory !== sp.mandatory) {
-        note('required-mismatch', `-${sp.name} in set ${s.name}: SYNTAX shows it ${sp.mandatory ? 'mandatory' : 'optional'}, PARAMETERS says Required: ${ps.mandatory ? 'True' : 'False'}.`, { parameter: sp.name, set: s.name });
+        note(
+          'required-mismatch',
+          `-${sp.name} in set ${s.name}: SYNTAX shows it ${sp.mandatory ? 'mandatory' : 'optional'}, PARAMETERS says Required: ${ps.mandatory ? 'True' : 'False'}.`,
+          { parameter: sp.name, set: s.name },
+        );
       }
       if (sp.positional !== (ps.position !== null)) {
-        note('position-mismatch', `-${sp.name} in set ${s.name}: SYNTAX shows it ${sp.positional ? 'positional' : 'named'}, PARAMETERS says Position: ${ps.position ?? 'Named'}.`, { parameter: sp.name, set: s.name });
+        note(
+          'position-mismatch',
+          `-${sp.name} in set ${s.name}: SYNTAX shows it ${sp.positional ? 'positional' : 'named'}, PARAMETERS says Position: ${ps.position ?? 'Named'}.`,
+          { parameter: sp.name, set: s.name },
+        );
       }
       if (sp.type === null && !/SwitchParameter$/.test(p.type ?? '')) {
-        note('type-mismatch', `-${sp.name} in set ${s.name}: SYNTAX shows a switch, PARAMETERS says Type: ${p.type}.`, { parameter: sp.name, set: s.name });
+        note('type-mismatch', `-${sp.name} in set ${s.name}: SYNTAX shows a switch, PARAMETERS says Type: ${p.type}.`, {
+          parameter: sp.name,
+          set: s.name,
+        });
       } else if (sp.type !== null && shortType(sp.type) !== shortType(p.type ?? '')) {
-        note('type-mismatch', `-${sp.name} in set ${s.name}: SYNTAX says <${sp.type}>, PARAMETERS says Type: ${p.type}.`, { parameter: sp.name, set: s.name });
+        note(
+          'type-mismatch',
+          `-${sp.name} in set ${s.name}: SYNTAX says <${sp.type}>, PARAMETERS says Type: ${p.type}.`,
+          { parameter: sp.name, set: s.name },
+        );
       }
     }
     // Positional order: SYNTAX order must agree with the yaml position numbers.
     const positional = s.params.filter((sp) => parameters[sp.name]?.sets[s.name]?.position != null);
-    const byNumber = [...positional].sort((a, b) => parameters[a.name].sets[s.name].position - parameters[b.name].sets[s.name].position);
+    const byNumber = [...positional].sort(
+      (a, b) => parameters[a.name].sets[s.name].position - parameters[b.name].sets[s.name].position,
+    );
     if (positional.map((x) => x.name).join() !== byNumber.map((x) => x.name).join()) {
-      note('position-order', `Set ${s.name}: SYNTAX order of positional parameters (${positional.map((x) => x.name).join(', ')}) disagrees with their Position numbers.`, { set: s.name });
+      note(
+        'position-order',
+        `Set ${s.name}: SYNTAX order of positional parameters (${positional.map((x) => x.name).join(', ')}) disagrees with their Position numbers.`,
+        { set: s.name },
+      );
     }
   }
   for (const [name, p] of Object.entries(parameters)) {
     for (const s of sets) {
       if (p.sets[s.name] && !s.params.some((sp) => sp.name === name)) {
-        note('set-mismatch', `-${name}: PARAMETERS lists set ${s.name}, but the SYNTAX of ${s.name} does not show it.`, { parameter: name, set: s.name });
+        note(
+          'set-mismatch',
+          `-${name}: PARAMETERS lists set ${s.name}, but the SYNTAX of ${s.name} does not show it.`,
+          { parameter: name, set: s.name },
+        );
       }
     }
   }
@@ -519,16 +688,25 @@ function parseCmdletDoc(text, cmdletName) {
     for (const [name, p] of Object.entries(parameters)) {
       const pos = p.sets[s]?.position;
       if (pos == null) continue;
-      if (seen.has(pos)) note('position-duplicate', `Set ${s}: -${seen.get(pos)} and -${name} both claim Position ${pos}.`, { set: s });
+      if (seen.has(pos))
+        note('position-duplicate', `Set ${s}: -${seen.get(pos)} and -${name} both claim Position ${pos}.`, { set: s });
       else seen.set(pos, name);
     }
   }
   // Sets that no parameter tells apart (PowerShell resolves a set from the parameters bound).
-  const signature = (s) => Object.entries(parameters).filter(([, p]) => p.sets[s]).map(([n]) => n).sort().join(',');
+  const signature = (s) =>
+    Object.entries(parameters)
+      .filter(([, p]) => p.sets[s])
+      .map(([n]) => n)
+      .sort()
+      .join(',');
   for (let a = 0; a < setNames.length; a++) {
     for (let b = a + 1; b < setNames.length; b++) {
       if (signature(setNames[a]) === signature(setNames[b])) {
-        note('sets-indistinguishable', `Sets ${setNames[a]} and ${setNames[b]} have the same documented parameters (${signature(setNames[a]) || 'none'}); the doc gives no parameter that selects either.`);
+        note(
+          'sets-indistinguishable',
+          `Sets ${setNames[a]} and ${setNames[b]} have the same documented parameters (${signature(setNames[a]) || 'none'}); the doc gives no parameter that selects either.`,
+        );
       }
     }
   }
@@ -580,7 +758,10 @@ function collectTypeEvidence(sources, jobs) {
       for (const title of ['INPUTS', 'OUTPUTS']) {
         for (const sub of subsections(section(tokens, title) ?? [])) {
           for (const part of (sub.title ?? '').split(/\s+or\s+|,\s+/)) {
-            const full = part.trim().replace(/(\[\])+$/, '').split('#')[0];
+            const full = part
+              .trim()
+              .replace(/(\[\])+$/, '')
+              .split('#')[0];
             if (!/^[A-Za-z]\w*(\.\w+)+$/.test(full)) continue;
             const short = full.slice(full.lastIndexOf('.') + 1);
             if (!counts.has(short)) counts.set(short, new Map());
@@ -643,26 +824,57 @@ function mergeCmdlet(name, perDocset, evidence) {
   const allSame = (f) => keys.every((k) => same(f(perDocset[k]), f(perDocset[keys[0]])));
 
   const module = pick((d) => d.module ?? undefined)?.module ?? null;
-  if (!allSame((d) => d.module)) diff('differs-between-docsets', 'Module Name differs.', valuesBy((d) => d.module));
+  if (!allSame((d) => d.module))
+    diff(
+      'differs-between-docsets',
+      'Module Name differs.',
+      valuesBy((d) => d.module),
+    );
 
   // Parameter sets: newest docset's order, then sets only the older ones have.
   const parameterSets = [];
-  for (const k of newest) for (const s of perDocset[k].parameterSets) if (!parameterSets.includes(s)) parameterSets.push(s);
+  for (const k of newest)
+    for (const s of perDocset[k].parameterSets) if (!parameterSets.includes(s)) parameterSets.push(s);
   const parameterSetsOnlyIn = {};
   for (const s of parameterSets) {
     const o = onlyIn(keys.filter((k) => perDocset[k].parameterSets.includes(s)));
     if (o) parameterSetsOnlyIn[s] = o;
   }
-  if (!allSame((d) => d.parameterSets)) diff('differs-between-docsets', 'The parameter sets (or their order) differ.', valuesBy((d) => d.parameterSets));
+  if (!allSame((d) => d.parameterSets))
+    diff(
+      'differs-between-docsets',
+      'The parameter sets (or their order) differ.',
+      valuesBy((d) => d.parameterSets),
+    );
 
   const defaultParameterSet = perDocset[newest[0]].defaultParameterSet;
-  if (!allSame((d) => d.defaultParameterSet)) diff('differs-between-docsets', 'The default parameter set differs.', valuesBy((d) => d.defaultParameterSet));
+  if (!allSame((d) => d.defaultParameterSet))
+    diff(
+      'differs-between-docsets',
+      'The default parameter set differs.',
+      valuesBy((d) => d.defaultParameterSet),
+    );
   const supportsShouldProcess = keys.some((k) => perDocset[k].supportsShouldProcess);
-  if (!allSame((d) => d.supportsShouldProcess)) diff('differs-between-docsets', '-WhatIf/-Confirm are documented in only some docsets.', valuesBy((d) => d.supportsShouldProcess));
+  if (!allSame((d) => d.supportsShouldProcess))
+    diff(
+      'differs-between-docsets',
+      '-WhatIf/-Confirm are documented in only some docsets.',
+      valuesBy((d) => d.supportsShouldProcess),
+    );
   const inputs = perDocset[newest[0]].inputs;
   const outputs = perDocset[newest[0]].outputs;
-  if (!allSame((d) => d.inputs)) diff('differs-between-docsets', 'INPUTS differ.', valuesBy((d) => d.inputs));
-  if (!allSame((d) => d.outputs)) diff('differs-between-docsets', 'OUTPUTS differ.', valuesBy((d) => d.outputs));
+  if (!allSame((d) => d.inputs))
+    diff(
+      'differs-between-docsets',
+      'INPUTS differ.',
+      valuesBy((d) => d.inputs),
+    );
+  if (!allSame((d) => d.outputs))
+    diff(
+      'differs-between-docsets',
+      'OUTPUTS differ.',
+      valuesBy((d) => d.outputs),
+    );
 
   const names = [...new Set(keys.flatMap((k) => Object.keys(perDocset[k].parameters)))].sort(cmp);
   const parameters = {};
@@ -677,28 +889,46 @@ function mergeCmdlet(name, perDocset, evidence) {
     }
     const typeBy = Object.fromEntries(present.map((k) => [k, perDocset[k].parameters[pn].type]));
     if (new Set(Object.values(typeBy)).size > 1) {
-      out.typeIn = Object.fromEntries(Object.keys(typeBy).sort(cmp).map((k) => [k, typeBy[k]]));
+      out.typeIn = Object.fromEntries(
+        Object.keys(typeBy)
+          .sort(cmp)
+          .map((k) => [k, typeBy[k]]),
+      );
       diff('type-differs-between-docsets', `-${pn}: the type differs between docsets.`, out.typeIn, { parameter: pn });
     }
     out.aliases = base.aliases;
     out.wildcards = base.wildcards;
     if (base.acceptedValues) out.acceptedValues = base.acceptedValues;
-    for (const [field, label] of [['aliases', 'aliases'], ['wildcards', '"Accept wildcard characters"'], ['acceptedValues', 'accepted values']]) {
+    for (const [field, label] of [
+      ['aliases', 'aliases'],
+      ['wildcards', '"Accept wildcard characters"'],
+      ['acceptedValues', 'accepted values'],
+    ]) {
       if (present.some((k) => !same(perDocset[k].parameters[pn][field], base[field]))) {
-        diff('differs-between-docsets', `-${pn}: ${label} differ.`, Object.fromEntries(present.map((k) => [k, perDocset[k].parameters[pn][field]])), { parameter: pn });
+        diff(
+          'differs-between-docsets',
+          `-${pn}: ${label} differ.`,
+          Object.fromEntries(present.map((k) => [k, perDocset[k].parameters[pn][field]])),
+          { parameter: pn },
+        );
       }
     }
     out.sets = {};
     const setOrder = parameterSets.filter((s) => present.some((k) => perDocset[k].parameters[pn].sets[s]));
     // Sets named only in PARAMETERS (not in any SYNTAX) come last, alphabetically.
     const extra = [...new Set(present.flatMap((k) => Object.keys(perDocset[k].parameters[pn].sets)))]
-      .filter((s) => !parameterSets.includes(s)).sort(cmp);
+      .filter((s) => !parameterSets.includes(s))
+      .sort(cmp);
     for (const s of [...setOrder, ...extra]) {
       const have = present.filter((k) => perDocset[k].parameters[pn].sets[s]);
       const v = { ...perDocset[have[0]].parameters[pn].sets[s] };
       if (have.some((k) => !same(perDocset[k].parameters[pn].sets[s], v))) {
-        diff('differs-between-docsets', `-${pn} in set ${s}: mandatory/position/pipeline differ.`,
-          Object.fromEntries(have.map((k) => [k, perDocset[k].parameters[pn].sets[s]])), { parameter: pn, set: s });
+        diff(
+          'differs-between-docsets',
+          `-${pn} in set ${s}: mandatory/position/pipeline differ.`,
+          Object.fromEntries(have.map((k) => [k, perDocset[k].parameters[pn].sets[s]])),
+          { parameter: pn, set: s },
+        );
       }
       const o = onlyIn(have);
       if (o && !onlyIn(present)) v.onlyIn = o;
@@ -710,20 +940,34 @@ function mergeCmdlet(name, perDocset, evidence) {
   }
 
   // Pipeline input against INPUTS (checked on the merged, newest view).
-  const pipelineTypes = Object.entries(parameters).filter(([, p]) => Object.values(p.sets).some((s) => s.byValue))
+  const pipelineTypes = Object.entries(parameters)
+    .filter(([, p]) => Object.values(p.sets).some((s) => s.byValue))
     .map(([n, p]) => ({ name: n, short: shortType(p.type ?? '') }));
   const inputShorts = inputs.map(shortType);
   for (const pt of pipelineTypes) {
     const element = pt.short.replace(/(\[\])+$/, '');
     if (!inputShorts.some((i) => i === pt.short || i.replace(/(\[\])+$/, '') === element)) {
-      notes.push({ kind: 'inputs-mismatch', message: `-${pt.name} accepts pipeline input ByValue, but INPUTS ${inputs.length ? `lists only ${inputs.join(', ')}` : 'lists nothing'}.`, parameter: pt.name, docsets: keys });
+      notes.push({
+        kind: 'inputs-mismatch',
+        message: `-${pt.name} accepts pipeline input ByValue, but INPUTS ${inputs.length ? `lists only ${inputs.join(', ')}` : 'lists nothing'}.`,
+        parameter: pt.name,
+        docsets: keys,
+      });
     }
   }
   for (const inp of inputs) {
     const s = shortType(inp).replace(/(\[\])+$/, '');
-    const takers = Object.entries(parameters).filter(([, p]) => shortType(p.type ?? '').replace(/(\[\])+$/, '') === s
-      && Object.values(p.sets).some((x) => x.byValue || x.byPropertyName));
-    if (!takers.length) notes.push({ kind: 'inputs-mismatch', message: `INPUTS lists ${inp}, but no parameter of that type accepts pipeline input.`, docsets: keys });
+    const takers = Object.entries(parameters).filter(
+      ([, p]) =>
+        shortType(p.type ?? '').replace(/(\[\])+$/, '') === s &&
+        Object.values(p.sets).some((x) => x.byValue || x.byPropertyName),
+    );
+    if (!takers.length)
+      notes.push({
+        kind: 'inputs-mismatch',
+        message: `INPUTS lists ${inp}, but no parameter of that type accepts pipeline input.`,
+        docsets: keys,
+      });
   }
 
   const sortedNotes = notes
@@ -734,11 +978,21 @@ function mergeCmdlet(name, perDocset, evidence) {
       o.docsets = [...n.docsets].sort(cmp);
       o.message = n.message;
       if (n.values !== undefined) {
-        o.values = Object.fromEntries(Object.keys(n.values).sort(cmp).map((k) => [k, n.values[k]]));
+        o.values = Object.fromEntries(
+          Object.keys(n.values)
+            .sort(cmp)
+            .map((k) => [k, n.values[k]]),
+        );
       }
       return o;
     })
-    .sort((a, b) => cmp(a.kind, b.kind) || cmp(a.parameter ?? '', b.parameter ?? '') || cmp(a.set ?? '', b.set ?? '') || cmp(a.message, b.message));
+    .sort(
+      (a, b) =>
+        cmp(a.kind, b.kind) ||
+        cmp(a.parameter ?? '', b.parameter ?? '') ||
+        cmp(a.set ?? '', b.set ?? '') ||
+        cmp(a.message, b.message),
+    );
 
   const record = { module, docs: {}, defaultParameterSet, parameterSets };
   if (Object.keys(parameterSetsOnlyIn).length) record.parameterSetsOnlyIn = parameterSetsOnlyIn;
@@ -787,14 +1041,19 @@ function main() {
     const perDocset = {};
     for (const [ds, path] of Object.entries(c.files)) perDocset[ds] = parseCmdletDoc(showFile(c.src, path), c.name);
     const record = mergeCmdlet(c.name, perDocset, evidence);
-    record.docs = Object.fromEntries(Object.keys(c.files).sort(cmp).map((k) => [k, c.files[k]]));
+    record.docs = Object.fromEntries(
+      Object.keys(c.files)
+        .sort(cmp)
+        .map((k) => [k, c.files[k]]),
+    );
     cmdlets[c.name] = record;
   }
 
   const used = (src) => src.docsets.filter((ds) => located.some((c) => c.src === src && c.files[ds.key]));
   const output = {
-    $comment: `Generated by ${SCRIPT} from ${sources.windows.repository}@${sources.windows.commit.slice(0, 12)} and `
-      + `${sources.ps.repository}@${sources.ps.commit.slice(0, 12)}; do not edit by hand. See main/simulator/reference/README.md.`,
+    $comment:
+      `Generated by ${SCRIPT} from ${sources.windows.repository}@${sources.windows.commit.slice(0, 12)} and ` +
+      `${sources.ps.repository}@${sources.ps.commit.slice(0, 12)}; do not edit by hand. See main/simulator/reference/README.md.`,
     sources: Object.values(sources).map((s) => ({
       repository: s.repository,
       commit: s.commit,
@@ -820,8 +1079,10 @@ function main() {
   writeFileSync(tmp, text);
   renameSync(tmp, opts.out);
   const noteCount = Object.values(cmdlets).reduce((n, c) => n + c.docNotes.length, 0);
-  process.stdout.write(`extract-cmdlet-reference: wrote ${relative(process.cwd(), opts.out)} `
-    + `(${Object.keys(cmdlets).length} cmdlets, ${noteCount} doc notes)\n`);
+  process.stdout.write(
+    `extract-cmdlet-reference: wrote ${relative(process.cwd(), opts.out)} ` +
+      `(${Object.keys(cmdlets).length} cmdlets, ${noteCount} doc notes)\n`,
+  );
 }
 
 main();

@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
 function crc32(buf) {
-  let c, crc = 0xffffffff;
+  let c,
+    crc = 0xffffffff;
   for (let n = 0; n < buf.length; n++) {
     c = (crc ^ buf[n]) & 0xff;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -14,15 +15,23 @@ function crc32(buf) {
   return (crc ^ 0xffffffff) >>> 0;
 }
 function chunk(type, data) {
-  const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
   const td = Buffer.concat([Buffer.from(type), data]);
-  const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
   return Buffer.concat([len, td, crc]);
 }
 function png(size) {
   const px = (x, y) => {
-    const u = x / size, v = y / size;
-    const r = 0.18, inTile = (() => { const dx = Math.max(r - u, 0, u - (1 - r)), dy = Math.max(r - v, 0, v - (1 - r)); return dx * dx + dy * dy <= r * r; })();
+    const u = x / size,
+      v = y / size;
+    const r = 0.18,
+      inTile = (() => {
+        const dx = Math.max(r - u, 0, u - (1 - r)),
+          dy = Math.max(r - v, 0, v - (1 - r));
+        return dx * dx + dy * dy <= r * r;
+      })();
     if (!inTile) return [0, 0, 0, 0];
     const card = u > 0.2 && u < 0.8 && v > 0.3 && v < 0.62;
     const fingers = v >= 0.62 && v < 0.72 && u > 0.26 && u < 0.74 && Math.floor((u - 0.26) / 0.04) % 2 === 0;
@@ -38,12 +47,29 @@ function png(size) {
     for (let x = 0; x < size; x++) raw.set(px(x, y), y * (size * 4 + 1) + 1 + x * 4);
   }
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0); ihdr.writeUInt32BE(size, 4); ihdr[8] = 8; ihdr[9] = 6;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 6;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 const big = png(512);
 writeFileSync('assets/icon.png', big);
 const p256 = png(256);
-const header = Buffer.alloc(6); header.writeUInt16LE(0, 0); header.writeUInt16LE(1, 2); header.writeUInt16LE(1, 4);
-const entry = Buffer.alloc(16); entry[0] = 0; entry[1] = 0; entry.writeUInt16LE(1, 4); entry.writeUInt16LE(32, 6); entry.writeUInt32LE(p256.length, 8); entry.writeUInt32LE(22, 12);
+const header = Buffer.alloc(6);
+header.writeUInt16LE(0, 0);
+header.writeUInt16LE(1, 2);
+header.writeUInt16LE(1, 4);
+const entry = Buffer.alloc(16);
+entry[0] = 0;
+entry[1] = 0;
+entry.writeUInt16LE(1, 4);
+entry.writeUInt16LE(32, 6);
+entry.writeUInt32LE(p256.length, 8);
+entry.writeUInt32LE(22, 12);
 writeFileSync('assets/icon.ico', Buffer.concat([header, entry, p256]));

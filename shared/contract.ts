@@ -5,11 +5,28 @@
  */
 import { z } from 'zod';
 import { isLocalPath, LOCAL_PATH_MESSAGE } from './local-path';
-import { connectionStateSchema, endpointKindSchema, hostIdSchema, LOCAL_HOST_ID, remoteTargetSchema, sshTargetSchema, winrmTargetSchema } from './hosts';
+import {
+  connectionStateSchema,
+  endpointKindSchema,
+  hostIdSchema,
+  LOCAL_HOST_ID,
+  remoteTargetSchema,
+  sshTargetSchema,
+  winrmTargetSchema,
+} from './hosts';
 import { doctorReportSchema } from './doctor';
 import { inventorySchema } from './inventory';
 import { hostSetupKindSchema, hostSetupSchema } from './prepare-host';
-import { intentSchema, localizedTextSchema, operationOutcomeSchema, planChoicesSchema, planSchema, rawErrorSchema, stepResultSchema, stepStateSchema } from './plan';
+import {
+  intentSchema,
+  localizedTextSchema,
+  operationOutcomeSchema,
+  planChoicesSchema,
+  planSchema,
+  rawErrorSchema,
+  stepResultSchema,
+  stepStateSchema,
+} from './plan';
 
 export const languageSchema = z.enum(['en', 'zh-CN']);
 export type Language = z.infer<typeof languageSchema>;
@@ -178,15 +195,23 @@ export const methods = {
   getAppInfo: { input: empty, output: appInfoSchema },
   // Per host (host omitted = the local host).
   getInventory: { input: z.object({ ...hostField, refresh: z.boolean() }).strict(), output: inventorySchema },
-  planOperation: { input: z.object({ ...hostField, intent: intentSchema, choices: planChoicesSchema }).strict(), output: planSchema },
+  planOperation: {
+    input: z.object({ ...hostField, intent: intentSchema, choices: planChoicesSchema }).strict(),
+    output: planSchema,
+  },
   runPlan: { input: z.object({ ...hostField, planId: z.string().max(100) }).strict(), output: operationOutcomeSchema },
   getActivity: { input: perHost, output: z.array(activityEntrySchema) },
   exportActivity: { input: perHost, output: z.object({ fileName: z.string(), text: z.string() }) },
   /** The step log of one operation (a click on its Activity line). */
-  getOperationLog: { input: z.object({ ...hostField, operationId: z.string().min(1).max(200) }).strict(), output: operationLogSchema },
+  getOperationLog: {
+    input: z.object({ ...hostField, operationId: z.string().min(1).max(200) }).strict(),
+    output: operationLogSchema,
+  },
   getUnfinished: { input: perHost, output: z.array(unfinishedOperationSchema) },
   resolveUnfinished: {
-    input: z.object({ ...hostField, operationId: z.string().max(100), action: z.enum(['finish', 'rollback']) }).strict(),
+    input: z
+      .object({ ...hostField, operationId: z.string().max(100), action: z.enum(['finish', 'rollback']) })
+      .strict(),
     output: operationOutcomeSchema,
   },
   // Hosts: the local one first, then the remote ones the admin added.
@@ -207,7 +232,11 @@ export const methods = {
   /** Opens the host (a saved one by id, or a definition not yet saved) and reads its inventory. */
   testHost: {
     input: z
-      .object({ host: hostIdSchema.optional(), target: hostTargetInputSchema.optional(), password: passwordSchema.optional() })
+      .object({
+        host: hostIdSchema.optional(),
+        target: hostTargetInputSchema.optional(),
+        password: passwordSchema.optional(),
+      })
       .strict()
       .refine((v) => (v.host === undefined) !== (v.target === undefined), 'give either host or target'),
     output: hostTestResultSchema,
@@ -237,10 +266,21 @@ export type MethodOutput<M extends MethodName> = z.infer<(typeof methods)[M]['ou
 
 /** Pushed from the privileged side to the UI; each names its host. */
 export const eventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('session-status'), host: hostIdSchema, status: z.string(), detail: z.string().optional() }),
+  z.object({
+    type: z.literal('session-status'),
+    host: hostIdSchema,
+    status: z.string(),
+    detail: z.string().optional(),
+  }),
   z.object({ type: z.literal('inventory-progress'), host: hostIdSchema, phase: z.string() }),
   z.object({ type: z.literal('inventory-changed'), host: hostIdSchema, readAt: z.string() }),
-  z.object({ type: z.literal('operation-progress'), host: hostIdSchema, operationId: z.string(), planId: z.string(), step: stepResultSchema }),
+  z.object({
+    type: z.literal('operation-progress'),
+    host: hostIdSchema,
+    operationId: z.string(),
+    planId: z.string(),
+    step: stepResultSchema,
+  }),
   z.object({ type: z.literal('activity'), entry: activityEntrySchema }),
   /** A host's connection state or readiness changed, or hosts were added or removed: re-read listHosts. */
   z.object({ type: z.literal('hosts-changed'), host: hostIdSchema.optional() }),

@@ -29,7 +29,13 @@ const part = (id: string, key: string, n: number): string | null => {
 /** The identity in a PCI\ (or PCIP\ twin) instance id; fields the id does not carry are null. */
 export function identityOf(instanceId: string, serial: string | null = null): DeviceIdentity {
   const head = instanceId.split('\\').slice(0, 2).join('\\');
-  return { vendorId: part(head, 'VEN', 4), deviceId: part(head, 'DEV', 4), subsystemId: part(head, 'SUBSYS', 8), revision: part(head, 'REV', 2), serial };
+  return {
+    vendorId: part(head, 'VEN', 4),
+    deviceId: part(head, 'DEV', 4),
+    subsystemId: part(head, 'SUBSYS', 8),
+    revision: part(head, 'REV', 2),
+    serial,
+  };
 }
 
 /**
@@ -44,5 +50,14 @@ export function sameCard(a: DeviceIdentity, b: DeviceIdentity): boolean {
 
 /** "VEN 15B3 DEV 1015 SUBSYS 000315B3", for texts. */
 export function describeIdentity(i: DeviceIdentity): string {
-  return [i.vendorId && `VEN ${i.vendorId}`, i.deviceId && `DEV ${i.deviceId}`, i.subsystemId && `SUBSYS ${i.subsystemId}`, i.serial && `serial ${i.serial}`].filter(Boolean).join(' ') || 'unknown identity';
+  return (
+    [
+      i.vendorId && `VEN ${i.vendorId}`,
+      i.deviceId && `DEV ${i.deviceId}`,
+      i.subsystemId && `SUBSYS ${i.subsystemId}`,
+      i.serial && `serial ${i.serial}`,
+    ]
+      .filter(Boolean)
+      .join(' ') || 'unknown identity'
+  );
 }

@@ -1,7 +1,17 @@
 /** `dda doctor`'s report: one item per thing the product relies on, each pass / warn / fail / unknown. */
 import { z } from 'zod';
 
-export const doctorChecks = ['powershell', 'hyperv-module', 'ui-culture', 'elevation', 'iommu', 'iov-support', 'survey', 'surface', 'pci-property'] as const;
+export const doctorChecks = [
+  'powershell',
+  'hyperv-module',
+  'ui-culture',
+  'elevation',
+  'iommu',
+  'iov-support',
+  'survey',
+  'surface',
+  'pci-property',
+] as const;
 export type DoctorCheck = (typeof doctorChecks)[number];
 
 /** pass: as expected; warn: works, with a caveat; fail: the product will not work right; unknown: could not check. */
@@ -10,7 +20,16 @@ export type DoctorStatus = z.infer<typeof doctorStatusSchema>;
 
 /** What exactly differs, named by data (the texts come from the message catalog in the UI's language). */
 export const doctorProblemSchema = z.strictObject({
-  kind: z.enum(['missing-command', 'missing-set', 'missing-parameter', 'parameter-not-in-set', 'wrong-type', 'no-should-process', 'read-failed', 'not-found']),
+  kind: z.enum([
+    'missing-command',
+    'missing-set',
+    'missing-parameter',
+    'parameter-not-in-set',
+    'wrong-type',
+    'no-should-process',
+    'read-failed',
+    'not-found',
+  ]),
   name: z.string().max(300),
   expected: z.string().max(300).optional(),
   actual: z.string().max(300).optional(),

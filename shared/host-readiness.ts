@@ -21,7 +21,10 @@ const ACS_NOT_SUPPORTED = 0;
 
 export type IovReadiness = 'ready' | 'acs-only' | 'blocked';
 
-export function iovReadiness(host: Pick<HostReadiness, 'iovSupport' | 'osPcieControl' | 'iommuPolicyEnabled'>, devices: readonly Pick<Device, 'facts'>[]): IovReadiness {
+export function iovReadiness(
+  host: Pick<HostReadiness, 'iovSupport' | 'osPcieControl' | 'iommuPolicyEnabled'>,
+  devices: readonly Pick<Device, 'facts'>[],
+): IovReadiness {
   if (host.iovSupport !== false) return 'ready';
   if (host.osPcieControl === false || host.iommuPolicyEnabled !== true) return 'blocked';
   if (devices.length > 0 && devices.every((d) => d.facts.acsUpHierarchy === ACS_NOT_SUPPORTED)) return 'acs-only';

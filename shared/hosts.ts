@@ -27,9 +27,17 @@ export const userNameSchema = z
   .string()
   .min(1)
   .max(256)
-  .regex(/^[^\s\-"'`$;|&<>()][^\s"'`$;|&<>()]*$/, 'a user name (user, DOMAIN\\user or user@domain), no spaces or quotes');
+  .regex(
+    /^[^\s\-"'`$;|&<>()][^\s"'`$;|&<>()]*$/,
+    'a user name (user, DOMAIN\\user or user@domain), no spaces or quotes',
+  );
 
-const pathSchema = z.string().min(1).max(1024).refine((p) => !/[\r\n\0]/.test(p), 'a file path on one line').refine(isLocalPath, LOCAL_PATH_MESSAGE);
+const pathSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((p) => !/[\r\n\0]/.test(p), 'a file path on one line')
+  .refine(isLocalPath, LOCAL_PATH_MESSAGE);
 /** Remote endpoint: the full PowerShell endpoint, or our JEA endpoint that exposes only DDAStudio.Host. */
 export const endpointKindSchema = z.enum(['full', 'jea']);
 export type EndpointKind = z.infer<typeof endpointKindSchema>;
@@ -53,11 +61,18 @@ export const sshTargetSchema = z
     port: portSchema.optional(),
     userName: userNameSchema.optional(),
     /** Private key (ssh -i); without it ssh uses its own configuration and agent. */
-    keyFilePath: pathSchema.refine((p) => !p.includes('"'), 'a key file path without double quotes (ssh would split it)').optional(),
+    keyFilePath: pathSchema
+      .refine((p) => !p.includes('"'), 'a key file path without double quotes (ssh would split it)')
+      .optional(),
     /** A known_hosts file to trust (UserKnownHostsFile); host keys are always checked (StrictHostKeyChecking=yes). */
-    knownHostsFile: pathSchema.refine((p) => !/[\s"]/.test(p), 'a known_hosts path without spaces or quotes (it becomes one ssh -o option)').optional(),
+    knownHostsFile: pathSchema
+      .refine((p) => !/[\s"]/.test(p), 'a known_hosts path without spaces or quotes (it becomes one ssh -o option)')
+      .optional(),
     /** The sshd subsystem: 'powershell' for the full endpoint; the JEA-shaped one is named by the host's admin. */
-    subsystem: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+    subsystem: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+      .optional(),
   })
   .strict();
 
@@ -77,7 +92,10 @@ export const winrmTargetSchema = z
     /** With a user, the password comes from the OS credential store; without, the current logon (Kerberos). */
     userName: userNameSchema.optional(),
     /** The session configuration (endpoint) name; default Microsoft.PowerShell, or our JEA endpoint's name. */
-    configurationName: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/).optional(),
+    configurationName: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,128}$/)
+      .optional(),
   })
   .strict();
 
@@ -98,6 +116,7 @@ export type ConnectionState = z.infer<typeof connectionStateSchema>;
 
 /** The human description of a target, e.g. "ssh root@10.0.0.5:22" or "winrm hv01 (HTTPS)". */
 export function describeTarget(t: RemoteTarget): string {
-  if (t.transport === 'ssh') return `ssh ${t.userName ? `${t.userName}@` : ''}${t.hostName}${t.port ? `:${t.port}` : ''}${t.endpoint === 'jea' ? ' (JEA)' : ''}`;
+  if (t.transport === 'ssh')
+    return `ssh ${t.userName ? `${t.userName}@` : ''}${t.hostName}${t.port ? `:${t.port}` : ''}${t.endpoint === 'jea' ? ' (JEA)' : ''}`;
   return `winrm ${t.userName ? `${t.userName}@` : ''}${t.computerName}${t.port ? `:${t.port}` : ''}${t.useSsl ? ' (HTTPS)' : ''}${t.endpoint === 'jea' ? ' (JEA)' : ''}`;
 }

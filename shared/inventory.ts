@@ -20,7 +20,14 @@ export const verdictCodeSchema = z.enum(verdictCodes);
 export type VerdictCode = z.infer<typeof verdictCodeSchema>;
 
 /** Why a device is not (securely) assignable. */
-export const verdictReasons = ['rmrr', 'acs-missing', 'bios-pcie-control', 'legacy-non-vga', 'legacy-pci', 'line-interrupts'] as const;
+export const verdictReasons = [
+  'rmrr',
+  'acs-missing',
+  'bios-pcie-control',
+  'legacy-non-vga',
+  'legacy-pci',
+  'line-interrupts',
+] as const;
 export const verdictReasonSchema = z.enum(verdictReasons);
 export type VerdictReason = z.infer<typeof verdictReasonSchema>;
 

@@ -3,8 +3,14 @@ import { cardOf, pciIdOf, samePath } from './location-path';
 
 describe('location paths', () => {
   it('functions of one card share a card path', () => {
-    expect(cardOf('PCIROOT(0)#PCI(0100)#PCI(0000)')).toEqual({ path: 'PCIROOT(0)#PCI(0100)#PCI(00xx)', functionNumber: 0 });
-    expect(cardOf('PCIROOT(0)#PCI(0100)#PCI(0001)')).toEqual({ path: 'PCIROOT(0)#PCI(0100)#PCI(00xx)', functionNumber: 1 });
+    expect(cardOf('PCIROOT(0)#PCI(0100)#PCI(0000)')).toEqual({
+      path: 'PCIROOT(0)#PCI(0100)#PCI(00xx)',
+      functionNumber: 0,
+    });
+    expect(cardOf('PCIROOT(0)#PCI(0100)#PCI(0001)')).toEqual({
+      path: 'PCIROOT(0)#PCI(0100)#PCI(00xx)',
+      functionNumber: 1,
+    });
     expect(cardOf('PCIROOT(0)#PCI(1C03)')).toEqual({ path: 'PCIROOT(0)#PCI(1Cxx)', functionNumber: 3 });
     expect(cardOf('ACPI(_SB_)#ACPI(PCI0)')).toBeNull();
   });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_HIGH_MMIO_BASE, GiB, highMmioRoom, MiB, requiredHighMmio, requiredLowMmio } from './mmio';
 
 describe('MMIO sizing', () => {
-  it("Microsoft's example: one Tesla K520 (176 MB) needs 176 + 512 MB high MMIO", () => expect(requiredHighMmio([176])).toBe(688 * MiB));
+  it("Microsoft's example: one Tesla K520 (176 MB) needs 176 + 512 MB high MMIO", () =>
+    expect(requiredHighMmio([176])).toBe(688 * MiB));
   it('sums every device the VM will hold', () => expect(requiredHighMmio([32, 32, 16384])).toBe((16448 + 512) * MiB));
   it('low MMIO: the devices below 4 GiB + 128 MB', () => expect(requiredLowMmio([256, 16])).toBe((272 + 128) * MiB));
   it('the public reports: on a 36-bit CPU a 32 GB gap at the default base ends at 0x17DFFFF000 + 1, above 2^36', () => {

@@ -3,13 +3,25 @@ import { z } from 'zod';
 
 /** What the admin asked for. Location paths name devices; VM names name VMs. */
 export const intentSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('assign'), locationPath: z.string().min(1).max(512), vmName: z.string().min(1).max(512), includeSiblings: z.boolean().optional() }),
+  z.object({
+    kind: z.literal('assign'),
+    locationPath: z.string().min(1).max(512),
+    vmName: z.string().min(1).max(512),
+    includeSiblings: z.boolean().optional(),
+  }),
   z.object({ kind: z.literal('revert'), locationPath: z.string().min(1).max(512) }),
   z.object({ kind: z.literal('move'), locationPath: z.string().min(1).max(512), toVm: z.string().min(1).max(512) }),
   z.object({ kind: z.literal('repair'), vmName: z.string().min(1).max(512) }),
   z.object({ kind: z.literal('return-orphans') }),
   // Reconcile fixes (issue 18): a VM entry re-pointed to its moved card, a device left disabled, VM settings fitted.
-  z.object({ kind: z.literal('repoint'), vmName: z.string().min(1).max(512), moves: z.array(z.object({ fromPath: z.string().min(1).max(512), toPath: z.string().min(1).max(512) })).min(1).max(32) }),
+  z.object({
+    kind: z.literal('repoint'),
+    vmName: z.string().min(1).max(512),
+    moves: z
+      .array(z.object({ fromPath: z.string().min(1).max(512), toPath: z.string().min(1).max(512) }))
+      .min(1)
+      .max(32),
+  }),
   z.object({ kind: z.literal('enable-device'), locationPath: z.string().min(1).max(512) }),
   z.object({ kind: z.literal('fit-vm'), vmName: z.string().min(1).max(512) }),
   z.object({ kind: z.literal('start-vm'), vmName: z.string().min(1).max(512) }),
@@ -26,7 +38,15 @@ export type LocalizedText = z.infer<typeof localizedTextSchema>;
  * skip-device-mitigations: dismount without the vendor's mitigation driver (RequireDeviceMitigations off).
  * Dismount-VMHostAssignableDevice -Force drops both, so it is used only when both are given.
  */
-export const consentIds = ['turn-off-vm', 'discard-saved-state', 'force-insecure', 'skip-device-mitigations', 'take-last-display', 'take-host-lifeline', 'unknown-address-width'] as const;
+export const consentIds = [
+  'turn-off-vm',
+  'discard-saved-state',
+  'force-insecure',
+  'skip-device-mitigations',
+  'take-last-display',
+  'take-host-lifeline',
+  'unknown-address-width',
+] as const;
 export const consentIdSchema = z.enum(consentIds);
 export type ConsentId = z.infer<typeof consentIdSchema>;
 
@@ -52,8 +72,20 @@ export const psActionSchema = z.object({
 export type PsAction = z.infer<typeof psActionSchema>;
 
 export const stepKinds = [
-  'stop-vm', 'remove-saved-state', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio',
-  'set-vm-memory', 'add-device', 'remove-device', 'remove-all-devices', 'mount-device', 'enable-device', 'start-vm',
+  'stop-vm',
+  'remove-saved-state',
+  'disable-device',
+  'dismount-device',
+  'set-vm-stop-action',
+  'set-vm-cache-types',
+  'set-vm-mmio',
+  'set-vm-memory',
+  'add-device',
+  'remove-device',
+  'remove-all-devices',
+  'mount-device',
+  'enable-device',
+  'start-vm',
 ] as const;
 export const stepKindSchema = z.enum(stepKinds);
 export type StepKind = z.infer<typeof stepKindSchema>;
@@ -109,7 +141,16 @@ export function planIsRunnable(plan: Plan): boolean {
   return plan.blocked === null && plan.consents.every((c) => c.given) && plan.steps.length > 0;
 }
 
-export const stepStateSchema = z.enum(['pending', 'running', 'done', 'failed', 'undoing', 'undone', 'undo-failed', 'skipped']);
+export const stepStateSchema = z.enum([
+  'pending',
+  'running',
+  'done',
+  'failed',
+  'undoing',
+  'undone',
+  'undo-failed',
+  'skipped',
+]);
 export type StepState = z.infer<typeof stepStateSchema>;
 
 /** A PowerShell error as the admin sees it in the details pane. */

@@ -6,7 +6,16 @@
 import { z } from 'zod';
 import { intentSchema, localizedTextSchema } from './plan';
 
-export const reconcileKinds = ['moved', 'gone', 'stale', 'duplicate', 'orphan', 'disabled', 'vm-settings', 'start-failure'] as const;
+export const reconcileKinds = [
+  'moved',
+  'gone',
+  'stale',
+  'duplicate',
+  'orphan',
+  'disabled',
+  'vm-settings',
+  'start-failure',
+] as const;
 export const reconcileKindSchema = z.enum(reconcileKinds);
 export type ReconcileKind = z.infer<typeof reconcileKindSchema>;
 

@@ -9,7 +9,12 @@ import { samePath } from './location-path';
 import { formatMB, highMmioRoom, requiredHighMmio, requiredLowMmio } from './mmio';
 import type { Intent, LocalizedText } from './plan';
 import type { ReconcileItem } from './reconcile-item';
-import { startFailureCodes, type DecodedStartFailure, type StartFailureCause, type StartFailureEvent } from './start-failure';
+import {
+  startFailureCodes,
+  type DecodedStartFailure,
+  type StartFailureCause,
+  type StartFailureEvent,
+} from './start-failure';
 
 const t = (en: string, zh: string): LocalizedText => ({ en, 'zh-CN': zh });
 const q = (s: string) => `'${s.replace(/[\r\n]+/g, ' ')}'`;
@@ -17,19 +22,37 @@ const q = (s: string) => `'${s.replace(/[\r\n]+/g, ' ')}'`;
 function heldDevices(inv: Inventory, vm: Vm): Device[] {
   const out: Device[] = [];
   for (const a of vm.assignedDevices) {
-    const d = a.stale ? undefined : inv.devices.find((x) => x.locationPath !== null && samePath(x.locationPath, a.locationPath));
+    const d = a.stale
+      ? undefined
+      : inv.devices.find((x) => x.locationPath !== null && samePath(x.locationPath, a.locationPath));
     if (d && !out.includes(d)) out.push(d);
   }
   return out;
 }
 
 /** Decodes one start failure of a VM against the host as it is now and the reconcile list (for a stale entry's fix). */
-export function decodeStartFailure(e: StartFailureEvent, inv: Inventory, vm: Vm, items: readonly ReconcileItem[]): DecodedStartFailure {
+export function decodeStartFailure(
+  e: StartFailureEvent,
+  inv: Inventory,
+  vm: Vm,
+  items: readonly ReconcileItem[],
+): DecodedStartFailure {
   const row = e.hresult ? startFailureCodes.find((c) => c.hresult === e.hresult) : undefined;
   const bits = inv.host.physicalAddressBits;
   let cause: StartFailureCause = row?.cause ?? 'unknown';
-  if (bits !== null && highMmioRoom(bits, vm.highMemoryMappedIoBase, vm.highMemoryMappedIoSpace) < 0 && (cause === 'unknown' || cause === 'mmio-too-small')) cause = 'high-mmio-above-limit';
-  if (cause === 'hypervisor-feature') cause = inv.host.isServerSku === false || inv.host.productType === 1 ? 'client-sku' : inv.host.iommuPolicyEnabled === false ? 'iommu-off' : 'hypervisor-feature';
+  if (
+    bits !== null &&
+    highMmioRoom(bits, vm.highMemoryMappedIoBase, vm.highMemoryMappedIoSpace) < 0 &&
+    (cause === 'unknown' || cause === 'mmio-too-small')
+  )
+    cause = 'high-mmio-above-limit';
+  if (cause === 'hypervisor-feature')
+    cause =
+      inv.host.isServerSku === false || inv.host.productType === 1
+        ? 'client-sku'
+        : inv.host.iommuPolicyEnabled === false
+          ? 'iommu-off'
+          : 'hypervisor-feature';
   const vmItems = items.filter((i) => i.vmName === vm.name && i.fix);
   const code = e.hresult ?? 'no code';
   const held = heldDevices(inv, vm);
@@ -40,9 +63,14 @@ export function decodeStartFailure(e: StartFailureEvent, inv: Inventory, vm: Vm,
     case 'mmio-too-small': {
       const low = requiredLowMmio(held.map((d) => d.mmioLowMB ?? 0));
       const high = requiredHighMmio(held.map((d) => d.mmioMB ?? 0));
-      explanation = t(`${code}: the VM's MMIO gap is too small for its devices (insufficient system resources). They need ${formatMB(low)} low and ${formatMB(high)} high MMIO (their ranges + Microsoft's buffer); the VM has ${formatMB(vm.lowMemoryMappedIoSpace)} and ${formatMB(vm.highMemoryMappedIoSpace)}.`,
-        `${code}：虚拟机的 MMIO 空间不足以容纳其设备（系统资源不足）。设备需要低位 ${formatMB(low)}、高位 ${formatMB(high)} 的 MMIO（设备范围 + 微软建议的余量）；虚拟机目前为 ${formatMB(vm.lowMemoryMappedIoSpace)} 和 ${formatMB(vm.highMemoryMappedIoSpace)}。`);
-      fix = t(`Raise the VM's MMIO to ${formatMB(low)} low / ${formatMB(high)} high (Fit the settings).`, `将虚拟机的 MMIO 提高到低位 ${formatMB(low)} / 高位 ${formatMB(high)}（调整配置）。`);
+      explanation = t(
+        `${code}: the VM's MMIO gap is too small for its devices (insufficient system resources). They need ${formatMB(low)} low and ${formatMB(high)} high MMIO (their ranges + Microsoft's buffer); the VM has ${formatMB(vm.lowMemoryMappedIoSpace)} and ${formatMB(vm.highMemoryMappedIoSpace)}.`,
+        `${code}：虚拟机的 MMIO 空间不足以容纳其设备（系统资源不足）。设备需要低位 ${formatMB(low)}、高位 ${formatMB(high)} 的 MMIO（设备范围 + 微软建议的余量）；虚拟机目前为 ${formatMB(vm.lowMemoryMappedIoSpace)} 和 ${formatMB(vm.highMemoryMappedIoSpace)}。`,
+      );
+      fix = t(
+        `Raise the VM's MMIO to ${formatMB(low)} low / ${formatMB(high)} high (Fit the settings).`,
+        `将虚拟机的 MMIO 提高到低位 ${formatMB(low)} / 高位 ${formatMB(high)}（调整配置）。`,
+      );
       fixIntent = { kind: 'fit-vm', vmName: vm.name };
       break;
     }
@@ -50,37 +78,72 @@ export function decodeStartFailure(e: StartFailureEvent, inv: Inventory, vm: Vm,
       const base = vm.highMemoryMappedIoBase;
       const room = highMmioRoom(bits!, base, vm.highMemoryMappedIoSpace);
       const fitSize = Math.max(0, vm.highMemoryMappedIoSpace + room);
-      explanation = t(`The VM's upper MMIO region (base + ${formatMB(vm.highMemoryMappedIoSpace)}) ends ${formatMB(-room)} above what this ${bits}-bit CPU can address (${formatMB(2 ** bits!)}).`,
-        `虚拟机的高位 MMIO 区域（起始地址 + ${formatMB(vm.highMemoryMappedIoSpace)}）超出此 ${bits} 位 CPU 的寻址上限（${formatMB(2 ** bits!)}）${formatMB(-room)}。`);
-      fix = t(`Make the gap fit: at most ${formatMB(fitSize)} from its current base, or a lower base (Set-VM -HighMemoryMappedIoBaseAddress, where the host has it) so that base + size stays below ${formatMB(2 ** bits!)}.`,
-        `让区域放得下：保持当前起始地址时最多 ${formatMB(fitSize)}，或降低起始地址（在支持的主机上使用 Set-VM -HighMemoryMappedIoBaseAddress），使起始地址 + 大小低于 ${formatMB(2 ** bits!)}。`);
+      explanation = t(
+        `The VM's upper MMIO region (base + ${formatMB(vm.highMemoryMappedIoSpace)}) ends ${formatMB(-room)} above what this ${bits}-bit CPU can address (${formatMB(2 ** bits!)}).`,
+        `虚拟机的高位 MMIO 区域（起始地址 + ${formatMB(vm.highMemoryMappedIoSpace)}）超出此 ${bits} 位 CPU 的寻址上限（${formatMB(2 ** bits!)}）${formatMB(-room)}。`,
+      );
+      fix = t(
+        `Make the gap fit: at most ${formatMB(fitSize)} from its current base, or a lower base (Set-VM -HighMemoryMappedIoBaseAddress, where the host has it) so that base + size stays below ${formatMB(2 ** bits!)}.`,
+        `让区域放得下：保持当前起始地址时最多 ${formatMB(fitSize)}，或降低起始地址（在支持的主机上使用 Set-VM -HighMemoryMappedIoBaseAddress），使起始地址 + 大小低于 ${formatMB(2 ** bits!)}。`,
+      );
       break;
     }
     case 'stale-entry': {
-      const item = vmItems.find((i) => i.kind === 'moved' || i.kind === 'gone' || i.kind === 'stale' || i.kind === 'duplicate');
-      explanation = t(`${code} (element not found): the VM holds a device entry whose device is not there (moved, removed or added twice).`, `${code}（找不到元素）：虚拟机持有的设备条目找不到对应设备（设备被移动、拔除或重复添加）。`);
-      fix = item?.fixLabel ? t(`${item.fixLabel.en}: ${item.text.en}`, `${item.fixLabel['zh-CN']}：${item.text['zh-CN']}`) : t('Repair the VM: remove its stale entries.', '修复虚拟机：移除失效条目。');
+      const item = vmItems.find(
+        (i) => i.kind === 'moved' || i.kind === 'gone' || i.kind === 'stale' || i.kind === 'duplicate',
+      );
+      explanation = t(
+        `${code} (element not found): the VM holds a device entry whose device is not there (moved, removed or added twice).`,
+        `${code}（找不到元素）：虚拟机持有的设备条目找不到对应设备（设备被移动、拔除或重复添加）。`,
+      );
+      fix = item?.fixLabel
+        ? t(`${item.fixLabel.en}: ${item.text.en}`, `${item.fixLabel['zh-CN']}：${item.text['zh-CN']}`)
+        : t('Repair the VM: remove its stale entries.', '修复虚拟机：移除失效条目。');
       fixIntent = item?.fix ?? { kind: 'repair', vmName: vm.name };
       break;
     }
     case 'client-sku':
-      explanation = t(`${code}: this is client Windows (${inv.host.osCaption ?? 'not a Server SKU'}); Hyper-V does not power on assigned devices there.`, `${code}：这是客户端版 Windows（${inv.host.osCaption ?? '非 Server 版'}），Hyper-V 不会为直通设备上电。`);
-      fix = t('Device assignment needs Windows Server: return the devices to the host (Revert).', '设备直通需要 Windows Server：请把设备还给宿主机（还原）。');
+      explanation = t(
+        `${code}: this is client Windows (${inv.host.osCaption ?? 'not a Server SKU'}); Hyper-V does not power on assigned devices there.`,
+        `${code}：这是客户端版 Windows（${inv.host.osCaption ?? '非 Server 版'}），Hyper-V 不会为直通设备上电。`,
+      );
+      fix = t(
+        'Device assignment needs Windows Server: return the devices to the host (Revert).',
+        '设备直通需要 Windows Server：请把设备还给宿主机（还原）。',
+      );
       break;
     case 'iommu-off':
       explanation = t(`${code}: the hypervisor's IOMMU policy is off.`, `${code}：虚拟机监控程序的 IOMMU 策略已关闭。`);
-      fix = t('Run bcdedit /set hypervisoriommupolicy enable on the host and reboot.', '在宿主机上运行 bcdedit /set hypervisoriommupolicy enable 并重启。');
+      fix = t(
+        'Run bcdedit /set hypervisoriommupolicy enable on the host and reboot.',
+        '在宿主机上运行 bcdedit /set hypervisoriommupolicy enable 并重启。',
+      );
       break;
     case 'hypervisor-feature':
-      explanation = t(`${code}: a hypervisor feature is not available (a client SKU, the IOMMU policy, or IOMMU/interrupt remapping in the firmware).`, `${code}：虚拟机监控程序功能不可用（客户端版 Windows、IOMMU 策略，或固件中的 IOMMU/中断重映射）。`);
-      fix = t('Check that this is Windows Server, that VT-d/AMD-Vi is on in the firmware, and run bcdedit /set hypervisoriommupolicy enable.', '确认这是 Windows Server、固件中已启用 VT-d/AMD-Vi，并运行 bcdedit /set hypervisoriommupolicy enable。');
+      explanation = t(
+        `${code}: a hypervisor feature is not available (a client SKU, the IOMMU policy, or IOMMU/interrupt remapping in the firmware).`,
+        `${code}：虚拟机监控程序功能不可用（客户端版 Windows、IOMMU 策略，或固件中的 IOMMU/中断重映射）。`,
+      );
+      fix = t(
+        'Check that this is Windows Server, that VT-d/AMD-Vi is on in the firmware, and run bcdedit /set hypervisoriommupolicy enable.',
+        '确认这是 Windows Server、固件中已启用 VT-d/AMD-Vi，并运行 bcdedit /set hypervisoriommupolicy enable。',
+      );
       break;
     case 'device-in-use':
-      explanation = t(`${code}: a device of the VM is still in use by the host.`, `${code}：虚拟机的某个设备仍被宿主机占用。`);
-      fix = t('Return the device to the host and assign it again (disable, dismount, add); if it persists, reboot the host.', '把设备还给宿主机后重新分配（禁用、卸除、添加）；若仍失败，请重启宿主机。');
+      explanation = t(
+        `${code}: a device of the VM is still in use by the host.`,
+        `${code}：虚拟机的某个设备仍被宿主机占用。`,
+      );
+      fix = t(
+        'Return the device to the host and assign it again (disable, dismount, add); if it persists, reboot the host.',
+        '把设备还给宿主机后重新分配（禁用、卸除、添加）；若仍失败，请重启宿主机。',
+      );
       break;
     default:
-      explanation = t(`The VM did not start: ${code}${e.eventId !== null ? `, event ${e.eventId}` : ''}. DDA Studio does not know this code; the host's own text is below.`, `虚拟机未能启动：${code}${e.eventId !== null ? `，事件 ${e.eventId}` : ''}。DDA Studio 不认识此代码；下面是宿主机给出的原文。`);
+      explanation = t(
+        `The VM did not start: ${code}${e.eventId !== null ? `, event ${e.eventId}` : ''}. DDA Studio does not know this code; the host's own text is below.`,
+        `虚拟机未能启动：${code}${e.eventId !== null ? `，事件 ${e.eventId}` : ''}。DDA Studio 不认识此代码；下面是宿主机给出的原文。`,
+      );
       fix = t('See the event text.', '请查看事件原文。');
   }
   return { ...e, cause, explanation, fix, fixIntent };
@@ -89,8 +152,17 @@ export function decodeStartFailure(e: StartFailureEvent, inv: Inventory, vm: Vm,
 /** The start failure as a reconcile item (the VM is not running and its last start failed). */
 export function startFailureItem(vm: Vm, f: DecodedStartFailure): ReconcileItem {
   return {
-    kind: 'start-failure', severity: 'danger', vmName: vm.name, locationPath: null, toPath: null, deviceName: null,
-    text: t(`${q(vm.name)} failed to start${f.at ? ` (${f.at})` : ''}: ${f.explanation.en} ${f.fix.en}`, `${q(vm.name)} 启动失败${f.at ? `（${f.at}）` : ''}：${f.explanation['zh-CN']}${f.fix['zh-CN']}`),
-    fix: f.fixIntent, fixLabel: f.fixIntent ? t('Fix', '修复') : null,
+    kind: 'start-failure',
+    severity: 'danger',
+    vmName: vm.name,
+    locationPath: null,
+    toPath: null,
+    deviceName: null,
+    text: t(
+      `${q(vm.name)} failed to start${f.at ? ` (${f.at})` : ''}: ${f.explanation.en} ${f.fix.en}`,
+      `${q(vm.name)} 启动失败${f.at ? `（${f.at}）` : ''}：${f.explanation['zh-CN']}${f.fix['zh-CN']}`,
+    ),
+    fix: f.fixIntent,
+    fixLabel: f.fixIntent ? t('Fix', '修复') : null,
   };
 }

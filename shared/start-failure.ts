@@ -7,7 +7,14 @@ import { z } from 'zod';
 import { intentSchema, localizedTextSchema } from './plan';
 
 export const startFailureCauses = [
-  'mmio-too-small', 'high-mmio-above-limit', 'stale-entry', 'client-sku', 'iommu-off', 'hypervisor-feature', 'device-in-use', 'unknown',
+  'mmio-too-small',
+  'high-mmio-above-limit',
+  'stale-entry',
+  'client-sku',
+  'iommu-off',
+  'hypervisor-feature',
+  'device-in-use',
+  'unknown',
 ] as const;
 export const startFailureCauseSchema = z.enum(startFailureCauses);
 export type StartFailureCause = z.infer<typeof startFailureCauseSchema>;
@@ -22,7 +29,10 @@ export const startFailureEventSchema = z.object({
   /** The event's id (Microsoft-Windows-Hyper-V-Worker), when from the log. */
   eventId: z.number().int().nullable(),
   /** The code as 0x + 8 upper-case hex digits, or null when none was found. */
-  hresult: z.string().regex(/^0x[0-9A-F]{8}$/).nullable(),
+  hresult: z
+    .string()
+    .regex(/^0x[0-9A-F]{8}$/)
+    .nullable(),
   /** The event's own text, shown raw (never parsed for meaning). */
   message: z.string().max(4000),
 });
@@ -54,11 +64,41 @@ export interface StartFailureCode {
  * using Discrete Device Assignment", the seed article, public DDA tools' issue trackers).
  */
 export const startFailureCodes: readonly StartFailureCode[] = [
-  { hresult: '0x800705AA', symbol: 'ERROR_NO_SYSTEM_RESOURCES (1450)', source: 'winerror.h; Learn "Plan for deploying devices by using DDA" (MMIO space); reports of Resizable-BAR GPUs', cause: 'mmio-too-small', guess: false },
-  { hresult: '0x80070490', symbol: 'ERROR_NOT_FOUND (1168), "Element not found"', source: 'winerror.h; the seed article (Virtual PCI Express Port failed to power on: a stale or duplicate entry)', cause: 'stale-entry', guess: false },
-  { hresult: '0xC035001E', symbol: 'STATUS_HV_FEATURE_UNAVAILABLE', source: 'ntstatus.h; hyperv-dda.md §2 (client SKU, or the hypervisor IOMMU policy off)', cause: 'hypervisor-feature', guess: false },
-  { hresult: '0x800700AA', symbol: 'ERROR_BUSY (170), "The requested resource is in use"', source: 'winerror.h; that Hyper-V reports a device still used by the host with it is a guess', cause: 'device-in-use', guess: true },
-  { hresult: '0x80070964', symbol: 'ERROR_DEVICE_IN_USE (2404)', source: 'winerror.h; that Hyper-V reports a device still used by the host with it is a guess', cause: 'device-in-use', guess: true },
+  {
+    hresult: '0x800705AA',
+    symbol: 'ERROR_NO_SYSTEM_RESOURCES (1450)',
+    source: 'winerror.h; Learn "Plan for deploying devices by using DDA" (MMIO space); reports of Resizable-BAR GPUs',
+    cause: 'mmio-too-small',
+    guess: false,
+  },
+  {
+    hresult: '0x80070490',
+    symbol: 'ERROR_NOT_FOUND (1168), "Element not found"',
+    source: 'winerror.h; the seed article (Virtual PCI Express Port failed to power on: a stale or duplicate entry)',
+    cause: 'stale-entry',
+    guess: false,
+  },
+  {
+    hresult: '0xC035001E',
+    symbol: 'STATUS_HV_FEATURE_UNAVAILABLE',
+    source: 'ntstatus.h; hyperv-dda.md §2 (client SKU, or the hypervisor IOMMU policy off)',
+    cause: 'hypervisor-feature',
+    guess: false,
+  },
+  {
+    hresult: '0x800700AA',
+    symbol: 'ERROR_BUSY (170), "The requested resource is in use"',
+    source: 'winerror.h; that Hyper-V reports a device still used by the host with it is a guess',
+    cause: 'device-in-use',
+    guess: true,
+  },
+  {
+    hresult: '0x80070964',
+    symbol: 'ERROR_DEVICE_IN_USE (2404)',
+    source: 'winerror.h; that Hyper-V reports a device still used by the host with it is a guess',
+    cause: 'device-in-use',
+    guess: true,
+  },
 ];
 
 /** The code in an error's text: the last "0x" + 8 hex digits (the same in every language), upper-cased. */

@@ -25,14 +25,17 @@ describe('surveyVerdict follows SurveyDDA, with missing ACS as a force verdict',
     expect(v({ acsUpHierarchy: 0 })).toEqual({ code: 'force-insecure', reason: 'acs-missing' }));
   it('missing ACS on a legacy device stays not assignable, with the harder reason', () =>
     expect(v({ acsUpHierarchy: 0, deviceType: 0 })).toEqual({ code: 'not-assignable', reason: 'legacy-pci' }));
-  it('an integrated endpoint is assignable, less secure', () => expect(v({ deviceType: 4 })).toEqual({ code: 'assignable-less-secure' }));
+  it('an integrated endpoint is assignable, less secure', () =>
+    expect(v({ deviceType: 4 })).toEqual({ code: 'assignable-less-secure' }));
   it('a legacy endpoint is assignable only as VGA', () => {
     expect(v({ deviceType: 3, baseClass: 3 })).toEqual({ code: 'assignable-legacy-graphics' });
     expect(v({ deviceType: 3, baseClass: 2 })).toEqual({ code: 'not-assignable', reason: 'legacy-non-vga' });
   });
-  it('PCIe treated as PCI means the BIOS kept control', () => expect(v({ deviceType: 5 })).toEqual({ code: 'not-assignable', reason: 'bios-pcie-control' }));
+  it('PCIe treated as PCI means the BIOS kept control', () =>
+    expect(v({ deviceType: 5 })).toEqual({ code: 'not-assignable', reason: 'bios-pcie-control' }));
   it('conventional PCI, bridges and a missing type are legacy', () => {
-    for (const t of [0, 1, 6, 9, 14, null]) expect(v({ deviceType: t })).toEqual({ code: 'not-assignable', reason: 'legacy-pci' });
+    for (const t of [0, 1, 6, 9, 14, null])
+      expect(v({ deviceType: t })).toEqual({ code: 'not-assignable', reason: 'legacy-pci' });
   });
   it('a disabled device cannot be checked', () => {
     expect(v({ disabled: true })).toEqual({ code: 'disabled-unknown' });
@@ -45,7 +48,10 @@ describe('surveyVerdict follows SurveyDDA, with missing ACS as a force verdict',
   });
   it('unmeasurable resources give unknown, honestly', () => {
     expect(v({ irqs: null, memoryRanges: null, source: 'none' })).toEqual({ code: 'unknown' });
-    expect(v({ irqs: null, memoryRanges: null, acsUpHierarchy: 0 })).toEqual({ code: 'unknown', reason: 'acs-missing' });
+    expect(v({ irqs: null, memoryRanges: null, acsUpHierarchy: 0 })).toEqual({
+      code: 'unknown',
+      reason: 'acs-missing',
+    });
   });
   it('message-signalled IRQs are recognised by their decimal prefix', () => {
     expect(isMessageSignalled(4294967294)).toBe(true);
@@ -55,11 +61,24 @@ describe('surveyVerdict follows SurveyDDA, with missing ACS as a force verdict',
 });
 
 describe('mmioNeedMB computes as SurveyDDA: ceil(sum(end - start) / 1 MB)', () => {
-  it('a 32 MB BAR (end inclusive) is 32 MB', () => expect(mmioNeedMB([{ start: '4127195136', end: '4160749567' }])).toBe(32));
+  it('a 32 MB BAR (end inclusive) is 32 MB', () =>
+    expect(mmioNeedMB([{ start: '4127195136', end: '4160749567' }])).toBe(32));
   it('sums ranges and rounds up', () =>
-    expect(mmioNeedMB([{ start: '0', end: '1048577' }, { start: '2097152', end: '2101247' }])).toBe(2));
+    expect(
+      mmioNeedMB([
+        { start: '0', end: '1048577' },
+        { start: '2097152', end: '2101247' },
+      ]),
+    ).toBe(2));
   it('16 GB BARs above 2^53 keep their precision', () =>
-    expect(mmioNeedMB([{ start: '0x3C0000000000', end: '0x3C03FFFFFFFF' }].map((r) => ({ start: BigInt(r.start).toString(), end: BigInt(r.end).toString() })))).toBe(16384));
+    expect(
+      mmioNeedMB(
+        [{ start: '0x3C0000000000', end: '0x3C03FFFFFFFF' }].map((r) => ({
+          start: BigInt(r.start).toString(),
+          end: BigInt(r.end).toString(),
+        })),
+      ),
+    ).toBe(16384));
   it('no ranges is 0; unknown is null', () => {
     expect(mmioNeedMB([])).toBe(0);
     expect(mmioNeedMB(null)).toBeNull();

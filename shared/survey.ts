@@ -67,12 +67,14 @@ export function surveyVerdict(facts: SurveyFacts): Verdict {
       return { code: 'not-assignable', reason: 'legacy-pci' };
   }
   // 4. Disabled: resources cannot be checked.
-  if (facts.disabled) return acsMissing ? { code: 'disabled-unknown', reason: 'acs-missing' } : { code: 'disabled-unknown' };
+  if (facts.disabled)
+    return acsMissing ? { code: 'disabled-unknown', reason: 'acs-missing' } : { code: 'disabled-unknown' };
   // 5. Interrupts: none, or at least one message-signalled, can work; only line-based cannot.
   if (facts.irqs === null || facts.memoryRanges === null) {
     return acsMissing ? { code: 'unknown', reason: 'acs-missing' } : { code: 'unknown' };
   }
-  if (facts.irqs.length > 0 && !facts.irqs.some(isMessageSignalled)) return { code: 'not-assignable', reason: 'line-interrupts' };
+  if (facts.irqs.length > 0 && !facts.irqs.some(isMessageSignalled))
+    return { code: 'not-assignable', reason: 'line-interrupts' };
   // 2. ACS missing, everything else fine: assignable only with -Force, insecurely (the seed's point).
   if (acsMissing) return { code: 'force-insecure', reason: 'acs-missing' };
   return { code };
@@ -80,5 +82,10 @@ export function surveyVerdict(facts: SurveyFacts): Verdict {
 
 /** Verdicts a device can be assigned with (some need -Force consent). */
 export function isAssignableVerdict(code: Verdict['code']): boolean {
-  return code === 'assignable' || code === 'assignable-less-secure' || code === 'assignable-legacy-graphics' || code === 'force-insecure';
+  return (
+    code === 'assignable' ||
+    code === 'assignable-less-secure' ||
+    code === 'assignable-legacy-graphics' ||
+    code === 'force-insecure'
+  );
 }

@@ -11,7 +11,18 @@
  * fails instead (see remote tests).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,7 +39,8 @@ export function sshTestHostsUnavailable(): string | null {
   if (process.platform !== 'linux') return 'the sshd test hosts run on Linux only';
   if (!existsSync(SSHD)) return `${SSHD} is missing (apt-get install openssh-server; scripts/ensure-tools.mjs does it)`;
   if (!commandExists('ssh')) return 'the ssh client is missing (apt-get install openssh-client)';
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'sshd needs root for its privilege separation';
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    return 'sshd needs root for its privilege separation';
   return null;
 }
 
@@ -181,7 +193,8 @@ export async function startSshTestHosts(options: SshTestHostsOptions = {}): Prom
     chmodSync(file, 0o755);
   };
   wrapper(join(dir, 'pwsh-sshs'), '');
-  if (options.jeaConfigurationFile) wrapper(join(dir, 'pwsh-jea'), ` -ConfigurationFile '${options.jeaConfigurationFile}'`);
+  if (options.jeaConfigurationFile)
+    wrapper(join(dir, 'pwsh-jea'), ` -ConfigurationFile '${options.jeaConfigurationFile}'`);
   const config = [
     `Port ${port}`,
     ...TEST_ADDRESSES.map((a) => `ListenAddress ${a}`),
@@ -197,7 +210,10 @@ export async function startSshTestHosts(options: SshTestHostsOptions = {}): Prom
     'MaxStartups 100',
     `Subsystem powershell ${join(dir, 'pwsh-sshs')}`,
     ...(options.jeaConfigurationFile ? [`Subsystem ${JEA_SSH_SUBSYSTEM} ${join(dir, 'pwsh-jea')}`] : []),
-    ...hosts.flatMap((h) => [`Match LocalAddress ${h.address}`, `  SetEnv DDA_SIM_STATE=${h.stateFile} DDA_SIM_MODULE=${simulatorModulePath()}`]),
+    ...hosts.flatMap((h) => [
+      `Match LocalAddress ${h.address}`,
+      `  SetEnv DDA_SIM_STATE=${h.stateFile} DDA_SIM_MODULE=${simulatorModulePath()}`,
+    ]),
     '',
   ].join('\n');
   writeFileSync(join(dir, 'sshd_config'), config);
@@ -245,9 +261,19 @@ export async function startSshTestHosts(options: SshTestHostsOptions = {}): Prom
     jeaTarget: (i) => {
       if (!options.jeaConfigurationFile) throw new Error('started without a JEA configuration file');
       const h = hosts[i]!;
-      return { ...h.target, id: `${h.id}-jea`, name: `${h.target.name} (JEA)`, endpoint: 'jea', subsystem: JEA_SSH_SUBSYSTEM };
+      return {
+        ...h.target,
+        id: `${h.id}-jea`,
+        name: `${h.target.name} (JEA)`,
+        endpoint: 'jea',
+        subsystem: JEA_SSH_SUBSYSTEM,
+      };
     },
-    wrongKeyTarget: (i) => ({ ...hosts[i]!.target, id: `${hosts[i]!.id}-wrong-key`, keyFilePath: join(dir, 'wrong_key') }),
+    wrongKeyTarget: (i) => ({
+      ...hosts[i]!.target,
+      id: `${hosts[i]!.id}-wrong-key`,
+      keyFilePath: join(dir, 'wrong_key'),
+    }),
     stop,
     start,
     close: async () => {

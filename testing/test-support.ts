@@ -30,7 +30,9 @@ export function readState(file: string): SimJson {
 }
 
 /** A state without runtime bookkeeping, for "exactly as before" comparisons (the e2e fixtures use it too). */
-export function comparableSim(s: Pick<SimJson, 'vms' | 'faults'> & { devices: Array<{ locationPath: string; dismounted?: unknown }> }): unknown {
+export function comparableSim(
+  s: Pick<SimJson, 'vms' | 'faults'> & { devices: Array<{ locationPath: string; dismounted?: unknown }> },
+): unknown {
   // A profile's held devices start dismounted; the simulator records that on its first write.
   const held = new Set(s.vms.flatMap((v) => v.assignedDevices.map((p) => p.toUpperCase())));
   // The order of a VM's device entries carries no meaning (an undone remove re-adds at the end).
@@ -39,7 +41,16 @@ export function comparableSim(s: Pick<SimJson, 'vms' | 'faults'> & { devices: Ar
   const { sim: _sim, ...host } = s as typeof s & { sim?: unknown; events?: unknown[] };
   // The simulator writes an empty Hyper-V-Worker-Admin log on its first write: none and empty are the same log.
   const events = (s as { events?: unknown[] }).events ?? [];
-  return { ...host, vms, faults: [], events, devices: s.devices.map((d) => ({ ...d, dismounted: d.dismounted === undefined ? held.has(d.locationPath.toUpperCase()) : !!d.dismounted })) };
+  return {
+    ...host,
+    vms,
+    faults: [],
+    events,
+    devices: s.devices.map((d) => ({
+      ...d,
+      dismounted: d.dismounted === undefined ? held.has(d.locationPath.toUpperCase()) : !!d.dismounted,
+    })),
+  };
 }
 
 /** The state file without runtime bookkeeping. */
@@ -53,7 +64,10 @@ export function comparableState(file: string): unknown {
  */
 export function sharedHost(): { host: HostConnection; use(stateFile: string): Promise<void> } {
   const first = freshState('ml30-connectx4');
-  const host = openHost({ simState: first, extraScriptDirs: [join(import.meta.dirname, '..', 'main', 'host', 'test-fixtures')] });
+  const host = openHost({
+    simState: first,
+    extraScriptDirs: [join(import.meta.dirname, '..', 'main', 'host', 'test-fixtures')],
+  });
   return {
     host,
     async use(stateFile: string) {

@@ -29,11 +29,18 @@ test('the core story in the real Electron app: assign the ConnectX-4 Lx and retu
   const dir = mkdtempSync(join(tmpdir(), 'dda-electron-'));
   const state = join(dir, 'state.json');
   copyFileSync(join('main', 'simulator', 'profiles', 'ml30-connectx4.json'), state);
-  const app = await electron.launch({ executablePath: bin.path, args: ['dist/main/electron-main.cjs'], env: { ...process.env, DDA_SIM_STATE: state, DDA_DATA_DIR: dir } });
+  const app = await electron.launch({
+    executablePath: bin.path,
+    args: ['dist/main/electron-main.cjs'],
+    env: { ...process.env, DDA_SIM_STATE: state, DDA_DATA_DIR: dir },
+  });
   const page = await app.firstWindow();
   await expect(page.getByTestId('vm-card').first()).toBeVisible({ timeout: 30_000 });
   expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
-  await page.locator('[data-testid="device"][data-path="PCIROOT(0)#PCI(0100)#PCI(0000)"]').getByTestId('assign-menu').click();
+  await page
+    .locator('[data-testid="device"][data-path="PCIROOT(0)#PCI(0100)#PCI(0000)"]')
+    .getByTestId('assign-menu')
+    .click();
   await page.getByRole('menuitem', { name: 'Router-01' }).click();
   await page.getByTestId('run').click();
   await expect(page.getByTestId('outcome')).toHaveAttribute('data-status', 'succeeded');

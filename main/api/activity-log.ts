@@ -19,7 +19,13 @@ export function createActivityLog(nameOf: (host: string) => string, events: Even
   let seq = 0;
   return {
     record(host, entry) {
-      const full: ActivityEntry = { id: String(++seq), at: new Date().toISOString(), host, hostName: nameOf(host), ...entry };
+      const full: ActivityEntry = {
+        id: String(++seq),
+        at: new Date().toISOString(),
+        host,
+        hostName: nameOf(host),
+        ...entry,
+      };
       entries.unshift(full);
       entries.length = Math.min(entries.length, MAX_ACTIVITY);
       events.emit({ type: 'activity', entry: full });

@@ -10,7 +10,10 @@ export function activityText(key: MessageKey, values: Record<string, string | nu
 }
 
 /** "<plan title>: <status>", the title as the plan wrote it in each language. */
-export function operationText(title: LocalizedText | undefined, status: 'succeeded' | 'rolled-back' | 'rollback-failed'): LocalizedText {
+export function operationText(
+  title: LocalizedText | undefined,
+  status: 'succeeded' | 'rolled-back' | 'rollback-failed',
+): LocalizedText {
   const t = title ?? activityText('activityOperation');
   const s = activityText(`opStatus_${status}`);
   return { en: `${t.en}: ${s.en}`, 'zh-CN': `${t['zh-CN']}：${s['zh-CN']}` };

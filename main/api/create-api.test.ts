@@ -24,17 +24,40 @@ const local = openHost({ simState: stateA });
 /** A host that cannot be reached: every call is a connection error naming it. */
 function unreachable(name: string, dataDir: string): HostConnection {
   const runner: ScriptRunner = {
-    invoke: async () => ({ ok: false, error: { kind: 'connection', message: `Cannot connect to ${name} (10.9.9.9): Connection refused`, computerName: name }, errors: [], durationMs: 3 }),
+    invoke: async () => ({
+      ok: false,
+      error: {
+        kind: 'connection',
+        message: `Cannot connect to ${name} (10.9.9.9): Connection refused`,
+        computerName: name,
+      },
+      errors: [],
+      durationMs: 3,
+    }),
     dispose: async () => undefined,
   };
-  return { hostId: name, remote: null, session: Object.assign(new EventEmitter(), runner), runner, simulated: false, simState: null, dataDir, measurements: memoryMeasurementStore(), powershell: { path: 'pwsh', source: 'path' }, close: async () => undefined } as unknown as HostConnection;
+  return {
+    hostId: name,
+    remote: null,
+    session: Object.assign(new EventEmitter(), runner),
+    runner,
+    simulated: false,
+    simState: null,
+    dataDir,
+    measurements: memoryMeasurementStore(),
+    powershell: { path: 'pwsh', source: 'path' },
+    close: async () => undefined,
+  } as unknown as HostConnection;
 }
 
 const opened: HostConnection[] = [];
 const pool = createHostPool(local, {
   open: (target, _password, dataDir) => {
     const address = target.transport === 'ssh' ? target.hostName : target.computerName;
-    const c = address === '10.9.9.9' ? unreachable(target.name, dataDir) : { ...openHost({ simState: stateB, dataDir }), hostId: target.id, remote: target };
+    const c =
+      address === '10.9.9.9'
+        ? unreachable(target.name, dataDir)
+        : { ...openHost({ simState: stateB, dataDir }), hostId: target.id, remote: target };
     opened.push(c);
     return c;
   },
@@ -47,11 +70,27 @@ const call = (method: string, input: unknown) => dispatch(api, method, input);
 
 describe('the API over several hosts', () => {
   it('lists the local host first, then the saved ones, never with a password', async () => {
-    const saved = await call('saveHost', { target: { transport: 'ssh', name: 'Host B', hostName: '127.0.0.3', userName: 'root' } });
-    expect(saved).toMatchObject({ ok: true, value: { id: 'host-b', name: 'Host B', description: 'ssh root@127.0.0.3', transport: 'ssh', endpoint: 'full', state: 'idle', hasStoredPassword: false } });
+    const saved = await call('saveHost', {
+      target: { transport: 'ssh', name: 'Host B', hostName: '127.0.0.3', userName: 'root' },
+    });
+    expect(saved).toMatchObject({
+      ok: true,
+      value: {
+        id: 'host-b',
+        name: 'Host B',
+        description: 'ssh root@127.0.0.3',
+        transport: 'ssh',
+        endpoint: 'full',
+        state: 'idle',
+        hasStoredPassword: false,
+      },
+    });
     const list = await call('listHosts', {});
     expect(list.ok && (list.value as Array<{ id: string }>).map((h) => h.id)).toEqual(['local', 'host-b']);
-    expect(list).toMatchObject({ ok: true, value: [{ id: 'local', transport: 'local', target: null }, { id: 'host-b' }] });
+    expect(list).toMatchObject({
+      ok: true,
+      value: [{ id: 'local', transport: 'local', target: null }, { id: 'host-b' }],
+    });
   });
 
   it('each host answers for itself: inventories side by side, an assignment on B leaves A byte for byte', async () => {
@@ -60,7 +99,11 @@ describe('the API over several hosts', () => {
     const b = await call('getInventory', { host: 'host-b', refresh: false });
     expect(a).toMatchObject({ ok: true, value: { host: { computerName: 'ML30-GEN10' } } });
     expect(b).toMatchObject({ ok: true, value: { host: { computerName: 'HV-B' } } });
-    const plan = await call('planOperation', { host: 'host-b', intent: { kind: 'assign', locationPath: CX4, vmName: 'Router-01' }, choices: { consents: [], startVmAfter: false } });
+    const plan = await call('planOperation', {
+      host: 'host-b',
+      intent: { kind: 'assign', locationPath: CX4, vmName: 'Router-01' },
+      choices: { consents: [], startVmAfter: false },
+    });
     expect(plan.ok).toBe(true);
     const planId = (plan as { value: { id: string } }).value.id;
     // A plan belongs to its host: the local host does not know it.
@@ -68,7 +111,10 @@ describe('the API over several hosts', () => {
     const run = await call('runPlan', { host: 'host-b', planId });
     expect(run).toMatchObject({ ok: true, value: { status: 'succeeded' } });
     expect(readFileSync(stateA, 'utf8')).toBe(before);
-    expect(JSON.parse(readFileSync(stateB, 'utf8')).vms.find((v: { name: string }) => v.name === 'Router-01').assignedDevices).toEqual([CX4]);
+    expect(
+      JSON.parse(readFileSync(stateB, 'utf8')).vms.find((v: { name: string }) => v.name === 'Router-01')
+        .assignedDevices,
+    ).toEqual([CX4]);
     const progress = seen.filter((e) => e.type === 'operation-progress');
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((e) => e.type === 'operation-progress' && e.host === 'host-b')).toBe(true);
@@ -76,9 +122,19 @@ describe('the API over several hosts', () => {
     expect(seen.some((e) => e.type === 'inventory-changed' && e.host === 'local')).toBe(true);
     const actB = await call('getActivity', { host: 'host-b' });
     const actA = await call('getActivity', {});
-    expect(actB.ok && (actB.value as Array<{ host: string; hostName: string; kind: string }>).every((x) => x.host === 'host-b' && x.hostName === 'Host B')).toBe(true);
+    expect(
+      actB.ok &&
+        (actB.value as Array<{ host: string; hostName: string; kind: string }>).every(
+          (x) => x.host === 'host-b' && x.hostName === 'Host B',
+        ),
+    ).toBe(true);
     expect(actB.ok && (actB.value as Array<{ kind: string }>).some((x) => x.kind === 'operation')).toBe(true);
-    expect(actA.ok && (actA.value as Array<{ host: string; kind: string }>).every((x) => x.host === 'local' && x.kind !== 'operation')).toBe(true);
+    expect(
+      actA.ok &&
+        (actA.value as Array<{ host: string; kind: string }>).every(
+          (x) => x.host === 'local' && x.kind !== 'operation',
+        ),
+    ).toBe(true);
     const exported = await call('exportActivity', { host: 'host-b' });
     expect(exported).toMatchObject({ ok: true, value: { fileName: expect.stringContaining('host-b') } });
     expect((exported as { value: { text: string } }).value.text).toContain('Router-01');
@@ -87,10 +143,18 @@ describe('the API over several hosts', () => {
 
   it('the switcher learns state and readiness; a test reports versions and timings', async () => {
     const list = await call('listHosts', {});
-    const b = (list as { value: Array<{ id: string; state: string; readiness: unknown }> }).value.find((h) => h.id === 'host-b');
-    expect(b).toMatchObject({ state: 'connected', readiness: { computerName: 'HV-B', iommu: true, elevated: true, simulated: true } });
+    const b = (list as { value: Array<{ id: string; state: string; readiness: unknown }> }).value.find(
+      (h) => h.id === 'host-b',
+    );
+    expect(b).toMatchObject({
+      state: 'connected',
+      readiness: { computerName: 'HV-B', iommu: true, elevated: true, simulated: true },
+    });
     const t = await call('testHost', { host: 'host-b' });
-    expect(t).toMatchObject({ ok: true, value: { host: 'host-b', name: 'Host B', computerName: 'HV-B', psEdition: 'Core', devices: expect.any(Number) } });
+    expect(t).toMatchObject({
+      ok: true,
+      value: { host: 'host-b', name: 'Host B', computerName: 'HV-B', psEdition: 'Core', devices: expect.any(Number) },
+    });
     expect((t as { value: { roundTripMs: number; psVersion: string } }).value.psVersion).toMatch(/^7\./);
     expect(seen.some((e) => e.type === 'hosts-changed' && e.host === 'host-b')).toBe(true);
   });
@@ -100,8 +164,13 @@ describe('the API over several hosts', () => {
     const r = await call('getInventory', { host: 'down-01', refresh: true });
     expect(r).toMatchObject({ ok: false, error: { code: 'session' } });
     expect((r as { error: { message: string } }).error.message).toContain('Down "01"');
-    const list = (await call('listHosts', {})) as { value: Array<{ id: string; state: string; lastError: string | null }> };
-    expect(list.value.find((h) => h.id === 'down-01')).toMatchObject({ state: 'failed', lastError: expect.stringContaining('Connection refused') });
+    const list = (await call('listHosts', {})) as {
+      value: Array<{ id: string; state: string; lastError: string | null }>;
+    };
+    expect(list.value.find((h) => h.id === 'down-01')).toMatchObject({
+      state: 'failed',
+      lastError: expect.stringContaining('Connection refused'),
+    });
     expect(list.value.find((h) => h.id === 'host-b')?.state).toBe('connected');
     // A definition not saved yet is tested on its own connection and named in the error.
     const t = await call('testHost', { target: { transport: 'winrm', name: 'New one', computerName: '10.9.9.9' } });
@@ -111,22 +180,34 @@ describe('the API over several hosts', () => {
   });
 
   it('the prepare helper quotes the host safely; the local host has none', async () => {
-    await call('saveHost', { target: { transport: 'winrm', name: "Evil '<script>' $(x)", computerName: 'hv-evil.lab', userName: 'LAB\\admin' }, password: 'pw' });
+    await call('saveHost', {
+      target: { transport: 'winrm', name: "Evil '<script>' $(x)", computerName: 'hv-evil.lab', userName: 'LAB\\admin' },
+      password: 'pw',
+    });
     const id = pool.targets().find((t) => t.name.startsWith('Evil'))!.id;
     const p = await call('getPrepareCommands', { host: id });
     expect(p).toMatchObject({ ok: true, value: { host: id, recommended: ['workgroup-trustedhosts'] } });
     const setups = (p as { value: { setups: Array<{ kind: string; clientCommands: string[] }> } }).value.setups;
     expect(setups.map((s) => s.kind)).toEqual(['domain', 'workgroup-https', 'workgroup-trustedhosts', 'jea']);
     expect(setups.flatMap((s) => s.clientCommands).join('\n')).toContain("-ComputerName 'hv-evil.lab'");
-    expect(await call('getPrepareCommands', { host: 'local' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await call('getPrepareCommands', { host: 'nope' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await call('getPrepareCommands', { host: 'local' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    });
+    expect(await call('getPrepareCommands', { host: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
   });
 
   it('removing a host closes its session; the local host stays', async () => {
     const hostB = pool.peek('host-b')!.connection;
     expect(await call('removeHost', { host: 'host-b' })).toMatchObject({ ok: true, value: { removed: true } });
     expect(hostB.session.currentStatus).toBe('disposed');
-    expect(await call('getInventory', { host: 'host-b', refresh: false })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await call('getInventory', { host: 'host-b', refresh: false })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
     expect(await call('removeHost', { host: 'local' })).toMatchObject({ ok: false, error: { code: 'refused' } });
     const list = (await call('listHosts', {})) as { value: Array<{ id: string }> };
     expect(list.value.map((h) => h.id)).not.toContain('host-b');
@@ -138,7 +219,9 @@ describe('the API over several hosts', () => {
     writeFileSync(file, '{ broken');
     const r = await call('listHosts', {});
     expect(r).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringContaining('hosts.json') } });
-    expect(await call('saveHost', { target: { transport: 'ssh', name: 'X', hostName: 'x' } })).toMatchObject({ ok: false });
+    expect(await call('saveHost', { target: { transport: 'ssh', name: 'X', hostName: 'x' } })).toMatchObject({
+      ok: false,
+    });
     expect(readFileSync(file, 'utf8')).toBe('{ broken');
     expect(await call('getInventory', { refresh: false })).toMatchObject({ ok: true });
     writeFileSync(file, good);

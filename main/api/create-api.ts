@@ -55,15 +55,26 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
   const record = activity.record;
   const inventories = createInventoryCache(pool, activity, events);
   const read = inventories.read;
-  pool.on('status', (host, status, detail) => events.emit({ type: 'session-status', host, status, ...(detail ? { detail } : {}) }));
-  pool.on('step', (host, operationId, planId, step) => events.emit({ type: 'operation-progress', host, operationId, planId, step }));
+  pool.on('status', (host, status, detail) =>
+    events.emit({ type: 'session-status', host, status, ...(detail ? { detail } : {}) }),
+  );
+  pool.on('step', (host, operationId, planId, step) =>
+    events.emit({ type: 'operation-progress', host, operationId, planId, step }),
+  );
   pool.on('changed', (host) => events.emit({ type: 'hosts-changed', ...(host ? { host } : {}) }));
 
   /** Errors that are the admin's to read, as envelopes; anything else is a bug and reaches dispatch(). */
   const asFailure = <T>(what: string, host: string | null, e: unknown): Result<T> | null => {
     const code = errorCodeOf(e);
     if (!code) return null;
-    const raw = e instanceof InventoryError && e.raw ? { message: e.raw.message, kind: e.raw.kind, ...(e.raw.computerName ? { computerName: e.raw.computerName } : {}) } : undefined;
+    const raw =
+      e instanceof InventoryError && e.raw
+        ? {
+            message: e.raw.message,
+            kind: e.raw.kind,
+            ...(e.raw.computerName ? { computerName: e.raw.computerName } : {}),
+          }
+        : undefined;
     const message = namedMessage(nameOf, host, e instanceof Error ? e.message : String(e));
     if (host && code !== 'bad-request' && code !== 'not-found' && code !== 'internal') {
       record(host, { kind: 'error', summary: `${what}: ${message}` });
@@ -122,7 +133,8 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
         const cached = inventories.cached(h);
         return ok(!refresh && cached ? cached : await read(h));
       }),
-    planOperation: ({ host, intent, choices }) => onHost('Plan', host, async (h) => ok(await h.services.operations.plan(intent, choices))),
+    planOperation: ({ host, intent, choices }) =>
+      onHost('Plan', host, async (h) => ok(await h.services.operations.plan(intent, choices))),
     runPlan: ({ host, planId }) =>
       onHost('Run', host, (h) =>
         pool.track(host, async () => {
@@ -130,7 +142,14 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
           const t0 = performance.now();
           const r = await h.services.operations.run(planId);
           if (r.ok) {
-            record(host, { kind: 'operation', summary: `${plan?.title.en ?? 'Operation'}: ${r.value.status}`, text: operationText(plan?.title, r.value.status), durationMs: Math.round(performance.now() - t0), operationId: r.value.operationId, status: r.value.status });
+            record(host, {
+              kind: 'operation',
+              summary: `${plan?.title.en ?? 'Operation'}: ${r.value.status}`,
+              text: operationText(plan?.title, r.value.status),
+              durationMs: Math.round(performance.now() - t0),
+              operationId: r.value.operationId,
+              status: r.value.status,
+            });
             await read(h).catch(() => undefined);
           } else record(host, { kind: 'error', summary: `${plan?.title.en ?? 'Operation'}: ${r.error.message}` });
           return r;
@@ -139,14 +158,23 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
     getActivity: async ({ host }) => ok(activity.of(host)),
     exportActivity: ({ host }) =>
       onHost('Export', host, async (h) =>
-        ok({ fileName: `dda-studio-activity-${host === LOCAL_HOST_ID ? '' : `${host}-`}${new Date().toISOString().slice(0, 10)}.log`, text: h.services.journal.exportText() }),
+        ok({
+          fileName: `dda-studio-activity-${host === LOCAL_HOST_ID ? '' : `${host}-`}${new Date().toISOString().slice(0, 10)}.log`,
+          text: h.services.journal.exportText(),
+        }),
       ),
-    getOperationLog: ({ host, operationId }) => onHost('Operation log', host, (h) => operationLogResult(h, operationId)),
+    getOperationLog: ({ host, operationId }) =>
+      onHost('Operation log', host, (h) => operationLogResult(h, operationId)),
     getUnfinished: ({ host }) =>
       onHost('Recovery', host, async (h) =>
         ok(
           h.services.operations.unfinished().map((o) => ({
-            operationId: o.op, title: o.plan.title.en, startedAt: o.startedAt, completedSteps: o.done, totalSteps: o.plan.steps.length, ...(o.invalid ? { untrusted: o.invalid } : {}),
+            operationId: o.op,
+            title: o.plan.title.en,
+            startedAt: o.startedAt,
+            completedSteps: o.done,
+            totalSteps: o.plan.steps.length,
+            ...(o.invalid ? { untrusted: o.invalid } : {}),
           })),
         ),
       ),
@@ -155,7 +183,16 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
         pool.track(host, async () => {
           const r = await h.services.operations.recover(operationId, action);
           if (r.ok) {
-            record(host, { kind: 'recovery', summary: `Recovered ${operationId}: ${r.value.status}`, text: activityText('activityRecovered', { id: operationId, status: activityText(`opStatus_${r.value.status}`).en }), operationId, status: r.value.status });
+            record(host, {
+              kind: 'recovery',
+              summary: `Recovered ${operationId}: ${r.value.status}`,
+              text: activityText('activityRecovered', {
+                id: operationId,
+                status: activityText(`opStatus_${r.value.status}`).en,
+              }),
+              operationId,
+              status: r.value.status,
+            });
             await read(h).catch(() => undefined);
           }
           return r;
@@ -163,12 +200,21 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
       ),
 
     listHosts: () =>
-      guard('Hosts', null, async () => ok([summaryOf(LOCAL_HOST_ID, null), ...pool.targets().map((t) => summaryOf(t.id, t))])),
+      guard('Hosts', null, async () =>
+        ok([summaryOf(LOCAL_HOST_ID, null), ...pool.targets().map((t) => summaryOf(t.id, t))]),
+      ),
     saveHost: ({ target, password, forgetPassword }) =>
       guard('Save host', null, async () => {
         const isNew = !target.id || !pool.targets().some((t) => t.id === target.id);
         const saved = await pool.save(target, password, forgetPassword ?? false);
-        record(saved.id, { kind: 'host', summary: `${isNew ? 'Host added' : 'Host changed'}: ${saved.name} (${describeTarget(saved)})`, text: activityText(isNew ? 'activityHostAdded' : 'activityHostChanged', { name: saved.name, target: describeTarget(saved) }) });
+        record(saved.id, {
+          kind: 'host',
+          summary: `${isNew ? 'Host added' : 'Host changed'}: ${saved.name} (${describeTarget(saved)})`,
+          text: activityText(isNew ? 'activityHostAdded' : 'activityHostChanged', {
+            name: saved.name,
+            target: describeTarget(saved),
+          }),
+        });
         return ok(summaryOf(saved.id, saved));
       }),
     testHost: ({ host, target, password }) =>
@@ -176,7 +222,16 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
         if (host !== undefined) {
           const h = pool.get(host);
           const r = await test(h, false);
-          record(host, { kind: 'test', summary: `Test: ${r.computerName}, PowerShell ${r.psEdition} ${r.psVersion}, ${r.roundTripMs} ms`, text: activityText('activityTest', { name: r.computerName, ps: `${r.psEdition} ${r.psVersion}`, ms: r.roundTripMs }), durationMs: r.roundTripMs });
+          record(host, {
+            kind: 'test',
+            summary: `Test: ${r.computerName}, PowerShell ${r.psEdition} ${r.psVersion}, ${r.roundTripMs} ms`,
+            text: activityText('activityTest', {
+              name: r.computerName,
+              ps: `${r.psEdition} ${r.psVersion}`,
+              ms: r.roundTripMs,
+            }),
+            durationMs: r.roundTripMs,
+          });
           return ok(r);
         }
         // A definition not saved yet (or edited): its own connection, closed at the end.
@@ -185,7 +240,12 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
           return ok(await test(temp.host, true));
         } catch (e) {
           const what = `${temp.target.name} (${describeTarget(temp.target)})`;
-          if (e instanceof InventoryError) return fail('session', e.message.includes(temp.target.name) ? e.message : `${what}: ${e.message}`, e.raw ? { message: e.raw.message, kind: e.raw.kind } : undefined);
+          if (e instanceof InventoryError)
+            return fail(
+              'session',
+              e.message.includes(temp.target.name) ? e.message : `${what}: ${e.message}`,
+              e.raw ? { message: e.raw.message, kind: e.raw.kind } : undefined,
+            );
           throw e;
         } finally {
           await temp.close();
@@ -196,14 +256,24 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
         if (host === LOCAL_HOST_ID) return fail('refused', 'The local host cannot be removed.');
         const name = pool.nameOf(host);
         const removed = await pool.remove(host);
-        if (removed) record(host, { kind: 'host', summary: `Host removed: ${name}`, text: activityText('activityHostRemoved', { name }) });
+        if (removed)
+          record(host, {
+            kind: 'host',
+            summary: `Host removed: ${name}`,
+            text: activityText('activityHostRemoved', { name }),
+          });
         return ok({ removed });
       }),
     getPrepareCommands: ({ host }) =>
       guard('Prepare', null, async () => {
         const target = pool.target(host);
         if (!target) return fail('bad-request', 'The local host needs no remoting setup.');
-        return ok({ host, name: target.name, recommended: recommendedSetupKinds(target), setups: prepareHost(target, clientSituation(target)) });
+        return ok({
+          host,
+          name: target.name,
+          recommended: recommendedSetupKinds(target),
+          setups: prepareHost(target, clientSituation(target)),
+        });
       }),
 
     getSettings: async () => ok(shell.getSettings()),

@@ -16,14 +16,22 @@ export async function doctorResult(h: PooledHost): Promise<Result<DoctorReport>>
 }
 
 /** The host as a simulator profile file (name and text), anonymized on request. */
-export async function captureResult(h: PooledHost, hostId: string, anonymize: boolean): Promise<Result<{ fileName: string; text: string }>> {
+export async function captureResult(
+  h: PooledHost,
+  hostId: string,
+  anonymize: boolean,
+): Promise<Result<{ fileName: string; text: string }>> {
   try {
     const profile = await captureHost(h.runner, { anonymize });
     const day = new Date().toISOString().slice(0, 10);
-    return ok({ fileName: `dda-studio-host-${hostId}${anonymize ? '-anonymized' : ''}-${day}.json`, text: JSON.stringify(profile, null, 2) + '\n' });
+    return ok({
+      fileName: `dda-studio-host-${hostId}${anonymize ? '-anonymized' : ''}-${day}.json`,
+      text: JSON.stringify(profile, null, 2) + '\n',
+    });
   } catch (e) {
     if (e instanceof DoctorError) return fail('session', e.message);
-    if (e instanceof Error && /does not fit a simulator profile|nothing to capture/.test(e.message)) return fail('powershell', e.message);
+    if (e instanceof Error && /does not fit a simulator profile|nothing to capture/.test(e.message))
+      return fail('powershell', e.message);
     throw e;
   }
 }

@@ -15,20 +15,31 @@ describe('a change of PowerShell engine', () => {
     expect(screenEngineChange(patch, { current: null, allowed: () => true, confirm: () => true })).toEqual(patch);
     // Back to the default engine is a change too.
     const back = vi.fn(() => false);
-    expect(screenEngineChange({ powershellPath: null }, { current: '/opt/pwsh', allowed: () => true, confirm: back })).toEqual({});
+    expect(
+      screenEngineChange({ powershellPath: null }, { current: '/opt/pwsh', allowed: () => true, confirm: back }),
+    ).toEqual({});
     expect(back).toHaveBeenCalledWith(null);
   });
 
   it('is refused without a question when the build may not run that engine', () => {
     const confirm = vi.fn(() => true);
-    expect(screenEngineChange({ powershellPath: 'C:\\Users\\u\\pwsh.exe' }, { current: null, allowed: () => false, confirm })).toEqual({});
+    expect(
+      screenEngineChange(
+        { powershellPath: 'C:\\Users\\u\\pwsh.exe' },
+        { current: null, allowed: () => false, confirm },
+      ),
+    ).toEqual({});
     expect(confirm).not.toHaveBeenCalled();
   });
 
   it('asks nothing when the engine does not change, and passes every other setting', () => {
     const confirm = vi.fn(() => false);
-    expect(screenEngineChange({ language: 'zh-CN' as const }, { current: '/x', allowed: () => true, confirm })).toEqual({ language: 'zh-CN' });
-    expect(screenEngineChange({ powershellPath: '/x' }, { current: '/x', allowed: () => true, confirm })).toEqual({ powershellPath: '/x' });
+    expect(screenEngineChange({ language: 'zh-CN' as const }, { current: '/x', allowed: () => true, confirm })).toEqual(
+      { language: 'zh-CN' },
+    );
+    expect(screenEngineChange({ powershellPath: '/x' }, { current: '/x', allowed: () => true, confirm })).toEqual({
+      powershellPath: '/x',
+    });
     expect(confirm).not.toHaveBeenCalled();
   });
 

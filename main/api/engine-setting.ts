@@ -30,5 +30,15 @@ export function screenEngineChange<T extends Partial<Settings>>(patch: T, decisi
 /** Settings for browser mode: kept in memory, and the page cannot change the engine at all. */
 export function browserShellHooks(): ShellHooks {
   const hooks = memoryShellHooks('browser');
-  return { ...hooks, setSettings: (patch) => hooks.setSettings(screenEngineChange(patch, { current: hooks.getSettings().powershellPath, allowed: () => false, confirm: () => false })) };
+  return {
+    ...hooks,
+    setSettings: (patch) =>
+      hooks.setSettings(
+        screenEngineChange(patch, {
+          current: hooks.getSettings().powershellPath,
+          allowed: () => false,
+          confirm: () => false,
+        }),
+      ),
+  };
 }

@@ -21,7 +21,11 @@ export interface InventoryCache {
   read(h: PooledHost): Promise<Inventory>;
 }
 
-export function createInventoryCache(pool: Pick<HostPool, 'noteInventory'>, activity: ActivityLog, events: EventSink): InventoryCache {
+export function createInventoryCache(
+  pool: Pick<HostPool, 'noteInventory'>,
+  activity: ActivityLog,
+  events: EventSink,
+): InventoryCache {
   const caches = new WeakMap<PooledHost, HostCache>();
   const cacheOf = (h: PooledHost): HostCache => {
     let c = caches.get(h);
@@ -40,7 +44,16 @@ export function createInventoryCache(pool: Pick<HostPool, 'noteInventory'>, acti
           .then((inv) => {
             c.cached = inv;
             pool.noteInventory(h.id, inv);
-            activity.record(h.id, { kind: 'inventory', summary: `Inventory of ${inv.host.computerName}: ${inv.devices.length} devices, ${inv.vms.length} VMs`, text: activityText('activityInventory', { name: inv.host.computerName, devices: inv.devices.length, vms: inv.vms.length }), durationMs: Math.round(performance.now() - t0) });
+            activity.record(h.id, {
+              kind: 'inventory',
+              summary: `Inventory of ${inv.host.computerName}: ${inv.devices.length} devices, ${inv.vms.length} VMs`,
+              text: activityText('activityInventory', {
+                name: inv.host.computerName,
+                devices: inv.devices.length,
+                vms: inv.vms.length,
+              }),
+              durationMs: Math.round(performance.now() - t0),
+            });
             events.emit({ type: 'inventory-changed', host: h.id, readAt: inv.readAt });
             return inv;
           })

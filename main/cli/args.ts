@@ -31,10 +31,15 @@ export const hostOptions = {
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** Parses argv with the given options; unknown options and stray positionals become a UsageError. */
-export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, positionals = 0) {
+export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+  positionals = 0,
+) {
   try {
     const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: positionals > 0 });
-    if (parsed.positionals.length > positionals) throw new UsageError(`Unexpected argument: ${parsed.positionals[positionals]}`);
+    if (parsed.positionals.length > positionals)
+      throw new UsageError(`Unexpected argument: ${parsed.positionals[positionals]}`);
     return parsed;
   } catch (e) {
     if (e instanceof UsageError) throw e;

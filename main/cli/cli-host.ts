@@ -31,14 +31,18 @@ export const registryOf = (values: HostValues) => new HostRegistry(hostsFile(bas
 export function remoteIdOf(values: HostValues): string | null {
   const id = values.host;
   if (id === undefined || id === LOCAL_HOST_ID) return null;
-  if (!hostIdSchema.safeParse(id).success) throw new UsageError(`--host ${JSON.stringify(id)} is not a host id (a-z, 0-9 and -; "dda hosts list" shows them)`);
+  if (!hostIdSchema.safeParse(id).success)
+    throw new UsageError(`--host ${JSON.stringify(id)} is not a host id (a-z, 0-9 and -; "dda hosts list" shows them)`);
   return id;
 }
 
 /** The registered target of a remote host id; a UsageError when there is none. */
 export function targetOf(values: HostValues, id: string): RemoteTarget {
   const target = registryOf(values).get(id);
-  if (!target) throw new UsageError(`No host "${id}" in ${hostsFile(baseDataDir(values))}: "dda hosts list" shows the hosts, "dda hosts add" adds one.`);
+  if (!target)
+    throw new UsageError(
+      `No host "${id}" in ${hostsFile(baseDataDir(values))}: "dda hosts list" shows the hosts, "dda hosts add" adds one.`,
+    );
   return target;
 }
 
@@ -55,22 +59,34 @@ export async function passwordFor(target: RemoteTarget, values: HostValues, io: 
   if (values['password-stdin']) return (io.readSecret ?? (() => readSecretLine()))();
   const stored = (io.secrets ?? noSecretStore).get(target.id);
   if (stored !== null) return stored;
-  throw new RefusedError(`Host ${target.id} (${describeTarget(target)}) needs the password of ${target.userName}: pipe it in with --password-stdin (never as an argument).`);
+  throw new RefusedError(
+    `Host ${target.id} (${describeTarget(target)}) needs the password of ${target.userName}: pipe it in with --password-stdin (never as an argument).`,
+  );
 }
 
 /** Opens the host the options name; the caller closes it. */
 export async function openCliHost(values: HostValues, io: Io): Promise<HostConnection> {
   const id = remoteIdOf(values);
   if (id === null) {
-    if (values['password-stdin']) throw new UsageError('--password-stdin is only for a remote WinRM host with a user (--host <id>)');
-    return openHost({ simulate: values.simulate ?? null, simState: values['sim-state'] ?? null, pwsh: values.pwsh ?? null, dataDir: values['data-dir'] ?? null });
+    if (values['password-stdin'])
+      throw new UsageError('--password-stdin is only for a remote WinRM host with a user (--host <id>)');
+    return openHost({
+      simulate: values.simulate ?? null,
+      simState: values['sim-state'] ?? null,
+      pwsh: values.pwsh ?? null,
+      dataDir: values['data-dir'] ?? null,
+    });
   }
   if (values.simulate !== undefined || values['sim-state'] !== undefined) {
     throw new UsageError('--host cannot be combined with --simulate or --sim-state: those simulate this machine');
   }
   const target = targetOf(values, id);
   const password = await passwordFor(target, values, io);
-  const host = openRemoteHost(target, { password, pwsh: values.pwsh ?? null, dataDir: remoteHostDataDir(baseDataDir(values), id) });
+  const host = openRemoteHost(target, {
+    password,
+    pwsh: values.pwsh ?? null,
+    dataDir: remoteHostDataDir(baseDataDir(values), id),
+  });
   // Never let a build without the remote transport run a remote host's command on this machine.
   if (host.remote?.id !== id) {
     await host.close();

@@ -48,13 +48,27 @@ Exit codes: 0 done, 1 failed and rolled back, 2 refused, 3 bad arguments.`;
 
 async function inventoryCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseCommand(argv, hostOptions);
-  if (values.help) return io.out(usage), EXIT.ok;
+  if (values.help) return (io.out(usage), EXIT.ok);
   return withHost(values, io, async (host) => {
     // Reconciled like every host open (issue 18): the changes and each VM's last start failure come with it.
-    const inv = await readReconciledInventory(() => readInventory(host.runner, { memory: host.measurements }), host.runner, fileAssignmentStore(host.dataDir));
+    const inv = await readReconciledInventory(
+      () => readInventory(host.runner, { memory: host.measurements }),
+      host.runner,
+      fileAssignmentStore(host.dataDir),
+    );
     io.out(values.json ? JSON.stringify(inv, null, 2) : formatInventory(inv));
-    if (!inv.host.hyperVPresent) return io.err(`Hyper-V is not available on ${inv.host.computerName}: install the Hyper-V role and its PowerShell module.`), EXIT.refused;
-    if (!inv.host.elevated) return io.err('Not elevated: run dda from an elevated (Administrator) PowerShell to change anything.'), EXIT.refused;
+    if (!inv.host.hyperVPresent)
+      return (
+        io.err(
+          `Hyper-V is not available on ${inv.host.computerName}: install the Hyper-V role and its PowerShell module.`,
+        ),
+        EXIT.refused
+      );
+    if (!inv.host.elevated)
+      return (
+        io.err('Not elevated: run dda from an elevated (Administrator) PowerShell to change anything.'),
+        EXIT.refused
+      );
     return EXIT.ok;
   });
 }
@@ -62,8 +76,8 @@ async function inventoryCommand(argv: string[], io: Io): Promise<number> {
 function simulatorCommand(argv: string[], io: Io): number {
   const [sub, ...rest] = argv;
   if (rest.length > 0) throw new UsageError(`Unexpected argument: ${rest[0]}`);
-  if (sub === 'module-path') return io.out(simulatorModulePath()), EXIT.ok;
-  if (sub === 'profiles') return io.out(listProfiles().join('\n')), EXIT.ok;
+  if (sub === 'module-path') return (io.out(simulatorModulePath()), EXIT.ok);
+  if (sub === 'profiles') return (io.out(listProfiles().join('\n')), EXIT.ok);
   throw new UsageError('Usage: dda simulator <module-path|profiles>');
 }
 
@@ -95,12 +109,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       }
     }
   } catch (e) {
-    if (e instanceof UsageError) return io.err(`dda: ${e.message}\n\n${command === 'hosts' ? 'See "dda hosts help".' : usage}`), EXIT.usage;
-    if (e instanceof RefusedError) return io.err(`dda: ${e.message}`), EXIT.refused;
+    if (e instanceof UsageError)
+      return (io.err(`dda: ${e.message}\n\n${command === 'hosts' ? 'See "dda hosts help".' : usage}`), EXIT.usage);
+    if (e instanceof RefusedError) return (io.err(`dda: ${e.message}`), EXIT.refused);
     // Our own errors mean what the API's error codes say (one table, api/error-codes.ts).
     const code = errorCodeOf(e);
-    if (code) return io.err(`dda: ${(e as Error).message}`), exitCodeOf(code);
-    return io.err(`dda: ${e instanceof Error ? e.message : String(e)}`), EXIT.failed;
+    if (code) return (io.err(`dda: ${(e as Error).message}`), exitCodeOf(code));
+    return (io.err(`dda: ${e instanceof Error ? e.message : String(e)}`), EXIT.failed);
   }
 }
 

@@ -35,12 +35,15 @@ export function formatDoctor(report: DoctorReport, lang: Language): string {
     if (t.fix && item.check !== 'ui-culture') lines.push(`        Fix: ${t.fix}`);
   }
   const count = (s: DoctorStatus) => report.items.filter((i) => i.status === s).length;
-  lines.push(`${count('pass')} pass, ${count('warn')} warn, ${count('fail')} fail, ${count('unknown')} could not be checked.`);
+  lines.push(
+    `${count('pass')} pass, ${count('warn')} warn, ${count('fail')} fail, ${count('unknown')} could not be checked.`,
+  );
   return lines.join('\n');
 }
 
 function languageOption(value: string | undefined): Language {
-  if (value === undefined) return languageFor(process.env.LC_ALL || process.env.LANG || Intl.DateTimeFormat().resolvedOptions().locale);
+  if (value === undefined)
+    return languageFor(process.env.LC_ALL || process.env.LANG || Intl.DateTimeFormat().resolvedOptions().locale);
   const parsed = languageSchema.safeParse(value);
   if (!parsed.success) throw new UsageError(`--lang takes en or zh-CN, not ${JSON.stringify(value)}`);
   return parsed.data;
@@ -48,7 +51,7 @@ function languageOption(value: string | undefined): Language {
 
 export async function doctorCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseCommand(argv, { ...hostOptions, lang: { type: 'string' } });
-  if (values.help) return io.out(diagnoseUsage), 0;
+  if (values.help) return (io.out(diagnoseUsage), 0);
   const lang = languageOption(values.lang);
   try {
     return await withHost(values, io, async (host) => {
@@ -65,9 +68,14 @@ export async function doctorCommand(argv: string[], io: Io): Promise<number> {
 
 export async function hostCommand(argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub !== 'capture') throw new UsageError(`Usage: ${diagnoseUsage.split('\n').find((l) => l.startsWith('dda host'))}`);
-  const { values } = parseCommand(rest, { ...hostOptions, out: { type: 'string' }, anonymize: { type: 'boolean', default: false } });
-  if (values.help) return io.out(diagnoseUsage), 0;
+  if (sub !== 'capture')
+    throw new UsageError(`Usage: ${diagnoseUsage.split('\n').find((l) => l.startsWith('dda host'))}`);
+  const { values } = parseCommand(rest, {
+    ...hostOptions,
+    out: { type: 'string' },
+    anonymize: { type: 'boolean', default: false },
+  });
+  if (values.help) return (io.out(diagnoseUsage), 0);
   const out = values.out;
   if (!out) throw new UsageError('dda host capture needs --out <file>');
   if (!isLocalPath(out)) throw new UsageError(`--out ${JSON.stringify(out)}: ${LOCAL_PATH_MESSAGE}`);
@@ -77,7 +85,9 @@ export async function hostCommand(argv: string[], io: Io): Promise<number> {
     // A new file only: a capture never replaces (or writes through) an existing file or link.
     writeFileSync(out, JSON.stringify(profile, null, 2) + '\n', { flag: 'wx' });
     const capture = profile.capture as { notes?: string[]; anonymized?: { kept: string[] } } | undefined;
-    io.out(`Wrote ${out}: ${profile.devices.length} PCI functions, ${profile.vms.length} VMs. Replay it with: dda inventory --simulate ${out}`);
+    io.out(
+      `Wrote ${out}: ${profile.devices.length} PCI functions, ${profile.vms.length} VMs. Replay it with: dda inventory --simulate ${out}`,
+    );
     for (const n of capture?.notes ?? []) io.err(`note: ${n}`);
     if (capture?.anonymized) io.out(`Anonymized. Kept: ${capture.anonymized.kept.join('; ')}.`);
     return 0;

@@ -29,10 +29,42 @@ const dataDir = () => mkdtempSync(join(tmpdir(), 'dda-cli-hosts-'));
 describe('dda hosts add / list / remove', () => {
   it('adds an ssh and a winrm host, lists them (table and JSON), updates, removes', async () => {
     const d = dataDir();
-    const a = await dda(['hosts', 'add', 'hv1', '--ssh', 'hv01.lab', '--port', '2222', '--user', 'root', '--key', 'keys/id_ed25519', '--name', 'Rack 1', '--data-dir', d]);
+    const a = await dda([
+      'hosts',
+      'add',
+      'hv1',
+      '--ssh',
+      'hv01.lab',
+      '--port',
+      '2222',
+      '--user',
+      'root',
+      '--key',
+      'keys/id_ed25519',
+      '--name',
+      'Rack 1',
+      '--data-dir',
+      d,
+    ]);
     expect(a).toMatchObject({ code: 0, err: '' });
     expect(a.out).toContain('Added hv1: ssh root@hv01.lab:2222');
-    const w = await dda(['hosts', 'add', 'hv2', '--winrm', 'hv02', '--ssl', '--skip-cert-checks', '--auth', 'Negotiate', '--user', 'LAB\\dda', '--connect-timeout', '5000', '--data-dir', d]);
+    const w = await dda([
+      'hosts',
+      'add',
+      'hv2',
+      '--winrm',
+      'hv02',
+      '--ssl',
+      '--skip-cert-checks',
+      '--auth',
+      'Negotiate',
+      '--user',
+      'LAB\\dda',
+      '--connect-timeout',
+      '5000',
+      '--data-dir',
+      d,
+    ]);
     expect(w.code).toBe(0);
     expect(w.out).toContain('winrm LAB\\dda@hv02 (HTTPS)');
 
@@ -46,8 +78,20 @@ describe('dda hosts add / list / remove', () => {
     const json = JSON.parse((await dda(['hosts', 'list', '--json', '--data-dir', d])).out) as unknown[];
     const [h1, h2] = json.map((h) => remoteTargetSchema.parse(h));
     // a relative key path is remembered absolute: later commands run from other folders
-    expect(h1).toMatchObject({ transport: 'ssh', port: 2222, userName: 'root', keyFilePath: join(process.cwd(), 'keys', 'id_ed25519'), name: 'Rack 1' });
-    expect(h2).toMatchObject({ transport: 'winrm', useSsl: true, skipCertificateChecks: true, authentication: 'Negotiate', connectTimeoutMs: 5000 });
+    expect(h1).toMatchObject({
+      transport: 'ssh',
+      port: 2222,
+      userName: 'root',
+      keyFilePath: join(process.cwd(), 'keys', 'id_ed25519'),
+      name: 'Rack 1',
+    });
+    expect(h2).toMatchObject({
+      transport: 'winrm',
+      useSsl: true,
+      skipCertificateChecks: true,
+      authentication: 'Negotiate',
+      connectTimeoutMs: 5000,
+    });
 
     const up = await dda(['hosts', 'add', 'hv1', '--ssh', 'hv01.lab', '--data-dir', d]);
     expect(up.out).toContain('Updated hv1: ssh hv01.lab');
@@ -62,7 +106,9 @@ describe('dda hosts add / list / remove', () => {
     const d = dataDir();
     await dda(['hosts', 'add', 'w', '--winrm', 'hv02', '--jea', '--data-dir', d]);
     await dda(['hosts', 'add', 's', '--ssh', 'hv01', '--jea', '--data-dir', d]);
-    const [w, s] = JSON.parse((await dda(['hosts', 'list', '--json', '--data-dir', d])).out) as Array<Record<string, unknown>>;
+    const [w, s] = JSON.parse((await dda(['hosts', 'list', '--json', '--data-dir', d])).out) as Array<
+      Record<string, unknown>
+    >;
     expect(w).toMatchObject({ endpoint: 'jea', configurationName: 'DDAStudio' });
     expect(s).toMatchObject({ endpoint: 'jea', subsystem: 'powershell-dda' });
   });
@@ -71,7 +117,12 @@ describe('dda hosts add / list / remove', () => {
     const d = dataDir();
     await dda(['hosts', 'add', 'w', '--winrm', 'hv02', '--user', 'dda', '--data-dir', d]);
     const deleted: string[] = [];
-    const secrets: SecretStore = { available: true, get: () => null, set: () => undefined, delete: (id) => void deleted.push(id) };
+    const secrets: SecretStore = {
+      available: true,
+      get: () => null,
+      set: () => undefined,
+      delete: (id) => void deleted.push(id),
+    };
     expect((await dda(['hosts', 'remove', 'w', '--data-dir', d], { secrets })).code).toBe(0);
     expect(deleted).toEqual(['w']);
   });
@@ -104,15 +155,21 @@ describe('dda hosts add / list / remove', () => {
       expect(r.code, args.join(' ')).toBe(3);
       expect(r.err, args.join(' ')).toMatch(message);
     }
-    for (const id of ['-hv', 'HV1', 'a b', '../x']) expect((await dda(['hosts', 'add', '--ssh', 'hv01', '--data-dir', d, '--', id])).err).toMatch(/Invalid host: id/);
-    expect((await dda(['hosts', 'add', 'local', '--ssh', 'hv01', '--data-dir', d])).err).toMatch(/"local" is this machine/);
+    for (const id of ['-hv', 'HV1', 'a b', '../x'])
+      expect((await dda(['hosts', 'add', '--ssh', 'hv01', '--data-dir', d, '--', id])).err).toMatch(/Invalid host: id/);
+    expect((await dda(['hosts', 'add', 'local', '--ssh', 'hv01', '--data-dir', d])).err).toMatch(
+      /"local" is this machine/,
+    );
     expect((await dda(['hosts', 'add', '--ssh', 'hv01', '--data-dir', d])).err).toMatch(/Usage: dda hosts add <id>/);
     expect(existsSync(hostsFile(d))).toBe(false);
   });
 
   it('remove, unknown commands and a corrupt registry', async () => {
     const d = dataDir();
-    expect(await dda(['hosts', 'remove', 'nope', '--data-dir', d])).toMatchObject({ code: 3, err: expect.stringMatching(/No host "nope"/) });
+    expect(await dda(['hosts', 'remove', 'nope', '--data-dir', d])).toMatchObject({
+      code: 3,
+      err: expect.stringMatching(/No host "nope"/),
+    });
     expect((await dda(['hosts', 'remove', 'local', '--data-dir', d])).code).toBe(3);
     expect((await dda(['hosts', 'frobnicate'])).code).toBe(3);
     expect((await dda(['hosts'])).code).toBe(3);
@@ -137,9 +194,13 @@ describe('dda hosts prepare', () => {
     expect(r.out).toContain('Other setups for this host: --kind domain, --kind workgroup-trustedhosts, --kind jea');
 
     const th = await dda(['hosts', 'prepare', 'w', '--kind', 'workgroup-trustedhosts', '--data-dir', d]);
-    expect(th.out).toContain("Set-Item -Path 'WSMan:\\localhost\\Client\\TrustedHosts' -Value 'hv02' -Concatenate -Force");
+    expect(th.out).toContain(
+      "Set-Item -Path 'WSMan:\\localhost\\Client\\TrustedHosts' -Value 'hv02' -Concatenate -Force",
+    );
 
-    const json = JSON.parse((await dda(['hosts', 'prepare', 'w', '--kind', 'jea', '--json', '--data-dir', d])).out) as unknown[];
+    const json = JSON.parse(
+      (await dda(['hosts', 'prepare', 'w', '--kind', 'jea', '--json', '--data-dir', d])).out,
+    ) as unknown[];
     expect(json.map((s) => hostSetupSchema.parse(s).kind)).toEqual(['jea']);
 
     await dda(['hosts', 'add', 's', '--ssh', 'hv01', '--key', join(d, 'nokey'), '--jea', '--data-dir', d]);
@@ -149,7 +210,7 @@ describe('dda hosts prepare', () => {
     expect(s.out).toContain("-Subsystem 'powershell-dda'");
   });
 
-  it('puts this machine\'s public key into the host command when the key file has one', async () => {
+  it("puts this machine's public key into the host command when the key file has one", async () => {
     const d = dataDir();
     const key = join(d, 'id_dda');
     writeFileSync(`${key}.pub`, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB me@client\n');
@@ -161,20 +222,32 @@ describe('dda hosts prepare', () => {
   it('refuses a kind that does not fit, an unknown kind, an unknown host and local', async () => {
     const d = dataDir();
     await dda(['hosts', 'add', 's', '--ssh', 'hv01', '--data-dir', d]);
-    expect(await dda(['hosts', 'prepare', 's', '--kind', 'domain', '--data-dir', d])).toMatchObject({ code: 3, err: expect.stringMatching(/does not apply to a ssh host; choose one of ssh, jea/) });
-    expect(await dda(['hosts', 'prepare', 's', '--kind', 'kerberos', '--data-dir', d])).toMatchObject({ code: 3, err: expect.stringMatching(/--kind is one of domain/) });
+    expect(await dda(['hosts', 'prepare', 's', '--kind', 'domain', '--data-dir', d])).toMatchObject({
+      code: 3,
+      err: expect.stringMatching(/does not apply to a ssh host; choose one of ssh, jea/),
+    });
+    expect(await dda(['hosts', 'prepare', 's', '--kind', 'kerberos', '--data-dir', d])).toMatchObject({
+      code: 3,
+      err: expect.stringMatching(/--kind is one of domain/),
+    });
     expect((await dda(['hosts', 'prepare', 'nope', '--data-dir', d])).code).toBe(3);
     expect((await dda(['hosts', 'prepare', 'local', '--data-dir', d])).code).toBe(3);
   });
 });
 
 describe('dda hosts test', () => {
-  it('--json prints the HostTestResult the app\'s testHost returns; the table says what answered', async () => {
+  it("--json prints the HostTestResult the app's testHost returns; the table says what answered", async () => {
     const d = dataDir();
     const j = await dda(['hosts', 'test', 'local', '--simulate', 'ml30-connectx4', '--json', '--data-dir', d]);
     expect(j.code, j.err).toBe(0);
     const result = hostTestResultSchema.strict().parse(JSON.parse(j.out));
-    expect(result).toMatchObject({ host: 'local', name: 'ML30-GEN10', connectMs: null, computerName: 'ML30-GEN10', readiness: { computerName: 'ML30-GEN10', simulated: true } });
+    expect(result).toMatchObject({
+      host: 'local',
+      name: 'ML30-GEN10',
+      connectMs: null,
+      computerName: 'ML30-GEN10',
+      readiness: { computerName: 'ML30-GEN10', simulated: true },
+    });
     expect(result.devices).toBeGreaterThan(0);
     const t = await dda(['hosts', 'test', 'local', '--simulate', 'ml30-connectx4', '--data-dir', d]);
     expect(t.code, t.err).toBe(0);
@@ -197,8 +270,14 @@ describe('--host on the host commands', () => {
       expect(r.code, args.join(' ')).toBe(3);
       expect(r.err).toMatch(/--host cannot be combined with --simulate or --sim-state/);
     }
-    expect(await dda(['inventory', '--host', 'nope', '--data-dir', d])).toMatchObject({ code: 3, err: expect.stringMatching(/No host "nope"/) });
-    expect(await dda(['revert', '--device', 'X', '--host=-oProxyCommand=x', '--data-dir', d])).toMatchObject({ code: 3, err: expect.stringMatching(/is not a host id/) });
+    expect(await dda(['inventory', '--host', 'nope', '--data-dir', d])).toMatchObject({
+      code: 3,
+      err: expect.stringMatching(/No host "nope"/),
+    });
+    expect(await dda(['revert', '--device', 'X', '--host=-oProxyCommand=x', '--data-dir', d])).toMatchObject({
+      code: 3,
+      err: expect.stringMatching(/is not a host id/),
+    });
     expect(await dda(['hosts', 'test', 'nope', '--data-dir', d])).toMatchObject({ code: 3 });
   });
 
@@ -217,17 +296,40 @@ describe('--host on the host commands', () => {
     const d = dataDir();
     await dda(['hosts', 'add', 's', '--ssh', 'hv01', '--data-dir', d]);
     await dda(['hosts', 'add', 'k', '--winrm', 'hv02', '--data-dir', d]);
-    expect(await dda(['inventory', '--host', 's', '--password-stdin', '--data-dir', d])).toMatchObject({ code: 3, err: expect.stringMatching(/signs in with its ssh key/) });
-    expect(await dda(['inventory', '--host', 'k', '--password-stdin', '--data-dir', d])).toMatchObject({ code: 3, err: expect.stringMatching(/the current logon/) });
-    expect(await dda(['inventory', '--password-stdin', '--data-dir', d])).toMatchObject({ code: 3, err: expect.stringMatching(/only for a remote WinRM host/) });
+    expect(await dda(['inventory', '--host', 's', '--password-stdin', '--data-dir', d])).toMatchObject({
+      code: 3,
+      err: expect.stringMatching(/signs in with its ssh key/),
+    });
+    expect(await dda(['inventory', '--host', 'k', '--password-stdin', '--data-dir', d])).toMatchObject({
+      code: 3,
+      err: expect.stringMatching(/the current logon/),
+    });
+    expect(await dda(['inventory', '--password-stdin', '--data-dir', d])).toMatchObject({
+      code: 3,
+      err: expect.stringMatching(/only for a remote WinRM host/),
+    });
   });
 
   it('the password read with --password-stdin goes to the host connection and into no output', async () => {
     const d = dataDir();
-    await dda(['hosts', 'add', 'w', '--winrm', '127.0.0.9', '--user', 'dda', '--connect-timeout', '2000', '--data-dir', d]);
+    await dda([
+      'hosts',
+      'add',
+      'w',
+      '--winrm',
+      '127.0.0.9',
+      '--user',
+      'dda',
+      '--connect-timeout',
+      '2000',
+      '--data-dir',
+      d,
+    ]);
     const secret = 'S3cret-"$(whoami)"-\u2019';
     let asked = 0;
-    const r = await dda(['inventory', '--host', 'w', '--password-stdin', '--data-dir', d], { readSecret: async () => (asked++, secret) });
+    const r = await dda(['inventory', '--host', 'w', '--password-stdin', '--data-dir', d], {
+      readSecret: async () => (asked++, secret),
+    });
     expect(asked).toBe(1);
     // WinRM cannot connect from here (no such host; on Linux no WinRM client at all): the error names the host
     expect(r.code).toBe(1);
@@ -237,8 +339,24 @@ describe('--host on the host commands', () => {
 
   it('dda reads --password-stdin from a pipe, ends, and never shows it', async () => {
     const d = dataDir();
-    await dda(['hosts', 'add', 'w', '--winrm', '127.0.0.9', '--user', 'dda', '--connect-timeout', '2000', '--data-dir', d]);
-    const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'dda.mjs'), 'hosts', 'test', 'w', '--password-stdin', '--data-dir', d], { stdio: ['pipe', 'pipe', 'pipe'] });
+    await dda([
+      'hosts',
+      'add',
+      'w',
+      '--winrm',
+      '127.0.0.9',
+      '--user',
+      'dda',
+      '--connect-timeout',
+      '2000',
+      '--data-dir',
+      d,
+    ]);
+    const child = spawn(
+      process.execPath,
+      [join(projectRoot(), 'bin', 'dda.mjs'), 'hosts', 'test', 'w', '--password-stdin', '--data-dir', d],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

@@ -28,7 +28,11 @@ function ownerText(d: Device): string {
 export function formatTable(header: string[], rows: string[][]): string {
   const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uFFFF]/.test(ch) ? 2 : 1), 0);
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c)))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c))))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -48,7 +52,11 @@ export function formatInventory(inv: Inventory): string {
   );
   for (const r of h.iovSupportReasons) out.push(`  ! ${clean(r)}`);
   out.push('');
-  const devices = [...inv.devices].sort((a, b) => (a.card?.path ?? a.locationPath ?? '').localeCompare(b.card?.path ?? b.locationPath ?? '') || (a.card?.functionNumber ?? 0) - (b.card?.functionNumber ?? 0));
+  const devices = [...inv.devices].sort(
+    (a, b) =>
+      (a.card?.path ?? a.locationPath ?? '').localeCompare(b.card?.path ?? b.locationPath ?? '') ||
+      (a.card?.functionNumber ?? 0) - (b.card?.functionNumber ?? 0),
+  );
   out.push(
     formatTable(
       ['Device', 'Location path', 'Verdict', 'Reason', 'MMIO MB', 'Owner'],
@@ -69,9 +77,15 @@ export function formatInventory(inv: Inventory): string {
       ...(l.carriesSession === true ? ["this session's connection"] : []),
       ...(!l.networkKnown ? ['host network unknown'] : []),
       ...(l.ipAddresses.length > 0 ? [`host IP ${l.ipAddresses.join(', ')}`] : []),
-      ...l.vSwitches.map((s) => `vSwitch ${s.name}${s.vms.length > 0 ? ` (VMs ${s.vms.join(', ')})` : ''}${s.hostIpAddresses.length > 0 ? ` with host IP ${s.hostIpAddresses.join(', ')}` : ''}`),
+      ...l.vSwitches.map(
+        (s) =>
+          `vSwitch ${s.name}${s.vms.length > 0 ? ` (VMs ${s.vms.join(', ')})` : ''}${s.hostIpAddresses.length > 0 ? ` with host IP ${s.hostIpAddresses.join(', ')}` : ''}`,
+      ),
       ...(!l.storageKnown ? ['host disks unknown'] : []),
-      ...l.disks.map((k) => `disk ${k.number}${k.volumes.length > 0 ? ` ${k.volumes.join(', ')}` : ''}${k.isBoot || k.isSystem ? ' boot/system' : ''}${k.pageFile ? ' page file' : ''}`),
+      ...l.disks.map(
+        (k) =>
+          `disk ${k.number}${k.volumes.length > 0 ? ` ${k.volumes.join(', ')}` : ''}${k.isBoot || k.isSystem ? ' boot/system' : ''}${k.pageFile ? ' page file' : ''}`,
+      ),
     ];
     return what.length > 0 ? [`  ${clean(d.friendlyName)}: ${clean(what.join('; '))}`] : [];
   });
@@ -88,16 +102,28 @@ export function formatInventory(inv: Inventory): string {
         String(Math.round(v.lowMemoryMappedIoSpace / 1048576)),
         String(Math.round(v.highMemoryMappedIoSpace / 1048576)),
         v.dynamicMemoryEnabled ? 'on' : 'off',
-        v.assignedDevices.map((a) => (a.resourcePoolName ? `pool ${clean(a.resourcePoolName)}` : clean(a.locationPath)) + (a.stale ? ' (stale)' : '') + (a.duplicate ? ' (duplicate)' : '')).join(', ') || '-',
+        v.assignedDevices
+          .map(
+            (a) =>
+              (a.resourcePoolName ? `pool ${clean(a.resourcePoolName)}` : clean(a.locationPath)) +
+              (a.stale ? ' (stale)' : '') +
+              (a.duplicate ? ' (duplicate)' : ''),
+          )
+          .join(', ') || '-',
       ]),
     ),
   );
   if (inv.problems.length > 0) {
     out.push('');
     for (const p of inv.problems) {
-      if (p.kind === 'orphan') out.push(`! Orphan: ${clean(p.locationPath)} is dismounted and held by no VM (dda return-orphans)`);
-      if (p.kind === 'stale') out.push(`! Stale entry in VM ${clean(p.vmName)}: ${clean(p.locationPath)} (dda repair --vm ...)`);
-      if (p.kind === 'duplicate') out.push(`! Duplicate: ${clean(p.locationPath)} held ${p.vmNames.length > 1 ? `by ${p.vmNames.map(clean).join(', ')}` : 'twice'}`);
+      if (p.kind === 'orphan')
+        out.push(`! Orphan: ${clean(p.locationPath)} is dismounted and held by no VM (dda return-orphans)`);
+      if (p.kind === 'stale')
+        out.push(`! Stale entry in VM ${clean(p.vmName)}: ${clean(p.locationPath)} (dda repair --vm ...)`);
+      if (p.kind === 'duplicate')
+        out.push(
+          `! Duplicate: ${clean(p.locationPath)} held ${p.vmNames.length > 1 ? `by ${p.vmNames.map(clean).join(', ')}` : 'twice'}`,
+        );
     }
   }
   out.push(...formatReconcile(inv));
@@ -132,7 +158,9 @@ export function formatReconcile(inv: Inventory): string[] {
   if (items.length === 0) return [];
   const out = ['', `Changes on this host (${items.length}):`];
   for (const i of items) {
-    out.push(`${i.severity === 'danger' ? '!!' : i.severity === 'warning' ? '! ' : '- '} [${i.kind}] ${clean(i.text.en)}`);
+    out.push(
+      `${i.severity === 'danger' ? '!!' : i.severity === 'warning' ? '! ' : '- '} [${i.kind}] ${clean(i.text.en)}`,
+    );
     if (i.fix) out.push(`     fix: ${fixCommand(i.fix)}`);
   }
   return out;

@@ -1,6 +1,14 @@
 /** The operation commands of `dda`: plan, assign, revert, move, repair, return-orphans, enable-device, fit-vm, start, recover. */
 import { writeFileSync } from 'node:fs';
-import { consentIds, planIsRunnable, type ConsentId, type Intent, type OperationOutcome, type Plan, type PlanChoices } from '../../shared/plan';
+import {
+  consentIds,
+  planIsRunnable,
+  type ConsentId,
+  type Intent,
+  type OperationOutcome,
+  type Plan,
+  type PlanChoices,
+} from '../../shared/plan';
 import { exitCodeOf } from '../api/error-codes';
 import { hostServices } from '../host/host-services';
 import { reconciledIntent } from '../host/reconcile-fix';
@@ -38,7 +46,12 @@ const need = (v: string | undefined, flag: string): string => {
 export function intentFrom(kind: string, v: OpValues): Intent {
   switch (kind) {
     case 'assign':
-      return { kind, locationPath: need(v.device, '--device'), vmName: need(v.vm, '--vm'), ...(v['include-siblings'] ? { includeSiblings: true } : {}) };
+      return {
+        kind,
+        locationPath: need(v.device, '--device'),
+        vmName: need(v.vm, '--vm'),
+        ...(v['include-siblings'] ? { includeSiblings: true } : {}),
+      };
     case 'revert':
       return { kind, locationPath: need(v.device, '--device') };
     case 'move':
@@ -65,10 +78,12 @@ function choicesFrom(v: OpValues): PlanChoices {
 export function formatPlan(plan: Plan): string {
   const out = [`Plan: ${plan.title.en}  (host ${plan.computerName})`];
   if (plan.blocked) out.push(`REFUSED: ${plan.blocked.text.en}`);
-  for (const w of plan.warnings) out.push(`  ${w.severity === 'danger' ? '!!' : w.severity === 'warning' ? '! ' : '- '} ${w.text.en}`);
+  for (const w of plan.warnings)
+    out.push(`  ${w.severity === 'danger' ? '!!' : w.severity === 'warning' ? '! ' : '- '} ${w.text.en}`);
   plan.steps.forEach((s, i) => out.push(`  ${i + 1}. ${s.description.en}`, `       ${s.action.command}`));
   for (const c of plan.consents) out.push(`  [${c.given ? 'x' : ' '}] --${c.id}: ${c.text.en}`);
-  if (plan.offersStartVmAfter && !plan.choices.startVmAfter) out.push('  (add --start-vm-after to start the VM again at the end)');
+  if (plan.offersStartVmAfter && !plan.choices.startVmAfter)
+    out.push('  (add --start-vm-after to start the VM again at the end)');
   return out.join('\n');
 }
 
@@ -76,10 +91,18 @@ function formatOutcome(plan: Plan, o: OperationOutcome): string {
   const out = [`${o.status.toUpperCase()}: ${plan.title.en}`];
   for (const r of o.steps) {
     const s = plan.steps.find((x) => x.id === r.stepId);
-    out.push(`  ${r.state.padEnd(11)} ${s?.description.en ?? r.stepId}${r.durationMs !== undefined ? ` (${Math.round(r.durationMs)} ms)` : ''}`);
+    out.push(
+      `  ${r.state.padEnd(11)} ${s?.description.en ?? r.stepId}${r.durationMs !== undefined ? ` (${Math.round(r.durationMs)} ms)` : ''}`,
+    );
   }
-  if (o.error) out.push(`  error: ${o.error.message}${o.error.fullyQualifiedErrorId ? ` [${o.error.fullyQualifiedErrorId}]` : ''}`);
-  if (o.error?.kind === 'needs-mitigation-consent') out.push('  The host refused the dismount with its mitigation check on (usually: no vendor mitigation driver): run again with --skip-device-mitigations if you accept the risk.');
+  if (o.error)
+    out.push(
+      `  error: ${o.error.message}${o.error.fullyQualifiedErrorId ? ` [${o.error.fullyQualifiedErrorId}]` : ''}`,
+    );
+  if (o.error?.kind === 'needs-mitigation-consent')
+    out.push(
+      '  The host refused the dismount with its mitigation check on (usually: no vendor mitigation driver): run again with --skip-device-mitigations if you accept the risk.',
+    );
   return out.join('\n');
 }
 
@@ -91,13 +114,19 @@ function exitFor(plan: Plan): number | null {
 
 async function planCommand(argv: string[], io: Io): Promise<number> {
   const [kind, ...rest] = argv;
-  if (!kind) throw new UsageError('Usage: dda plan <assign|revert|move|repair|return-orphans|enable-device|fit-vm|start-vm> [options]');
+  if (!kind)
+    throw new UsageError(
+      'Usage: dda plan <assign|revert|move|repair|return-orphans|enable-device|fit-vm|start-vm> [options]',
+    );
   const { values } = parseCommand(rest, opOptions);
   const intent = intentFrom(kind, values);
   return withHost(values, io, async (host) => {
     const services = hostServices(host);
     // repair re-points the entries of cards the reconcile list found at a new slot (issue 18).
-    const plan = await services.operations.plan(reconciledIntent(intent, await services.readInventory()), choicesFrom(values));
+    const plan = await services.operations.plan(
+      reconciledIntent(intent, await services.readInventory()),
+      choicesFrom(values),
+    );
     if (values.script) writeFileSync(values.script, plan.script);
     io.out(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
     return exitFor(plan) ?? 0;
@@ -110,16 +139,25 @@ function runCommand(kind: string) {
     const intent = intentFrom(kind, values);
     return withHost(values, io, async (host) => {
       const { operations, readInventory } = hostServices(host);
-      const plan = await operations.plan(intent.kind === 'repair' ? reconciledIntent(intent, await readInventory()) : intent, choicesFrom(values));
+      const plan = await operations.plan(
+        intent.kind === 'repair' ? reconciledIntent(intent, await readInventory()) : intent,
+        choicesFrom(values),
+      );
       const refused = exitFor(plan);
       if (refused !== null || !values.yes) {
         io.out(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
         if (refused === null) io.err('Nothing was changed: add --yes to run this plan.');
-        else if (!plan.blocked) io.err(`Nothing was changed: this plan needs ${plan.consents.filter((c) => !c.given).map((c) => `--${c.id}`).join(' ')}.`);
+        else if (!plan.blocked)
+          io.err(
+            `Nothing was changed: this plan needs ${plan.consents
+              .filter((c) => !c.given)
+              .map((c) => `--${c.id}`)
+              .join(' ')}.`,
+          );
         return 2;
       }
       const r = await operations.run(plan.id);
-      if (!r.ok) return io.err(`dda: ${r.error.message}`), exitCodeOf(r.error.code);
+      if (!r.ok) return (io.err(`dda: ${r.error.message}`), exitCodeOf(r.error.code));
       io.out(values.json ? JSON.stringify(r.value, null, 2) : formatOutcome(plan, r.value));
       return r.value.status === 'succeeded' ? 0 : 1;
     });
@@ -132,18 +170,24 @@ async function recoverCommand(argv: string[], io: Io): Promise<number> {
   return withHost(values, io, async (host) => {
     const { operations, journal } = hostServices(host);
     // Lines that are not valid records are shown, never run (a torn last line is not listed).
-    for (const r of journal.rejected()) io.err(`Journal line ${r.line}${r.op ? ` (operation ${r.op})` : ''} is not a valid record and is ignored: ${r.reason}`);
+    for (const r of journal.rejected())
+      io.err(
+        `Journal line ${r.line}${r.op ? ` (operation ${r.op})` : ''} is not a valid record and is ignored: ${r.reason}`,
+      );
     const pending = operations.unfinished().filter((o) => !values.operation || o.op === values.operation);
-    if (pending.length === 0) return io.out('No unfinished operation.'), 0;
+    if (pending.length === 0) return (io.out('No unfinished operation.'), 0);
     if (!values.finish && !values.rollback) {
-      for (const o of pending) io.out(`Unfinished: ${o.op}  ${o.plan.title.en}  started ${o.startedAt}, ${o.done.length}/${o.plan.steps.length} steps done${o.inFlight ? `, step ${o.inFlight} in flight` : ''}${o.invalid ? `  (NOT TRUSTED: ${o.invalid}; it will not be run)` : ''}`);
+      for (const o of pending)
+        io.out(
+          `Unfinished: ${o.op}  ${o.plan.title.en}  started ${o.startedAt}, ${o.done.length}/${o.plan.steps.length} steps done${o.inFlight ? `, step ${o.inFlight} in flight` : ''}${o.invalid ? `  (NOT TRUSTED: ${o.invalid}; it will not be run)` : ''}`,
+        );
       io.err('Run dda recover --rollback (undo what was done) or --finish (run the rest).');
       return 2;
     }
     let code = 0;
     for (const o of pending) {
       const r = await operations.recover(o.op, values.finish ? 'finish' : 'rollback');
-      if (!r.ok) return io.err(`dda: ${r.error.message}`), 1;
+      if (!r.ok) return (io.err(`dda: ${r.error.message}`), 1);
       io.out(values.json ? JSON.stringify(r.value, null, 2) : formatOutcome(o.plan, r.value));
       if (r.value.status !== 'succeeded' && !(values.rollback && r.value.status === 'rolled-back')) code = 1;
     }

@@ -19,7 +19,10 @@ export interface SecretInput {
 }
 
 /** Reads one line; rejects with a RefusedError when there is none or the terminal user cancels. */
-export function readSecretLine(input: SecretInput = process.stdin, prompt: (text: string) => void = (t) => process.stderr.write(t)): Promise<string> {
+export function readSecretLine(
+  input: SecretInput = process.stdin,
+  prompt: (text: string) => void = (t) => process.stderr.write(t),
+): Promise<string> {
   const tty = !!input.isTTY && typeof input.setRawMode === 'function';
   return new Promise<string>((resolve, reject) => {
     let buffer = '';
@@ -36,7 +39,8 @@ export function readSecretLine(input: SecretInput = process.stdin, prompt: (text
       if (error) return reject(error);
       const line = buffer.replace(/\r$/, '');
       buffer = '';
-      if (line === '') return reject(new RefusedError('No password on stdin: --password-stdin reads it as the first line.'));
+      if (line === '')
+        return reject(new RefusedError('No password on stdin: --password-stdin reads it as the first line.'));
       resolve(line);
     };
     input.setEncoding('utf8');

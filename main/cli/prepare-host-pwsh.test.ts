@@ -17,7 +17,10 @@ import { projectRoot } from '../project-root';
 
 const root = projectRoot();
 const pwsh = findPowerShell({ env: process.env, projectRoot: root, platform: process.platform })!;
-const session = new PowerShellSession({ executable: pwsh.path, scriptDirs: [join(import.meta.dirname, 'test-fixtures'), join(root, 'main', 'powershell', 'test-fixtures')] });
+const session = new PowerShellSession({
+  executable: pwsh.path,
+  scriptDirs: [join(import.meta.dirname, 'test-fixtures'), join(root, 'main', 'powershell', 'test-fixtures')],
+});
 afterAll(() => session.dispose());
 
 interface Parsed {
@@ -36,8 +39,25 @@ const hostileKnownHosts = (q: string) => `C:\\kh${q};Invoke-DdaPwned;${q}$(Invok
 const QUOTES = ["'", '\u2018', '\u2019', '\u201A', '\u201B'];
 
 function hostileSetups(q: string): HostSetup[] {
-  const ssh = { id: 'hv2', name: 'x', transport: 'ssh', hostName: 'hv02.lab', userName: 'LAB\\u\u2019x{y}', port: 2222, keyFilePath: hostileKey(q), knownHostsFile: hostileKnownHosts(q) } as RemoteTargetInput;
-  const winrm = { id: 'hv1', name: 'x', transport: 'winrm', computerName: 'hv01.lab', userName: 'u\u2018x', useSsl: true, skipCertificateChecks: true } as RemoteTargetInput;
+  const ssh = {
+    id: 'hv2',
+    name: 'x',
+    transport: 'ssh',
+    hostName: 'hv02.lab',
+    userName: 'LAB\\u\u2019x{y}',
+    port: 2222,
+    keyFilePath: hostileKey(q),
+    knownHostsFile: hostileKnownHosts(q),
+  } as RemoteTargetInput;
+  const winrm = {
+    id: 'hv1',
+    name: 'x',
+    transport: 'winrm',
+    computerName: 'hv01.lab',
+    userName: 'u\u2018x',
+    useSsl: true,
+    skipCertificateChecks: true,
+  } as RemoteTargetInput;
   const situation = { jeaModuleSource: hostile(q), publicKey: `ssh-ed25519 AAAAC3Nza me${q}; ${payload}` };
   return [...prepareHost(ssh, situation), ...prepareHost(winrm, situation)];
 }
@@ -57,7 +77,10 @@ describe('prepare-host commands, read by PowerShell', () => {
       expect(parsed).toHaveLength(commands.length);
       for (const p of parsed) {
         expect(p.errors, p.command).toEqual([]);
-        expect(p.names.filter((n) => /Invoke-DdaPwned/i.test(n)), p.command).toEqual([]);
+        expect(
+          p.names.filter((n) => /Invoke-DdaPwned/i.test(n)),
+          p.command,
+        ).toEqual([]);
         // our own commands have no $( ) at all; a value's $( ) stays inert text inside its literal
         expect(p.subExpressions, p.command).toBe(0);
       }
@@ -72,9 +95,14 @@ describe('prepare-host commands, read by PowerShell', () => {
     }
   });
 
-  it('the host commands are Windows PowerShell 5.1 syntax (a host\'s default shell)', async () => {
+  it("the host commands are Windows PowerShell 5.1 syntax (a host's default shell)", async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'dda-prepare-')), 'host.ps1');
-    writeFileSync(file, hostileSetups("'").flatMap((s) => s.hostCommands).join('\n'));
+    writeFileSync(
+      file,
+      hostileSetups("'")
+        .flatMap((s) => s.hostCommands)
+        .join('\n'),
+    );
     const r = await session.invoke<unknown[]>('ps51-compat', { Paths: [file] });
     expect(r.ok && r.value).toEqual([]);
   });
@@ -104,11 +132,15 @@ describe('prepare-host commands, read by PowerShell', () => {
       const r = await session.invoke('run-commands', { Commands: commands, ProgramData: programData });
       expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
     }
-    const lines = readFileSync(cfg, 'utf8').split(/\r?\n/).filter((l, i, all) => l !== '' || i < all.length - 1);
+    const lines = readFileSync(cfg, 'utf8')
+      .split(/\r?\n/)
+      .filter((l, i, all) => l !== '' || i < all.length - 1);
     expect(lines).toEqual([
       ...original.slice(0, 5),
       'Subsystem powershell c:/progra~1/powershell/7/pwsh.exe -sshs -NoLogo',
-      expect.stringMatching(/^Subsystem powershell-dda c:\/progra~1\/powershell\/7\/pwsh\.exe -sshs -NoLogo -ConfigurationFile c:\/progra~1\/WindowsPowerShell\/Modules\/DDAStudio\.Host\/\S+\.pssc$/),
+      expect.stringMatching(
+        /^Subsystem powershell-dda c:\/progra~1\/powershell\/7\/pwsh\.exe -sshs -NoLogo -ConfigurationFile c:\/progra~1\/WindowsPowerShell\/Modules\/DDAStudio\.Host\/\S+\.pssc$/,
+      ),
       ...original.slice(5),
     ]);
     if (existsSync('/usr/sbin/sshd')) {

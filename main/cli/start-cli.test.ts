@@ -12,7 +12,10 @@ async function dda(args: string[]): Promise<{ code: number; out: string; err: st
   const code = await main(args, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
   return { code, out, err };
 }
-const stateOf = (file: string, vm: string) => (JSON.parse(readFileSync(file, 'utf8')) as { vms: Array<{ name: string; state: string }> }).vms.find((v) => v.name === vm)?.state;
+const stateOf = (file: string, vm: string) =>
+  (JSON.parse(readFileSync(file, 'utf8')) as { vms: Array<{ name: string; state: string }> }).vms.find(
+    (v) => v.name === vm,
+  )?.state;
 
 describe('dda start', () => {
   it('plan refuses a running VM; start shows the plan of an off one without --yes, starts it with --yes', async () => {

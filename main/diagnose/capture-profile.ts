@@ -38,10 +38,13 @@ function asFlag(v: unknown): boolean | 0 | 1 | null {
   return typeof v === 'number' ? v !== 0 : null;
 }
 const pciId = (id: string) => (/^PCIP\\/i.test(id) ? `PCI\\${id.slice(5)}` : id);
-const same = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toUpperCase() === b.toUpperCase();
+const same = (a: string | null | undefined, b: string | null | undefined) =>
+  !!a && !!b && a.toUpperCase() === b.toUpperCase();
 
 function ipsOf(f: CaptureFacts, index: number) {
-  return f.addresses.filter((a) => a.interfaceIndex === index).map((a) => ({ address: a.address, prefixLength: a.prefixLength }));
+  return f.addresses
+    .filter((a) => a.interfaceIndex === index)
+    .map((a) => ({ address: a.address, prefixLength: a.prefixLength }));
 }
 
 function devicesOf(f: CaptureFacts, notes: string[]) {
@@ -50,27 +53,40 @@ function devicesOf(f: CaptureFacts, notes: string[]) {
   const out = [];
   for (const d of f.devices) {
     const paths = d.properties[KEY.paths]?.data;
-    const locationPath = (Array.isArray(paths) ? paths : [paths]).find((p): p is string => typeof p === 'string' && /^PCIROOT/i.test(p));
+    const locationPath = (Array.isArray(paths) ? paths : [paths]).find(
+      (p): p is string => typeof p === 'string' && /^PCIROOT/i.test(p),
+    );
     if (!locationPath) {
       notes.push(`A PCI function without a PCIROOT location path is left out (${d.class}).`);
       continue;
     }
     const dismounted = /^PCIP\\/i.test(d.instanceId);
     const instanceId = pciId(d.instanceId);
-    const pool = f.hostAssignable.find((h) => same(h.locationPath, locationPath) && h.resourcePoolName && h.resourcePoolName !== 'Primordial');
+    const pool = f.hostAssignable.find(
+      (h) => same(h.locationPath, locationPath) && h.resourcePoolName && h.resourcePoolName !== 'Primordial',
+    );
     const adapter = f.adapters.find((a) => same(a.pnpDeviceId, instanceId));
-    const disks = f.disks.filter((k) => same(k.controller, instanceId)).map((k) => {
-      const parts = f.partitions.filter((p) => p.diskNumber === k.number);
-      return {
-        number: k.number,
-        friendlyName: k.friendlyName,
-        isBoot: k.isBoot,
-        isSystem: k.isSystem,
-        pageFile: parts.some((p) => p.driveLetter !== null && pageLetters.has(p.driveLetter.toUpperCase())),
-        partitions: parts.map((p) => ({ partitionNumber: p.partitionNumber, driveLetter: p.driveLetter, ...(p.accessPaths.length ? { accessPaths: p.accessPaths } : {}), isBoot: p.isBoot, isSystem: p.isSystem })),
-      };
-    });
-    if (dismounted && d.originalName === null) notes.push(`The name of dismounted ${locationPath} is its PCIP\\ entry's (the PCI\\ entry was not found).`);
+    const disks = f.disks
+      .filter((k) => same(k.controller, instanceId))
+      .map((k) => {
+        const parts = f.partitions.filter((p) => p.diskNumber === k.number);
+        return {
+          number: k.number,
+          friendlyName: k.friendlyName,
+          isBoot: k.isBoot,
+          isSystem: k.isSystem,
+          pageFile: parts.some((p) => p.driveLetter !== null && pageLetters.has(p.driveLetter.toUpperCase())),
+          partitions: parts.map((p) => ({
+            partitionNumber: p.partitionNumber,
+            driveLetter: p.driveLetter,
+            ...(p.accessPaths.length ? { accessPaths: p.accessPaths } : {}),
+            isBoot: p.isBoot,
+            isSystem: p.isSystem,
+          })),
+        };
+      });
+    if (dismounted && d.originalName === null)
+      notes.push(`The name of dismounted ${locationPath} is its PCIP\\ entry's (the PCI\\ entry was not found).`);
     out.push({
       instanceId,
       friendlyName: dismounted ? (d.originalName ?? d.friendlyName) : d.friendlyName,
@@ -89,16 +105,30 @@ function devicesOf(f: CaptureFacts, notes: string[]) {
       isPrimaryDisplay: false,
       ...(d.service ? { service: d.service } : {}),
       ...(pool ? { resourcePoolName: pool.resourcePoolName } : {}),
-      ...(adapter ? { netAdapter: { name: adapter.name, interfaceIndex: adapter.interfaceIndex, macAddress: adapter.macAddress, ipAddresses: ipsOf(f, adapter.interfaceIndex) } } : {}),
+      ...(adapter
+        ? {
+            netAdapter: {
+              name: adapter.name,
+              interfaceIndex: adapter.interfaceIndex,
+              macAddress: adapter.macAddress,
+              ipAddresses: ipsOf(f, adapter.interfaceIndex),
+            },
+          }
+        : {}),
       ...(disks.length ? { disks } : {}),
       /** The PnP properties as the host typed them (Type and the .NET type of Data). */
-      pnpProperties: Object.fromEntries(Object.entries(d.properties).map(([k, v]) => [k, { type: v.type, dataType: v.dataType }])),
+      pnpProperties: Object.fromEntries(
+        Object.entries(d.properties).map(([k, v]) => [k, { type: v.type, dataType: v.dataType }]),
+      ),
     });
   }
   return out;
 }
 
-function switchesOf(f: CaptureFacts, devices: Array<{ instanceId: string; friendlyName: string; locationPath: string }>) {
+function switchesOf(
+  f: CaptureFacts,
+  devices: Array<{ instanceId: string; friendlyName: string; locationPath: string }>,
+) {
   const mac = (m: string) => m.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
   return f.switches.map((s) => {
     const uplinks = s.uplinkDescriptions.flatMap((desc) => {
@@ -107,14 +137,24 @@ function switchesOf(f: CaptureFacts, devices: Array<{ instanceId: string; friend
       return dev ? [dev.locationPath] : [];
     });
     const vnic = f.vmNics.find((n) => n.isManagementOs && n.switchName === s.name);
-    const host = vnic ? f.adapters.find((a) => !/^PCI\\/i.test(a.pnpDeviceId) && mac(a.macAddress) === mac(vnic.macAddress)) : undefined;
+    const host = vnic
+      ? f.adapters.find((a) => !/^PCI\\/i.test(a.pnpDeviceId) && mac(a.macAddress) === mac(vnic.macAddress))
+      : undefined;
     return {
       name: s.name,
       id: s.id,
       switchType: s.switchType,
       uplinks,
       allowManagementOS: s.allowManagementOS,
-      ...(host ? { managementAdapter: { interfaceIndex: host.interfaceIndex, macAddress: host.macAddress, ipAddresses: ipsOf(f, host.interfaceIndex) } } : {}),
+      ...(host
+        ? {
+            managementAdapter: {
+              interfaceIndex: host.interfaceIndex,
+              macAddress: host.macAddress,
+              ipAddresses: ipsOf(f, host.interfaceIndex),
+            },
+          }
+        : {}),
     };
   });
 }
@@ -143,7 +183,15 @@ function vmsOf(f: CaptureFacts) {
       guestOs: v.guestOs,
       assignedDevices: direct.map((a) => a.locationPath).filter((p) => p !== ''),
       ...(pooled.length ? { poolAssignments: pooled.map((a) => a.resourcePoolName) } : {}),
-      ...(nics.length ? { networkAdapters: nics.map((n) => ({ name: n.name, switchName: n.switchName, ...(/^[0-9A-Fa-f]{2}([-:]?[0-9A-Fa-f]{2}){5}$/.test(n.macAddress) ? { macAddress: n.macAddress } : {}) })) } : {}),
+      ...(nics.length
+        ? {
+            networkAdapters: nics.map((n) => ({
+              name: n.name,
+              switchName: n.switchName,
+              ...(/^[0-9A-Fa-f]{2}([-:]?[0-9A-Fa-f]{2}){5}$/.test(n.macAddress) ? { macAddress: n.macAddress } : {}),
+            })),
+          }
+        : {}),
     };
   });
 }
@@ -154,11 +202,17 @@ export function buildCaptureProfile(f: CaptureFacts, capturedAt: string): HostPr
   if (!f.os) throw new Error('The host did not report Win32_OperatingSystem: nothing to capture.');
   if (!f.vmHost) notes.push('Get-VMHost could not be read: IovSupport is recorded as False.');
   const bits = f.platform?.physicalAddressBits ?? null;
-  if (bits === null) notes.push('The CPU address width is unknown here (Windows PowerShell 5.1): the profile says 46 bits.');
+  if (bits === null)
+    notes.push('The CPU address width is unknown here (Windows PowerShell 5.1): the profile says 46 bits.');
   const iommu = f.platform?.iommuPolicyEnabled ?? null;
   if (iommu === null) notes.push('The IOMMU policy could not be read (not elevated?): the profile says enabled.');
   const devices = devicesOf(f, notes);
-  const pools = [...new Set([...f.hostAssignable.map((h) => h.resourcePoolName), ...f.vms.flatMap((v) => v.assigned.map((a) => a.resourcePoolName))])].filter((p) => p && p !== 'Primordial');
+  const pools = [
+    ...new Set([
+      ...f.hostAssignable.map((h) => h.resourcePoolName),
+      ...f.vms.flatMap((v) => v.assigned.map((a) => a.resourcePoolName)),
+    ]),
+  ].filter((p) => p && p !== 'Primordial');
   const profile = {
     schema: 'dda-studio/host-profile@1',
     description: `Captured by dda host capture from ${f.os.computerName} on ${capturedAt}.`,

@@ -17,7 +17,8 @@ import { captureHost } from './capture';
 
 const unavailable = sshTestHostsUnavailable();
 if (unavailable && process.env.CI) throw new Error(`The remote tests must run in CI, but: ${unavailable}`);
-const comparable = (inv: Inventory): unknown => JSON.parse(JSON.stringify(inv, (k, v: unknown) => (k === 'readAt' || k === 'measuredAt' ? undefined : v)));
+const comparable = (inv: Inventory): unknown =>
+  JSON.parse(JSON.stringify(inv, (k, v: unknown) => (k === 'readAt' || k === 'measuredAt' ? undefined : v)));
 
 describe.skipIf(!!unavailable)(`host capture over SSH${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   let sshd: SshTestHosts;
@@ -25,7 +26,10 @@ describe.skipIf(!!unavailable)(`host capture over SSH${unavailable ? ` (skipped:
   beforeAll(async () => {
     sshd = await startSshTestHosts({ profiles: ['lifelines-host', 'ml30-connectx4'] });
     // A generous connect limit: a loaded machine starts the remote pwsh slowly (a limit, not an assertion).
-    remote = openRemoteHost({ ...sshd.hosts[0]!.target, connectTimeoutMs: 90_000 }, { dataDir: join(sshd.dir, 'data-0') });
+    remote = openRemoteHost(
+      { ...sshd.hosts[0]!.target, connectTimeoutMs: 90_000 },
+      { dataDir: join(sshd.dir, 'data-0') },
+    );
   });
   afterAll(async () => {
     await remote?.close();

@@ -21,7 +21,8 @@ afterAll(() => host.close());
 const dir = mkdtempSync(join(tmpdir(), 'dda-capture-'));
 
 /** The inventory without its time stamps. */
-const comparable = (inv: Inventory): unknown => JSON.parse(JSON.stringify(inv, (k, v: unknown) => (k === 'readAt' || k === 'measuredAt' ? undefined : v)));
+const comparable = (inv: Inventory): unknown =>
+  JSON.parse(JSON.stringify(inv, (k, v: unknown) => (k === 'readAt' || k === 'measuredAt' ? undefined : v)));
 const inventoryOf = async (state: string) => {
   await use(state);
   return readInventory(host.runner, { memory: memoryMeasurementStore() });
@@ -36,19 +37,25 @@ async function captureAndReplay(state: string, file: string, anonymize = false) 
 }
 
 describe('capture, replay, compare', () => {
-  it.each(listProfiles())('%s replays to the same inventory', async (name) => {
-    const { live, replayed, profile } = await captureAndReplay(freshState(name), join(dir, `${name}.json`));
-    expect(hostProfileSchema.safeParse(profile).success).toBe(true);
-    expect(live.devices.length).toBeGreaterThan(0);
-    expect(comparable(replayed)).toEqual(comparable(live));
-  }, 240_000);
+  it.each(listProfiles())(
+    '%s replays to the same inventory',
+    async (name) => {
+      const { live, replayed, profile } = await captureAndReplay(freshState(name), join(dir, `${name}.json`));
+      expect(hostProfileSchema.safeParse(profile).success).toBe(true);
+      expect(live.devices.length).toBeGreaterThan(0);
+      expect(comparable(replayed)).toEqual(comparable(live));
+    },
+    240_000,
+  );
 
   it('keeps the raw PnP property types and the cmdlet surface, and says what it had to assume', async () => {
     const profile = hostProfileSchema.parse(JSON.parse(readFileSync(join(dir, 'gpu-workstation.json'), 'utf8')));
     const capture = profile.capture as { assumed: string[]; surface: Record<string, { parameterSets: string[] }> };
     expect(capture.assumed.join(' ')).toMatch(/osPcieControl/);
     expect(capture.surface['Get-VMNetworkAdapter']!.parameterSets).toContain('All');
-    expect(profile.devices[0]).toMatchObject({ pnpProperties: { '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34': { type: 'Boolean', dataType: 'System.Boolean' } } });
+    expect(profile.devices[0]).toMatchObject({
+      pnpProperties: { '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34': { type: 'Boolean', dataType: 'System.Boolean' } },
+    });
   });
 });
 
@@ -69,7 +76,8 @@ describe('hostile and CJK names', () => {
       sw.name = names.switch;
       s.vms.forEach((v, i) => {
         if (i < names.vms.length) v.name = names.vms[i]!;
-        for (const n of (v.networkAdapters as Array<{ switchName: string | null }> | undefined) ?? []) if (n.switchName === oldSwitch) n.switchName = names.switch;
+        for (const n of (v.networkAdapters as Array<{ switchName: string | null }> | undefined) ?? [])
+          if (n.switchName === oldSwitch) n.switchName = names.switch;
       });
       s.devices.forEach((d, i) => {
         if (i < names.devices.length) d.friendlyName = names.devices[i]!;
@@ -93,9 +101,16 @@ describe('hostile and CJK names', () => {
     const state = hostile();
     const { live, replayed, text, profile } = await captureAndReplay(state, join(dir, 'hostile-anon.json'), true);
     const originals = [
-      names.computer, ...names.vms, names.switch, names.adapter, ...names.devices, names.disk,
-      ...live.devices.map((d) => d.friendlyName), ...live.devices.map((d) => d.instanceId.slice(d.instanceId.lastIndexOf('\\') + 1)),
-      ...live.vms.map((v) => v.name), ...live.vms.map((v) => v.id),
+      names.computer,
+      ...names.vms,
+      names.switch,
+      names.adapter,
+      ...names.devices,
+      names.disk,
+      ...live.devices.map((d) => d.friendlyName),
+      ...live.devices.map((d) => d.instanceId.slice(d.instanceId.lastIndexOf('\\') + 1)),
+      ...live.vms.map((v) => v.name),
+      ...live.vms.map((v) => v.id),
     ];
     for (const o of originals) {
       expect(text.toLowerCase(), o).not.toContain(o.toLowerCase());
@@ -103,9 +118,21 @@ describe('hostile and CJK names', () => {
     }
     expect((profile.capture as { anonymized: { kept: string[] } }).anonymized.kept.join(' ')).toMatch(/location paths/);
     const shape = (inv: Inventory) => ({
-      devices: inv.devices.map((d) => [d.locationPath, d.pnpClass, d.verdict, d.facts, d.owner.kind, d.enabled, d.mmioMB]),
+      devices: inv.devices.map((d) => [
+        d.locationPath,
+        d.pnpClass,
+        d.verdict,
+        d.facts,
+        d.owner.kind,
+        d.enabled,
+        d.mmioMB,
+      ]),
       vms: inv.vms.map((v) => [v.state, v.generation, v.assignedDevices.length]),
-      lifelines: inv.devices.map((d) => [d.lifelines.ipAddresses, d.lifelines.vSwitches.map((s) => s.vms.length), d.lifelines.disks.length]),
+      lifelines: inv.devices.map((d) => [
+        d.lifelines.ipAddresses,
+        d.lifelines.vSwitches.map((s) => s.vms.length),
+        d.lifelines.disks.length,
+      ]),
     });
     expect(shape(replayed)).toEqual(shape(live));
   }, 240_000);

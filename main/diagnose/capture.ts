@@ -14,7 +14,10 @@ export async function readCaptureFacts(runner: ScriptRunner): Promise<CaptureFac
   const r = await runner.invoke('capture', { PropertyKeys: CAPTURE_PROPERTY_KEYS });
   if (!r.ok) throw new DoctorError(`The host could not be captured: ${r.error.message}`);
   const parsed = captureFactsSchema.safeParse(r.value);
-  if (!parsed.success) throw new DoctorError(`The host's capture facts are not in the expected shape: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new DoctorError(
+      `The host's capture facts are not in the expected shape: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+    );
   return parsed.data;
 }
 

@@ -25,7 +25,12 @@ function healthyFacts(): DoctorFacts {
       moduleVersion: '2.0.0.0',
       parameterSets: [...c.parameterSets],
       supportsShouldProcess: c.supportsShouldProcess,
-      parameters: Object.fromEntries(Object.entries(c.parameters).map(([p, m]) => [p, { type: m.type.replace(/^.*\./, ''), sets: Object.keys(m.sets) }])),
+      parameters: Object.fromEntries(
+        Object.entries(c.parameters).map(([p, m]) => [
+          p,
+          { type: m.type.replace(/^.*\./, ''), sets: Object.keys(m.sets) },
+        ]),
+      ),
     };
   }
   const ok = { failed: false, errorId: '' };
@@ -37,7 +42,9 @@ function healthyFacts(): DoctorFacts {
     surface,
     pciDevices: 12,
     pciRead: ok,
-    properties: Object.fromEntries(ref.properties.map((p) => [p.key, { types: [], dataTypes: [p.dotNetType], devices: 12, read: ok }])),
+    properties: Object.fromEntries(
+      ref.properties.map((p) => [p.key, { types: [], dataTypes: [p.dotNetType], devices: 12, read: ok }]),
+    ),
     vmHost: { found: true, iovSupport: true, iovSupportReasons: [], read: ok },
     cim: { Win32_PnPAllocatedResource: { failed: false, errorId: '', rows: 40 } },
     platform: { elevated: true, iommuPolicyEnabled: true, simulated: false },
@@ -47,35 +54,56 @@ function healthyFacts(): DoctorFacts {
 const notPassing = (f: DoctorFacts) => judgeDoctor(f, ref).filter((i) => i.status !== 'pass');
 
 describe('the surface the doctor checks is the one the scripts use', () => {
-  it('every set and parameter listed is in Microsoft\'s reference, in that set', () => {
+  it("every set and parameter listed is in Microsoft's reference, in that set", () => {
     for (const u of usedSurface) {
       const c = ref.cmdlets[u.cmdlet];
       expect(c, u.cmdlet).toBeDefined();
       expect(c!.parameterSets, `${u.cmdlet} ${u.set}`).toContain(u.set);
-      for (const p of u.parameters) expect(Object.keys(c!.parameters[p]?.sets ?? {}), `${u.cmdlet} -${p} in ${u.set}`).toContain(u.set);
+      for (const p of u.parameters)
+        expect(Object.keys(c!.parameters[p]?.sets ?? {}), `${u.cmdlet} -${p} in ${u.set}`).toContain(u.set);
     }
   });
 
   it('every reference cmdlet a product script calls is checked', () => {
-    const text = readdirSync(scriptsDir).filter((f) => f.endsWith('.ps1')).map((f) => readFileSync(join(scriptsDir, f), 'utf8').replace(/#.*$/gm, '')).join('\n');
+    const text = readdirSync(scriptsDir)
+      .filter((f) => f.endsWith('.ps1'))
+      .map((f) => readFileSync(join(scriptsDir, f), 'utf8').replace(/#.*$/gm, ''))
+      .join('\n');
     const called = Object.keys(ref.cmdlets).filter((c) => new RegExp(`(^|[\\s(|;])${c}(\\s|$|\\))`, 'm').test(text));
     expect(called.length).toBeGreaterThan(20);
     expect(called.filter((c) => !usedCmdlets().includes(c))).toEqual([]);
   });
 
   it('the PCI property keys are the ones inventory.ps1 reads', () => {
-    expect(ref.properties.map((p) => p.name)).toEqual(['DEVPKEY_PciDevice_DeviceType', 'DEVPKEY_PciDevice_BaseClass', 'DEVPKEY_PciDevice_AcsCompatibleUpHierarchy', 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion', 'DEVPKEY_Device_LocationPaths']);
+    expect(ref.properties.map((p) => p.name)).toEqual([
+      'DEVPKEY_PciDevice_DeviceType',
+      'DEVPKEY_PciDevice_BaseClass',
+      'DEVPKEY_PciDevice_AcsCompatibleUpHierarchy',
+      'DEVPKEY_PciDevice_RequiresReservedMemoryRegion',
+      'DEVPKEY_Device_LocationPaths',
+    ]);
   });
 });
 
 describe('doctor.ps1 and capture.ps1 only read', () => {
   it('call no command but Get-* readers, our Get-Dda* facts and pipeline helpers (no secret source, no change)', () => {
-    const allowed = new Set(['Where-Object', 'ForEach-Object', 'Sort-Object', 'Select-Object', 'New-Object', 'Add-Note']);
+    const allowed = new Set([
+      'Where-Object',
+      'ForEach-Object',
+      'Sort-Object',
+      'Select-Object',
+      'New-Object',
+      'Add-Note',
+    ]);
     for (const f of ['doctor.ps1', 'capture.ps1']) {
-      const text = readFileSync(join(scriptsDir, f), 'utf8').replace(/#.*$/gm, '').replace(/'[^']*'/g, "''");
+      const text = readFileSync(join(scriptsDir, f), 'utf8')
+        .replace(/#.*$/gm, '')
+        .replace(/'[^']*'/g, "''");
       const commands = [...new Set(text.match(/\b[A-Z][a-z]+-[A-Za-z]+\b/g) ?? [])];
       expect(commands.length, f).toBeGreaterThan(5);
-      const bad = commands.filter((c) => !allowed.has(c) && !/^Get-(?!Variable|Item|Content|ChildItem|Credential|Secret)/.test(c));
+      const bad = commands.filter(
+        (c) => !allowed.has(c) && !/^Get-(?!Variable|Item|Content|ChildItem|Credential|Secret)/.test(c),
+      );
       expect(bad, f).toEqual([]);
     }
   });
@@ -85,7 +113,19 @@ describe('judging a host', () => {
   it('a host as expected passes everything (exit 0)', () => {
     const items = judgeDoctor(healthyFacts(), ref);
     expect(items.filter((i) => i.status !== 'pass')).toEqual([]);
-    expect(items.map((i) => i.id)).toEqual(expect.arrayContaining(['powershell', 'hyperv-module', 'ui-culture', 'elevation', 'iommu', 'iov-support', 'survey', 'surface:Stop-VM', 'pci-property:DEVPKEY_PciDevice_RequiresReservedMemoryRegion']));
+    expect(items.map((i) => i.id)).toEqual(
+      expect.arrayContaining([
+        'powershell',
+        'hyperv-module',
+        'ui-culture',
+        'elevation',
+        'iommu',
+        'iov-support',
+        'survey',
+        'surface:Stop-VM',
+        'pci-property:DEVPKEY_PciDevice_RequiresReservedMemoryRegion',
+      ]),
+    );
     expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
     expect(doctorExitCode(items)).toBe(0);
   });
@@ -113,9 +153,15 @@ describe('judging a host', () => {
     f.surface['Remove-VMSavedState'] = { found: false };
     const bad = notPassing(f);
     expect(bad.map((i) => i.id).sort()).toEqual(['surface:Remove-VMSavedState', 'surface:Set-VM', 'surface:Stop-VM']);
-    expect(bad.find((i) => i.id === 'surface:Stop-VM')!.problems).toEqual([{ kind: 'wrong-type', name: '-VM', expected: 'VirtualMachine[]', actual: 'String[]' }]);
-    expect(bad.find((i) => i.id === 'surface:Set-VM')!.problems).toEqual([{ kind: 'missing-parameter', name: 'StaticMemory' }]);
-    expect(bad.find((i) => i.id === 'surface:Remove-VMSavedState')!.problems).toEqual([{ kind: 'missing-command', name: 'Remove-VMSavedState' }]);
+    expect(bad.find((i) => i.id === 'surface:Stop-VM')!.problems).toEqual([
+      { kind: 'wrong-type', name: '-VM', expected: 'VirtualMachine[]', actual: 'String[]' },
+    ]);
+    expect(bad.find((i) => i.id === 'surface:Set-VM')!.problems).toEqual([
+      { kind: 'missing-parameter', name: 'StaticMemory' },
+    ]);
+    expect(bad.find((i) => i.id === 'surface:Remove-VMSavedState')!.problems).toEqual([
+      { kind: 'missing-command', name: 'Remove-VMSavedState' },
+    ]);
   });
 
   it('a PCI property of the wrong type fails that property; one no device has warns', () => {
@@ -129,8 +175,13 @@ describe('judging a host', () => {
       ['pci-property:DEVPKEY_PciDevice_AcsCompatibleUpHierarchy', 'warn'],
       ['pci-property:DEVPKEY_PciDevice_RequiresReservedMemoryRegion', 'fail'],
     ]);
-    const t = doctorText(bad.find((i) => i.status === 'fail')!, 'en');
-    expect(t.meaning).toBe('Comes as System.UInt32, DDA Studio expects System.Boolean: verdicts that rest on it may be wrong.');
+    const t = doctorText(
+      bad.find((i) => i.status === 'fail')!,
+      'en',
+    );
+    expect(t.meaning).toBe(
+      'Comes as System.UInt32, DDA Studio expects System.Boolean: verdicts that rest on it may be wrong.',
+    );
     expect(doctorExitCode(bad)).toBe(1);
   });
 
@@ -144,9 +195,23 @@ describe('judging a host', () => {
     f.vmHost = { ...f.vmHost, iovSupport: false, iovSupportReasons: ['原因一', 'reason two'] };
     f.cim.Win32_PnPAllocatedResource = { failed: true, errorId: 'HRESULT 0x80041003', rows: 0 };
     const bad = notPassing(f);
-    expect(bad.map((i) => `${i.id} ${i.status}`)).toEqual(['powershell fail', 'hyperv-module fail', 'elevation fail', 'iommu fail', 'iov-support fail', 'survey fail']);
-    expect(doctorText(bad.find((i) => i.id === 'iov-support')!, 'en').meaning).toContain('原因一; reason two');
-    expect(bad.find((i) => i.id === 'survey')!.problems).toEqual([{ kind: 'read-failed', name: 'Win32_PnPAllocatedResource', actual: 'HRESULT 0x80041003' }]);
+    expect(bad.map((i) => `${i.id} ${i.status}`)).toEqual([
+      'powershell fail',
+      'hyperv-module fail',
+      'elevation fail',
+      'iommu fail',
+      'iov-support fail',
+      'survey fail',
+    ]);
+    expect(
+      doctorText(
+        bad.find((i) => i.id === 'iov-support')!,
+        'en',
+      ).meaning,
+    ).toContain('原因一; reason two');
+    expect(bad.find((i) => i.id === 'survey')!.problems).toEqual([
+      { kind: 'read-failed', name: 'Win32_PnPAllocatedResource', actual: 'HRESULT 0x80041003' },
+    ]);
   });
 
   it('what could not be read is unknown (exit 2), never a pass', () => {

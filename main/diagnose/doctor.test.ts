@@ -13,7 +13,8 @@ import { usedCmdlets } from './used-surface';
 
 const { host, use } = sharedHost();
 afterAll(() => host.close());
-const notPassing = (items: Array<{ id: string; status: string }>) => items.filter((i) => i.status !== 'pass').map((i) => `${i.id} ${i.status}`);
+const notPassing = (items: Array<{ id: string; status: string }>) =>
+  items.filter((i) => i.status !== 'pass').map((i) => `${i.id} ${i.status}`);
 
 describe('dda doctor on a simulated host', () => {
   it('a host as documented: every item passes but the module warning that it is the simulator', async () => {
@@ -25,7 +26,7 @@ describe('dda doctor on a simulated host', () => {
     expect(report.exitCode).toBe(0);
   });
 
-  it('the host\'s own facts: no IOMMU, IovSupport False', async () => {
+  it("the host's own facts: no IOMMU, IovSupport False", async () => {
     await use(freshState('no-iommu'));
     const report = await runDoctor(host.runner, true);
     expect(notPassing(report.items)).toEqual(['hyperv-module warn', 'iommu fail', 'iov-support fail']);
@@ -33,16 +34,34 @@ describe('dda doctor on a simulated host', () => {
   });
 
   it('a PCI property handed out as another type fails exactly that property, with its fix', async () => {
-    await use(freshState('gpu-workstation', (s) => Object.assign(s, { surfaceFaults: [{ pciProperty: 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion', type: 'UInt32' }] })));
+    await use(
+      freshState('gpu-workstation', (s) =>
+        Object.assign(s, {
+          surfaceFaults: [{ pciProperty: 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion', type: 'UInt32' }],
+        }),
+      ),
+    );
     const report = await runDoctor(host.runner, true);
-    expect(notPassing(report.items)).toEqual(['hyperv-module warn', 'pci-property:DEVPKEY_PciDevice_RequiresReservedMemoryRegion fail']);
+    expect(notPassing(report.items)).toEqual([
+      'hyperv-module warn',
+      'pci-property:DEVPKEY_PciDevice_RequiresReservedMemoryRegion fail',
+    ]);
     const item = report.items.find((i) => i.status === 'fail')!;
-    expect(item.problems).toEqual([{ kind: 'wrong-type', name: 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion', expected: 'System.Boolean', actual: 'System.UInt32' }]);
+    expect(item.problems).toEqual([
+      {
+        kind: 'wrong-type',
+        name: 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion',
+        expected: 'System.Boolean',
+        actual: 'System.UInt32',
+      },
+    ]);
     expect(doctorText(item, 'en').fix).toMatch(/dda host capture --anonymize/);
   });
 
-  it('dda doctor --json on a host without Get-VMNetworkAdapter\'s parameter set All: that item fails, exit 1', async () => {
-    const state = freshState('ml30-connectx4', (s) => Object.assign(s, { surfaceFaults: [{ cmdlet: 'Get-VMNetworkAdapter', removeParameterSet: 'All' }] }));
+  it("dda doctor --json on a host without Get-VMNetworkAdapter's parameter set All: that item fails, exit 1", async () => {
+    const state = freshState('ml30-connectx4', (s) =>
+      Object.assign(s, { surfaceFaults: [{ cmdlet: 'Get-VMNetworkAdapter', removeParameterSet: 'All' }] }),
+    );
     const lines: string[] = [];
     const io: Io = { out: (t) => lines.push(t), err: (t) => lines.push(t) };
     expect(await main(['doctor', '--sim-state', state, '--json'], io)).toBe(1);

@@ -19,7 +19,9 @@ let cached: DoctorReference | null = null;
 export function doctorReference(): DoctorReference {
   if (cached) return cached;
   const dir = join(projectRoot(), 'main', 'simulator', 'reference');
-  const cmdlets = JSON.parse(readFileSync(join(dir, 'cmdlets.json'), 'utf8')) as { cmdlets: DoctorReference['cmdlets'] };
+  const cmdlets = JSON.parse(readFileSync(join(dir, 'cmdlets.json'), 'utf8')) as {
+    cmdlets: DoctorReference['cmdlets'];
+  };
   const pci = JSON.parse(readFileSync(join(dir, 'pci-properties.json'), 'utf8')) as {
     properties: Array<{ name: string; key: string; dotNetType: string | null; usedBy?: string[] }>;
   };
@@ -36,7 +38,10 @@ export async function readDoctorFacts(runner: ScriptRunner): Promise<DoctorFacts
   const r = await runner.invoke('doctor', { Commands: usedCmdlets(), PropertyKeys: ref.properties.map((p) => p.key) });
   if (!r.ok) throw new DoctorError(`The host could not be checked: ${r.error.message}`);
   const parsed = doctorFactsSchema.safeParse(r.value);
-  if (!parsed.success) throw new DoctorError(`The host's doctor facts are not in the expected shape: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new DoctorError(
+      `The host's doctor facts are not in the expected shape: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+    );
   return parsed.data;
 }
 

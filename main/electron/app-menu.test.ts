@@ -7,7 +7,10 @@ import { appMenuTemplate } from './app-menu';
 function menu() {
   const emitted: DdaEvent[] = [];
   const done: string[] = [];
-  const template = appMenuTemplate({ emit: (e) => emitted.push(e) }, { reload: () => done.push('reload'), openLogFolder: () => done.push('logs'), about: () => done.push('about') });
+  const template = appMenuTemplate(
+    { emit: (e) => emitted.push(e) },
+    { reload: () => done.push('reload'), openLogFolder: () => done.push('logs'), about: () => done.push('about') },
+  );
   const items = template.flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : [])) as MenuItemConstructorOptions[];
   const click = (label: string) => (items.find((i) => i.label === label)!.click as () => void)();
   return { emitted, done, click, items };

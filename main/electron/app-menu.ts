@@ -15,7 +15,10 @@ export interface AppMenuActions {
   about(): void;
 }
 
-export function appMenuTemplate(events: Pick<EventSink, 'emit'>, actions: AppMenuActions): MenuItemConstructorOptions[] {
+export function appMenuTemplate(
+  events: Pick<EventSink, 'emit'>,
+  actions: AppMenuActions,
+): MenuItemConstructorOptions[] {
   return [
     {
       label: 'File',

@@ -39,7 +39,9 @@ describe('electron-builder.yml', () => {
   });
 
   it('rejects a configuration with an unknown key (the check can fail)', async () => {
-    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as { validateConfiguration: (c: unknown, log: unknown) => Promise<void> };
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+      validateConfiguration: (c: unknown, log: unknown) => Promise<void>;
+    };
     const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
     await expect(validateConfiguration({ appId: 'x', notAKey: true }, new DebugLogger(false))).rejects.toThrow();
   });

@@ -39,33 +39,66 @@ function spyHost(): { host: HostConnection; pool: HostPool; invokes: unknown[]; 
   } as unknown as HostConnection;
   // Remote hosts open as the same spy: nothing may reach any PowerShell.
   const opened: string[] = [];
-  const pool = createHostPool(host, { open: (target) => (opened.push(target.id), { ...host, hostId: target.id, remote: target }) });
+  const pool = createHostPool(host, {
+    open: (target) => (opened.push(target.id), { ...host, hostId: target.id, remote: target }),
+  });
   return { host, pool, invokes, opened };
 }
 
 /** A seeded PRNG so failures reproduce. */
 function rng(seed: number) {
   let a = seed;
-  return () => ((a = (a * 1664525 + 1013904223) >>> 0) / 4294967296);
+  return () => (a = (a * 1664525 + 1013904223) >>> 0) / 4294967296;
 }
 
-const hostile = ["'; Remove-Item C:\\ -Recurse #", '$(Stop-Computer)', '`n`r', '"\u0000', '<script>alert(1)</script>', '中文😀', 'x'.repeat(100_000), '__proto__', 'constructor', '../../etc/passwd'];
+const hostile = [
+  "'; Remove-Item C:\\ -Recurse #",
+  '$(Stop-Computer)',
+  '`n`r',
+  '"\u0000',
+  '<script>alert(1)</script>',
+  '中文😀',
+  'x'.repeat(100_000),
+  '__proto__',
+  'constructor',
+  '../../etc/passwd',
+];
 
 function junk(rand: () => number, depth = 0): unknown {
   const pick = Math.floor(rand() * 11);
   if (depth > 6) return hostile[Math.floor(rand() * hostile.length)];
   switch (pick) {
-    case 0: return null;
-    case 1: return rand() * 1e12 - 5e11;
-    case 2: return rand() < 0.5;
-    case 3: return hostile[Math.floor(rand() * hostile.length)];
-    case 4: return Array.from({ length: Math.floor(rand() * 5) }, () => junk(rand, depth + 1));
-    case 5: return JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}');
-    case 6: return { [hostile[Math.floor(rand() * hostile.length)]!]: junk(rand, depth + 1), zz: 1 };
-    case 7: return { intent: junk(rand, depth + 1), choices: junk(rand, depth + 1), extra: true };
-    case 8: return { kind: 'assign', locationPath: junk(rand, depth + 1), vmName: 123 };
-    case 9: return { host: junk(rand, depth + 1), target: { transport: rand() < 0.5 ? 'ssh' : 'winrm', name: junk(rand, depth + 1), hostName: junk(rand, depth + 1), computerName: junk(rand, depth + 1) }, password: junk(rand, depth + 1) };
-    default: return undefined;
+    case 0:
+      return null;
+    case 1:
+      return rand() * 1e12 - 5e11;
+    case 2:
+      return rand() < 0.5;
+    case 3:
+      return hostile[Math.floor(rand() * hostile.length)];
+    case 4:
+      return Array.from({ length: Math.floor(rand() * 5) }, () => junk(rand, depth + 1));
+    case 5:
+      return JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}');
+    case 6:
+      return { [hostile[Math.floor(rand() * hostile.length)]!]: junk(rand, depth + 1), zz: 1 };
+    case 7:
+      return { intent: junk(rand, depth + 1), choices: junk(rand, depth + 1), extra: true };
+    case 8:
+      return { kind: 'assign', locationPath: junk(rand, depth + 1), vmName: 123 };
+    case 9:
+      return {
+        host: junk(rand, depth + 1),
+        target: {
+          transport: rand() < 0.5 ? 'ssh' : 'winrm',
+          name: junk(rand, depth + 1),
+          hostName: junk(rand, depth + 1),
+          computerName: junk(rand, depth + 1),
+        },
+        password: junk(rand, depth + 1),
+      };
+    default:
+      return undefined;
   }
 }
 
@@ -77,10 +110,14 @@ describe('IPC fuzz', () => {
     const rand = rng(42);
     const trusted: SenderInfo = { senderFrame: { url: 'app://dda/index.html', parent: null }, sender: { id: 1 } };
     for (let i = 0; i < 5000; i++) {
-      const method = rand() < 0.3 ? hostile[Math.floor(rand() * hostile.length)]! : methodNames[Math.floor(rand() * methodNames.length)]!;
+      const method =
+        rand() < 0.3
+          ? hostile[Math.floor(rand() * hostile.length)]!
+          : methodNames[Math.floor(rand() * methodNames.length)]!;
       let input = junk(rand);
       // Keep only inputs that cannot be valid: wrap valid-looking ones in an extra key (inputs are strict).
-      if (input !== null && typeof input === 'object' && !Array.isArray(input)) input = { ...(input as object), fuzz: i };
+      if (input !== null && typeof input === 'object' && !Array.isArray(input))
+        input = { ...(input as object), fuzz: i };
       else if (input === undefined) input = 'not-an-object';
       const r = await handler(trusted, method, input);
       expect(r.ok).toBe(false);
@@ -133,7 +170,8 @@ describe('IPC fuzz', () => {
         expect(r.error.message).not.toContain('secret-123');
       }
       // A bad definition cannot be tested either (a password for ssh is merely unused there).
-      if ((input as { password?: string }).password === undefined) expect(await handler(trusted, 'testHost', input)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+      if ((input as { password?: string }).password === undefined)
+        expect(await handler(trusted, 'testHost', input)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     }
     for (const m of ['removeHost', 'getPrepareCommands', 'testHost'] as const) {
       for (const h of ['../x', 'LOCAL', '-a', '', 'a'.repeat(64), '<script>', null, 1]) {
@@ -141,8 +179,14 @@ describe('IPC fuzz', () => {
         expect(r).toMatchObject({ ok: false, error: { code: 'bad-request' } });
       }
     }
-    expect(await handler(trusted, 'removeHost', { host: 'local' })).toMatchObject({ ok: false, error: { code: 'refused' } });
-    expect(await handler(trusted, 'getInventory', { host: 'nope', refresh: true })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await handler(trusted, 'removeHost', { host: 'local' })).toMatchObject({
+      ok: false,
+      error: { code: 'refused' },
+    });
+    expect(await handler(trusted, 'getInventory', { host: 'nope', refresh: true })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
     expect(invokes).toEqual([]);
     expect(opened).toEqual([]);
     expect(pool.targets()).toEqual([]);
@@ -157,12 +201,16 @@ describe('IPC fuzz', () => {
     const handler = makeIpcHandler(api, () => true);
     const trusted: SenderInfo = { senderFrame: { url: 'app://dda/index.html', parent: null }, sender: { id: 1 } };
     const secret = 'S3cr3t-\'"$(x)';
-    const r = await handler(trusted, 'saveHost', { target: { transport: 'winrm', name: 'Lab "HV" <b>', computerName: 'hv02', userName: 'HV02\\admin' }, password: secret });
+    const r = await handler(trusted, 'saveHost', {
+      target: { transport: 'winrm', name: 'Lab "HV" <b>', computerName: 'hv02', userName: 'HV02\\admin' },
+      password: secret,
+    });
     expect(r).toMatchObject({ ok: true, value: { id: 'lab-hv-b', hasStoredPassword: true, transport: 'winrm' } });
     const list = await handler(trusted, 'listHosts', {});
     const activity = await handler(trusted, 'getActivity', { host: 'lab-hv-b' });
     const file = readFileSync(join(host.dataDir, 'hosts.json'), 'utf8');
-    for (const text of [JSON.stringify(r), JSON.stringify(list), JSON.stringify(activity), JSON.stringify(seen), file]) expect(text).not.toContain('S3cr3t');
+    for (const text of [JSON.stringify(r), JSON.stringify(list), JSON.stringify(activity), JSON.stringify(seen), file])
+      expect(text).not.toContain('S3cr3t');
     expect(pool.passwordStore).toBe('memory');
   });
 
@@ -184,7 +232,11 @@ describe('IPC fuzz', () => {
       expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
     expect(invokes).toEqual([]);
-    const ok = await handler({ senderFrame: { url: 'app://dda/index.html', parent: null }, sender: { id: 1 } }, 'getInventory', valid);
+    const ok = await handler(
+      { senderFrame: { url: 'app://dda/index.html', parent: null }, sender: { id: 1 } },
+      'getInventory',
+      valid,
+    );
     expect(ok.ok).toBe(false); // the spy PowerShell fails, but the request was let through:
     expect(invokes).toHaveLength(1);
   });

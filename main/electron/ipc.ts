@@ -48,7 +48,9 @@ export function bindIpc(ipcMain: IpcMain, api: DdaApi, contents: () => WebConten
     return wc !== null && isTrustedSender(e, wc.id);
   });
   for (const m of methodNames) {
-    ipcMain.handle(channelOf(m), (event: IpcMainInvokeEvent, input: unknown) => handler(event as unknown as SenderInfo, m, input));
+    ipcMain.handle(channelOf(m), (event: IpcMainInvokeEvent, input: unknown) =>
+      handler(event as unknown as SenderInfo, m, input),
+    );
   }
   return () => {
     for (const m of methodNames) ipcMain.removeHandler(channelOf(m));

@@ -24,7 +24,9 @@ import { createMainWindow, hardenAllContents, registerAppScheme, serveRenderer }
 // code for it to run. Source checkouts and tests keep them.
 const droppedOverrides = app.isPackaged ? dropEnvOverrides(process.env) : [];
 // The bundle lives in dist/main; the scripts and simulator it runs live beside it in the app folder.
-process.env.DDA_PROJECT_ROOT ??= app.isPackaged ? join(process.resourcesPath, 'app-files') : join(__dirname, '..', '..');
+process.env.DDA_PROJECT_ROOT ??= app.isPackaged
+  ? join(process.resourcesPath, 'app-files')
+  : join(__dirname, '..', '..');
 
 if (!app.requestSingleInstanceLock()) app.quit();
 registerAppScheme();
@@ -35,11 +37,15 @@ let pool: HostPool | null = null;
 /** Relaunches elevated through UAC; the executable path travels as data in an environment variable. */
 async function restartElevated(log: ReturnType<typeof createLog>): Promise<boolean> {
   if (process.platform !== 'win32') return false;
-  const child = spawn(windowsPowerShellPath(process.env), ['-NoProfile', '-NonInteractive', '-Command', 'Start-Process -Verb RunAs -FilePath $env:DDA_RELAUNCH_EXE'], {
-    env: { ...process.env, DDA_RELAUNCH_EXE: process.execPath },
-    windowsHide: true,
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    windowsPowerShellPath(process.env),
+    ['-NoProfile', '-NonInteractive', '-Command', 'Start-Process -Verb RunAs -FilePath $env:DDA_RELAUNCH_EXE'],
+    {
+      env: { ...process.env, DDA_RELAUNCH_EXE: process.execPath },
+      windowsHide: true,
+      stdio: 'ignore',
+    },
+  );
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   log('info', `restart as administrator: exit ${code}`);
   if (code === 0) setImmediate(() => app.quit());
@@ -53,16 +59,26 @@ async function start(): Promise<void> {
   const simulate = process.env.DDA_SIMULATE ?? settings.get().simulatorProfile;
   // settings.json is in the user's profile: a packaged build runs an engine only from Program Files or System32.
   const chosen = settings.get().powershellPath;
-  const pwsh = chosen && app.isPackaged && process.platform === 'win32' && !trustedEngine(chosen, process.env) ? null : chosen;
+  const pwsh =
+    chosen && app.isPackaged && process.platform === 'win32' && !trustedEngine(chosen, process.env) ? null : chosen;
   if (pwsh !== chosen) log('warn', `PowerShell setting ignored (not under Program Files or System32): ${chosen}`);
-  if (droppedOverrides.length > 0) log('warn', `environment overrides ignored in the installed app: ${droppedOverrides.join(', ')}`);
-  const host = openHost({ simulate: simulate ?? null, simState: process.env.DDA_SIM_STATE ?? null, pwsh, dataDir: simulate || process.env.DDA_SIM_STATE ? null : userData });
+  if (droppedOverrides.length > 0)
+    log('warn', `environment overrides ignored in the installed app: ${droppedOverrides.join(', ')}`);
+  const host = openHost({
+    simulate: simulate ?? null,
+    simState: process.env.DDA_SIM_STATE ?? null,
+    pwsh,
+    dataDir: simulate || process.env.DDA_SIM_STATE ? null : userData,
+  });
   // Remote hosts: hosts.json and their data folders in the data folder the CLI shares (userData, or
   // DDA_DATA_DIR); passwords encrypted by the OS (safeStorage) in userData/secrets, or in memory only
   // where it cannot encrypt (the store says so).
   const secrets = safeStorageSecretStore(userData, safeStorage);
   pool = createHostPool(host, { dataDir: process.env.DDA_DATA_DIR ?? userData, secrets, pwsh });
-  log('info', `started; PowerShell ${host.powershell.path} (${host.powershell.source}); simulated=${host.simulated}; passwords: ${pool.passwordStore === 'os' ? 'OS credential store' : 'memory only'}`);
+  log(
+    'info',
+    `started; PowerShell ${host.powershell.path} (${host.powershell.source}); simulated=${host.simulated}; passwords: ${pool.passwordStore === 'os' ? 'OS credential store' : 'memory only'}`,
+  );
   const hooks: ShellHooks = {
     mode: 'electron',
     getSettings: () => settings.settings(),
@@ -92,7 +108,11 @@ async function start(): Promise<void> {
       appMenuTemplate(events, {
         reload: () => win?.webContents.reload(),
         openLogFolder: () => void shell.openPath(join(userData, 'logs')),
-        about: () => void dialog.showMessageBox({ message: `DDA Studio ${app.getVersion()}`, detail: 'Hyper-V Discrete Device Assignment, planned and reversible.' }),
+        about: () =>
+          void dialog.showMessageBox({
+            message: `DDA Studio ${app.getVersion()}`,
+            detail: 'Hyper-V Discrete Device Assignment, planned and reversible.',
+          }),
       }),
     ),
   );

@@ -8,7 +8,14 @@ import { channelOf, EVENT_CHANNEL, methodNames } from '../../shared/contract';
 import { projectRoot } from '../project-root';
 
 async function loadPreload() {
-  const out = await build({ entryPoints: [join(projectRoot(), 'main/electron/preload.ts')], bundle: true, write: false, format: 'cjs', platform: 'node', external: ['electron'] });
+  const out = await build({
+    entryPoints: [join(projectRoot(), 'main/electron/preload.ts')],
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'node',
+    external: ['electron'],
+  });
   const code = out.outputFiles[0]!.text;
   const exposed: Record<string, unknown> = {};
   const invoked: unknown[][] = [];
@@ -55,7 +62,8 @@ describe('preload', () => {
   it('the host methods are there, each on its own channel, passing the host id through untouched', async () => {
     const { exposed, invoked } = await loadPreload();
     const dda = exposed.dda as Record<string, (...a: unknown[]) => unknown>;
-    for (const m of ['listHosts', 'saveHost', 'testHost', 'removeHost', 'getPrepareCommands'] as const) expect(typeof dda[m]).toBe('function');
+    for (const m of ['listHosts', 'saveHost', 'testHost', 'removeHost', 'getPrepareCommands'] as const)
+      expect(typeof dda[m]).toBe('function');
     await dda.removeHost!({ host: 'hv-01' });
     await dda.getInventory!({ host: 'hv-01', refresh: false });
     expect(invoked).toEqual([
@@ -66,6 +74,8 @@ describe('preload', () => {
   it('requires nothing but electron (sandboxed preloads cannot)', async () => {
     const { code } = await loadPreload();
     expect([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['electron']);
-    expect(readFileSync(join(projectRoot(), 'main/electron/preload.ts'), 'utf8')).not.toMatch(/ipcRenderer\.send\b|exposeInMainWorld\([^)]*ipcRenderer/);
+    expect(readFileSync(join(projectRoot(), 'main/electron/preload.ts'), 'utf8')).not.toMatch(
+      /ipcRenderer\.send\b|exposeInMainWorld\([^)]*ipcRenderer/,
+    );
   });
 });

@@ -12,7 +12,8 @@ function fakeSafe(available = true, backend = 'gnome_libsecret'): SafeStorageLik
     encryptString: (s) => Buffer.from(Buffer.from(`v10:${s}`, 'utf8').map((b) => b ^ 0x5a)),
     decryptString: (b) => {
       const s = Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8');
-      if (!s.startsWith('v10:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      if (!s.startsWith('v10:'))
+        throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
       return s.slice(4);
     },
     getSelectedStorageBackend: () => backend,
@@ -45,7 +46,16 @@ describe('safeStorage secret store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dda-secrets-'));
     const store = safeStorageSecretStore(dir, fakeSafe(), 'linux');
     store.set('hv-01', 'x');
-    const other = safeStorageSecretStore(dir, { ...fakeSafe(), decryptString: () => { throw new Error('bad key'); } }, 'linux');
+    const other = safeStorageSecretStore(
+      dir,
+      {
+        ...fakeSafe(),
+        decryptString: () => {
+          throw new Error('bad key');
+        },
+      },
+      'linux',
+    );
     expect(other.get('hv-01')).toBeNull();
   });
 
@@ -53,7 +63,17 @@ describe('safeStorage secret store', () => {
     expect(safeStorageUsable(fakeSafe(false), 'win32')).toBe(false);
     expect(safeStorageUsable(fakeSafe(true, 'basic_text'), 'linux')).toBe(false);
     expect(safeStorageUsable(fakeSafe(true, 'basic_text'), 'win32')).toBe(true);
-    expect(safeStorageUsable({ ...fakeSafe(), isEncryptionAvailable: () => { throw new Error('not ready'); } }, 'win32')).toBe(false);
+    expect(
+      safeStorageUsable(
+        {
+          ...fakeSafe(),
+          isEncryptionAvailable: () => {
+            throw new Error('not ready');
+          },
+        },
+        'win32',
+      ),
+    ).toBe(false);
     const dir = mkdtempSync(join(tmpdir(), 'dda-secrets-'));
     const store = safeStorageSecretStore(dir, fakeSafe(true, 'basic_text'), 'linux');
     expect(store.available).toBe(false);

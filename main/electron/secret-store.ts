@@ -37,7 +37,11 @@ export function safeStorageUsable(safe: SafeStorageLike, platform: NodeJS.Platfo
 }
 
 /** A SecretStore over safeStorage in `<userData>/secrets`. */
-export function safeStorageSecretStore(userData: string, safe: SafeStorageLike, platform: NodeJS.Platform = process.platform): SecretStore {
+export function safeStorageSecretStore(
+  userData: string,
+  safe: SafeStorageLike,
+  platform: NodeJS.Platform = process.platform,
+): SecretStore {
   const dir = join(userData, 'secrets');
   const available = safeStorageUsable(safe, platform);
   const fileOf = (hostId: string): string => {

@@ -14,7 +14,9 @@ export const CSP =
 
 /** Must run before app ready: app:// is a standard, secure scheme for our renderer only. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } },
+  ]);
 }
 
 /** Serves dist/renderer under app://dda/, nothing outside it. */
@@ -44,12 +46,21 @@ export function hardenAllContents(): void {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP], 'X-Content-Type-Options': ['nosniff'] } });
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [CSP],
+        'X-Content-Type-Options': ['nosniff'],
+      },
+    });
   });
 }
 
 /** The main window. */
-export function createMainWindow(preload: string, bounds: { x: number; y: number; width: number; height: number } | null): BrowserWindow {
+export function createMainWindow(
+  preload: string,
+  bounds: { x: number; y: number; width: number; height: number } | null,
+): BrowserWindow {
   const win = new BrowserWindow({
     ...(bounds ?? { width: 1400, height: 900 }),
     minWidth: 900,

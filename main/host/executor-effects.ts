@@ -26,7 +26,8 @@ function deviceById(inv: Inventory, id: unknown): Device | undefined {
   const want = pciIdOf(s).toUpperCase();
   return inv.devices.find((d) => pciIdOf(d.instanceId).toUpperCase() === want);
 }
-const holds = (vm: Vm, path: unknown) => typeof path === 'string' && vm.assignedDevices.some((a) => samePath(a.locationPath, path));
+const holds = (vm: Vm, path: unknown) =>
+  typeof path === 'string' && vm.assignedDevices.some((a) => samePath(a.locationPath, path));
 
 /** Whether the effect of `step` (its action) is present in `inv`. */
 export function stepEffect(step: PlanStep, inv: Inventory): EffectState {
@@ -81,9 +82,11 @@ export function stepEffect(step: PlanStep, inv: Inventory): EffectState {
       if (!vm) return null;
       const checks: boolean[] = [];
       if (p.AutomaticStopAction !== undefined) checks.push(vm.automaticStopAction === p.AutomaticStopAction);
-      if (p.GuestControlledCacheTypes !== undefined) checks.push(vm.guestControlledCacheTypes === p.GuestControlledCacheTypes);
+      if (p.GuestControlledCacheTypes !== undefined)
+        checks.push(vm.guestControlledCacheTypes === p.GuestControlledCacheTypes);
       if (p.LowMemoryMappedIoSpace !== undefined) checks.push(vm.lowMemoryMappedIoSpace === p.LowMemoryMappedIoSpace);
-      if (p.HighMemoryMappedIoSpace !== undefined) checks.push(vm.highMemoryMappedIoSpace === p.HighMemoryMappedIoSpace);
+      if (p.HighMemoryMappedIoSpace !== undefined)
+        checks.push(vm.highMemoryMappedIoSpace === p.HighMemoryMappedIoSpace);
       if (p.DynamicMemoryEnabled !== undefined) checks.push(vm.dynamicMemoryEnabled === p.DynamicMemoryEnabled);
       return checks.length === 0 ? null : checks.every(Boolean);
     }

@@ -9,7 +9,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Inventory } from '../../shared/inventory';
-import { planIsRunnable, type OperationOutcome, type Plan, type PlanStep, type PsAction, type RawError, type StepResult } from '../../shared/plan';
+import {
+  planIsRunnable,
+  type OperationOutcome,
+  type Plan,
+  type PlanStep,
+  type PsAction,
+  type RawError,
+  type StepResult,
+} from '../../shared/plan';
 import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
 import { stepEffect, undoNeeded } from './executor-effects';
 import type { JournalRecord } from './journal-record';
@@ -40,7 +48,10 @@ export function rawError(e: PsErrorInfo): RawError {
 
 /** Raised before anything runs when a plan is blocked or lacks a consent. */
 export class PlanNotRunnableError extends Error {
-  constructor(readonly code: 'refused' | 'needs-consent', message: string) {
+  constructor(
+    readonly code: 'refused' | 'needs-consent',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -95,7 +106,13 @@ async function readSafely(opts: ExecuteOptions): Promise<Inventory | null> {
  * Undoes completed steps in reverse; returns whether every undo succeeded. In idempotent mode the
  * host is re-read before each undo and an undo whose effect is already gone is skipped.
  */
-export async function undoSteps(runner: ScriptRunner, op: string, completed: PlanStep[], results: Map<string, StepResult>, opts: ExecuteOptions): Promise<boolean> {
+export async function undoSteps(
+  runner: ScriptRunner,
+  op: string,
+  completed: PlanStep[],
+  results: Map<string, StepResult>,
+  opts: ExecuteOptions,
+): Promise<boolean> {
   const now = opts.now ?? isoNow;
   let allUndone = true;
   for (const s of [...completed].reverse()) {
@@ -138,21 +155,31 @@ export async function undoSteps(runner: ScriptRunner, op: string, completed: Pla
  */
 export function notRolledBack(completed: PlanStep[], inv: Inventory): PlanStep[] {
   const restartedBy = (s: PlanStep) =>
-    s.kind === 'start-vm' && completed.some((x) => x.kind === 'stop-vm' && x.undo !== null && x.action.params.VmId === s.action.params.VmId);
+    s.kind === 'start-vm' &&
+    completed.some((x) => x.kind === 'stop-vm' && x.undo !== null && x.action.params.VmId === s.action.params.VmId);
   return completed.filter((s) => s.undo !== null && !restartedBy(s) && stepEffect(s, inv) === true);
 }
 
 /** Runs a plan; never throws for a PowerShell failure (that is an outcome); throws PlanNotRunnableError. */
-export async function executePlan(plan: Plan, runner: ScriptRunner, opts: ExecuteOptions = {}): Promise<OperationOutcome> {
+export async function executePlan(
+  plan: Plan,
+  runner: ScriptRunner,
+  opts: ExecuteOptions = {},
+): Promise<OperationOutcome> {
   if (plan.blocked) throw new PlanNotRunnableError('refused', plan.blocked.text.en);
   if (!planIsRunnable(plan)) {
     const missing = plan.consents.filter((c) => !c.given).map((c) => c.id);
-    throw new PlanNotRunnableError(missing.length ? 'needs-consent' : 'refused', missing.length ? `The plan needs consent first: ${missing.join(', ')}.` : 'The plan has no steps.');
+    throw new PlanNotRunnableError(
+      missing.length ? 'needs-consent' : 'refused',
+      missing.length ? `The plan needs consent first: ${missing.join(', ')}.` : 'The plan has no steps.',
+    );
   }
   const now = opts.now ?? isoNow;
   const op = opts.operationId ?? randomUUID();
   const startedAt = now();
-  const results = new Map<string, StepResult>(plan.steps.map((s) => [s.id, { stepId: s.id, state: opts.skip?.has(s.id) ? 'done' : 'pending' }]));
+  const results = new Map<string, StepResult>(
+    plan.steps.map((s) => [s.id, { stepId: s.id, state: opts.skip?.has(s.id) ? 'done' : 'pending' }]),
+  );
   if (!opts.skip) {
     const before: Record<string, unknown> = {};
     for (const s of plan.steps) if (s.replaces) before[s.id] = s.replaces;
@@ -200,9 +227,35 @@ export async function executePlan(plan: Plan, runner: ScriptRunner, opts: Execut
     const left = inv ? notRolledBack(completed, inv) : [];
     const status = undone && left.length === 0 ? 'rolled-back' : 'rollback-failed';
     if (maybeDone && results.get(step.id)?.state === 'undone') results.set(step.id, failed);
-    opts.journal?.append({ t: 'op-end', op, at: now(), status, failedStep: step.id, error, ...(left.length ? { notRolledBack: left.map((s) => s.id) } : {}) });
-    return { operationId: op, planId: plan.id, status, steps: [...results.values()], failedStepId: step.id, error, startedAt, finishedAt: now() };
+    opts.journal?.append({
+      t: 'op-end',
+      op,
+      at: now(),
+      status,
+      failedStep: step.id,
+      error,
+      ...(left.length ? { notRolledBack: left.map((s) => s.id) } : {}),
+    });
+    return {
+      operationId: op,
+      planId: plan.id,
+      status,
+      steps: [...results.values()],
+      failedStepId: step.id,
+      error,
+      startedAt,
+      finishedAt: now(),
+    };
   }
   opts.journal?.append({ t: 'op-end', op, at: now(), status: 'succeeded' });
-  return { operationId: op, planId: plan.id, status: 'succeeded', steps: [...results.values()], failedStepId: null, error: null, startedAt, finishedAt: now() };
+  return {
+    operationId: op,
+    planId: plan.id,
+    status: 'succeeded',
+    steps: [...results.values()],
+    failedStepId: null,
+    error: null,
+    startedAt,
+    finishedAt: now(),
+  };
 }

@@ -64,7 +64,10 @@ export function openHost(options: HostConnectionOptions = {}): HostConnection {
   return openSessionHost({
     hostId: LOCAL_HOST_ID,
     remote: null,
-    startup: [...(simState ? [{ script: 'use-simulator', params: { ModulePath: simulatorModulePath() } }] : []), { script: 'host-functions', params: {} }],
+    startup: [
+      ...(simState ? [{ script: 'use-simulator', params: { ModulePath: simulatorModulePath() } }] : []),
+      { script: 'host-functions', params: {} },
+    ],
     env: simState ? { DDA_SIM_STATE: simState } : {},
     simState,
     dataDir: options.dataDir ?? (simState ? simulatedDataDir(simState) : defaultDataDir()),
@@ -89,7 +92,12 @@ export interface SessionHostSpec {
 
 /** Finds PowerShell by the documented rule and opens a host's one session from a spec. */
 export function openSessionHost(spec: SessionHostSpec): HostConnection {
-  const found = findPowerShell({ setting: spec.pwsh ?? undefined, env: process.env, projectRoot: projectRoot(), platform: process.platform });
+  const found = findPowerShell({
+    setting: spec.pwsh ?? undefined,
+    env: process.env,
+    projectRoot: projectRoot(),
+    platform: process.platform,
+  });
   if (!found) {
     throw new PowerShellMissingError(
       'PowerShell was not found: install PowerShell 7 (pwsh), set DDA_PWSH, or choose the executable in Settings.',
@@ -118,7 +126,11 @@ export function openSessionHost(spec: SessionHostSpec): HostConnection {
 }
 
 /** The session options every kind of host passes through unchanged. */
-export function sessionOptionsOf(o: { pwsh?: string | null; defaultTimeoutMs?: number; extraScriptDirs?: string[] }): Pick<SessionHostSpec, 'pwsh' | 'defaultTimeoutMs' | 'extraScriptDirs'> {
+export function sessionOptionsOf(o: {
+  pwsh?: string | null;
+  defaultTimeoutMs?: number;
+  extraScriptDirs?: string[];
+}): Pick<SessionHostSpec, 'pwsh' | 'defaultTimeoutMs' | 'extraScriptDirs'> {
   return {
     pwsh: o.pwsh ?? null,
     ...(o.defaultTimeoutMs ? { defaultTimeoutMs: o.defaultTimeoutMs } : {}),

@@ -15,12 +15,26 @@ export interface HostServices {
 }
 
 /** Wires inventory and operations for a host connection. */
-export function hostServices(host: HostConnection, onStep?: (operationId: string, planId: string, step: StepResult) => void): HostServices {
+export function hostServices(
+  host: HostConnection,
+  onStep?: (operationId: string, planId: string, step: StepResult) => void,
+): HostServices {
   // Every read reconciles the host with the recorded assignments and its start-failure log (issue 18).
   const assignments = fileAssignmentStore(host.dataDir);
-  const read = () => readReconciledInventory(() => readInventory(host.runner, { memory: host.measurements }), host.runner, assignments);
+  const read = () =>
+    readReconciledInventory(() => readInventory(host.runner, { memory: host.measurements }), host.runner, assignments);
   const journal = new Journal(host.dataDir);
   // On the DDAStudio.Host JEA endpoint a plan runs whole, checked and rolled back on the host itself.
   const execute = host.executePlan ? { execute: host.executePlan } : {};
-  return { readInventory: read, journal, operations: new Operations({ runner: host.runner, journal, readInventory: read, ...execute, ...(onStep ? { onStep } : {}) }) };
+  return {
+    readInventory: read,
+    journal,
+    operations: new Operations({
+      runner: host.runner,
+      journal,
+      readInventory: read,
+      ...execute,
+      ...(onStep ? { onStep } : {}),
+    }),
+  };
 }

@@ -27,24 +27,51 @@ async function inventoryOf(edit?: (s: SimJson) => void): Promise<Inventory> {
 }
 const at = (inv: Inventory, path: string) => inv.devices.find((d) => d.locationPath === path)!.lifelines;
 type Edit = (s: SimJson) => void;
-const arrivedOn = (address: string): Edit => (s) => (s.host.sessionArrivedOn = address);
+const arrivedOn =
+  (address: string): Edit =>
+  (s) =>
+    (s.host.sessionArrivedOn = address);
 
-describe('inventory.ps1 finds the host\'s lifelines', () => {
+describe("inventory.ps1 finds the host's lifelines", () => {
   it('the management port, the vSwitch uplink with its VMs and the host vNIC, the data and system disks; the spare NIC carries nothing', async () => {
     const inv = await inventoryOf();
-    expect(at(inv, MGMT)).toEqual({ networkKnown: true, ipAddresses: ['10.0.0.5'], vSwitches: [], carriesSession: false, storageKnown: true, disks: [] });
-    expect(at(inv, UPLINK).vSwitches).toEqual([{ name: 'External', switchType: 'External', vms: ['Web01', 'Web02'], hostIpAddresses: ['10.0.1.5'] }]);
+    expect(at(inv, MGMT)).toEqual({
+      networkKnown: true,
+      ipAddresses: ['10.0.0.5'],
+      vSwitches: [],
+      carriesSession: false,
+      storageKnown: true,
+      disks: [],
+    });
+    expect(at(inv, UPLINK).vSwitches).toEqual([
+      { name: 'External', switchType: 'External', vms: ['Web01', 'Web02'], hostIpAddresses: ['10.0.1.5'] },
+    ]);
     expect(at(inv, UPLINK).ipAddresses).toEqual([]);
     expect(at(inv, SPARE)).toMatchObject({ ipAddresses: [], vSwitches: [], carriesSession: false });
-    expect(at(inv, NVME).disks).toEqual([{ number: 1, friendlyName: 'SAMSUNG MZQL23T8HCLS-00A07', isBoot: false, isSystem: false, volumes: ['D:', 'E:'], pageFile: false }]);
-    expect(at(inv, AHCI).disks).toEqual([{ number: 0, friendlyName: 'Micron 5300 480GB', isBoot: true, isSystem: true, volumes: ['C:'], pageFile: true }]);
+    expect(at(inv, NVME).disks).toEqual([
+      {
+        number: 1,
+        friendlyName: 'SAMSUNG MZQL23T8HCLS-00A07',
+        isBoot: false,
+        isSystem: false,
+        volumes: ['D:', 'E:'],
+        pageFile: false,
+      },
+    ]);
+    expect(at(inv, AHCI).disks).toEqual([
+      { number: 0, friendlyName: 'Micron 5300 480GB', isBoot: true, isSystem: true, volumes: ['C:'], pageFile: true },
+    ]);
     expect(inv.devices.find((d) => d.locationPath === AHCI)!.hostsSystemDisk).toBe(true);
     expect(inv.notes).toEqual([]);
   });
 
   it('the NIC a remote session arrived on: its own address, or the vNIC on the switch it is the uplink of; an address on no adapter is unknown', async () => {
     let inv = await inventoryOf(arrivedOn('10.0.0.5'));
-    expect([at(inv, MGMT).carriesSession, at(inv, UPLINK).carriesSession, at(inv, SPARE).carriesSession]).toEqual([true, false, false]);
+    expect([at(inv, MGMT).carriesSession, at(inv, UPLINK).carriesSession, at(inv, SPARE).carriesSession]).toEqual([
+      true,
+      false,
+      false,
+    ]);
     inv = await inventoryOf(arrivedOn('10.0.1.5'));
     expect([at(inv, MGMT).carriesSession, at(inv, UPLINK).carriesSession]).toEqual([false, true]);
     inv = await inventoryOf(arrivedOn('192.0.2.77'));
@@ -67,7 +94,11 @@ describe('inventory.ps1 finds the host\'s lifelines', () => {
     inv = await inventoryOf((s) => s.faults.push({ cmdlet: 'Get-VMSwitch', message: 'Access denied' }));
     expect(at(inv, UPLINK).networkKnown).toBe(false);
     inv = await inventoryOf((s) => s.faults.push({ cmdlet: 'Get-Partition', message: 'Access denied' }));
-    expect([at(inv, NVME).storageKnown, at(inv, AHCI).storageKnown, at(inv, MGMT).storageKnown]).toEqual([false, false, true]);
+    expect([at(inv, NVME).storageKnown, at(inv, AHCI).storageKnown, at(inv, MGMT).storageKnown]).toEqual([
+      false,
+      false,
+      true,
+    ]);
     expect(inv.notes.join(' ')).toMatch(/Host disks unreadable/);
     expect(inv.devices).toHaveLength(6);
   });
@@ -82,11 +113,20 @@ describe('Get-DdaSessionArrival on a host (host-functions.ps1, not the simulator
     const env: NodeJS.ProcessEnv = { ...process.env, DDA_TEST_HOST_FUNCTIONS: script };
     delete env.SSH_CONNECTION;
     if (ssh !== undefined) env.SSH_CONNECTION = ssh;
-    const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', '. $env:DDA_TEST_HOST_FUNCTIONS; Get-DdaSessionArrival | ConvertTo-Json -Compress'], { env, encoding: 'utf8' });
+    const r = spawnSync(
+      pwsh.path,
+      [
+        '-NoProfile',
+        '-NonInteractive',
+        '-Command',
+        '. $env:DDA_TEST_HOST_FUNCTIONS; Get-DdaSessionArrival | ConvertTo-Json -Compress',
+      ],
+      { env, encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout) as { remote: boolean; address: string | null };
   };
-  it("SSH: the server IP of SSH_CONNECTION (an IPv4-mapped one as IPv4); none: a local session", () => {
+  it('SSH: the server IP of SSH_CONNECTION (an IPv4-mapped one as IPv4); none: a local session', () => {
     expect(arrival('192.0.2.10 50123 10.0.0.5 22')).toMatchObject({ remote: true, address: '10.0.0.5' });
     expect(arrival('192.0.2.10 50123 ::ffff:10.0.0.5 22')).toMatchObject({ remote: true, address: '10.0.0.5' });
     expect(arrival(undefined)).toMatchObject({ remote: false, address: null });
@@ -101,25 +141,46 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 describe('dda and the lifelines', () => {
-  it('dda inventory --json prints each device\'s lifelines', async () => {
+  it("dda inventory --json prints each device's lifelines", async () => {
     const { code, out } = await cli(['inventory', '--json', '--simulate', 'lifelines-host']);
     expect(code).toBe(0);
     const inv = inventorySchema.parse(JSON.parse(out));
     expect(at(inv, MGMT).ipAddresses).toEqual(['10.0.0.5']);
     const text = await cli(['inventory', '--simulate', 'lifelines-host']);
-    expect(text.out).toContain('Intel(R) Ethernet Controller X710 for 10GbE SFP+ #2: vSwitch External (VMs Web01, Web02) with host IP 10.0.1.5');
+    expect(text.out).toContain(
+      'Intel(R) Ethernet Controller X710 for 10GbE SFP+ #2: vSwitch External (VMs Web01, Web02) with host IP 10.0.1.5',
+    );
     expect(text.out).toContain('Samsung PM9A3 3.84TB (NVM Express): disk 1 D:, E:');
   });
 
   it('dda plan assign on the management NIC exits 2 and names the consent and the address it costs', async () => {
-    const { code, out } = await cli(['plan', 'assign', '--device', MGMT, '--vm', 'Lab-VM', '--simulate', 'lifelines-host']);
+    const { code, out } = await cli([
+      'plan',
+      'assign',
+      '--device',
+      MGMT,
+      '--vm',
+      'Lab-VM',
+      '--simulate',
+      'lifelines-host',
+    ]);
     expect(code).toBe(2);
     expect(out).toMatch(/\[ \] --take-host-lifeline: .*10\.0\.0\.5/);
   });
 
-  it('...and is refused, with the reason, when DDA Studio\'s own session arrived on it', async () => {
+  it("...and is refused, with the reason, when DDA Studio's own session arrived on it", async () => {
     const state = freshState('lifelines-host', arrivedOn('10.0.0.5'));
-    const { code, out } = await cli(['plan', 'assign', '--device', MGMT, '--vm', 'Lab-VM', '--take-host-lifeline', '--sim-state', state]);
+    const { code, out } = await cli([
+      'plan',
+      'assign',
+      '--device',
+      MGMT,
+      '--vm',
+      'Lab-VM',
+      '--take-host-lifeline',
+      '--sim-state',
+      state,
+    ]);
     expect(code).toBe(2);
     expect(out).toMatch(/REFUSED: .*carries the connection DDA Studio is using/);
   });

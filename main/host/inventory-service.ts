@@ -3,18 +3,38 @@
  * into the Inventory contract: survey verdicts, ownership, cards and siblings, hygiene problems.
  */
 import { z } from 'zod';
-import type { AssignedDevice, Device, HygieneProblem, Inventory, Lifelines, SurveyFacts, Vm } from '../../shared/inventory';
+import type {
+  AssignedDevice,
+  Device,
+  HygieneProblem,
+  Inventory,
+  Lifelines,
+  SurveyFacts,
+  Vm,
+} from '../../shared/inventory';
 import { inventorySchema, isNetworkDevice, isStorageController } from '../../shared/inventory';
 import { cardOf, pciIdOf } from '../../shared/location-path';
 import { mmioLowNeedMB, mmioNeedMB, surveyVerdict } from '../../shared/survey';
 import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
 import { memoryMeasurementStore, type MeasurementStore } from './measurement-store';
 
-const num = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).nullable().optional();
+const num = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+  ])
+  .nullable()
+  .optional();
 // DEVPKEY_PciDevice_RequiresReservedMemoryRegion is DEVPROP_TYPE_BOOLEAN on a host: .Data is [bool] and
 // ConvertTo-Json writes true/false. The survey keeps SurveyDDA's "-ne 0" as a 0/1 flag; a number is
 // accepted too (a profile or a capture written before the type was known).
-const flag = z.union([z.boolean().transform((b) => (b ? 1 : 0)), z.number()]).nullable().optional();
+const flag = z
+  .union([z.boolean().transform((b) => (b ? 1 : 0)), z.number()])
+  .nullable()
+  .optional();
 const rawDeviceSchema = z.object({
   instanceId: z.string(),
   friendlyName: z.string().nullable().optional(),
@@ -27,30 +47,48 @@ const rawDeviceSchema = z.object({
   acs: num,
   rmrr: flag,
   irqs: z.array(z.number()).nullable().optional(),
-  memoryRanges: z.array(z.object({ start: z.coerce.string(), end: z.coerce.string() })).nullable().optional(),
+  memoryRanges: z
+    .array(z.object({ start: z.coerce.string(), end: z.coerce.string() }))
+    .nullable()
+    .optional(),
   resourcesKnown: z.boolean(),
 });
 // The host's lifelines as inventory.ps1 joins them (absent: a host script that predates them = unknown).
 const rawLifelinesSchema = z.object({
   networkKnown: z.boolean(),
-  nics: z.array(z.object({
-    instanceId: z.string(),
-    name: z.string().nullable().optional(),
-    ipAddresses: z.array(z.string()),
-    vSwitches: z.array(z.object({ name: z.string(), switchType: z.string(), vms: z.array(z.string()), managementOs: z.boolean(), hostIpAddresses: z.array(z.string()) })),
-    carriesSession: z.boolean(),
-  })),
-  session: z.object({ remote: z.boolean(), address: z.string().nullable().optional(), placed: z.boolean() }).nullable().optional(),
+  nics: z.array(
+    z.object({
+      instanceId: z.string(),
+      name: z.string().nullable().optional(),
+      ipAddresses: z.array(z.string()),
+      vSwitches: z.array(
+        z.object({
+          name: z.string(),
+          switchType: z.string(),
+          vms: z.array(z.string()),
+          managementOs: z.boolean(),
+          hostIpAddresses: z.array(z.string()),
+        }),
+      ),
+      carriesSession: z.boolean(),
+    }),
+  ),
+  session: z
+    .object({ remote: z.boolean(), address: z.string().nullable().optional(), placed: z.boolean() })
+    .nullable()
+    .optional(),
   storageKnown: z.boolean(),
-  disks: z.array(z.object({
-    number: z.number(),
-    friendlyName: z.string(),
-    controller: z.string().nullable().optional(),
-    isBoot: z.boolean(),
-    isSystem: z.boolean(),
-    volumes: z.array(z.string()),
-    pageFile: z.boolean(),
-  })),
+  disks: z.array(
+    z.object({
+      number: z.number(),
+      friendlyName: z.string(),
+      controller: z.string().nullable().optional(),
+      isBoot: z.boolean(),
+      isSystem: z.boolean(),
+      volumes: z.array(z.string()),
+      pageFile: z.boolean(),
+    }),
+  ),
 });
 const rawSchema = z.object({
   psEdition: z.string(),
@@ -76,7 +114,9 @@ const rawSchema = z.object({
     .nullable()
     .optional(),
   devices: z.array(rawDeviceSchema),
-  hostAssignable: z.array(z.object({ instanceId: z.string(), locationPath: z.string(), resourcePoolName: z.string().nullable().optional() })),
+  hostAssignable: z.array(
+    z.object({ instanceId: z.string(), locationPath: z.string(), resourcePoolName: z.string().nullable().optional() }),
+  ),
   vms: z.array(
     z.object({
       name: z.string(),
@@ -95,7 +135,14 @@ const rawSchema = z.object({
       automaticCheckpointsEnabled: z.boolean().nullable().optional(),
       guestOs: z.string().nullable().optional(),
       isClustered: z.boolean().nullable().optional(),
-      assigned: z.array(z.object({ name: z.string(), instanceId: z.string(), locationPath: z.string(), resourcePoolName: z.string().nullable().optional() })),
+      assigned: z.array(
+        z.object({
+          name: z.string(),
+          instanceId: z.string(),
+          locationPath: z.string(),
+          resourcePoolName: z.string().nullable().optional(),
+        }),
+      ),
     }),
   ),
   lifelines: rawLifelinesSchema.nullable().optional(),
@@ -105,7 +152,10 @@ export type RawInventory = z.infer<typeof rawSchema>;
 
 /** Why the inventory could not be read at all (the session failed, or the script's output was not ours). */
 export class InventoryError extends Error {
-  constructor(message: string, readonly raw?: PsErrorInfo) {
+  constructor(
+    message: string,
+    readonly raw?: PsErrorInfo,
+  ) {
     super(message);
   }
 }
@@ -118,7 +168,11 @@ export interface ReadInventoryOptions {
 
 /** One round trip: run inventory.ps1 and build the Inventory. */
 export async function readInventory(runner: ScriptRunner, options: ReadInventoryOptions = {}): Promise<Inventory> {
-  const result = await runner.invoke<unknown>('inventory', {}, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
+  const result = await runner.invoke<unknown>(
+    'inventory',
+    {},
+    options.timeoutMs ? { timeoutMs: options.timeoutMs } : {},
+  );
   if (!result.ok) throw new InventoryError(`Inventory failed: ${result.error.message}`, result.error);
   const parsed = rawSchema.safeParse(result.value);
   if (!parsed.success) {
@@ -153,11 +207,14 @@ function systemDiskKnown(raw: RawInventory): boolean {
  * session, its disks). A NIC's facts are unknown when the network part could not be read; a storage
  * controller's when the disks or the system disk could not be (fail closed: never an empty "nothing").
  */
-function lifelineReader(raw: RawInventory): (instanceId: string, pnpClass: string | null, baseClass: number | null, onHost: boolean) => Lifelines {
+function lifelineReader(
+  raw: RawInventory,
+): (instanceId: string, pnpClass: string | null, baseClass: number | null, onHost: boolean) => Lifelines {
   const l = raw.lifelines ?? null;
   const nics = new Map((l?.nics ?? []).map((n) => [upper(n.instanceId), n]));
   const disksBy = new Map<string, NonNullable<typeof l>['disks']>();
-  for (const k of l?.disks ?? []) if (k.controller) disksBy.set(upper(k.controller), [...(disksBy.get(upper(k.controller)) ?? []), k]);
+  for (const k of l?.disks ?? [])
+    if (k.controller) disksBy.set(upper(k.controller), [...(disksBy.get(upper(k.controller)) ?? []), k]);
   const session = l?.session ?? null;
   const storageKnown = !!l && l.storageKnown && systemDiskKnown(raw);
   return (instanceId, pnpClass, baseClass, onHost) => {
@@ -169,14 +226,28 @@ function lifelineReader(raw: RawInventory): (instanceId: string, pnpClass: strin
     let carriesSession: boolean | null = false;
     if (nic?.carriesSession) carriesSession = true;
     else if (net && (!l || (session?.remote === true && !session.placed))) carriesSession = null;
-    const disks = onHost ? disksBy.get(id) ?? [] : [];
+    const disks = onHost ? (disksBy.get(id) ?? []) : [];
     return {
       networkKnown,
-      ipAddresses: onHost ? nic?.ipAddresses ?? [] : [],
-      vSwitches: onHost ? (nic?.vSwitches ?? []).map((s) => ({ name: s.name, switchType: s.switchType, vms: s.vms, hostIpAddresses: s.hostIpAddresses })) : [],
+      ipAddresses: onHost ? (nic?.ipAddresses ?? []) : [],
+      vSwitches: onHost
+        ? (nic?.vSwitches ?? []).map((s) => ({
+            name: s.name,
+            switchType: s.switchType,
+            vms: s.vms,
+            hostIpAddresses: s.hostIpAddresses,
+          }))
+        : [],
       carriesSession: onHost ? carriesSession : false,
       storageKnown: !(onHost && isStorageController(kind)) || storageKnown,
-      disks: disks.map((k) => ({ number: k.number, friendlyName: k.friendlyName, isBoot: k.isBoot, isSystem: k.isSystem, volumes: k.volumes, pageFile: k.pageFile })),
+      disks: disks.map((k) => ({
+        number: k.number,
+        friendlyName: k.friendlyName,
+        isBoot: k.isBoot,
+        isSystem: k.isSystem,
+        volumes: k.volumes,
+        pageFile: k.pageFile,
+      })),
     };
   };
 }
@@ -187,7 +258,9 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
   const readAt = now.toISOString();
   const dismountedPaths = new Set(raw.hostAssignable.map((h) => upper(h.locationPath)));
   const pathByTwinId = new Map(raw.hostAssignable.map((h) => [upper(h.instanceId), h.locationPath]));
-  const poolByPath = new Map(raw.hostAssignable.flatMap((h) => (poolOf(h) !== null ? [[upper(h.locationPath), poolOf(h)!] as const] : [])));
+  const poolByPath = new Map(
+    raw.hostAssignable.flatMap((h) => (poolOf(h) !== null ? [[upper(h.locationPath), poolOf(h)!] as const] : [])),
+  );
 
   // Who holds which path: every VM entry, with counts for duplicate detection.
   const holders = new Map<string, string[]>();
@@ -208,9 +281,13 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
     const isTwin = /^PCIP\\/i.test(d.instanceId);
     const locationPath = d.locationPath ?? pathByTwinId.get(upper(d.instanceId)) ?? null;
     const key = locationPath ? upper(locationPath) : null;
-    const vmHolders = key ? holders.get(key) ?? [] : [];
+    const vmHolders = key ? (holders.get(key) ?? []) : [];
     const owner: Device['owner'] =
-      vmHolders[0] !== undefined ? { kind: 'vm', vmName: vmHolders[0] } : isTwin || (key !== null && dismountedPaths.has(key)) ? { kind: 'dismounted' } : { kind: 'host' };
+      vmHolders[0] !== undefined
+        ? { kind: 'vm', vmName: vmHolders[0] }
+        : isTwin || (key !== null && dismountedPaths.has(key))
+          ? { kind: 'dismounted' }
+          : { kind: 'host' };
     const onHost = owner.kind === 'host';
     const deviceNotes: string[] = [];
     const prop = (v: number | null | undefined, what: string) => {
@@ -223,8 +300,8 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       acsUpHierarchy: prop(d.acs, 'AcsCompatibleUpHierarchy'),
       requiresReservedMemoryRegion: prop(d.rmrr, 'RequiresReservedMemoryRegion'),
       disabled: onHost && d.disabled,
-      irqs: onHost && d.resourcesKnown ? d.irqs ?? [] : null,
-      memoryRanges: onHost && d.resourcesKnown ? d.memoryRanges ?? [] : null,
+      irqs: onHost && d.resourcesKnown ? (d.irqs ?? []) : null,
+      memoryRanges: onHost && d.resourcesKnown ? (d.memoryRanges ?? []) : null,
       source: onHost && d.resourcesKnown ? 'live' : 'none',
       notes: deviceNotes,
     };
@@ -258,7 +335,9 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
     const verdict = surveyVerdict(facts);
     const liveMmio = facts.disabled ? null : mmioNeedMB(facts.memoryRanges);
     const mmioMB = liveMmio ?? (remembered && facts.source !== 'live' ? mmioNeedMB(remembered.memoryRanges) : null);
-    const mmioLowMB = (facts.disabled ? null : mmioLowNeedMB(facts.memoryRanges)) ?? (remembered && facts.source !== 'live' ? mmioLowNeedMB(remembered.memoryRanges) : null);
+    const mmioLowMB =
+      (facts.disabled ? null : mmioLowNeedMB(facts.memoryRanges)) ??
+      (remembered && facts.source !== 'live' ? mmioLowNeedMB(remembered.memoryRanges) : null);
     return {
       instanceId: isTwin ? pciIdOf(d.instanceId) : d.instanceId,
       dismountedInstanceId: isTwin ? d.instanceId : null,
@@ -273,18 +352,26 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       mmioLowMB,
       verdict: facts.source === 'remembered' ? { ...verdict, remembered: true } : verdict,
       facts,
-      resourcePoolName: key !== null ? poolByPath.get(key) ?? null : null,
-      hostsSystemDisk: systemDiskIds.has(upper(d.instanceId)) || systemDiskIds.has(upper(pciIdOf(d.instanceId))) || (key !== null && systemDiskPaths.has(key)),
+      resourcePoolName: key !== null ? (poolByPath.get(key) ?? null) : null,
+      hostsSystemDisk:
+        systemDiskIds.has(upper(d.instanceId)) ||
+        systemDiskIds.has(upper(pciIdOf(d.instanceId))) ||
+        (key !== null && systemDiskPaths.has(key)),
       lifelines: lifelinesOf(d.instanceId, d.class ?? null, facts.baseClass, onHost),
     };
   });
   if (!systemDiskKnown(raw)) notes.push('The controller of the system disk could not be determined.');
-  if (!raw.lifelines) notes.push("The host's network adapters and disks were not read: which NIC and which controller the host needs is unknown.");
+  if (!raw.lifelines)
+    notes.push(
+      "The host's network adapters and disks were not read: which NIC and which controller the host needs is unknown.",
+    );
 
   // Siblings: other functions of the same card.
   const byCard = new Map<string, string[]>();
-  for (const d of devices) if (d.card && d.locationPath) byCard.set(d.card.path, [...(byCard.get(d.card.path) ?? []), d.locationPath]);
-  for (const d of devices) if (d.card && d.locationPath) d.siblings = (byCard.get(d.card.path) ?? []).filter((p) => p !== d.locationPath);
+  for (const d of devices)
+    if (d.card && d.locationPath) byCard.set(d.card.path, [...(byCard.get(d.card.path) ?? []), d.locationPath]);
+  for (const d of devices)
+    if (d.card && d.locationPath) d.siblings = (byCard.get(d.card.path) ?? []).filter((p) => p !== d.locationPath);
 
   const knownPaths = new Set(devices.flatMap((d) => (d.locationPath ? [upper(d.locationPath)] : [])));
   const problems: HygieneProblem[] = [];
@@ -294,8 +381,10 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       const resourcePoolName = poolOf(a);
       // A pool entry names a pool, not a device: whether its InstanceID/LocationPath are filled is not
       // documented (reference README, guesses), so it is never judged stale or duplicate.
-      const stale = resourcePoolName === null && (!a.instanceId || !a.locationPath || !knownPaths.has(upper(a.locationPath)));
-      const duplicate = resourcePoolName === null && !!a.locationPath && (holders.get(upper(a.locationPath))?.length ?? 0) > 1;
+      const stale =
+        resourcePoolName === null && (!a.instanceId || !a.locationPath || !knownPaths.has(upper(a.locationPath)));
+      const duplicate =
+        resourcePoolName === null && !!a.locationPath && (holders.get(upper(a.locationPath))?.length ?? 0) > 1;
       if (stale) problems.push({ kind: 'stale', vmName: v.name, locationPath: path });
       return { locationPath: path, instanceId: a.instanceId, name: a.name, stale, duplicate, resourcePoolName };
     });
@@ -321,13 +410,15 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
   });
   for (const [path, names] of holders) {
     if (names.length > 1) {
-      const display = raw.vms.flatMap((v) => v.assigned).find((a) => upper(a.locationPath) === path)?.locationPath ?? path;
+      const display =
+        raw.vms.flatMap((v) => v.assigned).find((a) => upper(a.locationPath) === path)?.locationPath ?? path;
       problems.push({ kind: 'duplicate', vmNames: [...new Set(names)], locationPath: display });
     }
   }
   for (const h of raw.hostAssignable) {
     // A member of a resource pool (Windows Server 2025) waits in its pool for a VM: not an orphan.
-    if (!holders.has(upper(h.locationPath)) && poolOf(h) === null) problems.push({ kind: 'orphan', locationPath: h.locationPath });
+    if (!holders.has(upper(h.locationPath)) && poolOf(h) === null)
+      problems.push({ kind: 'orphan', locationPath: h.locationPath });
   }
 
   const reasons = raw.hyperV.iovSupportReasons ?? [];

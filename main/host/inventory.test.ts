@@ -65,7 +65,13 @@ describe('dda inventory --json matches the hand-written survey tables', () => {
       const { code, out } = await cliInventory(['--json', '--simulate', profile]);
       const inv = inventorySchema.parse(JSON.parse(out));
       expect(code).toBe(0);
-      const actual = inv.devices.map((d): Row => [d.locationPath!, d.verdict.code, d.verdict.reason, d.mmioMB, ownerText(d.owner)]);
+      const actual = inv.devices.map((d): Row => [
+        d.locationPath!,
+        d.verdict.code,
+        d.verdict.reason,
+        d.mmioMB,
+        ownerText(d.owner),
+      ]);
       expect(actual.sort()).toEqual([...rows].sort());
     });
   }
@@ -109,7 +115,10 @@ describe('inventory details', () => {
     await shared.use(state);
     const memory = memoryMeasurementStore();
     await readInventory(shared.host.runner, { memory });
-    await call('Disable-PnpDevice', { InstanceId: 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008', Confirm: false });
+    await call('Disable-PnpDevice', {
+      InstanceId: 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008',
+      Confirm: false,
+    });
     await call('Dismount-VMHostAssignableDevice', { LocationPath: 'PCIROOT(0)#PCI(0100)#PCI(0000)' });
     const inv = await readInventory(shared.host.runner, { memory });
     const cx4 = inv.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(0100)#PCI(0000)')!;
@@ -126,7 +135,9 @@ describe('inventory details', () => {
   });
 
   it('stale and duplicate entries are flagged', async () => {
-    const state = freshState('gpu-workstation', (s) => s.vms.find((v) => v.name === 'Storage-VM')!.assignedDevices.push('PCIROOT(0)#PCI(1B00)#PCI(0000)'));
+    const state = freshState('gpu-workstation', (s) =>
+      s.vms.find((v) => v.name === 'Storage-VM')!.assignedDevices.push('PCIROOT(0)#PCI(1B00)#PCI(0000)'),
+    );
     const inv = await inventoryOf(state);
     const vm = inv.vms.find((v) => v.name === 'Storage-VM')!;
     expect(vm.assignedDevices.map((a) => [a.locationPath, a.stale, a.duplicate])).toEqual([
@@ -134,8 +145,16 @@ describe('inventory details', () => {
       ['PCIROOT(0)#PCI(1C00)#PCI(0000)', true, false],
       ['PCIROOT(0)#PCI(1B00)#PCI(0000)', false, true],
     ]);
-    expect(inv.problems).toContainEqual({ kind: 'stale', vmName: 'Storage-VM', locationPath: 'PCIROOT(0)#PCI(1C00)#PCI(0000)' });
-    expect(inv.problems).toContainEqual({ kind: 'duplicate', vmNames: ['Storage-VM'], locationPath: 'PCIROOT(0)#PCI(1B00)#PCI(0000)' });
+    expect(inv.problems).toContainEqual({
+      kind: 'stale',
+      vmName: 'Storage-VM',
+      locationPath: 'PCIROOT(0)#PCI(1C00)#PCI(0000)',
+    });
+    expect(inv.problems).toContainEqual({
+      kind: 'duplicate',
+      vmNames: ['Storage-VM'],
+      locationPath: 'PCIROOT(0)#PCI(1B00)#PCI(0000)',
+    });
   });
 
   it('hostile VM and device names survive the round trip', async () => {
@@ -150,7 +169,9 @@ describe('inventory details', () => {
   });
 
   it('a class that cannot be read degrades that item with a note instead of failing', async () => {
-    const state = freshState('ml30-connectx4', (s) => s.faults.push({ cmdlet: 'Get-CimInstance', match: 'Win32_PnPAllocatedResource', message: 'Access denied' }));
+    const state = freshState('ml30-connectx4', (s) =>
+      s.faults.push({ cmdlet: 'Get-CimInstance', match: 'Win32_PnPAllocatedResource', message: 'Access denied' }),
+    );
     const inv = await inventoryOf(state);
     expect(inv.notes.join(' ')).toMatch(/Allocated resources unreadable/);
     expect(inv.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(0100)#PCI(0000)')!.verdict.code).toBe('unknown');
@@ -167,13 +188,24 @@ describe('inventory details', () => {
       await shared.use(file);
       const inv = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
       expect(inv.devices).toHaveLength(devices);
-      const stats = await shared.host.runner.invoke<{ cim: Record<string, number>; calls: Record<string, number> }>('sim-stats', { Reset: true });
+      const stats = await shared.host.runner.invoke<{ cim: Record<string, number>; calls: Record<string, number> }>(
+        'sim-stats',
+        { Reset: true },
+      );
       if (!stats.ok) throw new Error(stats.error.message);
       counts.push(Object.values(stats.value.cim).reduce((a, b) => a + b, 0));
       // one call per key for all devices, plus the walk from each boot disk to its PCI controller, plus
       // the lifelines' walk of all disks at once (one call per level; the simulator's disks are one hop)
       expect(stats.value.calls['Get-PnpDeviceProperty']).toBe(5 + bootDisks + (bootDisks > 0 ? 1 : 0));
-      for (const c of ['Get-NetAdapter', 'Get-NetIPAddress', 'Get-VMSwitch', 'Get-VMNetworkAdapter', 'Get-Disk', 'Get-Partition']) expect(stats.value.calls[c], c).toBe(1);
+      for (const c of [
+        'Get-NetAdapter',
+        'Get-NetIPAddress',
+        'Get-VMSwitch',
+        'Get-VMNetworkAdapter',
+        'Get-Disk',
+        'Get-Partition',
+      ])
+        expect(stats.value.calls[c], c).toBe(1);
     }
     // PnPAllocatedResource, DeviceMemoryAddress, OperatingSystem; DiskDrive (read once, shared by the system
     // disk and the lifelines), DiskPartition (system disk) and PageFileUsage (the lifelines)

@@ -4,7 +4,13 @@
  * a standard user's process can write, and the elevated app must never run what it did not plan.
  */
 import { z } from 'zod';
-import { operationOutcomeSchema, planSchema, rawErrorSchema, type OperationOutcome, type Plan } from '../../shared/plan';
+import {
+  operationOutcomeSchema,
+  planSchema,
+  rawErrorSchema,
+  type OperationOutcome,
+  type Plan,
+} from '../../shared/plan';
 
 const id = z.string().min(1).max(200);
 const at = z.string().max(64);
@@ -15,7 +21,13 @@ export const recoverActionSchema = z.enum(['finish', 'rollback']);
 export type RecoverAction = z.infer<typeof recoverActionSchema>;
 
 export const journalRecordSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('op-start'), op: id, at, plan: planSchema, before: z.record(z.string(), z.unknown()).optional() }),
+  z.object({
+    t: z.literal('op-start'),
+    op: id,
+    at,
+    plan: planSchema,
+    before: z.record(z.string(), z.unknown()).optional(),
+  }),
   z.object({ t: z.literal('step-start'), op: id, at, step: id, command: z.string().optional() }),
   z.object({ t: z.literal('step-done'), op: id, at, step: id, ms, output: z.unknown().optional() }),
   z.object({ t: z.literal('step-skipped'), op: id, at, step: id, reason: z.string() }),

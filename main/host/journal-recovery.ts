@@ -16,7 +16,10 @@ import { recoveryRefusal } from './recovery-checks';
 
 /** Raised, before anything runs, for an operation whose journal record recovery must not trust. */
 export class RecoveryRefusedError extends Error {
-  constructor(readonly operationId: string, reason: string) {
+  constructor(
+    readonly operationId: string,
+    reason: string,
+  ) {
     super(`Operation ${operationId} is not recovered: ${reason} Nothing was run.`);
   }
 }
@@ -41,9 +44,14 @@ export async function recoverOperation(
     const done = new Set(rec.done.filter((s) => !rec.undone.includes(s)));
     return executePlan(rec.plan, runner, { ...base, skip: done });
   }
-  const touched = rec.plan.steps.filter((s) => (rec.done.includes(s.id) || s.id === rec.inFlight || s.id === rec.failed) && !rec.undone.includes(s.id));
+  const touched = rec.plan.steps.filter(
+    (s) => (rec.done.includes(s.id) || s.id === rec.inFlight || s.id === rec.failed) && !rec.undone.includes(s.id),
+  );
   const results = new Map<string, StepResult>(
-    rec.plan.steps.map((s) => [s.id, { stepId: s.id, state: rec.undone.includes(s.id) ? 'undone' : rec.done.includes(s.id) ? 'done' : 'pending' }]),
+    rec.plan.steps.map((s) => [
+      s.id,
+      { stepId: s.id, state: rec.undone.includes(s.id) ? 'undone' : rec.done.includes(s.id) ? 'done' : 'pending' },
+    ]),
   );
   const allUndone = await undoSteps(runner, rec.op, touched, results, base);
   let left: string[] = [];
@@ -55,5 +63,14 @@ export async function recoverOperation(
   const status = allUndone && left.length === 0 ? 'rolled-back' : 'rollback-failed';
   const finishedAt = new Date().toISOString();
   journal.append({ t: 'op-end', op: rec.op, at: finishedAt, status, ...(left.length ? { notRolledBack: left } : {}) });
-  return { operationId: rec.op, planId: rec.plan.id, status, steps: [...results.values()], failedStepId: rec.failed ?? rec.inFlight, error: null, startedAt, finishedAt };
+  return {
+    operationId: rec.op,
+    planId: rec.plan.id,
+    status,
+    steps: [...results.values()],
+    failedStepId: rec.failed ?? rec.inFlight,
+    error: null,
+    startedAt,
+    finishedAt,
+  };
 }

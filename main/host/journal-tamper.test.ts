@@ -46,7 +46,12 @@ async function tampered(edit: (plan: Plan) => void, extraLines: string[] = []) {
   const read = () => readInventory(shared.host.runner, { memory });
   const dir = mkdtempSync(join(tmpdir(), 'dda-journal-'));
   const planner = new Operations({ runner: shared.host.runner, journal: new Journal(dir), readInventory: read });
-  const plan = structuredClone(await planner.plan({ kind: 'assign', locationPath: CX4, vmName: 'Router-01' }, { consents: [], startVmAfter: false }));
+  const plan = structuredClone(
+    await planner.plan(
+      { kind: 'assign', locationPath: CX4, vmName: 'Router-01' },
+      { consents: [], startVmAfter: false },
+    ),
+  );
   edit(plan);
   const at = new Date().toISOString();
   const lines = [
@@ -64,7 +69,17 @@ const systemDiskStep = (id: string): PlanStep => ({
   id,
   kind: 'dismount-device',
   description: { en: 'x', 'zh-CN': 'x' },
-  action: { script: 'op-dismount-device', params: { LocationPath: AHCI, InstanceId: '', RequireAcsSupport: false, RequireDeviceMitigations: false, RetryWithoutMitigations: false }, command: 'x' },
+  action: {
+    script: 'op-dismount-device',
+    params: {
+      LocationPath: AHCI,
+      InstanceId: '',
+      RequireAcsSupport: false,
+      RequireDeviceMitigations: false,
+      RetryWithoutMitigations: false,
+    },
+    command: 'x',
+  },
   undo: { script: 'op-mount-device', params: { LocationPath: AHCI }, command: 'x' },
 });
 
@@ -74,27 +89,124 @@ const cases: Array<[string, (p: Plan) => void, RegExp]> = [
     (p) => {
       p.choices.consents = ['force-insecure'];
       p.steps = [
-        { ...p.steps[0]!, action: { script: 'op-disable-device', params: { InstanceId: AHCI_ID }, command: 'x' }, undo: { script: 'op-enable-device', params: { InstanceId: AHCI_ID }, command: 'x' } },
+        {
+          ...p.steps[0]!,
+          action: { script: 'op-disable-device', params: { InstanceId: AHCI_ID }, command: 'x' },
+          undo: { script: 'op-enable-device', params: { InstanceId: AHCI_ID }, command: 'x' },
+        },
         systemDiskStep(p.steps[1]!.id),
       ];
     },
     /controller of the host's system disk/,
   ],
-  ['a step that points the session at another host (use-remote)', (p) => (p.steps[1]!.action = { script: 'use-remote', params: { HostName: 'evil.example' }, command: 'x' }), /names the script use-remote/],
-  ['an undo that loads a module (use-simulator)', (p) => (p.steps[0]!.undo = { script: 'use-simulator', params: { ModulePath: '/tmp/evil.psm1' }, command: 'x' }), /undo of step .* names the script use-simulator/],
-  ['an undo that dismounts the system disk controller behind a harmless step', (p) => (p.steps[0]!.undo = systemDiskStep('x').action), /undo of step|system disk/],
-  ['a dismount without the ACS check and without its consent', (p) => (p.steps[1]!.action.params.RequireAcsSupport = false), /without the ACS check, and the plan has no consent/],
-  ['a dismount without the mitigation check and without its consent', (p) => (p.steps[1]!.action.params.RequireDeviceMitigations = false), /without the mitigation check, and the plan has no consent/],
-  ['a plan that was blocked', (p) => (p.blocked = { code: 'system-disk', text: { en: 'no', 'zh-CN': 'no' } }), /blocked or lacked a consent/],
-  ['a device the host does not have', (p) => (p.steps[1]!.action.params.LocationPath = 'PCIROOT(9)#PCI(0900)'), /host has no such device/],
-  ['a check written as 0 (PowerShell would bind it as $false)', (p) => (p.steps[1]!.action.params.RequireAcsSupport = 0), /parameters op-dismount-device does not take \(RequireAcsSupport\)/],
-  ['a path and an instance id of two devices (the WMI dismount passes both)', (p) => (p.steps[1]!.action.params.InstanceId = AHCI_ID), /not the same device/],
-  ['the old -Force parameter', (p) => (p.steps[1]!.action.params.Force = true), /parameters op-dismount-device does not take/],
-  ['a retry without mitigations and without that consent', (p) => (p.steps[1]!.action.params.RetryWithoutMitigations = true), /without the mitigation check, and the plan has no consent/],
-  ['an extra parameter (a common parameter smuggled in)', (p) => (p.steps[0]!.action.params.ErrorAction = 'SilentlyContinue'), /parameters op-disable-device does not take/],
-  ['a VM step against another VM (turn File-Server off at rollback)', (p) => p.steps.push({ id: 's99', kind: 'start-vm', description: { en: 'x', 'zh-CN': 'x' }, action: { script: 'op-start-vm', params: { VmId: '5e0a7d2c-8b14-4f3e-a6c2-2d9e1f7b3c02' }, command: 'x' }, undo: { script: 'op-stop-vm', params: { VmId: '5e0a7d2c-8b14-4f3e-a6c2-2d9e1f7b3c02', TimeoutSec: 1 }, command: 'x' } }), /VM\(s\) the intent does not/],
-  ['a device of another card (disable the USB controller as an undo)', (p) => (p.steps[0]!.undo = { script: 'op-enable-device', params: { InstanceId: 'PCI\\VEN_8086&DEV_A36D&SUBSYS_00E4103C&REV_10\\3&11583659&0&A0' }, command: 'x' }), /not on the card of/],
-  ['a step kind an assignment never has (mount, whose undo force-dismounts)', (p) => p.steps.push({ id: 's98', kind: 'mount-device', description: { en: 'x', 'zh-CN': 'x' }, action: { script: 'op-mount-device', params: { LocationPath: CX4 }, command: 'x' }, undo: { script: 'op-dismount-device', params: { LocationPath: CX4, InstanceId: '', RequireAcsSupport: false, RequireDeviceMitigations: false, RetryWithoutMitigations: false }, command: 'x' } }), /not part of a assign plan/],
+  [
+    'a step that points the session at another host (use-remote)',
+    (p) => (p.steps[1]!.action = { script: 'use-remote', params: { HostName: 'evil.example' }, command: 'x' }),
+    /names the script use-remote/,
+  ],
+  [
+    'an undo that loads a module (use-simulator)',
+    (p) => (p.steps[0]!.undo = { script: 'use-simulator', params: { ModulePath: '/tmp/evil.psm1' }, command: 'x' }),
+    /undo of step .* names the script use-simulator/,
+  ],
+  [
+    'an undo that dismounts the system disk controller behind a harmless step',
+    (p) => (p.steps[0]!.undo = systemDiskStep('x').action),
+    /undo of step|system disk/,
+  ],
+  [
+    'a dismount without the ACS check and without its consent',
+    (p) => (p.steps[1]!.action.params.RequireAcsSupport = false),
+    /without the ACS check, and the plan has no consent/,
+  ],
+  [
+    'a dismount without the mitigation check and without its consent',
+    (p) => (p.steps[1]!.action.params.RequireDeviceMitigations = false),
+    /without the mitigation check, and the plan has no consent/,
+  ],
+  [
+    'a plan that was blocked',
+    (p) => (p.blocked = { code: 'system-disk', text: { en: 'no', 'zh-CN': 'no' } }),
+    /blocked or lacked a consent/,
+  ],
+  [
+    'a device the host does not have',
+    (p) => (p.steps[1]!.action.params.LocationPath = 'PCIROOT(9)#PCI(0900)'),
+    /host has no such device/,
+  ],
+  [
+    'a check written as 0 (PowerShell would bind it as $false)',
+    (p) => (p.steps[1]!.action.params.RequireAcsSupport = 0),
+    /parameters op-dismount-device does not take \(RequireAcsSupport\)/,
+  ],
+  [
+    'a path and an instance id of two devices (the WMI dismount passes both)',
+    (p) => (p.steps[1]!.action.params.InstanceId = AHCI_ID),
+    /not the same device/,
+  ],
+  [
+    'the old -Force parameter',
+    (p) => (p.steps[1]!.action.params.Force = true),
+    /parameters op-dismount-device does not take/,
+  ],
+  [
+    'a retry without mitigations and without that consent',
+    (p) => (p.steps[1]!.action.params.RetryWithoutMitigations = true),
+    /without the mitigation check, and the plan has no consent/,
+  ],
+  [
+    'an extra parameter (a common parameter smuggled in)',
+    (p) => (p.steps[0]!.action.params.ErrorAction = 'SilentlyContinue'),
+    /parameters op-disable-device does not take/,
+  ],
+  [
+    'a VM step against another VM (turn File-Server off at rollback)',
+    (p) =>
+      p.steps.push({
+        id: 's99',
+        kind: 'start-vm',
+        description: { en: 'x', 'zh-CN': 'x' },
+        action: { script: 'op-start-vm', params: { VmId: '5e0a7d2c-8b14-4f3e-a6c2-2d9e1f7b3c02' }, command: 'x' },
+        undo: {
+          script: 'op-stop-vm',
+          params: { VmId: '5e0a7d2c-8b14-4f3e-a6c2-2d9e1f7b3c02', TimeoutSec: 1 },
+          command: 'x',
+        },
+      }),
+    /VM\(s\) the intent does not/,
+  ],
+  [
+    'a device of another card (disable the USB controller as an undo)',
+    (p) =>
+      (p.steps[0]!.undo = {
+        script: 'op-enable-device',
+        params: { InstanceId: 'PCI\\VEN_8086&DEV_A36D&SUBSYS_00E4103C&REV_10\\3&11583659&0&A0' },
+        command: 'x',
+      }),
+    /not on the card of/,
+  ],
+  [
+    'a step kind an assignment never has (mount, whose undo force-dismounts)',
+    (p) =>
+      p.steps.push({
+        id: 's98',
+        kind: 'mount-device',
+        description: { en: 'x', 'zh-CN': 'x' },
+        action: { script: 'op-mount-device', params: { LocationPath: CX4 }, command: 'x' },
+        undo: {
+          script: 'op-dismount-device',
+          params: {
+            LocationPath: CX4,
+            InstanceId: '',
+            RequireAcsSupport: false,
+            RequireDeviceMitigations: false,
+            RetryWithoutMitigations: false,
+          },
+          command: 'x',
+        },
+      }),
+    /not part of a assign plan/,
+  ],
 ];
 
 describe('a tampered journal is refused with nothing run', () => {
@@ -119,7 +231,10 @@ describe('a tampered journal is refused with nothing run', () => {
 
   it('a record that is not a valid record is shown and never run: its operation is not offered, or is refused', async () => {
     // a step record of the operation with a wrong shape: the operation cannot be trusted
-    const bad = await tampered(() => undefined, [JSON.stringify({ t: 'step-done', op: 'op-evil', at: 'x', step: 's1', ms: 'soon' })]);
+    const bad = await tampered(
+      () => undefined,
+      [JSON.stringify({ t: 'step-done', op: 'op-evil', at: 'x', step: 's1', ms: 'soon' })],
+    );
     expect(bad.journal.rejected()).toEqual([expect.objectContaining({ line: 3, op: 'op-evil' })]);
     const r = await bad.ops.recover('op-evil', 'finish');
     expect(!r.ok && r.error.message).toMatch(/journal line 3 is not a valid record/);

@@ -1,5 +1,14 @@
 /** The journal file itself: durable lines, torn writes, folding, bounded reads, rotation, export. */
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,13 +23,30 @@ function plan(id = 'p1'): Plan {
     id: `s${n}`,
     kind: 'add-device' as const,
     description: { en: `Step ${n}`, 'zh-CN': `第 ${n} 步` },
-    action: { script: 'op-add-device', params: { VmId: 'vm-1', LocationPath: `PCIROOT(0)#PCI(0${n}00)` }, command: `cmd ${n}` },
-    undo: { script: 'op-remove-device', params: { VmId: 'vm-1', LocationPath: `PCIROOT(0)#PCI(0${n}00)` }, command: `undo ${n}` },
+    action: {
+      script: 'op-add-device',
+      params: { VmId: 'vm-1', LocationPath: `PCIROOT(0)#PCI(0${n}00)` },
+      command: `cmd ${n}`,
+    },
+    undo: {
+      script: 'op-remove-device',
+      params: { VmId: 'vm-1', LocationPath: `PCIROOT(0)#PCI(0${n}00)` },
+      command: `undo ${n}`,
+    },
   });
   return {
-    id, intent: { kind: 'return-orphans' }, choices: { consents: [], startVmAfter: false }, title: { en: 'Test plan', 'zh-CN': '测试' },
-    computerName: 'HV01', inventoryReadAt: '2026-01-01T00:00:00Z', blocked: null, consents: [], offersStartVmAfter: false,
-    steps: [step(1), step(2), step(3)], warnings: [], script: '',
+    id,
+    intent: { kind: 'return-orphans' },
+    choices: { consents: [], startVmAfter: false },
+    title: { en: 'Test plan', 'zh-CN': '测试' },
+    computerName: 'HV01',
+    inventoryReadAt: '2026-01-01T00:00:00Z',
+    blocked: null,
+    consents: [],
+    offersStartVmAfter: false,
+    steps: [step(1), step(2), step(3)],
+    warnings: [],
+    script: '',
   };
 }
 const at = '2026-11-25T00:00:00.000Z';
@@ -78,9 +104,17 @@ describe('Journal', () => {
 
   it('remembers the earliest replaced VM settings and forgets them once restored', () => {
     const j = new Journal(dir());
-    j.updateRememberedVmSettings({ remember: { v1: { automaticStopAction: 'Save', highMemoryMappedIoSpace: 1 } }, forget: [] });
-    j.updateRememberedVmSettings({ remember: { v1: { automaticStopAction: 'TurnOff', guestControlledCacheTypes: false } }, forget: [] });
-    expect(j.rememberedVmSettings()).toEqual({ v1: { automaticStopAction: 'Save', highMemoryMappedIoSpace: 1, guestControlledCacheTypes: false } });
+    j.updateRememberedVmSettings({
+      remember: { v1: { automaticStopAction: 'Save', highMemoryMappedIoSpace: 1 } },
+      forget: [],
+    });
+    j.updateRememberedVmSettings({
+      remember: { v1: { automaticStopAction: 'TurnOff', guestControlledCacheTypes: false } },
+      forget: [],
+    });
+    expect(j.rememberedVmSettings()).toEqual({
+      v1: { automaticStopAction: 'Save', highMemoryMappedIoSpace: 1, guestControlledCacheTypes: false },
+    });
     j.updateRememberedVmSettings({ remember: {}, forget: ['v1'] });
     expect(j.rememberedVmSettings()).toEqual({});
   });
@@ -120,7 +154,14 @@ describe('Journal', () => {
     const j = new Journal(dir());
     j.append({ t: 'op-start', op: 'a', at, plan: plan() });
     j.append({ t: 'step-start', op: 'a', at, step: 's1', command: 'cmd 1' });
-    j.append({ t: 'step-failed', op: 'a', at, step: 's1', ms: 3, error: { message: 'boom', fullyQualifiedErrorId: 'X,Y' } });
+    j.append({
+      t: 'step-failed',
+      op: 'a',
+      at,
+      step: 's1',
+      ms: 3,
+      error: { message: 'boom', fullyQualifiedErrorId: 'X,Y' },
+    });
     j.append({ t: 'op-end', op: 'a', at, status: 'rolled-back', failedStep: 's1' });
     const text = j.exportText();
     expect(text).toContain('START  Test plan');
@@ -153,6 +194,10 @@ describe('ObjectLocks', () => {
   });
 
   it("a plan's lock keys cover the devices and VMs of its steps and undos", () => {
-    expect(lockKeysOf(plan()).filter((k, i, a) => a.indexOf(k) === i).sort()).toEqual(['device:PCIROOT(0)#PCI(0100)', 'device:PCIROOT(0)#PCI(0200)', 'device:PCIROOT(0)#PCI(0300)', 'vm:vm-1']);
+    expect(
+      lockKeysOf(plan())
+        .filter((k, i, a) => a.indexOf(k) === i)
+        .sort(),
+    ).toEqual(['device:PCIROOT(0)#PCI(0100)', 'device:PCIROOT(0)#PCI(0200)', 'device:PCIROOT(0)#PCI(0300)', 'vm:vm-1']);
   });
 });

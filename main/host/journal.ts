@@ -7,10 +7,29 @@
  * ORDER-SENSITIVE: append() returns only after the record is on disk; the executor relies on that
  * to journal "step started" before it runs a step.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../../shared/plan';
-import { journalRecordSchema, rememberedSettingsFileSchema, type JournalRecord, type OperationRecord, type RejectedLine } from './journal-record';
+import {
+  journalRecordSchema,
+  rememberedSettingsFileSchema,
+  type JournalRecord,
+  type OperationRecord,
+  type RejectedLine,
+} from './journal-record';
 import type { RememberedVmSettings } from './planner';
 import { refuseLink, writeFileAtomic } from '../write-file-atomic';
 
@@ -30,7 +49,10 @@ export class Journal {
   private readonly maxReadBytes: number;
   private readonly rotateBytes: number;
 
-  constructor(readonly dir: string, options: JournalOptions = {}) {
+  constructor(
+    readonly dir: string,
+    options: JournalOptions = {},
+  ) {
     mkdirSync(dir, { recursive: true });
     refuseLink(dir);
     this.file = join(dir, 'journal.jsonl');
@@ -97,7 +119,8 @@ export class Journal {
         json = JSON.parse(line);
       } catch {
         // A torn write is the last line of a crashed run; anywhere else the file was edited.
-        if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim())) rejected.push({ line: i + 1, op: null, reason: 'not JSON' });
+        if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim()))
+          rejected.push({ line: i + 1, op: null, reason: 'not JSON' });
         return;
       }
       const parsed = journalRecordSchema.safeParse(json);
@@ -107,7 +130,11 @@ export class Journal {
       }
       const issue = parsed.error.issues[0];
       const op = typeof (json as { op?: unknown } | null)?.op === 'string' ? (json as { op: string }).op : null;
-      rejected.push({ line: i + 1, op, reason: `${issue?.path.join('.') || '(record)'}: ${issue?.message ?? 'invalid'}` });
+      rejected.push({
+        line: i + 1,
+        op,
+        reason: `${issue?.path.join('.') || '(record)'}: ${issue?.message ?? 'invalid'}`,
+      });
     });
     return { records, rejected };
   }
@@ -116,10 +143,25 @@ export class Journal {
   operations(): OperationRecord[] {
     const ops = new Map<string, OperationRecord>();
     const { records, rejected } = this.read();
-    const suspect = new Map(rejected.filter((r) => r.op !== null).map((r) => [r.op!, `journal line ${r.line} is not a valid record (${r.reason})`]));
+    const suspect = new Map(
+      rejected
+        .filter((r) => r.op !== null)
+        .map((r) => [r.op!, `journal line ${r.line} is not a valid record (${r.reason})`]),
+    );
     for (const r of records) {
       if (r.t === 'op-start') {
-        ops.set(r.op, { op: r.op, plan: r.plan, startedAt: r.at, done: [], inFlight: null, failed: null, undone: [], ended: null, endedAt: null, invalid: suspect.get(r.op) ?? null });
+        ops.set(r.op, {
+          op: r.op,
+          plan: r.plan,
+          startedAt: r.at,
+          done: [],
+          inFlight: null,
+          failed: null,
+          undone: [],
+          ended: null,
+          endedAt: null,
+          invalid: suspect.get(r.op) ?? null,
+        });
         continue;
       }
       const o = ops.get(r.op);
@@ -191,7 +233,9 @@ export class Journal {
   /** Why the recorded VM settings were lost (a corrupt vm-originals.json was moved aside), or null. */
   lostVmSettings(): string | null {
     if (this.lost) return this.lost;
-    const aside = readdirSync(this.dir).filter((f) => /^vm-originals\.corrupt-.*\.json$/.test(f)).sort();
+    const aside = readdirSync(this.dir)
+      .filter((f) => /^vm-originals\.corrupt-.*\.json$/.test(f))
+      .sort();
     if (aside.length === 0) return null;
     return `The recorded VM settings were once unreadable and kept aside as ${join(this.dir, aside.at(-1)!)}; settings recorded in it are not restored automatically (remove the file once you have checked them).`;
   }
@@ -218,22 +262,35 @@ export class Journal {
       switch (r.t) {
         case 'op-start':
           plans.set(r.op, r.plan);
-          lines.push('', `${r.at}  START  ${r.plan.title.en}  (operation ${r.op}, ${r.plan.steps.length} steps on ${r.plan.computerName}; consents: ${r.plan.choices.consents.join(', ') || 'none'})`);
+          lines.push(
+            '',
+            `${r.at}  START  ${r.plan.title.en}  (operation ${r.op}, ${r.plan.steps.length} steps on ${r.plan.computerName}; consents: ${r.plan.choices.consents.join(', ') || 'none'})`,
+          );
           break;
         case 'step-start':
-          lines.push(`${r.at}    step ${step(r.step)}`, ...(r.command ? [`${' '.repeat(r.at.length)}      > ${r.command}`] : []));
+          lines.push(
+            `${r.at}    step ${step(r.step)}`,
+            ...(r.command ? [`${' '.repeat(r.at.length)}      > ${r.command}`] : []),
+          );
           break;
         case 'step-done':
-          lines.push(`${r.at}    done ${r.step} in ${Math.round(r.ms)} ms${r.output !== undefined && r.output !== null ? `: ${JSON.stringify(r.output)}` : ''}`);
+          lines.push(
+            `${r.at}    done ${r.step} in ${Math.round(r.ms)} ms${r.output !== undefined && r.output !== null ? `: ${JSON.stringify(r.output)}` : ''}`,
+          );
           break;
         case 'step-skipped':
           lines.push(`${r.at}    skipped ${step(r.step)} (${r.reason})`);
           break;
         case 'step-failed':
-          lines.push(`${r.at}    FAILED ${r.step} after ${Math.round(r.ms)} ms: ${r.error.message}${r.error.fullyQualifiedErrorId ? ` [${r.error.fullyQualifiedErrorId}]` : ''}`);
+          lines.push(
+            `${r.at}    FAILED ${r.step} after ${Math.round(r.ms)} ms: ${r.error.message}${r.error.fullyQualifiedErrorId ? ` [${r.error.fullyQualifiedErrorId}]` : ''}`,
+          );
           break;
         case 'undo-start':
-          lines.push(`${r.at}    undo ${step(r.step)}`, ...(r.command ? [`${' '.repeat(r.at.length)}      > ${r.command}`] : []));
+          lines.push(
+            `${r.at}    undo ${step(r.step)}`,
+            ...(r.command ? [`${' '.repeat(r.at.length)}      > ${r.command}`] : []),
+          );
           break;
         case 'undo-done':
           lines.push(`${r.at}    undone ${r.step} in ${Math.round(r.ms)} ms`);
@@ -248,7 +305,9 @@ export class Journal {
           lines.push(`${r.at}  RECOVER (${r.action})  operation ${r.op}`);
           break;
         case 'op-end':
-          lines.push(`${r.at}  END    ${r.status}${r.failedStep ? ` (step ${r.failedStep} failed)` : ''}${r.notRolledBack?.length ? `; still applied: ${r.notRolledBack.join(', ')}` : ''}  operation ${r.op}`);
+          lines.push(
+            `${r.at}  END    ${r.status}${r.failedStep ? ` (step ${r.failedStep} failed)` : ''}${r.notRolledBack?.length ? `; still applied: ${r.notRolledBack.join(', ')}` : ''}  operation ${r.op}`,
+          );
           break;
       }
     }

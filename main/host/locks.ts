@@ -43,7 +43,8 @@ export function lockKeysOf(plan: Plan): string[] {
       if (!a) continue;
       const p = a.params;
       if (typeof p.LocationPath === 'string') keys.push(`device:${p.LocationPath}`);
-      if (Array.isArray(p.LocationPaths)) for (const x of p.LocationPaths) if (typeof x === 'string') keys.push(`device:${x}`);
+      if (Array.isArray(p.LocationPaths))
+        for (const x of p.LocationPaths) if (typeof x === 'string') keys.push(`device:${x}`);
       if (typeof p.VmId === 'string') keys.push(`vm:${p.VmId}`);
       if (typeof p.InstanceId === 'string') keys.push(`pnp:${p.InstanceId}`);
     }

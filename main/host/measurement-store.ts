@@ -9,7 +9,10 @@ import { writeFileAtomic } from '../write-file-atomic';
 
 export { rememberedFactsSchema, type RememberedFacts };
 
-const fileSchema = z.object({ schema: z.literal('dda-studio/measurements@1'), devices: z.record(z.string(), rememberedFactsSchema) });
+const fileSchema = z.object({
+  schema: z.literal('dda-studio/measurements@1'),
+  devices: z.record(z.string(), rememberedFactsSchema),
+});
 
 /** Remembered measurements keyed by location path (upper-cased). */
 export interface MeasurementStore {
@@ -39,7 +42,11 @@ export function fileMeasurementStore(file: string): MeasurementStore {
     get: (p) => devices[p.toUpperCase()],
     set(p, f) {
       const key = p.toUpperCase();
-      if (JSON.stringify(devices[key]?.memoryRanges) === JSON.stringify(f.memoryRanges) && JSON.stringify(devices[key]?.irqs) === JSON.stringify(f.irqs)) return;
+      if (
+        JSON.stringify(devices[key]?.memoryRanges) === JSON.stringify(f.memoryRanges) &&
+        JSON.stringify(devices[key]?.irqs) === JSON.stringify(f.irqs)
+      )
+        return;
       devices[key] = f;
       dirty = true;
     },

@@ -13,7 +13,10 @@ export function operationLog(journal: Journal, operationId: string): OperationLo
   const op = journal.operations().find((o) => o.op === operationId);
   if (!op) return null;
   const steps = new Map<string, LogStep>(
-    op.plan.steps.map((s) => [s.id, { stepId: s.id, description: s.description, command: s.action.command, state: 'pending' as StepState }]),
+    op.plan.steps.map((s) => [
+      s.id,
+      { stepId: s.id, description: s.description, command: s.action.command, state: 'pending' as StepState },
+    ]),
   );
   const set = (id: string, patch: Partial<LogStep>) => {
     const s = steps.get(id);

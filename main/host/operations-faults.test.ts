@@ -23,9 +23,16 @@ const offAndBack: PlanChoices = { consents: ['turn-off-vm'], startVmAfter: true 
 
 /** The simulated cmdlet each step script calls last. */
 const cmdletOf: Record<string, string> = {
-  'op-stop-vm': 'Stop-VM', 'op-start-vm': 'Start-VM', 'op-disable-device': 'Disable-PnpDevice', 'op-enable-device': 'Enable-PnpDevice',
-  'op-dismount-device': 'Dismount-VMHostAssignableDevice', 'op-mount-device': 'Mount-VMHostAssignableDevice', 'op-add-device': 'Add-VMAssignableDevice',
-  'op-remove-device': 'Remove-VMAssignableDevice', 'op-set-vm': 'Set-VM', 'op-set-vm-memory': 'Set-VMMemory',
+  'op-stop-vm': 'Stop-VM',
+  'op-start-vm': 'Start-VM',
+  'op-disable-device': 'Disable-PnpDevice',
+  'op-enable-device': 'Enable-PnpDevice',
+  'op-dismount-device': 'Dismount-VMHostAssignableDevice',
+  'op-mount-device': 'Mount-VMHostAssignableDevice',
+  'op-add-device': 'Add-VMAssignableDevice',
+  'op-remove-device': 'Remove-VMAssignableDevice',
+  'op-set-vm': 'Set-VM',
+  'op-set-vm-memory': 'Set-VMMemory',
 };
 
 async function opsOn(state: string) {
@@ -56,13 +63,30 @@ function injectAt(state: string, steps: PlanStep[], k: number): void {
   writeFileSync(state, JSON.stringify(s));
 }
 
-const cases: Array<{ name: string; profile: string; setup?: [Intent, PlanChoices]; intent: Intent; choices: PlanChoices; kinds: string[] }> = [
+const cases: Array<{
+  name: string;
+  profile: string;
+  setup?: [Intent, PlanChoices];
+  intent: Intent;
+  choices: PlanChoices;
+  kinds: string[];
+}> = [
   {
     name: 'assign to a running VM (stop, disable, dismount, settings, static memory, add, start)',
     profile: 'ml30-connectx4',
     intent: { kind: 'assign', locationPath: CX4, vmName: 'File-Server' },
     choices: offAndBack,
-    kinds: ['stop-vm', 'disable-device', 'dismount-device', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm'],
+    kinds: [
+      'stop-vm',
+      'disable-device',
+      'dismount-device',
+      'set-vm-cache-types',
+      'set-vm-mmio',
+      'set-vm-mmio',
+      'set-vm-memory',
+      'add-device',
+      'start-vm',
+    ],
   },
   {
     name: 'revert from a running VM, restoring its settings',
@@ -70,7 +94,17 @@ const cases: Array<{ name: string; profile: string; setup?: [Intent, PlanChoices
     setup: [{ kind: 'assign', locationPath: CX4, vmName: 'File-Server' }, offAndBack],
     intent: { kind: 'revert', locationPath: CX4 },
     choices: offAndBack,
-    kinds: ['stop-vm', 'remove-device', 'mount-device', 'enable-device', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-mmio', 'set-vm-memory', 'start-vm'],
+    kinds: [
+      'stop-vm',
+      'remove-device',
+      'mount-device',
+      'enable-device',
+      'set-vm-cache-types',
+      'set-vm-mmio',
+      'set-vm-mmio',
+      'set-vm-memory',
+      'start-vm',
+    ],
   },
   {
     name: 'move between VMs, the target running',
@@ -83,32 +117,45 @@ const cases: Array<{ name: string; profile: string; setup?: [Intent, PlanChoices
 
 describe('a fault at every step leaves the host exactly as before, and the journal says so', () => {
   for (const c of cases) {
-    it(c.name, async () => {
-      const probe = await opsOn(freshState(c.profile));
-      if (c.setup) await planAndRun(probe.ops, ...c.setup);
-      const steps = (await probe.ops.plan(c.intent, c.choices)).steps;
-      expect(steps.map((s) => s.kind)).toEqual(c.kinds);
-      for (let k = 0; k < steps.length; k++) {
-        const state = freshState(c.profile);
-        const { ops, journal } = await opsOn(state);
-        if (c.setup) await planAndRun(ops, ...c.setup);
-        injectAt(state, steps, k);
-        const before = comparableState(state);
-        const plan = await ops.plan(c.intent, c.choices);
-        const r = await ops.run(plan.id);
-        if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-        const at = `fault at step ${k + 1} (${steps[k]!.kind})`;
-        expect(r.value.status, at).toBe('rolled-back');
-        expect(r.value.failedStepId, at).toBe(steps[k]!.id);
-        expect(r.value.error?.message, at).toContain(`injected at step ${k + 1}`);
-        expect(comparableState(state), at).toEqual(before);
-        const rec = journal.operations().at(-1)!;
-        expect(rec.ended, at).toBe('rolled-back');
-        expect(rec.failed, at).toBe(steps[k]!.id);
-        expect([...rec.undone].sort(), at).toEqual(steps.slice(0, k).filter((x) => x.undo).map((x) => x.id).sort());
-        const undone = r.value.steps.filter((s) => s.state === 'undone').map((s) => s.stepId).sort();
-        expect(undone, at).toEqual([...rec.undone].sort());
-      }
-    }, 60_000);
+    it(
+      c.name,
+      async () => {
+        const probe = await opsOn(freshState(c.profile));
+        if (c.setup) await planAndRun(probe.ops, ...c.setup);
+        const steps = (await probe.ops.plan(c.intent, c.choices)).steps;
+        expect(steps.map((s) => s.kind)).toEqual(c.kinds);
+        for (let k = 0; k < steps.length; k++) {
+          const state = freshState(c.profile);
+          const { ops, journal } = await opsOn(state);
+          if (c.setup) await planAndRun(ops, ...c.setup);
+          injectAt(state, steps, k);
+          const before = comparableState(state);
+          const plan = await ops.plan(c.intent, c.choices);
+          const r = await ops.run(plan.id);
+          if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+          const at = `fault at step ${k + 1} (${steps[k]!.kind})`;
+          expect(r.value.status, at).toBe('rolled-back');
+          expect(r.value.failedStepId, at).toBe(steps[k]!.id);
+          expect(r.value.error?.message, at).toContain(`injected at step ${k + 1}`);
+          expect(comparableState(state), at).toEqual(before);
+          const rec = journal.operations().at(-1)!;
+          expect(rec.ended, at).toBe('rolled-back');
+          expect(rec.failed, at).toBe(steps[k]!.id);
+          expect([...rec.undone].sort(), at).toEqual(
+            steps
+              .slice(0, k)
+              .filter((x) => x.undo)
+              .map((x) => x.id)
+              .sort(),
+          );
+          const undone = r.value.steps
+            .filter((s) => s.state === 'undone')
+            .map((s) => s.stepId)
+            .sort();
+          expect(undone, at).toEqual([...rec.undone].sort());
+        }
+      },
+      60_000,
+    );
   }
 });

@@ -14,9 +14,25 @@ describe('the CLI and its PowerShell killed mid-operation', () => {
   it('dda recover lists the operation, then rolls the host back with nothing stranded', async () => {
     const state = freshState('ml30-connectx4', (x) => (x.latencyMs = { 'Set-VM': 4000 }));
     const before = comparableState(state);
-    const cli = spawn(process.execPath, [join(projectRoot(), 'bin', 'dda.mjs'), 'assign', '--device', CX4, '--vm', 'Router-01', '--sim-state', state, '--yes'], { detached: true, stdio: 'ignore' });
+    const cli = spawn(
+      process.execPath,
+      [
+        join(projectRoot(), 'bin', 'dda.mjs'),
+        'assign',
+        '--device',
+        CX4,
+        '--vm',
+        'Router-01',
+        '--sim-state',
+        state,
+        '--yes',
+      ],
+      { detached: true, stdio: 'ignore' },
+    );
     const journal = new Journal(`${state}.data`);
-    await expect.poll(() => journal.records().some((r) => r.t === 'step-start' && r.step === 's3'), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => journal.records().some((r) => r.t === 'step-start' && r.step === 's3'), { timeout: 30_000 })
+      .toBe(true);
     process.kill(-cli.pid!, 'SIGKILL'); // the whole process group: node and its pwsh, mid-step
     await new Promise((resolve) => cli.once('exit', resolve));
     const s = readState(state);

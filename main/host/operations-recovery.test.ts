@@ -45,7 +45,11 @@ async function crashAt(k: number, afterEffect: boolean) {
   const read = () => readInventory(runner, { memory });
   const dirPath = mkdtempSync(join(tmpdir(), 'dda-journal-'));
   const before = comparableState(state);
-  const crashing = new Operations({ runner: dyingAt(k, afterEffect), journal: new Journal(dirPath), readInventory: read });
+  const crashing = new Operations({
+    runner: dyingAt(k, afterEffect),
+    journal: new Journal(dirPath),
+    readInventory: read,
+  });
   const plan = await crashing.plan(intent, choices);
   await expect(crashing.run(plan.id)).rejects.toThrow('PowerShell process exited');
   // The app starts again: a new service on the same data folder.
@@ -57,7 +61,17 @@ async function crashAt(k: number, afterEffect: boolean) {
 describe('recovery after PowerShell died at step k', () => {
   it('rollback brings the host back exactly, whether or not the step in flight took effect', async () => {
     const steps = (await crashAt(1, false)).plan.steps;
-    expect(steps.map((s) => s.kind)).toEqual(['stop-vm', 'disable-device', 'dismount-device', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']);
+    expect(steps.map((s) => s.kind)).toEqual([
+      'stop-vm',
+      'disable-device',
+      'dismount-device',
+      'set-vm-cache-types',
+      'set-vm-mmio',
+      'set-vm-mmio',
+      'set-vm-memory',
+      'add-device',
+      'start-vm',
+    ]);
     for (let k = 1; k <= steps.length; k++) {
       for (const afterEffect of [false, true]) {
         const where = `died at step ${k} ${afterEffect ? 'after' : 'before'} its effect`;
@@ -71,7 +85,11 @@ describe('recovery after PowerShell died at step k', () => {
         expect(comparableState(state), where).toEqual(before);
         expect(journal.findUnfinished(), where).toEqual([]);
         // idempotent: an undo whose effect was not on the host was skipped, not run
-        if (!afterEffect) expect(journal.records().some((x) => x.t === 'undo-skipped' && x.step === `s${k}`), where).toBe(true);
+        if (!afterEffect)
+          expect(
+            journal.records().some((x) => x.t === 'undo-skipped' && x.step === `s${k}`),
+            where,
+          ).toBe(true);
       }
     }
   }, 180_000);
@@ -80,11 +98,20 @@ describe('recovery after PowerShell died at step k', () => {
     const clean = freshState('ml30-connectx4');
     await shared.use(clean);
     const memory = memoryMeasurementStore();
-    const ref = new Operations({ runner, journal: new Journal(mkdtempSync(join(tmpdir(), 'dda-journal-'))), readInventory: () => readInventory(runner, { memory }) });
+    const ref = new Operations({
+      runner,
+      journal: new Journal(mkdtempSync(join(tmpdir(), 'dda-journal-'))),
+      readInventory: () => readInventory(runner, { memory }),
+    });
     const p = await ref.plan(intent, choices);
     expect((await ref.run(p.id)).ok).toBe(true);
     const after = comparableState(clean);
-    for (const [k, afterEffect] of [[2, true], [3, false], [7, true], [8, false]] as const) {
+    for (const [k, afterEffect] of [
+      [2, true],
+      [3, false],
+      [7, true],
+      [8, false],
+    ] as const) {
       const where = `died at step ${k} ${afterEffect ? 'after' : 'before'} its effect`;
       const { state, ops, journal } = await crashAt(k, afterEffect);
       const [rec] = ops.unfinished();

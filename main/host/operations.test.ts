@@ -22,7 +22,12 @@ async function opsOn(state: string) {
   const memory = memoryMeasurementStore();
   const journal = new Journal(mkdtempSync(join(tmpdir(), 'dda-journal-')));
   const events: OperationEvent[] = [];
-  const ops = new Operations({ runner, journal, readInventory: () => readInventory(runner, { memory }), onEvent: (e) => events.push(e) });
+  const ops = new Operations({
+    runner,
+    journal,
+    readInventory: () => readInventory(runner, { memory }),
+    onEvent: (e) => events.push(e),
+  });
   return { ops, journal, events };
 }
 
@@ -47,16 +52,43 @@ describe("the seed's two hosts end to end", () => {
     const { ops, events, journal } = await opsOn(state);
     const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: CX4, vmName: 'Router-01' });
     expect(plan.consents).toEqual([]);
-    expect(plan.steps.map((s) => s.kind)).toEqual(['disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-mmio', 'add-device']);
+    expect(plan.steps.map((s) => s.kind)).toEqual([
+      'disable-device',
+      'dismount-device',
+      'set-vm-stop-action',
+      'set-vm-cache-types',
+      'set-vm-mmio',
+      'set-vm-mmio',
+      'add-device',
+    ]);
     expect(outcome.status).toBe('succeeded');
-    expect(events.filter((e) => e.type === 'step').map((e) => (e.type === 'step' ? e.step.state : ''))).toEqual(plan.steps.flatMap(() => ['running', 'done']));
+    expect(events.filter((e) => e.type === 'step').map((e) => (e.type === 'step' ? e.step.state : ''))).toEqual(
+      plan.steps.flatMap(() => ['running', 'done']),
+    );
     const vm = vmOf(state, 'Router-01');
     expect(vm.assignedDevices).toEqual([CX4]);
-    expect([vm.automaticStopAction, vm.guestControlledCacheTypes, vm.highMemoryMappedIoSpace]).toEqual(['TurnOff', true, (32 + 512) * 1024 * 1024]);
+    expect([vm.automaticStopAction, vm.guestControlledCacheTypes, vm.highMemoryMappedIoSpace]).toEqual([
+      'TurnOff',
+      true,
+      (32 + 512) * 1024 * 1024,
+    ]);
     const routerId = String(vm.id);
-    expect(journal.rememberedVmSettings()[routerId]).toEqual({ automaticStopAction: 'Save', guestControlledCacheTypes: false, lowMemoryMappedIoSpace: 128 * 1024 * 1024, highMemoryMappedIoSpace: 512 * 1024 * 1024 });
+    expect(journal.rememberedVmSettings()[routerId]).toEqual({
+      automaticStopAction: 'Save',
+      guestControlledCacheTypes: false,
+      lowMemoryMappedIoSpace: 128 * 1024 * 1024,
+      highMemoryMappedIoSpace: 512 * 1024 * 1024,
+    });
     const back = await planAndRun(ops, { kind: 'revert', locationPath: CX4 });
-    expect(back.plan.steps.map((s) => s.kind)).toEqual(['remove-device', 'mount-device', 'enable-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-mmio']);
+    expect(back.plan.steps.map((s) => s.kind)).toEqual([
+      'remove-device',
+      'mount-device',
+      'enable-device',
+      'set-vm-stop-action',
+      'set-vm-cache-types',
+      'set-vm-mmio',
+      'set-vm-mmio',
+    ]);
     expect(back.outcome.status).toBe('succeeded');
     expect(comparableState(state)).toEqual(before);
     expect(journal.rememberedVmSettings()[routerId]).toBeUndefined();
@@ -74,13 +106,29 @@ describe("the seed's two hosts end to end", () => {
     expect(comparableState(state)).toEqual(before);
     // The ACS consent alone: the WMI method with the mitigation check on, refused, rolled back, and the
     // refusal is named as the one the mitigation consent lifts.
-    const acsOnly = await planAndRun(ops, { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' }, { consents: ['force-insecure'], startVmAfter: false });
-    expect(acsOnly.plan.steps.find((s) => s.kind === 'dismount-device')!.action.params).toMatchObject({ RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: false });
+    const acsOnly = await planAndRun(
+      ops,
+      { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' },
+      { consents: ['force-insecure'], startVmAfter: false },
+    );
+    expect(acsOnly.plan.steps.find((s) => s.kind === 'dismount-device')!.action.params).toMatchObject({
+      RequireAcsSupport: false,
+      RequireDeviceMitigations: true,
+      RetryWithoutMitigations: false,
+    });
     expect(acsOnly.outcome.status).toBe('rolled-back');
     expect(acsOnly.outcome.error?.kind).toBe('needs-mitigation-consent');
     expect(comparableState(state)).toEqual(before);
-    const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' }, { consents: ['force-insecure', 'skip-device-mitigations'], startVmAfter: false });
-    expect(plan.steps.find((s) => s.kind === 'dismount-device')!.action.params).toMatchObject({ RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: true });
+    const { plan, outcome } = await planAndRun(
+      ops,
+      { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' },
+      { consents: ['force-insecure', 'skip-device-mitigations'], startVmAfter: false },
+    );
+    expect(plan.steps.find((s) => s.kind === 'dismount-device')!.action.params).toMatchObject({
+      RequireAcsSupport: false,
+      RequireDeviceMitigations: true,
+      RetryWithoutMitigations: true,
+    });
     expect(outcome.status).toBe('succeeded');
     expect(vmOf(state, 'UplinkRouter').assignedDevices).toEqual([X520]);
     await planAndRun(ops, { kind: 'revert', locationPath: X520 });
@@ -88,7 +136,10 @@ describe("the seed's two hosts end to end", () => {
   });
 
   it('a device without a mitigation driver fails with needs-mitigation-consent and rolls back; with that consent it is dismounted by the WMI method with ACS still enforced', async () => {
-    const state = freshState('ml30-connectx4', (s) => (s.devices.find((d) => d.locationPath === CX4)!.hasMitigationDriver = false));
+    const state = freshState(
+      'ml30-connectx4',
+      (s) => (s.devices.find((d) => d.locationPath === CX4)!.hasMitigationDriver = false),
+    );
     const before = comparableState(state);
     const { ops } = await opsOn(state);
     const first = await planAndRun(ops, { kind: 'assign', locationPath: CX4, vmName: 'Router-01' });
@@ -103,7 +154,11 @@ describe("the seed's two hosts end to end", () => {
     expect(again.consents.map((c) => [c.id, c.given])).toEqual([['skip-device-mitigations', false]]);
     expect(again.warnings.map((w) => w.code)).toContain('refused-mitigations');
     await runner.invoke('sim-stats', { Reset: true });
-    const second = await planAndRun(ops, { kind: 'assign', locationPath: CX4, vmName: 'Router-01' }, { consents: ['skip-device-mitigations'], startVmAfter: false });
+    const second = await planAndRun(
+      ops,
+      { kind: 'assign', locationPath: CX4, vmName: 'Router-01' },
+      { consents: ['skip-device-mitigations'], startVmAfter: false },
+    );
     expect(second.outcome.status).toBe('succeeded');
     expect(vmOf(state, 'Router-01').assignedDevices).toEqual([CX4]);
     const stats = await runner.invoke<{ calls: Record<string, number> }>('sim-stats', {});
@@ -118,7 +173,11 @@ describe('a Chinese Windows Server (zh-CN names and error texts): the same stori
     const { ops } = await opsOn(state);
     const refused = await ops.plan({ kind: 'assign', locationPath: X520, vmName: '上行路由器' }, none);
     expect(refused.consents.map((c) => [c.id, c.given])).toEqual([['force-insecure', false]]);
-    const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: X520, vmName: '上行路由器' }, { consents: ['force-insecure', 'skip-device-mitigations'], startVmAfter: false });
+    const { plan, outcome } = await planAndRun(
+      ops,
+      { kind: 'assign', locationPath: X520, vmName: '上行路由器' },
+      { consents: ['force-insecure', 'skip-device-mitigations'], startVmAfter: false },
+    );
     expect(plan.title.en).toContain('上行路由器');
     expect(outcome.status).toBe('succeeded');
     expect(vmOf(state, '上行路由器').assignedDevices).toEqual([X520]);
@@ -132,7 +191,10 @@ describe('a Chinese Windows Server (zh-CN names and error texts): the same stori
     const CX4_ZH = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
     const state = freshState('r910-x520-zh-cn', (s) => {
       // the Broadcom NIC: ACS present (no -Force planned), but no vendor mitigation driver
-      Object.assign(s.devices.find((d) => d.locationPath === CX4_ZH)!, { acsUpHierarchy: 3, hasMitigationDriver: false });
+      Object.assign(
+        s.devices.find((d) => d.locationPath === CX4_ZH)!,
+        { acsUpHierarchy: 3, hasMitigationDriver: false },
+      );
     });
     const before = comparableState(state);
     const { ops } = await opsOn(state);
@@ -142,7 +204,11 @@ describe('a Chinese Windows Server (zh-CN names and error texts): the same stori
     expect(first.outcome.error?.message).toContain('制造商未提供'); // the host's own words, shown as they are
     expect(first.outcome.error?.kind).toBe('needs-mitigation-consent');
     expect(comparableState(state)).toEqual(before);
-    const second = await planAndRun(ops, { kind: 'assign', locationPath: CX4_ZH, vmName: '上行路由器' }, { consents: ['skip-device-mitigations'], startVmAfter: false });
+    const second = await planAndRun(
+      ops,
+      { kind: 'assign', locationPath: CX4_ZH, vmName: '上行路由器' },
+      { consents: ['skip-device-mitigations'], startVmAfter: false },
+    );
     expect(second.outcome.status).toBe('succeeded');
     expect(second.plan.steps.find((s) => s.kind === 'dismount-device')!.action.command).not.toContain('-Force');
   });
@@ -154,18 +220,28 @@ describe('a Chinese Windows Server: a GPU without a mitigation driver, assigned 
     const state = freshState('r910-x520-zh-cn');
     const before = comparableState(state);
     const { ops } = await opsOn(state);
-    const first = await planAndRun(ops, { kind: 'assign', locationPath: T4, vmName: '监控服务器' }, { consents: ['turn-off-vm'], startVmAfter: false });
+    const first = await planAndRun(
+      ops,
+      { kind: 'assign', locationPath: T4, vmName: '监控服务器' },
+      { consents: ['turn-off-vm'], startVmAfter: false },
+    );
     expect(first.plan.consents.map((c) => c.id)).toEqual(['turn-off-vm']); // ACS present: no insecure consent asked
     expect(first.outcome.status).toBe('rolled-back');
     expect(first.outcome.error?.kind).toBe('needs-mitigation-consent');
     expect(first.outcome.error?.message).toContain('制造商未提供');
     expect(comparableState(state)).toEqual(before);
     await runner.invoke('sim-stats', { Reset: true });
-    const second = await planAndRun(ops, { kind: 'assign', locationPath: T4, vmName: '监控服务器' }, { consents: ['turn-off-vm', 'skip-device-mitigations'], startVmAfter: true });
+    const second = await planAndRun(
+      ops,
+      { kind: 'assign', locationPath: T4, vmName: '监控服务器' },
+      { consents: ['turn-off-vm', 'skip-device-mitigations'], startVmAfter: true },
+    );
     expect(second.outcome.status).toBe('succeeded');
     const dismount = second.plan.steps.find((s) => s.kind === 'dismount-device')!;
     expect(dismount.action.params).toMatchObject({ RequireAcsSupport: true, RetryWithoutMitigations: true });
-    expect(dismount.action.command).toContain('-RequireAcsSupport $true -RequireDeviceMitigations $true -RetryWithoutMitigations $true');
+    expect(dismount.action.command).toContain(
+      '-RequireAcsSupport $true -RequireDeviceMitigations $true -RetryWithoutMitigations $true',
+    );
     expect(dismount.action.command).not.toContain('-Force');
     const stats = await runner.invoke<{ calls: Record<string, number> }>('sim-stats', {});
     expect(stats.ok && stats.value.calls['Msvm_AssignableDeviceService.DismountAssignableDevice']).toBe(1);
@@ -174,16 +250,32 @@ describe('a Chinese Windows Server: a GPU without a mitigation driver, assigned 
 });
 
 describe('op-dismount-device drops each of the two checks only when asked, and decides from facts whether the mitigation consent could lift a refusal', () => {
-  const dismount = (params: Record<string, unknown>) => runner.invoke<{ requireAcsSupport: boolean; requireDeviceMitigations: boolean }>('op-dismount-device', params);
+  const dismount = (params: Record<string, unknown>) =>
+    runner.invoke<{ requireAcsSupport: boolean; requireDeviceMitigations: boolean }>('op-dismount-device', params);
   it('a disabled device the host refuses (no mitigation driver): DdaDismountRefused, and with the consent dismounted without that check only', async () => {
-    await shared.use(freshState('ml30-connectx4', (s) => Object.assign(s.devices.find((d) => d.locationPath === CX4)!, { enabled: false, hasMitigationDriver: false })));
+    await shared.use(
+      freshState('ml30-connectx4', (s) =>
+        Object.assign(
+          s.devices.find((d) => d.locationPath === CX4)!,
+          { enabled: false, hasMitigationDriver: false },
+        ),
+      ),
+    );
     const refused = await dismount({ LocationPath: CX4 });
     expect(!refused.ok && refused.error.fullyQualifiedErrorId).toBe('DdaDismountRefused');
     const retried = await dismount({ LocationPath: CX4, RetryWithoutMitigations: true });
-    expect(retried.ok && [retried.value.requireAcsSupport, retried.value.requireDeviceMitigations]).toEqual([true, false]);
+    expect(retried.ok && [retried.value.requireAcsSupport, retried.value.requireDeviceMitigations]).toEqual([
+      true,
+      false,
+    ]);
   });
   it('without ACS and without a mitigation driver, the mitigation consent alone does not get past the ACS check (the WMI method keeps it)', async () => {
-    const state = freshState('ml30-connectx4', (s) => Object.assign(s.devices.find((d) => d.locationPath === CX4)!, { enabled: false, hasMitigationDriver: false, acsUpHierarchy: 0 }));
+    const state = freshState('ml30-connectx4', (s) =>
+      Object.assign(
+        s.devices.find((d) => d.locationPath === CX4)!,
+        { enabled: false, hasMitigationDriver: false, acsUpHierarchy: 0 },
+      ),
+    );
     await shared.use(state);
     const r = await dismount({ LocationPath: CX4, RetryWithoutMitigations: true });
     expect(r.ok).toBe(false);
@@ -195,7 +287,10 @@ describe('op-dismount-device drops each of the two checks only when asked, and d
   it('a return value that is not 0 or 4096 is a clear error naming the documented code', async () => {
     // Not elevated: the method answers Access Denied (32769) rather than raising.
     const state = freshState('ml30-connectx4', (s) => {
-      Object.assign(s.devices.find((d) => d.locationPath === CX4)!, { enabled: false });
+      Object.assign(
+        s.devices.find((d) => d.locationPath === CX4)!,
+        { enabled: false },
+      );
       s.host.elevated = false;
     });
     await shared.use(state);
@@ -208,7 +303,10 @@ describe('op-dismount-device drops each of the two checks only when asked, and d
     }
   });
   it('a refusal -Force cannot lift (the device is still enabled) keeps its own error and is never retried with -Force', async () => {
-    const state = freshState('ml30-connectx4', (s) => (s.devices.find((d) => d.locationPath === CX4)!.hasMitigationDriver = false));
+    const state = freshState(
+      'ml30-connectx4',
+      (s) => (s.devices.find((d) => d.locationPath === CX4)!.hasMitigationDriver = false),
+    );
     await shared.use(state);
     const r = await dismount({ LocationPath: CX4, RetryWithoutMitigations: true });
     expect(r.ok).toBe(false);
@@ -242,7 +340,10 @@ describe('hygiene and refusals', () => {
   it('returns orphans to the host (mount + enable)', async () => {
     const state = freshState('gpu-workstation', (s) => {
       vmOfJson(s, 'Storage-VM').assignedDevices = [];
-      Object.assign(s.devices.find((d) => d.locationPath === NVME)!, { dismounted: true, enabled: false });
+      Object.assign(
+        s.devices.find((d) => d.locationPath === NVME)!,
+        { dismounted: true, enabled: false },
+      );
     });
     const { ops } = await opsOn(state);
     const { plan, outcome } = await planAndRun(ops, { kind: 'return-orphans' });
@@ -253,7 +354,10 @@ describe('hygiene and refusals', () => {
   });
 
   it('refuses the GPU on the 36-bit host when the MMIO gap (base + size) would end above the address limit', async () => {
-    const state = freshState('gpu-workstation', (s) => (vmOfJson(s, 'GPU-Render').highMemoryMappedIoSpace = 33280 * 1024 * 1024));
+    const state = freshState(
+      'gpu-workstation',
+      (s) => (vmOfJson(s, 'GPU-Render').highMemoryMappedIoSpace = 33280 * 1024 * 1024),
+    );
     const { ops } = await opsOn(state);
     const plan = await ops.plan({ kind: 'assign', locationPath: GPU, vmName: 'GPU-Render' }, none);
     expect(plan.blocked?.code).toBe('mmio-above-limit');
@@ -265,7 +369,9 @@ describe('hygiene and refusals', () => {
     const { ops: fresh } = await opsOn(freshState('gpu-workstation'));
     const fits = await fresh.plan({ kind: 'assign', locationPath: GPU, vmName: 'GPU-Render' }, none);
     expect(fits.blocked).toBeNull();
-    expect(fits.warnings.map((w) => w.text.en).join(' ')).toMatch(/from its base at 40,960 MB leaves [\d,]+ MB below this 36-bit CPU's limit/);
+    expect(fits.warnings.map((w) => w.text.en).join(' ')).toMatch(
+      /from its base at 40,960 MB leaves [\d,]+ MB below this 36-bit CPU's limit/,
+    );
   });
 
   it('a running VM needs the turn-off consent, is stopped, and is started again with its device', async () => {
@@ -276,7 +382,11 @@ describe('hygiene and refusals', () => {
     expect(plan.offersStartVmAfter).toBe(true);
     expect(!(await ops.run(plan.id)).ok).toBe(true);
     expect(vmOf(state, 'File-Server').state).toBe('Running');
-    const { outcome } = await planAndRun(ops, { kind: 'assign', locationPath: CX4, vmName: 'File-Server' }, { consents: ['turn-off-vm'], startVmAfter: true });
+    const { outcome } = await planAndRun(
+      ops,
+      { kind: 'assign', locationPath: CX4, vmName: 'File-Server' },
+      { consents: ['turn-off-vm'], startVmAfter: true },
+    );
     expect(outcome.status).toBe('succeeded');
     const vm = vmOf(state, 'File-Server');
     expect([vm.state, vm.dynamicMemoryEnabled, vm.assignedDevices]).toEqual(['Running', false, [CX4]]);
@@ -285,7 +395,11 @@ describe('hygiene and refusals', () => {
   it('a guest that ignores the shutdown is turned off', async () => {
     const state = freshState('ml30-connectx4', (s) => (vmOfJson(s, 'File-Server').guestIgnoresShutdown = true));
     const { ops, journal } = await opsOn(state);
-    const { outcome } = await planAndRun(ops, { kind: 'assign', locationPath: CX4, vmName: 'File-Server' }, { consents: ['turn-off-vm'], startVmAfter: false });
+    const { outcome } = await planAndRun(
+      ops,
+      { kind: 'assign', locationPath: CX4, vmName: 'File-Server' },
+      { consents: ['turn-off-vm'], startVmAfter: false },
+    );
     expect(outcome.status).toBe('succeeded');
     expect(vmOf(state, 'File-Server').state).toBe('Off');
     const done = journal.records().find((r) => r.t === 'step-done' && r.step === 's1');
@@ -302,7 +416,8 @@ describe('hygiene and refusals', () => {
       // the name appears only in comments, on one line; every other line is one of the commands or our step scripts' text
       const definitions = scriptDefinitions(scriptsCalled(plan.steps)).join('\n');
       const commands = new Set([...plan.steps.map((x) => x.action.command), "$ErrorActionPreference = 'Stop'", '']);
-      for (const line of plan.script.replace(definitions, '').split('\n')) expect(line.startsWith('#') || commands.has(line), line).toBe(true);
+      for (const line of plan.script.replace(definitions, '').split('\n'))
+        expect(line.startsWith('#') || commands.has(line), line).toBe(true);
       for (const x of plan.steps) expect(x.action.command).not.toContain(evil);
       const back = await planAndRun(ops, { kind: 'revert', locationPath: CX4 });
       expect(back.outcome.status).toBe('succeeded');
@@ -334,10 +449,35 @@ describe('hygiene and refusals', () => {
 });
 
 describe("a plan's exported .ps1 in a plain pwsh with the simulator ends where the executor does", () => {
-  const cases: Array<{ name: string; profile: string; setup?: [Intent, PlanChoices]; intent: Intent; choices: PlanChoices }> = [
-    { name: 'assign with siblings', profile: 'gpu-workstation', intent: { kind: 'assign', locationPath: GPU, vmName: 'GPU-Render', includeSiblings: true }, choices: none },
-    { name: 'revert from a running VM', profile: 'ml30-connectx4', setup: [{ kind: 'assign', locationPath: CX4, vmName: 'File-Server' }, { consents: ['turn-off-vm'], startVmAfter: true }], intent: { kind: 'revert', locationPath: CX4 }, choices: { consents: ['turn-off-vm'], startVmAfter: true } },
-    { name: 'move', profile: 'gpu-workstation', intent: { kind: 'move', locationPath: NVME, toVm: 'Prod-SQL01' }, choices: { consents: ['turn-off-vm'], startVmAfter: true } },
+  const cases: Array<{
+    name: string;
+    profile: string;
+    setup?: [Intent, PlanChoices];
+    intent: Intent;
+    choices: PlanChoices;
+  }> = [
+    {
+      name: 'assign with siblings',
+      profile: 'gpu-workstation',
+      intent: { kind: 'assign', locationPath: GPU, vmName: 'GPU-Render', includeSiblings: true },
+      choices: none,
+    },
+    {
+      name: 'revert from a running VM',
+      profile: 'ml30-connectx4',
+      setup: [
+        { kind: 'assign', locationPath: CX4, vmName: 'File-Server' },
+        { consents: ['turn-off-vm'], startVmAfter: true },
+      ],
+      intent: { kind: 'revert', locationPath: CX4 },
+      choices: { consents: ['turn-off-vm'], startVmAfter: true },
+    },
+    {
+      name: 'move',
+      profile: 'gpu-workstation',
+      intent: { kind: 'move', locationPath: NVME, toVm: 'Prod-SQL01' },
+      choices: { consents: ['turn-off-vm'], startVmAfter: true },
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -350,10 +490,14 @@ describe("a plan's exported .ps1 in a plain pwsh with the simulator ends where t
       expect(outcome.status).toBe('succeeded');
       const file = join(mkdtempSync(join(tmpdir(), 'dda-script-')), 'plan.ps1');
       writeFileSync(file, plan.script);
-      execFileSync(shared.host.powershell.path, ['-NoProfile', '-NonInteractive', '-Command', `Import-Module '${simulatorModulePath()}'; . '${file}'`], {
-        env: { ...process.env, DDA_SIM_STATE: viaScript },
-        stdio: 'pipe',
-      });
+      execFileSync(
+        shared.host.powershell.path,
+        ['-NoProfile', '-NonInteractive', '-Command', `Import-Module '${simulatorModulePath()}'; . '${file}'`],
+        {
+          env: { ...process.env, DDA_SIM_STATE: viaScript },
+          stdio: 'pipe',
+        },
+      );
       expect(comparableState(viaScript)).toEqual(comparableState(viaExecutor));
     });
   }

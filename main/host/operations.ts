@@ -102,9 +102,13 @@ export class Operations {
     }
     try {
       const fresh = this.planFor(plan.intent, await this.deps.readInventory(), plan.choices, plan.id);
-      if (fresh.blocked) return fail('stale-plan', `The host changed since this plan was made: ${fresh.blocked.text.en}`);
-      const same = JSON.stringify(fresh.steps.map((s) => [s.kind, s.action])) === JSON.stringify(plan.steps.map((s) => [s.kind, s.action]));
-      if (!same) return fail('stale-plan', 'The host changed since this plan was made; review the new plan before running it.');
+      if (fresh.blocked)
+        return fail('stale-plan', `The host changed since this plan was made: ${fresh.blocked.text.en}`);
+      const same =
+        JSON.stringify(fresh.steps.map((s) => [s.kind, s.action])) ===
+        JSON.stringify(plan.steps.map((s) => [s.kind, s.action]));
+      if (!same)
+        return fail('stale-plan', 'The host changed since this plan was made; review the new plan before running it.');
       const outcome = await (this.deps.execute ?? executePlan)(plan, this.deps.runner, {
         journal: this.deps.journal,
         operationId,
@@ -113,7 +117,10 @@ export class Operations {
         onStep: (s) => this.step(operationId, plan.id, s),
       });
       if (outcome.status === 'succeeded') this.deps.journal.updateRememberedVmSettings(vmSettingsEffects(plan));
-      const refusedPath = outcome.error?.kind === errorKinds.needsMitigationConsent ? plan.steps.find((s) => s.id === outcome.failedStepId)?.action.params.LocationPath : undefined;
+      const refusedPath =
+        outcome.error?.kind === errorKinds.needsMitigationConsent
+          ? plan.steps.find((s) => s.id === outcome.failedStepId)?.action.params.LocationPath
+          : undefined;
       if (typeof refusedPath === 'string') this.mitigationRefusals.add(refusedPath.toUpperCase());
       this.plans.delete(plan.id);
       this.emit({ type: 'finished', operationId, planId: plan.id, outcome });
@@ -151,12 +158,20 @@ export class Operations {
       if (!current) return fail('not-found', 'No unfinished operation with that id.');
       let outcome: OperationOutcome;
       try {
-        outcome = await recoverOperation(this.deps.journal, current, this.deps.runner, this.deps.readInventory, action, (s) => this.step(current.op, current.plan.id, s));
+        outcome = await recoverOperation(
+          this.deps.journal,
+          current,
+          this.deps.runner,
+          this.deps.readInventory,
+          action,
+          (s) => this.step(current.op, current.plan.id, s),
+        );
       } catch (e) {
         if (e instanceof RecoveryRefusedError) return fail('refused', e.message);
         throw e;
       }
-      if (action === 'finish' && outcome.status === 'succeeded') this.deps.journal.updateRememberedVmSettings(vmSettingsEffects(rec.plan));
+      if (action === 'finish' && outcome.status === 'succeeded')
+        this.deps.journal.updateRememberedVmSettings(vmSettingsEffects(rec.plan));
       this.emit({ type: 'finished', operationId: rec.op, planId: rec.plan.id, outcome });
       return ok(outcome);
     } finally {

@@ -26,13 +26,36 @@ const id = {
 };
 
 const rawDevice = (instanceId: string, friendlyName: string, cls: string, locationPath: string, baseClass: number) => ({
-  instanceId, friendlyName, class: cls, status: 'OK', disabled: false, locationPath, deviceType: 2, baseClass, acs: 3, rmrr: 0,
-  irqs: [4294967294], memoryRanges: [{ start: '2684354560', end: '2684370943' }], resourcesKnown: true,
+  instanceId,
+  friendlyName,
+  class: cls,
+  status: 'OK',
+  disabled: false,
+  locationPath,
+  deviceType: 2,
+  baseClass,
+  acs: 3,
+  rmrr: 0,
+  irqs: [4294967294],
+  memoryRanges: [{ start: '2684354560', end: '2684370943' }],
+  resourcesKnown: true,
 });
 const vmRaw = (name: string, n: number) => ({
-  name, id: `7b3e9a10-000${n}-4c2d-9e8f-0a1b2c3d4e0${n}`, state: 'Off', generation: 2, automaticStopAction: 'TurnOff', guestControlledCacheTypes: false,
-  lowMemoryMappedIoSpace: 134217728, highMemoryMappedIoSpace: 536870912, dynamicMemoryEnabled: false, memoryStartup: 4294967296, memoryMinimum: 4294967296,
-  checkpointType: 'Production', automaticCheckpointsEnabled: false, guestOs: null, assigned: [],
+  name,
+  id: `7b3e9a10-000${n}-4c2d-9e8f-0a1b2c3d4e0${n}`,
+  state: 'Off',
+  generation: 2,
+  automaticStopAction: 'TurnOff',
+  guestControlledCacheTypes: false,
+  lowMemoryMappedIoSpace: 134217728,
+  highMemoryMappedIoSpace: 536870912,
+  dynamicMemoryEnabled: false,
+  memoryStartup: 4294967296,
+  memoryMinimum: 4294967296,
+  checkpointType: 'Production',
+  automaticCheckpointsEnabled: false,
+  guestOs: null,
+  assigned: [],
 });
 
 /** What inventory.ps1 reports on the lifelines-host profile (see inventory-lifelines.test.ts for the real run). */
@@ -42,7 +65,15 @@ function raw(change: (r: RawInventory) => void = () => {}): RawInventory {
     psVersion: '7.6.9',
     os: { caption: 'Microsoft Windows Server 2022 Datacenter', productType: 3, computerName: 'LIFELINE-HV' },
     hyperV: { present: true, iovSupport: true, iovSupportReasons: [], computerName: 'LIFELINE-HV' },
-    platform: { elevated: true, iommuPolicyEnabled: true, osPcieControl: null, physicalAddressBits: 46, systemDiskInstanceIds: [id.ahci], systemDiskKnown: true, simulated: true },
+    platform: {
+      elevated: true,
+      iommuPolicyEnabled: true,
+      osPcieControl: null,
+      physicalAddressBits: 46,
+      systemDiskInstanceIds: [id.ahci],
+      systemDiskKnown: true,
+      simulated: true,
+    },
     devices: [
       rawDevice(id.mgmt, 'Intel(R) Ethernet Controller X710 for 10GbE SFP+', 'Net', MGMT, 2),
       rawDevice(id.uplink, 'Intel(R) Ethernet Controller X710 for 10GbE SFP+ #2', 'Net', UPLINK, 2),
@@ -56,14 +87,44 @@ function raw(change: (r: RawInventory) => void = () => {}): RawInventory {
       networkKnown: true,
       nics: [
         { instanceId: id.mgmt, name: 'Management', ipAddresses: ['10.0.0.5'], vSwitches: [], carriesSession: false },
-        { instanceId: id.uplink, name: 'Uplink', ipAddresses: [], vSwitches: [{ name: 'External', switchType: 'External', vms: ['Web01', 'Web02'], managementOs: true, hostIpAddresses: ['10.0.1.5'] }], carriesSession: false },
+        {
+          instanceId: id.uplink,
+          name: 'Uplink',
+          ipAddresses: [],
+          vSwitches: [
+            {
+              name: 'External',
+              switchType: 'External',
+              vms: ['Web01', 'Web02'],
+              managementOs: true,
+              hostIpAddresses: ['10.0.1.5'],
+            },
+          ],
+          carriesSession: false,
+        },
         { instanceId: id.spare, name: 'Spare', ipAddresses: [], vSwitches: [], carriesSession: false },
       ],
       session: { remote: false, address: null, placed: false },
       storageKnown: true,
       disks: [
-        { number: 1, friendlyName: 'SAMSUNG MZQL23T8HCLS-00A07', controller: id.nvme, isBoot: false, isSystem: false, volumes: ['D:', 'E:'], pageFile: false },
-        { number: 0, friendlyName: 'Micron 5300 480GB', controller: id.ahci, isBoot: true, isSystem: true, volumes: ['C:'], pageFile: true },
+        {
+          number: 1,
+          friendlyName: 'SAMSUNG MZQL23T8HCLS-00A07',
+          controller: id.nvme,
+          isBoot: false,
+          isSystem: false,
+          volumes: ['D:', 'E:'],
+          pageFile: false,
+        },
+        {
+          number: 0,
+          friendlyName: 'Micron 5300 480GB',
+          controller: id.ahci,
+          isBoot: true,
+          isSystem: true,
+          volumes: ['C:'],
+          pageFile: true,
+        },
       ],
     },
     notes: [],
@@ -71,26 +132,47 @@ function raw(change: (r: RawInventory) => void = () => {}): RawInventory {
   change(r);
   return r;
 }
-const inv = (change?: (r: RawInventory) => void): Inventory => buildInventory(raw(change), memoryMeasurementStore(), new Date('2026-11-30T00:00:00Z'));
+const inv = (change?: (r: RawInventory) => void): Inventory =>
+  buildInventory(raw(change), memoryMeasurementStore(), new Date('2026-11-30T00:00:00Z'));
 
 function plan(intent: Intent, inventory: Inventory, ...consents: ConsentId[]): Plan {
-  const p = planOperation(intent, inventory, { consents, startVmAfter: false }, { planId: 'p1', now: '2026-11-30T00:00:00.000Z' });
+  const p = planOperation(
+    intent,
+    inventory,
+    { consents, startVmAfter: false },
+    { planId: 'p1', now: '2026-11-30T00:00:00.000Z' },
+  );
   expect(planSchema.parse(p)).toEqual(p);
   for (const c of p.consents) expect(c.text['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
   if (p.blocked) expect(p.blocked.text['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
   return p;
 }
-const assign = (locationPath: string, includeSiblings = false): Intent => ({ kind: 'assign', locationPath, vmName: 'Lab-VM', includeSiblings });
+const assign = (locationPath: string, includeSiblings = false): Intent => ({
+  kind: 'assign',
+  locationPath,
+  vmName: 'Lab-VM',
+  includeSiblings,
+});
 const lifeline = (p: Plan) => p.consents.find((c) => c.id === 'take-host-lifeline');
 
 describe('the inventory says what each device carries for the host', () => {
   it('NICs carry addresses and switch uplinks, controllers carry disks; other devices carry nothing, known', () => {
     const i = inv();
     const d = (path: string) => i.devices.find((x) => x.locationPath === path)!.lifelines;
-    expect(d(MGMT)).toMatchObject({ networkKnown: true, ipAddresses: ['10.0.0.5'], vSwitches: [], carriesSession: false });
-    expect(d(UPLINK).vSwitches).toEqual([{ name: 'External', switchType: 'External', vms: ['Web01', 'Web02'], hostIpAddresses: ['10.0.1.5'] }]);
+    expect(d(MGMT)).toMatchObject({
+      networkKnown: true,
+      ipAddresses: ['10.0.0.5'],
+      vSwitches: [],
+      carriesSession: false,
+    });
+    expect(d(UPLINK).vSwitches).toEqual([
+      { name: 'External', switchType: 'External', vms: ['Web01', 'Web02'], hostIpAddresses: ['10.0.1.5'] },
+    ]);
     expect(d(SPARE)).toMatchObject({ ipAddresses: [], vSwitches: [], carriesSession: false, networkKnown: true });
-    expect(d(NVME)).toMatchObject({ storageKnown: true, disks: [{ number: 1, volumes: ['D:', 'E:'], isBoot: false, pageFile: false }] });
+    expect(d(NVME)).toMatchObject({
+      storageKnown: true,
+      disks: [{ number: 1, volumes: ['D:', 'E:'], isBoot: false, pageFile: false }],
+    });
     expect(d(AHCI).disks[0]).toMatchObject({ isBoot: true, isSystem: true, pageFile: true });
   });
 
@@ -103,7 +185,10 @@ describe('the inventory says what each device carries for the host', () => {
 
   it('a host script without lifelines (older host module) leaves NICs and controllers unknown', () => {
     const i = inv((r) => delete r.lifelines);
-    expect(i.devices.find((x) => x.locationPath === SPARE)!.lifelines).toMatchObject({ networkKnown: false, carriesSession: null });
+    expect(i.devices.find((x) => x.locationPath === SPARE)!.lifelines).toMatchObject({
+      networkKnown: false,
+      carriesSession: null,
+    });
     expect(i.devices.find((x) => x.locationPath === NVME)!.lifelines.storageKnown).toBe(false);
   });
 
@@ -113,7 +198,7 @@ describe('the inventory says what each device carries for the host', () => {
   });
 });
 
-describe('the planner guards the host\'s lifelines', () => {
+describe("the planner guards the host's lifelines", () => {
   it('the management NIC needs take-host-lifeline naming its address; Run waits for it', () => {
     const p = plan(assign(MGMT), inv());
     expect(p.blocked).toBeNull();
@@ -161,38 +246,65 @@ describe('the planner guards the host\'s lifelines', () => {
   it('the boot/system disk controller stays refused', () => {
     expect(plan(assign(AHCI), inv()).blocked?.code).toBe('system-disk');
     // also when only the lifelines know it (the platform walk missed it)
-    const p = plan(assign(AHCI), inv((r) => (r.platform!.systemDiskInstanceIds = [])));
+    const p = plan(
+      assign(AHCI),
+      inv((r) => (r.platform!.systemDiskInstanceIds = [])),
+    );
     expect(p.blocked?.code).toBe('system-disk');
   });
 
   it('a controller holding the page file is refused', () => {
-    const p = plan(assign(NVME), inv((r) => (r.lifelines!.disks[0]!.pageFile = true)));
+    const p = plan(
+      assign(NVME),
+      inv((r) => (r.lifelines!.disks[0]!.pageFile = true)),
+    );
     expect(p.blocked?.code).toBe('page-file');
     expect(p.blocked!.text.en).toContain('D:');
   });
 
   it('fail closed: storage controllers are refused while the system disk or the disks are unknown', () => {
-    expect(plan(assign(NVME), inv((r) => (r.platform!.systemDiskKnown = false))).blocked?.code).toBe('storage-unknown');
-    expect(plan(assign(NVME), inv((r) => (r.lifelines!.storageKnown = false))).blocked?.code).toBe('storage-unknown');
+    expect(
+      plan(
+        assign(NVME),
+        inv((r) => (r.platform!.systemDiskKnown = false)),
+      ).blocked?.code,
+    ).toBe('storage-unknown');
+    expect(
+      plan(
+        assign(NVME),
+        inv((r) => (r.lifelines!.storageKnown = false)),
+      ).blocked?.code,
+    ).toBe('storage-unknown');
     // a NIC does not depend on the disks
-    expect(plan(assign(SPARE), inv((r) => (r.lifelines!.storageKnown = false))).blocked).toBeNull();
+    expect(
+      plan(
+        assign(SPARE),
+        inv((r) => (r.lifelines!.storageKnown = false)),
+      ).blocked,
+    ).toBeNull();
   });
 
   it('fail closed: unreadable network facts make every NIC need the consent, saying it is unknown', () => {
-    const p = plan(assign(SPARE), inv((r) => {
-      r.lifelines!.networkKnown = false;
-      r.lifelines!.nics = [];
-    }));
+    const p = plan(
+      assign(SPARE),
+      inv((r) => {
+        r.lifelines!.networkKnown = false;
+        r.lifelines!.nics = [];
+      }),
+    );
     expect(p.blocked).toBeNull();
     expect(lifeline(p)!.text.en).toMatch(/could not be read \(unknown\)/);
     expect(lifeline(p)!.text['zh-CN']).toContain('未知');
   });
 
-  it('the NIC that carries DDA Studio\'s own remote session is refused', () => {
-    const p = plan(assign(MGMT), inv((r) => {
-      r.lifelines!.nics[0]!.carriesSession = true;
-      r.lifelines!.session = { remote: true, address: '10.0.0.5', placed: true };
-    }));
+  it("the NIC that carries DDA Studio's own remote session is refused", () => {
+    const p = plan(
+      assign(MGMT),
+      inv((r) => {
+        r.lifelines!.nics[0]!.carriesSession = true;
+        r.lifelines!.session = { remote: true, address: '10.0.0.5', placed: true };
+      }),
+    );
     expect(p.blocked?.code).toBe('session-nic');
     expect(p.consents).toEqual([]);
   });
@@ -209,7 +321,18 @@ describe('recovery never takes a lifeline the planner refuses', () => {
   it('a journaled plan for the spare NIC is refused when the session now arrives on it, or for a controller now holding the page file', () => {
     const p = plan(assign(SPARE), inv());
     expect(planIsRunnable(p)).toBe(true);
-    const rec = { op: 'o1', plan: p, startedAt: '2026-11-30T00:00:00.000Z', done: [], inFlight: null, failed: null, undone: [], ended: null, endedAt: null, invalid: null };
+    const rec = {
+      op: 'o1',
+      plan: p,
+      startedAt: '2026-11-30T00:00:00.000Z',
+      done: [],
+      inFlight: null,
+      failed: null,
+      undone: [],
+      ended: null,
+      endedAt: null,
+      invalid: null,
+    };
     expect(recoveryRefusal(rec, inv())).toBeNull();
     const now = inv((r) => {
       r.lifelines!.nics[2]!.carriesSession = true;
@@ -218,10 +341,17 @@ describe('recovery never takes a lifeline the planner refuses', () => {
     expect(recoveryRefusal(rec, now)).toMatch(/carries the connection DDA Studio is using/);
     // The same decision as the planner's: a NIC that now carries a host address needs the consent the plan lacks.
     const withIp = inv((r) => (r.lifelines!.nics[2]!.ipAddresses = ['10.0.2.9']));
-    expect(recoveryRefusal(rec, withIp)).toMatch(/which the host itself uses, from the host, and the plan has no consent/);
+    expect(recoveryRefusal(rec, withIp)).toMatch(
+      /which the host itself uses, from the host, and the plan has no consent/,
+    );
     const nvme = plan(assign(NVME), inv(), 'take-host-lifeline');
     const nvmeRec = { ...rec, plan: nvme };
     expect(recoveryRefusal(nvmeRec, inv())).toBeNull();
-    expect(recoveryRefusal(nvmeRec, inv((r) => (r.lifelines!.disks[0]!.pageFile = true)))).toMatch(/page file/);
+    expect(
+      recoveryRefusal(
+        nvmeRec,
+        inv((r) => (r.lifelines!.disks[0]!.pageFile = true)),
+      ),
+    ).toMatch(/page file/);
   });
 });

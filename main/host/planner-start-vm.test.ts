@@ -8,7 +8,12 @@ import { planOperation } from './planner';
 import { recoveryRefusal, stepScripts } from './recovery-checks';
 
 function plan(vmName: string, inv: Inventory): Plan {
-  const p = planOperation({ kind: 'start-vm', vmName }, inv, { consents: [], startVmAfter: false }, { planId: 'p1', now: '2026-11-30T01:02:03.000Z' });
+  const p = planOperation(
+    { kind: 'start-vm', vmName },
+    inv,
+    { consents: [], startVmAfter: false },
+    { planId: 'p1', now: '2026-11-30T01:02:03.000Z' },
+  );
   expect(planSchema.parse(p)).toEqual(p);
   expect(p.title['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
   if (p.blocked) expect(p.blocked.text['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
@@ -18,7 +23,18 @@ const one = (over: Partial<Vm> = {}, host: Partial<Inventory['host']> = {}) => {
   const vm = testVm('File-Server', over);
   return { vm, inv: testInventory([], [vm], host) };
 };
-const record = (p: Plan): OperationRecord => ({ op: 'op1', plan: p, startedAt: '', done: [], inFlight: null, failed: null, undone: [], ended: null, endedAt: null, invalid: null });
+const record = (p: Plan): OperationRecord => ({
+  op: 'op1',
+  plan: p,
+  startedAt: '',
+  done: [],
+  inFlight: null,
+  failed: null,
+  undone: [],
+  ended: null,
+  endedAt: null,
+  invalid: null,
+});
 
 describe('start-vm intent', () => {
   it('a VM that is off: one start-vm step running op-start-vm on its id, undone by turning it off again; no consent', () => {
@@ -68,7 +84,8 @@ describe('start-vm intent', () => {
     expect(p.steps[0]!.action.command).toBe(`op-start-vm -VmId '${vm.id}'`);
     expect(p.steps[0]!.description.en).not.toMatch(/[\r\n]/);
     // Every script line that names the VM is a comment.
-    for (const line of p.script.split('\n').filter((l) => l.includes('Remove-Item C:'))) expect(line.trimStart().startsWith('#')).toBe(true);
+    for (const line of p.script.split('\n').filter((l) => l.includes('Remove-Item C:')))
+      expect(line.trimStart().startsWith('#')).toBe(true);
   });
 
   it('the intent schema takes a VM name, and refuses an empty or missing one', () => {

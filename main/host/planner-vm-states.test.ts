@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Device, Inventory, Vm } from '../../shared/inventory';
 import { MiB } from '../../shared/mmio';
-import { planIsRunnable, planSchema, type ConsentId, type Intent, type Plan, type PlanChoices } from '../../shared/plan';
+import {
+  planIsRunnable,
+  planSchema,
+  type ConsentId,
+  type Intent,
+  type Plan,
+  type PlanChoices,
+} from '../../shared/plan';
 import { stepEffect } from './executor-effects';
 import { planOperation } from './planner';
 import { recoveryRefusal } from './recovery-checks';
@@ -21,14 +28,35 @@ const GONE = 'PCIROOT(0)#PCI(0500)#PCI(0000)';
 const device = (path: string, over: Partial<Device> = {}, acs = 3): Device =>
   testDevice(path, {
     verdict: acs === 0 ? { code: 'force-insecure', reason: 'acs-missing' } : { code: 'assignable' },
-    facts: { deviceType: 2, baseClass: 2, acsUpHierarchy: acs, requiresReservedMemoryRegion: 0, disabled: false, irqs: [4294967294], memoryRanges: [], source: 'live', notes: [] },
+    facts: {
+      deviceType: 2,
+      baseClass: 2,
+      acsUpHierarchy: acs,
+      requiresReservedMemoryRegion: 0,
+      disabled: false,
+      irqs: [4294967294],
+      memoryRanges: [],
+      source: 'live',
+      notes: [],
+    },
     resourcePoolName: null,
     ...over,
   });
 const vm = (name: string, over: Partial<Vm> = {}): Vm =>
-  testVm(name, { automaticStopAction: 'TurnOff', guestControlledCacheTypes: true, highMemoryMappedIoSpace: 1024 * MiB, guestOs: 'Windows Server 2025 Datacenter', isClustered: false, ...over });
+  testVm(name, {
+    automaticStopAction: 'TurnOff',
+    guestControlledCacheTypes: true,
+    highMemoryMappedIoSpace: 1024 * MiB,
+    guestOs: 'Windows Server 2025 Datacenter',
+    isClustered: false,
+    ...over,
+  });
 const inventory = (devices: Device[], vms: Vm[], host: Partial<Inventory['host']> = {}): Inventory =>
-  testInventory(devices, vms, { computerName: 'HV2025', osCaption: 'Microsoft Windows Server 2025 Datacenter', ...host });
+  testInventory(devices, vms, {
+    computerName: 'HV2025',
+    osCaption: 'Microsoft Windows Server 2025 Datacenter',
+    ...host,
+  });
 const consent = (...c: ConsentId[]): PlanChoices => ({ consents: c, startVmAfter: false });
 function plan(intent: Intent, inv: Inventory, choices: PlanChoices = consent()): Plan {
   const p = planOperation(intent, inv, choices, { planId: 'p1', now: '2026-11-30T01:02:03.000Z' });
@@ -40,7 +68,18 @@ function plan(intent: Intent, inv: Inventory, choices: PlanChoices = consent()):
 }
 const kinds = (p: Plan) => p.steps.map((s) => s.kind);
 const codes = (p: Plan) => p.warnings.map((w) => w.code);
-const record = (p: Plan): OperationRecord => ({ op: 'op1', plan: p, startedAt: '', done: [], inFlight: null, failed: null, undone: [], ended: null, endedAt: null, invalid: null });
+const record = (p: Plan): OperationRecord => ({
+  op: 'op1',
+  plan: p,
+  startedAt: '',
+  done: [],
+  inFlight: null,
+  failed: null,
+  undone: [],
+  ended: null,
+  endedAt: null,
+  invalid: null,
+});
 
 describe('host readiness that matches the seed: IovSupport False', () => {
   const r910 = (host: Partial<Inventory['host']>, acs = [0, 0]) => {
@@ -49,7 +88,11 @@ describe('host readiness that matches the seed: IovSupport False', () => {
     return inventory([a, b], [vm('UplinkRouter')], { iovSupport: false, osPcieControl: null, ...host });
   };
   // The reasons are localized text: the decision never depends on them (one says ACS, one says DMA remapping).
-  const reasonSets = [['PCI Express ACS is not supported on the path to the root complex.'], ['芯片组不支持 DMA 重映射。'], []];
+  const reasonSets = [
+    ['PCI Express ACS is not supported on the path to the root complex.'],
+    ['芯片组不支持 DMA 重映射。'],
+    [],
+  ];
 
   it('devices without ACS, the IOMMU policy on, PCIe control not refused: assignable with the force consent, which quotes the reasons', () => {
     for (const reasons of reasonSets) {
@@ -70,7 +113,10 @@ describe('host readiness that matches the seed: IovSupport False', () => {
   it('with both functions of the card: still the ACS case when both lack ACS, blocked when one has ACS', () => {
     const both = plan({ kind: 'assign', locationPath: X520, vmName: 'UplinkRouter', includeSiblings: true }, r910({}));
     expect(both.blocked).toBeNull();
-    const mixed = plan({ kind: 'assign', locationPath: X520, vmName: 'UplinkRouter', includeSiblings: true }, r910({}, [0, 3]));
+    const mixed = plan(
+      { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter', includeSiblings: true },
+      r910({}, [0, 3]),
+    );
     expect(mixed.blocked?.code).toBe('no-iov');
   });
 
@@ -82,17 +128,42 @@ describe('host readiness that matches the seed: IovSupport False', () => {
       [{ osPcieControl: false }, [0, 0], 'bios-pcie-control'],
     ];
     for (const [host, acs, code] of cases) {
-      const p = plan({ kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' }, r910({ iovSupportReasons: ['PCI Express ACS is not supported.'], ...host }, acs), consent('force-insecure'));
+      const p = plan(
+        { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' },
+        r910({ iovSupportReasons: ['PCI Express ACS is not supported.'], ...host }, acs),
+        consent('force-insecure'),
+      );
       expect(p.blocked?.code, JSON.stringify(host)).toBe(code);
       expect(p.steps).toEqual([]);
     }
-    const shown = plan({ kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' }, r910({ iovSupportReasons: ['Interrupt remapping is not supported.'] }, [3, 3]));
+    const shown = plan(
+      { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' },
+      r910({ iovSupportReasons: ['Interrupt remapping is not supported.'] }, [3, 3]),
+    );
     expect(shown.blocked!.text.en).toContain('Interrupt remapping is not supported.');
   });
 
   it('a move to another VM follows the same rule', () => {
     const a = device(X520, { owner: { kind: 'vm', vmName: 'A' } }, 0);
-    const inv = inventory([a], [vm('A', { assignedDevices: [{ locationPath: X520, instanceId: 'PCIP\\X', name: 'x', stale: false, duplicate: false, resourcePoolName: null }] }), vm('B')], { iovSupport: false, osPcieControl: null });
+    const inv = inventory(
+      [a],
+      [
+        vm('A', {
+          assignedDevices: [
+            {
+              locationPath: X520,
+              instanceId: 'PCIP\\X',
+              name: 'x',
+              stale: false,
+              duplicate: false,
+              resourcePoolName: null,
+            },
+          ],
+        }),
+        vm('B'),
+      ],
+      { iovSupport: false, osPcieControl: null },
+    );
     const p = plan({ kind: 'move', locationPath: X520, toVm: 'B' }, inv);
     expect(p.blocked).toBeNull();
     expect(p.consents.map((c) => c.id)).toEqual(['force-insecure']);
@@ -114,21 +185,41 @@ describe('a saved VM', () => {
     expect(kinds(p)[0]).toBe('remove-saved-state');
     expect(kinds(p)).not.toContain('stop-vm');
     expect(p.steps[0]!.undo).toBeNull();
-    expect(p.steps[0]!.action).toEqual({ script: 'op-remove-saved-state', params: { VmId: v.id }, command: `op-remove-saved-state -VmId '${v.id}'` });
+    expect(p.steps[0]!.action).toEqual({
+      script: 'op-remove-saved-state',
+      params: { VmId: v.id },
+      command: `op-remove-saved-state -VmId '${v.id}'`,
+    });
     expect(codes(p)).toContain('saved-state-lost');
     expect(p.offersStartVmAfter).toBe(false);
     expect(planIsRunnable(p)).toBe(false);
     const go = plan({ kind: 'assign', locationPath: NIC, vmName: 'Render' }, inv, consent('discard-saved-state'));
     expect(planIsRunnable(go)).toBe(true);
-    expect(kinds(go)).toEqual(['remove-saved-state', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'add-device']);
+    expect(kinds(go)).toEqual([
+      'remove-saved-state',
+      'disable-device',
+      'dismount-device',
+      'set-vm-stop-action',
+      'add-device',
+    ]);
     expect(go.script).toContain('Remove-VMSavedState');
     expect(recoveryRefusal(record(go), inv)).toBeNull();
   });
 
   it('revert and repair of a saved VM remove the saved state the same way', () => {
     const d = device(NIC, { owner: { kind: 'vm', vmName: 'Render' } });
-    const entry = { locationPath: NIC, instanceId: 'PCIP\\X', name: 'nic', stale: false, duplicate: false, resourcePoolName: null };
-    const v = vm('Render', { state: 'Saved', assignedDevices: [entry, { ...entry, locationPath: GONE, instanceId: '', stale: true }] });
+    const entry = {
+      locationPath: NIC,
+      instanceId: 'PCIP\\X',
+      name: 'nic',
+      stale: false,
+      duplicate: false,
+      resourcePoolName: null,
+    };
+    const v = vm('Render', {
+      state: 'Saved',
+      assignedDevices: [entry, { ...entry, locationPath: GONE, instanceId: '', stale: true }],
+    });
     const inv = inventory([d], [v]);
     const revert = plan({ kind: 'revert', locationPath: NIC }, inv, consent('discard-saved-state'));
     expect(kinds(revert)[0]).toBe('remove-saved-state');
@@ -139,17 +230,24 @@ describe('a saved VM', () => {
 
   it('a move between two saved VMs: one consent, in words that name neither, and both saved states removed', () => {
     const d = device(NIC, { owner: { kind: 'vm', vmName: 'A' } });
-    const a = vm('A', { state: 'Saved', assignedDevices: [{ locationPath: NIC, instanceId: 'PCIP\\X', name: 'x', stale: false, duplicate: false }] });
+    const a = vm('A', {
+      state: 'Saved',
+      assignedDevices: [{ locationPath: NIC, instanceId: 'PCIP\\X', name: 'x', stale: false, duplicate: false }],
+    });
     const b = vm('B', { state: 'Saved' });
     const p = plan({ kind: 'move', locationPath: NIC, toVm: 'B' }, inventory([d], [a, b]));
     expect(p.consents.map((c) => c.id)).toEqual(['discard-saved-state']);
     expect(p.consents[0]!.text.en).toContain('saved VM(s)');
-    expect(p.steps.filter((s) => s.kind === 'remove-saved-state').map((s) => s.action.params.VmId)).toEqual([a.id, b.id]);
+    expect(p.steps.filter((s) => s.kind === 'remove-saved-state').map((s) => s.action.params.VmId)).toEqual([
+      a.id,
+      b.id,
+    ]);
   });
 
   it("the step's effect: present once the VM is no longer saved", () => {
     const { inv } = saved();
-    const step = plan({ kind: 'assign', locationPath: NIC, vmName: 'Render' }, inv, consent('discard-saved-state')).steps[0]!;
+    const step = plan({ kind: 'assign', locationPath: NIC, vmName: 'Render' }, inv, consent('discard-saved-state'))
+      .steps[0]!;
     expect(stepEffect(step, inv)).toBe(false);
     inv.vms[0]!.state = 'Off';
     expect(stepEffect(step, inv)).toBe(true);
@@ -157,12 +255,27 @@ describe('a saved VM', () => {
 });
 
 describe('resource pools (Windows Server 2025)', () => {
-  const entry = (over: Partial<Vm['assignedDevices'][number]>) => ({ locationPath: NIC, instanceId: 'PCIP\\X', name: 'nic', stale: false, duplicate: false, resourcePoolName: null, ...over });
-  const poolEntry = entry({ locationPath: 'PCI Express Device', instanceId: '', name: 'PCI Express Device', resourcePoolName: 'GpuPool' });
+  const entry = (over: Partial<Vm['assignedDevices'][number]>) => ({
+    locationPath: NIC,
+    instanceId: 'PCIP\\X',
+    name: 'nic',
+    stale: false,
+    duplicate: false,
+    resourcePoolName: null,
+    ...over,
+  });
+  const poolEntry = entry({
+    locationPath: 'PCI Express Device',
+    instanceId: '',
+    name: 'PCI Express Device',
+    resourcePoolName: 'GpuPool',
+  });
 
   it('repair removes only direct entries (filtered on ResourcePoolName) and never re-adds or removes a pool entry', () => {
     const nic = device(NIC, { owner: { kind: 'vm', vmName: 'AI' } });
-    const v = vm('AI', { assignedDevices: [poolEntry, entry({}), entry({ locationPath: GONE, instanceId: '', stale: true })] });
+    const v = vm('AI', {
+      assignedDevices: [poolEntry, entry({}), entry({ locationPath: GONE, instanceId: '', stale: true })],
+    });
     const inv = inventory([nic], [v]);
     const p = plan({ kind: 'repair', vmName: 'AI' }, inv);
     expect(kinds(p)).toEqual(['remove-all-devices', 'add-device']);
@@ -184,7 +297,12 @@ describe('resource pools (Windows Server 2025)', () => {
   });
 
   it('a device in a pool is neither assigned directly, nor returned to the host, nor an orphan', () => {
-    const l4 = device(L4, { owner: { kind: 'dismounted' }, enabled: false, pnpClass: 'Display', resourcePoolName: 'GpuPool' });
+    const l4 = device(L4, {
+      owner: { kind: 'dismounted' },
+      enabled: false,
+      pnpClass: 'Display',
+      resourcePoolName: 'GpuPool',
+    });
     const inv = inventory([l4, device(NIC)], [vm('AI')]);
     expect(plan({ kind: 'assign', locationPath: L4, vmName: 'AI' }, inv).blocked?.code).toBe('in-resource-pool');
     expect(plan({ kind: 'revert', locationPath: L4 }, inv).blocked?.code).toBe('in-resource-pool');
@@ -214,7 +332,15 @@ describe('what an assigned device takes from a VM: live migration and checkpoint
 
   it('the target of a move is warned the same way', () => {
     const d = device(NIC, { owner: { kind: 'vm', vmName: 'A' } });
-    const inv = inventory([d], [vm('A', { assignedDevices: [{ locationPath: NIC, instanceId: 'PCIP\\X', name: 'x', stale: false, duplicate: false }] }), vm('B', { isClustered: true })]);
+    const inv = inventory(
+      [d],
+      [
+        vm('A', {
+          assignedDevices: [{ locationPath: NIC, instanceId: 'PCIP\\X', name: 'x', stale: false, duplicate: false }],
+        }),
+        vm('B', { isClustered: true }),
+      ],
+    );
     expect(codes(plan({ kind: 'move', locationPath: NIC, toVm: 'B' }, inv))).toContain('clustered-vm');
   });
 });

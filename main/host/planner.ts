@@ -13,7 +13,12 @@ import { Builder, type Ctx, type PlanOptions } from './planner/builder';
 import { planIntent } from './planner/intents';
 import { renderScript } from './planner/render-script';
 
-export { DEFAULT_SHUTDOWN_TIMEOUT_SEC, RESTORING, type PlanOptions, type RememberedVmSettings } from './planner/builder';
+export {
+  DEFAULT_SHUTDOWN_TIMEOUT_SEC,
+  RESTORING,
+  type PlanOptions,
+  type RememberedVmSettings,
+} from './planner/builder';
 export { lifelineDecision } from './planner/checks-lifelines';
 export { vmSettingsEffects } from './planner/settings-effects';
 export { flat } from './planner/text';
@@ -22,9 +27,20 @@ export { actions, PUT_BACK, type DismountChecks } from './steps/actions';
 /** Makes the plan for an intent against an inventory (pure). */
 export function planOperation(intent: Intent, inventory: Inventory, choices: PlanChoices, opts: PlanOptions): Plan {
   const b = new Builder();
-  const c: Ctx = { inv: inventory, choices, b, opts, remembered: opts.rememberedVmSettings ?? {}, plan: (i) => planIntent(c, i) };
+  const c: Ctx = {
+    inv: inventory,
+    choices,
+    b,
+    opts,
+    remembered: opts.rememberedVmSettings ?? {},
+    plan: (i) => planIntent(c, i),
+  };
   const title: LocalizedText = planIntent(c, intent);
-  const consents = [...b.consents].map(([id, text]) => ({ id, text: text ?? consentMessages[id], given: choices.consents.includes(id) }));
+  const consents = [...b.consents].map(([id, text]) => ({
+    id,
+    text: text ?? consentMessages[id],
+    given: choices.consents.includes(id),
+  }));
   const steps = b.blocked ? [] : b.steps;
   return {
     id: opts.planId,

@@ -8,6 +8,8 @@ import type { Intent } from '../../shared/plan';
 /** The intent to plan for what the admin asked, given the host's reconcile list. */
 export function reconciledIntent(intent: Intent, inv: Inventory): Intent {
   if (intent.kind !== 'repair') return intent;
-  const moved = (inv.reconcile ?? []).find((i) => i.kind === 'moved' && i.vmName === intent.vmName && i.fix?.kind === 'repoint');
+  const moved = (inv.reconcile ?? []).find(
+    (i) => i.kind === 'moved' && i.vmName === intent.vmName && i.fix?.kind === 'repoint',
+  );
   return moved?.fix ?? intent;
 }

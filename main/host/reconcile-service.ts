@@ -9,18 +9,32 @@ import { z } from 'zod';
 import type { Inventory, Vm } from '../../shared/inventory';
 import { reconcileHost, updateRecords, vmMisfits } from '../../shared/reconcile';
 import { decodeStartFailure, startFailureItem } from '../../shared/start-failure-decoder';
-import { hresultIn, hresultOf, startFailureCodes, type DecodedStartFailure, type StartFailureEvent } from '../../shared/start-failure';
+import {
+  hresultIn,
+  hresultOf,
+  startFailureCodes,
+  type DecodedStartFailure,
+  type StartFailureEvent,
+} from '../../shared/start-failure';
 import type { ScriptRunner } from '../powershell/session-types';
 import type { AssignmentStore } from './assignment-store';
 
 const rawEventsSchema = z.object({
   readable: z.boolean(),
-  events: z.array(z.object({
-    id: z.number().int(),
-    at: z.string().max(64).nullable().optional(),
-    message: z.string().max(100_000).nullable().optional(),
-    data: z.array(z.union([z.number(), z.string().max(4000), z.null()])).max(64).nullable().optional(),
-  })).max(1000),
+  events: z
+    .array(
+      z.object({
+        id: z.number().int(),
+        at: z.string().max(64).nullable().optional(),
+        message: z.string().max(100_000).nullable().optional(),
+        data: z
+          .array(z.union([z.number(), z.string().max(4000), z.null()]))
+          .max(64)
+          .nullable()
+          .optional(),
+      }),
+    )
+    .max(1000),
 });
 type RawEvent = z.infer<typeof rawEventsSchema>['events'][number];
 
@@ -36,19 +50,38 @@ export function startFailureOf(e: RawEvent, vms: readonly Vm[]): StartFailureEve
   const data = e.data ?? [];
   const message = e.message ?? '';
   const byId = new Map(vms.map((v) => [v.id.toLowerCase(), v]));
-  const ids = [...data.filter((x): x is string => typeof x === 'string').flatMap((s) => s.match(guid) ?? []), ...(message.match(guid) ?? [])];
+  const ids = [
+    ...data.filter((x): x is string => typeof x === 'string').flatMap((s) => s.match(guid) ?? []),
+    ...(message.match(guid) ?? []),
+  ];
   const vm = ids.map((i) => byId.get(i.toLowerCase())).find((v) => !!v);
   if (!vm) return null;
   const known = new Set(startFailureCodes.map((c) => c.hresult));
-  const fromNumbers = data.filter((x): x is number => typeof x === 'number').map((n) => hresultOf(n)).filter((h): h is string => !!h && Number.parseInt(h, 16) >= 0x80000000);
-  const fromStrings = data.filter((x): x is string => typeof x === 'string' && /^0x[0-9a-f]{8}$/i.test(x)).map((s) => `0x${s.slice(2).toUpperCase()}`);
+  const fromNumbers = data
+    .filter((x): x is number => typeof x === 'number')
+    .map((n) => hresultOf(n))
+    .filter((h): h is string => !!h && Number.parseInt(h, 16) >= 0x80000000);
+  const fromStrings = data
+    .filter((x): x is string => typeof x === 'string' && /^0x[0-9a-f]{8}$/i.test(x))
+    .map((s) => `0x${s.slice(2).toUpperCase()}`);
   const candidates = [...fromNumbers, ...fromStrings];
   const hresult = candidates.find((h) => known.has(h)) ?? candidates[0] ?? hresultIn(message);
-  return { vmId: vm.id, vmName: vm.name, at: e.at ?? null, source: 'event-log', eventId: e.id, hresult, message: message.slice(0, 4000) };
+  return {
+    vmId: vm.id,
+    vmName: vm.name,
+    at: e.at ?? null,
+    source: 'event-log',
+    eventId: e.id,
+    hresult,
+    message: message.slice(0, 4000),
+  };
 }
 
 /** Reads the start failures the host recorded; null when the log could not be read. */
-export async function readStartFailureEvents(runner: ScriptRunner, vms: readonly Vm[]): Promise<StartFailureEvent[] | null> {
+export async function readStartFailureEvents(
+  runner: ScriptRunner,
+  vms: readonly Vm[],
+): Promise<StartFailureEvent[] | null> {
   const r = await runner.invoke<unknown>('start-failures', {});
   if (!r.ok) return null;
   const parsed = rawEventsSchema.safeParse(r.value);
@@ -61,28 +94,45 @@ function stillHolds(inv: Inventory, vm: Vm, f: DecodedStartFailure): boolean {
   if (vm.state === 'Running') return false;
   if (f.cause === 'stale-entry') return vm.assignedDevices.some((a) => a.stale || a.duplicate);
   // An unmeasured device (MMIO unknown) cannot be ruled out.
-  const unmeasured = vm.assignedDevices.some((a) => !a.stale && inv.devices.some((d) => d.locationPath === a.locationPath && d.mmioMB === null));
-  if (f.cause === 'mmio-too-small' || f.cause === 'high-mmio-above-limit') return vmMisfits(inv, vm).length > 0 || unmeasured;
+  const unmeasured = vm.assignedDevices.some(
+    (a) => !a.stale && inv.devices.some((d) => d.locationPath === a.locationPath && d.mmioMB === null),
+  );
+  if (f.cause === 'mmio-too-small' || f.cause === 'high-mmio-above-limit')
+    return vmMisfits(inv, vm).length > 0 || unmeasured;
   return true;
 }
 
 /** Pure: the inventory with its reconcile list and each VM's last start failure (newest event per VM). */
-export function reconcileInventory(inv: Inventory, records: Parameters<typeof reconcileHost>[1], events: readonly StartFailureEvent[] | null): Inventory {
+export function reconcileInventory(
+  inv: Inventory,
+  records: Parameters<typeof reconcileHost>[1],
+  events: readonly StartFailureEvent[] | null,
+): Inventory {
   const items = reconcileHost(inv, records);
   const vms = inv.vms.map((vm) => {
     if (events === null) return vm;
-    const mine = events.filter((e) => e.vmId.toLowerCase() === vm.id.toLowerCase()).sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
+    const mine = events
+      .filter((e) => e.vmId.toLowerCase() === vm.id.toLowerCase())
+      .sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
     const last = mine[0];
     const decoded = last ? decodeStartFailure(last, inv, vm, items) : null;
     if (decoded && stillHolds(inv, vm, decoded)) items.push(startFailureItem(vm, decoded));
     return { ...vm, lastStartFailure: decoded };
   });
-  const notes = events === null ? [...inv.notes, 'The Hyper-V-Worker-Admin event log could not be read: VM start failures are not shown.'] : inv.notes;
+  const notes =
+    events === null
+      ? [...inv.notes, 'The Hyper-V-Worker-Admin event log could not be read: VM start failures are not shown.']
+      : inv.notes;
   return { ...inv, vms, notes, reconcile: items };
 }
 
 /** Reads the inventory, reconciles it with the records and the start-failure log, and updates the records. */
-export async function readReconciledInventory(read: () => Promise<Inventory>, runner: ScriptRunner, store: AssignmentStore, now: () => Date = () => new Date()): Promise<Inventory> {
+export async function readReconciledInventory(
+  read: () => Promise<Inventory>,
+  runner: ScriptRunner,
+  store: AssignmentStore,
+  now: () => Date = () => new Date(),
+): Promise<Inventory> {
   const inv = await read();
   const { records, lost } = store.read();
   const events = await readStartFailureEvents(runner, inv.vms);

@@ -13,17 +13,40 @@ const NEW = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
 const NOW = '2026-11-30T09:00:00.000Z';
 
 function record(vmId: string, vmName: string, path: string, instanceId: string): AssignmentRecord {
-  return { vmId, vmName, locationPath: path, instanceId, friendlyName: 'NVIDIA RTX A4000', identity: identityOf(instanceId), recordedAt: '2026-10-01T00:00:00.000Z', lastSeenAt: '2026-11-01T00:00:00.000Z' };
+  return {
+    vmId,
+    vmName,
+    locationPath: path,
+    instanceId,
+    friendlyName: 'NVIDIA RTX A4000',
+    identity: identityOf(instanceId),
+    recordedAt: '2026-10-01T00:00:00.000Z',
+    lastSeenAt: '2026-11-01T00:00:00.000Z',
+  };
 }
-const stale = (p: string) => ({ locationPath: p, instanceId: '', name: 'PCI Express Device', stale: true, duplicate: false });
+const stale = (p: string) => ({
+  locationPath: p,
+  instanceId: '',
+  name: 'PCI Express Device',
+  stale: true,
+  duplicate: false,
+});
 const held = (p: string) => ({ locationPath: p, instanceId: 'PCIP\\x', name: 'x', stale: false, duplicate: false });
 
 describe('durable identity', () => {
   it('reads vendor, device, subsystem and revision from a PCI\\ or PCIP\\ id; the instance suffix is not identity', () => {
-    expect(identityOf(GPU)).toEqual({ vendorId: '10DE', deviceId: '24B0', subsystemId: '14AD10DE', revision: 'A1', serial: null });
+    expect(identityOf(GPU)).toEqual({
+      vendorId: '10DE',
+      deviceId: '24B0',
+      subsystemId: '14AD10DE',
+      revision: 'A1',
+      serial: null,
+    });
     expect(identityOf(GPU.replace('PCI\\', 'PCIP\\'))).toEqual(identityOf(GPU));
     expect(sameCard(identityOf(GPU), identityOf(GPU_ELSEWHERE))).toBe(true);
-    expect(sameCard(identityOf(GPU), identityOf('PCI\\VEN_10DE&DEV_24B0&SUBSYS_14AE10DE&REV_A1\\4&1&0&0008'))).toBe(false);
+    expect(sameCard(identityOf(GPU), identityOf('PCI\\VEN_10DE&DEV_24B0&SUBSYS_14AE10DE&REV_A1\\4&1&0&0008'))).toBe(
+      false,
+    );
     expect(identityOf('ACPI\\PNP0A08\\0')).toMatchObject({ vendorId: null, deviceId: null });
     expect(sameCard(identityOf('ACPI\\PNP0A08\\0'), identityOf('ACPI\\PNP0A08\\0'))).toBe(false);
     expect(describeIdentity(identityOf(GPU))).toBe('VEN 10DE DEV 24B0 SUBSYS 14AD10DE');
@@ -41,7 +64,13 @@ describe('the reconcile list', () => {
     const moved = testDevice(NEW, { instanceId: GPU_ELSEWHERE, friendlyName: 'NVIDIA RTX A4000', pnpClass: 'Display' });
     const inv = testInventory([moved], [vm]);
     const [item] = reconcileHost(inv, [record(vm.id, vm.name, OLD, GPU)]);
-    expect(item).toMatchObject({ kind: 'moved', vmName: 'GPU-Render', locationPath: OLD, toPath: NEW, fix: { kind: 'repoint', vmName: 'GPU-Render', moves: [{ fromPath: OLD, toPath: NEW }] } });
+    expect(item).toMatchObject({
+      kind: 'moved',
+      vmName: 'GPU-Render',
+      locationPath: OLD,
+      toPath: NEW,
+      fix: { kind: 'repoint', vmName: 'GPU-Render', moves: [{ fromPath: OLD, toPath: NEW }] },
+    });
     expect(item!.text.en).toContain(`moved to ${NEW}`);
   });
 
@@ -49,30 +78,52 @@ describe('the reconcile list', () => {
     const vm = testVm('GPU-Render', { assignedDevices: [stale(OLD)] });
     const gone = reconcileHost(testInventory([testDevice(NEW)], [vm]), [record(vm.id, vm.name, OLD, GPU)]);
     expect(gone).toMatchObject([{ kind: 'gone', fix: { kind: 'repair', vmName: 'GPU-Render' } }]);
-    const two = [testDevice(NEW, { instanceId: GPU_ELSEWHERE }), testDevice('PCIROOT(0)#PCI(0400)#PCI(0000)', { instanceId: GPU_ELSEWHERE.replace('0018', '0020') })];
+    const two = [
+      testDevice(NEW, { instanceId: GPU_ELSEWHERE }),
+      testDevice('PCIROOT(0)#PCI(0400)#PCI(0000)', { instanceId: GPU_ELSEWHERE.replace('0018', '0020') }),
+    ];
     const ambiguous = reconcileHost(testInventory(two, [vm]), [record(vm.id, vm.name, OLD, GPU)]);
     expect(ambiguous).toMatchObject([{ kind: 'stale', fix: { kind: 'repair' } }]);
     expect(ambiguous[0]!.text.en).toContain('2 cards of the same make');
-    expect(reconcileHost(testInventory([testDevice(NEW, { instanceId: GPU_ELSEWHERE })], [vm]), [])).toMatchObject([{ kind: 'stale', deviceName: null }]);
+    expect(reconcileHost(testInventory([testDevice(NEW, { instanceId: GPU_ELSEWHERE })], [vm]), [])).toMatchObject([
+      { kind: 'stale', deviceName: null },
+    ]);
   });
 
   it('a card another VM holds, or at another function number, is not where the card moved', () => {
     const vm = testVm('A', { assignedDevices: [stale(OLD)] });
     const other = testVm('B', { assignedDevices: [held(NEW)] });
     const taken = testDevice(NEW, { instanceId: GPU_ELSEWHERE, owner: { kind: 'vm', vmName: 'B' } });
-    expect(reconcileHost(testInventory([taken], [vm, other]), [record(vm.id, vm.name, OLD, GPU)])[0]!.kind).toBe('gone');
+    expect(reconcileHost(testInventory([taken], [vm, other]), [record(vm.id, vm.name, OLD, GPU)])[0]!.kind).toBe(
+      'gone',
+    );
     const fn1 = testDevice('PCIROOT(0)#PCI(0300)#PCI(0001)', { instanceId: GPU_ELSEWHERE });
     expect(reconcileHost(testInventory([fn1], [vm]), [record(vm.id, vm.name, OLD, GPU)])[0]!.kind).toBe('gone');
   });
 
   it('an orphan names the deleted VM that held it and is fixed by returning it; a disabled function of a passed-through card is fixed by enabling it', () => {
     const nvme = testDevice('PCIROOT(0)#PCI(1B00)#PCI(0000)', { owner: { kind: 'dismounted' }, enabled: false });
-    const port0 = testDevice('PCIROOT(0)#PCI(0200)#PCI(0000)', { owner: { kind: 'vm', vmName: 'Router' }, siblings: ['PCIROOT(0)#PCI(0200)#PCI(0001)'] });
-    const port1 = testDevice('PCIROOT(0)#PCI(0200)#PCI(0001)', { enabled: false, verdict: { code: 'disabled-unknown' }, siblings: ['PCIROOT(0)#PCI(0200)#PCI(0000)'] });
-    const lonelyDisabled = testDevice('PCIROOT(0)#PCI(1F03)', { enabled: false, verdict: { code: 'disabled-unknown' } });
+    const port0 = testDevice('PCIROOT(0)#PCI(0200)#PCI(0000)', {
+      owner: { kind: 'vm', vmName: 'Router' },
+      siblings: ['PCIROOT(0)#PCI(0200)#PCI(0001)'],
+    });
+    const port1 = testDevice('PCIROOT(0)#PCI(0200)#PCI(0001)', {
+      enabled: false,
+      verdict: { code: 'disabled-unknown' },
+      siblings: ['PCIROOT(0)#PCI(0200)#PCI(0000)'],
+    });
+    const lonelyDisabled = testDevice('PCIROOT(0)#PCI(1F03)', {
+      enabled: false,
+      verdict: { code: 'disabled-unknown' },
+    });
     const router = testVm('Router', { assignedDevices: [held(port0.locationPath!)], automaticStopAction: 'TurnOff' });
-    const inv = { ...testInventory([nvme, port0, port1, lonelyDisabled], [router]), problems: [{ kind: 'orphan' as const, locationPath: nvme.locationPath! }] };
-    const items = reconcileHost(inv, [record('dead0000-0000-4000-8000-000000000000', 'Old-Build', nvme.locationPath!, nvme.instanceId)]);
+    const inv = {
+      ...testInventory([nvme, port0, port1, lonelyDisabled], [router]),
+      problems: [{ kind: 'orphan' as const, locationPath: nvme.locationPath! }],
+    };
+    const items = reconcileHost(inv, [
+      record('dead0000-0000-4000-8000-000000000000', 'Old-Build', nvme.locationPath!, nvme.instanceId),
+    ]);
     expect(items.map((i) => [i.kind, i.fix])).toEqual([
       ['orphan', { kind: 'revert', locationPath: nvme.locationPath }],
       ['disabled', { kind: 'enable-device', locationPath: port1.locationPath }],
@@ -80,20 +131,24 @@ describe('the reconcile list', () => {
     expect(items[0]!.text.en).toContain("It was assigned to 'Old-Build', which no longer exists.");
   });
 
-  it('a VM whose settings no longer fit its devices (stop action Save, MMIO below the devices\' ranges) is fixed by fitting them', () => {
+  it("a VM whose settings no longer fit its devices (stop action Save, MMIO below the devices' ranges) is fixed by fitting them", () => {
     const gpu = testDevice(NEW, { mmioMB: 16 * 1024 + 48, mmioLowMB: 48, owner: { kind: 'vm', vmName: 'V' } });
     const vm = testVm('V', { assignedDevices: [held(NEW)] });
     const [item] = reconcileHost(testInventory([gpu], [vm]), []);
     expect(item).toMatchObject({ kind: 'vm-settings', fix: { kind: 'fit-vm', vmName: 'V' } });
     expect(item!.text.en).toContain('Save');
-    expect(item!.text.en).toContain('high MMIO 512 MB < the devices\' 16,384 MB');
-    const fitting = testVm('V', { assignedDevices: [held(NEW)], automaticStopAction: 'TurnOff', highMemoryMappedIoSpace: 16 * 1024 * MiB });
+    expect(item!.text.en).toContain("high MMIO 512 MB < the devices' 16,384 MB");
+    const fitting = testVm('V', {
+      assignedDevices: [held(NEW)],
+      automaticStopAction: 'TurnOff',
+      highMemoryMappedIoSpace: 16 * 1024 * MiB,
+    });
     expect(reconcileHost(testInventory([gpu], [fitting]), [])).toEqual([]);
   });
 });
 
 describe('the records kept after each read', () => {
-  it('records every present assignment with its identity, keeps a stale entry\'s record and a deleted VM\'s orphan, and forgets returned devices', () => {
+  it("records every present assignment with its identity, keeps a stale entry's record and a deleted VM's orphan, and forgets returned devices", () => {
     const vm = testVm('V', { assignedDevices: [held(NEW), stale(OLD)] });
     const gpu = testDevice(NEW, { instanceId: GPU_ELSEWHERE, owner: { kind: 'vm', vmName: 'V' } });
     const orphan = testDevice('PCIROOT(0)#PCI(1B00)#PCI(0000)', { owner: { kind: 'dismounted' } });
@@ -105,7 +160,16 @@ describe('the records kept after each read', () => {
       record(vm.id, 'V', back.locationPath!, back.instanceId),
     ];
     const after = updateRecords(testInventory([gpu, orphan, back], [vm]), before, NOW);
-    expect(after.map((r) => [r.vmName, r.locationPath])).toEqual([['V', NEW], ['V', OLD], ['Gone-VM', orphan.locationPath]]);
-    expect(after[0]).toMatchObject({ instanceId: GPU_ELSEWHERE, identity: identityOf(GPU_ELSEWHERE), recordedAt: NOW, lastSeenAt: NOW });
+    expect(after.map((r) => [r.vmName, r.locationPath])).toEqual([
+      ['V', NEW],
+      ['V', OLD],
+      ['Gone-VM', orphan.locationPath],
+    ]);
+    expect(after[0]).toMatchObject({
+      instanceId: GPU_ELSEWHERE,
+      identity: identityOf(GPU_ELSEWHERE),
+      recordedAt: NOW,
+      lastSeenAt: NOW,
+    });
   });
 });

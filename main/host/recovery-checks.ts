@@ -44,7 +44,13 @@ const paramsOf: Record<string, z.ZodType> = {
   'op-remove-saved-state': z.strictObject({ VmId: guid }),
   'op-disable-device': z.strictObject({ InstanceId: devicePath }),
   'op-enable-device': z.strictObject({ InstanceId: devicePath }),
-  'op-dismount-device': z.strictObject({ LocationPath: devicePath, InstanceId: z.string().max(512), RequireAcsSupport: z.boolean(), RequireDeviceMitigations: z.boolean(), RetryWithoutMitigations: z.boolean() }),
+  'op-dismount-device': z.strictObject({
+    LocationPath: devicePath,
+    InstanceId: z.string().max(512),
+    RequireAcsSupport: z.boolean(),
+    RequireDeviceMitigations: z.boolean(),
+    RetryWithoutMitigations: z.boolean(),
+  }),
   'op-mount-device': z.strictObject({ LocationPath: devicePath }),
   'op-add-device': z.strictObject({ VmId: guid, LocationPath: devicePath }),
   'op-add-devices': z.strictObject({ VmId: guid, LocationPaths: z.array(devicePath).min(1).max(64) }),
@@ -61,14 +67,66 @@ const paramsOf: Record<string, z.ZodType> = {
 
 /** The step kinds each intent's plans are made of. */
 const kindsOf: Record<Intent['kind'], ReadonlySet<StepKind>> = {
-  assign: new Set(['stop-vm', 'remove-saved-state', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']),
-  revert: new Set(['stop-vm', 'remove-saved-state', 'remove-device', 'mount-device', 'enable-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'start-vm']),
-  move: new Set(['stop-vm', 'remove-saved-state', 'remove-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']),
+  assign: new Set([
+    'stop-vm',
+    'remove-saved-state',
+    'disable-device',
+    'dismount-device',
+    'set-vm-stop-action',
+    'set-vm-cache-types',
+    'set-vm-mmio',
+    'set-vm-memory',
+    'add-device',
+    'start-vm',
+  ]),
+  revert: new Set([
+    'stop-vm',
+    'remove-saved-state',
+    'remove-device',
+    'mount-device',
+    'enable-device',
+    'set-vm-stop-action',
+    'set-vm-cache-types',
+    'set-vm-mmio',
+    'set-vm-memory',
+    'start-vm',
+  ]),
+  move: new Set([
+    'stop-vm',
+    'remove-saved-state',
+    'remove-device',
+    'set-vm-stop-action',
+    'set-vm-cache-types',
+    'set-vm-mmio',
+    'set-vm-memory',
+    'add-device',
+    'start-vm',
+  ]),
   repair: new Set(['stop-vm', 'remove-saved-state', 'remove-all-devices', 'add-device', 'start-vm']),
   'return-orphans': new Set(['mount-device', 'enable-device']),
-  repoint: new Set(['stop-vm', 'remove-saved-state', 'remove-all-devices', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm']),
+  repoint: new Set([
+    'stop-vm',
+    'remove-saved-state',
+    'remove-all-devices',
+    'disable-device',
+    'dismount-device',
+    'set-vm-stop-action',
+    'set-vm-cache-types',
+    'set-vm-mmio',
+    'set-vm-memory',
+    'add-device',
+    'start-vm',
+  ]),
   'enable-device': new Set(['enable-device']),
-  'fit-vm': new Set(['stop-vm', 'remove-saved-state', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'start-vm']),
+  'fit-vm': new Set([
+    'stop-vm',
+    'remove-saved-state',
+    'set-vm-stop-action',
+    'set-vm-cache-types',
+    'set-vm-mmio',
+    'set-vm-memory',
+    'start-vm',
+  ]),
   'start-vm': new Set(['start-vm']),
 };
 
@@ -80,7 +138,10 @@ function deviceOf(inv: Inventory, a: PsAction): Device | undefined {
   const id = typeof a.params.InstanceId === 'string' ? a.params.InstanceId : null;
   return inv.devices.find(
     // A path, when given, decides; an instance id only names the device of an action without one.
-    (d) => (path !== null ? d.locationPath !== null && samePath(d.locationPath, path) : id !== null && pciIdOf(d.instanceId).toUpperCase() === pciIdOf(id).toUpperCase()),
+    (d) =>
+      path !== null
+        ? d.locationPath !== null && samePath(d.locationPath, path)
+        : id !== null && pciIdOf(d.instanceId).toUpperCase() === pciIdOf(id).toUpperCase(),
   );
 }
 
@@ -91,22 +152,32 @@ function takeRefusal(inv: Inventory, a: PsAction, plan: Plan): string | null {
   if (!d) return `it would take ${what} from the host, and the host has no such device`;
   // A path and an instance id must name the same device (the WMI dismount passes both).
   const id = a.params.InstanceId;
-  if (typeof a.params.LocationPath === 'string' && typeof id === 'string' && id !== '' && pciIdOf(d.instanceId).toUpperCase() !== pciIdOf(id).toUpperCase())
+  if (
+    typeof a.params.LocationPath === 'string' &&
+    typeof id === 'string' &&
+    id !== '' &&
+    pciIdOf(d.instanceId).toUpperCase() !== pciIdOf(id).toUpperCase()
+  )
     return `it names ${what} and the instance ${id}, which are not the same device`;
-  if (d.hostsSystemDisk) return `it would take ${d.friendlyName} (${what}), the controller of the host's system disk, from the host`;
+  if (d.hostsSystemDisk)
+    return `it would take ${d.friendlyName} (${what}), the controller of the host's system disk, from the host`;
   // The host's lifelines, decided as the planner decides them on today's inventory (issue 12).
   const life = lifelineDecision(d);
   if (life.refusal) return `it would take ${d.friendlyName} (${what}) from the host: ${life.refusal.en}`;
   if (life.needsConsent && !plan.choices.consents.includes('take-host-lifeline'))
     return `it would take ${d.friendlyName} (${what}), which the host itself uses, from the host, and the plan has no consent to that`;
-  if (d.verdict.code === 'not-assignable') return `it would take ${d.friendlyName} (${what}) from the host, and the survey says it is not assignable`;
+  if (d.verdict.code === 'not-assignable')
+    return `it would take ${d.friendlyName} (${what}) from the host, and the survey says it is not assignable`;
   return null;
 }
 
 /** The device paths an action names. */
 function pathsOf(a: PsAction): string[] {
   const p = a.params;
-  return [...(typeof p.LocationPath === 'string' ? [p.LocationPath] : []), ...(Array.isArray(p.LocationPaths) ? p.LocationPaths.filter((x): x is string => typeof x === 'string') : [])];
+  return [
+    ...(typeof p.LocationPath === 'string' ? [p.LocationPath] : []),
+    ...(Array.isArray(p.LocationPaths) ? p.LocationPaths.filter((x): x is string => typeof x === 'string') : []),
+  ];
 }
 
 /**
@@ -118,18 +189,26 @@ function scopeRefusal(plan: Plan, inv: Inventory): string | null {
   const intent = plan.intent;
   const named = 'vmName' in intent ? intent.vmName : 'toVm' in intent ? intent.toVm : null;
   const namedIds = new Set(inv.vms.filter((v) => v.name === named).map((v) => v.id.toLowerCase()));
-  const vmIds = new Set(plan.steps.flatMap((s) => [s.action, s.undo]).flatMap((a) => (a && typeof a.params.VmId === 'string' ? [a.params.VmId.toLowerCase()] : [])));
+  const vmIds = new Set(
+    plan.steps
+      .flatMap((s) => [s.action, s.undo])
+      .flatMap((a) => (a && typeof a.params.VmId === 'string' ? [a.params.VmId.toLowerCase()] : [])),
+  );
   const others = [...vmIds].filter((id) => !namedIds.has(id));
   const othersAllowed = intent.kind === 'revert' || intent.kind === 'move' ? 1 : 0;
-  if (others.length > othersAllowed) return `it names ${others.length} VM(s) the intent does not (${others.join(', ')})`;
+  if (others.length > othersAllowed)
+    return `it names ${others.length} VM(s) the intent does not (${others.join(', ')})`;
   if ('locationPath' in intent) {
     const card = cardOf(intent.locationPath)?.path ?? intent.locationPath;
     for (const a of plan.steps.flatMap((s) => [s.action, s.undo])) {
       if (!a) continue;
-      for (const p of pathsOf(a)) if (!samePath(cardOf(p)?.path ?? p, card)) return `it names the device ${p}, which is not on the card of ${intent.locationPath}`;
+      for (const p of pathsOf(a))
+        if (!samePath(cardOf(p)?.path ?? p, card))
+          return `it names the device ${p}, which is not on the card of ${intent.locationPath}`;
       const id = typeof a.params.InstanceId === 'string' ? a.params.InstanceId : null;
       const d = id ? inv.devices.find((x) => pciIdOf(x.instanceId).toUpperCase() === pciIdOf(id).toUpperCase()) : null;
-      if (id && (!d?.locationPath || !samePath(cardOf(d.locationPath)?.path ?? d.locationPath, card))) return `it names the device ${id}, which is not on the card of ${intent.locationPath}`;
+      if (id && (!d?.locationPath || !samePath(cardOf(d.locationPath)?.path ?? d.locationPath, card)))
+        return `it names the device ${id}, which is not on the card of ${intent.locationPath}`;
     }
   }
   return null;
@@ -142,20 +221,30 @@ export function recoveryRefusal(rec: OperationRecord, inv: Inventory): string | 
   if (!planIsRunnable(plan)) return 'Its plan was blocked or lacked a consent, so it never ran.';
   for (const step of plan.steps) {
     const allowed = stepScripts[step.kind];
-    if (!kindsOf[plan.intent.kind].has(step.kind)) return `Step ${step.id} (${step.kind}) is not part of a ${plan.intent.kind} plan.`;
-    if (step.action.script !== allowed.action) return `Step ${step.id} (${step.kind}) names the script ${step.action.script}, not ${allowed.action}.`;
-    if (step.undo && !allowed.undo.includes(step.undo.script)) return `The undo of step ${step.id} (${step.kind}) names the script ${step.undo.script}.`;
-    for (const [a, which] of [[step.action, 'Step'], [step.undo, 'The undo of step']] as const) {
+    if (!kindsOf[plan.intent.kind].has(step.kind))
+      return `Step ${step.id} (${step.kind}) is not part of a ${plan.intent.kind} plan.`;
+    if (step.action.script !== allowed.action)
+      return `Step ${step.id} (${step.kind}) names the script ${step.action.script}, not ${allowed.action}.`;
+    if (step.undo && !allowed.undo.includes(step.undo.script))
+      return `The undo of step ${step.id} (${step.kind}) names the script ${step.undo.script}.`;
+    for (const [a, which] of [
+      [step.action, 'Step'],
+      [step.undo, 'The undo of step'],
+    ] as const) {
       if (!a) continue;
       const params = paramsOf[a.script]?.safeParse(a.params);
-      if (!params?.success) return `${which} ${step.id} passes parameters ${a.script} does not take (${params?.error.issues[0]?.path.join('.') ?? a.script}).`;
+      if (!params?.success)
+        return `${which} ${step.id} passes parameters ${a.script} does not take (${params?.error.issues[0]?.path.join('.') ?? a.script}).`;
       // Each of Hyper-V's two dismount checks is dropped only with its consent, or to put back an orphan
       // the plan had mounted (the undo of a return-orphans mount, as it was before).
       const dismount = a.script === 'op-dismount-device';
       const skipsAcs = dismount && a.params.RequireAcsSupport === false;
-      const skipsMitigations = dismount && (a.params.RequireDeviceMitigations === false || a.params.RetryWithoutMitigations === true);
-      const putsBackOrphan = which === 'The undo of step' && step.kind === 'mount-device' && plan.intent.kind === 'return-orphans';
-      if (skipsAcs && !plan.choices.consents.includes('force-insecure') && !putsBackOrphan) return `${which} ${step.id} dismounts without the ACS check, and the plan has no consent to that.`;
+      const skipsMitigations =
+        dismount && (a.params.RequireDeviceMitigations === false || a.params.RetryWithoutMitigations === true);
+      const putsBackOrphan =
+        which === 'The undo of step' && step.kind === 'mount-device' && plan.intent.kind === 'return-orphans';
+      if (skipsAcs && !plan.choices.consents.includes('force-insecure') && !putsBackOrphan)
+        return `${which} ${step.id} dismounts without the ACS check, and the plan has no consent to that.`;
       if (skipsMitigations && !plan.choices.consents.includes('skip-device-mitigations') && !putsBackOrphan)
         return `${which} ${step.id} dismounts without the mitigation check, and the plan has no consent to that.`;
       const why = takeRefusal(inv, a, plan);

@@ -8,8 +8,19 @@ import { testDevice, testInventory, testVm } from '../../testing/test-builders';
 
 const GPU = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
 const held = (p: string) => ({ locationPath: p, instanceId: 'PCIP\\x', name: 'x', stale: false, duplicate: false });
-const event = (vm: { id: string; name: string }, hresult: string | null, message = 'Der virtuelle Computer konnte nicht gestartet werden.'): StartFailureEvent =>
-  ({ vmId: vm.id, vmName: vm.name, at: '2026-11-29T22:16:40Z', source: 'event-log', eventId: 12010, hresult, message });
+const event = (
+  vm: { id: string; name: string },
+  hresult: string | null,
+  message = 'Der virtuelle Computer konnte nicht gestartet werden.',
+): StartFailureEvent => ({
+  vmId: vm.id,
+  vmName: vm.name,
+  at: '2026-11-29T22:16:40Z',
+  source: 'event-log',
+  eventId: 12010,
+  hresult,
+  message,
+});
 
 describe('the decoder table', () => {
   it('names a source for every code, and each code once', () => {
@@ -18,13 +29,17 @@ describe('the decoder table', () => {
       expect(c.source.length).toBeGreaterThan(10);
     }
     expect(new Set(startFailureCodes.map((c) => c.hresult)).size).toBe(startFailureCodes.length);
-    expect(startFailureCodes.map((c) => c.hresult)).toEqual(expect.arrayContaining(['0x800705AA', '0x80070490', '0xC035001E']));
+    expect(startFailureCodes.map((c) => c.hresult)).toEqual(
+      expect.arrayContaining(['0x800705AA', '0x80070490', '0xC035001E']),
+    );
   });
 
-  it('reads codes as numbers (signed or not) or as the last 0x........ of any language\'s text', () => {
+  it("reads codes as numbers (signed or not) or as the last 0x........ of any language's text", () => {
     expect(hresultOf(-2147023446)).toBe('0x800705AA');
     expect(hresultOf(0xc035001e)).toBe('0xC035001E');
-    expect(hresultIn('“Vision-01”无法启动。开机失败，错误为“系统资源不足，无法完成请求的服务。”(0x800705aa)')).toBe('0x800705AA');
+    expect(hresultIn('“Vision-01”无法启动。开机失败，错误为“系统资源不足，无法完成请求的服务。”(0x800705aa)')).toBe(
+      '0x800705AA',
+    );
     expect(hresultIn('no code')).toBeNull();
   });
 });
@@ -39,26 +54,58 @@ describe('decoding', () => {
     expect(d.explanation.en).toContain('176 MB low and 16,944 MB high');
   });
 
-  it('a gap that ends above the CPU\'s address width is that cause, whatever the code, with a size that fits', () => {
-    const vm = testVm('Vision-01', { assignedDevices: [held(GPU)], highMemoryMappedIoSpace: 32 * 1024 * MiB, highMemoryMappedIoBase: null });
+  it("a gap that ends above the CPU's address width is that cause, whatever the code, with a size that fits", () => {
+    const vm = testVm('Vision-01', {
+      assignedDevices: [held(GPU)],
+      highMemoryMappedIoSpace: 32 * 1024 * MiB,
+      highMemoryMappedIoBase: null,
+    });
     const d = decodeStartFailure(event(vm, null), testInventory([gpu], [vm], { physicalAddressBits: 36 }), vm, []);
     expect(d.cause).toBe('high-mmio-above-limit');
     expect(d.fix.en).toContain('at most 512 MB from its current base');
   });
 
-  it('0x80070490: a stale entry, fixed by the reconcile list\'s fix for that VM (a re-point when the card moved)', () => {
+  it("0x80070490: a stale entry, fixed by the reconcile list's fix for that VM (a re-point when the card moved)", () => {
     const vm = testVm('GPU-Render');
-    const repoint = { kind: 'repoint' as const, vmName: 'GPU-Render', moves: [{ fromPath: 'PCIROOT(0)#PCI(0100)#PCI(0000)', toPath: GPU }] };
-    const item = { kind: 'moved' as const, severity: 'danger' as const, vmName: 'GPU-Render', locationPath: null, toPath: GPU, deviceName: null, text: { en: 'moved', 'zh-CN': '移动' }, fix: repoint, fixLabel: { en: 'Re-point', 'zh-CN': '改指向' } };
+    const repoint = {
+      kind: 'repoint' as const,
+      vmName: 'GPU-Render',
+      moves: [{ fromPath: 'PCIROOT(0)#PCI(0100)#PCI(0000)', toPath: GPU }],
+    };
+    const item = {
+      kind: 'moved' as const,
+      severity: 'danger' as const,
+      vmName: 'GPU-Render',
+      locationPath: null,
+      toPath: GPU,
+      deviceName: null,
+      text: { en: 'moved', 'zh-CN': '移动' },
+      fix: repoint,
+      fixLabel: { en: 'Re-point', 'zh-CN': '改指向' },
+    };
     expect(decodeStartFailure(event(vm, '0x80070490'), testInventory([], [vm]), vm, [item]).fixIntent).toEqual(repoint);
-    expect(decodeStartFailure(event(vm, '0x80070490'), testInventory([], [vm]), vm, []).fixIntent).toEqual({ kind: 'repair', vmName: 'GPU-Render' });
+    expect(decodeStartFailure(event(vm, '0x80070490'), testInventory([], [vm]), vm, []).fixIntent).toEqual({
+      kind: 'repair',
+      vmName: 'GPU-Render',
+    });
   });
 
-  it('0xC035001E is a client SKU or the IOMMU policy, told apart by the host\'s facts', () => {
+  it("0xC035001E is a client SKU or the IOMMU policy, told apart by the host's facts", () => {
     const vm = testVm('V');
-    expect(decodeStartFailure(event(vm, '0xC035001E'), testInventory([], [vm], { isServerSku: false, productType: 1 }), vm, []).cause).toBe('client-sku');
-    expect(decodeStartFailure(event(vm, '0xC035001E'), testInventory([], [vm], { iommuPolicyEnabled: false }), vm, []).cause).toBe('iommu-off');
-    expect(decodeStartFailure(event(vm, '0xC035001E'), testInventory([], [vm]), vm, []).cause).toBe('hypervisor-feature');
+    expect(
+      decodeStartFailure(
+        event(vm, '0xC035001E'),
+        testInventory([], [vm], { isServerSku: false, productType: 1 }),
+        vm,
+        [],
+      ).cause,
+    ).toBe('client-sku');
+    expect(
+      decodeStartFailure(event(vm, '0xC035001E'), testInventory([], [vm], { iommuPolicyEnabled: false }), vm, []).cause,
+    ).toBe('iommu-off');
+    expect(decodeStartFailure(event(vm, '0xC035001E'), testInventory([], [vm]), vm, []).cause).toBe(
+      'hypervisor-feature',
+    );
   });
 
   it('an unknown code is shown raw, with the event', () => {
@@ -71,9 +118,20 @@ describe('decoding', () => {
 
 describe('an event as a start failure', () => {
   const vm = testVm('Vision-01');
-  it('finds the VM by its id among the event\'s values (any position) and the failure code among them', () => {
-    expect(startFailureOf({ id: 12010, at: 'x', message: 'localized', data: [-2147023446, vm.id.toUpperCase(), 'Vision-01'] }, [vm])).toMatchObject({ vmName: 'Vision-01', hresult: '0x800705AA' });
-    expect(startFailureOf({ id: 3040, at: 'x', message: `VM ${vm.id} (0x80070490)`, data: [] }, [vm])).toMatchObject({ hresult: '0x80070490' });
-    expect(startFailureOf({ id: 3040, at: 'x', message: 'another VM', data: ['00000000-0000-4000-8000-ffffffffffff'] }, [vm])).toBeNull();
+  it("finds the VM by its id among the event's values (any position) and the failure code among them", () => {
+    expect(
+      startFailureOf(
+        { id: 12010, at: 'x', message: 'localized', data: [-2147023446, vm.id.toUpperCase(), 'Vision-01'] },
+        [vm],
+      ),
+    ).toMatchObject({ vmName: 'Vision-01', hresult: '0x800705AA' });
+    expect(startFailureOf({ id: 3040, at: 'x', message: `VM ${vm.id} (0x80070490)`, data: [] }, [vm])).toMatchObject({
+      hresult: '0x80070490',
+    });
+    expect(
+      startFailureOf({ id: 3040, at: 'x', message: 'another VM', data: ['00000000-0000-4000-8000-ffffffffffff'] }, [
+        vm,
+      ]),
+    ).toBeNull();
   });
 });

@@ -82,10 +82,17 @@ describe('operations end to end', () => {
   it('a saved VM: Remove-VMSavedState with its consent, never Stop-VM; the saved state is gone and the device assigned', async () => {
     const state = freshState('ws2025-pools');
     const ops = await opsOn(state);
-    const refused = await ops.plan({ kind: 'assign', locationPath: E810, vmName: 'Render-Saved' }, { consents: [], startVmAfter: false });
+    const refused = await ops.plan(
+      { kind: 'assign', locationPath: E810, vmName: 'Render-Saved' },
+      { consents: [], startVmAfter: false },
+    );
     expect(refused.consents.map((c) => [c.id, c.given])).toEqual([['discard-saved-state', false]]);
     await stats(true);
-    const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: E810, vmName: 'Render-Saved' }, { consents: ['discard-saved-state'], startVmAfter: false });
+    const { plan, outcome } = await planAndRun(
+      ops,
+      { kind: 'assign', locationPath: E810, vmName: 'Render-Saved' },
+      { consents: ['discard-saved-state'], startVmAfter: false },
+    );
     expect(plan.steps[0]!.kind).toBe('remove-saved-state');
     expect(plan.steps[0]!.undo).toBeNull();
     expect(outcome.status).toBe('succeeded');
@@ -102,9 +109,15 @@ describe('operations end to end', () => {
       s.faults = [{ cmdlet: 'Add-VMAssignableDevice', message: 'injected', times: 1 }];
     });
     const ops = await opsOn(state);
-    const { plan, outcome } = await planAndRun(ops, { kind: 'assign', locationPath: E810, vmName: 'Render-Saved' }, { consents: ['discard-saved-state'], startVmAfter: false });
+    const { plan, outcome } = await planAndRun(
+      ops,
+      { kind: 'assign', locationPath: E810, vmName: 'Render-Saved' },
+      { consents: ['discard-saved-state'], startVmAfter: false },
+    );
     expect(outcome.status).toBe('rolled-back');
-    const states = Object.fromEntries(outcome.steps.map((r) => [plan.steps.find((x) => x.id === r.stepId)!.kind, r.state]));
+    const states = Object.fromEntries(
+      outcome.steps.map((r) => [plan.steps.find((x) => x.id === r.stepId)!.kind, r.state]),
+    );
     expect(states['remove-saved-state']).toBe('done'); // no undo: nothing to take back
     expect(states['dismount-device']).toBe('undone');
     const vm = vmOf(state, 'Render-Saved');
@@ -116,7 +129,11 @@ describe('operations end to end', () => {
   it('repair removes the stale direct entry and keeps the pool assignment', async () => {
     const state = freshState('ws2025-pools');
     const ops = await opsOn(state);
-    const { plan, outcome } = await planAndRun(ops, { kind: 'repair', vmName: 'AI-Pool-01' }, { consents: [], startVmAfter: false });
+    const { plan, outcome } = await planAndRun(
+      ops,
+      { kind: 'repair', vmName: 'AI-Pool-01' },
+      { consents: [], startVmAfter: false },
+    );
     expect(plan.steps.map((s) => s.kind)).toEqual(['remove-all-devices']);
     expect(plan.warnings.map((w) => w.code)).toContain('pool-entries-kept');
     expect(outcome.status).toBe('succeeded');
@@ -130,11 +147,18 @@ describe('operations end to end', () => {
   it("the seed's R910 (IovSupport False, ACS only) assigns the X520 with the force consent and, as its card has no mitigation driver, that consent too", async () => {
     const state = freshState('r910-x520');
     const ops = await opsOn(state);
-    const without = await ops.plan({ kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' }, { consents: [], startVmAfter: false });
+    const without = await ops.plan(
+      { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' },
+      { consents: [], startVmAfter: false },
+    );
     expect(without.blocked).toBeNull();
     expect(without.consents.map((c) => c.id)).toEqual(['force-insecure']);
     expect(without.consents[0]!.text.en).toContain('IovSupport = False');
-    const { outcome } = await planAndRun(ops, { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' }, { consents: ['force-insecure', 'skip-device-mitigations'], startVmAfter: false });
+    const { outcome } = await planAndRun(
+      ops,
+      { kind: 'assign', locationPath: X520, vmName: 'UplinkRouter' },
+      { consents: ['force-insecure', 'skip-device-mitigations'], startVmAfter: false },
+    );
     expect(outcome.status).toBe('succeeded');
     expect(vmOf(state, 'UplinkRouter').assignedDevices).toEqual([X520]);
   });
@@ -149,10 +173,28 @@ describe('the CLI refuses with exit code 2 and says why', () => {
   }
 
   it('a host without DMA remapping (no-iommu) refuses the assignment; a saved VM needs --discard-saved-state', async () => {
-    const blocked = await cli(['assign', '--simulate', 'no-iommu', '--device', 'PCIROOT(0)#PCI(1C00)#PCI(0000)', '--vm', 'Legacy-App', '--yes']);
+    const blocked = await cli([
+      'assign',
+      '--simulate',
+      'no-iommu',
+      '--device',
+      'PCIROOT(0)#PCI(1C00)#PCI(0000)',
+      '--vm',
+      'Legacy-App',
+      '--yes',
+    ]);
     expect(blocked.code).toBe(2);
     expect(blocked.out).toMatch(/REFUSED: .*IovSupport = False/);
-    const saved = await cli(['assign', '--simulate', 'ws2025-pools', '--device', E810, '--vm', 'Render-Saved', '--yes']);
+    const saved = await cli([
+      'assign',
+      '--simulate',
+      'ws2025-pools',
+      '--device',
+      E810,
+      '--vm',
+      'Render-Saved',
+      '--yes',
+    ]);
     expect(saved.code).toBe(2);
     expect(saved.err).toContain('--discard-saved-state');
     expect(saved.out).toContain('Remove-VMSavedState');

@@ -30,7 +30,14 @@ export function jeaModuleSource(dataDir: string = defaultDataDir()): string | nu
 
 /** The platform, the SSH public key beside the target's private key (or the default one), the module. */
 export function clientSituation(target: RemoteTarget): ClientSituation {
-  const platform = process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'macos' : process.platform === 'linux' ? 'linux' : 'other';
+  const platform =
+    process.platform === 'win32'
+      ? 'windows'
+      : process.platform === 'darwin'
+        ? 'macos'
+        : process.platform === 'linux'
+          ? 'linux'
+          : 'other';
   let publicKey: string | null = null;
   if (target.transport === 'ssh') {
     const pub = target.keyFilePath ? `${target.keyFilePath}.pub` : join(homedir(), '.ssh', 'id_ed25519.pub');

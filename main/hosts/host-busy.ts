@@ -25,6 +25,7 @@ export class BusyHosts {
 
   /** Throws HostBusyError naming the host when it is busy: "<name> is running an operation; <what> it when …". */
   refuse(id: string, name: string, what: string): void {
-    if (this.isBusy(id)) throw new HostBusyError(`${name} is running an operation; ${what} it when the operation has finished.`);
+    if (this.isBusy(id))
+      throw new HostBusyError(`${name} is running an operation; ${what} it when the operation has finished.`);
   }
 }

@@ -24,7 +24,7 @@ function fakeConnection(id: string, remote: RemoteTarget | null, dataDir: string
   let closed = false;
   const calls: string[] = [];
   const runner: ScriptRunner = {
-    invoke: async <T,>(script: string) => {
+    invoke: async <T>(script: string) => {
       calls.push(script);
       return (await reply(script)) as PsResult<T>;
     },
@@ -65,11 +65,21 @@ function setup(options: { secrets?: SecretStore; reply?: (target: RemoteTarget) 
   return { dir, local, pool, opened, changes };
 }
 
-const ssh = (name: string, extra: { port?: number; hostName?: string } = {}) => ({ transport: 'ssh' as const, name, hostName: '10.0.0.5', ...extra });
-const winrm = (name: string, extra: Record<string, unknown> = {}) => ({ transport: 'winrm' as const, name, computerName: 'hv02', ...extra });
+const ssh = (name: string, extra: { port?: number; hostName?: string } = {}) => ({
+  transport: 'ssh' as const,
+  name,
+  hostName: '10.0.0.5',
+  ...extra,
+});
+const winrm = (name: string, extra: Record<string, unknown> = {}) => ({
+  transport: 'winrm' as const,
+  name,
+  computerName: 'hv02',
+  ...extra,
+});
 
 describe('host pool', () => {
-  it('opens each host lazily, once, in its own data folder; the local host is the shell\'s own', async () => {
+  it("opens each host lazily, once, in its own data folder; the local host is the shell's own", async () => {
     const { pool, opened, local, dir } = setup();
     const a = await pool.save(ssh('HV 01 (lab)'));
     expect(a.id).toBe('hv-01-lab');
@@ -103,7 +113,15 @@ describe('host pool', () => {
       reply: () => async () =>
         mode === 'ok'
           ? { ok: true, value: 1, errors: [], durationMs: 1 }
-          : { ok: false, error: mode === 'down' ? { kind: 'connection', message: 'Cannot connect to A (10.0.0.5): refused' } : { kind: 'powershell', message: 'VM not found' }, errors: [], durationMs: 1 },
+          : {
+              ok: false,
+              error:
+                mode === 'down'
+                  ? { kind: 'connection', message: 'Cannot connect to A (10.0.0.5): refused' }
+                  : { kind: 'powershell', message: 'VM not found' },
+              errors: [],
+              durationMs: 1,
+            },
     });
     await pool.save(ssh('A'));
     expect(pool.statusOf('a')).toEqual({ state: 'idle', lastError: null, readiness: null });
@@ -133,7 +151,17 @@ describe('host pool', () => {
 
   it('a call that ends on a connection closed by an edit says nothing about the host now', async () => {
     let finish!: () => void;
-    const { pool } = setup({ reply: (t) => (t.port === 1 ? () => new Promise((r) => (finish = () => r({ ok: false, error: { kind: 'connection', message: 'old' }, errors: [], durationMs: 1 }))) : okReply) });
+    const { pool } = setup({
+      reply: (t) =>
+        t.port === 1
+          ? () =>
+              new Promise(
+                (r) =>
+                  (finish = () =>
+                    r({ ok: false, error: { kind: 'connection', message: 'old' }, errors: [], durationMs: 1 })),
+              )
+          : okReply,
+    });
     await pool.save(ssh('A', { port: 1 }));
     const old = pool.get('a').runner.invoke('inventory');
     expect(pool.statusOf('a').state).toBe('connecting');
@@ -188,7 +216,12 @@ describe('host pool', () => {
     expect(mem.pool.hasPassword('w')).toBe(true);
 
     const kept = new Map<string, string>();
-    const os: SecretStore = { available: true, get: (id) => kept.get(id) ?? null, set: (id, s) => void kept.set(id, s), delete: (id) => void kept.delete(id) };
+    const os: SecretStore = {
+      available: true,
+      get: (id) => kept.get(id) ?? null,
+      set: (id, s) => void kept.set(id, s),
+      delete: (id) => void kept.delete(id),
+    };
     const withOs = setup({ secrets: os });
     expect(withOs.pool.passwordStore).toBe('os');
     await withOs.pool.save(winrm('W', { userName: 'admin' }), 'pw-2');

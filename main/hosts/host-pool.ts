@@ -19,7 +19,15 @@ import { hostServices } from '../host/host-services';
 import { BusyHosts } from './host-busy';
 import { newHostId, UnknownHostError } from './host-ids';
 import { unfinishedInJournal } from './host-journals';
-import { HostRegistry, HostRegistryError, validateTarget, hostsFile, noSecretStore, remoteHostDataDir, type SecretStore } from './host-registry';
+import {
+  HostRegistry,
+  HostRegistryError,
+  validateTarget,
+  hostsFile,
+  noSecretStore,
+  remoteHostDataDir,
+  type SecretStore,
+} from './host-registry';
 import { HostStatuses, type HostStatus } from './host-status';
 import { PasswordVault, samePasswordOwner } from './password-vault';
 import { openRemoteHost } from './remote-connection';
@@ -65,7 +73,11 @@ export class HostPool {
   private readonly open = new Map<string, PooledHost>();
   private readonly statuses = new HostStatuses((id) => this.emit('changed', id));
   private readonly busy = new BusyHosts();
-  private readonly listeners: { [K in keyof HostPoolEvents]: Set<HostPoolEvents[K]> } = { status: new Set(), step: new Set(), changed: new Set() };
+  private readonly listeners: { [K in keyof HostPoolEvents]: Set<HostPoolEvents[K]> } = {
+    status: new Set(),
+    step: new Set(),
+    changed: new Set(),
+  };
   private disposed = false;
 
   constructor(options: HostPoolOptions) {
@@ -169,7 +181,9 @@ export class HostPool {
   private wire(id: string, target: RemoteTarget | null, connection: HostConnection): PooledHost {
     connection.session.on('status', (status: string, detail?: string) => this.emit('status', id, status, detail));
     const runner = this.statuses.observe(id, connection.runner, (r) => this.open.get(id)?.runner === r);
-    const services = hostServices({ ...connection, runner }, (operationId, planId, step) => this.emit('step', id, operationId, planId, step));
+    const services = hostServices({ ...connection, runner }, (operationId, planId, step) =>
+      this.emit('step', id, operationId, planId, step),
+    );
     return { id, target, connection, runner, services };
   }
 
@@ -194,7 +208,10 @@ export class HostPool {
 
   /** A new unique id for a name. */
   newId(name: string): string {
-    return newHostId(name, this.targets().map((t) => t.id));
+    return newHostId(
+      name,
+      this.targets().map((t) => t.id),
+    );
   }
 
   /**
@@ -205,7 +222,8 @@ export class HostPool {
     const id = input.id ?? this.newId(input.name);
     if (!hostIdSchema.safeParse(id).success) throw new HostRegistryError(`Invalid host id "${id}".`);
     const usesPassword = input.transport === 'winrm' && !!input.userName;
-    if (password !== undefined && !usesPassword) throw new HostRegistryError('A password is used only for WinRM with a user name; SSH signs in with a key.');
+    if (password !== undefined && !usesPassword)
+      throw new HostRegistryError('A password is used only for WinRM with a user name; SSH signs in with a key.');
     this.busy.refuse(id, this.nameOf(id), 'change');
     const before = this.registry.get(id);
     const saved = this.registry.put({ ...input, id });
@@ -258,7 +276,10 @@ export class HostPool {
     this.disposed = true;
     const all = [...this.open.values()];
     this.open.clear();
-    await Promise.all([...all.filter((e) => e.connection !== this.local).map((e) => e.connection.close().catch(() => undefined)), this.local.close().catch(() => undefined)]);
+    await Promise.all([
+      ...all.filter((e) => e.connection !== this.local).map((e) => e.connection.close().catch(() => undefined)),
+      this.local.close().catch(() => undefined),
+    ]);
   }
 }
 
@@ -268,7 +289,13 @@ export class HostPool {
  */
 export function createHostPool(
   local: HostConnection,
-  options: { dataDir?: string; secrets?: SecretStore; open?: OpenRemote; pwsh?: string | null; defaultTimeoutMs?: number } = {},
+  options: {
+    dataDir?: string;
+    secrets?: SecretStore;
+    open?: OpenRemote;
+    pwsh?: string | null;
+    defaultTimeoutMs?: number;
+  } = {},
 ): HostPool {
   const dataDir = options.dataDir ?? local.dataDir;
   return new HostPool({

@@ -7,8 +7,10 @@ import type { RemoteTargetInput } from '../../shared/hosts';
 import { HostRegistry, HostRegistryError, hostsFile, noSecretStore, remoteHostDataDir } from './host-registry';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'dda-hosts-'));
-const sshHost = (over: Record<string, unknown> = {}) => ({ id: 'hv1', name: 'HV 1', transport: 'ssh', hostName: 'hv01.lab', ...over }) as RemoteTargetInput;
-const winrmHost = (over: Record<string, unknown> = {}) => ({ id: 'hv2', name: 'HV 2', transport: 'winrm', computerName: 'hv02', ...over }) as RemoteTargetInput;
+const sshHost = (over: Record<string, unknown> = {}) =>
+  ({ id: 'hv1', name: 'HV 1', transport: 'ssh', hostName: 'hv01.lab', ...over }) as RemoteTargetInput;
+const winrmHost = (over: Record<string, unknown> = {}) =>
+  ({ id: 'hv2', name: 'HV 2', transport: 'winrm', computerName: 'hv02', ...over }) as RemoteTargetInput;
 
 function refusal(fn: () => unknown): HostRegistryError {
   try {
@@ -28,7 +30,10 @@ describe('HostRegistry', () => {
     expect(a).toMatchObject({ id: 'hv1', endpoint: 'full', connectTimeoutMs: 20_000 });
     reg.put(winrmHost());
     reg.put(sshHost({ name: 'HV one', port: 2222 }));
-    expect(reg.list().map((h) => [h.id, h.name])).toEqual([['hv1', 'HV one'], ['hv2', 'HV 2']]);
+    expect(reg.list().map((h) => [h.id, h.name])).toEqual([
+      ['hv1', 'HV one'],
+      ['hv2', 'HV 2'],
+    ]);
     expect(reg.get('hv2')).toMatchObject({ transport: 'winrm', useSsl: false, authentication: 'Default' });
     expect(reg.get('nope')).toBeNull();
     expect(reg.remove('hv1')).toBe(true);
@@ -38,11 +43,28 @@ describe('HostRegistry', () => {
 
   it('refuses hostile host names: a leading -, spaces, quotes, $(), newlines, separators', () => {
     const reg = new HostRegistry(hostsFile(dir()));
-    for (const name of ['-oProxyCommand=calc', '-x', 'hv 01', "hv'01", 'hv"01', 'hv`01', '$(calc)', 'hv01$(calc)', 'hv01\n', 'hv01\nx', 'hv01;calc', 'hv01|x', 'hv01&x', '']) {
+    for (const name of [
+      '-oProxyCommand=calc',
+      '-x',
+      'hv 01',
+      "hv'01",
+      'hv"01',
+      'hv`01',
+      '$(calc)',
+      'hv01$(calc)',
+      'hv01\n',
+      'hv01\nx',
+      'hv01;calc',
+      'hv01|x',
+      'hv01&x',
+      '',
+    ]) {
       const e = refusal(() => reg.put(sshHost({ hostName: name })));
       expect(e.kind).toBe('invalid');
       expect(e.message).toMatch(/^Invalid host: hostName: /);
-      expect(refusal(() => reg.put(winrmHost({ computerName: name }))).message).toMatch(/^Invalid host: computerName: /);
+      expect(refusal(() => reg.put(winrmHost({ computerName: name }))).message).toMatch(
+        /^Invalid host: computerName: /,
+      );
     }
     expect(reg.list()).toEqual([]);
   });
@@ -60,7 +82,9 @@ describe('HostRegistry', () => {
     expect(refusal(() => reg.put(sshHost({ keyFilePath: '/k\n-oProxyCommand=calc' }))).message).toMatch(/keyFilePath/);
     expect(refusal(() => reg.put(winrmHost({ authentication: 'CredSSP' }))).message).toMatch(/authentication/);
     expect(refusal(() => reg.put(sshHost({ port: 70000 }))).message).toMatch(/port/);
-    expect(refusal(() => reg.put({ ...sshHost(), password: 'x' } as unknown as RemoteTargetInput)).message).toMatch(/password|Unrecognized/i);
+    expect(refusal(() => reg.put({ ...sshHost(), password: 'x' } as unknown as RemoteTargetInput)).message).toMatch(
+      /password|Unrecognized/i,
+    );
     expect(reg.list()).toEqual([]);
   });
 
@@ -73,7 +97,11 @@ describe('HostRegistry', () => {
   it('keeps a corrupt file as it is and says so', () => {
     const d = dir();
     const file = hostsFile(d);
-    for (const bad of ['{ not json', JSON.stringify({ version: 1, hosts: [{ id: 'x', transport: 'ssh', hostName: '-bad', name: 'x' }] }), JSON.stringify({ version: 2, hosts: [] })]) {
+    for (const bad of [
+      '{ not json',
+      JSON.stringify({ version: 1, hosts: [{ id: 'x', transport: 'ssh', hostName: '-bad', name: 'x' }] }),
+      JSON.stringify({ version: 2, hosts: [] }),
+    ]) {
       writeFileSync(file, bad);
       const reg = new HostRegistry(file);
       expect(refusal(() => reg.list()).kind).toBe('unreadable');
@@ -132,6 +160,7 @@ describe('HostRegistry', () => {
 
   it('gives each remote host its own data folder, and only for a valid remote id', () => {
     expect(remoteHostDataDir('/data', 'hv1')).toBe(join('/data', 'hosts', 'hv1'));
-    for (const id of ['local', '../x', 'a/b', '', '-x']) expect(() => remoteHostDataDir('/data', id)).toThrow(HostRegistryError);
+    for (const id of ['local', '../x', 'a/b', '', '-x'])
+      expect(() => remoteHostDataDir('/data', id)).toThrow(HostRegistryError);
   });
 });

@@ -6,7 +6,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { hostIdSchema, LOCAL_HOST_ID, remoteTargetSchema, type RemoteTarget, type RemoteTargetInput } from '../../shared/hosts';
+import {
+  hostIdSchema,
+  LOCAL_HOST_ID,
+  remoteTargetSchema,
+  type RemoteTarget,
+  type RemoteTargetInput,
+} from '../../shared/hosts';
 import { writeFileAtomic } from '../write-file-atomic';
 
 const fileSchema = z.object({ version: z.literal(1), hosts: z.array(remoteTargetSchema) });
@@ -49,7 +55,8 @@ export const hostsFile = (dataDir: string) => join(dataDir, 'hosts.json');
  */
 export function remoteHostDataDir(dataDir: string, id: string): string {
   const parsed = hostIdSchema.safeParse(id);
-  if (!parsed.success || id === LOCAL_HOST_ID) throw new HostRegistryError(`Not a remote host id: ${JSON.stringify(id)}`);
+  if (!parsed.success || id === LOCAL_HOST_ID)
+    throw new HostRegistryError(`Not a remote host id: ${JSON.stringify(id)}`);
   return join(dataDir, 'hosts', id);
 }
 
@@ -60,7 +67,8 @@ export function validateTarget(input: RemoteTargetInput): RemoteTarget {
     const i = parsed.error.issues[0];
     throw new HostRegistryError(`Invalid host: ${i?.path.join('.') || 'host'}: ${i?.message}`);
   }
-  if (parsed.data.id === LOCAL_HOST_ID) throw new HostRegistryError(`"${LOCAL_HOST_ID}" is the local host and cannot be redefined.`);
+  if (parsed.data.id === LOCAL_HOST_ID)
+    throw new HostRegistryError(`"${LOCAL_HOST_ID}" is the local host and cannot be redefined.`);
   return parsed.data;
 }
 
@@ -74,10 +82,17 @@ export class HostRegistry {
     try {
       raw = JSON.parse(readFileSync(this.file, 'utf8'));
     } catch (e) {
-      throw new HostRegistryError(`${this.file} is not valid JSON (${e instanceof Error ? e.message : String(e)}); fix or remove it.`, 'unreadable');
+      throw new HostRegistryError(
+        `${this.file} is not valid JSON (${e instanceof Error ? e.message : String(e)}); fix or remove it.`,
+        'unreadable',
+      );
     }
     const parsed = fileSchema.safeParse(raw);
-    if (!parsed.success) throw new HostRegistryError(`${this.file} does not describe hosts: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, 'unreadable');
+    if (!parsed.success)
+      throw new HostRegistryError(
+        `${this.file} does not describe hosts: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+        'unreadable',
+      );
     return parsed.data.hosts;
   }
 

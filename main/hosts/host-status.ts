@@ -17,7 +17,16 @@ export interface HostStatus {
 /** The readiness a host list shows, from an inventory. */
 export function readinessOf(inv: Inventory): HostReadinessSummary {
   const h = inv.host;
-  return { computerName: h.computerName, psEdition: h.psEdition, psVersion: h.psVersion, iommu: h.iommuPolicyEnabled, iov: h.iovSupport, elevated: h.elevated, simulated: h.simulated, readAt: inv.readAt };
+  return {
+    computerName: h.computerName,
+    psEdition: h.psEdition,
+    psVersion: h.psVersion,
+    iommu: h.iommuPolicyEnabled,
+    iov: h.iovSupport,
+    elevated: h.elevated,
+    simulated: h.simulated,
+    readAt: inv.readAt,
+  };
 }
 
 /** Errors of a call that say the host (or its PowerShell) could not be reached, not that a command failed. */
@@ -56,7 +65,11 @@ export class HostStatuses {
    */
   observe(id: string, inner: ScriptRunner, current: (runner: ScriptRunner) => boolean): ScriptRunner {
     const observed: ScriptRunner = {
-      invoke: async <T>(script: string, params?: Record<string, unknown>, options?: Parameters<ScriptRunner['invoke']>[2]): Promise<PsResult<T>> => {
+      invoke: async <T>(
+        script: string,
+        params?: Record<string, unknown>,
+        options?: Parameters<ScriptRunner['invoke']>[2],
+      ): Promise<PsResult<T>> => {
         if (current(observed) && this.of(id).state !== 'connected') this.set(id, { state: 'connecting' });
         const r = await inner.invoke<T>(script, params, options);
         if (!current(observed)) return r;

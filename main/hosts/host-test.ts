@@ -13,7 +13,11 @@ import { readinessOf } from './host-status';
 
 /** The remote host could not be connected; `reason` is the host's (or the transport's) own words. */
 export class HostUnreachableError extends InventoryError {
-  constructor(message: string, readonly reason: string, raw: PsErrorInfo) {
+  constructor(
+    message: string,
+    readonly reason: string,
+    raw: PsErrorInfo,
+  ) {
     super(message, raw);
   }
 }
@@ -37,7 +41,12 @@ export async function testHostConnection(host: TestableHost, read: () => Promise
   if (host.target) {
     const t0 = performance.now();
     const s = await host.runner.invoke<{ state?: string; error?: string | null }>('remote-status', { Connect: true });
-    if (s.ok && s.value?.error) throw new HostUnreachableError(`Cannot connect to ${host.target.name} (${describeTarget(host.target)}): ${s.value.error}`, s.value.error, { kind: 'connection', message: s.value.error, computerName: host.target.name });
+    if (s.ok && s.value?.error)
+      throw new HostUnreachableError(
+        `Cannot connect to ${host.target.name} (${describeTarget(host.target)}): ${s.value.error}`,
+        s.value.error,
+        { kind: 'connection', message: s.value.error, computerName: host.target.name },
+      );
     if (!s.ok) throw new HostUnreachableError(s.error.message, s.error.message, s.error);
     connectMs = Math.round(performance.now() - t0);
   }

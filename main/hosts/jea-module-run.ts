@@ -34,19 +34,29 @@ const errorSchema = z
     category: z.string().max(200).optional(),
     command: z.string().max(2000).optional(),
   })
-  .transform((e): PsErrorInfo => ({ ...e, kind: (errorKinds as readonly string[]).includes(e.kind ?? '') ? (e.kind as PsErrorInfo['kind']) : 'powershell' }));
+  .transform((e): PsErrorInfo => ({
+    ...e,
+    kind: (errorKinds as readonly string[]).includes(e.kind ?? '') ? (e.kind as PsErrorInfo['kind']) : 'powershell',
+  }));
 const stepLogSchema = z.object({
   status: z.enum(['succeeded', 'rolled-back', 'rollback-failed']),
   failedStepId: z.string().nullable(),
   error: errorSchema.nullable().optional(),
   log: z.array(
-    z.object({ stepId: z.string(), phase: z.enum(['step', 'undo']), ok: z.boolean(), ms: z.number().nonnegative(), error: errorSchema.nullable().optional(), output: z.unknown().optional() }),
+    z.object({
+      stepId: z.string(),
+      phase: z.enum(['step', 'undo']),
+      ok: z.boolean(),
+      ms: z.number().nonnegative(),
+      error: errorSchema.nullable().optional(),
+      output: z.unknown().optional(),
+    }),
   ),
 });
 
 /** The request's limit: every step and its undo, plus the endpoint's own read of the host. */
 export function hostPlanTimeoutMs(plan: Plan): number {
-  const of = (s: PlanStep) => (timeoutFor(s.action) ?? STEP_MS) + (s.undo ? timeoutFor(s.undo) ?? STEP_MS : 0);
+  const of = (s: PlanStep) => (timeoutFor(s.action) ?? STEP_MS) + (s.undo ? (timeoutFor(s.undo) ?? STEP_MS) : 0);
   return HOST_READ_MS + plan.steps.reduce((sum, s) => sum + of(s), 0);
 }
 
@@ -59,9 +69,14 @@ async function readSafely(opts: ExecuteOptions): Promise<Inventory | null> {
 }
 
 /** executePlan's contract (throws PlanNotRunnableError; a failed step is an outcome) over the JEA endpoint. */
-export async function executePlanOnEndpoint(plan: Plan, runner: ScriptRunner, opts: ExecuteOptions = {}): Promise<OperationOutcome> {
+export async function executePlanOnEndpoint(
+  plan: Plan,
+  runner: ScriptRunner,
+  opts: ExecuteOptions = {},
+): Promise<OperationOutcome> {
   if (plan.blocked) throw new PlanNotRunnableError('refused', plan.blocked.text.en);
-  if (!planIsRunnable(plan)) throw new PlanNotRunnableError('needs-consent', 'The plan needs consent first, or has no steps.');
+  if (!planIsRunnable(plan))
+    throw new PlanNotRunnableError('needs-consent', 'The plan needs consent first, or has no steps.');
   if (opts.skip?.size) throw new PlanNotRunnableError('refused', 'The DDAStudio.Host endpoint runs whole plans only.');
   const now = opts.now ?? (() => new Date().toISOString());
   const op = opts.operationId ?? randomUUID();
@@ -73,8 +88,19 @@ export async function executePlanOnEndpoint(plan: Plan, runner: ScriptRunner, op
   const first = plan.steps[0]!;
   opts.onStep?.({ stepId: first.id, state: 'running' });
   const r = await runner.invoke<unknown>(HOST_PLAN_REQUEST, { Plan: plan }, { timeoutMs: hostPlanTimeoutMs(plan) });
-  const outcome = (status: OperationOutcome['status'], failedStepId: string | null, error: OperationOutcome['error']): OperationOutcome => ({
-    operationId: op, planId: plan.id, status, steps: [...results.values()], failedStepId, error, startedAt, finishedAt: now(),
+  const outcome = (
+    status: OperationOutcome['status'],
+    failedStepId: string | null,
+    error: OperationOutcome['error'],
+  ): OperationOutcome => ({
+    operationId: op,
+    planId: plan.id,
+    status,
+    steps: [...results.values()],
+    failedStepId,
+    error,
+    startedAt,
+    finishedAt: now(),
   });
   if (!r.ok && REFUSED.test(r.error.fullyQualifiedErrorId ?? '')) {
     // Nothing ran: the operation ends here, and the refusal is the caller's answer.
@@ -86,7 +112,9 @@ export async function executePlanOnEndpoint(plan: Plan, runner: ScriptRunner, op
   const parsed = r.ok ? stepLogSchema.safeParse(r.value) : null;
   if (!parsed?.success) {
     // What ran on the host is unknown: no op-end, so the journal keeps it unfinished for recovery.
-    const error = r.ok ? { message: 'The DDAStudio.Host endpoint returned no step log for the plan.', kind: 'protocol' } : rawError(r.error);
+    const error = r.ok
+      ? { message: 'The DDAStudio.Host endpoint returned no step log for the plan.', kind: 'protocol' }
+      : rawError(r.error);
     const inv = await readSafely(opts);
     if (inv) opts.onInventory?.(inv);
     results.set(first.id, { stepId: first.id, state: 'failed', error });
@@ -102,12 +130,21 @@ export async function executePlanOnEndpoint(plan: Plan, runner: ScriptRunner, op
     if (e.phase === 'step') {
       opts.journal?.append({ t: 'step-start', op, at, step: step.id, command: step.action.command });
       if (e.ok) done.push(step);
-      opts.journal?.append(e.ok ? { t: 'step-done', op, at, step: step.id, ms: e.ms, output: e.output ?? null } : { t: 'step-failed', op, at, step: step.id, ms: e.ms, error: error ?? { message: 'failed' } });
+      opts.journal?.append(
+        e.ok
+          ? { t: 'step-done', op, at, step: step.id, ms: e.ms, output: e.output ?? null }
+          : { t: 'step-failed', op, at, step: step.id, ms: e.ms, error: error ?? { message: 'failed' } },
+      );
     } else {
       opts.journal?.append({ t: 'undo-start', op, at, step: step.id, command: step.undo?.command });
-      opts.journal?.append(e.ok ? { t: 'undo-done', op, at, step: step.id, ms: e.ms } : { t: 'undo-failed', op, at, step: step.id, ms: e.ms, error: error ?? { message: 'failed' } });
+      opts.journal?.append(
+        e.ok
+          ? { t: 'undo-done', op, at, step: step.id, ms: e.ms }
+          : { t: 'undo-failed', op, at, step: step.id, ms: e.ms, error: error ?? { message: 'failed' } },
+      );
     }
-    const state: StepResult['state'] = e.phase === 'step' ? (e.ok ? 'done' : 'failed') : e.ok ? 'undone' : 'undo-failed';
+    const state: StepResult['state'] =
+      e.phase === 'step' ? (e.ok ? 'done' : 'failed') : e.ok ? 'undone' : 'undo-failed';
     const res: StepResult = { stepId: step.id, state, durationMs: e.ms, ...(error ? { error } : {}) };
     results.set(step.id, res);
     opts.onStep?.(res);
@@ -123,6 +160,14 @@ export async function executePlanOnEndpoint(plan: Plan, runner: ScriptRunner, op
   if (inv) opts.onInventory?.(inv);
   const left = inv ? notRolledBack(done, inv) : [];
   const status = hostStatus === 'rolled-back' && left.length === 0 ? 'rolled-back' : 'rollback-failed';
-  opts.journal?.append({ t: 'op-end', op, at: now(), status, ...(failedStepId ? { failedStep: failedStepId } : {}), error, ...(left.length ? { notRolledBack: left.map((s) => s.id) } : {}) });
+  opts.journal?.append({
+    t: 'op-end',
+    op,
+    at: now(),
+    status,
+    ...(failedStepId ? { failedStep: failedStepId } : {}),
+    error,
+    ...(left.length ? { notRolledBack: left.map((s) => s.id) } : {}),
+  });
   return outcome(status, failedStepId, error);
 }

@@ -25,12 +25,25 @@ const productScripts = readdirSync(join(root, 'main', 'powershell', 'scripts'))
 const operations = ['inventory', 'plan:assign', 'plan:move', 'plan:repair', 'plan:return-orphans', 'plan:revert'];
 
 type Facts = {
-  manifest: { ModuleVersion: string; FunctionsToExport: string[]; CmdletsToExport: string[]; VariablesToExport: string[]; AliasesToExport: string[] };
+  manifest: {
+    ModuleVersion: string;
+    FunctionsToExport: string[];
+    CmdletsToExport: string[];
+    VariablesToExport: string[];
+    AliasesToExport: string[];
+  };
   exported: string[];
   newFunctions: string[];
   newGlobals: string[];
   modules: string[];
-  info: { computerName: string; version: string; simulated: boolean; moduleVersion: string; scriptsHash: string; operations: string[] };
+  info: {
+    computerName: string;
+    version: string;
+    simulated: boolean;
+    moduleVersion: string;
+    scriptsHash: string;
+    operations: string[];
+  };
   inventory: { ok: boolean; devices: number };
   unknown: string;
   step: { ok: boolean; error: { fullyQualifiedErrorId: string } };
@@ -94,7 +107,14 @@ describe('the DDAStudio.Host module as built for hosts', () => {
     const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', script], {
       encoding: 'utf8',
       timeout: 240_000,
-      env: { ...process.env, MOD: module, OUT: dir, DDA_SIM_STATE: freshState('ml30-connectx4'), DDA_SIM_MODULE: simulatorModulePath(), ProgramData: 'C:\\ProgramData' },
+      env: {
+        ...process.env,
+        MOD: module,
+        OUT: dir,
+        DDA_SIM_STATE: freshState('ml30-connectx4'),
+        DDA_SIM_MODULE: simulatorModulePath(),
+        ProgramData: 'C:\\ProgramData',
+      },
     });
     if (r.status !== 0) throw new Error(`pwsh failed (${r.status}): ${r.stderr}${r.stdout}`);
     facts = JSON.parse(r.stdout.trim().split('\n').pop()!) as Facts;
@@ -103,7 +123,17 @@ describe('the DDAStudio.Host module as built for hosts', () => {
 
   it('holds the module, the JEA files, the dispatcher and the product scripts, never the client-only ones', () => {
     expect(readdirSync(module).sort()).toEqual(
-      ['DDAStudio.Host.psd1', 'DDAStudio.Host.psm1', 'DDAStudio.Host.Plan.ps1', 'DDAStudio.Host.ssh.pssc', 'DDAStudio.pssc', 'Register-DDAStudioEndpoint.ps1', 'RoleCapabilities', 'dispatcher.ps1', 'scripts'].sort(),
+      [
+        'DDAStudio.Host.psd1',
+        'DDAStudio.Host.psm1',
+        'DDAStudio.Host.Plan.ps1',
+        'DDAStudio.Host.ssh.pssc',
+        'DDAStudio.pssc',
+        'Register-DDAStudioEndpoint.ps1',
+        'RoleCapabilities',
+        'dispatcher.ps1',
+        'scripts',
+      ].sort(),
     );
     expect(readdirSync(join(module, 'scripts')).sort()).toEqual(productScripts);
     expect(productScripts).toContain('host-functions.ps1');
@@ -111,7 +141,13 @@ describe('the DDAStudio.Host module as built for hosts', () => {
   });
 
   it("has this app's version and exports only Invoke-DdaHostOperation, Invoke-DdaHostPlan and Get-DdaHostInfo", () => {
-    expect(facts.manifest).toMatchObject({ ModuleVersion: version, FunctionsToExport: ['Invoke-DdaHostOperation', 'Invoke-DdaHostPlan', 'Get-DdaHostInfo'], CmdletsToExport: [], VariablesToExport: [], AliasesToExport: [] });
+    expect(facts.manifest).toMatchObject({
+      ModuleVersion: version,
+      FunctionsToExport: ['Invoke-DdaHostOperation', 'Invoke-DdaHostPlan', 'Get-DdaHostInfo'],
+      CmdletsToExport: [],
+      VariablesToExport: [],
+      AliasesToExport: [],
+    });
     expect(facts.exported).toEqual(['Get-DdaHostInfo', 'Invoke-DdaHostOperation', 'Invoke-DdaHostPlan']);
     // The dispatcher, the host functions, the plan checks and the simulator live in the module's scope only.
     expect(facts.newFunctions).toEqual(['Get-DdaHostInfo', 'Invoke-DdaHostOperation', 'Invoke-DdaHostPlan']);
@@ -131,22 +167,48 @@ describe('the DDAStudio.Host module as built for hosts', () => {
     expect(facts.step).toMatchObject({ ok: false, error: { fullyQualifiedErrorId: 'StepNotExposed,DDAStudio.Host' } });
     for (const [name, id] of Object.entries(facts.invalid)) {
       // ValidatePattern is case-insensitive: 'Inventory.ps1' fails on the dot.
-      expect(id, name).toMatch(name === '' ? /^ParameterArgumentValidationError(NullNotAllowed|EmptyStringNotAllowed)?,Invoke-DdaHostOperation$/ : /^ParameterArgumentValidationError,Invoke-DdaHostOperation$/);
+      expect(id, name).toMatch(
+        name === ''
+          ? /^ParameterArgumentValidationError(NullNotAllowed|EmptyStringNotAllowed)?,Invoke-DdaHostOperation$/
+          : /^ParameterArgumentValidationError,Invoke-DdaHostOperation$/,
+      );
     }
   });
 
-  it('passes only the operation\'s own parameters: a common parameter such as -WhatIf is refused', () => {
-    expect(facts.commonParameter).toMatchObject({ ok: false, error: { kind: 'protocol', message: "inventory.ps1 has no parameter 'WhatIf'." } });
+  it("passes only the operation's own parameters: a common parameter such as -WhatIf is refused", () => {
+    expect(facts.commonParameter).toMatchObject({
+      ok: false,
+      error: { kind: 'protocol', message: "inventory.ps1 has no parameter 'WhatIf'." },
+    });
   });
 
   it("refuses, on the host, a plan that takes the system disk's controller, whatever consents and flags it carries", () => {
-    expect(facts.systemDisk).toMatchObject({ ok: false, error: { fullyQualifiedErrorId: 'PlanRefused,DDAStudio.Host', message: expect.stringMatching(/controller of the host's system disk/) } });
+    expect(facts.systemDisk).toMatchObject({
+      ok: false,
+      error: {
+        fullyQualifiedErrorId: 'PlanRefused,DDAStudio.Host',
+        message: expect.stringMatching(/controller of the host's system disk/),
+      },
+    });
   });
 
   it('the role shows only the three functions; the registration writes the template with the operators group', () => {
-    expect(facts.role).toMatchObject({ ModulesToImport: 'DDAStudio.Host', VisibleFunctions: ['Invoke-DdaHostOperation', 'Invoke-DdaHostPlan', 'Get-DdaHostInfo'] });
-    const jea = { SessionType: 'RestrictedRemoteServer', RunAsVirtualAccount: true, TranscriptDirectory: 'C:\\ProgramData\\DDAStudio\\Transcripts' };
-    expect(facts.template).toMatchObject({ ...jea, RoleDefinitions: { 'BUILTIN\\Administrators': { RoleCapabilities: 'DDAStudioOperator' } } });
-    expect(facts.registered).toMatchObject({ ...jea, RoleDefinitions: { 'CONTOSO\\DDA Operators': { RoleCapabilities: 'DDAStudioOperator' } } });
+    expect(facts.role).toMatchObject({
+      ModulesToImport: 'DDAStudio.Host',
+      VisibleFunctions: ['Invoke-DdaHostOperation', 'Invoke-DdaHostPlan', 'Get-DdaHostInfo'],
+    });
+    const jea = {
+      SessionType: 'RestrictedRemoteServer',
+      RunAsVirtualAccount: true,
+      TranscriptDirectory: 'C:\\ProgramData\\DDAStudio\\Transcripts',
+    };
+    expect(facts.template).toMatchObject({
+      ...jea,
+      RoleDefinitions: { 'BUILTIN\\Administrators': { RoleCapabilities: 'DDAStudioOperator' } },
+    });
+    expect(facts.registered).toMatchObject({
+      ...jea,
+      RoleDefinitions: { 'CONTOSO\\DDA Operators': { RoleCapabilities: 'DDAStudioOperator' } },
+    });
   });
 });

@@ -14,9 +14,20 @@ import { projectRoot } from '../project-root';
  * Scripts the module does not ship: those that run only in the app's own local PowerShell process, and
  * host-plan, the name of the request the endpoint serves with its own code (Invoke-DdaHostPlan).
  */
-export const JEA_CLIENT_ONLY_SCRIPTS: ReadonlySet<string> = new Set(['use-simulator.ps1', 'use-remote.ps1', 'remote-status.ps1', 'host-plan.ps1']);
+export const JEA_CLIENT_ONLY_SCRIPTS: ReadonlySet<string> = new Set([
+  'use-simulator.ps1',
+  'use-remote.ps1',
+  'remote-status.ps1',
+  'host-plan.ps1',
+]);
 /** What the module folder must hold before the shipped scripts are added. */
-const MODULE_FILES = [`${JEA_MODULE_NAME}.psd1`, `${JEA_MODULE_NAME}.psm1`, `${JEA_MODULE_NAME}.Plan.ps1`, JEA_REGISTER_SCRIPT, join('RoleCapabilities', 'DDAStudioOperator.psrc')];
+const MODULE_FILES = [
+  `${JEA_MODULE_NAME}.psd1`,
+  `${JEA_MODULE_NAME}.psm1`,
+  `${JEA_MODULE_NAME}.Plan.ps1`,
+  JEA_REGISTER_SCRIPT,
+  join('RoleCapabilities', 'DDAStudioOperator.psrc'),
+];
 
 /** The scripts the module ships: path relative to the module folder ('/'-separated) and source file. */
 function shippedScripts(): { rel: string; src: string }[] {
@@ -31,7 +42,10 @@ function shippedScripts(): { rel: string; src: string }[] {
 export function buildJeaModule(outDir: string): string {
   const src = join(projectRoot(), 'main', 'powershell', 'jea', JEA_MODULE_NAME);
   const missing = MODULE_FILES.filter((f) => !existsSync(join(src, f)));
-  if (missing.length) throw new Error(`The DDAStudio.Host module files are missing from this installation (${src}): ${missing.join(', ')}.`);
+  if (missing.length)
+    throw new Error(
+      `The DDAStudio.Host module files are missing from this installation (${src}): ${missing.join(', ')}.`,
+    );
   const dest = join(outDir, JEA_MODULE_NAME);
   if (existsSync(dest)) rmSync(dest, { recursive: true, force: true });
   mkdirSync(join(dest, 'scripts'), { recursive: true });

@@ -4,8 +4,10 @@ import { hostSetupKinds, hostSetupSchema, type HostSetup } from '../../shared/pr
 import { psString } from '../../shared/ps-literal';
 import { prepareHost, recommendedSetupKinds, setupKindsFor } from './prepare-host';
 
-const winrm = (over: Record<string, unknown> = {}) => ({ id: 'hv1', name: 'HV 1', transport: 'winrm', computerName: 'hv01.lab', ...over }) as RemoteTargetInput;
-const ssh = (over: Record<string, unknown> = {}) => ({ id: 'hv2', name: 'HV 2', transport: 'ssh', hostName: 'hv02.lab', ...over }) as RemoteTargetInput;
+const winrm = (over: Record<string, unknown> = {}) =>
+  ({ id: 'hv1', name: 'HV 1', transport: 'winrm', computerName: 'hv01.lab', ...over }) as RemoteTargetInput;
+const ssh = (over: Record<string, unknown> = {}) =>
+  ({ id: 'hv2', name: 'HV 2', transport: 'ssh', hostName: 'hv02.lab', ...over }) as RemoteTargetInput;
 const all = (setups: HostSetup[]) => setups.flatMap((s) => [...s.hostCommands, ...s.clientCommands]);
 const QUOTES = "'\u2018\u2019\u201A\u201B";
 
@@ -56,7 +58,12 @@ describe('prepareHost: the commands for each setup', () => {
 
   it('fits the setups to the transport and refuses one that does not fit', () => {
     expect(setupKindsFor({ transport: 'ssh' })).toEqual(['ssh', 'jea']);
-    expect(setupKindsFor({ transport: 'winrm' })).toEqual(['domain', 'workgroup-https', 'workgroup-trustedhosts', 'jea']);
+    expect(setupKindsFor({ transport: 'winrm' })).toEqual([
+      'domain',
+      'workgroup-https',
+      'workgroup-trustedhosts',
+      'jea',
+    ]);
     expect(() => prepareHost(ssh(), {}, ['domain'])).toThrow(/does not apply to a ssh host/);
     expect(() => prepareHost(winrm(), {}, ['ssh'])).toThrow(/does not apply to a winrm host/);
     expect(prepareHost(winrm(), {}, ['workgroup-https']).map((s) => s.kind)).toEqual(['workgroup-https']);
@@ -67,7 +74,10 @@ describe('prepareHost: the commands for each setup', () => {
     expect(recommendedSetupKinds(winrm({ userName: 'admin' }))).toEqual(['workgroup-trustedhosts']);
     expect(recommendedSetupKinds(winrm({ userName: 'admin', useSsl: true }))).toEqual(['workgroup-https']);
     expect(recommendedSetupKinds(winrm({ userName: 'LAB\\admin', authentication: 'Kerberos' }))).toEqual(['domain']);
-    expect(recommendedSetupKinds(winrm({ endpoint: 'jea', configurationName: 'DDAStudio' }))).toEqual(['domain', 'jea']);
+    expect(recommendedSetupKinds(winrm({ endpoint: 'jea', configurationName: 'DDAStudio' }))).toEqual([
+      'domain',
+      'jea',
+    ]);
     expect(recommendedSetupKinds(ssh({ endpoint: 'jea' }))).toEqual(['ssh', 'jea']);
   });
 
@@ -83,8 +93,12 @@ describe('prepareHost: the commands for each setup', () => {
   it('workgroup over HTTPS: certificate, listener, firewall on the port; skips the certificate checks only when the target says so', () => {
     const [h] = prepareHost(winrm({ userName: 'ddaadmin', useSsl: true }), {}, ['workgroup-https']);
     const host = h!.hostCommands.join('\n');
-    expect(host).toContain("$cert = New-SelfSignedCertificate -DnsName 'hv01.lab' -CertStoreLocation 'Cert:\\LocalMachine\\My'");
-    expect(host).toContain("New-WSManInstance -ResourceURI 'winrm/config/Listener' -SelectorSet @{ Transport = 'HTTPS'; Address = '*' } -ValueSet @{ Hostname = 'hv01.lab'; CertificateThumbprint = $cert.Thumbprint }");
+    expect(host).toContain(
+      "$cert = New-SelfSignedCertificate -DnsName 'hv01.lab' -CertStoreLocation 'Cert:\\LocalMachine\\My'",
+    );
+    expect(host).toContain(
+      "New-WSManInstance -ResourceURI 'winrm/config/Listener' -SelectorSet @{ Transport = 'HTTPS'; Address = '*' } -ValueSet @{ Hostname = 'hv01.lab'; CertificateThumbprint = $cert.Thumbprint }",
+    );
     expect(host).toMatch(/New-NetFirewallRule .*-LocalPort 5986 /);
     expect(host).toContain('LocalAccountTokenFilterPolicy');
     expect(host).toContain('Export-Certificate');
@@ -94,15 +108,24 @@ describe('prepareHost: the commands for each setup', () => {
     expect(client).toContain("$cred = Get-Credential -UserName 'ddaadmin'");
     expect(client).toContain("$s = New-PSSession -ComputerName 'hv01.lab' -UseSSL -Credential $cred");
 
-    const [skip] = prepareHost(winrm({ userName: 'ddaadmin', useSsl: true, skipCertificateChecks: true, port: 15986 }), {}, ['workgroup-https']);
+    const [skip] = prepareHost(
+      winrm({ userName: 'ddaadmin', useSsl: true, skipCertificateChecks: true, port: 15986 }),
+      {},
+      ['workgroup-https'],
+    );
     expect(skip!.clientCommands).toContain('$so = New-PSSessionOption -SkipCACheck -SkipCNCheck');
-    expect(skip!.clientCommands).toContain("$s = New-PSSession -ComputerName 'hv01.lab' -Port 15986 -UseSSL -SessionOption $so -Credential $cred");
+    expect(skip!.clientCommands).toContain(
+      "$s = New-PSSession -ComputerName 'hv01.lab' -Port 15986 -UseSSL -SessionOption $so -Credential $cred",
+    );
     expect(skip!.hostCommands.join('\n')).toMatch(/Port = 15986 }[\s\S]*-LocalPort 15986 /);
     expect(skip!.hostCommands.join('\n')).not.toContain('Export-Certificate');
   });
 
   it('the token filter policy is set only for a local account other than Administrator', () => {
-    const has = (user: string) => prepareHost(winrm({ userName: user }), {}, ['workgroup-trustedhosts'])[0]!.hostCommands.some((c) => c.includes('LocalAccountTokenFilterPolicy'));
+    const has = (user: string) =>
+      prepareHost(winrm({ userName: user }), {}, ['workgroup-trustedhosts'])[0]!.hostCommands.some((c) =>
+        c.includes('LocalAccountTokenFilterPolicy'),
+      );
     expect(has('ddaadmin')).toBe(true);
     expect(has('.\\ddaadmin')).toBe(true);
     expect(has('hv01\\ddaadmin')).toBe(true);
@@ -113,22 +136,29 @@ describe('prepareHost: the commands for each setup', () => {
 
   it('workgroup with TrustedHosts: -Concatenate on this machine, credentials, plain HTTP', () => {
     const [h] = prepareHost(winrm({ userName: 'ddaadmin', useSsl: true, port: 15986 }), {}, ['workgroup-trustedhosts']);
-    expect(h!.clientCommands).toContain("Set-Item -Path 'WSMan:\\localhost\\Client\\TrustedHosts' -Value 'hv01.lab' -Concatenate -Force");
+    expect(h!.clientCommands).toContain(
+      "Set-Item -Path 'WSMan:\\localhost\\Client\\TrustedHosts' -Value 'hv01.lab' -Concatenate -Force",
+    );
     // the target's HTTPS port is not carried over to the HTTP setup, and the admin is told to change the target
     expect(h!.clientCommands).toContain("$s = New-PSSession -ComputerName 'hv01.lab' -Credential $cred");
     expect(h!.notes.some((n) => /turn HTTPS off/.test(n.en))).toBe(true);
   });
 
   it('winrm from a machine that is not Windows says that WinRM sessions cannot be opened here', () => {
-    for (const s of prepareHost(winrm(), { platform: 'linux' })) expect(s.notes.some((n) => /not Windows/.test(n.en))).toBe(true);
-    for (const s of prepareHost(winrm(), { platform: 'windows' })) expect(s.notes.some((n) => /not Windows/.test(n.en))).toBe(false);
+    for (const s of prepareHost(winrm(), { platform: 'linux' }))
+      expect(s.notes.some((n) => /not Windows/.test(n.en))).toBe(true);
+    for (const s of prepareHost(winrm(), { platform: 'windows' }))
+      expect(s.notes.some((n) => /not Windows/.test(n.en))).toBe(false);
   });
 
   it('ssh: OpenSSH server, PowerShell 7, the 8.3 subsystem line before any Match block, administrators_authorized_keys, restart', () => {
     const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx me@client';
-    const [s] = prepareHost(ssh({ userName: 'LAB\\admin', port: 2222, keyFilePath: '/home/me/.ssh/dda', knownHostsFile: '/home/me/.ssh/kh' }), { publicKey: key });
+    const [s] = prepareHost(
+      ssh({ userName: 'LAB\\admin', port: 2222, keyFilePath: '/home/me/.ssh/dda', knownHostsFile: '/home/me/.ssh/kh' }),
+      { publicKey: key },
+    );
     const host = s!.hostCommands.join('\n');
-    expect(host).toContain("OpenSSH.Server~~~~0.0.1.0");
+    expect(host).toContain('OpenSSH.Server~~~~0.0.1.0');
     expect(host).toContain('winget install --id Microsoft.PowerShell');
     expect(host).toContain("$line = 'Subsystem powershell c:/progra~1/powershell/7/pwsh.exe -sshs -NoLogo'");
     expect(host).toMatch(/\$lines\.Insert\(\$at, \$line\)/);
@@ -139,7 +169,9 @@ describe('prepareHost: the commands for each setup', () => {
     expect(s!.notes.some((n) => /8\.3/.test(n.en))).toBe(true);
     const client = s!.clientCommands.join('\n');
     expect(client).toContain("ssh-keygen -t ed25519 -f '/home/me/.ssh/dda'");
-    expect(client).toContain("ssh -o 'UserKnownHostsFile=/home/me/.ssh/kh' -i '/home/me/.ssh/dda' -p 2222 -l 'LAB\\admin' 'hv02.lab' exit");
+    expect(client).toContain(
+      "ssh -o 'UserKnownHostsFile=/home/me/.ssh/kh' -i '/home/me/.ssh/dda' -p 2222 -l 'LAB\\admin' 'hv02.lab' exit",
+    );
     expect(client).toContain(
       "$s = New-PSSession -HostName 'hv02.lab' -Port 2222 -UserName 'LAB\\admin' -KeyFilePath '/home/me/.ssh/dda' -Options @{ BatchMode = 'yes'; StrictHostKeyChecking = 'yes'; UserKnownHostsFile = '/home/me/.ssh/kh' }",
     );
@@ -151,7 +183,11 @@ describe('prepareHost: the commands for each setup', () => {
     const [s] = prepareHost(ssh());
     expect(s!.hostCommands).toContain(ask);
     expect(s!.clientCommands[0]).toBe("ssh-keygen -t ed25519 -f (Join-Path $HOME '.ssh/id_ed25519')");
-    for (const publicKey of ['ssh-ed25519 AAAA x\nssh-rsa AAAA evil', "'; Remove-Item C:\\ -Recurse; '", '-----BEGIN OPENSSH PRIVATE KEY-----']) {
+    for (const publicKey of [
+      'ssh-ed25519 AAAA x\nssh-rsa AAAA evil',
+      "'; Remove-Item C:\\ -Recurse; '",
+      '-----BEGIN OPENSSH PRIVATE KEY-----',
+    ]) {
       const [bad] = prepareHost(ssh(), { publicKey });
       expect(bad!.hostCommands).toContain(ask);
       expect(all([bad!]).join('\n')).not.toContain('Remove-Item C:');
@@ -160,14 +196,26 @@ describe('prepareHost: the commands for each setup', () => {
   });
 
   it('jea over WinRM: registration on the host, -ConfigurationName DDAStudio from here', () => {
-    const [j] = prepareHost(winrm({ endpoint: 'jea' }), { jeaModuleSource: 'C:\\Program Files\\DDA Studio\\resources\\DDAStudio.Host' }, ['jea']);
-    expect(j!.hostCommands).toContain("& 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host\\Register-DDAStudioEndpoint.ps1'");
+    const [j] = prepareHost(
+      winrm({ endpoint: 'jea' }),
+      { jeaModuleSource: 'C:\\Program Files\\DDA Studio\\resources\\DDAStudio.Host' },
+      ['jea'],
+    );
+    expect(j!.hostCommands).toContain(
+      "& 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host\\Register-DDAStudioEndpoint.ps1'",
+    );
     // A reinstall replaces the old module folder instead of nesting into it or leaving old scripts behind.
-    const removeAt = j!.clientCommands.findIndex((c) => c.includes("Remove-Item -LiteralPath 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host' -Recurse -Force"));
+    const removeAt = j!.clientCommands.findIndex((c) =>
+      c.includes(
+        "Remove-Item -LiteralPath 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host' -Recurse -Force",
+      ),
+    );
     const copyAt = j!.clientCommands.findIndex((c) => c.startsWith('Copy-Item'));
     expect(removeAt).toBeGreaterThan(-1);
     expect(removeAt).toBe(copyAt - 1);
-    expect(j!.clientCommands.join('\n')).toContain("Copy-Item -ToSession $s -Path 'C:\\Program Files\\DDA Studio\\resources\\DDAStudio.Host' -Destination 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host' -Recurse -Force");
+    expect(j!.clientCommands.join('\n')).toContain(
+      "Copy-Item -ToSession $s -Path 'C:\\Program Files\\DDA Studio\\resources\\DDAStudio.Host' -Destination 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host' -Recurse -Force",
+    );
     expect(j!.clientCommands).toContain("$s = New-PSSession -ComputerName 'hv01.lab' -ConfigurationName 'DDAStudio'");
     expect(j!.notes.some((n) => /Register-PSSessionConfiguration -Name DDAStudio -Path/.test(n.en))).toBe(true);
   });
@@ -175,7 +223,9 @@ describe('prepareHost: the commands for each setup', () => {
   it('jea over SSH: a powershell-dda subsystem with -ConfigurationFile, reached with -Subsystem', () => {
     const [j] = prepareHost(ssh({ endpoint: 'jea' }), {}, ['jea']);
     const host = j!.hostCommands.join('\n');
-    expect(host).toMatch(/\$line = 'Subsystem powershell-dda c:\/progra~1\/powershell\/7\/pwsh\.exe -sshs -NoLogo -ConfigurationFile c:\/progra~1\/WindowsPowerShell\/Modules\/DDAStudio\.Host\/[^ ']+\.pssc'/);
+    expect(host).toMatch(
+      /\$line = 'Subsystem powershell-dda c:\/progra~1\/powershell\/7\/pwsh\.exe -sshs -NoLogo -ConfigurationFile c:\/progra~1\/WindowsPowerShell\/Modules\/DDAStudio\.Host\/[^ ']+\.pssc'/,
+    );
     expect(host).not.toContain('Register-PSSessionConfiguration');
     expect(j!.clientCommands.join('\n')).toContain("-Subsystem 'powershell-dda'");
     expect(j!.clientCommands.join('\n')).toContain("-Subsystem 'powershell'");
@@ -184,7 +234,16 @@ describe('prepareHost: the commands for each setup', () => {
 
 describe('prepareHost: no value breaks out of its quotes', () => {
   it('refuses hostile host and user names before any command is made', () => {
-    for (const computerName of ['-oProxyCommand=calc', 'hv 01', "hv'01", 'hv"01', '$(Remove-Item C:\\)', 'hv01\nRemove-Item', 'hv01;calc', '']) {
+    for (const computerName of [
+      '-oProxyCommand=calc',
+      'hv 01',
+      "hv'01",
+      'hv"01',
+      '$(Remove-Item C:\\)',
+      'hv01\nRemove-Item',
+      'hv01;calc',
+      '',
+    ]) {
       expect(() => prepareHost(winrm({ computerName }))).toThrow(/Invalid host/);
       expect(() => prepareHost(ssh({ hostName: computerName }))).toThrow(/Invalid host/);
     }
@@ -200,11 +259,20 @@ describe('prepareHost: no value breaks out of its quotes', () => {
     const hostileNoSpace = (q: string) => `C:\\k${q};Remove-Item;${q}$(Remove-Item)\``;
     for (const q of QUOTES) {
       const setups = [
-        ...prepareHost(ssh({ keyFilePath: hostilePath(q), knownHostsFile: hostileNoSpace(q), userName: `u${q === "'" ? '\u2019' : q}x{y}` }), {
-          publicKey: `ssh-ed25519 AAAAC3Nza u${q}; ${payload}`,
+        ...prepareHost(
+          ssh({
+            keyFilePath: hostilePath(q),
+            knownHostsFile: hostileNoSpace(q),
+            userName: `u${q === "'" ? '\u2019' : q}x{y}`,
+          }),
+          {
+            publicKey: `ssh-ed25519 AAAAC3Nza u${q}; ${payload}`,
+            jeaModuleSource: hostilePath(q),
+          },
+        ),
+        ...prepareHost(winrm({ userName: `LAB\\u${q === "'" ? '\u2019' : q}x`, useSsl: true }), {
           jeaModuleSource: hostilePath(q),
         }),
-        ...prepareHost(winrm({ userName: `LAB\\u${q === "'" ? '\u2019' : q}x`, useSsl: true }), { jeaModuleSource: hostilePath(q) }),
       ];
       for (const c of all(setups)) {
         const bare = outsideLiterals(c);

@@ -32,7 +32,13 @@ export function openRemoteHost(target: RemoteTarget, options: RemoteConnectionOp
   const connection = openSessionHost({
     hostId: target.id,
     remote: target,
-    startup: [{ script: 'use-remote', params: remoteStartupParams(target), ...(options.password ? { secrets: { Password: options.password } } : {}) }],
+    startup: [
+      {
+        script: 'use-remote',
+        params: remoteStartupParams(target),
+        ...(options.password ? { secrets: { Password: options.password } } : {}),
+      },
+    ],
     dataDir: options.dataDir ?? remoteHostDataDir(defaultDataDir(), target.id),
     // A call that (re)connects first gets the connect limit on top of its own, plus time to load our code.
     connection: { computerName: target.name, connectAllowanceMs: target.connectTimeoutMs + REMOTE_BOOTSTRAP_MS },
@@ -75,6 +81,10 @@ export function remoteStartupParams(t: RemoteTarget): Record<string, unknown> {
     UseSsl: t.useSsl,
     SkipCertificateChecks: t.skipCertificateChecks,
     Authentication: t.authentication,
-    ...(t.configurationName ? { ConfigurationName: t.configurationName } : t.endpoint === 'jea' ? { ConfigurationName: JEA_CONFIGURATION_NAME } : {}),
+    ...(t.configurationName
+      ? { ConfigurationName: t.configurationName }
+      : t.endpoint === 'jea'
+        ? { ConfigurationName: JEA_CONFIGURATION_NAME }
+        : {}),
   };
 }

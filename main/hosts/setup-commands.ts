@@ -8,7 +8,13 @@
  * Everything else in these commands is our own constant text. Do not build a command with a template
  * string that contains a value.
  */
-import { remoteTargetSchema, type RemoteTarget, type RemoteTargetInput, type SshTarget, type WinRmTarget } from '../../shared/hosts';
+import {
+  remoteTargetSchema,
+  type RemoteTarget,
+  type RemoteTargetInput,
+  type SshTarget,
+  type WinRmTarget,
+} from '../../shared/hosts';
 import type { LocalizedText } from '../../shared/plan';
 import { JEA_MODULE_NAME } from '../../shared/prepare-host';
 import { PS_SWITCH, psArg, psCommand, psOurs, type PsOurs } from '../../shared/ps-literal';
@@ -29,7 +35,8 @@ export const HOST_MODULE_DIR = `C:\\Program Files\\WindowsPowerShell\\Modules\\$
 export const HOST_MODULE_DIR_SSHD = `c:/progra~1/WindowsPowerShell/Modules/${JEA_MODULE_NAME}`;
 /** PowerShell 7 as sshd can start it (Win32-OpenSSH cannot start a subsystem from a path with spaces). */
 export const PWSH_SSHD = 'c:/progra~1/powershell/7/pwsh.exe';
-export const PUBLIC_KEY = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n\0]*)?$/;
+export const PUBLIC_KEY =
+  /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n\0]*)?$/;
 
 export const t = (en: string, zh: string): LocalizedText => ({ en, 'zh-CN': zh });
 
@@ -45,17 +52,23 @@ export const command = (name: string, params: ReadonlyArray<readonly [string, Ar
 
 /** A native program with its arguments: options are ours, values literals. */
 export function native(exe: string, args: ReadonlyArray<Arg>): string {
-  return [exe, ...args.filter((a): a is Exclude<Arg, typeof SWITCH | undefined> => a !== undefined && a !== SWITCH).map(text)].join(' ');
+  return [
+    exe,
+    ...args.filter((a): a is Exclude<Arg, typeof SWITCH | undefined> => a !== undefined && a !== SWITCH).map(text),
+  ].join(' ');
 }
 
 /** `@{ Key = value; ... }` with our keys and literal values. */
 export function hashtable(entries: ReadonlyArray<readonly [string, Arg]>): PsOurs {
-  const body = entries.filter(([, v]) => v !== undefined && v !== SWITCH).map(([k, v]) => `${k} = ${text(v as Exclude<Arg, typeof SWITCH | undefined>)}`);
+  const body = entries
+    .filter(([, v]) => v !== undefined && v !== SWITCH)
+    .map(([k, v]) => `${k} = ${text(v as Exclude<Arg, typeof SWITCH | undefined>)}`);
   return ours(`@{ ${body.join('; ')} }`);
 }
 
 /** `$name = <expression>` */
-export const assign = (variable: string, expression: string | PsOurs) => `$${variable} = ${typeof expression === 'string' ? expression : expression.ours}`;
+export const assign = (variable: string, expression: string | PsOurs) =>
+  `$${variable} = ${typeof expression === 'string' ? expression : expression.ours}`;
 
 // ---- facts about the target ----
 
@@ -72,8 +85,6 @@ export function needsTokenFilterPolicy(tg: WinRmTarget): boolean {
   return local && name.toLowerCase() !== 'administrator';
 }
 
-
-
 export function parseTarget(input: RemoteTargetInput): RemoteTarget {
   const parsed = remoteTargetSchema.safeParse(input);
   if (!parsed.success) {
@@ -83,10 +94,11 @@ export function parseTarget(input: RemoteTargetInput): RemoteTarget {
   return parsed.data;
 }
 
-
 // ---- shared pieces ----
 
-export const vmHostCheck = ours('{ $PSVersionTable.PSVersion.ToString(); Get-VMHost | Select-Object -Property ComputerName, IovSupport, IovSupportReasons }');
+export const vmHostCheck = ours(
+  '{ $PSVersionTable.PSVersion.ToString(); Get-VMHost | Select-Object -Property ComputerName, IovSupport, IovSupportReasons }',
+);
 export const jeaCheck = ours('{ Get-Command }');
 
 export function credentialCommand(t: WinRmTarget): string {
@@ -94,7 +106,10 @@ export function credentialCommand(t: WinRmTarget): string {
 }
 
 /** New-PSSession for a WinRM target. */
-export function winrmSession(t: WinRmTarget, o: { ssl: boolean; credential: boolean; sessionOption: boolean; configurationName?: string | undefined }): string {
+export function winrmSession(
+  t: WinRmTarget,
+  o: { ssl: boolean; credential: boolean; sessionOption: boolean; configurationName?: string | undefined },
+): string {
   // The target's port belongs to its own transport (HTTP or HTTPS); a setup for the other one uses the default.
   const port = o.ssl === t.useSsl ? t.port : undefined;
   return assign(
@@ -121,14 +136,31 @@ export function sshSession(t: SshTarget, subsystem: string | undefined): string 
       ['UserName', t.userName],
       ['KeyFilePath', t.keyFilePath],
       ['Subsystem', subsystem],
-      ['Options', hashtable([['BatchMode', 'yes'], ['StrictHostKeyChecking', 'yes'], ['UserKnownHostsFile', t.knownHostsFile]])],
+      [
+        'Options',
+        hashtable([
+          ['BatchMode', 'yes'],
+          ['StrictHostKeyChecking', 'yes'],
+          ['UserKnownHostsFile', t.knownHostsFile],
+        ]),
+      ],
     ]),
   );
 }
 
-export const checkAndClose = (block: PsOurs) => [command('Invoke-Command', [['Session', ours('$s')], ['ScriptBlock', block]]), 'Remove-PSSession -Session $s'];
+export const checkAndClose = (block: PsOurs) => [
+  command('Invoke-Command', [
+    ['Session', ours('$s')],
+    ['ScriptBlock', block],
+  ]),
+  'Remove-PSSession -Session $s',
+];
 
-export const enableRemoting = (skipNetworkProfileCheck: boolean) => command('Enable-PSRemoting', [['Force', SWITCH], ['SkipNetworkProfileCheck', skipNetworkProfileCheck ? SWITCH : undefined]]);
+export const enableRemoting = (skipNetworkProfileCheck: boolean) =>
+  command('Enable-PSRemoting', [
+    ['Force', SWITCH],
+    ['SkipNetworkProfileCheck', skipNetworkProfileCheck ? SWITCH : undefined],
+  ]);
 
 export const tokenFilterCommand = command('New-ItemProperty', [
   ['Path', 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System'],

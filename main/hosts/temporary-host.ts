@@ -27,11 +27,21 @@ export interface TemporaryHost {
 }
 
 /** Opens `target` with `open` in a new temporary folder; close() closes the connection and removes the folder. */
-export function openTemporaryHost(target: RemoteTarget, password: string | null, open: (target: RemoteTarget, password: string | null, dataDir: string) => HostConnection): TemporaryHost {
+export function openTemporaryHost(
+  target: RemoteTarget,
+  password: string | null,
+  open: (target: RemoteTarget, password: string | null, dataDir: string) => HostConnection,
+): TemporaryHost {
   const dir = mkdtempSync(join(tmpdir(), 'dda-host-test-'));
   const connection = open(target, password, dir);
   const runner = connection.runner;
-  const host: PooledHost = { id: target.id, target, connection, runner, services: hostServices({ ...connection, runner }) };
+  const host: PooledHost = {
+    id: target.id,
+    target,
+    connection,
+    runner,
+    services: hostServices({ ...connection, runner }),
+  };
   return {
     host,
     target,

@@ -36,7 +36,8 @@ export function findPowerShell(input: FindPowerShellInput = {}): { path: string;
   const onPath = (command: string) => pathDirs.map((dir) => path.join(dir, command)).find((p) => exists(p)) ?? null;
   /** A path as is; a bare name (no separator) on PATH. */
   // A UNC or device path is never used (opening one sends the admin's NTLM response to that server).
-  const resolveChoice = (choice: string) => (!isLocalPath(choice) ? null : /[\\/]/.test(choice) ? (exists(choice) ? choice : null) : onPath(choice));
+  const resolveChoice = (choice: string) =>
+    !isLocalPath(choice) ? null : /[\\/]/.test(choice) ? (exists(choice) ? choice : null) : onPath(choice);
 
   if (setting) {
     const p = resolveChoice(setting);
@@ -52,7 +53,13 @@ export function findPowerShell(input: FindPowerShellInput = {}): { path: string;
   const fromPath = onPath(exe);
   if (fromPath) return { path: fromPath, source: 'path' };
   if (win) {
-    const ps51 = path.join(env.SystemRoot ?? env.windir ?? 'C:\\Windows', 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+    const ps51 = path.join(
+      env.SystemRoot ?? env.windir ?? 'C:\\Windows',
+      'System32',
+      'WindowsPowerShell',
+      'v1.0',
+      'powershell.exe',
+    );
     if (exists(ps51)) return { path: ps51, source: 'windows-powershell' };
   }
   return null;

@@ -28,51 +28,55 @@ export interface Live {
  * Starts pwsh reading commands from stdin. `onIdleExit` is told when the process ends with no call in
  * flight (a call in flight sets `live.onGone` and is told instead).
  */
-export function spawnLive(executable: string, env: Record<string, string> | undefined, onIdleExit: (live: Live) => void): Live {
-    const child = spawn(executable, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'], {
-      // TERM=dumb: .NET writes no terminal mode sequences into our stdout
-      env: { ...process.env, POWERSHELL_UPDATECHECK: 'Off', ...env, TERM: 'dumb' },
-      stdio: 'pipe',
-      windowsHide: true,
-      // Not detached: pwsh stays in our process group, so killing the app's group (the CLI, tests)
-      // takes PowerShell with it mid-step. Its children are found by walking the tree instead.
-    });
-    const live: Live = {
-      child,
-      reader: new ResultReader(),
-      startedAt: performance.now(),
-      sentScripts: new Set(),
-      info: null,
-      exited: false,
-      killed: false,
-      exitReason: '',
-      stderrTail: '',
-      onGone: null,
-    };
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => live.reader.feed(chunk));
-    child.stderr.on('data', (chunk: string) => {
-      live.stderrTail = (live.stderrTail + chunk).slice(-STDERR_TAIL);
-    });
-    child.stdin.on('error', noop); // EPIPE after an exit surfaces through 'exit' / 'error' (defect 7)
-    const gone = (why: string) => {
-      if (live.exited) return;
-      live.exited = true;
-      const tail = live.stderrTail.trim();
-      live.exitReason = why + (tail ? `: ${tail.slice(-500)}` : '');
-      if (live.onGone) return live.onGone();
-      onIdleExit(live);
-    };
-    child.on('error', (e) => gone(e.message)); // e.g. ENOENT: never an unhandled rejection (defect 7)
-    child.on('exit', (code, sig) => {
-      const why = `PowerShell exited with ${sig ?? `code ${code}`}`;
-      // 'close' comes once the pipes are drained (the result may still be in them); orphaned children
-      // can hold the pipes open, so do not wait for them longer than CLOSE_GRACE_MS
-      setTimeout(() => gone(why), CLOSE_GRACE_MS).unref();
-      child.once('close', () => gone(why));
-    });
-    return live;
+export function spawnLive(
+  executable: string,
+  env: Record<string, string> | undefined,
+  onIdleExit: (live: Live) => void,
+): Live {
+  const child = spawn(executable, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'], {
+    // TERM=dumb: .NET writes no terminal mode sequences into our stdout
+    env: { ...process.env, POWERSHELL_UPDATECHECK: 'Off', ...env, TERM: 'dumb' },
+    stdio: 'pipe',
+    windowsHide: true,
+    // Not detached: pwsh stays in our process group, so killing the app's group (the CLI, tests)
+    // takes PowerShell with it mid-step. Its children are found by walking the tree instead.
+  });
+  const live: Live = {
+    child,
+    reader: new ResultReader(),
+    startedAt: performance.now(),
+    sentScripts: new Set(),
+    info: null,
+    exited: false,
+    killed: false,
+    exitReason: '',
+    stderrTail: '',
+    onGone: null,
+  };
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => live.reader.feed(chunk));
+  child.stderr.on('data', (chunk: string) => {
+    live.stderrTail = (live.stderrTail + chunk).slice(-STDERR_TAIL);
+  });
+  child.stdin.on('error', noop); // EPIPE after an exit surfaces through 'exit' / 'error' (defect 7)
+  const gone = (why: string) => {
+    if (live.exited) return;
+    live.exited = true;
+    const tail = live.stderrTail.trim();
+    live.exitReason = why + (tail ? `: ${tail.slice(-500)}` : '');
+    if (live.onGone) return live.onGone();
+    onIdleExit(live);
+  };
+  child.on('error', (e) => gone(e.message)); // e.g. ENOENT: never an unhandled rejection (defect 7)
+  child.on('exit', (code, sig) => {
+    const why = `PowerShell exited with ${sig ?? `code ${code}`}`;
+    // 'close' comes once the pipes are drained (the result may still be in them); orphaned children
+    // can hold the pipes open, so do not wait for them longer than CLOSE_GRACE_MS
+    setTimeout(() => gone(why), CLOSE_GRACE_MS).unref();
+    child.once('close', () => gone(why));
+  });
+  return live;
 }
 
 /** Kills a process and its children (defect 8). */

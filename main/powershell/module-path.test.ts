@@ -15,18 +15,24 @@ const data = mkdtempSync(join(tmpdir(), 'dda-userdata-'));
 const marker = join(data, 'planted-module-ran');
 const planted = join(data, 'powershell', 'Modules', 'Hyper-V');
 mkdirSync(planted, { recursive: true });
-writeFileSync(join(planted, 'Hyper-V.psm1'), `function Get-VMHost { Set-Content -LiteralPath '${marker.replace(/'/g, "''")}' -Value ran; [pscustomobject]@{ IovSupport = $true } }\nExport-ModuleMember -Function Get-VMHost\n`);
+writeFileSync(
+  join(planted, 'Hyper-V.psm1'),
+  `function Get-VMHost { Set-Content -LiteralPath '${marker.replace(/'/g, "''")}' -Value ran; [pscustomobject]@{ IovSupport = $true } }\nExport-ModuleMember -Function Get-VMHost\n`,
+);
 // pwsh on Linux reads the user's module folder from XDG_DATA_HOME (Documents\\PowerShell\\Modules on Windows)
 const session = new PowerShellSession({
   executable: pwsh.path,
-  scriptDirs: [join(projectRoot(), 'main', 'powershell', 'scripts'), join(projectRoot(), 'main', 'host', 'test-fixtures')],
+  scriptDirs: [
+    join(projectRoot(), 'main', 'powershell', 'scripts'),
+    join(projectRoot(), 'main', 'host', 'test-fixtures'),
+  ],
   env: { XDG_DATA_HOME: data },
   startup: [{ script: 'host-functions', params: {} }],
 });
 afterAll(() => session.dispose());
 
 describe.skipIf(process.platform === 'win32')('module path of the elevated session', () => {
-  it('the user\'s module folder is not searched; a planted Hyper-V module does not run in the inventory', async () => {
+  it("the user's module folder is not searched; a planted Hyper-V module does not run in the inventory", async () => {
     const path = await session.invoke<string>('run-script', { Command: '$env:PSModulePath' });
     if (!path.ok) throw new Error(path.error.message);
     expect(path.value).not.toContain(data);

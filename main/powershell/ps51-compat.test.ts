@@ -30,7 +30,9 @@ describe('Windows PowerShell 5.1 compatibility', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const kinds = r.value.map((f) => f.what.split(' ')[0]);
-    expect(kinds).toEqual(expect.arrayContaining(['ternary', 'null-coalescing', 'null-conditional', 'pipeline', '::new()', '-AsHashtable']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['ternary', 'null-coalescing', 'null-conditional', 'pipeline', '::new()', '-AsHashtable']),
+    );
   });
 
   it('none in the product scripts, the dispatcher, the simulator or the DDAStudio.Host module', async () => {

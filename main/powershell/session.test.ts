@@ -61,9 +61,24 @@ describe('PowerShellSession against the real pwsh', () => {
   it('round-trips hostile values exactly and never executes them (canary)', async () => {
     const canary = join(tmp, 'pwned');
     const hostile = [
-      "it's", '"double"', `$(Set-Content -Path '${canary}' -Value pwned)`, '`$(whoami)`', '$env:PATH', '${canary}',
-      `'; Set-Content -Path '${canary}' -Value x; '`, `"; Set-Content -Path "${canary}" -Value x #`, 'a;b', '@{a=1}', '}{',
-      'line1\nline2\r\nline3', '中文设备名', '😀 emoji', '\u2018smart\u2019 \u201cquotes\u201d', '\u0000nul', '2026-11-25T02:59:34Z', '',
+      "it's",
+      '"double"',
+      `$(Set-Content -Path '${canary}' -Value pwned)`,
+      '`$(whoami)`',
+      '$env:PATH',
+      '${canary}',
+      `'; Set-Content -Path '${canary}' -Value x; '`,
+      `"; Set-Content -Path "${canary}" -Value x #`,
+      'a;b',
+      '@{a=1}',
+      '}{',
+      'line1\nline2\r\nline3',
+      '中文设备名',
+      '😀 emoji',
+      '\u2018smart\u2019 \u201cquotes\u201d',
+      '\u0000nul',
+      '2026-11-25T02:59:34Z',
+      '',
     ];
     const r = await session.invoke<{ values: string[] }>('canary', { Values: hostile });
     expect(r.ok && r.value.values).toEqual(hostile);
@@ -71,14 +86,28 @@ describe('PowerShellSession against the real pwsh', () => {
   });
 
   it('returns nested data, numbers, null and one-element arrays faithfully', async () => {
-    const value = { n: 1.5, big: 68719476736, neg: -3, t: true, nothing: null, list: ['x'], empty: [], deep: { a: [{ b: 'c' }] } };
+    const value = {
+      n: 1.5,
+      big: 68719476736,
+      neg: -3,
+      t: true,
+      nothing: null,
+      list: ['x'],
+      empty: [],
+      deep: { a: [{ b: 'c' }] },
+    };
     const r = await session.invoke('echo', { Value: value, Other: null });
     expect(r.ok && r.value).toEqual({ value, other: null });
   });
 
   it('follows the result rule: one object as is, ,@() arrays stay arrays, nothing is null', async () => {
     const shapes: Array<[string, unknown]> = [
-      ['null', null], ['none', null], ['one', ['x']], ['empty', []], ['many', [1, 2, 3]], ['scalar', 'text'],
+      ['null', null],
+      ['none', null],
+      ['one', ['x']],
+      ['empty', []],
+      ['many', [1, 2, 3]],
+      ['scalar', 'text'],
       ['nested', { list: ['only'], empty: [], obj: { a: 1, b: null } }],
     ];
     for (const [kind, expected] of shapes) {
@@ -109,23 +138,42 @@ describe('PowerShellSession against the real pwsh', () => {
     const r = await session.invoke<{ after: string }>('nonterminating');
     expect(r.ok && r.value.after).toBe('still ran');
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatchObject({ kind: 'powershell', message: 'soft failure', category: 'InvalidData', command: 'Write-Error', scriptLine: 3 });
+    expect(r.errors[0]).toMatchObject({
+      kind: 'powershell',
+      message: 'soft failure',
+      category: 'InvalidData',
+      command: 'Write-Error',
+      scriptLine: 3,
+    });
     expect(r.errors[0]?.fullyQualifiedErrorId).toMatch(/^DdaSoft/);
     expect(r.errors[0]?.line).toMatch(/^Write-Error -Message 'soft failure'/);
   });
 
   it('a script that does not parse fails as a value, and the session goes on', async () => {
     const r = await session.invoke('syntax-error');
-    expect(!r.ok && r.error).toMatchObject({ kind: 'powershell', category: 'ParserError', fullyQualifiedErrorId: 'MissingEndCurlyBrace', scriptLine: 3 });
+    expect(!r.ok && r.error).toMatchObject({
+      kind: 'powershell',
+      category: 'ParserError',
+      fullyQualifiedErrorId: 'MissingEndCurlyBrace',
+      scriptLine: 3,
+    });
     expect((await session.invoke('echo', { Value: 2 })).ok).toBe(true);
   });
 
-
-  it('only the script\'s declared parameters are splatted: common parameters and unknown names are refused', async () => {
+  it("only the script's declared parameters are splatted: common parameters and unknown names are refused", async () => {
     const canary = join(tmp, 'common-params');
-    for (const extra of [{ ErrorAction: 'SilentlyContinue' }, { WhatIf: true }, { OutVariable: 'x' }, { Nope: 1 }, { [`x$(Set-Content '${canary}' y)`]: 1 }]) {
+    for (const extra of [
+      { ErrorAction: 'SilentlyContinue' },
+      { WhatIf: true },
+      { OutVariable: 'x' },
+      { Nope: 1 },
+      { [`x$(Set-Content '${canary}' y)`]: 1 },
+    ]) {
       const r = await session.invoke('echo', { Value: 1, ...extra });
-      expect(!r.ok && r.error, JSON.stringify(extra)).toMatchObject({ kind: 'protocol', message: `echo.ps1 has no parameter '${Object.keys(extra)[0]}'.` });
+      expect(!r.ok && r.error, JSON.stringify(extra)).toMatchObject({
+        kind: 'protocol',
+        message: `echo.ps1 has no parameter '${Object.keys(extra)[0]}'.`,
+      });
     }
     expect(existsSync(canary)).toBe(false);
     // Parameter names are matched as PowerShell matches them: case-insensitively.
@@ -139,7 +187,18 @@ describe('PowerShellSession against the real pwsh', () => {
 
   it('refuses script names that could leave the script folders, without starting anything', async () => {
     const calls = session.counters.calls;
-    for (const name of ['../session', 'a/b', 'a\\b', '', 'x.ps1;y', '..', 'a..b', '/etc/passwd', 'C:\\x', 'missing-script']) {
+    for (const name of [
+      '../session',
+      'a/b',
+      'a\\b',
+      '',
+      'x.ps1;y',
+      '..',
+      'a..b',
+      '/etc/passwd',
+      'C:\\x',
+      'missing-script',
+    ]) {
       const r = await session.invoke(name);
       expect(!r.ok && r.error.kind, name).toBe('protocol');
     }
@@ -158,7 +217,8 @@ describe('PowerShellSession against the real pwsh', () => {
     expect(!r.ok && r.error.message).toMatch(/hang\.ps1 did not finish within 4000 ms/);
     const after = await queued;
     expect(after.ok && after.value.pid).not.toBe(beforePwsh);
-    if (process.platform === 'linux') await expect.poll(() => [alive(before), alive(beforePwsh)]).toEqual([false, false]);
+    if (process.platform === 'linux')
+      await expect.poll(() => [alive(before), alive(beforePwsh)]).toEqual([false, false]);
     if (process.platform === 'linux') {
       const child = Number(readFileSync(childPidFile, 'utf8'));
       expect(child).toBeGreaterThan(0);
@@ -175,7 +235,9 @@ describe('PowerShellSession against the real pwsh', () => {
     process.kill(pid, 'SIGKILL');
     const r = await call;
     expect(!r.ok && r.error.kind).toBe('crashed');
-    expect(!r.ok && r.error.message).toMatch(/^PowerShell exited during hang\.ps1 \(PowerShell exited with (SIGKILL|code 137)\)/);
+    expect(!r.ok && r.error.message).toMatch(
+      /^PowerShell exited during hang\.ps1 \(PowerShell exited with (SIGKILL|code 137)\)/,
+    );
     await expect.poll(() => session.currentStatus, { timeout: 30_000 }).toBe('ready'); // restarted eagerly, not on the next call
     const next = await session.invoke<{ pid: number }>('pid');
     expect(next.ok && next.value.pid).not.toBe(pid);
@@ -233,14 +295,22 @@ describe('PowerShellSession against the real pwsh', () => {
         { script: 'trace-binding', params: { File: trace } },
         { script: 'secret-echo', params: { Visible: 'shown', Out: seenFile }, secrets },
         // the product's own use of a secret: a remote host's WinRM password (no connection is made here)
-        { script: 'use-remote', params: { Transport: 'winrm', HostName: 'hv.example', UserName: 'LAB\\admin', Endpoint: 'jea' }, secrets },
+        {
+          script: 'use-remote',
+          params: { Transport: 'winrm', HostName: 'hv.example', UserName: 'LAB\\admin', Endpoint: 'jea' },
+          secrets,
+        },
       ],
     });
     try {
       // remote-status runs locally: the session, pointed at the remote host, goes on reading calls.
       const status = await s.invoke<{ remote: boolean; host: string }>('remote-status');
       expect(status.ok && status.value).toMatchObject({ remote: true, host: 'hv.example' });
-      const seen = JSON.parse(readFileSync(seenFile, 'utf8')) as { password: string; visible: string; frames: string[] };
+      const seen = JSON.parse(readFileSync(seenFile, 'utf8')) as {
+        password: string;
+        visible: string;
+        frames: string[];
+      };
       expect(seen).toMatchObject({ password, visible: 'shown' });
       // The outermost frame is the call line itself: it says a secret follows, and holds neither it nor its base64.
       expect(seen.frames.some((f) => f.includes('Invoke-DdaCall') && f.includes('-ReadSecrets'))).toBe(true);
@@ -261,12 +331,15 @@ describe('PowerShellSession against the real pwsh', () => {
 
   it('a stray secret line would be a comment: run as code it does nothing and prints nothing', () => {
     const line = `#Password:${Buffer.from('pw$(x)', 'utf8').toString('base64')}`;
-    const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', '-'], { input: `${line}\n'after'\n`, encoding: 'utf8' });
+    const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', '-'], {
+      input: `${line}\n'after'\n`,
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.stdout.replace(/\u001b\[\?1[hl]/g, '').trim()).toBe('after');
   });
 
-  it('a remote session\'s connect allowance is added to each call\'s own timeout', async () => {
+  it("a remote session's connect allowance is added to each call's own timeout", async () => {
     const s = new PowerShellSession({ executable: pwsh.path, scriptDirs: [fixtures], connectAllowanceMs: 3_000 });
     try {
       // 500 ms alone would stop a 1 s call; with the allowance it finishes, and a timeout names the sum.
@@ -286,7 +359,10 @@ describe('PowerShellSession without PowerShell', () => {
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const { session: missing, started } = await PowerShellSession.start({ executable: join(tmp, 'no-such-pwsh'), scriptDirs: [fixtures] });
+      const { session: missing, started } = await PowerShellSession.start({
+        executable: join(tmp, 'no-such-pwsh'),
+        scriptDirs: [fixtures],
+      });
       expect(!started.ok && started.error.kind).toBe('not-started');
       expect(!started.ok && started.error.message).toMatch(/PowerShell was not found at .*no-such-pwsh/);
       expect(missing.currentStatus).toBe('failed');
@@ -314,14 +390,32 @@ describe('findPowerShell: setting > DDA_PWSH > project .tools > PATH > Windows P
   it('walks the rule in order', () => {
     const all = ['/s/pwsh', '/e/pwsh', '/root/.tools/pwsh/pwsh', '/usr/bin/pwsh'];
     const base = { projectRoot: '/root', platform: 'linux' as const, exists: exists(all) };
-    expect(findPowerShell({ ...base, setting: '/s/pwsh', env: { DDA_PWSH: '/e/pwsh', PATH: '/usr/bin' } })).toEqual({ path: '/s/pwsh', source: 'setting' });
-    expect(findPowerShell({ ...base, env: { DDA_PWSH: '/e/pwsh', PATH: '/usr/bin' } })).toEqual({ path: '/e/pwsh', source: 'env' });
-    expect(findPowerShell({ ...base, env: { PATH: '/usr/bin' } })).toEqual({ path: '/root/.tools/pwsh/pwsh', source: 'project' });
-    expect(findPowerShell({ ...base, exists: exists(['/usr/bin/pwsh']), env: { PATH: '/opt:/usr/bin' } })).toEqual({ path: '/usr/bin/pwsh', source: 'path' });
+    expect(findPowerShell({ ...base, setting: '/s/pwsh', env: { DDA_PWSH: '/e/pwsh', PATH: '/usr/bin' } })).toEqual({
+      path: '/s/pwsh',
+      source: 'setting',
+    });
+    expect(findPowerShell({ ...base, env: { DDA_PWSH: '/e/pwsh', PATH: '/usr/bin' } })).toEqual({
+      path: '/e/pwsh',
+      source: 'env',
+    });
+    expect(findPowerShell({ ...base, env: { PATH: '/usr/bin' } })).toEqual({
+      path: '/root/.tools/pwsh/pwsh',
+      source: 'project',
+    });
+    expect(findPowerShell({ ...base, exists: exists(['/usr/bin/pwsh']), env: { PATH: '/opt:/usr/bin' } })).toEqual({
+      path: '/usr/bin/pwsh',
+      source: 'path',
+    });
     expect(findPowerShell({ ...base, exists: exists([]), env: { PATH: '/usr/bin' } })).toBeNull();
   });
   it('resolves a bare command name in the setting on PATH', () => {
-    const r = findPowerShell({ setting: 'pwsh-preview', env: { PATH: '/opt/p' }, projectRoot: '/r', platform: 'linux', exists: exists(['/opt/p/pwsh-preview']) });
+    const r = findPowerShell({
+      setting: 'pwsh-preview',
+      env: { PATH: '/opt/p' },
+      projectRoot: '/r',
+      platform: 'linux',
+      exists: exists(['/opt/p/pwsh-preview']),
+    });
     expect(r).toEqual({ path: '/opt/p/pwsh-preview', source: 'setting' });
   });
   it('on Windows: pwsh.exe on Path, then Windows PowerShell 5.1', () => {
@@ -330,27 +424,50 @@ describe('findPowerShell: setting > DDA_PWSH > project .tools > PATH > Windows P
     const ps51 = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
     const env = { SystemRoot: 'C:\\Windows', Path: 'C:\\Windows;C:\\Program Files\\PowerShell\\7' };
     expect(findPowerShell({ ...base, env, exists: exists([ps7, ps51]) })).toEqual({ path: ps7, source: 'path' });
-    expect(findPowerShell({ ...base, env, exists: exists([ps51]) })).toEqual({ path: ps51, source: 'windows-powershell' });
-    expect(findPowerShell({ ...base, env, exists: exists(['C:\\app\\.tools\\pwsh\\pwsh.exe', ps51]) })?.source).toBe('project');
+    expect(findPowerShell({ ...base, env, exists: exists([ps51]) })).toEqual({
+      path: ps51,
+      source: 'windows-powershell',
+    });
+    expect(findPowerShell({ ...base, env, exists: exists(['C:\\app\\.tools\\pwsh\\pwsh.exe', ps51]) })?.source).toBe(
+      'project',
+    );
   });
   it('a named but missing setting or DDA_PWSH is not silently replaced by another PowerShell', () => {
     const base = { projectRoot: '/r', platform: 'linux' as const, exists: exists(['/usr/bin/pwsh']) };
     expect(findPowerShell({ ...base, setting: '/nope', env: { PATH: '/usr/bin' } })).toBeNull();
     expect(findPowerShell({ ...base, env: { DDA_PWSH: '/nope', PATH: '/usr/bin' } })).toBeNull();
   });
-  it('never a UNC or device path, from the setting or DDA_PWSH (opening one sends the admin\'s NTLM response)', () => {
+  it("never a UNC or device path, from the setting or DDA_PWSH (opening one sends the admin's NTLM response)", () => {
     const unc = '\\\\evil.example\\share\\pwsh.exe';
     const base = { projectRoot: 'C:\\app', platform: 'win32' as const, exists: () => true, env: { Path: '' } };
     for (const p of [unc, '//evil.example/share/pwsh.exe', '\\\\?\\C:\\pwsh.exe', '\\\\.\\pipe\\x']) {
       expect(findPowerShell({ ...base, setting: p })).toBeNull();
       expect(findPowerShell({ ...base, env: { DDA_PWSH: p } })).toBeNull();
     }
-    const fields = (r: { success: boolean; error?: { issues: Array<{ path: PropertyKey[] }> } }) => (r.error?.issues ?? []).map((i) => i.path.join('.'));
-    expect(settingsSchema.safeParse({ language: null, theme: 'system', powershellPath: 'C:\\Program Files\\PowerShell\\7\\pwsh.exe', simulatorProfile: null }).success).toBe(true);
-    expect(fields(settingsSchema.safeParse({ language: null, theme: 'system', powershellPath: unc, simulatorProfile: null }))).toEqual(['powershellPath']);
-    expect(fields(sshTargetSchema.safeParse({ transport: 'ssh', hostName: 'h', keyFilePath: unc }))).toContain('keyFilePath');
-    expect(fields(sshTargetSchema.safeParse({ transport: 'ssh', hostName: 'h', knownHostsFile: '//evil/kh' }))).toContain('knownHostsFile');
-    expect(fields(sshTargetSchema.safeParse({ transport: 'ssh', hostName: 'h', keyFilePath: '/home/me/.ssh/id' }))).not.toContain('keyFilePath');
+    const fields = (r: { success: boolean; error?: { issues: Array<{ path: PropertyKey[] }> } }) =>
+      (r.error?.issues ?? []).map((i) => i.path.join('.'));
+    expect(
+      settingsSchema.safeParse({
+        language: null,
+        theme: 'system',
+        powershellPath: 'C:\\Program Files\\PowerShell\\7\\pwsh.exe',
+        simulatorProfile: null,
+      }).success,
+    ).toBe(true);
+    expect(
+      fields(
+        settingsSchema.safeParse({ language: null, theme: 'system', powershellPath: unc, simulatorProfile: null }),
+      ),
+    ).toEqual(['powershellPath']);
+    expect(fields(sshTargetSchema.safeParse({ transport: 'ssh', hostName: 'h', keyFilePath: unc }))).toContain(
+      'keyFilePath',
+    );
+    expect(
+      fields(sshTargetSchema.safeParse({ transport: 'ssh', hostName: 'h', knownHostsFile: '//evil/kh' })),
+    ).toContain('knownHostsFile');
+    expect(
+      fields(sshTargetSchema.safeParse({ transport: 'ssh', hostName: 'h', keyFilePath: '/home/me/.ssh/id' })),
+    ).not.toContain('keyFilePath');
   });
   it('finds the project root from its own location', () => {
     expect(existsSync(join(projectRoot(), 'package.json'))).toBe(true);

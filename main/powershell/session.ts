@@ -60,7 +60,10 @@ const SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 let dispatcherB64: string | null = null;
 /** The dispatcher, read when first needed (the Electron bundle sets DDA_PROJECT_ROOT before that). */
 const DISPATCHER_B64 = (): string =>
-  (dispatcherB64 ??= Buffer.from(readFileSync(join(projectRoot(), 'main', 'powershell', 'dispatcher.ps1'), 'utf8'), 'utf8').toString('base64'));
+  (dispatcherB64 ??= Buffer.from(
+    readFileSync(join(projectRoot(), 'main', 'powershell', 'dispatcher.ps1'), 'utf8'),
+    'utf8',
+  ).toString('base64'));
 /** A process that dies on its own sooner than this after starting is not restarted eagerly (no loops). */
 const MIN_LIFETIME_FOR_EAGER_RESTART_MS = 5000;
 
@@ -72,7 +75,6 @@ class CallFailure extends Error {
     super(info.message);
   }
 }
-
 
 /** One PowerShell process at a time, calls in order; see the file comment. */
 export class PowerShellSession extends EventEmitter implements ScriptRunner {
@@ -93,7 +95,9 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
   }
 
   /** Creates a session and starts its process now; the result says whether the start worked. */
-  static async start(options: PowerShellSessionOptions): Promise<{ session: PowerShellSession; started: PsResult<PowerShellInfo> }> {
+  static async start(
+    options: PowerShellSessionOptions,
+  ): Promise<{ session: PowerShellSession; started: PsResult<PowerShellInfo> }> {
     const session = new PowerShellSession(options);
     return { session, started: await session.start() };
   }
@@ -128,7 +132,12 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
       const t0 = performance.now();
       try {
         const live = await this.ensureLive();
-        return { ok: true as const, value: live.info as PowerShellInfo, errors: [], durationMs: performance.now() - t0 };
+        return {
+          ok: true as const,
+          value: live.info as PowerShellInfo,
+          errors: [],
+          durationMs: performance.now() - t0,
+        };
       } catch (e) {
         return this.failure<PowerShellInfo>(e, t0);
       }
@@ -136,11 +145,19 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
   }
 
   /** Runs the named script with params as data; always resolves to an envelope, never rejects. */
-  invoke<T = unknown>(script: string, params: Record<string, unknown> = {}, options: InvokeOptions = {}): Promise<PsResult<T>> {
+  invoke<T = unknown>(
+    script: string,
+    params: Record<string, unknown> = {},
+    options: InvokeOptions = {},
+  ): Promise<PsResult<T>> {
     const ownTimeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? 120_000;
     return this.enqueue(async () => {
       const t0 = performance.now();
-      if (this.disposed) return this.failure<T>(new CallFailure({ kind: 'not-started', message: 'The PowerShell session was disposed.' }), t0);
+      if (this.disposed)
+        return this.failure<T>(
+          new CallFailure({ kind: 'not-started', message: 'The PowerShell session was disposed.' }),
+          t0,
+        );
       let live: Live;
       try {
         this.script(script); // a bad name fails before any process is started
@@ -187,7 +204,10 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
   /** Looks a script up by name (never a path) in the script folders. */
   private script(name: string): { text: string; path: string; hash: string } {
     if (!SCRIPT_NAME.test(name) || name.includes('..')) {
-      throw new CallFailure({ kind: 'protocol', message: `Invalid script name ${JSON.stringify(name)}: letters, digits, . _ - only.` });
+      throw new CallFailure({
+        kind: 'protocol',
+        message: `Invalid script name ${JSON.stringify(name)}: letters, digits, . _ - only.`,
+      });
     }
     const cached = this.scripts.get(name);
     if (cached) return cached;
@@ -200,21 +220,34 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
         return entry;
       }
     }
-    throw new CallFailure({ kind: 'protocol', message: `No script named ${name}.ps1 in ${this.options.scriptDirs.join(', ')}` });
+    throw new CallFailure({
+      kind: 'protocol',
+      message: `No script named ${name}.ps1 in ${this.options.scriptDirs.join(', ')}`,
+    });
   }
 
   /**
    * One call on a live process; throws CallFailure for session-level failures. `ownTimeoutMs` is the call's own limit: a remote host's dispatcher stops the remote command when it
    * expires (after connecting); this process is killed only when the connect allowance has passed too.
    */
-  private async call<T>(live: Live, name: string, params: Record<string, unknown>, ownTimeoutMs: number, t0: number, secrets?: Record<string, string>): Promise<PsResult<T>> {
+  private async call<T>(
+    live: Live,
+    name: string,
+    params: Record<string, unknown>,
+    ownTimeoutMs: number,
+    t0: number,
+    secrets?: Record<string, string>,
+  ): Promise<PsResult<T>> {
     const timeoutMs = ownTimeoutMs + (this.options.connectAllowanceMs ?? 0);
     const s = this.script(name);
     let json: string;
     try {
       json = JSON.stringify(params ?? {});
     } catch (e) {
-      throw new CallFailure({ kind: 'protocol', message: `Parameters of ${name}.ps1 are not JSON: ${(e as Error).message}` });
+      throw new CallFailure({
+        kind: 'protocol',
+        message: `Parameters of ${name}.ps1 are not JSON: ${(e as Error).message}`,
+      });
     }
     const callId = `${this.nonce}-${this.nextId++}`;
     const textB64 = live.sentScripts.has(s.hash) ? '' : b64(s.text);
@@ -223,7 +256,8 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
     // Secrets follow as the next input line: the dispatcher reads it first thing, so it is never code.
     // A comment to PowerShell, should it ever be read as code; names are plain words, values base64.
     const pairs = Object.entries(secrets ?? {});
-    if (pairs.some(([k]) => !SECRET_NAME.test(k))) throw new CallFailure({ kind: 'protocol', message: `Secret names of ${name}.ps1 must be plain words.` });
+    if (pairs.some(([k]) => !SECRET_NAME.test(k)))
+      throw new CallFailure({ kind: 'protocol', message: `Secret names of ${name}.ps1 must be plain words.` });
     if (pairs.length > 0) line += ` -ReadSecrets\n#${pairs.map(([k, v]) => `${k}:${b64(v)}`).join(';')}`;
     const payload = await this.runLine(live, line, callId, timeoutMs, `${name}.ps1`);
     live.sentScripts.add(s.hash);
@@ -232,10 +266,20 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
     const durationMs = performance.now() - t0;
     return envelope.ok
       ? { ok: true, value: (envelope.value ?? null) as T, errors: errors.map((x) => this.stamp(x)), durationMs }
-      : { ok: false, error: this.stamp(envelope.error ?? { kind: 'protocol', message: `${name}.ps1 failed without an error record` }), errors: errors.map((x) => this.stamp(x)), durationMs };
+      : {
+          ok: false,
+          error: this.stamp(
+            envelope.error ?? { kind: 'protocol', message: `${name}.ps1 failed without an error record` },
+          ),
+          errors: errors.map((x) => this.stamp(x)),
+          durationMs,
+        };
   }
 
-  private parse(payload: string, label: string): { ok: boolean; value?: unknown; error?: PsErrorInfo; errors?: PsErrorInfo[] | PsErrorInfo | null } {
+  private parse(
+    payload: string,
+    label: string,
+  ): { ok: boolean; value?: unknown; error?: PsErrorInfo; errors?: PsErrorInfo[] | PsErrorInfo | null } {
     try {
       return JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
     } catch {
@@ -263,7 +307,12 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
           finish(() => {
             this.counters.timeouts++;
             this.kill(live);
-            reject(new CallFailure({ kind: 'timeout', message: `${label} did not finish within ${timeoutMs} ms; PowerShell was stopped with its child processes and restarts.` }));
+            reject(
+              new CallFailure({
+                kind: 'timeout',
+                message: `${label} did not finish within ${timeoutMs} ms; PowerShell was stopped with its child processes and restarts.`,
+              }),
+            );
           }),
         timeoutMs,
       );
@@ -273,7 +322,12 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
         () =>
           finish(() => {
             this.kill(live);
-            reject(new CallFailure({ kind: 'protocol', message: `The result of ${label} exceeded ${MAX_RESULT_CHARS} characters; PowerShell restarts.` }));
+            reject(
+              new CallFailure({
+                kind: 'protocol',
+                message: `The result of ${label} exceeded ${MAX_RESULT_CHARS} characters; PowerShell restarts.`,
+              }),
+            );
           }),
       );
       live.onGone = () =>
@@ -283,7 +337,10 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
           // PowerShell 7's SSH client can take its whole process down when the connection dies
           // (an unhandled exception in SSHClientSessionTransportManager): for a remote host's
           // session that is a lost connection, and it says so.
-          const lostRemote = !this.disposed && !!remote && /SSHClientSessionTransportManager|PSRemotingTransportException/.test(live.exitReason);
+          const lostRemote =
+            !this.disposed &&
+            !!remote &&
+            /SSHClientSessionTransportManager|PSRemotingTransportException/.test(live.exitReason);
           reject(
             new CallFailure(
               lostRemote
@@ -334,12 +391,18 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
         `. ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${DISPATCHER_B64()}'))))`,
         `Complete-DdaStartup '${id}'`,
       ].join('; ');
-      live.info = this.parse(await this.runLine(live, setup, id, limit, 'start-up'), 'start-up').value as PowerShellInfo;
+      live.info = this.parse(await this.runLine(live, setup, id, limit, 'start-up'), 'start-up')
+        .value as PowerShellInfo;
       for (const s of this.options.startup ?? []) {
         const r = await this.call(live, s.script, s.params ?? {}, limit, performance.now(), s.secrets);
-        if (!r.ok) throw new CallFailure({ kind: 'not-started', message: `start-up script ${s.script}.ps1 failed: ${r.error.message}` });
+        if (!r.ok)
+          throw new CallFailure({
+            kind: 'not-started',
+            message: `start-up script ${s.script}.ps1 failed: ${r.error.message}`,
+          });
       }
-      if (this.disposed) throw new CallFailure({ kind: 'not-started', message: 'The PowerShell session was disposed.' });
+      if (this.disposed)
+        throw new CallFailure({ kind: 'not-started', message: 'The PowerShell session was disposed.' });
     } catch (e) {
       if (live) this.kill(live);
       this.starting = null;
@@ -372,7 +435,8 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
   }
 
   private failure<T>(e: unknown, t0: number): PsResult<T> {
-    const info: PsErrorInfo = e instanceof CallFailure ? e.info : { kind: 'protocol', message: e instanceof Error ? e.message : String(e) };
+    const info: PsErrorInfo =
+      e instanceof CallFailure ? e.info : { kind: 'protocol', message: e instanceof Error ? e.message : String(e) };
     return { ok: false, error: this.stamp(info), errors: [], durationMs: performance.now() - t0 };
   }
 

@@ -34,7 +34,8 @@ describe.skipIf(!!unavailable)(`remote hosts over SSH${unavailable ? ` (skipped:
 
   beforeAll(async () => {
     sshd = await startSshTestHosts({ profiles: ['ml30-connectx4', 'gpu-workstation'] });
-    const open = (i: number) => openRemoteHost(sshd.hosts[i]!.target, { dataDir: join(sshd.dir, `data-${i}`), extraScriptDirs: [fixtures] });
+    const open = (i: number) =>
+      openRemoteHost(sshd.hosts[i]!.target, { dataDir: join(sshd.dir, `data-${i}`), extraScriptDirs: [fixtures] });
     a = open(0);
     b = open(1);
     aServices = hostServices(a);
@@ -115,7 +116,9 @@ describe.skipIf(!!unavailable)(`remote hosts over SSH${unavailable ? ` (skipped:
     try {
       const r = await a.runner.invoke('op-start-vm', { VmId: off.id }, { timeoutMs: 2000 });
       expect(!r.ok && r.error).toMatchObject({ kind: 'timeout', computerName: '127.0.0.2' });
-      expect(!r.ok && r.error.message).toMatch(/op-start-vm\.ps1 did not finish within 2000 ms on Host A \(127\.0\.0\.2\); it was stopped there/);
+      expect(!r.ok && r.error.message).toMatch(
+        /op-start-vm\.ps1 did not finish within 2000 ms on Host A \(127\.0\.0\.2\); it was stopped there/,
+      );
     } finally {
       editState(stateFile, (st) => (st.latencyMs = {}));
     }
@@ -177,7 +180,18 @@ describe('WinRM targets (session creation cannot run on Linux: no WSMan client)'
   it('fail with a clear connection error that names the host and never shows the password', async () => {
     const password = `S3cret-'$(whoami)'-pw`;
     const host = openRemoteHost(
-      { id: 'hv01', name: 'HV01', transport: 'winrm', endpoint: 'full', connectTimeoutMs: 5000, computerName: 'hv01.contoso.test', useSsl: true, skipCertificateChecks: false, authentication: 'Negotiate', userName: 'CONTOSO\\admin' },
+      {
+        id: 'hv01',
+        name: 'HV01',
+        transport: 'winrm',
+        endpoint: 'full',
+        connectTimeoutMs: 5000,
+        computerName: 'hv01.contoso.test',
+        useSsl: true,
+        skipCertificateChecks: false,
+        authentication: 'Negotiate',
+        userName: 'CONTOSO\\admin',
+      },
       {
         password,
         dataDir: join(import.meta.dirname, '.never-written'),

@@ -20,12 +20,20 @@ describe.skipIf(!runnable)('the ssh client of a remote session', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dda-planted-ssh-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is the one in the administrators\' folder, never an ssh planted earlier on PATH', async () => {
+  it("is the one in the administrators' folder, never an ssh planted earlier on PATH", async () => {
     const marker = join(dir, 'planted-ssh-ran');
     writeFileSync(join(dir, 'ssh'), `#!/bin/sh\necho ran > '${marker}'\nexit 255\n`);
     chmodSync(join(dir, 'ssh'), 0o755);
     const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform })!;
-    const target = { id: 'planted', name: 'planted', transport: 'ssh', hostName: '127.0.0.1', port: 9, connectTimeoutMs: 5000, endpoint: 'full' } as const;
+    const target = {
+      id: 'planted',
+      name: 'planted',
+      transport: 'ssh',
+      hostName: '127.0.0.1',
+      port: 9,
+      connectTimeoutMs: 5000,
+      endpoint: 'full',
+    } as const;
     const session = new PowerShellSession({
       executable: pwsh.path,
       scriptDirs: [scriptsDir()],

@@ -31,21 +31,48 @@ function newest(dir: string): number {
 export function ensureRendererBuilt(root = projectRoot()): string {
   const out = join(root, 'dist', 'renderer');
   const index = join(out, 'index.html');
-  const stale = !existsSync(index) || statSync(index).mtimeMs < Math.max(newest(join(root, 'renderer')), newest(join(root, 'shared')));
+  const stale =
+    !existsSync(index) ||
+    statSync(index).mtimeMs < Math.max(newest(join(root, 'renderer')), newest(join(root, 'shared')));
   if (stale) {
-    const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'renderer', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        '--config',
+        join(root, 'renderer', 'vite.config.ts'),
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
     if (r.status !== 0) throw new Error('Building the renderer failed.');
   }
   return out;
 }
 
 export async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { simulate: { type: 'string' }, 'sim-state': { type: 'string' }, port: { type: 'string' }, real: { type: 'boolean', default: false } }, strict: true });
-  if (values.real && (values.simulate || values['sim-state'])) throw new Error('--real serves this host; it cannot be combined with --simulate or --sim-state');
+  const { values } = parseArgs({
+    options: {
+      simulate: { type: 'string' },
+      'sim-state': { type: 'string' },
+      port: { type: 'string' },
+      real: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.real && (values.simulate || values['sim-state']))
+    throw new Error('--real serves this host; it cannot be combined with --simulate or --sim-state');
   const port = values.port ? Number(values.port) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
   const staticDir = ensureRendererBuilt();
-  const host = values.real ? openHost({}) : openHost({ simulate: values.simulate ?? (values['sim-state'] ? null : DEFAULT_PROFILE), simState: values['sim-state'] ?? null });
+  const host = values.real
+    ? openHost({})
+    : openHost({
+        simulate: values.simulate ?? (values['sim-state'] ? null : DEFAULT_PROFILE),
+        simState: values['sim-state'] ?? null,
+      });
   // No OS credential store in browser mode: passwords of remote hosts live in this process only.
   const pool = createHostPool(host);
   const { api, events } = createApi(pool, browserShellHooks());

@@ -29,27 +29,43 @@ interface Reply {
   headers: Record<string, string | string[] | undefined>;
   body: string;
 }
-function call(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string; untilFirstChunk?: boolean } = {}): Promise<Reply> {
+function call(
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string; untilFirstChunk?: boolean } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...opts.headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        body += c;
-        if (opts.untilFirstChunk && body.includes('\n\n')) {
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
-          req.destroy();
-        }
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: opts.method ?? 'GET',
+        headers: { host: `127.0.0.1:${port}`, ...opts.headers },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          body += c;
+          if (opts.untilFirstChunk && body.includes('\n\n')) {
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+            req.destroy();
+          }
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
   });
 }
 const apiCall = (method: string, body: unknown, headers: Record<string, string> = {}) =>
-  call(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dda-token': server.token, ...headers }, body: JSON.stringify(body) });
+  call(`/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-dda-token': server.token, ...headers },
+    body: JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dda-serve-'));
@@ -84,13 +100,18 @@ describe('browser mode server', () => {
     expect(cookie).not.toContain(server.token);
     const assetKey = cookie.split(';')[0]!;
     expect((await call('/', { headers: { cookie: assetKey } })).status).toBe(200);
-    expect((await apiCall('getAppInfo', {}, { cookie: assetKey, 'x-dda-token': assetKey.split('=')[1]! })).status).toBe(401);
+    expect((await apiCall('getAppInfo', {}, { cookie: assetKey, 'x-dda-token': assetKey.split('=')[1]! })).status).toBe(
+      401,
+    );
     expect((await call(`/api/events?token=${assetKey.split('=')[1]!}`)).status).toBe(401);
     expect(page.headers['content-security-policy']).toMatch(/default-src 'self'; script-src 'self'/);
     expect(page.headers['x-frame-options']).toBe('DENY');
     calls.length = 0;
     expect((await apiCall('getAppInfo', {}, { 'x-dda-token': 'wrong' })).status).toBe(401);
-    expect((await call('/api/getAppInfo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    expect(
+      (await call('/api/getAppInfo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }))
+        .status,
+    ).toBe(401);
     expect(calls).toEqual([]);
     const ok = await apiCall('getAppInfo', {});
     expect([ok.status, JSON.parse(ok.body).ok]).toEqual([200, true]);
@@ -106,7 +127,10 @@ describe('browser mode server', () => {
     const foreign = await apiCall('getAppInfo', {}, { origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
     expect((await apiCall('getAppInfo', {}, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    const preflight = await call('/api/getAppInfo', { method: 'OPTIONS', headers: { origin: server.origin, 'access-control-request-method': 'POST' } });
+    const preflight = await call('/api/getAppInfo', {
+      method: 'OPTIONS',
+      headers: { origin: server.origin, 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(405);
     for (const r of [foreign, preflight, await apiCall('getAppInfo', {}, { origin: server.origin })]) {
       expect(Object.keys(r.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
@@ -121,8 +145,24 @@ describe('browser mode server', () => {
 
   it('API calls: JSON only, bounded size, unknown methods and bad shapes refused before the API', async () => {
     calls.length = 0;
-    expect((await call('/api/getAppInfo', { method: 'POST', headers: { 'x-dda-token': server.token, 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
-    expect((await call('/api/getAppInfo', { method: 'POST', headers: { 'x-dda-token': server.token, 'content-type': 'application/json' }, body: 'x'.repeat(300 * 1024) })).status).toBe(413);
+    expect(
+      (
+        await call('/api/getAppInfo', {
+          method: 'POST',
+          headers: { 'x-dda-token': server.token, 'content-type': 'text/plain' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(415);
+    expect(
+      (
+        await call('/api/getAppInfo', {
+          method: 'POST',
+          headers: { 'x-dda-token': server.token, 'content-type': 'application/json' },
+          body: 'x'.repeat(300 * 1024),
+        })
+      ).status,
+    ).toBe(413);
     const unknown = await apiCall('runPowerShell', { script: 'whoami' });
     expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     const badShape = await apiCall('getInventory', { refresh: 'yes', extra: '$(whoami)' });

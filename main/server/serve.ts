@@ -31,7 +31,8 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 256 * 1024;
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -66,7 +67,13 @@ function cookieValue(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
-function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+  extra: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...securityHeaders(), ...extra });
   res.end(body);
 }
@@ -107,8 +114,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
     if (url.pathname.startsWith('/api/')) {
       if (url.pathname === '/api/events') {
-        if (req.method !== 'GET' || !tokenEquals(url.searchParams.get('token'), token)) return send(res, 401, 'Token required');
-        res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', ...securityHeaders() });
+        if (req.method !== 'GET' || !tokenEquals(url.searchParams.get('token'), token))
+          return send(res, 401, 'Token required');
+        res.writeHead(200, {
+          'Content-Type': 'text/event-stream',
+          'Cache-Control': 'no-store',
+          Connection: 'keep-alive',
+          ...securityHeaders(),
+        });
         res.write(': connected\n\n');
         streams.add(res);
         const unsubscribe = options.events.subscribe((e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
@@ -120,7 +133,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
       if (req.method !== 'POST') return send(res, 405, 'Method not allowed', undefined, { Allow: 'POST' });
       const headerToken = req.headers['x-dda-token'];
-      if (!tokenEquals(Array.isArray(headerToken) ? headerToken[0] : headerToken, token)) return send(res, 401, 'Token required');
+      if (!tokenEquals(Array.isArray(headerToken) ? headerToken[0] : headerToken, token))
+        return send(res, 401, 'Token required');
       if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return send(res, 415, 'JSON only');
       const chunks: Buffer[] = [];
       let size = 0;
@@ -133,7 +147,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       try {
         input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {
-        return send(res, 400, JSON.stringify({ ok: false, error: { code: 'bad-request', message: 'Body is not JSON.' } }), 'application/json');
+        return send(
+          res,
+          400,
+          JSON.stringify({ ok: false, error: { code: 'bad-request', message: 'Body is not JSON.' } }),
+          'application/json',
+        );
       }
       const result = await dispatch(options.api, url.pathname.slice('/api/'.length), input);
       return send(res, 200, JSON.stringify(result), 'application/json');
@@ -143,18 +162,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const queryToken = url.searchParams.get('token');
     const cookieName = `dda_assets_${(server.address() as AddressInfo).port}`;
     const authorized = tokenEquals(queryToken, token) || tokenEquals(cookieValue(req, cookieName), assetCookie(token));
-    if (!authorized) return send(res, 401, 'DDA Studio: open the URL printed by the server (it carries the access token).');
+    if (!authorized)
+      return send(res, 401, 'DDA Studio: open the URL printed by the server (it carries the access token).');
     // Static files: resolved inside staticDir only.
     let rel = decodeURIComponent(url.pathname);
     if (rel === '/' || rel === '') rel = '/index.html';
     const file = normalize(join(options.staticDir, rel));
-    if (!file.startsWith(normalize(options.staticDir + sep)) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'Not found');
+    if (!file.startsWith(normalize(options.staticDir + sep)) || !existsSync(file) || !statSync(file).isFile())
+      return send(res, 404, 'Not found');
     const headers: Record<string, string> = {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Cache-Control': 'no-store',
       ...securityHeaders(),
     };
-    if (tokenEquals(queryToken, token)) headers['Set-Cookie'] = `${cookieName}=${assetCookie(token)}; HttpOnly; SameSite=Strict; Path=/`;
+    if (tokenEquals(queryToken, token))
+      headers['Set-Cookie'] = `${cookieName}=${assetCookie(token)}; HttpOnly; SameSite=Strict; Path=/`;
     res.writeHead(200, headers);
     if (req.method === 'HEAD') return void res.end();
     createReadStream(file).pipe(res);

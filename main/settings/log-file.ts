@@ -5,7 +5,10 @@ import { dirname } from 'node:path';
 export const MAX_LOG_BYTES = 2 * 1024 * 1024;
 
 /** Appends timestamped lines; rotates to <file>.1 past the size limit. */
-export function createLog(file: string, maxBytes = MAX_LOG_BYTES): (level: 'info' | 'warn' | 'error', message: string) => void {
+export function createLog(
+  file: string,
+  maxBytes = MAX_LOG_BYTES,
+): (level: 'info' | 'warn' | 'error', message: string) => void {
   mkdirSync(dirname(file), { recursive: true });
   return (level, message) => {
     try {

@@ -4,11 +4,22 @@ import { z } from 'zod';
 import { settingsSchema, type Settings } from '../../shared/contract';
 import { writeFileAtomic } from '../write-file-atomic';
 
-export const windowBoundsSchema = z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int().min(400), height: z.number().int().min(300) });
+export const windowBoundsSchema = z.object({
+  x: z.number().int(),
+  y: z.number().int(),
+  width: z.number().int().min(400),
+  height: z.number().int().min(300),
+});
 const fileSchema = settingsSchema.extend({ windowBounds: windowBoundsSchema.nullable() });
 export type StoredSettings = z.infer<typeof fileSchema>;
 
-export const DEFAULT_SETTINGS: StoredSettings = { language: null, theme: 'system', powershellPath: null, simulatorProfile: null, windowBounds: null };
+export const DEFAULT_SETTINGS: StoredSettings = {
+  language: null,
+  theme: 'system',
+  powershellPath: null,
+  simulatorProfile: null,
+  windowBounds: null,
+};
 
 /** A settings file; a corrupt one is kept as .corrupt and replaced by defaults. */
 export class SettingsStore {

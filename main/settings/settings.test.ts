@@ -10,9 +10,18 @@ const dir = () => mkdtempSync(join(tmpdir(), 'dda-settings-'));
 describe('settings', () => {
   it('persists a validated patch and reads it back', () => {
     const file = join(dir(), 'settings.json');
-    new SettingsStore(file).update({ language: 'zh-CN', theme: 'dark', windowBounds: { x: 1, y: 2, width: 1200, height: 800 } });
+    new SettingsStore(file).update({
+      language: 'zh-CN',
+      theme: 'dark',
+      windowBounds: { x: 1, y: 2, width: 1200, height: 800 },
+    });
     const again = new SettingsStore(file);
-    expect(again.settings()).toEqual({ language: 'zh-CN', theme: 'dark', powershellPath: null, simulatorProfile: null });
+    expect(again.settings()).toEqual({
+      language: 'zh-CN',
+      theme: 'dark',
+      powershellPath: null,
+      simulatorProfile: null,
+    });
     expect(again.get().windowBounds).toEqual({ x: 1, y: 2, width: 1200, height: 800 });
   });
   it('a corrupt file gives defaults and keeps a backup', () => {

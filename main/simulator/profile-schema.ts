@@ -3,11 +3,17 @@ import { z } from 'zod';
 import { assignmentRecordSchema } from '../../shared/assignment-record';
 import { rememberedFactsSchema } from '../../shared/remembered-facts';
 
-const address = z.union([z.number().int().nonnegative(), z.string().regex(/^(0[xX][0-9A-Fa-f]+|\d+)$/, 'a number or a "0x..." hex string')]);
+const address = z.union([
+  z.number().int().nonnegative(),
+  z.string().regex(/^(0[xX][0-9A-Fa-f]+|\d+)$/, 'a number or a "0x..." hex string'),
+]);
 const intOrNull = z.number().int().nullable();
 
 /** An address of the host (MSFT_NetIPAddress IPAddress / PrefixLength); IPv6 link-local may carry %zone. */
-const ipAddress = z.strictObject({ address: z.string().regex(/^[0-9A-Fa-f:.]+(%\d+)?$/, 'an IPv4 or IPv6 address'), prefixLength: z.number().int().min(0).max(128) });
+const ipAddress = z.strictObject({
+  address: z.string().regex(/^[0-9A-Fa-f:.]+(%\d+)?$/, 'an IPv4 or IPv6 address'),
+  prefixLength: z.number().int().min(0).max(128),
+});
 const macAddress = z.string().regex(/^[0-9A-Fa-f]{2}([-:]?[0-9A-Fa-f]{2}){5}$/, 'a MAC address like 00-15-5D-0A-01-05');
 /** The host's own adapter of a NIC (Get-NetAdapter: Name, InterfaceIndex, MacAddress; Get-NetIPAddress). */
 const netAdapterSchema = z.strictObject({
@@ -24,13 +30,18 @@ const diskSchema = z.strictObject({
   isSystem: z.boolean(),
   /** The page file is on one of its lettered volumes. */
   pageFile: z.boolean(),
-  partitions: z.array(z.strictObject({
-    partitionNumber: z.number().int().positive(),
-    driveLetter: z.string().regex(/^[A-Za-z]$/).nullable(),
-    accessPaths: z.array(z.string()).optional(),
-    isBoot: z.boolean(),
-    isSystem: z.boolean(),
-  })),
+  partitions: z.array(
+    z.strictObject({
+      partitionNumber: z.number().int().positive(),
+      driveLetter: z
+        .string()
+        .regex(/^[A-Za-z]$/)
+        .nullable(),
+      accessPaths: z.array(z.string()).optional(),
+      isBoot: z.boolean(),
+      isSystem: z.boolean(),
+    }),
+  ),
 });
 /** A Hyper-V virtual switch (Get-VMSwitch); uplinks name the PCI functions by location path. */
 export const profileVmSwitchSchema = z.strictObject({
@@ -40,7 +51,9 @@ export const profileVmSwitchSchema = z.strictObject({
   uplinks: z.array(z.string().regex(/^PCIROOT/i)),
   allowManagementOS: z.boolean(),
   /** The host's vNIC on the switch ("vEthernet (name)"), when allowManagementOS. */
-  managementAdapter: z.strictObject({ interfaceIndex: z.number().int().min(2), macAddress, ipAddresses: z.array(ipAddress) }).optional(),
+  managementAdapter: z
+    .strictObject({ interfaceIndex: z.number().int().min(2), macAddress, ipAddresses: z.array(ipAddress) })
+    .optional(),
 });
 
 export const profileDeviceSchema = z.looseObject({
@@ -102,77 +115,117 @@ export const profileVmSchema = z.looseObject({
   assignedDevices: z.array(z.string()),
   guestIgnoresShutdown: z.boolean().optional(),
   /** The VM's network adapters and the switch each is connected to (Get-VMNetworkAdapter). */
-  networkAdapters: z.array(z.strictObject({ name: z.string().min(1), switchName: z.string().nullable(), macAddress: macAddress.optional() })).optional(),
+  networkAdapters: z
+    .array(
+      z.strictObject({ name: z.string().min(1), switchName: z.string().nullable(), macAddress: macAddress.optional() }),
+    )
+    .optional(),
 });
 
-export const hostProfileSchema = z.looseObject({
-  schema: z.literal('dda-studio/host-profile@1'),
-  host: z.looseObject({
-    computerName: z.string().min(1),
-    osCaption: z.string(),
-    productType: z.enum(['ServerNT', 'LanmanNT', 'WinNT']),
-    iovSupport: z.boolean(),
-    iovSupportReasons: z.array(z.string()),
-    osPcieControl: z.boolean(),
-    iommuPolicyEnabled: z.boolean(),
-    physicalAddressBits: z.number().int().min(32).max(64),
-    requireDisableBeforeDismount: z.boolean(),
-    requireVmOffForAssignment: z.boolean(),
-    elevated: z.boolean(),
-    /** Windows Server 2025: PciExpress resource pools (New-VMResourcePool -ResourcePoolType PciExpress), by name. */
-    resourcePools: z.array(z.string().min(1)).optional(),
-    /** The host's display language: FriendlyNames and error texts come in it (en-US when absent). */
-    uiCulture: z.enum(['en-US', 'zh-CN']).optional(),
-    /** Hyper-V virtual switches. */
-    vmSwitches: z.array(profileVmSwitchSchema).optional(),
-    /** The host address a remote session arrived on (SSH_CONNECTION's server IP); absent: a local session. */
-    sessionArrivedOn: z.string().optional(),
-  }),
-  devices: z.array(profileDeviceSchema),
-  vms: z.array(profileVmSchema),
-  faults: z
-    .array(z.looseObject({ cmdlet: z.string(), match: z.string().optional(), message: z.string(), times: z.number().int().optional(), fullyQualifiedErrorId: z.string().optional() }))
-    .optional(),
-  latencyMs: z.record(z.string(), z.number().int().nonnegative()).optional(),
-  /**
-   * A deliberately broken host surface, for `dda doctor` (DdaSim.psm1 applies it): a simulated cmdlet
-   * without one parameter set (applied when the module is imported), or a PCI property key handed out
-   * as another DEVPROP type.
-   */
-  surfaceFaults: z
-    .array(z.union([
-      z.strictObject({ cmdlet: z.string().min(1), removeParameterSet: z.string().min(1) }),
-      z.strictObject({ pciProperty: z.string().regex(/^DEVPKEY_\w+$/), type: z.enum(['UInt32', 'Byte', 'Boolean', 'String']) }),
-    ]))
-    .optional(),
-  /** How the profile was made by `dda host capture` (what was read, anonymized or not); absent for hand-written ones. */
-  capture: z.looseObject({}).optional(),
-  /**
-   * The host's Microsoft-Windows-Hyper-V-Worker-Admin log (Get-WinEvent), oldest first; the simulator's
-   * Start-VM appends its refusals. data: the event's values (VM name, VM id, the HRESULT as Int32; a guess).
-   */
-  events: z.array(z.strictObject({
-    id: z.number().int().nonnegative(),
-    level: z.number().int().min(1).max(5),
-    timeCreated: z.string().min(1),
-    message: z.string(),
-    data: z.array(z.union([z.string(), z.number().int(), z.null()])),
-  })).optional(),
-  /**
-   * Not the host's state: what DDA Studio had recorded of this host before the change the profile shows
-   * (a card moved, a VM deleted), written to the simulated host's data folder when its state file is made.
-   */
-  ddaStudioData: z.strictObject({ assignments: z.array(assignmentRecordSchema), measurements: z.record(z.string(), rememberedFactsSchema).optional() }).optional(),
-}).superRefine((p, ctx) => {
-  // The lifeline facts must fit together as on a host: uplinks are devices of the profile, and disk
-  // numbers and interface indexes are unique.
-  const paths = new Set(p.devices.map((d) => d.locationPath.toUpperCase()));
-  (p.host.vmSwitches ?? []).forEach((s, i) => s.uplinks.forEach((u, j) => {
-    if (!paths.has(u.toUpperCase())) ctx.addIssue({ code: 'custom', path: ['host', 'vmSwitches', i, 'uplinks', j], message: 'must be the location path of a device of this profile' });
-  }));
-  const numbers = p.devices.flatMap((d) => (d.disks ?? []).map((k) => k.number));
-  if (new Set(numbers).size !== numbers.length) ctx.addIssue({ code: 'custom', path: ['devices'], message: 'disk numbers must be unique' });
-  const indexes = [...p.devices.flatMap((d) => (d.netAdapter ? [d.netAdapter.interfaceIndex] : [])), ...(p.host.vmSwitches ?? []).flatMap((s) => (s.managementAdapter ? [s.managementAdapter.interfaceIndex] : []))];
-  if (new Set(indexes).size !== indexes.length) ctx.addIssue({ code: 'custom', path: ['devices'], message: 'interface indexes must be unique' });
-});
+export const hostProfileSchema = z
+  .looseObject({
+    schema: z.literal('dda-studio/host-profile@1'),
+    host: z.looseObject({
+      computerName: z.string().min(1),
+      osCaption: z.string(),
+      productType: z.enum(['ServerNT', 'LanmanNT', 'WinNT']),
+      iovSupport: z.boolean(),
+      iovSupportReasons: z.array(z.string()),
+      osPcieControl: z.boolean(),
+      iommuPolicyEnabled: z.boolean(),
+      physicalAddressBits: z.number().int().min(32).max(64),
+      requireDisableBeforeDismount: z.boolean(),
+      requireVmOffForAssignment: z.boolean(),
+      elevated: z.boolean(),
+      /** Windows Server 2025: PciExpress resource pools (New-VMResourcePool -ResourcePoolType PciExpress), by name. */
+      resourcePools: z.array(z.string().min(1)).optional(),
+      /** The host's display language: FriendlyNames and error texts come in it (en-US when absent). */
+      uiCulture: z.enum(['en-US', 'zh-CN']).optional(),
+      /** Hyper-V virtual switches. */
+      vmSwitches: z.array(profileVmSwitchSchema).optional(),
+      /** The host address a remote session arrived on (SSH_CONNECTION's server IP); absent: a local session. */
+      sessionArrivedOn: z.string().optional(),
+    }),
+    devices: z.array(profileDeviceSchema),
+    vms: z.array(profileVmSchema),
+    faults: z
+      .array(
+        z.looseObject({
+          cmdlet: z.string(),
+          match: z.string().optional(),
+          message: z.string(),
+          times: z.number().int().optional(),
+          fullyQualifiedErrorId: z.string().optional(),
+        }),
+      )
+      .optional(),
+    latencyMs: z.record(z.string(), z.number().int().nonnegative()).optional(),
+    /**
+     * A deliberately broken host surface, for `dda doctor` (DdaSim.psm1 applies it): a simulated cmdlet
+     * without one parameter set (applied when the module is imported), or a PCI property key handed out
+     * as another DEVPROP type.
+     */
+    surfaceFaults: z
+      .array(
+        z.union([
+          z.strictObject({ cmdlet: z.string().min(1), removeParameterSet: z.string().min(1) }),
+          z.strictObject({
+            pciProperty: z.string().regex(/^DEVPKEY_\w+$/),
+            type: z.enum(['UInt32', 'Byte', 'Boolean', 'String']),
+          }),
+        ]),
+      )
+      .optional(),
+    /** How the profile was made by `dda host capture` (what was read, anonymized or not); absent for hand-written ones. */
+    capture: z.looseObject({}).optional(),
+    /**
+     * The host's Microsoft-Windows-Hyper-V-Worker-Admin log (Get-WinEvent), oldest first; the simulator's
+     * Start-VM appends its refusals. data: the event's values (VM name, VM id, the HRESULT as Int32; a guess).
+     */
+    events: z
+      .array(
+        z.strictObject({
+          id: z.number().int().nonnegative(),
+          level: z.number().int().min(1).max(5),
+          timeCreated: z.string().min(1),
+          message: z.string(),
+          data: z.array(z.union([z.string(), z.number().int(), z.null()])),
+        }),
+      )
+      .optional(),
+    /**
+     * Not the host's state: what DDA Studio had recorded of this host before the change the profile shows
+     * (a card moved, a VM deleted), written to the simulated host's data folder when its state file is made.
+     */
+    ddaStudioData: z
+      .strictObject({
+        assignments: z.array(assignmentRecordSchema),
+        measurements: z.record(z.string(), rememberedFactsSchema).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((p, ctx) => {
+    // The lifeline facts must fit together as on a host: uplinks are devices of the profile, and disk
+    // numbers and interface indexes are unique.
+    const paths = new Set(p.devices.map((d) => d.locationPath.toUpperCase()));
+    (p.host.vmSwitches ?? []).forEach((s, i) =>
+      s.uplinks.forEach((u, j) => {
+        if (!paths.has(u.toUpperCase()))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['host', 'vmSwitches', i, 'uplinks', j],
+            message: 'must be the location path of a device of this profile',
+          });
+      }),
+    );
+    const numbers = p.devices.flatMap((d) => (d.disks ?? []).map((k) => k.number));
+    if (new Set(numbers).size !== numbers.length)
+      ctx.addIssue({ code: 'custom', path: ['devices'], message: 'disk numbers must be unique' });
+    const indexes = [
+      ...p.devices.flatMap((d) => (d.netAdapter ? [d.netAdapter.interfaceIndex] : [])),
+      ...(p.host.vmSwitches ?? []).flatMap((s) => (s.managementAdapter ? [s.managementAdapter.interfaceIndex] : [])),
+    ];
+    if (new Set(indexes).size !== indexes.length)
+      ctx.addIssue({ code: 'custom', path: ['devices'], message: 'interface indexes must be unique' });
+  });
 export type HostProfile = z.infer<typeof hostProfileSchema>;

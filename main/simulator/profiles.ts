@@ -34,7 +34,9 @@ export function profilePath(nameOrPath: string): string {
   }
   if (!isLocalPath(nameOrPath)) throw new Error(`Simulator profile "${nameOrPath}": ${LOCAL_PATH_MESSAGE}.`);
   if (existsSync(nameOrPath)) return nameOrPath;
-  throw new Error(`No simulator profile named "${nameOrPath}" (shipped: ${listProfiles().join(', ')}) and no such file.`);
+  throw new Error(
+    `No simulator profile named "${nameOrPath}" (shipped: ${listProfiles().join(', ')}) and no such file.`,
+  );
 }
 
 /** Reads and validates a profile; the error names the field that is wrong. */
@@ -77,6 +79,14 @@ export function createSimState(profile: string | null, stateFile?: string): stri
  */
 export function seedDdaStudioData(stateFile: string): void {
   const seed = loadProfile(stateFile).ddaStudioData;
-  if (seed) writeFileAtomic(join(simulatedDataDir(stateFile), 'assignments.json'), JSON.stringify({ schema: 'dda-studio/assignments@1', records: seed.assignments }, null, 1));
-  if (seed?.measurements) writeFileAtomic(join(simulatedDataDir(stateFile), 'measurements.json'), JSON.stringify({ schema: 'dda-studio/measurements@1', devices: seed.measurements }, null, 1));
+  if (seed)
+    writeFileAtomic(
+      join(simulatedDataDir(stateFile), 'assignments.json'),
+      JSON.stringify({ schema: 'dda-studio/assignments@1', records: seed.assignments }, null, 1),
+    );
+  if (seed?.measurements)
+    writeFileAtomic(
+      join(simulatedDataDir(stateFile), 'measurements.json'),
+      JSON.stringify({ schema: 'dda-studio/measurements@1', devices: seed.measurements }, null, 1),
+    );
 }

@@ -28,37 +28,55 @@ function seedBlocks(): string[] {
 }
 
 describe("the seed article's workflow, as written (Dell R910 + X520)", () => {
-  it.skipIf(!existsSync(seedFile))('Device Manager disable, then the seed\'s dismount, VM settings, add; then remove and mount, then enable', async () => {
-    const blocks = seedBlocks();
-    expect(blocks).toHaveLength(4); // survey edit, dismount, settings + add, remove + mount
-    const setup = `$locationpath = 'PCIROOT(0)#PCI(0700)#PCI(0000)'; $VmName = 'UplinkRouter'
+  it.skipIf(!existsSync(seedFile))(
+    "Device Manager disable, then the seed's dismount, VM settings, add; then remove and mount, then enable",
+    async () => {
+      const blocks = seedBlocks();
+      expect(blocks).toHaveLength(4); // survey edit, dismount, settings + add, remove + mount
+      const setup = `$locationpath = 'PCIROOT(0)#PCI(0700)#PCI(0000)'; $VmName = 'UplinkRouter'
       $id = (Get-PnpDevice -PresentOnly | Where-Object { ($_ | Get-PnpDeviceProperty DEVPKEY_Device_LocationPaths).Data -contains $locationpath }).InstanceId
       Disable-PnpDevice -InstanceId $id -Confirm:$false -ErrorAction Stop`;
-    const assign = await runOn('r910-x520', `${setup}\n${blocks[1]}\n${blocks[2]}\n[pscustomobject]@{ done = $true }`);
-    if (!assign.r.ok) throw new Error(assign.r.error.message);
-    const vm = readState(assign.state).vms.find((v) => v.name === 'UplinkRouter')!;
-    expect(vm.assignedDevices).toEqual(['PCIROOT(0)#PCI(0700)#PCI(0000)']);
-    expect(vm).toMatchObject({ automaticStopAction: 'TurnOff', guestControlledCacheTypes: true, lowMemoryMappedIoSpace: 3 * 1024 ** 3, highMemoryMappedIoSpace: 33280 * 1024 ** 2 });
-    await shared.use(assign.state);
-    const back = await shared.host.runner.invoke<unknown>('run-script', {
-      Command: `$locationpath = 'PCIROOT(0)#PCI(0700)#PCI(0000)'; $VmName = 'UplinkRouter'\n${blocks[3]}\nGet-PnpDevice -PresentOnly | Where-Object { $_.Status -eq 'Error' -and $_.Class -eq 'Net' } | Enable-PnpDevice -Confirm:$false`,
-    });
-    if (!back.ok) throw new Error(back.error.message);
-    expect(readState(assign.state).devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(0700)#PCI(0000)')).toMatchObject({ enabled: true, dismounted: false });
-  });
+      const assign = await runOn(
+        'r910-x520',
+        `${setup}\n${blocks[1]}\n${blocks[2]}\n[pscustomobject]@{ done = $true }`,
+      );
+      if (!assign.r.ok) throw new Error(assign.r.error.message);
+      const vm = readState(assign.state).vms.find((v) => v.name === 'UplinkRouter')!;
+      expect(vm.assignedDevices).toEqual(['PCIROOT(0)#PCI(0700)#PCI(0000)']);
+      expect(vm).toMatchObject({
+        automaticStopAction: 'TurnOff',
+        guestControlledCacheTypes: true,
+        lowMemoryMappedIoSpace: 3 * 1024 ** 3,
+        highMemoryMappedIoSpace: 33280 * 1024 ** 2,
+      });
+      await shared.use(assign.state);
+      const back = await shared.host.runner.invoke<unknown>('run-script', {
+        Command: `$locationpath = 'PCIROOT(0)#PCI(0700)#PCI(0000)'; $VmName = 'UplinkRouter'\n${blocks[3]}\nGet-PnpDevice -PresentOnly | Where-Object { $_.Status -eq 'Error' -and $_.Class -eq 'Net' } | Enable-PnpDevice -Confirm:$false`,
+      });
+      if (!back.ok) throw new Error(back.error.message);
+      expect(
+        readState(assign.state).devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(0700)#PCI(0000)'),
+      ).toMatchObject({ enabled: true, dismounted: false });
+    },
+  );
 
-  it.skipIf(!existsSync(seedFile))("the seed's survey edit: -Force devices still print their location path", async () => {
-    const edit = seedBlocks()[0]!;
-    const { r } = await runOn(
-      'r910-x520',
-      // SurveyDDA's variables, then the seed's edited block inside SurveyDDA's loop over PCI devices
-      `$devpkey_PciDevice_AcsCompatibleUpHierarchy = '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31'; $devprop_PciDevice_AcsCompatibleUpHierarchy_NotSupported = 0
+  it.skipIf(!existsSync(seedFile))(
+    "the seed's survey edit: -Force devices still print their location path",
+    async () => {
+      const edit = seedBlocks()[0]!;
+      const { r } = await runOn(
+        'r910-x520',
+        // SurveyDDA's variables, then the seed's edited block inside SurveyDDA's loop over PCI devices
+        `$devpkey_PciDevice_AcsCompatibleUpHierarchy = '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31'; $devprop_PciDevice_AcsCompatibleUpHierarchy_NotSupported = 0
        $out = foreach ($pcidev in (Get-PnpDevice -PresentOnly | Where-Object { $_.InstanceId -like 'PCI*' })) { ${edit.replace(/write-host[^\n]*\n/i, '\n')} }
        , @($out)`,
-    );
-    if (!r.ok) throw new Error(r.error.message);
-    expect(r.value).toEqual(expect.arrayContaining(['PCIROOT(0)#PCI(0700)#PCI(0000)', 'PCIROOT(0)#PCI(0700)#PCI(0001)']));
-  });
+      );
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value).toEqual(
+        expect.arrayContaining(['PCIROOT(0)#PCI(0700)#PCI(0000)', 'PCIROOT(0)#PCI(0700)#PCI(0001)']),
+      );
+    },
+  );
 });
 
 describe("Microsoft's DDA deployment article and SurveyDDA.ps1 (their forms)", () => {

@@ -52,14 +52,23 @@ describe('device life cycle', () => {
     await ok('Disable-PnpDevice', { InstanceId: CX4_ID, Confirm: false });
     expect((await ok('Get-PnpDevice', { InstanceId: [CX4_ID] }))[0]).toMatchObject({ ConfigManagerErrorCode: 22 }); // an enumeration: JSON has the number
     await ok('Dismount-VMHostAssignableDevice', { LocationPath: CX4 });
-    const present = (await ok('Get-PnpDevice', { PresentOnly: true })) as Array<{ InstanceId: string; FriendlyName: string }>;
+    const present = (await ok('Get-PnpDevice', { PresentOnly: true })) as Array<{
+      InstanceId: string;
+      FriendlyName: string;
+    }>;
     expect(present.find((d) => d.InstanceId === CX4_ID)).toBeUndefined();
-    expect(present.find((d) => d.InstanceId === CX4_ID.replace('PCI\\', 'PCIP\\'))?.FriendlyName).toBe('Mellanox ConnectX-4 Lx Ethernet Adapter - Dismounted');
+    expect(present.find((d) => d.InstanceId === CX4_ID.replace('PCI\\', 'PCIP\\'))?.FriendlyName).toBe(
+      'Mellanox ConnectX-4 Lx Ethernet Adapter - Dismounted',
+    );
     const all = (await ok('Get-PnpDevice')) as Array<{ InstanceId: string; Status: string }>;
     expect(all.find((d) => d.InstanceId === CX4_ID)?.Status).toBe('Unknown');
-    expect(await ok('Get-VMHostAssignableDevice')).toEqual([expect.objectContaining({ LocationPath: CX4, InstanceID: CX4_ID.replace('PCI\\', 'PCIP\\') })]);
+    expect(await ok('Get-VMHostAssignableDevice')).toEqual([
+      expect.objectContaining({ LocationPath: CX4, InstanceID: CX4_ID.replace('PCI\\', 'PCIP\\') }),
+    ]);
     await ok('Add-VMAssignableDevice', { VMName: 'Router-01', LocationPath: CX4 });
-    expect(await ok('Get-VMAssignableDevice', { VMName: ['Router-01'] })).toEqual([expect.objectContaining({ LocationPath: CX4, VMName: 'Router-01' })]);
+    expect(await ok('Get-VMAssignableDevice', { VMName: ['Router-01'] })).toEqual([
+      expect.objectContaining({ LocationPath: CX4, VMName: 'Router-01' }),
+    ]);
     await ok('Remove-VMAssignableDevice', { VMName: 'Router-01', LocationPath: CX4 });
     await ok('Mount-VMHostAssignableDevice', { LocationPath: CX4 });
     await ok('Enable-PnpDevice', { InstanceId: CX4_ID, Confirm: false });
@@ -81,40 +90,87 @@ describe("preconditions fail with the texts and ids of Microsoft's cmdlet refere
     await on('r910-x520');
     const id = 'PCI\\VEN_8086&DEV_10FB&SUBSYS_7A118086&REV_01\\6&1F0E4A3B&0&00380010';
     await ok('Disable-PnpDevice', { InstanceId: id, Confirm: false });
-    await fails('Dismount-VMHostAssignableDevice', { LocationPath: 'PCIROOT(0)#PCI(0700)#PCI(0000)' }, MANUFACTURER, `InvalidOperation,${cls('DismountVMHostAssignableDevice')}`);
+    await fails(
+      'Dismount-VMHostAssignableDevice',
+      { LocationPath: 'PCIROOT(0)#PCI(0700)#PCI(0000)' },
+      MANUFACTURER,
+      `InvalidOperation,${cls('DismountVMHostAssignableDevice')}`,
+    );
     await ok('Dismount-VMHostAssignableDevice', { LocationPath: 'PCIROOT(0)#PCI(0700)#PCI(0000)', Force: true });
-    await fails('Dismount-VMHostAssignableDevice', { LocationPath: 'PCIROOT(0)#PCI(0700)#PCI(0000)', Force: true }, /already dismounted/, `InvalidOperation,${cls('DismountVMHostAssignableDevice')}`);
+    await fails(
+      'Dismount-VMHostAssignableDevice',
+      { LocationPath: 'PCIROOT(0)#PCI(0700)#PCI(0000)', Force: true },
+      /already dismounted/,
+      `InvalidOperation,${cls('DismountVMHostAssignableDevice')}`,
+    );
   });
   it('no OS control of PCIe: every dismount fails, even with -Force', async () => {
     await on('no-iommu');
-    await ok('Disable-PnpDevice', { InstanceId: 'PCI\\VEN_8086&DEV_1533&SUBSYS_153315D9&REV_03\\4&5A6B7C8D&0&00E0', Confirm: false });
-    await fails('Dismount-VMHostAssignableDevice', { LocationPath: 'PCIROOT(0)#PCI(1C00)#PCI(0000)', Force: true }, /does not allow for OS control of the PCI Express bus/, `InvalidOperation,${cls('DismountVMHostAssignableDevice')}`);
+    await ok('Disable-PnpDevice', {
+      InstanceId: 'PCI\\VEN_8086&DEV_1533&SUBSYS_153315D9&REV_03\\4&5A6B7C8D&0&00E0',
+      Confirm: false,
+    });
+    await fails(
+      'Dismount-VMHostAssignableDevice',
+      { LocationPath: 'PCIROOT(0)#PCI(1C00)#PCI(0000)', Force: true },
+      /does not allow for OS control of the PCI Express bus/,
+      `InvalidOperation,${cls('DismountVMHostAssignableDevice')}`,
+    );
   });
   it('dismount of an enabled device fails where the host requires disabling first', async () => {
     await on('ml30-connectx4');
-    await fails('Dismount-VMHostAssignableDevice', { LocationPath: CX4 }, /must be disabled/, `InvalidState,${cls('DismountVMHostAssignableDevice')}`);
+    await fails(
+      'Dismount-VMHostAssignableDevice',
+      { LocationPath: CX4 },
+      /must be disabled/,
+      `InvalidState,${cls('DismountVMHostAssignableDevice')}`,
+    );
   });
   it('add needs a dismounted device, an Off VM, and no other holder', async () => {
     await on('gpu-workstation');
-    await fails('Add-VMAssignableDevice', { VMName: 'GPU-Render', LocationPath: 'PCIROOT(0)#PCI(1B04)#PCI(0000)' }, /dismount it from the host/, `InvalidParameter,${cls('AddVMAssignableDevice')}`);
-    await fails('Add-VMAssignableDevice', { VMName: 'Prod-SQL01', LocationPath: 'PCIROOT(0)#PCI(1B00)#PCI(0000)' }, /current state/, `InvalidState,${cls('AddVMAssignableDevice')}`);
-    await fails('Add-VMAssignableDevice', { VMName: 'GPU-Render', LocationPath: 'PCIROOT(0)#PCI(1B00)#PCI(0000)' }, /already assigned to virtual machine 'Storage-VM'/, `InvalidState,${cls('AddVMAssignableDevice')}`);
+    await fails(
+      'Add-VMAssignableDevice',
+      { VMName: 'GPU-Render', LocationPath: 'PCIROOT(0)#PCI(1B04)#PCI(0000)' },
+      /dismount it from the host/,
+      `InvalidParameter,${cls('AddVMAssignableDevice')}`,
+    );
+    await fails(
+      'Add-VMAssignableDevice',
+      { VMName: 'Prod-SQL01', LocationPath: 'PCIROOT(0)#PCI(1B00)#PCI(0000)' },
+      /current state/,
+      `InvalidState,${cls('AddVMAssignableDevice')}`,
+    );
+    await fails(
+      'Add-VMAssignableDevice',
+      { VMName: 'GPU-Render', LocationPath: 'PCIROOT(0)#PCI(1B00)#PCI(0000)' },
+      /already assigned to virtual machine 'Storage-VM'/,
+      `InvalidState,${cls('AddVMAssignableDevice')}`,
+    );
   });
   it('the duplicate-add trap: a second add succeeds, then the VM will not start', async () => {
-    await on('gpu-workstation', (s) => (s.vms.find((v) => v.name === 'Storage-VM')!.assignedDevices = ['PCIROOT(0)#PCI(1B00)#PCI(0000)']));
+    await on(
+      'gpu-workstation',
+      (s) => (s.vms.find((v) => v.name === 'Storage-VM')!.assignedDevices = ['PCIROOT(0)#PCI(1B00)#PCI(0000)']),
+    );
     await ok('Add-VMAssignableDevice', { VMName: 'Storage-VM', LocationPath: 'PCIROOT(0)#PCI(1B00)#PCI(0000)' });
     await fails('Start-VM', { Name: 'Storage-VM' }, /Element not found/, `OperationFailed,${cls('StartVM')}`);
   });
   it('a stale entry: empty InstanceID, and the VM will not start until it is removed', async () => {
     await on('gpu-workstation');
-    const entries = (await ok('Get-VMAssignableDevice', { VMName: ['Storage-VM'] })) as Array<{ InstanceID: string; LocationPath: string }>;
+    const entries = (await ok('Get-VMAssignableDevice', { VMName: ['Storage-VM'] })) as Array<{
+      InstanceID: string;
+      LocationPath: string;
+    }>;
     expect(entries.find((e) => e.LocationPath === 'PCIROOT(0)#PCI(1C00)#PCI(0000)')?.InstanceID).toBe('');
     await fails('Start-VM', { Name: 'Storage-VM' }, /Element not found/, `OperationFailed,${cls('StartVM')}`);
     await ok('Remove-VMAssignableDevice', { VMName: 'Storage-VM' });
     expect(await ok('Get-VMAssignableDevice', { VMName: ['Storage-VM'] })).toEqual([]);
   });
   it('Start-VM: client SKU and IOMMU policy give 0xC035001E; high MMIO above the limit fails; dynamic memory mismatch fails', async () => {
-    for (const edit of [(s: { host: Record<string, unknown> }) => (s.host.productType = 'WinNT'), (s: { host: Record<string, unknown> }) => (s.host.iommuPolicyEnabled = false)]) {
+    for (const edit of [
+      (s: { host: Record<string, unknown> }) => (s.host.productType = 'WinNT'),
+      (s: { host: Record<string, unknown> }) => (s.host.iommuPolicyEnabled = false),
+    ]) {
       await on('gpu-workstation', edit);
       await ok('Remove-VMAssignableDevice', { VMName: 'Storage-VM', LocationPath: 'PCIROOT(0)#PCI(1C00)#PCI(0000)' });
       await fails('Start-VM', { Name: 'Storage-VM' }, /0xC035001E/, `OperationFailed,${cls('StartVM')}`);
@@ -126,50 +182,132 @@ describe("preconditions fail with the texts and ids of Microsoft's cmdlet refere
       // At its lowered base (16 GiB) 32.5 GB still fits below 64 GiB; the default base (63.5 GiB) does not.
       delete (vm as { highMemoryMappedIoBase?: unknown }).highMemoryMappedIoBase;
     });
-    await fails('Start-VM', { Name: 'Storage-VM' }, /upper MMIO region that is above the supported physical address range/, `InvalidParameter,${cls('StartVM')}`);
+    await fails(
+      'Start-VM',
+      { Name: 'Storage-VM' },
+      /upper MMIO region that is above the supported physical address range/,
+      `InvalidParameter,${cls('StartVM')}`,
+    );
     await on('gpu-workstation', (s) => {
       const vm = s.vms.find((v) => v.name === 'Storage-VM')!;
       vm.assignedDevices = ['PCIROOT(0)#PCI(1B00)#PCI(0000)'];
       Object.assign(vm, { dynamicMemoryEnabled: true, memoryStartup: 4294967296, memoryMinimum: 1073741824 });
     });
-    await fails('Start-VM', { Name: 'Storage-VM' }, /startup memory size and minimum memory size must be equal/, `InvalidParameter,${cls('StartVM')}`);
+    await fails(
+      'Start-VM',
+      { Name: 'Storage-VM' },
+      /startup memory size and minimum memory size must be equal/,
+      `InvalidParameter,${cls('StartVM')}`,
+    );
   });
   it('Set-VM needs the VM Off for MMIO and cache types; low MMIO is range-checked; a missing VM is ObjectNotFound', async () => {
     await on('ml30-connectx4');
-    await fails('Set-VM', { Name: 'File-Server', HighMemoryMappedIoSpace: 1073741824 }, /current state/, `InvalidState,${cls('SetVM')}`);
-    await fails('Set-VM', { Name: 'File-Server', GuestControlledCacheTypes: true }, /current state/, `InvalidState,${cls('SetVM')}`);
-    await fails('Set-VM', { Name: 'Router-01', LowMemoryMappedIoSpace: 64 * 1048576 }, /out of range/, `InvalidParameter,${cls('SetVM')}`);
-    await fails('Get-VM', { Name: ['nope'] }, /unable to find a virtual machine with name "nope"/, `InvalidParameter,${cls('GetVM')}`);
-    await ok('Set-VM', { Name: 'Router-01', HighMemoryMappedIoSpace: 1073741824, GuestControlledCacheTypes: true, AutomaticStopAction: 'TurnOff' });
+    await fails(
+      'Set-VM',
+      { Name: 'File-Server', HighMemoryMappedIoSpace: 1073741824 },
+      /current state/,
+      `InvalidState,${cls('SetVM')}`,
+    );
+    await fails(
+      'Set-VM',
+      { Name: 'File-Server', GuestControlledCacheTypes: true },
+      /current state/,
+      `InvalidState,${cls('SetVM')}`,
+    );
+    await fails(
+      'Set-VM',
+      { Name: 'Router-01', LowMemoryMappedIoSpace: 64 * 1048576 },
+      /out of range/,
+      `InvalidParameter,${cls('SetVM')}`,
+    );
+    await fails(
+      'Get-VM',
+      { Name: ['nope'] },
+      /unable to find a virtual machine with name "nope"/,
+      `InvalidParameter,${cls('GetVM')}`,
+    );
+    await ok('Set-VM', {
+      Name: 'Router-01',
+      HighMemoryMappedIoSpace: 1073741824,
+      GuestControlledCacheTypes: true,
+      AutomaticStopAction: 'TurnOff',
+    });
     // AutomaticStopAction is an enumeration (StopAction): JSON has its number, TurnOff = 2.
-    expect(await ok('Get-VM', { Id: ROUTER })).toEqual([expect.objectContaining({ HighMemoryMappedIoSpace: 1073741824, GuestControlledCacheTypes: true, AutomaticStopAction: 2 })]);
+    expect(await ok('Get-VM', { Id: ROUTER })).toEqual([
+      expect.objectContaining({
+        HighMemoryMappedIoSpace: 1073741824,
+        GuestControlledCacheTypes: true,
+        AutomaticStopAction: 2,
+      }),
+    ]);
   });
   it('remove needs the VM Off; mount needs the device not assigned', async () => {
     await on('gpu-workstation', (s) => (s.vms.find((v) => v.name === 'Storage-VM')!.state = 'Running'));
-    await fails('Remove-VMAssignableDevice', { VMName: 'Storage-VM', LocationPath: 'PCIROOT(0)#PCI(1B00)#PCI(0000)' }, /current state/, `InvalidState,${cls('RemoveVMAssignableDevice')}`);
-    await fails('Mount-VMHostAssignableDevice', { LocationPath: 'PCIROOT(0)#PCI(1B00)#PCI(0000)' }, /assigned to virtual machine 'Storage-VM'/, `InvalidState,${cls('MountVMHostAssignableDevice')}`);
+    await fails(
+      'Remove-VMAssignableDevice',
+      { VMName: 'Storage-VM', LocationPath: 'PCIROOT(0)#PCI(1B00)#PCI(0000)' },
+      /current state/,
+      `InvalidState,${cls('RemoveVMAssignableDevice')}`,
+    );
+    await fails(
+      'Mount-VMHostAssignableDevice',
+      { LocationPath: 'PCIROOT(0)#PCI(1B00)#PCI(0000)' },
+      /assigned to virtual machine 'Storage-VM'/,
+      `InvalidState,${cls('MountVMHostAssignableDevice')}`,
+    );
   });
   it('Stop-VM: graceful, a guest that ignores it, then -TurnOff; a VM with a device cannot be saved', async () => {
     await on('ml30-connectx4', (s) => (s.vms.find((v) => v.name === 'File-Server')!.guestIgnoresShutdown = true));
-    await fails('Stop-VM', { Name: 'File-Server', Force: true }, /did not respond to the shutdown request/, `ShutdownFailed,${cls('StopVM')}`);
+    await fails(
+      'Stop-VM',
+      { Name: 'File-Server', Force: true },
+      /did not respond to the shutdown request/,
+      `ShutdownFailed,${cls('StopVM')}`,
+    );
     await ok('Stop-VM', { Name: 'File-Server', TurnOff: true, Force: true });
     expect(await ok('Get-VM', { Id: FILESERVER })).toEqual([expect.objectContaining({ State: 3 })]); // VMState.Off
   });
   it('not elevated: every mutation is access denied', async () => {
     await on('ml30-connectx4', (s) => (s.host.elevated = false));
-    await failsSoft('Disable-PnpDevice', { InstanceId: CX4_ID, Confirm: false }, /required permission/, 'AccessDenied,Disable-PnpDevice');
-    await fails('Set-VM', { Name: 'Router-01', AutomaticStopAction: 'TurnOff' }, /required permission/, `AccessDenied,${cls('SetVM')}`);
+    await failsSoft(
+      'Disable-PnpDevice',
+      { InstanceId: CX4_ID, Confirm: false },
+      /required permission/,
+      'AccessDenied,Disable-PnpDevice',
+    );
+    await fails(
+      'Set-VM',
+      { Name: 'Router-01', AutomaticStopAction: 'TurnOff' },
+      /required permission/,
+      `AccessDenied,${cls('SetVM')}`,
+    );
   });
 });
 
 describe('faults, counters and state', () => {
   it('a fault fires once with its id, then the cmdlet works; stats count calls and CIM queries', async () => {
-    const state = await on('ml30-connectx4', (s) => s.faults.push({ cmdlet: 'Set-VM', match: 'Router-01', message: 'boom', times: 1, fullyQualifiedErrorId: 'InvalidState,Microsoft.HyperV.PowerShell.Commands.SetVM' }));
-    await fails('Set-VM', { Name: 'Router-01', AutomaticStopAction: 'TurnOff' }, /boom/, 'InvalidState,Microsoft.HyperV.PowerShell.Commands.SetVM');
+    const state = await on('ml30-connectx4', (s) =>
+      s.faults.push({
+        cmdlet: 'Set-VM',
+        match: 'Router-01',
+        message: 'boom',
+        times: 1,
+        fullyQualifiedErrorId: 'InvalidState,Microsoft.HyperV.PowerShell.Commands.SetVM',
+      }),
+    );
+    await fails(
+      'Set-VM',
+      { Name: 'Router-01', AutomaticStopAction: 'TurnOff' },
+      /boom/,
+      'InvalidState,Microsoft.HyperV.PowerShell.Commands.SetVM',
+    );
     await ok('Set-VM', { Name: 'Router-01', AutomaticStopAction: 'TurnOff' });
     expect(readState(state).faults[0]!.times).toBe(0);
     await ok('Get-CimInstance', { ClassName: 'Win32_PnPAllocatedResource' });
-    const stats = await shared.host.runner.invoke<{ calls: Record<string, number>; cim: Record<string, number> }>('sim-stats', {});
+    const stats = await shared.host.runner.invoke<{ calls: Record<string, number>; cim: Record<string, number> }>(
+      'sim-stats',
+      {},
+    );
     expect(stats.ok && stats.value.calls['Set-VM']).toBe(2);
     expect(stats.ok && stats.value.cim['Win32_PnPAllocatedResource']).toBe(1);
   });

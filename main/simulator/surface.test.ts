@@ -13,10 +13,18 @@ import { freshState, readState } from '../../testing/test-support';
 
 type SetMeta = { mandatory: boolean; position: number | null; byValue: boolean; byPropertyName: boolean };
 type ParamMeta = { type: string; typeFullName?: string; aliases: string[]; sets: Record<string, SetMeta> };
-type CmdletMeta = { defaultParameterSet: string; parameterSets: string[]; supportsShouldProcess: boolean; parameters: Record<string, ParamMeta> };
+type CmdletMeta = {
+  defaultParameterSet: string;
+  parameterSets: string[];
+  supportsShouldProcess: boolean;
+  parameters: Record<string, ParamMeta>;
+};
 
 const here = import.meta.dirname;
-const reference = JSON.parse(readFileSync(join(here, 'reference', 'cmdlets.json'), 'utf8')) as { sources: Array<{ commit: string }>; cmdlets: Record<string, CmdletMeta> };
+const reference = JSON.parse(readFileSync(join(here, 'reference', 'cmdlets.json'), 'utf8')) as {
+  sources: Array<{ commit: string }>;
+  cmdlets: Record<string, CmdletMeta>;
+};
 const shapes = JSON.parse(readFileSync(join(here, 'reference', 'object-shapes.json'), 'utf8')) as {
   types: Record<string, { properties: Record<string, { type: string; enum?: boolean }> }>;
 };
@@ -32,12 +40,19 @@ function withDocFixes(name: string, c: CmdletMeta): CmdletMeta {
   const fixed = structuredClone(c);
   if (name === 'Dismount-VMHostAssignableDevice') {
     // PARAMETERS puts -ComputerName in a set "Path" that SYNTAX (one unnamed set) does not have.
-    fixed.parameters.ComputerName!.sets = { __AllParameterSets: { mandatory: false, position: null, byValue: false, byPropertyName: false } };
+    fixed.parameters.ComputerName!.sets = {
+      __AllParameterSets: { mandatory: false, position: null, byValue: false, byPropertyName: false },
+    };
   }
   if (name === 'Invoke-CimMethod') {
     // SYNTAX gives -ResourceUri (mandatory) to the ResourceUri sets; PARAMETERS lists only the CimInstance sets.
     for (const set of ['ResourceUriComputerSet', 'ResourceUriSessionSet'])
-      fixed.parameters.ResourceUri!.sets[set] = { mandatory: true, position: null, byValue: false, byPropertyName: true };
+      fixed.parameters.ResourceUri!.sets[set] = {
+        mandatory: true,
+        position: null,
+        byValue: false,
+        byPropertyName: true,
+      };
   }
   if (name === 'Get-WmiObject') {
     // PARAMETERS gives -Class and -Property both position 1 in "query"; SYNTAX: [-Class] <String> [[-Property] ...].
@@ -48,7 +63,10 @@ function withDocFixes(name: string, c: CmdletMeta): CmdletMeta {
 
 const shortType = (t: string) => t.replace(/^.*\./, '');
 
-const host = openHost({ simState: freshState('gpu-workstation'), extraScriptDirs: [join(here, 'test-fixtures'), join(here, '..', 'host', 'test-fixtures')] });
+const host = openHost({
+  simState: freshState('gpu-workstation'),
+  extraScriptDirs: [join(here, 'test-fixtures'), join(here, '..', 'host', 'test-fixtures')],
+});
 afterAll(() => host.close());
 const names = Object.keys(reference.cmdlets).sort();
 
@@ -66,10 +84,18 @@ async function shapesOf(command: string): Promise<Shape[]> {
   return Array.isArray(r.value) ? r.value : r.value ? [r.value] : [];
 }
 
-describe('the simulator has the real cmdlets\' surface', () => {
+describe("the simulator has the real cmdlets' surface", () => {
   it('the reference names its source commits', () => {
     for (const s of reference.sources) expect(s.commit).toMatch(/^[0-9a-f]{40}$/);
-    expect(names).toEqual(expect.arrayContaining(['Remove-VMAssignableDevice', 'Get-PnpDeviceProperty', 'Stop-VM', 'Get-CimInstance', 'Get-WmiObject']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Remove-VMAssignableDevice',
+        'Get-PnpDeviceProperty',
+        'Stop-VM',
+        'Get-CimInstance',
+        'Get-WmiObject',
+      ]),
+    );
   });
 
   it('every documented set, parameter, type, alias, position and pipeline binding, and nothing undocumented', async () => {
@@ -79,10 +105,14 @@ describe('the simulator has the real cmdlets\' surface', () => {
     for (const name of names) {
       const want = withDocFixes(name, reference.cmdlets[name]!);
       const got = r.value[name]!;
-      const say = (what: string, expected: unknown, actual: unknown) => problems.push(`${name} ${what}: reference ${JSON.stringify(expected)}, simulator ${JSON.stringify(actual)}`);
-      if ([...want.parameterSets].sort().join() !== [...got.parameterSets].sort().join()) say('parameter sets', want.parameterSets, got.parameterSets);
-      if (want.parameterSets.length > 1 && want.defaultParameterSet !== got.defaultParameterSet) say('default set', want.defaultParameterSet, got.defaultParameterSet);
-      if (want.supportsShouldProcess !== got.supportsShouldProcess) say('ShouldProcess (-WhatIf/-Confirm)', want.supportsShouldProcess, got.supportsShouldProcess);
+      const say = (what: string, expected: unknown, actual: unknown) =>
+        problems.push(`${name} ${what}: reference ${JSON.stringify(expected)}, simulator ${JSON.stringify(actual)}`);
+      if ([...want.parameterSets].sort().join() !== [...got.parameterSets].sort().join())
+        say('parameter sets', want.parameterSets, got.parameterSets);
+      if (want.parameterSets.length > 1 && want.defaultParameterSet !== got.defaultParameterSet)
+        say('default set', want.defaultParameterSet, got.defaultParameterSet);
+      if (want.supportsShouldProcess !== got.supportsShouldProcess)
+        say('ShouldProcess (-WhatIf/-Confirm)', want.supportsShouldProcess, got.supportsShouldProcess);
       const wantNames = Object.keys(want.parameters).sort();
       const gotNames = Object.keys(got.parameters).sort();
       if (wantNames.join() !== gotNames.join()) say('parameters', wantNames, gotNames);
@@ -95,7 +125,16 @@ describe('the simulator has the real cmdlets\' surface', () => {
         for (const [set, ws] of Object.entries(w.sets)) {
           const gs = g.sets[set];
           if (!gs) say(`-${p} in set ${set}`, ws, null);
-          else if (JSON.stringify(ws) !== JSON.stringify({ mandatory: gs.mandatory, position: gs.position, byValue: gs.byValue, byPropertyName: gs.byPropertyName })) say(`-${p} in set ${set}`, ws, gs);
+          else if (
+            JSON.stringify(ws) !==
+            JSON.stringify({
+              mandatory: gs.mandatory,
+              position: gs.position,
+              byValue: gs.byValue,
+              byPropertyName: gs.byPropertyName,
+            })
+          )
+            say(`-${p} in set ${set}`, ws, gs);
         }
         for (const set of Object.keys(g.sets)) if (!w.sets[set]) say(`-${p} in set ${set}`, null, g.sets[set]);
       }
@@ -121,22 +160,34 @@ describe('pipelines bind as on a host', () => {
   });
 
   it('Get-VMHostAssignableDevice | Mount-VMHostAssignableDevice returns every orphan; the PCI\\ id is enabled again', async () => {
-    const state = freshState('gpu-workstation', (s) => (s.vms.find((v) => v.name === 'Storage-VM')!.assignedDevices = []));
+    const state = freshState(
+      'gpu-workstation',
+      (s) => (s.vms.find((v) => v.name === 'Storage-VM')!.assignedDevices = []),
+    );
     await use(state);
     // assignedDevices emptied in the profile: the NVMe starts on the host, so dismount it first.
-    await shapesOf(`Disable-PnpDevice -InstanceId (Get-PnpDevice -FriendlyName 'Samsung PM9A3*').InstanceId -Confirm:$false; Dismount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(1B00)#PCI(0000)'`);
+    await shapesOf(
+      `Disable-PnpDevice -InstanceId (Get-PnpDevice -FriendlyName 'Samsung PM9A3*').InstanceId -Confirm:$false; Dismount-VMHostAssignableDevice -LocationPath 'PCIROOT(0)#PCI(1B00)#PCI(0000)'`,
+    );
     expect(await shapesOf('Get-VMHostAssignableDevice')).toHaveLength(1);
     await shapesOf(`Get-VMHostAssignableDevice | Mount-VMHostAssignableDevice`);
     expect(await shapesOf('Get-VMHostAssignableDevice')).toHaveLength(0);
     await shapesOf(`Get-PnpDevice -FriendlyName 'Samsung PM9A3*' -PresentOnly | Enable-PnpDevice -Confirm:$false`);
-    expect(readState(state).devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(1B00)#PCI(0000)')).toMatchObject({ enabled: true, dismounted: false });
+    expect(readState(state).devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(1B00)#PCI(0000)')).toMatchObject({
+      enabled: true,
+      dismounted: false,
+    });
   });
 
-  it('SurveyDDA\'s forms: $dev | Get-PnpDeviceProperty <key> (positional, InstanceId by property name), DEVPKEY_ names and the alias -Key', async () => {
+  it("SurveyDDA's forms: $dev | Get-PnpDeviceProperty <key> (positional, InstanceId by property name), DEVPKEY_ names and the alias -Key", async () => {
     await use(freshState('gpu-workstation'));
-    const viaPipe = await shapesOf(`Get-PnpDevice -PresentOnly | Where-Object InstanceId -like 'PCI\\*' | Select-Object -First 1 | Get-PnpDeviceProperty '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34'`);
+    const viaPipe = await shapesOf(
+      `Get-PnpDevice -PresentOnly | Where-Object InstanceId -like 'PCI\\*' | Select-Object -First 1 | Get-PnpDeviceProperty '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34'`,
+    );
     expect(viaPipe[0]!.properties.Data).toBe('Boolean');
-    const named = await shapesOf(`Get-PnpDevice -PresentOnly -Class Display | Get-PnpDeviceProperty -Key DEVPKEY_PciDevice_RequiresReservedMemoryRegion, DEVPKEY_Device_LocationPaths`);
+    const named = await shapesOf(
+      `Get-PnpDevice -PresentOnly -Class Display | Get-PnpDeviceProperty -Key DEVPKEY_PciDevice_RequiresReservedMemoryRegion, DEVPKEY_Device_LocationPaths`,
+    );
     expect(named.map((s) => s.properties.Data)).toEqual(expect.arrayContaining(['Boolean', 'String[]']));
   });
 });
@@ -189,13 +240,17 @@ describe('output objects carry the documented properties with the real types', (
     'Microsoft.HyperV.PowerShell.VMInternalNetworkAdapter': 'Get-VMNetworkAdapter -ManagementOS',
   };
   const lifelineCmdlets = /^Get-(NetAdapter|NetIPAddress|Disk|Partition|VMSwitch|VMNetworkAdapter)\b/;
-  it('covers every type of the reference', () => expect(Object.keys(producers).sort()).toEqual(Object.keys(shapes.types).sort()));
+  it('covers every type of the reference', () =>
+    expect(Object.keys(producers).sort()).toEqual(Object.keys(shapes.types).sort()));
   for (const [typeName, command] of Object.entries(producers)) {
     it(typeName, async () => {
       // one device left dismounted with no VM, so Get-VMHostAssignableDevice has something to show
       const state = lifelineCmdlets.test(command)
         ? freshState('lifelines-host')
-        : freshState('gpu-workstation', (s) => (s.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(1B04)#PCI(0000)')!.dismounted = true));
+        : freshState(
+            'gpu-workstation',
+            (s) => (s.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(1B04)#PCI(0000)')!.dismounted = true),
+          );
       await use(state);
       const objects = await shapesOf(command);
       expect(objects.length).toBeGreaterThan(0);
@@ -223,45 +278,70 @@ describe('output objects carry the documented properties with the real types', (
         const got = await shapesOf(`Get-PnpDevice -PresentOnly | Get-PnpDeviceProperty -KeyName '${key}'`);
         expect(got.length, key).toBeGreaterThan(0);
         // a device without the property gets Type Empty and no Data
-        for (const g of got.filter((x) => x.properties.Data !== null)) expect(g.properties.Data, key).toBe(shortType(ref.dotNetType));
+        for (const g of got.filter((x) => x.properties.Data !== null))
+          expect(g.properties.Data, key).toBe(shortType(ref.dotNetType));
       }
     }
     const rmrr = await host.runner.invoke<Array<{ Data: boolean }>>('sim-call', {
       Command: 'Get-PnpDeviceProperty',
-      Parameters: { InstanceId: readState(state).devices.slice(0, 2).map((d) => d.instanceId), KeyName: ['DEVPKEY_PciDevice_RequiresReservedMemoryRegion'] },
+      Parameters: {
+        InstanceId: readState(state)
+          .devices.slice(0, 2)
+          .map((d) => d.instanceId),
+        KeyName: ['DEVPKEY_PciDevice_RequiresReservedMemoryRegion'],
+      },
     });
-    expect(rmrr.ok && (rmrr.value as unknown as { output: Array<{ Data: boolean }> }).output.map((o) => o.Data)).toEqual([true, false]);
+    expect(
+      rmrr.ok && (rmrr.value as unknown as { output: Array<{ Data: boolean }> }).output.map((o) => o.Data),
+    ).toEqual([true, false]);
   });
 });
 
-describe('errors behave like the real modules\'', () => {
+describe("errors behave like the real modules'", () => {
   it('PnpDevice (CDXML) errors are non-terminating and a script-scope preference does not reach them (PowerShell issue 4568); -ErrorAction Stop does', async () => {
     await use(freshState('gpu-workstation'));
-    const soft = await run(`& { $ErrorActionPreference = 'Stop'; Disable-PnpDevice -InstanceId 'PCI\\VEN_NONE\\0' -Confirm:$false; [pscustomobject]@{ went = 'on' } }`);
+    const soft = await run(
+      `& { $ErrorActionPreference = 'Stop'; Disable-PnpDevice -InstanceId 'PCI\\VEN_NONE\\0' -Confirm:$false; [pscustomobject]@{ went = 'on' } }`,
+    );
     expect(soft.ok).toBe(true);
-    if (soft.ok) expect(soft.errors[0]?.fullyQualifiedErrorId).toBe('CmdletizationQuery_NotFound_InstanceId,Disable-PnpDevice');
+    if (soft.ok)
+      expect(soft.errors[0]?.fullyQualifiedErrorId).toBe('CmdletizationQuery_NotFound_InstanceId,Disable-PnpDevice');
     const hard = await run(`Disable-PnpDevice -InstanceId 'PCI\\VEN_NONE\\0' -Confirm:$false -ErrorAction Stop`);
     expect(hard.ok).toBe(false);
   });
 
-  it('NetAdapter and Storage (CDXML) not-found errors are non-terminating ObjectNotFound with the function\'s name appended', async () => {
+  it("NetAdapter and Storage (CDXML) not-found errors are non-terminating ObjectNotFound with the function's name appended", async () => {
     await use(freshState('lifelines-host'));
-    for (const [command, id] of [[`Get-NetAdapter -Name 'nope'`, 'CmdletizationQuery_NotFound_Name,Get-NetAdapter'], ['Get-Disk -Number 9', 'CmdletizationQuery_NotFound_Number,Get-Disk']] as const) {
+    for (const [command, id] of [
+      [`Get-NetAdapter -Name 'nope'`, 'CmdletizationQuery_NotFound_Name,Get-NetAdapter'],
+      ['Get-Disk -Number 9', 'CmdletizationQuery_NotFound_Number,Get-Disk'],
+    ] as const) {
       const r = await run(`& { $ErrorActionPreference = 'Stop'; ${command}; [pscustomobject]@{ went = 'on' } }`);
       expect(r.ok, command).toBe(true);
       if (r.ok) expect(r.errors[0]?.fullyQualifiedErrorId).toBe(id);
     }
     // a partition without a letter has the NUL character; the page file's volume is C:
-    const parts = await host.runner.invoke<Array<{ DriveLetter: string }>>('sim-call', { Command: 'Get-Partition', Parameters: { DiskNumber: [0] } });
-    expect(parts.ok && (parts.value as unknown as { output: Array<{ DriveLetter: string }> }).output.map((p) => p.DriveLetter)).toEqual(['\u0000', '\u0000', 'C']);
+    const parts = await host.runner.invoke<Array<{ DriveLetter: string }>>('sim-call', {
+      Command: 'Get-Partition',
+      Parameters: { DiskNumber: [0] },
+    });
+    expect(
+      parts.ok &&
+        (parts.value as unknown as { output: Array<{ DriveLetter: string }> }).output.map((p) => p.DriveLetter),
+    ).toEqual(['\u0000', '\u0000', 'C']);
   });
 
-  it('Hyper-V (compiled) errors honour the caller\'s preference: Stop stops, SilentlyContinue lets the script go on', async () => {
+  it("Hyper-V (compiled) errors honour the caller's preference: Stop stops, SilentlyContinue lets the script go on", async () => {
     await use(freshState('gpu-workstation'));
-    const stop = await run(`& { $ErrorActionPreference = 'Stop'; Get-VM -Name 'nope'; [pscustomobject]@{ went = 'on' } }`);
+    const stop = await run(
+      `& { $ErrorActionPreference = 'Stop'; Get-VM -Name 'nope'; [pscustomobject]@{ went = 'on' } }`,
+    );
     expect(stop.ok).toBe(false);
-    if (!stop.ok) expect(stop.error.fullyQualifiedErrorId).toBe('InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVM');
-    const quiet = await run(`& { Get-VM -Name 'nope' -ErrorAction SilentlyContinue; [pscustomobject]@{ went = 'on' } }`);
+    if (!stop.ok)
+      expect(stop.error.fullyQualifiedErrorId).toBe('InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVM');
+    const quiet = await run(
+      `& { Get-VM -Name 'nope' -ErrorAction SilentlyContinue; [pscustomobject]@{ went = 'on' } }`,
+    );
     expect(quiet.ok).toBe(true);
   });
 });

@@ -42,17 +42,27 @@ function browserBridge(): AppBridge {
   };
   const call = async (method: MethodName, input: unknown): Promise<Result<unknown>> => {
     try {
-      const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dda-token': token }, body: JSON.stringify(input) });
+      const res = await fetch(`/api/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-dda-token': token },
+        body: JSON.stringify(input),
+      });
       // The server answers again, but an EventSource that gave up stays closed: open a new one.
       if (source?.readyState === EventSource.CLOSED && listeners.size > 0) openEvents();
-      if (!res.ok) return { ok: false, error: { code: res.status === 401 ? 'forbidden' : 'internal', message: `${res.status} ${await res.text()}` } };
+      if (!res.ok)
+        return {
+          ok: false,
+          error: { code: res.status === 401 ? 'forbidden' : 'internal', message: `${res.status} ${await res.text()}` },
+        };
       return (await res.json()) as Result<unknown>;
     } catch (e) {
       // No answer at all (the server stopped, the tunnel to it closed): a code of its own, never a guess from the text.
       return { ok: false, error: { code: 'unreachable', message: e instanceof Error ? e.message : String(e) } };
     }
   };
-  const bridge = Object.fromEntries(methodNames.map((m) => [m, (input: unknown) => call(m, input)])) as unknown as AppBridge;
+  const bridge = Object.fromEntries(
+    methodNames.map((m) => [m, (input: unknown) => call(m, input)]),
+  ) as unknown as AppBridge;
   bridge.onEvent = (listener) => {
     listeners.add(listener);
     if (!source) openEvents();

@@ -7,7 +7,8 @@ import { createAppStore, realClock } from './create-app-store';
 import { device, flushTasks, hostSummary as host, inventory, vm } from './testing/builders';
 import { fakeBridge } from './testing/fake-bridge';
 
-const inventoryOf = (name: string): Inventory => inventory([device('PCIROOT(0)#PCI(0100)')], [vm('VM1')], { computerName: name });
+const inventoryOf = (name: string): Inventory =>
+  inventory([device('PCIROOT(0)#PCI(0100)')], [vm('VM1')], { computerName: name });
 
 /** A promise with its resolve outside, to decide when an answer arrives. */
 function deferred<T>() {
@@ -30,7 +31,11 @@ describe('createAppStore on a fake bridge', () => {
 
   it("drops a host's late inventory once another host is selected", async () => {
     const slow = deferred<ReturnType<typeof ok<Inventory>>>();
-    const fake = fakeBridge({ getInventory: ({ host }) => (host === 'hv02' ? slow.promise : ok(inventoryOf('local'))), getActivity: () => ok([]), getUnfinished: () => ok([]) });
+    const fake = fakeBridge({
+      getInventory: ({ host }) => (host === 'hv02' ? slow.promise : ok(inventoryOf('local'))),
+      getActivity: () => ok([]),
+      getUnfinished: () => ok([]),
+    });
     const store = createAppStore(fake.bridge);
     const toHv02 = store.getState().selectHost('hv02');
     const back = store.getState().selectHost(LOCAL_HOST_ID);
@@ -42,16 +47,28 @@ describe('createAppStore on a fake bridge', () => {
   });
 
   it('goes back to the local host when the selected one was removed elsewhere', async () => {
-    const fake = fakeBridge({ listHosts: () => ok([host(LOCAL_HOST_ID)]), getInventory: () => ok(inventoryOf('local')), getActivity: () => ok([]), getUnfinished: () => ok([]) });
+    const fake = fakeBridge({
+      listHosts: () => ok([host(LOCAL_HOST_ID)]),
+      getInventory: () => ok(inventoryOf('local')),
+      getActivity: () => ok([]),
+      getUnfinished: () => ok([]),
+    });
     const store = createAppStore(fake.bridge);
     store.setState({ host: 'hv02' });
     await store.getState().loadHosts();
     expect(store.getState().host).toBe(LOCAL_HOST_ID);
   });
 
-  it("shows pushed activity of the selected host only", () => {
+  it('shows pushed activity of the selected host only', () => {
     const store = createAppStore(fakeBridge().bridge);
-    const entry = (id: string, h: string): ActivityEntry => ({ id, at: '2026-11-30T08:00:00.000Z', host: h, hostName: h, kind: 'host', summary: id });
+    const entry = (id: string, h: string): ActivityEntry => ({
+      id,
+      at: '2026-11-30T08:00:00.000Z',
+      host: h,
+      hostName: h,
+      kind: 'host',
+      summary: id,
+    });
     store.getState().handleEvent({ type: 'activity', entry: entry('1', LOCAL_HOST_ID) });
     store.getState().handleEvent({ type: 'activity', entry: entry('2', 'hv02') });
     expect(store.getState().activity.map((a) => a.id)).toEqual(['1']);
@@ -73,7 +90,9 @@ describe('createAppStore on a fake bridge', () => {
 
   it("the app menu's export request exports the selected host through the Export button's own path", async () => {
     const saved: Array<[string, string]> = [];
-    const fake = fakeBridge({ exportActivity: ({ host }) => ok({ fileName: `log-${host}.log`, text: `activity of ${host}` }) });
+    const fake = fakeBridge({
+      exportActivity: ({ host }) => ok({ fileName: `log-${host}.log`, text: `activity of ${host}` }),
+    });
     const store = createAppStore(fake.bridge, realClock, (fileName, text) => saved.push([fileName, text]));
     store.setState({ host: 'hv02' });
     store.getState().handleEvent({ type: 'export-activity-requested' });

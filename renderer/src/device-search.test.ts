@@ -4,11 +4,33 @@ import { device } from './testing/builders';
 
 const facts = (baseClass: number) => ({ ...device('x').facts, baseClass });
 const gpu = device('PCIROOT(0)#PCI(0200)', { friendlyName: 'NVIDIA RTX A4000', pnpClass: 'Display', facts: facts(3) });
-const nic = device('PCIROOT(0)#PCI(0100)', { friendlyName: 'Mellanox ConnectX-4 Lx', owner: { kind: 'vm', vmName: 'Router-01' } });
-const nvme = device('PCIROOT(0)#PCI(0300)', { friendlyName: 'Samsung NVMe Controller', pnpClass: 'SCSIAdapter', facts: facts(1) });
-const usb = device('PCIROOT(0)#PCI(1400)', { friendlyName: 'Intel USB 3.1 xHCI', pnpClass: 'USB', facts: facts(12), verdict: { code: 'assignable-less-secure' } });
-const port = device('PCIROOT(0)#PCI(1C00)', { friendlyName: 'Intel PCI Express Root Port #9', pnpClass: 'System', facts: facts(6), verdict: { code: 'not-assignable', reason: 'legacy-pci' } });
-const rmrr = device('PCIROOT(0)#PCI(1F00)', { friendlyName: 'HPE iLO 5', pnpClass: 'System', facts: facts(8), verdict: { code: 'not-assignable', reason: 'rmrr' } });
+const nic = device('PCIROOT(0)#PCI(0100)', {
+  friendlyName: 'Mellanox ConnectX-4 Lx',
+  owner: { kind: 'vm', vmName: 'Router-01' },
+});
+const nvme = device('PCIROOT(0)#PCI(0300)', {
+  friendlyName: 'Samsung NVMe Controller',
+  pnpClass: 'SCSIAdapter',
+  facts: facts(1),
+});
+const usb = device('PCIROOT(0)#PCI(1400)', {
+  friendlyName: 'Intel USB 3.1 xHCI',
+  pnpClass: 'USB',
+  facts: facts(12),
+  verdict: { code: 'assignable-less-secure' },
+});
+const port = device('PCIROOT(0)#PCI(1C00)', {
+  friendlyName: 'Intel PCI Express Root Port #9',
+  pnpClass: 'System',
+  facts: facts(6),
+  verdict: { code: 'not-assignable', reason: 'legacy-pci' },
+});
+const rmrr = device('PCIROOT(0)#PCI(1F00)', {
+  friendlyName: 'HPE iLO 5',
+  pnpClass: 'System',
+  facts: facts(8),
+  verdict: { code: 'not-assignable', reason: 'rmrr' },
+});
 const all = [gpu, nic, nvme, usb, port, rmrr];
 
 describe('searching devices', () => {
@@ -49,7 +71,13 @@ describe('the devices pane view', () => {
   });
   it('counts each filter chip with the same search and toggle', () => {
     expect(deviceView(all, 'all', '', false).counts).toEqual({ all: 5, assignable: 4, force: 0, not: 1, assigned: 1 });
-    expect(deviceView(all, 'assignable', 'intel', true).counts).toEqual({ all: 2, assignable: 1, force: 0, not: 1, assigned: 0 });
+    expect(deviceView(all, 'assignable', 'intel', true).counts).toEqual({
+      all: 2,
+      assignable: 1,
+      force: 0,
+      not: 1,
+      assigned: 0,
+    });
     expect(deviceView(all, 'assignable', 'intel', true).shown).toEqual([usb]);
   });
 });

@@ -21,18 +21,23 @@ export function isBridgeOrPort(d: Device): boolean {
 /** The words an admin searches a device's kind by. */
 export function classWords(d: Device): string[] {
   const words: string[] = [];
-  if (d.facts.baseClass === PCI_DISPLAY || d.pnpClass === 'Display') words.push('gpu', 'display', 'graphics', '显卡', 'GPU');
+  if (d.facts.baseClass === PCI_DISPLAY || d.pnpClass === 'Display')
+    words.push('gpu', 'display', 'graphics', '显卡', 'GPU');
   if (isNetworkDevice(d)) words.push('nic', 'network', 'ethernet', '网卡', '网络');
   if (isStorageController(d) || d.facts.baseClass === PCI_STORAGE) words.push('storage', 'disk', '存储', '磁盘');
   if (/nvme|non-volatile memory/i.test(d.friendlyName)) words.push('nvme');
-  if (d.facts.baseClass === PCI_SERIAL_BUS || d.pnpClass === 'USB' || /\busb\b/i.test(d.friendlyName)) words.push('usb');
+  if (d.facts.baseClass === PCI_SERIAL_BUS || d.pnpClass === 'USB' || /\busb\b/i.test(d.friendlyName))
+    words.push('usb');
   if (isBridgeOrPort(d)) words.push('bridge', 'port', 'root port', '桥', '端口');
   return words;
 }
 
 /** Everything a search may match, lower-cased. */
 export function searchText(d: Device): string {
-  const verdict = [`verdict_${d.verdict.code}`, ...(d.verdict.reason ? [`reason_${d.verdict.reason}`] : [])] as MessageKey[];
+  const verdict = [
+    `verdict_${d.verdict.code}`,
+    ...(d.verdict.reason ? [`reason_${d.verdict.reason}`] : []),
+  ] as MessageKey[];
   return [
     d.friendlyName,
     d.locationPath ?? '',
@@ -41,7 +46,9 @@ export function searchText(d: Device): string {
     d.pnpClass ?? '',
     d.owner.kind === 'vm' ? d.owner.vmName : '',
     ...verdict.flatMap((k) => [translate(k, 'en'), translate(k, 'zh-CN')]),
-    ...(d.hostsSystemDisk ? [translate('verdictBlockedSystemDisk', 'en'), translate('verdictBlockedSystemDisk', 'zh-CN')] : []),
+    ...(d.hostsSystemDisk
+      ? [translate('verdictBlockedSystemDisk', 'en'), translate('verdictBlockedSystemDisk', 'zh-CN')]
+      : []),
     ...classWords(d),
   ]
     .join('\n')
@@ -61,7 +68,11 @@ export function matchesFilter(d: Device, filter: Filter): boolean {
     case 'all':
       return true;
     case 'assignable':
-      return d.verdict.code === 'assignable' || d.verdict.code === 'assignable-less-secure' || d.verdict.code === 'assignable-legacy-graphics';
+      return (
+        d.verdict.code === 'assignable' ||
+        d.verdict.code === 'assignable-less-secure' ||
+        d.verdict.code === 'assignable-legacy-graphics'
+      );
     case 'force':
       return d.verdict.code === 'force-insecure';
     case 'not':
@@ -83,10 +94,17 @@ export interface DeviceView {
 }
 
 /** What the devices pane shows for a filter, a search and the bridges toggle. */
-export function deviceView(devices: readonly Device[], filter: Filter, search: string, showBridges: boolean): DeviceView {
+export function deviceView(
+  devices: readonly Device[],
+  filter: Filter,
+  search: string,
+  showBridges: boolean,
+): DeviceView {
   const searched = devices.filter((d) => matchesSearch(d, search));
   const visible = showBridges ? searched : searched.filter((d) => !isBridgeOrPort(d));
-  const counts = Object.fromEntries(filters.map((f) => [f, visible.filter((d) => matchesFilter(d, f)).length])) as Record<Filter, number>;
+  const counts = Object.fromEntries(
+    filters.map((f) => [f, visible.filter((d) => matchesFilter(d, f)).length]),
+  ) as Record<Filter, number>;
   const shown = visible.filter((d) => matchesFilter(d, filter));
   const hiddenBridges = showBridges ? 0 : searched.filter((d) => isBridgeOrPort(d) && matchesFilter(d, filter)).length;
   return { shown, counts, hiddenBridges };

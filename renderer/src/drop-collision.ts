@@ -25,14 +25,26 @@ const OVERLAY_OFFSET = 14;
  * the pointer, wherever the row was grabbed (left or above it near the window's right or bottom edge); a
  * keyboard drag leaves it where the keyboard moved the item.
  */
-export const overlayBesidePointer: Modifier = ({ activatorEvent, activeNodeRect, overlayNodeRect, windowRect, transform }) => {
+export const overlayBesidePointer: Modifier = ({
+  activatorEvent,
+  activeNodeRect,
+  overlayNodeRect,
+  windowRect,
+  transform,
+}) => {
   const start = activatorEvent ? getEventCoordinates(activatorEvent) : null;
   if (!start || !activeNodeRect) return transform;
   const pointer = { x: start.x + transform.x, y: start.y + transform.y };
   const width = overlayNodeRect?.width ?? 0;
   const height = overlayNodeRect?.height ?? 0;
-  const left = windowRect && pointer.x + OVERLAY_OFFSET + width > windowRect.width ? pointer.x - OVERLAY_OFFSET - width : pointer.x + OVERLAY_OFFSET;
-  const top = windowRect && pointer.y + OVERLAY_OFFSET + height > windowRect.height ? pointer.y - OVERLAY_OFFSET - height : pointer.y + OVERLAY_OFFSET;
+  const left =
+    windowRect && pointer.x + OVERLAY_OFFSET + width > windowRect.width
+      ? pointer.x - OVERLAY_OFFSET - width
+      : pointer.x + OVERLAY_OFFSET;
+  const top =
+    windowRect && pointer.y + OVERLAY_OFFSET + height > windowRect.height
+      ? pointer.y - OVERLAY_OFFSET - height
+      : pointer.y + OVERLAY_OFFSET;
   return { ...transform, x: left - activeNodeRect.left, y: top - activeNodeRect.top };
 };
 

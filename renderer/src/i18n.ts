@@ -7,16 +7,29 @@ import { useStore } from './store';
  * `t(key)` for UI strings, `tf(key, values)` for strings with {placeholders} (values inserted as
  * text), and `tx(text)` for texts that arrive in both languages (plans, prepare-host notes).
  */
-export function useT(): { t: (key: MessageKey) => string; tf: (key: MessageKey, values: Record<string, string | number>) => string; tx: (text: LocalizedText) => string } {
+export function useT(): {
+  t: (key: MessageKey) => string;
+  tf: (key: MessageKey, values: Record<string, string | number>) => string;
+  tx: (text: LocalizedText) => string;
+} {
   const lang = useStore((s) => s.language);
-  return { t: (key) => translate(key, lang), tf: (key, values) => format(translate(key, lang), values), tx: (text) => text[lang] };
+  return {
+    t: (key) => translate(key, lang),
+    tf: (key, values) => format(translate(key, lang), values),
+    tx: (text) => text[lang],
+  };
 }
 
 /** A time of day as the app's language writes it (never the browser's locale): "08:31" / "08:31". */
 export function clockTime(iso: string, lang: string, seconds = false): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), hourCycle: 'h23' }).format(d);
+  return new Intl.DateTimeFormat(lang, {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(seconds ? { second: '2-digit' } : {}),
+    hourCycle: 'h23',
+  }).format(d);
 }
 
 /** `clockTime` in the current language. */

@@ -49,7 +49,17 @@ function device(path: string, over: Partial<Device> = {}): Device {
     mmioLowMB: 0,
     lifelines: noLifelines(),
     verdict: { code: 'assignable' },
-    facts: { deviceType: 2, baseClass: 2, acsUpHierarchy: 3, requiresReservedMemoryRegion: 0, disabled: false, irqs: [4294967294], memoryRanges: [], source: 'live', notes: [] },
+    facts: {
+      deviceType: 2,
+      baseClass: 2,
+      acsUpHierarchy: 3,
+      requiresReservedMemoryRegion: 0,
+      disabled: false,
+      irqs: [4294967294],
+      memoryRanges: [],
+      source: 'live',
+      notes: [],
+    },
     hostsSystemDisk: false,
     ...over,
   };
@@ -61,8 +71,13 @@ const AUDIO = 'PCIROOT(0)#PCI(0100)#PCI(0001)';
 describe('assignIntent', () => {
   const gpu = device(GPU, { pnpClass: 'Display', siblings: [AUDIO], facts: { ...device(GPU).facts, baseClass: 3 } });
   const audio = device(AUDIO, { pnpClass: 'MEDIA', siblings: [GPU], facts: { ...device(AUDIO).facts, baseClass: 4 } });
-  it("a GPU takes its own audio function along by default", () => {
-    expect(assignIntent(inv([gpu, audio]), gpu, 'VM')).toEqual({ kind: 'assign', locationPath: GPU, vmName: 'VM', includeSiblings: true });
+  it('a GPU takes its own audio function along by default', () => {
+    expect(assignIntent(inv([gpu, audio]), gpu, 'VM')).toEqual({
+      kind: 'assign',
+      locationPath: GPU,
+      vmName: 'VM',
+      includeSiblings: true,
+    });
   });
   it('not when a sibling is something else, is held elsewhere, or for the audio function itself', () => {
     const nic = device(AUDIO, { siblings: [GPU] });

@@ -18,10 +18,18 @@ type Rect = { left: number; top: number; width: number; height: number };
  * The card an arrow goes to, from the cards' rectangles in reading order (rows by top, then left), and
  * the card the drag is over now (none: the first card for Right/Down, the last for Left/Up). Pure.
  */
-export function nextCard(cards: Array<{ id: UniqueIdentifier; rect: Rect }>, current: UniqueIdentifier | null, key: string): UniqueIdentifier | null {
+export function nextCard(
+  cards: Array<{ id: UniqueIdentifier; rect: Rect }>,
+  current: UniqueIdentifier | null,
+  key: string,
+): UniqueIdentifier | null {
   const forward = NEXT.includes(key);
   if (!forward && !PREVIOUS.includes(key)) return null;
-  const ordered = [...cards].sort((a, b) => (Math.abs(a.rect.top - b.rect.top) > Math.min(a.rect.height, b.rect.height) / 2 ? a.rect.top - b.rect.top : a.rect.left - b.rect.left));
+  const ordered = [...cards].sort((a, b) =>
+    Math.abs(a.rect.top - b.rect.top) > Math.min(a.rect.height, b.rect.height) / 2
+      ? a.rect.top - b.rect.top
+      : a.rect.left - b.rect.left,
+  );
   if (ordered.length === 0) return null;
   const at = current === null ? -1 : ordered.findIndex((c) => c.id === current);
   if (at === -1) return (forward ? ordered[0] : ordered[ordered.length - 1])!.id;
@@ -45,7 +53,10 @@ export const cardKeyboardCoordinates: KeyboardCoordinateGetter = (event, { conte
   const id = nextCard(cards, over?.id ?? null, event.code);
   const rect = id === null ? undefined : droppableRects.get(id);
   if (!rect) return undefined;
-  return { x: rect.left + rect.width / 2 - collisionRect.width / 2, y: rect.top + rect.height / 2 - collisionRect.height / 2 };
+  return {
+    x: rect.left + rect.width / 2 - collisionRect.width / 2,
+    y: rect.top + rect.height / 2 - collisionRect.height / 2,
+  };
 };
 
 /** What a screen reader hears during a drag: the device's and the VM's names, the VM's state and the verdict. */
@@ -70,12 +81,16 @@ export function dragAnnouncements(inventory: () => Inventory | null, lang: () =>
     onDragStart: ({ active }) => tf('announceStart', { device: describe(active.data.current, undefined).name }),
     onDragOver: ({ active, over }) => {
       const d = describe(active.data.current, over?.data.current);
-      return d.vm ? tf('announceOver', { device: d.name, vm: d.vm.name, state: d.vm.state, verdict: d.vm.text }) : tf('announceNoTarget', { device: d.name });
+      return d.vm
+        ? tf('announceOver', { device: d.name, vm: d.vm.name, state: d.vm.state, verdict: d.vm.text })
+        : tf('announceNoTarget', { device: d.name });
     },
     onDragEnd: ({ active, over }) => {
       const d = describe(active.data.current, over?.data.current);
       if (!d.vm) return tf('announceDropNone', { device: d.name });
-      return d.vm.allowed ? tf('announceDropPlan', { device: d.name, vm: d.vm.name }) : tf('announceDropRefused', { device: d.name, vm: d.vm.name, verdict: d.vm.text });
+      return d.vm.allowed
+        ? tf('announceDropPlan', { device: d.name, vm: d.vm.name })
+        : tf('announceDropRefused', { device: d.name, vm: d.vm.name, verdict: d.vm.text });
     },
     onDragCancel: ({ active }) => tf('announceCancel', { device: describe(active.data.current, undefined).name }),
   };

@@ -8,7 +8,8 @@ import { fakeBridge } from './testing/fake-bridge';
 
 const P = 'PCIROOT(0)#PCI(0100)';
 const before = inventory([device(P)], [vm('File-Server', { state: 'Running' }), vm('Lab', { state: 'Off' })]);
-const after = (state: 'Off' | 'Running' | 'Saved') => inventory([device(P)], [vm('File-Server', { state }), vm('Lab', { state: 'Off' })]);
+const after = (state: 'Off' | 'Running' | 'Saved') =>
+  inventory([device(P)], [vm('File-Server', { state }), vm('Lab', { state: 'Off' })]);
 
 describe('the outcome: the VM now, and Start when it is off', () => {
   it('the plan names its VM for every intent with one', () => {
@@ -30,8 +31,12 @@ describe('the outcome: the VM now, and Start when it is off', () => {
   });
 
   it('a VM running or saved after the run: no Start; nothing before the host is read again', () => {
-    expect(outcomeVm({ kind: 'assign', locationPath: P, vmName: 'File-Server' }, before, after('Running'))?.start).toBeNull();
-    expect(outcomeVm({ kind: 'assign', locationPath: P, vmName: 'File-Server' }, before, after('Saved'))?.start).toBeNull();
+    expect(
+      outcomeVm({ kind: 'assign', locationPath: P, vmName: 'File-Server' }, before, after('Running'))?.start,
+    ).toBeNull();
+    expect(
+      outcomeVm({ kind: 'assign', locationPath: P, vmName: 'File-Server' }, before, after('Saved'))?.start,
+    ).toBeNull();
     expect(outcomeVm({ kind: 'assign', locationPath: P, vmName: 'File-Server' }, before, before)).toBeNull();
     expect(outcomeVm({ kind: 'return-orphans' }, before, after('Off'))).toBeNull();
   });
@@ -44,7 +49,9 @@ describe('the outcome: the VM now, and Start when it is off', () => {
     store.setState({ outcome: { status: 'succeeded' } as never });
     const o = outcomeVm({ kind: 'assign', locationPath: P, vmName: 'File-Server' }, before, store.getState().inventory);
     await store.getState().openPlan(o!.start!);
-    expect(fake.calls.find((c) => c.method === 'planOperation')?.input).toMatchObject({ intent: { kind: 'start-vm', vmName: 'File-Server' } });
+    expect(fake.calls.find((c) => c.method === 'planOperation')?.input).toMatchObject({
+      intent: { kind: 'start-vm', vmName: 'File-Server' },
+    });
     expect(store.getState()).toMatchObject({ plan: startPlan, outcome: null, planning: false });
   });
 });

@@ -71,11 +71,21 @@ export const messages = {
   running: { en: 'Running…', 'zh-CN': '正在执行…' },
   blocked: { en: 'Not possible', 'zh-CN': '无法执行' },
   succeeded: { en: 'Done. The host is as planned.', 'zh-CN': '完成，主机已按计划更改。' },
-  rolledBack: { en: 'A step failed. Everything already done was undone; the host is as it was.', 'zh-CN': '有一步失败。已完成的步骤都已撤销，主机恢复原状。' },
-  rollbackFailed: { en: 'A step failed and the rollback did not complete. Check the host.', 'zh-CN': '有一步失败，且回滚没有全部完成。请检查主机。' },
+  rolledBack: {
+    en: 'A step failed. Everything already done was undone; the host is as it was.',
+    'zh-CN': '有一步失败。已完成的步骤都已撤销，主机恢复原状。',
+  },
+  rollbackFailed: {
+    en: 'A step failed and the rollback did not complete. Check the host.',
+    'zh-CN': '有一步失败，且回滚没有全部完成。请检查主机。',
+  },
   failedStep: { en: 'Failed step', 'zh-CN': '失败的步骤' },
   rawError: { en: 'PowerShell error', 'zh-CN': 'PowerShell 错误' },
-  needsForce: { en: 'The host refused the dismount with its mitigation check on (usually: no vendor mitigation driver). It can only be dismounted without that check: tick its consent to try again.', 'zh-CN': '主机在保留缓解检查的情况下拒绝卸除（通常是没有厂商的缓解驱动）。只能关闭该检查后卸除：勾选对应的确认后再试。' },
+  needsForce: {
+    en: 'The host refused the dismount with its mitigation check on (usually: no vendor mitigation driver). It can only be dismounted without that check: tick its consent to try again.',
+    'zh-CN':
+      '主机在保留缓解检查的情况下拒绝卸除（通常是没有厂商的缓解驱动）。只能关闭该检查后卸除：勾选对应的确认后再试。',
+  },
   done: { en: 'Close', 'zh-CN': '关闭' },
   stepState_pending: { en: 'waiting', 'zh-CN': '等待' },
   stepState_running: { en: 'running', 'zh-CN': '执行中' },
@@ -108,21 +118,41 @@ export const messages = {
   ok: { en: 'ok', 'zh-CN': '正常' },
   no: { en: 'no', 'zh-CN': '否' },
   unknown: { en: 'unknown', 'zh-CN': '未知' },
-  fixNotElevated: { en: 'DDA Studio is not running as administrator, so nothing can be changed. Restart it elevated.', 'zh-CN': 'DDA Studio 没有以管理员身份运行，无法做任何更改。请以管理员身份重新启动。' },
+  fixNotElevated: {
+    en: 'DDA Studio is not running as administrator, so nothing can be changed. Restart it elevated.',
+    'zh-CN': 'DDA Studio 没有以管理员身份运行，无法做任何更改。请以管理员身份重新启动。',
+  },
   restartElevated: { en: 'Restart as administrator', 'zh-CN': '以管理员身份重新启动' },
-  fixNoHyperV: { en: 'Hyper-V is not installed: add the Hyper-V role and its PowerShell module (Install-WindowsFeature Hyper-V -IncludeManagementTools), then restart.', 'zh-CN': '未安装 Hyper-V：请添加 Hyper-V 角色及其 PowerShell 模块（Install-WindowsFeature Hyper-V -IncludeManagementTools），然后重启。' },
+  fixNoHyperV: {
+    en: 'Hyper-V is not installed: add the Hyper-V role and its PowerShell module (Install-WindowsFeature Hyper-V -IncludeManagementTools), then restart.',
+    'zh-CN':
+      '未安装 Hyper-V：请添加 Hyper-V 角色及其 PowerShell 模块（Install-WindowsFeature Hyper-V -IncludeManagementTools），然后重启。',
+  },
   fixNoIov: { en: 'This host cannot pass devices through:', 'zh-CN': '此主机无法直通设备：' },
   fixIovAcsOnly: {
     en: 'The host reports no DDA support (IovSupport = False). Its devices lack ACS and the IOMMU policy is on, so this looks like the ACS case: devices without ACS can still be assigned with -Force, insecurely (each plan asks). The host says:',
-    'zh-CN': '宿主机报告不支持直通（IovSupport = False）。它的设备缺少 ACS，且 IOMMU 策略已启用，看起来属于 ACS 的情况：缺少 ACS 的设备仍可使用 -Force 不安全地直通（每个计划都会征求同意）。宿主机给出的原因：',
+    'zh-CN':
+      '宿主机报告不支持直通（IovSupport = False）。它的设备缺少 ACS，且 IOMMU 策略已启用，看起来属于 ACS 的情况：缺少 ACS 的设备仍可使用 -Force 不安全地直通（每个计划都会征求同意）。宿主机给出的原因：',
   },
-  fixClientSku: { en: 'This is client Windows: the VM would not start with a device (0xC035001E). DDA needs Windows Server.', 'zh-CN': '这是客户端版 Windows：带直通设备的虚拟机无法启动（0xC035001E）。直通需要 Windows Server。' },
-  fixIommu: { en: 'The hypervisor IOMMU policy is off: run bcdedit /set hypervisoriommupolicy enable and reboot.', 'zh-CN': '虚拟机监控程序的 IOMMU 策略已关闭：运行 bcdedit /set hypervisoriommupolicy enable 后重启。' },
-  fixPowerShell: { en: 'PowerShell was not found. Install PowerShell 7 (pwsh) or set its path in Settings; Windows PowerShell 5.1 also works.', 'zh-CN': '找不到 PowerShell。请安装 PowerShell 7（pwsh）或在设置中指定路径；Windows PowerShell 5.1 也可以。' },
+  fixClientSku: {
+    en: 'This is client Windows: the VM would not start with a device (0xC035001E). DDA needs Windows Server.',
+    'zh-CN': '这是客户端版 Windows：带直通设备的虚拟机无法启动（0xC035001E）。直通需要 Windows Server。',
+  },
+  fixIommu: {
+    en: 'The hypervisor IOMMU policy is off: run bcdedit /set hypervisoriommupolicy enable and reboot.',
+    'zh-CN': '虚拟机监控程序的 IOMMU 策略已关闭：运行 bcdedit /set hypervisoriommupolicy enable 后重启。',
+  },
+  fixPowerShell: {
+    en: 'PowerShell was not found. Install PowerShell 7 (pwsh) or set its path in Settings; Windows PowerShell 5.1 also works.',
+    'zh-CN': '找不到 PowerShell。请安装 PowerShell 7（pwsh）或在设置中指定路径；Windows PowerShell 5.1 也可以。',
+  },
   errorTitle: { en: 'Something went wrong', 'zh-CN': '出错了' },
   retry: { en: 'Try again', 'zh-CN': '重试' },
   unfinished: { en: 'An operation was interrupted:', 'zh-CN': '有一个操作被中断：' },
-  unfinishedUntrusted: { en: 'An interrupted operation is not recovered, because its journal record cannot be trusted (nothing will be run):', 'zh-CN': '有一个被中断的操作不会被恢复，因为它的日志记录不可信（不会执行任何操作）：' },
+  unfinishedUntrusted: {
+    en: 'An interrupted operation is not recovered, because its journal record cannot be trusted (nothing will be run):',
+    'zh-CN': '有一个被中断的操作不会被恢复，因为它的日志记录不可信（不会执行任何操作）：',
+  },
   finish: { en: 'Finish it', 'zh-CN': '继续完成' },
   rollback: { en: 'Roll it back', 'zh-CN': '回滚' },
   blockedSystemDisk: { en: 'blocked: system disk controller', 'zh-CN': '禁止：系统盘控制器' },
@@ -130,12 +160,21 @@ export const messages = {
   blockedNotAssignable: { en: 'blocked: not assignable', 'zh-CN': '禁止：不可直通' },
   blockedAlreadyHere: { en: 'already assigned here', 'zh-CN': '已分配给此虚拟机' },
   blockedHostNotReady: { en: 'blocked: host not ready', 'zh-CN': '禁止：主机条件不满足' },
-  blockedInPool: { en: 'blocked: in a resource pool (VMs get it through the pool)', 'zh-CN': '禁止：位于资源池中（虚拟机通过资源池获得）' },
+  blockedInPool: {
+    en: 'blocked: in a resource pool (VMs get it through the pool)',
+    'zh-CN': '禁止：位于资源池中（虚拟机通过资源池获得）',
+  },
   needsVmOff: { en: 'needs the VM turned off', 'zh-CN': '需要先关闭虚拟机' },
   needsForceShort: { en: 'needs the no-ACS consent', 'zh-CN': '需要同意不检查 ACS' },
   needsLifelineShort: { en: 'the host uses it: needs consent', 'zh-CN': '宿主机在用：需要同意' },
-  dropNoTarget: { en: 'Not over a VM: releasing here does nothing', 'zh-CN': '未指向任何虚拟机：在这里松开不会有任何操作' },
-  dropRefused: { en: '{vm} cannot take {device}: {reason}. Nothing was planned.', 'zh-CN': '{vm} 不能接收 {device}：{reason}。未做任何规划。' },
+  dropNoTarget: {
+    en: 'Not over a VM: releasing here does nothing',
+    'zh-CN': '未指向任何虚拟机：在这里松开不会有任何操作',
+  },
+  dropRefused: {
+    en: '{vm} cannot take {device}: {reason}. Nothing was planned.',
+    'zh-CN': '{vm} 不能接收 {device}：{reason}。未做任何规划。',
+  },
   planTitleVm: { en: '{vm} ({state})', 'zh-CN': '{vm}（{state}）' },
   planTitleAssign: { en: 'assign {device}', 'zh-CN': '直通 {device}' },
   planTitleMove: { en: 'move {device} from {from}', 'zh-CN': '把 {device} 从 {from} 移过来' },
@@ -174,32 +213,65 @@ export const messages = {
   fieldNameHint: { en: 'How the host list shows it.', 'zh-CN': '在主机列表中显示的名称。' },
   transport: { en: 'Connection', 'zh-CN': '连接方式' },
   transportSsh: { en: 'SSH', 'zh-CN': 'SSH' },
-  transportSshHint: { en: 'PowerShell 7 on both ends, sign-in with a key', 'zh-CN': '两端均为 PowerShell 7，使用密钥登录' },
+  transportSshHint: {
+    en: 'PowerShell 7 on both ends, sign-in with a key',
+    'zh-CN': '两端均为 PowerShell 7，使用密钥登录',
+  },
   transportWinrm: { en: 'WinRM', 'zh-CN': 'WinRM' },
-  transportWinrmHint: { en: 'Windows PowerShell remoting, the Windows default', 'zh-CN': 'Windows PowerShell 远程管理，Windows 默认方式' },
+  transportWinrmHint: {
+    en: 'Windows PowerShell remoting, the Windows default',
+    'zh-CN': 'Windows PowerShell 远程管理，Windows 默认方式',
+  },
   fieldHostName: { en: 'Host name or IP address', 'zh-CN': '主机名或 IP 地址' },
   fieldPort: { en: 'Port', 'zh-CN': '端口' },
   fieldPortHintSsh: { en: 'Empty: 22.', 'zh-CN': '留空即 22。' },
   fieldPortHintWinrm: { en: 'Empty: 5985, or 5986 with HTTPS.', 'zh-CN': '留空即 5985；使用 HTTPS 时为 5986。' },
   fieldUser: { en: 'User name', 'zh-CN': '用户名' },
-  fieldUserHintSsh: { en: 'Empty: the user of ssh\'s own configuration.', 'zh-CN': '留空则使用 ssh 自身配置中的用户。' },
-  fieldUserHintWinrm: { en: 'user, DOMAIN\\user or user@domain. Empty: your current Windows logon (Kerberos).', 'zh-CN': 'user、DOMAIN\\user 或 user@domain。留空则使用当前 Windows 登录身份（Kerberos）。' },
+  fieldUserHintSsh: { en: "Empty: the user of ssh's own configuration.", 'zh-CN': '留空则使用 ssh 自身配置中的用户。' },
+  fieldUserHintWinrm: {
+    en: 'user, DOMAIN\\user or user@domain. Empty: your current Windows logon (Kerberos).',
+    'zh-CN': 'user、DOMAIN\\user 或 user@domain。留空则使用当前 Windows 登录身份（Kerberos）。',
+  },
   fieldKeyFile: { en: 'Private key file', 'zh-CN': '私钥文件' },
-  fieldKeyFileHint: { en: 'A path on this computer. Empty: ssh\'s own configuration and agent. A key with a passphrase needs ssh-agent: DDA Studio never prompts.', 'zh-CN': '本机上的路径。留空则使用 ssh 自身的配置和 agent。带口令的密钥需要 ssh-agent：DDA Studio 从不弹出提示。' },
+  fieldKeyFileHint: {
+    en: "A path on this computer. Empty: ssh's own configuration and agent. A key with a passphrase needs ssh-agent: DDA Studio never prompts.",
+    'zh-CN': '本机上的路径。留空则使用 ssh 自身的配置和 agent。带口令的密钥需要 ssh-agent：DDA Studio 从不弹出提示。',
+  },
   fieldKnownHosts: { en: 'known_hosts file', 'zh-CN': 'known_hosts 文件' },
-  fieldKnownHostsHint: { en: 'Host keys are always checked. Empty: your own known_hosts.', 'zh-CN': '始终检查主机密钥。留空则使用你自己的 known_hosts。' },
+  fieldKnownHostsHint: {
+    en: 'Host keys are always checked. Empty: your own known_hosts.',
+    'zh-CN': '始终检查主机密钥。留空则使用你自己的 known_hosts。',
+  },
   fieldSubsystem: { en: 'sshd subsystem', 'zh-CN': 'sshd 子系统' },
-  fieldSubsystemHint: { en: 'Empty: powershell (or powershell-dda with the JEA endpoint).', 'zh-CN': '留空即 powershell（使用 JEA 端点时为 powershell-dda）。' },
+  fieldSubsystemHint: {
+    en: 'Empty: powershell (or powershell-dda with the JEA endpoint).',
+    'zh-CN': '留空即 powershell（使用 JEA 端点时为 powershell-dda）。',
+  },
   fieldUseSsl: { en: 'Use HTTPS', 'zh-CN': '使用 HTTPS' },
-  fieldSkipCert: { en: 'Accept a self-signed certificate without checking it (lab only: the host is not authenticated)', 'zh-CN': '不检查即接受自签名证书（仅限实验环境：不验证主机身份）' },
+  fieldSkipCert: {
+    en: 'Accept a self-signed certificate without checking it (lab only: the host is not authenticated)',
+    'zh-CN': '不检查即接受自签名证书（仅限实验环境：不验证主机身份）',
+  },
   fieldAuth: { en: 'Authentication', 'zh-CN': '身份验证' },
-  authDefault: { en: 'Default (Kerberos in a domain, otherwise NTLM)', 'zh-CN': '默认（域内用 Kerberos，否则用 NTLM）' },
+  authDefault: {
+    en: 'Default (Kerberos in a domain, otherwise NTLM)',
+    'zh-CN': '默认（域内用 Kerberos，否则用 NTLM）',
+  },
   authKerberos: { en: 'Kerberos', 'zh-CN': 'Kerberos' },
   authNegotiate: { en: 'Negotiate', 'zh-CN': 'Negotiate' },
   fieldPassword: { en: 'Password', 'zh-CN': '密码' },
-  passwordStoredOs: { en: 'Kept encrypted by the operating system\'s credential store; never written in clear text, never logged.', 'zh-CN': '由操作系统的凭据存储加密保存；绝不以明文写入磁盘，也不会记入日志。' },
-  passwordMemoryOnly: { en: 'This mode has no credential store: the password is kept in memory only, until DDA Studio stops; then enter it again.', 'zh-CN': '此模式没有凭据存储：密码只保存在内存中，DDA Studio 停止后需重新输入。' },
-  passwordKept: { en: 'A password is stored. Leave the field empty to keep it.', 'zh-CN': '已保存密码。留空即保留原密码。' },
+  passwordStoredOs: {
+    en: "Kept encrypted by the operating system's credential store; never written in clear text, never logged.",
+    'zh-CN': '由操作系统的凭据存储加密保存；绝不以明文写入磁盘，也不会记入日志。',
+  },
+  passwordMemoryOnly: {
+    en: 'This mode has no credential store: the password is kept in memory only, until DDA Studio stops; then enter it again.',
+    'zh-CN': '此模式没有凭据存储：密码只保存在内存中，DDA Studio 停止后需重新输入。',
+  },
+  passwordKept: {
+    en: 'A password is stored. Leave the field empty to keep it.',
+    'zh-CN': '已保存密码。留空即保留原密码。',
+  },
   passwordNotCarried: {
     en: 'The stored password was for another computer or user: it is not sent to this one. Enter the password for this user.',
     'zh-CN': '已保存的密码属于另一台计算机或另一个用户，不会发送给当前目标。请输入此用户的密码。',
@@ -207,35 +279,70 @@ export const messages = {
   passwordNeedsUser: { en: 'Only with a user name.', 'zh-CN': '填写用户名后才需要密码。' },
   forgetPassword: { en: 'Forget the stored password', 'zh-CN': '删除已保存的密码' },
   fieldConfigName: { en: 'Session configuration (endpoint)', 'zh-CN': '会话配置（端点）' },
-  fieldConfigNameHint: { en: 'Empty: Microsoft.PowerShell (or DDAStudio with the JEA endpoint).', 'zh-CN': '留空即 Microsoft.PowerShell（使用 JEA 端点时为 DDAStudio）。' },
-  fieldJea: { en: 'Use the DDA Studio JEA endpoint (least privilege: only DDA Studio\'s own functions can run)', 'zh-CN': '使用 DDA Studio 的 JEA 端点（最小权限：只能运行 DDA Studio 自己的函数）' },
+  fieldConfigNameHint: {
+    en: 'Empty: Microsoft.PowerShell (or DDAStudio with the JEA endpoint).',
+    'zh-CN': '留空即 Microsoft.PowerShell（使用 JEA 端点时为 DDAStudio）。',
+  },
+  fieldJea: {
+    en: "Use the DDA Studio JEA endpoint (least privilege: only DDA Studio's own functions can run)",
+    'zh-CN': '使用 DDA Studio 的 JEA 端点（最小权限：只能运行 DDA Studio 自己的函数）',
+  },
   fieldTimeout: { en: 'Connect timeout (seconds)', 'zh-CN': '连接超时（秒）' },
   advanced: { en: 'More settings', 'zh-CN': '更多设置' },
   explainDomainLabel: { en: 'In a domain', 'zh-CN': '域环境' },
-  explainDomain: { en: 'Enter the host\'s DNS name and leave the user empty: Kerberos signs you in with your Windows logon, and nothing is stored.', 'zh-CN': '填写主机的 DNS 名称，用户名留空：Kerberos 会用你的 Windows 登录身份验证，不保存任何凭据。' },
+  explainDomain: {
+    en: "Enter the host's DNS name and leave the user empty: Kerberos signs you in with your Windows logon, and nothing is stored.",
+    'zh-CN': '填写主机的 DNS 名称，用户名留空：Kerberos 会用你的 Windows 登录身份验证，不保存任何凭据。',
+  },
   explainWorkgroupLabel: { en: 'In a workgroup, or by IP address', 'zh-CN': '工作组环境或使用 IP 地址' },
-  explainWorkgroup: { en: 'Kerberos is not available. Either the host has an HTTPS listener (tick Use HTTPS), or this computer lists it in WinRM TrustedHosts; both need a user name and password. "Prepare this host" shows the exact commands.', 'zh-CN': '无法使用 Kerberos。要么主机配置了 HTTPS 侦听器（勾选"使用 HTTPS"），要么本机把它加入 WinRM TrustedHosts；这两种方式都需要用户名和密码。"准备此主机"会给出具体命令。' },
-  explainSsh: { en: 'The host needs the OpenSSH server and PowerShell 7, and must know this computer\'s public key; its own host key must be in known_hosts. "Prepare this host" shows the exact commands.', 'zh-CN': '主机需要安装 OpenSSH 服务器和 PowerShell 7，并且要有本机的公钥；主机自己的密钥必须在 known_hosts 中。"准备此主机"会给出具体命令。' },
+  explainWorkgroup: {
+    en: 'Kerberos is not available. Either the host has an HTTPS listener (tick Use HTTPS), or this computer lists it in WinRM TrustedHosts; both need a user name and password. "Prepare this host" shows the exact commands.',
+    'zh-CN':
+      '无法使用 Kerberos。要么主机配置了 HTTPS 侦听器（勾选"使用 HTTPS"），要么本机把它加入 WinRM TrustedHosts；这两种方式都需要用户名和密码。"准备此主机"会给出具体命令。',
+  },
+  explainSsh: {
+    en: 'The host needs the OpenSSH server and PowerShell 7, and must know this computer\'s public key; its own host key must be in known_hosts. "Prepare this host" shows the exact commands.',
+    'zh-CN':
+      '主机需要安装 OpenSSH 服务器和 PowerShell 7，并且要有本机的公钥；主机自己的密钥必须在 known_hosts 中。"准备此主机"会给出具体命令。',
+  },
   test: { en: 'Test', 'zh-CN': '测试连接' },
   testing: { en: 'Testing…', 'zh-CN': '正在测试…' },
-  testOk: { en: 'Connected to {computer}: PowerShell {edition} {version}, {devices} devices, {vms} VMs. Connect {connect}, round trip {roundTrip}.', 'zh-CN': '已连接 {computer}：PowerShell {edition} {version}，{devices} 个设备，{vms} 台虚拟机。建立连接 {connect}，往返 {roundTrip}。' },
+  testOk: {
+    en: 'Connected to {computer}: PowerShell {edition} {version}, {devices} devices, {vms} VMs. Connect {connect}, round trip {roundTrip}.',
+    'zh-CN':
+      '已连接 {computer}：PowerShell {edition} {version}，{devices} 个设备，{vms} 台虚拟机。建立连接 {connect}，往返 {roundTrip}。',
+  },
   testFailed: { en: 'Test failed', 'zh-CN': '测试失败' },
   save: { en: 'Save', 'zh-CN': '保存' },
   saving: { en: 'Saving…', 'zh-CN': '正在保存…' },
   fixErrors: { en: 'Check the marked fields.', 'zh-CN': '请检查标出的字段。' },
   errRequired: { en: 'Required.', 'zh-CN': '必填。' },
   errName: { en: '1 to 100 characters.', 'zh-CN': '1 到 100 个字符。' },
-  errHostName: { en: 'A host name or IP address: letters, digits and . - _ : [ ] only, not starting with -.', 'zh-CN': '主机名或 IP 地址：只能包含字母、数字和 . - _ : [ ]，且不能以 - 开头。' },
+  errHostName: {
+    en: 'A host name or IP address: letters, digits and . - _ : [ ] only, not starting with -.',
+    'zh-CN': '主机名或 IP 地址：只能包含字母、数字和 . - _ : [ ]，且不能以 - 开头。',
+  },
   errPort: { en: 'A port number from 1 to 65535.', 'zh-CN': '端口号须在 1 到 65535 之间。' },
-  errUser: { en: 'user, DOMAIN\\user or user@domain: no spaces or quotes, not starting with -.', 'zh-CN': '格式为 user、DOMAIN\\user 或 user@domain：不能有空格或引号，且不能以 - 开头。' },
+  errUser: {
+    en: 'user, DOMAIN\\user or user@domain: no spaces or quotes, not starting with -.',
+    'zh-CN': '格式为 user、DOMAIN\\user 或 user@domain：不能有空格或引号，且不能以 - 开头。',
+  },
   errPath: { en: 'A file path on one line.', 'zh-CN': '单行的文件路径。' },
   errEndpointName: { en: 'Letters, digits and . - _ only.', 'zh-CN': '只能包含字母、数字和 . - _。' },
   errTimeout: { en: 'From 1 to 300 seconds.', 'zh-CN': '须在 1 到 300 秒之间。' },
   errPassword: { en: 'At most 1024 characters.', 'zh-CN': '最多 1024 个字符。' },
   removeHostTitle: { en: 'Remove {name}?', 'zh-CN': '移除 {name}？' },
-  removeHostText: { en: 'DDA Studio closes its connection and forgets this host and its stored password. Nothing changes on the host; its journal stays in the data folder.', 'zh-CN': 'DDA Studio 会关闭与它的连接，并删除此主机及其保存的密码。主机本身不会有任何变化；它的日志仍保留在数据文件夹中。' },
+  removeHostText: {
+    en: 'DDA Studio closes its connection and forgets this host and its stored password. Nothing changes on the host; its journal stays in the data folder.',
+    'zh-CN':
+      'DDA Studio 会关闭与它的连接，并删除此主机及其保存的密码。主机本身不会有任何变化；它的日志仍保留在数据文件夹中。',
+  },
   prepareTitle: { en: 'Prepare {name} for DDA Studio', 'zh-CN': '为 DDA Studio 准备 {name}' },
-  prepareIntro: { en: 'Run the host commands in an elevated PowerShell on the Hyper-V host, then the commands for this computer. The setups that match this host\'s settings come first.', 'zh-CN': '先在 Hyper-V 主机上以管理员身份打开 PowerShell 运行主机命令，再在本机运行本机命令。与此主机设置相符的方式排在最前面。' },
+  prepareIntro: {
+    en: "Run the host commands in an elevated PowerShell on the Hyper-V host, then the commands for this computer. The setups that match this host's settings come first.",
+    'zh-CN':
+      '先在 Hyper-V 主机上以管理员身份打开 PowerShell 运行主机命令，再在本机运行本机命令。与此主机设置相符的方式排在最前面。',
+  },
   recommended: { en: 'matches this host', 'zh-CN': '与此主机相符' },
   onTheHost: { en: 'On the host', 'zh-CN': '在主机上' },
   onThisComputer: { en: 'On this computer', 'zh-CN': '在本机上' },
@@ -249,15 +356,20 @@ export const messages = {
   runNothingToDo: { en: 'Nothing to do', 'zh-CN': '无需任何操作' },
   needsForceRetry: {
     en: 'The host refused to dismount {device} with its mitigation check on (usually: the vendor supplied no mitigation driver). Nothing was changed. To go on anyway, tick the consent below, press Retry to plan it again without that check (ACS stays checked where the device has it), check the plan and Run it.',
-    'zh-CN': '主机在保留缓解检查的情况下拒绝卸除 {device}（通常是厂商没有提供缓解驱动）。主机没有任何改动。如果仍要继续，请勾选下面的确认，点"重新规划"生成不含该检查的计划（设备具备 ACS 时仍检查 ACS），检查后再执行。',
+    'zh-CN':
+      '主机在保留缓解检查的情况下拒绝卸除 {device}（通常是厂商没有提供缓解驱动）。主机没有任何改动。如果仍要继续，请勾选下面的确认，点"重新规划"生成不含该检查的计划（设备具备 ACS 时仍检查 ACS），检查后再执行。',
   },
   consentForceRetry: {
     en: "Dismount without the vendor's mitigation driver: its manufacturer has supplied no directives for securing it in a VM, so a compromised or malicious guest could misuse it against the host. The ACS check stays on where the device has ACS. Only for trusted VMs.",
-    'zh-CN': '不经厂商缓解驱动的检查卸除：设备厂商没有提供在虚拟机中保护该设备的指令，被入侵或不可信的客户机可能借此设备攻击宿主机。设备具备 ACS 时仍检查 ACS。只对可信的虚拟机这样做。',
+    'zh-CN':
+      '不经厂商缓解驱动的检查卸除：设备厂商没有提供在虚拟机中保护该设备的指令，被入侵或不可信的客户机可能借此设备攻击宿主机。设备具备 ACS 时仍检查 ACS。只对可信的虚拟机这样做。',
   },
   retryPlan: { en: 'Retry', 'zh-CN': '重新规划' },
   retryNeedsConsent: { en: 'Tick the consent to retry', 'zh-CN': '勾选确认后才能重新规划' },
-  refusedWithoutForce: { en: 'This session the host refused to dismount it with the mitigation check on (usually: no vendor mitigation driver).', 'zh-CN': '本次会话中主机在保留缓解检查的情况下拒绝卸除它（通常是没有厂商的缓解驱动）。' },
+  refusedWithoutForce: {
+    en: 'This session the host refused to dismount it with the mitigation check on (usually: no vendor mitigation driver).',
+    'zh-CN': '本次会话中主机在保留缓解检查的情况下拒绝卸除它（通常是没有厂商的缓解驱动）。',
+  },
   verdictNeedsMitigationConsent: { en: 'Needs consent: no mitigation driver', 'zh-CN': '需同意：无缓解驱动' },
   severity_danger: { en: 'Danger', 'zh-CN': '危险' },
   severity_warning: { en: 'Caution', 'zh-CN': '注意' },
@@ -273,7 +385,9 @@ export function translate(key: MessageKey, lang: Language): string {
 
 /** A message with its {placeholders} filled in as plain text (the UI renders it as text, never HTML). */
 export function format(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => (Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m));
+  return text.replace(/\{(\w+)\}/g, (m, k: string) =>
+    Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m,
+  );
 }
 
 /** The UI language for a locale: Chinese locales get zh-CN, everything else English. */

@@ -16,7 +16,10 @@ describe('plan messages', () => {
 
   it('fills each language with its own value, never expanding a placeholder inside a value', () => {
     const t = planText('stepRestoreMemory', { vm: "'{vm} $(x)'", value: planText('on') });
-    expect(t).toEqual({ en: "Turn dynamic memory of '{vm} $(x)' back on", 'zh-CN': "将 '{vm} $(x)' 的动态内存恢复为启用" });
+    expect(t).toEqual({
+      en: "Turn dynamic memory of '{vm} $(x)' back on",
+      'zh-CN': "将 '{vm} $(x)' 的动态内存恢复为启用",
+    });
     expect(planList(['a', { en: 'b', 'zh-CN': '乙' }])).toEqual({ en: 'a, b', 'zh-CN': 'a、乙' });
   });
 });

@@ -1,6 +1,16 @@
 /** What a plan is built of while its intent is planned: steps, warnings, consents, a refusal. */
 import type { Inventory } from '../../../shared/inventory';
-import type { ConsentId, Intent, LocalizedText, Plan, PlanChoices, PlanStep, PlanWarning, PsAction, StepKind } from '../../../shared/plan';
+import type {
+  ConsentId,
+  Intent,
+  LocalizedText,
+  Plan,
+  PlanChoices,
+  PlanStep,
+  PlanWarning,
+  PsAction,
+  StepKind,
+} from '../../../shared/plan';
 
 /** VM settings an earlier assignment replaced (the values before it), so revert can put them back. */
 export interface RememberedVmSettings {
@@ -48,11 +58,18 @@ export class Builder {
   blocked: Plan['blocked'] = null;
   offersStartVmAfter = false;
   private n = 0;
-  step(kind: StepKind, description: LocalizedText, action: PsAction, undo: PsAction | null, replaces?: Record<string, string | number | boolean>): void {
+  step(
+    kind: StepKind,
+    description: LocalizedText,
+    action: PsAction,
+    undo: PsAction | null,
+    replaces?: Record<string, string | number | boolean>,
+  ): void {
     this.steps.push({ id: `s${++this.n}`, kind, description, action, undo, ...(replaces ? { replaces } : {}) });
   }
   warn(code: string, severity: PlanWarning['severity'], text: LocalizedText): void {
-    if (!this.warnings.some((w) => w.code === code && w.text.en === text.en)) this.warnings.push({ code, severity, text });
+    if (!this.warnings.some((w) => w.code === code && w.text.en === text.en))
+      this.warnings.push({ code, severity, text });
   }
   block(code: string, text: LocalizedText): void {
     if (!this.blocked) this.blocked = { code, text };

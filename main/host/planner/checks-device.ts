@@ -10,11 +10,16 @@ import { list, name, q } from './text';
 /** A device the VM will get: refusals and warnings that follow from the survey and the host's needs. */
 export function checkDeviceForVm(inv: Inventory, d: Device, b: Builder): void {
   if (d.hostsSystemDisk) b.block('system-disk', planText('systemDisk', { name: name(d) }));
-  if (d.verdict.code === 'not-assignable') b.block('not-assignable', planText('notAssignable', { name: name(d), reason: reasonText(d) }));
-  if (d.verdict.code === 'unknown' || d.verdict.code === 'disabled-unknown') b.warn('verdict-unknown', 'warning', planText('verdictUnknown', { name: name(d) }));
-  if (d.verdict.code === 'assignable-less-secure') b.warn('less-secure', 'info', planText('lessSecure', { name: name(d) }));
+  if (d.verdict.code === 'not-assignable')
+    b.block('not-assignable', planText('notAssignable', { name: name(d), reason: reasonText(d) }));
+  if (d.verdict.code === 'unknown' || d.verdict.code === 'disabled-unknown')
+    b.warn('verdict-unknown', 'warning', planText('verdictUnknown', { name: name(d) }));
+  if (d.verdict.code === 'assignable-less-secure')
+    b.warn('less-secure', 'info', planText('lessSecure', { name: name(d) }));
   if (d.pnpClass === 'Display' && d.owner.kind === 'host' && d.enabled) {
-    const others = inv.devices.filter((x) => x !== d && x.pnpClass === 'Display' && x.owner.kind === 'host' && x.enabled);
+    const others = inv.devices.filter(
+      (x) => x !== d && x.pnpClass === 'Display' && x.owner.kind === 'host' && x.enabled,
+    );
     if (others.length === 0) {
       b.need('take-last-display');
       b.warn('last-display', 'danger', planText('lastDisplay', { name: name(d) }));
@@ -46,7 +51,8 @@ export function checkPool(d: Device, b: Builder): void {
 /** What an assigned device takes away from a VM: live migration (clustered VMs) and checkpoints. */
 export function checkVmLimits(vm: Vm, b: Builder): void {
   if (vm.isClustered === true) b.warn('clustered-vm', 'warning', planText('clusteredVm', { vm: q(vm.name) }));
-  if (vm.automaticCheckpointsEnabled === true) b.warn('automatic-checkpoints', 'warning', planText('automaticCheckpoints', { vm: q(vm.name) }));
+  if (vm.automaticCheckpointsEnabled === true)
+    b.warn('automatic-checkpoints', 'warning', planText('automaticCheckpoints', { vm: q(vm.name) }));
 }
 
 /** The device plus the siblings that go along (when asked), and a warning when siblings stay. */
@@ -55,6 +61,13 @@ export function withSiblings(inv: Inventory, d: Device, includeSiblings: boolean
   const movable = sibs.filter((x) => x.owner.kind === d.owner.kind && x.locationPath !== null);
   if (sibs.length === 0) return [d];
   if (includeSiblings && movable.length > 0) return [d, ...movable];
-  b.warn('siblings', 'info', planText(sibs.length === 1 ? 'siblingsStayOne' : 'siblingsStayMany', { name: name(d), siblings: list(sibs.map((x) => x.friendlyName)) }));
+  b.warn(
+    'siblings',
+    'info',
+    planText(sibs.length === 1 ? 'siblingsStayOne' : 'siblingsStayMany', {
+      name: name(d),
+      siblings: list(sibs.map((x) => x.friendlyName)),
+    }),
+  );
   return [d];
 }

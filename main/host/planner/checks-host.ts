@@ -21,7 +21,10 @@ export function checkCanAssign(inv: Inventory, b: Builder, devices: Device[]): v
   checkCanChange(inv, b);
   const h = inv.host;
   if (h.isServerSku === false || h.productType === 1)
-    b.block('client-sku', planText('clientSku', { caption: h.osCaption !== null ? flat(h.osCaption) : planText('notServerSku') }));
+    b.block(
+      'client-sku',
+      planText('clientSku', { caption: h.osCaption !== null ? flat(h.osCaption) : planText('notServerSku') }),
+    );
   if (h.osPcieControl === false) b.block('bios-pcie-control', planText('biosPcieControl'));
   const iov = iovReadiness(h, devices);
   if (iov === 'acs-only') {
@@ -31,7 +34,10 @@ export function checkCanAssign(inv: Inventory, b: Builder, devices: Device[]): v
     b.warn('iov-acs-only', 'danger', planText('iovAcsOnly', { why }));
   } else if (iov === 'blocked') {
     const reasons = h.iovSupportReasons.map(flat).join(' ');
-    b.block('no-iov', planText('noIov', { reasons: reasons ? planText('noIovReasons', { reasons }) : planText('noIovNoReason') }));
+    b.block(
+      'no-iov',
+      planText('noIov', { reasons: reasons ? planText('noIovReasons', { reasons }) : planText('noIovNoReason') }),
+    );
   }
   if (h.iommuPolicyEnabled === false) b.block('iommu-off', planText('iommuOff'));
 }

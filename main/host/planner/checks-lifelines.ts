@@ -29,14 +29,31 @@ function checkStorage(d: Device, b: Builder): void {
   if (!l.storageKnown) b.block('storage-unknown', planText('storageUnknown', { name: name(d) }));
   const boot = l.disks.filter((k) => k.isBoot || k.isSystem);
   if (boot.length > 0 && !d.hostsSystemDisk)
-    b.block('system-disk', planText('bootDisk', { name: name(d), disks: listOf(boot.map((k) => planText('diskItem', { number: k.number, name: flat(k.friendlyName) }))) }));
+    b.block(
+      'system-disk',
+      planText('bootDisk', {
+        name: name(d),
+        disks: listOf(boot.map((k) => planText('diskItem', { number: k.number, name: flat(k.friendlyName) }))),
+      }),
+    );
   const paging = l.disks.filter((k) => k.pageFile);
-  if (paging.length > 0) b.block('page-file', planText('pageFile', { name: name(d), volumes: list(paging.flatMap((k) => k.volumes)) }));
+  if (paging.length > 0)
+    b.block('page-file', planText('pageFile', { name: name(d), volumes: list(paging.flatMap((k) => k.volumes)) }));
   const data = l.disks.filter((k) => k.volumes.length > 0 && !k.isBoot && !k.isSystem && !k.pageFile);
   if (data.length > 0) {
-    const disks = listOf(data.map((k) => planText('dataDiskItem', { number: k.number, name: flat(k.friendlyName), volumes: list(k.volumes) })), '; ', '；');
+    const disks = listOf(
+      data.map((k) =>
+        planText('dataDiskItem', { number: k.number, name: flat(k.friendlyName), volumes: list(k.volumes) }),
+      ),
+      '; ',
+      '；',
+    );
     b.needAlso('take-host-lifeline', planText('takeHostData', { name: name(d), disks }));
-    b.warn('host-data', 'danger', planText('hostData', { name: name(d), volumes: list(data.flatMap((k) => k.volumes)) }));
+    b.warn(
+      'host-data',
+      'danger',
+      planText('hostData', { name: name(d), volumes: list(data.flatMap((k) => k.volumes)) }),
+    );
   }
 }
 
@@ -45,22 +62,41 @@ function checkNetwork(d: Device, b: Builder): void {
   const hostIps = [...l.ipAddresses, ...l.vSwitches.flatMap((s) => s.hostIpAddresses)];
   if (l.carriesSession === true) b.block('session-nic', planText('sessionNic', { name: name(d) }));
   else if (l.carriesSession === null && (hostIps.length > 0 || !l.networkKnown))
-    b.block('session-nic-unknown', planText('sessionNicUnknown', {
-      name: name(d),
-      carries: l.networkKnown ? planText('carriesHostAddresses', { ips: list(hostIps) }) : planText('mayCarryHostAddresses'),
-    }));
+    b.block(
+      'session-nic-unknown',
+      planText('sessionNicUnknown', {
+        name: name(d),
+        carries: l.networkKnown
+          ? planText('carriesHostAddresses', { ips: list(hostIps) })
+          : planText('mayCarryHostAddresses'),
+      }),
+    );
   if (!l.networkKnown) {
     b.needAlso('take-host-lifeline', planText('takeNetworkUnknown', { name: name(d) }));
   } else if (l.ipAddresses.length > 0 || l.vSwitches.length > 0) {
     const losses: LocalizedText[] = [];
-    if (l.ipAddresses.length > 0) losses.push(planText(l.ipAddresses.length > 1 ? 'hostLosesAddresses' : 'hostLosesAddress', { ips: list(l.ipAddresses) }));
+    if (l.ipAddresses.length > 0)
+      losses.push(
+        planText(l.ipAddresses.length > 1 ? 'hostLosesAddresses' : 'hostLosesAddress', { ips: list(l.ipAddresses) }),
+      );
     for (const s of l.vSwitches) {
       const vms = s.vms.length > 0 ? planText('switchVms', { vms: list(s.vms) }) : planText('switchNoVms');
-      const own = s.hostIpAddresses.length > 0 ? planText(s.hostIpAddresses.length > 1 ? 'switchHostAddresses' : 'switchHostAddress', { ips: list(s.hostIpAddresses) }) : '';
+      const own =
+        s.hostIpAddresses.length > 0
+          ? planText(s.hostIpAddresses.length > 1 ? 'switchHostAddresses' : 'switchHostAddress', {
+              ips: list(s.hostIpAddresses),
+            })
+          : '';
       losses.push(planText('switchLosesUplink', { type: flat(s.switchType), switch: q(s.name), vms, own }));
     }
-    b.needAlso('take-host-lifeline', planText('takeHostNetwork', { name: name(d), losses: listOf(losses, '; ', '；') }));
-    const items = listOf([...l.ipAddresses.map(flat), ...l.vSwitches.map((s) => planText('vSwitchItem', { switch: q(s.name) }))]);
+    b.needAlso(
+      'take-host-lifeline',
+      planText('takeHostNetwork', { name: name(d), losses: listOf(losses, '; ', '；') }),
+    );
+    const items = listOf([
+      ...l.ipAddresses.map(flat),
+      ...l.vSwitches.map((s) => planText('vSwitchItem', { switch: q(s.name) })),
+    ]);
     b.warn('host-network', 'danger', planText('hostNetwork', { name: name(d), items }));
   }
 }

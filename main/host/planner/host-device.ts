@@ -29,16 +29,47 @@ export function takeFromHost(d: Device, b: Builder, choices: PlanChoices, opts: 
   if (withoutMitigations) {
     // The admin already agreed (usually after a dismount refused for lack of a mitigation driver).
     b.need('skip-device-mitigations');
-    b.warn('force-if-refused', 'danger', planText('forceIfRefused', { name: name(d), acs: acsMissing ? '' : planText('acsStaysOn') }));
+    b.warn(
+      'force-if-refused',
+      'danger',
+      planText('forceIfRefused', { name: name(d), acs: acsMissing ? '' : planText('acsStaysOn') }),
+    );
   }
-  if (d.enabled) b.step('disable-device', planText('stepDisable', { name: name(d) }), actions.disable(d.instanceId), actions.enable(d.instanceId), { enabled: true });
-  b.step('dismount-device', planText(acsMissing ? 'stepDismountInsecure' : 'stepDismount', { name: name(d) }),
-    actions.dismount(path, d.instanceId, { RequireAcsSupport: !acsMissing, RequireDeviceMitigations: true, RetryWithoutMitigations: withoutMitigations }),
-    actions.mount(path), { owner: 'host' });
+  if (d.enabled)
+    b.step(
+      'disable-device',
+      planText('stepDisable', { name: name(d) }),
+      actions.disable(d.instanceId),
+      actions.enable(d.instanceId),
+      { enabled: true },
+    );
+  b.step(
+    'dismount-device',
+    planText(acsMissing ? 'stepDismountInsecure' : 'stepDismount', { name: name(d) }),
+    actions.dismount(path, d.instanceId, {
+      RequireAcsSupport: !acsMissing,
+      RequireDeviceMitigations: true,
+      RetryWithoutMitigations: withoutMitigations,
+    }),
+    actions.mount(path),
+    { owner: 'host' },
+  );
 }
 
 /** Mount + enable (the PCI\ id). Undo of a mount dismounts with -Force: it puts back a state that existed. */
 export function returnToHost(d: Device, b: Builder): void {
-  b.step('mount-device', planText('stepMount', { name: name(d) }), actions.mount(d.locationPath!), actions.dismount(d.locationPath!, pciIdOf(d.instanceId), PUT_BACK), { owner: 'dismounted' });
-  b.step('enable-device', planText('stepEnable', { name: name(d) }), actions.enable(pciIdOf(d.instanceId)), actions.disable(pciIdOf(d.instanceId)), { enabled: false });
+  b.step(
+    'mount-device',
+    planText('stepMount', { name: name(d) }),
+    actions.mount(d.locationPath!),
+    actions.dismount(d.locationPath!, pciIdOf(d.instanceId), PUT_BACK),
+    { owner: 'dismounted' },
+  );
+  b.step(
+    'enable-device',
+    planText('stepEnable', { name: name(d) }),
+    actions.enable(pciIdOf(d.instanceId)),
+    actions.disable(pciIdOf(d.instanceId)),
+    { enabled: false },
+  );
 }

@@ -30,11 +30,17 @@ export function scriptDefinitions(scripts: readonly OpScript[]): string[] {
   return lines;
 }
 
-export function renderScript(title: LocalizedText, inv: Inventory, steps: PlanStep[], choices: PlanChoices, opts: PlanOptions): string {
+export function renderScript(
+  title: LocalizedText,
+  inv: Inventory,
+  steps: PlanStep[],
+  choices: PlanChoices,
+  opts: PlanOptions,
+): string {
   const lines = [
     `# DDA Studio plan: ${flat(title.en)}`,
     `# Host: ${flat(inv.host.computerName)}   Planned: ${flat(opts.now ?? inv.readAt)}   Consents given: ${choices.consents.join(', ') || 'none'}`,
-    '# Run in an elevated PowerShell on the host. It stops at the first error; each step\'s undo is in the comment above it.',
+    "# Run in an elevated PowerShell on the host. It stops at the first error; each step's undo is in the comment above it.",
     "$ErrorActionPreference = 'Stop'",
     '',
     ...scriptDefinitions(scriptsCalled(steps)),

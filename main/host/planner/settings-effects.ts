@@ -2,7 +2,12 @@
 import type { Plan, StepKind } from '../../../shared/plan';
 import { RESTORING, type RememberedVmSettings } from './builder';
 
-const settingKinds: ReadonlySet<StepKind> = new Set(['set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory']);
+const settingKinds: ReadonlySet<StepKind> = new Set([
+  'set-vm-stop-action',
+  'set-vm-cache-types',
+  'set-vm-mmio',
+  'set-vm-memory',
+]);
 
 /**
  * What a succeeded plan means for the remembered VM settings: the originals its preparing steps

@@ -20,18 +20,41 @@ export function ensureOff(vm: Vm, b: Builder, choices: PlanChoices, opts: PlanOp
     if (b.consents.has('discard-saved-state')) b.consents.set('discard-saved-state', null);
     else b.need('discard-saved-state', planText('discardSavedStateOf', { vm: q(vm.name) }));
     b.warn('saved-state-lost', 'danger', planText('savedStateLost', { vm: q(vm.name) }));
-    b.step('remove-saved-state', planText('stepRemoveSavedState', { vm: q(vm.name) }), actions.removeSavedState(vm), null, { state: 'Saved' });
+    b.step(
+      'remove-saved-state',
+      planText('stepRemoveSavedState', { vm: q(vm.name) }),
+      actions.removeSavedState(vm),
+      null,
+      { state: 'Saved' },
+    );
     return false;
   }
   b.need('turn-off-vm');
   b.warn('vm-not-off', 'warning', planText('vmNotOff', { vm: q(vm.name), state: vm.state }));
   const wasRunning = vm.state === 'Running';
-  b.step('stop-vm', planText('stepStopVm', { vm: q(vm.name) }), actions.stopVm(vm, opts.shutdownTimeoutSec ?? DEFAULT_SHUTDOWN_TIMEOUT_SEC), wasRunning ? actions.startVm(vm) : null, { state: vm.state });
+  b.step(
+    'stop-vm',
+    planText('stepStopVm', { vm: q(vm.name) }),
+    actions.stopVm(vm, opts.shutdownTimeoutSec ?? DEFAULT_SHUTDOWN_TIMEOUT_SEC),
+    wasRunning ? actions.startVm(vm) : null,
+    { state: vm.state },
+  );
   if (wasRunning) b.offersStartVmAfter = true;
   return wasRunning && choices.startVmAfter;
 }
 
 /** Starts a VM at the end. Its undo turns it off again: a rollback must reach the earlier steps' undos with the VM off. */
-export function startAgain(vm: Vm, b: Builder, opts: PlanOptions, description: LocalizedText = planText('stepStartVm', { vm: q(vm.name) })): void {
-  b.step('start-vm', description, actions.startVm(vm), actions.stopVm(vm, opts.shutdownTimeoutSec ?? DEFAULT_SHUTDOWN_TIMEOUT_SEC), { state: 'Off' });
+export function startAgain(
+  vm: Vm,
+  b: Builder,
+  opts: PlanOptions,
+  description: LocalizedText = planText('stepStartVm', { vm: q(vm.name) }),
+): void {
+  b.step(
+    'start-vm',
+    description,
+    actions.startVm(vm),
+    actions.stopVm(vm, opts.shutdownTimeoutSec ?? DEFAULT_SHUTDOWN_TIMEOUT_SEC),
+    { state: 'Off' },
+  );
 }

@@ -8,34 +8,59 @@ import { heldBy } from './lookups';
 import { flat, list, name, q } from './text';
 import { sizeHighMmio, sizeLowMmio } from './vm-mmio';
 
-const LINUX_LIKE = /linux|ubuntu|debian|centos|rhel|red hat|suse|fedora|alma|rocky|truenas|vyos|openwrt|freebsd|pfsense|opnsense/i;
+const LINUX_LIKE =
+  /linux|ubuntu|debian|centos|rhel|red hat|suse|fedora|alma|rocky|truenas|vyos|openwrt|freebsd|pfsense|opnsense/i;
 
 /** The VM settings an assignment needs (§3, §6): stop action, cache types, MMIO, static memory. */
 export function prepareVm(inv: Inventory, vm: Vm, willHold: Device[], b: Builder): void {
   const vmName = q(vm.name);
   if (vm.automaticStopAction === 'Save') {
-    b.step('set-vm-stop-action', planText('stepSetStopAction', { vm: vmName }),
-      actions.setVm(vm, { AutomaticStopAction: 'TurnOff' }), actions.setVm(vm, { AutomaticStopAction: vm.automaticStopAction }),
-      { automaticStopAction: vm.automaticStopAction });
+    b.step(
+      'set-vm-stop-action',
+      planText('stepSetStopAction', { vm: vmName }),
+      actions.setVm(vm, { AutomaticStopAction: 'TurnOff' }),
+      actions.setVm(vm, { AutomaticStopAction: vm.automaticStopAction }),
+      { automaticStopAction: vm.automaticStopAction },
+    );
   }
   if (!vm.guestControlledCacheTypes) {
-    b.step('set-vm-cache-types', planText('stepSetCacheTypes', { vm: vmName }),
-      actions.setVm(vm, { GuestControlledCacheTypes: true }), actions.setVm(vm, { GuestControlledCacheTypes: false }),
-      { guestControlledCacheTypes: false });
+    b.step(
+      'set-vm-cache-types',
+      planText('stepSetCacheTypes', { vm: vmName }),
+      actions.setVm(vm, { GuestControlledCacheTypes: true }),
+      actions.setVm(vm, { GuestControlledCacheTypes: false }),
+      { guestControlledCacheTypes: false },
+    );
   }
-  for (const d of willHold.filter((x) => x.mmioMB === null)) b.warn('mmio-unknown', 'warning', planText('mmioUnknown', { name: name(d) }));
+  for (const d of willHold.filter((x) => x.mmioMB === null))
+    b.warn('mmio-unknown', 'warning', planText('mmioUnknown', { name: name(d) }));
   sizeLowMmio(vm, willHold, b);
   sizeHighMmio(inv, vm, willHold, b);
   if (vm.dynamicMemoryEnabled) {
     b.warn('dynamic-memory', 'warning', planText('dynamicMemory', { vm: vmName, memory: formatMB(vm.memoryStartup) }));
-    b.step('set-vm-memory', planText('stepSetMemory', { vm: vmName }), actions.setMemory(vm, false), actions.setMemory(vm, true), { dynamicMemoryEnabled: true });
+    b.step(
+      'set-vm-memory',
+      planText('stepSetMemory', { vm: vmName }),
+      actions.setMemory(vm, false),
+      actions.setMemory(vm, true),
+      { dynamicMemoryEnabled: true },
+    );
   }
-  if (vm.guestOs && LINUX_LIKE.test(vm.guestOs)) b.warn('linux-hv-pci', 'info', planText('linuxHvPci', { os: flat(vm.guestOs) }));
-  if (vm.assignedDevices.some((a) => a.stale || a.duplicate)) b.warn('vm-needs-repair', 'warning', planText('vmNeedsRepair', { vm: vmName }));
+  if (vm.guestOs && LINUX_LIKE.test(vm.guestOs))
+    b.warn('linux-hv-pci', 'info', planText('linuxHvPci', { os: flat(vm.guestOs) }));
+  if (vm.assignedDevices.some((a) => a.stale || a.duplicate))
+    b.warn('vm-needs-repair', 'warning', planText('vmNeedsRepair', { vm: vmName }));
 }
 
 /** Puts back the settings an assignment changed, when the VM will hold no device after this plan. */
-export function restoreVm(inv: Inventory, vm: Vm, leaving: Device[], remembered: RememberedVmSettings | undefined, b: Builder, lost?: string | null): void {
+export function restoreVm(
+  inv: Inventory,
+  vm: Vm,
+  leaving: Device[],
+  remembered: RememberedVmSettings | undefined,
+  b: Builder,
+  lost?: string | null,
+): void {
   const vmName = q(vm.name);
   if (!remembered) {
     if (lost) b.warn('vm-settings-lost', 'warning', planText('vmSettingsLost', { vm: vmName, why: flat(lost) }));
@@ -43,30 +68,54 @@ export function restoreVm(inv: Inventory, vm: Vm, leaving: Device[], remembered:
   }
   const remaining = heldBy(inv, vm).filter((x) => !leaving.includes(x));
   if (remaining.length > 0) {
-    b.warn('settings-kept', 'info', planText('settingsKept', { vm: vmName, devices: list(remaining.map((x) => x.friendlyName)) }));
+    b.warn(
+      'settings-kept',
+      'info',
+      planText('settingsKept', { vm: vmName, devices: list(remaining.map((x) => x.friendlyName)) }),
+    );
     return;
   }
   const mark = { [RESTORING]: true } as const;
   const r = remembered;
   const onOff = (on: boolean) => planText(on ? 'on' : 'off');
   if (r.automaticStopAction !== undefined && r.automaticStopAction !== vm.automaticStopAction)
-    b.step('set-vm-stop-action', planText('stepRestoreStopAction', { vm: vmName, value: r.automaticStopAction }),
-      actions.setVm(vm, { AutomaticStopAction: r.automaticStopAction }), actions.setVm(vm, { AutomaticStopAction: vm.automaticStopAction }),
-      { automaticStopAction: vm.automaticStopAction, ...mark });
+    b.step(
+      'set-vm-stop-action',
+      planText('stepRestoreStopAction', { vm: vmName, value: r.automaticStopAction }),
+      actions.setVm(vm, { AutomaticStopAction: r.automaticStopAction }),
+      actions.setVm(vm, { AutomaticStopAction: vm.automaticStopAction }),
+      { automaticStopAction: vm.automaticStopAction, ...mark },
+    );
   if (r.guestControlledCacheTypes !== undefined && r.guestControlledCacheTypes !== vm.guestControlledCacheTypes)
-    b.step('set-vm-cache-types', planText('stepRestoreCacheTypes', { vm: vmName, value: onOff(r.guestControlledCacheTypes) }),
-      actions.setVm(vm, { GuestControlledCacheTypes: r.guestControlledCacheTypes }), actions.setVm(vm, { GuestControlledCacheTypes: vm.guestControlledCacheTypes }),
-      { guestControlledCacheTypes: vm.guestControlledCacheTypes, ...mark });
+    b.step(
+      'set-vm-cache-types',
+      planText('stepRestoreCacheTypes', { vm: vmName, value: onOff(r.guestControlledCacheTypes) }),
+      actions.setVm(vm, { GuestControlledCacheTypes: r.guestControlledCacheTypes }),
+      actions.setVm(vm, { GuestControlledCacheTypes: vm.guestControlledCacheTypes }),
+      { guestControlledCacheTypes: vm.guestControlledCacheTypes, ...mark },
+    );
   if (r.lowMemoryMappedIoSpace !== undefined && r.lowMemoryMappedIoSpace !== vm.lowMemoryMappedIoSpace)
-    b.step('set-vm-mmio', planText('stepRestoreLowMmio', { vm: vmName, size: formatMB(r.lowMemoryMappedIoSpace) }),
-      actions.setVm(vm, { LowMemoryMappedIoSpace: r.lowMemoryMappedIoSpace }), actions.setVm(vm, { LowMemoryMappedIoSpace: vm.lowMemoryMappedIoSpace }),
-      { lowMemoryMappedIoSpace: vm.lowMemoryMappedIoSpace, ...mark });
+    b.step(
+      'set-vm-mmio',
+      planText('stepRestoreLowMmio', { vm: vmName, size: formatMB(r.lowMemoryMappedIoSpace) }),
+      actions.setVm(vm, { LowMemoryMappedIoSpace: r.lowMemoryMappedIoSpace }),
+      actions.setVm(vm, { LowMemoryMappedIoSpace: vm.lowMemoryMappedIoSpace }),
+      { lowMemoryMappedIoSpace: vm.lowMemoryMappedIoSpace, ...mark },
+    );
   if (r.highMemoryMappedIoSpace !== undefined && r.highMemoryMappedIoSpace !== vm.highMemoryMappedIoSpace)
-    b.step('set-vm-mmio', planText('stepRestoreHighMmio', { vm: vmName, size: formatMB(r.highMemoryMappedIoSpace) }),
-      actions.setVm(vm, { HighMemoryMappedIoSpace: r.highMemoryMappedIoSpace }), actions.setVm(vm, { HighMemoryMappedIoSpace: vm.highMemoryMappedIoSpace }),
-      { highMemoryMappedIoSpace: vm.highMemoryMappedIoSpace, ...mark });
+    b.step(
+      'set-vm-mmio',
+      planText('stepRestoreHighMmio', { vm: vmName, size: formatMB(r.highMemoryMappedIoSpace) }),
+      actions.setVm(vm, { HighMemoryMappedIoSpace: r.highMemoryMappedIoSpace }),
+      actions.setVm(vm, { HighMemoryMappedIoSpace: vm.highMemoryMappedIoSpace }),
+      { highMemoryMappedIoSpace: vm.highMemoryMappedIoSpace, ...mark },
+    );
   if (r.dynamicMemoryEnabled !== undefined && r.dynamicMemoryEnabled !== vm.dynamicMemoryEnabled)
-    b.step('set-vm-memory', planText('stepRestoreMemory', { vm: vmName, value: onOff(r.dynamicMemoryEnabled) }),
-      actions.setMemory(vm, r.dynamicMemoryEnabled), actions.setMemory(vm, vm.dynamicMemoryEnabled),
-      { dynamicMemoryEnabled: vm.dynamicMemoryEnabled, ...mark });
+    b.step(
+      'set-vm-memory',
+      planText('stepRestoreMemory', { vm: vmName, value: onOff(r.dynamicMemoryEnabled) }),
+      actions.setMemory(vm, r.dynamicMemoryEnabled),
+      actions.setMemory(vm, vm.dynamicMemoryEnabled),
+      { dynamicMemoryEnabled: vm.dynamicMemoryEnabled, ...mark },
+    );
 }

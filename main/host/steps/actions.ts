@@ -14,10 +14,19 @@ export interface DismountChecks {
   RetryWithoutMitigations: boolean;
 }
 /** A device that goes back where it was (undo, recovery): no check stands in the way of a state that existed. */
-export const PUT_BACK: DismountChecks = { RequireAcsSupport: false, RequireDeviceMitigations: false, RetryWithoutMitigations: false };
+export const PUT_BACK: DismountChecks = {
+  RequireAcsSupport: false,
+  RequireDeviceMitigations: false,
+  RetryWithoutMitigations: false,
+};
 
 /** The VM settings op-set-vm changes (only those given). */
-export type VmSettings = { AutomaticStopAction?: string; GuestControlledCacheTypes?: boolean; LowMemoryMappedIoSpace?: number; HighMemoryMappedIoSpace?: number };
+export type VmSettings = {
+  AutomaticStopAction?: string;
+  GuestControlledCacheTypes?: boolean;
+  LowMemoryMappedIoSpace?: number;
+  HighMemoryMappedIoSpace?: number;
+};
 
 /** The PowerShell actions of every step kind (exported for the recovery and the tests). */
 export const actions = {
@@ -26,12 +35,15 @@ export const actions = {
   removeSavedState: (vm: Vm): PsAction => opAction('op-remove-saved-state', { VmId: vm.id }),
   disable: (instanceId: string): PsAction => opAction('op-disable-device', { InstanceId: instanceId }),
   enable: (instanceId: string): PsAction => opAction('op-enable-device', { InstanceId: instanceId }),
-  dismount: (path: string, instanceId: string, checks: DismountChecks): PsAction => opAction('op-dismount-device', { LocationPath: path, InstanceId: instanceId, ...checks }),
+  dismount: (path: string, instanceId: string, checks: DismountChecks): PsAction =>
+    opAction('op-dismount-device', { LocationPath: path, InstanceId: instanceId, ...checks }),
   mount: (path: string): PsAction => opAction('op-mount-device', { LocationPath: path }),
   add: (vm: Vm, path: string): PsAction => opAction('op-add-device', { VmId: vm.id, LocationPath: path }),
   addAll: (vm: Vm, paths: string[]): PsAction => opAction('op-add-devices', { VmId: vm.id, LocationPaths: paths }),
   /** With no path: every direct entry (an entry assigned through a resource pool stays; see the script). */
-  remove: (vm: Vm, path: string | null): PsAction => opAction('op-remove-device', path ? { VmId: vm.id, LocationPath: path } : { VmId: vm.id }),
+  remove: (vm: Vm, path: string | null): PsAction =>
+    opAction('op-remove-device', path ? { VmId: vm.id, LocationPath: path } : { VmId: vm.id }),
   setVm: (vm: Vm, settings: VmSettings): PsAction => opAction('op-set-vm', { VmId: vm.id, ...settings }),
-  setMemory: (vm: Vm, dynamic: boolean): PsAction => opAction('op-set-vm-memory', { VmId: vm.id, DynamicMemoryEnabled: dynamic }),
+  setMemory: (vm: Vm, dynamic: boolean): PsAction =>
+    opAction('op-set-vm-memory', { VmId: vm.id, DynamicMemoryEnabled: dynamic }),
 };

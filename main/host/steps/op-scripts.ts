@@ -21,12 +21,25 @@ export const opScripts = {
   'op-remove-saved-state': ['VmId'],
   'op-disable-device': ['InstanceId'],
   'op-enable-device': ['InstanceId', 'WaitSec'],
-  'op-dismount-device': ['LocationPath', 'InstanceId', 'RequireAcsSupport', 'RequireDeviceMitigations', 'RetryWithoutMitigations'],
+  'op-dismount-device': [
+    'LocationPath',
+    'InstanceId',
+    'RequireAcsSupport',
+    'RequireDeviceMitigations',
+    'RetryWithoutMitigations',
+  ],
   'op-mount-device': ['LocationPath'],
   'op-add-device': ['VmId', 'LocationPath'],
   'op-add-devices': ['VmId', 'LocationPaths'],
   'op-remove-device': ['VmId', 'LocationPath'],
-  'op-set-vm': ['VmId', 'AutomaticStopAction', 'GuestControlledCacheTypes', 'LowMemoryMappedIoSpace', 'HighMemoryMappedIoSpace', 'DynamicMemoryEnabled'],
+  'op-set-vm': [
+    'VmId',
+    'AutomaticStopAction',
+    'GuestControlledCacheTypes',
+    'LowMemoryMappedIoSpace',
+    'HighMemoryMappedIoSpace',
+    'DynamicMemoryEnabled',
+  ],
   'op-set-vm-memory': ['VmId', 'DynamicMemoryEnabled'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -42,11 +55,17 @@ export function opCall(script: string, params: Readonly<Record<string, unknown>>
   const names: readonly string[] = opScripts[script];
   const unknown = Object.keys(params).filter((k) => !names.includes(k));
   if (unknown.length > 0) throw new Error(`${script} has no parameter ${unknown.join(', ')}.`);
-  return psCommand(script, names.map((n) => [n, params[n]] as const));
+  return psCommand(
+    script,
+    names.map((n) => [n, params[n]] as const),
+  );
 }
 
 /** A step's action: the script, its params as data, and the call shown for them (made here, from those two). */
-export function opAction<S extends OpScript>(script: S, params: Partial<Record<ParamOf<S>, Value | undefined>>): PsAction {
+export function opAction<S extends OpScript>(
+  script: S,
+  params: Partial<Record<ParamOf<S>, Value | undefined>>,
+): PsAction {
   const data: Record<string, Value> = {};
   for (const [k, v] of Object.entries(params) as Array<[string, Value | undefined]>) if (v !== undefined) data[k] = v;
   return { script, params: data, command: opCall(script, data) };
@@ -58,7 +77,9 @@ const texts = new Map<OpScript, string>();
 export function opScriptText(script: OpScript): string {
   let text = texts.get(script);
   if (text === undefined) {
-    text = readFileSync(join(projectRoot(), 'main', 'powershell', 'scripts', `${script}.ps1`), 'utf8').replace(/\r\n/g, '\n').replace(/\n+$/, '');
+    text = readFileSync(join(projectRoot(), 'main', 'powershell', 'scripts', `${script}.ps1`), 'utf8')
+      .replace(/\r\n/g, '\n')
+      .replace(/\n+$/, '');
     texts.set(script, text);
   }
   return text;

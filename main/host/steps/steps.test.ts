@@ -31,7 +31,10 @@ const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
 describe('the step-script table', () => {
   it('names every op-*.ps1 with the parameters of its own param() block, in order', () => {
-    const files = readdirSync(scriptsDir).filter((f) => /^op-.*\.ps1$/.test(f)).map((f) => f.slice(0, -4)).sort();
+    const files = readdirSync(scriptsDir)
+      .filter((f) => /^op-.*\.ps1$/.test(f))
+      .map((f) => f.slice(0, -4))
+      .sort();
     expect(Object.keys(opScripts).sort()).toEqual(files);
     const paths = files.map((f) => psString(join(scriptsDir, `${f}.ps1`))).join(', ');
     const read = `foreach ($f in @(${paths})) { $ast = [System.Management.Automation.Language.Parser]::ParseFile($f, [ref]$null, [ref]$null); ($ast.ParamBlock.Parameters | ForEach-Object { $_.Name.VariablePath.UserPath }) -join ',' }`;
@@ -41,7 +44,9 @@ describe('the step-script table', () => {
   });
 
   it("every step kind's script and undo scripts are step scripts; a call names only the script's parameters", () => {
-    for (const k of stepKinds) for (const s of [stepScripts[k].action, ...stepScripts[k].undo]) expect(Object.keys(opScripts), `${k}: ${s}`).toContain(s);
+    for (const k of stepKinds)
+      for (const s of [stepScripts[k].action, ...stepScripts[k].undo])
+        expect(Object.keys(opScripts), `${k}: ${s}`).toContain(s);
     expect(() => opCall('use-remote', {})).toThrow(/not a step script/);
     expect(() => opCall('op-start-vm', { VmId: 'x', Force: true })).toThrow(/no parameter Force/);
   });
@@ -54,29 +59,68 @@ const E810 = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
 const T4 = 'PCIROOT(0)#PCI(0900)#PCI(0000)';
 const restart: PlanChoices = { consents: ['turn-off-vm'], startVmAfter: true };
 const cases: Case[] = [
-  { name: 'assign to a running VM (stop, disable, dismount, settings, add, start)', profile: 'ml30-connectx4', intent: { kind: 'assign', locationPath: CX4, vmName: 'File-Server' }, choices: restart },
   {
-    name: 'return orphans (mount, enable)', profile: 'gpu-workstation', intent: { kind: 'return-orphans' }, choices: { consents: [], startVmAfter: false },
+    name: 'assign to a running VM (stop, disable, dismount, settings, add, start)',
+    profile: 'ml30-connectx4',
+    intent: { kind: 'assign', locationPath: CX4, vmName: 'File-Server' },
+    choices: restart,
+  },
+  {
+    name: 'return orphans (mount, enable)',
+    profile: 'gpu-workstation',
+    intent: { kind: 'return-orphans' },
+    choices: { consents: [], startVmAfter: false },
     edit: (s) => {
       s.vms.find((v) => v.name === 'Storage-VM')!.assignedDevices = [];
-      Object.assign(s.devices.find((d) => d.locationPath === NVME)!, { dismounted: true, enabled: false });
+      Object.assign(
+        s.devices.find((d) => d.locationPath === NVME)!,
+        { dismounted: true, enabled: false },
+      );
     },
   },
-  { name: 'move between VMs (memory settings)', profile: 'gpu-workstation', intent: { kind: 'move', locationPath: NVME, toVm: 'Prod-SQL01' }, choices: restart },
-  { name: 'repair (every direct entry removed, added back; the undo adds them all)', profile: 'gpu-workstation', edit: (s) => s.vms.find((v) => v.name === 'Storage-VM')!.assignedDevices.push(NVME), intent: { kind: 'repair', vmName: 'Storage-VM' }, choices: { consents: [], startVmAfter: false } },
-  { name: 'a saved VM (its saved state removed)', profile: 'ws2025-pools', intent: { kind: 'assign', locationPath: E810, vmName: 'Render-Saved' }, choices: { consents: ['discard-saved-state'], startVmAfter: false } },
-  { name: 'a refused dismount retried by the WMI method with ACS still enforced', profile: 'r910-x520-zh-cn', intent: { kind: 'assign', locationPath: T4, vmName: '监控服务器' }, choices: { consents: ['turn-off-vm', 'skip-device-mitigations'], startVmAfter: true } },
+  {
+    name: 'move between VMs (memory settings)',
+    profile: 'gpu-workstation',
+    intent: { kind: 'move', locationPath: NVME, toVm: 'Prod-SQL01' },
+    choices: restart,
+  },
+  {
+    name: 'repair (every direct entry removed, added back; the undo adds them all)',
+    profile: 'gpu-workstation',
+    edit: (s) => s.vms.find((v) => v.name === 'Storage-VM')!.assignedDevices.push(NVME),
+    intent: { kind: 'repair', vmName: 'Storage-VM' },
+    choices: { consents: [], startVmAfter: false },
+  },
+  {
+    name: 'a saved VM (its saved state removed)',
+    profile: 'ws2025-pools',
+    intent: { kind: 'assign', locationPath: E810, vmName: 'Render-Saved' },
+    choices: { consents: ['discard-saved-state'], startVmAfter: false },
+  },
+  {
+    name: 'a refused dismount retried by the WMI method with ACS still enforced',
+    profile: 'r910-x520-zh-cn',
+    intent: { kind: 'assign', locationPath: T4, vmName: '监控服务器' },
+    choices: { consents: ['turn-off-vm', 'skip-device-mitigations'], startVmAfter: true },
+  },
 ];
 
 async function planOn(state: string, c: Case): Promise<Plan> {
   await shared.use(state);
   const memory = memoryMeasurementStore();
-  const ops = new Operations({ runner, journal: new Journal(tmp('dda-journal-')), readInventory: () => readInventory(runner, { memory }) });
+  const ops = new Operations({
+    runner,
+    journal: new Journal(tmp('dda-journal-')),
+    readInventory: () => readInventory(runner, { memory }),
+  });
   return ops.plan(c.intent, c.choices);
 }
 
 /** The forward calls and then the undos in reverse, as the executor and a rollback run them. */
-const calls = (plan: Plan): PsAction[] => [...plan.steps.map((s) => s.action), ...[...plan.steps].reverse().flatMap((s) => (s.undo ? [s.undo] : []))];
+const calls = (plan: Plan): PsAction[] => [
+  ...plan.steps.map((s) => s.action),
+  ...[...plan.steps].reverse().flatMap((s) => (s.undo ? [s.undo] : [])),
+];
 
 /** The exported script with a snapshot after each step's call, then each undo (from its comment) with a snapshot. */
 function exportRun(plan: Plan, snaps: string[]): string {
@@ -103,29 +147,46 @@ describe('what the plan shows, the export and the executor agree on the host, fo
   const kindsSeen = new Set<string>();
   const scriptsSeen = new Set<string>();
   for (const c of cases) {
-    it(c.name, async () => {
-      const viaRunner = freshState(c.profile, c.edit);
-      const plan = await planOn(viaRunner, c);
-      expect(plan.blocked).toBeNull();
-      const viaExport = join(tmp('dda-export-'), 'state.json');
-      copyFileSync(viaRunner, viaExport);
-      const actions = calls(plan);
-      for (const a of actions) expect(a.command).toBe(opCall(a.script, a.params)); // shown = made from what runs
-      const dir = tmp('dda-snaps-');
-      const runnerSnaps = actions.map((_, i) => join(dir, `runner-${i}.json`));
-      const exportSnaps = actions.map((_, i) => join(dir, `export-${i}.json`));
-      for (const [i, a] of actions.entries()) {
-        const r = await runner.invoke(a.script, a.params);
-        expect(r.ok, `${a.command}: ${r.ok ? '' : r.error.message}`).toBe(true);
-        copyFileSync(viaRunner, runnerSnaps[i]!);
-      }
-      const file = join(dir, 'plan-and-rollback.ps1');
-      writeFileSync(file, exportRun(plan, exportSnaps));
-      execFileSync(pwsh, ['-NoProfile', '-NonInteractive', '-Command', `Import-Module ${psString(simulatorModulePath())}; . ${psString(file)}`], { env: { ...process.env, DDA_SIM_STATE: viaExport }, stdio: 'pipe' });
-      actions.forEach((a, i) => expect(comparableState(exportSnaps[i]!), `after ${i}: ${a.command}`).toEqual(comparableState(runnerSnaps[i]!)));
-      for (const s of plan.steps) kindsSeen.add(s.kind);
-      for (const a of actions) scriptsSeen.add(a.script);
-    }, 600_000); // a loaded machine runs a dozen simulator calls slowly; nothing here measures time
+    it(
+      c.name,
+      async () => {
+        const viaRunner = freshState(c.profile, c.edit);
+        const plan = await planOn(viaRunner, c);
+        expect(plan.blocked).toBeNull();
+        const viaExport = join(tmp('dda-export-'), 'state.json');
+        copyFileSync(viaRunner, viaExport);
+        const actions = calls(plan);
+        for (const a of actions) expect(a.command).toBe(opCall(a.script, a.params)); // shown = made from what runs
+        const dir = tmp('dda-snaps-');
+        const runnerSnaps = actions.map((_, i) => join(dir, `runner-${i}.json`));
+        const exportSnaps = actions.map((_, i) => join(dir, `export-${i}.json`));
+        for (const [i, a] of actions.entries()) {
+          const r = await runner.invoke(a.script, a.params);
+          expect(r.ok, `${a.command}: ${r.ok ? '' : r.error.message}`).toBe(true);
+          copyFileSync(viaRunner, runnerSnaps[i]!);
+        }
+        const file = join(dir, 'plan-and-rollback.ps1');
+        writeFileSync(file, exportRun(plan, exportSnaps));
+        execFileSync(
+          pwsh,
+          [
+            '-NoProfile',
+            '-NonInteractive',
+            '-Command',
+            `Import-Module ${psString(simulatorModulePath())}; . ${psString(file)}`,
+          ],
+          { env: { ...process.env, DDA_SIM_STATE: viaExport }, stdio: 'pipe' },
+        );
+        actions.forEach((a, i) =>
+          expect(comparableState(exportSnaps[i]!), `after ${i}: ${a.command}`).toEqual(
+            comparableState(runnerSnaps[i]!),
+          ),
+        );
+        for (const s of plan.steps) kindsSeen.add(s.kind);
+        for (const a of actions) scriptsSeen.add(a.script);
+      },
+      600_000,
+    ); // a loaded machine runs a dozen simulator calls slowly; nothing here measures time
   }
   it('the cases above cover every step kind and every step script', () => {
     expect([...kindsSeen].sort()).toEqual([...stepKinds].sort());

@@ -27,13 +27,23 @@ export function ActivityPanel() {
   const exportLog = useStore((s) => s.exportActivity);
   const [operationsOnly, setOperationsOnly] = useState(false);
   const [openLog, setOpenLog] = useState<{ host: string; operationId: string } | null>(null);
-  const shown = (operationsOnly ? activity.filter((a) => a.kind === 'operation' || a.kind === 'recovery' || (a.kind === 'error' && a.operationId)) : activity).slice(0, 50);
+  const shown = (
+    operationsOnly
+      ? activity.filter((a) => a.kind === 'operation' || a.kind === 'recovery' || (a.kind === 'error' && a.operationId))
+      : activity
+  ).slice(0, 50);
   return (
     <footer className="activity" aria-label={t('activity')}>
       <div className="pane-head">
         <h2>{t('activity')}</h2>
         <label className="small-text">
-          <input type="checkbox" checked={operationsOnly} onChange={(e) => setOperationsOnly(e.target.checked)} data-testid="operations-only" /> {t('activityOperationsOnly')}
+          <input
+            type="checkbox"
+            checked={operationsOnly}
+            onChange={(e) => setOperationsOnly(e.target.checked)}
+            data-testid="operations-only"
+          />{' '}
+          {t('activityOperationsOnly')}
         </label>
         <span className="spacer" />
         <button className="ghost" onClick={() => void exportLog()}>
@@ -45,13 +55,24 @@ export function ActivityPanel() {
         {shown.map((a) => {
           const tone = activityTone(a);
           return (
-            <li key={a.id} className={`activity-line ${tone}`} data-testid="activity-line" data-kind={a.kind} data-tone={tone}>
+            <li
+              key={a.id}
+              className={`activity-line ${tone}`}
+              data-testid="activity-line"
+              data-kind={a.kind}
+              data-tone={tone}
+            >
               <span className="activity-icon" aria-hidden="true">
                 {icon[tone]}
               </span>
               {tone === 'bad' && <span className="sr-only">{t('activityKind_error')}: </span>}
               {a.operationId && (a.kind === 'operation' || a.kind === 'recovery') ? (
-                <button className="activity-open" onClick={() => setOpenLog({ host: a.host, operationId: a.operationId! })} data-testid="activity-open" aria-haspopup="dialog">
+                <button
+                  className="activity-open"
+                  onClick={() => setOpenLog({ host: a.host, operationId: a.operationId! })}
+                  data-testid="activity-open"
+                  aria-haspopup="dialog"
+                >
                   <ActivityLineText a={a} />
                   <span className="sr-only"> · {t('opLogOpenHint')}</span>
                 </button>
@@ -63,7 +84,11 @@ export function ActivityPanel() {
         })}
       </ol>
       {/* On the page, not inside the Activity footer (its landmark and its scrolling). */}
-      {openLog && createPortal(<OperationLogDialog host={openLog.host} operationId={openLog.operationId} onClose={() => setOpenLog(null)} />, document.body)}
+      {openLog &&
+        createPortal(
+          <OperationLogDialog host={openLog.host} operationId={openLog.operationId} onClose={() => setOpenLog(null)} />,
+          document.body,
+        )}
     </footer>
   );
 }
@@ -75,7 +100,10 @@ function ActivityLineText({ a }: { a: ActivityEntry }) {
   const language = useStore((s) => s.language);
   return (
     <>
-      <span className="muted mono">{clock(a.at, true)}</span> <span className="activity-host" data-verbatim="">{a.hostName}</span>{' '}
+      <span className="muted mono">{clock(a.at, true)}</span>{' '}
+      <span className="activity-host" data-verbatim="">
+        {a.hostName}
+      </span>{' '}
       {a.text ? a.text[language] : <span data-verbatim="">{a.summary}</span>}
       {a.durationMs !== undefined ? (
         <span className="muted">

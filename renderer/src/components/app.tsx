@@ -1,5 +1,13 @@
 /** The main window: readiness strip, devices, VM cards, orphans, activity, and the plan dialog. */
-import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
+import {
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+  type DragStartEvent,
+} from '@dnd-kit/core';
 import { useEffect, useMemo } from 'react';
 import type { Language } from '../../../shared/contract';
 import { bridge } from '../bridge';
@@ -26,7 +34,8 @@ function useTheme() {
   const theme = useStore((s) => s.theme);
   useEffect(() => {
     const apply = () => {
-      const dark = theme === 'dark' || (theme === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
+      const dark =
+        theme === 'dark' || (theme === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
       document.documentElement.dataset.theme = dark ? 'dark' : 'light';
     };
     apply();
@@ -70,9 +79,18 @@ export function App() {
     document.documentElement.lang = language;
   }, [language]);
   // The keyboard moves a dragged device from one VM card to the next; announcements name the device, the VM and the verdict.
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: cardKeyboardCoordinates }));
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: cardKeyboardCoordinates }),
+  );
   const accessibility = useMemo(
-    () => ({ announcements: dragAnnouncements(() => useStore.getState().inventory, () => useStore.getState().language), screenReaderInstructions: { draggable: t('dragInstructions') } }),
+    () => ({
+      announcements: dragAnnouncements(
+        () => useStore.getState().inventory,
+        () => useStore.getState().language,
+      ),
+      screenReaderInstructions: { draggable: t('dragInstructions') },
+    }),
     [language],
   );
   const noSensors = useSensors();
@@ -95,25 +113,47 @@ export function App() {
   };
   const orphans = inventory?.devices.filter((d) => d.owner.kind === 'dismounted') ?? [];
   return (
-    <DndContext sensors={stale ? noSensors : sensors} collisionDetection={dropTargetCollision} accessibility={accessibility} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDraggedDevice(null, null)}>
+    <DndContext
+      sensors={stale ? noSensors : sensors}
+      collisionDetection={dropTargetCollision}
+      accessibility={accessibility}
+      onDragStart={onDragStart}
+      onDragEnd={onDragEnd}
+      onDragCancel={() => setDraggedDevice(null, null)}
+    >
       <div className="app">
         <header className="top">
           <h1>{t('appName')}</h1>
           <HostSwitcher />
           <div className="controls">
-            <button onClick={() => void (stale ? reconnectNow() : load(true))} disabled={loading} aria-busy={loading} data-testid="refresh">
+            <button
+              onClick={() => void (stale ? reconnectNow() : load(true))}
+              disabled={loading}
+              aria-busy={loading}
+              data-testid="refresh"
+            >
               {t('refresh')}
             </button>
             <label>
               <span className="sr-only">{t('language')}</span>
-              <select aria-label={t('language')} value={language} onChange={(e) => setLanguage(e.target.value as Language)} data-testid="language">
+              <select
+                aria-label={t('language')}
+                value={language}
+                onChange={(e) => setLanguage(e.target.value as Language)}
+                data-testid="language"
+              >
                 <option value="en">English</option>
                 <option value="zh-CN">简体中文</option>
               </select>
             </label>
             <label>
               <span className="sr-only">{t('theme')}</span>
-              <select aria-label={t('theme')} value={theme} onChange={(e) => setTheme(e.target.value as 'system' | 'light' | 'dark')} data-testid="theme">
+              <select
+                aria-label={t('theme')}
+                value={theme}
+                onChange={(e) => setTheme(e.target.value as 'system' | 'light' | 'dark')}
+                data-testid="theme"
+              >
                 <option value="system">{t('themeSystem')}</option>
                 <option value="light">{t('themeLight')}</option>
                 <option value="dark">{t('themeDark')}</option>
@@ -122,41 +162,51 @@ export function App() {
             <HelpMenu />
           </div>
         </header>
-        <div className="host-view" id="host-view" role="tabpanel" aria-labelledby={`host-tab-${host}`} data-testid="host-view" data-host={host}>
+        <div
+          className="host-view"
+          id="host-view"
+          role="tabpanel"
+          aria-labelledby={`host-tab-${host}`}
+          data-testid="host-view"
+          data-host={host}
+        >
           <Banners />
           {!inventory && loading && (
             <div className="loading" role="status" aria-live="polite">
-              <span className="spinner" aria-hidden="true" /> {current && current.transport !== 'local' ? tf('connectingTo', { name: hostLabel(current) }) : t('loading')}
+              <span className="spinner" aria-hidden="true" />{' '}
+              {current && current.transport !== 'local'
+                ? tf('connectingTo', { name: hostLabel(current) })
+                : t('loading')}
             </div>
           )}
           {inventory && (
             <main className={`main ${stale ? 'stale' : ''}`} data-testid="main" data-stale={stale || undefined}>
               {/* A disabled fieldset disables every control of the stale data at once; the text stays readable. */}
               <fieldset className="main-fields" disabled={stale}>
-              <DevicesPane />
-              <section className="pane vms-pane" aria-labelledby="vms-title">
-                <div className="pane-head">
-                  <h2 id="vms-title">{t('vms')}</h2>
-                </div>
-                <DropRefusal />
-                <ReconcilePanel />
-                <div className="vm-grid">
-                  {inventory.vms.map((vm) => (
-                    <VmCard key={vm.id} vm={vm} />
-                  ))}
-                </div>
-                {orphans.length > 0 && (
-                  <div className="orphans" data-testid="orphans">
-                    <h3>{t('orphans')}</h3>
-                    <ul>
-                      {orphans.map((d) => (
-                        <li key={d.instanceId}>{d.friendlyName}</li>
-                      ))}
-                    </ul>
-                    <button onClick={() => void openPlan({ kind: 'return-orphans' })}>{t('returnAll')}</button>
+                <DevicesPane />
+                <section className="pane vms-pane" aria-labelledby="vms-title">
+                  <div className="pane-head">
+                    <h2 id="vms-title">{t('vms')}</h2>
                   </div>
-                )}
-              </section>
+                  <DropRefusal />
+                  <ReconcilePanel />
+                  <div className="vm-grid">
+                    {inventory.vms.map((vm) => (
+                      <VmCard key={vm.id} vm={vm} />
+                    ))}
+                  </div>
+                  {orphans.length > 0 && (
+                    <div className="orphans" data-testid="orphans">
+                      <h3>{t('orphans')}</h3>
+                      <ul>
+                        {orphans.map((d) => (
+                          <li key={d.instanceId}>{d.friendlyName}</li>
+                        ))}
+                      </ul>
+                      <button onClick={() => void openPlan({ kind: 'return-orphans' })}>{t('returnAll')}</button>
+                    </div>
+                  )}
+                </section>
               </fieldset>
               <DetailsDrawer />
             </main>

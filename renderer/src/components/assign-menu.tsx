@@ -15,7 +15,18 @@ import { useVmState } from './plan-dialog-parts';
 export function menuNeed(inv: Inventory, device: Device, vm: Vm): { ok: boolean; key: MessageKey | null } {
   const v = dropVerdict(inv, device, vm);
   if (!v.allowed) return { ok: false, key: v.reason };
-  if (v.note === 'needsVmOff') return { ok: true, key: vm.state === 'Running' ? 'vmStateRunningWillStop' : vm.state === 'Saved' ? 'vmStateSavedWillDiscard' : vm.state === 'Paused' ? 'vmStatePausedWillStop' : 'needsVmOff' };
+  if (v.note === 'needsVmOff')
+    return {
+      ok: true,
+      key:
+        vm.state === 'Running'
+          ? 'vmStateRunningWillStop'
+          : vm.state === 'Saved'
+            ? 'vmStateSavedWillDiscard'
+            : vm.state === 'Paused'
+              ? 'vmStatePausedWillStop'
+              : 'needsVmOff',
+    };
   if (v.note === 'needsForceShort') return { ok: true, key: 'menuNeedsForce' };
   if (v.note === 'needsLifelineShort') return { ok: true, key: 'menuNeedsLifeline' };
   return { ok: true, key: v.note ?? null };
@@ -72,19 +83,48 @@ export function AssignMenu({ device }: { device: Device }) {
   };
   return (
     <span className="menu-wrap">
-      <button ref={button} className="ghost" aria-haspopup="menu" aria-expanded={open} aria-controls={open ? id : undefined} onClick={() => setOpen(!open)} onKeyDown={onButtonKey} data-testid="assign-menu">
+      <button
+        ref={button}
+        className="ghost"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? id : undefined}
+        onClick={() => setOpen(!open)}
+        onKeyDown={onButtonKey}
+        data-testid="assign-menu"
+      >
         {t('assignTo')}
       </button>
       {open && (
-        <ul role="menu" id={id} className="menu" aria-label={`${t('assignTo')} ${device.friendlyName}`} ref={menu} onKeyDown={onMenuKey} data-testid="assign-menu-list">
+        <ul
+          role="menu"
+          id={id}
+          className="menu"
+          aria-label={`${t('assignTo')} ${device.friendlyName}`}
+          ref={menu}
+          onKeyDown={onMenuKey}
+          data-testid="assign-menu-list"
+        >
           {inventory.vms.map((v) => {
             const need = menuNeed(inventory, device, v);
             const state = vmState(v.state);
             return (
               <li key={v.id} role="none">
-                <button role="menuitem" tabIndex={-1} aria-disabled={!need.ok || undefined} className={need.ok ? '' : 'blocked'} onClick={() => need.ok && pick(v)} data-testid="assign-menu-item" data-vm={v.name}>
+                <button
+                  role="menuitem"
+                  tabIndex={-1}
+                  aria-disabled={!need.ok || undefined}
+                  className={need.ok ? '' : 'blocked'}
+                  onClick={() => need.ok && pick(v)}
+                  data-testid="assign-menu-item"
+                  data-vm={v.name}
+                >
                   <span className="menu-vm">{v.name}</span>{' '}
-                  <span className={`menu-need ${need.ok ? '' : 'blocked'}`}>{need.key && need.key.startsWith('vmState') ? t(need.key) : `${state} · ${t(need.key ?? 'menuReady')}`}</span>
+                  <span className={`menu-need ${need.ok ? '' : 'blocked'}`}>
+                    {need.key && need.key.startsWith('vmState')
+                      ? t(need.key)
+                      : `${state} · ${t(need.key ?? 'menuReady')}`}
+                  </span>
                 </button>
               </li>
             );

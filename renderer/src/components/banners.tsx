@@ -33,12 +33,19 @@ export function Banners() {
   else if (loadError) {
     out.push(
       <div key="err" className="banner bad" role="alert" data-testid="load-error">
-        <strong>{loadError.code === 'powershell-missing' ? t('fixPowerShell') : remote ? tf('hostUnreachable', { name: hostLabel(remote) }) : t('errorTitle')}</strong> <span className="mono">{loadError.message}</span>{' '}
-        <button onClick={() => void load(true)}>{t('retry')}</button>
+        <strong>
+          {loadError.code === 'powershell-missing'
+            ? t('fixPowerShell')
+            : remote
+              ? tf('hostUnreachable', { name: hostLabel(remote) })
+              : t('errorTitle')}
+        </strong>{' '}
+        <span className="mono">{loadError.message}</span> <button onClick={() => void load(true)}>{t('retry')}</button>
         {remote && (
           <>
             {' '}
-            <button onClick={() => openDialog({ kind: 'edit', id: remote.id })}>{t('editHost')}</button> <button onClick={() => openDialog({ kind: 'prepare', id: remote.id })}>{t('prepareHost')}</button>
+            <button onClick={() => openDialog({ kind: 'edit', id: remote.id })}>{t('editHost')}</button>{' '}
+            <button onClick={() => openDialog({ kind: 'prepare', id: remote.id })}>{t('prepareHost')}</button>
           </>
         )}
       </div>,
@@ -50,21 +57,48 @@ export function Banners() {
       out.push(
         <div key="elev" className="banner warn" role="alert" data-testid="not-elevated">
           {t('fixNotElevated')}{' '}
-          {info?.canRestartElevated && <button onClick={() => void bridge.restartElevated({})}>{t('restartElevated')}</button>}
+          {info?.canRestartElevated && (
+            <button onClick={() => void bridge.restartElevated({})}>{t('restartElevated')}</button>
+          )}
         </div>,
       );
-    if (!h.hyperVPresent) out.push(<div key="hv" className="banner bad" role="alert">{t('fixNoHyperV')}</div>);
-    if (h.isServerSku === false) out.push(<div key="sku" className="banner bad" role="alert">{t('fixClientSku')}</div>);
+    if (!h.hyperVPresent)
+      out.push(
+        <div key="hv" className="banner bad" role="alert">
+          {t('fixNoHyperV')}
+        </div>,
+      );
+    if (h.isServerSku === false)
+      out.push(
+        <div key="sku" className="banner bad" role="alert">
+          {t('fixClientSku')}
+        </div>,
+      );
     // The seed's ACS case (shared/host-readiness.ts): some device's own facts let -Force through.
-    const acsOnly = h.iovSupport === false && inv.devices.some((d) => d.owner.kind === 'host' && iovReadiness(h, [d]) === 'acs-only');
+    const acsOnly =
+      h.iovSupport === false && inv.devices.some((d) => d.owner.kind === 'host' && iovReadiness(h, [d]) === 'acs-only');
     if (h.iovSupport === false)
       out.push(
-        <div key="iov" className={acsOnly ? 'banner warn' : 'banner bad'} role="alert" data-testid={acsOnly ? 'iov-acs-only' : 'no-iov'}>
+        <div
+          key="iov"
+          className={acsOnly ? 'banner warn' : 'banner bad'}
+          role="alert"
+          data-testid={acsOnly ? 'iov-acs-only' : 'no-iov'}
+        >
           {t(acsOnly ? 'fixIovAcsOnly' : 'fixNoIov')}
-          <ul>{h.iovSupportReasons.map((r) => <li key={r}>{r}</li>)}</ul>
+          <ul>
+            {h.iovSupportReasons.map((r) => (
+              <li key={r}>{r}</li>
+            ))}
+          </ul>
         </div>,
       );
-    if (h.iommuPolicyEnabled === false) out.push(<div key="iommu" className="banner bad" role="alert">{t('fixIommu')}</div>);
+    if (h.iommuPolicyEnabled === false)
+      out.push(
+        <div key="iommu" className="banner bad" role="alert">
+          {t('fixIommu')}
+        </div>,
+      );
   }
   for (const u of unfinished)
     out.push(
@@ -75,7 +109,8 @@ export function Banners() {
       ) : (
         <div key={u.operationId} className="banner warn" role="alert">
           {t('unfinished')} {u.title} ({u.completedSteps.length}/{u.totalSteps}){' '}
-          <button onClick={() => void resolve(u.operationId, 'rollback')}>{t('rollback')}</button> <button onClick={() => void resolve(u.operationId, 'finish')}>{t('finish')}</button>
+          <button onClick={() => void resolve(u.operationId, 'rollback')}>{t('rollback')}</button>{' '}
+          <button onClick={() => void resolve(u.operationId, 'finish')}>{t('finish')}</button>
         </div>
       ),
     );

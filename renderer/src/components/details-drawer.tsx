@@ -10,11 +10,16 @@ import { useT } from '../i18n';
 import { Lifelines } from './devices-pane';
 import { VerdictBadge } from './verdict-badge';
 
-export const DDA_PLANNING_URL = 'https://learn.microsoft.com/en-us/windows-server/virtualization/hyper-v/plan/plan-for-deploying-devices-using-discrete-device-assignment';
+export const DDA_PLANNING_URL =
+  'https://learn.microsoft.com/en-us/windows-server/virtualization/hyper-v/plan/plan-for-deploying-devices-using-discrete-device-assignment';
 
 /** The why_/what_ message keys for a device's verdict: the system disk first, then the reason, then the verdict. */
 export function explanationKeys(device: Device): { why: MessageKey; what: MessageKey } | null {
-  const topic = device.hostsSystemDisk ? 'systemDisk' : device.verdict.code === 'not-assignable' && device.verdict.reason ? device.verdict.reason : device.verdict.code;
+  const topic = device.hostsSystemDisk
+    ? 'systemDisk'
+    : device.verdict.code === 'not-assignable' && device.verdict.reason
+      ? device.verdict.reason
+      : device.verdict.code;
   const why = `why_${topic}`;
   const what = `what_${topic}`;
   const known = (k: string) => Object.prototype.hasOwnProperty.call(messages, k);
@@ -84,7 +89,9 @@ export function DetailsDrawer() {
             <h3 id="details-why">{t('why')}</h3>
             <p data-testid="details-why">
               {t(explain.why)}
-              {device.locationPath && refused.includes(device.locationPath.toUpperCase()) && <> {t('refusedWithoutForce')}</>}
+              {device.locationPath && refused.includes(device.locationPath.toUpperCase()) && (
+                <> {t('refusedWithoutForce')}</>
+              )}
             </p>
           </section>
           <section aria-labelledby="details-what">
@@ -122,11 +129,21 @@ export function DetailsDrawer() {
           {row('RequiresReservedMemoryRegion (pid 34)', String(f.requiresReservedMemoryRegion ?? '—'))}
           {row('Disabled', String(f.disabled))}
           {row('IRQs', f.irqs === null ? t('unknown') : f.irqs.join(', ') || '—')}
-          {row('Memory ranges', f.memoryRanges === null ? t('unknown') : f.memoryRanges.map((r) => `0x${BigInt(r.start).toString(16)}-0x${BigInt(r.end).toString(16)}`).join(', ') || '—')}
+          {row(
+            'Memory ranges',
+            f.memoryRanges === null
+              ? t('unknown')
+              : f.memoryRanges
+                  .map((r) => `0x${BigInt(r.start).toString(16)}-0x${BigInt(r.end).toString(16)}`)
+                  .join(', ') || '—',
+          )}
           {row('Source', f.source + (f.measuredAt ? ` (${f.measuredAt})` : ''))}
           {device.lifelines.disks.map((k) => (
             <Fragment key={k.number}>
-              {row(`Disk ${k.number}`, `${k.friendlyName}${k.volumes.length > 0 ? ` · ${k.volumes.join(', ')}` : ''}${k.isBoot || k.isSystem ? ' · boot/system' : ''}${k.pageFile ? ' · pagefile' : ''}`)}
+              {row(
+                `Disk ${k.number}`,
+                `${k.friendlyName}${k.volumes.length > 0 ? ` · ${k.volumes.join(', ')}` : ''}${k.isBoot || k.isSystem ? ' · boot/system' : ''}${k.pageFile ? ' · pagefile' : ''}`,
+              )}
             </Fragment>
           ))}
         </dl>

@@ -20,11 +20,18 @@ const rank = (d: Device) => (isAssignableVerdict(d.verdict.code) ? 0 : d.verdict
 function DeviceRow({ device }: { device: Device }) {
   const path = device.locationPath ?? '';
   const { t } = useT();
-  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `device:${path}`, data: { path }, disabled: !path, attributes: { roleDescription: t('draggable') } });
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({
+    id: `device:${path}`,
+    data: { path },
+    disabled: !path,
+    attributes: { roleDescription: t('draggable') },
+  });
   // A row no VM can take is not offered to the keyboard or announced as draggable; the pointer may still
   // try it and hear why not. Its name is its content (no aria-label that would differ from what is seen).
   const offered = canOfferDrag(device);
-  const handle = offered ? { ...listeners, ...attributes } : { onPointerDown: listeners?.['onPointerDown'] as React.PointerEventHandler | undefined };
+  const handle = offered
+    ? { ...listeners, ...attributes }
+    : { onPointerDown: listeners?.['onPointerDown'] as React.PointerEventHandler | undefined };
   return (
     <li className={`device ${isDragging ? 'dragging' : ''}`} data-testid="device" data-path={path}>
       <div className="drag" ref={setNodeRef} {...handle} data-testid="device-handle" data-draggable={offered}>
@@ -37,14 +44,23 @@ function DeviceRow({ device }: { device: Device }) {
 
 const DeviceSummary = memo(function DeviceSummary({ device }: { device: Device }) {
   const { t } = useT();
-  const owner = device.owner.kind === 'host' ? t('ownerHost') : device.owner.kind === 'dismounted' ? t('ownerDismounted') : device.owner.vmName;
+  const owner =
+    device.owner.kind === 'host'
+      ? t('ownerHost')
+      : device.owner.kind === 'dismounted'
+        ? t('ownerDismounted')
+        : device.owner.vmName;
   return (
     <>
       <div className="device-name" title={device.friendlyName}>
         {device.friendlyName}
       </div>
       <div className="device-meta muted">
-        {device.pnpClass ?? '—'} · <span title={device.mmioMB === null ? '' : `${device.mmioMB} MB`}>{device.mmioMB === null ? t('unknownMmio') : `${mb(device.mmioMB, false)} ${t('mmio')}`}</span> · <span data-testid="owner">{owner}</span>
+        {device.pnpClass ?? '—'} ·{' '}
+        <span title={device.mmioMB === null ? '' : `${device.mmioMB} MB`}>
+          {device.mmioMB === null ? t('unknownMmio') : `${mb(device.mmioMB, false)} ${t('mmio')}`}
+        </span>{' '}
+        · <span data-testid="owner">{owner}</span>
       </div>
       <Lifelines device={device} />
     </>
@@ -60,18 +76,30 @@ export function Lifelines({ device }: { device: Device }) {
   if (isNetworkDevice(device)) {
     if (l.carriesSession === true) items.push({ key: 'session', text: t('lifelineSession'), danger: true });
     if (!l.networkKnown) items.push({ key: 'net-unknown', text: t('lifelineNetworkUnknown'), danger: false });
-    if (l.ipAddresses.length > 0) items.push({ key: 'ip', text: tf('lifelineHostIp', { ips: l.ipAddresses.join(', ') }), danger: false });
+    if (l.ipAddresses.length > 0)
+      items.push({ key: 'ip', text: tf('lifelineHostIp', { ips: l.ipAddresses.join(', ') }), danger: false });
     for (const s of l.vSwitches)
-      items.push({ key: `sw:${s.name}`, text: s.vms.length > 0 ? tf('lifelineSwitchVms', { name: s.name, vms: s.vms.join(', ') }) : tf('lifelineSwitch', { name: s.name }), danger: false });
-    const carries = l.ipAddresses.length > 0 || l.vSwitches.some((s) => s.hostIpAddresses.length > 0) || !l.networkKnown;
-    if (l.carriesSession === null && carries) items.push({ key: 'session-unknown', text: t('lifelineSessionUnknown'), danger: false });
+      items.push({
+        key: `sw:${s.name}`,
+        text:
+          s.vms.length > 0
+            ? tf('lifelineSwitchVms', { name: s.name, vms: s.vms.join(', ') })
+            : tf('lifelineSwitch', { name: s.name }),
+        danger: false,
+      });
+    const carries =
+      l.ipAddresses.length > 0 || l.vSwitches.some((s) => s.hostIpAddresses.length > 0) || !l.networkKnown;
+    if (l.carriesSession === null && carries)
+      items.push({ key: 'session-unknown', text: t('lifelineSessionUnknown'), danger: false });
   }
   if (isStorageController(device) || l.disks.length > 0) {
     if (!l.storageKnown) items.push({ key: 'disk-unknown', text: t('lifelineStorageUnknown'), danger: false });
-    if (l.disks.some((k) => k.isBoot || k.isSystem) && !device.hostsSystemDisk) items.push({ key: 'boot', text: t('lifelineBootDisk'), danger: true });
+    if (l.disks.some((k) => k.isBoot || k.isSystem) && !device.hostsSystemDisk)
+      items.push({ key: 'boot', text: t('lifelineBootDisk'), danger: true });
     if (l.disks.some((k) => k.pageFile)) items.push({ key: 'pagefile', text: t('lifelinePageFile'), danger: true });
     const volumes = l.disks.flatMap((k) => k.volumes);
-    if (volumes.length > 0) items.push({ key: 'volumes', text: tf('lifelineVolumes', { volumes: volumes.join(', ') }), danger: false });
+    if (volumes.length > 0)
+      items.push({ key: 'volumes', text: tf('lifelineVolumes', { volumes: volumes.join(', ') }), danger: false });
   }
   if (items.length === 0) return null;
   return (
@@ -117,7 +145,10 @@ export function DevicesPane() {
   const setSearch = useStore((s) => s.setSearch);
   const showBridges = useStore((s) => s.showBridges);
   const setShowBridges = useStore((s) => s.setShowBridges);
-  const view = useMemo(() => deviceView(inventory?.devices ?? [], filter, search, showBridges), [inventory, filter, search, showBridges]);
+  const view = useMemo(
+    () => deviceView(inventory?.devices ?? [], filter, search, showBridges),
+    [inventory, filter, search, showBridges],
+  );
   const groups = useMemo(() => {
     const list = view.shown;
     const byCard = new Map<string, Device[]>();
@@ -126,8 +157,15 @@ export function DevicesPane() {
       byCard.set(key, [...(byCard.get(key) ?? []), d]);
     }
     return [...byCard.entries()]
-      .map(([key, ds]) => ({ key, devices: ds.sort((a, b) => (a.card?.functionNumber ?? 0) - (b.card?.functionNumber ?? 0)) }))
-      .sort((a, b) => Math.min(...a.devices.map(rank)) - Math.min(...b.devices.map(rank)) || a.devices[0]!.friendlyName.localeCompare(b.devices[0]!.friendlyName));
+      .map(([key, ds]) => ({
+        key,
+        devices: ds.sort((a, b) => (a.card?.functionNumber ?? 0) - (b.card?.functionNumber ?? 0)),
+      }))
+      .sort(
+        (a, b) =>
+          Math.min(...a.devices.map(rank)) - Math.min(...b.devices.map(rank)) ||
+          a.devices[0]!.friendlyName.localeCompare(b.devices[0]!.friendlyName),
+      );
   }, [view]);
   const filters: Array<[Filter, string]> = [
     ['all', t('filterAll')],
@@ -142,16 +180,38 @@ export function DevicesPane() {
         <h2 id="devices-title" title={t('dragHint')}>
           {t('devices')}
         </h2>
-        <input type="search" placeholder={t('searchHint')} aria-label={t('search')} value={search} onChange={(e) => setSearch(e.target.value)} data-testid="device-search" />
+        <input
+          type="search"
+          placeholder={t('searchHint')}
+          aria-label={t('search')}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          data-testid="device-search"
+        />
       </div>
       <div className="filters" role="radiogroup" aria-label={t('filter')}>
         {filters.map(([f, label]) => (
-          <button key={f} role="radio" aria-checked={filter === f} className={filter === f ? 'chip-filter on' : 'chip-filter'} onClick={() => setFilter(f)} data-testid="filter-chip" data-filter={f} data-count={view.counts[f]}>
+          <button
+            key={f}
+            role="radio"
+            aria-checked={filter === f}
+            className={filter === f ? 'chip-filter on' : 'chip-filter'}
+            onClick={() => setFilter(f)}
+            data-testid="filter-chip"
+            data-filter={f}
+            data-count={view.counts[f]}
+          >
             {label} <span className="chip-count">{view.counts[f]}</span>
           </button>
         ))}
         <label className="bridges-toggle">
-          <input type="checkbox" checked={showBridges} onChange={(e) => setShowBridges(e.target.checked)} data-testid="show-bridges" /> {t('showBridges')}
+          <input
+            type="checkbox"
+            checked={showBridges}
+            onChange={(e) => setShowBridges(e.target.checked)}
+            data-testid="show-bridges"
+          />{' '}
+          {t('showBridges')}
           {view.hiddenBridges > 0 && <span className="muted"> ({view.hiddenBridges})</span>}
         </label>
       </div>

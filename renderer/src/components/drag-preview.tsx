@@ -20,7 +20,11 @@ export function DragLayer() {
   const { activatorEvent } = useDndContext();
   const pointer = isPointerDrag(activatorEvent);
   return (
-    <DragOverlay className={`drag-overlay ${pointer ? 'pointer' : 'keyboard'}`} dropAnimation={null} modifiers={OVERLAY_MODIFIERS}>
+    <DragOverlay
+      className={`drag-overlay ${pointer ? 'pointer' : 'keyboard'}`}
+      dropAnimation={null}
+      modifiers={OVERLAY_MODIFIERS}
+    >
       <DragPreview pointer={pointer} />
     </DragOverlay>
   );
@@ -32,7 +36,10 @@ function DragPreview({ pointer }: { pointer: boolean }) {
   const { active, over } = useDndContext();
   const path = (active?.data.current as { path?: string } | undefined)?.path;
   const vmName = (over?.data.current as { vmName?: string } | undefined)?.vmName;
-  const device = useMemo(() => (path ? inventory?.devices.find((d) => d.locationPath === path) : undefined), [inventory, path]);
+  const device = useMemo(
+    () => (path ? inventory?.devices.find((d) => d.locationPath === path) : undefined),
+    [inventory, path],
+  );
   const vm = useMemo(() => (vmName ? inventory?.vms.find((v) => v.name === vmName) : undefined), [inventory, vmName]);
   if (!path || !inventory) return null;
   const verdict = device && vm ? dropVerdict(inventory, device, vm) : null;
@@ -44,7 +51,9 @@ function DragPreview({ pointer }: { pointer: boolean }) {
         {vm ? (
           <>
             → <strong>{vm.name}</strong>
-            {verdict && <>: {verdict.allowed ? (verdict.note ? t(verdict.note) : t('dropAllowed')) : t(verdict.reason)}</>}
+            {verdict && (
+              <>: {verdict.allowed ? (verdict.note ? t(verdict.note) : t('dropAllowed')) : t(verdict.reason)}</>
+            )}
           </>
         ) : (
           t('dropNoTarget')
@@ -62,7 +71,9 @@ export function DropRefusal() {
   if (!refusal) return null;
   return (
     <div className="banner bad drop-refusal" role="alert">
-      <span data-testid="drop-refused">{tf('dropRefused', { vm: refusal.vm, device: refusal.device, reason: t(refusal.reason) })}</span>
+      <span data-testid="drop-refused">
+        {tf('dropRefused', { vm: refusal.vm, device: refusal.device, reason: t(refusal.reason) })}
+      </span>
       <button className="ghost small" onClick={() => dismiss(null)}>
         {t('close')}
       </button>

@@ -80,7 +80,13 @@ function DoctorDialog(props: { host: string; onClose: () => void }) {
   const u = (k: Parameters<typeof doctorUiText>[0], v?: Record<string, string>) => doctorUiText(k, lang, v);
   const count = (s: DoctorStatus) => String(report?.items.filter((i) => i.status === s).length ?? 0);
   return (
-    <Modal labelledBy={titleId} onClose={props.onClose} className="doctor-dialog" testId="doctor-dialog" initialFocus="[data-testid=doctor-close]">
+    <Modal
+      labelledBy={titleId}
+      onClose={props.onClose}
+      className="doctor-dialog"
+      testId="doctor-dialog"
+      initialFocus="[data-testid=doctor-close]"
+    >
       <h2 id={titleId}>{u('doctorTitle', { name: report?.computerName ?? props.host })}</h2>
       {!report && !error && (
         <div className="muted" role="status">

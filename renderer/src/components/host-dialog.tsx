@@ -5,7 +5,12 @@
  * Every field is checked with the same schema the privileged side uses; errors name the field.
  */
 import { useId, useMemo, useState, type ReactNode } from 'react';
-import { hostTargetInputSchema, type HostSummary, type HostTargetInput, type HostTestResult } from '../../../shared/contract';
+import {
+  hostTargetInputSchema,
+  type HostSummary,
+  type HostTargetInput,
+  type HostTestResult,
+} from '../../../shared/contract';
 import type { MessageKey } from '../../../shared/i18n/messages';
 import type { AppError } from '../../../shared/result';
 import { useStore } from '../store';
@@ -33,12 +38,52 @@ interface Draft {
 
 /** A new host's draft is WinRM on Windows (the only place WinRM sessions open), SSH elsewhere. */
 function draftOf(h: HostSummary | undefined, platform = ''): Draft {
-  const d: Draft = { transport: platform === 'win32' ? 'winrm' : 'ssh', name: '', address: '', port: '', userName: '', keyFilePath: '', knownHostsFile: '', subsystem: '', useSsl: false, skipCertificateChecks: false, authentication: 'Default', configurationName: '', jea: false, timeoutSec: '20', password: '', forgetPassword: false };
+  const d: Draft = {
+    transport: platform === 'win32' ? 'winrm' : 'ssh',
+    name: '',
+    address: '',
+    port: '',
+    userName: '',
+    keyFilePath: '',
+    knownHostsFile: '',
+    subsystem: '',
+    useSsl: false,
+    skipCertificateChecks: false,
+    authentication: 'Default',
+    configurationName: '',
+    jea: false,
+    timeoutSec: '20',
+    password: '',
+    forgetPassword: false,
+  };
   const tg = h?.target;
   if (!tg) return d;
-  const common = { ...d, name: tg.name, port: tg.port ? String(tg.port) : '', userName: tg.userName ?? '', jea: tg.endpoint === 'jea', timeoutSec: String(Math.round(tg.connectTimeoutMs / 1000)) };
-  if (tg.transport === 'ssh') return { ...common, transport: 'ssh', address: tg.hostName, keyFilePath: tg.keyFilePath ?? '', knownHostsFile: tg.knownHostsFile ?? '', subsystem: tg.subsystem ?? '' };
-  return { ...common, transport: 'winrm', address: tg.computerName, useSsl: tg.useSsl, skipCertificateChecks: tg.skipCertificateChecks, authentication: tg.authentication, configurationName: tg.configurationName ?? '' };
+  const common = {
+    ...d,
+    name: tg.name,
+    port: tg.port ? String(tg.port) : '',
+    userName: tg.userName ?? '',
+    jea: tg.endpoint === 'jea',
+    timeoutSec: String(Math.round(tg.connectTimeoutMs / 1000)),
+  };
+  if (tg.transport === 'ssh')
+    return {
+      ...common,
+      transport: 'ssh',
+      address: tg.hostName,
+      keyFilePath: tg.keyFilePath ?? '',
+      knownHostsFile: tg.knownHostsFile ?? '',
+      subsystem: tg.subsystem ?? '',
+    };
+  return {
+    ...common,
+    transport: 'winrm',
+    address: tg.computerName,
+    useSsl: tg.useSsl,
+    skipCertificateChecks: tg.skipCertificateChecks,
+    authentication: tg.authentication,
+    configurationName: tg.configurationName ?? '',
+  };
 }
 
 function samePair(a: Draft, b: Draft): boolean {
@@ -80,7 +125,17 @@ function inputOf(d: Draft, id: string | undefined): HostTargetInput {
   };
 }
 
-type Field = 'name' | 'address' | 'port' | 'userName' | 'keyFilePath' | 'knownHostsFile' | 'subsystem' | 'configurationName' | 'timeoutSec' | 'password';
+type Field =
+  | 'name'
+  | 'address'
+  | 'port'
+  | 'userName'
+  | 'keyFilePath'
+  | 'knownHostsFile'
+  | 'subsystem'
+  | 'configurationName'
+  | 'timeoutSec'
+  | 'password';
 
 /** The schema's verdict, per form field, as message keys. */
 function errorsOf(d: Draft, id: string | undefined): Partial<Record<Field, MessageKey>> {
@@ -110,7 +165,19 @@ function errorsOf(d: Draft, id: string | undefined): Partial<Record<Field, Messa
   return out;
 }
 
-function TextField(props: { id: string; label: string; value: string; onChange: (v: string) => void; error: string | undefined; hint?: string | undefined; type?: string; testId: string; inputMode?: 'numeric'; autoComplete?: string; wide?: boolean }) {
+function TextField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error: string | undefined;
+  hint?: string | undefined;
+  type?: string;
+  testId: string;
+  inputMode?: 'numeric';
+  autoComplete?: string;
+  wide?: boolean;
+}) {
   const hintId = `${props.id}-hint`;
   const errId = `${props.id}-err`;
   const described = [props.error ? errId : '', props.hint ? hintId : ''].filter(Boolean).join(' ');
@@ -143,10 +210,22 @@ function TextField(props: { id: string; label: string; value: string; onChange: 
   );
 }
 
-function Check(props: { label: ReactNode; checked: boolean; onChange: (v: boolean) => void; testId: string; disabled?: boolean }) {
+function Check(props: {
+  label: ReactNode;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  testId: string;
+  disabled?: boolean;
+}) {
   return (
     <label className="check">
-      <input type="checkbox" checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.target.checked)} data-testid={props.testId} />
+      <input
+        type="checkbox"
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.checked)}
+        data-testid={props.testId}
+      />
       <span>{props.label}</span>
     </label>
   );
@@ -219,14 +298,31 @@ function HostForm({ editing }: { editing: HostSummary | undefined }) {
       <form onSubmit={(e) => void submit(e)} noValidate>
         <h2 id={id('title')}>{title}</h2>
         <div className="form-grid">
-          <TextField id={id('name')} label={t('fieldName')} value={draft.name} onChange={(v) => set('name', v, 'name')} error={shown('name')} hint={t('fieldNameHint')} testId="host-name-input" wide />
+          <TextField
+            id={id('name')}
+            label={t('fieldName')}
+            value={draft.name}
+            onChange={(v) => set('name', v, 'name')}
+            error={shown('name')}
+            hint={t('fieldNameHint')}
+            testId="host-name-input"
+            wide
+          />
           <fieldset className="wide transport">
             <legend>{t('transport')}</legend>
             {(['ssh', 'winrm'] as const).map((tr) => (
               <label key={tr} className="radio">
-                <input type="radio" name={id('transport')} value={tr} checked={draft.transport === tr} onChange={() => set('transport', tr)} data-testid={`transport-${tr}`} />
+                <input
+                  type="radio"
+                  name={id('transport')}
+                  value={tr}
+                  checked={draft.transport === tr}
+                  onChange={() => set('transport', tr)}
+                  data-testid={`transport-${tr}`}
+                />
                 <span>
-                  <strong>{tr === 'ssh' ? t('transportSsh') : t('transportWinrm')}</strong> <span className="muted">{tr === 'ssh' ? t('transportSshHint') : t('transportWinrmHint')}</span>
+                  <strong>{tr === 'ssh' ? t('transportSsh') : t('transportWinrm')}</strong>{' '}
+                  <span className="muted">{tr === 'ssh' ? t('transportSshHint') : t('transportWinrmHint')}</span>
                 </span>
               </label>
             ))}
@@ -243,8 +339,24 @@ function HostForm({ editing }: { editing: HostSummary | undefined }) {
               <dd>{t('explainWorkgroup')}</dd>
             </dl>
           )}
-          <TextField id={id('address')} label={t('fieldHostName')} value={draft.address} onChange={(v) => set('address', v, 'address')} error={shown('address')} testId="host-address-input" />
-          <TextField id={id('port')} label={t('fieldPort')} value={draft.port} onChange={(v) => set('port', v, 'port')} error={shown('port')} hint={draft.transport === 'ssh' ? t('fieldPortHintSsh') : t('fieldPortHintWinrm')} inputMode="numeric" testId="host-port-input" />
+          <TextField
+            id={id('address')}
+            label={t('fieldHostName')}
+            value={draft.address}
+            onChange={(v) => set('address', v, 'address')}
+            error={shown('address')}
+            testId="host-address-input"
+          />
+          <TextField
+            id={id('port')}
+            label={t('fieldPort')}
+            value={draft.port}
+            onChange={(v) => set('port', v, 'port')}
+            error={shown('port')}
+            hint={draft.transport === 'ssh' ? t('fieldPortHintSsh') : t('fieldPortHintWinrm')}
+            inputMode="numeric"
+            testId="host-port-input"
+          />
           <TextField
             id={id('user')}
             label={t('fieldUser')}
@@ -264,7 +376,9 @@ function HostForm({ editing }: { editing: HostSummary | undefined }) {
                 disabled={!usesPassword}
                 autoComplete="new-password"
                 onChange={(e) => set('password', e.target.value, 'password')}
-                aria-describedby={shown('password') ? `${id('password-error')} ${id('password-hint')}` : id('password-hint')}
+                aria-describedby={
+                  shown('password') ? `${id('password-error')} ${id('password-hint')}` : id('password-hint')
+                }
                 aria-invalid={shown('password') ? true : undefined}
                 data-testid="host-password-input"
               />
@@ -274,45 +388,128 @@ function HostForm({ editing }: { editing: HostSummary | undefined }) {
                 </div>
               )}
               <div id={id('password-hint')} className="field-hint muted" data-testid="password-hint">
-                {!usesPassword ? t('passwordNeedsUser') : passwordStays ? `${t('passwordKept')} ` : editing?.hasStoredPassword ? `${t('passwordNotCarried')} ` : ''}
+                {!usesPassword
+                  ? t('passwordNeedsUser')
+                  : passwordStays
+                    ? `${t('passwordKept')} `
+                    : editing?.hasStoredPassword
+                      ? `${t('passwordNotCarried')} `
+                      : ''}
                 {usesPassword && (info?.passwordStore === 'os' ? t('passwordStoredOs') : t('passwordMemoryOnly'))}
               </div>
-              {usesPassword && passwordStays && <Check label={t('forgetPassword')} checked={draft.forgetPassword} onChange={(v) => set('forgetPassword', v)} testId="forget-password" />}
+              {usesPassword && passwordStays && (
+                <Check
+                  label={t('forgetPassword')}
+                  checked={draft.forgetPassword}
+                  onChange={(v) => set('forgetPassword', v)}
+                  testId="forget-password"
+                />
+              )}
             </div>
           ) : (
-            <TextField id={id('key')} label={t('fieldKeyFile')} value={draft.keyFilePath} onChange={(v) => set('keyFilePath', v, 'keyFilePath')} error={shown('keyFilePath')} hint={t('fieldKeyFileHint')} testId="host-key-input" />
+            <TextField
+              id={id('key')}
+              label={t('fieldKeyFile')}
+              value={draft.keyFilePath}
+              onChange={(v) => set('keyFilePath', v, 'keyFilePath')}
+              error={shown('keyFilePath')}
+              hint={t('fieldKeyFileHint')}
+              testId="host-key-input"
+            />
           )}
           {draft.transport === 'winrm' && (
             <div className="wide checks">
-              <Check label={t('fieldUseSsl')} checked={draft.useSsl} onChange={(v) => set('useSsl', v)} testId="host-ssl" />
-              <Check label={t('fieldSkipCert')} checked={draft.useSsl && draft.skipCertificateChecks} disabled={!draft.useSsl} onChange={(v) => set('skipCertificateChecks', v)} testId="host-skip-cert" />
+              <Check
+                label={t('fieldUseSsl')}
+                checked={draft.useSsl}
+                onChange={(v) => set('useSsl', v)}
+                testId="host-ssl"
+              />
+              <Check
+                label={t('fieldSkipCert')}
+                checked={draft.useSsl && draft.skipCertificateChecks}
+                disabled={!draft.useSsl}
+                onChange={(v) => set('skipCertificateChecks', v)}
+                testId="host-skip-cert"
+              />
             </div>
           )}
           <div className="wide checks">
             <Check label={t('fieldJea')} checked={draft.jea} onChange={(v) => set('jea', v)} testId="host-jea" />
           </div>
-          <details className="wide advanced" open={!!(draft.knownHostsFile || draft.subsystem || draft.configurationName || draft.authentication !== 'Default' || shown('knownHostsFile') || shown('subsystem') || shown('configurationName') || shown('timeoutSec')) || undefined}>
+          <details
+            className="wide advanced"
+            open={
+              !!(
+                draft.knownHostsFile ||
+                draft.subsystem ||
+                draft.configurationName ||
+                draft.authentication !== 'Default' ||
+                shown('knownHostsFile') ||
+                shown('subsystem') ||
+                shown('configurationName') ||
+                shown('timeoutSec')
+              ) || undefined
+            }
+          >
             <summary>{t('advanced')}</summary>
             <div className="form-grid">
               {draft.transport === 'ssh' ? (
                 <>
-                  <TextField id={id('known')} label={t('fieldKnownHosts')} value={draft.knownHostsFile} onChange={(v) => set('knownHostsFile', v, 'knownHostsFile')} error={shown('knownHostsFile')} hint={t('fieldKnownHostsHint')} testId="host-known-hosts-input" />
-                  <TextField id={id('subsystem')} label={t('fieldSubsystem')} value={draft.subsystem} onChange={(v) => set('subsystem', v, 'subsystem')} error={shown('subsystem')} hint={t('fieldSubsystemHint')} testId="host-subsystem-input" />
+                  <TextField
+                    id={id('known')}
+                    label={t('fieldKnownHosts')}
+                    value={draft.knownHostsFile}
+                    onChange={(v) => set('knownHostsFile', v, 'knownHostsFile')}
+                    error={shown('knownHostsFile')}
+                    hint={t('fieldKnownHostsHint')}
+                    testId="host-known-hosts-input"
+                  />
+                  <TextField
+                    id={id('subsystem')}
+                    label={t('fieldSubsystem')}
+                    value={draft.subsystem}
+                    onChange={(v) => set('subsystem', v, 'subsystem')}
+                    error={shown('subsystem')}
+                    hint={t('fieldSubsystemHint')}
+                    testId="host-subsystem-input"
+                  />
                 </>
               ) : (
                 <>
                   <div className="field">
                     <label htmlFor={id('auth')}>{t('fieldAuth')}</label>
-                    <select id={id('auth')} value={draft.authentication} onChange={(e) => set('authentication', e.target.value as Draft['authentication'])} data-testid="host-auth">
+                    <select
+                      id={id('auth')}
+                      value={draft.authentication}
+                      onChange={(e) => set('authentication', e.target.value as Draft['authentication'])}
+                      data-testid="host-auth"
+                    >
                       <option value="Default">{t('authDefault')}</option>
                       <option value="Kerberos">{t('authKerberos')}</option>
                       <option value="Negotiate">{t('authNegotiate')}</option>
                     </select>
                   </div>
-                  <TextField id={id('config')} label={t('fieldConfigName')} value={draft.configurationName} onChange={(v) => set('configurationName', v, 'configurationName')} error={shown('configurationName')} hint={t('fieldConfigNameHint')} testId="host-config-input" />
+                  <TextField
+                    id={id('config')}
+                    label={t('fieldConfigName')}
+                    value={draft.configurationName}
+                    onChange={(v) => set('configurationName', v, 'configurationName')}
+                    error={shown('configurationName')}
+                    hint={t('fieldConfigNameHint')}
+                    testId="host-config-input"
+                  />
                 </>
               )}
-              <TextField id={id('timeout')} label={t('fieldTimeout')} value={draft.timeoutSec} onChange={(v) => set('timeoutSec', v, 'timeoutSec')} error={shown('timeoutSec')} inputMode="numeric" testId="host-timeout-input" />
+              <TextField
+                id={id('timeout')}
+                label={t('fieldTimeout')}
+                value={draft.timeoutSec}
+                onChange={(v) => set('timeoutSec', v, 'timeoutSec')}
+                error={shown('timeoutSec')}
+                inputMode="numeric"
+                testId="host-timeout-input"
+              />
             </div>
           </details>
         </div>
@@ -329,7 +526,15 @@ function HostForm({ editing }: { editing: HostSummary | undefined }) {
           )}
           {test?.ok && (
             <div className="banner good" data-testid="host-test-result" data-ok="true">
-              {tf('testOk', { computer: test.value.computerName, edition: test.value.psEdition, version: test.value.psVersion, devices: test.value.devices, vms: test.value.vms, connect: ms(test.value.connectMs), roundTrip: ms(test.value.roundTripMs) })}
+              {tf('testOk', {
+                computer: test.value.computerName,
+                edition: test.value.psEdition,
+                version: test.value.psVersion,
+                devices: test.value.devices,
+                vms: test.value.vms,
+                connect: ms(test.value.connectMs),
+                roundTrip: ms(test.value.roundTripMs),
+              })}
             </div>
           )}
           {test && !test.ok && (

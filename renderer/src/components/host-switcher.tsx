@@ -36,7 +36,9 @@ export function useHostSummary(): (h: HostSummary) => string {
     if (state === 'lost') return parts.join(' · ');
     if (h.readiness && h.state !== 'failed') {
       parts.push(`PowerShell ${h.readiness.psVersion.split('.').slice(0, 2).join('.')}`);
-      parts.push(`${t('readinessIommu')} ${h.readiness.iommu === null ? t('unknown') : h.readiness.iommu ? t('ok') : t('no')}`);
+      parts.push(
+        `${t('readinessIommu')} ${h.readiness.iommu === null ? t('unknown') : h.readiness.iommu ? t('ok') : t('no')}`,
+      );
     } else if (h.transport !== 'local' && h.state !== 'failed') parts.push(h.description);
     return parts.join(' · ');
   };
@@ -56,7 +58,20 @@ export function HostSwitcher() {
   const selected = hosts.find((h) => h.id === current);
   const onKeyDown = (e: KeyboardEvent, index: number) => {
     const last = hosts.length - 1;
-    const to = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? (index === last ? 0 : index + 1) : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? (index === 0 ? last : index - 1) : e.key === 'Home' ? 0 : e.key === 'End' ? last : null;
+    const to =
+      e.key === 'ArrowRight' || e.key === 'ArrowDown'
+        ? index === last
+          ? 0
+          : index + 1
+        : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+          ? index === 0
+            ? last
+            : index - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? last
+              : null;
     if (to === null) return;
     e.preventDefault();
     tabs.current[to]?.focus();
@@ -109,13 +124,21 @@ export function HostSwitcher() {
       </button>
       {selected && selected.transport !== 'local' && (
         <div className="host-actions" role="group" aria-label={`${t('hostActions')}: ${label(selected)}`}>
-          <button onClick={() => openDialog({ kind: 'edit', id: selected.id })} disabled={running} data-testid="edit-host">
+          <button
+            onClick={() => openDialog({ kind: 'edit', id: selected.id })}
+            disabled={running}
+            data-testid="edit-host"
+          >
             {t('editHost')}
           </button>
           <button onClick={() => openDialog({ kind: 'prepare', id: selected.id })} data-testid="prepare-host">
             {t('prepareHost')}
           </button>
-          <button onClick={() => openDialog({ kind: 'remove', id: selected.id })} disabled={running} data-testid="remove-host">
+          <button
+            onClick={() => openDialog({ kind: 'remove', id: selected.id })}
+            disabled={running}
+            data-testid="remove-host"
+          >
             {t('removeHost')}
           </button>
         </div>

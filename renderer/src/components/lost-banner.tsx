@@ -18,7 +18,12 @@ export function LostBanner() {
   if (!lost) return null;
   const name = label(current);
   const title = lost.cause === 'server' ? t('lostServer') : tf('lostHost', { name });
-  const check = lost.cause === 'server' ? t('lostCheckServer') : current && current.transport !== 'local' ? tf('lostCheckRemote', { name }) : t('lostCheckLocal');
+  const check =
+    lost.cause === 'server'
+      ? t('lostCheckServer')
+      : current && current.transport !== 'local'
+        ? tf('lostCheckRemote', { name })
+        : t('lostCheckLocal');
   return (
     <div className="banner bad lost" role="alert" data-testid="lost-host" data-cause={lost.cause}>
       <div>
@@ -30,10 +35,16 @@ export function LostBanner() {
         )}
       </div>
       <div>{check}</div>
-      {lost.error?.message && <div className="mono small-text" data-verbatim="">{lost.error.message}</div>}
+      {lost.error?.message && (
+        <div className="mono small-text" data-verbatim="">
+          {lost.error.message}
+        </div>
+      )}
       <div className="lost-retry">
         <span role="status" aria-live="polite" data-testid="reconnect-status">
-          {reconnecting || lost.retryInMs === null ? t('reconnecting') : tf('reconnectingIn', { seconds: Math.round(lost.retryInMs / 1000) })}
+          {reconnecting || lost.retryInMs === null
+            ? t('reconnecting')
+            : tf('reconnectingIn', { seconds: Math.round(lost.retryInMs / 1000) })}
         </span>{' '}
         <button onClick={() => void reconnectNow()} disabled={reconnecting} data-testid="reconnect-now">
           {t('reconnectNow')}

@@ -5,16 +5,29 @@
  */
 import { useEffect, useRef, type ReactNode } from 'react';
 
-const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
 
-export function Modal(props: { labelledBy: string; describedBy?: string; onClose: () => void; role?: 'dialog' | 'alertdialog'; className?: string; testId?: string; initialFocus?: string; children: ReactNode }) {
+export function Modal(props: {
+  labelledBy: string;
+  describedBy?: string;
+  onClose: () => void;
+  role?: 'dialog' | 'alertdialog';
+  className?: string;
+  testId?: string;
+  initialFocus?: string;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const onClose = useRef(props.onClose);
   onClose.current = props.onClose;
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     const el = ref.current;
-    const first = (props.initialFocus ? el?.querySelector<HTMLElement>(props.initialFocus) : null) ?? el?.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled])') ?? el;
+    const first =
+      (props.initialFocus ? el?.querySelector<HTMLElement>(props.initialFocus) : null) ??
+      el?.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled])') ??
+      el;
     first?.focus();
     return () => {
       if (before && document.contains(before)) before.focus();

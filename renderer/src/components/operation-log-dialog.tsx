@@ -29,7 +29,13 @@ export function OperationLogDialog(props: { host: string; operationId: string; o
   // A step never reached in an operation that ended was not run; in one still unfinished it waits.
   const stateOf = (s: OperationLog['steps'][number]) => (s.state === 'pending' && log?.status ? 'not-run' : s.state);
   return (
-    <Modal labelledBy="oplog-title" onClose={props.onClose} className="oplog-dialog" testId="operation-log" initialFocus="[data-testid=oplog-close]">
+    <Modal
+      labelledBy="oplog-title"
+      onClose={props.onClose}
+      className="oplog-dialog"
+      testId="operation-log"
+      initialFocus="[data-testid=oplog-close]"
+    >
       <h2 id="oplog-title" data-testid="oplog-title">
         {log ? tx(log.title) : t('opLogTitle')}
       </h2>
@@ -71,7 +77,9 @@ export function OperationLogDialog(props: { host: string; operationId: string; o
                       {s.reason ? <span data-verbatim=""> ({s.reason})</span> : null}
                     </div>
                   )}
-                  <pre className="mono" data-verbatim="">{s.command}</pre>
+                  <pre className="mono" data-verbatim="">
+                    {s.command}
+                  </pre>
                   {s.error && (
                     <pre className="mono error-text" data-testid="oplog-step-error" data-verbatim="">
                       {s.error.message}

@@ -26,9 +26,11 @@ export function PlanTitle({ plan }: { plan: Plan }) {
   const vmState = useVmState();
   const inventory = useStore((s) => s.planInventory);
   const intent = plan.intent;
-  const vmName = intent.kind === 'assign' || intent.kind === 'repair' ? intent.vmName : intent.kind === 'move' ? intent.toVm : null;
+  const vmName =
+    intent.kind === 'assign' || intent.kind === 'repair' ? intent.vmName : intent.kind === 'move' ? intent.toVm : null;
   const vm = vmName ? inventory?.vms.find((v) => v.name === vmName) : undefined;
-  const device = 'locationPath' in intent ? inventory?.devices.find((d) => d.locationPath === intent.locationPath) : undefined;
+  const device =
+    'locationPath' in intent ? inventory?.devices.find((d) => d.locationPath === intent.locationPath) : undefined;
   const action =
     intent.kind === 'assign' && device
       ? tf('planTitleAssign', { device: device.friendlyName })
@@ -52,7 +54,11 @@ export function PlanTitle({ plan }: { plan: Plan }) {
 }
 
 /** The name of the device whose dismount was refused: the failed step's, else the intent's. */
-export function refusedDeviceName(plan: Plan, failed: Plan['steps'][number] | undefined, inventory: Inventory | null): string {
+export function refusedDeviceName(
+  plan: Plan,
+  failed: Plan['steps'][number] | undefined,
+  inventory: Inventory | null,
+): string {
   const fromStep = failed?.action.params['LocationPath'];
   const path = typeof fromStep === 'string' ? fromStep : 'locationPath' in plan.intent ? plan.intent.locationPath : '';
   const d = inventory?.devices.find((x) => x.locationPath?.toUpperCase() === path.toUpperCase());
@@ -60,7 +66,13 @@ export function refusedDeviceName(plan: Plan, failed: Plan['steps'][number] | un
 }
 
 /** The numbered steps; each one's exact PowerShell is in the page and shown when the toggle is on. */
-export function PlanSteps(props: { plan: Plan; showPs: boolean; stepState: (id: string) => string; showStates: boolean; progress: Record<string, StepResult> }) {
+export function PlanSteps(props: {
+  plan: Plan;
+  showPs: boolean;
+  stepState: (id: string) => string;
+  showStates: boolean;
+  progress: Record<string, StepResult>;
+}) {
   const { t, tx } = useT();
   return (
     <ol className="steps">
@@ -105,7 +117,13 @@ export function SiblingsChoice({ plan, disabled }: { plan: Plan; disabled: boole
   const names = sibs.map((d: Device) => d.friendlyName).join(', ');
   return (
     <label className="consent" data-testid="also-assign">
-      <input type="checkbox" checked={intent.includeSiblings === true} disabled={disabled} onChange={(e) => void replan(plan.choices, { ...intent, includeSiblings: e.target.checked })} data-testid="also-assign-box" />
+      <input
+        type="checkbox"
+        checked={intent.includeSiblings === true}
+        disabled={disabled}
+        onChange={(e) => void replan(plan.choices, { ...intent, includeSiblings: e.target.checked })}
+        data-testid="also-assign-box"
+      />
       <span>
         {tf('alsoAssign', { device: names })}
         <span className="muted small"> · {t('alsoAssignHint')}</span>
@@ -115,7 +133,12 @@ export function SiblingsChoice({ plan, disabled }: { plan: Plan; disabled: boole
 }
 
 /** The end of a run: succeeded or rolled back, the failed step and the raw error, and the VM's state now. */
-export function PlanOutcome(props: { plan: Plan; outcome: OperationOutcome; failed: Plan['steps'][number] | undefined; offerForce: boolean }) {
+export function PlanOutcome(props: {
+  plan: Plan;
+  outcome: OperationOutcome;
+  failed: Plan['steps'][number] | undefined;
+  offerForce: boolean;
+}) {
   const { t, tf, tx } = useT();
   const vmState = useVmState();
   const planInventory = useStore((s) => s.planInventory);
@@ -124,8 +147,17 @@ export function PlanOutcome(props: { plan: Plan; outcome: OperationOutcome; fail
   const { outcome, failed } = props;
   const vm = outcomeVm(props.plan.intent, planInventory, inventory);
   return (
-    <div className={`banner ${outcome.status === 'succeeded' ? 'good' : 'bad'}`} role="status" data-testid="outcome" data-status={outcome.status}>
-      {outcome.status === 'succeeded' ? t('succeeded') : outcome.status === 'rolled-back' ? t('rolledBack') : t('rollbackFailed')}
+    <div
+      className={`banner ${outcome.status === 'succeeded' ? 'good' : 'bad'}`}
+      role="status"
+      data-testid="outcome"
+      data-status={outcome.status}
+    >
+      {outcome.status === 'succeeded'
+        ? t('succeeded')
+        : outcome.status === 'rolled-back'
+          ? t('rolledBack')
+          : t('rollbackFailed')}
       {vm && (
         <div data-testid="outcome-vm" data-state={vm.now.state}>
           {tf('vmNowState', { vm: vm.now.name, state: vmState(vm.now.state) })}

@@ -32,8 +32,10 @@ export function PlanDialog() {
   const hostLabel = useHostLabel();
   if (!plan && !planning && !planError) return null;
   const choices: PlanChoices = plan?.choices ?? { consents: [], startVmAfter: false };
-  const toggle = (id: ConsentId, on: boolean) => void replan({ ...choices, consents: on ? [...choices.consents, id] : choices.consents.filter((c) => c !== id) });
-  const runState = (id: string) => progress[id]?.state ?? outcome?.steps.find((s) => s.stepId === id)?.state ?? 'pending';
+  const toggle = (id: ConsentId, on: boolean) =>
+    void replan({ ...choices, consents: on ? [...choices.consents, id] : choices.consents.filter((c) => c !== id) });
+  const runState = (id: string) =>
+    progress[id]?.state ?? outcome?.steps.find((s) => s.stepId === id)?.state ?? 'pending';
   // Once the operation has ended, a step still waiting never ran: say so rather than "waiting".
   const stepState = (id: string) => {
     const st = runState(id);
@@ -49,15 +51,32 @@ export function PlanDialog() {
   };
   const failed = outcome?.failedStepId ? plan?.steps.find((s) => s.id === outcome.failedStepId) : undefined;
   // A refusal the force consent can lift: offer it here, and a Retry that plans the same intent with it.
-  const offerForce = !!plan && outcome?.status === 'rolled-back' && outcome.error?.kind === 'needs-mitigation-consent' && !plan.choices.consents.includes('skip-device-mitigations');
+  const offerForce =
+    !!plan &&
+    outcome?.status === 'rolled-back' &&
+    outcome.error?.kind === 'needs-mitigation-consent' &&
+    !plan.choices.consents.includes('skip-device-mitigations');
   const refusedDevice = offerForce ? refusedDeviceName(plan, failed, inventory) : '';
   // Why Run is disabled, in words next to it.
   const missing = plan ? plan.consents.filter((c) => !c.given).length : 0;
-  const runWhy = !plan || outcome || running ? null : plan.blocked ? t('runBlocked') : plan.steps.length === 0 ? t('runNothingToDo') : missing === 1 ? t('runNeedsConsent') : missing > 1 ? tf('runNeedsConsents', { n: missing }) : null;
+  const runWhy =
+    !plan || outcome || running
+      ? null
+      : plan.blocked
+        ? t('runBlocked')
+        : plan.steps.length === 0
+          ? t('runNothingToDo')
+          : missing === 1
+            ? t('runNeedsConsent')
+            : missing > 1
+              ? tf('runNeedsConsents', { n: missing })
+              : null;
   return (
     <Modal labelledBy="plan-title" onClose={close} className="plan-dialog" testId="plan-dialog">
       <div className="plan-body">
-        <h2 id="plan-title" data-testid="plan-title">{plan ? <PlanTitle plan={plan} /> : t('loading')}</h2>
+        <h2 id="plan-title" data-testid="plan-title">
+          {plan ? <PlanTitle plan={plan} /> : t('loading')}
+        </h2>
         {planHost && (
           <p className="muted plan-host" data-testid="plan-host">
             {tf('onHost', { name: hostLabel(planHost) })}
@@ -78,11 +97,22 @@ export function PlanDialog() {
           <section>
             <div className="steps-head">
               <h3>{t('planSteps')}</h3>
-              <button className="ghost small" aria-pressed={showPs} onClick={() => setShowPs(!showPs)} data-testid="show-powershell">
+              <button
+                className="ghost small"
+                aria-pressed={showPs}
+                onClick={() => setShowPs(!showPs)}
+                data-testid="show-powershell"
+              >
                 {t('showPowerShell')}
               </button>
             </div>
-            <PlanSteps plan={plan} showPs={showPs} stepState={stepState} showStates={running || !!outcome} progress={progress} />
+            <PlanSteps
+              plan={plan}
+              showPs={showPs}
+              stepState={stepState}
+              showStates={running || !!outcome}
+              progress={progress}
+            />
           </section>
         )}
         {plan && plan.warnings.length > 0 && (
@@ -90,8 +120,15 @@ export function PlanDialog() {
             <h3>{t('warnings')}</h3>
             <ul className="warnings">
               {plan.warnings.map((w, i) => (
-                <li key={i} className={`warning sev-${w.severity}`} data-testid="plan-warning" data-severity={w.severity}>
-                  {w.severity !== 'info' && <span className={`severity ${w.severity}`}>{t(`severity_${w.severity}`)}</span>}
+                <li
+                  key={i}
+                  className={`warning sev-${w.severity}`}
+                  data-testid="plan-warning"
+                  data-severity={w.severity}
+                >
+                  {w.severity !== 'info' && (
+                    <span className={`severity ${w.severity}`}>{t(`severity_${w.severity}`)}</span>
+                  )}
                   <span>{tx(w.text)}</span>
                 </li>
               ))}
@@ -104,7 +141,13 @@ export function PlanDialog() {
             {plan.consents.map((c) => (
               // Every consent accepts a risk (DMA exposure, a VM turned off, a blank console): styled as a danger.
               <label key={c.id} className="consent danger" data-testid="consent" data-severity="danger">
-                <input type="checkbox" checked={c.given} disabled={running} onChange={(e) => toggle(c.id, e.target.checked)} data-consent={c.id} />
+                <input
+                  type="checkbox"
+                  checked={c.given}
+                  disabled={running}
+                  onChange={(e) => toggle(c.id, e.target.checked)}
+                  data-consent={c.id}
+                />
                 <span>
                   <span className="severity danger">{t('severity_danger')}</span> {tx(c.text)}
                 </span>
@@ -112,7 +155,12 @@ export function PlanDialog() {
             ))}
             {plan.offersStartVmAfter && (
               <label className="consent" data-testid="start-after">
-                <input type="checkbox" checked={choices.startVmAfter} disabled={running} onChange={(e) => void replan({ ...choices, startVmAfter: e.target.checked })} />
+                <input
+                  type="checkbox"
+                  checked={choices.startVmAfter}
+                  disabled={running}
+                  onChange={(e) => void replan({ ...choices, startVmAfter: e.target.checked })}
+                />
                 <span>{t('startAfter')}</span>
               </label>
             )}
@@ -123,7 +171,12 @@ export function PlanDialog() {
           <section className="retry-force" data-testid="retry-force">
             <p data-testid="needs-force">{tf('needsForceRetry', { device: refusedDevice })}</p>
             <label className="consent danger" data-testid="consent" data-severity="danger">
-              <input type="checkbox" checked={retryForce} onChange={(e) => setRetryForce(e.target.checked)} data-consent="skip-device-mitigations" />
+              <input
+                type="checkbox"
+                checked={retryForce}
+                onChange={(e) => setRetryForce(e.target.checked)}
+                data-consent="skip-device-mitigations"
+              />
               <span>
                 <span className="severity danger">{t('severity_danger')}</span> {t('consentForceRetry')}
               </span>
@@ -149,7 +202,13 @@ export function PlanDialog() {
                 {t('retryNeedsConsent')}
               </span>
             )}
-            <button className="primary" disabled={!retryForce || planning} aria-describedby={retryForce ? undefined : 'retry-why'} onClick={() => void retryWithConsents(['skip-device-mitigations'])} data-testid="retry">
+            <button
+              className="primary"
+              disabled={!retryForce || planning}
+              aria-describedby={retryForce ? undefined : 'retry-why'}
+              onClick={() => void retryWithConsents(['skip-device-mitigations'])}
+              data-testid="retry"
+            >
               {t('retryPlan')}
             </button>
           </>
@@ -161,7 +220,13 @@ export function PlanDialog() {
                 {runWhy}
               </span>
             )}
-            <button className="primary" disabled={!planIsRunnable(plan) || running} aria-describedby={runWhy ? 'run-why' : undefined} onClick={() => void run()} data-testid="run">
+            <button
+              className="primary"
+              disabled={!planIsRunnable(plan) || running}
+              aria-describedby={runWhy ? 'run-why' : undefined}
+              onClick={() => void run()}
+              data-testid="run"
+            >
               {running ? t('running') : t('run')}
             </button>
           </>

@@ -28,7 +28,13 @@ function CopyBlock({ label, lines, testId }: { label: string; lines: string[]; t
     <div className="copy-block">
       <div className="copy-head">
         <h4 id={headId}>{label}</h4>
-        <button className="small" onClick={() => void copy()} aria-label={`${t('copy')}: ${label}`} aria-describedby={headId} data-testid={`${testId}-copy`}>
+        <button
+          className="small"
+          onClick={() => void copy()}
+          aria-label={`${t('copy')}: ${label}`}
+          aria-describedby={headId}
+          data-testid={`${testId}-copy`}
+        >
           {state === 'copied' ? t('copied') : t('copy')}
         </button>
         <span role="status" className="muted small-text">
@@ -70,9 +76,19 @@ function PrepareView({ id }: { id: string }) {
       live = false;
     };
   }, [id, load]);
-  const setups = data ? [...data.setups].sort((a, b) => Number(data.recommended.includes(b.kind)) - Number(data.recommended.includes(a.kind))) : [];
+  const setups = data
+    ? [...data.setups].sort(
+        (a, b) => Number(data.recommended.includes(b.kind)) - Number(data.recommended.includes(a.kind)),
+      )
+    : [];
   return (
-    <Modal labelledBy={titleId} onClose={() => open(null)} className="prepare-dialog" testId="prepare-dialog" initialFocus="[data-testid=prepare-close]">
+    <Modal
+      labelledBy={titleId}
+      onClose={() => open(null)}
+      className="prepare-dialog"
+      testId="prepare-dialog"
+      initialFocus="[data-testid=prepare-close]"
+    >
       <h2 id={titleId}>{data ? tf('prepareTitle', { name: data.name }) : t('prepareHost')}</h2>
       {!data && !error && (
         <div className="muted" role="status">
@@ -88,7 +104,13 @@ function PrepareView({ id }: { id: string }) {
         <>
           <p className="muted">{t('prepareIntro')}</p>
           {setups.map((s, i) => (
-            <details key={s.kind} className="setup" open={i === 0 || data.recommended.includes(s.kind) || undefined} data-testid="prepare-setup" data-kind={s.kind}>
+            <details
+              key={s.kind}
+              className="setup"
+              open={i === 0 || data.recommended.includes(s.kind) || undefined}
+              data-testid="prepare-setup"
+              data-kind={s.kind}
+            >
               <summary>
                 <strong>{tx(s.title)}</strong>
                 {data.recommended.includes(s.kind) && <span className="badge green small">{t('recommended')}</span>}
@@ -146,7 +168,14 @@ export function RemoveHostDialog() {
     open(null);
   };
   return (
-    <Modal labelledBy={titleId} describedBy={textId} onClose={cancel} role="alertdialog" testId="remove-host-dialog" initialFocus="[data-testid=remove-cancel]">
+    <Modal
+      labelledBy={titleId}
+      describedBy={textId}
+      onClose={cancel}
+      role="alertdialog"
+      testId="remove-host-dialog"
+      initialFocus="[data-testid=remove-cancel]"
+    >
       <h2 id={titleId}>{tf('removeHostTitle', { name: host.name ?? host.id })}</h2>
       <p id={textId}>{t('removeHostText')}</p>
       <p className="muted mono">{host.description}</p>

@@ -23,7 +23,13 @@ export function ReadinessStrip() {
   const good = items.filter((i) => i.value === true).length;
   const missing = items.filter((i) => i.value !== true);
   const tone = missing.some((i) => i.value === false) ? 'bad' : missing.length > 0 ? 'unknown' : 'good';
-  const details = [h.osCaption ?? '', `PowerShell ${h.psEdition} ${h.psVersion}`, ...items.map((i) => `${i.label}: ${state(i.value)}${i.why ? ` (${i.why})` : ''}`)].filter(Boolean).join('\n');
+  const details = [
+    h.osCaption ?? '',
+    `PowerShell ${h.psEdition} ${h.psVersion}`,
+    ...items.map((i) => `${i.label}: ${state(i.value)}${i.why ? ` (${i.why})` : ''}`),
+  ]
+    .filter(Boolean)
+    .join('\n');
   return (
     <div className="readiness" aria-label={t('hostReadiness')} role="group" title={details} data-testid="readiness">
       <span className="sr-only">
@@ -32,7 +38,9 @@ export function ReadinessStrip() {
       <span className={`ready ${tone}`} data-testid="readiness-chip" data-ready={good === items.length}>
         <span className="dot" aria-hidden="true" />
         {good === items.length ? t('readyAll') : tf('readyMissing', { n: good, total: items.length })}
-        {missing.length > 0 && <span className="ready-missing"> · {missing.map((i) => `${i.label}: ${state(i.value)}`).join(' · ')}</span>}
+        {missing.length > 0 && (
+          <span className="ready-missing"> · {missing.map((i) => `${i.label}: ${state(i.value)}`).join(' · ')}</span>
+        )}
       </span>
       <ul className="sr-only">
         {items.map((i) => (

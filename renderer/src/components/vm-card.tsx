@@ -13,17 +13,35 @@ function Chip({ vm, entry }: { vm: Vm; entry: AssignedDevice }) {
   // An assignment through a resource pool (Windows Server 2025) names a pool, not a device: shown with
   // its pool's name, never moved or returned from here.
   const pool = entry.resourcePoolName ?? null;
-  const { attributes, listeners, setNodeRef } = useDraggable({ id: `chip:${vm.name}:${entry.locationPath}`, data: { path: entry.locationPath }, disabled: entry.stale || pool !== null, attributes: { roleDescription: t('draggable') } });
+  const { attributes, listeners, setNodeRef } = useDraggable({
+    id: `chip:${vm.name}:${entry.locationPath}`,
+    data: { path: entry.locationPath },
+    disabled: entry.stale || pool !== null,
+    attributes: { roleDescription: t('draggable') },
+  });
   return (
-    <li className={`chip ${entry.stale || entry.duplicate ? 'flagged' : ''}`} data-testid="chip" data-path={entry.locationPath} data-pool={pool ?? undefined}>
+    <li
+      className={`chip ${entry.stale || entry.duplicate ? 'flagged' : ''}`}
+      data-testid="chip"
+      data-path={entry.locationPath}
+      data-pool={pool ?? undefined}
+    >
       <span ref={setNodeRef} {...listeners} {...attributes} className="chip-label" title={entry.locationPath}>
         {entry.name}
       </span>
-      {pool !== null && <span className="badge small" data-testid="pool-badge">{t('resourcePool')}: {pool}</span>}
+      {pool !== null && (
+        <span className="badge small" data-testid="pool-badge">
+          {t('resourcePool')}: {pool}
+        </span>
+      )}
       {entry.stale && <span className="badge amber small">{t('stale')}</span>}
       {entry.duplicate && <span className="badge amber small">{t('duplicate')}</span>}
       {!entry.stale && pool === null && (
-        <button className="ghost small" onClick={() => void openPlan({ kind: 'revert', locationPath: entry.locationPath })} aria-label={`${t('returnToHost')}: ${entry.name}`}>
+        <button
+          className="ghost small"
+          onClick={() => void openPlan({ kind: 'revert', locationPath: entry.locationPath })}
+          aria-label={`${t('returnToHost')}: ${entry.name}`}
+        >
           {t('returnToHost')}
         </button>
       )}
@@ -76,7 +94,11 @@ const VmCardBody = memo(function VmCardBody({ vm }: { vm: Vm }) {
         <span className={`state ${vm.state === 'Running' ? 'running' : ''}`} data-state={vm.state}>
           {word('vmState_', vm.state)}
         </span>
-        {vm.isClustered === true && <span className="badge small" data-testid="clustered">{t('clustered')}</span>}
+        {vm.isClustered === true && (
+          <span className="badge small" data-testid="clustered">
+            {t('clustered')}
+          </span>
+        )}
       </header>
       <div className="vm-meta muted">
         {tf('generationN', { n: vm.generation })} · {t('stopAction')} {word('stopAction_', vm.automaticStopAction)}
@@ -112,7 +134,7 @@ const VmCardBody = memo(function VmCardBody({ vm }: { vm: Vm }) {
 
 const lastFailure = { en: 'Last start failed', 'zh-CN': '上次启动失败' };
 const fixIt = { en: 'Fix', 'zh-CN': '修复' };
-const eventText = { en: 'The host\'s event', 'zh-CN': '主机事件原文' };
+const eventText = { en: "The host's event", 'zh-CN': '主机事件原文' };
 
 /** The VM's last start failure (Hyper-V-Worker-Admin log), decoded by code: cause, fix, and the raw event. */
 function StartFailure({ vm }: { vm: Vm }) {
@@ -120,12 +142,23 @@ function StartFailure({ vm }: { vm: Vm }) {
   const openPlan = useStore((s) => s.openPlan);
   const f = vm.lastStartFailure!;
   return (
-    <div className="start-failure" role="note" data-testid="start-failure" data-cause={f.cause} data-hresult={f.hresult ?? undefined}>
-      <strong>{tx(lastFailure)}</strong>{f.at ? ` · ${new Date(f.at).toLocaleString()}` : ''}
+    <div
+      className="start-failure"
+      role="note"
+      data-testid="start-failure"
+      data-cause={f.cause}
+      data-hresult={f.hresult ?? undefined}
+    >
+      <strong>{tx(lastFailure)}</strong>
+      {f.at ? ` · ${new Date(f.at).toLocaleString()}` : ''}
       <p className="small">{tx(f.explanation)}</p>
       <p className="small">{tx(f.fix)}</p>
       <details className="small">
-        <summary>{tx(eventText)}{f.eventId !== null ? ` ${f.eventId}` : ''}{f.hresult ? ` · ${f.hresult}` : ''}</summary>
+        <summary>
+          {tx(eventText)}
+          {f.eventId !== null ? ` ${f.eventId}` : ''}
+          {f.hresult ? ` · ${f.hresult}` : ''}
+        </summary>
         <code className="raw">{f.message}</code>
       </details>
       {f.fixIntent && (

@@ -99,7 +99,9 @@ describe('losing the server or the host', () => {
     expect(store.getState().lost).toBeNull();
     store.getState().handleEvent({ type: 'session-status', host: LOCAL_HOST_ID, status: 'restarting' });
     expect(store.getState().lost).toBeNull();
-    store.getState().handleEvent({ type: 'session-status', host: LOCAL_HOST_ID, status: 'failed', detail: 'ssh exited' });
+    store
+      .getState()
+      .handleEvent({ type: 'session-status', host: LOCAL_HOST_ID, status: 'failed', detail: 'ssh exited' });
     expect(store.getState().lost).toMatchObject({ cause: 'host', error: { code: 'session', message: 'ssh exited' } });
   });
 

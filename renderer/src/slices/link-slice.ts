@@ -53,7 +53,10 @@ export const linkSlice =
         }
         // Back: what happened meanwhile (another window, the CLI) is read too.
         const host = get().host;
-        const [activity, unfinished] = await Promise.all([bridge.getActivity({ host }), bridge.getUnfinished({ host })]);
+        const [activity, unfinished] = await Promise.all([
+          bridge.getActivity({ host }),
+          bridge.getUnfinished({ host }),
+        ]);
         if (get().host !== host) return;
         if (activity.ok) set({ activity: mergeActivity(get().activity, activity.value) });
         if (unfinished.ok) set({ unfinished: unfinished.value });

@@ -30,7 +30,15 @@ export const operationsSlice =
     async openPlan(intent, choices = noChoices) {
       if (get().lost) return; // never a plan on what was read before the host was lost
       const host = get().host;
-      set({ planning: true, plan: null, planInventory: get().inventory, planHost: host, planError: null, outcome: null, progress: {} });
+      set({
+        planning: true,
+        plan: null,
+        planInventory: get().inventory,
+        planHost: host,
+        planError: null,
+        outcome: null,
+        progress: {},
+      });
       const r = await bridge.planOperation({ host, intent, choices });
       if (get().planHost !== host || !get().planning) return;
       set(r.ok ? { plan: r.value, planning: false } : { planError: r.error, planning: false });
@@ -62,7 +70,17 @@ export const operationsSlice =
       const r = await bridge.planOperation({ host, intent: cur.intent, choices: withConsents(cur.choices, consents) });
       if (get().planHost !== host || get().plan !== cur) return; // closed or replaced meanwhile
       // The host is as it was (rolled back): the new plan starts a fresh run, shown on the inventory of now.
-      set(r.ok ? { plan: r.value, planInventory: get().inventory ?? get().planInventory, outcome: null, progress: {}, planning: false } : { planError: r.error, planning: false });
+      set(
+        r.ok
+          ? {
+              plan: r.value,
+              planInventory: get().inventory ?? get().planInventory,
+              outcome: null,
+              progress: {},
+              planning: false,
+            }
+          : { planError: r.error, planning: false },
+      );
     },
     closePlan() {
       if (get().running) return; // closing never cancels a running operation

@@ -3,7 +3,14 @@ import type { ActivityEntry } from '../../../shared/contract';
 import type { OperationOutcome, Plan } from '../../../shared/plan';
 import { hostSwitch, mergeActivity, pushActivity, refusedPath, rememberRefusal, withConsents } from './transitions';
 
-const entry = (id: number, at = `2026-11-30T08:00:${String(id % 60).padStart(2, '0')}.000Z`): ActivityEntry => ({ id: String(id), at, host: 'local', hostName: 'HV01', kind: 'inventory', summary: `entry ${id}` });
+const entry = (id: number, at = `2026-11-30T08:00:${String(id % 60).padStart(2, '0')}.000Z`): ActivityEntry => ({
+  id: String(id),
+  at,
+  host: 'local',
+  hostName: 'HV01',
+  kind: 'inventory',
+  summary: `entry ${id}`,
+});
 
 describe('activity transitions', () => {
   it('merges read and pushed entries once each, newest first', () => {
@@ -26,25 +33,66 @@ describe('activity transitions', () => {
 describe('switching hosts', () => {
   it('clears every per-host view and names the new host', () => {
     const s = hostSwitch('hv02');
-    expect(s).toMatchObject({ host: 'hv02', inventory: null, loadError: null, selected: null, dropRefusal: null, activity: [], unfinished: [], plan: null, outcome: null, progress: {} });
+    expect(s).toMatchObject({
+      host: 'hv02',
+      inventory: null,
+      loadError: null,
+      selected: null,
+      dropRefusal: null,
+      activity: [],
+      unfinished: [],
+      plan: null,
+      outcome: null,
+      progress: {},
+    });
   });
 });
 
 const plan = (intent: Plan['intent'], params: Record<string, unknown> = {}): Plan =>
-  ({ id: 'p1', intent, choices: { consents: [], startVmAfter: false }, steps: [{ id: 's1', action: { params } }] }) as unknown as Plan;
-const outcome = (over: Partial<OperationOutcome>): OperationOutcome => ({ operationId: 'o1', planId: 'p1', status: 'rolled-back', steps: [], failedStepId: 's1', error: null, startedAt: '', finishedAt: '', ...over });
+  ({
+    id: 'p1',
+    intent,
+    choices: { consents: [], startVmAfter: false },
+    steps: [{ id: 's1', action: { params } }],
+  }) as unknown as Plan;
+const outcome = (over: Partial<OperationOutcome>): OperationOutcome => ({
+  operationId: 'o1',
+  planId: 'p1',
+  status: 'rolled-back',
+  steps: [],
+  failedStepId: 's1',
+  error: null,
+  startedAt: '',
+  finishedAt: '',
+  ...over,
+});
 
 describe('a dismount refused for want of the force consent', () => {
-  const needsForce = { kind: 'needs-mitigation-consent', message: 'no mitigation driver' } as unknown as OperationOutcome['error'];
+  const needsForce = {
+    kind: 'needs-mitigation-consent',
+    message: 'no mitigation driver',
+  } as unknown as OperationOutcome['error'];
   it("is remembered by the failed step's location path, upper-cased", () => {
-    expect(refusedPath(plan({ kind: 'assign', locationPath: 'x', vmName: 'A' }, { LocationPath: 'PciRoot(0)#Pci(1)' }), outcome({ error: needsForce }))).toBe('PCIROOT(0)#PCI(1)');
+    expect(
+      refusedPath(
+        plan({ kind: 'assign', locationPath: 'x', vmName: 'A' }, { LocationPath: 'PciRoot(0)#Pci(1)' }),
+        outcome({ error: needsForce }),
+      ),
+    ).toBe('PCIROOT(0)#PCI(1)');
   });
   it("falls back to the intent's device when the step names none", () => {
-    expect(refusedPath(plan({ kind: 'assign', locationPath: 'PciRoot(0)#Pci(2)', vmName: 'A' }), outcome({ error: needsForce }))).toBe('PCIROOT(0)#PCI(2)');
+    expect(
+      refusedPath(
+        plan({ kind: 'assign', locationPath: 'PciRoot(0)#Pci(2)', vmName: 'A' }),
+        outcome({ error: needsForce }),
+      ),
+    ).toBe('PCIROOT(0)#PCI(2)');
   });
   it('is not remembered for other failures or a success', () => {
     const p = plan({ kind: 'assign', locationPath: 'x', vmName: 'A' }, { LocationPath: 'y' });
-    expect(refusedPath(p, outcome({ error: { ...needsForce!, kind: 'other' } as OperationOutcome['error'] }))).toBeNull();
+    expect(
+      refusedPath(p, outcome({ error: { ...needsForce!, kind: 'other' } as OperationOutcome['error'] })),
+    ).toBeNull();
     expect(refusedPath(p, outcome({ status: 'succeeded', error: needsForce }))).toBeNull();
   });
   it('is added once per host', () => {

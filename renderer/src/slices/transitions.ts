@@ -37,7 +37,19 @@ export function noteLoss(cur: Lost | null, cause: Lost['cause'], error: AppError
 
 /** Switching to host `id`: every per-host view is cleared until that host's are read. */
 export function hostSwitch(id: string): Partial<StoreState> {
-  return { host: id, inventory: null, loadError: null, selected: null, dropRefusal: null, activity: [], unfinished: [], plan: null, planError: null, outcome: null, progress: {} };
+  return {
+    host: id,
+    inventory: null,
+    loadError: null,
+    selected: null,
+    dropRefusal: null,
+    activity: [],
+    unfinished: [],
+    plan: null,
+    planError: null,
+    outcome: null,
+    progress: {},
+  };
 }
 
 /** The device a run's dismount was refused for, when the force consent could lift the refusal. */
@@ -50,7 +62,11 @@ export function refusedPath(plan: Plan, outcome: OperationOutcome): string | nul
 }
 
 /** `forceRefused` with `path` remembered for `host` (unchanged, the same object, when already known). */
-export function rememberRefusal(forceRefused: Record<string, string[]>, host: string, path: string): Record<string, string[]> {
+export function rememberRefusal(
+  forceRefused: Record<string, string[]>,
+  host: string,
+  path: string,
+): Record<string, string[]> {
   const known = forceRefused[host] ?? [];
   return known.includes(path) ? forceRefused : { ...forceRefused, [host]: [...known, path] };
 }

@@ -1,6 +1,16 @@
 /** The store's shape: one interface per slice, joined into `StoreState`. */
 import type { DdaBridge } from '../../../shared/bridge';
-import type { ActivityEntry, AppInfo, DdaEvent, HostSummary, HostTargetInput, HostTestResult, Language, PrepareCommands, UnfinishedOperation } from '../../../shared/contract';
+import type {
+  ActivityEntry,
+  AppInfo,
+  DdaEvent,
+  HostSummary,
+  HostTargetInput,
+  HostTestResult,
+  Language,
+  PrepareCommands,
+  UnfinishedOperation,
+} from '../../../shared/contract';
 import type { Inventory } from '../../../shared/inventory';
 import type { AppError, Result } from '../../../shared/result';
 import type { ConsentId, Intent, OperationOutcome, Plan, PlanChoices, StepResult } from '../../../shared/plan';
@@ -21,7 +31,12 @@ export type SaveFile = (fileName: string, text: string) => void;
 export type Filter = 'all' | 'assignable' | 'force' | 'not' | 'assigned';
 
 /** Which host dialog is open: add, edit a host, prepare a host, or confirm a removal. */
-export type HostDialog = { kind: 'add' } | { kind: 'edit'; id: string } | { kind: 'prepare'; id: string } | { kind: 'remove'; id: string } | null;
+export type HostDialog =
+  | { kind: 'add' }
+  | { kind: 'edit'; id: string }
+  | { kind: 'prepare'; id: string }
+  | { kind: 'remove'; id: string }
+  | null;
 
 export interface HostsSlice {
   hosts: HostSummary[];

@@ -53,12 +53,15 @@ export const uiSlice =
       select: (selected) => set({ selected }),
       handleEvent(e) {
         const host = get().host;
-        if (e.type === 'operation-progress' && e.host === get().planHost && get().plan?.id === e.planId) set({ progress: { ...get().progress, [e.step.stepId]: e.step } });
+        if (e.type === 'operation-progress' && e.host === get().planHost && get().plan?.id === e.planId)
+          set({ progress: { ...get().progress, [e.step.stepId]: e.step } });
         if (e.type === 'activity' && e.entry.host === host) set({ activity: pushActivity(get().activity, e.entry) });
-        if (e.type === 'inventory-changed' && e.host === host && get().inventory?.readAt !== e.readAt && !get().loading) void get().loadInventory(false);
+        if (e.type === 'inventory-changed' && e.host === host && get().inventory?.readAt !== e.readAt && !get().loading)
+          void get().loadInventory(false);
         if (e.type === 'hosts-changed') reloadHosts();
         // The selected host's PowerShell (local, or over SSH or WinRM) ended and could not start again.
-        if (e.type === 'session-status' && e.host === host && e.status === 'failed') get().markLost('host', { code: 'session', message: e.detail ?? '' });
+        if (e.type === 'session-status' && e.host === host && e.status === 'failed')
+          get().markLost('host', { code: 'session', message: e.detail ?? '' });
         // The app menu's "Export activity log" (Electron): the host on screen, exported as the button does.
         if (e.type === 'export-activity-requested') void get().exportActivity();
       },
@@ -68,8 +71,19 @@ export const uiSlice =
       },
       async init() {
         const host = get().host;
-        const [info, settings, activity, unfinished] = await Promise.all([bridge.getAppInfo({}), bridge.getSettings({}), bridge.getActivity({ host }), bridge.getUnfinished({ host }), get().loadHosts()]);
-        if (info.ok) set({ appInfo: info.value, language: settings.ok && settings.value.language ? settings.value.language : languageFor(info.value.osLocale) });
+        const [info, settings, activity, unfinished] = await Promise.all([
+          bridge.getAppInfo({}),
+          bridge.getSettings({}),
+          bridge.getActivity({ host }),
+          bridge.getUnfinished({ host }),
+          get().loadHosts(),
+        ]);
+        if (info.ok)
+          set({
+            appInfo: info.value,
+            language:
+              settings.ok && settings.value.language ? settings.value.language : languageFor(info.value.osLocale),
+          });
         if (settings.ok) set({ theme: settings.value.theme });
         if (activity.ok) set({ activity: mergeActivity(get().activity, activity.value) });
         if (unfinished.ok) set({ unfinished: unfinished.value });

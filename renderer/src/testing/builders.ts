@@ -21,7 +21,17 @@ export function device(path: string, over: Partial<Device> = {}): Device {
     mmioLowMB: 0,
     lifelines: noLifelines(),
     verdict: { code: 'assignable' },
-    facts: { deviceType: 2, baseClass: 2, acsUpHierarchy: 3, requiresReservedMemoryRegion: 0, disabled: false, irqs: [4294967294], memoryRanges: [], source: 'live', notes: [] },
+    facts: {
+      deviceType: 2,
+      baseClass: 2,
+      acsUpHierarchy: 3,
+      requiresReservedMemoryRegion: 0,
+      disabled: false,
+      irqs: [4294967294],
+      memoryRanges: [],
+      source: 'live',
+      notes: [],
+    },
     hostsSystemDisk: false,
     ...over,
   };
@@ -50,14 +60,31 @@ export function vm(name: string, over: Partial<Vm> = {}): Vm {
   };
 }
 
-export function inventory(devices: Device[], vms: Vm[], host: Partial<Inventory['host']> = {}, readAt = '2026-11-30T08:00:00.000Z'): Inventory {
+export function inventory(
+  devices: Device[],
+  vms: Vm[],
+  host: Partial<Inventory['host']> = {},
+  readAt = '2026-11-30T08:00:00.000Z',
+): Inventory {
   return {
     schema: 'dda-studio/inventory@1',
     readAt,
     host: {
-      computerName: 'HV01', osCaption: 'Microsoft Windows Server 2022 Datacenter', productType: 3, isServerSku: true, hyperVPresent: true,
-      iovSupport: true, iovSupportReasons: [], osPcieControl: true, iommuPolicyEnabled: true, elevated: true, physicalAddressBits: 46,
-      psEdition: 'Core', psVersion: '7.6.9', simulated: true, ...host,
+      computerName: 'HV01',
+      osCaption: 'Microsoft Windows Server 2022 Datacenter',
+      productType: 3,
+      isServerSku: true,
+      hyperVPresent: true,
+      iovSupport: true,
+      iovSupportReasons: [],
+      osPcieControl: true,
+      iommuPolicyEnabled: true,
+      elevated: true,
+      physicalAddressBits: 46,
+      psEdition: 'Core',
+      psVersion: '7.6.9',
+      simulated: true,
+      ...host,
     },
     devices,
     vms,
@@ -67,7 +94,20 @@ export function inventory(devices: Device[], vms: Vm[], host: Partial<Inventory[
 }
 
 export function hostSummary(id: string, over: Partial<HostSummary> = {}): HostSummary {
-  return { id, name: id, description: '', transport: id === LOCAL_HOST_ID ? 'local' : 'ssh', endpoint: 'full', state: 'connected', lastError: null, hasStoredPassword: false, readiness: null, unfinished: 0, target: null, ...over };
+  return {
+    id,
+    name: id,
+    description: '',
+    transport: id === LOCAL_HOST_ID ? 'local' : 'ssh',
+    endpoint: 'full',
+    state: 'connected',
+    lastError: null,
+    hasStoredPassword: false,
+    readiness: null,
+    unfinished: 0,
+    target: null,
+    ...over,
+  };
 }
 
 /** Lets every queued task and promise run (no clock involved). */

@@ -7,7 +7,9 @@ import type { DdaEvent, MethodInput, MethodName, MethodOutput } from '../../../s
 import { methodNames } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
 
-export type Answers = { [M in MethodName]?: (input: MethodInput<M>) => Result<MethodOutput<M>> | Promise<Result<MethodOutput<M>>> };
+export type Answers = {
+  [M in MethodName]?: (input: MethodInput<M>) => Result<MethodOutput<M>> | Promise<Result<MethodOutput<M>>>;
+};
 
 export interface FakeBridge {
   bridge: DdaBridge;

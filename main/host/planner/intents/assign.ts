@@ -17,8 +17,8 @@ export function planAssign(c: Ctx, intent: Extract<Intent, { kind: 'assign' }>):
   const { inv, b } = c;
   const d = findDevice(inv, intent.locationPath);
   const vm = findVm(inv, intent.vmName);
-  if (!d) return notFoundDevice(b, intent.locationPath), planText('titleAssignSome');
-  if (!vm) return notFoundVm(b, intent.vmName), planText('titleAssignDevice', { name: name(d) });
+  if (!d) return (notFoundDevice(b, intent.locationPath), planText('titleAssignSome'));
+  if (!vm) return (notFoundVm(b, intent.vmName), planText('titleAssignDevice', { name: name(d) }));
   const title = planText('titleAssign', { name: name(d), vm: flat(vm.name) });
   if (holds(vm, d.locationPath!)) {
     b.block('already-assigned', planText('alreadyHeldAssign', { vm: q(vm.name), name: name(d) }));
@@ -26,7 +26,11 @@ export function planAssign(c: Ctx, intent: Extract<Intent, { kind: 'assign' }>):
   }
   if (d.owner.kind === 'vm') {
     // Another VM holds it: an assign is a move (never through the host).
-    b.warn('assign-is-move', 'info', planText('assignIsMove', { name: name(d), from: q(d.owner.vmName), to: q(vm.name) }));
+    b.warn(
+      'assign-is-move',
+      'info',
+      planText('assignIsMove', { name: name(d), from: q(d.owner.vmName), to: q(vm.name) }),
+    );
     c.plan({ kind: 'move', locationPath: intent.locationPath, toVm: intent.vmName });
     return planText('titleMove', { name: name(d), from: flat(d.owner.vmName), to: flat(vm.name) });
   }
@@ -40,7 +44,13 @@ export function planAssign(c: Ctx, intent: Extract<Intent, { kind: 'assign' }>):
   for (const x of devices) takeFromHost(x, b, c.choices, c.opts);
   prepareVm(inv, vm, [...heldBy(inv, vm), ...devices], b);
   for (const x of devices)
-    b.step('add-device', planText('stepAdd', { name: name(x), vm: q(vm.name) }), actions.add(vm, x.locationPath!), actions.remove(vm, x.locationPath!), { held: false });
+    b.step(
+      'add-device',
+      planText('stepAdd', { name: name(x), vm: q(vm.name) }),
+      actions.add(vm, x.locationPath!),
+      actions.remove(vm, x.locationPath!),
+      { held: false },
+    );
   if (start) startAgain(vm, b, c.opts);
   return title;
 }

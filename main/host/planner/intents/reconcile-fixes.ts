@@ -13,8 +13,22 @@ import { takeFromHost } from '../host-device';
 import { ensureOff, startAgain } from '../vm-power';
 import { prepareVm } from '../vm-settings';
 
-const kit: PlannerKit<Builder, PlanOptions> = { actions, checkCanChange, checkCanAssign, checkDeviceForVm, checkPool, checkVmLimits, ensureOff, startAgain, takeFromHost, prepareVm };
+const kit: PlannerKit<Builder, PlanOptions> = {
+  actions,
+  checkCanChange,
+  checkCanAssign,
+  checkDeviceForVm,
+  checkPool,
+  checkVmLimits,
+  ensureOff,
+  startAgain,
+  takeFromHost,
+  prepareVm,
+};
 
-export const planRepointIntent = (c: Ctx, intent: Extract<Intent, { kind: 'repoint' }>): LocalizedText => planRepoint(c, kit, intent);
-export const planEnableDeviceIntent = (c: Ctx, intent: Extract<Intent, { kind: 'enable-device' }>): LocalizedText => planEnableDevice(c, kit, intent);
-export const planFitVmIntent = (c: Ctx, intent: Extract<Intent, { kind: 'fit-vm' }>): LocalizedText => planFitVm(c, kit, intent);
+export const planRepointIntent = (c: Ctx, intent: Extract<Intent, { kind: 'repoint' }>): LocalizedText =>
+  planRepoint(c, kit, intent);
+export const planEnableDeviceIntent = (c: Ctx, intent: Extract<Intent, { kind: 'enable-device' }>): LocalizedText =>
+  planEnableDevice(c, kit, intent);
+export const planFitVmIntent = (c: Ctx, intent: Extract<Intent, { kind: 'fit-vm' }>): LocalizedText =>
+  planFitVm(c, kit, intent);

@@ -13,14 +13,14 @@ import { notFoundVm } from './not-found';
 export function planRepair(c: Ctx, intent: Extract<Intent, { kind: 'repair' }>): LocalizedText {
   const { inv, b } = c;
   const vm = findVm(inv, intent.vmName);
-  if (!vm) return notFoundVm(b, intent.vmName), planText('titleRepairSome');
+  if (!vm) return (notFoundVm(b, intent.vmName), planText('titleRepairSome'));
   const vmName = q(vm.name);
   const title = planText('titleRepair', { vm: flat(vm.name) });
   // An entry assigned through a resource pool is never stale or duplicate (inventory) and never removed.
   const direct = vm.assignedDevices.filter((a) => !a.resourcePoolName);
   const pooled = vm.assignedDevices.filter((a) => !!a.resourcePoolName);
   const bad = direct.filter((a) => a.stale || a.duplicate);
-  if (bad.length === 0) return b.block('nothing-to-repair', planText('nothingToRepair', { vm: vmName })), title;
+  if (bad.length === 0) return (b.block('nothing-to-repair', planText('nothingToRepair', { vm: vmName })), title);
   checkCanChange(inv, b);
   // Each valid device once; one another VM also holds stays with that VM (this VM lets go of it).
   const keep: string[] = [];
@@ -38,15 +38,29 @@ export function planRepair(c: Ctx, intent: Extract<Intent, { kind: 'repair' }>):
   b.warn('repair', 'info', planText('repair', { vm: vmName }));
   if (pooled.length > 0) {
     const pools = list([...new Set(pooled.map((a) => flat(a.resourcePoolName!)))]);
-    b.warn('pool-entries-kept', 'info', planText(pooled.length === 1 ? 'poolEntryKept' : 'poolEntriesKept', { count: pooled.length, vm: vmName, pools }));
+    b.warn(
+      'pool-entries-kept',
+      'info',
+      planText(pooled.length === 1 ? 'poolEntryKept' : 'poolEntriesKept', { count: pooled.length, vm: vmName, pools }),
+    );
   }
   const restorable = direct.filter((a) => !a.stale && findDevice(inv, a.locationPath)).map((a) => a.locationPath);
-  b.step('remove-all-devices', planText('stepRemoveAll', { vm: vmName, count: bad.length }),
-    actions.remove(vm, null), restorable.length > 0 ? actions.addAll(vm, restorable) : null,
-    { entries: direct.length });
+  b.step(
+    'remove-all-devices',
+    planText('stepRemoveAll', { vm: vmName, count: bad.length }),
+    actions.remove(vm, null),
+    restorable.length > 0 ? actions.addAll(vm, restorable) : null,
+    { entries: direct.length },
+  );
   for (const p of keep) {
     const d = findDevice(inv, p)!;
-    b.step('add-device', planText('stepAddBack', { name: name(d), vm: vmName }), actions.add(vm, p), actions.remove(vm, p), { held: false });
+    b.step(
+      'add-device',
+      planText('stepAddBack', { name: name(d), vm: vmName }),
+      actions.add(vm, p),
+      actions.remove(vm, p),
+      { held: false },
+    );
   }
   if (start) startAgain(vm, b, c.opts);
   return title;

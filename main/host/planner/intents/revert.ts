@@ -16,18 +16,24 @@ import { notFoundDevice, notFoundVm } from './not-found';
 export function planRevert(c: Ctx, intent: Extract<Intent, { kind: 'revert' }>): LocalizedText {
   const { inv, b } = c;
   const d = findDevice(inv, intent.locationPath);
-  if (!d) return notFoundDevice(b, intent.locationPath), planText('titleReturnSome');
+  if (!d) return (notFoundDevice(b, intent.locationPath), planText('titleReturnSome'));
   const title = planText('titleReturn', { name: name(d) });
-  if (d.owner.kind === 'host') return b.block('on-host', planText('onHost', { name: name(d) })), title;
+  if (d.owner.kind === 'host') return (b.block('on-host', planText('onHost', { name: name(d) })), title);
   checkPool(d, b);
   checkCanChange(inv, b);
   let vm: Vm | undefined;
   let start = false;
   if (d.owner.kind === 'vm') {
     vm = findVm(inv, d.owner.vmName);
-    if (!vm) return notFoundVm(b, d.owner.vmName), title;
+    if (!vm) return (notFoundVm(b, d.owner.vmName), title);
     start = ensureOff(vm, b, c.choices, c.opts);
-    b.step('remove-device', planText('stepRemove', { name: name(d), vm: q(vm.name) }), actions.remove(vm, d.locationPath!), actions.add(vm, d.locationPath!), { held: true });
+    b.step(
+      'remove-device',
+      planText('stepRemove', { name: name(d), vm: q(vm.name) }),
+      actions.remove(vm, d.locationPath!),
+      actions.add(vm, d.locationPath!),
+      { held: true },
+    );
   }
   returnToHost(d, b);
   if (vm) {

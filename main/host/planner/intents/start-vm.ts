@@ -11,13 +11,14 @@ import { notFoundVm } from './not-found';
 export function planStart(c: Ctx, intent: Extract<Intent, { kind: 'start-vm' }>): LocalizedText {
   const { inv, b } = c;
   const vm = findVm(inv, intent.vmName);
-  if (!vm) return notFoundVm(b, intent.vmName), planText('titleStartSome');
+  if (!vm) return (notFoundVm(b, intent.vmName), planText('titleStartSome'));
   const title = planText('titleStart', { vm: flat(vm.name) });
   const vmName = q(vm.name);
   // A saved VM would resume its saved state: that is not a start this dialog offers.
-  if (vm.state === 'Saved') return b.block('vm-saved', planText('startSaved', { vm: vmName })), title;
-  if (vm.state === 'Running') return b.block('vm-running', planText('startAlreadyRunning', { vm: vmName })), title;
-  if (vm.state !== 'Off') return b.block('vm-not-off', planText('startNotOff', { vm: vmName, state: vm.state })), title;
+  if (vm.state === 'Saved') return (b.block('vm-saved', planText('startSaved', { vm: vmName })), title);
+  if (vm.state === 'Running') return (b.block('vm-running', planText('startAlreadyRunning', { vm: vmName })), title);
+  if (vm.state !== 'Off')
+    return (b.block('vm-not-off', planText('startNotOff', { vm: vmName, state: vm.state })), title);
   checkCanChange(inv, b);
   // The same step as every other plan's last one (its undo turns the VM off again), described as a start.
   startAgain(vm, b, c.opts, planText('stepStartVmNow', { vm: vmName }));
