@@ -2,7 +2,6 @@
  * Reads the inventory in one PowerShell round trip (scripts/inventory.ps1) and turns the raw facts
  * into the Inventory contract: survey verdicts, ownership, cards and siblings, hygiene problems.
  */
-import { z } from 'zod';
 import type {
   AssignedDevice,
   Device,
@@ -16,139 +15,10 @@ import { inventorySchema, isNetworkDevice, isStorageController } from '../../sha
 import { cardOf, pciIdOf } from '../../shared/location-path';
 import { mmioLowNeedMB, mmioNeedMB, surveyVerdict } from '../../shared/survey';
 import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
+import { rawSchema, type RawInventory } from './inventory-raw';
 import { memoryMeasurementStore, type MeasurementStore } from './measurement-store';
 
-const num = z
-  .union([
-    z.number(),
-    z
-      .string()
-      .regex(/^-?\d+$/)
-      .transform(Number),
-  ])
-  .nullable()
-  .optional();
-// DEVPKEY_PciDevice_RequiresReservedMemoryRegion is DEVPROP_TYPE_BOOLEAN on a host: .Data is [bool] and
-// ConvertTo-Json writes true/false. The survey keeps SurveyDDA's "-ne 0" as a 0/1 flag; a number is
-// accepted too (a profile or a capture written before the type was known).
-const flag = z
-  .union([z.boolean().transform((b) => (b ? 1 : 0)), z.number()])
-  .nullable()
-  .optional();
-const rawDeviceSchema = z.object({
-  instanceId: z.string(),
-  friendlyName: z.string().nullable().optional(),
-  class: z.string().nullable().optional(),
-  status: z.string().nullable().optional(),
-  disabled: z.boolean(),
-  locationPath: z.string().nullable().optional(),
-  deviceType: num,
-  baseClass: num,
-  acs: num,
-  rmrr: flag,
-  irqs: z.array(z.number()).nullable().optional(),
-  memoryRanges: z
-    .array(z.object({ start: z.coerce.string(), end: z.coerce.string() }))
-    .nullable()
-    .optional(),
-  resourcesKnown: z.boolean(),
-});
-// The host's lifelines as inventory.ps1 joins them (absent: a host script that predates them = unknown).
-const rawLifelinesSchema = z.object({
-  networkKnown: z.boolean(),
-  nics: z.array(
-    z.object({
-      instanceId: z.string(),
-      name: z.string().nullable().optional(),
-      ipAddresses: z.array(z.string()),
-      vSwitches: z.array(
-        z.object({
-          name: z.string(),
-          switchType: z.string(),
-          vms: z.array(z.string()),
-          managementOs: z.boolean(),
-          hostIpAddresses: z.array(z.string()),
-        }),
-      ),
-      carriesSession: z.boolean(),
-    }),
-  ),
-  session: z
-    .object({ remote: z.boolean(), address: z.string().nullable().optional(), placed: z.boolean() })
-    .nullable()
-    .optional(),
-  storageKnown: z.boolean(),
-  disks: z.array(
-    z.object({
-      number: z.number(),
-      friendlyName: z.string(),
-      controller: z.string().nullable().optional(),
-      isBoot: z.boolean(),
-      isSystem: z.boolean(),
-      volumes: z.array(z.string()),
-      pageFile: z.boolean(),
-    }),
-  ),
-});
-const rawSchema = z.object({
-  psEdition: z.string(),
-  psVersion: z.string(),
-  os: z.object({ caption: z.string(), productType: z.number(), computerName: z.string() }).nullable().optional(),
-  hyperV: z.object({
-    present: z.boolean(),
-    iovSupport: z.boolean().nullable().optional(),
-    iovSupportReasons: z.array(z.string()).nullable().optional(),
-    computerName: z.string().nullable().optional(),
-  }),
-  platform: z
-    .object({
-      elevated: z.boolean(),
-      iommuPolicyEnabled: z.boolean().nullable().optional(),
-      osPcieControl: z.boolean().nullable().optional(),
-      physicalAddressBits: z.number().nullable().optional(),
-      systemDiskInstanceIds: z.array(z.string()).nullable().optional(),
-      systemDiskLocationPaths: z.array(z.string()).nullable().optional(),
-      systemDiskKnown: z.boolean().nullable().optional(),
-      simulated: z.boolean().nullable().optional(),
-    })
-    .nullable()
-    .optional(),
-  devices: z.array(rawDeviceSchema),
-  hostAssignable: z.array(
-    z.object({ instanceId: z.string(), locationPath: z.string(), resourcePoolName: z.string().nullable().optional() }),
-  ),
-  vms: z.array(
-    z.object({
-      name: z.string(),
-      id: z.string(),
-      state: z.string(),
-      generation: z.number(),
-      automaticStopAction: z.string(),
-      guestControlledCacheTypes: z.boolean(),
-      lowMemoryMappedIoSpace: z.number(),
-      highMemoryMappedIoSpace: z.number(),
-      highMemoryMappedIoBase: z.number().nullable().optional(),
-      dynamicMemoryEnabled: z.boolean(),
-      memoryStartup: z.number(),
-      memoryMinimum: z.number(),
-      checkpointType: z.string().nullable().optional(),
-      automaticCheckpointsEnabled: z.boolean().nullable().optional(),
-      guestOs: z.string().nullable().optional(),
-      isClustered: z.boolean().nullable().optional(),
-      assigned: z.array(
-        z.object({
-          name: z.string(),
-          instanceId: z.string(),
-          locationPath: z.string(),
-          resourcePoolName: z.string().nullable().optional(),
-        }),
-      ),
-    }),
-  ),
-  lifelines: rawLifelinesSchema.nullable().optional(),
-  notes: z.array(z.string()),
-});
-export type RawInventory = z.infer<typeof rawSchema>;
+export type { RawInventory } from './inventory-raw';
 
 /** Why the inventory could not be read at all (the session failed, or the script's output was not ours). */
 export class InventoryError extends Error {

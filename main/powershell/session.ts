@@ -36,10 +36,8 @@
  *  9. Unbounded history -> none is kept; the reader holds only the current result, capped. [tested]
  * ============================================================================================
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type {
   InvokeOptions,
   PowerShellInfo,
@@ -52,29 +50,12 @@ import type {
 } from './session-types';
 import { killLive, spawnLive, type Live } from './live-process';
 import { MAX_RESULT_CHARS } from './result-reader';
-import { projectRoot } from '../project-root';
+import { b64, CallFailure, dispatcherBase64, parseEnvelope, ScriptCache, secretsLine } from './call-line';
 
 export type { PowerShellInfo, PowerShellSessionOptions, SessionCounters } from './session-types';
 
-const SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-let dispatcherB64: string | null = null;
-/** The dispatcher, read when first needed (the Electron bundle sets DDA_PROJECT_ROOT before that). */
-const DISPATCHER_B64 = (): string =>
-  (dispatcherB64 ??= Buffer.from(
-    readFileSync(join(projectRoot(), 'main', 'powershell', 'dispatcher.ps1'), 'utf8'),
-    'utf8',
-  ).toString('base64'));
 /** A process that dies on its own sooner than this after starting is not restarted eagerly (no loops). */
 const MIN_LIFETIME_FOR_EAGER_RESTART_MS = 5000;
-
-const SECRET_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
-const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-
-class CallFailure extends Error {
-  constructor(readonly info: PsErrorInfo) {
-    super(info.message);
-  }
-}
 
 /** One PowerShell process at a time, calls in order; see the file comment. */
 export class PowerShellSession extends EventEmitter implements ScriptRunner {
@@ -86,12 +67,13 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
   private starting: Live | null = null;
   private nextId = 1;
   private readonly nonce = randomBytes(6).toString('hex');
-  private readonly scripts = new Map<string, { text: string; path: string; hash: string }>();
+  private readonly scripts: ScriptCache;
   /** Counters for tests, diagnostics and the benchmark. */
   readonly counters: SessionCounters = { calls: 0, starts: 0, restarts: 0, timeouts: 0, crashes: 0 };
 
   constructor(private readonly options: PowerShellSessionOptions) {
     super();
+    this.scripts = new ScriptCache(options.scriptDirs);
   }
 
   /** Creates a session and starts its process now; the result says whether the start worked. */
@@ -160,7 +142,7 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
         );
       let live: Live;
       try {
-        this.script(script); // a bad name fails before any process is started
+        this.scripts.lookup(script); // a bad name fails before any process is started
         live = await this.ensureLive();
       } catch (e) {
         return this.failure<T>(e, t0);
@@ -201,31 +183,6 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
     this.emit('status', status, detail);
   }
 
-  /** Looks a script up by name (never a path) in the script folders. */
-  private script(name: string): { text: string; path: string; hash: string } {
-    if (!SCRIPT_NAME.test(name) || name.includes('..')) {
-      throw new CallFailure({
-        kind: 'protocol',
-        message: `Invalid script name ${JSON.stringify(name)}: letters, digits, . _ - only.`,
-      });
-    }
-    const cached = this.scripts.get(name);
-    if (cached) return cached;
-    for (const dir of this.options.scriptDirs) {
-      const path = resolve(join(dir, `${name}.ps1`));
-      if (existsSync(path)) {
-        const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-        const entry = { text, path, hash: createHash('sha256').update(text).digest('hex').slice(0, 32) };
-        this.scripts.set(name, entry);
-        return entry;
-      }
-    }
-    throw new CallFailure({
-      kind: 'protocol',
-      message: `No script named ${name}.ps1 in ${this.options.scriptDirs.join(', ')}`,
-    });
-  }
-
   /**
    * One call on a live process; throws CallFailure for session-level failures. `ownTimeoutMs` is the call's own limit: a remote host's dispatcher stops the remote command when it
    * expires (after connecting); this process is killed only when the connect allowance has passed too.
@@ -239,7 +196,7 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
     secrets?: Record<string, string>,
   ): Promise<PsResult<T>> {
     const timeoutMs = ownTimeoutMs + (this.options.connectAllowanceMs ?? 0);
-    const s = this.script(name);
+    const s = this.scripts.lookup(name);
     let json: string;
     try {
       json = JSON.stringify(params ?? {});
@@ -253,15 +210,10 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
     const textB64 = live.sentScripts.has(s.hash) ? '' : b64(s.text);
     // Only base64, a hex hash and the call id go into this line: no value is ever spliced into code.
     let line = `Invoke-DdaCall '${textB64}' '${b64(json)}' '${b64(s.path)}' '${callId}' '${s.hash}' -TimeoutMs ${Math.min(2 ** 31 - 1, Math.max(1, Math.round(ownTimeoutMs) || 1))}`;
-    // Secrets follow as the next input line: the dispatcher reads it first thing, so it is never code.
-    // A comment to PowerShell, should it ever be read as code; names are plain words, values base64.
-    const pairs = Object.entries(secrets ?? {});
-    if (pairs.some(([k]) => !SECRET_NAME.test(k)))
-      throw new CallFailure({ kind: 'protocol', message: `Secret names of ${name}.ps1 must be plain words.` });
-    if (pairs.length > 0) line += ` -ReadSecrets\n#${pairs.map(([k, v]) => `${k}:${b64(v)}`).join(';')}`;
+    line += secretsLine(secrets, name);
     const payload = await this.runLine(live, line, callId, timeoutMs, `${name}.ps1`);
     live.sentScripts.add(s.hash);
-    const envelope = this.parse(payload, name);
+    const envelope = parseEnvelope(payload, name);
     const errors = envelope.errors == null ? [] : Array.isArray(envelope.errors) ? envelope.errors : [envelope.errors];
     const durationMs = performance.now() - t0;
     return envelope.ok
@@ -274,17 +226,6 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
           errors: errors.map((x) => this.stamp(x)),
           durationMs,
         };
-  }
-
-  private parse(
-    payload: string,
-    label: string,
-  ): { ok: boolean; value?: unknown; error?: PsErrorInfo; errors?: PsErrorInfo[] | PsErrorInfo | null } {
-    try {
-      return JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
-    } catch {
-      throw new CallFailure({ kind: 'protocol', message: `Unreadable result from ${label}` });
-    }
   }
 
   /**
@@ -388,10 +329,10 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
         // defect 5: UTF-8 both ways, first thing (a console-less host may refuse; results are base64 anyway)
         'try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }',
         '$OutputEncoding = New-Object System.Text.UTF8Encoding $false',
-        `. ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${DISPATCHER_B64()}'))))`,
+        `. ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${dispatcherBase64()}'))))`,
         `Complete-DdaStartup '${id}'`,
       ].join('; ');
-      live.info = this.parse(await this.runLine(live, setup, id, limit, 'start-up'), 'start-up')
+      live.info = parseEnvelope(await this.runLine(live, setup, id, limit, 'start-up'), 'start-up')
         .value as PowerShellInfo;
       for (const s of this.options.startup ?? []) {
         const r = await this.call(live, s.script, s.params ?? {}, limit, performance.now(), s.secrets);
