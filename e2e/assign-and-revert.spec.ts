@@ -107,9 +107,9 @@ test.describe('Dell R910 with an X520', () => {
     // The consent re-plans on the host side; the box shows ticked when the new plan arrives.
     await app.dialog.locator('[data-consent="force-insecure"]').click();
     await expect(app.dialog.locator('[data-consent="force-insecure"]')).toBeChecked();
-    await expect(app.dialog).toContainText(
-      '<VALUE>PCIROOT(0)#PCI(0700)#PCI(0000)</VALUE></PROPERTY><PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>false</VALUE>',
-    );
+    // The exact call: the ACS check dropped, the mitigation check kept (the script's WMI method).
+    await expect(app.dialog).toContainText("op-dismount-device -LocationPath 'PCIROOT(0)#PCI(0700)#PCI(0000)'");
+    await expect(app.dialog).toContainText('-RequireAcsSupport $false -RequireDeviceMitigations $true');
     await expect(app.runButton).toBeEnabled();
     expect(await app.runAndWait()).toBe('rolled-back');
     expect(sim.vm('UplinkRouter').assignedDevices).toEqual([]);
@@ -117,7 +117,13 @@ test.describe('Dell R910 with an X520', () => {
     await app.dialog.getByTestId('retry').click();
     await expect(app.dialog.locator('[data-consent="force-insecure"]')).toBeChecked();
     await expect(app.dialog.locator('[data-consent="skip-device-mitigations"]')).toBeChecked();
-    await expect(app.dialog).toContainText("-LocationPath 'PCIROOT(0)#PCI(0700)#PCI(0000)' -Force");
+    // ACS dropped, and the mitigation check retried without on a refusal: the script ends in -Force.
+    await expect(app.dialog).toContainText(
+      "-LocationPath 'PCIROOT(0)#PCI(0700)#PCI(0000)' -InstanceId 'PCI\\VEN_8086&DEV_10FB",
+    );
+    await expect(app.dialog).toContainText(
+      '-RequireAcsSupport $false -RequireDeviceMitigations $true -RetryWithoutMitigations $true',
+    );
     expect(await app.runAndWait()).toBe('succeeded');
     expect(sim.vm('UplinkRouter').assignedDevices).toEqual(['PCIROOT(0)#PCI(0700)#PCI(0000)']);
   });

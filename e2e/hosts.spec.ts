@@ -88,10 +88,11 @@ test('add a host with a hostile name: plain text everywhere, the Prepare dialog 
   expect(await page.locator('script', { hasText: 'pwned' }).count()).toBe(0);
   expect(await page.locator('img[src="x"]').count()).toBe(0);
 
-  // Selecting it: the connection fails, and the error names the host as text; the local host is untouched.
+  // Selecting it: the connection fails, and the lost-host banner names the host as text (and what to
+  // check, with a reconnect); the local host is untouched.
   await tab.click();
   await expect(tab).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByTestId('load-error')).toContainText(HOSTILE);
+  await expect(page.getByTestId('lost-host')).toContainText(HOSTILE);
   await expect(tab).toHaveAttribute('data-state', 'failed');
   await expect(page.getByTestId('activity')).toContainText(HOSTILE);
   expect(await page.title()).toBe('DDA Studio');

@@ -84,12 +84,9 @@ test.describe('a ConnectX-4 Lx the host refuses to dismount without -Force', () 
       }),
     ).toHaveCount(1);
     // The exact call: the documented WMI method with ACS still required, not -Force.
-    await expect(app.dialog).toContainText(
-      "catch { $r = Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_AssignableDeviceService' | Invoke-CimMethod -MethodName 'DismountAssignableDevice'",
-    );
-    await expect(app.dialog).toContainText(
-      '<PROPERTY NAME="RequireAcsSupport" TYPE="boolean"><VALUE>true</VALUE></PROPERTY><PROPERTY NAME="RequireDeviceMitigations" TYPE="boolean"><VALUE>false</VALUE></PROPERTY>',
-    );
+    // (op-dismount-device.ps1 runs Msvm_AssignableDeviceService.DismountAssignableDevice when one check is dropped.)
+    await expect(app.dialog).toContainText('op-dismount-device -LocationPath');
+    await expect(app.dialog).toContainText('-RequireAcsSupport $true -RequireDeviceMitigations $true -RetryWithoutMitigations $true');
     await expect(app.dialog.getByTestId('plan-step').filter({ hasText: '-Force' })).toHaveCount(0);
     await expect(app.dialog.locator('[data-testid="plan-step"][data-state="not-run"]')).toHaveCount(0);
     await expect(app.runButton).toBeEnabled();

@@ -129,7 +129,7 @@ test.describe('ml30-connectx4', () => {
     await toggle.click();
     await expect(toggle).toHaveAttribute('aria-pressed', 'true');
     await expect(commands.first()).toBeVisible();
-    await expect(commands.filter({ hasText: 'Stop-VM' }).first()).toBeVisible();
+    await expect(commands.filter({ hasText: 'op-stop-vm' }).first()).toBeVisible();
 
     // With every step expanded the body scrolls; the footer with Run and Cancel stays in the window.
     const body = app.dialog.locator('.plan-body');
@@ -268,8 +268,11 @@ test.describe('ml30-connectx4', () => {
     await expect(handle).toHaveAttribute('aria-roledescription', '可拖动的设备');
     await handle.focus();
     await app.page.keyboard.press('Space');
+    // Each move is measured before the next key (as in English above): a key pressed mid-move is lost.
     await app.page.keyboard.press('ArrowRight');
+    await expect(overlay).toHaveAttribute('data-over', 'Router-01');
     await app.page.keyboard.press('ArrowRight');
+    await expect(overlay).toHaveAttribute('data-over', 'File-Server');
     await expect(live).toHaveText(
       'Mellanox ConnectX-4 Lx Ethernet Adapter #2 位于 File-Server（正在运行）上方：需要先关闭虚拟机。',
     );
