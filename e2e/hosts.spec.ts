@@ -93,7 +93,7 @@ test('add a host with a hostile name: plain text everywhere, the Prepare dialog 
   await tab.click();
   await expect(tab).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('lost-host')).toContainText(HOSTILE);
-  await expect(tab).toHaveAttribute('data-state', 'failed');
+  await expect(tab).toHaveAttribute('data-state', 'lost');
   await expect(page.getByTestId('activity')).toContainText(HOSTILE);
   expect(await page.title()).toBe('DDA Studio');
   await app.page
