@@ -86,7 +86,9 @@ test.describe('a ConnectX-4 Lx the host refuses to dismount without -Force', () 
     // The exact call: the documented WMI method with ACS still required, not -Force.
     // (op-dismount-device.ps1 runs Msvm_AssignableDeviceService.DismountAssignableDevice when one check is dropped.)
     await expect(app.dialog).toContainText('op-dismount-device -LocationPath');
-    await expect(app.dialog).toContainText('-RequireAcsSupport $true -RequireDeviceMitigations $true -RetryWithoutMitigations $true');
+    await expect(app.dialog).toContainText(
+      '-RequireAcsSupport $true -RequireDeviceMitigations $true -RetryWithoutMitigations $true',
+    );
     await expect(app.dialog.getByTestId('plan-step').filter({ hasText: '-Force' })).toHaveCount(0);
     await expect(app.dialog.locator('[data-testid="plan-step"][data-state="not-run"]')).toHaveCount(0);
     await expect(app.runButton).toBeEnabled();
