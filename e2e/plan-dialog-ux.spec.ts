@@ -268,7 +268,9 @@ test.describe('ml30-connectx4', () => {
     await expect(handle).toHaveAttribute('aria-roledescription', '可拖动的设备');
     await handle.focus();
     await app.page.keyboard.press('Space');
-    // Each move is measured before the next key (as in English above): a key pressed mid-move is lost.
+    // As in English above: the arrows work once the pick-up is announced (dnd-kit listens for them from
+    // the next task on), and each move is measured before the next key.
+    await expect(live).toHaveText('已拿起 Mellanox ConnectX-4 Lx Ethernet Adapter #2。用方向键在虚拟机之间移动。');
     await app.page.keyboard.press('ArrowRight');
     await expect(overlay).toHaveAttribute('data-over', 'Router-01');
     await app.page.keyboard.press('ArrowRight');
