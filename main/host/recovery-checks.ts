@@ -9,12 +9,12 @@
  * - nothing takes from the host a device the planner refuses: the system disk's controller, a device
  *   the survey says is not assignable, or one the host does not have.
  */
-import { z } from 'zod';
 import type { Device, Inventory } from '../../shared/inventory';
 import { cardOf, pciIdOf, samePath } from '../../shared/location-path';
 import { planIsRunnable, type Intent, type Plan, type PsAction, type StepKind } from '../../shared/plan';
 import type { OperationRecord } from './journal-record';
 import { lifelineDecision } from './planner';
+import { isOpScript, opScriptParams } from './steps/op-scripts';
 
 /** Each step kind's script, and the scripts its undo may be. */
 export const stepScripts: Record<StepKind, { action: string; undo: readonly string[] }> = {
@@ -33,36 +33,6 @@ export const stepScripts: Record<StepKind, { action: string; undo: readonly stri
   'add-device': { action: 'op-add-device', undo: ['op-remove-device'] },
   'remove-device': { action: 'op-remove-device', undo: ['op-add-device'] },
   'remove-all-devices': { action: 'op-remove-device', undo: ['op-add-devices'] },
-};
-
-/** The parameters each step script takes from a plan, exactly (strict: no other key, no other type). */
-const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/);
-const devicePath = z.string().min(1).max(512);
-const paramsOf: Record<string, z.ZodType> = {
-  'op-stop-vm': z.strictObject({ VmId: guid, TimeoutSec: z.number().int().min(1).max(3600) }),
-  'op-start-vm': z.strictObject({ VmId: guid }),
-  'op-remove-saved-state': z.strictObject({ VmId: guid }),
-  'op-disable-device': z.strictObject({ InstanceId: devicePath }),
-  'op-enable-device': z.strictObject({ InstanceId: devicePath }),
-  'op-dismount-device': z.strictObject({
-    LocationPath: devicePath,
-    InstanceId: z.string().max(512),
-    RequireAcsSupport: z.boolean(),
-    RequireDeviceMitigations: z.boolean(),
-    RetryWithoutMitigations: z.boolean(),
-  }),
-  'op-mount-device': z.strictObject({ LocationPath: devicePath }),
-  'op-add-device': z.strictObject({ VmId: guid, LocationPath: devicePath }),
-  'op-add-devices': z.strictObject({ VmId: guid, LocationPaths: z.array(devicePath).min(1).max(64) }),
-  'op-remove-device': z.strictObject({ VmId: guid, LocationPath: devicePath.optional() }),
-  'op-set-vm': z.strictObject({
-    VmId: guid,
-    AutomaticStopAction: z.enum(['TurnOff', 'Save', 'ShutDown']).optional(),
-    GuestControlledCacheTypes: z.boolean().optional(),
-    LowMemoryMappedIoSpace: z.number().int().nonnegative().max(0xffffffff).optional(),
-    HighMemoryMappedIoSpace: z.number().int().positive().optional(),
-  }),
-  'op-set-vm-memory': z.strictObject({ VmId: guid, DynamicMemoryEnabled: z.boolean() }),
 };
 
 /** The step kinds each intent's plans are made of. */
@@ -232,7 +202,7 @@ export function recoveryRefusal(rec: OperationRecord, inv: Inventory): string | 
       [step.undo, 'The undo of step'],
     ] as const) {
       if (!a) continue;
-      const params = paramsOf[a.script]?.safeParse(a.params);
+      const params = isOpScript(a.script) ? opScriptParams[a.script].safeParse(a.params) : undefined;
       if (!params?.success)
         return `${which} ${step.id} passes parameters ${a.script} does not take (${params?.error.issues[0]?.path.join('.') ?? a.script}).`;
       // Each of Hyper-V's two dismount checks is dropped only with its consent, or to put back an orphan

@@ -9,50 +9,62 @@
  * simulator for every step kind and compares the host).
  */
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { join } from 'node:path';
 import type { PsAction } from '../../../shared/plan';
 import { psCommand } from '../../../shared/ps-literal';
 import { projectRoot } from '../../project-root';
 
-/** Each step script and its parameters, in the order of its param() block (steps.test.ts reads the block). */
-export const opScripts = {
-  'op-stop-vm': ['VmId', 'TimeoutSec'],
-  'op-start-vm': ['VmId'],
-  'op-remove-saved-state': ['VmId'],
-  'op-disable-device': ['InstanceId'],
-  'op-enable-device': ['InstanceId', 'WaitSec'],
-  'op-dismount-device': [
-    'LocationPath',
-    'InstanceId',
-    'RequireAcsSupport',
-    'RequireDeviceMitigations',
-    'RetryWithoutMitigations',
-  ],
-  'op-mount-device': ['LocationPath'],
-  'op-add-device': ['VmId', 'LocationPath'],
-  'op-add-devices': ['VmId', 'LocationPaths'],
-  'op-remove-device': ['VmId', 'LocationPath'],
-  'op-set-vm': [
-    'VmId',
-    'AutomaticStopAction',
-    'GuestControlledCacheTypes',
-    'LowMemoryMappedIoSpace',
-    'HighMemoryMappedIoSpace',
-    'DynamicMemoryEnabled',
-  ],
-  'op-set-vm-memory': ['VmId', 'DynamicMemoryEnabled'],
-} as const satisfies Record<string, readonly string[]>;
+const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/);
+const devicePath = z.string().min(1).max(512);
 
-export type OpScript = keyof typeof opScripts;
-type ParamOf<S extends OpScript> = (typeof opScripts)[S][number];
+/**
+ * Each step script and the parameters it takes, in the order of its param() block (steps.test.ts reads
+ * the block), exactly: strict, no other key or type. The recovery checks a journal's steps against these.
+ */
+export const opScriptParams = {
+  'op-stop-vm': z.strictObject({ VmId: guid, TimeoutSec: z.number().int().min(1).max(3600) }),
+  'op-start-vm': z.strictObject({ VmId: guid }),
+  'op-remove-saved-state': z.strictObject({ VmId: guid }),
+  'op-disable-device': z.strictObject({ InstanceId: devicePath }),
+  'op-enable-device': z.strictObject({ InstanceId: devicePath, WaitSec: z.number().int().min(0).max(600).optional() }),
+  'op-dismount-device': z.strictObject({
+    LocationPath: devicePath,
+    InstanceId: z.string().max(512),
+    RequireAcsSupport: z.boolean(),
+    RequireDeviceMitigations: z.boolean(),
+    RetryWithoutMitigations: z.boolean(),
+  }),
+  'op-mount-device': z.strictObject({ LocationPath: devicePath }),
+  'op-add-device': z.strictObject({ VmId: guid, LocationPath: devicePath }),
+  'op-add-devices': z.strictObject({ VmId: guid, LocationPaths: z.array(devicePath).min(1).max(64) }),
+  'op-remove-device': z.strictObject({ VmId: guid, LocationPath: devicePath.optional() }),
+  'op-set-vm': z.strictObject({
+    VmId: guid,
+    AutomaticStopAction: z.enum(['TurnOff', 'Save', 'ShutDown']).optional(),
+    GuestControlledCacheTypes: z.boolean().optional(),
+    LowMemoryMappedIoSpace: z.number().int().nonnegative().max(0xffffffff).optional(),
+    HighMemoryMappedIoSpace: z.number().int().positive().optional(),
+    DynamicMemoryEnabled: z.boolean().optional(),
+  }),
+  'op-set-vm-memory': z.strictObject({ VmId: guid, DynamicMemoryEnabled: z.boolean() }),
+};
+
+export type OpScript = keyof typeof opScriptParams;
 type Value = string | number | boolean | string[];
+/** The names are checked here; the values by the script's schema, when a journal is recovered. */
+type ParamsOf<S extends OpScript> = Partial<Record<keyof (typeof opScriptParams)[S]['shape'], Value | undefined>>;
 
-export const isOpScript = (name: string): name is OpScript => Object.prototype.hasOwnProperty.call(opScripts, name);
+/** A step script's parameter names, in its param() block's order. */
+export const opScriptParamNames = (script: OpScript): string[] => Object.keys(opScriptParams[script].shape);
+
+export const isOpScript = (name: string): name is OpScript =>
+  Object.prototype.hasOwnProperty.call(opScriptParams, name);
 
 /** The call of a step script as the admin reads and pastes it: parameters in the script's order, values as literals. */
 export function opCall(script: string, params: Readonly<Record<string, unknown>>): string {
   if (!isOpScript(script)) throw new Error(`${script} is not a step script.`);
-  const names: readonly string[] = opScripts[script];
+  const names = opScriptParamNames(script);
   const unknown = Object.keys(params).filter((k) => !names.includes(k));
   if (unknown.length > 0) throw new Error(`${script} has no parameter ${unknown.join(', ')}.`);
   return psCommand(
@@ -62,10 +74,7 @@ export function opCall(script: string, params: Readonly<Record<string, unknown>>
 }
 
 /** A step's action: the script, its params as data, and the call shown for them (made here, from those two). */
-export function opAction<S extends OpScript>(
-  script: S,
-  params: Partial<Record<ParamOf<S>, Value | undefined>>,
-): PsAction {
+export function opAction<S extends OpScript>(script: S, params: ParamsOf<S>): PsAction {
   const data: Record<string, Value> = {};
   for (const [k, v] of Object.entries(params) as Array<[string, Value | undefined]>) if (v !== undefined) data[k] = v;
   return { script, params: data, command: opCall(script, data) };

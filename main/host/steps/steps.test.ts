@@ -20,7 +20,7 @@ import { memoryMeasurementStore } from '../measurement-store';
 import { Operations } from '../operations';
 import { stepScripts } from '../recovery-checks';
 import { comparableState, freshState, sharedHost, type SimJson } from '../../../testing/test-support';
-import { opCall, opScripts, type OpScript } from './op-scripts';
+import { opCall, opScriptParamNames, opScriptParams, type OpScript } from './op-scripts';
 
 const shared = sharedHost();
 afterAll(() => shared.host.close());
@@ -35,18 +35,18 @@ describe('the step-script table', () => {
       .filter((f) => /^op-.*\.ps1$/.test(f))
       .map((f) => f.slice(0, -4))
       .sort();
-    expect(Object.keys(opScripts).sort()).toEqual(files);
+    expect(Object.keys(opScriptParams).sort()).toEqual(files);
     const paths = files.map((f) => psString(join(scriptsDir, `${f}.ps1`))).join(', ');
     const read = `foreach ($f in @(${paths})) { $ast = [System.Management.Automation.Language.Parser]::ParseFile($f, [ref]$null, [ref]$null); ($ast.ParamBlock.Parameters | ForEach-Object { $_.Name.VariablePath.UserPath }) -join ',' }`;
     const out = execFileSync(pwsh, ['-NoProfile', '-NonInteractive', '-Command', read], { encoding: 'utf8' });
     const blocks = out.trim().split(/\r?\n/);
-    files.forEach((f, i) => expect(blocks[i], f).toBe(opScripts[f as OpScript].join(',')));
+    files.forEach((f, i) => expect(blocks[i], f).toBe(opScriptParamNames(f as OpScript).join(',')));
   });
 
   it("every step kind's script and undo scripts are step scripts; a call names only the script's parameters", () => {
     for (const k of stepKinds)
       for (const s of [stepScripts[k].action, ...stepScripts[k].undo])
-        expect(Object.keys(opScripts), `${k}: ${s}`).toContain(s);
+        expect(Object.keys(opScriptParams), `${k}: ${s}`).toContain(s);
     expect(() => opCall('use-remote', {})).toThrow(/not a step script/);
     expect(() => opCall('op-start-vm', { VmId: 'x', Force: true })).toThrow(/no parameter Force/);
   });
@@ -190,6 +190,6 @@ describe('what the plan shows, the export and the executor agree on the host, fo
   }
   it('the cases above cover every step kind and every step script', () => {
     expect([...kindsSeen].sort()).toEqual([...stepKinds].sort());
-    expect([...scriptsSeen].sort()).toEqual(Object.keys(opScripts).sort());
+    expect([...scriptsSeen].sort()).toEqual(Object.keys(opScriptParams).sort());
   });
 });
