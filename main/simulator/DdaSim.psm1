@@ -82,31 +82,34 @@ function Test-DdaSimProfile {
     Need ($Profile.devices -is [array] -or $null -eq $Profile.devices -or $Profile.devices -is [System.Collections.IList]) 'devices: must be an array'
     $i = 0
     $paths = @{}
+    # The per-device checks are written out (no Need call, no message built unless it fails): a
+    # 1,024-function host runs them ten thousand times.
     foreach ($d in @($Profile.devices)) {
         $at = 'devices[' + $i + ']'
-        Need ($d.instanceId -is [string] -and $d.instanceId -like 'PCI\*') ($at + '.instanceId: required string starting with PCI\')
-        Need ($d.friendlyName -is [string]) ($at + '.friendlyName: required string')
-        Need ($d.locationPath -is [string] -and $d.locationPath -like 'PCIROOT*') ($at + '.locationPath: required string starting with PCIROOT')
-        Need ($d.enabled -is [bool]) ($at + '.enabled: required boolean')
-        foreach ($n in @('deviceType', 'baseClass', 'acsUpHierarchy')) {
+        if (-not ($d.instanceId -is [string] -and $d.instanceId -like 'PCI\*')) { $errors.Add($at + '.instanceId: required string starting with PCI\') }
+        if (-not ($d.friendlyName -is [string])) { $errors.Add($at + '.friendlyName: required string') }
+        if (-not ($d.locationPath -is [string] -and $d.locationPath -like 'PCIROOT*')) { $errors.Add($at + '.locationPath: required string starting with PCIROOT') }
+        if (-not ($d.enabled -is [bool])) { $errors.Add($at + '.enabled: required boolean') }
+        foreach ($n in $intOrNull) {
             $v = $d.$n
-            Need ($null -eq $v -or $v -is [int] -or $v -is [long]) ($at + '.' + $n + ': integer or null')
+            if (-not ($null -eq $v -or $v -is [int] -or $v -is [long])) { $errors.Add($at + '.' + $n + ': integer or null') }
         }
         # pid 34: a real host's type is Boolean; profiles written before that was known say 0/1.
         $r = $d.requiresReservedMemoryRegion
-        Need ($null -eq $r -or $r -is [bool] -or (($r -is [int] -or $r -is [long]) -and ($r -eq 0 -or $r -eq 1))) ($at + '.requiresReservedMemoryRegion: true, false, 0, 1 or null')
+        if (-not ($null -eq $r -or $r -is [bool] -or (($r -is [int] -or $r -is [long]) -and ($r -eq 0 -or $r -eq 1)))) { $errors.Add($at + '.requiresReservedMemoryRegion: true, false, 0, 1 or null') }
         $j = 0
         foreach ($r in @($d.memoryRanges)) {
             if ($null -eq $r) { continue }
             $s = ConvertTo-SimNumber $r.start
             $e = ConvertTo-SimNumber $r.end
-            Need ($null -ne $s -and $null -ne $e -and $e -ge $s) ($at + '.memoryRanges[' + $j + ']: start and end must be numbers or "0x..." strings with end >= start')
+            if (-not ($null -ne $s -and $null -ne $e -and $e -ge $s)) { $errors.Add($at + '.memoryRanges[' + $j + ']: start and end must be numbers or "0x..." strings with end >= start') }
             $j++
         }
-        Need ($null -eq $d.resourcePoolName -or ($d.resourcePoolName -is [string] -and $d.resourcePoolName.Length -gt 0)) ($at + '.resourcePoolName: a pool name or absent')
+        if (-not ($null -eq $d.resourcePoolName -or ($d.resourcePoolName -is [string] -and $d.resourcePoolName.Length -gt 0))) { $errors.Add($at + '.resourcePoolName: a pool name or absent') }
         if ($d.locationPath -is [string]) {
-            Need (-not $paths.ContainsKey($d.locationPath.ToUpperInvariant())) ($at + '.locationPath: duplicate of another device')
-            $paths[$d.locationPath.ToUpperInvariant()] = $true
+            $up = $d.locationPath.ToUpperInvariant()
+            if ($paths.ContainsKey($up)) { $errors.Add($at + '.locationPath: duplicate of another device') }
+            $paths[$up] = $true
         }
         $i++
     }
@@ -157,12 +160,17 @@ function Test-DdaSimProfile {
     $errors.ToArray()
 }
 
+# A version of the state file: its path, size and write time.
+function Get-SimStamp([string]$Path) {
+    $info = Get-Item -LiteralPath $Path
+    return ($Path + '|' + $info.Length + '|' + $info.LastWriteTimeUtc.Ticks)
+}
+
 function Read-SimState {
     # Read-only calls share one parsed copy per version of the file (path, size, write time): a big
     # host is read on every call. Mutating calls (inside the lock) always parse a fresh copy to change.
     $path = Get-SimStatePath
-    $info = Get-Item -LiteralPath $path
-    $stamp = $path + '|' + $info.Length + '|' + $info.LastWriteTimeUtc.Ticks
+    $stamp = Get-SimStamp $path
     if ($script:SimLockDepth -eq 0 -and $script:CachedStamp -eq $stamp -and $null -ne $script:CachedState) { return $script:CachedState }
     $text = [IO.File]::ReadAllText($path, [Text.Encoding]::UTF8)
     try { $state = ConvertFrom-Json -InputObject $text } catch { throw ("Simulator state " + $path + ' is not valid JSON: ' + $_.Exception.Message) }
@@ -176,9 +184,17 @@ function Read-SimState {
     return $state
 }
 
+# A note property is added as a copy of one made once per name (a tenth of Add-Member's cost, which a
+# big host pays per device on every fresh read).
+$script:SimNoteProtos = @{}
 function Set-SimProp($obj, [string]$name, $value) {
-    if ($null -eq $obj.PSObject.Properties[$name]) { $obj | Add-Member -NotePropertyName $name -NotePropertyValue $value }
-    else { $obj.$name = $value }
+    if ($null -eq $obj.PSObject.Properties[$name]) {
+        $proto = $script:SimNoteProtos[$name]
+        if ($null -eq $proto) { $proto = New-Object System.Management.Automation.PSNoteProperty $name, $null; $script:SimNoteProtos[$name] = $proto }
+        $note = $proto.Copy()
+        $note.Value = $value
+        $obj.PSObject.Properties.Add($note)
+    } else { $obj.$name = $value }
 }
 
 function Initialize-SimState($state) {
@@ -218,6 +234,8 @@ function Write-SimState($state) {
     $json = ConvertTo-Json -InputObject $state -Depth 30
     [IO.File]::WriteAllText($tmp, $json, (New-Object Text.UTF8Encoding $false))
     Move-Item -LiteralPath $tmp -Destination $path -Force
+    # What the simulator wrote itself (under the lock) is not validated again on the next read.
+    $script:ValidatedStamp = Get-SimStamp $path
 }
 
 # ---------------------------------------------------------------------------------------------------
