@@ -25,4 +25,5 @@ $at = @($drives | ForEach-Object { [string]$_.PNPDeviceID } | Where-Object { $_ 
 for ($level = 0; $level -lt 8 -and $at.Count -gt 0; $level++) {
     $at = @(Get-PnpDeviceProperty -InstanceId $at -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.Data } | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
 }
+try { $null = Get-WinEvent -FilterHashtable @{ LogName = 'Microsoft-Windows-Hyper-V-Worker-Admin'; Level = 2 } -MaxEvents 100 -ErrorAction Stop } catch { }
 @{ done = $true }

@@ -3,7 +3,7 @@
  * 2 refused (needs consent, not allowed, or the host is not ready), 3 bad arguments.
  */
 import { consentIds } from '../../shared/plan';
-import { readInventory } from '../host/inventory-service';
+import { readHost } from '../host/inventory-service';
 import { errorCodeOf, EXIT, exitCodeOf } from '../api/error-codes';
 import { fileAssignmentStore } from '../host/assignment-store';
 import { readReconciledInventory } from '../host/reconcile-service';
@@ -52,8 +52,7 @@ async function inventoryCommand(argv: string[], io: Io): Promise<number> {
   return withHost(values, io, async (host) => {
     // Reconciled like every host open (issue 18): the changes and each VM's last start failure come with it.
     const inv = await readReconciledInventory(
-      () => readInventory(host.runner, { memory: host.measurements }),
-      host.runner,
+      () => readHost(host.runner, { memory: host.measurements }),
       fileAssignmentStore(host.dataDir),
     );
     io.out(values.json ? JSON.stringify(inv, null, 2) : formatInventory(inv));

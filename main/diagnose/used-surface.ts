@@ -47,7 +47,7 @@ export const usedSurface: readonly UsedCall[] = [
     cmdlet: 'Get-WinEvent',
     set: 'HashQuerySet',
     parameters: ['FilterHashtable', 'MaxEvents'],
-    usedIn: 'start-failures.ps1',
+    usedIn: 'inventory.ps1',
   },
   { cmdlet: 'Get-VM', set: 'Name', parameters: [], usedIn: 'inventory.ps1' },
   { cmdlet: 'Get-VM', set: 'Id', parameters: ['Id'], usedIn: 'op-*.ps1' },

@@ -3,7 +3,7 @@ import type { Inventory } from '../../shared/inventory';
 import type { StepResult } from '../../shared/plan';
 import type { HostConnection } from './host-connection';
 import { fileAssignmentStore } from './assignment-store';
-import { readInventory } from './inventory-service';
+import { readHost } from './inventory-service';
 import { Journal } from './journal';
 import { Operations } from './operations';
 import { readReconciledInventory } from './reconcile-service';
@@ -21,8 +21,7 @@ export function hostServices(
 ): HostServices {
   // Every read reconciles the host with the recorded assignments and its start-failure log (issue 18).
   const assignments = fileAssignmentStore(host.dataDir);
-  const read = () =>
-    readReconciledInventory(() => readInventory(host.runner, { memory: host.measurements }), host.runner, assignments);
+  const read = () => readReconciledInventory(() => readHost(host.runner, { memory: host.measurements }), assignments);
   const journal = new Journal(host.dataDir);
   // On the DDAStudio.Host JEA endpoint a plan runs whole, checked and rolled back on the host itself.
   const execute = host.executePlan ? { execute: host.executePlan } : {};

@@ -73,6 +73,26 @@ const rawLifelinesSchema = z.object({
     }),
   ),
 });
+/** The Hyper-V-Worker-Admin log's error events, raw (inventory.ps1 reads them; reconcile-service.ts reads them as start failures). */
+export const rawStartFailuresSchema = z.object({
+  readable: z.boolean(),
+  events: z
+    .array(
+      z.object({
+        id: z.number().int(),
+        at: z.string().max(64).nullable().optional(),
+        message: z.string().max(100_000).nullable().optional(),
+        data: z
+          .array(z.union([z.number(), z.string().max(4000), z.null()]))
+          .max(64)
+          .nullable()
+          .optional(),
+      }),
+    )
+    .max(1000),
+});
+export type RawStartFailures = z.infer<typeof rawStartFailuresSchema>;
+
 export const rawSchema = z.object({
   psEdition: z.string(),
   psVersion: z.string(),
@@ -129,6 +149,8 @@ export const rawSchema = z.object({
     }),
   ),
   lifelines: rawLifelinesSchema.nullable().optional(),
+  // Absent from a host whose script predates it: the log counts as unreadable.
+  startFailures: rawStartFailuresSchema.nullable().optional(),
   notes: z.array(z.string()),
 });
 export type RawInventory = z.infer<typeof rawSchema>;

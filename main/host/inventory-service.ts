@@ -15,7 +15,7 @@ import { inventorySchema, isNetworkDevice, isStorageController } from '../../sha
 import { cardOf, pciIdOf } from '../../shared/location-path';
 import { mmioLowNeedMB, mmioNeedMB, surveyVerdict } from '../../shared/survey';
 import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
-import { rawSchema, type RawInventory } from './inventory-raw';
+import { rawSchema, type RawInventory, type RawStartFailures } from './inventory-raw';
 import { memoryMeasurementStore, type MeasurementStore } from './measurement-store';
 
 export type { RawInventory } from './inventory-raw';
@@ -36,8 +36,14 @@ export interface ReadInventoryOptions {
   timeoutMs?: number;
 }
 
-/** One round trip: run inventory.ps1 and build the Inventory. */
-export async function readInventory(runner: ScriptRunner, options: ReadInventoryOptions = {}): Promise<Inventory> {
+/** One read of the host: the Inventory, and the start-failure events that came with it (null: unreadable). */
+export interface InventoryRead {
+  inventory: Inventory;
+  startFailures: RawStartFailures | null;
+}
+
+/** One round trip: run inventory.ps1 and build the Inventory; the start-failure events come raw beside it. */
+export async function readHost(runner: ScriptRunner, options: ReadInventoryOptions = {}): Promise<InventoryRead> {
   const result = await runner.invoke<unknown>(
     'inventory',
     {},
@@ -52,7 +58,13 @@ export async function readInventory(runner: ScriptRunner, options: ReadInventory
   const memory = options.memory ?? memoryMeasurementStore();
   const inventory = buildInventory(parsed.data, memory, (options.now ?? (() => new Date()))());
   memory.flush();
-  return inventory;
+  const events = parsed.data.startFailures;
+  return { inventory, startFailures: events?.readable ? events : null };
+}
+
+/** The Inventory alone (one round trip). */
+export async function readInventory(runner: ScriptRunner, options: ReadInventoryOptions = {}): Promise<Inventory> {
+  return (await readHost(runner, options)).inventory;
 }
 
 const upper = (s: string) => s.toUpperCase();

@@ -11,7 +11,7 @@ import type { Inventory } from '../../shared/inventory';
 import type { Intent, PlanChoices } from '../../shared/plan';
 import { createSimState } from '../simulator/profiles';
 import { fileAssignmentStore } from './assignment-store';
-import { readInventory } from './inventory-service';
+import { readHost } from './inventory-service';
 import { Journal } from './journal';
 import { fileMeasurementStore } from './measurement-store';
 import { Operations } from './operations';
@@ -137,8 +137,7 @@ describe('the fixes on the simulated after-reboot host', () => {
     await shared.use(state);
     const data = `${state}.data`;
     const memory = fileMeasurementStore(join(data, 'measurements.json'));
-    const read = () =>
-      readReconciledInventory(() => readInventory(runner, { memory }), runner, fileAssignmentStore(data));
+    const read = () => readReconciledInventory(() => readHost(runner, { memory }), fileAssignmentStore(data));
     return {
       state,
       read,
@@ -226,5 +225,26 @@ describe('the fixes on the simulated after-reboot host', () => {
       fixIntent: { kind: 'fit-vm', vmName: 'Vision-01' },
     });
     expect(decoded.explanation.en).toContain('16,944 MB high');
+  }, 120_000);
+
+  it("the start failures come in the inventory's one round trip; an unreadable log is a note, never a failed read", async () => {
+    const h = await host();
+    const fs = await import('node:fs');
+    const withFault = (fault: Record<string, unknown>) => {
+      const s = readState(h.state) as unknown as { faults: unknown[] };
+      s.faults = [{ cmdlet: 'Get-WinEvent', message: 'Zugriff verweigert', ...fault }];
+      fs.writeFileSync(h.state, JSON.stringify(s));
+    };
+    const note = 'The Hyper-V-Worker-Admin event log could not be read: VM start failures are not shown.';
+    // Access denied (in German): the log is unreadable, the rest of the inventory stands.
+    withFault({ fullyQualifiedErrorId: 'UnauthorizedAccess,Microsoft.PowerShell.Commands.GetWinEventCommand' });
+    const denied = await h.read();
+    expect(denied.notes).toContain(note);
+    expect(denied.vms.every((v) => !v.lastStartFailure)).toBe(true);
+    expect(denied.devices.length).toBeGreaterThan(0);
+    // No event at all is told apart by its id, not its text: readable and empty.
+    withFault({ fullyQualifiedErrorId: 'NoMatchingEventsFound,Microsoft.PowerShell.Commands.GetWinEventCommand' });
+    const empty = await h.read();
+    expect(empty.notes).not.toContain(note);
   }, 120_000);
 });

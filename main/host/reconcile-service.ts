@@ -2,10 +2,9 @@
  * Reconcile on connect (issue 18): every inventory read (app start, host switch, refresh, `dda
  * inventory`) is compared with the recorded assignments and the host's start-failure events, and the
  * Inventory carries the list of changes (reconcile) and each VM's last start failure, decoded. The
- * records are then updated from what is seen. A second round trip (start-failures.ps1) reads the
- * Hyper-V-Worker-Admin log; when it cannot be read, the inventory says so in its notes.
+ * records are then updated from what is seen. The Hyper-V-Worker-Admin log's error events come in the
+ * same round trip (inventory.ps1); when the log cannot be read, the inventory says so in its notes.
  */
-import { z } from 'zod';
 import type { Inventory, Vm } from '../../shared/inventory';
 import { reconcileHost, updateRecords, vmMisfits } from '../../shared/reconcile';
 import { decodeStartFailure, startFailureItem } from '../../shared/start-failure-decoder';
@@ -16,27 +15,11 @@ import {
   type DecodedStartFailure,
   type StartFailureEvent,
 } from '../../shared/start-failure';
-import type { ScriptRunner } from '../powershell/session-types';
 import type { AssignmentStore } from './assignment-store';
+import type { RawStartFailures } from './inventory-raw';
+import type { InventoryRead } from './inventory-service';
 
-const rawEventsSchema = z.object({
-  readable: z.boolean(),
-  events: z
-    .array(
-      z.object({
-        id: z.number().int(),
-        at: z.string().max(64).nullable().optional(),
-        message: z.string().max(100_000).nullable().optional(),
-        data: z
-          .array(z.union([z.number(), z.string().max(4000), z.null()]))
-          .max(64)
-          .nullable()
-          .optional(),
-      }),
-    )
-    .max(1000),
-});
-type RawEvent = z.infer<typeof rawEventsSchema>['events'][number];
+type RawEvent = RawStartFailures['events'][number];
 
 const guid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
@@ -77,16 +60,10 @@ export function startFailureOf(e: RawEvent, vms: readonly Vm[]): StartFailureEve
   };
 }
 
-/** Reads the start failures the host recorded; null when the log could not be read. */
-export async function readStartFailureEvents(
-  runner: ScriptRunner,
-  vms: readonly Vm[],
-): Promise<StartFailureEvent[] | null> {
-  const r = await runner.invoke<unknown>('start-failures', {});
-  if (!r.ok) return null;
-  const parsed = rawEventsSchema.safeParse(r.value);
-  if (!parsed.success || !parsed.data.readable) return null;
-  return parsed.data.events.map((e) => startFailureOf(e, vms)).filter((x): x is StartFailureEvent => !!x);
+/** The start failures among the log's events; null when the log could not be read. */
+export function startFailuresOf(raw: RawStartFailures | null, vms: readonly Vm[]): StartFailureEvent[] | null {
+  if (!raw) return null;
+  return raw.events.map((e) => startFailureOf(e, vms)).filter((x): x is StartFailureEvent => !!x);
 }
 
 /** Whether a decoded failure still describes the host as it is (a fixed cause no longer lists it). */
@@ -128,14 +105,13 @@ export function reconcileInventory(
 
 /** Reads the inventory, reconciles it with the records and the start-failure log, and updates the records. */
 export async function readReconciledInventory(
-  read: () => Promise<Inventory>,
-  runner: ScriptRunner,
+  read: () => Promise<InventoryRead>,
   store: AssignmentStore,
   now: () => Date = () => new Date(),
 ): Promise<Inventory> {
-  const inv = await read();
+  const { inventory: inv, startFailures } = await read();
   const { records, lost } = store.read();
-  const events = await readStartFailureEvents(runner, inv.vms);
+  const events = startFailuresOf(startFailures, inv.vms);
   const out = reconcileInventory(lost ? { ...inv, notes: [...inv.notes, lost] } : inv, records, events);
   store.write(updateRecords(inv, records, now().toISOString()));
   return out;

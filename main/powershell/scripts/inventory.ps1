@@ -368,6 +368,34 @@ try {
     $lifelines.disks = $diskOut.ToArray()
 } catch { $lifelines.storageKnown = $false; Add-Note ("Host disks unreadable: " + $_.Exception.Message) }
 
+# --- VM start failures (issue 18): the Hyper-V-Worker-Admin log's error events, newest first --------
+# Raw data only: the caller finds the VM by its id among the event's data and the code by its value (or
+# the "(0x........)" every language's message carries); nothing here reads the text. One Get-WinEvent
+# call. No event, or no such log (Hyper-V not installed): an empty list, told apart by the error's
+# FullyQualifiedErrorId (NoMatchingEventsFound / NoMatchingLogsFound, Get-WinEvent's ids), never its text.
+$startFailures = @{ readable = $true; events = @() }
+$winEvents = @()
+try {
+    $winEvents = @(Get-WinEvent -FilterHashtable @{ LogName = 'Microsoft-Windows-Hyper-V-Worker-Admin'; Level = 2 } -MaxEvents 100 -ErrorAction Stop)
+} catch {
+    $fqid = [string]$_.FullyQualifiedErrorId
+    if (-not ($fqid -like 'NoMatchingEventsFound*' -or $fqid -like 'NoMatchingLogsFound*')) { $startFailures.readable = $false }
+}
+$eventOut = [System.Collections.Generic.List[object]]@()
+foreach ($e in $winEvents) {
+    $data = [System.Collections.Generic.List[object]]@()
+    foreach ($p in @($e.Properties)) {
+        $v = $p.Value
+        if ($null -eq $v) { $data.Add($null) }
+        elseif ($v -is [int] -or $v -is [uint32] -or $v -is [long] -or $v -is [int16] -or $v -is [uint16]) { $data.Add([long]$v) }
+        else { $data.Add([string]$v) }
+    }
+    $at = $null
+    if ($null -ne $e.TimeCreated) { $at = ([datetime]$e.TimeCreated).ToUniversalTime().ToString('o') }
+    $eventOut.Add(@{ id = [int]$e.Id; at = $at; message = [string]$e.Message; data = $data.ToArray() })
+}
+$startFailures.events = $eventOut.ToArray()
+
 @{
     psEdition      = [string]$PSVersionTable.PSEdition
     psVersion      = [string]$PSVersionTable.PSVersion
@@ -378,5 +406,6 @@ try {
     hostAssignable = $hostAssignable.ToArray()
     vms            = $vms.ToArray()
     lifelines      = $lifelines
+    startFailures  = $startFailures
     notes          = $notes.ToArray()
 }
