@@ -119,8 +119,10 @@ function global:ConvertTo-DdaErrorInfo {
             $info.scriptName = [string]$ii.ScriptName
             $info.scriptLine = [int]$ii.ScriptLineNumber
             if ($ii.Line) { $info.line = ([string]$ii.Line).Trim() }
-        } elseif ([string]$Record.ScriptStackTrace -match '^at .*?, (.+): line (\d+)') {
-            # Write-Error at a script's top level: InvocationInfo names the caller; the stack knows better
+        } elseif (([string]$Record.ScriptStackTrace -split "`n")[0] -match '^[^,]*, (.+): \D*(\d+)\D*$' -and $global:DdaScriptLines.ContainsKey($Matches[1])) {
+            # Write-Error at a script's top level: InvocationInfo names the caller; the stack knows better.
+            # The frame's words are localized ("at ..., <path>: line 5", "bei ..., <path>: Zeile 5"): only its
+            # shape is read, and the path must be one of our scripts.
             $info.scriptName = $Matches[1]
             $info.scriptLine = [int]$Matches[2]
             $lines = $global:DdaScriptLines[$info.scriptName]
