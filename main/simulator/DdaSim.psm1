@@ -902,7 +902,9 @@ function Get-WmiObject {
     } catch { Write-SimCmdletError $PSCmdlet $_ -Compiled }
 }
 
-Set-Alias -Name gwmi -Value Get-WmiObject
+# Windows PowerShell's alias, for SurveyDDA.ps1. Set through the alias drive, not Set-Alias: that cmdlet
+# lives in Microsoft.PowerShell.Utility, whose auto-load was most of this module's import time.
+${alias:gwmi} = 'Get-WmiObject'
 
 # ROOT\virtualization\v2: the Hyper-V WMI provider's classes DDA Studio calls directly. Source:
 # Microsoft Learn, "Msvm_AssignableDeviceService class", "DismountAssignableDevice method of the
@@ -2341,7 +2343,7 @@ function Remove-SimParameterSet([string]$Name, [string]$Set) {
     . ([ScriptBlock]::Create('function script:' + $Name + ' ' + $text))
 }
 # Only a state that names the switch is parsed here (the import stays as fast as without it).
-if ($env:DDA_SIM_STATE -and (Test-Path -LiteralPath $env:DDA_SIM_STATE) -and [IO.File]::ReadAllText($env:DDA_SIM_STATE).Contains('removeParameterSet')) {
+if ($env:DDA_SIM_STATE -and [IO.File]::Exists($env:DDA_SIM_STATE) -and [IO.File]::ReadAllText($env:DDA_SIM_STATE).Contains('removeParameterSet')) {
     # A state that cannot be read is reported by the first call, as before.
     $simSurfaceState = $null
     try { $simSurfaceState = Read-SimState } catch { $simSurfaceState = $null }
