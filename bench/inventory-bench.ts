@@ -20,7 +20,7 @@ const sizes = [
 ];
 
 /** One row per host size. */
-export async function benchInventory(runs = 3): Promise<Array<Record<string, string | number>>> {
+export async function benchInventory(runs = 5): Promise<Array<Record<string, string | number>>> {
   const rows: Array<Record<string, string | number>> = [];
   const dir = mkdtempSync(join(tmpdir(), 'dda-bench-inv-'));
   for (const size of sizes) {
@@ -31,18 +31,19 @@ export async function benchInventory(runs = 3): Promise<Array<Record<string, str
       const t0 = performance.now();
       await readInventory(host.runner, { memory: host.measurements });
       const cold = performance.now() - t0;
+      await host.runner.invoke('bench-bare-calls', {}); // warm both sides alike
       await host.runner.invoke('bench-reset-stats', {});
-      const warm: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const t = performance.now();
-        await readInventory(host.runner, { memory: host.measurements });
-        warm.push(performance.now() - t);
-      }
+      await readInventory(host.runner, { memory: host.measurements });
       const stats = await host.runner.invoke<{ cim: Record<string, number> }>('bench-stats', {});
-      const cimPerRun = stats.ok ? Object.values(stats.value.cim).reduce((a, b) => a + b, 0) / runs : NaN;
+      const cimPerRun = stats.ok ? Object.values(stats.value.cim).reduce((a, b) => a + b, 0) : NaN;
+      // Interleaved (inventory, bare, inventory, bare...): a neighbour's load disturbs both sides alike.
+      const warm: number[] = [];
       const bare: number[] = [];
       for (let i = 0; i < runs; i++) {
-        const t = performance.now();
+        let t = performance.now();
+        await readInventory(host.runner, { memory: host.measurements });
+        warm.push(performance.now() - t);
+        t = performance.now();
         await host.runner.invoke('bench-bare-calls', {});
         bare.push(performance.now() - t);
       }
