@@ -135,7 +135,9 @@ export const test = base.extend<
   app: async ({ page, served }, use) => {
     await page.goto(served.server.url);
     const app = new MainWindow(page);
-    await expect(page.getByTestId('vm-card').first()).toBeVisible();
+    // The first inventory starts a PowerShell session (a cold pwsh, every script JIT-compiled): seconds on a
+    // loaded 2-core machine. No test measures it, so it is waited for longer than a step of a test.
+    await expect(page.getByTestId('vm-card').first()).toBeVisible({ timeout: 60_000 });
     await use(app);
   },
 });
