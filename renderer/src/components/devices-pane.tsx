@@ -1,10 +1,10 @@
-/** The devices pane: filters, search, devices grouped by card, drag handles and "Assign to…". */
-import { useMemo } from 'react';
+/** The devices pane: filters, search, and the devices grouped by card in a virtual list (device-list.tsx). */
+import { useMemo, useState } from 'react';
 import { groupByCard } from '../device-groups';
 import { deviceView } from '../device-search';
 import { useStore, type Filter } from '../store';
 import { useT } from '../i18n';
-import { DeviceRow } from './device-row';
+import { DeviceList } from './device-list';
 
 export function DevicesPane() {
   const { t, tf } = useT();
@@ -20,6 +20,8 @@ export function DevicesPane() {
     [inventory, filter, search, showBridges],
   );
   const groups = useMemo(() => groupByCard(view.shown), [view]);
+  // The pane scrolls the list; held as state so that the list renders again once it is there.
+  const [pane, setPane] = useState<HTMLElement | null>(null);
   const filters: Array<[Filter, string]> = [
     ['all', t('filterAll')],
     ['assignable', t('filterAssignable')],
@@ -28,7 +30,7 @@ export function DevicesPane() {
     ['assigned', t('filterAssigned')],
   ];
   return (
-    <section className="pane devices-pane" aria-labelledby="devices-title">
+    <section className="pane devices-pane" aria-labelledby="devices-title" ref={setPane}>
       <div className="pane-head">
         <h2 id="devices-title" title={t('dragHint')}>
           {t('devices')}
@@ -78,22 +80,7 @@ export function DevicesPane() {
           )}
         </div>
       )}
-      <ul className="cards" aria-label={t('devices')}>
-        {groups.map((g) => (
-          <li key={g.key} className="card-group">
-            {g.devices.length > 1 && (
-              <div className="card-title muted">
-                {g.key} · {g.devices.length} {t('functions')}
-              </div>
-            )}
-            <ul>
-              {g.devices.map((d) => (
-                <DeviceRow key={d.instanceId} device={d} />
-              ))}
-            </ul>
-          </li>
-        ))}
-      </ul>
+      <DeviceList groups={groups} scroller={pane} />
     </section>
   );
 }

@@ -1,0 +1,82 @@
+/**
+ * The devices pane's list (issue 16): one virtual row per card (its functions together), measured as
+ * laid out; only the rows in view and a few either side are mounted, whatever the number of devices. The
+ * row holding focus and the row of the device being dragged stay mounted wherever the pane is scrolled.
+ * A list with its size and each row's place in it (aria-setsize, aria-posinset), for screen readers.
+ */
+import { useVirtualizer, type Range } from '@tanstack/react-virtual';
+import { useCallback, useMemo, useRef } from 'react';
+import { groupIndexOf, type DeviceGroup } from '../device-groups';
+import { useDragVerdicts } from '../drag-verdicts';
+import { useT } from '../i18n';
+import { rowsToMount } from '../virtual-range';
+import { useFocusedKey, useScrollMargin } from '../virtual-hooks';
+import { DeviceRow } from './device-row';
+
+/** Rows mounted beyond each edge of the pane. */
+const OVERSCAN = 8;
+/** Space between two cards (also in styles.css: `.cards.virtual`). */
+const GAP = 4;
+/** A first guess of a row's height before it is measured: one line per function, a title line for several. */
+const estimate = (g: DeviceGroup | undefined) => (g ? 2 + 27 * g.devices.length + (g.devices.length > 1 ? 17 : 0) : 30);
+
+export function DeviceList({ groups, scroller }: { groups: DeviceGroup[]; scroller: HTMLElement | null }) {
+  const { t } = useT();
+  const list = useRef<HTMLUListElement>(null);
+  const scrollMargin = useScrollMargin(list, scroller);
+  const { focusedKey, onFocus, onBlur } = useFocusedKey();
+  const draggedPath = useDragVerdicts((s) => s.path);
+  const keep = useMemo(
+    () => [groups.findIndex((g) => g.key === focusedKey), groupIndexOf(groups, draggedPath)],
+    [groups, focusedKey, draggedPath],
+  );
+  const rangeExtractor = useCallback((range: Range) => rowsToMount(range, keep), [keep]);
+  const getItemKey = useCallback((i: number) => groups[i]?.key ?? i, [groups]);
+  const virtualizer = useVirtualizer({
+    count: groups.length,
+    getScrollElement: () => scroller,
+    estimateSize: (i) => estimate(groups[i]),
+    getItemKey,
+    rangeExtractor,
+    overscan: OVERSCAN,
+    gap: GAP,
+    scrollMargin,
+  });
+  return (
+    <ul
+      ref={list}
+      className="cards virtual"
+      aria-label={t('devices')}
+      style={{ height: virtualizer.getTotalSize() }}
+      onFocus={onFocus}
+      onBlur={onBlur}
+    >
+      {virtualizer.getVirtualItems().map((item) => {
+        const g = groups[item.index]!;
+        return (
+          <li
+            key={g.key}
+            ref={virtualizer.measureElement}
+            data-index={item.index}
+            data-key={g.key}
+            className="card-group"
+            aria-setsize={groups.length}
+            aria-posinset={item.index + 1}
+            style={{ top: item.start - scrollMargin }}
+          >
+            {g.devices.length > 1 && (
+              <div className="card-title muted">
+                {g.key} · {g.devices.length} {t('functions')}
+              </div>
+            )}
+            <ul>
+              {g.devices.map((d) => (
+                <DeviceRow key={d.instanceId} device={d} />
+              ))}
+            </ul>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
