@@ -12,9 +12,10 @@ import { VerdictBadge } from './verdict-badge';
 /**
  * One device. dnd-kit re-renders every draggable when a drag starts or ends, so this component holds
  * only the drag hook and a light shell; the content below is memoized on the device object (stable
- * until the next inventory) and does not re-render during a drag.
+ * until the next inventory) and does not re-render during a drag. The row itself is memoized too: the
+ * virtual list renders again as it scrolls, the rows it keeps do not.
  */
-export function DeviceRow({ device }: { device: Device }) {
+export const DeviceRow = memo(function DeviceRow({ device }: { device: Device }) {
   const path = device.locationPath ?? '';
   const { t } = useT();
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({
@@ -37,7 +38,7 @@ export function DeviceRow({ device }: { device: Device }) {
       <DeviceActions device={device} />
     </li>
   );
-}
+});
 
 const DeviceSummary = memo(function DeviceSummary({ device }: { device: Device }) {
   const { t } = useT();

@@ -1,12 +1,13 @@
 /** The devices pane: filters, search, and the devices grouped by card in a virtual list (device-list.tsx). */
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { groupByCard } from '../device-groups';
 import { deviceView } from '../device-search';
 import { useStore, type Filter } from '../store';
 import { useT } from '../i18n';
 import { DeviceList } from './device-list';
 
-export function DevicesPane() {
+/** Memoized: the window renders again for its own state (loading, hosts), the pane only for its own. */
+export const DevicesPane = memo(function DevicesPane() {
   const { t, tf } = useT();
   const inventory = useStore((s) => s.inventory);
   const filter = useStore((s) => s.filter);
@@ -83,4 +84,4 @@ export function DevicesPane() {
       <DeviceList groups={groups} scroller={pane} />
     </section>
   );
-}
+});

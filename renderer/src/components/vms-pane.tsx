@@ -1,5 +1,5 @@
 /** The VMs pane: the answer to a refused drop, the host's changes, the VM cards (vm-grid.tsx) and the orphans. */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { Inventory } from '../../../shared/inventory';
 import { useStore } from '../store';
 import { useT } from '../i18n';
@@ -7,7 +7,8 @@ import { DropRefusal } from './drag-preview';
 import { ReconcilePanel } from './reconcile-panel';
 import { VmGrid } from './vm-grid';
 
-export function VmsPane({ inventory }: { inventory: Inventory }) {
+/** Memoized on the inventory: the window renders again for its own state (loading, hosts), the pane only for its own. */
+export const VmsPane = memo(function VmsPane({ inventory }: { inventory: Inventory }) {
   const { t } = useT();
   const openPlan = useStore((s) => s.openPlan);
   // The pane scrolls the list; held as state so that the list renders again once it is there.
@@ -34,4 +35,4 @@ export function VmsPane({ inventory }: { inventory: Inventory }) {
       )}
     </section>
   );
-}
+});
