@@ -24,22 +24,24 @@ export function verdictsFor(inv: Inventory, path: string): Map<string, DropVerdi
   return new Map(inv.vms.map((vm) => [vm.name, dropVerdict(inv, device, vm)]));
 }
 
-let pending: ReturnType<typeof setTimeout> | null = null;
+/** Counts drags: a drag's verdicts are published only while it is the latest. */
+let drag = 0;
 
 /**
  * Called when a drag starts (with the dragged path) and when it ends or is cancelled (null). The
- * verdicts are published in the next task: the drag's first frame is dnd-kit's own re-render of the rows
- * and cards, and the cards' notes (and the layout they change) come in a task of their own.
+ * verdicts are published after the drag's first frame: that frame is dnd-kit's own work (every row and
+ * card rendered again, every card measured), and the cards' notes and the layout they change come in a
+ * task of their own. At the end they go at once.
  */
 export function setDraggedDevice(inv: Inventory | null, path: string | null): void {
-  if (pending !== null) clearTimeout(pending);
-  pending = null;
+  const current = ++drag;
   if (!inv || !path) {
     useDragVerdicts.setState({ byVm: null, path: null });
     return;
   }
-  pending = setTimeout(() => {
-    pending = null;
-    useDragVerdicts.setState({ byVm: verdictsFor(inv, path), path });
-  }, 0);
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      if (current === drag) useDragVerdicts.setState({ byVm: verdictsFor(inv, path), path });
+    }, 0),
+  );
 }

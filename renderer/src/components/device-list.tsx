@@ -14,7 +14,7 @@ import { useFocusedKey, useScrollMargin } from '../virtual-hooks';
 import { DeviceRow } from './device-row';
 
 /** Rows mounted beyond each edge of the pane. */
-const OVERSCAN = 8;
+const OVERSCAN = 5;
 /** Space between two cards (also in styles.css: `.cards.virtual`). */
 const GAP = 4;
 /** A first guess of a row's height before it is measured: one line per function, a title line for several. */

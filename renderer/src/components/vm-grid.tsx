@@ -17,7 +17,7 @@ import { VmCard } from './vm-card';
 const MIN_CARD_WIDTH = 210;
 const GAP = 10;
 /** Rows mounted beyond each edge of the pane. */
-const OVERSCAN = 3;
+const OVERSCAN = 1;
 /** A first guess of a row's height before it is measured. */
 const ESTIMATED_ROW = 150;
 
