@@ -61,7 +61,8 @@ export function nextCard(
 
 /**
  * The dnd-kit coordinate getter: the dragged item's new top-left, so that its centre (the point
- * `dropTargetCollision` uses for the keyboard) lands on the centre of the next card.
+ * `dropTargetCollision` uses for the keyboard) lands on the centre of the next card. A card out of view
+ * (further down a long grid) is scrolled into view first, at once, and the item lands where it is then.
  */
 export const cardKeyboardCoordinates: KeyboardCoordinateGetter = (event, { context }) => {
   if (!NEXT.includes(event.code) && !PREVIOUS.includes(event.code)) return undefined;
@@ -71,7 +72,10 @@ export const cardKeyboardCoordinates: KeyboardCoordinateGetter = (event, { conte
   const rects = liveRects(droppableContainers.getEnabled());
   const cards = [...rects].map(([id, rect]) => ({ id, rect }));
   const id = nextCard(cards, over?.id ?? null, event.code);
-  const rect = id === null ? undefined : rects.get(id);
+  if (id === null) return undefined;
+  const node = droppableContainers.get(id)?.node.current;
+  node?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  const rect = node?.getBoundingClientRect() ?? rects.get(id);
   if (!rect) return undefined;
   return {
     x: rect.left + rect.width / 2 - collisionRect.width / 2,
