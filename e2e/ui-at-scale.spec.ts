@@ -1,0 +1,120 @@
+/**
+ * Issue 16, the UI at scale: a generated host of 512 device functions and 64 VMs. The device list and the
+ * VM grid are virtual: only what is in view is mounted, and each list says how long it is and where each
+ * item sits in it. The keyboard drag still reaches every VM one press at a time, a pointer drop still
+ * plans for the card under the pointer wherever the grid is scrolled, search finds a device far down the
+ * list, and a row that has focus stays while the list scrolls away from it.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { generateProfile } from '../main/simulator/generate-profile';
+import { expect, MainWindow, test } from './fixtures';
+
+const VMS = 64;
+const vmName = (i: number) => `VM-${String(i).padStart(3, '0')}`;
+
+test.use({
+  prepare: {
+    apply: (host) =>
+      writeFileSync(host.stateFile, JSON.stringify(generateProfile({ devices: 512, vms: VMS, seed: 11 }))),
+  },
+});
+
+/** The page once the host's first inventory is on it (512 functions take the simulator a while to read). */
+async function open(page: Page, url: string): Promise<MainWindow> {
+  await page.goto(url);
+  await expect(page.getByTestId('vm-card').first()).toBeVisible({ timeout: 150_000 });
+  return new MainWindow(page);
+}
+
+const scrollToEnd = (page: Page, pane: string) =>
+  page.locator(pane).evaluate((e) => {
+    e.scrollTop = e.scrollHeight;
+  });
+
+test('only what is in view is mounted; the lists say their length; search and focus find and keep rows', async ({
+  page,
+  served,
+}) => {
+  test.setTimeout(240_000);
+  const app = await open(page, served.server.url);
+  const devices = page.getByTestId('device');
+  const listed = Number(
+    await page.locator('[data-testid="filter-chip"][data-filter="all"]').getAttribute('data-count'),
+  );
+  expect(listed).toBeGreaterThan(400);
+  expect(await devices.count()).toBeLessThan(listed / 4);
+  const groups = page.locator('ul.cards > li');
+  await expect(groups.first()).toHaveAttribute('aria-posinset', '1');
+  const setSize = Number(await groups.first().getAttribute('aria-setsize'));
+  expect(setSize).toBeGreaterThan(await groups.count());
+
+  const cards = page.getByRole('list', { name: 'Virtual machines' }).getByRole('listitem');
+  await expect(cards.first()).toHaveAttribute('aria-setsize', String(VMS));
+  expect(await cards.count()).toBeLessThan(VMS / 2);
+  await scrollToEnd(page, '.vms-pane');
+  await expect(app.vmCard(vmName(VMS))).toBeVisible();
+  await expect(page.locator(`[role="listitem"][data-key="${vmName(VMS)}"]`)).toHaveAttribute(
+    'aria-posinset',
+    String(VMS),
+  );
+  await expect(app.vmCard(vmName(1))).toHaveCount(0);
+
+  // The last card of the list, mounted when scrolled to, with its place in the list.
+  await scrollToEnd(page, '.devices-pane');
+  await expect(groups.last()).toHaveAttribute('aria-posinset', String(setSize));
+
+  // A focused row stays mounted (and focused) while the list scrolls far away from it.
+  await page.locator('.devices-pane').evaluate((e) => {
+    e.scrollTop = 0;
+  });
+  const details = devices.first().getByRole('button', { name: /^Details: / });
+  const label = await details.getAttribute('aria-label');
+  await details.focus();
+  await scrollToEnd(page, '.devices-pane');
+  await expect(groups.last()).toHaveAttribute('aria-posinset', String(setSize));
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(label);
+
+  // Search finds a device far down the list, and the list is as long as what it finds.
+  const search = page.getByTestId('device-search');
+  await search.fill('Generated Device 150.1');
+  await expect(devices).toHaveCount(1);
+  await expect(devices.first()).toContainText('Generated Device 150.1');
+  await expect(groups.first()).toHaveAttribute('aria-setsize', '1');
+  await search.fill('');
+  await expect(groups.first()).toHaveAttribute('aria-setsize', String(setSize));
+});
+
+test('the keyboard drag reaches every VM, one press one card; a pointer drop plans for the card under the pointer after scrolling', async ({
+  page,
+  served,
+}) => {
+  test.setTimeout(240_000);
+  const app = await open(page, served.server.url);
+  const handle = page.locator('[data-testid="device-handle"][data-draggable="true"]').first();
+  const name = (await handle.locator('.device-name').innerText()).trim();
+  const overlay = page.getByTestId('drag-overlay');
+  const live = page.locator('[id^="DndLiveRegion"]');
+
+  await handle.focus();
+  await page.keyboard.press('Space');
+  await expect(live).toHaveText(new RegExp(`^Picked up ${name}\\.`));
+  for (let i = 1; i <= VMS; i++) {
+    await page.keyboard.press('ArrowRight');
+    await expect(overlay).toHaveAttribute('data-over', vmName(i));
+  }
+  await expect(app.vmCard(vmName(VMS))).toBeInViewport();
+  await page.keyboard.press('ArrowRight');
+  await expect(overlay).toHaveAttribute('data-over', vmName(VMS));
+  for (let i = VMS - 1; i >= 1; i--) {
+    await page.keyboard.press('ArrowLeft');
+    await expect(overlay).toHaveAttribute('data-over', vmName(i));
+  }
+  await expect(live).toContainText(`${name} over ${vmName(1)}`);
+  await page.keyboard.press('Escape');
+  await expect(live).toHaveText(`Drag of ${name} cancelled.`);
+
+  await scrollToEnd(page, '.vms-pane');
+  await app.drag(handle, app.vmCard(vmName(VMS)));
+  await expect(app.dialog.getByTestId('plan-target')).toHaveText(new RegExp(`^${vmName(VMS)} `));
+});
