@@ -3,7 +3,7 @@
  * VM grid are virtual: only what is in view is mounted, and each list says how long it is and where each
  * item sits in it. The keyboard drag still reaches every VM one press at a time, a pointer drop still
  * plans for the card under the pointer wherever the grid is scrolled, search finds a device far down the
- * list, and a row that has focus stays while the list scrolls away from it.
+ * list, and a row that has focus (or whose details are open) stays while the list scrolls away from it.
  */
 import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
@@ -73,6 +73,14 @@ test('only what is in view is mounted; the lists say their length; search and fo
   await details.focus();
   await scrollToEnd(page, '.devices-pane');
   await expect(groups.last()).toHaveAttribute('aria-posinset', String(setSize));
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(label);
+
+  // The details drawer gives focus back to its row's Details button, however far the list scrolled meanwhile.
+  await details.click();
+  await expect(page.getByTestId('details')).toBeFocused();
+  await scrollToEnd(page, '.devices-pane');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('details')).toHaveCount(0);
   expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(label);
 
   // Search finds a device far down the list, and the list is as long as what it finds.

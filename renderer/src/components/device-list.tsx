@@ -1,14 +1,16 @@
 /**
  * The devices pane's list (issue 16): one virtual row per card (its functions together), measured as
  * laid out; only the rows in view and a few either side are mounted, whatever the number of devices. The
- * row holding focus and the row of the device being dragged stay mounted wherever the pane is scrolled.
+ * row holding focus, the row of the device being dragged and the row whose details are open stay
+ * mounted wherever the pane is scrolled.
  * A list with its size and each row's place in it (aria-setsize, aria-posinset), for screen readers.
  */
 import { useVirtualizer, type Range } from '@tanstack/react-virtual';
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useDeferredValue, useMemo, useRef } from 'react';
 import { groupIndexOf, type DeviceGroup } from '../device-groups';
 import { useDragVerdicts } from '../drag-verdicts';
 import { useT } from '../i18n';
+import { useStore } from '../store';
 import { rowsToMount } from '../virtual-range';
 import { useFocusedKey, useScrollMargin } from '../virtual-hooks';
 import { DeviceRow } from './device-row';
@@ -26,9 +28,17 @@ export function DeviceList({ groups, scroller }: { groups: DeviceGroup[]; scroll
   const scrollMargin = useScrollMargin(list, scroller);
   const { focusedKey, onFocus, onBlur } = useFocusedKey();
   const draggedPath = useDragVerdicts((s) => s.path);
+  // The device whose details are open: its Details button takes focus back when the drawer closes. Kept
+  // one render longer (deferred), so the row is still there when the closing drawer gives focus back to
+  // it; from then on the focus keeps it.
+  const selected = useDeferredValue(useStore((s) => s.selected));
   const keep = useMemo(
-    () => [groups.findIndex((g) => g.key === focusedKey), groupIndexOf(groups, draggedPath)],
-    [groups, focusedKey, draggedPath],
+    () => [
+      groups.findIndex((g) => g.key === focusedKey),
+      groupIndexOf(groups, draggedPath),
+      groupIndexOf(groups, selected),
+    ],
+    [groups, focusedKey, draggedPath, selected],
   );
   const rangeExtractor = useCallback((range: Range) => rowsToMount(range, keep), [keep]);
   const getItemKey = useCallback((i: number) => groups[i]?.key ?? i, [groups]);
