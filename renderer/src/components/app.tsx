@@ -11,7 +11,6 @@ import {
 } from '@dnd-kit/core';
 import { useEffect, useMemo } from 'react';
 import type { Language } from '../../../shared/contract';
-import { bridge } from '../bridge';
 import { dropTargetCollision } from '../drop-collision';
 import { assignIntent, dropVerdict } from '../drop-rules';
 import { setDraggedDevice } from '../drag-verdicts';
@@ -57,8 +56,6 @@ export function App() {
   const host = useStore((s) => s.host);
   const current = useStore((s) => s.hosts.find((h) => h.id === s.host));
   const hostLabel = useHostLabel();
-  const init = useStore((s) => s.init);
-  const handleEvent = useStore((s) => s.handleEvent);
   const inventory = useStore((s) => s.inventory);
   const loading = useStore((s) => s.loading);
   const language = useStore((s) => s.language);
@@ -68,20 +65,10 @@ export function App() {
   const load = useStore((s) => s.loadInventory);
   const openPlan = useStore((s) => s.openPlan);
   const setDropRefusal = useStore((s) => s.setDropRefusal);
-  const linkChanged = useStore((s) => s.linkChanged);
   const reconnectNow = useStore((s) => s.reconnectNow);
   // Lost: what is on screen is only what was read before; nothing on it can be dragged or acted on.
   const stale = useStore((s) => s.lost !== null);
   useTheme();
-  useEffect(() => {
-    const off = bridge.onEvent(handleEvent);
-    const offLink = bridge.onLinkChange?.(linkChanged);
-    void init();
-    return () => {
-      off();
-      offLink?.();
-    };
-  }, [init, handleEvent, linkChanged]);
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
