@@ -20,7 +20,7 @@ const OVERSCAN = 5;
 /** Space between two cards (also in styles.css: `.cards.virtual`). */
 const GAP = 4;
 /** A first guess of a row's height before it is measured: one line per function, a title line for several. */
-const estimate = (g: DeviceGroup | undefined) => (g ? 2 + 27 * g.devices.length + (g.devices.length > 1 ? 17 : 0) : 30);
+const estimate = (g: DeviceGroup | undefined) => (g ? 2 + 29 * g.devices.length + (g.devices.length > 1 ? 19 : 0) : 31);
 
 export function DeviceList({ groups, scroller }: { groups: DeviceGroup[]; scroller: HTMLElement | null }) {
   const { t } = useT();

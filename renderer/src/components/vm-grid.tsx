@@ -19,7 +19,7 @@ const GAP = 10;
 /** Rows mounted beyond each edge of the pane. */
 const OVERSCAN = 1;
 /** A first guess of a row's height before it is measured. */
-const ESTIMATED_ROW = 150;
+const ESTIMATED_ROW = 160;
 
 export function VmGrid({ vms, scroller }: { vms: Vm[]; scroller: HTMLElement | null }) {
   const grid = useRef<HTMLDivElement>(null);
