@@ -1,13 +1,15 @@
 /**
  * The VM cards (issue 16): virtual rows of as many cards as fit the pane's width, each row measured as
  * laid out; only the rows in view and a few either side are mounted, whatever the number of VMs. The row
- * holding focus stays mounted, and during a keyboard drag so do the rows its next arrow press can reach
- * (`keyboardReachableRows`): dnd-kit knows only mounted cards, and the arrows must reach every VM.
+ * holding focus and the card a chip is dragged from stay mounted, and during a keyboard drag so do the
+ * rows its next arrow press can reach (`keyboardReachableRows`): dnd-kit knows only mounted cards, and
+ * the arrows must reach every VM.
  * A list of the cards with its size and each card's place in it, for screen readers.
  */
 import { useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { useCallback, useMemo, useRef } from 'react';
 import type { Vm } from '../../../shared/inventory';
+import { useDragVerdicts } from '../drag-verdicts';
 import { useKeyboardDrag } from '../keyboard-drag';
 import { gridColumns, keyboardReachableRows, rowsToMount } from '../virtual-range';
 import { useElementWidth, useFocusedKey, useScrollMargin } from '../virtual-hooks';
@@ -28,14 +30,17 @@ export function VmGrid({ vms, scroller }: { vms: Vm[]; scroller: HTMLElement | n
   const scrollMargin = useScrollMargin(grid, scroller);
   const { focusedKey, onFocus, onBlur } = useFocusedKey();
   const keyboard = useKeyboardDrag();
+  const draggedPath = useDragVerdicts((s) => s.path);
   const keep = useMemo(() => {
-    const rowOf = (name: string | null) => {
-      const i = name === null ? -1 : vms.findIndex((v) => v.name === name);
-      return i < 0 ? null : Math.floor(i / columns);
-    };
-    const reachable = keyboard.on ? keyboardReachableRows(rowCount, rowOf(keyboard.overVm)) : [];
-    return [rowOf(focusedKey), ...reachable];
-  }, [vms, columns, rowCount, focusedKey, keyboard]);
+    const rowOf = (i: number) => (i < 0 ? null : Math.floor(i / columns));
+    const named = (name: string | null) => rowOf(name === null ? -1 : vms.findIndex((v) => v.name === name));
+    // A chip being dragged off its card: that card stays, wherever the grid scrolls meanwhile.
+    const holding = rowOf(
+      draggedPath === null ? -1 : vms.findIndex((v) => v.assignedDevices.some((a) => a.locationPath === draggedPath)),
+    );
+    const reachable = keyboard.on ? keyboardReachableRows(rowCount, named(keyboard.overVm)) : [];
+    return [named(focusedKey), holding, ...reachable];
+  }, [vms, columns, rowCount, focusedKey, draggedPath, keyboard]);
   const rangeExtractor = useCallback((range: Range) => rowsToMount(range, keep), [keep]);
   // A row is known by its columns and its first VM: its measured height is not reused for other cards.
   const getItemKey = useCallback((i: number) => `${columns}:${vms[i * columns]?.name ?? i}`, [vms, columns]);
