@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivityEntry } from '../../shared/contract';
+import type { ActivityEntry, AppInfo, Settings } from '../../shared/contract';
 import { LOCAL_HOST_ID } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
 import { ok } from '../../shared/result';
@@ -57,6 +57,46 @@ describe('createAppStore on a fake bridge', () => {
     store.setState({ host: 'hv02' });
     await store.getState().loadHosts();
     expect(store.getState().host).toBe(LOCAL_HOST_ID);
+  });
+
+  it('start-up asks for the inventory at once, beside the settings, and shows it after them (in their language)', async () => {
+    const settings = deferred<ReturnType<typeof ok<Settings>>>();
+    let languageWhenShown: string | null = null;
+    const fake = fakeBridge({
+      getAppInfo: () => ok({ osLocale: 'en-US' } as AppInfo),
+      getSettings: () => settings.promise,
+      getActivity: () => ok([]),
+      getUnfinished: () => ok([]),
+      listHosts: () => ok([host(LOCAL_HOST_ID)]),
+      getInventory: () => ok(inventoryOf('local')),
+    });
+    const store = createAppStore(fake.bridge);
+    store.subscribe((s, before) => {
+      if (s.inventory && !before.inventory) languageWhenShown = s.language;
+    });
+    const started = store.getState().init();
+    await flushTasks();
+    expect(fake.calls.map((c) => c.method)).toContain('getInventory');
+    expect(store.getState().inventory).toBeNull();
+    settings.resolve(ok({ language: 'zh-CN', theme: 'dark', powershellPath: null, simulatorProfile: null }));
+    await started;
+    expect(store.getState().inventory?.host.computerName).toBe('local');
+    expect(languageWhenShown).toBe('zh-CN');
+    expect(fake.calls.filter((c) => c.method === 'getInventory')).toHaveLength(1);
+  });
+
+  it("start-up on a host removed meanwhile shows the local host's inventory, not the early answer", async () => {
+    const fake = fakeBridge({
+      listHosts: () => ok([host(LOCAL_HOST_ID)]),
+      getActivity: () => ok([]),
+      getUnfinished: () => ok([]),
+      getInventory: ({ host: h }) => ok(inventoryOf(h ?? '?')),
+    });
+    const store = createAppStore(fake.bridge);
+    store.setState({ host: 'hv02' });
+    await store.getState().init();
+    expect(store.getState().host).toBe(LOCAL_HOST_ID);
+    expect(store.getState().inventory?.host.computerName).toBe(LOCAL_HOST_ID);
   });
 
   it('shows pushed activity of the selected host only', () => {

@@ -11,9 +11,11 @@ import { dropVerdict, type DropVerdict } from './drop-rules';
 interface DragVerdicts {
   /** VM name -> the verdict for the device being dragged; null when no drag is on. */
   byVm: ReadonlyMap<string, DropVerdict> | null;
+  /** The location path of the device being dragged (its row stays mounted in the virtual list); null when none. */
+  path: string | null;
 }
 
-export const useDragVerdicts = create<DragVerdicts>(() => ({ byVm: null }));
+export const useDragVerdicts = create<DragVerdicts>(() => ({ byVm: null, path: null }));
 
 /** Pure: each VM's verdict for the device at `path` (null when the inventory has no such device). */
 export function verdictsFor(inv: Inventory, path: string): Map<string, DropVerdict> | null {
@@ -22,7 +24,24 @@ export function verdictsFor(inv: Inventory, path: string): Map<string, DropVerdi
   return new Map(inv.vms.map((vm) => [vm.name, dropVerdict(inv, device, vm)]));
 }
 
-/** Called when a drag starts (with the dragged path) and when it ends or is cancelled (null). */
+/** Counts drags: a drag's verdicts are published only while it is the latest. */
+let drag = 0;
+
+/**
+ * Called when a drag starts (with the dragged path) and when it ends or is cancelled (null). The
+ * verdicts are published after the drag's first frame: that frame is dnd-kit's own work (every row and
+ * card rendered again, every card measured), and the cards' notes and the layout they change come in a
+ * task of their own. At the end they go at once.
+ */
 export function setDraggedDevice(inv: Inventory | null, path: string | null): void {
-  useDragVerdicts.setState({ byVm: inv && path ? verdictsFor(inv, path) : null });
+  const current = ++drag;
+  if (!inv || !path) {
+    useDragVerdicts.setState({ byVm: null, path: null });
+    return;
+  }
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      if (current === drag) useDragVerdicts.setState({ byVm: verdictsFor(inv, path), path });
+    }, 0),
+  );
 }

@@ -3,8 +3,30 @@
  * most with the row's rectangle is often not the card under the pointer (issue 17): a pointer drag
  * targets only the card the pointer is inside, and nothing when it is inside none (never a guess).
  */
-import { pointerWithin, type CollisionDetection, type Modifier } from '@dnd-kit/core';
+import {
+  pointerWithin,
+  type ClientRect,
+  type CollisionDetection,
+  type DroppableContainer,
+  type Modifier,
+  type UniqueIdentifier,
+} from '@dnd-kit/core';
 import { getEventCoordinates } from '@dnd-kit/utilities';
+
+/**
+ * The droppables' rectangles as they are laid out now. dnd-kit measures a card when it mounts, but in a
+ * virtual grid a card may move after that (a row above it measured, the scroll corrected for it), so the
+ * drop target is found from where the cards are, not where they were.
+ */
+export function liveRects(containers: readonly DroppableContainer[]): Map<UniqueIdentifier, ClientRect> {
+  const rects = new Map<UniqueIdentifier, ClientRect>();
+  for (const c of containers) {
+    const r = c.node.current?.getBoundingClientRect();
+    if (r)
+      rects.set(c.id, { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height });
+  }
+  return rects;
+}
 
 /**
  * Pointer drags: the droppable under the pointer, or none. Keyboard drags have no pointer; the centre
@@ -12,9 +34,14 @@ import { getEventCoordinates } from '@dnd-kit/utilities';
  * the card under that point, or none.
  */
 export const dropTargetCollision: CollisionDetection = (args) => {
-  if (args.pointerCoordinates) return pointerWithin(args);
+  const droppableRects = liveRects(args.droppableContainers);
+  if (args.pointerCoordinates) return pointerWithin({ ...args, droppableRects });
   const r = args.collisionRect;
-  return pointerWithin({ ...args, pointerCoordinates: { x: r.left + r.width / 2, y: r.top + r.height / 2 } });
+  return pointerWithin({
+    ...args,
+    droppableRects,
+    pointerCoordinates: { x: r.left + r.width / 2, y: r.top + r.height / 2 },
+  });
 };
 
 /** Gap between the pointer and the drag overlay, so the card under the pointer stays visible. */

@@ -1,13 +1,35 @@
 /**
  * The keyboard drag (issue 17 #4): an arrow key moves the dragged device from one VM card to the next
  * (reading order: Right/Down the next card, Left/Up the previous one), never a few pixels at a time, and
- * announcements made of names and the drop's verdict in the UI's language.
+ * announcements made of names and the drop's verdict in the UI's language. The VM grid is virtual
+ * (issue 16): during a keyboard drag it keeps mounted the cards the next arrow can reach (`useKeyboardDrag`),
+ * so every VM is reached, one press at a time.
  */
 import type { Announcements, KeyboardCoordinateGetter, UniqueIdentifier } from '@dnd-kit/core';
+import { create } from 'zustand';
 import { format, messages, translate, type MessageKey } from '../../shared/i18n/messages';
 import type { Language } from '../../shared/contract';
 import type { Inventory } from '../../shared/inventory';
+import { liveRects } from './drop-collision';
 import { dropVerdict } from './drop-rules';
+
+interface KeyboardDrag {
+  /** Whether a drag started from the keyboard is on. */
+  on: boolean;
+  /** The VM whose card it is over; null over none. */
+  overVm: string | null;
+}
+
+/** Changes when a keyboard drag starts, moves to another card and ends; never during a pointer drag. */
+export const useKeyboardDrag = create<KeyboardDrag>(() => ({ on: false, overVm: null }));
+
+/** Called when a drag starts, when its target changes (with the VM under it) and when it ends (on: false). */
+export function trackKeyboardDrag(activatorEvent: Event | null, on: boolean, overVm: string | null = null): void {
+  const keyboard = on && typeof KeyboardEvent !== 'undefined' && activatorEvent instanceof KeyboardEvent;
+  const now = useKeyboardDrag.getState();
+  if (keyboard ? now.on && now.overVm === overVm : !now.on) return;
+  useKeyboardDrag.setState(keyboard ? { on: true, overVm } : { on: false, overVm: null });
+}
 
 const NEXT = ['ArrowRight', 'ArrowDown'];
 const PREVIOUS = ['ArrowLeft', 'ArrowUp'];
@@ -39,19 +61,21 @@ export function nextCard(
 
 /**
  * The dnd-kit coordinate getter: the dragged item's new top-left, so that its centre (the point
- * `dropTargetCollision` uses for the keyboard) lands on the centre of the next card.
+ * `dropTargetCollision` uses for the keyboard) lands on the centre of the next card. A card out of view
+ * (further down a long grid) is scrolled into view first, at once, and the item lands where it is then.
  */
 export const cardKeyboardCoordinates: KeyboardCoordinateGetter = (event, { context }) => {
   if (!NEXT.includes(event.code) && !PREVIOUS.includes(event.code)) return undefined;
   event.preventDefault();
-  const { collisionRect, droppableRects, droppableContainers, over } = context;
+  const { collisionRect, droppableContainers, over } = context;
   if (!collisionRect) return undefined;
-  const cards = droppableContainers
-    .getEnabled()
-    .map((c) => ({ id: c.id, rect: droppableRects.get(c.id) }))
-    .filter((c): c is { id: UniqueIdentifier; rect: NonNullable<typeof c.rect> } => !!c.rect);
+  const rects = liveRects(droppableContainers.getEnabled());
+  const cards = [...rects].map(([id, rect]) => ({ id, rect }));
   const id = nextCard(cards, over?.id ?? null, event.code);
-  const rect = id === null ? undefined : droppableRects.get(id);
+  if (id === null) return undefined;
+  const node = droppableContainers.get(id)?.node.current;
+  node?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  const rect = node?.getBoundingClientRect() ?? rects.get(id);
   if (!rect) return undefined;
   return {
     x: rect.left + rect.width / 2 - collisionRect.width / 2,

@@ -6,29 +6,28 @@ import {
   useSensor,
   useSensors,
   type DragEndEvent,
+  type DragOverEvent,
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { useEffect, useMemo } from 'react';
 import type { Language } from '../../../shared/contract';
-import { bridge } from '../bridge';
 import { dropTargetCollision } from '../drop-collision';
 import { assignIntent, dropVerdict } from '../drop-rules';
 import { setDraggedDevice } from '../drag-verdicts';
-import { cardKeyboardCoordinates, dragAnnouncements } from '../keyboard-drag';
+import { cardKeyboardCoordinates, dragAnnouncements, trackKeyboardDrag } from '../keyboard-drag';
 import { useStore } from '../store';
 import { useT } from '../i18n';
 import { ActivityPanel } from './activity-panel';
 import { Banners } from './banners';
 import { DetailsDrawer } from './details-drawer';
 import { DevicesPane } from './devices-pane';
-import { DragLayer, DropRefusal } from './drag-preview';
+import { DragLayer } from './drag-preview';
 import { HostDialog } from './host-dialog';
 import { HelpMenu } from './help-menu';
 import { HostSwitcher, useHostLabel } from './host-switcher';
 import { PlanDialog } from './plan-dialog';
 import { PrepareDialog, RemoveHostDialog } from './prepare-dialog';
-import { ReconcilePanel } from './reconcile-panel';
-import { VmCard } from './vm-card';
+import { VmsPane } from './vms-pane';
 
 function useTheme() {
   const theme = useStore((s) => s.theme);
@@ -45,13 +44,18 @@ function useTheme() {
   }, [theme]);
 }
 
+/**
+ * Scrolling a pane near its edge during a drag, without dnd-kit's layout-shift compensation: the dragged
+ * row does not move when a drag starts (a drag overlay follows the pointer), so measuring it again after
+ * the first render is layout work with nothing to correct.
+ */
+const AUTO_SCROLL = { layoutShiftCompensation: false } as const;
+
 export function App() {
   const { t, tf } = useT();
   const host = useStore((s) => s.host);
   const current = useStore((s) => s.hosts.find((h) => h.id === s.host));
   const hostLabel = useHostLabel();
-  const init = useStore((s) => s.init);
-  const handleEvent = useStore((s) => s.handleEvent);
   const inventory = useStore((s) => s.inventory);
   const loading = useStore((s) => s.loading);
   const language = useStore((s) => s.language);
@@ -61,20 +65,10 @@ export function App() {
   const load = useStore((s) => s.loadInventory);
   const openPlan = useStore((s) => s.openPlan);
   const setDropRefusal = useStore((s) => s.setDropRefusal);
-  const linkChanged = useStore((s) => s.linkChanged);
   const reconnectNow = useStore((s) => s.reconnectNow);
   // Lost: what is on screen is only what was read before; nothing on it can be dragged or acted on.
   const stale = useStore((s) => s.lost !== null);
   useTheme();
-  useEffect(() => {
-    const off = bridge.onEvent(handleEvent);
-    const offLink = bridge.onLinkChange?.(linkChanged);
-    void init();
-    return () => {
-      off();
-      offLink?.();
-    };
-  }, [init, handleEvent, linkChanged]);
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
@@ -97,10 +91,19 @@ export function App() {
   const onDragStart = (e: DragStartEvent) => {
     if (useStore.getState().dropRefusal) setDropRefusal(null);
     setDraggedDevice(inventory, (e.active.data.current as { path?: string } | undefined)?.path ?? null);
+    trackKeyboardDrag(e.activatorEvent, true);
+  };
+  // Only a keyboard drag's target is kept (the VM grid mounts the cards its next arrow reaches); a pointer
+  // drag changes no state here.
+  const onDragOver = (e: DragOverEvent) =>
+    trackKeyboardDrag(e.activatorEvent, true, (e.over?.data.current as { vmName?: string } | undefined)?.vmName);
+  const endDrag = () => {
+    setDraggedDevice(null, null);
+    trackKeyboardDrag(null, false);
   };
   // `over` is the card under the pointer (or, for the keyboard, under the moved item's centre), or none.
   const onDragEnd = (e: DragEndEvent) => {
-    setDraggedDevice(null, null);
+    endDrag();
     const path = (e.active.data.current as { path?: string } | undefined)?.path;
     const vmName = (e.over?.data.current as { vmName?: string } | undefined)?.vmName;
     if (!path || !vmName || !inventory || useStore.getState().lost) return;
@@ -111,15 +114,16 @@ export function App() {
     if (!verdict.allowed) return setDropRefusal({ vm: vm.name, device: device.friendlyName, reason: verdict.reason });
     void openPlan(assignIntent(inventory, device, vmName));
   };
-  const orphans = inventory?.devices.filter((d) => d.owner.kind === 'dismounted') ?? [];
   return (
     <DndContext
       sensors={stale ? noSensors : sensors}
       collisionDetection={dropTargetCollision}
+      autoScroll={AUTO_SCROLL}
       accessibility={accessibility}
       onDragStart={onDragStart}
+      onDragOver={onDragOver}
       onDragEnd={onDragEnd}
-      onDragCancel={() => setDraggedDevice(null, null)}
+      onDragCancel={endDrag}
     >
       <div className="app">
         <header className="top">
@@ -184,29 +188,7 @@ export function App() {
               {/* A disabled fieldset disables every control of the stale data at once; the text stays readable. */}
               <fieldset className="main-fields" disabled={stale}>
                 <DevicesPane />
-                <section className="pane vms-pane" aria-labelledby="vms-title">
-                  <div className="pane-head">
-                    <h2 id="vms-title">{t('vms')}</h2>
-                  </div>
-                  <DropRefusal />
-                  <ReconcilePanel />
-                  <div className="vm-grid">
-                    {inventory.vms.map((vm) => (
-                      <VmCard key={vm.id} vm={vm} />
-                    ))}
-                  </div>
-                  {orphans.length > 0 && (
-                    <div className="orphans" data-testid="orphans">
-                      <h3>{t('orphans')}</h3>
-                      <ul>
-                        {orphans.map((d) => (
-                          <li key={d.instanceId}>{d.friendlyName}</li>
-                        ))}
-                      </ul>
-                      <button onClick={() => void openPlan({ kind: 'return-orphans' })}>{t('returnAll')}</button>
-                    </div>
-                  )}
-                </section>
+                <VmsPane inventory={inventory} />
               </fieldset>
               <DetailsDrawer />
             </main>

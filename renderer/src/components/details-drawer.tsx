@@ -7,7 +7,7 @@ import { messages, type MessageKey } from '../../../shared/i18n/messages';
 import type { Device } from '../../../shared/inventory';
 import { useStore } from '../store';
 import { useT } from '../i18n';
-import { Lifelines } from './devices-pane';
+import { Lifelines } from './device-row';
 import { VerdictBadge } from './verdict-badge';
 
 export const DDA_PLANNING_URL =

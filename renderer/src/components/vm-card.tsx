@@ -49,13 +49,22 @@ function Chip({ vm, entry }: { vm: Vm; entry: AssignedDevice }) {
   );
 }
 
+const NO_RESIZE_MEASURING = { disabled: true } as const;
+
 /**
  * A VM card. The drop target re-renders when the card under the pointer changes and when a drag starts
- * or ends (its verdict, precomputed per drag); the card's content is memoized on the VM object.
+ * or ends (its verdict, precomputed per drag), not when the virtual grid renders again as it scrolls;
+ * the card's content is memoized on the VM object.
  */
-export function VmCard({ vm }: { vm: Vm }) {
+export const VmCard = memo(function VmCard({ vm }: { vm: Vm }) {
   const { t, tf } = useT();
-  const { setNodeRef, isOver } = useDroppable({ id: `vm:${vm.name}`, data: { vmName: vm.name } });
+  // The drop target is found from where the cards are laid out now (drop-collision.ts), so dnd-kit need
+  // not measure a card again each time its size changes during a drag (its drop note appears).
+  const { setNodeRef, isOver } = useDroppable({
+    id: `vm:${vm.name}`,
+    data: { vmName: vm.name },
+    resizeObserverConfig: NO_RESIZE_MEASURING,
+  });
   // Worked out once per drag (drag-verdicts.ts): no lookup and no re-render per pointer move.
   const verdict = useDragVerdicts((s) => s.byVm?.get(vm.name) ?? null);
   return (
@@ -74,7 +83,7 @@ export function VmCard({ vm }: { vm: Vm }) {
       )}
     </article>
   );
-}
+});
 
 /** A word of the host's (VM state, stop action) in the app's language; an unknown one as the host said it. */
 export function useHostWord(): (prefix: 'vmState_' | 'stopAction_', value: string) => string {

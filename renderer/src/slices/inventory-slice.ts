@@ -10,10 +10,10 @@ export const inventorySlice =
   (bridge: DdaBridge): StateCreator<StoreState, [], [], InventorySlice> =>
   (set, get) => ({
     ...initialInventoryState,
-    async loadInventory(refresh) {
+    async loadInventory(refresh, asked) {
       const host = get().host;
       set({ loading: true });
-      const r = await bridge.getInventory({ host, refresh });
+      const r = await (asked ?? bridge.getInventory({ host, refresh }));
       if (get().host !== host) return; // the admin switched hosts meanwhile: that host's load decides
       if (r.ok) {
         set({ inventory: r.value, loading: false, loadError: null });

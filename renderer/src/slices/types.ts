@@ -58,7 +58,8 @@ export interface InventorySlice {
   inventory: Inventory | null;
   loading: boolean;
   loadError: AppError | null;
-  loadInventory(refresh: boolean): Promise<void>;
+  /** Reads the selected host's inventory; `asked`: its answer already asked for (at start-up, beside the rest). */
+  loadInventory(refresh: boolean, asked?: Promise<Result<Inventory>>): Promise<void>;
 }
 
 export interface OperationsSlice {

@@ -71,6 +71,9 @@ export const uiSlice =
       },
       async init() {
         const host = get().host;
+        // The inventory (the page's biggest answer) is asked for at once, beside the rest, and shown after
+        // them: in the language the settings say.
+        const inventory = bridge.getInventory({ host, refresh: false });
         const [info, settings, activity, unfinished] = await Promise.all([
           bridge.getAppInfo({}),
           bridge.getSettings({}),
@@ -87,7 +90,8 @@ export const uiSlice =
         if (settings.ok) set({ theme: settings.value.theme });
         if (activity.ok) set({ activity: mergeActivity(get().activity, activity.value) });
         if (unfinished.ok) set({ unfinished: unfinished.value });
-        await get().loadInventory(false);
+        // The hosts' list may have sent the page back to the local host meanwhile: then that host's own.
+        await get().loadInventory(false, get().host === host ? inventory : undefined);
       },
     };
   };
