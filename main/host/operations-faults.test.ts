@@ -155,7 +155,8 @@ describe('a fault at every step leaves the host exactly as before, and the journ
           expect(undone, at).toEqual([...rec.undone].sort());
         }
       },
-      60_000,
+      // A hang guard, not a measure: one case runs a whole operation and its rollback per step (up to 10).
+      180_000,
     );
   }
 });
