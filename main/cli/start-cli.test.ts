@@ -35,7 +35,7 @@ describe('dda start', () => {
     expect(run.code).toBe(0);
     expect(run.out).toContain('SUCCEEDED: Start Router-01');
     expect(stateOf(sim, 'Router-01')).toBe('Running');
-  });
+  }, 180_000); // a hang guard: three commands, each a new PowerShell session
 
   it('needs --vm', async () => {
     const r = await dda(['start']);
