@@ -119,7 +119,7 @@ describe.skipIf(!!unavailable)(
       expect(existsSync(join(data, 'hosts', 'host-b', 'journal.jsonl'))).toBe(false);
       const back = await dda(['revert', '--device', CX4, '--host', 'host-a', '--yes', '--data-dir', data]);
       expect(back.code, back.err + back.out).toBe(0);
-    });
+    }, 180_000); // a hang guard: an assign and a revert, each a new session over ssh
 
     it('a host that refuses the key: exit 1 and an error that names the host', async () => {
       const r = await dda(['hosts', 'test', 'bad-key', '--data-dir', data]);
