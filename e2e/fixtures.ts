@@ -132,11 +132,13 @@ export const test = base.extend<
     await server.close();
     await pool.dispose();
   },
-  app: async ({ page, served }, use) => {
+  app: async ({ page, served }, use, testInfo) => {
+    // The first inventory starts a PowerShell session (a cold pwsh, every script JIT-compiled): seconds on a
+    // loaded 2-core machine. No test measures it, so it is waited for longer than a step of a test, and
+    // that wait is added to the test's own time instead of taken from it.
+    testInfo.setTimeout(testInfo.timeout + 60_000);
     await page.goto(served.server.url);
     const app = new MainWindow(page);
-    // The first inventory starts a PowerShell session (a cold pwsh, every script JIT-compiled): seconds on a
-    // loaded 2-core machine. No test measures it, so it is waited for longer than a step of a test.
     await expect(page.getByTestId('vm-card').first()).toBeVisible({ timeout: 60_000 });
     await use(app);
   },
