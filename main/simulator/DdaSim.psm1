@@ -20,27 +20,41 @@ $script:PciKeySet = '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}'
 # Enumerations with the real names and values, so that output objects behave as on a host:
 # [string] gives the name, ConvertTo-Json gives the number (Windows PowerShell 5.1 and 7 alike).
 # Values: Hyper-V's enums mirror the Msvm_* WMI values (Msvm_ComputerSystem EnabledState,
-# Msvm_VirtualSystemSettingData AutomaticStartupAction / AutomaticShutdownAction / UserSnapshotType);
-# Win32 ConfigManagerErrorCode from the CM_PROB_* constants in cfg.h. See reference/README.md.
+# Msvm_VirtualSystemSettingData AutomaticStartupAction / AutomaticShutdownAction / UserSnapshotType,
+# Msvm_VirtualEthernetSwitchSettingData's switch types); Win32 ConfigManagerErrorCode from the CM_PROB_*
+# constants in cfg.h. See reference/README.md.
+# Full names: the Hyper-V ones are Microsoft.HyperV.PowerShell.* (the parameter types' full names in
+# reference/cmdlets.json). The NetTCPIP ones are CDXML-generated types, named
+# Microsoft.PowerShell.Cmdletization.GeneratedTypes.<enum name of the .cdxml> (NetIPAddress.AddressFamily,
+# ...). PnP's ConfigManagerErrorCode keeps its short name (no source gives its full name: a guess).
+# They are made with Reflection.Emit in one dynamic assembly, not with the `enum` keyword: PowerShell's
+# type definer costs about 55 ms at import (a third of the module's own load), Emit a few. PowerShell
+# resolves types in dynamic assemblies, so [Microsoft.HyperV.PowerShell.VMState] works in scripts.
 # ---------------------------------------------------------------------------------------------------
-enum VMState { Other = 1; Running = 2; Off = 3; Stopping = 4; Saved = 6; Paused = 9; Starting = 10; Reset = 11; Saving = 32773; Pausing = 32776; Resuming = 32777; FastSaved = 32779; FastSaving = 32780 }
-enum StopAction { TurnOff = 2; Save = 3; ShutDown = 4 }
-enum StartAction { Nothing = 2; StartIfRunning = 3; Start = 4 }
-enum CriticalErrorAction { None = 0; Pause = 1 }
-enum OnOffState { On = 0; Off = 1 }
-enum CheckpointType { Disabled = 2; Production = 3; ProductionOnly = 4; Standard = 5 }
-enum ConfigManagerErrorCode { CM_PROB_NONE = 0; CM_PROB_DISABLED = 22; CM_PROB_PHANTOM = 45 }
-# Hyper-V's VMSwitchType mirrors Msvm_VirtualEthernetSwitchSettingData's switch types (Private 0, Internal 1,
-# External 2). The NetTCPIP enumerations are the MSFT_NetIPAddress property values (AddressFamily is the
-# Winsock AF_INET 2 / AF_INET6 23; the others as the class documents them). Their real types are CDXML-
-# generated (Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.*); only the short names and
-# values are modelled.
-enum VMSwitchType { Private = 0; Internal = 1; External = 2 }
-enum AddressFamily { IPv4 = 2; IPv6 = 23 }
-enum AddressState { Invalid = 0; Tentative = 1; Duplicate = 2; Deprecated = 3; Preferred = 4 }
-enum PrefixOrigin { Other = 0; Manual = 1; WellKnown = 2; Dhcp = 3; RouterAdvertisement = 4 }
-enum SuffixOrigin { Other = 0; Manual = 1; WellKnown = 2; Dhcp = 3; Link = 4; Random = 5 }
-enum Type { Unicast = 1; Anycast = 2 }
+$script:SimEnums = [ordered]@{
+    'Microsoft.HyperV.PowerShell.VMState'             = [ordered]@{ Other = 1; Running = 2; Off = 3; Stopping = 4; Saved = 6; Paused = 9; Starting = 10; Reset = 11; Saving = 32773; Pausing = 32776; Resuming = 32777; FastSaved = 32779; FastSaving = 32780 }
+    'Microsoft.HyperV.PowerShell.StopAction'          = [ordered]@{ TurnOff = 2; Save = 3; ShutDown = 4 }
+    'Microsoft.HyperV.PowerShell.StartAction'         = [ordered]@{ Nothing = 2; StartIfRunning = 3; Start = 4 }
+    'Microsoft.HyperV.PowerShell.CriticalErrorAction' = [ordered]@{ None = 0; Pause = 1 }
+    'Microsoft.HyperV.PowerShell.OnOffState'          = [ordered]@{ On = 0; Off = 1 }
+    'Microsoft.HyperV.PowerShell.CheckpointType'      = [ordered]@{ Disabled = 2; Production = 3; ProductionOnly = 4; Standard = 5 }
+    'Microsoft.HyperV.PowerShell.VMSwitchType'        = [ordered]@{ Private = 0; Internal = 1; External = 2 }
+    'ConfigManagerErrorCode'                          = [ordered]@{ CM_PROB_NONE = 0; CM_PROB_DISABLED = 22; CM_PROB_PHANTOM = 45 }
+    'Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.AddressFamily' = [ordered]@{ IPv4 = 2; IPv6 = 23 }
+    'Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.AddressState'  = [ordered]@{ Invalid = 0; Tentative = 1; Duplicate = 2; Deprecated = 3; Preferred = 4 }
+    'Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.PrefixOrigin'  = [ordered]@{ Other = 0; Manual = 1; WellKnown = 2; Dhcp = 3; RouterAdvertisement = 4 }
+    'Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.SuffixOrigin'  = [ordered]@{ Other = 0; Manual = 1; WellKnown = 2; Dhcp = 3; Link = 4; Random = 5 }
+    'Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.Type'          = [ordered]@{ Unicast = 1; Anycast = 2 }
+}
+# A second import in one process (Import-Module -Force) reuses the types made by the first.
+if ($null -eq ('Microsoft.HyperV.PowerShell.VMState' -as [type])) {
+    $simTypesModule = [System.Reflection.Emit.AssemblyBuilder]::DefineDynamicAssembly([System.Reflection.AssemblyName]'DdaSim.Types', [System.Reflection.Emit.AssemblyBuilderAccess]::Run).DefineDynamicModule('DdaSim.Types')
+    foreach ($name in $script:SimEnums.Keys) {
+        $builder = $simTypesModule.DefineEnum($name, [System.Reflection.TypeAttributes]::Public, [int])
+        foreach ($literal in $script:SimEnums[$name].GetEnumerator()) { $null = $builder.DefineLiteral($literal.Key, [int]$literal.Value) }
+        $null = $builder.CreateTypeInfo()
+    }
+}
 
 # ---------------------------------------------------------------------------------------------------
 # State: read, validate, lock, write
@@ -1077,9 +1091,9 @@ function New-SimVmObject($v, $State) {
         VMName                      = [string]$v.name
         Id                          = [Guid]$v.id
         VMId                        = [Guid]$v.id
-        State                       = [VMState][string]$v.state
+        State                       = [Microsoft.HyperV.PowerShell.VMState][string]$v.state
         Generation                  = [int]$v.generation
-        AutomaticStopAction         = [StopAction][string]$v.automaticStopAction
+        AutomaticStopAction         = [Microsoft.HyperV.PowerShell.StopAction][string]$v.automaticStopAction
         GuestControlledCacheTypes   = [bool]$v.guestControlledCacheTypes
         LowMemoryMappedIoSpace      = [uint32](ConvertTo-SimNumber $v.lowMemoryMappedIoSpace)
         HighMemoryMappedIoSpace     = [uint64](ConvertTo-SimNumber $v.highMemoryMappedIoSpace)
@@ -1094,7 +1108,7 @@ function New-SimVmObject($v, $State) {
         ComputerName                = [string]$State.host.computerName
         IsDeleted                   = $false
     }
-    if ($v.checkpointType) { $o.CheckpointType = [CheckpointType][string]$v.checkpointType }
+    if ($v.checkpointType) { $o.CheckpointType = [Microsoft.HyperV.PowerShell.CheckpointType][string]$v.checkpointType }
     # Newer builds report where the high MMIO gap starts; Microsoft's reference does not list the property
     # yet (guess, labelled): a profile VM with highMemoryMappedIoBase stands for such a host.
     if ($null -ne $v.PSObject.Properties['highMemoryMappedIoBase'] -and $null -ne $v.highMemoryMappedIoBase) {
@@ -1253,18 +1267,18 @@ function Set-VM {
         [int64]$MemoryMinimumBytes,
         [int64]$MemoryMaximumBytes,
         [int64]$MemoryStartupBytes,
-        [StartAction]$AutomaticStartAction,
-        [StopAction]$AutomaticStopAction,
+        [Microsoft.HyperV.PowerShell.StartAction]$AutomaticStartAction,
+        [Microsoft.HyperV.PowerShell.StopAction]$AutomaticStopAction,
         [int]$AutomaticStartDelay,
-        [CriticalErrorAction]$AutomaticCriticalErrorAction,
+        [Microsoft.HyperV.PowerShell.CriticalErrorAction]$AutomaticCriticalErrorAction,
         [int]$AutomaticCriticalErrorActionTimeout,
         [bool]$AutomaticCheckpointsEnabled,
-        [OnOffState]$LockOnDisconnect,
+        [Microsoft.HyperV.PowerShell.OnOffState]$LockOnDisconnect,
         [string]$Notes,
         [string]$NewVMName,
         [string]$SnapshotFileLocation,
         [string]$SmartPagingFilePath,
-        [CheckpointType]$CheckpointType,
+        [Microsoft.HyperV.PowerShell.CheckpointType]$CheckpointType,
         [switch]$Passthru,
         [switch]$AllowUnverifiedPaths
     )
@@ -2018,12 +2032,12 @@ function Get-NetIPAddress {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = $true)][Alias('LocalAddress')][string[]]$IPAddress,
         [Parameter(ValueFromPipelineByPropertyName = $true)][Alias('ifIndex')][uint32[]]$InterfaceIndex,
         [Parameter(ValueFromPipelineByPropertyName = $true)][Alias('ifAlias')][string[]]$InterfaceAlias,
-        [AddressFamily[]]$AddressFamily,
-        [Type[]]$Type,
+        [Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.AddressFamily[]]$AddressFamily,
+        [Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.Type[]]$Type,
         [byte[]]$PrefixLength,
-        [PrefixOrigin[]]$PrefixOrigin,
-        [SuffixOrigin[]]$SuffixOrigin,
-        [AddressState[]]$AddressState,
+        [Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.PrefixOrigin[]]$PrefixOrigin,
+        [Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.SuffixOrigin[]]$SuffixOrigin,
+        [Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.AddressState[]]$AddressState,
         [TimeSpan[]]$ValidLifetime,
         [TimeSpan[]]$PreferredLifetime,
         [bool[]]$SkipAsSource,
@@ -2047,8 +2061,8 @@ function Get-NetIPAddress {
                 foreach ($a in $r.ips) { $rows.Add(@{ ip = [string]$a.address; len = [int]$a.prefixLength; index = $r.index; alias = $r.name; origin = 'Manual' }) }
             }
             foreach ($x in $rows) {
-                $family = [AddressFamily]::IPv4
-                if ($x.ip.Contains(':')) { $family = [AddressFamily]::IPv6 }
+                $family = [Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.AddressFamily]::IPv4
+                if ($x.ip.Contains(':')) { $family = [Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.AddressFamily]::IPv6 }
                 if ($IPAddress -and -not (Test-SimLike $x.ip $IPAddress)) { continue }
                 if ($InterfaceIndex -and -not ($InterfaceIndex -contains $x.index)) { continue }
                 if ($InterfaceAlias -and -not (Test-SimLike $x.alias $InterfaceAlias)) { continue }
@@ -2059,11 +2073,11 @@ function Get-NetIPAddress {
                     InterfaceIndex = $x.index
                     InterfaceAlias = $x.alias
                     AddressFamily  = $family
-                    Type           = [Type]::Unicast
+                    Type           = [Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.Type]::Unicast
                     PrefixLength   = [byte]$x.len
-                    PrefixOrigin   = [PrefixOrigin]$x.origin
-                    SuffixOrigin   = [SuffixOrigin]$x.origin
-                    AddressState   = [AddressState]::Preferred
+                    PrefixOrigin   = [Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.PrefixOrigin]$x.origin
+                    SuffixOrigin   = [Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.SuffixOrigin]$x.origin
+                    AddressState   = [Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.AddressState]::Preferred
                     SkipAsSource   = $false
                     PolicyStore    = 'ActiveStore'
                 })
@@ -2201,7 +2215,7 @@ function New-SimVmSwitch($s, $State) {
         PSTypeName                      = 'Microsoft.HyperV.PowerShell.VMSwitch'
         Name                            = [string]$s.name
         Id                              = [Guid]$s.id
-        SwitchType                      = [VMSwitchType][string]$s.switchType
+        SwitchType                      = [Microsoft.HyperV.PowerShell.VMSwitchType][string]$s.switchType
         NetAdapterInterfaceDescription  = $first
         NetAdapterInterfaceDescriptions = [string[]]$uplinks.ToArray()
         AllowManagementOS               = [bool]$s.allowManagementOS
@@ -2216,7 +2230,7 @@ function Get-VMSwitch {
         [Parameter(ParameterSetName = 'Name', Position = 0)][Alias('SwitchName')][string]$Name,
         [Parameter(ParameterSetName = 'Id', Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)][Alias('SwitchId')][Guid[]]$Id,
         [Parameter(Position = 1)][string[]]$ResourcePoolName,
-        [VMSwitchType[]]$SwitchType,
+        [Microsoft.HyperV.PowerShell.VMSwitchType[]]$SwitchType,
         [Microsoft.Management.Infrastructure.CimSession[]]$CimSession,
         [string[]]$ComputerName,
         [pscredential[]]$Credential
@@ -2231,7 +2245,7 @@ function Get-VMSwitch {
                 if ($null -eq $s) { continue }
                 if ($Name -and -not ([string]$s.name -like $Name)) { continue }
                 if ($Id -and -not ($Id | Where-Object { [string]$_ -eq [string]$s.id })) { continue }
-                if ($SwitchType -and -not ($SwitchType -contains [VMSwitchType][string]$s.switchType)) { continue }
+                if ($SwitchType -and -not ($SwitchType -contains [Microsoft.HyperV.PowerShell.VMSwitchType][string]$s.switchType)) { continue }
                 $any = $true
                 New-SimVmSwitch $s $state
             }

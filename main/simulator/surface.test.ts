@@ -121,6 +121,9 @@ describe("the simulator has the real cmdlets' surface", () => {
         const g = got.parameters[p];
         if (!g) continue;
         if (shortType(w.type) !== g.type) say(`-${p} type`, w.type, g.type);
+        // Hyper-V's own types by full name too (its enumerations are made with those names).
+        if (w.typeFullName?.startsWith('Microsoft.HyperV.PowerShell.') && w.typeFullName !== g.typeFullName)
+          say(`-${p} type's full name`, w.typeFullName, g.typeFullName);
         if ([...w.aliases].sort().join() !== [...g.aliases].sort().join()) say(`-${p} aliases`, w.aliases, g.aliases);
         for (const [set, ws] of Object.entries(w.sets)) {
           const gs = g.sets[set];
