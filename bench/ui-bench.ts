@@ -51,7 +51,14 @@ export async function benchUi(): Promise<Array<Record<string, string | number>>>
       const usable = Date.now() - t;
       // The drag starts once the page's own work after its first usable paint is done (the main thread
       // idle): a task of the load is not a task of the drag.
-      await page.evaluate(() => new Promise((done) => requestIdleCallback(done, { timeout: 5_000 })));
+      await page.evaluate(
+        () =>
+          new Promise((done) =>
+            (
+              globalThis as unknown as { requestIdleCallback: (f: () => void, o: { timeout: number }) => void }
+            ).requestIdleCallback(() => done(null), { timeout: 5_000 }),
+          ),
+      );
       await page.evaluate(() => ((globalThis as unknown as { __long: number[] }).__long = []));
       const handle = page.getByTestId('device-handle').first();
       const target = page.getByTestId('vm-card').nth(1);
