@@ -68,6 +68,8 @@ test('only what is in view is mounted; the lists say their length; search and fo
   await page.locator('.devices-pane').evaluate((e) => {
     e.scrollTop = 0;
   });
+  // The list renders the top rows on the scroll's next frame: wait for them before picking the first.
+  await expect(groups.first()).toHaveAttribute('aria-posinset', '1');
   const details = devices.first().getByRole('button', { name: /^Details: / });
   const label = await details.getAttribute('aria-label');
   await details.focus();

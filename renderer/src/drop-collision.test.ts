@@ -1,7 +1,7 @@
 /** The drop target is the card under the pointer as laid out now (issue 16: virtual rows move after mounting). */
 import type { DroppableContainer } from '@dnd-kit/core';
-import { describe, expect, it } from 'vitest';
-import { dropTargetCollision, liveRects } from './drop-collision';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dropTargetCollision, liveRects, setKeyboardTarget } from './drop-collision';
 
 /** A droppable whose node is laid out at `at` now. */
 function card(id: string, at: { left: number; top: number } | null): DroppableContainer {
@@ -9,6 +9,8 @@ function card(id: string, at: { left: number; top: number } | null): DroppableCo
     at === null
       ? null
       : {
+          id,
+          contains: (other: unknown) => (other as { inside?: string } | null)?.inside === id,
           getBoundingClientRect: () => ({
             ...at,
             right: at.left + 200,
@@ -56,5 +58,37 @@ describe('dropTargetCollision', () => {
     expect(dropTargetCollision({ ...base, collisionRect: rect, pointerCoordinates: null }).map((c) => c.id)).toEqual([
       'vm:b',
     ]);
+  });
+
+  describe('what the admin sees', () => {
+    const doc = globalThis as unknown as { document?: unknown };
+    /** The topmost element at each point: inside the card named, or something else (null: nothing). */
+    const showing = (inside: string | null) =>
+      (doc.document = { elementFromPoint: () => (inside === null ? { inside: 'activity-panel' } : { inside }) });
+    afterEach(() => {
+      delete doc.document;
+      setKeyboardTarget(null);
+    });
+    const rect = { left: 0, top: 0, right: 10, bottom: 10, width: 10, height: 10 };
+    const at = (x: number, y: number) =>
+      dropTargetCollision({ ...base, collisionRect: rect, pointerCoordinates: { x, y } }).map((c) => c.id);
+
+    it('a pointer drag over a card that is mounted but hidden there (under a panel, beyond the pane) targets none', () => {
+      showing(null);
+      expect(at(50, 350)).toEqual([]);
+    });
+    it('a pointer drag over a card seen there targets it', () => {
+      showing('vm:a');
+      expect(at(50, 350)).toEqual(['vm:a']);
+    });
+    it("a keyboard drag targets the card its last arrow chose, whatever its moved item's centre covers", () => {
+      setKeyboardTarget('vm:b');
+      const overA = { left: 50, top: 330, right: 90, bottom: 350, width: 40, height: 20 };
+      expect(dropTargetCollision({ ...base, collisionRect: overA, pointerCoordinates: null }).map((c) => c.id)).toEqual(
+        ['vm:b'],
+      );
+      setKeyboardTarget('vm:gone'); // chosen, then unmounted: none, never another card
+      expect(dropTargetCollision({ ...base, collisionRect: overA, pointerCoordinates: null })).toEqual([]);
+    });
   });
 });

@@ -29,13 +29,49 @@ export function liveRects(containers: readonly DroppableContainer[]): Map<Unique
 }
 
 /**
- * Pointer drags: the droppable under the pointer, or none. Keyboard drags have no pointer; the centre
- * of the moved item stands in for it (the item moves 25 px per arrow press), so the same rule holds:
- * the card under that point, or none.
+ * The card a keyboard drag's last arrow press went to (set by the keyboard's coordinate getter, cleared
+ * when a drag starts or ends). The keyboard drag is over exactly that card: never the one its moved item
+ * happens to cover while the grid is still scrolling toward the chosen one.
+ */
+let keyboardTarget: UniqueIdentifier | null = null;
+export function setKeyboardTarget(id: UniqueIdentifier | null): void {
+  keyboardTarget = id;
+}
+
+/**
+ * Whether the card is what the admin sees at that point: the topmost element there is inside it. A card
+ * can be mounted and under the pointer yet hidden (a virtual row kept beyond the pane's edge, under the
+ * header or the activity panel, or under a banner): that is no drop target. Without a DOM (unit tests
+ * of the geometry alone) every card counts as seen.
+ */
+function seenAt(container: DroppableContainer | undefined, point: { x: number; y: number }): boolean {
+  if (typeof document === 'undefined' || typeof document.elementFromPoint !== 'function') return true;
+  const top = document.elementFromPoint(point.x, point.y);
+  const node = container?.node.current;
+  return !!top && !!node && node.contains(top);
+}
+
+/**
+ * Pointer drags: the card under the pointer and seen there, or none. Keyboard drags: the card the last
+ * arrow press chose; before the first press, the card under the moved item's centre (it starts on the
+ * device list: none).
  */
 export const dropTargetCollision: CollisionDetection = (args) => {
+  const point = args.pointerCoordinates;
+  if (!point && keyboardTarget !== null) {
+    const chosen = args.droppableContainers.find((c) => c.id === keyboardTarget);
+    return chosen ? [{ id: chosen.id, data: { droppableContainer: chosen, value: 0 } }] : [];
+  }
   const droppableRects = liveRects(args.droppableContainers);
-  if (args.pointerCoordinates) return pointerWithin({ ...args, droppableRects });
+  if (point) {
+    const hits = pointerWithin({ ...args, droppableRects });
+    return hits.filter((h) =>
+      seenAt(
+        args.droppableContainers.find((c) => c.id === h.id),
+        point,
+      ),
+    );
+  }
   const r = args.collisionRect;
   return pointerWithin({
     ...args,

@@ -10,7 +10,7 @@ import { create } from 'zustand';
 import { format, messages, translate, type MessageKey } from '../../shared/i18n/messages';
 import type { Language } from '../../shared/contract';
 import type { Inventory } from '../../shared/inventory';
-import { liveRects } from './drop-collision';
+import { liveRects, setKeyboardTarget } from './drop-collision';
 import { dropVerdict } from './drop-rules';
 
 interface KeyboardDrag {
@@ -27,6 +27,8 @@ export const useKeyboardDrag = create<KeyboardDrag>(() => ({ on: false, overVm: 
 export function trackKeyboardDrag(activatorEvent: Event | null, on: boolean, overVm: string | null = null): void {
   const keyboard = on && typeof KeyboardEvent !== 'undefined' && activatorEvent instanceof KeyboardEvent;
   const now = useKeyboardDrag.getState();
+  // A drag that starts or ends has no chosen card yet (or any more).
+  if (!on || !now.on) setKeyboardTarget(null);
   if (keyboard ? now.on && now.overVm === overVm : !now.on) return;
   useKeyboardDrag.setState(keyboard ? { on: true, overVm } : { on: false, overVm: null });
 }
@@ -73,6 +75,7 @@ export const cardKeyboardCoordinates: KeyboardCoordinateGetter = (event, { conte
   const cards = [...rects].map(([id, rect]) => ({ id, rect }));
   const id = nextCard(cards, over?.id ?? null, event.code);
   if (id === null) return undefined;
+  setKeyboardTarget(id);
   const node = droppableContainers.get(id)?.node.current;
   node?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   const rect = node?.getBoundingClientRect() ?? rects.get(id);

@@ -75,7 +75,7 @@ export function App() {
   // The keyboard moves a dragged device from one VM card to the next; announcements name the device, the VM and the verdict.
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: cardKeyboardCoordinates }),
+    useSensor(KeyboardSensor, { coordinateGetter: cardKeyboardCoordinates, scrollBehavior: 'instant' }),
   );
   const accessibility = useMemo(
     () => ({
