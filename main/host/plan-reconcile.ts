@@ -9,6 +9,8 @@ import { samePath } from '../../shared/location-path';
 import type { Intent, LocalizedText, PlanChoices, PlanWarning, PsAction, StepKind } from '../../shared/plan';
 import { vmMisfits } from '../../shared/reconcile';
 import { deviceClassWarnings } from './device-class-warnings';
+import { vmNotFoundOrAmbiguous } from './planner/intents/not-found';
+import { findDevice, findVm } from './planner/lookups';
 
 /** What the plans need of the planner's builder. */
 export interface PlanBuilder {
@@ -53,11 +55,6 @@ export interface ReconcileCtx<B extends PlanBuilder, O> {
 const t = (en: string, zh: string): LocalizedText => ({ en, 'zh-CN': zh });
 const one = (s: string) => s.replace(/[\r\n\u0085\u2028\u2029\u0000-\u001F]+/g, ' ');
 const q = (s: string) => `'${one(s)}'`;
-const findDevice = (inv: Inventory, path: string) =>
-  inv.devices.find((d) => d.locationPath !== null && samePath(d.locationPath, path));
-const findVm = (inv: Inventory, name: string) => inv.vms.find((v) => v.name === name);
-const noVm = (b: PlanBuilder, n: string) =>
-  b.block('vm-not-found', t(`No VM named ${q(n)}.`, `找不到名为 ${q(n)} 的虚拟机。`));
 
 /** Adds the device-class warnings of giving d to vm (assign, move, re-point). */
 export function warnDeviceClass(b: PlanBuilder, d: Device, vm: Vm): void {
@@ -81,7 +78,7 @@ export function planRepoint<B extends PlanBuilder, O>(
     `Re-point the device entries of ${one(intent.vmName)} to the moved cards (${where})`,
     `将 ${one(intent.vmName)} 的设备条目改指向移动后的卡（${where}）`,
   );
-  if (!vm) return (noVm(b, intent.vmName), title);
+  if (!vm) return (vmNotFoundOrAmbiguous(b, inv, intent.vmName), title);
   const direct = vm.assignedDevices.filter((a) => !a.resourcePoolName);
   const targets: Device[] = [];
   for (const m of intent.moves) {
@@ -239,7 +236,7 @@ export function planFitVm<B extends PlanBuilder, O>(
     `Fit the settings of ${one(intent.vmName)} to its devices`,
     `调整 ${one(intent.vmName)} 的配置以适合其设备`,
   );
-  if (!vm) return (noVm(b, intent.vmName), title);
+  if (!vm) return (vmNotFoundOrAmbiguous(b, inv, intent.vmName), title);
   const held = vm.assignedDevices
     .filter((a) => !a.resourcePoolName && !a.stale)
     .map((a) => findDevice(inv, a.locationPath))

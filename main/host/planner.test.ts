@@ -528,6 +528,32 @@ describe('assign', () => {
     expect(plan({ kind: 'assign', locationPath: NIC0, vmName: 'nope' }, inv).blocked?.code).toBe('vm-not-found');
   });
 
+  it('two VMs of one name (Hyper-V allows it): every intent naming it is refused, nothing runs on either', () => {
+    const gpuIn = (d: Device) => [{ name: d.friendlyName, instanceId: d.instanceId, locationPath: d.locationPath! }];
+    const { ds } = host();
+    const twin = vm('Lab', { assignedDevices: [] });
+    const { inv } = host({
+      vms: [vm('Lab'), twin, vm('Other')],
+      devices: (d) => (d.gpu!.owner = { kind: 'vm', vmName: 'Lab' }),
+    });
+    twin.assignedDevices = gpuIn(ds.gpu!) as never;
+    const intents: Intent[] = [
+      { kind: 'assign', locationPath: NIC0, vmName: 'Lab' },
+      { kind: 'move', locationPath: NIC0, toVm: 'Lab' },
+      { kind: 'revert', locationPath: GPU },
+      { kind: 'move', locationPath: GPU, toVm: 'Other' },
+      { kind: 'repair', vmName: 'Lab' },
+      { kind: 'start-vm', vmName: 'Lab' },
+      { kind: 'fit-vm', vmName: 'Lab' },
+    ];
+    for (const intent of intents) {
+      const p = plan(intent, inv);
+      expect(p.blocked?.code, intent.kind).toBe('vm-name-ambiguous');
+      expect(p.steps, intent.kind).toEqual([]);
+      expect(p.blocked?.text.en).toContain("2 VMs are named 'Lab'");
+    }
+  });
+
   it('Linux guests get the hv_pci note; less-secure and unknown verdicts warn', () => {
     const { inv } = host({
       vms: [vm('Dev', { guestOs: 'Ubuntu 24.04 LTS' })],

@@ -146,6 +146,10 @@ export const planStepMessages = {
   // --- the intents (intents/*) ---
   deviceNotFound: m('No device at {path}.', '找不到位于 {path} 的设备。'),
   vmNotFound: m('No VM named {vm}.', '找不到名为 {vm} 的虚拟机。'),
+  vmNameAmbiguous: m(
+    '{count} VMs are named {vm}: which one is meant is unknown. Give each a name of its own (Rename-VM), then try again.',
+    '有 {count} 台虚拟机都名为 {vm}，无法确定指的是哪一台。请先为每台虚拟机改用不同的名称（Rename-VM），然后重试。',
+  ),
   titleAssignSome: m('Assign a device', '分配设备'),
   titleAssignDevice: m('Assign {name}', '分配 {name}'),
   titleAssign: m('Assign {name} to {vm}', '将 {name} 直通给 {vm}'),

@@ -5,8 +5,14 @@ import { samePath } from '../../../shared/location-path';
 export function findDevice(inv: Inventory, path: string): Device | undefined {
   return inv.devices.find((d) => d.locationPath !== null && samePath(d.locationPath, path));
 }
+/**
+ * The VM of that name, when exactly one has it. Hyper-V allows two VMs one name (a VM is its Id), and a
+ * plan names its VM: with two, which one the admin meant is unknown, so neither is found (the intents
+ * refuse with `vmNotFoundOrAmbiguous`). Every step then acts on the Id of the one found.
+ */
 export function findVm(inv: Inventory, name: string): Vm | undefined {
-  return inv.vms.find((v) => v.name === name);
+  const named = inv.vms.filter((v) => v.name === name);
+  return named.length === 1 ? named[0] : undefined;
 }
 /** Devices the VM holds (not stale), each once, for the MMIO sum. */
 export function heldBy(inv: Inventory, vm: Vm): Device[] {

@@ -11,14 +11,14 @@ import { findDevice, findVm, heldBy, holds } from '../lookups';
 import { flat, name, q } from '../text';
 import { ensureOff, startAgain } from '../vm-power';
 import { prepareVm } from '../vm-settings';
-import { notFoundDevice, notFoundVm } from './not-found';
+import { notFoundDevice, vmNotFoundOrAmbiguous } from './not-found';
 
 export function planAssign(c: Ctx, intent: Extract<Intent, { kind: 'assign' }>): LocalizedText {
   const { inv, b } = c;
   const d = findDevice(inv, intent.locationPath);
   const vm = findVm(inv, intent.vmName);
   if (!d) return (notFoundDevice(b, intent.locationPath), planText('titleAssignSome'));
-  if (!vm) return (notFoundVm(b, intent.vmName), planText('titleAssignDevice', { name: name(d) }));
+  if (!vm) return (vmNotFoundOrAmbiguous(b, inv, intent.vmName), planText('titleAssignDevice', { name: name(d) }));
   const title = planText('titleAssign', { name: name(d), vm: flat(vm.name) });
   if (holds(vm, d.locationPath!)) {
     b.block('already-assigned', planText('alreadyHeldAssign', { vm: q(vm.name), name: name(d) }));

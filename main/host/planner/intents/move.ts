@@ -10,18 +10,18 @@ import { findDevice, findVm, heldBy, holds } from '../lookups';
 import { flat, name, q } from '../text';
 import { ensureOff, startAgain } from '../vm-power';
 import { prepareVm, restoreVm } from '../vm-settings';
-import { notFoundDevice, notFoundVm } from './not-found';
+import { notFoundDevice, vmNotFoundOrAmbiguous } from './not-found';
 
 export function planMove(c: Ctx, intent: Extract<Intent, { kind: 'move' }>): LocalizedText {
   const { inv, b } = c;
   const d = findDevice(inv, intent.locationPath);
   const to = findVm(inv, intent.toVm);
   if (!d) return (notFoundDevice(b, intent.locationPath), planText('titleMoveSome'));
-  if (!to) return (notFoundVm(b, intent.toVm), planText('titleMoveDevice', { name: name(d) }));
+  if (!to) return (vmNotFoundOrAmbiguous(b, inv, intent.toVm), planText('titleMoveDevice', { name: name(d) }));
   if (d.owner.kind !== 'vm') return c.plan({ kind: 'assign', locationPath: intent.locationPath, vmName: intent.toVm });
   const title = planText('titleMove', { name: name(d), from: flat(d.owner.vmName), to: flat(to.name) });
   const from = findVm(inv, d.owner.vmName);
-  if (!from) return (notFoundVm(b, d.owner.vmName), title);
+  if (!from) return (vmNotFoundOrAmbiguous(b, inv, d.owner.vmName), title);
   if (from === to || holds(to, d.locationPath!))
     return (b.block('already-assigned', planText('alreadyHeldMove', { vm: q(to.name), name: name(d) })), title);
   checkCanAssign(inv, b, [d]);

@@ -8,12 +8,12 @@ import { checkCanChange } from '../checks-host';
 import { findDevice, findVm, holds } from '../lookups';
 import { flat, list, name, q } from '../text';
 import { ensureOff, startAgain } from '../vm-power';
-import { notFoundVm } from './not-found';
+import { vmNotFoundOrAmbiguous } from './not-found';
 
 export function planRepair(c: Ctx, intent: Extract<Intent, { kind: 'repair' }>): LocalizedText {
   const { inv, b } = c;
   const vm = findVm(inv, intent.vmName);
-  if (!vm) return (notFoundVm(b, intent.vmName), planText('titleRepairSome'));
+  if (!vm) return (vmNotFoundOrAmbiguous(b, inv, intent.vmName), planText('titleRepairSome'));
   const vmName = q(vm.name);
   const title = planText('titleRepair', { vm: flat(vm.name) });
   // An entry assigned through a resource pool is never stale or duplicate (inventory) and never removed.

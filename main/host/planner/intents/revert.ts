@@ -11,7 +11,7 @@ import { findDevice, findVm } from '../lookups';
 import { name, q } from '../text';
 import { ensureOff, startAgain } from '../vm-power';
 import { restoreVm } from '../vm-settings';
-import { notFoundDevice, notFoundVm } from './not-found';
+import { notFoundDevice, vmNotFoundOrAmbiguous } from './not-found';
 
 export function planRevert(c: Ctx, intent: Extract<Intent, { kind: 'revert' }>): LocalizedText {
   const { inv, b } = c;
@@ -25,7 +25,7 @@ export function planRevert(c: Ctx, intent: Extract<Intent, { kind: 'revert' }>):
   let start = false;
   if (d.owner.kind === 'vm') {
     vm = findVm(inv, d.owner.vmName);
-    if (!vm) return (notFoundVm(b, d.owner.vmName), title);
+    if (!vm) return (vmNotFoundOrAmbiguous(b, inv, d.owner.vmName), title);
     start = ensureOff(vm, b, c.choices, c.opts);
     b.step(
       'remove-device',

@@ -6,12 +6,12 @@ import { checkCanChange } from '../checks-host';
 import { findVm } from '../lookups';
 import { flat, q } from '../text';
 import { startAgain } from '../vm-power';
-import { notFoundVm } from './not-found';
+import { vmNotFoundOrAmbiguous } from './not-found';
 
 export function planStart(c: Ctx, intent: Extract<Intent, { kind: 'start-vm' }>): LocalizedText {
   const { inv, b } = c;
   const vm = findVm(inv, intent.vmName);
-  if (!vm) return (notFoundVm(b, intent.vmName), planText('titleStartSome'));
+  if (!vm) return (vmNotFoundOrAmbiguous(b, inv, intent.vmName), planText('titleStartSome'));
   const title = planText('titleStart', { vm: flat(vm.name) });
   const vmName = q(vm.name);
   // A saved VM would resume its saved state: that is not a start this dialog offers.

@@ -317,6 +317,8 @@ function Get-DdaPlanRefusal {
     $named = $null
     if ($intent.vmName -is [string]) { $named = $intent.vmName } elseif ($intent.toVm -is [string]) { $named = $intent.toVm }
     $namedIds = @($View.vms | Where-Object { $_.name -ceq $named } | ForEach-Object { $_.id })
+    # Hyper-V allows two VMs one name; an intent names its VM, so with two it is unknown which is meant.
+    if ($namedIds.Count -gt 1) { return "$($namedIds.Count) VMs are named '$named': which one the intent means is unknown" }
     $others = @($vmIds.Keys | Where-Object { $namedIds -notcontains $_ })
     $othersAllowed = 0; if ($intent.kind -eq 'revert' -or $intent.kind -eq 'move') { $othersAllowed = 1 }
     if ($intent.kind -eq 'assign' -and $intent.locationPath -is [string]) {
