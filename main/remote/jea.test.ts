@@ -373,6 +373,21 @@ describe.skipIf(!!unavailable)(
           });
           expect(answers0[ml30.length]).toMatchObject({ ok: false, id: 'PlanMalformed,DDAStudio.Host' });
           expect(states.map((f) => comparableState(f))).toEqual(before);
+
+          // Two VMs of one name (Hyper-V allows it): the intent's VM is unknown, so the honest plan for it is refused.
+          const file = states[0]!;
+          const text = readFileSync(file, 'utf8');
+          const twins = JSON.parse(text) as { vms: Array<{ name: string }> };
+          twins.vms.find((v) => v.name === 'File-Server')!.name = 'Router-01';
+          writeFileSync(file, JSON.stringify(twins));
+          try {
+            const [twin] = callEndpoint(sshd.jeaTarget(0), [{ Plan: base }]);
+            expect(twin).toMatchObject({ ok: false, id: 'PlanRefused,DDAStudio.Host' });
+            expect(twin!.message).toMatch(/2 VMs are named 'Router-01'/);
+          } finally {
+            writeFileSync(file, text);
+          }
+          expect(states.map((f) => comparableState(f))).toEqual(before);
         } finally {
           await lifelines.close();
         }
