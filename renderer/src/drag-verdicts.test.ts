@@ -17,19 +17,26 @@ afterEach(() => {
 describe('setDraggedDevice', () => {
   it("publishes every VM's verdict and the dragged path after the drag's first frame", () => {
     setDraggedDevice(inv, PATH);
-    expect(useDragVerdicts.getState()).toEqual({ byVm: null, path: null });
+    expect(useDragVerdicts.getState()).toEqual({ byVm: null, path: null, fromVm: null });
     vi.advanceTimersToNextFrame();
     vi.runOnlyPendingTimers();
     const { byVm, path } = useDragVerdicts.getState();
     expect(path).toBe(PATH);
     expect([...(byVm?.keys() ?? [])]).toEqual(['Off-VM', 'Running-VM']);
     expect(byVm?.get('Running-VM')).toMatchObject({ allowed: true, note: 'needsVmOff' });
+    expect(useDragVerdicts.getState().fromVm).toBeNull();
+  });
+  it('a chip dragged off a card names that card (its VM), not the first VM that holds the path', () => {
+    setDraggedDevice(inv, PATH, 'Running-VM');
+    vi.advanceTimersToNextFrame();
+    vi.runOnlyPendingTimers();
+    expect(useDragVerdicts.getState()).toMatchObject({ path: PATH, fromVm: 'Running-VM' });
   });
   it('clears at once when the drag ends, and a drag ended before its verdicts came never shows them', () => {
     setDraggedDevice(inv, PATH);
     setDraggedDevice(null, null);
     vi.advanceTimersToNextFrame();
     vi.runOnlyPendingTimers();
-    expect(useDragVerdicts.getState()).toEqual({ byVm: null, path: null });
+    expect(useDragVerdicts.getState()).toEqual({ byVm: null, path: null, fromVm: null });
   });
 });

@@ -13,9 +13,11 @@ interface DragVerdicts {
   byVm: ReadonlyMap<string, DropVerdict> | null;
   /** The location path of the device being dragged (its row stays mounted in the virtual list); null when none. */
   path: string | null;
+  /** The VM a chip is dragged off (its card stays mounted); null for a device row. */
+  fromVm: string | null;
 }
 
-export const useDragVerdicts = create<DragVerdicts>(() => ({ byVm: null, path: null }));
+export const useDragVerdicts = create<DragVerdicts>(() => ({ byVm: null, path: null, fromVm: null }));
 
 /** Pure: each VM's verdict for the device at `path` (null when the inventory has no such device). */
 export function verdictsFor(inv: Inventory, path: string): Map<string, DropVerdict> | null {
@@ -33,15 +35,15 @@ let drag = 0;
  * card rendered again, every card measured), and the cards' notes and the layout they change come in a
  * task of their own. At the end they go at once.
  */
-export function setDraggedDevice(inv: Inventory | null, path: string | null): void {
+export function setDraggedDevice(inv: Inventory | null, path: string | null, fromVm: string | null = null): void {
   const current = ++drag;
   if (!inv || !path) {
-    useDragVerdicts.setState({ byVm: null, path: null });
+    useDragVerdicts.setState({ byVm: null, path: null, fromVm: null });
     return;
   }
   requestAnimationFrame(() =>
     setTimeout(() => {
-      if (current === drag) useDragVerdicts.setState({ byVm: verdictsFor(inv, path), path });
+      if (current === drag) useDragVerdicts.setState({ byVm: verdictsFor(inv, path), path, fromVm });
     }, 0),
   );
 }

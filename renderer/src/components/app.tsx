@@ -90,7 +90,8 @@ export function App() {
   const noSensors = useSensors();
   const onDragStart = (e: DragStartEvent) => {
     if (useStore.getState().dropRefusal) setDropRefusal(null);
-    setDraggedDevice(inventory, (e.active.data.current as { path?: string } | undefined)?.path ?? null);
+    const data = e.active.data.current as { path?: string; fromVm?: string } | undefined;
+    setDraggedDevice(inventory, data?.path ?? null, data?.fromVm ?? null);
     trackKeyboardDrag(e.activatorEvent, true);
   };
   // Only a keyboard drag's target is kept (the VM grid mounts the cards its next arrow reaches); a pointer

@@ -7,15 +7,16 @@ import { useStore } from '../store';
 import { mb, useT } from '../i18n';
 import { messages, type MessageKey } from '../../../shared/i18n/messages';
 
-function Chip({ vm, entry }: { vm: Vm; entry: AssignedDevice }) {
+function Chip({ vm, entry, index }: { vm: Vm; entry: AssignedDevice; index: number }) {
   const { t } = useT();
   const openPlan = useStore((s) => s.openPlan);
   // An assignment through a resource pool (Windows Server 2025) names a pool, not a device: shown with
   // its pool's name, never moved or returned from here.
   const pool = entry.resourcePoolName ?? null;
   const { attributes, listeners, setNodeRef } = useDraggable({
-    id: `chip:${vm.name}:${entry.locationPath}`,
-    data: { path: entry.locationPath },
+    // By the VM's Id and the entry's place: a path held twice (a duplicate entry) is two chips.
+    id: `chip:${vm.id}:${index}:${entry.locationPath}`,
+    data: { path: entry.locationPath, fromVm: vm.name },
     disabled: entry.stale || pool !== null,
     attributes: { roleDescription: t('draggable') },
   });
@@ -125,7 +126,7 @@ const VmCardBody = memo(function VmCardBody({ vm }: { vm: Vm }) {
       {vm.assignedDevices.length > 0 ? (
         <ul className="chips">
           {vm.assignedDevices.map((a, i) => (
-            <Chip key={`${a.locationPath}-${i}`} vm={vm} entry={a} />
+            <Chip key={`${a.locationPath}-${i}`} vm={vm} entry={a} index={i} />
           ))}
         </ul>
       ) : (

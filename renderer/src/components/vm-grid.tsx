@@ -30,17 +30,14 @@ export function VmGrid({ vms, scroller }: { vms: Vm[]; scroller: HTMLElement | n
   const scrollMargin = useScrollMargin(grid, scroller);
   const { focusedKey, onFocus, onBlur } = useFocusedKey();
   const keyboard = useKeyboardDrag();
-  const draggedPath = useDragVerdicts((s) => s.path);
+  const fromVm = useDragVerdicts((s) => s.fromVm);
   const keep = useMemo(() => {
     const rowOf = (i: number) => (i < 0 ? null : Math.floor(i / columns));
     const named = (name: string | null) => rowOf(name === null ? -1 : vms.findIndex((v) => v.name === name));
     // A chip being dragged off its card: that card stays, wherever the grid scrolls meanwhile.
-    const holding = rowOf(
-      draggedPath === null ? -1 : vms.findIndex((v) => v.assignedDevices.some((a) => a.locationPath === draggedPath)),
-    );
     const reachable = keyboard.on ? keyboardReachableRows(rowCount, named(keyboard.overVm)) : [];
-    return [named(focusedKey), holding, ...reachable];
-  }, [vms, columns, rowCount, focusedKey, draggedPath, keyboard]);
+    return [named(focusedKey), named(fromVm), ...reachable];
+  }, [vms, columns, rowCount, focusedKey, fromVm, keyboard]);
   const rangeExtractor = useCallback((range: Range) => rowsToMount(range, keep), [keep]);
   // A row is known by its columns and its first VM: its measured height is not reused for other cards.
   const getItemKey = useCallback((i: number) => `${columns}:${vms[i * columns]?.name ?? i}`, [vms, columns]);
