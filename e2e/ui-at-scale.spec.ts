@@ -71,11 +71,13 @@ test('only what is in view is mounted; the lists say their length; search and fo
   // The list renders the top rows on the scroll's next frame: wait for them before picking the first.
   await expect(groups.first()).toHaveAttribute('aria-posinset', '1');
   const details = devices.first().getByRole('button', { name: /^Details: / });
+  // Focus comes back in the closing drawer's effect, a frame after the drawer leaves the page: polled.
+  const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
   const label = await details.getAttribute('aria-label');
   await details.focus();
   await scrollToEnd(page, '.devices-pane');
   await expect(groups.last()).toHaveAttribute('aria-posinset', String(setSize));
-  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(label);
+  await expect.poll(focusedLabel).toBe(label);
 
   // The details drawer gives focus back to its row's Details button, however far the list scrolled meanwhile.
   await details.click();
@@ -83,7 +85,7 @@ test('only what is in view is mounted; the lists say their length; search and fo
   await scrollToEnd(page, '.devices-pane');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('details')).toHaveCount(0);
-  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(label);
+  await expect.poll(focusedLabel).toBe(label);
 
   // Search finds a device far down the list, and the list is as long as what it finds.
   const search = page.getByTestId('device-search');
