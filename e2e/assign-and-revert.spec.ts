@@ -1,5 +1,5 @@
 /** The admin's core story on the seed's two hosts: assign, force consent, revert, move. */
-import { comparable, expect, test } from './fixtures';
+import { comparable, expect, firstArrowToCard, test } from './fixtures';
 
 const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 
@@ -78,7 +78,7 @@ test.describe('HPE ML30 with a ConnectX-4 Lx', () => {
     await handle.focus();
     await app.page.keyboard.press('Space');
     // One arrow press, one card (issue 17 #4): the first card in reading order is Router-01.
-    await app.page.keyboard.press('ArrowRight');
+    await firstArrowToCard(app.page, 'Router-01');
     await expect(card.getByTestId('drop-note')).toBeVisible();
     await expect(card).toHaveClass(/over/);
     await expect(app.page.getByTestId('drag-overlay')).toContainText('Mellanox ConnectX-4 Lx Ethernet Adapter #2');

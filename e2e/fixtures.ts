@@ -144,3 +144,17 @@ export const test = base.extend<
   },
 });
 export { expect };
+
+/**
+ * The first arrow of a keyboard drag, to the first VM card. dnd-kit's KeyboardSensor listens for arrows
+ * from a later task than the one that picks the device up (`attach()` in a setTimeout), and the pick-up
+ * announcement can be on screen before that: an arrow pressed then is not heard. The arrow is pressed
+ * again only while the drag is over no card, so a heard press is never doubled.
+ */
+export async function firstArrowToCard(page: Page, vm: string): Promise<void> {
+  const overlay = page.getByTestId('drag-overlay');
+  await expect(async () => {
+    if (((await overlay.getAttribute('data-over')) ?? '') === '') await page.keyboard.press('ArrowRight');
+    await expect(overlay).toHaveAttribute('data-over', vm, { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+}

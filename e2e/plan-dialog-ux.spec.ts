@@ -6,7 +6,7 @@
  * details drawer's Verdict -> Why -> What you can do; the "Assign to…" menu button; the keyboard drag
  * from card to card with announcements made of names and verdicts, in English and Chinese.
  */
-import { expect, test } from './fixtures';
+import { expect, firstArrowToCard, test } from './fixtures';
 import type { Locator, Page } from '@playwright/test';
 
 const GPU = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
@@ -245,8 +245,7 @@ test.describe('ml30-connectx4', () => {
     await expect(live).toHaveText(
       'Picked up Mellanox ConnectX-4 Lx Ethernet Adapter #2. Arrow keys move it from one VM to the next.',
     );
-    await app.page.keyboard.press('ArrowRight');
-    await expect(overlay).toHaveAttribute('data-over', 'Router-01');
+    await firstArrowToCard(app.page, 'Router-01');
     await expect(live).toHaveText(
       'Mellanox ConnectX-4 Lx Ethernet Adapter #2 over Router-01, Off: Drop to plan the assignment.',
     );
@@ -271,8 +270,7 @@ test.describe('ml30-connectx4', () => {
     // As in English above: the arrows work once the pick-up is announced (dnd-kit listens for them from
     // the next task on), and each move is measured before the next key.
     await expect(live).toHaveText('已拿起 Mellanox ConnectX-4 Lx Ethernet Adapter #2。用方向键在虚拟机之间移动。');
-    await app.page.keyboard.press('ArrowRight');
-    await expect(overlay).toHaveAttribute('data-over', 'Router-01');
+    await firstArrowToCard(app.page, 'Router-01');
     await app.page.keyboard.press('ArrowRight');
     await expect(overlay).toHaveAttribute('data-over', 'File-Server');
     await expect(live).toHaveText(

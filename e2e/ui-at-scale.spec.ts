@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { generateProfile } from '../main/simulator/generate-profile';
-import { expect, MainWindow, test } from './fixtures';
+import { expect, firstArrowToCard, MainWindow, test } from './fixtures';
 
 const VMS = 64;
 const vmName = (i: number) => `VM-${String(i).padStart(3, '0')}`;
@@ -111,7 +111,8 @@ test('the keyboard drag reaches every VM, one press one card; a pointer drop pla
   await handle.focus();
   await page.keyboard.press('Space');
   await expect(live).toHaveText(new RegExp(`^Picked up ${name}\\.`));
-  for (let i = 1; i <= VMS; i++) {
+  await firstArrowToCard(page, vmName(1));
+  for (let i = 2; i <= VMS; i++) {
     await page.keyboard.press('ArrowRight');
     await expect(overlay).toHaveAttribute('data-over', vmName(i));
   }

@@ -41,9 +41,19 @@ export function DetailsDrawer() {
   useEffect(() => {
     if (!open) return;
     const before = document.activeElement as HTMLElement | null;
+    const path = selected;
     ref.current?.focus();
     return () => {
-      if (before && document.contains(before)) before.focus();
+      if (before && document.contains(before)) return before.focus();
+      // The virtual list drew the row again while the drawer was open: its Details button, found by the
+      // device's path once the list has rendered, unless the admin has put focus somewhere meanwhile.
+      requestAnimationFrame(() => {
+        if (document.activeElement && document.activeElement !== document.body) return;
+        const row = [...document.querySelectorAll<HTMLElement>('[data-testid="device"]')].find(
+          (e) => e.dataset.path === path,
+        );
+        row?.querySelector<HTMLElement>('button[data-details]')?.focus();
+      });
     };
   }, [open, selected]);
   if (!selected || !device) return null;

@@ -120,7 +120,12 @@ const DeviceActions = memo(function DeviceActions({ device }: { device: Device }
     <>
       <VerdictBadge verdict={device.verdict} locationPath={device.locationPath} systemDisk={device.hostsSystemDisk} />
       <div className="row-actions">
-        <button className="ghost" onClick={() => select(path)} aria-label={`${t('details')}: ${device.friendlyName}`}>
+        <button
+          className="ghost"
+          data-details
+          onClick={() => select(path)}
+          aria-label={`${t('details')}: ${device.friendlyName}`}
+        >
           {t('details')}
         </button>
         {device.owner.kind !== 'vm' && isAssignableVerdict(device.verdict.code) && !device.hostsSystemDisk && (
