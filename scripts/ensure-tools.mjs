@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Installs what the quick-start commands need and finds missing on this machine:
-// node modules (npm ci), PowerShell 7.6.9 (a .NET tool in .tools/pwsh) and, when asked with
+// node modules (npm ci), PowerShell 7.6.9 (a .NET tool in .tools/pwsh, compiled ReadyToRun) and, when asked with
 // --chromium, Debian's chromium (and the CJK font fonts-noto-cjk) for the end-to-end tests, with --sshd, OpenSSH for the remote tests. Plain Node, no dependencies, so it runs
 // before node_modules exists. In CI a missing tool is a hard failure, never a silent skip.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readyToRunPwsh } from './ready-to-run-pwsh.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const isWindows = process.platform === 'win32';
@@ -42,6 +43,11 @@ if (!process.env.DDA_PWSH && !existsSync(toolPwsh)) {
   }
   log('PowerShell 7.6.9 missing: dotnet tool install PowerShell --version 7.6.9 --tool-path .tools/pwsh');
   run('dotnet', ['tool', 'install', 'PowerShell', '--version', '7.6.9', '--tool-path', join(root, '.tools', 'pwsh')]);
+}
+// Our tool's pwsh, compiled ahead of time like a release install (once; see ready-to-run-pwsh.mjs).
+if (!process.env.DDA_PWSH && existsSync(toolPwsh)) {
+  const r2r = readyToRunPwsh(join(root, '.tools', 'pwsh'), log);
+  if (r2r.startsWith('skipped')) log(`PowerShell stays IL-only (${r2r}): it works, it starts slower`);
 }
 const pwsh = process.env.DDA_PWSH || toolPwsh;
 try {

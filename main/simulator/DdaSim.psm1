@@ -180,6 +180,31 @@ function Get-SimStamp([string]$Path) {
     return ($Path + '|' + $info.Length + '|' + $info.LastWriteTimeUtc.Ticks)
 }
 
+# Validation is remembered across processes too: a seal file beside the state holds the SHA-256 of this
+# module's text and of the state text it last validated or wrote. A state whose text and simulator both
+# still match is not validated again (a fresh pwsh would spend a quarter of a second on a big host);
+# any other change to the file (by hand, by another tool, by a newer simulator) is.
+function Get-SimHash([string]$Text) {
+    $sha = [Security.Cryptography.SHA256]::Create()
+    try { return [BitConverter]::ToString($sha.ComputeHash([Text.Encoding]::UTF8.GetBytes($Text))).Replace('-', '') } finally { $sha.Dispose() }
+}
+$script:SimModuleHash = ''
+try { $script:SimModuleHash = Get-SimHash ([IO.File]::ReadAllText($PSCommandPath)) } catch { }
+function Get-SimSeal([string]$Text) { return Get-SimHash ($script:SimModuleHash + "`n" + $Text) }
+function Test-SimSeal([string]$Path, [string]$Text) {
+    if (-not $script:SimModuleHash) { return $false }
+    try { return ([IO.File]::ReadAllText($Path + '.seal') -eq (Get-SimSeal $Text)) } catch { return $false }
+}
+function Save-SimSeal([string]$Path, [string]$Text) {
+    # Best effort (a read-only folder only costs the next process a validation); atomic, like the state.
+    if (-not $script:SimModuleHash) { return }
+    $tmp = $Path + '.seal.' + $PID + '.tmp'
+    try {
+        [IO.File]::WriteAllText($tmp, (Get-SimSeal $Text), (New-Object Text.UTF8Encoding $false))
+        Move-Item -LiteralPath $tmp -Destination ($Path + '.seal') -Force
+    } catch { Remove-Item -LiteralPath $tmp -Force -ErrorAction SilentlyContinue }
+}
+
 function Read-SimState {
     # Read-only calls share one parsed copy per version of the file (path, size, write time): a big
     # host is read on every call. Mutating calls (inside the lock) always parse a fresh copy to change.
@@ -189,8 +214,11 @@ function Read-SimState {
     $text = [IO.File]::ReadAllText($path, [Text.Encoding]::UTF8)
     try { $state = ConvertFrom-Json -InputObject $text } catch { throw ("Simulator state " + $path + ' is not valid JSON: ' + $_.Exception.Message) }
     if ($script:ValidatedStamp -ne $stamp) {
-        $problems = @(Test-DdaSimProfile -Profile $state)
-        if ($problems.Count -gt 0) { throw ('Invalid host profile ' + $path + ': ' + ($problems -join '; ')) }
+        if (-not (Test-SimSeal $path $text)) {
+            $problems = @(Test-DdaSimProfile -Profile $state)
+            if ($problems.Count -gt 0) { throw ('Invalid host profile ' + $path + ': ' + ($problems -join '; ')) }
+            Save-SimSeal $path $text
+        }
         $script:ValidatedStamp = $stamp
     }
     Initialize-SimState $state
@@ -248,8 +276,10 @@ function Write-SimState($state) {
     $json = ConvertTo-Json -InputObject $state -Depth 30
     [IO.File]::WriteAllText($tmp, $json, (New-Object Text.UTF8Encoding $false))
     Move-Item -LiteralPath $tmp -Destination $path -Force
-    # What the simulator wrote itself (under the lock) is not validated again on the next read.
+    # What the simulator wrote itself (under the lock) is not validated again on the next read, here or
+    # in another process.
     $script:ValidatedStamp = Get-SimStamp $path
+    Save-SimSeal $path $json
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -575,23 +605,41 @@ function Get-PnpDevice {
     }
 }
 
-function Get-SimPciPropertyValue($d, [string]$KeyName) {
-    # Keys and types: main/simulator/reference/pci-properties.json. Data arrives as the real .NET
-    # type (Boolean, UInt32, Byte, String[]); Type names the DEVPROP_TYPE as Get-PnpDeviceProperty does.
-    $norm = ($KeyName -replace '\s+', ' ').Trim().ToUpperInvariant()
-    $set = $script:PciKeySet.ToUpperInvariant()
-    switch ($norm) {
-        { $_ -eq ($set + ' 1') -or $_ -eq 'DEVPKEY_PCIDEVICE_DEVICETYPE' } { if ($null -eq $d.deviceType) { return $null }; return @{ type = 'UInt32'; data = [uint32]$d.deviceType; key = 'DEVPKEY_PciDevice_DeviceType' } }
-        { $_ -eq ($set + ' 3') -or $_ -eq 'DEVPKEY_PCIDEVICE_BASECLASS' } { if ($null -eq $d.baseClass) { return $null }; return @{ type = 'UInt32'; data = [uint32]$d.baseClass; key = 'DEVPKEY_PciDevice_BaseClass' } }
-        { $_ -eq ($set + ' 31') -or $_ -eq 'DEVPKEY_PCIDEVICE_ACSCOMPATIBLEUPHIERARCHY' } { if ($null -eq $d.acsUpHierarchy) { return $null }; return @{ type = 'UInt32'; data = [uint32]$d.acsUpHierarchy; key = 'DEVPKEY_PciDevice_AcsCompatibleUpHierarchy' } }
-        { $_ -eq ($set + ' 34') -or $_ -eq 'DEVPKEY_PCIDEVICE_REQUIRESRESERVEDMEMORYREGION' } {
+# Keys and types: main/simulator/reference/pci-properties.json. A key is asked for by its DEVPKEY name or
+# as "{fmtid} pid" (any case, any run of spaces); both resolve once per call to the DEVPKEY name the
+# output carries (Resolve-SimPciKey), and each device's value is then read by that name.
+$script:SimPciKeyNames = @{}
+foreach ($pair in @(
+        @(($script:PciKeySet + ' 1'), 'DEVPKEY_PciDevice_DeviceType'),
+        @(($script:PciKeySet + ' 3'), 'DEVPKEY_PciDevice_BaseClass'),
+        @(($script:PciKeySet + ' 31'), 'DEVPKEY_PciDevice_AcsCompatibleUpHierarchy'),
+        @(($script:PciKeySet + ' 34'), 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion'),
+        @('{A45C254E-DF1C-4EFD-8020-67D146A850E0} 37', 'DEVPKEY_Device_LocationPaths'),
+        @('{4340A6C5-93FA-4706-972C-7B648008A5A7} 8', 'DEVPKEY_Device_Parent'),
+        @('{A45C254E-DF1C-4EFD-8020-67D146A850E0} 14', 'DEVPKEY_Device_FriendlyName'))) {
+    $script:SimPciKeyNames[$pair[0].ToUpperInvariant()] = $pair[1]
+    $script:SimPciKeyNames[$pair[1].ToUpperInvariant()] = $pair[1]
+}
+function Resolve-SimPciKey([string]$KeyName) {
+    # The DEVPKEY name of a key the simulator knows, or $null.
+    return $script:SimPciKeyNames[($KeyName -replace '\s+', ' ').Trim().ToUpperInvariant()]
+}
+
+function Get-SimPciPropertyValue($d, [string]$Key) {
+    # $Key: a name from Resolve-SimPciKey. Data arrives as the real .NET type (Boolean, UInt32, Byte,
+    # String[]); type names the DEVPROP_TYPE as Get-PnpDeviceProperty does.
+    switch ($Key) {
+        'DEVPKEY_PciDevice_DeviceType' { if ($null -eq $d.deviceType) { return $null }; return @{ type = 'UInt32'; data = [uint32]$d.deviceType; key = $Key } }
+        'DEVPKEY_PciDevice_BaseClass' { if ($null -eq $d.baseClass) { return $null }; return @{ type = 'UInt32'; data = [uint32]$d.baseClass; key = $Key } }
+        'DEVPKEY_PciDevice_AcsCompatibleUpHierarchy' { if ($null -eq $d.acsUpHierarchy) { return $null }; return @{ type = 'UInt32'; data = [uint32]$d.acsUpHierarchy; key = $Key } }
+        'DEVPKEY_PciDevice_RequiresReservedMemoryRegion' {
             # Profiles may say 0/1 or false/true; a real host hands out a Boolean.
             if ($null -eq $d.requiresReservedMemoryRegion) { return $null }
-            return @{ type = 'Boolean'; data = [bool]$d.requiresReservedMemoryRegion; key = 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion' }
+            return @{ type = 'Boolean'; data = [bool]$d.requiresReservedMemoryRegion; key = $Key }
         }
-        { $_ -eq '{A45C254E-DF1C-4EFD-8020-67D146A850E0} 37' -or $_ -eq 'DEVPKEY_DEVICE_LOCATIONPATHS' } { if (-not $d.locationPath) { return $null }; return @{ type = 'StringList'; data = [string[]]@($d.locationPath, ('ACPI(_SB_)#ACPI(PCI0)#' + $d.locationPath)); key = 'DEVPKEY_Device_LocationPaths' } }
-        { $_ -eq '{4340A6C5-93FA-4706-972C-7B648008A5A7} 8' -or $_ -eq 'DEVPKEY_DEVICE_PARENT' } { if (-not $d.parent) { return $null }; return @{ type = 'String'; data = [string]$d.parent; key = 'DEVPKEY_Device_Parent' } }
-        { $_ -eq '{A45C254E-DF1C-4EFD-8020-67D146A850E0} 14' -or $_ -eq 'DEVPKEY_DEVICE_FRIENDLYNAME' } { return @{ type = 'String'; data = [string]$d.friendlyName; key = 'DEVPKEY_Device_FriendlyName' } }
+        'DEVPKEY_Device_LocationPaths' { if (-not $d.locationPath) { return $null }; return @{ type = 'StringList'; data = [string[]]@($d.locationPath, ('ACPI(_SB_)#ACPI(PCI0)#' + $d.locationPath)); key = $Key } }
+        'DEVPKEY_Device_Parent' { if (-not $d.parent) { return $null }; return @{ type = 'String'; data = [string]$d.parent; key = $Key } }
+        'DEVPKEY_Device_FriendlyName' { return @{ type = 'String'; data = [string]$d.friendlyName; key = $Key } }
     }
     return $null
 }
@@ -633,7 +681,13 @@ function Get-PnpDeviceProperty {
                 $byId = @{}
                 foreach ($d in @($state.devices)) { $byId[$d.instanceId.ToUpperInvariant()] = $d; $byId[(Get-SimTwinId $d.instanceId).ToUpperInvariant()] = $d }
                 foreach ($k in @(Get-SimDisks $state)) { $byId[$k.instanceId.ToUpperInvariant()] = [pscustomobject]@{ instanceId = $k.instanceId; friendlyName = $k.caption; parent = $k.parent; disk = $true } }
+                $faulty = @($state.surfaceFaults | Where-Object { $null -ne $_ }).Count -gt 0
             }
+            # The keys of this input (pipeline input may name its own), each resolved once, not per device;
+            # none asked: FriendlyName and LocationPaths.
+            $asked = @($KeyName)
+            if ($asked.Count -eq 0) { $asked = @('DEVPKEY_Device_FriendlyName', 'DEVPKEY_Device_LocationPaths') }
+            $keys = @(foreach ($a in $asked) { @{ asked = $a; key = (Resolve-SimPciKey $a) } })
             $ids = @($InstanceId)
             if ($PSCmdlet.ParameterSetName -ne 'ByInstanceId') { $ids = @($InputObject | ForEach-Object { [string]$_.InstanceId }) }
             foreach ($id in $ids) {
@@ -642,13 +696,15 @@ function Get-PnpDeviceProperty {
                 if ($null -eq $d) { $PSCmdlet.WriteError((New-SimPnpNotFound $id 'Get-PnpDeviceProperty')); continue }
                 $outId = $d.instanceId
                 if (-not $d.disk -and ($d.dismounted -or $id -like 'PCIP\*')) { $outId = Get-SimTwinId $d.instanceId }
-                $keys = @($KeyName)
-                if ($keys.Count -eq 0) { $keys = @('DEVPKEY_Device_FriendlyName', 'DEVPKEY_Device_LocationPaths') }
                 foreach ($k in $keys) {
-                    $v = ConvertTo-SimSurfaceFaultType $state (Get-SimPciPropertyValue $d $k)
+                    $v = $null
+                    if ($null -ne $k.key) {
+                        $v = Get-SimPciPropertyValue $d $k.key
+                        if ($faulty) { $v = ConvertTo-SimSurfaceFaultType $state $v }
+                    }
                     # A key the device does not have comes back with Type Empty and no Data.
-                    $type = 'Empty'; $data = $null; $name = $k
-                    if ($null -ne $v) { $type = $v.type; $data = $v.data; if ($k -notlike '{*') { $name = $v.key } }
+                    $type = 'Empty'; $data = $null; $name = $k.asked
+                    if ($null -ne $v) { $type = $v.type; $data = $v.data; if ($k.asked -notlike '{*') { $name = $v.key } }
                     [pscustomobject]@{ PSTypeName = 'Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/GetDeviceProperty/Win32_PnPDeviceProperty'; InstanceId = $outId; DeviceID = $outId; KeyName = $name; Type = $type; Data = $data }
                 }
             }

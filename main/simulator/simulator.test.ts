@@ -1,5 +1,5 @@
 /** The simulated host: every precondition fails as documented; every life-cycle transition works. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { comparableState, freshState, readState, sharedHost } from '../../testing/test-support';
 import { loadProfile, listProfiles } from './profiles';
@@ -311,14 +311,19 @@ describe('faults, counters and state', () => {
     expect(stats.ok && stats.value.calls['Set-VM']).toBe(2);
     expect(stats.ok && stats.value.cim['Win32_PnPAllocatedResource']).toBe(1);
   });
-  it('a malformed profile is rejected with a message naming the field', async () => {
+  it('a malformed profile is rejected with a message naming the field, even after a valid one was sealed', async () => {
     const state = await on('ml30-connectx4');
+    await ok('Get-VM');
+    // The validated text is sealed (its hash beside it) so the next process need not validate it again.
+    const seal = readFileSync(`${state}.seal`, 'utf8');
+    expect(seal).toMatch(/^[0-9A-F]{64}$/);
     const s = readState(state);
     delete (s.devices[2] as Record<string, unknown>).locationPath;
     writeFileSync(state, JSON.stringify(s));
     const r = await call('Get-VM');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/devices\[2\]\.locationPath: required string/);
+    expect(readFileSync(`${state}.seal`, 'utf8'), 'an invalid text is never sealed').toBe(seal);
     const bad = hostProfileSchema.safeParse({ ...s, host: { ...s.host, physicalAddressBits: 'many' } });
     expect(bad.success).toBe(false);
     if (!bad.success) expect(bad.error.issues[0]?.path.join('.')).toBe('host.physicalAddressBits');
