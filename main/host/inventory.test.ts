@@ -178,6 +178,23 @@ describe('inventory details', () => {
     expect(inv.vms).toHaveLength(3);
   });
 
+  it('when the one call for all VMs fails, each VM is read on its own, and no device loses its VM', async () => {
+    const state = freshState('gpu-workstation', (s) => {
+      s.faults.push({ cmdlet: 'Get-VMAssignableDevice', message: 'RPC server unavailable', times: 1 });
+    });
+    await shared.use(state);
+    await shared.host.runner.invoke('sim-stats', { Reset: true });
+    const inv = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    expect(inv.notes.join(' ')).not.toMatch(/unreadable/);
+    expect(inv.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(1B00)#PCI(0000)')!.owner).toMatchObject({
+      kind: 'vm',
+      vmName: 'Storage-VM',
+    });
+    const stats = await shared.host.runner.invoke<{ calls: Record<string, number> }>('sim-stats', { Reset: true });
+    if (!stats.ok) throw new Error(stats.error.message);
+    expect(stats.value.calls['Get-VMAssignableDevice']).toBe(1 + inv.vms.length);
+  });
+
   it('the number of CIM queries stays flat as devices grow (one per class)', async () => {
     const counts: number[] = [];
     for (const devices of [16, 256]) {
@@ -204,6 +221,7 @@ describe('inventory details', () => {
         'Get-VMNetworkAdapter',
         'Get-Disk',
         'Get-Partition',
+        'Get-VMAssignableDevice', // every VM's devices at once
       ])
         expect(stats.value.calls[c], c).toBe(1);
     }

@@ -188,16 +188,24 @@ function Get-SimHash([string]$Text) {
     $sha = [Security.Cryptography.SHA256]::Create()
     try { return [BitConverter]::ToString($sha.ComputeHash([Text.Encoding]::UTF8.GetBytes($Text))).Replace('-', '') } finally { $sha.Dispose() }
 }
-$script:SimModuleHash = ''
-try { $script:SimModuleHash = Get-SimHash ([IO.File]::ReadAllText($PSCommandPath)) } catch { }
-function Get-SimSeal([string]$Text) { return Get-SimHash ($script:SimModuleHash + "`n" + $Text) }
+# The module's own hash is taken on first use, not at import (hashing starts the crypto library).
+$script:SimModulePath = $PSCommandPath
+$script:SimModuleHash = $null
+function Get-SimModuleHash {
+    if ($null -eq $script:SimModuleHash) {
+        $script:SimModuleHash = ''
+        try { $script:SimModuleHash = Get-SimHash ([IO.File]::ReadAllText($script:SimModulePath)) } catch { }
+    }
+    return $script:SimModuleHash
+}
+function Get-SimSeal([string]$Text) { return Get-SimHash ((Get-SimModuleHash) + "`n" + $Text) }
 function Test-SimSeal([string]$Path, [string]$Text) {
-    if (-not $script:SimModuleHash) { return $false }
+    if (-not (Get-SimModuleHash)) { return $false }
     try { return ([IO.File]::ReadAllText($Path + '.seal') -eq (Get-SimSeal $Text)) } catch { return $false }
 }
 function Save-SimSeal([string]$Path, [string]$Text) {
     # Best effort (a read-only folder only costs the next process a validation); atomic, like the state.
-    if (-not $script:SimModuleHash) { return }
+    if (-not (Get-SimModuleHash)) { return }
     $tmp = $Path + '.seal.' + $PID + '.tmp'
     try {
         [IO.File]::WriteAllText($tmp, (Get-SimSeal $Text), (New-Object Text.UTF8Encoding $false))

@@ -138,10 +138,29 @@ $vms = [System.Collections.Generic.List[object]]@()
 if ($hyperV.present) {
     $all = @()
     try { $all = @(Get-VM) } catch { Add-Note ("Get-VM failed: " + $_.Exception.Message) }
+    # Every VM's devices in one call, grouped by each object's VMId (a guess: Microsoft's reference lists
+    # VMName, not VMId, and two VMs may share a name). Any error, or an object without a VMId, and each
+    # VM is read on its own below, so a failure is told per VM, never guessed from one error.
+    $heldBy = $null
+    if ($all.Count -gt 1) {
+        try {
+            $rows = @(Get-VMAssignableDevice -VM $all)
+            $heldBy = @{}
+            foreach ($v in $all) { $heldBy[[string]$v.Id] = [System.Collections.Generic.List[object]]@() }
+            foreach ($a in $rows) {
+                $owner = $null
+                if ($null -ne $a.PSObject.Properties['VMId'] -and $null -ne $a.VMId) { $owner = $heldBy[[string]$a.VMId] }
+                if ($null -eq $owner) { $heldBy = $null; break }
+                $owner.Add($a)
+            }
+        } catch { $heldBy = $null }
+    }
     foreach ($v in $all) {
         $assigned = [System.Collections.Generic.List[object]]@()
         try {
-            foreach ($a in @(Get-VMAssignableDevice -VM $v)) {
+            $held = $null
+            if ($null -ne $heldBy) { $held = $heldBy[[string]$v.Id] } else { $held = @(Get-VMAssignableDevice -VM $v) }
+            foreach ($a in $held) {
                 # ResourcePoolName: 'Primordial' for a direct assignment; a pool's name for one made with
                 # -ResourcePoolName (Windows Server 2025 GPU pools); absent on hosts before 2025.
                 $pool = $null
