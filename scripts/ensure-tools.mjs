@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readyToRunPwsh } from './ready-to-run-pwsh.mjs';
+import { releaseLikePwsh } from './release-like-pwsh.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const isWindows = process.platform === 'win32';
@@ -44,10 +44,11 @@ if (!process.env.DDA_PWSH && !existsSync(toolPwsh)) {
   log('PowerShell 7.6.9 missing: dotnet tool install PowerShell --version 7.6.9 --tool-path .tools/pwsh');
   run('dotnet', ['tool', 'install', 'PowerShell', '--version', '7.6.9', '--tool-path', join(root, '.tools', 'pwsh')]);
 }
-// Our tool's pwsh, compiled ahead of time like a release install (once; see ready-to-run-pwsh.mjs).
+// Our tool's pwsh made to start like a release install: compiled ahead of time, launched through its
+// apphost (once; see release-like-pwsh.mjs). A step that cannot be done leaves a pwsh that works, slower.
 if (!process.env.DDA_PWSH && existsSync(toolPwsh)) {
-  const r2r = readyToRunPwsh(join(root, '.tools', 'pwsh'), log);
-  if (r2r.startsWith('skipped')) log(`PowerShell stays IL-only (${r2r}): it works, it starts slower`);
+  for (const line of releaseLikePwsh(join(root, '.tools', 'pwsh'), log))
+    if (line.includes('skipped')) log(`PowerShell ${line}: it works, it starts slower`);
 }
 const pwsh = process.env.DDA_PWSH || toolPwsh;
 try {

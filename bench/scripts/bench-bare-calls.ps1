@@ -12,7 +12,8 @@ foreach ($k in @('{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  1', '{3AB22E31-8264-4b
 $null = Get-CimInstance -ClassName Win32_DeviceMemoryAddress
 $null = Get-CimInstance -ClassName Win32_PnPAllocatedResource
 $null = Get-VMHostAssignableDevice
-foreach ($v in @(Get-VM)) { $null = Get-VMAssignableDevice -VM $v }
+$vms = @(Get-VM)
+if ($vms.Count -gt 1) { $null = Get-VMAssignableDevice -VM $vms } else { foreach ($v in $vms) { $null = Get-VMAssignableDevice -VM $v } }
 $null = Get-NetAdapter
 $null = Get-NetIPAddress
 $null = Get-VMSwitch

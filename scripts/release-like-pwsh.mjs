@@ -1,8 +1,13 @@
-// Compiles the PowerShell of .tools/pwsh ahead of time (ReadyToRun), as Microsoft's own release packages
-// are (PowerShell/PowerShell#12361, "Turn on ReadyToRun"; the MSI, deb and tar.gz builds are crossgen'd).
-// The NuGet .NET tool we install here ships IL only (dotnet/sdk#10801: no ReadyToRun for tools), so
-// every pwsh start JIT-compiles PowerShell's engine: about twice the start-up of a real install, and
-// every first run of a script pays again. Tests and benchmarks should meet the PowerShell an admin runs.
+// Makes the PowerShell of .tools/pwsh start like a release install of it, in two steps (Linux):
+// 1. ReadyToRun: Microsoft's release packages are compiled ahead of time (PowerShell/PowerShell#12361,
+//    "Turn on ReadyToRun"; the MSI, deb and tar.gz builds are crossgen'd). The NuGet .NET tool we install
+//    ships IL only (dotnet/sdk#10801: no ReadyToRun for tools), so every pwsh start JIT-compiles
+//    PowerShell's engine: about twice the start-up of a real install, and every first run of a script
+//    pays again. Tests and benchmarks should meet the PowerShell an admin runs.
+// 2. The launcher: .tools/pwsh/pwsh is the .NET tool's shim, a .NET program that starts a second
+//    process (`dotnet pwsh.dll`); a release install starts pwsh through its native apphost, which the
+//    package ships beside pwsh.dll. .tools/pwsh/pwsh becomes a link to that apphost (the shim is kept
+//    as pwsh.shim), once it has been seen to run.
 //
 // crossgen2 comes from NuGet the SDK's own way: restoring a scratch project with PublishReadyToRun
 // makes the SDK download the Crossgen2 pack of its choice (no version is named here). Each assembly is
@@ -10,9 +15,20 @@
 // pwsh. Any failure only logs: an IL-only pwsh runs the same scripts, just slower.
 // Plain Node, no dependencies: ensure-tools runs it before node_modules exists.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 /** The assemblies a session loads (engine, console host, the two command modules, JSON, CIM, the tool's shim). */
 const ASSEMBLIES = [
@@ -31,11 +47,37 @@ const ASSEMBLIES = [
 ];
 const MARKER = '.ready-to-run';
 
+/** Both steps; `toolDir` is .tools/pwsh, `log` writes one line. Returns a line per step for the log. */
+export function releaseLikePwsh(toolDir, log) {
+  return [`ReadyToRun: ${readyToRunPwsh(toolDir, log)}`, `launcher: ${launchThroughApphost(toolDir)}`];
+}
+
+/** Step 2: .tools/pwsh/pwsh -> the package's apphost, when it runs. 'done', 'already' or 'skipped: <why>'. */
+function launchThroughApphost(toolDir) {
+  if (process.platform !== 'linux') return 'skipped: only on Linux';
+  const app = findAppDir(toolDir);
+  const shim = join(toolDir, 'pwsh');
+  const apphost = app && join(app, 'pwsh');
+  if (!apphost || !existsSync(apphost)) return 'skipped: the package has no apphost';
+  if (lstatSync(shim).isSymbolicLink()) return 'already';
+  const r = spawnSync(apphost, ['-NoProfile', '-NonInteractive', '-Command', '$PSVersionTable.PSVersion.ToString()'], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0)
+    return `skipped: the apphost does not run (${(r.stderr || String(r.error)).trim().slice(0, 200)})`;
+  // The shim is kept (copied), then replaced in one rename: there is a .tools/pwsh/pwsh at every moment.
+  copyFileSync(shim, `${shim}.shim`);
+  const link = `${shim}.${process.pid}.tmp`;
+  symlinkSync(relative(toolDir, apphost), link);
+  renameSync(link, shim);
+  return 'done';
+}
+
 /**
- * Compiles the tool's assemblies once (a marker file remembers it). `toolDir` is .tools/pwsh; `log` writes
- * one line. Returns what happened: 'done', 'already', or 'skipped: <why>'.
+ * Step 1: compiles the tool's assemblies once (a marker file remembers it). Returns what happened:
+ * 'done', 'already', or 'skipped: <why>'.
  */
-export function readyToRunPwsh(toolDir, log) {
+function readyToRunPwsh(toolDir, log) {
   const arch = { x64: 'x64', arm64: 'arm64' }[process.arch];
   if (process.platform !== 'linux' || !arch) return 'skipped: only linux-x64 and linux-arm64 are compiled here';
   const app = findAppDir(toolDir);
