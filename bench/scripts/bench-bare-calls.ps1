@@ -6,9 +6,7 @@ $null = Get-CimInstance -ClassName Win32_OperatingSystem
 $null = Get-VMHost
 $drives = @(Get-CimInstance -ClassName Win32_DiskDrive)
 $null = Get-DdaPlatformFacts -DiskDrives $drives
-foreach ($k in @('{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  1', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  3', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34', 'DEVPKEY_Device_LocationPaths')) {
-    $null = Get-PnpDeviceProperty -InstanceId $ids -KeyName $k -ErrorAction SilentlyContinue
-}
+$null = Get-PnpDeviceProperty -InstanceId $ids -KeyName @('{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  1', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  3', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34', 'DEVPKEY_Device_LocationPaths') -ErrorAction SilentlyContinue
 $null = Get-CimInstance -ClassName Win32_DeviceMemoryAddress
 $null = Get-CimInstance -ClassName Win32_PnPAllocatedResource
 $null = Get-VMHostAssignableDevice

@@ -195,6 +195,42 @@ describe('inventory details', () => {
     expect(stats.value.calls['Get-VMAssignableDevice']).toBe(1 + inv.vms.length);
   });
 
+  it('when the one property call for every key fails, each key is read by a call of its own, and no verdict is lost', async () => {
+    const propertyCalls = async () => {
+      const stats = await shared.host.runner.invoke<{ calls: Record<string, number> }>('sim-stats', { Reset: true });
+      if (!stats.ok) throw new Error(stats.error.message);
+      return stats.value.calls['Get-PnpDeviceProperty'] ?? 0;
+    };
+    const read = async (state: string) => {
+      await shared.use(state);
+      await propertyCalls();
+      const inv = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+      return { inv, calls: await propertyCalls() };
+    };
+    const healthy = await read(freshState('ml30-connectx4'));
+    const failing = await read(
+      freshState('ml30-connectx4', (s) => {
+        // skip 1: the platform facts' walk from the boot disk to its controller comes first
+        s.faults.push({ cmdlet: 'Get-PnpDeviceProperty', message: 'The RPC server is unavailable', skip: 1, times: 1 });
+      }),
+    );
+    expect(failing.inv.notes.join(' ')).not.toMatch(/unreadable/);
+    const verdicts = (i: Inventory) => i.devices.map((d) => [d.locationPath, d.verdict.code, d.verdict.reason]);
+    expect(verdicts(failing.inv)).toEqual(verdicts(healthy.inv));
+    // the same calls, plus one of its own for each of the 5 keys
+    expect(failing.calls).toBe(healthy.calls + 5);
+  });
+
+  it('a property call that fails without stopping (as PnP cmdlets do) is a note, never silently missing facts', async () => {
+    // skip 1 (the platform walk), then the call for all keys and the first key's own call fail
+    const state = freshState('ml30-connectx4', (s) => {
+      s.faults.push({ cmdlet: 'Get-PnpDeviceProperty', message: 'Access is denied', skip: 1, times: 2 });
+    });
+    const inv = await inventoryOf(state);
+    expect(inv.notes.join(' ')).toMatch(/Device property deviceType unreadable: Access is denied/);
+    expect(inv.notes.join(' ')).not.toMatch(/Device property (baseClass|acs|rmrr|paths) unreadable/);
+  });
+
   it('the number of CIM queries stays flat as devices grow (one per class)', async () => {
     const counts: number[] = [];
     for (const devices of [16, 256]) {
@@ -211,9 +247,9 @@ describe('inventory details', () => {
       );
       if (!stats.ok) throw new Error(stats.error.message);
       counts.push(Object.values(stats.value.cim).reduce((a, b) => a + b, 0));
-      // one call per key for all devices, plus the walk from each boot disk to its PCI controller, plus
+      // one call for every key of all devices, plus the walk from each boot disk to its PCI controller, plus
       // the lifelines' walk of all disks at once (one call per level; the simulator's disks are one hop)
-      expect(stats.value.calls['Get-PnpDeviceProperty']).toBe(5 + bootDisks + (bootDisks > 0 ? 1 : 0));
+      expect(stats.value.calls['Get-PnpDeviceProperty']).toBe(1 + bootDisks + (bootDisks > 0 ? 1 : 0));
       for (const c of [
         'Get-NetAdapter',
         'Get-NetIPAddress',

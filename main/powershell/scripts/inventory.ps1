@@ -12,6 +12,12 @@ param()
 
 $notes = [System.Collections.Generic.List[string]]@()
 function Add-Note([string]$text) { $notes.Add($text) }
+# The first error of a PnP call that is not "not found" (a device gone since Get-PnpDevice), or $null.
+# PnP cmdlets write errors without stopping: -ErrorAction SilentlyContinue alone would hide a failure.
+function Get-DdaCallFailure($errors) {
+    foreach ($e in @($errors)) { if (-not (([string]$e.FullyQualifiedErrorId) -like 'CmdletizationQuery_NotFound*')) { return $e } }
+    return $null
+}
 
 # --- Host ---------------------------------------------------------------------------------------
 $os = $null
@@ -55,17 +61,53 @@ $keys = [ordered]@{
     rmrr        = $pciKeySet + '34'
     paths       = 'DEVPKEY_Device_LocationPaths'
 }
+# The DEVPKEY name of each key: a host may name a row's key so instead of as asked (a guess, either works).
+$keyNames = @{
+    deviceType = 'DEVPKEY_PciDevice_DeviceType'; baseClass = 'DEVPKEY_PciDevice_BaseClass'; acs = 'DEVPKEY_PciDevice_AcsCompatibleUpHierarchy'
+    rmrr = 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion'; paths = 'DEVPKEY_Device_LocationPaths'
+}
 $props = @{}
 foreach ($id in $ids) { $props[$id.ToUpperInvariant()] = @{} }
 if ($ids.Count -gt 0) {
+    # Every key in one call (one CIM round trip, not five). Each row is told by its KeyName, as asked or
+    # as the key's DEVPKEY name, in any case and spacing. A row named neither way, or a failed call,
+    # and each key is read by a call of its own, so a failure is told per key.
+    $nameOf = @{}
     foreach ($name in @($keys.Keys)) {
-        try {
-            $rows = @(Get-PnpDeviceProperty -InstanceId $ids -KeyName $keys[$name] -ErrorAction SilentlyContinue)
-            foreach ($r in $rows) {
-                $k = ([string]$r.InstanceId).ToUpperInvariant()
-                if ($props.ContainsKey($k) -and $null -ne $r.Data) { $props[$k][$name] = $r.Data }
-            }
-        } catch { Add-Note ("Device property " + $name + " unreadable: " + $_.Exception.Message) }
+        foreach ($text in @($keys[$name], $keyNames[$name])) { $nameOf[($text -replace '\s+', ' ').Trim().ToUpperInvariant()] = $name }
+    }
+    $seen = @{}
+    $batch = [System.Collections.Generic.List[object]]@()
+    try {
+        $propErrors = $null
+        $rows = @(Get-PnpDeviceProperty -InstanceId $ids -KeyName @($keys.Values) -ErrorAction SilentlyContinue -ErrorVariable propErrors)
+        if ($null -ne (Get-DdaCallFailure $propErrors)) { $rows = @(); $batch = $null }
+        foreach ($r in $rows) {
+            $keyText = [string]$r.KeyName
+            if (-not $seen.ContainsKey($keyText)) { $seen[$keyText] = $nameOf[($keyText -replace '\s+', ' ').Trim().ToUpperInvariant()] }
+            $name = $seen[$keyText]
+            if ($null -eq $name) { $batch = $null; break }
+            $batch.Add(@($name, $r))
+        }
+    } catch { $batch = $null }
+    if ($null -ne $batch) {
+        foreach ($b in $batch) {
+            $k = ([string]$b[1].InstanceId).ToUpperInvariant()
+            if ($props.ContainsKey($k) -and $null -ne $b[1].Data) { $props[$k][$b[0]] = $b[1].Data }
+        }
+    } else {
+        foreach ($name in @($keys.Keys)) {
+            try {
+                $propErrors = $null
+                $rows = @(Get-PnpDeviceProperty -InstanceId $ids -KeyName $keys[$name] -ErrorAction SilentlyContinue -ErrorVariable propErrors)
+                $failure = Get-DdaCallFailure $propErrors
+                if ($null -ne $failure) { Add-Note ("Device property " + $name + " unreadable: " + $failure.Exception.Message) }
+                foreach ($r in $rows) {
+                    $k = ([string]$r.InstanceId).ToUpperInvariant()
+                    if ($props.ContainsKey($k) -and $null -ne $r.Data) { $props[$k][$name] = $r.Data }
+                }
+            } catch { Add-Note ("Device property " + $name + " unreadable: " + $_.Exception.Message) }
+        }
     }
 }
 
