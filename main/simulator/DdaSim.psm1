@@ -60,11 +60,14 @@ if ($null -eq ('Microsoft.HyperV.PowerShell.VMState' -as [type])) {
 # State: read, validate, lock, write
 # ---------------------------------------------------------------------------------------------------
 
+# Files are looked at through .NET, not Test-Path / Get-Item: the provider cmdlets' first use in a process
+# costs 60-90 ms, on every call of the first state read. A relative path is taken from the current location.
 function Get-SimStatePath {
     $p = $env:DDA_SIM_STATE
     if (-not $p) { throw 'DDA_SIM_STATE is not set: the simulator needs a state file (a copy of a host profile).' }
-    if (-not (Test-Path -LiteralPath $p)) { throw ("DDA_SIM_STATE names a file that does not exist: " + $p) }
-    return $p
+    $full = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p)
+    if (-not [IO.File]::Exists($full)) { throw ("DDA_SIM_STATE names a file that does not exist: " + $p) }
+    return $full
 }
 
 function ConvertTo-SimNumber($value) {
@@ -176,7 +179,7 @@ function Test-DdaSimProfile {
 
 # A version of the state file: its path, size and write time.
 function Get-SimStamp([string]$Path) {
-    $info = Get-Item -LiteralPath $Path
+    $info = [IO.FileInfo]$Path
     return ($Path + '|' + $info.Length + '|' + $info.LastWriteTimeUtc.Ticks)
 }
 
