@@ -207,13 +207,10 @@ function Test-SimSeal([string]$Path, [string]$Text) {
     try { return ([IO.File]::ReadAllText($Path + '.seal') -eq (Get-SimSeal $Text)) } catch { return $false }
 }
 function Save-SimSeal([string]$Path, [string]$Text) {
-    # Best effort (a read-only folder only costs the next process a validation); atomic, like the state.
+    # Best effort, written in place: a read-only folder, or a seal read half-written by another process,
+    # only costs the next reader a validation.
     if (-not (Get-SimModuleHash)) { return }
-    $tmp = $Path + '.seal.' + $PID + '.tmp'
-    try {
-        [IO.File]::WriteAllText($tmp, (Get-SimSeal $Text), (New-Object Text.UTF8Encoding $false))
-        Move-Item -LiteralPath $tmp -Destination ($Path + '.seal') -Force
-    } catch { Remove-Item -LiteralPath $tmp -Force -ErrorAction SilentlyContinue }
+    try { [IO.File]::WriteAllText($Path + '.seal', (Get-SimSeal $Text), (New-Object Text.UTF8Encoding $false)) } catch { }
 }
 
 function Read-SimState {
