@@ -47,14 +47,14 @@ const ASSEMBLIES = [
 ];
 const MARKER = '.ready-to-run';
 
-/** Both steps; `toolDir` is .tools/pwsh, `log` writes one line. Returns a line per step for the log. */
+/** Both steps (Linux only; elsewhere none); `toolDir` is .tools/pwsh, `log` writes one line. A line per step. */
 export function releaseLikePwsh(toolDir, log) {
+  if (process.platform !== 'linux') return [];
   return [`ReadyToRun: ${readyToRunPwsh(toolDir, log)}`, `launcher: ${launchThroughApphost(toolDir)}`];
 }
 
 /** Step 2: .tools/pwsh/pwsh -> the package's apphost, when it runs. 'done', 'already' or 'skipped: <why>'. */
 function launchThroughApphost(toolDir) {
-  if (process.platform !== 'linux') return 'skipped: only on Linux';
   const app = findAppDir(toolDir);
   const shim = join(toolDir, 'pwsh');
   const apphost = app && join(app, 'pwsh');
@@ -79,7 +79,7 @@ function launchThroughApphost(toolDir) {
  */
 function readyToRunPwsh(toolDir, log) {
   const arch = { x64: 'x64', arm64: 'arm64' }[process.arch];
-  if (process.platform !== 'linux' || !arch) return 'skipped: only linux-x64 and linux-arm64 are compiled here';
+  if (!arch) return 'skipped: only x64 and arm64 are compiled here';
   const app = findAppDir(toolDir);
   if (!app) return 'skipped: the PowerShell tool layout was not recognised';
   if (existsSync(join(app, MARKER))) return 'already';
@@ -89,9 +89,9 @@ function readyToRunPwsh(toolDir, log) {
     const config = JSON.parse(readFileSync(join(app, 'pwsh.runtimeconfig.json'), 'utf8'));
     const major = String(config.runtimeOptions?.framework?.version ?? '').split('.')[0];
     const framework = frameworkDir(major);
-    const crossgen = framework ? restoreCrossgen(scratch, arch, major) : null;
-    if (!crossgen || !framework)
-      return `skipped: ${crossgen ? 'no .NET runtime found' : 'crossgen2 could not be restored'}`;
+    if (!framework) return `skipped: no .NET ${major} runtime found`;
+    const crossgen = restoreCrossgen(scratch, arch, major);
+    if (!crossgen) return 'skipped: crossgen2 could not be restored';
     log(`compiling PowerShell ahead of time (ReadyToRun, like its release packages) with ${crossgen}`);
     const started = Date.now();
     for (const rel of ASSEMBLIES) {

@@ -201,16 +201,20 @@ function Get-SimModuleHash {
     }
     return $script:SimModuleHash
 }
-function Get-SimSeal([string]$Text) { return Get-SimHash ((Get-SimModuleHash) + "`n" + $Text) }
-function Test-SimSeal([string]$Path, [string]$Text) {
-    if (-not (Get-SimModuleHash)) { return $false }
-    try { return ([IO.File]::ReadAllText($Path + '.seal') -eq (Get-SimSeal $Text)) } catch { return $false }
+# The seal of a state text, or $null when the module's own text could not be read (then nothing is sealed).
+function Get-SimSeal([string]$Text) {
+    if (-not (Get-SimModuleHash)) { return $null }
+    return Get-SimHash ((Get-SimModuleHash) + "`n" + $Text)
 }
-function Save-SimSeal([string]$Path, [string]$Text) {
+function Test-SimSeal([string]$Path, $Seal) {
+    if ($null -eq $Seal) { return $false }
+    try { return ([IO.File]::ReadAllText($Path + '.seal') -eq $Seal) } catch { return $false }
+}
+function Save-SimSeal([string]$Path, $Seal) {
     # Best effort, written in place: a read-only folder, or a seal read half-written by another process,
     # only costs the next reader a validation.
-    if (-not (Get-SimModuleHash)) { return }
-    try { [IO.File]::WriteAllText($Path + '.seal', (Get-SimSeal $Text), (New-Object Text.UTF8Encoding $false)) } catch { }
+    if ($null -eq $Seal) { return }
+    try { [IO.File]::WriteAllText($Path + '.seal', $Seal, (New-Object Text.UTF8Encoding $false)) } catch { }
 }
 
 function Read-SimState {
@@ -222,10 +226,11 @@ function Read-SimState {
     $text = [IO.File]::ReadAllText($path, [Text.Encoding]::UTF8)
     try { $state = ConvertFrom-Json -InputObject $text } catch { throw ("Simulator state " + $path + ' is not valid JSON: ' + $_.Exception.Message) }
     if ($script:ValidatedStamp -ne $stamp) {
-        if (-not (Test-SimSeal $path $text)) {
+        $seal = Get-SimSeal $text
+        if (-not (Test-SimSeal $path $seal)) {
             $problems = @(Test-DdaSimProfile -Profile $state)
             if ($problems.Count -gt 0) { throw ('Invalid host profile ' + $path + ': ' + ($problems -join '; ')) }
-            Save-SimSeal $path $text
+            Save-SimSeal $path $seal
         }
         $script:ValidatedStamp = $stamp
     }
@@ -287,7 +292,7 @@ function Write-SimState($state) {
     # What the simulator wrote itself (under the lock) is not validated again on the next read, here or
     # in another process.
     $script:ValidatedStamp = Get-SimStamp $path
-    Save-SimSeal $path $json
+    Save-SimSeal $path (Get-SimSeal $json)
 }
 
 # ---------------------------------------------------------------------------------------------------

@@ -54,61 +54,57 @@ try {
 $ids = @($pnp | ForEach-Object { [string]$_.InstanceId })
 
 $pciKeySet = '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  '
+# Each fact: its key as asked, and the key's DEVPKEY name, by which a host may name a row's key instead
+# (a guess, either works).
 $keys = [ordered]@{
-    deviceType  = $pciKeySet + '1'
-    baseClass   = $pciKeySet + '3'
-    acs         = $pciKeySet + '31'
-    rmrr        = $pciKeySet + '34'
-    paths       = 'DEVPKEY_Device_LocationPaths'
+    deviceType  = @(($pciKeySet + '1'), 'DEVPKEY_PciDevice_DeviceType')
+    baseClass   = @(($pciKeySet + '3'), 'DEVPKEY_PciDevice_BaseClass')
+    acs         = @(($pciKeySet + '31'), 'DEVPKEY_PciDevice_AcsCompatibleUpHierarchy')
+    rmrr        = @(($pciKeySet + '34'), 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion')
+    paths       = @('DEVPKEY_Device_LocationPaths', 'DEVPKEY_Device_LocationPaths')
 }
-# The DEVPKEY name of each key: a host may name a row's key so instead of as asked (a guess, either works).
-$keyNames = @{
-    deviceType = 'DEVPKEY_PciDevice_DeviceType'; baseClass = 'DEVPKEY_PciDevice_BaseClass'; acs = 'DEVPKEY_PciDevice_AcsCompatibleUpHierarchy'
-    rmrr = 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion'; paths = 'DEVPKEY_Device_LocationPaths'
-}
+# A key's text in one spelling: any case, any run of spaces.
+function ConvertTo-DdaKeyText([string]$text) { return ($text -replace '\s+', ' ').Trim().ToUpperInvariant() }
+$nameOf = @{}
+foreach ($name in @($keys.Keys)) { foreach ($text in $keys[$name]) { $nameOf[(ConvertTo-DdaKeyText $text)] = $name } }
 $props = @{}
 foreach ($id in $ids) { $props[$id.ToUpperInvariant()] = @{} }
-if ($ids.Count -gt 0) {
-    # Every key in one call (one CIM round trip, not five). Each row is told by its KeyName, as asked or
-    # as the key's DEVPKEY name, in any case and spacing. A row named neither way, or a failed call,
-    # and each key is read by a call of its own, so a failure is told per key.
-    $nameOf = @{}
-    foreach ($name in @($keys.Keys)) {
-        foreach ($text in @($keys[$name], $keyNames[$name])) { $nameOf[($text -replace '\s+', ' ').Trim().ToUpperInvariant()] = $name }
-    }
-    $seen = @{}
-    $batch = [System.Collections.Generic.List[object]]@()
+
+# Reads the facts $names of every device into $props with one Get-PnpDeviceProperty call (one CIM round
+# trip however many keys). With several keys a row is told by its KeyName. Returns $false when such a
+# call fails or names a row's key neither way: the caller then asks key by key, where a failure is a note.
+function Read-DdaProps([string[]]$names) {
+    $alone = ($names.Count -eq 1)
+    $rows = @()
     try {
         $propErrors = $null
-        $rows = @(Get-PnpDeviceProperty -InstanceId $ids -KeyName @($keys.Values) -ErrorAction SilentlyContinue -ErrorVariable propErrors)
-        if ($null -ne (Get-DdaCallFailure $propErrors)) { $rows = @(); $batch = $null }
-        foreach ($r in $rows) {
-            $keyText = [string]$r.KeyName
-            if (-not $seen.ContainsKey($keyText)) { $seen[$keyText] = $nameOf[($keyText -replace '\s+', ' ').Trim().ToUpperInvariant()] }
-            $name = $seen[$keyText]
-            if ($null -eq $name) { $batch = $null; break }
-            $batch.Add(@($name, $r))
+        $rows = @(Get-PnpDeviceProperty -InstanceId $ids -KeyName @(foreach ($n in $names) { $keys[$n][0] }) -ErrorAction SilentlyContinue -ErrorVariable propErrors)
+        $failure = Get-DdaCallFailure $propErrors
+        if ($null -ne $failure) {
+            if (-not $alone) { return $false }
+            Add-Note ("Device property " + $names[0] + " unreadable: " + $failure.Exception.Message)
         }
-    } catch { $batch = $null }
-    if ($null -ne $batch) {
-        foreach ($b in $batch) {
-            $k = ([string]$b[1].InstanceId).ToUpperInvariant()
-            if ($props.ContainsKey($k) -and $null -ne $b[1].Data) { $props[$k][$b[0]] = $b[1].Data }
-        }
-    } else {
-        foreach ($name in @($keys.Keys)) {
-            try {
-                $propErrors = $null
-                $rows = @(Get-PnpDeviceProperty -InstanceId $ids -KeyName $keys[$name] -ErrorAction SilentlyContinue -ErrorVariable propErrors)
-                $failure = Get-DdaCallFailure $propErrors
-                if ($null -ne $failure) { Add-Note ("Device property " + $name + " unreadable: " + $failure.Exception.Message) }
-                foreach ($r in $rows) {
-                    $k = ([string]$r.InstanceId).ToUpperInvariant()
-                    if ($props.ContainsKey($k) -and $null -ne $r.Data) { $props[$k][$name] = $r.Data }
-                }
-            } catch { Add-Note ("Device property " + $name + " unreadable: " + $_.Exception.Message) }
-        }
+    } catch {
+        if (-not $alone) { return $false }
+        Add-Note ("Device property " + $names[0] + " unreadable: " + $_.Exception.Message)
     }
+    $seen = @{}
+    foreach ($r in $rows) {
+        $name = $names[0]
+        if (-not $alone) {
+            $keyText = [string]$r.KeyName
+            if (-not $seen.ContainsKey($keyText)) { $seen[$keyText] = $nameOf[(ConvertTo-DdaKeyText $keyText)] }
+            $name = $seen[$keyText]
+            if ($null -eq $name) { return $false }
+        }
+        $k = ([string]$r.InstanceId).ToUpperInvariant()
+        if ($props.ContainsKey($k) -and $null -ne $r.Data) { $props[$k][$name] = $r.Data }
+    }
+    return $true
+}
+if ($ids.Count -gt 0 -and -not (Read-DdaProps @($keys.Keys))) {
+    foreach ($k in @($props.Keys)) { $props[$k] = @{} }
+    foreach ($name in @($keys.Keys)) { $null = Read-DdaProps @($name) }
 }
 
 # --- Resources: one query per class, joined by device id -----------------------------------------
