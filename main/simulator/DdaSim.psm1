@@ -256,11 +256,12 @@ function Initialize-SimState($state) {
     # Devices listed in a VM's assignedDevices start dismounted (and disabled) and assigned.
     $held = @{}
     foreach ($v in @($state.vms)) { foreach ($p in @($v.assignedDevices)) { if ($p) { $held[([string]$p).ToUpperInvariant()] = $true } } }
+    # A device without the flag is on the host: it reads as $null, which every use takes as false, so the
+    # flag is only added where it is true (a fresh read of a big host pays no call per device).
     foreach ($d in @($state.devices)) {
-        if ($null -eq $d.PSObject.Properties['dismounted']) {
-            # A member of a resource pool (Windows Server 2025) was dismounted and added to its pool.
-            $isHeld = $held.ContainsKey($d.locationPath.ToUpperInvariant()) -or [bool]$d.resourcePoolName
-            Set-SimProp $d 'dismounted' $isHeld
+        # A member of a resource pool (Windows Server 2025) was dismounted and added to its pool.
+        if (($d.resourcePoolName -or $held.ContainsKey($d.locationPath.ToUpperInvariant())) -and $null -eq $d.PSObject.Properties['dismounted']) {
+            Set-SimProp $d 'dismounted' $true
         }
     }
     foreach ($v in @($state.vms)) {
