@@ -149,3 +149,26 @@ test('the keyboard drag reaches every VM, one press one card; a pointer drop pla
   await page.mouse.up();
   await expect(app.dialog.getByTestId('plan-target')).toHaveText(new RegExp(`^${vmName(VMS - 4)} `));
 });
+
+test('a focused control on a VM card keeps focus when the window is resized and the cards reflow into other rows', async ({
+  page,
+  served,
+}) => {
+  test.setTimeout(240_000);
+  await open(page, served.server.url);
+  const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);
+  // A card's button beyond the first row: the resize moves its card into another row.
+  const buttons = page
+    .locator('.vm-row')
+    .nth(1)
+    .getByRole('button', { name: /^Return to host: / });
+  await expect(buttons.first()).toBeVisible();
+  const button = buttons.last();
+  const label = await button.getAttribute('aria-label');
+  await button.focus();
+  expect(await focusedLabel()).toBe(label);
+  for (const width of [1000, 1700, 1400]) {
+    await page.setViewportSize({ width, height: 900 });
+    await expect.poll(focusedLabel).toBe(label);
+  }
+});

@@ -26,7 +26,7 @@ export function DeviceList({ groups, scroller }: { groups: DeviceGroup[]; scroll
   const { t } = useT();
   const list = useRef<HTMLUListElement>(null);
   const scrollMargin = useScrollMargin(list, scroller);
-  const { focusedKey, onFocus, onBlur } = useFocusedKey();
+  const { focusedKey, onFocus, onBlur } = useFocusedKey(list);
   const draggedPath = useDragVerdicts((s) => s.path);
   // The device whose details are open: its Details button takes focus back when the drawer closes. Kept
   // one render longer (deferred), so the row is still there when the closing drawer gives focus back to

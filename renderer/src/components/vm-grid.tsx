@@ -28,7 +28,7 @@ export function VmGrid({ vms, scroller }: { vms: Vm[]; scroller: HTMLElement | n
   const columns = gridColumns(useElementWidth(grid), MIN_CARD_WIDTH, GAP);
   const rowCount = Math.ceil(vms.length / columns);
   const scrollMargin = useScrollMargin(grid, scroller);
-  const { focusedKey, onFocus, onBlur } = useFocusedKey();
+  const { focusedKey, onFocus, onBlur } = useFocusedKey(grid);
   const keyboard = useKeyboardDrag();
   const fromVm = useDragVerdicts((s) => s.fromVm);
   const keep = useMemo(() => {
