@@ -102,6 +102,25 @@ describe("inventory.ps1 finds the host's lifelines", () => {
     expect(inv.notes.join(' ')).toMatch(/Host disks unreadable/);
     expect(inv.devices).toHaveLength(6);
   });
+
+  it('a failed walk from the disks to their controllers (PnP errors do not stop) is told as unreadable disks, not as controllers not found', async () => {
+    const propertyCalls = async () => {
+      const stats = await shared.host.runner.invoke<{ calls: Record<string, number> }>('sim-stats', { Reset: true });
+      if (!stats.ok) throw new Error(stats.error.message);
+      return stats.value.calls['Get-PnpDeviceProperty'] ?? 0;
+    };
+    await shared.use(freshState('lifelines-host'));
+    await propertyCalls();
+    await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    // The walk of all disks (one hop in this profile) is the inventory's last property call.
+    const skip = (await propertyCalls()) - 1;
+    const inv = await inventoryOf((s) =>
+      s.faults.push({ cmdlet: 'Get-PnpDeviceProperty', message: 'The RPC server is unavailable', skip, times: 1 }),
+    );
+    expect([at(inv, NVME).storageKnown, at(inv, AHCI).storageKnown]).toEqual([false, false]);
+    expect(inv.notes.join(' ')).toMatch(/Host disks unreadable: The RPC server is unavailable/);
+    expect(inv.notes.join(' ')).not.toMatch(/controller could not be found/);
+  });
 });
 
 describe('Get-DdaSessionArrival on a host (host-functions.ps1, not the simulator)', () => {

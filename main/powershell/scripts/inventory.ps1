@@ -385,7 +385,11 @@ try {
         $pending = @($at.Values | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
         if ($pending.Count -eq 0) { break }
         $parent = @{}
-        foreach ($r in @(Get-PnpDeviceProperty -InstanceId $pending -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
+        $walkErrors = $null
+        foreach ($r in @(Get-PnpDeviceProperty -InstanceId $pending -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue -ErrorVariable walkErrors)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
+        # A failed walk is told as such (below: disks unreadable), not as controllers that were not found.
+        $walkFailure = Get-DdaCallFailure $walkErrors
+        if ($null -ne $walkFailure) { throw $walkFailure }
         foreach ($k in @($at.Keys)) {
             $id = $at[$k]
             if ($id -and $id -notlike 'PCI\*') { $at[$k] = $parent[$id.ToUpperInvariant()] }
