@@ -2,6 +2,7 @@
 // Bundles the Electron main process (ESM sources -> dist/main/electron-main.cjs) and the sandboxed
 // preload (-> dist/main/preload.cjs, CommonJS, only `electron` external, as sandboxed preloads require).
 import { build } from 'esbuild';
+import { zodEnglishOnly } from './esbuild-zod-locales.mjs';
 
 const common = {
   bundle: true,
@@ -11,6 +12,7 @@ const common = {
   sourcemap: false,
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [zodEnglishOnly],
 };
 await build({
   ...common,

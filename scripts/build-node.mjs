@@ -5,6 +5,7 @@
 // dist/node exactly as it does from main/. `npm run build` runs this; bin/dda.mjs runs it when the
 // bundle is missing or older than the sources (bin/node-bundle.mjs).
 import { build } from 'esbuild';
+import { zodEnglishOnly } from './esbuild-zod-locales.mjs';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,7 @@ export async function buildNodeBundles() {
         minify: true,
         keepNames: true,
         logLevel: 'warning',
+        plugins: [zodEnglishOnly],
       });
       const file = join(out, `${name}.mjs`);
       const tmp = `${file}.${process.pid}.tmp`;
