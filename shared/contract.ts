@@ -4,6 +4,7 @@
  * bridge module are all generated from this list; nothing else crosses the boundary.
  */
 import { z } from 'zod';
+import type { MethodName } from './channels';
 import { isLocalPath, LOCAL_PATH_MESSAGE } from './local-path';
 import {
   connectionStateSchema,
@@ -254,10 +255,9 @@ export const methods = {
     input: z.object({ ...hostField, anonymize: z.boolean() }).strict(),
     output: z.object({ fileName: z.string().max(200), text: z.string().max(50_000_000) }),
   },
-} as const;
+} as const satisfies Record<MethodName, { input: z.ZodType; output: z.ZodType }>;
 
-export type MethodName = keyof typeof methods;
-export const methodNames = Object.keys(methods) as MethodName[];
+export { channelOf, EVENT_CHANNEL, methodNames, type MethodName } from './channels';
 /** What a caller sends (defaults such as `host` may be omitted). */
 export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
 /** What the implementation receives after dispatch() parsed it (defaults applied). */
@@ -288,7 +288,3 @@ export const eventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('export-activity-requested') }),
 ]);
 export type DdaEvent = z.infer<typeof eventSchema>;
-
-/** The IPC channel of a method; one prefix so the main side can refuse anything else. */
-export const channelOf = (method: MethodName): string => `dda:${method}`;
-export const EVENT_CHANNEL = 'dda:event';

@@ -15,8 +15,10 @@ async function loadPreload() {
     format: 'cjs',
     platform: 'node',
     external: ['electron'],
+    metafile: true,
   });
   const code = out.outputFiles[0]!.text;
+  const sources = Object.keys(out.metafile.inputs).sort();
   const exposed: Record<string, unknown> = {};
   const invoked: unknown[][] = [];
   const listeners = new Map<string, (...a: unknown[]) => void>();
@@ -34,7 +36,7 @@ async function loadPreload() {
   };
   const module = { exports: {} };
   runInNewContext(code, { require: requireStub, module, exports: module.exports, console, TypeError, Object });
-  return { exposed, invoked, listeners, code };
+  return { exposed, invoked, listeners, code, sources };
 }
 
 describe('preload', () => {
@@ -70,6 +72,11 @@ describe('preload', () => {
       [channelOf('removeHost'), { host: 'hv-01' }],
       [channelOf('getInventory'), { host: 'hv-01', refresh: false }],
     ]);
+  });
+  it('carries only the names of the methods, no schema or validation code (the main side validates)', async () => {
+    const { sources, code } = await loadPreload();
+    expect(sources).toEqual(['main/electron/preload.ts', 'shared/channels.ts']);
+    expect(code.length).toBeLessThan(4000);
   });
   it('requires nothing but electron (sandboxed preloads cannot)', async () => {
     const { code } = await loadPreload();

@@ -4,7 +4,8 @@
  * and returns an unsubscribe. No ipcRenderer, no Node, nothing else reaches the page.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { channelOf, EVENT_CHANNEL, methodNames, type DdaEvent } from '../../shared/contract';
+import { channelOf, EVENT_CHANNEL, methodNames } from '../../shared/channels';
+import type { DdaEvent } from '../../shared/contract';
 
 const api: Record<string, unknown> = {};
 for (const m of methodNames) api[m] = (input: unknown) => ipcRenderer.invoke(channelOf(m), input);
