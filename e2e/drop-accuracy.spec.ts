@@ -4,7 +4,7 @@
  * a drop beside every card plans nothing; a blocked card says why; an overlay follows the cursor.
  */
 import type { Locator } from '@playwright/test';
-import { expect, test, type MainWindow, type SimHost } from './fixtures';
+import { comparable, expect, test, type MainWindow, type SimHost } from './fixtures';
 
 type Box = { x: number; y: number; width: number; height: number };
 type Point = { x: number; y: number };
@@ -204,6 +204,49 @@ test.describe('HPE ML30: three VM cards, one of them running', () => {
       })),
     );
     await expect(app.page.getByTestId('drop-refused')).toHaveCount(0);
+  });
+});
+
+test.describe('HPE ML30 with two VMs of one name (Hyper-V allows it)', () => {
+  const DEVICE = 'Mellanox ConnectX-4 Lx Ethernet Adapter #2';
+  const PATH = 'PCIROOT(0)#PCI(0100)#PCI(0001)';
+  test.use({
+    prepare: { apply: (sim) => sim.edit((s) => (s.vms.find((v) => v.name === 'Build-Agent')!.name = 'Router-01')) },
+  });
+
+  test('each of the two cards is its own drop target, says before the drop that the name is shared, and plans nothing', async ({
+    app,
+    sim,
+  }) => {
+    const before = comparable(sim.state());
+    const twins = app.vmCard('Router-01');
+    await expect(twins).toHaveCount(2);
+    const handle = app.deviceAt(PATH).getByTestId('device-handle');
+    const grab = GRABS[1]!;
+    const refused = `Router-01 cannot take ${DEVICE}: blocked: another VM has this name (give each its own, Rename-VM). Nothing was planned.`;
+    for (const card of [twins.nth(0), twins.nth(1)]) {
+      const to = centre((await card.boundingBox())!);
+      const d = await drop(app, sim, { handle, device: DEVICE, grab, target: 'Router-01', to });
+      expect(d).toEqual({
+        grab: grab[0],
+        target: 'Router-01',
+        plannedFor: null,
+        titleOk: null,
+        refused,
+        highlighted: ['Router-01'],
+        overlayOk: true,
+      });
+    }
+    // Mid-drag, both cards say why (each its own verdict, by the VM's Id); the third card is open.
+    const a = (await handle.boundingBox())!;
+    await app.page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await app.page.mouse.down();
+    await app.page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 12, { steps: 4 });
+    await expect(twins.getByTestId('drop-note')).toHaveText([/another VM has this name/, /another VM has this name/]);
+    await expect(app.vmCard('File-Server').getByTestId('drop-note')).toHaveText('needs the VM turned off');
+    await app.page.keyboard.press('Escape');
+    await app.page.mouse.up();
+    expect(comparable(sim.state())).toEqual(before);
   });
 });
 

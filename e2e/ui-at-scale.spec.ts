@@ -55,7 +55,7 @@ test('only what is in view is mounted; the lists say their length; search and fo
   expect(await cards.count()).toBeLessThan(VMS / 2);
   await scrollToEnd(page, '.vms-pane');
   await expect(app.vmCard(vmName(VMS))).toBeVisible();
-  await expect(page.locator(`[role="listitem"][data-key="${vmName(VMS)}"]`)).toHaveAttribute(
+  await expect(page.locator('[role="listitem"]', { has: app.vmCard(vmName(VMS)) })).toHaveAttribute(
     'aria-posinset',
     String(VMS),
   );

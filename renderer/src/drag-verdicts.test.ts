@@ -6,7 +6,9 @@ import { setDraggedDevice, useDragVerdicts } from './drag-verdicts';
 import { device, inventory, vm } from './testing/builders';
 
 const PATH = 'PCIROOT(0)#PCI(0100)';
-const inv: Inventory = inventory([device(PATH)], [vm('Off-VM'), vm('Running-VM', { state: 'Running' })]);
+const OFF = vm('Off-VM');
+const RUNNING = vm('Running-VM', { state: 'Running' });
+const inv: Inventory = inventory([device(PATH)], [OFF, RUNNING]);
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => {
@@ -22,15 +24,27 @@ describe('setDraggedDevice', () => {
     vi.runOnlyPendingTimers();
     const { byVm, path } = useDragVerdicts.getState();
     expect(path).toBe(PATH);
-    expect([...(byVm?.keys() ?? [])]).toEqual(['Off-VM', 'Running-VM']);
-    expect(byVm?.get('Running-VM')).toMatchObject({ allowed: true, note: 'needsVmOff' });
+    expect([...(byVm?.keys() ?? [])]).toEqual([OFF.id, RUNNING.id]);
+    expect(byVm?.get(RUNNING.id)).toMatchObject({ allowed: true, note: 'needsVmOff' });
     expect(useDragVerdicts.getState().fromVm).toBeNull();
   });
   it('a chip dragged off a card names that card (its VM), not the first VM that holds the path', () => {
-    setDraggedDevice(inv, PATH, 'Running-VM');
+    setDraggedDevice(inv, PATH, RUNNING.id);
     vi.advanceTimersToNextFrame();
     vi.runOnlyPendingTimers();
-    expect(useDragVerdicts.getState()).toMatchObject({ path: PATH, fromVm: 'Running-VM' });
+    expect(useDragVerdicts.getState()).toMatchObject({ path: PATH, fromVm: RUNNING.id });
+  });
+  it('two VMs of one name: each card has its own verdict, and both say the name is shared (the planner refuses it)', () => {
+    const twin = { ...vm('Off-VM'), id: '00000000-0000-4000-8000-0000000000ff' };
+    const lone = vm('Lone');
+    setDraggedDevice(inventory([device(PATH)], [OFF, twin, lone]), PATH);
+    vi.advanceTimersToNextFrame();
+    vi.runOnlyPendingTimers();
+    const { byVm } = useDragVerdicts.getState();
+    expect(byVm?.size).toBe(3);
+    expect(byVm?.get(OFF.id)).toEqual({ allowed: false, reason: 'blockedVmNameShared' });
+    expect(byVm?.get(twin.id)).toEqual({ allowed: false, reason: 'blockedVmNameShared' });
+    expect(byVm?.get(lone.id)).toEqual({ allowed: true });
   });
   it('clears at once when the drag ends, and a drag ended before its verdicts came never shows them', () => {
     setDraggedDevice(inv, PATH);

@@ -9,11 +9,11 @@ import type { Inventory } from '../../shared/inventory';
 import { dropVerdict, type DropVerdict } from './drop-rules';
 
 interface DragVerdicts {
-  /** VM name -> the verdict for the device being dragged; null when no drag is on. */
+  /** VM Id -> the verdict for the device being dragged; null when no drag is on. */
   byVm: ReadonlyMap<string, DropVerdict> | null;
   /** The location path of the device being dragged (its row stays mounted in the virtual list); null when none. */
   path: string | null;
-  /** The VM a chip is dragged off (its card stays mounted); null for a device row. */
+  /** The Id of the VM a chip is dragged off (its card stays mounted); null for a device row. */
   fromVm: string | null;
 }
 
@@ -23,7 +23,7 @@ export const useDragVerdicts = create<DragVerdicts>(() => ({ byVm: null, path: n
 export function verdictsFor(inv: Inventory, path: string): Map<string, DropVerdict> | null {
   const device = inv.devices.find((d) => d.locationPath === path);
   if (!device) return null;
-  return new Map(inv.vms.map((vm) => [vm.name, dropVerdict(inv, device, vm)]));
+  return new Map(inv.vms.map((vm) => [vm.id, dropVerdict(inv, device, vm)]));
 }
 
 /** Counts drags: a drag's verdicts are published only while it is the latest. */

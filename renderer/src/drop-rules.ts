@@ -9,6 +9,9 @@ export type DropVerdict = { allowed: true; note?: MessageKey } | { allowed: fals
 
 /** Pure: the same checks the planner blocks on, for instant feedback while dragging. */
 export function dropVerdict(inv: Inventory, device: Device, vm: Vm): DropVerdict {
+  // Plans name a VM by its name, and the planner refuses a name two VMs share (vm-name-ambiguous): said
+  // on the card before the drop, not after it.
+  if (inv.vms.some((v) => v !== vm && v.name === vm.name)) return { allowed: false, reason: 'blockedVmNameShared' };
   if (device.owner.kind === 'vm' && device.owner.vmName === vm.name)
     return { allowed: false, reason: 'blockedAlreadyHere' };
   if (device.hostsSystemDisk) return { allowed: false, reason: 'blockedSystemDisk' };

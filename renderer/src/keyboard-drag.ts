@@ -16,7 +16,7 @@ import { dropVerdict } from './drop-rules';
 interface KeyboardDrag {
   /** Whether a drag started from the keyboard is on. */
   on: boolean;
-  /** The VM whose card it is over; null over none. */
+  /** The Id of the VM whose card it is over; null over none. */
   overVm: string | null;
 }
 
@@ -93,9 +93,9 @@ export function dragAnnouncements(inventory: () => Inventory | null, lang: () =>
   const describe = (activeData: unknown, overData: unknown) => {
     const inv = inventory();
     const path = (activeData as { path?: string } | undefined)?.path;
-    const vmName = (overData as { vmName?: string } | undefined)?.vmName;
+    const vmId = (overData as { vmId?: string } | undefined)?.vmId;
     const device = path ? inv?.devices.find((d) => d.locationPath === path) : undefined;
-    const vm = vmName ? inv?.vms.find((v) => v.name === vmName) : undefined;
+    const vm = vmId ? inv?.vms.find((v) => v.id === vmId) : undefined;
     const name = device?.friendlyName ?? t('devices');
     if (!inv || !device || !vm) return { name, vm: null };
     const verdict = dropVerdict(inv, device, vm);

@@ -159,6 +159,10 @@ export const messages = {
   blockedSessionNic: { en: "blocked: carries this session's connection", 'zh-CN': '禁止：承载本次会话的连接' },
   blockedNotAssignable: { en: 'blocked: not assignable', 'zh-CN': '禁止：不可直通' },
   blockedAlreadyHere: { en: 'already assigned here', 'zh-CN': '已分配给此虚拟机' },
+  blockedVmNameShared: {
+    en: 'blocked: another VM has this name (give each its own, Rename-VM)',
+    'zh-CN': '禁止：另有虚拟机同名（请用 Rename-VM 为每台改用不同名称）',
+  },
   blockedHostNotReady: { en: 'blocked: host not ready', 'zh-CN': '禁止：主机条件不满足' },
   blockedInPool: {
     en: 'blocked: in a resource pool (VMs get it through the pool)',

@@ -97,7 +97,7 @@ export function App() {
   // Only a keyboard drag's target is kept (the VM grid mounts the cards its next arrow reaches); a pointer
   // drag changes no state here.
   const onDragOver = (e: DragOverEvent) =>
-    trackKeyboardDrag(e.activatorEvent, true, (e.over?.data.current as { vmName?: string } | undefined)?.vmName);
+    trackKeyboardDrag(e.activatorEvent, true, (e.over?.data.current as { vmId?: string } | undefined)?.vmId);
   const endDrag = () => {
     setDraggedDevice(null, null);
     trackKeyboardDrag(null, false);
@@ -106,14 +106,15 @@ export function App() {
   const onDragEnd = (e: DragEndEvent) => {
     endDrag();
     const path = (e.active.data.current as { path?: string } | undefined)?.path;
-    const vmName = (e.over?.data.current as { vmName?: string } | undefined)?.vmName;
-    if (!path || !vmName || !inventory || useStore.getState().lost) return;
+    const vmId = (e.over?.data.current as { vmId?: string } | undefined)?.vmId;
+    if (!path || !vmId || !inventory || useStore.getState().lost) return;
     const device = inventory.devices.find((d) => d.locationPath === path);
-    const vm = inventory.vms.find((v) => v.name === vmName);
+    // The card under the pointer, by its VM's Id (two VMs may share a name).
+    const vm = inventory.vms.find((v) => v.id === vmId);
     if (!device || !vm) return;
     const verdict = dropVerdict(inventory, device, vm);
     if (!verdict.allowed) return setDropRefusal({ vm: vm.name, device: device.friendlyName, reason: verdict.reason });
-    void openPlan(assignIntent(inventory, device, vmName));
+    void openPlan(assignIntent(inventory, device, vm.name));
   };
   return (
     <DndContext

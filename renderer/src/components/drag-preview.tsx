@@ -35,12 +35,12 @@ function DragPreview({ pointer }: { pointer: boolean }) {
   const inventory = useStore((s) => s.inventory);
   const { active, over } = useDndContext();
   const path = (active?.data.current as { path?: string } | undefined)?.path;
-  const vmName = (over?.data.current as { vmName?: string } | undefined)?.vmName;
+  const vmId = (over?.data.current as { vmId?: string } | undefined)?.vmId;
   const device = useMemo(
     () => (path ? inventory?.devices.find((d) => d.locationPath === path) : undefined),
     [inventory, path],
   );
-  const vm = useMemo(() => (vmName ? inventory?.vms.find((v) => v.name === vmName) : undefined), [inventory, vmName]);
+  const vm = useMemo(() => (vmId ? inventory?.vms.find((v) => v.id === vmId) : undefined), [inventory, vmId]);
   if (!path || !inventory) return null;
   const verdict = device && vm ? dropVerdict(inventory, device, vm) : null;
   const tone = !verdict ? 'none' : verdict.allowed ? 'ok' : 'blocked';

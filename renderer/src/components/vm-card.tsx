@@ -16,7 +16,7 @@ function Chip({ vm, entry, index }: { vm: Vm; entry: AssignedDevice; index: numb
   const { attributes, listeners, setNodeRef } = useDraggable({
     // By the VM's Id and the entry's place: a path held twice (a duplicate entry) is two chips.
     id: `chip:${vm.id}:${index}:${entry.locationPath}`,
-    data: { path: entry.locationPath, fromVm: vm.name },
+    data: { path: entry.locationPath, fromVm: vm.id },
     disabled: entry.stale || pool !== null,
     attributes: { roleDescription: t('draggable') },
   });
@@ -62,12 +62,13 @@ export const VmCard = memo(function VmCard({ vm }: { vm: Vm }) {
   // The drop target is found from where the cards are laid out now (drop-collision.ts), so dnd-kit need
   // not measure a card again each time its size changes during a drag (its drop note appears).
   const { setNodeRef, isOver } = useDroppable({
-    id: `vm:${vm.name}`,
-    data: { vmName: vm.name },
+    // By the VM's Id: two VMs may share a name, and each card is a drop target of its own.
+    id: `vm:${vm.id}`,
+    data: { vmId: vm.id },
     resizeObserverConfig: NO_RESIZE_MEASURING,
   });
   // Worked out once per drag (drag-verdicts.ts): no lookup and no re-render per pointer move.
-  const verdict = useDragVerdicts((s) => s.byVm?.get(vm.name) ?? null);
+  const verdict = useDragVerdicts((s) => s.byVm?.get(vm.id) ?? null);
   return (
     <article
       ref={setNodeRef}

@@ -33,14 +33,14 @@ export function VmGrid({ vms, scroller }: { vms: Vm[]; scroller: HTMLElement | n
   const fromVm = useDragVerdicts((s) => s.fromVm);
   const keep = useMemo(() => {
     const rowOf = (i: number) => (i < 0 ? null : Math.floor(i / columns));
-    const named = (name: string | null) => rowOf(name === null ? -1 : vms.findIndex((v) => v.name === name));
+    const named = (id: string | null) => rowOf(id === null ? -1 : vms.findIndex((v) => v.id === id));
     // A chip being dragged off its card: that card stays, wherever the grid scrolls meanwhile.
     const reachable = keyboard.on ? keyboardReachableRows(rowCount, named(keyboard.overVm)) : [];
     return [named(focusedKey), named(fromVm), ...reachable];
   }, [vms, columns, rowCount, focusedKey, fromVm, keyboard]);
   const rangeExtractor = useCallback((range: Range) => rowsToMount(range, keep), [keep]);
   // A row is known by its columns and its first VM: its measured height is not reused for other cards.
-  const getItemKey = useCallback((i: number) => `${columns}:${vms[i * columns]?.name ?? i}`, [vms, columns]);
+  const getItemKey = useCallback((i: number) => `${columns}:${vms[i * columns]?.id ?? i}`, [vms, columns]);
   const virtualizer = useVirtualizer({
     count: rowCount,
     getScrollElement: () => scroller,
@@ -76,7 +76,7 @@ export function VmGrid({ vms, scroller }: { vms: Vm[]; scroller: HTMLElement | n
               key={vm.id}
               role="listitem"
               className="vm-cell"
-              data-key={vm.name}
+              data-key={vm.id}
               aria-setsize={vms.length}
               aria-posinset={row.index * columns + j + 1}
             >
