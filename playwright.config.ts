@@ -10,7 +10,15 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   outputDir: 'test-results/e2e',
-  use: { trace: 'retain-on-failure', screenshot: 'only-on-failure', viewport: { width: 1400, height: 900 } },
+  // No trace recording under CI: Playwright's trace writer can lose its own chunk file on a loaded machine
+  // and fail a test whose steps all passed ("browserContext.close: ENOENT ... .playwright-artifacts-0/
+  // traces/...trace", microsoft/playwright#10826 and #24555; it failed our CI once, on 2 slow cores).
+  // Failures still leave a screenshot and the error context; local runs keep the trace of a failure.
+  use: {
+    trace: process.env.CI ? 'off' : 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    viewport: { width: 1400, height: 900 },
+  },
   projects: [
     {
       name: 'browser',
