@@ -12,6 +12,25 @@ import {
   type UniqueIdentifier,
 } from '@dnd-kit/core';
 import { getEventCoordinates } from '@dnd-kit/utilities';
+import type { Inventory, Vm } from '../../shared/inventory';
+
+/** A VM card's drop-target data: its VM's Id (two VMs may share a name, never an Id). */
+export const cardDropData = (vm: Vm): { vmId: string } => ({ vmId: vm.id });
+
+/** The Id of the VM whose card a drag is over, from dnd-kit's `over.data.current`; null over none. */
+export function overVmId(data: unknown): string | null {
+  const id = (data as { vmId?: unknown } | null | undefined)?.vmId;
+  return typeof id === 'string' ? id : null;
+}
+
+/** The VM of that Id in this inventory; undefined for none. */
+export function vmById(inv: Inventory | null | undefined, id: string | null): Vm | undefined {
+  return id === null ? undefined : inv?.vms.find((v) => v.id === id);
+}
+
+/** The VM whose card a drag is over, in this inventory; undefined over none. */
+export const vmUnder = (inv: Inventory | null | undefined, data: unknown): Vm | undefined =>
+  vmById(inv, overVmId(data));
 
 /**
  * The droppables' rectangles as they are laid out now. dnd-kit measures a card when it mounts, but in a

@@ -10,7 +10,7 @@ import { create } from 'zustand';
 import { format, messages, translate, type MessageKey } from '../../shared/i18n/messages';
 import type { Language } from '../../shared/contract';
 import type { Inventory } from '../../shared/inventory';
-import { liveRects, setKeyboardTarget } from './drop-collision';
+import { liveRects, setKeyboardTarget, vmUnder } from './drop-collision';
 import { dropVerdict } from './drop-rules';
 
 interface KeyboardDrag {
@@ -93,9 +93,8 @@ export function dragAnnouncements(inventory: () => Inventory | null, lang: () =>
   const describe = (activeData: unknown, overData: unknown) => {
     const inv = inventory();
     const path = (activeData as { path?: string } | undefined)?.path;
-    const vmId = (overData as { vmId?: string } | undefined)?.vmId;
     const device = path ? inv?.devices.find((d) => d.locationPath === path) : undefined;
-    const vm = vmId ? inv?.vms.find((v) => v.id === vmId) : undefined;
+    const vm = vmUnder(inv, overData);
     const name = device?.friendlyName ?? t('devices');
     if (!inv || !device || !vm) return { name, vm: null };
     const verdict = dropVerdict(inv, device, vm);

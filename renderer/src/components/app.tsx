@@ -11,7 +11,7 @@ import {
 } from '@dnd-kit/core';
 import { useEffect, useMemo } from 'react';
 import type { Language } from '../../../shared/contract';
-import { dropTargetCollision } from '../drop-collision';
+import { dropTargetCollision, overVmId, vmUnder } from '../drop-collision';
 import { assignIntent, dropVerdict } from '../drop-rules';
 import { setDraggedDevice } from '../drag-verdicts';
 import { cardKeyboardCoordinates, dragAnnouncements, trackKeyboardDrag } from '../keyboard-drag';
@@ -96,8 +96,7 @@ export function App() {
   };
   // Only a keyboard drag's target is kept (the VM grid mounts the cards its next arrow reaches); a pointer
   // drag changes no state here.
-  const onDragOver = (e: DragOverEvent) =>
-    trackKeyboardDrag(e.activatorEvent, true, (e.over?.data.current as { vmId?: string } | undefined)?.vmId);
+  const onDragOver = (e: DragOverEvent) => trackKeyboardDrag(e.activatorEvent, true, overVmId(e.over?.data.current));
   const endDrag = () => {
     setDraggedDevice(null, null);
     trackKeyboardDrag(null, false);
@@ -106,11 +105,10 @@ export function App() {
   const onDragEnd = (e: DragEndEvent) => {
     endDrag();
     const path = (e.active.data.current as { path?: string } | undefined)?.path;
-    const vmId = (e.over?.data.current as { vmId?: string } | undefined)?.vmId;
-    if (!path || !vmId || !inventory || useStore.getState().lost) return;
+    if (!path || !inventory || useStore.getState().lost) return;
     const device = inventory.devices.find((d) => d.locationPath === path);
     // The card under the pointer, by its VM's Id (two VMs may share a name).
-    const vm = inventory.vms.find((v) => v.id === vmId);
+    const vm = vmUnder(inventory, e.over?.data.current);
     if (!device || !vm) return;
     const verdict = dropVerdict(inventory, device, vm);
     if (!verdict.allowed) return setDropRefusal({ vm: vm.name, device: device.friendlyName, reason: verdict.reason });

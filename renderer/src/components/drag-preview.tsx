@@ -4,7 +4,7 @@
  */
 import { DragOverlay, useDndContext } from '@dnd-kit/core';
 import { useMemo } from 'react';
-import { isPointerDrag, overlayBesidePointer } from '../drop-collision';
+import { isPointerDrag, overlayBesidePointer, overVmId, vmById } from '../drop-collision';
 import { dropVerdict } from '../drop-rules';
 import { useStore } from '../store';
 import { useT } from '../i18n';
@@ -35,12 +35,12 @@ function DragPreview({ pointer }: { pointer: boolean }) {
   const inventory = useStore((s) => s.inventory);
   const { active, over } = useDndContext();
   const path = (active?.data.current as { path?: string } | undefined)?.path;
-  const vmId = (over?.data.current as { vmId?: string } | undefined)?.vmId;
   const device = useMemo(
     () => (path ? inventory?.devices.find((d) => d.locationPath === path) : undefined),
     [inventory, path],
   );
-  const vm = useMemo(() => (vmId ? inventory?.vms.find((v) => v.id === vmId) : undefined), [inventory, vmId]);
+  const vmId = overVmId(over?.data.current);
+  const vm = useMemo(() => vmById(inventory, vmId), [inventory, vmId]);
   if (!path || !inventory) return null;
   const verdict = device && vm ? dropVerdict(inventory, device, vm) : null;
   const tone = !verdict ? 'none' : verdict.allowed ? 'ok' : 'blocked';

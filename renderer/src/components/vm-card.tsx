@@ -3,6 +3,7 @@ import { useDraggable, useDroppable } from '@dnd-kit/core';
 import { memo } from 'react';
 import type { AssignedDevice, Vm } from '../../../shared/inventory';
 import { useDragVerdicts } from '../drag-verdicts';
+import { cardDropData } from '../drop-collision';
 import { useStore } from '../store';
 import { mb, useT } from '../i18n';
 import { messages, type MessageKey } from '../../../shared/i18n/messages';
@@ -64,7 +65,7 @@ export const VmCard = memo(function VmCard({ vm }: { vm: Vm }) {
   const { setNodeRef, isOver } = useDroppable({
     // By the VM's Id: two VMs may share a name, and each card is a drop target of its own.
     id: `vm:${vm.id}`,
-    data: { vmId: vm.id },
+    data: cardDropData(vm),
     resizeObserverConfig: NO_RESIZE_MEASURING,
   });
   // Worked out once per drag (drag-verdicts.ts): no lookup and no re-render per pointer move.
