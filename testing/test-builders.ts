@@ -1,4 +1,10 @@
-/** Hand-built inventories for the planner's pure tests: a device, a VM and a host, each with defaults. */
+/**
+ * Hand-built inventories and hosts for pure tests (the planner's, the reconciler's, the renderer's): a
+ * device, a VM, an inventory and a host summary, each with defaults. Imports shared/ only, so renderer
+ * tests use it too (renderer/ never imports main/).
+ */
+import type { HostSummary } from '../shared/contract';
+import { LOCAL_HOST_ID } from '../shared/hosts';
 import { noLifelines, type Device, type Inventory, type Vm } from '../shared/inventory';
 import { MiB } from '../shared/mmio';
 
@@ -61,10 +67,15 @@ export function testVm(name: string, over: Partial<Vm> = {}): Vm {
 }
 
 /** A ready Windows Server host (elevated, IOV, IOMMU, 46 address bits) with these devices and VMs. */
-export function testInventory(devices: Device[], vms: Vm[], host: Partial<Inventory['host']> = {}): Inventory {
+export function testInventory(
+  devices: Device[],
+  vms: Vm[],
+  host: Partial<Inventory['host']> = {},
+  readAt = '2026-11-25T00:00:00.000Z',
+): Inventory {
   return {
     schema: 'dda-studio/inventory@1',
-    readAt: '2026-11-25T00:00:00.000Z',
+    readAt,
     host: {
       computerName: 'HV01',
       osCaption: 'Microsoft Windows Server 2022 Datacenter',
@@ -88,3 +99,24 @@ export function testInventory(devices: Device[], vms: Vm[], host: Partial<Invent
     notes: [],
   };
 }
+
+/** A connected host of the host list (the local one by its id, else an SSH host). */
+export function testHostSummary(id: string, over: Partial<HostSummary> = {}): HostSummary {
+  return {
+    id,
+    name: id,
+    description: '',
+    transport: id === LOCAL_HOST_ID ? 'local' : 'ssh',
+    endpoint: 'full',
+    state: 'connected',
+    lastError: null,
+    hasStoredPassword: false,
+    readiness: null,
+    unfinished: 0,
+    target: null,
+    ...over,
+  };
+}
+
+/** Lets every queued task and promise run (no clock involved). */
+export const flushTasks = () => new Promise<void>((r) => setTimeout(r, 0));

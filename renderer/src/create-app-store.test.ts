@@ -4,11 +4,11 @@ import { LOCAL_HOST_ID } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
 import { ok } from '../../shared/result';
 import { createAppStore, realClock } from './create-app-store';
-import { device, flushTasks, hostSummary as host, inventory, vm } from './testing/builders';
+import { flushTasks, testDevice, testHostSummary, testInventory, testVm } from '../../testing/test-builders';
 import { fakeBridge } from './testing/fake-bridge';
 
 const inventoryOf = (name: string): Inventory =>
-  inventory([device('PCIROOT(0)#PCI(0100)')], [vm('VM1')], { computerName: name });
+  testInventory([testDevice('PCIROOT(0)#PCI(0100)')], [testVm('VM1')], { computerName: name });
 
 /** A promise with its resolve outside, to decide when an answer arrives. */
 function deferred<T>() {
@@ -48,7 +48,7 @@ describe('createAppStore on a fake bridge', () => {
 
   it('goes back to the local host when the selected one was removed elsewhere', async () => {
     const fake = fakeBridge({
-      listHosts: () => ok([host(LOCAL_HOST_ID)]),
+      listHosts: () => ok([testHostSummary(LOCAL_HOST_ID)]),
       getInventory: () => ok(inventoryOf('local')),
       getActivity: () => ok([]),
       getUnfinished: () => ok([]),
@@ -67,7 +67,7 @@ describe('createAppStore on a fake bridge', () => {
       getSettings: () => settings.promise,
       getActivity: () => ok([]),
       getUnfinished: () => ok([]),
-      listHosts: () => ok([host(LOCAL_HOST_ID)]),
+      listHosts: () => ok([testHostSummary(LOCAL_HOST_ID)]),
       getInventory: () => ok(inventoryOf('local')),
     });
     const store = createAppStore(fake.bridge);
@@ -87,7 +87,7 @@ describe('createAppStore on a fake bridge', () => {
 
   it("start-up on a host removed meanwhile shows the local host's inventory, not the early answer", async () => {
     const fake = fakeBridge({
-      listHosts: () => ok([host(LOCAL_HOST_ID)]),
+      listHosts: () => ok([testHostSummary(LOCAL_HOST_ID)]),
       getActivity: () => ok([]),
       getUnfinished: () => ok([]),
       getInventory: ({ host: h }) => ok(inventoryOf(h ?? '?')),
@@ -117,7 +117,9 @@ describe('createAppStore on a fake bridge', () => {
   it('reads the hosts once for a burst of hosts-changed events, and once more for a change during the read', async () => {
     const gate = deferred<void>();
     let reads = 0;
-    const fake = fakeBridge({ listHosts: async () => (reads++, await gate.promise, ok([host(LOCAL_HOST_ID)])) });
+    const fake = fakeBridge({
+      listHosts: async () => (reads++, await gate.promise, ok([testHostSummary(LOCAL_HOST_ID)])),
+    });
     const store = createAppStore(fake.bridge);
     for (let i = 0; i < 3; i++) store.getState().handleEvent({ type: 'hosts-changed' });
     await Promise.resolve();

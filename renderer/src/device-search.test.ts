@@ -1,31 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { classWords, deviceView, isBridgeOrPort, matchesSearch } from './device-search';
-import { device } from './testing/builders';
+import { testDevice } from '../../testing/test-builders';
 
-const facts = (baseClass: number) => ({ ...device('x').facts, baseClass });
-const gpu = device('PCIROOT(0)#PCI(0200)', { friendlyName: 'NVIDIA RTX A4000', pnpClass: 'Display', facts: facts(3) });
-const nic = device('PCIROOT(0)#PCI(0100)', {
+const facts = (baseClass: number) => ({ ...testDevice('x').facts, baseClass });
+const gpu = testDevice('PCIROOT(0)#PCI(0200)', {
+  friendlyName: 'NVIDIA RTX A4000',
+  pnpClass: 'Display',
+  facts: facts(3),
+});
+const nic = testDevice('PCIROOT(0)#PCI(0100)', {
   friendlyName: 'Mellanox ConnectX-4 Lx',
   owner: { kind: 'vm', vmName: 'Router-01' },
 });
-const nvme = device('PCIROOT(0)#PCI(0300)', {
+const nvme = testDevice('PCIROOT(0)#PCI(0300)', {
   friendlyName: 'Samsung NVMe Controller',
   pnpClass: 'SCSIAdapter',
   facts: facts(1),
 });
-const usb = device('PCIROOT(0)#PCI(1400)', {
+const usb = testDevice('PCIROOT(0)#PCI(1400)', {
   friendlyName: 'Intel USB 3.1 xHCI',
   pnpClass: 'USB',
   facts: facts(12),
   verdict: { code: 'assignable-less-secure' },
 });
-const port = device('PCIROOT(0)#PCI(1C00)', {
+const port = testDevice('PCIROOT(0)#PCI(1C00)', {
   friendlyName: 'Intel PCI Express Root Port #9',
   pnpClass: 'System',
   facts: facts(6),
   verdict: { code: 'not-assignable', reason: 'legacy-pci' },
 });
-const rmrr = device('PCIROOT(0)#PCI(1F00)', {
+const rmrr = testDevice('PCIROOT(0)#PCI(1F00)', {
   friendlyName: 'HPE iLO 5',
   pnpClass: 'System',
   facts: facts(8),

@@ -3,12 +3,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Inventory } from '../../shared/inventory';
 import { setDraggedDevice, useDragVerdicts } from './drag-verdicts';
-import { device, inventory, vm } from './testing/builders';
+import { testDevice, testInventory, testVm } from '../../testing/test-builders';
 
 const PATH = 'PCIROOT(0)#PCI(0100)';
-const OFF = vm('Off-VM');
-const RUNNING = vm('Running-VM', { state: 'Running' });
-const inv: Inventory = inventory([device(PATH)], [OFF, RUNNING]);
+const OFF = testVm('Off-VM');
+const RUNNING = testVm('Running-VM', { state: 'Running' });
+const inv: Inventory = testInventory([testDevice(PATH)], [OFF, RUNNING]);
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => {
@@ -35,9 +35,9 @@ describe('setDraggedDevice', () => {
     expect(useDragVerdicts.getState()).toMatchObject({ path: PATH, fromVm: RUNNING.id });
   });
   it('two VMs of one name: each card has its own verdict, and both say the name is shared (the planner refuses it)', () => {
-    const twin = { ...vm('Off-VM'), id: '00000000-0000-4000-8000-0000000000ff' };
-    const lone = vm('Lone');
-    setDraggedDevice(inventory([device(PATH)], [OFF, twin, lone]), PATH);
+    const twin = { ...testVm('Off-VM'), id: '00000000-0000-4000-8000-0000000000ff' };
+    const lone = testVm('Lone');
+    setDraggedDevice(testInventory([testDevice(PATH)], [OFF, twin, lone]), PATH);
     vi.advanceTimersToNextFrame();
     vi.runOnlyPendingTimers();
     const { byVm } = useDragVerdicts.getState();

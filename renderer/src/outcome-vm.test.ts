@@ -3,13 +3,16 @@ import { ok } from '../../shared/result';
 import type { Plan } from '../../shared/plan';
 import { createAppStore } from './create-app-store';
 import { outcomeVm, targetVmName } from './outcome-vm';
-import { device, inventory, vm } from './testing/builders';
+import { testDevice, testInventory, testVm } from '../../testing/test-builders';
 import { fakeBridge } from './testing/fake-bridge';
 
 const P = 'PCIROOT(0)#PCI(0100)';
-const before = inventory([device(P)], [vm('File-Server', { state: 'Running' }), vm('Lab', { state: 'Off' })]);
+const before = testInventory(
+  [testDevice(P)],
+  [testVm('File-Server', { state: 'Running' }), testVm('Lab', { state: 'Off' })],
+);
 const after = (state: 'Off' | 'Running' | 'Saved') =>
-  inventory([device(P)], [vm('File-Server', { state }), vm('Lab', { state: 'Off' })]);
+  testInventory([testDevice(P)], [testVm('File-Server', { state }), testVm('Lab', { state: 'Off' })]);
 
 describe('the outcome: the VM now, and Start when it is off', () => {
   it('the plan names its VM for every intent with one', () => {

@@ -3,19 +3,19 @@ import { LOCAL_HOST_ID } from '../../../shared/hosts';
 import type { Result } from '../../../shared/result';
 import { ok } from '../../../shared/result';
 import { createAppStore } from '../create-app-store';
-import { device, flushTasks, hostSummary, inventory, vm } from '../testing/builders';
+import { flushTasks, testDevice, testHostSummary, testInventory, testVm } from '../../../testing/test-builders';
 import { fakeBridge } from '../testing/fake-bridge';
 import { manualClock } from '../testing/manual-clock';
 import { backoffDelay, lostCauseOf } from './transitions';
 
-const inv = (readAt: string) => inventory([device('PCIROOT(0)#PCI(0100)')], [vm('VM1')], {}, readAt);
+const inv = (readAt: string) => testInventory([testDevice('PCIROOT(0)#PCI(0100)')], [testVm('VM1')], {}, readAt);
 const gone: Result<never> = { ok: false, error: { code: 'unreachable', message: 'Failed to fetch' } };
 
 /** A store on a server that answers until `down` is set. */
 function setup() {
   const state = { down: false, readAt: '2026-11-30T08:00:00.000Z' };
   const fake = fakeBridge({
-    listHosts: () => (state.down ? gone : ok([hostSummary(LOCAL_HOST_ID)])),
+    listHosts: () => (state.down ? gone : ok([testHostSummary(LOCAL_HOST_ID)])),
     getInventory: () => (state.down ? gone : ok(inv(state.readAt))),
     getActivity: () => (state.down ? gone : ok([])),
     getUnfinished: () => (state.down ? gone : ok([])),
