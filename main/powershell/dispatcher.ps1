@@ -26,10 +26,34 @@
 # module a standard user planted in their own module folder (a Hyper-V or PnpDevice of their own
 # would otherwise run inside every inventory). Kept: PowerShell's own folder, Program Files and the
 # Windows folder (Windows), /usr and /opt (elsewhere); our own modules are imported by path.
-$global:DdaTrustedModuleRoots = @($PSHOME, $env:ProgramFiles, $env:ProgramW6432, ${env:ProgramFiles(x86)}, $env:SystemRoot, '/usr/', '/opt/') | Where-Object { $_ }
+# A root holds itself and the folders below it, compared whole folder by whole folder after the path is
+# made full: "C:\Program Files Evil" or "C:\WindowsX" (folders a standard user may create at C:\) are
+# not under "C:\Program Files" or "C:\Windows", nor is "C:\Program Files\..\Users\x". A relative entry
+# (resolved against whatever the current folder is) is dropped. Windows compares without case.
+$global:DdaOnWindows = [IO.Path]::DirectorySeparatorChar -eq [char]'\'
+if ($global:DdaOnWindows) {
+    $global:DdaTrustedModuleRoots = @($PSHOME, $env:ProgramFiles, $env:ProgramW6432, ${env:ProgramFiles(x86)}, $env:SystemRoot) | Where-Object { $_ }
+} else {
+    $global:DdaTrustedModuleRoots = @($PSHOME, '/usr', '/opt') | Where-Object { $_ }
+}
+function global:Test-DdaTrustedModulePath {
+    param([string]$Entry, [string[]]$Roots)
+    $sep = [string][IO.Path]::DirectorySeparatorChar
+    $how = [StringComparison]::Ordinal
+    if ($global:DdaOnWindows) { $how = [StringComparison]::OrdinalIgnoreCase }
+    try {
+        if (-not $Entry -or -not [IO.Path]::IsPathRooted($Entry)) { return $false }
+        $full = [IO.Path]::GetFullPath($Entry).TrimEnd([char[]]@([IO.Path]::DirectorySeparatorChar)) + $sep
+        foreach ($root in $Roots) {
+            if (-not $root -or -not [IO.Path]::IsPathRooted($root)) { continue }
+            $under = [IO.Path]::GetFullPath($root).TrimEnd([char[]]@([IO.Path]::DirectorySeparatorChar)) + $sep
+            if ($full.StartsWith($under, $how)) { return $true }
+        }
+    } catch { }
+    return $false
+}
 $env:PSModulePath = (@($env:PSModulePath -split [IO.Path]::PathSeparator | Where-Object {
-            $entry = $_
-            $entry -and @($global:DdaTrustedModuleRoots | Where-Object { $entry.StartsWith($_, [StringComparison]::OrdinalIgnoreCase) }).Count -gt 0
+            Test-DdaTrustedModulePath -Entry $_ -Roots $global:DdaTrustedModuleRoots
         }) -join [IO.Path]::PathSeparator)
 
 if ($PSVersionTable.PSVersion.Major -lt 6) {

@@ -41,4 +41,29 @@ describe.skipIf(process.platform === 'win32')('module path of the elevated sessi
     expect(inv.value.hyperV.present).toBe(false);
     expect(existsSync(marker)).toBe(false);
   });
+
+  it('a root holds itself and its subfolders only: not a sibling whose name starts the same, not a path that climbs out, not a relative one', async () => {
+    const root = join(data, 'admins');
+    const cases: Array<[string, boolean]> = [
+      [root, true],
+      [`${root}/`, true],
+      [join(root, 'powershell', 'Modules'), true],
+      [`${root}-evil/Modules`, false],
+      [`${root}evil`, false],
+      [`${root}/../user/Modules`, false],
+      [`${root}/./Modules/../Modules`, true],
+      ['relative/Modules', false],
+      ['', false],
+    ];
+    const r = await session.invoke<boolean[]>('run-script', {
+      Command: `,@(${cases.map(([p]) => `(Test-DdaTrustedModulePath -Entry '${p.replace(/'/g, "''")}' -Roots @('${root.replace(/'/g, "''")}'))`).join(', ')})`,
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toEqual(cases.map(([, kept]) => kept));
+    // Linux is compared with case (a /USR made by root is another folder); Windows without.
+    const upper = await session.invoke<boolean>('run-script', {
+      Command: `Test-DdaTrustedModulePath -Entry '/USR/share/x' -Roots @('/usr')`,
+    });
+    expect(upper).toMatchObject({ ok: true, value: false });
+  });
 });
