@@ -3,6 +3,7 @@
  * profile (one session for the file), and what `dda` does with them on the command line.
  */
 import { spawnSync } from 'node:child_process';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPowerShell } from '../powershell/find-pwsh';
@@ -124,31 +125,74 @@ describe("inventory.ps1 finds the host's lifelines", () => {
 });
 
 describe('Get-DdaSessionArrival on a host (host-functions.ps1, not the simulator)', () => {
-  // The real function reads the process environment; run it in a pwsh of its own with SSH_CONNECTION set.
-  const arrival = (ssh: string | undefined) => {
+  // The real function reads the process environment and $PSSenderInfo; run it in a pwsh of its own.
+  type Arrival = { remote: boolean; address: string | null; addresses: string[]; hostName: string | null };
+  const arrival = (ssh: string | undefined, winrmUri?: string): Arrival => {
     const pwsh = findPowerShell({ projectRoot: projectRoot() });
     if (!pwsh) throw new Error('no pwsh');
     const script = join(projectRoot(), 'main', 'powershell', 'scripts', 'host-functions.ps1');
     const env: NodeJS.ProcessEnv = { ...process.env, DDA_TEST_HOST_FUNCTIONS: script };
     delete env.SSH_CONNECTION;
+    delete env.DDA_TEST_WINRM_URI;
     if (ssh !== undefined) env.SSH_CONNECTION = ssh;
+    // A WinRM session's $PSSenderInfo, as about_Automatic_Variables describes it (its ConnectionString).
+    if (winrmUri !== undefined) env.DDA_TEST_WINRM_URI = winrmUri;
     const r = spawnSync(
       pwsh.path,
       [
         '-NoProfile',
         '-NonInteractive',
         '-Command',
-        '. $env:DDA_TEST_HOST_FUNCTIONS; Get-DdaSessionArrival | ConvertTo-Json -Compress',
+        'if ($env:DDA_TEST_WINRM_URI) { $PSSenderInfo = [pscustomobject]@{ ConnectionString = $env:DDA_TEST_WINRM_URI } }; ' +
+          '. $env:DDA_TEST_HOST_FUNCTIONS; Get-DdaSessionArrival | ConvertTo-Json -Compress',
       ],
       { env, encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(r.stderr);
-    return JSON.parse(r.stdout) as { remote: boolean; address: string | null };
+    const a = JSON.parse(r.stdout) as Arrival;
+    return { ...a, addresses: [a.addresses ?? []].flat() };
   };
   it('SSH: the server IP of SSH_CONNECTION (an IPv4-mapped one as IPv4); none: a local session', () => {
-    expect(arrival('192.0.2.10 50123 10.0.0.5 22')).toMatchObject({ remote: true, address: '10.0.0.5' });
+    expect(arrival('192.0.2.10 50123 10.0.0.5 22')).toMatchObject({
+      remote: true,
+      address: '10.0.0.5',
+      addresses: ['10.0.0.5'],
+    });
     expect(arrival('192.0.2.10 50123 ::ffff:10.0.0.5 22')).toMatchObject({ remote: true, address: '10.0.0.5' });
-    expect(arrival(undefined)).toMatchObject({ remote: false, address: null });
+    expect(arrival(undefined)).toMatchObject({ remote: false, address: null, addresses: [] });
+  });
+  it('WinRM by IP: that IP; by name: the local ends of the connections to its port, never what the name resolves to', async () => {
+    expect(arrival(undefined, 'http://10.0.0.5:5985/wsman?PSVersion=5.1.20348.1')).toMatchObject({
+      remote: true,
+      address: '10.0.0.5',
+      addresses: ['10.0.0.5'],
+    });
+    // A listener with one established connection stands in for WinRM's port (the TCP table is the OS's own).
+    const server = createServer((socket) => socket.on('error', () => {}));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const client = connect(port, '127.0.0.1');
+    await new Promise<void>((r) => client.on('connect', r));
+    try {
+      // "localhost" resolves to loopback here, as a host name resolves to all the host's addresses on Windows:
+      // the answer must come from the connection, so the same name on an idle port tells nothing.
+      expect(arrival(undefined, `http://localhost:${port}/wsman`)).toMatchObject({
+        remote: true,
+        address: '127.0.0.1',
+        addresses: ['127.0.0.1'],
+        hostName: 'localhost',
+      });
+      client.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+      expect(arrival(undefined, `http://localhost:${port}/wsman`)).toMatchObject({
+        remote: true,
+        address: null,
+        addresses: [],
+      });
+    } finally {
+      client.destroy();
+      server.close();
+    }
   });
 });
 

@@ -46,12 +46,17 @@ if (-not (Get-Command -Name Get-DdaCpuAddressBits -CommandType Function -ErrorAc
 
 if (-not (Get-Command -Name Get-DdaSessionArrival -CommandType Function -ErrorAction SilentlyContinue)) {
     function global:Get-DdaSessionArrival {
-        # Which of this host's addresses the current remote session arrived on, so the NIC that carries
-        # DDA Studio's own connection is never taken. SSH: sshd sets SSH_CONNECTION to "client-ip
-        # client-port server-ip server-port" (OpenSSH sshd(8), ENVIRONMENT; Win32-OpenSSH sets it too), the
-        # server IP is exact. WinRM / JEA: $PSSenderInfo.ConnectionString is the URI the client used
-        # (about_Automatic_Variables), an IP or a name; a name is resolved by the caller. Neither: a local
-        # session (nothing to protect).
+        # The addresses of this host the current remote session may have arrived on, so the NIC that
+        # carries DDA Studio's own connection is never taken: `addresses` (the candidates; empty when it
+        # cannot be told), `address` (the one, when exactly one), `hostName` (the name WinRM was given).
+        # SSH: sshd sets SSH_CONNECTION to "client-ip client-port server-ip server-port" (OpenSSH sshd(8),
+        # ENVIRONMENT; Win32-OpenSSH sets it too): the server IP is exact.
+        # WinRM / JEA: $PSSenderInfo.ConnectionString is the URI the client used (about_Automatic_Variables).
+        # An IP in it is exact. A name is not resolved: Windows resolves its own name to every address it
+        # has, link-local ones included, which would name every connected NIC. The session is one of the
+        # established TCP connections to the listener's port instead, so their local addresses are the
+        # candidates (another client's session can only add candidates, never hide this one's).
+        # Neither: a local session (nothing to protect).
         $ssh = [string]$env:SSH_CONNECTION
         if ($ssh) {
             $parts = @($ssh.Split([char[]]@(' '), [StringSplitOptions]::RemoveEmptyEntries))
@@ -59,18 +64,31 @@ if (-not (Get-Command -Name Get-DdaSessionArrival -CommandType Function -ErrorAc
             if ($parts.Count -ge 4) { $address = $parts[2] }
             # A dual-stack listener may report an IPv4 peer as ::ffff:a.b.c.d; the host's IPv4 row is a.b.c.d.
             if ($address -and $address -like '::ffff:*.*') { $address = $address.Substring(7) }
-            return @{ remote = $true; address = $address; hostName = $null }
+            return @{ remote = $true; address = $address; addresses = @($address | Where-Object { $_ }); hostName = $null }
         }
         $info = Get-Variable -Name PSSenderInfo -ValueOnly -ErrorAction SilentlyContinue
         if ($null -ne $info) {
+            $uri = $null
+            try { $uri = [Uri][string]$info.ConnectionString } catch { $uri = $null }
             $name = $null
-            try { $name = ([Uri][string]$info.ConnectionString).Host } catch { $name = $null }
-            $address = $null
+            if ($null -ne $uri) { $name = $uri.Host }
             $ip = $null
-            if ($name -and [Net.IPAddress]::TryParse($name.Trim('[', ']'), [ref]$ip)) { $address = $ip.ToString() }
-            return @{ remote = $true; address = $address; hostName = $name }
+            if ($name -and [Net.IPAddress]::TryParse($name.Trim('[', ']'), [ref]$ip)) {
+                return @{ remote = $true; address = $ip.ToString(); addresses = @($ip.ToString()); hostName = $name }
+            }
+            $found = @()
+            if ($null -ne $uri -and $uri.Port -gt 0) {
+                try {
+                    $found = @([System.Net.NetworkInformation.IPGlobalProperties]::GetIPGlobalProperties().GetActiveTcpConnections() |
+                            Where-Object { $_.State -eq [System.Net.NetworkInformation.TcpState]::Established -and $_.LocalEndPoint.Port -eq $uri.Port } |
+                            ForEach-Object { $_.LocalEndPoint.Address.ToString() } | Sort-Object -Unique)
+                } catch { $found = @() }
+            }
+            $one = $null
+            if ($found.Count -eq 1) { $one = $found[0] }
+            return @{ remote = $true; address = $one; addresses = $found; hostName = $name }
         }
-        return @{ remote = $false; address = $null; hostName = $null }
+        return @{ remote = $false; address = $null; addresses = @(); hostName = $null }
     }
 }
 

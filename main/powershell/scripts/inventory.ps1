@@ -268,18 +268,21 @@ if ($hyperV.present -and $lifelines.networkKnown) {
         $vmNics = @(Get-VMNetworkAdapter -All -ErrorAction Stop)
     } catch { $lifelines.networkKnown = $false; Add-Note ("Virtual switches unreadable: " + $_.Exception.Message) }
 }
-$session = @{ remote = $false; address = $null; hostName = $null }
-try { $session = Get-DdaSessionArrival } catch { $session = @{ remote = $true; address = $null; hostName = $null }; Add-Note ("The address this session arrived on is unreadable: " + $_.Exception.Message) }
+$session = @{ remote = $false; address = $null; addresses = @(); hostName = $null }
+try { $session = Get-DdaSessionArrival } catch { $session = @{ remote = $true; address = $null; addresses = @(); hostName = $null }; Add-Note ("The address this session arrived on is unreadable: " + $_.Exception.Message) }
+# The candidates (Get-DdaSessionArrival): one for SSH or an IP, the listener's connections for a WinRM name.
 $sessionAddresses = [System.Collections.Generic.List[string]]@()
-if ($session.address) { $sessionAddresses.Add((ConvertTo-DdaIp ([string]$session.address))) }
-elseif ($session.hostName) {
-    # WinRM named the host: the addresses that name resolves to here are the candidates.
-    try { foreach ($a in [Net.Dns]::GetHostAddresses([string]$session.hostName)) { $sessionAddresses.Add((ConvertTo-DdaIp $a.ToString())) } } catch { }
+foreach ($a in @($session.addresses)) {
+    if (-not $a) { continue }
+    $ip = ConvertTo-DdaIp ([string]$a)
+    if (-not $sessionAddresses.Contains($ip)) { $sessionAddresses.Add($ip) }
 }
-# A remote session that arrived on loopback came through a tunnel: which NIC carries it is unknown.
+# A remote session that arrived on loopback came through a tunnel: which NIC carries it is unknown. When
+# one candidate of several is loopback (a WinRM name), this session may be that one: it is not placed.
+$sessionTunneled = $false
 foreach ($ip in @($sessionAddresses)) {
     $parsed = $null
-    if ([Net.IPAddress]::TryParse($ip, [ref]$parsed) -and [Net.IPAddress]::IsLoopback($parsed)) { [void]$sessionAddresses.Remove($ip) }
+    if ([Net.IPAddress]::TryParse($ip, [ref]$parsed) -and [Net.IPAddress]::IsLoopback($parsed)) { [void]$sessionAddresses.Remove($ip); $sessionTunneled = $true }
 }
 if ($lifelines.networkKnown) {
     $ipsByIndex = @{}
@@ -360,9 +363,14 @@ if ($lifelines.networkKnown) {
         $lifelines.networkKnown = $false
         Add-Note ("Host addresses on adapter '" + [string]$a.Name + "' could not be traced to a PCI NIC: which NICs the host needs is unknown.")
     }
-    # The session is placed when one of its addresses is on a known adapter (a PCI NIC or a vNIC).
-    $placed = $false
-    foreach ($ip in $sessionAddresses) { foreach ($k in @($allByIndex.Keys)) { if ($allByIndex[$k].Contains($ip)) { $placed = $true } } }
+    # The session is placed when it has candidates and each is on a known adapter (a PCI NIC or a vNIC):
+    # with several (a WinRM name), any of them may be this session's.
+    $placed = ($sessionAddresses.Count -gt 0 -and -not $sessionTunneled)
+    foreach ($ip in $sessionAddresses) {
+        $on = $false
+        foreach ($k in @($allByIndex.Keys)) { if ($allByIndex[$k].Contains($ip)) { $on = $true } }
+        if (-not $on) { $placed = $false }
+    }
     $lifelines.session = @{ remote = [bool]$session.remote; address = $session.address; placed = $placed }
 } else {
     $lifelines.session = @{ remote = [bool]$session.remote; address = $session.address; placed = $false }
