@@ -29,7 +29,7 @@ async function inventoryOf(edit?: (s: SimJson) => void): Promise<Inventory> {
 const at = (inv: Inventory, path: string) => inv.devices.find((d) => d.locationPath === path)!.lifelines;
 type Edit = (s: SimJson) => void;
 const arrivedOn =
-  (address: string): Edit =>
+  (address: string | string[]): Edit =>
   (s) =>
     (s.host.sessionArrivedOn = address);
 
@@ -77,6 +77,15 @@ describe("inventory.ps1 finds the host's lifelines", () => {
     expect([at(inv, MGMT).carriesSession, at(inv, UPLINK).carriesSession]).toEqual([false, true]);
     inv = await inventoryOf(arrivedOn('192.0.2.77'));
     expect([at(inv, MGMT).carriesSession, at(inv, SPARE).carriesSession]).toEqual([null, null]);
+  });
+
+  it("several candidates (WinRM by host name): each one's NIC carries the session, and the session is placed only when every candidate is on a known adapter and none is loopback", async () => {
+    const sessionOf = (inv: Inventory) => [MGMT, UPLINK, SPARE].map((p) => at(inv, p).carriesSession);
+    expect(sessionOf(await inventoryOf(arrivedOn(['10.0.0.5', '10.0.1.5'])))).toEqual([true, true, false]);
+    // One candidate on no adapter: it may be this session's, so no other NIC can be cleared.
+    expect(sessionOf(await inventoryOf(arrivedOn(['10.0.0.5', '192.0.2.77'])))).toEqual([true, null, null]);
+    // One through a tunnel (loopback): the same.
+    expect(sessionOf(await inventoryOf(arrivedOn(['10.0.0.5', '127.0.0.1'])))).toEqual([true, null, null]);
   });
 
   it('a dismounted data controller takes its disks away from the host', async () => {
@@ -169,19 +178,23 @@ describe('Get-DdaSessionArrival on a host (host-functions.ps1, not the simulator
     });
     // A listener with one established connection stands in for WinRM's port (the TCP table is the OS's own).
     const server = createServer((socket) => socket.on('error', () => {}));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.2', r));
     const port = (server.address() as AddressInfo).port;
-    const client = connect(port, '127.0.0.1');
+    // Another local address for the client: a mix-up of the local and remote ends would answer 127.0.0.3.
+    const client = connect({ port, host: '127.0.0.2', localAddress: '127.0.0.3' });
     await new Promise<void>((r) => client.on('connect', r));
     try {
-      // "localhost" resolves to loopback here, as a host name resolves to all the host's addresses on Windows:
-      // the answer must come from the connection, so the same name on an idle port tells nothing.
+      // The answer comes from the connection, never from resolving the name (here "localhost" would give
+      // 127.0.0.1, on Windows a host's own name gives all its addresses): the same name on an idle port
+      // tells nothing.
       expect(arrival(undefined, `http://localhost:${port}/wsman`)).toMatchObject({
         remote: true,
-        address: '127.0.0.1',
-        addresses: ['127.0.0.1'],
+        address: '127.0.0.2',
+        addresses: ['127.0.0.2'],
         hostName: 'localhost',
       });
+      // An IPv6 link-local literal loses its zone id in a URI: it is looked up like a name.
+      expect(arrival(undefined, `http://[fe80::1]:${port}/wsman`)).toMatchObject({ addresses: ['127.0.0.2'] });
       client.destroy();
       await new Promise<void>((r) => server.close(() => r()));
       expect(arrival(undefined, `http://localhost:${port}/wsman`)).toMatchObject({

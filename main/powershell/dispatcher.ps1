@@ -24,15 +24,19 @@
 
 # Modules load from folders only administrators can write: the elevated session never imports a
 # module a standard user planted in their own module folder (a Hyper-V or PnpDevice of their own
-# would otherwise run inside every inventory). Kept: PowerShell's own folder, Program Files and the
-# Windows folder (Windows), /usr and /opt (elsewhere); our own modules are imported by path.
+# would otherwise run inside every inventory). Kept: PowerShell's own folder, Program Files and Windows
+# PowerShell's folder in System32 (where Hyper-V and PnpDevice live), not the whole Windows folder (a
+# standard user may write in Windows\Temp, Windows\Tasks...), on Windows; /usr and /opt elsewhere. Our own
+# modules are imported by path.
 # A root holds itself and the folders below it, compared whole folder by whole folder after the path is
-# made full: "C:\Program Files Evil" or "C:\WindowsX" (folders a standard user may create at C:\) are
-# not under "C:\Program Files" or "C:\Windows", nor is "C:\Program Files\..\Users\x". A relative entry
-# (resolved against whatever the current folder is) is dropped. Windows compares without case.
+# made full: "C:\Program Files Evil" (a folder a standard user may create at C:\) is not under
+# "C:\Program Files", nor is "C:\Program Files\..\Users\x". An entry that is not a full path ("Modules",
+# Windows' drive-relative "C:Modules" and "\Modules") depends on the current folder and is dropped.
+# Windows compares without case.
 $global:DdaOnWindows = [IO.Path]::DirectorySeparatorChar -eq [char]'\'
 if ($global:DdaOnWindows) {
-    $global:DdaTrustedModuleRoots = @($PSHOME, $env:ProgramFiles, $env:ProgramW6432, ${env:ProgramFiles(x86)}, $env:SystemRoot) | Where-Object { $_ }
+    $global:DdaTrustedModuleRoots = @($PSHOME, $env:ProgramFiles, $env:ProgramW6432, ${env:ProgramFiles(x86)}) | Where-Object { $_ }
+    if ($env:SystemRoot) { $global:DdaTrustedModuleRoots += [IO.Path]::Combine($env:SystemRoot, 'System32', 'WindowsPowerShell', 'v1.0') }
 } else {
     $global:DdaTrustedModuleRoots = @($PSHOME, '/usr', '/opt') | Where-Object { $_ }
 }
@@ -42,7 +46,9 @@ function global:Test-DdaTrustedModulePath {
     $how = [StringComparison]::Ordinal
     if ($global:DdaOnWindows) { $how = [StringComparison]::OrdinalIgnoreCase }
     try {
-        if (-not $Entry -or -not [IO.Path]::IsPathRooted($Entry)) { return $false }
+        if (-not $Entry) { return $false }
+        if ($global:DdaOnWindows -and $Entry -notmatch '^[A-Za-z]:[\\/]') { return $false }
+        if (-not $global:DdaOnWindows -and -not $Entry.StartsWith('/')) { return $false }
         $full = [IO.Path]::GetFullPath($Entry).TrimEnd([char[]]@([IO.Path]::DirectorySeparatorChar)) + $sep
         foreach ($root in $Roots) {
             if (-not $root -or -not [IO.Path]::IsPathRooted($root)) { continue }

@@ -36,6 +36,11 @@ describe.skipIf(process.platform === 'win32')('module path of the elevated sessi
     const path = await session.invoke<string>('run-script', { Command: '$env:PSModulePath' });
     if (!path.ok) throw new Error(path.error.message);
     expect(path.value).not.toContain(data);
+    // ...while PowerShell's own module folder stays (a filter that dropped everything would pass the above).
+    const own = await session.invoke<boolean>('run-script', {
+      Command: `@($env:PSModulePath -split [IO.Path]::PathSeparator) -contains (Join-Path $PSHOME 'Modules')`,
+    });
+    expect(own).toMatchObject({ ok: true, value: true });
     const inv = await session.invoke<{ hyperV: { present: boolean }; notes: string[] }>('inventory', {});
     if (!inv.ok) throw new Error(inv.error.message);
     expect(inv.value.hyperV.present).toBe(false);

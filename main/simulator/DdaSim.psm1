@@ -2389,13 +2389,17 @@ function Get-VMNetworkAdapter {
 }
 
 # The address the current remote session arrived on, in host-functions.ps1's shape (it reads SSH_CONNECTION /
-# WinRM's connection string and listener connections on a host): the profile's host.sessionArrivedOn, or none (a local session).
+# WinRM's connection string and listener connections on a host): the profile's host.sessionArrivedOn (one
+# address or several candidates), or none (a local session).
 function Get-DdaSessionArrival {
     $state = Enter-SimCall -Cmdlet 'Get-DdaSessionArrival' -Subjects @()
     $a = $null
     if ($null -ne $state.host.PSObject.Properties['sessionArrivedOn']) { $a = $state.host.sessionArrivedOn }
     if ($null -eq $a) { return @{ remote = $false; address = $null; addresses = @(); hostName = $null } }
-    return @{ remote = $true; address = [string]$a; addresses = @([string]$a); hostName = $null }
+    $all = @(@($a) | ForEach-Object { [string]$_ })
+    $one = $null
+    if ($all.Count -eq 1) { $one = $all[0] }
+    return @{ remote = $true; address = $one; addresses = $all; hostName = $null }
 }
 
 $DdaSimCmdlets = @(

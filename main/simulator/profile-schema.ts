@@ -143,8 +143,12 @@ export const hostProfileSchema = z
       uiCulture: z.enum(['en-US', 'zh-CN']).optional(),
       /** Hyper-V virtual switches. */
       vmSwitches: z.array(profileVmSwitchSchema).optional(),
-      /** The host address a remote session arrived on (SSH_CONNECTION's server IP); absent: a local session. */
-      sessionArrivedOn: z.string().optional(),
+      /**
+       * The host address a remote session arrived on (SSH_CONNECTION's server IP, or a WinRM URI's IP);
+       * several: the candidates of a WinRM session by host name (the local ends of the listener's
+       * connections); absent: a local session.
+       */
+      sessionArrivedOn: z.union([z.string(), z.array(z.string()).max(64)]).optional(),
     }),
     devices: z.array(profileDeviceSchema),
     vms: z.array(profileVmSchema),

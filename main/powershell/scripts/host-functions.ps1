@@ -52,10 +52,14 @@ if (-not (Get-Command -Name Get-DdaSessionArrival -CommandType Function -ErrorAc
         # SSH: sshd sets SSH_CONNECTION to "client-ip client-port server-ip server-port" (OpenSSH sshd(8),
         # ENVIRONMENT; Win32-OpenSSH sets it too): the server IP is exact.
         # WinRM / JEA: $PSSenderInfo.ConnectionString is the URI the client used (about_Automatic_Variables).
-        # An IP in it is exact. A name is not resolved: Windows resolves its own name to every address it
-        # has, link-local ones included, which would name every connected NIC. The session is one of the
-        # established TCP connections to the listener's port instead, so their local addresses are the
-        # candidates (another client's session can only add candidates, never hide this one's).
+        # An IP in it is exact (an IPv6 link-local one loses its zone id in a URI, so it is looked up like a
+        # name). A name is not resolved: Windows resolves its own name to every address it has, link-local
+        # ones included, which would name every connected NIC. The session is one of the established TCP
+        # connections to the listener instead, so their local addresses are the candidates: on the URI's
+        # port and on WinRM's default HTTP and HTTPS listener ports 5985 and 5986 (a NAT may have changed the
+        # port the client named). Another client's session can only add candidates. A listener on another
+        # port reached through a port-changing NAT is not seen: its session is "cannot tell" only if no
+        # candidate is found at all (a labelled limit, docs/architecture.md).
         # Neither: a local session (nothing to protect).
         $ssh = [string]$env:SSH_CONNECTION
         if ($ssh) {
@@ -73,17 +77,17 @@ if (-not (Get-Command -Name Get-DdaSessionArrival -CommandType Function -ErrorAc
             $name = $null
             if ($null -ne $uri) { $name = $uri.Host }
             $ip = $null
-            if ($name -and [Net.IPAddress]::TryParse($name.Trim('[', ']'), [ref]$ip)) {
+            if ($name -and [Net.IPAddress]::TryParse($name.Trim('[', ']'), [ref]$ip) -and -not $ip.IsIPv6LinkLocal) {
                 return @{ remote = $true; address = $ip.ToString(); addresses = @($ip.ToString()); hostName = $name }
             }
+            $ports = @(5985, 5986)
+            if ($null -ne $uri -and $uri.Port -gt 0) { $ports += $uri.Port }
             $found = @()
-            if ($null -ne $uri -and $uri.Port -gt 0) {
-                try {
-                    $found = @([System.Net.NetworkInformation.IPGlobalProperties]::GetIPGlobalProperties().GetActiveTcpConnections() |
-                            Where-Object { $_.State -eq [System.Net.NetworkInformation.TcpState]::Established -and $_.LocalEndPoint.Port -eq $uri.Port } |
-                            ForEach-Object { $_.LocalEndPoint.Address.ToString() } | Sort-Object -Unique)
-                } catch { $found = @() }
-            }
+            try {
+                $found = @([System.Net.NetworkInformation.IPGlobalProperties]::GetIPGlobalProperties().GetActiveTcpConnections() |
+                        Where-Object { $_.State -eq [System.Net.NetworkInformation.TcpState]::Established -and $ports -contains $_.LocalEndPoint.Port } |
+                        ForEach-Object { $_.LocalEndPoint.Address.ToString() } | Sort-Object -Unique)
+            } catch { $found = @() }
             $one = $null
             if ($found.Count -eq 1) { $one = $found[0] }
             return @{ remote = $true; address = $one; addresses = $found; hostName = $name }
