@@ -17,7 +17,9 @@ export const captureFactsSchema = z.object({
       systemDiskInstanceIds: z.array(str),
     })
     .nullable(),
-  session: z.object({ remote: z.boolean(), address: nstr }).nullable(),
+  session: z
+    .object({ remote: z.boolean(), address: nstr, addresses: z.array(z.string().max(64)).max(64).optional() })
+    .nullable(),
   devices: z.array(
     z.object({
       instanceId: str,

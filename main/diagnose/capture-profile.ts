@@ -197,6 +197,16 @@ function vmsOf(f: CaptureFacts) {
 }
 
 /** A profile of the host the facts describe; throws when they cannot make a valid one (the message names the field). */
+/**
+ * Where a remote session arrived: its one address, or the candidates of a WinRM session by host name, or
+ * none found (an empty list: a remote session that cannot be placed, not a local one).
+ */
+function sessionOf(session: CaptureFacts['session']): { sessionArrivedOn?: string | string[] } {
+  if (!session?.remote) return {};
+  const all = session.addresses?.length ? session.addresses : session.address ? [session.address] : [];
+  return { sessionArrivedOn: all.length === 1 ? all[0]! : all };
+}
+
 export function buildCaptureProfile(f: CaptureFacts, capturedAt: string): HostProfile {
   const notes = [...f.notes];
   if (!f.os) throw new Error('The host did not report Win32_OperatingSystem: nothing to capture.');
@@ -231,7 +241,7 @@ export function buildCaptureProfile(f: CaptureFacts, capturedAt: string): HostPr
       ...(pools.length ? { resourcePools: pools } : {}),
       ...(f.uiCulture === 'en-US' || f.uiCulture === 'zh-CN' ? { uiCulture: f.uiCulture } : {}),
       vmSwitches: switchesOf(f, devices),
-      ...(f.session?.remote && f.session.address ? { sessionArrivedOn: f.session.address } : {}),
+      ...sessionOf(f.session),
     },
     devices,
     vms: vmsOf(f),

@@ -59,6 +59,19 @@ describe('capture, replay, compare', () => {
   });
 });
 
+describe('capture of a remote session', () => {
+  it.each([['10.0.0.5'], [['10.0.0.5', '192.0.2.77']], [[]]] as Array<[string | string[]]>)(
+    'arrived on %j: kept as such, and the replay judges the NICs the same',
+    async (arrived) => {
+      const state = freshState('lifelines-host', (s) => (s.host.sessionArrivedOn = arrived));
+      const { live, replayed, profile } = await captureAndReplay(state, join(dir, 'arrival.json'));
+      expect(profile.host.sessionArrivedOn).toEqual(arrived);
+      expect(comparable(replayed)).toEqual(comparable(live));
+    },
+    120_000,
+  );
+});
+
 describe('hostile and CJK names', () => {
   const names = {
     computer: `HV-测试-'x'`,
