@@ -22,7 +22,17 @@ const productScripts = readdirSync(join(root, 'main', 'powershell', 'scripts'))
   .filter((f) => f.endsWith('.ps1') && !JEA_CLIENT_ONLY_SCRIPTS.has(f))
   .sort();
 /** What a caller may run: the read operation, and whole plans of each intent (never a step alone). */
-const operations = ['inventory', 'plan:assign', 'plan:move', 'plan:repair', 'plan:return-orphans', 'plan:revert'];
+const operations = [
+  'inventory',
+  'plan:assign',
+  'plan:enable-device',
+  'plan:fit-vm',
+  'plan:move',
+  'plan:repair',
+  'plan:return-orphans',
+  'plan:revert',
+  'plan:start-vm',
+];
 
 type Facts = {
   manifest: {

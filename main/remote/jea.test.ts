@@ -36,6 +36,8 @@ const SPARE = 'PCIROOT(0)#PCI(1C04)#PCI(0000)';
 const MGMT = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
 const NVME = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';
 const LL_AHCI = 'PCIROOT(0)#PCI(1700)';
+/** ml30-connectx4: the I350 the host keeps disabled. */
+const I350 = 'PCIROOT(0)#PCI(1C00)#PCI(0000)';
 
 /** How the endpoint refuses the system disk's controller: by name, or failing closed while the host's disks are unknown. */
 const SYSTEM_DISK =
@@ -457,6 +459,55 @@ describe.skipIf(!!unavailable)(
             await session.dispose();
           }
         }
+      },
+      SLOW,
+    );
+
+    it(
+      "fits a VM's settings to its device, starts it and enables a device left disabled, each a whole plan on the host; a start's undo asks no turn-off consent (it never runs there)",
+      async () => {
+        const state = sshd.hosts[0]!.stateFile;
+        const none = { consents: [], startVmAfter: false };
+        // Router-01 holds the ConnectX-4 Lx with its stop action still Save: fit-vm sets TurnOff, as an assignment would.
+        const host = JSON.parse(readFileSync(state, 'utf8')) as {
+          vms: Array<{ name: string; assignedDevices: string[] }>;
+        };
+        host.vms.find((v) => v.name === 'Router-01')!.assignedDevices = [CX4];
+        writeFileSync(state, JSON.stringify(host));
+        const fit = await services.operations.plan({ kind: 'fit-vm', vmName: 'Router-01' }, none);
+        expect(fit.blocked).toBeNull();
+        expect(fit.steps.map((s) => s.kind)).toContain('set-vm-stop-action');
+        const fitted = await services.operations.run(fit.id);
+        expect(fitted.ok ? fitted.value.status : fitted.error).toBe('succeeded');
+        const router = (await services.readInventory()).vms.find((v) => v.name === 'Router-01')!;
+        expect(router.automaticStopAction).toBe('TurnOff');
+        const start = await services.operations.plan({ kind: 'start-vm', vmName: 'Router-01' }, none);
+        expect(start.blocked).toBeNull();
+        expect(start.steps.map((s) => [s.kind, s.undo?.script])).toEqual([['start-vm', 'op-stop-vm']]);
+        const started = await services.operations.run(start.id);
+        expect(started.ok ? started.value.status : started.error).toBe('succeeded');
+        expect(readState(state).vms.find((v) => v.name === 'Router-01')?.state).toBe('Running');
+        // The I350 this host keeps disabled.
+        const enable = await services.operations.plan({ kind: 'enable-device', locationPath: I350 }, none);
+        expect(enable.blocked).toBeNull();
+        const enabled = await services.operations.run(enable.id);
+        expect(enabled.ok ? enabled.value.status : enabled.error).toBe('succeeded');
+        expect(readState(state).devices.find((d) => d.locationPath === I350)?.enabled).toBe(true);
+        // Only the last step's undo goes without turn-off-vm: with two starts, the first one's undo (turn off)
+        // runs when the second fails, so it needs the consent.
+        const [twoStarts] = callEndpoint(sshd.jeaTarget(0), [
+          {
+            Plan: {
+              ...start,
+              steps: [
+                { ...start.steps[0]!, id: 's1' },
+                { ...start.steps[0]!, id: 's2' },
+              ],
+            },
+          },
+        ]);
+        expect(twoStarts).toMatchObject({ ok: false });
+        expect(twoStarts!.message).toMatch(/turns a VM off without the consent turn-off-vm/);
       },
       SLOW,
     );

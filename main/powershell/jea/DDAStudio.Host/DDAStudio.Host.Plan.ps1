@@ -53,6 +53,9 @@ $script:IntentSteps = @{
     'move'           = @('stop-vm', 'remove-saved-state', 'remove-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm')
     'repair'         = @('stop-vm', 'remove-saved-state', 'remove-all-devices', 'add-device', 'start-vm')
     'return-orphans' = @('mount-device', 'enable-device')
+    'start-vm'       = @('start-vm')
+    'enable-device'  = @('enable-device')
+    'fit-vm'         = @('stop-vm', 'remove-saved-state', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'start-vm')
 }
 
 # The parameters each step script takes from a plan: type, and '!' when required. Nothing else.
@@ -262,7 +265,7 @@ function Get-DdaPlanRefusal {
     param($Plan, $View, $Policy)
     if ($Plan -isnot [hashtable]) { return 'the plan is not an object' }
     $intent = $Plan.intent
-    if ($intent -isnot [hashtable] -or -not ($intent.kind -is [string]) -or -not $script:IntentSteps.ContainsKey($intent.kind)) { return 'its intent is not an assign, revert, move, repair or return-orphans' }
+    if ($intent -isnot [hashtable] -or -not ($intent.kind -is [string]) -or -not $script:IntentSteps.ContainsKey($intent.kind)) { return 'its intent is not an assign, revert, move, repair, return-orphans, start-vm, enable-device or fit-vm' }
     $choices = $Plan.choices
     if ($choices -isnot [hashtable] -or ($null -ne $choices.consents -and $choices.consents -isnot [array])) { return 'its choices are not an object with a list of consents' }
     $consents = [string[]]@($choices.consents | Where-Object { $null -ne $_ })
@@ -272,7 +275,9 @@ function Get-DdaPlanRefusal {
     $ids = @{}
     $vmIds = @{}
     $actions = @()
+    $stepNo = 0
     foreach ($s in $steps) {
+        $stepNo++
         if ($s -isnot [hashtable] -or -not ($s.id -is [string]) -or $s.id.Length -lt 1 -or $s.id.Length -gt 200 -or $ids.ContainsKey($s.id)) { return 'a step has no id of its own' }
         $ids[$s.id] = $true
         $allowed = $null; if ($s.kind -is [string]) { $allowed = $script:StepScripts[$s.kind] }
@@ -285,13 +290,15 @@ function Get-DdaPlanRefusal {
             $bad = Test-DdaPlanParams $a.script $a.params
             if ($bad) { return "$which $($s.id): $bad" }
             if ($a.params.VmId) { $vmIds[([string]$a.params.VmId).ToLowerInvariant()] = $true }
-            $actions += , @{ action = $a; step = $s; undo = ($which -ne 'step') }
+            $actions += , @{ action = $a; step = $s; undo = ($which -ne 'step'); lastUndo = ($which -ne 'step' -and $stepNo -eq $steps.Count) }
         }
     }
     foreach ($x in $actions) {
         $a = $x.action; $s = $x.step; $which = 'step'; if ($x.undo) { $which = 'the undo of step' }
-        # Turning a VM off (a guest that does not shut down in time is turned off) needs its consent.
-        if ($a.script -eq 'op-stop-vm' -and $consents -notcontains 'turn-off-vm') { return "$which $($s.id) turns a VM off without the consent turn-off-vm" }
+        # Turning a VM off (a guest that does not shut down in time is turned off) needs its consent, but
+        # for the last step's undo, which never runs here (a failure undoes only the steps completed before
+        # it, and the endpoint never runs a step alone): a plan that only starts a VM asks for none.
+        if ($a.script -eq 'op-stop-vm' -and -not $x.lastUndo -and $consents -notcontains 'turn-off-vm') { return "$which $($s.id) turns a VM off without the consent turn-off-vm" }
         if ($a.script -eq 'op-remove-saved-state' -and $consents -notcontains 'discard-saved-state') { return "$which $($s.id) discards a saved state without the consent discard-saved-state" }
         if ($a.script -eq 'op-dismount-device') {
             # Each of Hyper-V's dismount checks is dropped only with its consent (-Force drops both), or by
