@@ -57,9 +57,8 @@ if (-not (Get-Command -Name Get-DdaSessionArrival -CommandType Function -ErrorAc
         # ones included, which would name every connected NIC. The session is one of the established TCP
         # connections to the listener instead, so their local addresses are the candidates: on the URI's
         # port and on WinRM's default HTTP and HTTPS listener ports 5985 and 5986 (a NAT may have changed the
-        # port the client named). Another client's session can only add candidates. A listener on another
-        # port reached through a port-changing NAT is not seen: its session is "cannot tell" only if no
-        # candidate is found at all (a labelled limit, docs/architecture.md).
+        # port the client named), and on the listeners' configured ports. Another client's session can only
+        # add candidates.
         # Neither: a local session (nothing to protect).
         $ssh = [string]$env:SSH_CONNECTION
         if ($ssh) {
@@ -82,6 +81,22 @@ if (-not (Get-Command -Name Get-DdaSessionArrival -CommandType Function -ErrorAc
             }
             $ports = @(5985, 5986)
             if ($null -ne $uri -and $uri.Port -gt 0) { $ports += $uri.Port }
+            # And the ports of this host's own WinRM listeners: HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\
+            # WSMAN\Listener\<address>+<transport>, value Port (a labelled guess: no Microsoft page names it;
+            # public WinRM scripts read it there, and a listener on its default port may have none). Read with
+            # .NET, which needs no provider in a JEA session; elsewhere it throws and adds nothing.
+            try {
+                $listeners = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey('SOFTWARE\Microsoft\Windows\CurrentVersion\WSMAN\Listener')
+                if ($null -ne $listeners) {
+                    try {
+                        foreach ($n in $listeners.GetSubKeyNames()) {
+                            $l = $listeners.OpenSubKey($n)
+                            if ($null -eq $l) { continue }
+                            try { $p = $l.GetValue('Port'); if ($null -ne $p) { $ports += [int]$p } } finally { $l.Close() }
+                        }
+                    } finally { $listeners.Close() }
+                }
+            } catch { }
             $found = @()
             try {
                 $found = @([System.Net.NetworkInformation.IPGlobalProperties]::GetIPGlobalProperties().GetActiveTcpConnections() |
