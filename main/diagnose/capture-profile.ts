@@ -196,7 +196,6 @@ function vmsOf(f: CaptureFacts) {
   });
 }
 
-/** A profile of the host the facts describe; throws when they cannot make a valid one (the message names the field). */
 /**
  * Where a remote session arrived: its one address, or the candidates of a WinRM session by host name, or
  * none found (an empty list: a remote session that cannot be placed, not a local one).
@@ -207,6 +206,7 @@ function sessionOf(session: CaptureFacts['session']): { sessionArrivedOn?: strin
   return { sessionArrivedOn: all.length === 1 ? all[0]! : all };
 }
 
+/** A profile of the host the facts describe; throws when they cannot make a valid one (the message names the field). */
 export function buildCaptureProfile(f: CaptureFacts, capturedAt: string): HostProfile {
   const notes = [...f.notes];
   if (!f.os) throw new Error('The host did not report Win32_OperatingSystem: nothing to capture.');
