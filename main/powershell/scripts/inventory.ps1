@@ -51,7 +51,7 @@ $pnp = @()
 try {
     $pnp = @(Get-PnpDevice -PresentOnly | Where-Object { $_.InstanceId -like 'PCI*' })
 } catch { Add-Note ("Get-PnpDevice failed: " + $_.Exception.Message) }
-$ids = @($pnp | ForEach-Object { [string]$_.InstanceId })
+$ids = @(foreach ($d in $pnp) { [string]$d.InstanceId })
 
 $pciKeySet = '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  '
 # Each fact: its key as asked, and the key's DEVPKEY name, by which a host may name a row's key instead
