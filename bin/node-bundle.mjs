@@ -20,13 +20,20 @@ function newestSource(dir) {
   return t;
 }
 
+/** The newest source time, walked once per process (bin/dda.mjs loads two bundles). */
+let newest = null;
+const newestOfSources = () =>
+  (newest ??= Math.max(newestSource(join(root, 'main')), newestSource(join(root, 'shared'))));
+
 /** Whether the bundle exists and no source is newer than it. */
 export function bundleIsFresh(name) {
   const file = join(root, 'dist', 'node', `${name}.mjs`);
   if (!existsSync(file)) return false;
-  const built = statSync(file).mtimeMs;
-  return built >= Math.max(newestSource(join(root, 'main')), newestSource(join(root, 'shared')));
+  return statSync(file).mtimeMs >= newestOfSources();
 }
+
+/** Set once tsx compiles the sources in this process (bin/dda.mjs loads two entries). */
+let tsxRegistered = false;
 
 /** The module of entry `name`, from the bundle (built first when stale) or, without esbuild, from its TypeScript source. */
 export async function loadEntry(name, sourceEntry) {
@@ -41,11 +48,14 @@ export async function loadEntry(name, sourceEntry) {
       process.stderr.write(`dda: building dist/node (the sources changed since the last build)\n`);
       await builder.buildNodeBundles();
     } else if (existsSync(join(root, sourceEntry))) {
-      process.stderr.write(
-        `dda: running the TypeScript sources through tsx (slow start); "npm run build" makes the fast bundle\n`,
-      );
-      const { register } = await import('tsx/esm/api');
-      register();
+      if (!tsxRegistered) {
+        process.stderr.write(
+          `dda: running the TypeScript sources through tsx (slow start); "npm run build" makes the fast bundle\n`,
+        );
+        const { register } = await import('tsx/esm/api');
+        register();
+        tsxRegistered = true;
+      }
       return import(pathToFileURL(join(root, sourceEntry)).href);
     }
   }

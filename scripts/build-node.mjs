@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Entry point (from the project root) -> bundle name in dist/node. */
-export const nodeEntries = { dda: 'main/cli/dda.ts', demo: 'main/server/demo.ts' };
+export const nodeEntries = {
+  dda: 'main/cli/dda.ts',
+  demo: 'main/server/demo.ts',
+  prestart: 'main/cli/prestart-cli.ts',
+};
 
 /** Builds every bundle; each is written to a private temporary file, then renamed (concurrent starts never read half a file). */
 export async function buildNodeBundles() {

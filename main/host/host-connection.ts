@@ -65,10 +65,11 @@ export function openHost(options: HostConnectionOptions = {}): HostConnection {
     hostId: LOCAL_HOST_ID,
     remote: null,
     startup: [
-      ...(simState ? [{ script: 'use-simulator', params: { ModulePath: simulatorModulePath() } }] : []),
+      ...(simState
+        ? [{ script: 'use-simulator', params: { ModulePath: simulatorModulePath(), StatePath: simState } }]
+        : []),
       { script: 'host-functions', params: {} },
     ],
-    env: simState ? { DDA_SIM_STATE: simState } : {},
     simState,
     dataDir: options.dataDir ?? (simState ? simulatedDataDir(simState) : defaultDataDir()),
     ...sessionOptionsOf(options),
@@ -80,7 +81,6 @@ export interface SessionHostSpec {
   hostId: string;
   remote: RemoteTarget | null;
   startup: NonNullable<PowerShellSessionOptions['startup']>;
-  env?: Record<string, string>;
   simState?: string | null;
   dataDir: string;
   /** The name errors carry and the extra time a (re)connecting call gets (remote hosts). */
@@ -106,7 +106,6 @@ export function openSessionHost(spec: SessionHostSpec): HostConnection {
   const session = new PowerShellSession({
     executable: found.path,
     scriptDirs: [scriptsDir(), ...(spec.extraScriptDirs ?? [])],
-    env: spec.env ?? {},
     startup: spec.startup,
     ...(spec.connection ?? {}),
     ...(spec.defaultTimeoutMs ? { defaultTimeoutMs: spec.defaultTimeoutMs } : {}),

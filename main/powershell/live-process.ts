@@ -1,6 +1,7 @@
 // One running PowerShell process for PowerShellSession: how it is started, read, and killed.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { PowerShellInfo } from './session-types';
+import { spawnPowerShell, takePrestarted } from './prestart';
 import { killProcessTree } from './process-tree';
 import { ResultReader } from './result-reader';
 
@@ -33,18 +34,13 @@ export function spawnLive(
   env: Record<string, string> | undefined,
   onIdleExit: (live: Live) => void,
 ): Live {
-  const child = spawn(executable, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'], {
-    // TERM=dumb: .NET writes no terminal mode sequences into our stdout
-    env: { ...process.env, POWERSHELL_UPDATECHECK: 'Off', ...env, TERM: 'dumb' },
-    stdio: 'pipe',
-    windowsHide: true,
-    // Not detached: pwsh stays in our process group, so killing the app's group (the CLI, tests)
-    // takes PowerShell with it mid-step. Its children are found by walking the tree instead.
-  });
+  // The process bin/dda.mjs started ahead (prestart.ts) when it fits, else a new one.
+  const ahead = takePrestarted(executable, env);
+  const child = ahead?.child ?? spawnPowerShell(executable, env);
   const live: Live = {
     child,
     reader: new ResultReader(),
-    startedAt: performance.now(),
+    startedAt: ahead?.startedAt ?? performance.now(),
     sentScripts: new Set(),
     info: null,
     exited: false,

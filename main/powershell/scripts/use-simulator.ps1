@@ -1,6 +1,10 @@
 # Loads the simulated Hyper-V host into this session (demo mode, tests). Its functions shadow the real
 # cmdlets of the same names, so the product scripts run unchanged and never reach real hardware.
-param([Parameter(Mandatory = $true)][string]$ModulePath)
-if (-not $env:DDA_SIM_STATE) { throw 'DDA_SIM_STATE is not set: refusing to load the simulator without a state file.' }
+# The state file is set here, as data, rather than in the environment PowerShell starts with: the
+# process is the same for every host (the CLI starts it before it knows the host, prestart.ts).
+# Later calls (and the simulator's jobs, child processes) read it from $env:DDA_SIM_STATE.
+param([Parameter(Mandatory = $true)][string]$ModulePath, [Parameter(Mandatory = $true)][string]$StatePath)
+if (-not $StatePath) { throw 'No simulator state file: refusing to load the simulator without one.' }
+$env:DDA_SIM_STATE = $StatePath
 Import-Module -Name $ModulePath -Global -Force -DisableNameChecking
 @{ loaded = $true; state = $env:DDA_SIM_STATE }

@@ -1,0 +1,82 @@
+/** A PowerShell started ahead (bin/dda.mjs) is taken over by the session that fits it, and ended otherwise. */
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { prestartFor } from '../cli/prestart-cli';
+import { projectRoot } from '../project-root';
+import { findPowerShell } from './find-pwsh';
+import { discardPrestarted, prestartPowerShell, takePrestarted } from './prestart';
+import { PowerShellSession } from './session';
+
+const pwsh = findPowerShell({ projectRoot: projectRoot() });
+if (!pwsh) throw new Error('PowerShell is required for these tests (npm test installs it into .tools/pwsh).');
+
+/** Resolves when the process has ended (at once when it already has). */
+const ended = (child: ChildProcess) =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, 'exit').then(() => {});
+
+const sessions: PowerShellSession[] = [];
+afterEach(async () => {
+  discardPrestarted();
+  await Promise.all(sessions.splice(0).map((s) => s.dispose()));
+});
+const newSession = (env?: Record<string, string>) => {
+  const s = new PowerShellSession({ executable: pwsh.path, scriptDirs: [], ...(env ? { env } : {}) });
+  sessions.push(s);
+  return s;
+};
+
+describe('prestarted PowerShell', () => {
+  it('is taken over by a session with the same executable and no extra environment', async () => {
+    const child = prestartPowerShell(pwsh.path);
+    const session = newSession();
+    const started = await session.start();
+    expect(started.ok).toBe(true);
+    expect(session.pid).toBe(child.pid);
+    // taken: nothing is left to hand over, and disposing the session ends the process
+    expect(takePrestarted(pwsh.path, undefined)).toBeNull();
+    await session.dispose();
+    await ended(child);
+  });
+
+  it('is ended, not used, by a session that needs its own environment; that session starts its own', async () => {
+    const child = prestartPowerShell(pwsh.path);
+    const session = newSession({ DDA_TEST_MARK: 'x' });
+    expect((await session.start()).ok).toBe(true);
+    expect(session.pid).not.toBe(child.pid);
+    await ended(child);
+  });
+
+  it('is ended when nobody takes it, and when another executable is asked for', async () => {
+    const first = prestartPowerShell(pwsh.path);
+    discardPrestarted();
+    await ended(first);
+    const second = prestartPowerShell(pwsh.path);
+    expect(takePrestarted('/nonexistent/pwsh', undefined)).toBeNull();
+    await ended(second);
+  });
+
+  it('is not used once it has died: the session starts a new one', async () => {
+    const child = prestartPowerShell(pwsh.path);
+    child.kill();
+    await ended(child);
+    const session = newSession();
+    expect((await session.start()).ok).toBe(true);
+    expect(session.pid).not.toBe(child.pid);
+  });
+
+  it('is started by the CLI only for commands that open a host, with --pwsh as the setting', () => {
+    const startedFor = (...argv: string[]) => {
+      prestartFor(argv);
+      const taken = takePrestarted(pwsh.path, undefined);
+      taken?.child.kill();
+      return taken !== null;
+    };
+    expect(startedFor('inventory', '--json')).toBe(true);
+    expect(startedFor('assign', '--device', 'PCIROOT(0)#PCI(0100)', '--vm', 'x', `--pwsh=${pwsh.path}`)).toBe(true);
+    for (const argv of [[], ['--help'], ['simulator', 'module-path'], ['hosts', 'list'], ['inventory', '-h']])
+      expect(startedFor(...argv), argv.join(' ')).toBe(false);
+    // a --pwsh that names nothing: no process (the command reports it)
+    expect(startedFor('inventory', '--pwsh', '/nonexistent/pwsh')).toBe(false);
+  });
+});

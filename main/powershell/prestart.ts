@@ -1,0 +1,86 @@
+/**
+ * How a session's PowerShell process is started, and one started ahead of time.
+ *
+ * The `dda` command starts PowerShell before it loads its bundle (bin/dda.mjs), so PowerShell's own
+ * start-up (0.4 s and more) overlaps Node loading the CLI (0.15 s). The first session that needs the same
+ * executable with no extra environment takes that process over (spawnLive); a session that needs
+ * another one ends it and starts its own. bin/dda.mjs ends one nobody took when the command is done.
+ * The process is only started: nothing is written to it before a session takes it, so it runs nothing
+ * of ours until then.
+ *
+ * The hand-over goes through a global slot, not a module variable: bin/dda.mjs loads the small prestart
+ * bundle and the CLI bundle separately, and each has its own copy of this module.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+
+/** pwsh reads one command line after another from stdin; no profile, no banner, never a prompt. */
+export const POWERSHELL_ARGS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'];
+
+/** A started process waiting to be taken over. */
+interface Prestarted {
+  executable: string;
+  child: ChildProcessWithoutNullStreams;
+  startedAt: number;
+  gone: boolean;
+}
+
+const SLOT = Symbol.for('dda-studio.prestarted-powershell');
+type Slot = { [SLOT]?: Prestarted | undefined };
+const slot = globalThis as Slot;
+
+/** Starts pwsh the one way every session does; `env` is added to this process's environment. */
+export function spawnPowerShell(executable: string, env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
+  return spawn(executable, POWERSHELL_ARGS, {
+    // TERM=dumb: .NET writes no terminal mode sequences into our stdout
+    env: { ...process.env, POWERSHELL_UPDATECHECK: 'Off', ...env, TERM: 'dumb' },
+    stdio: 'pipe',
+    windowsHide: true,
+    // Not detached: pwsh stays in our process group, so killing the app's group (the CLI, tests)
+    // takes PowerShell with it mid-step. Its children are found by walking the tree instead.
+  });
+}
+
+/** Starts `executable` now for the first session that needs it (see above); one at a time. Returns the process. */
+export function prestartPowerShell(executable: string): ChildProcessWithoutNullStreams {
+  discardPrestarted();
+  const child = spawnPowerShell(executable);
+  const entry: Prestarted = { executable, child, startedAt: performance.now(), gone: false };
+  // A start that fails (ENOENT) or a process that ends is noted here, never an unhandled 'error'.
+  child.on('error', () => (entry.gone = true));
+  child.on('exit', () => (entry.gone = true));
+  child.stdin.on('error', () => {});
+  slot[SLOT] = entry;
+  return child;
+}
+
+/**
+ * The waiting process when it is `executable` with no extra environment and still running, else null
+ * (a waiting process that does not fit is ended). Either way the slot is empty afterwards.
+ */
+export function takePrestarted(
+  executable: string,
+  env: Record<string, string> | undefined,
+): { child: ChildProcessWithoutNullStreams; startedAt: number } | null {
+  const entry = slot[SLOT];
+  if (!entry) return null;
+  slot[SLOT] = undefined;
+  const fits = entry.executable === executable && Object.keys(env ?? {}).length === 0;
+  if (fits && !entry.gone && entry.child.exitCode === null && entry.child.signalCode === null)
+    return { child: entry.child, startedAt: entry.startedAt };
+  endProcess(entry);
+  return null;
+}
+
+/** Ends a waiting process nobody took (bin/dda.mjs, when the command is done). */
+export function discardPrestarted(): void {
+  const entry = slot[SLOT];
+  slot[SLOT] = undefined;
+  if (entry) endProcess(entry);
+}
+
+function endProcess(entry: Prestarted): void {
+  if (entry.gone) return;
+  // It never ran anything: closing its stdin ends it; the kill is for a pwsh that does not notice.
+  entry.child.stdin.end();
+  entry.child.kill();
+}
