@@ -70,8 +70,10 @@ if ($PSVersionTable.PSVersion.Major -lt 6) {
 # PowerShell 7's ConvertFrom-Json turns ISO-date-looking strings into DateTime; System.Text.Json does not.
 $global:DdaUseTextJson = $null -ne ('System.Text.Json.JsonDocument' -as [type])
 # Parser.ParseInput(input, fileName, ...) names the script in errors and stack traces (absent on old hosts).
-$global:DdaParseWithName = @([System.Management.Automation.Language.Parser].GetMethods() |
-        Where-Object { $_.Name -eq 'ParseInput' -and $_.GetParameters().Count -eq 4 }).Count -gt 0
+# One exact lookup (a scan of every method through Where-Object cost a cold session 30-100 ms).
+$global:DdaParseWithName = $null -ne [System.Management.Automation.Language.Parser].GetMethod('ParseInput', [Type[]]@(
+        [string], [string], [System.Management.Automation.Language.Token[]].MakeByRefType(),
+        [System.Management.Automation.Language.ParseError[]].MakeByRefType()))
 # Parsed script blocks of this process with their parameter names, by the hash of their text (bounded
 # by the number of script files).
 $global:DdaScriptCache = @{}
