@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Bundles the Node entry points (the `dda` CLI, the browser-mode server) into dist/node/*.mjs, so they
+// Bundles the Node entry points (the `dda` CLI, the browser-mode server, and the CLI's small first step
+// that starts PowerShell early, main/cli/prestart-cli.ts) into dist/node/*.mjs, so they
 // start as plain JavaScript instead of compiling TypeScript through tsx at every start. ESM, so each
 // bundle keeps import.meta.url: projectRoot() finds package.json, the scripts and the simulator above
 // dist/node exactly as it does from main/. `npm run build` runs this; bin/dda.mjs runs it when the

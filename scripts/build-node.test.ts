@@ -1,9 +1,10 @@
 /** bin/dda.mjs runs the bundled CLI (dist/node/dda.mjs), built when missing or stale, and finds the project's files from there. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findPowerShell } from '../main/powershell/find-pwsh';
 import { projectRoot } from '../main/project-root';
 
 const root = projectRoot();
@@ -25,21 +26,35 @@ describe('bin/dda.mjs', () => {
     expect(statSync(bundle).size).toBeGreaterThan(0);
   });
 
-  it('reads a host through the PowerShell it started ahead, and ends every process it started', () => {
-    const state = join(mkdtempSync(join(tmpdir(), 'dda-bin-')), 'host.json');
-    const r = spawnSync(process.execPath, [join(root, 'bin', 'dda.mjs'), 'inventory', '--json', '--sim-state', state], {
-      cwd: root,
-      encoding: 'utf8',
-      // a PowerShell left running would keep the command from ending
-      timeout: 60_000,
-    });
-    expect(r.status, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { devices: unknown[] }).devices.length).toBeGreaterThan(0);
-    // a command that stops before opening its host ends the one started for it
-    expect(
-      spawnSync(process.execPath, [join(root, 'bin', 'dda.mjs'), 'inventory', '--bogus'], { timeout: 30_000 }).status,
-    ).toBe(3);
-  });
+  // Linux: the wrapper is a shell script that notes each start of PowerShell, then runs it.
+  it.skipIf(process.platform === 'win32')(
+    'reads a host through the one PowerShell it started ahead, and ends every process it started',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dda-bin-'));
+      const pwsh = findPowerShell({ projectRoot: root });
+      if (!pwsh) throw new Error('PowerShell is required for this test');
+      const log = join(dir, 'starts.log');
+      const wrapper = join(dir, 'pwsh-wrapper');
+      writeFileSync(wrapper, `#!/bin/sh\necho start >> "$DDA_TEST_START_LOG"\nexec "${pwsh.path}" "$@"\n`, {
+        mode: 0o755,
+      });
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, [join(root, 'bin', 'dda.mjs'), ...args, '--pwsh', wrapper], {
+          cwd: root,
+          encoding: 'utf8',
+          env: { ...process.env, DDA_TEST_START_LOG: log },
+          // a PowerShell left running would keep the command from ending
+          timeout: 60_000,
+        });
+      const r = run('inventory', '--json', '--sim-state', join(dir, 'host.json'));
+      expect(r.status, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as { devices: unknown[] }).devices.length).toBeGreaterThan(0);
+      // one start: the session took over the process started before the CLI loaded
+      expect(readFileSync(log, 'utf8')).toBe('start\n');
+      // a command that stops before opening its host ends the one started for it (or it would not end)
+      expect(run('inventory', '--bogus').status).toBe(3);
+    },
+  );
 
   it('finds the simulator and profiles from dist/node as it does from main/', () => {
     const r = dda('simulator', 'module-path');

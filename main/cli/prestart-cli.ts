@@ -2,15 +2,36 @@
  * bin/dda.mjs's first step, from a bundle of its own (dist/node/prestart.mjs, a few kB): starts the
  * PowerShell that the command's session will take over (main/powershell/prestart.ts), before the CLI
  * bundle loads. Only for a command that opens a host; the executable is found by the one rule, with
- * --pwsh as the setting. A guess that turns out wrong costs a process that is ended, nothing else.
+ * --pwsh as the setting. A guess that turns out wrong (bad options, a remote host's own PowerShell)
+ * costs a process that is ended, nothing else.
  */
 import { findPowerShell } from '../powershell/find-pwsh';
 import { discardPrestarted, prestartPowerShell } from '../powershell/prestart';
 
 export { discardPrestarted };
 
-/** Commands that never open a host (help, the simulator's paths, the host registry). */
-const NO_HOST = new Set(['help', '--help', '-h', 'simulator', 'hosts']);
+/**
+ * The commands that open a host, as `dda <command> [<sub>]` (dda.ts, operation-commands.ts,
+ * diagnose-commands.ts, hosts-commands.ts; prestart.test.ts keeps this list whole). Anything else,
+ * a typo included, starts nothing: an executable named by --pwsh or DDA_PWSH only runs for a command
+ * that would run it anyway.
+ */
+export const HOST_COMMANDS: readonly string[] = [
+  'inventory',
+  'plan',
+  'assign',
+  'revert',
+  'move',
+  'repair',
+  'return-orphans',
+  'enable-device',
+  'fit-vm',
+  'start',
+  'recover',
+  'doctor',
+  'host capture',
+  'hosts test',
+];
 
 /** The value of --pwsh in argv (`--pwsh X` or `--pwsh=X`), or undefined. */
 function pwshOption(argv: string[]): string | undefined {
@@ -25,8 +46,9 @@ function pwshOption(argv: string[]): string | undefined {
 
 /** Starts PowerShell for `dda <argv>` when the command will open a host; never throws. */
 export function prestartFor(argv: string[]): void {
-  const [command] = argv;
-  if (command === undefined || NO_HOST.has(command) || argv.includes('--help') || argv.includes('-h')) return;
+  const [command, sub] = argv;
+  const opensHost = HOST_COMMANDS.includes(command ?? '') || HOST_COMMANDS.includes(`${command} ${sub}`);
+  if (!opensHost || argv.includes('--help') || argv.includes('-h')) return;
   try {
     const found = findPowerShell({ setting: pwshOption(argv) ?? null });
     if (found) prestartPowerShell(found.path);

@@ -2,7 +2,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { prestartFor } from '../cli/prestart-cli';
+import { operationCommands } from '../cli/operation-commands';
+import { HOST_COMMANDS, prestartFor } from '../cli/prestart-cli';
 import { projectRoot } from '../project-root';
 import { findPowerShell } from './find-pwsh';
 import { discardPrestarted, prestartPowerShell, takePrestarted } from './prestart';
@@ -66,17 +67,33 @@ describe('prestarted PowerShell', () => {
   });
 
   it('is started by the CLI only for commands that open a host, with --pwsh as the setting', () => {
+    const waiting = () => (globalThis as Record<symbol, unknown>)[Symbol.for('dda-studio.prestarted-powershell')];
     const startedFor = (...argv: string[]) => {
       prestartFor(argv);
-      const taken = takePrestarted(pwsh.path, undefined);
-      taken?.child.kill();
-      return taken !== null;
+      const started = waiting() !== undefined;
+      discardPrestarted();
+      return started;
     };
     expect(startedFor('inventory', '--json')).toBe(true);
     expect(startedFor('assign', '--device', 'PCIROOT(0)#PCI(0100)', '--vm', 'x', `--pwsh=${pwsh.path}`)).toBe(true);
-    for (const argv of [[], ['--help'], ['simulator', 'module-path'], ['hosts', 'list'], ['inventory', '-h']])
+    expect(startedFor('hosts', 'test', 'local')).toBe(true);
+    expect(startedFor('host', 'capture', '--out', 'x.json')).toBe(true);
+    for (const argv of [
+      [],
+      ['--help'],
+      ['simulator', 'module-path'],
+      ['hosts', 'list'],
+      ['inventory', '-h'],
+      ['invnetory'],
+      ['host', 'bogus'],
+    ])
       expect(startedFor(...argv), argv.join(' ')).toBe(false);
     // a --pwsh that names nothing: no process (the command reports it)
     expect(startedFor('inventory', '--pwsh', '/nonexistent/pwsh')).toBe(false);
+  });
+
+  it('knows every command that opens a host', () => {
+    const opening = ['inventory', 'doctor', ...Object.keys(operationCommands)];
+    for (const command of opening) expect(HOST_COMMANDS, command).toContain(command);
   });
 });

@@ -64,6 +64,8 @@ export function takePrestarted(
   const entry = slot[SLOT];
   if (!entry) return null;
   slot[SLOT] = undefined;
+  // The process was started with this process's environment as it was then: nothing of ours changes
+  // process.env between bin/dda.mjs and the session (if something ever does, compare it here too).
   const fits = entry.executable === executable && Object.keys(env ?? {}).length === 0;
   if (fits && !entry.gone && entry.child.exitCode === null && entry.child.signalCode === null)
     return { child: entry.child, startedAt: entry.startedAt };
@@ -80,7 +82,6 @@ export function discardPrestarted(): void {
 
 function endProcess(entry: Prestarted): void {
   if (entry.gone) return;
-  // It never ran anything: closing its stdin ends it; the kill is for a pwsh that does not notice.
-  entry.child.stdin.end();
+  // It never ran anything of ours: nothing is lost by killing it at once.
   entry.child.kill();
 }

@@ -435,8 +435,8 @@ function Get-SimDisks($State) {
     $k = 0
     foreach ($d in @($State.devices)) {
         # Plain loops, not Where-Object: this runs per device on every disk query (a pipeline each costs
-        # a big host a fifth of a second per query).
-        $list = @(foreach ($x in @($d.disks)) { if ($null -ne $x) { $x } })
+        # a big host a fifth of a second per query). ",$x" keeps an element whole, as Where-Object did.
+        $list = @(foreach ($x in @($d.disks)) { if ($null -ne $x) { , $x } })
         if ($list.Count -eq 0 -and $d.hostsSystemDisk) {
             $list = @([pscustomobject]@{ number = $null; friendlyName = ('System disk behind ' + $d.friendlyName); isBoot = $true; isSystem = $true; pageFile = $true
                 partitions = @([pscustomobject]@{ partitionNumber = 1; driveLetter = $null; isBoot = $false; isSystem = $true }, [pscustomobject]@{ partitionNumber = 2; driveLetter = 'C'; isBoot = $true; isSystem = $false }) })
@@ -449,7 +449,7 @@ function Get-SimDisks($State) {
             # disk's controller stays: a host without it would not be running).
             if (($d.dismounted -or -not $d.enabled) -and -not $d.hostsSystemDisk) { continue }
             @{ index = [uint32]$n; instanceId = ('SCSI\DISK&VEN_DDASIM&PROD_DISK_' + $n + '\5&1D0A0B0C&0&00000' + $n); parent = [string]$d.instanceId; caption = [string]$x.friendlyName
-               isBoot = [bool]$x.isBoot; isSystem = [bool]$x.isSystem; pageFile = [bool]$x.pageFile; partitions = @(foreach ($p in @($x.partitions)) { if ($null -ne $p) { $p } }); system = [bool]$d.hostsSystemDisk }
+               isBoot = [bool]$x.isBoot; isSystem = [bool]$x.isSystem; pageFile = [bool]$x.pageFile; partitions = @(foreach ($p in @($x.partitions)) { if ($null -ne $p) { , $p } }); system = [bool]$d.hostsSystemDisk }
         }
     }
 }
