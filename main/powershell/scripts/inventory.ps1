@@ -89,16 +89,19 @@ function Read-DdaProps([string[]]$names) {
         Add-Note ("Device property " + $names[0] + " unreadable: " + $_.Exception.Message)
     }
     $seen = @{}
+    # Local names for the script's tables: a loop over every row reads them once per row.
+    $byDevice = $props
+    $knownKeys = $nameOf
     foreach ($r in $rows) {
         $name = $names[0]
         if (-not $alone) {
             $keyText = [string]$r.KeyName
-            if (-not $seen.ContainsKey($keyText)) { $seen[$keyText] = $nameOf[(ConvertTo-DdaKeyText $keyText)] }
+            if (-not $seen.ContainsKey($keyText)) { $seen[$keyText] = $knownKeys[(ConvertTo-DdaKeyText $keyText)] }
             $name = $seen[$keyText]
             if ($null -eq $name) { return $false }
         }
         $k = ([string]$r.InstanceId).ToUpperInvariant()
-        if ($props.ContainsKey($k) -and $null -ne $r.Data) { $props[$k][$name] = $r.Data }
+        if ($byDevice.ContainsKey($k) -and $null -ne $r.Data) { $byDevice[$k][$name] = $r.Data }
     }
     return $true
 }
