@@ -14,13 +14,14 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
 /** pwsh reads one command line after another from stdin; no profile, no banner, never a prompt. */
-export const POWERSHELL_ARGS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'];
+const POWERSHELL_ARGS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'];
 
 /** A started process waiting to be taken over. */
 interface Prestarted {
   executable: string;
   child: ChildProcessWithoutNullStreams;
   startedAt: number;
+  /** It failed to start or has ended ('error' or 'exit' was seen). */
   gone: boolean;
 }
 
@@ -67,8 +68,7 @@ export function takePrestarted(
   // The process was started with this process's environment as it was then: nothing of ours changes
   // process.env between bin/dda.mjs and the session (if something ever does, compare it here too).
   const fits = entry.executable === executable && Object.keys(env ?? {}).length === 0;
-  if (fits && !entry.gone && entry.child.exitCode === null && entry.child.signalCode === null)
-    return { child: entry.child, startedAt: entry.startedAt };
+  if (fits && !entry.gone) return { child: entry.child, startedAt: entry.startedAt };
   endProcess(entry);
   return null;
 }
