@@ -88,20 +88,27 @@ function Read-DdaProps([string[]]$names) {
         if (-not $alone) { return $false }
         Add-Note ("Device property " + $names[0] + " unreadable: " + $_.Exception.Message)
     }
+    # A row's key text as the host wrote it -> the fact's name (each spelling resolved once).
     $seen = @{}
-    # Local names for the script's tables: a loop over every row reads them once per row.
+    # Local names for the script's tables: a loop over every row reads them once per row, and each of
+    # a row's properties is read once (a row is a CIM instance on a host: every read goes through its adapter).
     $byDevice = $props
     $knownKeys = $nameOf
+    $name = $names[0]
     foreach ($r in $rows) {
-        $name = $names[0]
         if (-not $alone) {
             $keyText = [string]$r.KeyName
-            if (-not $seen.ContainsKey($keyText)) { $seen[$keyText] = $knownKeys[(ConvertTo-DdaKeyText $keyText)] }
             $name = $seen[$keyText]
-            if ($null -eq $name) { return $false }
+            if ($null -eq $name) {
+                $name = $knownKeys[(ConvertTo-DdaKeyText $keyText)]
+                if ($null -eq $name) { return $false }
+                $seen[$keyText] = $name
+            }
         }
-        $k = ([string]$r.InstanceId).ToUpperInvariant()
-        if ($byDevice.ContainsKey($k) -and $null -ne $r.Data) { $byDevice[$k][$name] = $r.Data }
+        $data = $r.Data
+        if ($null -eq $data) { continue }
+        $facts = $byDevice[([string]$r.InstanceId).ToUpperInvariant()]
+        if ($null -ne $facts) { $facts[$name] = $data }
     }
     return $true
 }
@@ -117,18 +124,27 @@ $resourcesKnown = $true
 try {
     $ranges = @{}
     foreach ($m in @(Get-CimInstance -ClassName Win32_DeviceMemoryAddress)) { $ranges[[string]$m.StartingAddress] = [string]$m.EndingAddress }
+    # An antecedent is a Win32_IRQResource (IRQNumber) or a Win32_DeviceMemoryAddress (StartingAddress);
+    # a property the instance lacks reads as $null. Each property is read once per row.
     foreach ($a in @(Get-CimInstance -ClassName Win32_PnPAllocatedResource)) {
         $dep = $a.Dependent
         $ant = $a.Antecedent
         if ($null -eq $dep -or $null -eq $ant) { continue }
         $dev = ([string]$dep.DeviceID).ToUpperInvariant()
-        if ($null -ne $ant.PSObject.Properties['IRQNumber'] -and $null -ne $ant.IRQNumber) {
-            if (-not $irqs.ContainsKey($dev)) { $irqs[$dev] = [System.Collections.Generic.List[object]]@() }
-            $irqs[$dev].Add([double]$ant.IRQNumber)
-        } elseif ($null -ne $ant.PSObject.Properties['StartingAddress'] -and $null -ne $ant.StartingAddress) {
-            $start = [string]$ant.StartingAddress
-            if (-not $mem.ContainsKey($dev)) { $mem[$dev] = [System.Collections.Generic.List[object]]@() }
-            if ($ranges.ContainsKey($start)) { $mem[$dev].Add(@{ start = $start; end = $ranges[$start] }) }
+        $irq = $ant.IRQNumber
+        if ($null -ne $irq) {
+            $list = $irqs[$dev]
+            if ($null -eq $list) { $list = [System.Collections.Generic.List[object]]@(); $irqs[$dev] = $list }
+            $list.Add([double]$irq)
+            continue
+        }
+        $startingAddress = $ant.StartingAddress
+        if ($null -ne $startingAddress) {
+            $start = [string]$startingAddress
+            $list = $mem[$dev]
+            if ($null -eq $list) { $list = [System.Collections.Generic.List[object]]@(); $mem[$dev] = $list }
+            $end = $ranges[$start]
+            if ($null -ne $end) { $list.Add(@{ start = $start; end = $end }) }
         }
     }
 } catch { $resourcesKnown = $false; Add-Note ("Allocated resources unreadable: " + $_.Exception.Message) }
