@@ -2,6 +2,7 @@
  * The elevated session imports modules only from folders administrators own (issue 14, item 2): a
  * Hyper-V module planted in the user's own module folder never runs inside an inventory.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,5 +71,50 @@ describe.skipIf(process.platform === 'win32')('module path of the elevated sessi
       Command: `Test-DdaTrustedModulePath -Entry '/USR/share/x' -Roots @('/usr')`,
     });
     expect(upper).toMatchObject({ ok: true, value: false });
+  });
+});
+
+describe('host-functions.ps1 asks the function drive, never the module search, whether its functions exist', () => {
+  // On a real host none of its names is defined. Get-Command searched every module on PSModulePath for each
+  // (and imported a module that exported the name), on every session start and every inventory.
+  it('a module on PSModulePath that exports the same names is neither loaded nor used', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dda-hostfn-'));
+    const ran = join(root, 'module-ran');
+    const folder = join(root, 'Modules', 'LookAlike');
+    mkdirSync(folder, { recursive: true });
+    const names = [
+      'Test-DdaElevated',
+      'Get-DdaIommuPolicy',
+      'Get-DdaCpuAddressBits',
+      'Get-DdaSessionArrival',
+      'Get-DdaSimStats',
+    ];
+    writeFileSync(
+      join(folder, 'LookAlike.psm1'),
+      `Set-Content -LiteralPath '${ran.replace(/'/g, "''")}' -Value ran\n` +
+        names.map((n) => `function ${n} { 'look-alike' }`).join('\n') +
+        `\nExport-ModuleMember -Function ${names.join(', ')}\n`,
+    );
+    writeFileSync(
+      join(folder, 'LookAlike.psd1'),
+      `@{ RootModule = 'LookAlike.psm1'; ModuleVersion = '1.0'; FunctionsToExport = @(${names.map((n) => `'${n}'`).join(', ')}) }\n`,
+    );
+    const script = join(projectRoot(), 'main', 'powershell', 'scripts', 'host-functions.ps1');
+    const r = spawnSync(
+      pwsh.path,
+      [
+        '-NoProfile',
+        '-NonInteractive',
+        '-Command',
+        `$env:PSModulePath = '${join(root, 'Modules').replace(/'/g, "''")}' + [IO.Path]::PathSeparator + $env:PSModulePath; ` +
+          `. '${script.replace(/'/g, "''")}'; ` +
+          `@{ elevated = (Test-DdaElevated) -is [bool]; bits = Get-DdaCpuAddressBits; arrival = (Get-DdaSessionArrival).remote; ` +
+          `loaded = [bool](Get-Module -Name LookAlike) } | ConvertTo-Json -Compress`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, SSH_CONNECTION: '' } },
+    );
+    if (r.status !== 0) throw new Error(r.stderr);
+    expect(JSON.parse(r.stdout)).toMatchObject({ elevated: true, arrival: false, loaded: false });
+    expect(existsSync(ran)).toBe(false);
   });
 });

@@ -7,8 +7,12 @@
 # walk runs as written against Win32_DiskDrive, Win32_DiskPartition and DEVPKEY_Device_Parent, which the
 # simulator serves like a host.
 # Windows PowerShell 5.1 compatible: no ternary, no ??, no pipeline chains.
+# Whether a function exists is asked of the function drive (${function:Name}), not Get-Command: on a real
+# host these names are not defined, and Get-Command then searches every module on PSModulePath for them
+# (about 100 ms for the first miss of a process here, more on a Windows Server with its many modules, and
+# 8-18 ms for each miss after it; Get-DdaPlatformFacts asks on every inventory).
 
-if (-not (Get-Command -Name Test-DdaElevated -CommandType Function -ErrorAction SilentlyContinue)) {
+if ($null -eq ${function:Test-DdaElevated}) {
     function global:Test-DdaElevated {
         try {
             $principal = New-Object Security.Principal.WindowsPrincipal ([Security.Principal.WindowsIdentity]::GetCurrent())
@@ -17,7 +21,7 @@ if (-not (Get-Command -Name Test-DdaElevated -CommandType Function -ErrorAction 
     }
 }
 
-if (-not (Get-Command -Name Get-DdaIommuPolicy -CommandType Function -ErrorAction SilentlyContinue)) {
+if ($null -eq ${function:Get-DdaIommuPolicy}) {
     function global:Get-DdaIommuPolicy {
         # bcdedit needs elevation; without it (or off Windows) the policy is unknown, never guessed.
         # Its output is localized, but the element names (hypervisoriommupolicy) and values are not.
@@ -33,7 +37,7 @@ if (-not (Get-Command -Name Get-DdaIommuPolicy -CommandType Function -ErrorActio
     }
 }
 
-if (-not (Get-Command -Name Get-DdaCpuAddressBits -CommandType Function -ErrorAction SilentlyContinue)) {
+if ($null -eq ${function:Get-DdaCpuAddressBits}) {
     function global:Get-DdaCpuAddressBits {
         # CPUID leaf 0x80000008, EAX bits 7:0 = physical address bits (.NET Core 3+ only; 5.1 says unknown).
         try {
@@ -44,7 +48,7 @@ if (-not (Get-Command -Name Get-DdaCpuAddressBits -CommandType Function -ErrorAc
     }
 }
 
-if (-not (Get-Command -Name Get-DdaSessionArrival -CommandType Function -ErrorAction SilentlyContinue)) {
+if ($null -eq ${function:Get-DdaSessionArrival}) {
     function global:Get-DdaSessionArrival {
         # The addresses of this host the current remote session may have arrived on, so the NIC that
         # carries DDA Studio's own connection is never taken: `addresses` (the candidates; empty when it
@@ -142,6 +146,6 @@ function global:Get-DdaPlatformFacts {
         physicalAddressBits   = (Get-DdaCpuAddressBits)
         systemDiskInstanceIds = @($systemDisk)
         systemDiskKnown       = $systemDiskKnown
-        simulated             = [bool](Get-Command -Name Get-DdaSimStats -ErrorAction SilentlyContinue)
+        simulated             = ($null -ne ${function:Get-DdaSimStats})
     }
 }
