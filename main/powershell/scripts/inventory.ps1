@@ -49,7 +49,8 @@ try { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives } catch { Add-Not
 # --- Devices (present PCI\ functions and PCIP\ twins of dismounted ones) --------------------------
 $pnp = @()
 try {
-    $pnp = @(Get-PnpDevice -PresentOnly | Where-Object { $_.InstanceId -like 'PCI*' })
+    # A loop, not Where-Object: a script block run per device is the costlier way on a host with hundreds.
+    $pnp = @(foreach ($d in @(Get-PnpDevice -PresentOnly)) { if ($d.InstanceId -like 'PCI*') { $d } })
 } catch { Add-Note ("Get-PnpDevice failed: " + $_.Exception.Message) }
 $ids = @(foreach ($d in $pnp) { [string]$d.InstanceId })
 
@@ -337,7 +338,8 @@ if ($lifelines.networkKnown) {
         $nics[$pnp.ToUpperInvariant()] = @{ instanceId = $pnp; name = [string]$a.Name; ipAddresses = @($own); allAddresses = @($all); vSwitches = [System.Collections.Generic.List[object]]@() }
     }
     # The host's own vNICs (on any switch, with an uplink or not) are accounted for by their switch.
-    foreach ($m in @($vmNics | Where-Object { $_.IsManagementOs })) {
+    foreach ($m in $vmNics) {
+        if (-not $m.IsManagementOs) { continue }
         $a = $byMac[(ConvertTo-DdaMac ([string]$m.MacAddress))]
         if ($null -ne $a) { $accounted[[string]$a.InterfaceIndex] = $true }
     }
@@ -346,11 +348,12 @@ if ($lifelines.networkKnown) {
         if ($descs.Count -eq 0 -and $s.NetAdapterInterfaceDescription) { $descs = @($s.NetAdapterInterfaceDescription) }
         if ($descs.Count -eq 0) { continue }
         $swName = [string]$s.Name
-        $onSwitch = @($vmNics | Where-Object { -not $_.IsManagementOs -and [string]$_.SwitchName -eq $swName } | ForEach-Object { [string]$_.VMName } | Sort-Object -Unique)
+        $onSwitch = @(@(foreach ($m in $vmNics) { if (-not $m.IsManagementOs -and [string]$m.SwitchName -eq $swName) { [string]$m.VMName } }) | Sort-Object -Unique)
         # The host's own vNIC on this switch (AllowManagementOS): its addresses travel over the uplink.
         $hostIps = [System.Collections.Generic.List[string]]@()
         $hostAll = [System.Collections.Generic.List[string]]@()
-        foreach ($m in @($vmNics | Where-Object { $_.IsManagementOs -and [string]$_.SwitchName -eq $swName })) {
+        foreach ($m in $vmNics) {
+            if (-not ($m.IsManagementOs -and [string]$m.SwitchName -eq $swName)) { continue }
             $a = $byMac[(ConvertTo-DdaMac ([string]$m.MacAddress))]
             if ($null -eq $a) { continue }
             $k = [string]$a.InterfaceIndex
