@@ -77,7 +77,7 @@ describe.skipIf(process.platform === 'win32')('module path of the elevated sessi
 describe('host-functions.ps1 asks the function drive, never the module search, whether its functions exist', () => {
   // On a real host none of its names is defined. Get-Command searched every module on PSModulePath for each
   // (and imported a module that exported the name), on every session start and every inventory.
-  it('a module on PSModulePath that exports the same names is neither loaded nor used', () => {
+  it('a module on PSModulePath that exports the same names is neither loaded nor used (nor taken for the simulator)', () => {
     const root = mkdtempSync(join(tmpdir(), 'dda-hostfn-'));
     const ran = join(root, 'module-ran');
     const folder = join(root, 'Modules', 'LookAlike');
@@ -109,12 +109,12 @@ describe('host-functions.ps1 asks the function drive, never the module search, w
         `$env:PSModulePath = '${join(root, 'Modules').replace(/'/g, "''")}' + [IO.Path]::PathSeparator + $env:PSModulePath; ` +
           `. '${script.replace(/'/g, "''")}'; ` +
           `@{ elevated = (Test-DdaElevated) -is [bool]; bits = Get-DdaCpuAddressBits; arrival = (Get-DdaSessionArrival).remote; ` +
-          `loaded = [bool](Get-Module -Name LookAlike) } | ConvertTo-Json -Compress`,
+          `simulated = (Get-DdaPlatformFacts).simulated; loaded = [bool](Get-Module -Name LookAlike) } | ConvertTo-Json -Compress`,
       ],
       { encoding: 'utf8', env: { ...process.env, SSH_CONNECTION: '' } },
     );
     if (r.status !== 0) throw new Error(r.stderr);
-    expect(JSON.parse(r.stdout)).toMatchObject({ elevated: true, arrival: false, loaded: false });
+    expect(JSON.parse(r.stdout)).toMatchObject({ elevated: true, arrival: false, simulated: false, loaded: false });
     expect(existsSync(ran)).toBe(false);
   });
 });
