@@ -10,6 +10,8 @@ import { readInventory } from './inventory-service';
 import { memoryMeasurementStore } from './measurement-store';
 import { freshState, sharedHost } from '../../testing/test-support';
 import { writeFileSync } from 'node:fs';
+import { projectRoot } from '../project-root';
+import { join } from 'node:path';
 
 type Row = [path: string, code: string, reason: string | undefined, mmioMB: number | null, owner: string];
 const expected: Record<string, Row[]> = {
@@ -176,6 +178,19 @@ describe('inventory details', () => {
     expect(inv.notes.join(' ')).toMatch(/Allocated resources unreadable/);
     expect(inv.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(0100)#PCI(0000)')!.verdict.code).toBe('unknown');
     expect(inv.vms).toHaveLength(3);
+  });
+
+  it('a caller running under strict mode gets the same facts (a property a CIM instance lacks reads as $null)', async () => {
+    await shared.use(freshState('lifelines-host'));
+    const script = join(projectRoot(), 'main', 'powershell', 'scripts', 'inventory.ps1');
+    const strict = await shared.host.runner.invoke<{ devices: Array<{ resourcesKnown: boolean }>; notes: string[] }>(
+      'run-script',
+      { Command: `Set-StrictMode -Version Latest; & '${script.replace(/'/g, "''")}'` },
+    );
+    if (!strict.ok) throw new Error(strict.error.message);
+    expect(strict.value.notes).toEqual([]);
+    expect(strict.value.devices.length).toBeGreaterThan(0);
+    expect(strict.value.devices.every((d) => d.resourcesKnown)).toBe(true);
   });
 
   it('when the one call for all VMs fails, each VM is read on its own, and no device loses its VM', async () => {

@@ -9,6 +9,9 @@
 # cmdlet call per list costs about half a millisecond, thousands of them on a big host (and ::new() is
 # kept out by the 5.1 parser check).
 param()
+# A property an object lacks reads as $null here (a CIM instance of another class, an older host's
+# object): said for this script's scope, whatever strict mode its caller runs under.
+Set-StrictMode -Off
 
 $notes = [System.Collections.Generic.List[string]]@()
 function Add-Note([string]$text) { $notes.Add($text) }
