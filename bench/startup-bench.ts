@@ -82,7 +82,10 @@ export async function benchStartup(runs = 5): Promise<Array<Record<string, strin
   // Its time is the simulator's: at 256 functions it makes about 830 Get-PnpDeviceProperty and 440 WMI
   // queries, each answered from the whole state, so any speed-up of the simulator shortens it too (the
   // disk queries' plain loops, 2026-12-01, took it from 23-36 s to 22-28 s, and the ratio from 9.2x to
-  // 7.1-9.1x, though `dda inventory` itself got faster).
+  // 7.1-9.1x, though `dda inventory` itself got faster). Later the same day `dda inventory` went from
+  // 2.0-2.1 s to 1.7-1.8 s by hand (the simulator's property rows read from a table, the inventory's
+  // loops), SurveyDDA stayed at 16.7-17.6 s, and four runs of this row read 9.7x, 9.1x, 9.5x and 7.8x:
+  // between runs the machine's own speed moves our 1.8 s by 0.3 s.
   const survey = process.env.DDA_SURVEYDDA;
   if (survey && existsSync(survey)) {
     const state = join(mkdtempSync(join(tmpdir(), 'dda-bench-start-')), 'host-256.json');
