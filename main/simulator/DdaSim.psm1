@@ -644,17 +644,17 @@ function Resolve-SimPciKey([string]$KeyName) {
 # Where a profile device keeps each key's value, and the DEVPROP type Get-PnpDeviceProperty reports it
 # as: Data arrives as the real .NET type (Boolean, UInt32, String[], String). A key is read in the
 # property call's own loop from this table (a function call per row cost a 256-function host 70-120 ms).
-# 'whenTrue': a value that is empty or 0 is absent; otherwise only $null is.
+# 'presence': when a device has the key: its value is not $null ('notNull'), is not empty or 0
+# ('nonEmpty'), or always (an absent name reads as an empty string).
 $script:SimPciProps = @{
-    DEVPKEY_PciDevice_DeviceType                   = @{ field = 'deviceType'; type = 'UInt32'; whenTrue = $false }
-    DEVPKEY_PciDevice_BaseClass                    = @{ field = 'baseClass'; type = 'UInt32'; whenTrue = $false }
-    DEVPKEY_PciDevice_AcsCompatibleUpHierarchy     = @{ field = 'acsUpHierarchy'; type = 'UInt32'; whenTrue = $false }
+    DEVPKEY_PciDevice_DeviceType                   = @{ field = 'deviceType'; type = 'UInt32'; presence = 'notNull' }
+    DEVPKEY_PciDevice_BaseClass                    = @{ field = 'baseClass'; type = 'UInt32'; presence = 'notNull' }
+    DEVPKEY_PciDevice_AcsCompatibleUpHierarchy     = @{ field = 'acsUpHierarchy'; type = 'UInt32'; presence = 'notNull' }
     # Profiles may say 0/1 or false/true; a real host hands out a Boolean.
-    DEVPKEY_PciDevice_RequiresReservedMemoryRegion = @{ field = 'requiresReservedMemoryRegion'; type = 'Boolean'; whenTrue = $false }
-    DEVPKEY_Device_LocationPaths                   = @{ field = 'locationPath'; type = 'StringList'; whenTrue = $true }
-    DEVPKEY_Device_Parent                          = @{ field = 'parent'; type = 'String'; whenTrue = $true }
-    # Always present (an absent name reads as an empty string).
-    DEVPKEY_Device_FriendlyName                    = @{ field = 'friendlyName'; type = 'String'; whenTrue = $false; always = $true }
+    DEVPKEY_PciDevice_RequiresReservedMemoryRegion = @{ field = 'requiresReservedMemoryRegion'; type = 'Boolean'; presence = 'notNull' }
+    DEVPKEY_Device_LocationPaths                   = @{ field = 'locationPath'; type = 'StringList'; presence = 'nonEmpty' }
+    DEVPKEY_Device_Parent                          = @{ field = 'parent'; type = 'String'; presence = 'nonEmpty' }
+    DEVPKEY_Device_FriendlyName                    = @{ field = 'friendlyName'; type = 'String'; presence = 'always' }
 }
 
 # Profile switch surfaceFaults (a deliberately broken host, for `dda doctor`): { pciProperty, type } hands
@@ -723,7 +723,8 @@ function Get-PnpDeviceProperty {
                     $spec = $k.spec
                     if ($null -ne $spec) {
                         $raw = $d.($spec.field)
-                        if ($spec.always -or ($spec.whenTrue -and $raw) -or (-not $spec.whenTrue -and $null -ne $raw)) {
+                        $presence = $spec.presence
+                        if ($presence -eq 'always' -or ($presence -eq 'nonEmpty' -and $raw) -or ($presence -eq 'notNull' -and $null -ne $raw)) {
                             $type = $spec.type
                             if ($type -eq 'UInt32') { $data = [uint32]$raw }
                             elseif ($type -eq 'Boolean') { $data = [bool]$raw }
