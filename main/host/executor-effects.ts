@@ -94,9 +94,20 @@ export function stepEffect(step: PlanStep, inv: Inventory): EffectState {
 }
 
 /**
- * Whether an undo is still needed: the step's effect is present (or cannot be judged). For a
- * remove-all the undo re-adds entries, needed exactly when the VM holds none of them.
+ * Whether any of the step's effect is left for its undo to take back. The same as stepEffect, except
+ * for a remove-all: a removal may stop halfway (Remove-VMAssignableDevice takes the piped entries one
+ * by one and stops at the first failure), so its effect is left while the VM lacks any entry the undo
+ * adds back (op-add-devices adds only the ones missing).
  */
+export function effectLeft(step: PlanStep, inv: Inventory): EffectState {
+  if (step.kind !== 'remove-all-devices') return stepEffect(step, inv);
+  const vm = vmById(inv, step.action.params.VmId);
+  const paths = step.undo?.params.LocationPaths;
+  if (!vm || !Array.isArray(paths)) return null;
+  return paths.some((p) => !holds(vm, p));
+}
+
+/** Whether an undo is still needed: some of the step's effect is present (or cannot be judged). */
 export function undoNeeded(step: PlanStep, inv: Inventory): boolean {
-  return stepEffect(step, inv) !== false;
+  return effectLeft(step, inv) !== false;
 }

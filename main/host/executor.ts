@@ -19,7 +19,7 @@ import {
   type StepResult,
 } from '../../shared/plan';
 import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
-import { stepEffect, undoNeeded } from './executor-effects';
+import { effectLeft, stepEffect, undoNeeded } from './executor-effects';
 import type { JournalRecord } from './journal-record';
 
 /**
@@ -157,7 +157,31 @@ export function notRolledBack(completed: PlanStep[], inv: Inventory): PlanStep[]
   const restartedBy = (s: PlanStep) =>
     s.kind === 'start-vm' &&
     completed.some((x) => x.kind === 'stop-vm' && x.undo !== null && x.action.params.VmId === s.action.params.VmId);
-  return completed.filter((s) => s.undo !== null && !restartedBy(s) && stepEffect(s, inv) === true);
+  return completed.filter((s) => s.undo !== null && !restartedBy(s) && effectLeft(s, inv) === true);
+}
+
+/** Failures after which the step may have run to any point: PowerShell died or its connection broke. */
+const INTERRUPTED = new Set<PsErrorInfo['kind']>(['timeout', 'crashed', 'connection']);
+
+/**
+ * The steps a rollback undoes after `step` failed: the completed ones, and the failed step itself when it
+ * may have changed the host. An interrupted step may have (its undo then runs unless the host, re-read,
+ * shows its effect gone). So may a step that failed with a PowerShell error: real cmdlets fail after the
+ * change too (Dismount-VMHostAssignableDevice's dismount done but its new PCIP\ device not found yet; a
+ * removal stopped halfway). Its undo runs only when the host, re-read, shows some of its effect.
+ */
+async function stepsToUndo(
+  step: PlanStep,
+  error: PsErrorInfo,
+  completed: PlanStep[],
+  opts: ExecuteOptions,
+): Promise<{ steps: PlanStep[]; interrupted: boolean }> {
+  const interrupted = INTERRUPTED.has(error.kind);
+  if (interrupted) return { steps: [...completed, step], interrupted };
+  if (!step.undo) return { steps: completed, interrupted };
+  const inv = await readSafely(opts);
+  const shown = inv !== null && effectLeft(step, inv) === true;
+  return { steps: shown ? [...completed, step] : completed, interrupted };
 }
 
 /** Runs a plan; never throws for a PowerShell failure (that is an outcome); throws PlanNotRunnableError. */
@@ -217,16 +241,17 @@ export async function executePlan(
     const failed: StepResult = { stepId: step.id, state: 'failed', durationMs: ms, error };
     results.set(step.id, failed);
     opts.onStep?.(failed);
-    // A timed-out or crashed step, or one whose remote connection broke, may have taken effect before
-    // it died: undo it too, if so (the host, re-read, decides).
-    const maybeDone = r.error.kind === 'timeout' || r.error.kind === 'crashed' || r.error.kind === 'connection';
-    const toUndo = maybeDone ? [...completed, step] : completed;
-    const undone = await undoSteps(runner, op, toUndo, results, { ...opts, idempotent: opts.idempotent || maybeDone });
+    const toUndo = await stepsToUndo(step, r.error, completed, opts);
+    const undone = await undoSteps(runner, op, toUndo.steps, results, {
+      ...opts,
+      idempotent: opts.idempotent || toUndo.interrupted,
+    });
     const inv = await readSafely(opts);
     if (inv) opts.onInventory?.(inv);
-    const left = inv ? notRolledBack(completed, inv) : [];
+    // The failed step is judged too: an effect that shows only now (a host job that ended late) is not rolled back.
+    const left = inv ? notRolledBack([...completed, step], inv) : [];
     const status = undone && left.length === 0 ? 'rolled-back' : 'rollback-failed';
-    if (maybeDone && results.get(step.id)?.state === 'undone') results.set(step.id, failed);
+    if (results.get(step.id)?.state === 'undone') results.set(step.id, failed);
     opts.journal?.append({
       t: 'op-end',
       op,

@@ -1,5 +1,14 @@
 # Undo of a repair: add these devices back to the VM, in their original order.
+# Only the ones the VM lacks: a removal may have stopped halfway (Remove-VMAssignableDevice takes the
+# entries one by one and stops at the first failure), and adding a device the VM holds fails.
 param([Parameter(Mandatory = $true)][string]$VmId, [Parameter(Mandatory = $true)][string[]]$LocationPaths)
 $vm = Get-VM -Id $VmId
-foreach ($p in $LocationPaths) { $vm | Add-VMAssignableDevice -LocationPath $p }
-@{ added = $LocationPaths.Count }
+$held = @{}
+foreach ($a in @(Get-VMAssignableDevice -VM $vm)) { $held[([string]$a.LocationPath).ToUpperInvariant()] = $true }
+$added = 0
+foreach ($p in $LocationPaths) {
+    if ($held.ContainsKey($p.ToUpperInvariant())) { continue }
+    $vm | Add-VMAssignableDevice -LocationPath $p
+    $added++
+}
+@{ added = $added }
