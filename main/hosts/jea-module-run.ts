@@ -155,10 +155,12 @@ export async function executePlanOnEndpoint(
     opts.journal?.append({ t: 'op-end', op, at: now(), status: 'succeeded' });
     return outcome('succeeded', null, null);
   }
-  // The endpoint rolled back; the host, read again, says whether it really is back.
+  // The endpoint rolled back; the host, read again, says whether it really is back. The failed step is
+  // judged too: the endpoint undoes only completed steps, and a real cmdlet may fail after its change.
   const inv = await readSafely(opts);
   if (inv) opts.onInventory?.(inv);
-  const left = inv ? notRolledBack(done, inv) : [];
+  const failed = plan.steps.find((s) => s.id === failedStepId);
+  const left = inv ? notRolledBack(failed ? [...done, failed] : done, inv) : [];
   const status = hostStatus === 'rolled-back' && left.length === 0 ? 'rolled-back' : 'rollback-failed';
   opts.journal?.append({
     t: 'op-end',
