@@ -7,7 +7,10 @@ $null = Get-CimInstance -ClassName Win32_OperatingSystem
 $null = Get-VMHost
 $drives = @(Get-CimInstance -ClassName Win32_DiskDrive)
 $null = Get-DdaPlatformFacts -DiskDrives $drives
-$null = Get-PnpDeviceProperty -InstanceId $ids -KeyName @('{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  1', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  3', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34', 'DEVPKEY_Device_LocationPaths') -ErrorAction SilentlyContinue
+# 64 ids per call, as inventory.ps1 asks them (one WQL query may not name more: WBEM_MAX_QUERY).
+for ($at = 0; $at -lt $ids.Count; $at += 64) {
+    $null = Get-PnpDeviceProperty -InstanceId ([string[]]$ids[$at..([Math]::Min($at + 64, $ids.Count) - 1)]) -KeyName @('{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  1', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  3', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34', 'DEVPKEY_Device_LocationPaths') -ErrorAction SilentlyContinue
+}
 $null = Get-CimInstance -ClassName Win32_DeviceMemoryAddress
 $null = Get-CimInstance -ClassName Win32_PnPAllocatedResource
 $null = Get-VMHostAssignableDevice

@@ -284,6 +284,29 @@ describe("preconditions fail with the texts and ids of Microsoft's cmdlet refere
   });
 });
 
+describe('what a real WMI refuses', () => {
+  it('Get-PnpDeviceProperty with more ids than one WQL query can name fails (WBEM_MAX_QUERY); 64 at a time succeed', async () => {
+    const state = freshState('ml30-connectx4');
+    writeFileSync(state, JSON.stringify(generateProfile({ devices: 256, vms: 4, seed: 5 })));
+    await shared.use(state);
+    const ids = ((await ok('Get-PnpDevice', { PresentOnly: true })) as Array<{ InstanceId: string }>).map(
+      (d) => d.InstanceId,
+    );
+    expect(ids.length).toBe(256);
+    await failsSoft(
+      'Get-PnpDeviceProperty',
+      { InstanceId: ids, KeyName: ['DEVPKEY_Device_LocationPaths'] },
+      /Quota violation/,
+      'HRESULT 0x8004106c,Get-PnpDeviceProperty',
+    );
+    const rows = await ok('Get-PnpDeviceProperty', {
+      InstanceId: ids.slice(0, 64),
+      KeyName: ['DEVPKEY_Device_LocationPaths'],
+    });
+    expect(rows).toHaveLength(64);
+  });
+});
+
 describe('faults, counters and state', () => {
   it('a fault fires once with its id, then the cmdlet works; stats count calls and CIM queries', async () => {
     const state = await on('ml30-connectx4', (s) =>

@@ -74,23 +74,33 @@ foreach ($name in @($keys.Keys)) { foreach ($text in $keys[$name]) { $nameOf[(Co
 $props = @{}
 foreach ($id in $ids) { $props[$id.ToUpperInvariant()] = @{} }
 
-# Reads the facts $names of every device into $props with one Get-PnpDeviceProperty call (one CIM round
-# trip however many keys). With several keys a row is told by its KeyName. Returns $false when such a
-# call fails or names a row's key neither way: the caller then asks key by key, where a failure is a note.
+# Get-PnpDeviceProperty is a CDXML cmdlet: its -InstanceId values become ONE WQL query, a
+# "(DeviceID LIKE '...')" per id joined by OR (PowerShell's cmdletization, CimQuery.GetMatchCondition), and
+# a WMI query may not be longer than WBEM_MAX_QUERY, 16,384 characters (wbemcli.h): about 170 PCI
+# functions. So the ids are asked 64 at a time (about 6,000 characters).
+$idsPerCall = 64
+function Get-DdaIdChunk([string[]]$list, [int]$at) { return [string[]]$list[$at..([Math]::Min($at + $idsPerCall, $list.Count) - 1)] }
+
+# Reads the facts $names of every device into $props with one Get-PnpDeviceProperty call per 64 devices
+# (one CIM round trip however many keys). With several keys a row is told by its KeyName. Returns $false
+# when such a call fails or names a row's key neither way: the caller then asks key by key, where a
+# failure is a note (one per key; the other calls' devices keep their facts).
 function Read-DdaProps([string[]]$names) {
     $alone = ($names.Count -eq 1)
-    $rows = @()
-    try {
-        $propErrors = $null
-        $rows = @(Get-PnpDeviceProperty -InstanceId $ids -KeyName @(foreach ($n in $names) { $keys[$n][0] }) -ErrorAction SilentlyContinue -ErrorVariable propErrors)
-        $failure = Get-DdaCallFailure $propErrors
-        if ($null -ne $failure) {
-            if (-not $alone) { return $false }
-            Add-Note ("Device property " + $names[0] + " unreadable: " + $failure.Exception.Message)
-        }
-    } catch {
+    $asked = @(foreach ($n in $names) { $keys[$n][0] })
+    $rows = [System.Collections.Generic.List[object]]@()
+    $noted = $false
+    for ($at = 0; $at -lt $ids.Count; $at += $idsPerCall) {
+        $why = $null
+        try {
+            $propErrors = $null
+            $rows.AddRange([object[]]@(Get-PnpDeviceProperty -InstanceId (Get-DdaIdChunk $ids $at) -KeyName $asked -ErrorAction SilentlyContinue -ErrorVariable propErrors))
+            $failure = Get-DdaCallFailure $propErrors
+            if ($null -ne $failure) { $why = $failure.Exception.Message }
+        } catch { $why = $_.Exception.Message }
+        if ($null -eq $why) { continue }
         if (-not $alone) { return $false }
-        Add-Note ("Device property " + $names[0] + " unreadable: " + $_.Exception.Message)
+        if (-not $noted) { Add-Note ("Device property " + $names[0] + " unreadable: " + $why); $noted = $true }
     }
     # A row's key text as the host wrote it -> the fact's name (each spelling resolved once).
     $seen = @{}
@@ -418,11 +428,13 @@ try {
         $pending = @($at.Values | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
         if ($pending.Count -eq 0) { break }
         $parent = @{}
-        $walkErrors = $null
-        foreach ($r in @(Get-PnpDeviceProperty -InstanceId $pending -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue -ErrorVariable walkErrors)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
-        # A failed walk is told as such (below: disks unreadable), not as controllers that were not found.
-        $walkFailure = Get-DdaCallFailure $walkErrors
-        if ($null -ne $walkFailure) { throw $walkFailure }
+        for ($from = 0; $from -lt $pending.Count; $from += $idsPerCall) {
+            $walkErrors = $null
+            foreach ($r in @(Get-PnpDeviceProperty -InstanceId (Get-DdaIdChunk $pending $from) -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue -ErrorVariable walkErrors)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
+            # A failed walk is told as such (below: disks unreadable), not as controllers that were not found.
+            $walkFailure = Get-DdaCallFailure $walkErrors
+            if ($null -ne $walkFailure) { throw $walkFailure }
+        }
         foreach ($k in @($at.Keys)) {
             $id = $at[$k]
             if ($id -and $id -notlike 'PCI\*') { $at[$k] = $parent[$id.ToUpperInvariant()] }

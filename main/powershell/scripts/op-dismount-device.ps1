@@ -110,10 +110,13 @@ try {
     $category = [string]$refused.CategoryInfo.Category
     $dismounted = @(Get-VMHostAssignableDevice -ErrorAction Stop | Where-Object { [string]$_.LocationPath -eq $LocationPath })
     $devices = @(Get-PnpDevice -PresentOnly -ErrorAction Stop | Where-Object { ([string]$_.InstanceId) -like 'PCI\*' })
+    # The device the plan names, when it does (another device vanishing meanwhile is none of this step's
+    # business); else every PCI function, 64 ids per call (one WQL query may not name many more: WBEM_MAX_QUERY).
+    if ($InstanceId) { $devices = @($devices | Where-Object { [string]$_.InstanceId -eq $InstanceId }) }
     $disabled = $false
-    if ($devices.Count -gt 0) {
-        $ids = [string[]]@($devices | ForEach-Object { [string]$_.InstanceId })
-        foreach ($p in @(Get-PnpDeviceProperty -InstanceId $ids -KeyName DEVPKEY_Device_LocationPaths -ErrorAction Stop)) {
+    $ids = [string[]]@($devices | ForEach-Object { [string]$_.InstanceId })
+    for ($at = 0; $at -lt $ids.Count; $at += 64) {
+        foreach ($p in @(Get-PnpDeviceProperty -InstanceId ([string[]]$ids[$at..([Math]::Min($at + 64, $ids.Count) - 1)]) -KeyName DEVPKEY_Device_LocationPaths -ErrorAction Stop)) {
             if (@($p.Data) -notcontains $LocationPath) { continue }
             $d = $devices | Where-Object { [string]$_.InstanceId -eq [string]$p.InstanceId } | Select-Object -First 1
             $code = [string]$d.ConfigManagerErrorCode
