@@ -79,12 +79,36 @@ export interface ExecuteOptions {
 
 const isoNow = () => new Date().toISOString();
 
-/** Per-step timeout: a shutdown may take its whole grace period; everything else the session default. */
+/** How long op-dismount-device.ps1 waits for Hyper-V's dismount job ($jobWaitSec there). */
+export const DISMOUNT_JOB_WAIT_SEC = 300;
+/**
+ * Steps that move a device (disable, dismount, mount, enable, add, remove). PowerShell killed at the
+ * limit does not stop what Hyper-V or PnP is doing: the change may land after the rollback read the
+ * host. So they get time to end on their own. No source gives their durations (seconds, usually).
+ */
+const DEVICE_STEP_MS = 300_000;
+const deviceSteps = new Set([
+  'op-disable-device',
+  'op-enable-device',
+  'op-mount-device',
+  'op-add-device',
+  'op-add-devices',
+  'op-remove-device',
+]);
+
+/**
+ * Per-step timeout: a shutdown may take its whole grace period, a dismount its job's whole wait, an
+ * enable its wait for the device, a step that moves a device 5 minutes; everything else the session default.
+ */
 export function timeoutFor(action: PsAction): number | undefined {
   if (action.script === 'op-stop-vm') {
     const sec = typeof action.params.TimeoutSec === 'number' ? action.params.TimeoutSec : 120;
     return (sec + 60) * 1000;
   }
+  if (action.script === 'op-dismount-device') return (DISMOUNT_JOB_WAIT_SEC + 60) * 1000;
+  if (action.script === 'op-enable-device' && typeof action.params.WaitSec === 'number')
+    return Math.max(DEVICE_STEP_MS, (action.params.WaitSec + 60) * 1000);
+  if (deviceSteps.has(action.script)) return DEVICE_STEP_MS;
   return undefined;
 }
 

@@ -78,10 +78,12 @@ function Invoke-DismountMethod([bool]$Acs, [bool]$Mitigations) {
     if ($null -eq $r.Job) { throw (New-StepError 'DismountAssignableDevice started a job (4096) but returned no job to wait for.' 'DdaWmiNoJob' 'InvalidResult') }
     # 4096: a job. CIM_ConcreteJob.JobState: 2 New, 3 Starting, 4 Running, 5 Suspended, 6 Shutting Down,
     # 7 Completed, 8 Terminated, 9 Killed, 10 Exception, 11 Service, 12 Query Pending.
+    # The session gives this step longer than this wait (executor.ts, DISMOUNT_JOB_WAIT_SEC).
+    $jobWaitSec = 300
     $job = Get-CimInstance -InputObject $r.Job -ErrorAction Stop
-    $deadline = [DateTime]::UtcNow.AddMinutes(5)
+    $deadline = [DateTime]::UtcNow.AddSeconds($jobWaitSec)
     while (@(2, 3, 4, 5, 6, 11, 12) -contains [int]$job.JobState) {
-        if ([DateTime]::UtcNow -gt $deadline) { throw (New-StepError ('The dismount job ' + $job.InstanceID + ' did not finish within 5 minutes (JobState ' + $job.JobState + ').') 'DdaWmiJobTimeout' 'OperationTimeout') }
+        if ([DateTime]::UtcNow -gt $deadline) { throw (New-StepError ('The dismount job ' + $job.InstanceID + ' did not finish within ' + $jobWaitSec + ' s (JobState ' + $job.JobState + ').') 'DdaWmiJobTimeout' 'OperationTimeout') }
         Start-Sleep -Milliseconds 250
         $job = Get-CimInstance -InputObject $job -ErrorAction Stop
     }
