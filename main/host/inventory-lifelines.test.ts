@@ -88,6 +88,14 @@ describe("inventory.ps1 finds the host's lifelines", () => {
     expect(sessionOf(await inventoryOf(arrivedOn(['10.0.0.5', '127.0.0.1'])))).toEqual([true, null, null]);
   });
 
+  it('an uplink the host lists no adapter for leaves the network unknown (its NIC must not look free)', async () => {
+    const inv = await inventoryOf((s) => {
+      delete (s.devices.find((d) => d.locationPath === UPLINK) as { netAdapter?: unknown }).netAdapter;
+    });
+    expect(at(inv, UPLINK).networkKnown).toBe(false);
+    expect(inv.notes.join(' ')).toMatch(/uplink of vSwitch 'External'/);
+  });
+
   it('a dismounted data controller takes its disks away from the host', async () => {
     const inv = await inventoryOf((s) => {
       s.vms.find((v) => v.name === 'Lab-VM')!.assignedDevices = [NVME];

@@ -374,7 +374,13 @@ if ($lifelines.networkKnown) {
         }
         foreach ($d in $descs) {
             $a = $byDesc[[string]$d]
-            if ($null -eq $a) { continue }
+            if ($null -eq $a) {
+                # An uplink Get-NetAdapter does not list (hidden, or renamed since): the NIC behind it would
+                # look free. Fail closed.
+                $lifelines.networkKnown = $false
+                Add-Note ("The uplink of vSwitch '" + $swName + "' (" + [string]$d + ") is not among the host's network adapters: which NIC carries it is unknown.")
+                continue
+            }
             $n = $nics[([string]$a.PnPDeviceID).ToUpperInvariant()]
             if ($null -eq $n) {
                 $lifelines.networkKnown = $false
