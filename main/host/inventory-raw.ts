@@ -82,9 +82,12 @@ export const rawStartFailuresSchema = z.object({
         id: z.number().int(),
         at: z.string().max(64).nullable().optional(),
         message: z.string().max(100_000).nullable().optional(),
+        // An event's data is the host's to choose (a byte[] arrives as its numbers joined by spaces): a long
+        // value or a long list is cut, never a reason to refuse the whole inventory. Only the VM's id and
+        // the code are read from it, both short and first.
         data: z
-          .array(z.union([z.number(), z.string().max(4000), z.null()]))
-          .max(64)
+          .array(z.union([z.number(), z.string().transform((v) => v.slice(0, 4000)), z.null()]))
+          .transform((a) => a.slice(0, 64))
           .nullable()
           .optional(),
       }),
