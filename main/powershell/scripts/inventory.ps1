@@ -208,7 +208,13 @@ if ($hyperV.present) {
 $vms = [System.Collections.Generic.List[object]]@()
 if ($hyperV.present) {
     $all = @()
-    try { $all = @(Get-VM) } catch { Add-Note ("Get-VM failed: " + $_.Exception.Message) }
+    # One VM Hyper-V cannot read (its configuration unreachable) is an error among the others' objects:
+    # under the caller's Stop it would cost every VM. Each such error is a note; the VMs read are kept.
+    try {
+        $vmErrors = $null
+        $all = @(Get-VM -ErrorAction SilentlyContinue -ErrorVariable vmErrors)
+        foreach ($e in @($vmErrors)) { Add-Note ("Get-VM: " + $e.Exception.Message) }
+    } catch { Add-Note ("Get-VM failed: " + $_.Exception.Message) }
     # Every VM's devices in one call, grouped by each object's VMId (a guess: Microsoft's reference lists
     # VMName, not VMId, and two VMs may share a name). Any error, or an object without a VMId, and each
     # VM is read on its own below, so a failure is told per VM, never guessed from one error.
