@@ -12,16 +12,48 @@ import { freshState, sharedHost } from '../../testing/test-support';
 const shared = sharedHost();
 afterAll(() => shared.host.close());
 
-describe('one unreadable VM', () => {
-  it('is a note; the VMs Hyper-V could read are all there', async () => {
+const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
+const CX4_ID = 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008';
+
+async function stubbed(command: string) {
+  const r = await shared.host.runner.invoke('run-script', { Command: command });
+  if (!r.ok) throw new Error(r.error.message);
+}
+
+describe('one unreadable item', () => {
+  it('of the dismounted devices is a note; the orphans read are all there', async () => {
+    await shared.use(freshState('ml30-connectx4'));
+    for (const [script, params] of [
+      ['op-disable-device', { InstanceId: CX4_ID }],
+      [
+        'op-dismount-device',
+        {
+          LocationPath: CX4,
+          InstanceId: CX4_ID,
+          RequireAcsSupport: true,
+          RequireDeviceMitigations: true,
+          RetryWithoutMitigations: false,
+        },
+      ],
+    ] as const) {
+      const r = await shared.host.runner.invoke(script, params);
+      if (!r.ok) throw new Error(r.error.message);
+    }
+    await stubbed(
+      "function global:Get-VMHostAssignableDevice { [CmdletBinding()] param() DdaSim\\Get-VMHostAssignableDevice; Write-Error -Message 'A device could not be read.' -ErrorId 'DeviceUnreadable' }",
+    );
+    const inv = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    expect(inv.problems).toContainEqual({ kind: 'orphan', locationPath: CX4 });
+    expect(inv.notes.join(' ')).toMatch(/A device could not be read/);
+  });
+
+  it('of the VMs is a note; the VMs Hyper-V could read are all there', async () => {
     await shared.use(freshState('ml30-connectx4'));
     const all = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
     expect(all.vms.length).toBeGreaterThan(1);
-    const stub = await shared.host.runner.invoke('run-script', {
-      Command:
-        "function global:Get-VM { [CmdletBinding()] param() DdaSim\\Get-VM; Write-Error -Message 'The virtual machine Broken-VM could not be read.' -ErrorId 'VMConfigUnreadable' }",
-    });
-    if (!stub.ok) throw new Error(stub.error.message);
+    await stubbed(
+      "function global:Get-VM { [CmdletBinding()] param() DdaSim\\Get-VM; Write-Error -Message 'The virtual machine Broken-VM could not be read.' -ErrorId 'VMConfigUnreadable' }",
+    );
     const inv = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
     expect(inv.vms.map((v) => v.name)).toEqual(all.vms.map((v) => v.name));
     expect(inv.notes.join(' ')).toMatch(/Broken-VM could not be read/);

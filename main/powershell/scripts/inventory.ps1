@@ -196,7 +196,11 @@ foreach ($d in $pnp) {
 $hostAssignable = [System.Collections.Generic.List[object]]@()
 if ($hyperV.present) {
     try {
-        foreach ($h in @(Get-VMHostAssignableDevice)) {
+        # As Get-VM below: an error among the objects is a note, the devices read are kept.
+        $haErrors = $null
+        $listed = @(Get-VMHostAssignableDevice -ErrorAction SilentlyContinue -ErrorVariable haErrors)
+        foreach ($e in @($haErrors)) { Add-Note ("Get-VMHostAssignableDevice: " + $e.Exception.Message) }
+        foreach ($h in $listed) {
             $hpool = $null
             if ($null -ne $h.PSObject.Properties['ResourcePoolName'] -and $h.ResourcePoolName) { $hpool = [string]$h.ResourcePoolName }
             $hostAssignable.Add(@{ instanceId = [string]$h.InstanceID; locationPath = [string]$h.LocationPath; resourcePoolName = $hpool })
