@@ -101,7 +101,7 @@ function formatOutcome(plan: Plan, o: OperationOutcome): string {
     );
   if (o.error?.kind === 'needs-mitigation-consent')
     out.push(
-      '  The host refused the dismount with its mitigation check on (usually: no vendor mitigation driver): run again with --skip-device-mitigations if you accept the risk.',
+      '  The host refused the dismount with its mitigation check on (usually: no vendor mitigation driver; its message above says): run again with --skip-device-mitigations if you accept the risk. If the message names another cause, dropping the check will not help.',
     );
   return out.join('\n');
 }

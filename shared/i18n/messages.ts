@@ -82,9 +82,9 @@ export const messages = {
   failedStep: { en: 'Failed step', 'zh-CN': '失败的步骤' },
   rawError: { en: 'PowerShell error', 'zh-CN': 'PowerShell 错误' },
   needsForce: {
-    en: 'The host refused the dismount with its mitigation check on (usually: no vendor mitigation driver). It can only be dismounted without that check: tick its consent to try again.',
+    en: "The host refused the dismount with its mitigation check on (usually: no vendor mitigation driver). Without that check it may dismount: tick its consent to try again. If the host's own message above names another cause, dropping the check will not help.",
     'zh-CN':
-      '主机在保留缓解检查的情况下拒绝卸除（通常是没有厂商的缓解驱动）。只能关闭该检查后卸除：勾选对应的确认后再试。',
+      '主机在保留缓解检查的情况下拒绝卸除（通常是没有厂商的缓解驱动）。关闭该检查后可能可以卸除：勾选对应的确认后再试。如果上面主机自己的消息说明了其他原因，关闭该检查也无济于事。',
   },
   done: { en: 'Close', 'zh-CN': '关闭' },
   stepState_pending: { en: 'waiting', 'zh-CN': '等待' },
@@ -359,7 +359,7 @@ export const messages = {
   runBlocked: { en: 'This plan cannot run: see why above', 'zh-CN': '此计划无法执行：原因见上方' },
   runNothingToDo: { en: 'Nothing to do', 'zh-CN': '无需任何操作' },
   needsForceRetry: {
-    en: 'The host refused to dismount {device} with its mitigation check on (usually: the vendor supplied no mitigation driver). Nothing was changed. To go on anyway, tick the consent below, press Retry to plan it again without that check (ACS stays checked where the device has it), check the plan and Run it.',
+    en: "The host refused to dismount {device} with its mitigation check on (usually: the vendor supplied no mitigation driver; the host's own message says). Nothing was changed. To try without that check, tick the consent below, press Retry to plan it again without it (ACS stays checked where the device has it), check the plan and Run it.",
     'zh-CN':
       '主机在保留缓解检查的情况下拒绝卸除 {device}（通常是厂商没有提供缓解驱动）。主机没有任何改动。如果仍要继续，请勾选下面的确认，点"重新规划"生成不含该检查的计划（设备具备 ACS 时仍检查 ACS），检查后再执行。',
   },

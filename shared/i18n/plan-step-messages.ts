@@ -122,8 +122,8 @@ export const planStepMessages = {
 
   // --- a device leaving or returning to the host (host-device) ---
   refusedMitigations: m(
-    'This host refused to dismount {name} with its mitigation check on (no vendor mitigation driver): it can only be dismounted without that check.',
-    '这台宿主机曾拒绝在保留缓解检查的情况下卸除 {name}（没有厂商缓解驱动）：只能关闭该检查后卸除。',
+    'This host refused to dismount {name} with its mitigation check on (usually: no vendor mitigation driver): without that check it may dismount.',
+    '这台宿主机曾拒绝在保留缓解检查的情况下卸除 {name}（通常是没有厂商缓解驱动）：关闭该检查后可能可以卸除。',
   ),
   forceAcs: m(
     '{name} has no ACS on its path to the root complex: it can only be dismounted with the ACS check off, which is insecure.',
