@@ -7,10 +7,7 @@ $null = Get-CimInstance -ClassName Win32_OperatingSystem
 $null = Get-VMHost
 $drives = @(Get-CimInstance -ClassName Win32_DiskDrive)
 $null = Get-DdaPlatformFacts -DiskDrives $drives
-# 64 ids per call, as inventory.ps1 asks them (one WQL query may not name more: WBEM_MAX_QUERY).
-for ($at = 0; $at -lt $ids.Count; $at += 64) {
-    $null = Get-PnpDeviceProperty -InstanceId ([string[]]$ids[$at..([Math]::Min($at + 64, $ids.Count) - 1)]) -KeyName @('{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  1', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  3', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34', 'DEVPKEY_Device_LocationPaths') -ErrorAction SilentlyContinue
-}
+$null = Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName @('{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  1', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  3', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34', 'DEVPKEY_Device_LocationPaths') -ErrorAction SilentlyContinue
 $null = Get-CimInstance -ClassName Win32_DeviceMemoryAddress
 $null = Get-CimInstance -ClassName Win32_PnPAllocatedResource
 $null = Get-VMHostAssignableDevice
@@ -26,7 +23,7 @@ $null = Get-Partition
 $null = Get-CimInstance -ClassName Win32_PageFileUsage
 $at = @($drives | ForEach-Object { [string]$_.PNPDeviceID } | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
 for ($level = 0; $level -lt 8 -and $at.Count -gt 0; $level++) {
-    $at = @(Get-PnpDeviceProperty -InstanceId $at -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.Data } | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
+    $at = @(Get-DdaPnpDeviceProperty -InstanceId $at -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.Data } | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
 }
 try { $null = Get-WinEvent -FilterHashtable @{ LogName = 'Microsoft-Windows-Hyper-V-Worker-Admin'; Level = 2 } -MaxEvents 100 -ErrorAction Stop } catch { }
 @{ done = $true }

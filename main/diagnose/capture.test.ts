@@ -13,6 +13,7 @@ import { readInventory } from '../host/inventory-service';
 import { memoryMeasurementStore } from '../host/measurement-store';
 import { freshState, sharedHost } from '../../testing/test-support';
 import { listProfiles } from '../simulator/profiles';
+import { generateProfile } from '../simulator/generate-profile';
 import { hostProfileSchema } from '../simulator/profile-schema';
 import { captureHost } from './capture';
 
@@ -47,6 +48,14 @@ describe('capture, replay, compare', () => {
     },
     240_000,
   );
+
+  it('a host with 256 PCI functions replays to the same inventory (its properties asked 64 ids at a time)', async () => {
+    const state = freshState('ml30-connectx4');
+    writeFileSync(state, JSON.stringify(generateProfile({ devices: 256, vms: 4, seed: 11 })));
+    const { live, replayed } = await captureAndReplay(state, join(dir, 'generated-256.json'));
+    expect(live.notes).toEqual([]);
+    expect(comparable(replayed)).toEqual(comparable(live));
+  }, 120_000);
 
   it('keeps the raw PnP property types and the cmdlet surface, and says what it had to assume', async () => {
     const profile = hostProfileSchema.parse(JSON.parse(readFileSync(join(dir, 'gpu-workstation.json'), 'utf8')));

@@ -3,11 +3,13 @@
  * surface and property item; a profile switch that breaks the surface (surfaceFaults) fails exactly
  * that item, with its fix, and the exit code says so.
  */
+import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { doctorReportSchema } from '../../shared/doctor';
 import { doctorText } from '../../shared/i18n/doctor-messages';
 import { main, type Io } from '../cli/dda';
 import { freshState, sharedHost } from '../../testing/test-support';
+import { generateProfile } from '../simulator/generate-profile';
 import { runDoctor } from './doctor';
 import { usedCmdlets } from './used-surface';
 
@@ -24,6 +26,15 @@ describe('dda doctor on a simulated host', () => {
     expect(notPassing(report.items)).toEqual(['hyperv-module warn']);
     expect(report.items.filter((i) => i.check === 'surface').map((i) => i.subject)).toEqual(usedCmdlets());
     expect(report.exitCode).toBe(0);
+  });
+
+  it('a host with 256 PCI functions: every property read passes (asked 64 ids at a time, as one WQL query must)', async () => {
+    const state = freshState('gpu-workstation');
+    writeFileSync(state, JSON.stringify(generateProfile({ devices: 256, vms: 4, seed: 11 })));
+    await use(state);
+    const report = await runDoctor(host.runner, true);
+    expect(notPassing(report.items.filter((i) => i.check === 'pci-property'))).toEqual([]);
+    expect(report.items.filter((i) => i.check === 'pci-property').length).toBeGreaterThan(0);
   });
 
   it("the host's own facts: no IOMMU, IovSupport False", async () => {

@@ -670,19 +670,19 @@ function ConvertTo-SimSurfaceFaultType($State, $Value) {
     return $Value
 }
 
-# A CDXML cmdlet's -InstanceId values become ONE WQL query on Win32_PnPEntity: "(DeviceId LIKE '<id>')"
-# per value, joined by " OR " (PowerShell's cmdletization: CimQuery.GetMatchCondition and
-# GetMatchConditionForLikeOperator; WildcardToWqlLikeOperand writes [ _ % as [[] [_] [%], and the WQL
-# literal doubles \ and escapes '). A WMI query may not be longer than WBEM_MAX_QUERY, 16,384 characters
-# (wbemcli.h, WBEM_LIMITS). Guess (no source says how a longer query fails): WBEM_E_QUOTA_VIOLATION
-# (0x8004106C), the error Microsoft Learn's "Querying with WQL" names for a query too complex.
+# A CDXML cmdlet's -InstanceId values become ONE WQL query on Win32_PnPEntity, a condition per value joined
+# by " OR " (PowerShell's cmdletization, CimQuery.GetMatchCondition). InstanceId takes no wildcards
+# (reference/cmdlets.json), so each is "(DeviceID = '<id>')", the literal's \ and ' escaped with a \
+# (GetMatchConditionForEqualityOperator). A WMI query may not be longer than WBEM_MAX_QUERY, 16,384
+# characters (wbemcli.h, WBEM_LIMITS). Guess (no source says how a longer query fails): WBEM_E_QUOTA_VIOLATION
+# (0x8004106C), the error Microsoft Learn's "Querying with WQL" names for a query too complex. The count
+# adds a few characters for the WHERE clause's own parentheses, so this fails no later than a host would.
 function Assert-SimWqlFits([string[]]$Ids, [string]$Activity) {
-    # 38 ids of MAX_DEVICE_ID_LEN (200 characters, cfgmgr32.h), every character escaped, still fit.
-    if ($Ids.Count -le 38) { return }
-    $n = 'SELECT * FROM Win32_PnPEntity WHERE '.Length - 4
+    # 36 ids of MAX_DEVICE_ID_LEN (200 characters, cfgmgr32.h), every character escaped, still fit.
+    if ($Ids.Count -le 36) { return }
+    $n = 'SELECT * FROM Win32_PnPEntity WHERE ()'.Length + 8 - 4
     foreach ($id in $Ids) {
-        $n += 4 + "(DeviceId LIKE '')".Length + $id.Length
-        foreach ($c in @('[', '_', '%')) { $n += 2 * ($id.Length - $id.Replace($c, '').Length) }
+        $n += 4 + "(DeviceID = '')".Length + $id.Length
         foreach ($c in @('\', "'")) { $n += $id.Length - $id.Replace($c, '').Length }
     }
     if ($n -gt 16384) { throw (New-SimError -Message 'Quota violation ' -ErrorId 'HRESULT 0x8004106c' -Category 'QuotaExceeded' -Activity $Activity) }

@@ -41,7 +41,7 @@ foreach ($id in $ids) { $props[$id.ToUpperInvariant()] = @{} }
 if ($ids.Count -gt 0) {
     foreach ($key in $PropertyKeys) {
         try {
-            foreach ($r in @(Get-PnpDeviceProperty -InstanceId $ids -KeyName $key -ErrorAction Stop)) {
+            foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName $key -ErrorAction Stop)) {
                 $k = ([string]$r.InstanceId).ToUpperInvariant()
                 if (-not $props.ContainsKey($k) -or $null -eq $r.Data -or [string]$r.Type -eq 'Empty') { continue }
                 $props[$k][$key] = @{ type = [string]$r.Type; dataType = $r.Data.GetType().FullName; data = $r.Data }
@@ -149,7 +149,7 @@ try {
         $pending = @($at.Values | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
         if ($pending.Count -eq 0) { break }
         $parent = @{}
-        foreach ($r in @(Get-PnpDeviceProperty -InstanceId $pending -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
+        foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $pending -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
         foreach ($k in @($at.Keys)) { $id = $at[$k]; if ($id -and $id -notlike 'PCI\*') { $at[$k] = $parent[$id.ToUpperInvariant()] } }
     }
     foreach ($d in $msftDisks) {

@@ -69,7 +69,7 @@ foreach ($key in $PropertyKeys) {
     $read = @{ failed = $false; errorId = '' }
     if ($ids.Count -gt 0) {
         try {
-            foreach ($r in @(Get-PnpDeviceProperty -InstanceId $ids -KeyName $key -ErrorAction Stop)) {
+            foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName $key -ErrorAction Stop)) {
                 $t = [string]$r.Type
                 if ($t -eq 'Empty' -or $null -eq $r.Data) { continue }
                 $count++

@@ -115,6 +115,20 @@ if ($null -eq ${function:Get-DdaSessionArrival}) {
     }
 }
 
+# Get-PnpDeviceProperty for any number of devices. It is a CDXML cmdlet: its -InstanceId values become ONE
+# WQL query, a "(DeviceID = '<id>')" per value joined by OR (PowerShell's cmdletization,
+# CimQuery.GetMatchCondition), and WMI takes no query longer than WBEM_MAX_QUERY, 16,384 characters
+# (wbemcli.h): about 190 PCI functions. So the ids are asked 64 at a time. Errors go where the caller's
+# -ErrorAction says (passed on: PnpDevice's CDXML functions do not take a caller's preference), and into
+# the caller's -ErrorVariable.
+function global:Get-DdaPnpDeviceProperty {
+    [CmdletBinding()]
+    param([string[]]$InstanceId, [string[]]$KeyName)
+    for ($at = 0; $at -lt $InstanceId.Count; $at += 64) {
+        Get-PnpDeviceProperty -InstanceId ([string[]]$InstanceId[$at..([Math]::Min($at + 64, $InstanceId.Count) - 1)]) -KeyName $KeyName -ErrorAction $ErrorActionPreference
+    }
+}
+
 function global:Get-DdaPlatformFacts {
     # -DiskDrives: the Win32_DiskDrive rows when the caller has read them already (inventory.ps1 reads
     # them once for this walk and its lifelines); without them they are read here.

@@ -1,7 +1,7 @@
 # DDA Studio inventory: every PCI device with the raw survey facts, every VM with its assigned devices,
 # the host-assignable (dismounted) devices and the host's readiness, in ONE round trip.
-# The number of CIM queries and device-property calls is constant however many devices there are:
-# one query per class (joined here in memory), one Get-PnpDeviceProperty call per key for all devices.
+# The number of CIM queries is constant however many devices there are: one query per class (joined here
+# in memory); device properties take one Get-PnpDeviceProperty call for every key of 64 devices.
 # Verdicts are computed from these facts in TypeScript (shared/survey.ts), not here.
 # A class or property that cannot be read degrades that item with a note; it never fails the whole.
 # Windows PowerShell 5.1 compatible: Get-CimInstance only (no gwmi), no PS7-only syntax.
@@ -74,33 +74,25 @@ foreach ($name in @($keys.Keys)) { foreach ($text in $keys[$name]) { $nameOf[(Co
 $props = @{}
 foreach ($id in $ids) { $props[$id.ToUpperInvariant()] = @{} }
 
-# Get-PnpDeviceProperty is a CDXML cmdlet: its -InstanceId values become ONE WQL query, a
-# "(DeviceID LIKE '...')" per id joined by OR (PowerShell's cmdletization, CimQuery.GetMatchCondition), and
-# a WMI query may not be longer than WBEM_MAX_QUERY, 16,384 characters (wbemcli.h): about 170 PCI
-# functions. So the ids are asked 64 at a time (about 6,000 characters).
-$idsPerCall = 64
-function Get-DdaIdChunk([string[]]$list, [int]$at) { return [string[]]$list[$at..([Math]::Min($at + $idsPerCall, $list.Count) - 1)] }
-
 # Reads the facts $names of every device into $props with one Get-PnpDeviceProperty call per 64 devices
-# (one CIM round trip however many keys). With several keys a row is told by its KeyName. Returns $false
-# when such a call fails or names a row's key neither way: the caller then asks key by key, where a
-# failure is a note (one per key; the other calls' devices keep their facts).
+# (Get-DdaPnpDeviceProperty, host-functions.ps1: one WQL query may not name more; one CIM round trip
+# however many keys). With several keys a row is told by its KeyName. Returns $false when a call fails or
+# names a row's key neither way: the caller then asks key by key, where a failure is a note (the devices
+# of the calls that worked keep their facts).
 function Read-DdaProps([string[]]$names) {
     $alone = ($names.Count -eq 1)
-    $asked = @(foreach ($n in $names) { $keys[$n][0] })
-    $rows = [System.Collections.Generic.List[object]]@()
-    $noted = $false
-    for ($at = 0; $at -lt $ids.Count; $at += $idsPerCall) {
-        $why = $null
-        try {
-            $propErrors = $null
-            $rows.AddRange([object[]]@(Get-PnpDeviceProperty -InstanceId (Get-DdaIdChunk $ids $at) -KeyName $asked -ErrorAction SilentlyContinue -ErrorVariable propErrors))
-            $failure = Get-DdaCallFailure $propErrors
-            if ($null -ne $failure) { $why = $failure.Exception.Message }
-        } catch { $why = $_.Exception.Message }
-        if ($null -eq $why) { continue }
+    $rows = @()
+    try {
+        $propErrors = $null
+        $rows = @(Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName @(foreach ($n in $names) { $keys[$n][0] }) -ErrorAction SilentlyContinue -ErrorVariable propErrors)
+        $failure = Get-DdaCallFailure $propErrors
+        if ($null -ne $failure) {
+            if (-not $alone) { return $false }
+            Add-Note ("Device property " + $names[0] + " unreadable: " + $failure.Exception.Message)
+        }
+    } catch {
         if (-not $alone) { return $false }
-        if (-not $noted) { Add-Note ("Device property " + $names[0] + " unreadable: " + $why); $noted = $true }
+        Add-Note ("Device property " + $names[0] + " unreadable: " + $_.Exception.Message)
     }
     # A row's key text as the host wrote it -> the fact's name (each spelling resolved once).
     $seen = @{}
@@ -281,7 +273,7 @@ if ($hyperV.present) {
 
 # --- The host's lifelines: host IPs, vSwitches and disks behind each PCI function ------------------
 # One call per cmdlet / class, joined here in memory (the disk-to-controller walk is one
-# Get-PnpDeviceProperty call per level, at most 8, for all disks at once). A part that cannot be read
+# Get-PnpDeviceProperty call per level and 64 disks, at most 8 levels). A part that cannot be read
 # says "unknown" (networkKnown / storageKnown false) with a note; it never fails the inventory.
 function ConvertTo-DdaIp([string]$text) {
     # One spelling per address (IPv6 zero runs, case, an IPv4-mapped IPv6 form), so text compares equal.
@@ -444,13 +436,11 @@ try {
         $pending = @($at.Values | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
         if ($pending.Count -eq 0) { break }
         $parent = @{}
-        for ($from = 0; $from -lt $pending.Count; $from += $idsPerCall) {
-            $walkErrors = $null
-            foreach ($r in @(Get-PnpDeviceProperty -InstanceId (Get-DdaIdChunk $pending $from) -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue -ErrorVariable walkErrors)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
-            # A failed walk is told as such (below: disks unreadable), not as controllers that were not found.
-            $walkFailure = Get-DdaCallFailure $walkErrors
-            if ($null -ne $walkFailure) { throw $walkFailure }
-        }
+        $walkErrors = $null
+        foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $pending -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue -ErrorVariable walkErrors)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
+        # A failed walk is told as such (below: disks unreadable), not as controllers that were not found.
+        $walkFailure = Get-DdaCallFailure $walkErrors
+        if ($null -ne $walkFailure) { throw $walkFailure }
         foreach ($k in @($at.Keys)) {
             $id = $at[$k]
             if ($id -and $id -notlike 'PCI\*') { $at[$k] = $parent[$id.ToUpperInvariant()] }
