@@ -28,6 +28,9 @@ describe('step time limits', () => {
       RetryWithoutMitigations: false,
     });
     expect(timeoutFor(dismount)).toBeGreaterThan(wait * 1000);
+    // retried without the mitigation check: a second job
+    const retried = opAction('op-dismount-device', { ...dismount.params, RetryWithoutMitigations: true });
+    expect(timeoutFor(retried)).toBeGreaterThan(2 * wait * 1000);
   });
 
   it("an enable's limit outlasts its wait for the device to come back", () => {

@@ -105,7 +105,9 @@ export function timeoutFor(action: PsAction): number | undefined {
     const sec = typeof action.params.TimeoutSec === 'number' ? action.params.TimeoutSec : 120;
     return (sec + 60) * 1000;
   }
-  if (action.script === 'op-dismount-device') return (DISMOUNT_JOB_WAIT_SEC + 60) * 1000;
+  // A dismount retried without the mitigation check may wait for two jobs.
+  if (action.script === 'op-dismount-device')
+    return ((action.params.RetryWithoutMitigations === true ? 2 : 1) * DISMOUNT_JOB_WAIT_SEC + 60) * 1000;
   if (action.script === 'op-enable-device' && typeof action.params.WaitSec === 'number')
     return Math.max(DEVICE_STEP_MS, (action.params.WaitSec + 60) * 1000);
   if (deviceSteps.has(action.script)) return DEVICE_STEP_MS;
@@ -192,19 +194,25 @@ const INTERRUPTED = new Set<PsErrorInfo['kind']>(['timeout', 'crashed', 'connect
  * may have changed the host. An interrupted step may have (its undo then runs unless the host, re-read,
  * shows its effect gone). So may a step that failed with a PowerShell error: real cmdlets fail after the
  * change too (Dismount-VMHostAssignableDevice's dismount done but its new PCIP\ device not found yet; a
- * removal stopped halfway). Its undo runs only when the host, re-read, shows some of its effect.
+ * removal stopped halfway). Its undo runs unless the host, re-read, shows none of its effect ("cannot
+ * tell" runs it). Never an undo that turns a VM off without the admin's turn-off-vm consent: a plan that
+ * only starts a VM asks for none, and a VM that reads Running after a failed start may have been started
+ * by someone else. Such a step stays for the final check to judge.
  */
 async function stepsToUndo(
+  plan: Plan,
   step: PlanStep,
   error: PsErrorInfo,
   completed: PlanStep[],
   opts: ExecuteOptions,
 ): Promise<{ steps: PlanStep[]; interrupted: boolean }> {
   const interrupted = INTERRUPTED.has(error.kind);
+  const turnsOff = step.undo?.script === 'op-stop-vm';
+  const mayUndo = step.undo !== null && (!turnsOff || plan.consents.some((c) => c.id === 'turn-off-vm' && c.given));
+  if (!mayUndo) return { steps: completed, interrupted };
   if (interrupted) return { steps: [...completed, step], interrupted };
-  if (!step.undo) return { steps: completed, interrupted };
   const inv = await readSafely(opts);
-  const shown = inv !== null && effectLeft(step, inv) === true;
+  const shown = inv !== null && effectLeft(step, inv) !== false;
   return { steps: shown ? [...completed, step] : completed, interrupted };
 }
 
@@ -265,7 +273,7 @@ export async function executePlan(
     const failed: StepResult = { stepId: step.id, state: 'failed', durationMs: ms, error };
     results.set(step.id, failed);
     opts.onStep?.(failed);
-    const toUndo = await stepsToUndo(step, r.error, completed, opts);
+    const toUndo = await stepsToUndo(plan, step, r.error, completed, opts);
     const undone = await undoSteps(runner, op, toUndo.steps, results, {
       ...opts,
       idempotent: opts.idempotent || toUndo.interrupted,
