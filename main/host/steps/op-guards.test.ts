@@ -58,4 +58,17 @@ describe('step scripts check the host, not the cmdlet’s silence', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.fullyQualifiedErrorId).toBe('DdaDeviceNotPresent');
   });
+
+  // Last: it puts a Get-VMHostAssignableDevice of its own in front of the simulator's for this session.
+  it('a mount goes on when the listing writes an error about another device', async () => {
+    const state = await dismountedCx4();
+    const stub = await runner.invoke('run-script', {
+      Command:
+        "function global:Get-VMHostAssignableDevice { [CmdletBinding()] param() DdaSim\\Get-VMHostAssignableDevice; Write-Error -Message 'Another device could not be read.' -ErrorId 'DeviceUnreadable' }",
+    });
+    if (!stub.ok) throw new Error(stub.error.message);
+    const r = await runner.invoke('op-mount-device', { LocationPath: CX4 });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(cx4(state).dismounted).toBe(false);
+  });
 });

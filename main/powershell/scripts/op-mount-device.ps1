@@ -5,13 +5,14 @@
 # suggest both). Afterwards the device must no longer be listed as dismounted.
 param([Parameter(Mandatory = $true)][string]$LocationPath)
 $wanted = $LocationPath.ToUpperInvariant()
-function Get-DdaDismounted { @(Get-VMHostAssignableDevice | Where-Object { ([string]$_.LocationPath).ToUpperInvariant() -eq $wanted }) }
+# An error the listing writes about another device does not stop this step: only the wanted one counts.
+function Get-DdaDismounted { @(Get-VMHostAssignableDevice -ErrorAction SilentlyContinue | Where-Object { ([string]$_.LocationPath).ToUpperInvariant() -eq $wanted }) }
 function New-DdaStepError([string]$Message, [string]$ErrorId) {
     $ex = New-Object System.Management.Automation.RuntimeException $Message
     New-Object System.Management.Automation.ErrorRecord $ex, $ErrorId, ([System.Management.Automation.ErrorCategory]::ObjectNotFound), $LocationPath
 }
-$found = Get-DdaDismounted
+$found = @(Get-DdaDismounted)
 if ($found.Count -eq 0) { throw (New-DdaStepError ("No device at location path '" + $LocationPath + "' is dismounted and free on this host.") 'DdaNotDismounted') }
 $found | Mount-VMHostAssignableDevice
-if ((Get-DdaDismounted).Count -gt 0) { throw (New-DdaStepError ("The device at location path '" + $LocationPath + "' is still dismounted after Mount-VMHostAssignableDevice.") 'DdaStillDismounted') }
+if (@(Get-DdaDismounted).Count -gt 0) { throw (New-DdaStepError ("The device at location path '" + $LocationPath + "' is still dismounted after Mount-VMHostAssignableDevice.") 'DdaStillDismounted') }
 @{ mounted = $LocationPath }
