@@ -25,6 +25,16 @@ export type SimJson = {
   latencyMs?: Record<string, number>;
 };
 
+/** An edit for freshState: the device at `path` starts dismounted and disabled, held by no VM (an orphan). */
+export const startsDismounted =
+  (path: string) =>
+  (s: SimJson): void => {
+    Object.assign(
+      s.devices.find((d) => d.locationPath === path)!,
+      { dismounted: true, enabled: false },
+    );
+  };
+
 export function readState(file: string): SimJson {
   return JSON.parse(readFileSync(file, 'utf8')) as SimJson;
 }

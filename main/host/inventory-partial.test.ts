@@ -7,13 +7,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readInventory } from './inventory-service';
 import { memoryMeasurementStore } from './measurement-store';
-import { freshState, sharedHost } from '../../testing/test-support';
+import { freshState, sharedHost, startsDismounted } from '../../testing/test-support';
 
 const shared = sharedHost();
 afterAll(() => shared.host.close());
 
 const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
-const CX4_ID = 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008';
 
 async function stubbed(command: string) {
   const r = await shared.host.runner.invoke('run-script', { Command: command });
@@ -22,23 +21,7 @@ async function stubbed(command: string) {
 
 describe('one unreadable item', () => {
   it('of the dismounted devices is a note; the orphans read are all there', async () => {
-    await shared.use(freshState('ml30-connectx4'));
-    for (const [script, params] of [
-      ['op-disable-device', { InstanceId: CX4_ID }],
-      [
-        'op-dismount-device',
-        {
-          LocationPath: CX4,
-          InstanceId: CX4_ID,
-          RequireAcsSupport: true,
-          RequireDeviceMitigations: true,
-          RetryWithoutMitigations: false,
-        },
-      ],
-    ] as const) {
-      const r = await shared.host.runner.invoke(script, params);
-      if (!r.ok) throw new Error(r.error.message);
-    }
+    await shared.use(freshState('ml30-connectx4', startsDismounted(CX4)));
     await stubbed(
       "function global:Get-VMHostAssignableDevice { [CmdletBinding()] param() DdaSim\\Get-VMHostAssignableDevice; Write-Error -Message 'A device could not be read.' -ErrorId 'DeviceUnreadable' }",
     );

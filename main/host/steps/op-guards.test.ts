@@ -4,7 +4,7 @@
  * dismounted; an enable refuses a device that is not back. Real pwsh + simulator, one session.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { freshState, readState, sharedHost } from '../../../testing/test-support';
+import { freshState, readState, sharedHost, startsDismounted } from '../../../testing/test-support';
 
 const shared = sharedHost();
 afterAll(() => shared.host.close());
@@ -14,24 +14,8 @@ const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 const CX4_ID = 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008';
 
 async function dismountedCx4(): Promise<string> {
-  const state = freshState('ml30-connectx4');
+  const state = freshState('ml30-connectx4', startsDismounted(CX4));
   await shared.use(state);
-  for (const [script, params] of [
-    ['op-disable-device', { InstanceId: CX4_ID }],
-    [
-      'op-dismount-device',
-      {
-        LocationPath: CX4,
-        InstanceId: CX4_ID,
-        RequireAcsSupport: true,
-        RequireDeviceMitigations: true,
-        RetryWithoutMitigations: false,
-      },
-    ],
-  ] as const) {
-    const r = await runner.invoke(script, params);
-    if (!r.ok) throw new Error(r.error.message);
-  }
   return state;
 }
 const cx4 = (state: string) => readState(state).devices.find((d) => d.locationPath === CX4)!;
