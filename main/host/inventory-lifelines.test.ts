@@ -96,6 +96,15 @@ describe("inventory.ps1 finds the host's lifelines", () => {
     expect(inv.notes.join(' ')).toMatch(/uplink of vSwitch 'External'/);
   });
 
+  it('an uplink passed through to a VM is no host lifeline: the switch still names it, the network stays known', async () => {
+    const inv = await inventoryOf((s) => {
+      s.vms.find((v) => v.name === 'Lab-VM')!.assignedDevices = [UPLINK];
+    });
+    expect(inv.devices.find((d) => d.locationPath === UPLINK)!.owner).toEqual({ kind: 'vm', vmName: 'Lab-VM' });
+    expect([at(inv, MGMT).networkKnown, at(inv, SPARE).networkKnown]).toEqual([true, true]);
+    expect(inv.notes.join(' ')).not.toMatch(/uplink of vSwitch/);
+  });
+
   it('a dismounted data controller takes its disks away from the host', async () => {
     const inv = await inventoryOf((s) => {
       s.vms.find((v) => v.name === 'Lab-VM')!.assignedDevices = [NVME];

@@ -331,6 +331,9 @@ if ($lifelines.networkKnown) {
     }
     $byDesc = @{}
     $byMac = @{}
+    # The names of the PCI functions on the host (PCI\, not the PCIP\ twins of dismounted ones).
+    $onHostNames = @{}
+    foreach ($fn in $pnp) { if (([string]$fn.InstanceId) -like 'PCI\*' -and $fn.FriendlyName) { $onHostNames[[string]$fn.FriendlyName] = $true } }
     foreach ($a in $adapters) {
         if ($a.InterfaceDescription) { $byDesc[[string]$a.InterfaceDescription] = $a }
         # A host vNIC often has its uplink's MAC: only non-PCI adapters can be a vNIC.
@@ -377,10 +380,13 @@ if ($lifelines.networkKnown) {
         foreach ($d in $descs) {
             $a = $byDesc[[string]$d]
             if ($null -eq $a) {
-                # An uplink Get-NetAdapter does not list (hidden, or renamed since): the NIC behind it would
-                # look free. Fail closed.
-                $lifelines.networkKnown = $false
-                Add-Note ("The uplink of vSwitch '" + $swName + "' (" + [string]$d + ") is not among the host's network adapters: which NIC carries it is unknown.")
+                # An uplink Get-NetAdapter does not list. A NIC passed through to a VM (the switch still names
+                # it) is no host lifeline. One still on the host under that name (a hidden adapter) would look
+                # free: fail closed.
+                if ($onHostNames.ContainsKey([string]$d)) {
+                    $lifelines.networkKnown = $false
+                    Add-Note ("The uplink of vSwitch '" + $swName + "' (" + [string]$d + ") is not among the host's network adapters: which NIC carries it is unknown.")
+                }
                 continue
             }
             $n = $nics[([string]$a.PnPDeviceID).ToUpperInvariant()]
