@@ -21,6 +21,9 @@ function Get-DdaCallFailure($errors) {
     foreach ($e in @($errors)) { if (-not (([string]$e.FullyQualifiedErrorId) -like 'CmdletizationQuery_NotFound*')) { return $e } }
     return $null
 }
+# The errors a listing wrote among its objects (Get-VM, Get-VMHostAssignableDevice), each a note: under
+# the caller's Stop one of them would cost the whole list.
+function Add-DdaErrorNotes([string]$command, $errors) { foreach ($e in @($errors)) { Add-Note ($command + ": " + $e.Exception.Message) } }
 
 # --- Host ---------------------------------------------------------------------------------------
 $os = $null
@@ -188,10 +191,9 @@ foreach ($d in $pnp) {
 $hostAssignable = [System.Collections.Generic.List[object]]@()
 if ($hyperV.present) {
     try {
-        # As Get-VM below: an error among the objects is a note, the devices read are kept.
         $haErrors = $null
         $listed = @(Get-VMHostAssignableDevice -ErrorAction SilentlyContinue -ErrorVariable haErrors)
-        foreach ($e in @($haErrors)) { Add-Note ("Get-VMHostAssignableDevice: " + $e.Exception.Message) }
+        Add-DdaErrorNotes 'Get-VMHostAssignableDevice' $haErrors
         foreach ($h in $listed) {
             $hpool = $null
             if ($null -ne $h.PSObject.Properties['ResourcePoolName'] -and $h.ResourcePoolName) { $hpool = [string]$h.ResourcePoolName }
@@ -204,12 +206,11 @@ if ($hyperV.present) {
 $vms = [System.Collections.Generic.List[object]]@()
 if ($hyperV.present) {
     $all = @()
-    # One VM Hyper-V cannot read (its configuration unreachable) is an error among the others' objects:
-    # under the caller's Stop it would cost every VM. Each such error is a note; the VMs read are kept.
+    # A VM Hyper-V cannot read (its configuration unreachable) is a note; the VMs read are kept.
     try {
         $vmErrors = $null
         $all = @(Get-VM -ErrorAction SilentlyContinue -ErrorVariable vmErrors)
-        foreach ($e in @($vmErrors)) { Add-Note ("Get-VM: " + $e.Exception.Message) }
+        Add-DdaErrorNotes 'Get-VM' $vmErrors
     } catch { Add-Note ("Get-VM failed: " + $_.Exception.Message) }
     # Every VM's devices in one call, grouped by each object's VMId (a guess: Microsoft's reference lists
     # VMName, not VMId, and two VMs may share a name). Any error, or an object without a VMId, and each
@@ -346,14 +347,14 @@ if ($lifelines.networkKnown) {
     $nicByIndex = @{}
     $nics = [ordered]@{}
     foreach ($a in $adapters) {
-        $pnp = [string]$a.PnPDeviceID
-        if ($pnp -notlike 'PCI\*') { continue }
+        $pnpId = [string]$a.PnPDeviceID
+        if ($pnpId -notlike 'PCI\*') { continue }
         $k = [string]$a.InterfaceIndex
         $own = @()
         $all = @()
         if ($ipsByIndex.ContainsKey($k)) { $own = $ipsByIndex[$k].ToArray(); $all = $allByIndex[$k].ToArray() }
         $accounted[$k] = $true
-        $nics[$pnp.ToUpperInvariant()] = @{ instanceId = $pnp; name = [string]$a.Name; ipAddresses = @($own); allAddresses = @($all); vSwitches = [System.Collections.Generic.List[object]]@() }
+        $nics[$pnpId.ToUpperInvariant()] = @{ instanceId = $pnpId; name = [string]$a.Name; ipAddresses = @($own); allAddresses = @($all); vSwitches = [System.Collections.Generic.List[object]]@() }
     }
     # The host's own vNICs (on any switch, with an uplink or not) are accounted for by their switch.
     foreach ($m in $vmNics) {

@@ -113,7 +113,8 @@ try {
     $dismounted = @(Get-VMHostAssignableDevice -ErrorAction Stop | Where-Object { [string]$_.LocationPath -eq $LocationPath })
     $devices = @(Get-PnpDevice -PresentOnly -ErrorAction Stop | Where-Object { ([string]$_.InstanceId) -like 'PCI\*' })
     # The device the plan names, when it does (another device vanishing meanwhile is none of this step's
-    # business); else every PCI function, 64 ids per call (one WQL query may not name many more: WBEM_MAX_QUERY).
+    # business); else every PCI function, 64 ids per call (one WQL query may not name many more: WBEM_MAX_QUERY;
+    # the loop of Get-DdaPnpDeviceProperty, written here: an exported plan runs without host-functions.ps1).
     if ($InstanceId) { $devices = @($devices | Where-Object { [string]$_.InstanceId -eq $InstanceId }) }
     $disabled = $false
     $ids = [string[]]@($devices | ForEach-Object { [string]$_.InstanceId })
