@@ -105,6 +105,54 @@ describe("inventory.ps1 finds the host's lifelines", () => {
     expect(inv.notes.join(' ')).not.toMatch(/uplink of vSwitch/);
   });
 
+  it("NICs behind a vendor's bus driver (the adapter is the PCI function's child) carry their function's lifelines: addresses, the uplink with the host vNIC that shares its MAC, the session", async () => {
+    // A ConnectX-3 pair: mlx4_bus on the PCI function (class System), an Ethernet adapter below each.
+    const behindBus =
+      (path: string, child: string): Edit =>
+      (s) => {
+        const d = s.devices.find((x) => x.locationPath === path)! as SimJson['devices'][number] & {
+          netAdapter: Record<string, unknown>;
+        };
+        d.class = 'System';
+        d.netAdapter.pnpDeviceId = `MLX4\\CONNECTX-3_ETH&00000000\\${child}`;
+        d.netAdapter.interfaceDescription = `Mellanox ConnectX-3 Ethernet Adapter #${child}`;
+      };
+    const edit: Edit = (s) => {
+      behindBus(MGMT, '1')(s);
+      behindBus(UPLINK, '2')(s);
+      // The host vNIC of the External switch took its uplink's MAC (as Hyper-V does).
+      const uplinkMac = (s.devices.find((x) => x.locationPath === UPLINK)!.netAdapter as { macAddress: string })
+        .macAddress;
+      const ext = (s.host.vmSwitches as Array<{ name: string; managementAdapter: { macAddress: string } }>).find(
+        (x) => x.name === 'External',
+      )!;
+      ext.managementAdapter.macAddress = uplinkMac;
+    };
+    let inv = await inventoryOf(edit);
+    expect(inv.notes).toEqual([]);
+    expect(at(inv, MGMT)).toMatchObject({ networkKnown: true, ipAddresses: ['10.0.0.5'], vSwitches: [] });
+    expect(at(inv, UPLINK).vSwitches).toEqual([
+      { name: 'External', switchType: 'External', vms: ['Web01', 'Web02'], hostIpAddresses: ['10.0.1.5'] },
+    ]);
+    expect(at(inv, SPARE).networkKnown).toBe(true);
+    inv = await inventoryOf((s) => {
+      edit(s);
+      arrivedOn('10.0.1.5')(s);
+    });
+    expect([at(inv, MGMT).carriesSession, at(inv, UPLINK).carriesSession, at(inv, SPARE).carriesSession]).toEqual([
+      false,
+      true,
+      false,
+    ]);
+    // Disabled, the function's bus driver takes its adapter away: nothing left to trace, nothing unknown.
+    inv = await inventoryOf((s) => {
+      edit(s);
+      s.devices.find((x) => x.locationPath === MGMT)!.enabled = false;
+    });
+    expect(at(inv, MGMT)).toMatchObject({ networkKnown: true, ipAddresses: [] });
+    expect(inv.notes).toEqual([]);
+  });
+
   it('a dismounted data controller takes its disks away from the host', async () => {
     const inv = await inventoryOf((s) => {
       s.vms.find((v) => v.name === 'Lab-VM')!.assignedDevices = [NVME];

@@ -42,3 +42,27 @@ describe('one unreadable item', () => {
     expect(inv.notes.join(' ')).toMatch(/Broken-VM could not be read/);
   });
 });
+
+describe('a disk the host uses', () => {
+  it('on no PCI controller the walk can find (Storage Spaces, iSCSI, a VHD) leaves every storage controller unknown', async () => {
+    const NVME = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';
+    await shared.use(freshState('lifelines-host'));
+    // Disk 1 (D:, E:) now sits on a Storage Spaces port: its parent is a root device with no parent.
+    await stubbed(
+      [
+        'function global:Get-PnpDeviceProperty { [CmdletBinding()] param([string[]]$InstanceId, [string[]]$KeyName)',
+        "  $port = 'ROOT\\SPACEPORT\\0000'",
+        '  $rest = @($InstanceId | Where-Object { $_ -ne $port })',
+        '  if ($rest.Count -gt 0) { foreach ($r in @(DdaSim\\Get-PnpDeviceProperty -InstanceId $rest -KeyName $KeyName)) {',
+        "    if ($r.InstanceId -like 'SCSI\\DISK&VEN_DDASIM&PROD_DISK_1\\*' -and $r.KeyName -eq 'DEVPKEY_Device_Parent') { $r.Data = $port }",
+        '    $r } }',
+        "  if ($InstanceId -contains $port) { [pscustomobject]@{ InstanceId = $port; KeyName = 'DEVPKEY_Device_Parent'; Type = 'Empty'; Data = $null } }",
+        '}',
+      ].join('\n'),
+    );
+    const inv = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    const nvme = inv.devices.find((d) => d.locationPath === NVME)!.lifelines;
+    expect(nvme).toMatchObject({ storageKnown: false, disks: [] });
+    expect(inv.notes.join(' ')).toMatch(/Disk 1 .* could not be found/);
+  });
+});

@@ -309,6 +309,28 @@ describe("the planner guards the host's lifelines", () => {
     expect(p.consents).toEqual([]);
   });
 
+  it('a controller that is no NIC but carries one (a USB NIC behind its USB controller) guards what that NIC carries', () => {
+    const XHCI = 'PCIROOT(0)#PCI(1400)';
+    const xhci = 'PCI\\VEN_8086&DEV_A36D&SUBSYS_08631028&REV_10\\3&11583659&0&A0';
+    const withUsbNic =
+      (carriesSession: boolean) =>
+      (r: RawInventory): void => {
+        r.devices.push(rawDevice(xhci, 'Intel(R) USB 3.1 eXtensible Host Controller', 'USB', XHCI, 12));
+        r.lifelines!.nics.push({
+          instanceId: xhci,
+          name: 'USB Ethernet',
+          ipAddresses: ['192.168.8.20'],
+          vSwitches: [],
+          carriesSession,
+        });
+      };
+    const p = plan(assign(XHCI), inv(withUsbNic(false)));
+    expect(p.blocked).toBeNull();
+    expect(lifeline(p)!.text.en).toContain('192.168.8.20');
+    expect(p.warnings.map((w) => w.code)).toContain('host-network');
+    expect(plan(assign(XHCI), inv(withUsbNic(true))).blocked?.code).toBe('session-nic');
+  });
+
   it('a remote session that cannot be placed: NICs with host addresses are refused, a NIC that carries none is not', () => {
     const unplaced = (r: RawInventory) => (r.lifelines!.session = { remote: true, address: null, placed: false });
     expect(plan(assign(MGMT), inv(unplaced)).blocked?.code).toBe('session-nic-unknown');

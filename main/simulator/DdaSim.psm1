@@ -157,9 +157,21 @@ function Test-DdaSimProfile {
         foreach ($u in @($s.uplinks)) { if ($null -ne $u) { Need ($u -is [string] -and $paths.ContainsKey($u.ToUpperInvariant())) ($at + '.uplinks: ' + $u + ' is not a device of this profile') } }
         $k++
     }
+    $childIds = @{}
     foreach ($d in @($Profile.devices)) {
         foreach ($x in @($d.disks)) { if ($null -ne $x) { Need (($x.number -is [int] -or $x.number -is [long]) -and $x.number -ge 0) ('devices[].disks[].number: required integer >= 0') } }
-        if ($null -ne $d.netAdapter) { Need (($d.netAdapter.interfaceIndex -is [int] -or $d.netAdapter.interfaceIndex -is [long])) ('devices[].netAdapter.interfaceIndex: required integer') }
+        if ($null -ne $d.netAdapter) {
+            $n = $d.netAdapter
+            Need (($n.interfaceIndex -is [int] -or $n.interfaceIndex -is [long])) ('devices[].netAdapter.interfaceIndex: required integer')
+            if ($null -ne $n.PSObject.Properties['pnpDeviceId']) {
+                Need ($n.pnpDeviceId -is [string] -and $n.pnpDeviceId -match '^[A-Za-z0-9_]+\\.+\\.+$' -and $n.pnpDeviceId -notmatch '^PCIP?\\') ('devices[].netAdapter.pnpDeviceId: a PnP instance id that is not PCI\ (BUS\DEVICE\INSTANCE)')
+                if ($n.pnpDeviceId -is [string]) {
+                    Need (-not $childIds.ContainsKey($n.pnpDeviceId.ToUpperInvariant())) ('devices[].netAdapter.pnpDeviceId: ' + $n.pnpDeviceId + ' is used twice')
+                    $childIds[$n.pnpDeviceId.ToUpperInvariant()] = $true
+                }
+            }
+            if ($null -ne $n.PSObject.Properties['interfaceDescription']) { Need ($n.interfaceDescription -is [string] -and $n.interfaceDescription.Length -gt 0) 'devices[].netAdapter.interfaceDescription: required non-empty string' }
+        }
     }
     foreach ($f in @($Profile.surfaceFaults)) {
         if ($null -eq $f) { continue }
@@ -454,6 +466,28 @@ function Get-SimDisks($State) {
     }
 }
 
+# A NIC's Get-NetAdapter InterfaceDescription (also its vSwitch's uplink description): the profile's
+# netAdapter.interfaceDescription, else the device's friendly name.
+function Get-SimAdapterDescription($d) {
+    $n = $d.netAdapter
+    if ($null -ne $n -and $n.interfaceDescription) { return [string]$n.interfaceDescription }
+    return [string]$d.friendlyName
+}
+
+function Get-SimBusAdapters($State) {
+    # NICs behind a vendor's bus driver: the PCI function runs the bus driver and the network adapter is
+    # its child device, named by the profile's netAdapter.pnpDeviceId. Source for the pattern: OpenFabrics
+    # WinOF's mlx4_bus.inf installs the ConnectX bus driver on PCI\VEN_15B3 as Class=System, and its
+    # installer removes the children (MLX4\CONNECTX_HCA, IBA\IPOIB) before the PCI functions. Guess
+    # (labelled): the child is present only while its function is on the host and enabled (a stopped bus
+    # driver has no children), so a disabled one leaves Get-NetAdapter instead of showing Disabled.
+    foreach ($d in @($State.devices)) {
+        $n = $d.netAdapter
+        if ($null -eq $n -or -not $n.pnpDeviceId -or $d.dismounted -or -not $d.enabled) { continue }
+        @{ instanceId = [string]$n.pnpDeviceId; caption = (Get-SimAdapterDescription $d); parent = [string]$d.instanceId }
+    }
+}
+
 function Find-SimDeviceByPath($State, [string]$LocationPath) {
     foreach ($d in @($State.devices)) { if ($d.locationPath.ToUpperInvariant() -eq $LocationPath.ToUpperInvariant()) { return $d } }
     return $null
@@ -601,6 +635,9 @@ function Get-PnpDevice {
                 # The original PCI\ entry of a dismounted device is no longer present (Status Unknown).
                 if ($d.dismounted) { $all.Add((New-SimPnpDevice $d -Phantom)) }
             }
+            foreach ($k in @(Get-SimBusAdapters $state)) {
+                $all.Add((New-SimPnpDevice ([pscustomobject]@{ instanceId = $k.instanceId; friendlyName = $k.caption; class = 'Net'; service = $null; enabled = $true; dismounted = $false })))
+            }
             # CDXML: each value of -InstanceId / -FriendlyName is a WQL LIKE pattern (wildcards * ?).
             $found = @{}
             foreach ($o in $all) {
@@ -711,7 +748,8 @@ function Get-PnpDeviceProperty {
                 # Index by PCI\ and PCIP\ id once per call: a host has hundreds of functions.
                 $byId = @{}
                 foreach ($d in @($state.devices)) { $byId[$d.instanceId.ToUpperInvariant()] = $d; $byId[(Get-SimTwinId $d.instanceId).ToUpperInvariant()] = $d }
-                foreach ($k in @(Get-SimDisks $state)) { $byId[$k.instanceId.ToUpperInvariant()] = [pscustomobject]@{ instanceId = $k.instanceId; friendlyName = $k.caption; parent = $k.parent; disk = $true } }
+                # Child devices (a controller's disks, a bus driver's network adapters) have no PCIP\ twin.
+                foreach ($k in @(Get-SimDisks $state) + @(Get-SimBusAdapters $state)) { $byId[$k.instanceId.ToUpperInvariant()] = [pscustomobject]@{ instanceId = $k.instanceId; friendlyName = $k.caption; parent = $k.parent; child = $true } }
                 $faulty = @($state.surfaceFaults | Where-Object { $null -ne $_ }).Count -gt 0
             }
             # The keys of this input (pipeline input may name its own), each resolved once, not per device;
@@ -735,7 +773,7 @@ function Get-PnpDeviceProperty {
                 $d = $byId[$id.ToUpperInvariant()]
                 if ($null -eq $d) { $PSCmdlet.WriteError((New-SimPnpNotFound $id 'Get-PnpDeviceProperty')); continue }
                 $outId = $d.instanceId
-                if (-not $d.disk -and ($d.dismounted -or $id -like 'PCIP\*')) { $outId = Get-SimTwinId $d.instanceId }
+                if (-not $d.child -and ($d.dismounted -or $id -like 'PCIP\*')) { $outId = Get-SimTwinId $d.instanceId }
                 foreach ($k in $keys) {
                     # A key the device does not have comes back with Type Empty and no Data, named as asked.
                     $type = 'Empty'; $data = $null; $name = $k.asked
@@ -2022,7 +2060,8 @@ function Remove-VMAssignableDevice {
 # The host's lifelines: NetAdapter, NetTCPIP and Storage (CDXML over ROOT/StandardCimv2 and
 # ROOT/Microsoft/Windows/Storage), and Hyper-V's virtual switches and network adapters. Parameter sets:
 # reference/cmdlets.json; objects: reference/object-shapes.json. Backed by optional profile fields: a
-# device's "netAdapter" (name, interfaceIndex, macAddress, ipAddresses) and "disks" (number, isBoot,
+# device's "netAdapter" (name, interfaceIndex, macAddress, ipAddresses; optional pnpDeviceId for an
+# adapter that is its function's child under a vendor's bus driver, interfaceDescription) and "disks" (number, isBoot,
 # isSystem, pageFile, partitions), host.vmSwitches (name, id, switchType, uplinks by location path,
 # allowManagementOS, managementAdapter) and each VM's networkAdapters (name, switchName, macAddress).
 # ---------------------------------------------------------------------------------------------------
@@ -2053,15 +2092,18 @@ function Test-SimLike($Value, $Patterns) {
 
 function Get-SimNetAdapterRows($State) {
     # Each PCI NIC with a "netAdapter" that is on the host (a dismounted one is gone; a disabled one shows
-    # Status Disabled and carries no addresses), then the host's vNIC on each switch that allows the
-    # management OS (Hyper-V Virtual Ethernet Adapter, a ROOT\VMS_MP\ device).
+    # Status Disabled and carries no addresses, or is gone with its bus driver: Get-SimBusAdapters), then
+    # the host's vNIC on each switch that allows the management OS (Hyper-V Virtual Ethernet Adapter, a
+    # ROOT\VMS_MP\ device).
     $i = 0
     foreach ($d in @($State.devices)) {
         $n = $d.netAdapter
         if ($null -eq $n -or $d.dismounted) { continue }
+        $pnp = [string]$d.instanceId
+        if ($n.pnpDeviceId) { if (-not $d.enabled) { continue }; $pnp = [string]$n.pnpDeviceId }
         $status = 'Up'
         if (-not $d.enabled) { $status = 'Disabled' }
-        @{ name = [string]$n.name; description = [string]$d.friendlyName; index = [uint32]$n.interfaceIndex; mac = [string]$n.macAddress; pnp = [string]$d.instanceId
+        @{ name = [string]$n.name; description = (Get-SimAdapterDescription $d); index = [uint32]$n.interfaceIndex; mac = [string]$n.macAddress; pnp = $pnp
            virtual = $false; status = $status; ips = @($n.ipAddresses | Where-Object { $null -ne $_ -and $d.enabled }); guid = ('{0D0A0B0C-0000-4000-8000-' + ('{0:D12}' -f $i) + '}') }
         $i++
     }
@@ -2315,7 +2357,7 @@ function Get-Partition {
 
 function New-SimVmSwitch($s, $State) {
     $uplinks = New-Object System.Collections.Generic.List[string]
-    foreach ($p in @($s.uplinks)) { $d = $null; if ($p) { $d = Find-SimDeviceByPath $State ([string]$p) }; if ($null -ne $d) { $uplinks.Add([string]$d.friendlyName) } }
+    foreach ($p in @($s.uplinks)) { $d = $null; if ($p) { $d = Find-SimDeviceByPath $State ([string]$p) }; if ($null -ne $d) { $uplinks.Add((Get-SimAdapterDescription $d)) } }
     $first = $null
     if ($uplinks.Count -gt 0) { $first = $uplinks[0] }
     [pscustomobject]@{

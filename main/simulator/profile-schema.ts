@@ -21,6 +21,16 @@ const netAdapterSchema = z.strictObject({
   interfaceIndex: z.number().int().min(2),
   macAddress,
   ipAddresses: z.array(ipAddress),
+  /**
+   * The adapter's own device when it is not the PCI function itself but its child under the vendor's
+   * bus driver (Get-NetAdapter's PnPDeviceID, e.g. a ConnectX-3 behind mlx4_bus); absent: the function.
+   */
+  pnpDeviceId: z
+    .string()
+    .regex(/^(?!PCIP?\\)[A-Za-z0-9_]+\\.+\\.+$/i, 'a PnP instance id that is not PCI\\ (BUS\\DEVICE\\INSTANCE)')
+    .optional(),
+  /** Get-NetAdapter's InterfaceDescription (and a vSwitch uplink's); absent: the device's friendlyName. */
+  interfaceDescription: z.string().min(1).optional(),
 });
 /** A disk behind a storage controller (Get-Disk IsBoot/IsSystem, Get-Partition, Win32_PageFileUsage). */
 const diskSchema = z.strictObject({
@@ -231,5 +241,10 @@ export const hostProfileSchema = z
     ];
     if (new Set(indexes).size !== indexes.length)
       ctx.addIssue({ code: 'custom', path: ['devices'], message: 'interface indexes must be unique' });
+    const childIds = p.devices.flatMap((d) =>
+      d.netAdapter?.pnpDeviceId ? [d.netAdapter.pnpDeviceId.toUpperCase()] : [],
+    );
+    if (new Set(childIds).size !== childIds.length)
+      ctx.addIssue({ code: 'custom', path: ['devices'], message: 'netAdapter.pnpDeviceId values must be unique' });
   });
 export type HostProfile = z.infer<typeof hostProfileSchema>;

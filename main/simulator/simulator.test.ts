@@ -356,3 +356,69 @@ describe('faults, counters and state', () => {
     expect(hostProfileSchema.safeParse(generateProfile({ devices: 100, vms: 10 })).success).toBe(true);
   });
 });
+
+describe("a NIC behind its vendor's bus driver", () => {
+  const UPLINK = 'PCIROOT(0)#PCI(0300)#PCI(0001)';
+  const CHILD = 'MLX4\\CONNECTX-3_ETH&00000000\\6&1A2B3C4D&0&2';
+  type State = Parameters<NonNullable<Parameters<typeof freshState>[1]>>[0];
+  const nicOf = (s: State, path: string) =>
+    s.devices.find((x) => x.locationPath === path)!.netAdapter as Record<string, unknown>;
+  const behindBus = (s: State) => {
+    s.devices.find((x) => x.locationPath === UPLINK)!.class = 'System';
+    nicOf(s, UPLINK).pnpDeviceId = CHILD;
+    nicOf(s, UPLINK).interfaceDescription = 'Mellanox ConnectX-3 Ethernet Adapter #2';
+  };
+  type Row = Record<string, unknown>;
+
+  it("is the function's child: Get-NetAdapter names it, Get-PnpDevice lists it, its parent is the function; the switch's uplink is its description", async () => {
+    await on('lifelines-host', behindBus);
+    const fn = ((await ok('Get-PnpDevice', { PresentOnly: true })) as Row[]).find(
+      (d) => String(d.InstanceId).startsWith('PCI\\VEN_8086&DEV_1572') && String(d.InstanceId).endsWith('4001'),
+    )!;
+    const adapter = ((await ok('Get-NetAdapter')) as Row[]).find((a) => a.Name === 'Uplink')!;
+    expect(adapter).toMatchObject({
+      PnPDeviceID: CHILD,
+      InterfaceDescription: 'Mellanox ConnectX-3 Ethernet Adapter #2',
+    });
+    const child = ((await ok('Get-PnpDevice', { PresentOnly: true })) as Row[]).find((d) => d.InstanceId === CHILD);
+    expect(child).toMatchObject({
+      Class: 'Net',
+      Status: 'OK',
+      FriendlyName: 'Mellanox ConnectX-3 Ethernet Adapter #2',
+    });
+    const parent = (await ok('Get-PnpDeviceProperty', {
+      InstanceId: [CHILD],
+      KeyName: ['DEVPKEY_Device_Parent'],
+    })) as Row[];
+    expect(parent).toMatchObject([{ InstanceId: CHILD, Type: 'String', Data: fn.InstanceId }]);
+    const sw = ((await ok('Get-VMSwitch')) as Row[]).find((x) => x.Name === 'External')!;
+    expect(sw.NetAdapterInterfaceDescriptions).toEqual(['Mellanox ConnectX-3 Ethernet Adapter #2']);
+  });
+
+  it('goes with its function: disabled, the adapter and its device are gone (a labelled guess)', async () => {
+    await on('lifelines-host', (s) => {
+      behindBus(s);
+      s.devices.find((x) => x.locationPath === UPLINK)!.enabled = false;
+    });
+    expect(((await ok('Get-NetAdapter')) as Row[]).map((a) => a.Name)).not.toContain('Uplink');
+    expect(((await ok('Get-PnpDevice')) as Row[]).map((d) => d.InstanceId)).not.toContain(CHILD);
+  });
+
+  it('a pnpDeviceId that is a PCI function, or used twice, is refused by both validators', async () => {
+    const s = readState(freshState('lifelines-host', behindBus));
+    const nic = nicOf(s, UPLINK);
+    nic.pnpDeviceId = 'PCI\\VEN_15B3&DEV_1003\\4&1';
+    expect(hostProfileSchema.safeParse(s).success).toBe(false);
+    const state = freshState('lifelines-host');
+    writeFileSync(state, JSON.stringify(s));
+    await shared.use(state);
+    const r = await call('Get-VM');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/netAdapter\.pnpDeviceId/);
+    nic.pnpDeviceId = CHILD;
+    nicOf(s, 'PCIROOT(0)#PCI(0300)#PCI(0000)').pnpDeviceId = CHILD.toLowerCase();
+    const twice = hostProfileSchema.safeParse(s);
+    expect(twice.success).toBe(false);
+    if (!twice.success) expect(twice.error.issues[0]?.message).toMatch(/unique/);
+  });
+});

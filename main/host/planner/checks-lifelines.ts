@@ -21,7 +21,10 @@ export function lifelineDecision(d: Device): { refusal: LocalizedText | null; ne
 export function checkLifelines(d: Device, b: Builder): void {
   if (d.owner.kind !== 'host') return;
   if (isStorageController(d) || d.lifelines.disks.length > 0) checkStorage(d, b);
-  if (isNetworkDevice(d)) checkNetwork(d, b);
+  // A device that is no NIC may still carry one (a USB NIC behind its USB controller): what it carries counts.
+  const l = d.lifelines;
+  if (isNetworkDevice(d) || l.ipAddresses.length > 0 || l.vSwitches.length > 0 || l.carriesSession === true)
+    checkNetwork(d, b);
 }
 
 function checkStorage(d: Device, b: Builder): void {

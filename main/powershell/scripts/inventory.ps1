@@ -54,9 +54,15 @@ try { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives } catch { Add-Not
 
 # --- Devices (present PCI\ functions and PCIP\ twins of dismounted ones) --------------------------
 $pnp = @()
+# The names of the present devices that are not a PCIP\ twin (the lifelines' uplink check, below).
+$presentNames = @{}
 try {
     # A loop, not Where-Object: a script block run per device is the costlier way on a host with hundreds.
-    $pnp = @(foreach ($d in @(Get-PnpDevice -PresentOnly)) { if ($d.InstanceId -like 'PCI*') { $d } })
+    $pnp = @(foreach ($d in @(Get-PnpDevice -PresentOnly)) {
+            $id = [string]$d.InstanceId
+            if ($id -like 'PCI*') { $d }
+            if ($d.FriendlyName -and $id -notlike 'PCIP\*') { $presentNames[[string]$d.FriendlyName] = $true }
+        })
 } catch { Add-Note ("Get-PnpDevice failed: " + $_.Exception.Message) }
 $ids = @(foreach ($d in $pnp) { [string]$d.InstanceId })
 
@@ -283,6 +289,36 @@ function ConvertTo-DdaIp([string]$text) {
     if ($ip.IsIPv4MappedToIPv6) { $ip = $ip.MapToIPv4() }
     return $ip.ToString()
 }
+# The PCI\ function each id is or sits below, by id in upper case ($null: none, a virtual device): the
+# DEVPKEY_Device_Parent chain, walked one property call per level for all ids at once, 8 levels at most.
+# A disk's chain ends at its storage controller; a network adapter's is its own id when it is the PCI
+# function, else it ends at the function that runs the vendor's bus driver (Mellanox's mlx4_bus, Broadcom's
+# and QLogic's VBD) or at the USB controller of a USB NIC. A call that fails throws: the caller says what
+# is then unknown, never "no controller".
+function Resolve-DdaPciFunction([string[]]$Ids) {
+    $found = @{}
+    $at = @{}
+    foreach ($id in $Ids) {
+        if (-not $id) { continue }
+        $u = $id.ToUpperInvariant()
+        if ($u -like 'PCI\*') { $found[$u] = $id } else { $found[$u] = $null; $at[$u] = $id }
+    }
+    for ($level = 0; $level -lt 8 -and $at.Count -gt 0; $level++) {
+        $pending = @($at.Values | Sort-Object -Unique)
+        $parent = @{}
+        $walkErrors = $null
+        foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $pending -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue -ErrorVariable walkErrors)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
+        $walkFailure = Get-DdaCallFailure $walkErrors
+        if ($null -ne $walkFailure) { throw $walkFailure }
+        foreach ($k in @($at.Keys)) {
+            $p = $parent[$at[$k].ToUpperInvariant()]
+            if (-not $p) { $at.Remove($k) }
+            elseif ($p -like 'PCI\*') { $found[$k] = $p; $at.Remove($k) }
+            else { $at[$k] = $p }
+        }
+    }
+    return $found
+}
 function ConvertTo-DdaMac([string]$mac) { return ($mac -replace '[^0-9A-Fa-f]', '').ToUpperInvariant() }
 function Test-DdaLinkLocal([string]$ip) {
     # fe80::/10 and 169.254/16 are configured on every connected link by themselves; nobody manages a
@@ -303,6 +339,12 @@ if ($hyperV.present -and $lifelines.networkKnown) {
         $switches = @(Get-VMSwitch -ErrorAction Stop)
         $vmNics = @(Get-VMNetworkAdapter -All -ErrorAction Stop)
     } catch { $lifelines.networkKnown = $false; Add-Note ("Virtual switches unreadable: " + $_.Exception.Message) }
+}
+# Each adapter's PCI function (Resolve-DdaPciFunction): the NIC it is, or the one it is a child of.
+$pciOfAdapter = @{}
+if ($lifelines.networkKnown) {
+    try { $pciOfAdapter = Resolve-DdaPciFunction @(foreach ($a in $adapters) { [string]$a.PnPDeviceID }) }
+    catch { $lifelines.networkKnown = $false; Add-Note ("The PCI functions of the host's network adapters are unreadable: " + $_.Exception.Message) }
 }
 $session = @{ remote = $false; address = $null; addresses = @(); hostName = $null }
 try { $session = Get-DdaSessionArrival } catch { $session = @{ remote = $true; address = $null; addresses = @(); hostName = $null }; Add-Note ("The address this session arrived on is unreadable: " + $_.Exception.Message) }
@@ -332,13 +374,16 @@ if ($lifelines.networkKnown) {
     }
     $byDesc = @{}
     $byMac = @{}
-    # The names of the PCI functions on the host (PCI\, not the PCIP\ twins of dismounted ones).
-    $onHostNames = @{}
-    foreach ($fn in $pnp) { if (([string]$fn.InstanceId) -like 'PCI\*' -and $fn.FriendlyName) { $onHostNames[[string]$fn.FriendlyName] = $true } }
+    # The PCI function of an adapter, or $null (a vNIC, a team: no PCI function below it).
+    function Get-DdaAdapterFunction($a) {
+        $id = [string]$a.PnPDeviceID
+        if (-not $id) { return $null }
+        return $pciOfAdapter[$id.ToUpperInvariant()]
+    }
     foreach ($a in $adapters) {
         if ($a.InterfaceDescription) { $byDesc[[string]$a.InterfaceDescription] = $a }
-        # A host vNIC often has its uplink's MAC: only non-PCI adapters can be a vNIC.
-        if ($a.MacAddress -and ([string]$a.PnPDeviceID) -notlike 'PCI\*') { $byMac[(ConvertTo-DdaMac ([string]$a.MacAddress))] = $a }
+        # A host vNIC often has its uplink's MAC: only an adapter without a PCI function can be a vNIC.
+        if ($a.MacAddress -and $null -eq (Get-DdaAdapterFunction $a)) { $byMac[(ConvertTo-DdaMac ([string]$a.MacAddress))] = $a }
     }
     # Per PCI NIC: its own addresses, then what it carries as the uplink of an external vSwitch.
     # Every adapter with a host address must be accounted for (a PCI NIC, or a vNIC on a known switch);
@@ -346,15 +391,23 @@ if ($lifelines.networkKnown) {
     $accounted = @{}
     $nicByIndex = @{}
     $nics = [ordered]@{}
+    # A function may carry several adapters (the ports of a NIC behind one bus driver): one entry for all.
     foreach ($a in $adapters) {
-        $pnpId = [string]$a.PnPDeviceID
-        if ($pnpId -notlike 'PCI\*') { continue }
+        $fn = Get-DdaAdapterFunction $a
+        if ($null -eq $fn) { continue }
         $k = [string]$a.InterfaceIndex
         $own = @()
         $all = @()
         if ($ipsByIndex.ContainsKey($k)) { $own = $ipsByIndex[$k].ToArray(); $all = $allByIndex[$k].ToArray() }
         $accounted[$k] = $true
-        $nics[$pnpId.ToUpperInvariant()] = @{ instanceId = $pnpId; name = [string]$a.Name; ipAddresses = @($own); allAddresses = @($all); vSwitches = [System.Collections.Generic.List[object]]@() }
+        $n = $nics[$fn.ToUpperInvariant()]
+        if ($null -eq $n) {
+            $nics[$fn.ToUpperInvariant()] = @{ instanceId = $fn; name = [string]$a.Name; ipAddresses = @($own); allAddresses = @($all); vSwitches = [System.Collections.Generic.List[object]]@() }
+        } else {
+            $n.name = $n.name + ', ' + [string]$a.Name
+            $n.ipAddresses = @($n.ipAddresses) + $own
+            $n.allAddresses = @($n.allAddresses) + $all
+        }
     }
     # The host's own vNICs (on any switch, with an uplink or not) are accounted for by their switch.
     foreach ($m in $vmNics) {
@@ -382,15 +435,17 @@ if ($lifelines.networkKnown) {
             $a = $byDesc[[string]$d]
             if ($null -eq $a) {
                 # An uplink Get-NetAdapter does not list. A NIC passed through to a VM (the switch still names
-                # it) is no host lifeline. One still on the host under that name (a hidden adapter) would look
-                # free: fail closed.
-                if ($onHostNames.ContainsKey([string]$d)) {
+                # it) is no host lifeline. A device still on the host under that name (a hidden adapter, the
+                # PCI function or its bus driver's child) would look free: fail closed.
+                if ($presentNames.ContainsKey([string]$d)) {
                     $lifelines.networkKnown = $false
                     Add-Note ("The uplink of vSwitch '" + $swName + "' (" + [string]$d + ") is not among the host's network adapters: which NIC carries it is unknown.")
                 }
                 continue
             }
-            $n = $nics[([string]$a.PnPDeviceID).ToUpperInvariant()]
+            $n = $null
+            $fn = Get-DdaAdapterFunction $a
+            if ($null -ne $fn) { $n = $nics[$fn.ToUpperInvariant()] }
             if ($null -eq $n) {
                 $lifelines.networkKnown = $false
                 Add-Note ("The uplink of vSwitch '" + $swName + "' (" + [string]$d + ") is not a PCI function (a team?): which NICs carry it is unknown.")
@@ -436,23 +491,9 @@ try {
     try {
         foreach ($f in @(Get-CimInstance -ClassName Win32_PageFileUsage -ErrorAction Stop)) { $pageLetters[([string]$f.Name).Substring(0, 1).ToUpperInvariant()] = $true }
     } catch { $lifelines.storageKnown = $false; Add-Note ("Page file locations unreadable: " + $_.Exception.Message) }
-    # Walk every disk's PnP parents up to its PCI\ function, one property call per level for all disks.
-    $at = @{}
-    foreach ($d in $msftDisks) { $at[[string]$d.Number] = $pnpByIndex[[string]$d.Number] }
-    for ($level = 0; $level -lt 8; $level++) {
-        $pending = @($at.Values | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
-        if ($pending.Count -eq 0) { break }
-        $parent = @{}
-        $walkErrors = $null
-        foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $pending -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue -ErrorVariable walkErrors)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
-        # A failed walk is told as such (below: disks unreadable), not as controllers that were not found.
-        $walkFailure = Get-DdaCallFailure $walkErrors
-        if ($null -ne $walkFailure) { throw $walkFailure }
-        foreach ($k in @($at.Keys)) {
-            $id = $at[$k]
-            if ($id -and $id -notlike 'PCI\*') { $at[$k] = $parent[$id.ToUpperInvariant()] }
-        }
-    }
+    # Every disk's storage controller (a failed walk is told below as disks unreadable, not as
+    # controllers that were not found).
+    $controllerOf = Resolve-DdaPciFunction @(foreach ($d in $msftDisks) { $pnpByIndex[[string]$d.Number] })
     $diskOut = [System.Collections.Generic.List[object]]@()
     foreach ($d in $msftDisks) {
         $num = [string]$d.Number
@@ -476,8 +517,9 @@ try {
             }
         }
         $controller = $null
-        if ($at[$num] -like 'PCI\*') { $controller = $at[$num] }
-        elseif ($boot -or $system -or $pageFile -or $volumes.Count -gt 0) {
+        $diskId = $pnpByIndex[$num]
+        if ($diskId) { $controller = $controllerOf[$diskId.ToUpperInvariant()] }
+        if ($null -eq $controller -and ($boot -or $system -or $pageFile -or $volumes.Count -gt 0)) {
             # Storage Spaces, MPIO, iSCSI, a VHD: a disk the host uses on a controller not found. Fail closed.
             $lifelines.storageKnown = $false
             Add-Note ("Disk " + $num + " (" + [string]$d.FriendlyName + ") is in use by the host, but its PCI controller could not be found: storage controllers are unknown.")
