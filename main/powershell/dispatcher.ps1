@@ -254,6 +254,26 @@ function global:Invoke-DdaScript {
     return (ConvertTo-DdaEnvelopeJson $envelope)
 }
 
+# The next line of standard input, read from the reader the host reads its commands from (the line after
+# the call line has already reached it). PowerShell 6 and 7's console host reads Console.In (ConsoleHost.ConsoleIn
+# is Lazy<TextReader> of Console.In). Windows PowerShell 5.1's reads redirected stdin through a buffered
+# reader of its own (ConsoleHost.StandardInReader, internal: PowerShell/PowerShell@60b3b304f2,
+# ConsoleHost.cs and ConsoleHostUserInterface.ReadLine), which has taken the line already, so
+# [Console]::In would wait for input that never comes. The host object is a parameter for the test.
+function global:Read-DdaHostLine {
+    param($HostObject = $Host)
+    $flags = [Reflection.BindingFlags]'Instance, NonPublic, Public'
+    $reader = $null
+    try {
+        $ext = $HostObject.GetType().GetProperty('ExternalHost', $flags).GetValue($HostObject, $null)
+        $p = $ext.GetType().GetProperty('StandardInReader', $flags)
+        if ($null -ne $p) { $reader = $p.GetValue($ext, $null) }
+    } catch { $reader = $null }
+    if ($null -ne $reader) { return $reader.ReadLine() }
+    if ($PSVersionTable.PSVersion.Major -lt 6) { throw 'The line after the call could not be read: this Windows PowerShell host has no standard input reader DDA Studio knows.' }
+    return [Console]::In.ReadLine()
+}
+
 # The one line session.ts writes per call. Runs here, or on the remote host when this process was
 # pointed at one (use-remote.ps1 defines Invoke-DdaRemoteCall).
 # With -ReadSecrets the next input line is read here, first thing, as data: '#' then name:base64(UTF-8
@@ -264,8 +284,10 @@ function global:Invoke-DdaScript {
 function global:Invoke-DdaCall {
     param([string]$ScriptB64, [string]$ParamsB64, [string]$PathB64, [string]$CallId, [string]$ScriptHash, [int]$TimeoutMs = 0, [switch]$ReadSecrets)
     $secretLine = $null
-    if ($ReadSecrets) { $secretLine = [Console]::In.ReadLine() }
+    $secretFailure = $null
+    if ($ReadSecrets) { try { $secretLine = Read-DdaHostLine } catch { $secretFailure = $_ } }
     try {
+        if ($null -ne $secretFailure) { throw $secretFailure }
         $utf8 = New-Object System.Text.UTF8Encoding $false
         $path = $utf8.GetString([Convert]::FromBase64String($PathB64))
         $text = ''

@@ -329,6 +329,11 @@ describe('PowerShellSession against the real pwsh', () => {
     }
   }, 60_000);
 
+  it("Windows PowerShell 5.1's host reads stdin through a buffered reader of its own: the secret line is read from it (stand-in host objects of 5.1's shape)", async () => {
+    const r = await session.invoke<{ first: string; second: string }>('read-host-line', {});
+    expect(r.ok && r.value).toEqual({ first: '#Password:cHc=', second: 'next' });
+  });
+
   it('a stray secret line would be a comment: run as code it does nothing and prints nothing', () => {
     const line = `#Password:${Buffer.from('pw$(x)', 'utf8').toString('base64')}`;
     const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', '-'], {
