@@ -3,7 +3,7 @@
  * no pwsh is installed). CI has only PowerShell 7, so this walks every script's syntax tree with
  * PowerShell's parser and refuses 7-only constructs (?:, ??, ?., &&, ::new, -AsHashtable, -Parallel).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPowerShell } from './find-pwsh';
@@ -16,9 +16,9 @@ const pwsh = findPowerShell({ env: process.env, projectRoot: root, platform: pro
 const session = new PowerShellSession({ executable: pwsh.path, scriptDirs: [fixtures] });
 afterAll(() => session.dispose());
 
-function ps1Files(dir: string): string[] {
+function ps1Files(dir: string, ext = /\.(ps1|psm1|psd1)$/): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? ps1Files(join(dir, e.name)) : /\.(ps1|psm1|psd1)$/.test(e.name) ? [join(dir, e.name)] : [],
+    e.isDirectory() ? ps1Files(join(dir, e.name), ext) : ext.test(e.name) ? [join(dir, e.name)] : [],
   );
 }
 
@@ -43,5 +43,20 @@ describe('Windows PowerShell 5.1 compatibility', () => {
     expect(files.length).toBeGreaterThan(10);
     const r = await session.invoke<Finding[]>('ps51-compat', { Paths: files });
     expect(r.ok && r.value).toEqual([]);
+  });
+
+  it('every shipped PowerShell file is ASCII or says it is UTF-8 (a byte-order mark): 5.1 reads a file without one in the ANSI code page', () => {
+    const files = [
+      ...ps1Files(join(root, 'main', 'powershell'), /\.(ps1|psm1|psd1|pssc|psrc)$/).filter(
+        (f) => !f.includes('test-fixtures'),
+      ),
+      join(root, 'main', 'simulator', 'DdaSim.psm1'),
+    ];
+    const unmarked = files.filter((f) => {
+      const b = readFileSync(f);
+      const bom = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+      return !bom && b.some((x) => x > 0x7f);
+    });
+    expect(unmarked).toEqual([]);
   });
 });

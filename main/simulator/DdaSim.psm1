@@ -1,4 +1,4 @@
-# DDA Studio simulated Hyper-V host.
+﻿# DDA Studio simulated Hyper-V host.
 # Functions with the names, parameters, output shapes, preconditions and error texts of the Hyper-V,
 # PnpDevice and CIM cmdlets that DDA Studio's scripts (and Microsoft's SurveyDDA.ps1) call, backed by
 # one JSON state file named by $env:DDA_SIM_STATE. A state file starts as a plain copy of a host
