@@ -133,6 +133,21 @@ function global:ConvertFrom-DdaJson {
     return (ConvertTo-DdaHashtable (ConvertFrom-Json -InputObject $Json))
 }
 
+# The script and line of a stack trace's first frame when that script is one of ours, else $null. The
+# frame's words are localized ("at <x>, <path>: line 5", "bei <x>, <path>: Zeile 5"; DebuggerStrings
+# "at {0}, {1}: line {2}" is a translated resource): only our known path is looked for, and the first
+# number after it is the line.
+function global:Find-DdaScriptFrame([string]$StackTrace) {
+    $frame = ($StackTrace -split "`n")[0]
+    if (-not $frame) { return $null }
+    foreach ($path in @($global:DdaScriptLines.Keys)) {
+        $at = $frame.IndexOf([string]$path, [StringComparison]::Ordinal)
+        if ($at -lt 0) { continue }
+        if ($frame.Substring($at + ([string]$path).Length) -match '^\D*(\d+)') { return @{ path = [string]$path; line = [int]$Matches[1] } }
+    }
+    return $null
+}
+
 function global:ConvertTo-DdaErrorInfo {
     param($Record, [string]$ScriptPath)
     $info = @{ kind = 'powershell'; message = '' }
@@ -151,12 +166,10 @@ function global:ConvertTo-DdaErrorInfo {
             $info.scriptName = [string]$ii.ScriptName
             $info.scriptLine = [int]$ii.ScriptLineNumber
             if ($ii.Line) { $info.line = ([string]$ii.Line).Trim() }
-        } elseif (([string]$Record.ScriptStackTrace -split "`n")[0] -match '^[^,]*, (.+): \D*(\d+)\D*$' -and $global:DdaScriptLines.ContainsKey($Matches[1])) {
+        } elseif ($null -ne ($frame = Find-DdaScriptFrame ([string]$Record.ScriptStackTrace))) {
             # Write-Error at a script's top level: InvocationInfo names the caller; the stack knows better.
-            # The frame's words are localized ("at ..., <path>: line 5", "bei ..., <path>: Zeile 5"): only its
-            # shape is read, and the path must be one of our scripts.
-            $info.scriptName = $Matches[1]
-            $info.scriptLine = [int]$Matches[2]
+            $info.scriptName = $frame.path
+            $info.scriptLine = $frame.line
             $lines = $global:DdaScriptLines[$info.scriptName]
             if ($null -ne $lines -and $info.scriptLine -le $lines.Count) { $info.line = ([string]$lines[$info.scriptLine - 1]).Trim() }
         } elseif ($null -ne $ii) {

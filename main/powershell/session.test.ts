@@ -149,6 +149,17 @@ describe('PowerShellSession against the real pwsh', () => {
     expect(r.errors[0]?.line).toMatch(/^Write-Error -Message 'soft failure'/);
   });
 
+  it("a stack frame's script and line are found in any language's wording, only for our own scripts", async () => {
+    const r = await session.invoke<Record<string, { path: string; line: number } | null>>('script-frame', {});
+    const me = join(fixtures, 'script-frame.ps1');
+    expect(r.ok && r.value).toEqual({
+      en: { path: me, line: 12 },
+      de: { path: me, line: 7 },
+      zh: { path: me, line: 9 },
+      unknown: null,
+    });
+  });
+
   it('a script that does not parse fails as a value, and the session goes on', async () => {
     const r = await session.invoke('syntax-error');
     expect(!r.ok && r.error).toMatchObject({
