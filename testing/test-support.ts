@@ -35,6 +35,21 @@ export const startsDismounted =
     );
   };
 
+/**
+ * An edit for freshState: the NIC at `path` becomes a function that runs its vendor's bus driver (PnP
+ * class System) with the network adapter as its child device `MLX4\CONNECTX-3_ETH&00000000\<child>`,
+ * as a ConnectX-3 behind mlx4_bus.
+ */
+export const behindBusDriver =
+  (path: string, child: string) =>
+  (s: SimJson): void => {
+    const d = s.devices.find((x) => x.locationPath === path)!;
+    const nic = d.netAdapter as Record<string, unknown>;
+    d.class = 'System';
+    nic.pnpDeviceId = `MLX4\\CONNECTX-3_ETH&00000000\\${child}`;
+    nic.interfaceDescription = `Mellanox ConnectX-3 Ethernet Adapter #${child}`;
+  };
+
 export function readState(file: string): SimJson {
   return JSON.parse(readFileSync(file, 'utf8')) as SimJson;
 }

@@ -57,7 +57,12 @@ export function anonymizeProfile(profile: HostProfile): HostProfile {
   for (const d of p.devices) {
     d.instanceId = anonymizeInstanceId(s, d.instanceId);
     d.friendlyName = device(d.friendlyName);
-    if (d.netAdapter) d.netAdapter.name = s.of('adapter', d.netAdapter.name, 'Ethernet-');
+    if (d.netAdapter) {
+      d.netAdapter.name = s.of('adapter', d.netAdapter.name, 'Ethernet-');
+      if (d.netAdapter.pnpDeviceId) d.netAdapter.pnpDeviceId = anonymizeInstanceId(s, d.netAdapter.pnpDeviceId);
+      if (d.netAdapter.interfaceDescription)
+        d.netAdapter.interfaceDescription = device(d.netAdapter.interfaceDescription);
+    }
     for (const k of d.disks ?? []) k.friendlyName = s.of('disk', k.friendlyName, 'Disk-');
   }
   for (const v of p.vms) {

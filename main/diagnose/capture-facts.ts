@@ -60,7 +60,15 @@ export const captureFactsSchema = z.object({
   ),
   vmNics: z.array(z.object({ vmName: str, name: str, switchName: nstr, macAddress: str, isManagementOs: z.boolean() })),
   adapters: z.array(
-    z.object({ name: str, description: str, interfaceIndex: z.number(), macAddress: str, pnpDeviceId: str }),
+    z.object({
+      name: str,
+      description: str,
+      interfaceIndex: z.number(),
+      macAddress: str,
+      pnpDeviceId: str,
+      /** The PCI function the adapter is or sits below (absent: a host module older than this field). */
+      pciFunction: nstr.optional(),
+    }),
   ),
   addresses: z.array(z.object({ interfaceIndex: z.number(), address: str, prefixLength: z.number() })),
   disks: z.array(

@@ -41,6 +41,11 @@ const pciId = (id: string) => (/^PCIP\\/i.test(id) ? `PCI\\${id.slice(5)}` : id)
 const same = (a: string | null | undefined, b: string | null | undefined) =>
   !!a && !!b && a.toUpperCase() === b.toUpperCase();
 
+type Adapter = CaptureFacts['adapters'][number];
+/** The PCI function an adapter is or sits below (a NIC behind its vendor's bus driver), or null (virtual). */
+const functionOf = (a: Adapter): string | null =>
+  a.pciFunction !== undefined ? a.pciFunction : /^PCI\\/i.test(a.pnpDeviceId) ? a.pnpDeviceId : null;
+
 function ipsOf(f: CaptureFacts, index: number) {
   return f.addresses
     .filter((a) => a.interfaceIndex === index)
@@ -65,7 +70,12 @@ function devicesOf(f: CaptureFacts, notes: string[]) {
     const pool = f.hostAssignable.find(
       (h) => same(h.locationPath, locationPath) && h.resourcePoolName && h.resourcePoolName !== 'Primordial',
     );
-    const adapter = f.adapters.find((a) => same(a.pnpDeviceId, instanceId));
+    const carried = f.adapters.filter((a) => same(functionOf(a), instanceId));
+    const adapter = carried[0];
+    if (carried.length > 1)
+      notes.push(
+        `${locationPath} carries ${carried.length} network adapters; the profile keeps the first (${adapter!.name}).`,
+      );
     const disks = f.disks
       .filter((k) => same(k.controller, instanceId))
       .map((k) => {
@@ -112,6 +122,10 @@ function devicesOf(f: CaptureFacts, notes: string[]) {
               interfaceIndex: adapter.interfaceIndex,
               macAddress: adapter.macAddress,
               ipAddresses: ipsOf(f, adapter.interfaceIndex),
+              ...(same(adapter.pnpDeviceId, instanceId) ? {} : { pnpDeviceId: adapter.pnpDeviceId }),
+              ...(adapter.description && adapter.description !== d.friendlyName
+                ? { interfaceDescription: adapter.description }
+                : {}),
             },
           }
         : {}),
@@ -132,13 +146,13 @@ function switchesOf(
   const mac = (m: string) => m.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
   return f.switches.map((s) => {
     const uplinks = s.uplinkDescriptions.flatMap((desc) => {
-      const a = f.adapters.find((x) => x.description === desc && /^PCI\\/i.test(x.pnpDeviceId));
-      const dev = devices.find((d) => (a ? same(d.instanceId, a.pnpDeviceId) : d.friendlyName === desc));
+      const a = f.adapters.find((x) => x.description === desc && functionOf(x) !== null);
+      const dev = devices.find((d) => (a ? same(d.instanceId, functionOf(a)) : d.friendlyName === desc));
       return dev ? [dev.locationPath] : [];
     });
     const vnic = f.vmNics.find((n) => n.isManagementOs && n.switchName === s.name);
     const host = vnic
-      ? f.adapters.find((a) => !/^PCI\\/i.test(a.pnpDeviceId) && mac(a.macAddress) === mac(vnic.macAddress))
+      ? f.adapters.find((a) => functionOf(a) === null && mac(a.macAddress) === mac(vnic.macAddress))
       : undefined;
     return {
       name: s.name,

@@ -11,7 +11,7 @@ import type { Inventory } from '../../shared/inventory';
 import { main, type Io } from '../cli/dda';
 import { readInventory } from '../host/inventory-service';
 import { memoryMeasurementStore } from '../host/measurement-store';
-import { freshState, sharedHost } from '../../testing/test-support';
+import { behindBusDriver, freshState, sharedHost } from '../../testing/test-support';
 import { listProfiles } from '../simulator/profiles';
 import { generateProfile } from '../simulator/generate-profile';
 import { hostProfileSchema } from '../simulator/profile-schema';
@@ -66,6 +66,27 @@ describe('capture, replay, compare', () => {
       pnpProperties: { '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34': { type: 'Boolean', dataType: 'System.Boolean' } },
     });
   });
+});
+
+describe("NICs behind their vendor's bus driver", () => {
+  it('are captured on their PCI function with their own device and description, and replay the same lifelines', async () => {
+    const MGMT = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
+    const UPLINK = 'PCIROOT(0)#PCI(0300)#PCI(0001)';
+    const state = freshState('lifelines-host', (s) => {
+      behindBusDriver(MGMT, '1')(s);
+      behindBusDriver(UPLINK, '2')(s);
+      s.host.sessionArrivedOn = '10.0.1.5';
+    });
+    const { live, replayed, profile } = await captureAndReplay(state, join(dir, 'bus-driver.json'));
+    const uplink = profile.devices.find((d) => d.locationPath === UPLINK)!;
+    expect(uplink.netAdapter).toMatchObject({
+      pnpDeviceId: 'MLX4\\CONNECTX-3_ETH&00000000\\2',
+      interfaceDescription: 'Mellanox ConnectX-3 Ethernet Adapter #2',
+    });
+    expect(profile.host.vmSwitches!.find((w) => w.name === 'External')!.uplinks).toEqual([UPLINK]);
+    expect(live.devices.find((d) => d.locationPath === UPLINK)!.lifelines.carriesSession).toBe(true);
+    expect(comparable(replayed)).toEqual(comparable(live));
+  }, 120_000);
 });
 
 describe('capture of a remote session', () => {

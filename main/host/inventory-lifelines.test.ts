@@ -12,7 +12,7 @@ import { inventorySchema, type Inventory } from '../../shared/inventory';
 import { main } from '../cli/dda';
 import { readInventory } from './inventory-service';
 import { memoryMeasurementStore } from './measurement-store';
-import { freshState, sharedHost, type SimJson } from '../../testing/test-support';
+import { behindBusDriver, freshState, sharedHost, type SimJson } from '../../testing/test-support';
 
 const MGMT = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
 const UPLINK = 'PCIROOT(0)#PCI(0300)#PCI(0001)';
@@ -107,19 +107,9 @@ describe("inventory.ps1 finds the host's lifelines", () => {
 
   it("NICs behind a vendor's bus driver (the adapter is the PCI function's child) carry their function's lifelines: addresses, the uplink with the host vNIC that shares its MAC, the session", async () => {
     // A ConnectX-3 pair: mlx4_bus on the PCI function (class System), an Ethernet adapter below each.
-    const behindBus =
-      (path: string, child: string): Edit =>
-      (s) => {
-        const d = s.devices.find((x) => x.locationPath === path)! as SimJson['devices'][number] & {
-          netAdapter: Record<string, unknown>;
-        };
-        d.class = 'System';
-        d.netAdapter.pnpDeviceId = `MLX4\\CONNECTX-3_ETH&00000000\\${child}`;
-        d.netAdapter.interfaceDescription = `Mellanox ConnectX-3 Ethernet Adapter #${child}`;
-      };
     const edit: Edit = (s) => {
-      behindBus(MGMT, '1')(s);
-      behindBus(UPLINK, '2')(s);
+      behindBusDriver(MGMT, '1')(s);
+      behindBusDriver(UPLINK, '2')(s);
       // The host vNIC of the External switch took its uplink's MAC (as Hyper-V does).
       const uplinkMac = (s.devices.find((x) => x.locationPath === UPLINK)!.netAdapter as { macAddress: string })
         .macAddress;

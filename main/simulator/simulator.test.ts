@@ -1,7 +1,14 @@
 /** The simulated host: every precondition fails as documented; every life-cycle transition works. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { comparableState, freshState, readState, sharedHost } from '../../testing/test-support';
+import {
+  behindBusDriver,
+  comparableState,
+  freshState,
+  readState,
+  sharedHost,
+  type SimJson,
+} from '../../testing/test-support';
 import { loadProfile, listProfiles } from './profiles';
 import { generateProfile } from './generate-profile';
 import { hostProfileSchema } from './profile-schema';
@@ -359,15 +366,10 @@ describe('faults, counters and state', () => {
 
 describe("a NIC behind its vendor's bus driver", () => {
   const UPLINK = 'PCIROOT(0)#PCI(0300)#PCI(0001)';
-  const CHILD = 'MLX4\\CONNECTX-3_ETH&00000000\\6&1A2B3C4D&0&2';
-  type State = Parameters<NonNullable<Parameters<typeof freshState>[1]>>[0];
-  const nicOf = (s: State, path: string) =>
+  const CHILD = 'MLX4\\CONNECTX-3_ETH&00000000\\2';
+  const behindBus = behindBusDriver(UPLINK, '2');
+  const nicOf = (s: SimJson, path: string) =>
     s.devices.find((x) => x.locationPath === path)!.netAdapter as Record<string, unknown>;
-  const behindBus = (s: State) => {
-    s.devices.find((x) => x.locationPath === UPLINK)!.class = 'System';
-    nicOf(s, UPLINK).pnpDeviceId = CHILD;
-    nicOf(s, UPLINK).interfaceDescription = 'Mellanox ConnectX-3 Ethernet Adapter #2';
-  };
   type Row = Record<string, unknown>;
 
   it("is the function's child: Get-NetAdapter names it, Get-PnpDevice lists it, its parent is the function; the switch's uplink is its description", async () => {

@@ -132,9 +132,14 @@ if ($hyperV) {
 $adapters = New-Object System.Collections.Generic.List[object]
 $addresses = New-Object System.Collections.Generic.List[object]
 try {
-    foreach ($a in @(Get-NetAdapter -ErrorAction Stop)) { $adapters.Add(@{ name = [string]$a.Name; description = [string]$a.InterfaceDescription; interfaceIndex = [int]$a.InterfaceIndex; macAddress = [string]$a.MacAddress; pnpDeviceId = [string]$a.PnPDeviceID }) }
+    foreach ($a in @(Get-NetAdapter -ErrorAction Stop)) { $adapters.Add(@{ name = [string]$a.Name; description = [string]$a.InterfaceDescription; interfaceIndex = [int]$a.InterfaceIndex; macAddress = [string]$a.MacAddress; pnpDeviceId = [string]$a.PnPDeviceID; pciFunction = $null }) }
     foreach ($r in @(Get-NetIPAddress -ErrorAction Stop)) { $addresses.Add(@{ interfaceIndex = [int]$r.InterfaceIndex; address = [string]$r.IPAddress; prefixLength = [int]$r.PrefixLength }) }
 } catch { Add-Note 'Network adapters' $_ }
+# Each adapter's PCI function, as inventory.ps1 finds it (a NIC behind its vendor's bus driver is a child).
+try {
+    $fnOf = Resolve-DdaPciFunction @(foreach ($a in $adapters) { $a.pnpDeviceId })
+    foreach ($a in $adapters) { if ($a.pnpDeviceId) { $a.pciFunction = $fnOf[$a.pnpDeviceId.ToUpperInvariant()] } }
+} catch { Add-Note 'The network adapters'' PCI functions' $_ }
 
 $disks = New-Object System.Collections.Generic.List[object]
 $partitions = New-Object System.Collections.Generic.List[object]
@@ -143,18 +148,11 @@ try {
     $msftDisks = @(Get-Disk -ErrorAction Stop)
     $pnpByIndex = @{}
     foreach ($w in @(Get-CimInstance -ClassName Win32_DiskDrive -ErrorAction Stop)) { $pnpByIndex[[string]$w.Index] = [string]$w.PNPDeviceID }
-    $at = @{}
-    foreach ($d in $msftDisks) { $at[[string]$d.Number] = $pnpByIndex[[string]$d.Number] }
-    for ($level = 0; $level -lt 8; $level++) {
-        $pending = @($at.Values | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
-        if ($pending.Count -eq 0) { break }
-        $parent = @{}
-        foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $pending -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
-        foreach ($k in @($at.Keys)) { $id = $at[$k]; if ($id -and $id -notlike 'PCI\*') { $at[$k] = $parent[$id.ToUpperInvariant()] } }
-    }
+    $controllerOf = Resolve-DdaPciFunction @(foreach ($d in $msftDisks) { $pnpByIndex[[string]$d.Number] })
     foreach ($d in $msftDisks) {
         $controller = $null
-        if ($at[[string]$d.Number] -like 'PCI\*') { $controller = $at[[string]$d.Number] }
+        $diskId = $pnpByIndex[[string]$d.Number]
+        if ($diskId) { $controller = $controllerOf[$diskId.ToUpperInvariant()] }
         $disks.Add(@{ number = [int]$d.Number; friendlyName = [string]$d.FriendlyName; isBoot = [bool]$d.IsBoot; isSystem = [bool]$d.IsSystem; controller = $controller })
     }
     foreach ($p in @(Get-Partition -ErrorAction Stop)) {

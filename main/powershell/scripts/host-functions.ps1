@@ -129,6 +129,43 @@ function global:Get-DdaPnpDeviceProperty {
     }
 }
 
+# The first error of a PnP call that is not "not found" (a device gone since Get-PnpDevice), or $null.
+# PnP cmdlets write errors without stopping: -ErrorAction SilentlyContinue alone would hide a failure.
+function global:Get-DdaCallFailure($errors) {
+    foreach ($e in @($errors)) { if (-not (([string]$e.FullyQualifiedErrorId) -like 'CmdletizationQuery_NotFound*')) { return $e } }
+    return $null
+}
+
+# The PCI\ function each id is or sits below, by id in upper case ($null: none, a virtual device): the
+# DEVPKEY_Device_Parent chain, walked one property call per level for all ids at once, 8 levels at most.
+# A disk's chain ends at its storage controller; a network adapter's is its own id when it is the PCI
+# function, else it ends at the function that runs the vendor's bus driver (Mellanox's mlx4_bus, Broadcom's
+# and QLogic's VBD) or at the USB controller of a USB NIC. A call that fails throws: the caller says what
+# is then unknown, never "no controller".
+function global:Resolve-DdaPciFunction([string[]]$Ids) {
+    $found = @{}
+    $at = @{}
+    foreach ($id in $Ids) {
+        if (-not $id) { continue }
+        $u = $id.ToUpperInvariant()
+        if ($u -like 'PCI\*') { $found[$u] = $id } else { $found[$u] = $null; $at[$u] = $id }
+    }
+    for ($level = 0; $level -lt 8 -and $at.Count -gt 0; $level++) {
+        $pending = @($at.Values | Sort-Object -Unique)
+        $parent = @{}
+        $walkErrors = $null
+        foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $pending -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue -ErrorVariable walkErrors)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
+        $walkFailure = Get-DdaCallFailure $walkErrors
+        if ($null -ne $walkFailure) { throw $walkFailure }
+        foreach ($k in @($at.Keys)) {
+            $p = $parent[$at[$k].ToUpperInvariant()]
+            if (-not $p) { $at.Remove($k) }
+            elseif ($p -like 'PCI\*') { $found[$k] = $p; $at.Remove($k) }
+            else { $at[$k] = $p }
+        }
+    }
+    return $found
+}
 function global:Get-DdaPlatformFacts {
     # -DiskDrives: the Win32_DiskDrive rows when the caller has read them already (inventory.ps1 reads
     # them once for this walk and its lifelines); without them they are read here.

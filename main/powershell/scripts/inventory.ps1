@@ -15,12 +15,6 @@ Set-StrictMode -Off
 
 $notes = [System.Collections.Generic.List[string]]@()
 function Add-Note([string]$text) { $notes.Add($text) }
-# The first error of a PnP call that is not "not found" (a device gone since Get-PnpDevice), or $null.
-# PnP cmdlets write errors without stopping: -ErrorAction SilentlyContinue alone would hide a failure.
-function Get-DdaCallFailure($errors) {
-    foreach ($e in @($errors)) { if (-not (([string]$e.FullyQualifiedErrorId) -like 'CmdletizationQuery_NotFound*')) { return $e } }
-    return $null
-}
 # The errors a listing wrote among its objects (Get-VM, Get-VMHostAssignableDevice), each a note: under
 # the caller's Stop one of them would cost the whole list.
 function Add-DdaErrorNotes([string]$command, $errors) { foreach ($e in @($errors)) { Add-Note ($command + ": " + $e.Exception.Message) } }
@@ -288,36 +282,6 @@ function ConvertTo-DdaIp([string]$text) {
     if (-not [Net.IPAddress]::TryParse($text, [ref]$ip)) { return $text }
     if ($ip.IsIPv4MappedToIPv6) { $ip = $ip.MapToIPv4() }
     return $ip.ToString()
-}
-# The PCI\ function each id is or sits below, by id in upper case ($null: none, a virtual device): the
-# DEVPKEY_Device_Parent chain, walked one property call per level for all ids at once, 8 levels at most.
-# A disk's chain ends at its storage controller; a network adapter's is its own id when it is the PCI
-# function, else it ends at the function that runs the vendor's bus driver (Mellanox's mlx4_bus, Broadcom's
-# and QLogic's VBD) or at the USB controller of a USB NIC. A call that fails throws: the caller says what
-# is then unknown, never "no controller".
-function Resolve-DdaPciFunction([string[]]$Ids) {
-    $found = @{}
-    $at = @{}
-    foreach ($id in $Ids) {
-        if (-not $id) { continue }
-        $u = $id.ToUpperInvariant()
-        if ($u -like 'PCI\*') { $found[$u] = $id } else { $found[$u] = $null; $at[$u] = $id }
-    }
-    for ($level = 0; $level -lt 8 -and $at.Count -gt 0; $level++) {
-        $pending = @($at.Values | Sort-Object -Unique)
-        $parent = @{}
-        $walkErrors = $null
-        foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $pending -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue -ErrorVariable walkErrors)) { $parent[([string]$r.InstanceId).ToUpperInvariant()] = [string]$r.Data }
-        $walkFailure = Get-DdaCallFailure $walkErrors
-        if ($null -ne $walkFailure) { throw $walkFailure }
-        foreach ($k in @($at.Keys)) {
-            $p = $parent[$at[$k].ToUpperInvariant()]
-            if (-not $p) { $at.Remove($k) }
-            elseif ($p -like 'PCI\*') { $found[$k] = $p; $at.Remove($k) }
-            else { $at[$k] = $p }
-        }
-    }
-    return $found
 }
 function ConvertTo-DdaMac([string]$mac) { return ($mac -replace '[^0-9A-Fa-f]', '').ToUpperInvariant() }
 function Test-DdaLinkLocal([string]$ip) {
