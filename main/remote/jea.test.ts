@@ -39,9 +39,12 @@ const LL_AHCI = 'PCIROOT(0)#PCI(1700)';
 /** ml30-connectx4: the I350 the host keeps disabled. */
 const I350 = 'PCIROOT(0)#PCI(1C00)#PCI(0000)';
 
-/** How the endpoint refuses the system disk's controller: by name, or failing closed while the host's disks are unknown. */
-const SYSTEM_DISK =
-  /controller of the host's system disk|storage controller, and which of the host's disks sit behind it could not be determined/;
+/**
+ * How the endpoint refuses the system disk's controller: by name. (Failing closed while the disks are
+ * unknown would refuse it too, and did on every restricted endpoint while a proxied Select-Object hid the
+ * system disk: the precise reason is required.)
+ */
+const SYSTEM_DISK = /controller of the host's system disk/;
 
 /** A copy of a plan whose device steps (and intent) name another device: what an operator could send. */
 function retarget(plan: Plan, device: Device): Plan {

@@ -17,7 +17,7 @@ $os = $null
 try { $o = Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop; $os = @{ caption = [string]$o.Caption; productType = [int]$o.ProductType; computerName = [string]$o.CSName } } catch { Add-Note 'Win32_OperatingSystem' $_ }
 
 $vmHost = $null
-$hyperV = [bool](Get-Command -Name Get-VMHost -ErrorAction SilentlyContinue)
+$hyperV = [bool](Microsoft.PowerShell.Core\Get-Command -Name Get-VMHost -ErrorAction SilentlyContinue)
 if ($hyperV) {
     try {
         $h = Get-VMHost -ErrorAction Stop

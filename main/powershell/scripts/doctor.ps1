@@ -20,14 +20,14 @@ $common = @([System.Management.Automation.PSCmdlet]::CommonParameters) + @([Syst
 function Get-DdaCommandSurface([string]$Name) {
     # The same reading as the simulator's surface test, for cmdlets, CDXML functions and functions alike:
     # a [PSTypeName('X')] parameter is reported as X (what the binder checks for), minus a CIM class suffix.
-    $c = Get-Command -Name $Name -ErrorAction SilentlyContinue | Select-Object -First 1
+    $c = Microsoft.PowerShell.Core\Get-Command -Name $Name -ErrorAction SilentlyContinue | Microsoft.PowerShell.Utility\Select-Object -First 1
     if ($null -eq $c) { return @{ found = $false } }
     $sets = @($c.ParameterSets | ForEach-Object { $_.Name })
     $params = @{}
     foreach ($p in $c.Parameters.Values) {
         if ($common -contains $p.Name) { continue }
         $typeName = $p.ParameterType.Name
-        $named = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.PSTypeNameAttribute] } | Select-Object -First 1
+        $named = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.PSTypeNameAttribute] } | Microsoft.PowerShell.Utility\Select-Object -First 1
         if ($null -ne $named) {
             $typeName = (([string]$named.PSTypeName -split '#')[0]).Split('.')[-1]
             if ($p.ParameterType.IsArray) { $typeName += '[]' }
@@ -83,7 +83,7 @@ foreach ($key in $PropertyKeys) {
 
 # --- Hyper-V: the module that serves Get-VMHost, and IOV support -------------------------------------
 $vmHost = @{ found = $false; iovSupport = $null; iovSupportReasons = @(); read = @{ failed = $false; errorId = '' } }
-if (Get-Command -Name Get-VMHost -ErrorAction SilentlyContinue) {
+if (Microsoft.PowerShell.Core\Get-Command -Name Get-VMHost -ErrorAction SilentlyContinue) {
     $vmHost.found = $true
     try {
         $h = Get-VMHost -ErrorAction Stop

@@ -178,7 +178,7 @@ function global:Get-DdaPlatformFacts {
         else { $disks = @(Get-CimInstance -ClassName Win32_DiskDrive -ErrorAction Stop) }
         $parts = @(Get-CimInstance -ClassName Win32_DiskPartition -ErrorAction Stop | Where-Object { $_.BootPartition })
         foreach ($p in $parts) {
-            $disk = $disks | Where-Object { $_.Index -eq $p.DiskIndex } | Select-Object -First 1
+            $disk = $disks | Where-Object { $_.Index -eq $p.DiskIndex } | Microsoft.PowerShell.Utility\Select-Object -First 1
             if ($null -eq $disk) { continue }
             $id = [string]$disk.PNPDeviceID
             for ($i = 0; $i -lt 8 -and $id -and $id -notlike 'PCI\*'; $i++) {

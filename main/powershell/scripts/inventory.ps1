@@ -27,7 +27,7 @@ try {
 } catch { Add-Note ("Win32_OperatingSystem unreadable: " + $_.Exception.Message) }
 
 $hyperV = @{ present = $false; iovSupport = $null; iovSupportReasons = @(); computerName = $null }
-if (Get-Command -Name Get-VMHost -ErrorAction SilentlyContinue) {
+if (Microsoft.PowerShell.Core\Get-Command -Name Get-VMHost -ErrorAction SilentlyContinue) {
     try {
         $h = Get-VMHost
         $hyperV = @{

@@ -121,7 +121,7 @@ try {
     for ($at = 0; $at -lt $ids.Count; $at += 64) {
         foreach ($p in @(Get-PnpDeviceProperty -InstanceId ([string[]]$ids[$at..([Math]::Min($at + 64, $ids.Count) - 1)]) -KeyName DEVPKEY_Device_LocationPaths -ErrorAction Stop)) {
             if (@($p.Data) -notcontains $LocationPath) { continue }
-            $d = $devices | Where-Object { [string]$_.InstanceId -eq [string]$p.InstanceId } | Select-Object -First 1
+            $d = $devices | Where-Object { [string]$_.InstanceId -eq [string]$p.InstanceId } | Microsoft.PowerShell.Utility\Select-Object -First 1
             $code = [string]$d.ConfigManagerErrorCode
             $disabled = ($code -eq 'CM_PROB_DISABLED' -or $code -eq '22')
         }

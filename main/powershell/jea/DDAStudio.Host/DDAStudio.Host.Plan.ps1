@@ -257,7 +257,20 @@ function Get-DdaTakeRefusal {
 function Get-DdaHostPolicy {
     $file = Join-Path $script:ModuleRoot 'DDAStudio.Host.Policy.psd1'
     if (-not (Test-Path -LiteralPath $file)) { return @{} }
-    Import-PowerShellDataFile -LiteralPath $file
+    Read-DdaDataFile $file
+}
+
+# A .psd1's hashtable, as Import-PowerShellDataFile reads it (the parser, then SafeGetValue: literals
+# only, nothing runs). Not that cmdlet: in Windows PowerShell 5.1 it is a script function of the
+# Microsoft.PowerShell.Utility module, which a restricted (JEA) session does not load.
+function Read-DdaDataFile([string]$Path) {
+    $tokens = $null
+    $errors = $null
+    $ast = [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$tokens, [ref]$errors)
+    if ($errors.Count -gt 0) { throw ("$Path is not a valid data file: " + $errors[0].Message) }
+    $table = $ast.Find({ param($a) $a -is [System.Management.Automation.Language.HashtableAst] }, $false)
+    if ($null -eq $table) { throw "$Path holds no hashtable." }
+    return $table.SafeGetValue()
 }
 
 # Why the plan must not run on this host, or $null when every check passes.

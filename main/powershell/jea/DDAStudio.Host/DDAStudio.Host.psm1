@@ -43,7 +43,6 @@ if ([Environment]::OSVersion.Platform -eq [PlatformID]::Win32NT) {
     }
 }
 $script:Simulated = [bool]($env:DDA_SIM_STATE -and $env:DDA_SIM_MODULE)
-if ($script:Simulated) { Import-Module -Name $env:DDA_SIM_MODULE -DisableNameChecking -Force }
 
 # Every shipped script by its path relative to this folder ('/'-separated), read once.
 $script:ShippedScripts = @{}
@@ -59,8 +58,23 @@ function ConvertTo-DdaModuleScopedBlock {
     param([string]$Text)
     [scriptblock]::Create(($Text -replace '(?m)^(\s*)function global:', '$1function ' -replace '\$global:Dda', '$$script:Dda'))
 }
-# Dot-sourced here, so their functions and variables land in the module's scope.
+# Dot-sourced here, so their functions and variables land in the module's scope. The dispatcher first:
+# it keeps only trusted folders (Program Files, System32's WindowsPowerShell, $PSHOME) on PSModulePath.
 . (ConvertTo-DdaModuleScopedBlock $script:ShippedScripts['dispatcher.ps1'])
+
+# The modules of the cmdlets our scripts call, imported into this module's scope, by name from those
+# folders. A restricted (JEA) session autoloads nothing ($PSModuleAutoLoadingPreference None once
+# the role makes anything visible) and holds only PowerShell's own snap-ins (InitialSessionState,
+# PowerShell/PowerShell@60b3b304f2; Microsoft's JEA maintainers: "add every module the functions call to
+# ModulesToImport", PowerShell/JEA#42): without this, Get-VM, Get-PnpDevice... are not found on a real
+# host. Imported here rather than in the role, so a host without one of them still reads what it can
+# (the inventory says what is missing) and the operator still sees only the three functions.
+foreach ($m in @('Hyper-V', 'PnpDevice', 'CimCmdlets', 'NetAdapter', 'NetTCPIP', 'Storage', 'Microsoft.PowerShell.Diagnostics')) {
+    Import-Module -Name $m -ErrorAction SilentlyContinue
+}
+# The simulator after them: its functions shadow theirs (a CDXML module's are functions too), and before
+# the host functions, which define their primitives only when the simulator has not.
+if ($script:Simulated) { Import-Module -Name $env:DDA_SIM_MODULE -DisableNameChecking -Force }
 . (ConvertTo-DdaModuleScopedBlock $script:ShippedScripts['scripts/host-functions.ps1'])
 
 # The checks and the run of whole plans, in this module's scope.
