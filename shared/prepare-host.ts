@@ -27,3 +27,5 @@ export const JEA_MODULE_NAME = 'DDAStudio.Host';
 export const JEA_REGISTER_SCRIPT = 'Register-DDAStudioEndpoint.ps1';
 /** The session configuration file for the SSH JEA-shaped subsystem (pwsh -ConfigurationFile), inside the module. */
 export const JEA_SSH_CONFIGURATION_FILE = 'DDAStudio.Host.ssh.pssc';
+/** An administrator's allow list of VMs and device classes for the endpoint, inside the module. */
+export const JEA_POLICY_FILE = 'DDAStudio.Host.Policy.psd1';

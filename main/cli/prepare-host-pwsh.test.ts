@@ -107,6 +107,35 @@ describe('prepare-host commands, read by PowerShell', () => {
     expect(r.ok && r.value).toEqual([]);
   });
 
+  it("reinstalling the JEA module keeps the administrator's allow list (run here with a folder for the host's)", async () => {
+    const jea = prepareHost(
+      { id: 'hv1', name: 'x', transport: 'winrm', computerName: 'hv01.lab' } as RemoteTargetInput,
+      { jeaModuleSource: 'C:\\DDAStudio.Host', publicKey: null },
+    ).find((x) => x.kind === 'jea')!;
+    const dir = join(mkdtempSync(join(tmpdir(), 'dda-jea-keep-')), 'DDAStudio.Host');
+    const hostDir = 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host';
+    // The two commands around the copy, in this process (the session's scope stands in for the host's).
+    const around = jea.clientCommands
+      .filter((c) => c.includes('ddaKeptPolicy'))
+      .map((c) =>
+        c
+          .split(`${hostDir}\\`)
+          .join(`${dir}/`)
+          .split(hostDir)
+          .join(dir)
+          .replace('Invoke-Command -Session $s', 'Invoke-Command -NoNewScope'),
+      );
+    expect(around).toHaveLength(2);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'DDAStudio.Host.Policy.psd1'), "@{ AllowedVms = @('Router-*') }");
+    writeFileSync(join(dir, 'old.ps1'), '');
+    const copy = `New-Item -ItemType Directory -Path '${dir}' | Out-Null`;
+    const r = await session.invoke('run-commands', { Commands: [around[0], copy, around[1]], ProgramData: tmpdir() });
+    expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
+    expect(readFileSync(join(dir, 'DDAStudio.Host.Policy.psd1'), 'utf8')).toBe("@{ AllowedVms = @('Router-*') }");
+    expect(existsSync(join(dir, 'old.ps1'))).toBe(false);
+  });
+
   it('the sshd_config edit inserts the Subsystem lines before the first Match block, once, and sshd accepts the result', async () => {
     const programData = mkdtempSync(join(tmpdir(), 'dda-programdata-'));
     mkdirSync(join(programData, 'ssh'));

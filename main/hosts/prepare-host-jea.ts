@@ -2,6 +2,7 @@
 import { JEA_CONFIGURATION_NAME, JEA_SSH_SUBSYSTEM, type RemoteTarget } from '../../shared/hosts';
 import {
   JEA_MODULE_NAME,
+  JEA_POLICY_FILE,
   JEA_REGISTER_SCRIPT,
   JEA_SSH_CONFIGURATION_FILE,
   type HostSetup,
@@ -39,7 +40,10 @@ export function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
   // Copy-Item into an existing folder would nest the new module inside the old one, and -Force alone
   // would leave an old version's scripts behind (each of them an operation): the old folder goes first,
   // and a removal that fails stops there (a file in use) instead of nesting silently.
-  const removeOld = `Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { if (${command('Test-Path', [['LiteralPath', HOST_MODULE_DIR]])}) { ${command(
+  // An administrator's allow list in the old folder is kept in the session and written back after the
+  // copy (unless the new module brings one): an upgrade must not widen the role to every VM and class.
+  const policy = `${HOST_MODULE_DIR}\\${JEA_POLICY_FILE}`;
+  const removeOld = `Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { $ddaKeptPolicy = $null; if (${command('Test-Path', [['LiteralPath', policy]])}) { $ddaKeptPolicy = [IO.File]::ReadAllBytes(${psLiteral(policy)}) }; if (${command('Test-Path', [['LiteralPath', HOST_MODULE_DIR]])}) { ${command(
     'Remove-Item',
     [
       ['LiteralPath', HOST_MODULE_DIR],
@@ -48,6 +52,7 @@ export function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
       ['ErrorAction', 'Stop'],
     ],
   )} } }`;
+  const keepPolicy = `Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { if ($null -ne $ddaKeptPolicy -and -not (${command('Test-Path', [['LiteralPath', policy]])})) { [IO.File]::WriteAllBytes(${psLiteral(policy)}, $ddaKeptPolicy); 'Kept the allow list ${JEA_POLICY_FILE}.' } }`;
   const registerScript = `${HOST_MODULE_DIR}\\${JEA_REGISTER_SCRIPT}`;
   const notes = [
     elevatedNote,
@@ -111,6 +116,7 @@ export function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
         }),
         removeOld,
         copy,
+        keepPolicy,
         'Remove-PSSession -Session $s',
         winrmSession(tg, { ssl, credential: cred, sessionOption: tg.skipCertificateChecks && ssl, configurationName }),
         ...checkAndClose(jeaCheck),
@@ -139,6 +145,7 @@ export function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
       sshSession(tg, 'powershell'),
       removeOld,
       copy,
+      keepPolicy,
       'Remove-PSSession -Session $s',
       sshSession(tg, subsystem),
       ...checkAndClose(jeaCheck),

@@ -59,12 +59,28 @@ foreach ($f in @("$moduleName.psd1", 'dispatcher.ps1', 'scripts\inventory.ps1', 
 
 # The module, where JEA's ModulesToImport and RoleCapabilities find it (writable by administrators only).
 $target = Join-Path $env:ProgramFiles "WindowsPowerShell\Modules\$moduleName"
-if ((Resolve-Path -LiteralPath $PSScriptRoot).Path.TrimEnd('\') -ne $target) {
+# Is this script already there? Asked of the file system, not of the path's text (8.3 names, junctions
+# and case spell one folder many ways): a marker written here is looked for there.
+$marker = 'dda-register-' + [guid]::NewGuid().ToString('n')
+[IO.File]::WriteAllText((Join-Path $PSScriptRoot $marker), '')
+try { $inPlace = Test-Path -LiteralPath (Join-Path $target $marker) } finally { Remove-Item -LiteralPath (Join-Path $PSScriptRoot $marker) -Force }
+if (-not $inPlace) {
+    # An administrator's allow list (DDAStudio.Host.Policy.psd1) stays: an upgrade must not widen the role
+    # to every VM and device class. One that comes with the new module replaces it.
+    $policyName = "$moduleName.Policy.psd1"
+    $keptPolicy = $null
+    if (Test-Path -LiteralPath (Join-Path $target $policyName)) { $keptPolicy = [IO.File]::ReadAllBytes((Join-Path $target $policyName)) }
     if (Test-Path -LiteralPath $target) { Remove-Item -LiteralPath $target -Recurse -Force }
     Copy-Item -LiteralPath $PSScriptRoot -Destination $target -Recurse
+    if ($null -ne $keptPolicy -and -not (Test-Path -LiteralPath (Join-Path $target $policyName))) {
+        [IO.File]::WriteAllBytes((Join-Path $target $policyName), $keptPolicy)
+        Write-Output "Kept the allow list $policyName of the module that was replaced."
+    }
 }
 
-# Transcripts of every JEA session: owned by and readable to Administrators and SYSTEM only.
+# Transcripts of every JEA session: owned by and readable to Administrators and SYSTEM only, and so is
+# the DDAStudio folder above them. ProgramData lets any user create a folder there: one who made (and so
+# owns) ProgramData\DDAStudio first could swap the Transcripts folder below it for one of their own.
 New-Item -ItemType Directory -Path $transcripts -Force | Out-Null
 $admins = New-Object Security.Principal.SecurityIdentifier 'S-1-5-32-544'
 $acl = New-Object Security.AccessControl.DirectorySecurity
@@ -73,7 +89,7 @@ $acl.SetOwner($admins)
 foreach ($sid in @($admins, (New-Object Security.Principal.SecurityIdentifier 'S-1-5-18'))) {
     $acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule $sid, 'FullControl', 'ContainerInherit, ObjectInherit', 'None', 'Allow'))
 }
-Set-Acl -LiteralPath $transcripts -AclObject $acl
+foreach ($folder in @((Split-Path -Parent $transcripts), $transcripts)) { Set-Acl -LiteralPath $folder -AclObject $acl }
 
 # Written to this administrator's own temp folder; Register-PSSessionConfiguration keeps its own copy.
 $pssc = Join-Path $env:TEMP ('DDAStudio-' + [guid]::NewGuid().ToString('n') + '.pssc')
