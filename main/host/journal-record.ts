@@ -27,6 +27,8 @@ export const journalRecordSchema = z.discriminatedUnion('t', [
     at,
     plan: planSchema,
     before: z.record(z.string(), z.unknown()).optional(),
+    /** The plan ran as one request (the JEA endpoint): until its step log is journaled, any step may have run. */
+    wholePlan: z.literal(true).optional(),
   }),
   z.object({ t: z.literal('step-start'), op: id, at, step: id, command: z.string().optional() }),
   z.object({ t: z.literal('step-done'), op: id, at, step: id, ms, output: z.unknown().optional() }),
@@ -87,4 +89,6 @@ export interface OperationRecord {
   endedAt: string | null;
   /** Why this operation's records cannot be trusted (a line that is not a valid record); never run then. */
   invalid: string | null;
+  /** Ran as one request (the JEA endpoint): with no step log journaled, every step may have run. */
+  wholePlan?: boolean;
 }

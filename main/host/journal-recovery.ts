@@ -37,6 +37,11 @@ export async function recoverOperation(
   // before anything runs, and run nothing when it is not what the planner could have made.
   const refusal = recoveryRefusal(rec, await readInventory());
   if (refusal) throw new RecoveryRefusedError(rec.op, refusal);
+  if (action === 'finish' && rec.wholePlan)
+    throw new RecoveryRefusedError(
+      rec.op,
+      'it ran as one request on the DDAStudio JEA endpoint, which runs no step alone, and what it did is unknown: roll it back (a step whose effect the host does not show is not undone), or read the host and plan again.',
+    );
   const startedAt = new Date().toISOString();
   journal.append({ t: 'recover-start', op: rec.op, at: startedAt, action });
   const base = { journal, readInventory, idempotent: true, operationId: rec.op, ...(onStep ? { onStep } : {}) };
@@ -44,8 +49,11 @@ export async function recoverOperation(
     const done = new Set(rec.done.filter((s) => !rec.undone.includes(s)));
     return executePlan(rec.plan, runner, { ...base, skip: done });
   }
+  // A plan that ran as one request and left no step log: any of its steps may have run.
   const touched = rec.plan.steps.filter(
-    (s) => (rec.done.includes(s.id) || s.id === rec.inFlight || s.id === rec.failed) && !rec.undone.includes(s.id),
+    (s) =>
+      (rec.wholePlan || rec.done.includes(s.id) || s.id === rec.inFlight || s.id === rec.failed) &&
+      !rec.undone.includes(s.id),
   );
   const results = new Map<string, StepResult>(
     rec.plan.steps.map((s) => [

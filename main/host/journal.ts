@@ -161,6 +161,7 @@ export class Journal {
           ended: null,
           endedAt: null,
           invalid: suspect.get(r.op) ?? null,
+          wholePlan: r.wholePlan === true,
         });
         continue;
       }

@@ -123,4 +123,31 @@ describe('recovery after PowerShell died at step k', () => {
       expect(journal.findUnfinished()).toEqual([]);
     }
   }, 180_000);
+
+  it('a plan that ran as one request (the JEA endpoint) and left no step log: rollback undoes what the host shows of any step; finish is refused', async () => {
+    const state = freshState('ml30-connectx4');
+    await shared.use(state);
+    const memory = memoryMeasurementStore();
+    const read = () => readInventory(runner, { memory });
+    const dirPath = mkdtempSync(join(tmpdir(), 'dda-journal-'));
+    const before = comparableState(state);
+    const plan = await new Operations({ runner, journal: new Journal(dirPath), readInventory: read }).plan(
+      intent,
+      choices,
+    );
+    // The endpoint ran the first three steps, then the connection was lost: only op-start is journaled.
+    new Journal(dirPath).append({ t: 'op-start', op: 'op-jea', at: new Date().toISOString(), plan, wholePlan: true });
+    for (const step of plan.steps.slice(0, 3)) {
+      const r = await runner.invoke(step.action.script, step.action.params);
+      if (!r.ok) throw new Error(r.error.message);
+    }
+    expect(comparableState(state)).not.toEqual(before);
+    const ops = new Operations({ runner, journal: new Journal(dirPath), readInventory: read });
+    const finish = await ops.recover('op-jea', 'finish');
+    expect(!finish.ok && finish.error.message).toMatch(/one request on the DDAStudio JEA endpoint/);
+    const r = await ops.recover('op-jea', 'rollback');
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.status).toBe('rolled-back');
+    expect(comparableState(state)).toEqual(before);
+  }, 180_000);
 });

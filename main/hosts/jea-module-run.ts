@@ -83,7 +83,7 @@ export async function executePlanOnEndpoint(
   const startedAt = now();
   const before: Record<string, unknown> = {};
   for (const s of plan.steps) if (s.replaces) before[s.id] = s.replaces;
-  opts.journal?.append({ t: 'op-start', op, at: startedAt, plan, before });
+  opts.journal?.append({ t: 'op-start', op, at: startedAt, plan, before, wholePlan: true });
   const results = new Map<string, StepResult>(plan.steps.map((s) => [s.id, { stepId: s.id, state: 'pending' }]));
   const first = plan.steps[0]!;
   opts.onStep?.({ stepId: first.id, state: 'running' });
