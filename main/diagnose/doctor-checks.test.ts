@@ -94,6 +94,8 @@ describe('doctor.ps1 and capture.ps1 only read', () => {
       'Select-Object',
       'New-Object',
       'Add-Note',
+      // host-functions.ps1: the DEVPKEY_Device_Parent walk, Get-DdaPnpDeviceProperty calls only
+      'Resolve-DdaPciFunction',
     ]);
     for (const f of ['doctor.ps1', 'capture.ps1']) {
       const text = readFileSync(join(scriptsDir, f), 'utf8')
