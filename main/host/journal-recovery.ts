@@ -49,11 +49,9 @@ export async function recoverOperation(
     const done = new Set(rec.done.filter((s) => !rec.undone.includes(s)));
     return executePlan(rec.plan, runner, { ...base, skip: done });
   }
-  // A plan that ran as one request and left no step log: any of its steps may have run.
+  if (rec.wholePlan) return judgeWholePlan(journal, rec, readInventory, startedAt);
   const touched = rec.plan.steps.filter(
-    (s) =>
-      (rec.wholePlan || rec.done.includes(s.id) || s.id === rec.inFlight || s.id === rec.failed) &&
-      !rec.undone.includes(s.id),
+    (s) => (rec.done.includes(s.id) || s.id === rec.inFlight || s.id === rec.failed) && !rec.undone.includes(s.id),
   );
   const results = new Map<string, StepResult>(
     rec.plan.steps.map((s) => [
@@ -78,6 +76,42 @@ export async function recoverOperation(
     steps: [...results.values()],
     failedStepId: rec.failed ?? rec.inFlight,
     error: null,
+    startedAt,
+    finishedAt,
+  };
+}
+
+/**
+ * A plan that ran as one request (the JEA endpoint) and left no step log: what it did is unknown, and
+ * an effect the host shows now may be another operation's (the VM running again, the device another
+ * VM's since). So nothing is undone here: the host is judged. Nothing of the plan left: rolled back.
+ * Else rollback-failed, naming the steps whose effect is there, for the admin to plan the way back
+ * (revert, enable the device, return orphans) and then recover again.
+ */
+async function judgeWholePlan(
+  journal: Journal,
+  rec: OperationRecord,
+  readInventory: () => Promise<Inventory>,
+  startedAt: string,
+): Promise<OperationOutcome> {
+  const steps = rec.plan.steps.filter((s) => !rec.undone.includes(s.id));
+  const left = notRolledBack(steps, await readInventory()).map((s) => s.id);
+  const status = left.length === 0 ? 'rolled-back' : 'rollback-failed';
+  const finishedAt = new Date().toISOString();
+  journal.append({ t: 'op-end', op: rec.op, at: finishedAt, status, ...(left.length ? { notRolledBack: left } : {}) });
+  return {
+    operationId: rec.op,
+    planId: rec.plan.id,
+    status,
+    steps: rec.plan.steps.map((s) => ({ stepId: s.id, state: rec.undone.includes(s.id) ? 'undone' : 'pending' })),
+    failedStepId: left[0] ?? null,
+    error: left.length
+      ? {
+          kind: 'protocol',
+          message:
+            "This plan ran as one request on the DDAStudio JEA endpoint and its answer never came: nothing is undone from here, since what the host shows may be a later operation's. Plan the way back from the inventory (revert, enable the device, return orphans), then recover it again.",
+        }
+      : null,
     startedAt,
     finishedAt,
   };

@@ -124,30 +124,62 @@ describe('recovery after PowerShell died at step k', () => {
     }
   }, 180_000);
 
-  it('a plan that ran as one request (the JEA endpoint) and left no step log: rollback undoes what the host shows of any step; finish is refused', async () => {
+  it("a plan that ran as one request (the JEA endpoint) and left no step log: finish is refused; rollback undoes nothing (what the host shows may be a later operation's) and judges the host", async () => {
     const state = freshState('ml30-connectx4');
     await shared.use(state);
     const memory = memoryMeasurementStore();
     const read = () => readInventory(runner, { memory });
-    const dirPath = mkdtempSync(join(tmpdir(), 'dda-journal-'));
     const before = comparableState(state);
-    const plan = await new Operations({ runner, journal: new Journal(dirPath), readInventory: read }).plan(
-      intent,
-      choices,
-    );
-    // The endpoint ran the first three steps, then the connection was lost: only op-start is journaled.
-    new Journal(dirPath).append({ t: 'op-start', op: 'op-jea', at: new Date().toISOString(), plan, wholePlan: true });
-    for (const step of plan.steps.slice(0, 3)) {
-      const r = await runner.invoke(step.action.script, step.action.params);
-      if (!r.ok) throw new Error(r.error.message);
-    }
-    expect(comparableState(state)).not.toEqual(before);
-    const ops = new Operations({ runner, journal: new Journal(dirPath), readInventory: read });
-    const finish = await ops.recover('op-jea', 'finish');
-    expect(!finish.ok && finish.error.message).toMatch(/one request on the DDAStudio JEA endpoint/);
-    const r = await ops.recover('op-jea', 'rollback');
+    const calls: string[] = [];
+    const recording: ScriptRunner = {
+      invoke: (script, params, options) => (calls.push(script), runner.invoke(script, params, options)),
+      dispose: async () => undefined,
+    };
+    const journalOf = (dirPath: string) => new Journal(dirPath);
+    const started = async (ran: number) => {
+      const dirPath = mkdtempSync(join(tmpdir(), 'dda-journal-'));
+      const plan = await new Operations({ runner, journal: journalOf(dirPath), readInventory: read }).plan(
+        intent,
+        choices,
+      );
+      journalOf(dirPath).append({ t: 'op-start', op: 'op-jea', at: new Date().toISOString(), plan, wholePlan: true });
+      for (const step of plan.steps.slice(0, ran)) {
+        const r = await runner.invoke(step.action.script, step.action.params);
+        if (!r.ok) throw new Error(r.error.message);
+      }
+      return { plan, ops: new Operations({ runner: recording, journal: journalOf(dirPath), readInventory: read }) };
+    };
+
+    // Nothing ran (the VM still running, as before the plan): rolled back, and no step's undo ran, so
+    // the running VM was not stopped and started again.
+    let { ops } = await started(0);
+    let r = await ops.recover('op-jea', 'rollback');
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.status).toBe('rolled-back');
+    expect(calls.filter((c) => c.startsWith('op-'))).toEqual([]);
     expect(comparableState(state)).toEqual(before);
+
+    // The endpoint ran three steps (the VM stopped, the device disabled and dismounted) and the answer
+    // was lost: finish is refused, rollback names what is left and changes nothing.
+    const s = await started(3);
+    ops = s.ops;
+    const finish = await ops.recover('op-jea', 'finish');
+    expect(!finish.ok && finish.error.message).toMatch(/one request on the DDAStudio JEA endpoint/);
+    const changed = comparableState(state);
+    r = await ops.recover('op-jea', 'rollback');
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.status).toBe('rollback-failed');
+    expect(r.value.error?.message).toMatch(/Plan the way back/);
+    expect(calls.filter((c) => c.startsWith('op-'))).toEqual([]);
+    expect(comparableState(state)).toEqual(changed);
+    // The admin puts the host back (as the plans would), and recovers again: now rolled back.
+    for (const step of s.plan.steps.slice(0, 3).reverse()) {
+      const u = await runner.invoke(step.undo!.script, step.undo!.params);
+      if (!u.ok) throw new Error(u.error.message);
+    }
+    expect(comparableState(state)).toEqual(before);
+    r = await ops.recover('op-jea', 'rollback');
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.status).toBe('rolled-back');
   }, 180_000);
 });
