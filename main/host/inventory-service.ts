@@ -103,7 +103,11 @@ function lifelineReader(
     const id = upper(pciIdOf(instanceId));
     const kind = { pnpClass, facts: { baseClass } };
     const nic = nics.get(id);
-    const net = onHost && isNetworkDevice(kind);
+    // What may carry a host NIC: a NIC, a function an adapter was traced to (a USB NIC's controller), and,
+    // while the network could not be read, any serial-bus controller (PCI base class 0x0C: USB,
+    // Thunderbolt, InfiniBand), which an untraced adapter may sit behind.
+    const serialBus = baseClass === 0x0c;
+    const net = onHost && (isNetworkDevice(kind) || nic !== undefined || (serialBus && !(l && l.networkKnown)));
     const networkKnown = !net || (!!l && l.networkKnown);
     let carriesSession: boolean | null = false;
     if (nic?.carriesSession) carriesSession = true;

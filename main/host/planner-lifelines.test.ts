@@ -329,6 +329,30 @@ describe("the planner guards the host's lifelines", () => {
     expect(lifeline(p)!.text.en).toContain('192.168.8.20');
     expect(p.warnings.map((w) => w.code)).toContain('host-network');
     expect(plan(assign(XHCI), inv(withUsbNic(true))).blocked?.code).toBe('session-nic');
+    // A remote session that cannot be placed: refused as a NIC with host addresses is.
+    const unplaced = (r: RawInventory) => {
+      withUsbNic(false)(r);
+      r.lifelines!.session = { remote: true, address: null, placed: false };
+    };
+    expect(plan(assign(XHCI), inv(unplaced)).blocked?.code).toBe('session-nic-unknown');
+    // The network unreadable (no adapter traced): a USB controller may carry one, so it needs the consent.
+    const unknown = (r: RawInventory) => {
+      r.devices.push(rawDevice(xhci, 'Intel(R) USB 3.1 eXtensible Host Controller', 'USB', XHCI, 12));
+      r.lifelines!.networkKnown = false;
+      r.lifelines!.nics = [];
+    };
+    const u = plan(assign(XHCI), inv(unknown));
+    expect(u.blocked).toBeNull();
+    expect(lifeline(u)!.text.en).toMatch(/unknown/);
+    // ...and a controller of another kind (the NVMe) does not.
+    expect(
+      lifeline(
+        plan(
+          assign(NVME),
+          inv((r) => (r.lifelines!.networkKnown = false)),
+        ),
+      )!.text.en,
+    ).not.toMatch(/network/i);
   });
 
   it('a remote session that cannot be placed: NICs with host addresses are refused, a NIC that carries none is not', () => {

@@ -21,9 +21,16 @@ export function lifelineDecision(d: Device): { refusal: LocalizedText | null; ne
 export function checkLifelines(d: Device, b: Builder): void {
   if (d.owner.kind !== 'host') return;
   if (isStorageController(d) || d.lifelines.disks.length > 0) checkStorage(d, b);
-  // A device that is no NIC may still carry one (a USB NIC behind its USB controller): what it carries counts.
+  // A device that is no NIC may still carry one (a USB NIC behind its USB controller): what it carries, or
+  // may carry while the network is unknown (inventory-service's lifelineReader), counts.
   const l = d.lifelines;
-  if (isNetworkDevice(d) || l.ipAddresses.length > 0 || l.vSwitches.length > 0 || l.carriesSession === true)
+  if (
+    isNetworkDevice(d) ||
+    !l.networkKnown ||
+    l.carriesSession !== false ||
+    l.ipAddresses.length > 0 ||
+    l.vSwitches.length > 0
+  )
     checkNetwork(d, b);
 }
 
