@@ -42,9 +42,12 @@ const same = (a: string | null | undefined, b: string | null | undefined) =>
   !!a && !!b && a.toUpperCase() === b.toUpperCase();
 
 type Adapter = CaptureFacts['adapters'][number];
-/** The PCI function an adapter is or sits below (a NIC behind its vendor's bus driver), or null (virtual). */
+/**
+ * The PCI function an adapter is or sits below (a NIC behind its vendor's bus driver), or null (virtual).
+ * A PCI\\ adapter is its own function, also when the walk failed or an older host module sent none.
+ */
 const functionOf = (a: Adapter): string | null =>
-  a.pciFunction !== undefined ? a.pciFunction : /^PCI\\/i.test(a.pnpDeviceId) ? a.pnpDeviceId : null;
+  a.pciFunction ?? (/^PCI\\/i.test(a.pnpDeviceId) ? a.pnpDeviceId : null);
 
 function ipsOf(f: CaptureFacts, index: number) {
   return f.addresses

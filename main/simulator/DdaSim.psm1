@@ -164,7 +164,7 @@ function Test-DdaSimProfile {
             $n = $d.netAdapter
             Need (($n.interfaceIndex -is [int] -or $n.interfaceIndex -is [long])) ('devices[].netAdapter.interfaceIndex: required integer')
             if ($null -ne $n.PSObject.Properties['pnpDeviceId']) {
-                Need ($n.pnpDeviceId -is [string] -and $n.pnpDeviceId -match '^[A-Za-z0-9_]+\\.+\\.+$' -and $n.pnpDeviceId -notmatch '^PCIP?\\') ('devices[].netAdapter.pnpDeviceId: a PnP instance id that is not PCI\ (BUS\DEVICE\INSTANCE)')
+                Need ($n.pnpDeviceId -is [string] -and $n.pnpDeviceId -match '^([A-Za-z0-9_]+|\{[0-9A-Fa-f-]+\})\\.+\\.+$' -and $n.pnpDeviceId -notmatch '^PCIP?\\') ('devices[].netAdapter.pnpDeviceId: a PnP instance id that is not PCI\ (BUS\DEVICE\INSTANCE)')
                 if ($n.pnpDeviceId -is [string]) {
                     Need (-not $childIds.ContainsKey($n.pnpDeviceId.ToUpperInvariant())) ('devices[].netAdapter.pnpDeviceId: ' + $n.pnpDeviceId + ' is used twice')
                     $childIds[$n.pnpDeviceId.ToUpperInvariant()] = $true

@@ -27,7 +27,10 @@ const netAdapterSchema = z.strictObject({
    */
   pnpDeviceId: z
     .string()
-    .regex(/^(?!PCIP?\\)[A-Za-z0-9_]+\\.+\\.+$/i, 'a PnP instance id that is not PCI\\ (BUS\\DEVICE\\INSTANCE)')
+    .regex(
+      /^(?!PCIP?\\)([A-Za-z0-9_]+|\{[0-9A-Fa-f-]+\})\\.+\\.+$/i,
+      'a PnP instance id that is not PCI\\ (BUS\\DEVICE\\INSTANCE; the bus may be a {GUID})',
+    )
     .optional(),
   /** Get-NetAdapter's InterfaceDescription (and a vSwitch uplink's); absent: the device's friendlyName. */
   interfaceDescription: z.string().min(1).optional(),
