@@ -26,6 +26,12 @@ export interface RemoteConnectionOptions {
 
 /** Time for loading the dispatcher and host functions on a freshly opened remote session. */
 const REMOTE_BOOTSTRAP_MS = 10_000;
+/**
+ * Time for Stop-Job to stop a timed-out command on the host before this process is killed: killed
+ * first, the command would go on there (a dropped client leaves its session Disconnected with the
+ * command running, about_Remote_Disconnected_Sessions) while the app re-reads the host and rolls back.
+ */
+const REMOTE_STOP_MS = 30_000;
 
 /** Opens a remote host; the session (and its connection) starts lazily on the first call. */
 export function openRemoteHost(target: RemoteTarget, options: RemoteConnectionOptions = {}): HostConnection {
@@ -40,8 +46,12 @@ export function openRemoteHost(target: RemoteTarget, options: RemoteConnectionOp
       },
     ],
     dataDir: options.dataDir ?? remoteHostDataDir(defaultDataDir(), target.id),
-    // A call that (re)connects first gets the connect limit on top of its own, plus time to load our code.
-    connection: { computerName: target.name, connectAllowanceMs: target.connectTimeoutMs + REMOTE_BOOTSTRAP_MS },
+    // A call that (re)connects first gets the connect limit on top of its own, plus time to load our code
+    // and to stop the command on the host when its own limit has passed.
+    connection: {
+      computerName: target.name,
+      connectAllowanceMs: target.connectTimeoutMs + REMOTE_BOOTSTRAP_MS + REMOTE_STOP_MS,
+    },
     ...sessionOptionsOf(options),
   });
   // On the DDAStudio.Host JEA endpoint a plan runs whole, checked and rolled back on the host itself.
