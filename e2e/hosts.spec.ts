@@ -112,10 +112,14 @@ test('add a host with a hostile name: plain text everywhere, the Prepare dialog 
   await expect(prep.getByTestId('host-commands-ssh')).toContainText("Start-Service -Name 'sshd'");
   // Copy gives exactly the commands, one per line.
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.server.origin });
+  // The key is made first (the host commands authorize it), the session after them.
+  await prep.getByTestId('client-commands-first-ssh-copy').click();
+  await expect(prep.getByTestId('client-commands-first-ssh-copy')).toHaveText('Copied');
+  const first = await page.evaluate(() => navigator.clipboard.readText());
+  expect(first.split('\n')[0]).toBe("ssh-keygen -t ed25519 -f '/home/o''brien/keys/$(whoami) id'");
   await prep.getByTestId('client-commands-ssh-copy').click();
   await expect(prep.getByTestId('client-commands-ssh-copy')).toHaveText('Copied');
   const copied = await page.evaluate(() => navigator.clipboard.readText());
-  expect(copied.split('\n')[0]).toBe("ssh-keygen -t ed25519 -f '/home/o''brien/keys/$(whoami) id'");
   expect(copied).toContain("-KeyFilePath '/home/o''brien/keys/$(whoami) id'");
   await app.screenshot('prepare-dialog');
   await page.keyboard.press('Escape');

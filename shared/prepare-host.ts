@@ -14,9 +14,14 @@ export type HostSetupKind = z.infer<typeof hostSetupKindSchema>;
 export const hostSetupSchema = z.object({
   kind: hostSetupKindSchema,
   title: localizedTextSchema,
+  /**
+   * Run first, in order, in one PowerShell window on this machine: what the host commands need (a key
+   * to authorize, the module they register). Absent: nothing comes before the host commands.
+   */
+  clientCommandsFirst: z.array(z.string()).optional(),
   /** Run in order, in one elevated PowerShell window on the Hyper-V host. */
   hostCommands: z.array(z.string()),
-  /** Run in order, in one PowerShell window on this machine. */
+  /** Run in order, in one PowerShell window on this machine (the same as clientCommandsFirst), after the host commands. */
   clientCommands: z.array(z.string()),
   notes: z.array(localizedTextSchema),
 });

@@ -159,13 +159,16 @@ function removeCommand(argv: string[], io: Io): number {
 
 /** A setup as text for a terminal. */
 export function formatSetup(setup: HostSetup): string {
-  const out = [
-    `== ${setup.title.en} (--kind ${setup.kind})`,
+  const first = setup.clientCommandsFirst ?? [];
+  const out = [`== ${setup.title.en} (--kind ${setup.kind})`, ''];
+  if (first.length) out.push('First, on this machine (PowerShell):', ...first.map((c) => `  ${c}`), '');
+  out.push('On the host (elevated PowerShell):', ...setup.hostCommands.map((c) => `  ${c}`));
+  out.push(
     '',
-    'On the host (elevated PowerShell):',
-    ...setup.hostCommands.map((c) => `  ${c}`),
-  ];
-  out.push('', 'On this machine (PowerShell):', ...setup.clientCommands.map((c) => `  ${c}`), '');
+    first.length ? 'Then, on this machine (same window):' : 'On this machine (PowerShell):',
+    ...setup.clientCommands.map((c) => `  ${c}`),
+    '',
+  );
   for (const n of setup.notes) out.push(`- ${n.en}`);
   return out.join('\n');
 }

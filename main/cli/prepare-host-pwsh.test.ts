@@ -72,7 +72,11 @@ describe('prepare-host commands, read by PowerShell', () => {
   it('parse without errors; no value becomes a command or a subexpression; each value is one literal', async () => {
     for (const q of QUOTES) {
       const setups = hostileSetups(q);
-      const commands = setups.flatMap((s) => [...s.hostCommands, ...s.clientCommands]);
+      const commands = setups.flatMap((s) => [
+        ...(s.clientCommandsFirst ?? []),
+        ...s.hostCommands,
+        ...s.clientCommands,
+      ]);
       const parsed = await parse(commands);
       expect(parsed).toHaveLength(commands.length);
       for (const p of parsed) {
@@ -115,8 +119,8 @@ describe('prepare-host commands, read by PowerShell', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'dda-jea-keep-')), 'DDAStudio.Host');
     const hostDir = 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host';
     // The two commands around the copy, in this process (the session's scope stands in for the host's).
-    const around = jea.clientCommands
-      .filter((c) => c.includes('ddaKeptPolicy'))
+    const around = jea
+      .clientCommandsFirst!.filter((c) => c.includes('ddaAside'))
       .map((c) =>
         c
           .split(`${hostDir}\\`)

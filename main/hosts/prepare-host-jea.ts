@@ -40,19 +40,19 @@ export function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
   // Copy-Item into an existing folder would nest the new module inside the old one, and -Force alone
   // would leave an old version's scripts behind (each of them an operation): the old folder goes first,
   // and a removal that fails stops there (a file in use) instead of nesting silently.
-  // An administrator's allow list in the old folder is kept in the session and written back after the
-  // copy (unless the new module brings one): an upgrade must not widen the role to every VM and class.
+  // The old module is moved aside (not deleted) until the new one is in place: an administrator's allow
+  // list in it is copied back unless the new module brings one (an upgrade must not widen the role to
+  // every VM and class), and a copy that fails leaves the old folder there.
   const policy = `${HOST_MODULE_DIR}\\${JEA_POLICY_FILE}`;
-  const removeOld = `Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { $ddaKeptPolicy = $null; if (${command('Test-Path', [['LiteralPath', policy]])}) { $ddaKeptPolicy = [IO.File]::ReadAllBytes(${psLiteral(policy)}) }; if (${command('Test-Path', [['LiteralPath', HOST_MODULE_DIR]])}) { ${command(
-    'Remove-Item',
+  const removeOld = `Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { $ddaAside = $null; if (${command('Test-Path', [['LiteralPath', HOST_MODULE_DIR]])}) { $ddaAside = ${psLiteral(`${HOST_MODULE_DIR}.old-`)} + (Get-Date -Format 'yyyyMMddHHmmss'); ${command(
+    'Rename-Item',
     [
       ['LiteralPath', HOST_MODULE_DIR],
-      ['Recurse', SWITCH],
-      ['Force', SWITCH],
+      ['NewName', ours('(Split-Path -Leaf $ddaAside)')],
       ['ErrorAction', 'Stop'],
     ],
   )} } }`;
-  const keepPolicy = `Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { if ($null -ne $ddaKeptPolicy -and -not (${command('Test-Path', [['LiteralPath', policy]])})) { [IO.File]::WriteAllBytes(${psLiteral(policy)}, $ddaKeptPolicy); 'Kept the allow list ${JEA_POLICY_FILE}.' } }`;
+  const keepPolicy = `Invoke-Command -Session $s -ErrorAction Stop -ScriptBlock { if ($null -ne $ddaAside) { $kept = Join-Path $ddaAside ${psLiteral(JEA_POLICY_FILE)}; if ((Test-Path -LiteralPath $kept) -and -not (${command('Test-Path', [['LiteralPath', policy]])})) { Copy-Item -LiteralPath $kept -Destination ${psLiteral(policy)}; 'Kept the allow list ${JEA_POLICY_FILE}.' }; Remove-Item -LiteralPath $ddaAside -Recurse -Force } }`;
   const registerScript = `${HOST_MODULE_DIR}\\${JEA_REGISTER_SCRIPT}`;
   const notes = [
     elevatedNote,
@@ -95,7 +95,8 @@ export function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
         `& ${psLiteral(registerScript)}`,
         command('Get-PSSessionConfiguration', [['Name', JEA_CONFIGURATION_NAME]]),
       ],
-      clientCommands: [
+      // The module first (over the full endpoint): the host commands register it.
+      clientCommandsFirst: [
         ...(cred ? [credentialCommand(tg)] : []),
         ...(tg.skipCertificateChecks && ssl
           ? [
@@ -118,6 +119,8 @@ export function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
         copy,
         keepPolicy,
         'Remove-PSSession -Session $s',
+      ],
+      clientCommands: [
         winrmSession(tg, { ssl, credential: cred, sessionOption: tg.skipCertificateChecks && ssl, configurationName }),
         ...checkAndClose(jeaCheck),
       ],
@@ -141,15 +144,8 @@ export function jeaSetup(tg: RemoteTarget, s: ClientSituation): HostSetup {
       ),
       command('Restart-Service', [['Name', 'sshd']]),
     ],
-    clientCommands: [
-      sshSession(tg, 'powershell'),
-      removeOld,
-      copy,
-      keepPolicy,
-      'Remove-PSSession -Session $s',
-      sshSession(tg, subsystem),
-      ...checkAndClose(jeaCheck),
-    ],
+    clientCommandsFirst: [sshSession(tg, 'powershell'), removeOld, copy, keepPolicy, 'Remove-PSSession -Session $s'],
+    clientCommands: [sshSession(tg, subsystem), ...checkAndClose(jeaCheck)],
     notes,
   };
 }

@@ -67,9 +67,12 @@ export function sshSetup(tg: SshTarget, s: ClientSituation): HostSetup {
   ];
   const keyArg: Arg = keyFile ?? ours("(Join-Path $HOME '.ssh/id_ed25519')");
   const pubArg: Arg = keyFile ? `${keyFile}.pub` : ours("(Join-Path $HOME '.ssh/id_ed25519.pub')");
-  const clientCommands = [
+  // The key first: the host commands authorize it.
+  const clientCommandsFirst = [
     native('ssh-keygen', [ours('-t'), ours('ed25519'), ours('-f'), keyArg]),
     command('Get-Content', [['Path', pubArg]]),
+  ];
+  const clientCommands = [
     native('ssh', [
       ...(tg.knownHostsFile ? [ours('-o'), `UserKnownHostsFile=${tg.knownHostsFile}`] : []),
       ...(keyFile ? [ours('-i'), keyFile] : []),
@@ -120,6 +123,7 @@ export function sshSetup(tg: SshTarget, s: ClientSituation): HostSetup {
   return {
     kind: 'ssh',
     title: t('SSH: PowerShell 7 over OpenSSH', 'SSH：通过 OpenSSH 使用 PowerShell 7'),
+    clientCommandsFirst,
     hostCommands,
     clientCommands,
     notes,

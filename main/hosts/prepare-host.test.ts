@@ -8,7 +8,8 @@ const winrm = (over: Record<string, unknown> = {}) =>
   ({ id: 'hv1', name: 'HV 1', transport: 'winrm', computerName: 'hv01.lab', ...over }) as RemoteTargetInput;
 const ssh = (over: Record<string, unknown> = {}) =>
   ({ id: 'hv2', name: 'HV 2', transport: 'ssh', hostName: 'hv02.lab', ...over }) as RemoteTargetInput;
-const all = (setups: HostSetup[]) => setups.flatMap((s) => [...s.hostCommands, ...s.clientCommands]);
+const all = (setups: HostSetup[]) =>
+  setups.flatMap((s) => [...(s.clientCommandsFirst ?? []), ...s.hostCommands, ...s.clientCommands]);
 const QUOTES = "'\u2018\u2019\u201A\u201B";
 
 /**
@@ -167,8 +168,9 @@ describe('prepareHost: the commands for each setup', () => {
     expect(host).toMatch(/-LocalPort 2222 /);
     expect(s!.hostCommands.at(-2)).toBe("Restart-Service -Name 'sshd'");
     expect(s!.notes.some((n) => /8\.3/.test(n.en))).toBe(true);
+    // The key is made first: the host commands authorize it.
+    expect(s!.clientCommandsFirst![0]).toBe("ssh-keygen -t ed25519 -f '/home/me/.ssh/dda'");
     const client = s!.clientCommands.join('\n');
-    expect(client).toContain("ssh-keygen -t ed25519 -f '/home/me/.ssh/dda'");
     expect(client).toContain(
       "ssh -o 'UserKnownHostsFile=/home/me/.ssh/kh' -i '/home/me/.ssh/dda' -p 2222 -l 'LAB\\admin' 'hv02.lab' exit",
     );
@@ -182,7 +184,7 @@ describe('prepareHost: the commands for each setup', () => {
     const ask = "Add-Content -Path $keys -Value (Read-Host -Prompt 'Paste the public key line of the client')";
     const [s] = prepareHost(ssh());
     expect(s!.hostCommands).toContain(ask);
-    expect(s!.clientCommands[0]).toBe("ssh-keygen -t ed25519 -f (Join-Path $HOME '.ssh/id_ed25519')");
+    expect(s!.clientCommandsFirst![0]).toBe("ssh-keygen -t ed25519 -f (Join-Path $HOME '.ssh/id_ed25519')");
     for (const publicKey of [
       'ssh-ed25519 AAAA x\nssh-rsa AAAA evil',
       "'; Remove-Item C:\\ -Recurse; '",
@@ -204,16 +206,16 @@ describe('prepareHost: the commands for each setup', () => {
     expect(j!.hostCommands).toContain(
       "& 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host\\Register-DDAStudioEndpoint.ps1'",
     );
-    // A reinstall replaces the old module folder instead of nesting into it or leaving old scripts behind.
-    const removeAt = j!.clientCommands.findIndex((c) =>
-      c.includes(
-        "Remove-Item -LiteralPath 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host' -Recurse -Force",
-      ),
+    // The module is copied first (the host commands register it); the JEA session comes after them.
+    // A reinstall moves the old module folder aside instead of nesting into it or leaving old scripts behind.
+    const first = j!.clientCommandsFirst!;
+    const removeAt = first.findIndex((c) =>
+      c.includes("Rename-Item -LiteralPath 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host' -NewName"),
     );
-    const copyAt = j!.clientCommands.findIndex((c) => c.startsWith('Copy-Item'));
+    const copyAt = first.findIndex((c) => c.startsWith('Copy-Item'));
     expect(removeAt).toBeGreaterThan(-1);
     expect(removeAt).toBe(copyAt - 1);
-    expect(j!.clientCommands.join('\n')).toContain(
+    expect(first.join('\n')).toContain(
       "Copy-Item -ToSession $s -Path 'C:\\Program Files\\DDA Studio\\resources\\DDAStudio.Host' -Destination 'C:\\Program Files\\WindowsPowerShell\\Modules\\DDAStudio.Host' -Recurse -Force",
     );
     expect(j!.clientCommands).toContain("$s = New-PSSession -ComputerName 'hv01.lab' -ConfigurationName 'DDAStudio'");
@@ -228,7 +230,7 @@ describe('prepareHost: the commands for each setup', () => {
     );
     expect(host).not.toContain('Register-PSSessionConfiguration');
     expect(j!.clientCommands.join('\n')).toContain("-Subsystem 'powershell-dda'");
-    expect(j!.clientCommands.join('\n')).toContain("-Subsystem 'powershell'");
+    expect(j!.clientCommandsFirst!.join('\n')).toContain("-Subsystem 'powershell'");
   });
 });
 

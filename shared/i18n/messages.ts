@@ -343,13 +343,15 @@ export const messages = {
   },
   prepareTitle: { en: 'Prepare {name} for DDA Studio', 'zh-CN': '为 DDA Studio 准备 {name}' },
   prepareIntro: {
-    en: "Run the host commands in an elevated PowerShell on the Hyper-V host, then the commands for this computer. The setups that match this host's settings come first.",
+    en: "Run the blocks from top to bottom: the host's in an elevated PowerShell on the Hyper-V host, this computer's in one PowerShell window here. The setups that match this host's settings come first.",
     'zh-CN':
-      '先在 Hyper-V 主机上以管理员身份打开 PowerShell 运行主机命令，再在本机运行本机命令。与此主机设置相符的方式排在最前面。',
+      '请按从上到下的顺序运行各段命令：主机命令在 Hyper-V 主机上以管理员身份打开的 PowerShell 中运行，本机命令在本机的同一个 PowerShell 窗口中运行。与此主机设置相符的方式排在最前面。',
   },
   recommended: { en: 'matches this host', 'zh-CN': '与此主机相符' },
   onTheHost: { en: 'On the host', 'zh-CN': '在主机上' },
   onThisComputer: { en: 'On this computer', 'zh-CN': '在本机上' },
+  onThisComputerFirst: { en: 'First, on this computer', 'zh-CN': '首先，在本机上' },
+  onThisComputerThen: { en: 'Then, on this computer (same window)', 'zh-CN': '然后，在本机上（同一窗口）' },
   goodToKnow: { en: 'Good to know', 'zh-CN': '注意事项' },
   copyFailed: { en: 'Copy failed: select the text and copy it', 'zh-CN': '复制失败：请选中文本后手动复制' },
   // The plan dialog finishes what it starts (issue 17 #2): why Run waits, steps never run, a retry with -Force.

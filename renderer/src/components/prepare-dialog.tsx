@@ -115,8 +115,19 @@ function PrepareView({ id }: { id: string }) {
                 <strong>{tx(s.title)}</strong>
                 {data.recommended.includes(s.kind) && <span className="badge green small">{t('recommended')}</span>}
               </summary>
+              {s.clientCommandsFirst && (
+                <CopyBlock
+                  label={t('onThisComputerFirst')}
+                  lines={s.clientCommandsFirst}
+                  testId={`client-commands-first-${s.kind}`}
+                />
+              )}
               <CopyBlock label={t('onTheHost')} lines={s.hostCommands} testId={`host-commands-${s.kind}`} />
-              <CopyBlock label={t('onThisComputer')} lines={s.clientCommands} testId={`client-commands-${s.kind}`} />
+              <CopyBlock
+                label={t(s.clientCommandsFirst ? 'onThisComputerThen' : 'onThisComputer')}
+                lines={s.clientCommands}
+                testId={`client-commands-${s.kind}`}
+              />
               {s.notes.length > 0 && (
                 <>
                   <h4>{t('goodToKnow')}</h4>

@@ -61,27 +61,44 @@ foreach ($f in @("$moduleName.psd1", 'dispatcher.ps1', 'scripts\inventory.ps1', 
 $target = Join-Path $env:ProgramFiles "WindowsPowerShell\Modules\$moduleName"
 # Is this script already there? Asked of the file system, not of the path's text (8.3 names, junctions
 # and case spell one folder many ways): a marker written here is looked for there.
+# (Run from read-only media, where no marker can be written, it is not there.)
 $marker = 'dda-register-' + [guid]::NewGuid().ToString('n')
-[IO.File]::WriteAllText((Join-Path $PSScriptRoot $marker), '')
-try { $inPlace = Test-Path -LiteralPath (Join-Path $target $marker) } finally { Remove-Item -LiteralPath (Join-Path $PSScriptRoot $marker) -Force }
+$inPlace = $false
+try { [IO.File]::WriteAllText((Join-Path $PSScriptRoot $marker), '') } catch { $marker = $null }
+if ($null -ne $marker) {
+    try { $inPlace = Test-Path -LiteralPath (Join-Path $target $marker) } finally { Remove-Item -LiteralPath (Join-Path $PSScriptRoot $marker) -Force }
+}
 if (-not $inPlace) {
-    # An administrator's allow list (DDAStudio.Host.Policy.psd1) stays: an upgrade must not widen the role
-    # to every VM and device class. One that comes with the new module replaces it.
+    # The old module is moved aside, not deleted, until the new one is in place: an administrator's allow
+    # list (DDAStudio.Host.Policy.psd1) in it stays (an upgrade must not widen the role to every VM and
+    # device class; one that comes with the new module replaces it), and a copy that fails leaves it there.
     $policyName = "$moduleName.Policy.psd1"
-    $keptPolicy = $null
-    if (Test-Path -LiteralPath (Join-Path $target $policyName)) { $keptPolicy = [IO.File]::ReadAllBytes((Join-Path $target $policyName)) }
-    if (Test-Path -LiteralPath $target) { Remove-Item -LiteralPath $target -Recurse -Force }
+    $aside = $null
+    if (Test-Path -LiteralPath $target) {
+        $aside = $target + '.old-' + (Get-Date -Format 'yyyyMMddHHmmss')
+        Rename-Item -LiteralPath $target -NewName (Split-Path -Leaf $aside)
+    }
     Copy-Item -LiteralPath $PSScriptRoot -Destination $target -Recurse
-    if ($null -ne $keptPolicy -and -not (Test-Path -LiteralPath (Join-Path $target $policyName))) {
-        [IO.File]::WriteAllBytes((Join-Path $target $policyName), $keptPolicy)
-        Write-Output "Kept the allow list $policyName of the module that was replaced."
+    if ($null -ne $aside) {
+        if ((Test-Path -LiteralPath (Join-Path $aside $policyName)) -and -not (Test-Path -LiteralPath (Join-Path $target $policyName))) {
+            Copy-Item -LiteralPath (Join-Path $aside $policyName) -Destination (Join-Path $target $policyName)
+            Write-Output "Kept the allow list $policyName of the module that was replaced."
+        }
+        Remove-Item -LiteralPath $aside -Recurse -Force
     }
 }
 
 # Transcripts of every JEA session: owned by and readable to Administrators and SYSTEM only, and so is
 # the DDAStudio folder above them. ProgramData lets any user create a folder there: one who made (and so
-# owns) ProgramData\DDAStudio first could swap the Transcripts folder below it for one of their own.
+# owns) ProgramData\DDAStudio first could swap the Transcripts folder below it for one of their own, or
+# have made either a junction to a folder they own: such a folder is refused, for an administrator to
+# look at and remove.
 New-Item -ItemType Directory -Path $transcripts -Force | Out-Null
+foreach ($folder in @((Split-Path -Parent $transcripts), $transcripts)) {
+    if (((Get-Item -LiteralPath $folder -Force).Attributes -band [IO.FileAttributes]::ReparsePoint) -ne 0) {
+        throw "$folder is a junction or link, which DDA Studio did not make: remove it (and check who made it), then run this again."
+    }
+}
 $admins = New-Object Security.Principal.SecurityIdentifier 'S-1-5-32-544'
 $acl = New-Object Security.AccessControl.DirectorySecurity
 $acl.SetAccessRuleProtection($true, $false)
