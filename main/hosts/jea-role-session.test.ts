@@ -141,6 +141,13 @@ describe('the scripts a JEA host runs', () => {
     // RestrictedRemoteServer's proxies (Microsoft Learn, "JEA session configurations"): they take only a few
     // parameters, and module code that calls them by bare name gets the proxy too.
     const proxied = [
+      // and their aliases
+      'cls',
+      'exsn',
+      'gcm',
+      'help',
+      'measure',
+      'select',
       'Clear-Host',
       'Exit-PSSession',
       'Get-Command',
