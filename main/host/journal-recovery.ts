@@ -67,18 +67,25 @@ export async function recoverOperation(
     left = allUndone ? [] : touched.map((s) => s.id);
   }
   const status = allUndone && left.length === 0 ? 'rolled-back' : 'rollback-failed';
-  const finishedAt = new Date().toISOString();
-  journal.append({ t: 'op-end', op: rec.op, at: finishedAt, status, ...(left.length ? { notRolledBack: left } : {}) });
-  return {
-    operationId: rec.op,
-    planId: rec.plan.id,
-    status,
+  return endRollback(journal, rec, startedAt, status, left, {
     steps: [...results.values()],
     failedStepId: rec.failed ?? rec.inFlight,
     error: null,
-    startedAt,
-    finishedAt,
-  };
+  });
+}
+
+/** Journals a rollback's end (with the steps whose effect is left) and returns its outcome. */
+function endRollback(
+  journal: Journal,
+  rec: OperationRecord,
+  startedAt: string,
+  status: OperationOutcome['status'],
+  left: string[],
+  rest: Pick<OperationOutcome, 'steps' | 'failedStepId' | 'error'>,
+): OperationOutcome {
+  const finishedAt = new Date().toISOString();
+  journal.append({ t: 'op-end', op: rec.op, at: finishedAt, status, ...(left.length ? { notRolledBack: left } : {}) });
+  return { operationId: rec.op, planId: rec.plan.id, status, ...rest, startedAt, finishedAt };
 }
 
 /**
@@ -97,12 +104,7 @@ async function judgeWholePlan(
   const steps = rec.plan.steps.filter((s) => !rec.undone.includes(s.id));
   const left = notRolledBack(steps, await readInventory()).map((s) => s.id);
   const status = left.length === 0 ? 'rolled-back' : 'rollback-failed';
-  const finishedAt = new Date().toISOString();
-  journal.append({ t: 'op-end', op: rec.op, at: finishedAt, status, ...(left.length ? { notRolledBack: left } : {}) });
-  return {
-    operationId: rec.op,
-    planId: rec.plan.id,
-    status,
+  return endRollback(journal, rec, startedAt, status, left, {
     steps: rec.plan.steps.map((s) => ({ stepId: s.id, state: rec.undone.includes(s.id) ? 'undone' : 'pending' })),
     failedStepId: left[0] ?? null,
     error: left.length
@@ -112,7 +114,5 @@ async function judgeWholePlan(
             "This plan ran as one request on the DDAStudio JEA endpoint and its answer never came: nothing is undone from here, since what the host shows may be a later operation's. Plan the way back from the inventory (revert, enable the device, return orphans), then recover it again.",
         }
       : null,
-    startedAt,
-    finishedAt,
-  };
+  });
 }
