@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readInventory } from './inventory-service';
 import { memoryMeasurementStore } from './measurement-store';
-import { freshState, sharedHost, startsDismounted } from '../../testing/test-support';
+import { behindBusDriver, freshState, sharedHost, startsDismounted } from '../../testing/test-support';
 
 const shared = sharedHost();
 afterAll(() => shared.host.close());
@@ -64,5 +64,43 @@ describe('a disk the host uses', () => {
     const nvme = inv.devices.find((d) => d.locationPath === NVME)!.lifelines;
     expect(nvme).toMatchObject({ storageKnown: false, disks: [] });
     expect(inv.notes.join(' ')).toMatch(/Disk 1 .* could not be found/);
+  });
+});
+
+describe('one PCI function with two network adapters (the two ports of a NIC behind one bus driver)', () => {
+  it("carries both adapters' addresses", async () => {
+    const UPLINK = 'PCIROOT(0)#PCI(0300)#PCI(0001)';
+    const UPLINK_ID = 'PCI\\VEN_8086&DEV_1572&SUBSYS_00028086&REV_02\\0000C9FFFF3B1A4001';
+    await shared.use(
+      freshState('lifelines-host', (s) => {
+        behindBusDriver(UPLINK, '2')(s);
+        const nic = s.devices.find((d) => d.locationPath === UPLINK)!.netAdapter as { ipAddresses: unknown[] };
+        nic.ipAddresses = [{ address: '10.0.1.9', prefixLength: 24 }];
+      }),
+    );
+    // A second port below the same function, with an address of its own (the simulator models one adapter per device).
+    await stubbed(
+      [
+        "$global:port2 = 'MLX4\\CONNECTX-3_ETH&00000000\\3'",
+        'function global:Get-NetAdapter { [CmdletBinding()] param()',
+        '  DdaSim\\Get-NetAdapter',
+        "  [pscustomobject]@{ Name = 'Uplink 2'; InterfaceDescription = 'Mellanox ConnectX-3 Ethernet Adapter #3'; InterfaceIndex = [uint32]21; MacAddress = '3C-FD-FE-A1-B2-C9'; PnPDeviceID = $port2; Virtual = $false } }",
+        'function global:Get-NetIPAddress { [CmdletBinding()] param()',
+        '  DdaSim\\Get-NetIPAddress',
+        "  [pscustomobject]@{ InterfaceIndex = [uint32]21; IPAddress = '10.0.2.5'; PrefixLength = [byte]24 } }",
+        'function global:Get-PnpDeviceProperty { [CmdletBinding()] param([string[]]$InstanceId, [string[]]$KeyName)',
+        '  $rest = @($InstanceId | Where-Object { $_ -ne $port2 })',
+        '  if ($rest.Count -gt 0) { DdaSim\\Get-PnpDeviceProperty -InstanceId $rest -KeyName $KeyName }',
+        `  if ($InstanceId -contains $port2) { [pscustomobject]@{ InstanceId = $port2; KeyName = 'DEVPKEY_Device_Parent'; Type = 'String'; Data = '${UPLINK_ID}' } }`,
+        '}',
+      ].join('\n'),
+    );
+    const inv = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    const uplink = inv.devices.find((d) => d.locationPath === UPLINK)!.lifelines;
+    expect(uplink.ipAddresses).toEqual(['10.0.1.9', '10.0.2.5']);
+    expect(uplink.vSwitches.map((s) => s.name)).toEqual(['External']);
+    expect(uplink.networkKnown).toBe(true);
+    // (the earlier tests' stubs of Get-VM and Get-VMHostAssignableDevice still write their notes)
+    expect(inv.notes.join(' ')).not.toMatch(/traced|uplink/);
   });
 });
