@@ -14,18 +14,55 @@ export function dropEnvOverrides(env: NodeJS.ProcessEnv): string[] {
   return names;
 }
 
-/** Whether a packaged Windows build may run this PowerShell: an absolute local path under Program Files or System32. */
+/**
+ * Whether a packaged Windows build may run this PowerShell: Windows PowerShell 5.1 in System32, or a
+ * PowerShell 7 installed where its installer puts it (Program Files\PowerShell\<version>\pwsh.exe), by
+ * exact path. Not anything else under System32 or Program Files: a standard user may write to some
+ * folders there (System32\spool\drivers\color, System32\Tasks...).
+ */
 export function trustedEngine(path: string, env: NodeJS.ProcessEnv): boolean {
   if (!isLocalPath(path) || !win32.isAbsolute(path) || !/^[A-Za-z]:\\/.test(path)) return false;
-  const full = win32.normalize(path).toLowerCase();
-  const roots = [
-    env.ProgramFiles,
-    env.ProgramW6432,
-    env.SystemRoot ? win32.join(env.SystemRoot, 'System32') : undefined,
-  ]
-    .filter((r): r is string => !!r)
-    .map((r) => win32.normalize(r).toLowerCase().replace(/\\+$/, '') + '\\');
-  return roots.some((r) => full.startsWith(r));
+  return (
+    installedEngines(env).includes(win32.normalize(path).toLowerCase()) ||
+    [env.ProgramFiles, env.ProgramW6432].some((root) => {
+      if (!root) return false;
+      const dir = win32.normalize(root).toLowerCase().replace(/\\+$/, '') + '\\powershell\\';
+      const full = win32.normalize(path).toLowerCase();
+      return full.startsWith(dir) && /^[^\\]+\\pwsh\.exe$/.test(full.slice(dir.length));
+    })
+  );
+}
+
+/** The engines a packaged build looks for itself, in order (lower case): PowerShell 7, then 5.1. */
+export function installedEngines(env: NodeJS.ProcessEnv): string[] {
+  return [
+    ...[env.ProgramFiles, env.ProgramW6432]
+      .filter((r): r is string => !!r)
+      .map((r) => win32.join(r, 'PowerShell', '7', 'pwsh.exe')),
+    windowsPowerShellPath(env),
+  ].map((p) => win32.normalize(p).toLowerCase());
+}
+
+/**
+ * The environment an engine starts with: this process's, without the variables that make a .NET runtime
+ * or PowerShell load or restrict code on their own (a profiler DLL, startup hooks, a forced language
+ * mode or execution policy). A standard user can set them for their own processes (HKCU\Environment),
+ * and an elevated app would pass them on.
+ */
+export function engineEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) {
+    const u = k.toUpperCase();
+    if (/^(COR_|CORECLR_|COMPLUS_)/.test(u)) continue;
+    if (
+      ['DOTNET_STARTUP_HOOKS', 'DOTNET_ADDITIONAL_DEPS', '__PSLOCKDOWNPOLICY', 'PSEXECUTIONPOLICYPREFERENCE'].includes(
+        u,
+      )
+    )
+      continue;
+    out[k] = v;
+  }
+  return out;
 }
 
 /** Windows PowerShell 5.1 by its full path (for the elevation relaunch), never powershell.exe from PATH. */

@@ -19,10 +19,13 @@ import { confirmEngineChange } from './engine-dialog';
 import { bindIpc } from './ipc';
 import { safeStorageSecretStore } from './secret-store';
 import { createMainWindow, hardenAllContents, registerAppScheme, serveRenderer } from './window';
+import { trustOnlyInstalledEngines } from '../powershell/find-pwsh';
 
 // A packaged (installed, elevated) build takes no DDA_* override from the environment: they could name
 // code for it to run. Source checkouts and tests keep them.
 const droppedOverrides = app.isPackaged ? dropEnvOverrides(process.env) : [];
+// ...and runs only installed engines (never a pwsh from PATH or a folder a standard user can write).
+if (app.isPackaged && process.platform === 'win32') trustOnlyInstalledEngines();
 // The bundle lives in dist/main; the scripts and simulator it runs live beside it in the app folder.
 process.env.DDA_PROJECT_ROOT ??= app.isPackaged
   ? join(process.resourcesPath, 'app-files')
@@ -57,11 +60,11 @@ async function start(): Promise<void> {
   const log = createLog(join(userData, 'logs', 'dda-studio.log'));
   const settings = new SettingsStore(join(userData, 'settings.json'));
   const simulate = process.env.DDA_SIMULATE ?? settings.get().simulatorProfile;
-  // settings.json is in the user's profile: a packaged build runs an engine only from Program Files or System32.
+  // settings.json is in the user's profile: a packaged build runs only an installed engine (trustedEngine).
   const chosen = settings.get().powershellPath;
   const pwsh =
     chosen && app.isPackaged && process.platform === 'win32' && !trustedEngine(chosen, process.env) ? null : chosen;
-  if (pwsh !== chosen) log('warn', `PowerShell setting ignored (not under Program Files or System32): ${chosen}`);
+  if (pwsh !== chosen) log('warn', `PowerShell setting ignored (not an installed PowerShell): ${chosen}`);
   if (droppedOverrides.length > 0)
     log('warn', `environment overrides ignored in the installed app: ${droppedOverrides.join(', ')}`);
   const host = openHost({

@@ -7,14 +7,19 @@
  *   5. Windows only: Windows PowerShell 5.1, %SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe
  * A setting or DDA_PWSH that names something missing gives null rather than quietly using another
  * PowerShell: the user chose that one.
+ * An installed (elevated) Windows build runs only installed engines (trustOnlyInstalledEngines): a
+ * setting must be one of them (packaged-trust.ts trustedEngine), and rules 3 and 4 become PowerShell 7
+ * where its installer puts it: a PATH a standard user can extend (HKCU) or a folder they can write must
+ * not choose the code an administrator's app runs.
  */
 import { existsSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
 import { isLocalPath } from '../../shared/local-path';
+import { installedEngines, trustedEngine, windowsPowerShellPath } from '../packaged-trust';
 import { projectRoot as defaultProjectRoot } from '../project-root';
 
 /** Which step of the rule chose the executable. */
-export type PowerShellSource = 'setting' | 'env' | 'project' | 'path' | 'windows-powershell';
+export type PowerShellSource = 'setting' | 'env' | 'project' | 'path' | 'installed' | 'windows-powershell';
 
 /** Inputs of the rule; everything but the setting has a default from this process. */
 export interface FindPowerShellInput {
@@ -24,11 +29,29 @@ export interface FindPowerShellInput {
   platform?: NodeJS.Platform;
   /** Injectable for tests. */
   exists?: (path: string) => boolean;
+  /** Only installed engines (tests; the app sets it once with trustOnlyInstalledEngines). */
+  installedOnly?: boolean;
+}
+
+let installedOnly = false;
+/** From now on, in this process, only installed engines are found (an installed, elevated Windows build). */
+export function trustOnlyInstalledEngines(): void {
+  installedOnly = true;
 }
 
 /** The executable to use and which rule chose it, or null when none exists. */
 export function findPowerShell(input: FindPowerShellInput = {}): { path: string; source: PowerShellSource } | null {
   const { setting, env = process.env, platform = process.platform, exists = existsSync } = input;
+  if (input.installedOnly ?? installedOnly) {
+    if (setting) return trustedEngine(setting, env) && exists(setting) ? { path: setting, source: 'setting' } : null;
+    const [ps7, ...rest] = installedEngines(env);
+    const found = [ps7, ...rest].find((p) => p !== undefined && exists(p));
+    if (!found) return null;
+    return {
+      path: found,
+      source: found === windowsPowerShellPath(env).toLowerCase() ? 'windows-powershell' : 'installed',
+    };
+  }
   const root = input.projectRoot ?? defaultProjectRoot();
   const win = platform === 'win32';
   const path = win ? win32 : posix;
