@@ -1,6 +1,7 @@
 /** A PowerShell started ahead (bin/dda.mjs) is taken over by the session that fits it, and ended otherwise. */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { operationCommands } from '../cli/operation-commands';
 import { HOST_COMMANDS, prestartFor } from '../cli/prestart-cli';
@@ -95,5 +96,23 @@ describe('prestarted PowerShell', () => {
   it('knows every command that opens a host', () => {
     const opening = ['inventory', 'doctor', ...Object.keys(operationCommands)];
     for (const command of opening) expect(HOST_COMMANDS, command).toContain(command);
+  });
+
+  it("starts without this process's profiler, runtime-hook and language-mode variables (an elevated app must not pass them on)", async () => {
+    const planted = { COR_PROFILER_PATH: '/tmp/dda-not-a-profiler.so', DOTNET_STARTUP_HOOKS: '/tmp/dda-hook.dll' };
+    Object.assign(process.env, planted);
+    try {
+      const s = new PowerShellSession({
+        executable: pwsh.path,
+        scriptDirs: [join(projectRoot(), 'main', 'host', 'test-fixtures')],
+      });
+      sessions.push(s);
+      const r = await s.invoke<string>('run-script', {
+        Command: "'[' + $env:COR_PROFILER_PATH + '|' + $env:DOTNET_STARTUP_HOOKS + '|' + [bool]$env:PATH + ']'",
+      });
+      expect(r.ok && r.value).toBe('[||True]');
+    } finally {
+      for (const k of Object.keys(planted)) delete process.env[k];
+    }
   });
 });

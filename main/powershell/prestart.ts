@@ -12,6 +12,7 @@
  * bundle and the CLI bundle separately, and each has its own copy of this module.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { engineEnv } from '../packaged-trust';
 
 /** pwsh reads one command line after another from stdin; no profile, no banner, never a prompt. */
 const POWERSHELL_ARGS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'];
@@ -33,7 +34,8 @@ const slot = globalThis as Slot;
 export function spawnPowerShell(executable: string, env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
   return spawn(executable, POWERSHELL_ARGS, {
     // TERM=dumb: .NET writes no terminal mode sequences into our stdout
-    env: { ...process.env, POWERSHELL_UPDATECHECK: 'Off', ...env, TERM: 'dumb' },
+    // engineEnv: none of the variables that load a profiler or hook into the runtime, or restrict the language.
+    env: { ...engineEnv(process.env), POWERSHELL_UPDATECHECK: 'Off', ...env, TERM: 'dumb' },
     stdio: 'pipe',
     windowsHide: true,
     // Not detached: pwsh stays in our process group, so killing the app's group (the CLI, tests)
