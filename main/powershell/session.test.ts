@@ -221,11 +221,14 @@ describe('PowerShellSession against the real pwsh', () => {
     const beforePwsh = session.info!.pid;
     takeStatuses();
     const childPidFile = join(tmp, 'child.pid');
-    const hung = session.invoke('hang', { Seconds: 600, ChildPidFile: childPidFile }, { timeoutMs: 4000 });
+    const say = 'Cannot invoke method. Method invocation is supported only on core types in this language mode.';
+    const hung = session.invoke('hang', { Seconds: 600, ChildPidFile: childPidFile, Say: say }, { timeoutMs: 4000 });
     const queued = session.invoke<{ pid: number }>('pid');
     const r = await hung;
     expect(!r.ok && r.error.kind).toBe('timeout');
     expect(!r.ok && r.error.message).toMatch(/hang\.ps1 did not finish within 4000 ms/);
+    // what PowerShell wrote to stderr says why (here, as a host policy's language mode would)
+    expect(!r.ok && r.error.message).toContain(say);
     const after = await queued;
     expect(after.ok && after.value.pid).not.toBe(beforePwsh);
     if (process.platform === 'linux')

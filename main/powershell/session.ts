@@ -251,7 +251,8 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
             reject(
               new CallFailure({
                 kind: 'timeout',
-                message: `${label} did not finish within ${timeoutMs} ms; PowerShell was stopped with its child processes and restarts.`,
+                // What PowerShell wrote to stderr says why, e.g. a language mode a host policy forces.
+                message: `${label} did not finish within ${timeoutMs} ms; PowerShell was stopped with its child processes and restarts.${live.stderrTail.trim() ? ` It wrote: ${live.stderrTail.trim().slice(-500)}` : ''}`,
               }),
             );
           }),
