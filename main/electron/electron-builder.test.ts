@@ -23,7 +23,8 @@ describe('electron-builder.yml', () => {
     const config = await getConfig(projectRoot(), join(projectRoot(), 'electron-builder.yml'), null);
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
     expect(config.win.requestedExecutionLevel).toBe('requireAdministrator');
-    expect(config.nsis).toMatchObject({ perMachine: true, oneClick: false });
+    // per machine, into Program Files only (elsewhere the folder may be writable by users)
+    expect(config.nsis).toMatchObject({ perMachine: true, oneClick: false, allowToChangeInstallationDirectory: false });
     expect(config.electronFuses).toEqual({
       runAsNode: false,
       enableCookieEncryption: true,
