@@ -1,4 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,5 +53,16 @@ describe('log file', () => {
     expect(existsSync(`${file}.1`)).toBe(true);
     expect(statSync(file).size).toBeLessThan(400);
     expect(readFileSync(file, 'utf8')).not.toMatch(/\ninjected/);
+  });
+  it('never writes through a link: not a linked logs folder, nor a linked log file', () => {
+    const elsewhere = dir();
+    const d = dir();
+    symlinkSync(elsewhere, join(d, 'logs'));
+    createLog(join(d, 'logs', 'dda.log'))('info', 'one');
+    const own = join(dir(), 'logs');
+    mkdirSync(own);
+    symlinkSync(join(elsewhere, 'target.log'), join(own, 'dda.log'));
+    createLog(join(own, 'dda.log'))('info', 'two');
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });
