@@ -56,8 +56,8 @@ describe('packaged build', () => {
         exists,
         installedOnly: true,
       });
-    expect(find(at(planted, ps51))).toEqual({ path: ps51.toLowerCase(), source: 'windows-powershell' });
-    expect(find(at(planted, ps7, ps51))).toEqual({ path: ps7.toLowerCase(), source: 'installed' });
+    expect(find(at(planted, ps51))).toEqual({ path: ps51, source: 'windows-powershell' });
+    expect(find(at(planted, ps7, ps51))).toEqual({ path: ps7, source: 'installed' });
     expect(find(at(planted, 'C:\\Users\\admin\\dda\\.tools\\pwsh\\pwsh.exe'))).toBeNull();
     expect(find(at(planted, ps51), planted)).toBeNull();
     expect(find(at(ps7, ps51), ps7)).toEqual({ path: ps7, source: 'setting' });

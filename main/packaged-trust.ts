@@ -23,7 +23,9 @@ export function dropEnvOverrides(env: NodeJS.ProcessEnv): string[] {
 export function trustedEngine(path: string, env: NodeJS.ProcessEnv): boolean {
   if (!isLocalPath(path) || !win32.isAbsolute(path) || !/^[A-Za-z]:\\/.test(path)) return false;
   return (
-    installedEngines(env).includes(win32.normalize(path).toLowerCase()) ||
+    installedEngines(env)
+      .map((p) => p.toLowerCase())
+      .includes(win32.normalize(path).toLowerCase()) ||
     [env.ProgramFiles, env.ProgramW6432].some((root) => {
       if (!root) return false;
       const dir = win32.normalize(root).toLowerCase().replace(/\\+$/, '') + '\\powershell\\';
@@ -33,14 +35,14 @@ export function trustedEngine(path: string, env: NodeJS.ProcessEnv): boolean {
   );
 }
 
-/** The engines a packaged build looks for itself, in order (lower case): PowerShell 7, then 5.1. */
+/** The engines a packaged build looks for itself, in order: PowerShell 7, then 5.1. */
 export function installedEngines(env: NodeJS.ProcessEnv): string[] {
   return [
     ...[env.ProgramFiles, env.ProgramW6432]
       .filter((r): r is string => !!r)
       .map((r) => win32.join(r, 'PowerShell', '7', 'pwsh.exe')),
     windowsPowerShellPath(env),
-  ].map((p) => win32.normalize(p).toLowerCase());
+  ].map((p) => win32.normalize(p));
 }
 
 /**

@@ -49,7 +49,7 @@ export function findPowerShell(input: FindPowerShellInput = {}): { path: string;
     if (!found) return null;
     return {
       path: found,
-      source: found === windowsPowerShellPath(env).toLowerCase() ? 'windows-powershell' : 'installed',
+      source: found === windowsPowerShellPath(env) ? 'windows-powershell' : 'installed',
     };
   }
   const root = input.projectRoot ?? defaultProjectRoot();
