@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -346,6 +346,28 @@ describe('PowerShellSession against the real pwsh', () => {
   it("Windows PowerShell 5.1's host reads stdin through a buffered reader of its own: the secret line is read from it (stand-in host objects of 5.1's shape)", async () => {
     const r = await session.invoke<{ first: string; second: string }>('read-host-line', {});
     expect(r.ok && r.value).toEqual({ first: '#Password:cHc=', second: 'next' });
+  });
+
+  it('a host policy that forces Constrained Language Mode is said at once: nothing runs, no start-up timeout', async () => {
+    // A stand-in for the policy: this PowerShell switches itself to ConstrainedLanguage before our first line.
+    const wrapper = join(tmp, 'clm-pwsh.sh');
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\n(printf '%s\\n' '$ExecutionContext.SessionState.LanguageMode = "ConstrainedLanguage"'; cat) | exec '${pwsh.path}' -NoLogo -NoProfile -NonInteractive -Command -\n`,
+      { mode: 0o755 },
+    );
+    const s = new PowerShellSession({ executable: wrapper, scriptDirs: [fixtures] });
+    try {
+      const r = await s.start();
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.kind).toBe('not-started');
+        expect(r.error.message).toMatch(/restricted language mode/);
+        expect(r.error.message).not.toMatch(/did not finish within/);
+      }
+    } finally {
+      await s.dispose();
+    }
   });
 
   it('a stray secret line would be a comment: run as code it does nothing and prints nothing', () => {

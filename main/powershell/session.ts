@@ -58,6 +58,10 @@ export type { PowerShellInfo, PowerShellSessionOptions, SessionCounters } from '
 const MIN_LIFETIME_FOR_EAGER_RESTART_MS = 5000;
 
 /** One PowerShell process at a time, calls in order; see the file comment. */
+/** Why a session cannot start where a host policy restricts PowerShell's language mode. */
+const RESTRICTED_LANGUAGE =
+  "PowerShell runs in a restricted language mode here (Constrained Language Mode, forced by a host policy such as App Control for Business or AppLocker script rules), and DDA Studio's PowerShell needs FullLanguage: nothing was run. Ask who manages that policy to allow DDA Studio's PowerShell, or run DDA Studio on a machine without it.";
+
 export class PowerShellSession extends EventEmitter implements ScriptRunner {
   private live: Live | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -333,8 +337,19 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
         `. ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${dispatcherBase64()}'))))`,
         `Complete-DdaStartup '${id}'`,
       ].join('; ');
-      live.info = parseEnvelope(await this.runLine(live, setup, id, limit, 'start-up'), 'start-up')
-        .value as PowerShellInfo;
+      // A host policy (App Control for Business, AppLocker script rules) may force a restricted language
+      // mode, where the dispatcher cannot run: said at once with what that mode allows (a property read, a
+      // string), instead of a start-up that never answers.
+      const restricted = b64(
+        JSON.stringify({ ok: false, error: { kind: 'not-started', message: RESTRICTED_LANGUAGE }, errors: [] }),
+      );
+      const line = `if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') { '<<DDA-RESULT:${id}>>${restricted}<<DDA-END>>' } else { ${setup} }`;
+      const started = parseEnvelope(await this.runLine(live, line, id, limit, 'start-up'), 'start-up');
+      if (!started.ok)
+        throw new CallFailure(
+          started.error ?? { kind: 'not-started', message: 'start-up failed without an error record' },
+        );
+      live.info = started.value as PowerShellInfo;
       for (const s of this.options.startup ?? []) {
         const r = await this.call(live, s.script, s.params ?? {}, limit, performance.now(), s.secrets);
         if (!r.ok)
