@@ -22,17 +22,13 @@ export function dropEnvOverrides(env: NodeJS.ProcessEnv): string[] {
  */
 export function trustedEngine(path: string, env: NodeJS.ProcessEnv): boolean {
   if (!isLocalPath(path) || !win32.isAbsolute(path) || !/^[A-Za-z]:\\/.test(path)) return false;
-  return (
-    installedEngines(env)
-      .map((p) => p.toLowerCase())
-      .includes(win32.normalize(path).toLowerCase()) ||
-    [env.ProgramFiles, env.ProgramW6432].some((root) => {
-      if (!root) return false;
-      const dir = win32.normalize(root).toLowerCase().replace(/\\+$/, '') + '\\powershell\\';
-      const full = win32.normalize(path).toLowerCase();
-      return full.startsWith(dir) && /^[^\\]+\\pwsh\.exe$/.test(full.slice(dir.length));
-    })
-  );
+  const full = win32.normalize(path).toLowerCase();
+  if (full === windowsPowerShellPath(env).toLowerCase()) return true;
+  // Program Files\PowerShell\<one folder: the version>\pwsh.exe
+  return [env.ProgramFiles, env.ProgramW6432].some((root) => {
+    const dir = root ? win32.normalize(root).toLowerCase().replace(/\\+$/, '') + '\\powershell\\' : null;
+    return dir !== null && full.startsWith(dir) && /^[^\\]+\\pwsh\.exe$/.test(full.slice(dir.length));
+  });
 }
 
 /** The engines a packaged build looks for itself, in order: PowerShell 7, then 5.1. */

@@ -44,8 +44,7 @@ export function findPowerShell(input: FindPowerShellInput = {}): { path: string;
   const { setting, env = process.env, platform = process.platform, exists = existsSync } = input;
   if (input.installedOnly ?? installedOnly) {
     if (setting) return trustedEngine(setting, env) && exists(setting) ? { path: setting, source: 'setting' } : null;
-    const [ps7, ...rest] = installedEngines(env);
-    const found = [ps7, ...rest].find((p) => p !== undefined && exists(p));
+    const found = installedEngines(env).find((p) => exists(p));
     if (!found) return null;
     return {
       path: found,
