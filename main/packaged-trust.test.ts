@@ -1,11 +1,70 @@
 /** A packaged build trusts nothing a standard user can write to name the code it runs (issue 14, item 2). */
 import { describe, expect, it } from 'vitest';
 import { findPowerShell } from './powershell/find-pwsh';
-import { dropEnvOverrides, engineEnv, sshClientPath, trustedEngine, windowsPowerShellPath } from './packaged-trust';
+import {
+  dropEnvOverrides,
+  engineEnv,
+  installedEngines,
+  loadedModulePaths,
+  pinWindowsFolders,
+  sshClientPath,
+  trustedEngine,
+  windowsFolders,
+  windowsPowerShellPath,
+} from './packaged-trust';
 
 const env = { ProgramFiles: 'C:\\Program Files', ProgramW6432: 'C:\\Program Files', SystemRoot: 'C:\\Windows' };
 
 describe('packaged build', () => {
+  it("takes Windows' folders from where the loader found ntdll.dll, not from the environment", () => {
+    const loaded = [
+      'D:\\Apps\\DDA Studio\\DDA Studio.exe',
+      'D:\\WINDOWS\\SYSTEM32\\ntdll.dll',
+      'D:\\WINDOWS\\System32\\KERNEL32.DLL',
+    ];
+    const folders = windowsFolders(loaded);
+    expect(folders).toEqual({
+      systemRoot: 'D:\\WINDOWS',
+      programFiles: 'D:\\Program Files',
+      programFilesX86: 'D:\\Program Files (x86)',
+    });
+    // A WoW64 process also maps SysWOW64's ntdll; a copy elsewhere is not the loader's.
+    expect(windowsFolders(['C:\\Users\\u\\system32\\ntdll.dll', 'C:\\Windows\\SysWOW64\\ntdll.dll']).systemRoot).toBe(
+      'C:\\Windows',
+    );
+    // None found: Windows' default folder, never the environment's.
+    expect(windowsFolders([]).systemRoot).toBe('C:\\Windows');
+    // Node's report lists this process's modules (here: Linux shared objects).
+    expect(loadedModulePaths().length).toBeGreaterThan(0);
+  });
+  it('pins the folder variables (any spelling) so the engine rule and every child process use the true folders', () => {
+    // The user's own environment (HKCU\\Environment) points Program Files and SystemRoot at folders they write.
+    const e: NodeJS.ProcessEnv = {
+      PROGRAMFILES: 'C:\\Users\\u\\pf',
+      ProgramW6432: 'C:\\Program Files',
+      SystemRoot: 'C:\\Users\\u\\win',
+      windir: 'c:\\windows',
+      PATH: 'x',
+    };
+    const changed = pinWindowsFolders(e, windowsFolders(['C:\\Windows\\System32\\ntdll.dll']));
+    expect(changed.sort()).toEqual(['ProgramFiles', 'ProgramFiles(x86)', 'SystemRoot']);
+    expect(e).toEqual({
+      ProgramFiles: 'C:\\Program Files',
+      ProgramW6432: 'C:\\Program Files',
+      'ProgramFiles(x86)': 'C:\\Program Files (x86)',
+      SystemRoot: 'C:\\Windows',
+      windir: 'c:\\windows',
+      PATH: 'x',
+    });
+    expect(installedEngines(e)).toEqual([
+      'C:\\Program Files\\PowerShell\\7\\pwsh.exe',
+      'C:\\Program Files\\PowerShell\\7\\pwsh.exe',
+      'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+    ]);
+    expect(trustedEngine('C:\\Users\\u\\pf\\PowerShell\\7\\pwsh.exe', e)).toBe(false);
+    expect(trustedEngine('C:\\Users\\u\\win\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', e)).toBe(false);
+    expect(sshClientPath('win32', e, true)).toBe('C:\\Windows\\System32\\OpenSSH\\ssh.exe');
+  });
   it('drops every DDA_* override from the environment, nothing else', () => {
     const e: NodeJS.ProcessEnv = {
       DDA_PWSH: 'C:\\Users\\u\\evil.exe',

@@ -14,6 +14,67 @@ export function dropEnvOverrides(env: NodeJS.ProcessEnv): string[] {
   return names;
 }
 
+/** Windows' own folders, as a packaged build uses them. */
+export interface WindowsFolders {
+  systemRoot: string;
+  programFiles: string;
+  programFilesX86: string;
+}
+
+/**
+ * Windows' folders read where no environment variable reaches. A user may define SystemRoot, windir or
+ * ProgramFiles in HKCU\Environment (a labelled guess that every one of them wins over the system's value;
+ * `windir` is known to, from the published UAC bypasses that set it), and an elevated app inherits the
+ * user's environment: trusted roots taken from it would let the admin's unelevated processes pick the
+ * engine the elevated app runs and the modules it loads. The system root is the folder the loader mapped
+ * ntdll.dll from (System32 of the kernel's \SystemRoot), `loaded` being this process's loaded module
+ * paths; Program Files are the default folders on that drive (a relocated ProgramFilesDir, unsupported
+ * for the system drive, finds no PowerShell 7 there and falls back to Windows PowerShell 5.1). Without
+ * ntdll.dll among `loaded`, C:\Windows.
+ */
+export function windowsFolders(loaded: readonly string[]): WindowsFolders {
+  const ntdll = loaded.find((p) => /^[A-Za-z]:\\[^\\]+\\system32\\ntdll\.dll$/i.test(win32.normalize(p)));
+  const systemRoot = ntdll ? win32.dirname(win32.dirname(win32.normalize(ntdll))) : 'C:\\Windows';
+  const drive = systemRoot.slice(0, 3);
+  return {
+    systemRoot,
+    programFiles: win32.join(drive, 'Program Files'),
+    programFilesX86: win32.join(drive, 'Program Files (x86)'),
+  };
+}
+
+/** This process's loaded module paths (Node's diagnostic report; empty where it has none). */
+export function loadedModulePaths(): string[] {
+  const report = process.report?.getReport() as { sharedObjects?: unknown } | undefined;
+  const list = report?.sharedObjects;
+  return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
+}
+
+/**
+ * Sets the variables that name Windows' folders in `env` to `folders` (every spelling of each name:
+ * Windows' names have no case), so this process and every engine it starts use the true folders.
+ * Returns the names whose value was another folder (or missing).
+ */
+export function pinWindowsFolders(env: NodeJS.ProcessEnv, folders: WindowsFolders): string[] {
+  const want: Record<string, string> = {
+    SystemRoot: folders.systemRoot,
+    windir: folders.systemRoot,
+    ProgramFiles: folders.programFiles,
+    ProgramW6432: folders.programFiles,
+    'ProgramFiles(x86)': folders.programFilesX86,
+  };
+  const changed: string[] = [];
+  for (const [name, value] of Object.entries(want)) {
+    const spellings = Object.keys(env).filter((k) => k.toUpperCase() === name.toUpperCase());
+    // The same folder in another case is the same folder (Windows sets SystemRoot as C:\WINDOWS).
+    if (spellings.length === 1 && env[spellings[0]!]?.toLowerCase() === value.toLowerCase()) continue;
+    changed.push(name);
+    for (const k of spellings) delete env[k];
+    env[name] = value;
+  }
+  return changed;
+}
+
 /**
  * Whether a packaged Windows build may run this PowerShell: Windows PowerShell 5.1 in System32, or a
  * PowerShell 7 installed where its installer puts it (Program Files\PowerShell\<version>\pwsh.exe), by

@@ -10,7 +10,14 @@ import { EVENT_CHANNEL } from '../../shared/contract';
 import { createApi, type ShellHooks } from '../api/create-api';
 import { openHost } from '../host/host-connection';
 import { createHostPool, type HostPool } from '../hosts/host-pool';
-import { dropEnvOverrides, trustedEngine, windowsPowerShellPath } from '../packaged-trust';
+import {
+  dropEnvOverrides,
+  loadedModulePaths,
+  pinWindowsFolders,
+  trustedEngine,
+  windowsFolders,
+  windowsPowerShellPath,
+} from '../packaged-trust';
 import { SettingsStore } from '../settings/settings-store';
 import { screenEngineChange } from '../api/engine-setting';
 import { createLog } from '../settings/log-file';
@@ -24,7 +31,12 @@ import { trustOnlyInstalledEngines } from '../powershell/find-pwsh';
 // A packaged (installed, elevated) build takes no DDA_* override from the environment: they could name
 // code for it to run. Source checkouts and tests keep them.
 const droppedOverrides = app.isPackaged ? dropEnvOverrides(process.env) : [];
-// ...and runs only installed engines (never a pwsh from PATH or a folder a standard user can write).
+// ...takes Windows' folders from the system, not from the environment the user's own processes can set,
+// and runs only installed engines (never a pwsh from PATH or a folder a standard user can write).
+const pinnedFolders =
+  app.isPackaged && process.platform === 'win32'
+    ? pinWindowsFolders(process.env, windowsFolders(loadedModulePaths()))
+    : [];
 if (app.isPackaged && process.platform === 'win32') trustOnlyInstalledEngines();
 // The bundle lives in dist/main; the scripts and simulator it runs live beside it in the app folder.
 process.env.DDA_PROJECT_ROOT ??= app.isPackaged
@@ -67,6 +79,8 @@ async function start(): Promise<void> {
   if (pwsh !== chosen) log('warn', `PowerShell setting ignored (not an installed PowerShell): ${chosen}`);
   if (droppedOverrides.length > 0)
     log('warn', `environment overrides ignored in the installed app: ${droppedOverrides.join(', ')}`);
+  if (pinnedFolders.length > 0)
+    log('warn', `environment variables replaced by Windows' own folders: ${pinnedFolders.join(', ')}`);
   const host = openHost({
     simulate: simulate ?? null,
     simState: process.env.DDA_SIM_STATE ?? null,

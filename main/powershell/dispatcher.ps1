@@ -33,13 +33,22 @@
 # "C:\Program Files", nor is "C:\Program Files\..\Users\x". An entry that is not a full path ("Modules",
 # Windows' drive-relative "C:Modules" and "\Modules") depends on the current folder and is dropped.
 # Windows compares without case.
-$global:DdaOnWindows = [IO.Path]::DirectorySeparatorChar -eq [char]'\'
-if ($global:DdaOnWindows) {
-    $global:DdaTrustedModuleRoots = @($PSHOME, $env:ProgramFiles, $env:ProgramW6432, ${env:ProgramFiles(x86)}) | Where-Object { $_ }
-    if ($env:SystemRoot) { $global:DdaTrustedModuleRoots += [IO.Path]::Combine($env:SystemRoot, 'System32', 'WindowsPowerShell', 'v1.0') }
-} else {
-    $global:DdaTrustedModuleRoots = @($PSHOME, '/usr', '/opt') | Where-Object { $_ }
+# The Windows folders come from the system, not from this process's environment: a user may set
+# SystemRoot or ProgramFiles in HKCU\Environment, and an elevated process inherits them. System32 is
+# GetSystemDirectory's answer ([Environment]::SystemDirectory); Program Files are the default folders on
+# its drive (the desktop app pins the same values, packaged-trust.ts windowsFolders).
+function global:Get-DdaTrustedModuleRoots {
+    param([bool]$OnWindows, [string]$EngineHome, [string]$SystemDirectory)
+    if (-not $OnWindows) { return @(@($EngineHome, '/usr', '/opt') | Where-Object { $_ }) }
+    $roots = @($EngineHome)
+    if ($SystemDirectory -match '^[A-Za-z]:\\') {
+        $drive = $SystemDirectory.Substring(0, 3)
+        $roots += @(($drive + 'Program Files'), ($drive + 'Program Files (x86)'), ($SystemDirectory.TrimEnd('\') + '\WindowsPowerShell\v1.0'))
+    }
+    return @($roots | Where-Object { $_ })
 }
+$global:DdaOnWindows = [IO.Path]::DirectorySeparatorChar -eq [char]'\'
+$global:DdaTrustedModuleRoots = Get-DdaTrustedModuleRoots -OnWindows $global:DdaOnWindows -EngineHome $PSHOME -SystemDirectory ([Environment]::SystemDirectory)
 function global:Test-DdaTrustedModulePath {
     param([string]$Entry, [string[]]$Roots)
     $sep = [string][IO.Path]::DirectorySeparatorChar

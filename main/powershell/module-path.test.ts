@@ -72,6 +72,27 @@ describe.skipIf(process.platform === 'win32')('module path of the elevated sessi
     });
     expect(upper).toMatchObject({ ok: true, value: false });
   });
+
+  it("on Windows the roots are the system's folders (GetSystemDirectory and its drive), never the environment's", async () => {
+    // A user can define ProgramFiles and SystemRoot in HKCU\Environment; an elevated session inherits them.
+    const r = await session.invoke<string[]>('run-script', {
+      Command:
+        "$env:ProgramFiles = 'C:\\Users\\u\\evil'; $env:SystemRoot = 'C:\\Users\\u'; " +
+        ",@(Get-DdaTrustedModuleRoots -OnWindows $true -EngineHome 'D:\\PS7' -SystemDirectory 'D:\\WINDOWS\\system32')",
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toEqual([
+      'D:\\PS7',
+      'D:\\Program Files',
+      'D:\\Program Files (x86)',
+      'D:\\WINDOWS\\system32\\WindowsPowerShell\\v1.0',
+    ]);
+    // No system folder known: PowerShell's own folder only (nothing guessed from the environment).
+    const none = await session.invoke<string[]>('run-script', {
+      Command: ",@(Get-DdaTrustedModuleRoots -OnWindows $true -EngineHome 'D:\\PS7' -SystemDirectory '')",
+    });
+    expect(none).toMatchObject({ ok: true, value: ['D:\\PS7'] });
+  });
 });
 
 describe('host-functions.ps1 asks the function drive, never the module search, whether its functions exist', () => {
