@@ -168,7 +168,7 @@ describe("inventory.ps1 finds the host's lifelines", () => {
     expect(inv.devices).toHaveLength(6);
   });
 
-  it('a failed walk from the disks to their controllers (PnP errors do not stop) is told as unreadable disks, not as controllers not found', async () => {
+  it('a failed walk from the disks and adapters to their PCI functions (PnP errors do not stop) is told as unreadable disks and network, not as controllers not found', async () => {
     const propertyCalls = async () => {
       const stats = await shared.host.runner.invoke<{ calls: Record<string, number> }>('sim-stats', { Reset: true });
       if (!stats.ok) throw new Error(stats.error.message);
@@ -177,14 +177,18 @@ describe("inventory.ps1 finds the host's lifelines", () => {
     await shared.use(freshState('lifelines-host'));
     await propertyCalls();
     await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
-    // The walk of all disks (one hop in this profile) is the inventory's last property call.
-    const skip = (await propertyCalls()) - 1;
+    // One walk for the adapters and the disks (one hop in this profile, the inventory's first property
+    // call), then one call for the devices' facts: before, each walk had calls of its own.
+    expect(await propertyCalls()).toBe(2);
     const inv = await inventoryOf((s) =>
-      s.faults.push({ cmdlet: 'Get-PnpDeviceProperty', message: 'The RPC server is unavailable', skip, times: 1 }),
+      s.faults.push({ cmdlet: 'Get-PnpDeviceProperty', message: 'The RPC server is unavailable', skip: 0, times: 1 }),
     );
     expect([at(inv, NVME).storageKnown, at(inv, AHCI).storageKnown]).toEqual([false, false]);
     expect(inv.notes.join(' ')).toMatch(/Host disks unreadable: The RPC server is unavailable/);
+    expect(inv.notes.join(' ')).toMatch(/network adapters are unreadable: The RPC server is unavailable/);
     expect(inv.notes.join(' ')).not.toMatch(/controller could not be found/);
+    // The devices' facts (the next call) were read.
+    expect(inv.devices.find((d) => d.locationPath === NVME)!.facts.baseClass).toBe(1);
   });
 });
 

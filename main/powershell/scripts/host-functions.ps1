@@ -167,26 +167,29 @@ function global:Resolve-DdaPciFunction([string[]]$Ids) {
     return $found
 }
 function global:Get-DdaPlatformFacts {
-    # -DiskDrives: the Win32_DiskDrive rows when the caller has read them already (inventory.ps1 reads
-    # them once for this walk and its lifelines); without them they are read here.
-    param([object[]]$DiskDrives)
-    # The PCI controllers behind the boot disks: walk each disk's PnP parents up to its PCI\ device.
+    # -DiskDrives: the Win32_DiskDrive rows, and -PciFunctionOf: Resolve-DdaPciFunction's answer for their
+    # PNPDeviceIDs, when the caller has them already (inventory.ps1 walks its disks and network adapters in
+    # one walk); without them both are read here.
+    param([object[]]$DiskDrives, [hashtable]$PciFunctionOf)
+    # The PCI controllers behind the boot disks: each disk's PnP parents up to its PCI\ device.
     $systemDisk = New-Object System.Collections.Generic.List[string]
     $systemDiskKnown = $true
     try {
         if ($null -ne $DiskDrives) { $disks = $DiskDrives }
         else { $disks = @(Get-CimInstance -ClassName Win32_DiskDrive -ErrorAction Stop) }
         $parts = @(Get-CimInstance -ClassName Win32_DiskPartition -ErrorAction Stop | Where-Object { $_.BootPartition })
-        foreach ($p in $parts) {
-            $disk = $disks | Where-Object { $_.Index -eq $p.DiskIndex } | Microsoft.PowerShell.Utility\Select-Object -First 1
-            if ($null -eq $disk) { continue }
-            $id = [string]$disk.PNPDeviceID
-            for ($i = 0; $i -lt 8 -and $id -and $id -notlike 'PCI\*'; $i++) {
-                $id = [string](Get-PnpDeviceProperty -InstanceId $id -KeyName DEVPKEY_Device_Parent -ErrorAction Stop).Data
-            }
+        $bootIds = @(foreach ($p in $parts) {
+                $disk = $disks | Where-Object { $_.Index -eq $p.DiskIndex } | Microsoft.PowerShell.Utility\Select-Object -First 1
+                if ($null -ne $disk) { [string]$disk.PNPDeviceID }
+            })
+        $of = $PciFunctionOf
+        if ($null -eq $of) { $of = Resolve-DdaPciFunction $bootIds }
+        foreach ($id in $bootIds) {
+            $pci = $null
+            if ($id) { $pci = $of[$id.ToUpperInvariant()] }
             # A walk that ends elsewhere (Storage Spaces, iSCSI, VHD boot) leaves the controller unknown.
-            if ($id -notlike 'PCI\*') { $systemDiskKnown = $false; continue }
-            if (-not $systemDisk.Contains($id)) { $systemDisk.Add($id) }
+            if (-not $pci) { $systemDiskKnown = $false; continue }
+            if (-not $systemDisk.Contains($pci)) { $systemDisk.Add($pci) }
         }
     } catch { $systemDiskKnown = $false }
 

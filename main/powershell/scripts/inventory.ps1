@@ -39,12 +39,27 @@ if (Microsoft.PowerShell.Core\Get-Command -Name Get-VMHost -ErrorAction Silently
     } catch { $hyperV.present = $true; Add-Note ("Get-VMHost failed: " + $_.Exception.Message) }
 } else { Add-Note 'The Hyper-V PowerShell module is not installed.' }
 
-# Win32_DiskDrive is read once: the system-disk walk (Get-DdaPlatformFacts) and the lifelines both use it.
+# The disks (Win32_DiskDrive) and the network adapters are read once, and the PCI function behind each is
+# found in ONE walk up their parents (Resolve-DdaPciFunction: a property call per level for all of them),
+# which the system-disk check (Get-DdaPlatformFacts), the network lifelines and the disks below all use.
+# A failed walk leaves all three unknown: the same call served them.
 $diskDrives = $null
 $diskDrivesError = $null
 try { $diskDrives = @(Get-CimInstance -ClassName Win32_DiskDrive -ErrorAction Stop) } catch { $diskDrivesError = $_ }
+$adapters = @()
+$adaptersError = $null
+try { $adapters = @(Get-NetAdapter -ErrorAction Stop) } catch { $adaptersError = $_ }
+$pciOf = $null
+$pciOfError = $null
+try {
+    $pciOf = Resolve-DdaPciFunction @(@(foreach ($a in $adapters) { [string]$a.PnPDeviceID }) + @(foreach ($w in @($diskDrives)) { if ($null -ne $w) { [string]$w.PNPDeviceID } }))
+} catch { $pciOfError = $_ }
 $platform = $null
-try { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives } catch { Add-Note ("Platform facts unreadable: " + $_.Exception.Message) }
+try {
+    if ($null -ne $diskDrives -and $null -ne $pciOf) { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives -PciFunctionOf $pciOf }
+    elseif ($null -ne $diskDrives) { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives }
+    else { $platform = Get-DdaPlatformFacts }
+} catch { Add-Note ("Platform facts unreadable: " + $_.Exception.Message) }
 
 # --- Devices (present PCI\ functions and PCIP\ twins of dismounted ones) --------------------------
 $pnp = @()
@@ -273,8 +288,8 @@ if ($hyperV.present) {
 }
 
 # --- The host's lifelines: host IPs, vSwitches and disks behind each PCI function ------------------
-# One call per cmdlet / class, joined here in memory (the disk-to-controller walk is one
-# Get-PnpDeviceProperty call per level and 64 disks, at most 8 levels). A part that cannot be read
+# One call per cmdlet / class, joined here in memory (the adapters' and disks' PCI functions come from
+# the one walk at the top: a Get-PnpDeviceProperty call per level and 64 ids, at most 8 levels). A part that cannot be read
 # says "unknown" (networkKnown / storageKnown false) with a note; it never fails the inventory.
 function ConvertTo-DdaIp([string]$text) {
     # One spelling per address (IPv6 zero runs, case, an IPv4-mapped IPv6 form), so text compares equal.
@@ -290,10 +305,9 @@ function Test-DdaLinkLocal([string]$ip) {
     return ($ip -like 'fe80:*' -or $ip -like '169.254.*')
 }
 $lifelines = @{ networkKnown = $true; nics = @(); session = $null; storageKnown = $true; disks = @() }
-$adapters = @()
 $ipRows = @()
 try {
-    $adapters = @(Get-NetAdapter -ErrorAction Stop)
+    if ($null -ne $adaptersError) { throw $adaptersError }
     $ipRows = @(Get-NetIPAddress -ErrorAction Stop)
 } catch { $lifelines.networkKnown = $false; Add-Note ("Host network adapters or IP addresses unreadable: " + $_.Exception.Message) }
 $switches = @()
@@ -304,11 +318,11 @@ if ($hyperV.present -and $lifelines.networkKnown) {
         $vmNics = @(Get-VMNetworkAdapter -All -ErrorAction Stop)
     } catch { $lifelines.networkKnown = $false; Add-Note ("Virtual switches unreadable: " + $_.Exception.Message) }
 }
-# Each adapter's PCI function (Resolve-DdaPciFunction): the NIC it is, or the one it is a child of.
+# Each adapter's PCI function (the walk above): the NIC it is, or the one it is a child of.
 $pciOfAdapter = @{}
 if ($lifelines.networkKnown) {
-    try { $pciOfAdapter = Resolve-DdaPciFunction @(foreach ($a in $adapters) { [string]$a.PnPDeviceID }) }
-    catch { $lifelines.networkKnown = $false; Add-Note ("The PCI functions of the host's network adapters are unreadable: " + $_.Exception.Message) }
+    if ($null -ne $pciOfError) { $lifelines.networkKnown = $false; Add-Note ("The PCI functions of the host's network adapters are unreadable: " + $pciOfError.Exception.Message) }
+    else { $pciOfAdapter = $pciOf }
 }
 $session = @{ remote = $false; address = $null; addresses = @(); hostName = $null }
 try { $session = Get-DdaSessionArrival } catch { $session = @{ remote = $true; address = $null; addresses = @(); hostName = $null }; Add-Note ("The address this session arrived on is unreadable: " + $_.Exception.Message) }
@@ -455,9 +469,10 @@ try {
     try {
         foreach ($f in @(Get-CimInstance -ClassName Win32_PageFileUsage -ErrorAction Stop)) { $pageLetters[([string]$f.Name).Substring(0, 1).ToUpperInvariant()] = $true }
     } catch { $lifelines.storageKnown = $false; Add-Note ("Page file locations unreadable: " + $_.Exception.Message) }
-    # Every disk's storage controller (a failed walk is told below as disks unreadable, not as
-    # controllers that were not found).
-    $controllerOf = Resolve-DdaPciFunction @(foreach ($d in $msftDisks) { $pnpByIndex[[string]$d.Number] })
+    # Every disk's storage controller, from the walk above (a failed walk is told as disks unreadable,
+    # not as controllers that were not found).
+    if ($null -ne $pciOfError) { throw $pciOfError }
+    $controllerOf = $pciOf
     $diskOut = [System.Collections.Generic.List[object]]@()
     foreach ($d in $msftDisks) {
         $num = [string]$d.Number
