@@ -5,9 +5,9 @@ import {
   dropEnvOverrides,
   engineEnv,
   installedEngines,
-  loadedModulePaths,
   pinWindowsFolders,
   sshClientPath,
+  systemRootFromKernel,
   trustedEngine,
   windowsFolders,
   windowsPowerShellPath,
@@ -16,26 +16,44 @@ import {
 const env = { ProgramFiles: 'C:\\Program Files', ProgramW6432: 'C:\\Program Files', SystemRoot: 'C:\\Windows' };
 
 describe('packaged build', () => {
-  it("takes Windows' folders from where the loader found ntdll.dll, not from the environment", () => {
-    const loaded = [
-      'D:\\Apps\\DDA Studio\\DDA Studio.exe',
-      'D:\\WINDOWS\\SYSTEM32\\ntdll.dll',
-      'D:\\WINDOWS\\System32\\KERNEL32.DLL',
-    ];
-    const folders = windowsFolders(loaded);
-    expect(folders).toEqual({
+  it("takes Windows' folder from the kernel's \\SystemRoot link and Program Files from where the app is installed", () => {
+    // The environment (HKCU\\Environment) names folders the user writes; none of them is taken.
+    const tampered = { SystemRoot: 'C:\\Users\\u\\win', ProgramFiles: 'C:\\Users\\u\\pf' };
+    const asked: string[] = [];
+    const kernel = systemRootFromKernel((p) => {
+      asked.push(p);
+      return '\\\\?\\D:\\WINDOWS';
+    });
+    expect(asked).toEqual(['\\\\?\\GLOBALROOT\\SystemRoot']);
+    expect(kernel).toBe('D:\\WINDOWS');
+    expect(windowsFolders(kernel, 'D:\\Program Files\\DDA Studio\\DDA Studio.exe', tampered)).toEqual({
       systemRoot: 'D:\\WINDOWS',
       programFiles: 'D:\\Program Files',
-      programFilesX86: 'D:\\Program Files (x86)',
+      systemRootFrom: 'kernel',
     });
-    // A WoW64 process also maps SysWOW64's ntdll; a copy elsewhere is not the loader's.
-    expect(windowsFolders(['C:\\Users\\u\\system32\\ntdll.dll', 'C:\\Windows\\SysWOW64\\ntdll.dll']).systemRoot).toBe(
-      'C:\\Windows',
+    // Installed elsewhere (the installer's /D=): the system drive's Program Files, not the install folder's parent.
+    expect(windowsFolders(kernel, 'E:\\Tools\\DDA Studio\\DDA Studio.exe', tampered).programFiles).toBe(
+      'D:\\Program Files',
     );
-    // None found: Windows' default folder, never the environment's.
-    expect(windowsFolders([]).systemRoot).toBe('C:\\Windows');
-    // Node's report lists this process's modules (here: Linux shared objects).
-    expect(loadedModulePaths().length).toBeGreaterThan(0);
+    // Anything but a drive's folder is not an answer (a device path, a UNC path, a failed open).
+    for (const odd of ['\\\\?\\UNC\\server\\share', '\\\\?\\Volume{x}\\Windows', 'D:\\', 'D:\\a\\b'])
+      expect(
+        systemRootFromKernel(() => odd),
+        odd,
+      ).toBeNull();
+    expect(
+      systemRootFromKernel(() => {
+        throw new Error('EPERM');
+      }),
+    ).toBeNull();
+    // Where the kernel's name cannot be read the environment's is used, as before, and said so.
+    expect(
+      windowsFolders(null, 'C:\\Program Files\\DDA Studio\\DDA Studio.exe', { SystemRoot: 'C:\\WINDOWS' }),
+    ).toEqual({
+      systemRoot: 'C:\\WINDOWS',
+      programFiles: 'C:\\Program Files',
+      systemRootFrom: 'environment',
+    });
   });
   it('pins the folder variables (any spelling) so the engine rule and every child process use the true folders', () => {
     // The user's own environment (HKCU\\Environment) points Program Files and SystemRoot at folders they write.
@@ -46,12 +64,11 @@ describe('packaged build', () => {
       windir: 'c:\\windows',
       PATH: 'x',
     };
-    const changed = pinWindowsFolders(e, windowsFolders(['C:\\Windows\\System32\\ntdll.dll']));
-    expect(changed.sort()).toEqual(['ProgramFiles', 'ProgramFiles(x86)', 'SystemRoot']);
+    const folders = windowsFolders('C:\\Windows', 'C:\\Program Files\\DDA Studio\\DDA Studio.exe', e);
+    expect(pinWindowsFolders(e, folders).sort()).toEqual(['ProgramFiles', 'SystemRoot']);
     expect(e).toEqual({
       ProgramFiles: 'C:\\Program Files',
       ProgramW6432: 'C:\\Program Files',
-      'ProgramFiles(x86)': 'C:\\Program Files (x86)',
       SystemRoot: 'C:\\Windows',
       windir: 'c:\\windows',
       PATH: 'x',

@@ -4,6 +4,7 @@
  * are for source checkouts and tests; the engine must sit in a folder only administrators can change;
  * system tools are started by their full path, never looked up on PATH.
  */
+import { realpathSync } from 'node:fs';
 import { win32 } from 'node:path';
 import { isLocalPath } from '../shared/local-path';
 
@@ -18,36 +19,47 @@ export function dropEnvOverrides(env: NodeJS.ProcessEnv): string[] {
 export interface WindowsFolders {
   systemRoot: string;
   programFiles: string;
-  programFilesX86: string;
+  /** Where systemRoot came from: the kernel's \SystemRoot link, or (where that cannot be read) the environment. */
+  systemRootFrom: 'kernel' | 'environment';
 }
 
 /**
- * Windows' folders read where no environment variable reaches. A user may define SystemRoot, windir or
- * ProgramFiles in HKCU\Environment (a labelled guess that every one of them wins over the system's value;
- * `windir` is known to, from the published UAC bypasses that set it), and an elevated app inherits the
- * user's environment: trusted roots taken from it would let the admin's unelevated processes pick the
- * engine the elevated app runs and the modules it loads. The system root is the folder the loader mapped
- * ntdll.dll from (System32 of the kernel's \SystemRoot), `loaded` being this process's loaded module
- * paths; Program Files are the default folders on that drive (a relocated ProgramFilesDir, unsupported
- * for the system drive, finds no PowerShell 7 there and falls back to Windows PowerShell 5.1). Without
- * ntdll.dll among `loaded`, C:\Windows.
+ * The Windows folder as the kernel names it: the object manager's \SystemRoot link, opened as
+ * \\?\GLOBALROOT\SystemRoot and resolved to its drive path (libuv: CreateFileW, then
+ * GetFinalPathNameByHandleW). No environment variable takes part. Not run here (no Windows): that the
+ * link opens this way is a labelled guess, and null (the caller's fallback) when it does not.
  */
-export function windowsFolders(loaded: readonly string[]): WindowsFolders {
-  const ntdll = loaded.find((p) => /^[A-Za-z]:\\[^\\]+\\system32\\ntdll\.dll$/i.test(win32.normalize(p)));
-  const systemRoot = ntdll ? win32.dirname(win32.dirname(win32.normalize(ntdll))) : 'C:\\Windows';
-  const drive = systemRoot.slice(0, 3);
-  return {
-    systemRoot,
-    programFiles: win32.join(drive, 'Program Files'),
-    programFilesX86: win32.join(drive, 'Program Files (x86)'),
-  };
+export function systemRootFromKernel(realpath: (p: string) => string = realpathSync.native): string | null {
+  try {
+    const p = realpath('\\\\?\\GLOBALROOT\\SystemRoot').replace(/^\\\\\?\\/, '');
+    return /^[A-Za-z]:\\[^\\]+$/.test(p) ? p : null;
+  } catch {
+    return null;
+  }
 }
 
-/** This process's loaded module paths (Node's diagnostic report; empty where it has none). */
-export function loadedModulePaths(): string[] {
-  const report = process.report?.getReport() as { sharedObjects?: unknown } | undefined;
-  const list = report?.sharedObjects;
-  return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
+/**
+ * Windows' folders read where a user's environment does not reach. A user may define SystemRoot, windir
+ * or ProgramFiles in HKCU\Environment (`windir` is known to win over the system's value, from the
+ * published UAC bypasses that set it; for the others a labelled guess), and an elevated app inherits the
+ * user's environment: trusted roots taken from it would let the admin's unelevated processes pick the
+ * engine the elevated app runs and the modules it loads.
+ * - The system root: the kernel's (systemRootFromKernel); where that cannot be read, the environment's,
+ *   as before (nobody can make the read fail on a machine where it works).
+ * - Program Files: the folder the installer put this app in (`<Program Files>\DDA Studio\DDA Studio.exe`:
+ *   the per-machine installer takes it from the system, and only administrators can write there).
+ */
+export function windowsFolders(kernelRoot: string | null, execPath: string, env: NodeJS.ProcessEnv): WindowsFolders {
+  const systemRoot = kernelRoot ?? env.SystemRoot ?? env.windir ?? 'C:\\Windows';
+  const installedIn = win32.dirname(win32.dirname(win32.normalize(execPath)));
+  return {
+    systemRoot,
+    // An install elsewhere (the installer's /D= switch) says nothing of Program Files: the system drive's.
+    programFiles: /^[A-Za-z]:\\Program Files$/i.test(installedIn)
+      ? installedIn
+      : win32.join(systemRoot.slice(0, 3), 'Program Files'),
+    systemRootFrom: kernelRoot ? 'kernel' : 'environment',
+  };
 }
 
 /**
@@ -61,7 +73,6 @@ export function pinWindowsFolders(env: NodeJS.ProcessEnv, folders: WindowsFolder
     windir: folders.systemRoot,
     ProgramFiles: folders.programFiles,
     ProgramW6432: folders.programFiles,
-    'ProgramFiles(x86)': folders.programFilesX86,
   };
   const changed: string[] = [];
   for (const [name, value] of Object.entries(want)) {

@@ -12,8 +12,8 @@ import { openHost } from '../host/host-connection';
 import { createHostPool, type HostPool } from '../hosts/host-pool';
 import {
   dropEnvOverrides,
-  loadedModulePaths,
   pinWindowsFolders,
+  systemRootFromKernel,
   trustedEngine,
   windowsFolders,
   windowsPowerShellPath,
@@ -33,10 +33,11 @@ import { trustOnlyInstalledEngines } from '../powershell/find-pwsh';
 const droppedOverrides = app.isPackaged ? dropEnvOverrides(process.env) : [];
 // ...takes Windows' folders from the system, not from the environment the user's own processes can set,
 // and runs only installed engines (never a pwsh from PATH or a folder a standard user can write).
-const pinnedFolders =
+const folders =
   app.isPackaged && process.platform === 'win32'
-    ? pinWindowsFolders(process.env, windowsFolders(loadedModulePaths()))
-    : [];
+    ? windowsFolders(systemRootFromKernel(), process.execPath, process.env)
+    : null;
+const pinnedFolders = folders ? pinWindowsFolders(process.env, folders) : [];
 if (app.isPackaged && process.platform === 'win32') trustOnlyInstalledEngines();
 // The bundle lives in dist/main; the scripts and simulator it runs live beside it in the app folder.
 process.env.DDA_PROJECT_ROOT ??= app.isPackaged
@@ -79,6 +80,11 @@ async function start(): Promise<void> {
   if (pwsh !== chosen) log('warn', `PowerShell setting ignored (not an installed PowerShell): ${chosen}`);
   if (droppedOverrides.length > 0)
     log('warn', `environment overrides ignored in the installed app: ${droppedOverrides.join(', ')}`);
+  if (folders?.systemRootFrom === 'environment')
+    log(
+      'warn',
+      "the Windows folder could not be read from the system (\\SystemRoot); the environment's SystemRoot is used",
+    );
   if (pinnedFolders.length > 0)
     log('warn', `environment variables replaced by Windows' own folders: ${pinnedFolders.join(', ')}`);
   const host = openHost({

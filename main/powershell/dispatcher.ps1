@@ -35,20 +35,20 @@
 # Windows compares without case.
 # The Windows folders come from the system, not from this process's environment: a user may set
 # SystemRoot or ProgramFiles in HKCU\Environment, and an elevated process inherits them. System32 is
-# GetSystemDirectory's answer ([Environment]::SystemDirectory); Program Files are the default folders on
-# its drive (the desktop app pins the same values, packaged-trust.ts windowsFolders).
+# GetSystemDirectory's answer ([Environment]::SystemDirectory); Program Files the known folder's
+# ([Environment]::GetFolderPath, SHGetKnownFolderPath: that it does not follow a user's variable is a
+# labelled guess; the desktop app pins the variables to the system's folders before it starts PowerShell,
+# packaged-trust.ts).
 function global:Get-DdaTrustedModuleRoots {
-    param([bool]$OnWindows, [string]$EngineHome, [string]$SystemDirectory)
+    param([bool]$OnWindows, [string]$EngineHome, [string]$SystemDirectory, [string[]]$ProgramFiles)
     if (-not $OnWindows) { return @(@($EngineHome, '/usr', '/opt') | Where-Object { $_ }) }
-    $roots = @($EngineHome)
-    if ($SystemDirectory -match '^[A-Za-z]:\\') {
-        $drive = $SystemDirectory.Substring(0, 3)
-        $roots += @(($drive + 'Program Files'), ($drive + 'Program Files (x86)'), ($SystemDirectory.TrimEnd('\') + '\WindowsPowerShell\v1.0'))
-    }
+    $roots = @($EngineHome) + @($ProgramFiles)
+    if ($SystemDirectory -match '^[A-Za-z]:\\') { $roots += $SystemDirectory.TrimEnd('\') + '\WindowsPowerShell\v1.0' }
     return @($roots | Where-Object { $_ })
 }
 $global:DdaOnWindows = [IO.Path]::DirectorySeparatorChar -eq [char]'\'
-$global:DdaTrustedModuleRoots = Get-DdaTrustedModuleRoots -OnWindows $global:DdaOnWindows -EngineHome $PSHOME -SystemDirectory ([Environment]::SystemDirectory)
+$global:DdaTrustedModuleRoots = Get-DdaTrustedModuleRoots -OnWindows $global:DdaOnWindows -EngineHome $PSHOME -SystemDirectory ([Environment]::SystemDirectory) `
+    -ProgramFiles @([Environment]::GetFolderPath([Environment+SpecialFolder]::ProgramFiles), [Environment]::GetFolderPath([Environment+SpecialFolder]::ProgramFilesX86))
 function global:Test-DdaTrustedModulePath {
     param([string]$Entry, [string[]]$Roots)
     $sep = [string][IO.Path]::DirectorySeparatorChar

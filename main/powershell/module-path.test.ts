@@ -3,7 +3,7 @@
  * Hyper-V module planted in the user's own module folder never runs inside an inventory.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,12 +73,11 @@ describe.skipIf(process.platform === 'win32')('module path of the elevated sessi
     expect(upper).toMatchObject({ ok: true, value: false });
   });
 
-  it("on Windows the roots are the system's folders (GetSystemDirectory and its drive), never the environment's", async () => {
-    // A user can define ProgramFiles and SystemRoot in HKCU\Environment; an elevated session inherits them.
+  it("on Windows the roots are the system's folders (GetSystemDirectory, the known Program Files), never the environment's", async () => {
     const r = await session.invoke<string[]>('run-script', {
       Command:
-        "$env:ProgramFiles = 'C:\\Users\\u\\evil'; $env:SystemRoot = 'C:\\Users\\u'; " +
-        ",@(Get-DdaTrustedModuleRoots -OnWindows $true -EngineHome 'D:\\PS7' -SystemDirectory 'D:\\WINDOWS\\system32')",
+        ",@(Get-DdaTrustedModuleRoots -OnWindows $true -EngineHome 'D:\\PS7' -SystemDirectory 'D:\\WINDOWS\\system32' " +
+        "-ProgramFiles @('D:\\Program Files', 'D:\\Program Files (x86)', ''))",
     });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value).toEqual([
@@ -87,11 +86,11 @@ describe.skipIf(process.platform === 'win32')('module path of the elevated sessi
       'D:\\Program Files (x86)',
       'D:\\WINDOWS\\system32\\WindowsPowerShell\\v1.0',
     ]);
-    // No system folder known: PowerShell's own folder only (nothing guessed from the environment).
-    const none = await session.invoke<string[]>('run-script', {
-      Command: ",@(Get-DdaTrustedModuleRoots -OnWindows $true -EngineHome 'D:\\PS7' -SystemDirectory '')",
-    });
-    expect(none).toMatchObject({ ok: true, value: ['D:\\PS7'] });
+    // The dispatcher asks the system for them and reads none of the variables a user can set for their
+    // own processes (HKCU\\Environment), which an elevated session inherits.
+    const dispatcher = readFileSync(join(projectRoot(), 'main', 'powershell', 'dispatcher.ps1'), 'utf8');
+    expect(dispatcher).toMatch(/-SystemDirectory \(\[Environment\]::SystemDirectory\)/);
+    expect(dispatcher).not.toMatch(/\$env:(ProgramFiles|ProgramW6432|SystemRoot|windir)|\$\{env:ProgramFiles/i);
   });
 });
 
