@@ -65,7 +65,9 @@ export function comparableSim(
   // The simulator's own bookkeeping (finished WMI jobs) is not host state.
   const { sim: _sim, ...host } = s as typeof s & { sim?: unknown; events?: unknown[] };
   // The simulator writes an empty Hyper-V-Worker-Admin log on its first write: none and empty are the same log.
-  const events = (s as { events?: unknown[] }).events ?? [];
+  // Its Information records ("started successfully") tell what ran, not what the host is: a rollback that
+  // starts a VM again adds one. Its errors stay compared (a step that made the host refuse a start).
+  const events = ((s as { events?: Array<{ level?: number }> }).events ?? []).filter((e) => e.level === 2);
   return {
     ...host,
     vms,

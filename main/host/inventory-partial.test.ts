@@ -43,6 +43,30 @@ describe('one unreadable item', () => {
   });
 });
 
+describe('one event record Get-WinEvent cannot read', () => {
+  it('is passed over: the start failures read before and after it are kept, the log stays readable', async () => {
+    await shared.use(freshState('ml30-connectx4'));
+    const vm = (await readInventory(shared.host.runner, { memory: memoryMeasurementStore() })).vms[0]!;
+    // GetWinEventCommand writes an error per record it cannot read or format (its id the exception's own,
+    // localized, text) and goes on with the next.
+    const record = (code: number) =>
+      `[pscustomobject]@{ Id = 12010; Level = [byte]2; TimeCreated = (Get-Date); Message = 'x'; Properties = @([pscustomobject]@{ Value = 'VM' }, [pscustomobject]@{ Value = '${vm.id}' }, [pscustomobject]@{ Value = [int32]${code} }) }`;
+    await stubbed(
+      'function global:Get-WinEvent { [CmdletBinding()] param([hashtable[]]$FilterHashtable, [long]$MaxEvents) ' +
+        `${record(-2147023446)}; Write-Error -Message 'Die Ressource wurde nicht gefunden' -ErrorId 'Die Ressource wurde nicht gefunden'; ${record(-2147023446)} }`,
+    );
+    const inv = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    const raw = await shared.host.runner.invoke<{ startFailures: { readable: boolean; events: unknown[] } }>(
+      'inventory',
+      {},
+    );
+    if (!raw.ok) throw new Error(raw.error.message);
+    expect(raw.value.startFailures).toMatchObject({ readable: true });
+    expect(raw.value.startFailures.events).toHaveLength(2);
+    expect(inv.devices.length).toBeGreaterThan(0);
+  });
+});
+
 describe('a disk the host uses', () => {
   it('on no PCI controller the walk can find (Storage Spaces, iSCSI, a VHD) leaves every storage controller unknown', async () => {
     const NVME = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';

@@ -80,6 +80,8 @@ export const rawStartFailuresSchema = z.object({
     .array(
       z.object({
         id: z.number().int(),
+        /** The event's level (2 Error, 4 Information); absent from hosts read before it was sent. */
+        level: z.number().int().nullable().optional(),
         at: z.string().max(64).nullable().optional(),
         message: z.string().max(100_000).nullable().optional(),
         // An event's data is the host's to choose (a byte[] arrives as its numbers joined by spaces): a long

@@ -216,8 +216,13 @@ describe('the fixes on the simulated after-reboot host', () => {
     const r = await runner.invoke('op-start-vm', { VmId: vm.id });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toContain('(0x800705AA)');
+    // The device's power-on failure with its code, then the VM's own "failed to start" line without one;
+    // the decoder tells the attempt by the first.
     const events = readState(h.state) as unknown as { events: Array<{ data: unknown[] }> };
-    expect(events.events.at(-1)!.data).toEqual(['Vision-01', vm.id, -2147023446]);
+    expect(events.events.slice(-2).map((e) => e.data)).toEqual([
+      ['Vision-01', vm.id, -2147023446],
+      ['Vision-01', vm.id],
+    ]);
     const decoded = (await h.read()).vms.find((v) => v.name === 'Vision-01')!.lastStartFailure!;
     expect(decoded).toMatchObject({
       cause: 'mmio-too-small',
@@ -236,8 +241,9 @@ describe('the fixes on the simulated after-reboot host', () => {
       fs.writeFileSync(h.state, JSON.stringify(s));
     };
     const note = 'The Hyper-V-Worker-Admin event log could not be read: VM start failures are not shown.';
-    // Access denied (in German): the log is unreadable, the rest of the inventory stands.
-    withFault({ fullyQualifiedErrorId: 'UnauthorizedAccess,Microsoft.PowerShell.Commands.GetWinEventCommand' });
+    // A read that fails (in German): the log is unreadable, the rest of the inventory stands. Get-WinEvent
+    // names such an error by the exception's own, localized, text (GetWinEventCommand.ReadEvents).
+    withFault({ fullyQualifiedErrorId: 'Zugriff verweigert,Microsoft.PowerShell.Commands.GetWinEventCommand' });
     const denied = await h.read();
     expect(denied.notes).toContain(note);
     expect(denied.vms.every((v) => !v.lastStartFailure)).toBe(true);

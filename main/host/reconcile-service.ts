@@ -60,10 +60,62 @@ export function startFailureOf(e: RawEvent, vms: readonly Vm[]): StartFailureEve
   };
 }
 
-/** The start failures among the log's events; null when the log could not be read. */
+/**
+ * "'<VM>' started successfully" in the Hyper-V-Worker-Admin log: id 18500 at Information level. A labelled
+ * guess (admins' reports quote it; no Microsoft page lists the log's ids). Wrong, it finds nothing and
+ * every failure stays as before.
+ */
+export const VM_STARTED_EVENT_ID = 18500;
+const isStarted = (e: RawEvent) => e.id === VM_STARTED_EVENT_ID && e.level !== 2;
+
+/**
+ * The start failures among the log's events, without those a later successful start of the same VM has
+ * cleared (the log keeps events for months: a VM fixed, run and shut down since is not failing); null
+ * when the log could not be read.
+ */
 export function startFailuresOf(raw: RawStartFailures | null, vms: readonly Vm[]): StartFailureEvent[] | null {
   if (!raw) return null;
-  return raw.events.map((e) => startFailureOf(e, vms)).filter((x): x is StartFailureEvent => !!x);
+  const lastStart = new Map<string, string>();
+  for (const e of raw.events.filter(isStarted)) {
+    const s = startFailureOf(e, vms);
+    const at = s?.at;
+    if (!s || !at) continue;
+    const id = s.vmId.toLowerCase();
+    if ((lastStart.get(id) ?? '') < at) lastStart.set(id, at);
+  }
+  return raw.events
+    .filter((e) => !isStarted(e))
+    .map((e) => startFailureOf(e, vms))
+    .filter((x): x is StartFailureEvent => !!x)
+    .filter((f) => {
+      const started = lastStart.get(f.vmId.toLowerCase());
+      return !(started && f.at && started > f.at);
+    });
+}
+
+/** Events of one start attempt are written within this of each other (a labelled guess: one power-on). */
+const ATTEMPT_MS = 10_000;
+
+/**
+ * The event that tells a VM's last failed start (its events newest first). One failed start writes several
+ * errors: each device's "Failed to Power on with Error '...' (0x........)" and, last, a "'<VM>' failed to
+ * start" line with no code (Microsoft's KB 2249906 shows both). Among the events of the newest attempt:
+ * one whose code the decoder knows, else one with any code, else the newest.
+ */
+export function lastAttemptEvent(newestFirst: readonly StartFailureEvent[]): StartFailureEvent | undefined {
+  const newest = newestFirst[0];
+  if (!newest) return undefined;
+  const t0 = Date.parse(newest.at ?? '');
+  const attempt = Number.isNaN(t0)
+    ? [newest]
+    : newestFirst.filter((e) => {
+        const t = Date.parse(e.at ?? '');
+        return !Number.isNaN(t) && t0 - t <= ATTEMPT_MS;
+      });
+  const known = new Set(startFailureCodes.map((c) => c.hresult));
+  return (
+    attempt.find((e) => e.hresult !== null && known.has(e.hresult)) ?? attempt.find((e) => e.hresult !== null) ?? newest
+  );
 }
 
 /** Whether a decoded failure still describes the host as it is (a fixed cause no longer lists it). */
@@ -79,7 +131,7 @@ function stillHolds(inv: Inventory, vm: Vm, f: DecodedStartFailure): boolean {
   return true;
 }
 
-/** Pure: the inventory with its reconcile list and each VM's last start failure (newest event per VM). */
+/** Pure: the inventory with its reconcile list and each VM's last start failure (its newest attempt's telling event). */
 export function reconcileInventory(
   inv: Inventory,
   records: Parameters<typeof reconcileHost>[1],
@@ -91,7 +143,7 @@ export function reconcileInventory(
     const mine = events
       .filter((e) => e.vmId.toLowerCase() === vm.id.toLowerCase())
       .sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
-    const last = mine[0];
+    const last = lastAttemptEvent(mine);
     const decoded = last ? decodeStartFailure(last, inv, vm, items) : null;
     if (decoded && stillHolds(inv, vm, decoded)) items.push(startFailureItem(vm, decoded));
     return { ...vm, lastStartFailure: decoded };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeStartFailure } from '../../shared/start-failure-decoder';
 import { hresultIn, hresultOf, startFailureCodes, type StartFailureEvent } from '../../shared/start-failure';
 import { MiB } from '../../shared/mmio';
-import { startFailureOf } from './reconcile-service';
+import { lastAttemptEvent, startFailureOf, startFailuresOf } from './reconcile-service';
 import { testDevice, testInventory, testVm } from '../../testing/test-builders';
 
 const GPU = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
@@ -133,5 +133,52 @@ describe('an event as a start failure', () => {
         vm,
       ]),
     ).toBeNull();
+  });
+});
+
+describe("a VM's last failed start among the log's events", () => {
+  const vm = testVm('Vision-01');
+  const other = testVm('Build-02');
+  const raw = (id: number, at: string, data: Array<string | number>, level = 2) => ({
+    id,
+    level,
+    at,
+    message: 'localized',
+    data,
+  });
+  it("is told by the attempt's event that carries a code, not by the codeless 'failed to start' line written last", () => {
+    // One failed start: the device's power-on failure (0x800705AA), then the VM's own line without a code
+    // (Microsoft's KB 2249906 shows both lines); an older attempt failed otherwise.
+    const events = startFailuresOf(
+      {
+        readable: true,
+        events: [
+          raw(12030, '2026-11-30T10:00:01.200Z', ['Vision-01', vm.id]),
+          raw(12010, '2026-11-30T10:00:01.100Z', ['Vision-01', vm.id, -2147023446]),
+          raw(12010, '2026-11-29T08:00:00.000Z', ['Vision-01', vm.id, -2147023728]),
+        ],
+      },
+      [vm],
+    )!;
+    expect(lastAttemptEvent(events)).toMatchObject({ hresult: '0x800705AA', eventId: 12010 });
+    // The attempt is the newest one's: an older attempt's code is never taken for it.
+    expect(lastAttemptEvent(events.filter((e) => e.eventId === 12030 || e.at!.startsWith('2026-11-29')))).toMatchObject(
+      {
+        eventId: 12030,
+        hresult: null,
+      },
+    );
+  });
+  it('is dropped when the same VM started successfully later (event 18500), kept when it failed after that', () => {
+    const log = (events: ReturnType<typeof raw>[]) => startFailuresOf({ readable: true, events }, [vm, other])!;
+    const failed = raw(12010, '2026-11-01T10:00:00.000Z', ['Vision-01', vm.id, -1070268386]);
+    const started = raw(18500, '2026-11-02T09:00:00.000Z', ['Vision-01', vm.id], 4);
+    expect(log([started, failed])).toEqual([]);
+    // Another VM's start clears nothing of this one; a failure after the start stands.
+    expect(log([raw(18500, '2026-11-02T09:00:00.000Z', ['Build-02', other.id], 4), failed])).toHaveLength(1);
+    const later = raw(12010, '2026-11-03T10:00:00.000Z', ['Vision-01', vm.id, -2147023446]);
+    expect(log([later, started, failed]).map((e) => e.hresult)).toEqual(['0x800705AA']);
+    // A started event is never read as a failure (no code, but not a failure either).
+    expect(log([started])).toEqual([]);
   });
 });

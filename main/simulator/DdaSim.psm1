@@ -326,6 +326,8 @@ $script:SimTexts = @{
         @('^No matching Win32_PnPEntity objects found by CIM query for instances of the (.*) class on the  CIM server: (.*)\. Verify query parameters and retry\.$', '通过 CIM 查询在 CIM 服务器上找不到 $1 类实例的匹配 Win32_PnPEntity 对象: $2。请验证查询参数并重试。'),
         @('^Hyper-V was unable to find a virtual machine with ID (.*)\.$', 'Hyper-V 找不到 ID 为 $1 的虚拟机。'),
         @('^Hyper-V was unable to find a virtual machine with name "(.*)"\.$', 'Hyper-V 找不到名为“$1”的虚拟机。'),
+        @('^''(.*)'' failed to start\. \(Virtual machine ID (.*)\)$', '“$1”无法启动。(虚拟机 ID $2)'),
+        @('^''(.*)'' started successfully\. \(Virtual machine ID (.*)\)$', '“$1”已成功启动。(虚拟机 ID $2)'),
         @('^.* failed for virtual machine ''(.*)''\. The operation cannot be performed while the virtual machine is in its current state\. \(Virtual machine ID (.*)\)$', '虚拟机“$1”的操作失败。无法在虚拟机处于当前状态时执行该操作。(虚拟机 ID $2)'),
         @('^The low MMIO gap size (.*) is out of range\. Valid values are 128 MB to 3584 MB\.$', '低位 MMIO 间隙大小 $1 超出范围。有效值为 128 MB 到 3584 MB。'),
         @('^When dynamic memory is enabled and a device or GPU is assigned, startup memory size and minimum memory size must be equal\.$', '启用动态内存并分配了设备或 GPU 时，启动内存大小和最小内存大小必须相等。'),
@@ -1539,23 +1541,27 @@ function Start-VM {
                 }
             }
             $v.state = 'Running'
+            Add-SimWorkerEvent $state $v 18500 ('''' + $v.name + ''' started successfully. (Virtual machine ID ' + $v.id + ')') $null 4
         }
     }
 }
 
 # ---------------------------------------------------------------------------------------------------
 # The Microsoft-Windows-Hyper-V-Worker-Admin event log (issue 18). Its records carry the VM's name and
-# id and, for a device that failed to power on, the HRESULT as event data. Guesses (labelled in
-# reference/README.md): the event id 12010 for a device's power-on failure and 3040 for a configuration
-# refusal, the order of the data (name, id, then the code), and that the upper-MMIO refusal carries no
-# code. DDA Studio reads neither id nor order: it finds the VM's id and a failure code among the values.
+# id and, for a device that failed to power on, the HRESULT as event data. A failed start writes the
+# cause's event and then a "'<VM>' failed to start. (Virtual machine ID ...)" line of its own (Microsoft's
+# KB 2249906 shows the two lines); a start that works writes "'<VM>' started successfully". Guesses
+# (labelled in reference/README.md): the ids (12010 a device's power-on failure, 3040 a configuration
+# refusal, 12030 the failed-start line, 18500 a start that worked), the order of the data (name, id,
+# then the code), and that the upper-MMIO refusal carries no code. DDA Studio reads no id but 18500 and no
+# order: it finds the VM's id and a failure code among the values.
 # ---------------------------------------------------------------------------------------------------
 
-function Add-SimWorkerEvent($State, $v, [int]$Id, [string]$Message, $Code) {
+function Add-SimWorkerEvent($State, $v, [int]$Id, [string]$Message, $Code, [int]$Level = 2) {
     $data = @([string]$v.name, [string]$v.id)
     # PowerShell reads a hex literal such as 0x80070490 as a negative Int32: the code travels as that Int32.
     if ($null -ne $Code) { $data += [int32]$Code }
-    $events = @($State.events) + @([pscustomobject]@{ id = $Id; level = 2; timeCreated = [DateTime]::UtcNow.ToString('o'); message = (Get-SimLocalizedText $Message); data = $data })
+    $events = @($State.events) + @([pscustomobject]@{ id = $Id; level = $Level; timeCreated = [DateTime]::UtcNow.ToString('o'); message = (Get-SimLocalizedText $Message); data = $data })
     Set-SimProp $State 'events' @($events | Select-Object -Last 500)
 }
 
@@ -1564,6 +1570,7 @@ function Stop-SimStart($State, $v, [string]$cls, [string]$Message, [string]$Id, 
     $eventId = 3040
     if ($null -ne $Code) { $eventId = 12010 }
     Add-SimWorkerEvent $State $v $eventId $Message $Code
+    Add-SimWorkerEvent $State $v 12030 ('''' + $v.name + ''' failed to start. (Virtual machine ID ' + $v.id + ')') $null
     Write-SimState $State
     throw (New-SimError -Message $Message -ErrorId ($Id + ',' + $cls) -Category $Category -Activity 'Start-VM' -Target $v.name)
 }
@@ -1594,21 +1601,24 @@ function Get-WinEvent {
             Assert-SimLocalTarget $PSBoundParameters 'Get-WinEvent'
             if ($PSBoundParameters.ContainsKey('FilterXPath')) { throw (New-SimError -Message 'The simulated host does not model Get-WinEvent -FilterXPath.' -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity 'Get-WinEvent') }
             $state = Enter-SimCall -Cmdlet 'Get-WinEvent' -Subjects @()
+            # Each hashtable is a query of its own, its keys all met; an event matching any of them is
+            # returned (Get-WinEvent's reference: -FilterHashtable takes an array of hash tables).
             $logs = @($LogName)
-            $levels = $null
-            $ids = $null
+            $queries = @(@{ levels = $null; ids = $null })
             if ($PSCmdlet.ParameterSetName -eq 'HashQuerySet') {
                 $logs = @()
-                foreach ($h in $FilterHashtable) {
-                    foreach ($key in @($h.Keys)) {
-                        switch ([string]$key) {
-                            'LogName' { $logs += @($h[$key]) }
-                            'Level' { $levels = @($h[$key] | ForEach-Object { [int]$_ }) }
-                            'Id' { $ids = @($h[$key] | ForEach-Object { [int]$_ }) }
-                            default { throw (New-SimError -Message ('The simulated host does not model the filter key ' + $key + '.') -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity 'Get-WinEvent') }
+                $queries = @(foreach ($h in $FilterHashtable) {
+                        $q = @{ levels = $null; ids = $null }
+                        foreach ($key in @($h.Keys)) {
+                            switch ([string]$key) {
+                                'LogName' { $logs += @($h[$key]) }
+                                'Level' { $q.levels = @($h[$key] | ForEach-Object { [int]$_ }) }
+                                'Id' { $q.ids = @($h[$key] | ForEach-Object { [int]$_ }) }
+                                default { throw (New-SimError -Message ('The simulated host does not model the filter key ' + $key + '.') -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity 'Get-WinEvent') }
+                            }
                         }
-                    }
-                }
+                        $q
+                    })
             }
             $worker = 'Microsoft-Windows-Hyper-V-Worker-Admin'
             foreach ($l in $logs) {
@@ -1616,7 +1626,14 @@ function Get-WinEvent {
                     throw (New-SimError -Message ('There is not an event log on the localhost computer that matches "' + $l + '".') -ErrorId ('NoMatchingLogsFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Get-WinEvent' -Target $l)
                 }
             }
-            $rows = @($state.events | Where-Object { $_ -and ($null -eq $levels -or $levels -contains [int]$_.level) -and ($null -eq $ids -or $ids -contains [int]$_.id) })
+            $rows = @(foreach ($r in @($state.events)) {
+                    if ($null -eq $r) { continue }
+                    $hit = $false
+                    foreach ($q in $queries) {
+                        if (($null -eq $q.levels -or $q.levels -contains [int]$r.level) -and ($null -eq $q.ids -or $q.ids -contains [int]$r.id)) { $hit = $true }
+                    }
+                    if ($hit) { $r }
+                })
             if (-not $Oldest) { [array]::Reverse($rows) }
             if ($PSBoundParameters.ContainsKey('MaxEvents')) { $rows = @($rows | Select-Object -First $MaxEvents) }
             if ($rows.Count -eq 0) {

@@ -50,6 +50,7 @@ async function fails(command: string, parameters: Record<string, unknown>, messa
   expect(r.error.fullyQualifiedErrorId).toBe(fqid);
 }
 const cls = (c: string) => `Microsoft.HyperV.PowerShell.Commands.${c}`;
+const workerLog = 'Microsoft-Windows-Hyper-V-Worker-Admin';
 const MANUFACTURER = /manufacturer of this device has not supplied any directives/;
 
 describe('device life cycle', () => {
@@ -206,6 +207,32 @@ describe("preconditions fail with the texts and ids of Microsoft's cmdlet refere
       /startup memory size and minimum memory size must be equal/,
       `InvalidParameter,${cls('StartVM')}`,
     );
+  });
+  it("Start-VM logs to Hyper-V-Worker-Admin: a refusal's cause, then the failed-start line; a start that works, 18500", async () => {
+    await on('gpu-workstation', (s) => (s.host.iommuPolicyEnabled = false));
+    await ok('Remove-VMAssignableDevice', { VMName: 'Storage-VM', LocationPath: 'PCIROOT(0)#PCI(1C00)#PCI(0000)' });
+    await fails('Start-VM', { Name: 'Storage-VM' }, /0xC035001E/, `OperationFailed,${cls('StartVM')}`);
+    const vms = (await ok('Get-VM')) as Array<{ Name: string; State: unknown }>;
+    const off = vms.find((v) => v.Name !== 'Storage-VM' && String(v.State) !== 'Running' && String(v.State) !== '2')!;
+    await ok('Start-VM', { Name: off.Name });
+    const log = workerLog;
+    type Row = { Id: number; Level: number; Properties: Array<{ Value: unknown }> };
+    const read = async (filters: Array<Record<string, unknown>>) =>
+      (await ok('Get-WinEvent', { FilterHashtable: filters })) as Row[];
+    // Two tables are two queries: an event matching either is returned, newest first.
+    const both = await read([
+      { LogName: log, Level: 2 },
+      { LogName: log, Id: 18500 },
+    ]);
+    expect(both.map((e) => [e.Id, e.Level])).toEqual([
+      [18500, 4],
+      [12030, 2],
+      [12010, 2],
+    ]);
+    expect(both[0]!.Properties.map((p) => p.Value)).toEqual([off.Name, expect.any(String)]);
+    expect(both[1]!.Properties.map((p) => p.Value)).toEqual(['Storage-VM', expect.any(String)]);
+    expect(both[2]!.Properties.map((p) => p.Value)).toEqual(['Storage-VM', expect.any(String), 0xc035001e | 0]);
+    expect((await read([{ LogName: log, Level: 2 }])).map((e) => e.Id)).toEqual([12030, 12010]);
   });
   it('Set-VM needs the VM Off for MMIO and cache types; low MMIO is range-checked; a missing VM is ObjectNotFound', async () => {
     await on('ml30-connectx4');

@@ -511,28 +511,43 @@ try {
 # --- VM start failures (issue 18): the Hyper-V-Worker-Admin log's error events, newest first --------
 # Raw data only: the caller finds the VM by its id among the event's data and the code by its value (or
 # the "(0x........)" every language's message carries); nothing here reads the text. One Get-WinEvent
-# call. No event, or no such log (Hyper-V not installed): an empty list, told apart by the error's
-# FullyQualifiedErrorId (NoMatchingEventsFound / NoMatchingLogsFound, Get-WinEvent's ids), never its text.
+# call, two filters: the log's errors, and its "started successfully" events (id 18500, a labelled guess:
+# admins' reports quote it; no Microsoft page lists the log's ids), by which the caller drops a failure a
+# later start has cleared. No event, or no such log (Hyper-V not installed): an empty list, told apart by
+# the error's FullyQualifiedErrorId (NoMatchingEventsFound / NoMatchingLogsFound), never its text.
+# Get-WinEvent writes an error per record it cannot read or format and goes on (GetWinEventCommand's
+# ReadEvents), so errors do not stop the call: what it read is kept, and the log is unreadable only when
+# nothing came back and an error other than "nothing matched" was written.
 $startFailures = @{ readable = $true; events = @() }
+$workerLog = 'Microsoft-Windows-Hyper-V-Worker-Admin'
 $winEvents = @()
+$winErrors = $null
 try {
-    $winEvents = @(Get-WinEvent -FilterHashtable @{ LogName = 'Microsoft-Windows-Hyper-V-Worker-Admin'; Level = 2 } -MaxEvents 100 -ErrorAction Stop)
-} catch {
-    $fqid = [string]$_.FullyQualifiedErrorId
-    if (-not ($fqid -like 'NoMatchingEventsFound*' -or $fqid -like 'NoMatchingLogsFound*')) { $startFailures.readable = $false }
+    $winEvents = @(Get-WinEvent -FilterHashtable @(@{ LogName = $workerLog; Level = 2 }, @{ LogName = $workerLog; Id = 18500 }) -MaxEvents 200 -ErrorAction SilentlyContinue -ErrorVariable winErrors)
+} catch { $winErrors = @($_) }
+if ($winEvents.Count -eq 0) {
+    foreach ($err in @($winErrors)) {
+        $fqid = [string]$err.FullyQualifiedErrorId
+        if (-not ($fqid -like 'NoMatchingEventsFound*' -or $fqid -like 'NoMatchingLogsFound*')) { $startFailures.readable = $false }
+    }
 }
 $eventOut = [System.Collections.Generic.List[object]]@()
 foreach ($e in $winEvents) {
+    if ($null -eq $e) { continue }
     $data = [System.Collections.Generic.List[object]]@()
     foreach ($p in @($e.Properties)) {
         $v = $p.Value
         if ($null -eq $v) { $data.Add($null) }
-        elseif ($v -is [int] -or $v -is [uint32] -or $v -is [long] -or $v -is [int16] -or $v -is [uint16]) { $data.Add([long]$v) }
+        elseif ($v -is [int] -or $v -is [uint32] -or $v -is [long] -or $v -is [int16] -or $v -is [uint16] -or $v -is [byte] -or $v -is [sbyte]) { $data.Add([long]$v) }
+        # A UInt64 (a code a provider logs 64 bits wide) may not fit a long.
+        elseif ($v -is [uint64]) { $data.Add([double]$v) }
         else { $data.Add([string]$v) }
     }
     $at = $null
     if ($null -ne $e.TimeCreated) { $at = ([datetime]$e.TimeCreated).ToUniversalTime().ToString('o') }
-    $eventOut.Add(@{ id = [int]$e.Id; at = $at; message = [string]$e.Message; data = $data.ToArray() })
+    $level = $null
+    if ($null -ne $e.Level) { $level = [int]$e.Level }
+    $eventOut.Add(@{ id = [int]$e.Id; level = $level; at = $at; message = [string]$e.Message; data = $data.ToArray() })
 }
 $startFailures.events = $eventOut.ToArray()
 
