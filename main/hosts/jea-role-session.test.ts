@@ -161,7 +161,8 @@ describe('the scripts a JEA host runs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dda-jea-proxied-'));
     const module = buildJeaModule(dir);
     const script = `
-      $found = foreach ($f in Get-ChildItem -LiteralPath $env:MOD -Recurse -Include *.ps1, *.psm1 | Where-Object { $_.Name -ne 'Register-DDAStudioEndpoint.ps1' }) {
+      $files = @(Get-ChildItem -LiteralPath $env:MOD -Recurse -Include *.ps1, *.psm1 | Where-Object { $_.Name -ne 'Register-DDAStudioEndpoint.ps1' }) + @(Get-Item -LiteralPath $env:SIM)
+      $found = foreach ($f in $files) {
         $ast = [System.Management.Automation.Language.Parser]::ParseFile($f.FullName, [ref]$null, [ref]$null)
         foreach ($c in $ast.FindAll({ param($a) $a -is [System.Management.Automation.Language.CommandAst] }, $true)) {
           $name = $c.GetCommandName()
@@ -171,7 +172,8 @@ describe('the scripts a JEA host runs', () => {
       ConvertTo-Json -InputObject @($found) -Compress`;
     const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', script], {
       encoding: 'utf8',
-      env: { ...process.env, MOD: module, PROXIED: proxied.join(',') },
+      // ...and the simulator, which these tests load into the same restricted session.
+      env: { ...process.env, MOD: module, SIM: simulatorModulePath(), PROXIED: proxied.join(',') },
     });
     rmSync(dir, { recursive: true, force: true });
     expect(r.status, r.stderr).toBe(0);

@@ -601,7 +601,7 @@ function Start-SimJob([string]$Command, $Bound) {
     $err = $null
     try { $out = @(& $Command @p -ErrorAction Stop) } catch { $err = $_ }
     $body = { param($o, $e) if ($null -ne $e) { throw $e }; $o }
-    if (Get-Command -Name Start-ThreadJob -ErrorAction SilentlyContinue) { return (Start-ThreadJob -ScriptBlock $body -ArgumentList $out, $err) }
+    if (Microsoft.PowerShell.Core\Get-Command -Name Start-ThreadJob -ErrorAction SilentlyContinue) { return (Start-ThreadJob -ScriptBlock $body -ArgumentList $out, $err) }
     return (Start-Job -ScriptBlock $body -ArgumentList $out, $err)
 }
 
@@ -1156,7 +1156,7 @@ function Invoke-SimDismountMethod($Arguments) {
         } catch {
             $job.jobState = 10; $job.errorCode = 32768; $job.errorDescription = $_.Exception.Message
         }
-        $state.sim.jobs = @(@($state.sim.jobs) + @($job) | Where-Object { $null -ne $_ } | Select-Object -Last 16)
+        $state.sim.jobs = @(@($state.sim.jobs) + @($job) | Where-Object { $null -ne $_ } | Microsoft.PowerShell.Utility\Select-Object -Last 16)
         Write-SimState $state
         $result.ReturnValue = [uint32]4096
         $result.Job = New-SimCimInstance 'root/virtualization/v2' 'Msvm_ConcreteJob' @{ InstanceID = $job.instanceId }
@@ -1562,7 +1562,7 @@ function Add-SimWorkerEvent($State, $v, [int]$Id, [string]$Message, $Code, [int]
     # PowerShell reads a hex literal such as 0x80070490 as a negative Int32: the code travels as that Int32.
     if ($null -ne $Code) { $data += [int32]$Code }
     $events = @($State.events) + @([pscustomobject]@{ id = $Id; level = $Level; timeCreated = [DateTime]::UtcNow.ToString('o'); message = (Get-SimLocalizedText $Message); data = $data })
-    Set-SimProp $State 'events' @($events | Select-Object -Last 500)
+    Set-SimProp $State 'events' @($events | Microsoft.PowerShell.Utility\Select-Object -Last 500)
 }
 
 function Stop-SimStart($State, $v, [string]$cls, [string]$Message, [string]$Id, [string]$Category, $Code) {
@@ -1635,7 +1635,7 @@ function Get-WinEvent {
                     if ($hit) { $r }
                 })
             if (-not $Oldest) { [array]::Reverse($rows) }
-            if ($PSBoundParameters.ContainsKey('MaxEvents')) { $rows = @($rows | Select-Object -First $MaxEvents) }
+            if ($PSBoundParameters.ContainsKey('MaxEvents')) { $rows = @($rows | Microsoft.PowerShell.Utility\Select-Object -First $MaxEvents) }
             if ($rows.Count -eq 0) {
                 throw (New-SimError -Message 'No events were found that match the specified selection criteria.' -ErrorId ('NoMatchingEventsFound,' + $cls) -Category 'ObjectNotFound' -Activity 'Get-WinEvent')
             }
