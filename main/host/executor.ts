@@ -186,6 +186,14 @@ export function notRolledBack(completed: PlanStep[], inv: Inventory): PlanStep[]
   return completed.filter((s) => s.undo !== null && !restartedBy(s) && effectLeft(s, inv) === true);
 }
 
+/**
+ * The steps whose effect the host still shows after a rollback (notRolledBack), or, when the host could
+ * not be read, every one of them with an undo: a rollback nobody could check is never reported done.
+ */
+export function leftOnHost(touched: PlanStep[], inv: Inventory | null): PlanStep[] {
+  return inv ? notRolledBack(touched, inv) : touched.filter((s) => s.undo !== null);
+}
+
 /** Failures after which the step may have run to any point: PowerShell died or its connection broke. */
 const INTERRUPTED = new Set<PsErrorInfo['kind']>(['timeout', 'crashed', 'connection']);
 
@@ -212,7 +220,9 @@ async function stepsToUndo(
   if (!mayUndo) return { steps: completed, interrupted };
   if (interrupted) return { steps: [...completed, step], interrupted };
   const inv = await readSafely(opts);
-  const shown = inv !== null && effectLeft(step, inv) !== false;
+  // A host that cannot be read cannot tell: the undo runs, checking first as after an interruption.
+  if (inv === null) return { steps: [...completed, step], interrupted: true };
+  const shown = effectLeft(step, inv) !== false;
   return { steps: shown ? [...completed, step] : completed, interrupted };
 }
 
@@ -281,7 +291,7 @@ export async function executePlan(
     const inv = await readSafely(opts);
     if (inv) opts.onInventory?.(inv);
     // The failed step is judged too: an effect that shows only now (a host job that ended late) is not rolled back.
-    const left = inv ? notRolledBack([...completed, step], inv) : [];
+    const left = leftOnHost([...completed, step], inv);
     const status = undone && left.length === 0 ? 'rolled-back' : 'rollback-failed';
     if (results.get(step.id)?.state === 'undone') results.set(step.id, failed);
     opts.journal?.append({

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Inventory } from '../../shared/inventory';
 import { planIsRunnable, type OperationOutcome, type Plan, type PlanStep, type StepResult } from '../../shared/plan';
 import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
-import { notRolledBack, PlanNotRunnableError, rawError, timeoutFor, type ExecuteOptions } from '../host/executor';
+import { leftOnHost, PlanNotRunnableError, rawError, timeoutFor, type ExecuteOptions } from '../host/executor';
 
 /** The request's name (main/powershell/scripts/host-plan.ps1). */
 export const HOST_PLAN_REQUEST = 'host-plan';
@@ -160,7 +160,7 @@ export async function executePlanOnEndpoint(
   const inv = await readSafely(opts);
   if (inv) opts.onInventory?.(inv);
   const failed = plan.steps.find((s) => s.id === failedStepId);
-  const left = inv ? notRolledBack(failed ? [...done, failed] : done, inv) : [];
+  const left = leftOnHost(failed ? [...done, failed] : done, inv);
   const status = hostStatus === 'rolled-back' && left.length === 0 ? 'rolled-back' : 'rollback-failed';
   opts.journal?.append({
     t: 'op-end',
