@@ -29,13 +29,17 @@ function deviceById(inv: Inventory, id: unknown): Device | undefined {
 const holds = (vm: Vm, path: unknown) =>
   typeof path === 'string' && vm.assignedDevices.some((a) => samePath(a.locationPath, path));
 
+/** A VM on its way between states (Hyper-V's VMState): where it ends is not known yet. */
+const settling = (vm: Vm) =>
+  ['Starting', 'Stopping', 'Saving', 'Pausing', 'Resuming', 'FastSaving', 'Reset'].includes(vm.state);
+
 /** Whether the effect of `step` (its action) is present in `inv`. */
 export function stepEffect(step: PlanStep, inv: Inventory): EffectState {
   const p = step.action.params;
   switch (step.kind) {
     case 'stop-vm': {
       const vm = vmById(inv, p.VmId);
-      return vm ? vm.state === 'Off' : null;
+      return vm && !settling(vm) ? vm.state === 'Off' : null;
     }
     case 'remove-saved-state': {
       const vm = vmById(inv, p.VmId);
@@ -43,7 +47,7 @@ export function stepEffect(step: PlanStep, inv: Inventory): EffectState {
     }
     case 'start-vm': {
       const vm = vmById(inv, p.VmId);
-      return vm ? vm.state === 'Running' : null;
+      return vm && !settling(vm) ? vm.state === 'Running' : null;
     }
     case 'disable-device': {
       const d = deviceById(inv, p.InstanceId);

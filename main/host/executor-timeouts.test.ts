@@ -48,7 +48,7 @@ describe('step time limits', () => {
       opAction('op-remove-device', { VmId: VM }),
     ])
       expect(timeoutFor(a), a.script).toBeGreaterThanOrEqual(300_000);
-    expect(timeoutFor(opAction('op-stop-vm', { VmId: VM, TimeoutSec: 600 }))).toBe(660_000);
-    expect(timeoutFor(opAction('op-start-vm', { VmId: VM }))).toBeUndefined();
+    expect(timeoutFor(opAction('op-stop-vm', { VmId: VM, TimeoutSec: 600 }))).toBe(720_000);
+    expect(timeoutFor(opAction('op-start-vm', { VmId: VM }))).toBe(300_000);
   });
 });

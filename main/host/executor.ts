@@ -102,9 +102,12 @@ const deviceSteps = new Set([
  */
 export function timeoutFor(action: PsAction): number | undefined {
   if (action.script === 'op-stop-vm') {
+    // The grace period, then up to 30 s for the turn-off to show and 10 s for the shutdown job to end.
     const sec = typeof action.params.TimeoutSec === 'number' ? action.params.TimeoutSec : 120;
-    return (sec + 60) * 1000;
+    return (sec + 120) * 1000;
   }
+  // A VM with much static memory and a device to power on can take minutes to start.
+  if (action.script === 'op-start-vm') return DEVICE_STEP_MS;
   // A dismount retried without the mitigation check may wait for two jobs.
   if (action.script === 'op-dismount-device')
     return ((action.params.RetryWithoutMitigations === true ? 2 : 1) * DISMOUNT_JOB_WAIT_SEC + 60) * 1000;

@@ -344,3 +344,21 @@ describe('what an assigned device takes from a VM: live migration and checkpoint
     expect(codes(plan({ kind: 'move', locationPath: NIC, toVm: 'B' }, inv))).toContain('clustered-vm');
   });
 });
+
+describe("a VM on its way between states: a stop's or a start's effect cannot be told yet", () => {
+  it('Starting and Stopping read as "cannot tell", neither done nor undone', () => {
+    const inv = inventory([device(NIC)], [vm('Render', { state: 'Running' })]);
+    const p = plan({ kind: 'assign', locationPath: NIC, vmName: 'Render' }, inv, {
+      consents: ['turn-off-vm'],
+      startVmAfter: true,
+    });
+    const stop = p.steps.find((s) => s.kind === 'stop-vm')!;
+    const start = p.steps.find((s) => s.kind === 'start-vm')!;
+    for (const state of ['Starting', 'Stopping']) {
+      inv.vms[0]!.state = state;
+      expect([stepEffect(stop, inv), stepEffect(start, inv)], state).toEqual([null, null]);
+    }
+    inv.vms[0]!.state = 'Off';
+    expect([stepEffect(stop, inv), stepEffect(start, inv)]).toEqual([true, false]);
+  });
+});

@@ -28,6 +28,16 @@ describe('step scripts check the host, not the cmdlet’s silence', () => {
     if (!r.ok) expect(r.error.fullyQualifiedErrorId).toBe('DdaNotDismounted');
   });
 
+  it('a removal of a device the VM does not hold fails with its own error id, not an English sentence', async () => {
+    await shared.use(freshState('ml30-connectx4'));
+    const r = await runner.invoke('op-remove-device', {
+      VmId: '5e0a7d2c-8b14-4f3e-a6c2-2d9e1f7b3c02',
+      LocationPath: CX4,
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect([r.error.fullyQualifiedErrorId, r.error.category]).toEqual(['DdaNotHeld', 'ObjectNotFound']);
+  });
+
   it('a mount finds the dismounted device whatever the case of its path, and mounts it', async () => {
     const state = await dismountedCx4();
     expect(cx4(state).dismounted).toBe(true);

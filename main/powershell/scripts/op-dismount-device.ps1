@@ -100,11 +100,30 @@ function Invoke-Dismount([bool]$Acs, [bool]$Mitigations) {
     else { Invoke-DismountMethod $Acs $Mitigations }
 }
 
+# Whether the device is listed as dismounted, asked again for up to $Sec seconds.
+function Test-DdaDismounted([int]$Sec) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($Sec)
+    while ($true) {
+        try { if (@(Get-VMHostAssignableDevice -ErrorAction Stop | Where-Object { [string]$_.LocationPath -eq $LocationPath }).Count -gt 0) { return $true } } catch { }
+        if ([DateTime]::UtcNow -ge $deadline) { return $false }
+        Start-Sleep -Milliseconds 500
+    }
+}
+
 try {
     Invoke-Dismount $RequireAcsSupport $RequireDeviceMitigations
     return @{ dismounted = $LocationPath; requireAcsSupport = $RequireAcsSupport; requireDeviceMitigations = $RequireDeviceMitigations }
 } catch {
     $refused = $_
+}
+# The cmdlet can fail after its dismount: it looks the new PCIP\ device up once, at once, and says
+# ObjectNotFound when the host has not listed it yet (a public decompilation of the Hyper-V module; a
+# labelled guess). A dismount the host lists is done, whatever the error said; after ObjectNotFound the
+# host gets 15 s to list it.
+$waitSec = 0
+if ([string]$refused.CategoryInfo.Category -eq 'ObjectNotFound') { $waitSec = 15 }
+if (Test-DdaDismounted $waitSec) {
+    return @{ dismounted = $LocationPath; requireAcsSupport = $RequireAcsSupport; requireDeviceMitigations = $RequireDeviceMitigations; lateListing = [string]$refused.Exception.Message }
 }
 if (-not $RequireDeviceMitigations) { throw $refused }
 $liftable = $false

@@ -11,7 +11,10 @@ $vm = Get-VM -Id $VmId -ErrorAction Stop
 $entries = @(Get-VMAssignableDevice -VM $vm -ErrorAction Stop | Where-Object { $null -eq $_.PSObject.Properties['ResourcePoolName'] -or -not $_.ResourcePoolName -or [string]$_.ResourcePoolName -eq 'Primordial' })
 if ($LocationPath) {
     $entries = @($entries | Where-Object { ([string]$_.LocationPath).ToUpperInvariant() -eq $LocationPath.ToUpperInvariant() })
-    if ($entries.Count -eq 0) { throw ("The VM holds no device at location path '" + $LocationPath + "'.") }
+    if ($entries.Count -eq 0) {
+        $ex = New-Object System.Management.Automation.RuntimeException ("The VM holds no device at location path '" + $LocationPath + "'.")
+        throw (New-Object System.Management.Automation.ErrorRecord $ex, 'DdaNotHeld', ([System.Management.Automation.ErrorCategory]::ObjectNotFound), $LocationPath)
+    }
 }
 if ($entries.Count -gt 0) { $entries | Remove-VMAssignableDevice -ErrorAction Stop }
 @{ removed = $LocationPath; entries = $entries.Count }

@@ -7,5 +7,8 @@ $vm = Get-VM -Id $VmId -ErrorAction Stop
 # session nobody types into. The admin consented in the plan.
 if ([string]$vm.State -eq 'Saved') { $vm | Remove-VMSavedState -Confirm:$false -ErrorAction Stop }
 $state = [string](Get-VM -Id $VmId -ErrorAction Stop).State
-if ($state -ne 'Off') { throw ("The VM is " + $state + " after its saved state was removed, not Off.") }
+if ($state -ne 'Off') {
+    $ex = New-Object System.Management.Automation.RuntimeException ("The VM is " + $state + " after its saved state was removed, not Off.")
+    throw (New-Object System.Management.Automation.ErrorRecord $ex, 'DdaNotOff', ([System.Management.Automation.ErrorCategory]::InvalidResult), $VmId)
+}
 @{ state = $state }

@@ -4,28 +4,44 @@
 # saved VM is turned off directly (a saved VM's state is discarded; the plan warns about that).
 # One path for every host: Stop-VM has -AsJob on Windows Server 2022 and 2025 (reference/cmdlets.json) and
 # in the simulator. The state is read back at the end, never assumed.
+# The shutdown job is never stopped or removed while it runs: Hyper-V's job ends its own task when the VM
+# is turned off, and a job removed under its worker is disposed before that worker completes it (an
+# error on a thread of its own, which ends the PowerShell process; from a public decompilation of the
+# Hyper-V module's VmJob, a labelled guess). It is removed once it has ended, else left to the session.
+# The turn-off may find the VM already turning off (Stop-VM -Force turns a VM off itself when its
+# shutdown fails) and say so in an error: the state read afterwards decides, not that error.
 param([Parameter(Mandatory = $true)][string]$VmId, [int]$TimeoutSec = 120)
+function Get-DdaVmState { [string](Get-VM -Id $VmId -ErrorAction Stop).State }
 $vm = Get-VM -Id $VmId -ErrorAction Stop
 if ([string]$vm.State -eq 'Off') { return @{ state = 'Off'; how = 'already off' } }
 $how = 'shut down'
+$job = $null
 if ([string]$vm.State -eq 'Running') {
-    $job = $null
     try {
         $job = $vm | Stop-VM -Force -AsJob -ErrorAction Stop
         $null = Wait-Job -Job $job -Timeout $TimeoutSec
-        if ([string]$job.State -ne 'Completed') { $how = 'turned off: the guest did not shut down within ' + $TimeoutSec + ' s' }
-        Receive-Job -Job $job -ErrorAction Stop | Out-Null
+        if ([string]$job.State -eq 'Completed' -or [string]$job.State -eq 'Failed') { Receive-Job -Job $job -ErrorAction Stop | Out-Null }
+        else { $how = 'turned off: the guest did not shut down within ' + $TimeoutSec + ' s' }
     } catch {
         $how = 'turned off after the shutdown failed: ' + $_.Exception.Message
-    } finally {
-        if ($null -ne $job) { Stop-Job -Job $job -ErrorAction SilentlyContinue; Remove-Job -Job $job -Force -ErrorAction SilentlyContinue }
     }
 } else {
     $how = 'turned off from ' + [string]$vm.State
 }
-if ([string](Get-VM -Id $VmId -ErrorAction Stop).State -ne 'Off') {
-    Get-VM -Id $VmId -ErrorAction Stop | Stop-VM -TurnOff -Force -ErrorAction Stop
+$turnOffError = $null
+if ((Get-DdaVmState) -ne 'Off') {
+    try { Get-VM -Id $VmId -ErrorAction Stop | Stop-VM -TurnOff -Force -ErrorAction Stop } catch { $turnOffError = $_ }
 }
-$after = [string](Get-VM -Id $VmId -ErrorAction Stop).State
-if ($after -ne 'Off') { throw ("The VM is still '" + $after + "' after it was turned off.") }
+# A turn-off takes a moment on a host (Stopping, then Off): up to 30 s, read every half second.
+$after = Get-DdaVmState
+for ($i = 0; $i -lt 60 -and $after -ne 'Off'; $i++) { Start-Sleep -Milliseconds 500; $after = Get-DdaVmState }
+if ($null -ne $job) {
+    $null = Wait-Job -Job $job -Timeout 10
+    if ([string]$job.State -eq 'Completed' -or [string]$job.State -eq 'Failed' -or [string]$job.State -eq 'Stopped') { Remove-Job -Job $job -ErrorAction SilentlyContinue }
+}
+if ($after -ne 'Off') {
+    if ($null -ne $turnOffError) { throw $turnOffError }
+    $ex = New-Object System.Management.Automation.RuntimeException ("The VM is still '" + $after + "' after it was turned off.")
+    throw (New-Object System.Management.Automation.ErrorRecord $ex, 'DdaStillRunning', ([System.Management.Automation.ErrorCategory]::InvalidResult), $VmId)
+}
 @{ state = $after; how = $how }

@@ -1,0 +1,89 @@
+/**
+ * Step scripts on a host that is slower than its cmdlets: a graceful shutdown past its grace period, a
+ * turn-off that races Stop-VM's own, a dismount the host lists only after the cmdlet looked. The
+ * shutdown job is never stopped or removed while it runs (Hyper-V's job, disposed under its worker, ends
+ * the process); the state read afterwards decides a step, not an error said before the host caught up.
+ * The cmdlets are stubbed in front of the simulator's, in this file's own pwsh.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { freshState, readState, sharedHost } from '../../../testing/test-support';
+import { actions } from './actions';
+
+const shared = sharedHost();
+afterAll(() => shared.host.close());
+
+const FILE_SERVER = '5e0a7d2c-8b14-4f3e-a6c2-2d9e1f7b3c02';
+
+/** Stubs: a shutdown job that ends when the VM is turned off (or at once), and a log of job handling. */
+async function stub(opts: { shutdownEndsAtOnce: boolean; turnOffThrows: boolean }) {
+  const r = await shared.host.runner.invoke('run-script', {
+    Command: [
+      `$global:DdaTestEvt = New-Object System.Threading.ManualResetEvent $${opts.shutdownEndsAtOnce}`,
+      '$global:DdaTestLog = New-Object System.Collections.Generic.List[string]',
+      `$global:DdaTestTurnOffThrows = $${opts.turnOffThrows}`,
+      'function global:Stop-VM { [CmdletBinding()] param([Parameter(ValueFromPipeline = $true)]$VM, [switch]$Force, [switch]$AsJob, [switch]$TurnOff)',
+      '  process {',
+      '    if ($AsJob) { return (Start-ThreadJob -ArgumentList $global:DdaTestEvt -ScriptBlock { param($e) $null = $e.WaitOne() }) }',
+      '    DdaSim\\Stop-VM -VM $VM -TurnOff -Force',
+      '    $null = $global:DdaTestEvt.Set()',
+      "    if ($global:DdaTestTurnOffThrows) { throw 'The operation cannot be performed while the virtual machine is in its current state.' }",
+      '  }',
+      '}',
+      "function global:Stop-Job { [CmdletBinding()] param($Job) $global:DdaTestLog.Add('stop:' + $Job.State) }",
+      "function global:Remove-Job { [CmdletBinding()] param($Job, [switch]$Force) $global:DdaTestLog.Add('remove:' + $Job.State); Microsoft.PowerShell.Core\\Remove-Job -Job $Job -Force }",
+    ].join('\n'),
+  });
+  if (!r.ok) throw new Error(r.error.message);
+}
+async function jobLog(): Promise<string[]> {
+  const r = await shared.host.runner.invoke<string[]>('run-script', { Command: ',@($global:DdaTestLog)' });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+describe('step scripts on a host slower than its cmdlets', () => {
+  it('a guest slower than the grace period: turned off, and the shutdown job removed only once it has ended', async () => {
+    const state = freshState('ml30-connectx4');
+    await shared.use(state);
+    await stub({ shutdownEndsAtOnce: false, turnOffThrows: false });
+    const r = await shared.host.runner.invoke<{ state: string; how: string }>('op-stop-vm', {
+      VmId: FILE_SERVER,
+      TimeoutSec: 1,
+    });
+    expect(r.ok ? r.value : r.error).toMatchObject({ state: 'Off', how: expect.stringContaining('within 1 s') });
+    expect(await jobLog()).toEqual(['remove:Completed']);
+    expect(readState(state).vms.find((v) => v.name === 'File-Server')!.state).toBe('Off');
+  });
+
+  it('a turn-off that fails because the VM is already turning off is not a failure when the VM reads Off', async () => {
+    const state = freshState('ml30-connectx4');
+    await shared.use(state);
+    await stub({ shutdownEndsAtOnce: true, turnOffThrows: true });
+    const r = await shared.host.runner.invoke<{ state: string }>('op-stop-vm', { VmId: FILE_SERVER, TimeoutSec: 5 });
+    expect(r.ok ? r.value : r.error).toMatchObject({ state: 'Off' });
+  });
+
+  it('a dismount the host lists only after the cmdlet said ObjectNotFound is done, not a failure', async () => {
+    const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
+    const CX4_ID = 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008';
+    const state = freshState('ml30-connectx4');
+    await shared.use(state);
+    const stubbed = await shared.host.runner.invoke('run-script', {
+      Command:
+        'function global:Dismount-VMHostAssignableDevice { [CmdletBinding()] param([string]$LocationPath, [switch]$Force) ' +
+        'DdaSim\\Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Force:$Force; ' +
+        "Write-Error -Message 'Der Vorgang konnte nicht abgeschlossen werden.' -ErrorId 'CannotFindDismountedDevice' -Category ObjectNotFound }",
+    });
+    if (!stubbed.ok) throw new Error(stubbed.error.message);
+    const disabled = await shared.host.runner.invoke('op-disable-device', { InstanceId: CX4_ID });
+    if (!disabled.ok) throw new Error(disabled.error.message);
+    const { script, params } = actions.dismount(CX4, CX4_ID, {
+      RequireAcsSupport: true,
+      RequireDeviceMitigations: true,
+      RetryWithoutMitigations: false,
+    });
+    const r = await shared.host.runner.invoke(script, params);
+    expect(r.ok ? r.value : r.error).toMatchObject({ dismounted: CX4 });
+    expect(readState(state).devices.find((d) => d.locationPath === CX4)!.dismounted).toBe(true);
+  });
+});
