@@ -37,6 +37,10 @@ describe('step time limits', () => {
     const byDefault = Number(/\[int\]\$WaitSec = (\d+)/.exec(script('op-enable-device'))?.[1]);
     expect(timeoutFor(opAction('op-enable-device', { InstanceId: ID }))).toBeGreaterThan(byDefault * 1000);
     expect(timeoutFor(opAction('op-enable-device', { InstanceId: ID, WaitSec: 600 }))).toBeGreaterThan(600_000);
+    // ...and a disable's for the device to read disabled.
+    const disableWait = Number(/\[int\]\$WaitSec = (\d+)/.exec(script('op-disable-device'))?.[1]);
+    expect(timeoutFor(opAction('op-disable-device', { InstanceId: ID }))).toBeGreaterThan(disableWait * 1000);
+    expect(timeoutFor(opAction('op-disable-device', { InstanceId: ID, WaitSec: 600 }))).toBeGreaterThan(600_000);
   });
 
   it('every step that moves a device gets minutes, not the session default; a shutdown its grace period', () => {

@@ -111,7 +111,10 @@ export function timeoutFor(action: PsAction): number | undefined {
   // A dismount retried without the mitigation check may wait for two jobs.
   if (action.script === 'op-dismount-device')
     return ((action.params.RetryWithoutMitigations === true ? 2 : 1) * DISMOUNT_JOB_WAIT_SEC + 60) * 1000;
-  if (action.script === 'op-enable-device' && typeof action.params.WaitSec === 'number')
+  if (
+    (action.script === 'op-enable-device' || action.script === 'op-disable-device') &&
+    typeof action.params.WaitSec === 'number'
+  )
     return Math.max(DEVICE_STEP_MS, (action.params.WaitSec + 60) * 1000);
   if (deviceSteps.has(action.script)) return DEVICE_STEP_MS;
   return undefined;

@@ -86,4 +86,18 @@ describe('step scripts on a host slower than its cmdlets', () => {
     expect(r.ok ? r.value : r.error).toMatchObject({ dismounted: CX4 });
     expect(readState(state).devices.find((d) => d.locationPath === CX4)!.dismounted).toBe(true);
   });
+
+  it('a disable Windows deferred to a restart (the device still working) fails with its own id, not later at the dismount', async () => {
+    const CX4_ID = 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008';
+    await shared.use(freshState('ml30-connectx4'));
+    // The driver did not stop: Win32_PnPEntity.Disable says RebootNeeded, the cmdlet nothing.
+    const stubbed = await shared.host.runner.invoke('run-script', {
+      Command:
+        'function global:Disable-PnpDevice { [CmdletBinding(SupportsShouldProcess = $true)] param([string[]]$InstanceId) }',
+    });
+    if (!stubbed.ok) throw new Error(stubbed.error.message);
+    const r = await shared.host.runner.invoke('op-disable-device', { InstanceId: CX4_ID, WaitSec: 0 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.fullyQualifiedErrorId).toBe('DdaDisableDeferred');
+  });
 });

@@ -26,7 +26,7 @@ export const opScriptParams = {
   'op-stop-vm': z.strictObject({ VmId: guid, TimeoutSec: z.number().int().min(1).max(3600) }),
   'op-start-vm': z.strictObject({ VmId: guid }),
   'op-remove-saved-state': z.strictObject({ VmId: guid }),
-  'op-disable-device': z.strictObject({ InstanceId: devicePath }),
+  'op-disable-device': z.strictObject({ InstanceId: devicePath, WaitSec: z.number().int().min(0).max(600).optional() }),
   'op-enable-device': z.strictObject({ InstanceId: devicePath, WaitSec: z.number().int().min(0).max(600).optional() }),
   'op-dismount-device': z.strictObject({
     LocationPath: devicePath,
