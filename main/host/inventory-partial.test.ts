@@ -52,7 +52,7 @@ describe('one event record Get-WinEvent cannot read', () => {
     const record = (code: number) =>
       `[pscustomobject]@{ Id = 12010; Level = [byte]2; TimeCreated = (Get-Date); Message = 'x'; Properties = @([pscustomobject]@{ Value = 'VM' }, [pscustomobject]@{ Value = '${vm.id}' }, [pscustomobject]@{ Value = [int32]${code} }) }`;
     await stubbed(
-      'function global:Get-WinEvent { [CmdletBinding()] param([hashtable[]]$FilterHashtable, [long]$MaxEvents) ' +
+      'function global:Get-WinEvent { [CmdletBinding()] param([string[]]$LogName, [string]$FilterXPath, [long]$MaxEvents) ' +
         `${record(-2147023446)}; Write-Error -Message 'Die Ressource wurde nicht gefunden' -ErrorId 'Die Ressource wurde nicht gefunden'; ${record(-2147023446)} }`,
     );
     const inv = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });

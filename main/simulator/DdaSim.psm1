@@ -1575,6 +1575,73 @@ function Stop-SimStart($State, $v, [string]$cls, [string]$Message, [string]$Id, 
     throw (New-SimError -Message $Message -ErrorId ($Id + ',' + $cls) -Category $Category -Activity 'Start-VM' -Target $v.name)
 }
 
+# An event query's XPath (-FilterXPath), as far as the simulated log needs: *[System[<condition>]], the
+# condition Level=n and EventID=n joined by 'and' / 'or', in parentheses or not (the subset of XPath 1.0
+# Microsoft Learn's "Event Queries and Event XML" describes). Returned as the hashtable queries' form: a
+# list of queries, an event matching any; anything else is NotSimulated, never read loosely.
+function ConvertFrom-SimEventXPath([string]$XPath) {
+    $notModelled = { throw (New-SimError -Message ('The simulated host does not model the event query ' + $XPath + '.') -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity 'Get-WinEvent') }
+    $m = [regex]::Match($XPath, '^\s*\*\s*\[\s*System\s*\[(.*)\]\s*\]\s*$')
+    if (-not $m.Success) { & $notModelled }
+    $tokens = @([regex]::Matches($m.Groups[1].Value, '\(|\)|=|[A-Za-z]+|\d+|\S') | ForEach-Object { $_.Value })
+    # Disjunctive form: a list of conjunctions, each a hashtable { levels; ids } as the hashtable queries'.
+    # Each reader returns a List (one object, never unrolled: callers assign it, never @() it).
+    $script:simXPathAt = 0
+    function Read-Or {
+        $out = New-Object System.Collections.Generic.List[object]
+        $first = Read-And
+        $out.AddRange($first)
+        while ($script:simXPathAt -lt $tokens.Count -and $tokens[$script:simXPathAt] -eq 'or') {
+            $script:simXPathAt++
+            $next = Read-And
+            $out.AddRange($next)
+        }
+        return , $out
+    }
+    function Read-And {
+        $out = Read-Factor
+        while ($script:simXPathAt -lt $tokens.Count -and $tokens[$script:simXPathAt] -eq 'and') {
+            $script:simXPathAt++
+            $right = Read-Factor
+            $joined = New-Object System.Collections.Generic.List[object]
+            foreach ($l in $out) { foreach ($r in $right) { $joined.Add((Join-SimXPathTerms $l $r)) } }
+            $out = $joined
+        }
+        return , $out
+    }
+    function Read-Factor {
+        if ($script:simXPathAt -ge $tokens.Count) { & $notModelled }
+        $t = $tokens[$script:simXPathAt]
+        if ($t -eq '(') {
+            $script:simXPathAt++
+            $inner = Read-Or
+            if ($script:simXPathAt -ge $tokens.Count -or $tokens[$script:simXPathAt] -ne ')') { & $notModelled }
+            $script:simXPathAt++
+            return , $inner
+        }
+        $out = New-Object System.Collections.Generic.List[object]
+        if (($t -ceq 'Level' -or $t -ceq 'EventID') -and $script:simXPathAt + 2 -lt $tokens.Count -and $tokens[$script:simXPathAt + 1] -eq '=' -and $tokens[$script:simXPathAt + 2] -match '^\d+$') {
+            $n = [int]$tokens[$script:simXPathAt + 2]
+            $script:simXPathAt += 3
+            if ($t -ceq 'Level') { $out.Add(@{ levels = @($n); ids = $null }) } else { $out.Add(@{ levels = $null; ids = @($n) }) }
+            return , $out
+        }
+        & $notModelled
+    }
+    $queries = Read-Or
+    if ($script:simXPathAt -ne $tokens.Count) { & $notModelled }
+    return , $queries
+}
+# Both conditions of an 'and': a value each key must equal (two different values of one key match nothing).
+function Join-SimXPathTerms($a, $b) {
+    $q = @{ levels = $a.levels; ids = $a.ids }
+    foreach ($k in @('levels', 'ids')) {
+        if ($null -eq $b[$k]) { continue }
+        if ($null -eq $q[$k]) { $q[$k] = $b[$k] } else { $q[$k] = @($q[$k] | Where-Object { $b[$k] -contains $_ }) }
+    }
+    return $q
+}
+
 function Get-WinEvent {
     # Parameters as Microsoft's reference (PowerShell-Docs 5.1 / 7.6, reference/cmdlets.json). Only the
     # Hyper-V-Worker-Admin log is simulated, read by -FilterHashtable (LogName, Level, Id) or -LogName.
@@ -1599,12 +1666,12 @@ function Get-WinEvent {
         try {
             Assert-SimNotSimulatedSet $PSCmdlet @('ListLogSet', 'ListProviderSet', 'GetProviderSet', 'FileSet', 'XmlQuerySet') 'Get-WinEvent'
             Assert-SimLocalTarget $PSBoundParameters 'Get-WinEvent'
-            if ($PSBoundParameters.ContainsKey('FilterXPath')) { throw (New-SimError -Message 'The simulated host does not model Get-WinEvent -FilterXPath.' -ErrorId 'NotSimulated' -Category 'NotImplemented' -Activity 'Get-WinEvent') }
             $state = Enter-SimCall -Cmdlet 'Get-WinEvent' -Subjects @()
             # Each hashtable is a query of its own, its keys all met; an event matching any of them is
             # returned (Get-WinEvent's reference: -FilterHashtable takes an array of hash tables).
             $logs = @($LogName)
             $queries = @(@{ levels = $null; ids = $null })
+            if ($PSBoundParameters.ContainsKey('FilterXPath')) { $queries = (ConvertFrom-SimEventXPath $FilterXPath).ToArray() }
             if ($PSCmdlet.ParameterSetName -eq 'HashQuerySet') {
                 $logs = @()
                 $queries = @(foreach ($h in $FilterHashtable) {

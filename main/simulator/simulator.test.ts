@@ -233,6 +233,14 @@ describe("preconditions fail with the texts and ids of Microsoft's cmdlet refere
     expect(both[1]!.Properties.map((p) => p.Value)).toEqual(['Storage-VM', expect.any(String)]);
     expect(both[2]!.Properties.map((p) => p.Value)).toEqual(['Storage-VM', expect.any(String), 0xc035001e | 0]);
     expect((await read([{ LogName: log, Level: 2 }])).map((e) => e.Id)).toEqual([12030, 12010]);
+    // The same as one log's XPath query (the inventory's form), 'and' and parentheses as XPath has them.
+    const byXPath = async (xpath: string) =>
+      ((await ok('Get-WinEvent', { LogName: log, FilterXPath: xpath })) as Row[]).map((e) => e.Id);
+    expect(await byXPath('*[System[(Level=2 or EventID=18500)]]')).toEqual([18500, 12030, 12010]);
+    expect(await byXPath('*[System[Level=2 and (EventID=12010 or EventID=18500)]]')).toEqual([12010]);
+    // A query beyond what the simulated log models is refused, never read loosely.
+    const r = await call('Get-WinEvent', { LogName: log, FilterXPath: "*[System[Provider[@Name='x']]]" });
+    expect(r.ok ? r.errors[0]?.fullyQualifiedErrorId : r.error.fullyQualifiedErrorId).toMatch(/^NotSimulated/);
   });
   it('Set-VM needs the VM Off for MMIO and cache types; low MMIO is range-checked; a missing VM is ObjectNotFound', async () => {
     await on('ml30-connectx4');

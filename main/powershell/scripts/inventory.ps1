@@ -511,10 +511,13 @@ try {
 # --- VM start failures (issue 18): the Hyper-V-Worker-Admin log's error events, newest first --------
 # Raw data only: the caller finds the VM by its id among the event's data and the code by its value (or
 # the "(0x........)" every language's message carries); nothing here reads the text. One Get-WinEvent
-# call, two filters: the log's errors, and its "started successfully" events (id 18500, a labelled guess:
-# admins' reports quote it; no Microsoft page lists the log's ids), by which the caller drops a failure a
-# later start has cleared. No event, or no such log (Hyper-V not installed): an empty list, told apart by
-# the error's FullyQualifiedErrorId (NoMatchingEventsFound / NoMatchingLogsFound), never its text.
+# call: the log's errors, and its "started successfully" events (id 18500, a labelled guess: admins'
+# reports quote it; no Microsoft page lists the log's ids), by which the caller drops a failure a later
+# start has cleared. No event, or no such log (Hyper-V not installed): an empty list, told apart by the
+# error's FullyQualifiedErrorId (NoMatchingEventsFound / NoMatchingLogsFound), never its text.
+# One log by -LogName and an XPath query, not -FilterHashtable: a hashtable query tolerates errors per
+# log (GetWinEventCommand sets EventLogQuery.TolerateQueryErrors), so a log this account may not read
+# (a session without elevation) would come back as "no events" instead of unreadable.
 # Get-WinEvent writes an error per record it cannot read or format and goes on (GetWinEventCommand's
 # ReadEvents), so errors do not stop the call: what it read is kept, and the log is unreadable only when
 # nothing came back and an error other than "nothing matched" was written.
@@ -523,7 +526,7 @@ $workerLog = 'Microsoft-Windows-Hyper-V-Worker-Admin'
 $winEvents = @()
 $winErrors = $null
 try {
-    $winEvents = @(Get-WinEvent -FilterHashtable @(@{ LogName = $workerLog; Level = 2 }, @{ LogName = $workerLog; Id = 18500 }) -MaxEvents 200 -ErrorAction SilentlyContinue -ErrorVariable winErrors)
+    $winEvents = @(Get-WinEvent -LogName $workerLog -FilterXPath '*[System[(Level=2 or EventID=18500)]]' -MaxEvents 200 -ErrorAction SilentlyContinue -ErrorVariable winErrors)
 } catch { $winErrors = @($_) }
 if ($winEvents.Count -eq 0) {
     foreach ($err in @($winErrors)) {
