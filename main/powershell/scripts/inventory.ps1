@@ -550,7 +550,11 @@ foreach ($e in $winEvents) {
     if ($null -ne $e.TimeCreated) { $at = ([datetime]$e.TimeCreated).ToUniversalTime().ToString('o') }
     $level = $null
     if ($null -ne $e.Level) { $level = [int]$e.Level }
-    $eventOut.Add(@{ id = [int]$e.Id; level = $level; at = $at; message = [string]$e.Message; data = $data.ToArray() })
+    # The text is shown raw for a failure, never read; a start that worked needs none (200 of them cross
+    # a WinRM link on every inventory). The caller keeps 4,000 characters.
+    $message = ''
+    if ($level -ne 4) { $message = [string]$e.Message; if ($message.Length -gt 4000) { $message = $message.Substring(0, 4000) } }
+    $eventOut.Add(@{ id = [int]$e.Id; level = $level; at = $at; message = $message; data = $data.ToArray() })
 }
 $startFailures.events = $eventOut.ToArray()
 
