@@ -81,6 +81,15 @@ describe('packaged build', () => {
     expect(trustedEngine('C:\\Users\\u\\pf\\PowerShell\\7\\pwsh.exe', e)).toBe(false);
     expect(trustedEngine('C:\\Users\\u\\win\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', e)).toBe(false);
     expect(sshClientPath('win32', e, true)).toBe('C:\\Windows\\System32\\OpenSSH\\ssh.exe');
+    // A system root the kernel did not give is not pinned: windir keeps its own value.
+    const f: NodeJS.ProcessEnv = { SystemRoot: 'C:\\Users\\u\\win', windir: 'C:\\Windows', ProgramFiles: 'C:\\x' };
+    const fallback = windowsFolders(null, 'C:\\Program Files\\DDA Studio\\DDA Studio.exe', f);
+    expect(pinWindowsFolders(f, fallback).sort()).toEqual(['ProgramFiles', 'ProgramW6432']);
+    expect(f).toMatchObject({
+      SystemRoot: 'C:\\Users\\u\\win',
+      windir: 'C:\\Windows',
+      ProgramFiles: 'C:\\Program Files',
+    });
   });
   it('drops every DDA_* override from the environment, nothing else', () => {
     const e: NodeJS.ProcessEnv = {

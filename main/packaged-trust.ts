@@ -68,9 +68,10 @@ export function windowsFolders(kernelRoot: string | null, execPath: string, env:
  * Returns the names whose value was another folder (or missing).
  */
 export function pinWindowsFolders(env: NodeJS.ProcessEnv, folders: WindowsFolders): string[] {
+  // A system root that came from the environment itself is left as the environment has it: pinning it
+  // would spread one variable's value over the other (windir may be the true one).
   const want: Record<string, string> = {
-    SystemRoot: folders.systemRoot,
-    windir: folders.systemRoot,
+    ...(folders.systemRootFrom === 'kernel' ? { SystemRoot: folders.systemRoot, windir: folders.systemRoot } : {}),
     ProgramFiles: folders.programFiles,
     ProgramW6432: folders.programFiles,
   };

@@ -29,9 +29,9 @@ function deviceById(inv: Inventory, id: unknown): Device | undefined {
 const holds = (vm: Vm, path: unknown) =>
   typeof path === 'string' && vm.assignedDevices.some((a) => samePath(a.locationPath, path));
 
-/** A VM on its way between states (Hyper-V's VMState): where it ends is not known yet. */
+/** A VM on its way between states (Hyper-V's VMState, its *Critical twins too): where it ends is not known yet. */
 const settling = (vm: Vm) =>
-  ['Starting', 'Stopping', 'Saving', 'Pausing', 'Resuming', 'FastSaving', 'Reset'].includes(vm.state);
+  /^(Starting|Stopping|Saving|Pausing|Resuming|FastSaving|Reset)(Critical)?$|^Force(Shutdown|Reboot)$/.test(vm.state);
 
 /** Whether the effect of `step` (its action) is present in `inv`. */
 export function stepEffect(step: PlanStep, inv: Inventory): EffectState {

@@ -53,7 +53,7 @@ describe('one event record Get-WinEvent cannot read', () => {
       `[pscustomobject]@{ Id = ${id}; Level = [byte]${level}; TimeCreated = (Get-Date); Message = 'x'; Properties = @([pscustomobject]@{ Value = 'VM' }, [pscustomobject]@{ Value = '${vm.id}' }, [pscustomobject]@{ Value = [int32]${code} }) }`;
     await stubbed(
       'function global:Get-WinEvent { [CmdletBinding()] param([string[]]$LogName, [string]$FilterXPath, [long]$MaxEvents) ' +
-        `${record(-2147023446)}; Write-Error -Message 'Die Ressource wurde nicht gefunden' -ErrorId 'Die Ressource wurde nicht gefunden'; ${record(-2147023446)}; ${record(0, 18500, 4)} }`,
+        `if ($FilterXPath -like '*Level=2*') { ${record(-2147023446)}; Write-Error -Message 'Die Ressource wurde nicht gefunden' -ErrorId 'Die Ressource wurde nicht gefunden'; ${record(-2147023446)} } else { ${record(0, 18500, 4)} } }`,
     );
     const inv = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
     const raw = await shared.host.runner.invoke<{

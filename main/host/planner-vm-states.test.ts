@@ -354,7 +354,7 @@ describe("a VM on its way between states: a stop's or a start's effect cannot be
     });
     const stop = p.steps.find((s) => s.kind === 'stop-vm')!;
     const start = p.steps.find((s) => s.kind === 'start-vm')!;
-    for (const state of ['Starting', 'Stopping']) {
+    for (const state of ['Starting', 'Stopping', 'StoppingCritical', 'ForceShutdown']) {
       inv.vms[0]!.state = state;
       expect([stepEffect(stop, inv), stepEffect(start, inv)], state).toEqual([null, null]);
     }

@@ -93,11 +93,16 @@ describe('step scripts on a host slower than its cmdlets', () => {
     // The driver did not stop: Win32_PnPEntity.Disable says RebootNeeded, the cmdlet nothing.
     const stubbed = await shared.host.runner.invoke('run-script', {
       Command:
-        'function global:Disable-PnpDevice { [CmdletBinding(SupportsShouldProcess = $true)] param([string[]]$InstanceId) }',
+        'function global:Disable-PnpDevice { [CmdletBinding(SupportsShouldProcess = $true)] param([string[]]$InstanceId) }\n' +
+        '$global:DdaTestEnabled = New-Object System.Collections.Generic.List[string]\n' +
+        'function global:Enable-PnpDevice { [CmdletBinding(SupportsShouldProcess = $true)] param([string[]]$InstanceId) $global:DdaTestEnabled.AddRange($InstanceId) }',
     });
     if (!stubbed.ok) throw new Error(stubbed.error.message);
     const r = await shared.host.runner.invoke('op-disable-device', { InstanceId: CX4_ID, WaitSec: 0 });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.fullyQualifiedErrorId).toBe('DdaDisableDeferred');
+    // The disable still pending for the next restart is cancelled: the host stays as it was.
+    const enabled = await shared.host.runner.invoke<string[]>('run-script', { Command: ',@($global:DdaTestEnabled)' });
+    expect(enabled.ok ? enabled.value : enabled.error).toEqual([CX4_ID]);
   });
 });

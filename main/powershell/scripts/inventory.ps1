@@ -510,28 +510,31 @@ try {
 
 # --- VM start failures (issue 18): the Hyper-V-Worker-Admin log's error events, newest first --------
 # Raw data only: the caller finds the VM by its id among the event's data and the code by its value (or
-# the "(0x........)" every language's message carries); nothing here reads the text. One Get-WinEvent
-# call: the log's errors, and its "started successfully" events (id 18500, a labelled guess: admins'
-# reports quote it; no Microsoft page lists the log's ids), by which the caller drops a failure a later
-# start has cleared. No event, or no such log (Hyper-V not installed): an empty list, told apart by the
-# error's FullyQualifiedErrorId (NoMatchingEventsFound / NoMatchingLogsFound), never its text.
+# the "(0x........)" every language's message carries); nothing here reads the text. Two Get-WinEvent
+# calls, each with its own window: the log's newest 100 errors, and its newest 100 "started successfully"
+# events (id 18500, a labelled guess: admins' reports quote it; no Microsoft page lists the log's ids), by
+# which the caller drops a failure a later start has cleared (in one window, a busy host's starts would
+# push the failures out). No event, or no such log (Hyper-V not installed): an empty list, told apart by
+# the error's FullyQualifiedErrorId (NoMatchingEventsFound / NoMatchingLogsFound), never its text.
 # One log by -LogName and an XPath query, not -FilterHashtable: a hashtable query tolerates errors per
 # log (GetWinEventCommand sets EventLogQuery.TolerateQueryErrors), so a log this account may not read
 # (a session without elevation) would come back as "no events" instead of unreadable.
-# Get-WinEvent writes an error per record it cannot read or format and goes on (GetWinEventCommand's
-# ReadEvents), so errors do not stop the call: what it read is kept, and the log is unreadable only when
-# nothing came back and an error other than "nothing matched" was written.
+# Get-WinEvent writes an error per record it cannot read or format (GetWinEventCommand's ReadEvents) and
+# goes on, so errors do not stop the call: what it read is kept, and the log is unreadable only when the
+# errors query brought nothing and wrote an error other than "nothing matched".
 $startFailures = @{ readable = $true; events = @() }
 $workerLog = 'Microsoft-Windows-Hyper-V-Worker-Admin'
-$winEvents = @()
-$winErrors = $null
-try {
-    $winEvents = @(Get-WinEvent -LogName $workerLog -FilterXPath '*[System[(Level=2 or EventID=18500)]]' -MaxEvents 200 -ErrorAction SilentlyContinue -ErrorVariable winErrors)
-} catch { $winErrors = @($_) }
-if ($winEvents.Count -eq 0) {
-    foreach ($err in @($winErrors)) {
-        $fqid = [string]$err.FullyQualifiedErrorId
-        if (-not ($fqid -like 'NoMatchingEventsFound*' -or $fqid -like 'NoMatchingLogsFound*')) { $startFailures.readable = $false }
+$winEvents = [System.Collections.Generic.List[object]]@()
+foreach ($query in @('*[System[Level=2]]', '*[System[EventID=18500]]')) {
+    $read = @()
+    $winErrors = $null
+    try { $read = @(Get-WinEvent -LogName $workerLog -FilterXPath $query -MaxEvents 100 -ErrorAction SilentlyContinue -ErrorVariable winErrors) } catch { $winErrors = @($_) }
+    foreach ($e in $read) { $winEvents.Add($e) }
+    if ($read.Count -eq 0 -and $query -like '*Level=2*') {
+        foreach ($err in @($winErrors)) {
+            $fqid = [string]$err.FullyQualifiedErrorId
+            if (-not ($fqid -like 'NoMatchingEventsFound*' -or $fqid -like 'NoMatchingLogsFound*')) { $startFailures.readable = $false }
+        }
     }
 }
 $eventOut = [System.Collections.Generic.List[object]]@()

@@ -18,7 +18,17 @@ while ($true) {
     Start-Sleep -Milliseconds 250
 }
 if (-not ($code -eq 'CM_PROB_DISABLED' -or $code -eq '22')) {
-    $ex = New-Object System.Management.Automation.RuntimeException ("The device " + $InstanceId + " is not disabled after Disable-PnpDevice (its problem code is " + $code + "): Windows may have deferred the disable to a restart, because its driver did not stop. Close what uses the device, or restart the host, and try again.")
-    throw (New-Object System.Management.Automation.ErrorRecord $ex, 'DdaDisableDeferred', ([System.Management.Automation.ErrorCategory]::ResourceBusy), $InstanceId)
+    # A deferred disable is still recorded: the device would go at the host's next restart (devcon calls
+    # it "disabled on reboot"). Enabling it cancels that, so the host stays as it was; the rollback sees an
+    # enabled device and undoes nothing of this step.
+    $cancelled = $true
+    try { Enable-PnpDevice -InstanceId $InstanceId -Confirm:$false -ErrorAction Stop } catch { $cancelled = $false }
+    $why = "The device " + $InstanceId + " is not disabled after Disable-PnpDevice (its problem code is " + $code + "): Windows deferred the disable to a restart, because its driver did not stop."
+    if ($cancelled) {
+        $ex = New-Object System.Management.Automation.RuntimeException ($why + " The pending disable was cancelled. Close what uses the device, or restart the host, and try again.")
+        throw (New-Object System.Management.Automation.ErrorRecord $ex, 'DdaDisableDeferred', ([System.Management.Automation.ErrorCategory]::ResourceBusy), $InstanceId)
+    }
+    $ex = New-Object System.Management.Automation.RuntimeException ($why + " Cancelling it (Enable-PnpDevice) failed: the device will be disabled at the next restart unless it is enabled first.")
+    throw (New-Object System.Management.Automation.ErrorRecord $ex, 'DdaDisablePending', ([System.Management.Automation.ErrorCategory]::ResourceBusy), $InstanceId)
 }
 @{ disabled = $InstanceId }

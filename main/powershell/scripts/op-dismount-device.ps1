@@ -104,7 +104,8 @@ function Invoke-Dismount([bool]$Acs, [bool]$Mitigations) {
 function Test-DdaDismounted([int]$Sec) {
     $deadline = [DateTime]::UtcNow.AddSeconds($Sec)
     while ($true) {
-        try { if (@(Get-VMHostAssignableDevice -ErrorAction Stop | Where-Object { [string]$_.LocationPath -eq $LocationPath }).Count -gt 0) { return $true } } catch { }
+        # An error the listing writes about another device does not count (as in op-mount-device).
+        try { if (@(Get-VMHostAssignableDevice -ErrorAction SilentlyContinue | Where-Object { [string]$_.LocationPath -eq $LocationPath }).Count -gt 0) { return $true } } catch { }
         if ([DateTime]::UtcNow -ge $deadline) { return $false }
         Start-Sleep -Milliseconds 500
     }

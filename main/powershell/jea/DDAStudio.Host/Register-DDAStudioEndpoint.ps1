@@ -58,7 +58,8 @@ foreach ($f in @("$moduleName.psd1", 'dispatcher.ps1', 'scripts\inventory.ps1', 
 }
 
 # The module, where JEA's ModulesToImport and RoleCapabilities find it (writable by administrators only).
-$target = Join-Path $env:ProgramFiles "WindowsPowerShell\Modules\$moduleName"
+# Program Files as the system knows it, not $env:ProgramFiles (a user variable an elevated console inherits).
+$target = Join-Path ([Environment]::GetFolderPath([Environment+SpecialFolder]::ProgramFiles)) "WindowsPowerShell\Modules\$moduleName"
 # Is this script already there? Asked of the file system, not of the path's text (8.3 names, junctions
 # and case spell one folder many ways): a marker written here is looked for there.
 # (Run from read-only media, where no marker can be written, it is not there.)
