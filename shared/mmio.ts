@@ -21,7 +21,16 @@ export const DEFAULT_HIGH_MMIO_BASE = 0xfe0000000;
 /** The narrowest physical address width of an x86-64 CPU that runs Hyper-V. */
 export const MIN_ADDRESS_BITS = 36;
 
-/** The high MMIO a VM needs for devices of these MMIO needs (MB), before raise-never-lower. */
+/**
+ * A device's MMIO need above 4 GiB (MB): its whole need less the part below 4 GiB, which the low gap holds
+ * (counting it in both gaps blocked a device with only 32-bit BARs on a 36-bit CPU, where the default
+ * 512 MB high gap is all there is room for).
+ */
+export function highNeedMB(d: { mmioMB: number | null; mmioLowMB: number | null }): number {
+  return Math.max(0, (d.mmioMB ?? 0) - (d.mmioLowMB ?? 0));
+}
+
+/** The high MMIO a VM needs for devices of these MMIO needs above 4 GiB (MB: highNeedMB), before raise-never-lower. */
 export function requiredHighMmio(deviceMmioMB: readonly number[]): number {
   return deviceMmioMB.reduce((sum, mb) => sum + mb * MiB, 0) + DEFAULT_HIGH_MMIO;
 }

@@ -6,7 +6,7 @@
  */
 import type { Device, Inventory, Vm } from './inventory';
 import { samePath } from './location-path';
-import { formatMB, highMmioRoom, requiredHighMmio, requiredLowMmio } from './mmio';
+import { formatMB, highMmioRoom, highNeedMB, requiredHighMmio, requiredLowMmio } from './mmio';
 import type { Intent, LocalizedText } from './plan';
 import type { ReconcileItem } from './reconcile-item';
 import {
@@ -30,6 +30,18 @@ function heldDevices(inv: Inventory, vm: Vm): Device[] {
   return out;
 }
 
+/**
+ * Whether the VM's gaps are below what its devices need with Microsoft's buffer (what DDA Studio sets), or
+ * a device's need is unknown: only then is "insufficient system resources" the MMIO's.
+ */
+function mmioShort(vm: Vm, held: Device[]): boolean {
+  if (held.some((d) => d.mmioMB === null)) return true;
+  return (
+    vm.lowMemoryMappedIoSpace < requiredLowMmio(held.map((d) => d.mmioLowMB ?? 0)) ||
+    vm.highMemoryMappedIoSpace < requiredHighMmio(held.map(highNeedMB))
+  );
+}
+
 /** Decodes one start failure of a VM against the host as it is now and the reconcile list (for a stale entry's fix). */
 export function decodeStartFailure(
   e: StartFailureEvent,
@@ -46,6 +58,10 @@ export function decodeStartFailure(
     (cause === 'unknown' || cause === 'mmio-too-small')
   )
     cause = 'high-mmio-above-limit';
+  const held = heldDevices(inv, vm);
+  // Insufficient system resources with gaps that already fit the devices: the host itself is short (its
+  // memory, most often), not the VM's MMIO.
+  if (cause === 'mmio-too-small' && !mmioShort(vm, held)) cause = 'host-resources';
   if (cause === 'hypervisor-feature')
     cause =
       inv.host.isServerSku === false || inv.host.productType === 1
@@ -55,14 +71,24 @@ export function decodeStartFailure(
           : 'hypervisor-feature';
   const vmItems = items.filter((i) => i.vmName === vm.name && i.fix);
   const code = e.hresult ?? 'no code';
-  const held = heldDevices(inv, vm);
   let explanation: LocalizedText;
   let fix: LocalizedText;
   let fixIntent: Intent | null = null;
   switch (cause) {
+    case 'host-resources': {
+      explanation = t(
+        `${code}: insufficient system resources. The VM's MMIO gaps (${formatMB(vm.lowMemoryMappedIoSpace)} low, ${formatMB(vm.highMemoryMappedIoSpace)} high) fit its devices now: if they were raised since, start the VM again; if it fails again, the host itself is short, most often of memory (a VM with an assigned device runs on static memory: its ${formatMB(vm.memoryStartup)} must all be free).`,
+        `${code}：系统资源不足。虚拟机的 MMIO 空间（低位 ${formatMB(vm.lowMemoryMappedIoSpace)}、高位 ${formatMB(vm.highMemoryMappedIoSpace)}）现在已容得下其设备：如果是之后才调高的，请再次启动虚拟机；如果仍然失败，不足的是宿主机本身，最常见的是内存（分配了设备的虚拟机使用静态内存：其 ${formatMB(vm.memoryStartup)} 必须全部空闲）。`,
+      );
+      fix = t(
+        "Start the VM again; if it fails, free memory on the host (or lower the VM's startup memory).",
+        '再次启动虚拟机；如果失败，请释放宿主机内存（或降低虚拟机的启动内存）。',
+      );
+      break;
+    }
     case 'mmio-too-small': {
       const low = requiredLowMmio(held.map((d) => d.mmioLowMB ?? 0));
-      const high = requiredHighMmio(held.map((d) => d.mmioMB ?? 0));
+      const high = requiredHighMmio(held.map(highNeedMB));
       explanation = t(
         `${code}: the VM's MMIO gap is too small for its devices (insufficient system resources). They need ${formatMB(low)} low and ${formatMB(high)} high MMIO (their ranges + Microsoft's buffer); the VM has ${formatMB(vm.lowMemoryMappedIoSpace)} and ${formatMB(vm.highMemoryMappedIoSpace)}.`,
         `${code}：虚拟机的 MMIO 空间不足以容纳其设备（系统资源不足）。设备需要低位 ${formatMB(low)}、高位 ${formatMB(high)} 的 MMIO（设备范围 + 微软建议的余量）；虚拟机目前为 ${formatMB(vm.lowMemoryMappedIoSpace)} 和 ${formatMB(vm.highMemoryMappedIoSpace)}。`,

@@ -14,6 +14,7 @@ export const startFailureCauses = [
   'iommu-off',
   'hypervisor-feature',
   'device-in-use',
+  'host-resources',
   'unknown',
 ] as const;
 export const startFailureCauseSchema = z.enum(startFailureCauses);
@@ -67,9 +68,12 @@ export const startFailureCodes: readonly StartFailureCode[] = [
   {
     hresult: '0x800705AA',
     symbol: 'ERROR_NO_SYSTEM_RESOURCES (1450)',
-    source: 'winerror.h; Learn "Plan for deploying devices by using DDA" (MMIO space); reports of Resizable-BAR GPUs',
+    // A start refused for want of host memory says the same (a VM with a device runs on static memory and
+    // needs all of it free): the decoder names MMIO only when the VM's gaps are below its devices' need.
+    source:
+      'winerror.h; Learn "Plan for deploying devices by using DDA" (MMIO space); reports of Resizable-BAR GPUs; also a host short of memory (TechNet reports)',
     cause: 'mmio-too-small',
-    guess: false,
+    guess: true,
   },
   {
     hresult: '0x80070490',

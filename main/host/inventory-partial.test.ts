@@ -67,6 +67,39 @@ describe('one event record Get-WinEvent cannot read', () => {
   });
 });
 
+// The stubs stay in this file's session: each changes only the ml30 profile's CX4.
+describe('MMIO a device does not have allocated', () => {
+  const CX4_ID = 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008';
+  it("of a bridge whose window starts where the device's first range starts is not the device's", async () => {
+    await shared.use(freshState('ml30-connectx4'));
+    // The root port's 64 GB prefetchable window, keyed like the CX4's BAR by its start alone.
+    await stubbed(
+      'function global:Get-CimInstance { [CmdletBinding()] param([string]$ClassName) DdaSim\\Get-CimInstance @PSBoundParameters; ' +
+        "if ($ClassName -eq 'Win32_DeviceMemoryAddress') { [pscustomobject]@{ StartingAddress = [uint64]4093640704; EndingAddress = [uint64]4093640704 + 64GB - 1 } } }",
+    );
+    const cx4 = (await readInventory(shared.host.runner, { memory: memoryMeasurementStore() })).devices.find(
+      (d) => d.locationPath === CX4,
+    )!;
+    expect(cx4.mmioMB).toBe(32);
+  });
+  it('of a device Windows has not started (no driver: Code 28) is unknown, not 0 MB', async () => {
+    await shared.use(freshState('ml30-connectx4'));
+    const before = (await readInventory(shared.host.runner, { memory: memoryMeasurementStore() })).devices.find(
+      (d) => d.locationPath === CX4,
+    )!;
+    expect(before.mmioMB).toBe(32);
+    await stubbed(
+      'function global:Get-PnpDevice { [CmdletBinding()] param([switch]$PresentOnly, [string[]]$InstanceId) ' +
+        `DdaSim\\Get-PnpDevice @PSBoundParameters | ForEach-Object { if ($_.InstanceId -eq '${CX4_ID}') { $_ | Add-Member -NotePropertyName ConfigManagerErrorCode -NotePropertyValue 'CM_PROB_FAILED_INSTALL' -Force }; $_ } }`,
+    );
+    const cx4 = (await readInventory(shared.host.runner, { memory: memoryMeasurementStore() })).devices.find(
+      (d) => d.locationPath === CX4,
+    )!;
+    expect([cx4.mmioMB, cx4.facts.irqs]).toEqual([null, null]);
+    expect(cx4.facts.notes.join(' ')).toMatch(/has not started this device/);
+  });
+});
+
 describe('a disk the host uses', () => {
   it('on no PCI controller the walk can find (Storage Spaces, iSCSI, a VHD) leaves every storage controller unknown', async () => {
     const NVME = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';

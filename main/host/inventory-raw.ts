@@ -24,6 +24,8 @@ const rawDeviceSchema = z.object({
   class: z.string().nullable().optional(),
   status: z.string().nullable().optional(),
   disabled: z.boolean(),
+  /** Windows has started it (no problem code); absent from hosts read before it was sent. */
+  started: z.boolean().optional(),
   locationPath: z.string().nullable().optional(),
   deviceType: num,
   baseClass: num,

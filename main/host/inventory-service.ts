@@ -202,7 +202,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
         memoryRanges: facts.memoryRanges ?? [],
         measuredAt: readAt,
       });
-    } else if (!onHost && remembered) {
+    } else if ((!onHost || (d.started === false && !d.disabled)) && remembered) {
       facts = {
         ...facts,
         deviceType: facts.deviceType ?? remembered.deviceType,
@@ -218,6 +218,10 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
     } else if (!onHost) {
       deviceNotes.push('Not on the host: interrupts and MMIO cannot be measured until it returns.');
     }
+    if (onHost && d.started === false && !d.disabled)
+      deviceNotes.push(
+        'Windows has not started this device (no driver, or a problem code): it has no interrupts or MMIO allocated, so they cannot be measured until it runs.',
+      );
     const verdict = surveyVerdict(facts);
     const liveMmio = facts.disabled ? null : mmioNeedMB(facts.memoryRanges);
     const mmioMB = liveMmio ?? (remembered && facts.source !== 'live' ? mmioNeedMB(remembered.memoryRanges) : null);

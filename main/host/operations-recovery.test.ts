@@ -67,7 +67,6 @@ describe('recovery after PowerShell died at step k', () => {
       'dismount-device',
       'set-vm-cache-types',
       'set-vm-mmio',
-      'set-vm-mmio',
       'set-vm-memory',
       'add-device',
       'start-vm',

@@ -229,7 +229,7 @@ describe('the fixes on the simulated after-reboot host', () => {
       hresult: '0x800705AA',
       fixIntent: { kind: 'fit-vm', vmName: 'Vision-01' },
     });
-    expect(decoded.explanation.en).toContain('16,944 MB high');
+    expect(decoded.explanation.en).toContain('16,896 MB high');
   }, 120_000);
 
   it("the start failures come in the inventory's one round trip; an unreadable log is a note, never a failed read", async () => {

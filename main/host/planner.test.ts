@@ -357,6 +357,17 @@ describe('assign', () => {
     expect(plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, host().inv).blocked).toBeNull();
   });
 
+  it('a device whose ranges all sit below 4 GiB (an NVMe) takes no high MMIO: it fits a 36-bit CPU at the default base', () => {
+    // Counted in both gaps, its 1 MB made the high gap 513 MB, 1 MB past 64 GiB: every such plan was refused.
+    const { inv, ds } = host({ host: { physicalAddressBits: 36 } });
+    Object.assign(ds.nic0!, { mmioMB: 1, mmioLowMB: 1 });
+    const p = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, inv);
+    expect(p.blocked).toBeNull();
+    expect(p.steps.filter((s) => s.kind === 'set-vm-mmio').map((s) => Object.keys(s.action.params))).not.toContainEqual(
+      expect.arrayContaining(['HighMemoryMappedIoSpace']),
+    );
+  });
+
   it('an unknown address width is never a silent note: a gap that would not fit on a 36-bit CPU needs the acknowledgement', () => {
     const { inv: unknown } = host({ host: { physicalAddressBits: null }, devices: (ds) => (ds.nic0!.mmioMB = null) });
     const u = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, unknown);

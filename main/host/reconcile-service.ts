@@ -122,6 +122,8 @@ export function lastAttemptEvent(newestFirst: readonly StartFailureEvent[]): Sta
 function stillHolds(inv: Inventory, vm: Vm, f: DecodedStartFailure): boolean {
   if (vm.state === 'Running') return false;
   if (f.cause === 'stale-entry') return vm.assignedDevices.some((a) => a.stale || a.duplicate);
+  // The gaps fit now: nothing of the VM's configuration to fix (the VM card still tells the failure).
+  if (f.cause === 'host-resources') return false;
   // An unmeasured device (MMIO unknown) cannot be ruled out.
   const unmeasured = vm.assignedDevices.some(
     (a) => !a.stale && inv.devices.some((d) => d.locationPath === a.locationPath && d.mmioMB === null),

@@ -51,7 +51,24 @@ describe('decoding', () => {
     const vm = testVm('Vision-01', { assignedDevices: [held(GPU)] });
     const d = decodeStartFailure(event(vm, '0x800705AA'), testInventory([gpu], [vm]), vm, []);
     expect(d).toMatchObject({ cause: 'mmio-too-small', fixIntent: { kind: 'fit-vm', vmName: 'Vision-01' } });
-    expect(d.explanation.en).toContain('176 MB low and 16,944 MB high');
+    expect(d.explanation.en).toContain('176 MB low and 16,896 MB high');
+  });
+
+  it('0x800705AA with gaps that already fit the devices is the host short of resources (memory), not the MMIO', () => {
+    const vm = testVm('Vision-01', {
+      assignedDevices: [held(GPU)],
+      lowMemoryMappedIoSpace: 176 * MiB,
+      highMemoryMappedIoSpace: 16_896 * MiB,
+      memoryStartup: 64 * 1024 * MiB,
+    });
+    const d = decodeStartFailure(event(vm, '0x800705AA'), testInventory([gpu], [vm]), vm, []);
+    expect(d).toMatchObject({ cause: 'host-resources', fixIntent: null });
+    expect(d.explanation.en).toContain('65,536 MB must all be free');
+    // One MB short of the need with Microsoft's buffer, and it is the MMIO again.
+    const short = { ...vm, highMemoryMappedIoSpace: 16_895 * MiB };
+    expect(decodeStartFailure(event(short, '0x800705AA'), testInventory([gpu], [short]), short, []).cause).toBe(
+      'mmio-too-small',
+    );
   });
 
   it("a gap that ends above the CPU's address width is that cause, whatever the code, with a size that fits", () => {

@@ -5,6 +5,7 @@ import {
   DEFAULT_HIGH_MMIO_BASE,
   formatMB,
   highMmioRoom,
+  highNeedMB,
   MAX_LOW_MMIO,
   MIN_ADDRESS_BITS,
   requiredHighMmio,
@@ -35,14 +36,14 @@ export function sizeLowMmio(vm: Vm, willHold: Device[], b: Builder): void {
 }
 
 /**
- * High MMIO (§6): every device + 512 MB, raised never lowered. What must fit below the CPU's address
+ * High MMIO (§6): every device's ranges above 4 GiB + 512 MB, raised never lowered. What must fit below the CPU's address
  * limit is the whole gap, base + size; the plan says how much room is left. The base is the VM's own when
  * the host reports it, else the default the public reports show (DEFAULT_HIGH_MMIO_BASE, a labelled guess).
  * An unknown address width (Windows PowerShell 5.1) is never a silent note: a gap that would not fit on the
  * narrowest CPU needs the admin's acknowledgement.
  */
 export function sizeHighMmio(inv: Inventory, vm: Vm, willHold: Device[], b: Builder): void {
-  const required = requiredHighMmio(willHold.map((d) => d.mmioMB ?? 0));
+  const required = requiredHighMmio(willHold.map(highNeedMB));
   const target = Math.max(vm.highMemoryMappedIoSpace, required);
   const base = vm.highMemoryMappedIoBase;
   const baseText =

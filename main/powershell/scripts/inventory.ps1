@@ -147,7 +147,14 @@ $mem = @{}
 $resourcesKnown = $true
 try {
     $ranges = @{}
-    foreach ($m in @(Get-CimInstance -ClassName Win32_DeviceMemoryAddress)) { $ranges[[string]$m.StartingAddress] = [string]$m.EndingAddress }
+    # A range is named by its start alone (the key of Win32_DeviceMemoryAddress), and a bridge's window
+    # may start where the first BAR behind it starts: the smaller range is the device's own.
+    foreach ($m in @(Get-CimInstance -ClassName Win32_DeviceMemoryAddress)) {
+        $s = [string]$m.StartingAddress
+        $e = [string]$m.EndingAddress
+        $prev = $ranges[$s]
+        if ($null -eq $prev -or [decimal]$e -lt [decimal]$prev) { $ranges[$s] = $e }
+    }
     # An antecedent is a Win32_IRQResource (IRQNumber) or a Win32_DeviceMemoryAddress (StartingAddress);
     # a property the instance lacks reads as $null. Each property is read once per row.
     foreach ($a in @(Get-CimInstance -ClassName Win32_PnPAllocatedResource)) {
@@ -185,12 +192,17 @@ foreach ($d in $pnp) {
     if ($irqs.ContainsKey($k)) { $irqList = $irqs[$k].ToArray() }
     if ($mem.ContainsKey($k)) { $memList = $mem[$k].ToArray() }
     $problem = [string]$d.ConfigManagerErrorCode
+    $disabled = ($problem -eq 'CM_PROB_DISABLED' -or $problem -eq '22')
+    # A device Windows has not started (no driver: Code 28; failed: Code 10; ...) has no resources
+    # allocated: its interrupts and MMIO read as none, which is not what it needs. Unknown, not zero.
+    $started = ($problem -eq '' -or $problem -eq 'CM_PROB_NONE' -or $problem -eq '0')
     $devices.Add(@{
         instanceId     = $id
         friendlyName   = [string]$d.FriendlyName
         class          = [string]$d.Class
         status         = [string]$d.Status
-        disabled       = ($problem -eq 'CM_PROB_DISABLED' -or $problem -eq '22')
+        disabled       = $disabled
+        started        = $started
         locationPath   = $path
         deviceType     = $p['deviceType']
         baseClass      = $p['baseClass']
@@ -198,7 +210,7 @@ foreach ($d in $pnp) {
         rmrr           = $p['rmrr']
         irqs           = $irqList
         memoryRanges   = $memList
-        resourcesKnown = $resourcesKnown
+        resourcesKnown = ($resourcesKnown -and ($started -or $disabled))
     })
 }
 
