@@ -46,6 +46,7 @@ export const consentIds = [
   'take-last-display',
   'take-host-lifeline',
   'unknown-address-width',
+  'unknown-mmio',
 ] as const;
 export const consentIdSchema = z.enum(consentIds);
 export type ConsentId = z.infer<typeof consentIdSchema>;

@@ -474,7 +474,8 @@ describe("a plan's exported .ps1 in a plain pwsh with the simulator ends where t
       name: 'move',
       profile: 'gpu-workstation',
       intent: { kind: 'move', locationPath: NVME, toVm: 'Prod-SQL01' },
-      choices: { consents: ['turn-off-vm'], startVmAfter: true },
+      // Assigned in the profile, never measured on the host: its MMIO is acknowledged unknown.
+      choices: { consents: ['turn-off-vm', 'unknown-mmio'], startVmAfter: true },
     },
   ];
   for (const c of cases) {

@@ -372,8 +372,15 @@ describe('assign', () => {
     const { inv: unknown } = host({ host: { physicalAddressBits: null }, devices: (ds) => (ds.nic0!.mmioMB = null) });
     const u = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, unknown);
     expect(u.blocked).toBeNull();
-    expect(u.consents).toEqual([]); // 512 MB fits on any CPU
+    // 512 MB fits on any CPU; the NIC's own need is unknown and is acknowledged, never counted as 0 silently.
+    expect(u.consents.map((c) => c.id)).toEqual(['unknown-mmio']);
     expect(codes(u)).toContain('mmio-unknown');
+    expect(planIsRunnable(u)).toBe(false);
+    expect(
+      planIsRunnable(
+        plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, unknown, consent('unknown-mmio')),
+      ),
+    ).toBe(true);
     const g = plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, unknown);
     expect(g.consents.map((c) => c.id)).toEqual(['unknown-address-width']);
     expect(g.warnings.find((w) => w.code === 'address-bits-unknown')!.severity).toBe('warning');

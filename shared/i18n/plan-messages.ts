@@ -30,6 +30,11 @@ export const consentMessages: Record<ConsentId, LocalizedText> = {
     'zh-CN':
       '在不知道 CPU 物理地址位数的情况下继续（Windows PowerShell 5.1 无法读取）：如果虚拟机的高位 MMIO 区域超出 CPU 的寻址范围，虚拟机将无法启动，需要撤销本计划的更改。',
   },
+  'unknown-mmio': {
+    en: "Go ahead without knowing how much MMIO the device needs (it was never measured working on this host: disabled, without a driver, or already dismounted): the VM gets only Microsoft's buffer for it, and if that is too small the device shows Code 12 in the guest until the VM's MMIO is raised by hand.",
+    'zh-CN':
+      '在不知道设备所需 MMIO 大小的情况下继续（从未在本宿主机上测到其正常工作时的数据：已禁用、没有驱动或已卸除）：虚拟机只为它预留微软建议的余量，如果不够，设备在客户机中会显示代码 12，需要手动调高虚拟机的 MMIO。',
+  },
   'take-last-display': {
     en: "Take the host's last display adapter: the host console goes blank until the device is returned (manage the host remotely).",
     'zh-CN': '拿走宿主机最后一块显卡：设备还回宿主机之前，宿主机的本地控制台将没有显示（请通过远程方式管理宿主机）。',

@@ -52,8 +52,8 @@ export const planStepMessages = {
     '为 {vm} 启用客户机控制的缓存类型（写合并，GPU 需要）',
   ),
   mmioUnknown: m(
-    "The MMIO need of {name} is unknown (it was never measured while on the host), so it counts as 0 MB: the VM's MMIO may be too small, and the device would show Code 12 in the guest.",
-    '{name} 的 MMIO 需求未知（从未在宿主机上测量过），按 0 MB 计算：虚拟机的 MMIO 空间可能不够，设备在客户机中会显示代码 12。',
+    "The MMIO need of {name} is unknown (it was never measured working on the host), so it counts as 0 MB: the VM's MMIO may be too small, and the device would show Code 12 in the guest. The plan needs your acknowledgement.",
+    '{name} 的 MMIO 需求未知（从未在宿主机上测到其正常工作时的数据），按 0 MB 计算：虚拟机的 MMIO 空间可能不够，设备在客户机中会显示代码 12。本计划需要你确认。',
   ),
   dynamicMemory: m(
     'Dynamic memory of {vm} will be turned off (not supported with an assigned device); the VM keeps its startup memory ({memory}).',

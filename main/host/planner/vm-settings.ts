@@ -32,8 +32,12 @@ export function prepareVm(inv: Inventory, vm: Vm, willHold: Device[], b: Builder
       { guestControlledCacheTypes: false },
     );
   }
-  for (const d of willHold.filter((x) => x.mmioMB === null))
+  // Planned as 0 MB, a device's unknown need would leave the VM a gap too small without a word: the admin
+  // acknowledges it, as an unknown address width.
+  for (const d of willHold.filter((x) => x.mmioMB === null)) {
+    b.need('unknown-mmio');
     b.warn('mmio-unknown', 'warning', planText('mmioUnknown', { name: name(d) }));
+  }
   sizeLowMmio(vm, willHold, b);
   sizeHighMmio(inv, vm, willHold, b);
   if (vm.dynamicMemoryEnabled) {

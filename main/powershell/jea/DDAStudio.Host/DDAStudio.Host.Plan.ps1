@@ -25,7 +25,7 @@
 #
 # Windows PowerShell 5.1 compatible (no ternary, ??, ::new(), -AsHashtable).
 
-$script:ConsentIds = @('turn-off-vm', 'discard-saved-state', 'force-insecure', 'skip-device-mitigations', 'take-last-display', 'take-host-lifeline', 'unknown-address-width')
+$script:ConsentIds = @('turn-off-vm', 'discard-saved-state', 'force-insecure', 'skip-device-mitigations', 'take-last-display', 'take-host-lifeline', 'unknown-address-width', 'unknown-mmio')
 
 # Each step kind's script, and the scripts its undo may be (recovery-checks.ts stepScripts).
 $script:StepScripts = @{
