@@ -62,6 +62,8 @@ export const rememberedSettingsFileSchema = z.record(
     lowMemoryMappedIoSpace: z.number().int().nonnegative().optional(),
     highMemoryMappedIoSpace: z.number().int().nonnegative().optional(),
     dynamicMemoryEnabled: z.boolean().optional(),
+    setLowMemoryMappedIoSpace: z.number().int().nonnegative().optional(),
+    setHighMemoryMappedIoSpace: z.number().int().nonnegative().optional(),
   }),
 );
 

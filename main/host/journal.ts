@@ -246,7 +246,16 @@ export class Journal {
   updateRememberedVmSettings(effects: { remember: Record<string, RememberedVmSettings>; forget: string[] }): void {
     const cur = this.rememberedVmSettings();
     for (const id of effects.forget) delete cur[id];
-    for (const [id, o] of Object.entries(effects.remember)) cur[id] = { ...o, ...cur[id] };
+    // The originals: the earliest recorded wins. What DDA Studio set: the latest.
+    for (const [id, o] of Object.entries(effects.remember)) {
+      const { setLowMemoryMappedIoSpace: low, setHighMemoryMappedIoSpace: high } = o;
+      cur[id] = {
+        ...o,
+        ...cur[id],
+        ...(low !== undefined ? { setLowMemoryMappedIoSpace: low } : {}),
+        ...(high !== undefined ? { setHighMemoryMappedIoSpace: high } : {}),
+      };
+    }
     writeFileAtomic(this.settingsFile, JSON.stringify(cur, null, 1));
   }
 

@@ -77,6 +77,7 @@ describe("the seed's two hosts end to end", () => {
       automaticStopAction: 'Save',
       guestControlledCacheTypes: false,
       lowMemoryMappedIoSpace: 128 * 1024 * 1024,
+      setLowMemoryMappedIoSpace: (32 + 128) * 1024 * 1024,
     });
     const back = await planAndRun(ops, { kind: 'revert', locationPath: CX4 });
     expect(back.plan.steps.map((s) => s.kind)).toEqual([

@@ -634,6 +634,36 @@ describe('revert', () => {
     expect(p.steps[3]!.replaces).toEqual({ automaticStopAction: 'TurnOff', [RESTORING]: true });
   });
 
+  it('an MMIO gap changed since DDA Studio set it is kept (never lowered under another adapter), one left as set is put back', () => {
+    const { inv, vms } = assigned({ dynamicMemoryEnabled: false, highMemoryMappedIoSpace: 8192 * MiB });
+    const id = vms[0]!.id;
+    // DDA Studio raised high MMIO from 512 MB to 544 MB; someone raised it to 8 GB since (a GPU partition).
+    const changed = { [id]: { highMemoryMappedIoSpace: 512 * MiB, setHighMemoryMappedIoSpace: 544 * MiB } };
+    const p = plan({ kind: 'revert', locationPath: NIC0 }, inv, none, changed);
+    expect(kinds(p)).not.toContain('set-vm-mmio');
+    expect(p.warnings.find((w) => w.code === 'mmio-kept')!.text.en).toContain('kept at 8,192 MB');
+    // Left as DDA Studio set it: the original comes back.
+    const asSet = { [id]: { highMemoryMappedIoSpace: 512 * MiB, setHighMemoryMappedIoSpace: 8192 * MiB } };
+    const back = plan({ kind: 'revert', locationPath: NIC0 }, inv, none, asSet);
+    expect(back.steps.find((s) => s.kind === 'set-vm-mmio')!.action.params).toEqual({
+      VmId: id,
+      HighMemoryMappedIoSpace: 512 * MiB,
+    });
+  });
+
+  it('an assignment remembers the MMIO it sets (the latest), beside the original (the earliest)', () => {
+    const { inv } = host();
+    const p = plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, inv);
+    const mmio = p.steps
+      .filter((s) => s.kind === 'set-vm-mmio')
+      .find((s) => 'HighMemoryMappedIoSpace' in s.action.params)!;
+    const vmId = String(mmio.action.params.VmId);
+    expect(vmSettingsEffects(p).remember[vmId]).toMatchObject({
+      highMemoryMappedIoSpace: 512 * MiB,
+      setHighMemoryMappedIoSpace: mmio.action.params.HighMemoryMappedIoSpace,
+    });
+  });
+
   it('without remembered settings nothing is restored (never guessed); a running VM needs the consent', () => {
     const { inv } = assigned({ state: 'Running' });
     const p = plan({ kind: 'revert', locationPath: NIC0 }, inv, consent('turn-off-vm'));
@@ -699,10 +729,12 @@ describe('move', () => {
     ]);
     expect(p.steps[2]!.action.params.VmId).toBe(vms[0]!.id);
     expect(p.steps[6]!.action.params.VmId).toBe(vms[1]!.id);
+    const raised = p.steps.find((s) => s.kind === 'set-vm-mmio' && s.action.params.VmId === vms[1]!.id)!;
     expect(vmSettingsEffects(p).remember[vms[1]!.id]).toEqual({
       automaticStopAction: 'Save',
       guestControlledCacheTypes: false,
       highMemoryMappedIoSpace: 512 * MiB,
+      setHighMemoryMappedIoSpace: raised.action.params.HighMemoryMappedIoSpace,
     });
   });
 

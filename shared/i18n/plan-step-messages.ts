@@ -118,6 +118,12 @@ export const planStepMessages = {
   ),
   stepRestoreLowMmio: m('Restore the low MMIO space of {vm} to {size}', '将 {vm} 的低位 MMIO 空间恢复为 {size}'),
   stepRestoreHighMmio: m('Restore the high MMIO space of {vm} to {size}', '将 {vm} 的高位 MMIO 空间恢复为 {size}'),
+  mmioKept: m(
+    'The {which} MMIO space of {vm} is kept at {now}: it was changed since DDA Studio set it to {set} (for another adapter, perhaps), so the value from before the assignment is not put back.',
+    '{vm} 的{which} MMIO 空间保持为 {now}：DDA Studio 将其设为 {set} 之后它又被更改过（可能是为了其他适配器），因此不恢复分配之前的值。',
+  ),
+  low: m('low', '低位'),
+  high: m('high', '高位'),
   stepRestoreMemory: m('Turn dynamic memory of {vm} back {value}', '将 {vm} 的动态内存恢复为{value}'),
 
   // --- a device leaving or returning to the host (host-device) ---

@@ -19,6 +19,9 @@ export interface RememberedVmSettings {
   lowMemoryMappedIoSpace?: number;
   highMemoryMappedIoSpace?: number;
   dynamicMemoryEnabled?: boolean;
+  /** The MMIO DDA Studio last set (the latest wins): a gap someone changed since is not put back. */
+  setLowMemoryMappedIoSpace?: number;
+  setHighMemoryMappedIoSpace?: number;
 }
 
 /** What the planner needs besides the intent: ids and time from outside (it is pure). */

@@ -9,6 +9,15 @@ const settingKinds: ReadonlySet<StepKind> = new Set([
   'set-vm-memory',
 ]);
 
+/** The MMIO values a step sets, as remembered (setLow/HighMemoryMappedIoSpace). */
+function written(params: Record<string, unknown>): RememberedVmSettings {
+  const out: RememberedVmSettings = {};
+  if (typeof params.LowMemoryMappedIoSpace === 'number') out.setLowMemoryMappedIoSpace = params.LowMemoryMappedIoSpace;
+  if (typeof params.HighMemoryMappedIoSpace === 'number')
+    out.setHighMemoryMappedIoSpace = params.HighMemoryMappedIoSpace;
+  return out;
+}
+
 /**
  * What a succeeded plan means for the remembered VM settings: the originals its preparing steps
  * replaced (to remember; the earliest recorded value wins) and the VMs whose settings it put back
@@ -25,7 +34,7 @@ export function vmSettingsEffects(plan: Plan): { remember: Record<string, Rememb
       continue;
     }
     const { [RESTORING]: _, ...values } = s.replaces;
-    remember[vmId] = { ...(values as RememberedVmSettings), ...remember[vmId] };
+    remember[vmId] = { ...(values as RememberedVmSettings), ...remember[vmId], ...written(s.action.params) };
   }
   return { remember, forget: [...forget] };
 }

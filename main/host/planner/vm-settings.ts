@@ -98,7 +98,24 @@ export function restoreVm(
       actions.setVm(vm, { GuestControlledCacheTypes: vm.guestControlledCacheTypes }),
       { guestControlledCacheTypes: vm.guestControlledCacheTypes, ...mark },
     );
-  if (r.lowMemoryMappedIoSpace !== undefined && r.lowMemoryMappedIoSpace !== vm.lowMemoryMappedIoSpace)
+  // A gap changed since DDA Studio set it (raised for another adapter: GPU partitioning) is kept: putting
+  // the original back would lower it under that adapter.
+  const changedSince = (set: number | undefined, now: number) => set !== undefined && set !== now;
+  for (const [set, now, which] of [
+    [r.setLowMemoryMappedIoSpace, vm.lowMemoryMappedIoSpace, 'low'],
+    [r.setHighMemoryMappedIoSpace, vm.highMemoryMappedIoSpace, 'high'],
+  ] as const)
+    if (changedSince(set, now))
+      b.warn(
+        'mmio-kept',
+        'info',
+        planText('mmioKept', { vm: vmName, which: planText(which), now: formatMB(now), set: formatMB(set!) }),
+      );
+  if (
+    r.lowMemoryMappedIoSpace !== undefined &&
+    r.lowMemoryMappedIoSpace !== vm.lowMemoryMappedIoSpace &&
+    !changedSince(r.setLowMemoryMappedIoSpace, vm.lowMemoryMappedIoSpace)
+  )
     b.step(
       'set-vm-mmio',
       planText('stepRestoreLowMmio', { vm: vmName, size: formatMB(r.lowMemoryMappedIoSpace) }),
@@ -106,7 +123,11 @@ export function restoreVm(
       actions.setVm(vm, { LowMemoryMappedIoSpace: vm.lowMemoryMappedIoSpace }),
       { lowMemoryMappedIoSpace: vm.lowMemoryMappedIoSpace, ...mark },
     );
-  if (r.highMemoryMappedIoSpace !== undefined && r.highMemoryMappedIoSpace !== vm.highMemoryMappedIoSpace)
+  if (
+    r.highMemoryMappedIoSpace !== undefined &&
+    r.highMemoryMappedIoSpace !== vm.highMemoryMappedIoSpace &&
+    !changedSince(r.setHighMemoryMappedIoSpace, vm.highMemoryMappedIoSpace)
+  )
     b.step(
       'set-vm-mmio',
       planText('stepRestoreHighMmio', { vm: vmName, size: formatMB(r.highMemoryMappedIoSpace) }),
