@@ -50,7 +50,7 @@ export function systemRootFromKernel(realpath: (p: string) => string = realpathS
  *   the per-machine installer takes it from the system, and only administrators can write there).
  */
 export function windowsFolders(kernelRoot: string | null, execPath: string, env: NodeJS.ProcessEnv): WindowsFolders {
-  const systemRoot = kernelRoot ?? env.SystemRoot ?? env.windir ?? 'C:\\Windows';
+  const systemRoot = kernelRoot ?? windowsDir(env);
   const installedIn = win32.dirname(win32.dirname(win32.normalize(execPath)));
   return {
     systemRoot,
@@ -136,9 +136,19 @@ export function engineEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return out;
 }
 
+/** The Windows folder as the environment names it (a packaged build pinned it: pinWindowsFolders). */
+function windowsDir(env: NodeJS.ProcessEnv): string {
+  return env.SystemRoot ?? env.windir ?? 'C:\\Windows';
+}
+
+/** A file in System32, by its full path: system tools are never looked up on PATH. */
+export function system32File(env: NodeJS.ProcessEnv, ...parts: string[]): string {
+  return win32.join(windowsDir(env), 'System32', ...parts);
+}
+
 /** Windows PowerShell 5.1 by its full path (for the elevation relaunch), never powershell.exe from PATH. */
 export function windowsPowerShellPath(env: NodeJS.ProcessEnv): string {
-  return win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+  return system32File(env, 'WindowsPowerShell', 'v1.0', 'powershell.exe');
 }
 
 let sshPath: string | undefined;
@@ -156,9 +166,6 @@ export function sshClientPath(
   fresh = false,
 ): string {
   if (sshPath !== undefined && !fresh) return sshPath;
-  const path =
-    platform === 'win32'
-      ? win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32', 'OpenSSH', 'ssh.exe')
-      : '/usr/bin/ssh';
+  const path = platform === 'win32' ? system32File(env, 'OpenSSH', 'ssh.exe') : '/usr/bin/ssh';
   return fresh ? path : (sshPath = path);
 }

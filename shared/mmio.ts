@@ -26,7 +26,7 @@ export const MIN_ADDRESS_BITS = 36;
  * (counting it in both gaps blocked a device with only 32-bit BARs on a 36-bit CPU, where the default
  * 512 MB high gap is all there is room for).
  */
-export function highNeedMB(d: { mmioMB: number | null; mmioLowMB: number | null }): number {
+function highNeedMB(d: { mmioMB: number | null; mmioLowMB: number | null }): number {
   return Math.max(0, (d.mmioMB ?? 0) - (d.mmioLowMB ?? 0));
 }
 
@@ -38,6 +38,17 @@ export function requiredHighMmio(deviceMmioMB: readonly number[]): number {
 /** The low MMIO a VM needs for devices with these needs below 4 GiB (MB), before raise-never-lower. */
 export function requiredLowMmio(deviceLowMmioMB: readonly number[]): number {
   return deviceLowMmioMB.reduce((sum, mb) => sum + mb * MiB, 0) + DEFAULT_LOW_MMIO;
+}
+
+/** The low and high MMIO a VM needs for the devices it holds or will hold, before raise-never-lower. */
+export function requiredMmio(devices: readonly { mmioMB: number | null; mmioLowMB: number | null }[]): {
+  low: number;
+  high: number;
+} {
+  return {
+    low: requiredLowMmio(devices.map((d) => d.mmioLowMB ?? 0)),
+    high: requiredHighMmio(devices.map(highNeedMB)),
+  };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { Device, Inventory, Vm } from './inventory';
 import { samePath } from './location-path';
-import { formatMB, highMmioRoom, highNeedMB, requiredHighMmio, requiredLowMmio } from './mmio';
+import { formatMB, highMmioRoom, requiredMmio } from './mmio';
 import type { Intent, LocalizedText } from './plan';
 import type { ReconcileItem } from './reconcile-item';
 import {
@@ -36,10 +36,8 @@ function heldDevices(inv: Inventory, vm: Vm): Device[] {
  */
 function mmioShort(vm: Vm, held: Device[]): boolean {
   if (held.some((d) => d.mmioMB === null)) return true;
-  return (
-    vm.lowMemoryMappedIoSpace < requiredLowMmio(held.map((d) => d.mmioLowMB ?? 0)) ||
-    vm.highMemoryMappedIoSpace < requiredHighMmio(held.map(highNeedMB))
-  );
+  const need = requiredMmio(held);
+  return vm.lowMemoryMappedIoSpace < need.low || vm.highMemoryMappedIoSpace < need.high;
 }
 
 /** Decodes one start failure of a VM against the host as it is now and the reconcile list (for a stale entry's fix). */
@@ -87,8 +85,7 @@ export function decodeStartFailure(
       break;
     }
     case 'mmio-too-small': {
-      const low = requiredLowMmio(held.map((d) => d.mmioLowMB ?? 0));
-      const high = requiredHighMmio(held.map(highNeedMB));
+      const { low, high } = requiredMmio(held);
       explanation = t(
         `${code}: the VM's MMIO gap is too small for its devices (insufficient system resources). They need ${formatMB(low)} low and ${formatMB(high)} high MMIO (their ranges + Microsoft's buffer); the VM has ${formatMB(vm.lowMemoryMappedIoSpace)} and ${formatMB(vm.highMemoryMappedIoSpace)}.`,
         `${code}：虚拟机的 MMIO 空间不足以容纳其设备（系统资源不足）。设备需要低位 ${formatMB(low)}、高位 ${formatMB(high)} 的 MMIO（设备范围 + 微软建议的余量）；虚拟机目前为 ${formatMB(vm.lowMemoryMappedIoSpace)} 和 ${formatMB(vm.highMemoryMappedIoSpace)}。`,

@@ -31,14 +31,13 @@ import { trustOnlyInstalledEngines } from '../powershell/find-pwsh';
 // A packaged (installed, elevated) build takes no DDA_* override from the environment: they could name
 // code for it to run. Source checkouts and tests keep them.
 const droppedOverrides = app.isPackaged ? dropEnvOverrides(process.env) : [];
-// ...takes Windows' folders from the system, not from the environment the user's own processes can set,
-// and runs only installed engines (never a pwsh from PATH or a folder a standard user can write).
-const folders =
-  app.isPackaged && process.platform === 'win32'
-    ? windowsFolders(systemRootFromKernel(), process.execPath, process.env)
-    : null;
+// An installed Windows build also takes Windows' folders from the system, not from the environment the
+// user's own processes can set, and runs only installed engines (never a pwsh from PATH or a folder a
+// standard user can write).
+const installedOnWindows = app.isPackaged && process.platform === 'win32';
+const folders = installedOnWindows ? windowsFolders(systemRootFromKernel(), process.execPath, process.env) : null;
 const pinnedFolders = folders ? pinWindowsFolders(process.env, folders) : [];
-if (app.isPackaged && process.platform === 'win32') trustOnlyInstalledEngines();
+if (installedOnWindows) trustOnlyInstalledEngines();
 // The bundle lives in dist/main; the scripts and simulator it runs live beside it in the app folder.
 process.env.DDA_PROJECT_ROOT ??= app.isPackaged
   ? join(process.resourcesPath, 'app-files')
@@ -75,8 +74,7 @@ async function start(): Promise<void> {
   const simulate = process.env.DDA_SIMULATE ?? settings.get().simulatorProfile;
   // settings.json is in the user's profile: a packaged build runs only an installed engine (trustedEngine).
   const chosen = settings.get().powershellPath;
-  const pwsh =
-    chosen && app.isPackaged && process.platform === 'win32' && !trustedEngine(chosen, process.env) ? null : chosen;
+  const pwsh = chosen && installedOnWindows && !trustedEngine(chosen, process.env) ? null : chosen;
   if (pwsh !== chosen) log('warn', `PowerShell setting ignored (not an installed PowerShell): ${chosen}`);
   if (droppedOverrides.length > 0)
     log('warn', `environment overrides ignored in the installed app: ${droppedOverrides.join(', ')}`);
@@ -110,7 +108,7 @@ async function start(): Promise<void> {
       settings.update(
         screenEngineChange(patch, {
           current: settings.get().powershellPath,
-          allowed: (p) => !(app.isPackaged && process.platform === 'win32') || trustedEngine(p, process.env),
+          allowed: (p) => !installedOnWindows || trustedEngine(p, process.env),
           confirm: (p) => confirmEngineChange(win, p),
         }),
       ) && settings.settings(),

@@ -75,13 +75,7 @@ export function findPowerShell(input: FindPowerShellInput = {}): { path: string;
   const fromPath = onPath(exe);
   if (fromPath) return { path: fromPath, source: 'path' };
   if (win) {
-    const ps51 = path.join(
-      env.SystemRoot ?? env.windir ?? 'C:\\Windows',
-      'System32',
-      'WindowsPowerShell',
-      'v1.0',
-      'powershell.exe',
-    );
+    const ps51 = windowsPowerShellPath(env);
     if (exists(ps51)) return { path: ps51, source: 'windows-powershell' };
   }
   return null;

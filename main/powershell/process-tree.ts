@@ -1,14 +1,15 @@
 // Killing a PowerShell process with everything it started (session.ts, defect 8).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { win32 } from 'node:path';
+import { system32File } from '../packaged-trust';
 
 /** Kills a process and its descendants; see defect 8. */
 export function killProcessTree(pid: number): void {
   if (process.platform === 'win32') {
     // By full path: a bare name is looked up in the current folder first (libuv), then PATH.
-    const taskkill = win32.join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'taskkill.exe');
-    const r = spawnSync(taskkill, ['/pid', String(pid), '/T', '/F'], { windowsHide: true });
+    const r = spawnSync(system32File(process.env, 'taskkill.exe'), ['/pid', String(pid), '/T', '/F'], {
+      windowsHide: true,
+    });
     if (r.status !== 0) signal(pid, 'SIGKILL');
     return;
   }

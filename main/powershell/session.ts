@@ -57,11 +57,11 @@ export type { PowerShellInfo, PowerShellSessionOptions, SessionCounters } from '
 /** A process that dies on its own sooner than this after starting is not restarted eagerly (no loops). */
 const MIN_LIFETIME_FOR_EAGER_RESTART_MS = 5000;
 
-/** One PowerShell process at a time, calls in order; see the file comment. */
 /** Why a session cannot start where a host policy restricts PowerShell's language mode. */
 const RESTRICTED_LANGUAGE =
   "PowerShell runs in a restricted language mode here (Constrained Language Mode, forced by a host policy such as App Control for Business or AppLocker script rules), and DDA Studio's PowerShell needs FullLanguage: nothing was run. Ask who manages that policy to allow DDA Studio's PowerShell, or run DDA Studio on a machine without it.";
 
+/** One PowerShell process at a time, calls in order; see the file comment. */
 export class PowerShellSession extends EventEmitter implements ScriptRunner {
   private live: Live | null = null;
   private queue: Promise<unknown> = Promise.resolve();

@@ -1585,14 +1585,15 @@ function ConvertFrom-SimEventXPath([string]$XPath) {
     if (-not $m.Success) { & $notModelled }
     $tokens = @([regex]::Matches($m.Groups[1].Value, '\(|\)|=|[A-Za-z]+|\d+|\S') | ForEach-Object { $_.Value })
     # Disjunctive form: a list of conjunctions, each a hashtable { levels; ids } as the hashtable queries'.
-    # Each reader returns a List (one object, never unrolled: callers assign it, never @() it).
-    $script:simXPathAt = 0
+    # Each reader returns a List (one object, never unrolled: callers assign it, never @() it). The readers
+    # share the position in $cursor, a local of this call they see by scope.
+    $cursor = @{ at = 0 }
     function Read-Or {
         $out = New-Object System.Collections.Generic.List[object]
         $first = Read-And
         $out.AddRange($first)
-        while ($script:simXPathAt -lt $tokens.Count -and $tokens[$script:simXPathAt] -eq 'or') {
-            $script:simXPathAt++
+        while ($cursor.at -lt $tokens.Count -and $tokens[$cursor.at] -eq 'or') {
+            $cursor.at++
             $next = Read-And
             $out.AddRange($next)
         }
@@ -1600,8 +1601,8 @@ function ConvertFrom-SimEventXPath([string]$XPath) {
     }
     function Read-And {
         $out = Read-Factor
-        while ($script:simXPathAt -lt $tokens.Count -and $tokens[$script:simXPathAt] -eq 'and') {
-            $script:simXPathAt++
+        while ($cursor.at -lt $tokens.Count -and $tokens[$cursor.at] -eq 'and') {
+            $cursor.at++
             $right = Read-Factor
             $joined = New-Object System.Collections.Generic.List[object]
             foreach ($l in $out) { foreach ($r in $right) { $joined.Add((Join-SimXPathTerms $l $r)) } }
@@ -1610,26 +1611,26 @@ function ConvertFrom-SimEventXPath([string]$XPath) {
         return , $out
     }
     function Read-Factor {
-        if ($script:simXPathAt -ge $tokens.Count) { & $notModelled }
-        $t = $tokens[$script:simXPathAt]
+        if ($cursor.at -ge $tokens.Count) { & $notModelled }
+        $t = $tokens[$cursor.at]
         if ($t -eq '(') {
-            $script:simXPathAt++
+            $cursor.at++
             $inner = Read-Or
-            if ($script:simXPathAt -ge $tokens.Count -or $tokens[$script:simXPathAt] -ne ')') { & $notModelled }
-            $script:simXPathAt++
+            if ($cursor.at -ge $tokens.Count -or $tokens[$cursor.at] -ne ')') { & $notModelled }
+            $cursor.at++
             return , $inner
         }
         $out = New-Object System.Collections.Generic.List[object]
-        if (($t -ceq 'Level' -or $t -ceq 'EventID') -and $script:simXPathAt + 2 -lt $tokens.Count -and $tokens[$script:simXPathAt + 1] -eq '=' -and $tokens[$script:simXPathAt + 2] -match '^\d+$') {
-            $n = [int]$tokens[$script:simXPathAt + 2]
-            $script:simXPathAt += 3
+        if (($t -ceq 'Level' -or $t -ceq 'EventID') -and $cursor.at + 2 -lt $tokens.Count -and $tokens[$cursor.at + 1] -eq '=' -and $tokens[$cursor.at + 2] -match '^\d+$') {
+            $n = [int]$tokens[$cursor.at + 2]
+            $cursor.at += 3
             if ($t -ceq 'Level') { $out.Add(@{ levels = @($n); ids = $null }) } else { $out.Add(@{ levels = $null; ids = @($n) }) }
             return , $out
         }
         & $notModelled
     }
     $queries = Read-Or
-    if ($script:simXPathAt -ne $tokens.Count) { & $notModelled }
+    if ($cursor.at -ne $tokens.Count) { & $notModelled }
     return , $queries
 }
 # Both conditions of an 'and': a value each key must equal (two different values of one key match nothing).
@@ -1644,7 +1645,8 @@ function Join-SimXPathTerms($a, $b) {
 
 function Get-WinEvent {
     # Parameters as Microsoft's reference (PowerShell-Docs 5.1 / 7.6, reference/cmdlets.json). Only the
-    # Hyper-V-Worker-Admin log is simulated, read by -FilterHashtable (LogName, Level, Id) or -LogName.
+    # Hyper-V-Worker-Admin log is simulated, read by -FilterHashtable (LogName, Level, Id) or -LogName (with
+    # -FilterXPath: ConvertFrom-SimEventXPath).
     [CmdletBinding(DefaultParameterSetName = 'GetLogSet')]
     param(
         [Parameter(ParameterSetName = 'ListLogSet', Mandatory = $true, Position = 0)][AllowEmptyCollection()][string[]]$ListLog,

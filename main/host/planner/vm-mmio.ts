@@ -5,11 +5,9 @@ import {
   DEFAULT_HIGH_MMIO_BASE,
   formatMB,
   highMmioRoom,
-  highNeedMB,
   MAX_LOW_MMIO,
   MIN_ADDRESS_BITS,
-  requiredHighMmio,
-  requiredLowMmio,
+  requiredMmio,
 } from '../../../shared/mmio';
 import { actions } from '../steps/actions';
 import type { Builder } from './builder';
@@ -17,7 +15,7 @@ import { q } from './text';
 
 /** Low MMIO (§6): the devices' ranges below 4 GiB + 128 MB, raised never lowered, within Set-VM's 128..3584 MB. */
 export function sizeLowMmio(vm: Vm, willHold: Device[], b: Builder): void {
-  const required = requiredLowMmio(willHold.map((d) => d.mmioLowMB ?? 0));
+  const required = requiredMmio(willHold).low;
   if (required > MAX_LOW_MMIO) {
     b.block(
       'low-mmio-too-large',
@@ -43,7 +41,7 @@ export function sizeLowMmio(vm: Vm, willHold: Device[], b: Builder): void {
  * narrowest CPU needs the admin's acknowledgement.
  */
 export function sizeHighMmio(inv: Inventory, vm: Vm, willHold: Device[], b: Builder): void {
-  const required = requiredHighMmio(willHold.map(highNeedMB));
+  const required = requiredMmio(willHold).high;
   const target = Math.max(vm.highMemoryMappedIoSpace, required);
   const base = vm.highMemoryMappedIoBase;
   const baseText =

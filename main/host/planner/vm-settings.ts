@@ -100,41 +100,42 @@ export function restoreVm(
     );
   // A gap changed since DDA Studio set it (raised for another adapter: GPU partitioning) is kept: putting
   // the original back would lower it under that adapter.
-  const changedSince = (set: number | undefined, now: number) => set !== undefined && set !== now;
-  for (const [set, now, which] of [
-    [r.setLowMemoryMappedIoSpace, vm.lowMemoryMappedIoSpace, 'low'],
-    [r.setHighMemoryMappedIoSpace, vm.highMemoryMappedIoSpace, 'high'],
-  ] as const)
-    if (changedSince(set, now))
+  const gaps = [
+    {
+      which: 'low',
+      key: 'lowMemoryMappedIoSpace',
+      param: 'LowMemoryMappedIoSpace',
+      text: 'stepRestoreLowMmio',
+      set: r.setLowMemoryMappedIoSpace,
+    },
+    {
+      which: 'high',
+      key: 'highMemoryMappedIoSpace',
+      param: 'HighMemoryMappedIoSpace',
+      text: 'stepRestoreHighMmio',
+      set: r.setHighMemoryMappedIoSpace,
+    },
+  ] as const;
+  for (const g of gaps) {
+    const original = r[g.key];
+    const now = vm[g.key];
+    if (original === undefined || original === now) continue;
+    if (g.set !== undefined && g.set !== now) {
       b.warn(
         'mmio-kept',
         'info',
-        planText('mmioKept', { vm: vmName, which: planText(which), now: formatMB(now), set: formatMB(set!) }),
+        planText('mmioKept', { vm: vmName, which: planText(g.which), now: formatMB(now), set: formatMB(g.set) }),
       );
-  if (
-    r.lowMemoryMappedIoSpace !== undefined &&
-    r.lowMemoryMappedIoSpace !== vm.lowMemoryMappedIoSpace &&
-    !changedSince(r.setLowMemoryMappedIoSpace, vm.lowMemoryMappedIoSpace)
-  )
+      continue;
+    }
     b.step(
       'set-vm-mmio',
-      planText('stepRestoreLowMmio', { vm: vmName, size: formatMB(r.lowMemoryMappedIoSpace) }),
-      actions.setVm(vm, { LowMemoryMappedIoSpace: r.lowMemoryMappedIoSpace }),
-      actions.setVm(vm, { LowMemoryMappedIoSpace: vm.lowMemoryMappedIoSpace }),
-      { lowMemoryMappedIoSpace: vm.lowMemoryMappedIoSpace, ...mark },
+      planText(g.text, { vm: vmName, size: formatMB(original) }),
+      actions.setVm(vm, { [g.param]: original }),
+      actions.setVm(vm, { [g.param]: now }),
+      { [g.key]: now, ...mark },
     );
-  if (
-    r.highMemoryMappedIoSpace !== undefined &&
-    r.highMemoryMappedIoSpace !== vm.highMemoryMappedIoSpace &&
-    !changedSince(r.setHighMemoryMappedIoSpace, vm.highMemoryMappedIoSpace)
-  )
-    b.step(
-      'set-vm-mmio',
-      planText('stepRestoreHighMmio', { vm: vmName, size: formatMB(r.highMemoryMappedIoSpace) }),
-      actions.setVm(vm, { HighMemoryMappedIoSpace: r.highMemoryMappedIoSpace }),
-      actions.setVm(vm, { HighMemoryMappedIoSpace: vm.highMemoryMappedIoSpace }),
-      { highMemoryMappedIoSpace: vm.highMemoryMappedIoSpace, ...mark },
-    );
+  }
   if (r.dynamicMemoryEnabled !== undefined && r.dynamicMemoryEnabled !== vm.dynamicMemoryEnabled)
     b.step(
       'set-vm-memory',

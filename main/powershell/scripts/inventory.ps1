@@ -55,11 +55,10 @@ try {
     $pciOf = Resolve-DdaPciFunction @(@(foreach ($a in $adapters) { [string]$a.PnPDeviceID }) + @(foreach ($w in @($diskDrives)) { if ($null -ne $w) { [string]$w.PNPDeviceID } }))
 } catch { $pciOfError = $_ }
 $platform = $null
-try {
-    if ($null -ne $diskDrives -and $null -ne $pciOf) { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives -PciFunctionOf $pciOf }
-    elseif ($null -ne $diskDrives) { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives }
-    else { $platform = Get-DdaPlatformFacts }
-} catch { Add-Note ("Platform facts unreadable: " + $_.Exception.Message) }
+# The walk's answer covers the disks read here only: without them (or it) the check reads and walks its own.
+$systemDiskPci = $null
+if ($null -ne $diskDrives) { $systemDiskPci = $pciOf }
+try { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives -PciFunctionOf $systemDiskPci } catch { Add-Note ("Platform facts unreadable: " + $_.Exception.Message) }
 
 # --- Devices (present PCI\ functions and PCIP\ twins of dismounted ones) --------------------------
 $pnp = @()
@@ -536,19 +535,22 @@ try {
 # errors query brought nothing and wrote an error other than "nothing matched".
 $startFailures = @{ readable = $true; events = @() }
 $workerLog = 'Microsoft-Windows-Hyper-V-Worker-Admin'
-$winEvents = [System.Collections.Generic.List[object]]@()
-foreach ($query in @('*[System[Level=2]]', '*[System[EventID=18500]]')) {
+# The events one query brings, and the errors it wrote.
+function Read-DdaWorkerEvents([string]$xpath) {
     $read = @()
-    $winErrors = $null
-    try { $read = @(Get-WinEvent -LogName $workerLog -FilterXPath $query -MaxEvents 100 -ErrorAction SilentlyContinue -ErrorVariable winErrors) } catch { $winErrors = @($_) }
-    foreach ($e in $read) { $winEvents.Add($e) }
-    if ($read.Count -eq 0 -and $query -like '*Level=2*') {
-        foreach ($err in @($winErrors)) {
-            $fqid = [string]$err.FullyQualifiedErrorId
-            if (-not ($fqid -like 'NoMatchingEventsFound*' -or $fqid -like 'NoMatchingLogsFound*')) { $startFailures.readable = $false }
-        }
+    $readErrors = $null
+    try { $read = @(Get-WinEvent -LogName $workerLog -FilterXPath $xpath -MaxEvents 100 -ErrorAction SilentlyContinue -ErrorVariable readErrors) } catch { $readErrors = @($_) }
+    @{ events = $read; errors = @(foreach ($x in @($readErrors)) { if ($null -ne $x) { $x } }) }
+}
+$failedRead = Read-DdaWorkerEvents '*[System[Level=2]]'
+$startedRead = Read-DdaWorkerEvents '*[System[EventID=18500]]'
+if ($failedRead.events.Count -eq 0) {
+    foreach ($err in $failedRead.errors) {
+        $fqid = [string]$err.FullyQualifiedErrorId
+        if (-not ($fqid -like 'NoMatchingEventsFound*' -or $fqid -like 'NoMatchingLogsFound*')) { $startFailures.readable = $false }
     }
 }
+$winEvents = @($failedRead.events) + @($startedRead.events)
 $eventOut = [System.Collections.Generic.List[object]]@()
 foreach ($e in $winEvents) {
     if ($null -eq $e) { continue }
