@@ -13,11 +13,20 @@ const shared = sharedHost();
 afterAll(() => shared.host.close());
 
 const FILE_SERVER = '5e0a7d2c-8b14-4f3e-a6c2-2d9e1f7b3c02';
+const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
+const CX4_ID = 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008';
+
+/** Runs PowerShell text in this file's session (stubs in front of the simulator's cmdlets, their logs). */
+async function runScript<T = unknown>(command: string): Promise<T> {
+  const r = await shared.host.runner.invoke<T>('run-script', { Command: command });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
 
 /** Stubs: a shutdown job that ends when the VM is turned off (or at once), and a log of job handling. */
 async function stub(opts: { shutdownEndsAtOnce: boolean; turnOffThrows: boolean }) {
-  const r = await shared.host.runner.invoke('run-script', {
-    Command: [
+  await runScript(
+    [
       `$global:DdaTestEvt = New-Object System.Threading.ManualResetEvent $${opts.shutdownEndsAtOnce}`,
       '$global:DdaTestLog = New-Object System.Collections.Generic.List[string]',
       `$global:DdaTestTurnOffThrows = $${opts.turnOffThrows}`,
@@ -32,14 +41,9 @@ async function stub(opts: { shutdownEndsAtOnce: boolean; turnOffThrows: boolean 
       "function global:Stop-Job { [CmdletBinding()] param($Job) $global:DdaTestLog.Add('stop:' + $Job.State) }",
       "function global:Remove-Job { [CmdletBinding()] param($Job, [switch]$Force) $global:DdaTestLog.Add('remove:' + $Job.State); Microsoft.PowerShell.Core\\Remove-Job -Job $Job -Force }",
     ].join('\n'),
-  });
-  if (!r.ok) throw new Error(r.error.message);
+  );
 }
-async function jobLog(): Promise<string[]> {
-  const r = await shared.host.runner.invoke<string[]>('run-script', { Command: ',@($global:DdaTestLog)' });
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
+const jobLog = () => runScript<string[]>(',@($global:DdaTestLog)');
 
 describe('step scripts on a host slower than its cmdlets', () => {
   it('a guest slower than the grace period: turned off, and the shutdown job removed only once it has ended', async () => {
@@ -64,17 +68,13 @@ describe('step scripts on a host slower than its cmdlets', () => {
   });
 
   it('a dismount the host lists only after the cmdlet said ObjectNotFound is done, not a failure', async () => {
-    const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
-    const CX4_ID = 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008';
     const state = freshState('ml30-connectx4');
     await shared.use(state);
-    const stubbed = await shared.host.runner.invoke('run-script', {
-      Command:
-        'function global:Dismount-VMHostAssignableDevice { [CmdletBinding()] param([string]$LocationPath, [switch]$Force) ' +
+    await runScript(
+      'function global:Dismount-VMHostAssignableDevice { [CmdletBinding()] param([string]$LocationPath, [switch]$Force) ' +
         'DdaSim\\Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Force:$Force; ' +
         "Write-Error -Message 'Der Vorgang konnte nicht abgeschlossen werden.' -ErrorId 'CannotFindDismountedDevice' -Category ObjectNotFound }",
-    });
-    if (!stubbed.ok) throw new Error(stubbed.error.message);
+    );
     const disabled = await shared.host.runner.invoke('op-disable-device', { InstanceId: CX4_ID });
     if (!disabled.ok) throw new Error(disabled.error.message);
     const { script, params } = actions.dismount(CX4, CX4_ID, {
@@ -88,21 +88,17 @@ describe('step scripts on a host slower than its cmdlets', () => {
   });
 
   it('a disable Windows deferred to a restart (the device still working) fails with its own id, not later at the dismount', async () => {
-    const CX4_ID = 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008';
     await shared.use(freshState('ml30-connectx4'));
     // The driver did not stop: Win32_PnPEntity.Disable says RebootNeeded, the cmdlet nothing.
-    const stubbed = await shared.host.runner.invoke('run-script', {
-      Command:
-        'function global:Disable-PnpDevice { [CmdletBinding(SupportsShouldProcess = $true)] param([string[]]$InstanceId) }\n' +
+    await runScript(
+      'function global:Disable-PnpDevice { [CmdletBinding(SupportsShouldProcess = $true)] param([string[]]$InstanceId) }\n' +
         '$global:DdaTestEnabled = New-Object System.Collections.Generic.List[string]\n' +
         'function global:Enable-PnpDevice { [CmdletBinding(SupportsShouldProcess = $true)] param([string[]]$InstanceId) $global:DdaTestEnabled.AddRange($InstanceId) }',
-    });
-    if (!stubbed.ok) throw new Error(stubbed.error.message);
+    );
     const r = await shared.host.runner.invoke('op-disable-device', { InstanceId: CX4_ID, WaitSec: 0 });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.fullyQualifiedErrorId).toBe('DdaDisableDeferred');
     // The disable still pending for the next restart is cancelled: the host stays as it was.
-    const enabled = await shared.host.runner.invoke<string[]>('run-script', { Command: ',@($global:DdaTestEnabled)' });
-    expect(enabled.ok ? enabled.value : enabled.error).toEqual([CX4_ID]);
+    expect(await runScript<string[]>(',@($global:DdaTestEnabled)')).toEqual([CX4_ID]);
   });
 });
