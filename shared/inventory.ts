@@ -50,12 +50,21 @@ export type Owner = z.infer<typeof ownerSchema>;
 /** One memory range the device decodes (addresses as decimal strings: they exceed 2^53). */
 export const memoryRangeSchema = z.object({ start: z.string(), end: z.string() });
 
-/** The raw survey facts behind a verdict; null means the property could not be read. */
+/** The survey's device properties, by their names in SurveyFacts. */
+export const surveyFactNames = ['deviceType', 'baseClass', 'acsUpHierarchy', 'requiresReservedMemoryRegion'] as const;
+export type SurveyFactName = (typeof surveyFactNames)[number];
+
+/**
+ * The raw survey facts behind a verdict; null means the device has no such property, or (listed in
+ * `unreadable`) that the call asking for it failed.
+ */
 export const surveyFactsSchema = z.object({
   deviceType: z.number().int().nullable(),
   baseClass: z.number().int().nullable(),
   acsUpHierarchy: z.number().int().nullable(),
   requiresReservedMemoryRegion: z.number().int().nullable(),
+  /** The properties above that are null because no call could read them (absent: all were read). */
+  unreadable: z.array(z.enum(surveyFactNames)).optional(),
   disabled: z.boolean(),
   /** Allocated IRQ numbers; message-signalled ones are huge numbers starting 42949... */
   irqs: z.array(z.number()).nullable(),

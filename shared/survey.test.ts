@@ -21,6 +21,28 @@ describe('surveyVerdict follows SurveyDDA, with missing ACS as a force verdict',
     expect(v({ requiresReservedMemoryRegion: 1 })).toEqual({ code: 'not-assignable', reason: 'rmrr' });
     expect(v({ requiresReservedMemoryRegion: null })).toEqual({ code: 'not-assignable', reason: 'rmrr' });
   });
+  it('a property no call could read decides nothing: unknown, unless facts that were read refuse', () => {
+    const unreadableRmrr = {
+      requiresReservedMemoryRegion: null,
+      unreadable: ['requiresReservedMemoryRegion' as const],
+    };
+    expect(v(unreadableRmrr)).toEqual({ code: 'unknown' });
+    // a type that was read and refuses still refuses; a refusal that needs the unreadable fact does not
+    expect(v({ ...unreadableRmrr, deviceType: 0 })).toEqual({ code: 'not-assignable', reason: 'legacy-pci' });
+    expect(v({ deviceType: null, unreadable: ['deviceType'] })).toEqual({ code: 'unknown' });
+    expect(v({ deviceType: 3, baseClass: null, unreadable: ['baseClass'] })).toEqual({ code: 'unknown' });
+    expect(v({ deviceType: 3, baseClass: 2, acsUpHierarchy: null, unreadable: ['acsUpHierarchy'] })).toEqual({
+      code: 'not-assignable',
+      reason: 'legacy-non-vga',
+    });
+    // an RMRR flag that was read and is set refuses whatever else is unreadable
+    expect(v({ requiresReservedMemoryRegion: 1, deviceType: null, unreadable: ['deviceType'] })).toEqual({
+      code: 'not-assignable',
+      reason: 'rmrr',
+    });
+    // an unreadable ACS hides whether -Force would be needed: unknown, never plain assignable
+    expect(v({ acsUpHierarchy: null, unreadable: ['acsUpHierarchy'] })).toEqual({ code: 'unknown' });
+  });
   it('missing ACS alone means force-insecure, never a dead end', () =>
     expect(v({ acsUpHierarchy: 0 })).toEqual({ code: 'force-insecure', reason: 'acs-missing' }));
   it('missing ACS on a legacy device stays not assignable, with the harder reason', () =>

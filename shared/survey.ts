@@ -3,7 +3,7 @@
  * device whose only problem is missing ACS is assignable with -Force (insecure), never a dead end.
  * Pure: facts in, verdict and MMIO need out.
  */
-import type { SurveyFacts, Verdict } from './inventory';
+import type { SurveyFactName, SurveyFacts, Verdict } from './inventory';
 
 /** SurveyDDA's PCI device types (property pid 1). */
 export const DeviceType = {
@@ -44,28 +44,16 @@ const FOUR_GIB = 1n << 32n;
  * and nothing was remembered: then the verdict is `unknown` unless a property rule already decides.
  */
 export function surveyVerdict(facts: SurveyFacts): Verdict {
+  const unreadable = facts.unreadable ?? [];
+  if (unreadable.length > 0) return verdictWithUnreadable(facts, unreadable);
   // 1. RMRR: BIOS-owned memory. A missing property lands here too, as in SurveyDDA.
   if (facts.requiresReservedMemoryRegion !== 0) return { code: 'not-assignable', reason: 'rmrr' };
   const acsMissing = facts.acsUpHierarchy === ACS_NOT_SUPPORTED;
   // 3. Device type. SurveyDDA stops at missing ACS first; we check the type before turning missing
   // ACS into a force verdict and report the harder reason, since -Force cannot fix a legacy device.
-  let code: Verdict['code'];
-  switch (facts.deviceType) {
-    case DeviceType.PcieEndpoint:
-      code = 'assignable';
-      break;
-    case DeviceType.RootComplexIntegratedEndpoint:
-      code = 'assignable-less-secure';
-      break;
-    case DeviceType.PcieLegacyEndpoint:
-      if (facts.baseClass !== DISPLAY_BASE_CLASS) return { code: 'not-assignable', reason: 'legacy-non-vga' };
-      code = 'assignable-legacy-graphics';
-      break;
-    case DeviceType.PcieTreatedAsPci:
-      return { code: 'not-assignable', reason: 'bios-pcie-control' };
-    default:
-      return { code: 'not-assignable', reason: 'legacy-pci' };
-  }
+  const byType = typeVerdict(facts);
+  if (byType.code === 'not-assignable') return byType;
+  const code = byType.code;
   // 4. Disabled: resources cannot be checked.
   if (facts.disabled)
     return acsMissing ? { code: 'disabled-unknown', reason: 'acs-missing' } : { code: 'disabled-unknown' };
@@ -78,6 +66,39 @@ export function surveyVerdict(facts: SurveyFacts): Verdict {
   // 2. ACS missing, everything else fine: assignable only with -Force, insecurely (the seed's point).
   if (acsMissing) return { code: 'force-insecure', reason: 'acs-missing' };
   return { code };
+}
+
+/** What the device type alone says (SurveyDDA's type rules): a refusal, or the code of an assignable type. */
+function typeVerdict(facts: SurveyFacts): Verdict {
+  switch (facts.deviceType) {
+    case DeviceType.PcieEndpoint:
+      return { code: 'assignable' };
+    case DeviceType.RootComplexIntegratedEndpoint:
+      return { code: 'assignable-less-secure' };
+    case DeviceType.PcieLegacyEndpoint:
+      if (facts.baseClass !== DISPLAY_BASE_CLASS) return { code: 'not-assignable', reason: 'legacy-non-vga' };
+      return { code: 'assignable-legacy-graphics' };
+    case DeviceType.PcieTreatedAsPci:
+      return { code: 'not-assignable', reason: 'bios-pcie-control' };
+    default:
+      return { code: 'not-assignable', reason: 'legacy-pci' };
+  }
+}
+
+/**
+ * A survey property no call could read (not one the device lacks: SurveyDDA takes an absent RMRR flag as
+ * "not assignable") decides nothing. Only a refusal that follows from facts that were read stands
+ * (an RMRR flag that is set; a legacy or bridge type); anything else is unknown.
+ */
+function verdictWithUnreadable(facts: SurveyFacts, unreadable: readonly SurveyFactName[]): Verdict {
+  const read = (f: SurveyFactName) => !unreadable.includes(f) && facts[f] !== null;
+  if (read('requiresReservedMemoryRegion') && facts.requiresReservedMemoryRegion !== 0)
+    return { code: 'not-assignable', reason: 'rmrr' };
+  if (read('deviceType')) {
+    const byType = typeVerdict(facts);
+    if (byType.code === 'not-assignable' && (byType.reason !== 'legacy-non-vga' || read('baseClass'))) return byType;
+  }
+  return { code: 'unknown' };
 }
 
 /** Verdicts a device can be assigned with (some need -Force consent). */

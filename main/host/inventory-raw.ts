@@ -124,6 +124,8 @@ export const rawSchema = z.object({
     .nullable()
     .optional(),
   devices: z.array(rawDeviceSchema),
+  /** The properties (deviceType, baseClass, acs, rmrr, paths) no call could read; absent from older scripts. */
+  unreadableProps: z.array(z.string()).nullable().optional(),
   hostAssignable: z.array(
     z.object({ instanceId: z.string(), locationPath: z.string(), resourcePoolName: z.string().nullable().optional() }),
   ),

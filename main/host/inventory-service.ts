@@ -8,10 +8,11 @@ import type {
   HygieneProblem,
   Inventory,
   Lifelines,
+  SurveyFactName,
   SurveyFacts,
   Vm,
 } from '../../shared/inventory';
-import { inventorySchema, isNetworkDevice, isStorageController } from '../../shared/inventory';
+import { inventorySchema, isNetworkDevice, isStorageController, surveyFactNames } from '../../shared/inventory';
 import { cardOf, pciIdOf } from '../../shared/location-path';
 import { mmioLowNeedMB, mmioNeedMB, surveyVerdict } from '../../shared/survey';
 import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
@@ -78,6 +79,18 @@ function poolOf(a: { resourcePoolName?: string | null }): string | null {
   return p && p.toLowerCase() !== 'primordial' ? p : null;
 }
 const twinSuffix = / - (Dismounted|已卸除)$/;
+
+/** inventory.ps1's names of the survey properties, by their names in SurveyFacts. */
+const rawFactName: Record<SurveyFactName, string> = {
+  deviceType: 'deviceType',
+  baseClass: 'baseClass',
+  acsUpHierarchy: 'acs',
+  requiresReservedMemoryRegion: 'rmrr',
+};
+/** The device's survey properties that are null because the call for them failed (a remembered value fills one). */
+function unreadableFacts(facts: SurveyFacts, unreadableRaw: ReadonlySet<string>): SurveyFactName[] {
+  return surveyFactNames.filter((f) => facts[f] === null && unreadableRaw.has(rawFactName[f]));
+}
 
 function systemDiskKnown(raw: RawInventory): boolean {
   const p = raw.platform;
@@ -163,6 +176,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
   const systemDiskPaths = new Set((raw.platform?.systemDiskLocationPaths ?? []).map(upper));
 
   const lifelinesOf = lifelineReader(raw);
+  const unreadableRaw = new Set(raw.unreadableProps ?? []);
   const devices: Device[] = raw.devices.map((d) => {
     const isTwin = /^PCIP\\/i.test(d.instanceId);
     const locationPath = d.locationPath ?? pathByTwinId.get(upper(d.instanceId)) ?? null;
@@ -176,15 +190,16 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
           : { kind: 'host' };
     const onHost = owner.kind === 'host';
     const deviceNotes: string[] = [];
-    const prop = (v: number | null | undefined, what: string) => {
-      if (v === null || v === undefined) deviceNotes.push(`${what} property missing`);
+    const prop = (v: number | null | undefined, what: string, rawName: string) => {
+      if (v === null || v === undefined)
+        deviceNotes.push(`${what} property ${unreadableRaw.has(rawName) ? 'unreadable' : 'missing'}`);
       return v ?? null;
     };
     let facts: SurveyFacts = {
-      deviceType: prop(d.deviceType, 'DeviceType'),
-      baseClass: prop(d.baseClass, 'BaseClass'),
-      acsUpHierarchy: prop(d.acs, 'AcsCompatibleUpHierarchy'),
-      requiresReservedMemoryRegion: prop(d.rmrr, 'RequiresReservedMemoryRegion'),
+      deviceType: prop(d.deviceType, 'DeviceType', 'deviceType'),
+      baseClass: prop(d.baseClass, 'BaseClass', 'baseClass'),
+      acsUpHierarchy: prop(d.acs, 'AcsCompatibleUpHierarchy', 'acs'),
+      requiresReservedMemoryRegion: prop(d.rmrr, 'RequiresReservedMemoryRegion', 'rmrr'),
       disabled: onHost && d.disabled,
       irqs: onHost && d.resourcesKnown ? (d.irqs ?? []) : null,
       memoryRanges: onHost && d.resourcesKnown ? (d.memoryRanges ?? []) : null,
@@ -202,7 +217,9 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
         memoryRanges: facts.memoryRanges ?? [],
         measuredAt: readAt,
       });
-    } else if ((!onHost || (d.started === false && !d.disabled)) && remembered) {
+    } else if ((!onHost || d.disabled || d.started === false) && remembered) {
+      // Not measurable now (away from the host, disabled, or not started): the last measurement stands.
+      // A disabled device's verdict stays disabled-unknown; its remembered MMIO still sizes the VM.
       facts = {
         ...facts,
         deviceType: facts.deviceType ?? remembered.deviceType,
@@ -213,7 +230,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
         memoryRanges: remembered.memoryRanges,
         source: 'remembered',
         measuredAt: remembered.measuredAt,
-        notes: deviceNotes.filter((n) => !n.includes('property missing')),
+        notes: deviceNotes.filter((n) => !/property (missing|unreadable)$/.test(n)),
       };
     } else if (!onHost) {
       deviceNotes.push('Not on the host: interrupts and MMIO cannot be measured until it returns.');
@@ -222,6 +239,8 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       deviceNotes.push(
         'Windows has not started this device (no driver, or a problem code): it has no interrupts or MMIO allocated, so they cannot be measured until it runs.',
       );
+    const unreadable = unreadableFacts(facts, unreadableRaw);
+    if (unreadable.length > 0) facts = { ...facts, unreadable };
     const verdict = surveyVerdict(facts);
     const liveMmio = facts.disabled ? null : mmioNeedMB(facts.memoryRanges);
     const mmioMB = liveMmio ?? (remembered && facts.source !== 'live' ? mmioNeedMB(remembered.memoryRanges) : null);

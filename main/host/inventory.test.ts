@@ -136,6 +136,55 @@ describe('inventory details', () => {
     expect(fresh.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(0100)#PCI(0000)')!.mmioMB).toBeNull();
   });
 
+  it('a disabled device keeps the MMIO it was measured with: its verdict stays disabled-unknown', async () => {
+    const state = freshState('ml30-connectx4');
+    await shared.use(state);
+    const memory = memoryMeasurementStore();
+    await readInventory(shared.host.runner, { memory });
+    // the seed's first step, done by hand: the device is disabled and so has no resources allocated
+    await call('Disable-PnpDevice', {
+      InstanceId: 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008',
+      Confirm: false,
+    });
+    const inv = await readInventory(shared.host.runner, { memory });
+    const cx4 = inv.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(0100)#PCI(0000)')!;
+    expect(cx4.owner).toEqual({ kind: 'host' });
+    expect(cx4.facts.disabled).toBe(true);
+    expect(cx4.verdict).toEqual({ code: 'disabled-unknown', remembered: true });
+    expect(cx4.mmioMB).toBe(32);
+    expect(cx4.facts.source).toBe('remembered');
+    // Never measured: unknown, honestly.
+    const fresh = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    const unmeasured = fresh.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(0100)#PCI(0000)')!;
+    expect(unmeasured.mmioMB).toBeNull();
+    expect(unmeasured.verdict).toEqual({ code: 'disabled-unknown' });
+  });
+
+  it('an RMRR flag no call could read makes the verdict unknown, not "BIOS-owned memory"', async () => {
+    // The walk from the boot disk passes (skip 1); then the call for all keys fails, each key is asked on
+    // its own (deviceType, baseClass, acs pass: the second fault's skip 3), and the rmrr call fails.
+    const inv = await inventoryOf(
+      freshState('ml30-connectx4', (s) => {
+        // (two faults are told apart by their text)
+        s.faults.push({ cmdlet: 'Get-PnpDeviceProperty', message: 'The RPC server is unavailable', skip: 1, times: 1 });
+        s.faults.push({ cmdlet: 'Get-PnpDeviceProperty', message: 'Access is denied', skip: 3, times: 1 });
+      }),
+    );
+    expect(inv.notes.join(' ')).toMatch(/Device property rmrr unreadable: Access is denied/);
+    const at = (p: string) => inv.devices.find((d) => d.locationPath === p)!;
+    // an assignable NIC and the device whose flag really is set: neither can be told now
+    for (const p of ['PCIROOT(0)#PCI(0100)#PCI(0000)', 'PCIROOT(0)#PCI(0200)']) {
+      expect(at(p).verdict).toEqual({ code: 'unknown' });
+      expect(at(p).facts.unreadable).toEqual(['requiresReservedMemoryRegion']);
+      expect(at(p).facts.notes).toContain('RequiresReservedMemoryRegion property unreadable');
+    }
+    // a refusal that follows from facts that were read stands
+    expect(at('PCIROOT(0)#PCI(1C04)#PCI(0002)').verdict).toEqual({
+      code: 'not-assignable',
+      reason: 'bios-pcie-control',
+    });
+  });
+
   it('stale and duplicate entries are flagged', async () => {
     const state = freshState('gpu-workstation', (s) =>
       s.vms.find((v) => v.name === 'Storage-VM')!.assignedDevices.push('PCIROOT(0)#PCI(1B00)#PCI(0000)'),

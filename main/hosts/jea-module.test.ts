@@ -58,6 +58,7 @@ type Facts = {
   unknown: string;
   step: { ok: boolean; error: { fullyQualifiedErrorId: string } };
   systemDisk: { ok: boolean; error: { fullyQualifiedErrorId: string; message: string } };
+  unreadableRmrr: { ok: boolean; error: { fullyQualifiedErrorId: string; message: string } };
   commonParameter: { ok: boolean; error: { kind: string; message: string } };
   invalid: Record<string, string>;
   template: Record<string, unknown>;
@@ -104,6 +105,18 @@ describe('the DDAStudio.Host module as built for hosts', () => {
       $all = @('turn-off-vm', 'discard-saved-state', 'force-insecure', 'skip-device-mitigations', 'take-last-display', 'take-host-lifeline', 'unknown-address-width')
       $plan = @{ intent = @{ kind = 'assign'; locationPath = $sata; vmName = 'Router-01' }; choices = @{ consents = $all; startVmAfter = $false }; blocked = $null; consents = @(); steps = $steps }
       $out.systemDisk = ConvertFrom-Json (Invoke-DdaHostPlan -RequestJson (@{ Plan = $plan } | ConvertTo-Json -Depth 10))
+      # The same for a NIC while the host's RMRR flags cannot be read (the walk passes, the call for all keys
+      # fails, deviceType, baseClass and acs pass on their own, the rmrr call fails): refused, and why.
+      $st = Get-Content -Raw $env:DDA_SIM_STATE | ConvertFrom-Json
+      $st | Add-Member -Force -NotePropertyName faults -NotePropertyValue @(
+        @{ cmdlet = 'Get-PnpDeviceProperty'; message = 'The RPC server is unavailable'; skip = 1; times = 1 },
+        @{ cmdlet = 'Get-PnpDeviceProperty'; message = 'Access is denied'; skip = 3; times = 1 })
+      $st | ConvertTo-Json -Depth 30 | Set-Content -Path $env:DDA_SIM_STATE
+      $nicPath = 'PCIROOT(0)#PCI(0100)#PCI(0000)'
+      $nic = @($inv.value.devices | Where-Object { $_.locationPath -eq $nicPath })[0]
+      $nicSteps = @(@{ id = 's1'; kind = 'disable-device'; action = @{ script = 'op-disable-device'; params = @{ InstanceId = $nic.instanceId } }; undo = @{ script = 'op-enable-device'; params = @{ InstanceId = $nic.instanceId } } })
+      $nicPlan = @{ intent = @{ kind = 'assign'; locationPath = $nicPath; vmName = 'Router-01' }; choices = @{ consents = $all; startVmAfter = $false }; blocked = $null; consents = @(); steps = $nicSteps }
+      $out.unreadableRmrr = ConvertFrom-Json (Invoke-DdaHostPlan -RequestJson (@{ Plan = $nicPlan } | ConvertTo-Json -Depth 10))
       $out.invalid = [ordered]@{}
       foreach ($n in @('../x', 'Inventory.ps1', 'a b', ('x' * 65), '')) {
         try { $null = Invoke-DdaHostOperation -Name $n -ParametersJson '{}'; $out.invalid[$n] = 'ran' } catch { $out.invalid[$n] = [string]$_.FullyQualifiedErrorId }
@@ -198,6 +211,16 @@ describe('the DDAStudio.Host module as built for hosts', () => {
       error: {
         fullyQualifiedErrorId: 'PlanRefused,DDAStudio.Host',
         message: expect.stringMatching(/controller of the host's system disk/),
+      },
+    });
+  });
+
+  it('refuses a plan while an RMRR flag cannot be read, and says so (not "BIOS-owned memory")', () => {
+    expect(facts.unreadableRmrr).toMatchObject({
+      ok: false,
+      error: {
+        fullyQualifiedErrorId: 'PlanRefused,DDAStudio.Host',
+        message: expect.stringMatching(/survey property rmrr could not be read/),
       },
     });
   });

@@ -90,6 +90,9 @@ $nameOf = @{}
 foreach ($name in @($keys.Keys)) { foreach ($text in $keys[$name]) { $nameOf[(ConvertTo-DdaKeyText $text)] = $name } }
 $props = @{}
 foreach ($id in $ids) { $props[$id.ToUpperInvariant()] = @{} }
+# The facts no call could read (a failed call, not a property the device lacks): SurveyDDA's rules take an
+# absent RMRR flag as "not assignable", so a fact that could not be read must not look absent.
+$unreadableProps = [System.Collections.Generic.List[string]]@()
 
 # Reads the facts $names of every device into $props with one Get-PnpDeviceProperty call per 64 devices
 # (Get-DdaPnpDeviceProperty, host-functions.ps1: one WQL query may not name more; one CIM round trip
@@ -106,10 +109,12 @@ function Read-DdaProps([string[]]$names) {
         if ($null -ne $failure) {
             if (-not $alone) { return $false }
             Add-Note ("Device property " + $names[0] + " unreadable: " + $failure.Exception.Message)
+            $unreadableProps.Add($names[0])
         }
     } catch {
         if (-not $alone) { return $false }
         Add-Note ("Device property " + $names[0] + " unreadable: " + $_.Exception.Message)
+        $unreadableProps.Add($names[0])
     }
     # A row's key text as the host wrote it -> the fact's name (each spelling resolved once).
     $seen = @{}
@@ -576,15 +581,16 @@ foreach ($e in $winEvents) {
 $startFailures.events = $eventOut.ToArray()
 
 @{
-    psEdition      = [string]$PSVersionTable.PSEdition
-    psVersion      = [string]$PSVersionTable.PSVersion
-    os             = $os
-    hyperV         = $hyperV
-    platform       = $platform
-    devices        = $devices.ToArray()
-    hostAssignable = $hostAssignable.ToArray()
-    vms            = $vms.ToArray()
-    lifelines      = $lifelines
-    startFailures  = $startFailures
-    notes          = $notes.ToArray()
+    psEdition       = [string]$PSVersionTable.PSEdition
+    psVersion       = [string]$PSVersionTable.PSVersion
+    os              = $os
+    hyperV          = $hyperV
+    platform        = $platform
+    devices         = $devices.ToArray()
+    unreadableProps = $unreadableProps.ToArray()
+    hostAssignable  = $hostAssignable.ToArray()
+    vms             = $vms.ToArray()
+    lifelines       = $lifelines
+    startFailures   = $startFailures
+    notes           = $notes.ToArray()
 }

@@ -125,8 +125,13 @@ function Get-DdaCard {
 }
 
 # The survey's hard refusals (shared/survey.ts surveyVerdict: the `not-assignable` verdicts), from live facts.
+# A property no call could read ($Unreadable: inventory.ps1's unreadableProps) is not one the device lacks;
+# the endpoint still refuses (it plans nothing it cannot check), and says why.
 function Get-DdaSurveyRefusal {
-    param($Device)
+    param($Device, [string[]]$Unreadable = @())
+    foreach ($name in @('rmrr', 'deviceType', 'baseClass')) {
+        if ($null -eq $Device.$name -and $Unreadable -contains $name) { return "its survey property $name could not be read" }
+    }
     $rmrr = $Device.rmrr
     if ($rmrr -is [bool]) { $rmrr = [int]$rmrr }
     if ($null -eq $rmrr -or $rmrr -ne 0) { return 'the BIOS requires that it stay attached to BIOS-owned memory (RMRR)' }
@@ -212,7 +217,7 @@ function Get-DdaHostView {
                 elseif (-not $networkKnown -or $ips.Count -gt 0 -or $switches.Count -gt 0) { $view.needsLifelineConsent = $true }
             }
             if (-not $view.refusal) {
-                $why = Get-DdaSurveyRefusal $d
+                $why = Get-DdaSurveyRefusal $d @($raw.unreadableProps | Where-Object { $_ })
                 if ($why) { $view.refusal = 'the survey says it is not assignable: ' + $why }
             }
         }
