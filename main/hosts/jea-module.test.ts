@@ -59,6 +59,8 @@ type Facts = {
   step: { ok: boolean; error: { fullyQualifiedErrorId: string } };
   systemDisk: { ok: boolean; error: { fullyQualifiedErrorId: string; message: string } };
   unreadableRmrr: { ok: boolean; error: { fullyQualifiedErrorId: string; message: string } };
+  turkish: { nicToBuildAgent: string | null; usbToBuildAgent: string | null };
+  unknownPolicyKey: { ok: boolean; error: { fullyQualifiedErrorId: string; message: string } };
   commonParameter: { ok: boolean; error: { kind: string; message: string } };
   invalid: Record<string, string>;
   template: Record<string, unknown>;
@@ -117,6 +119,32 @@ describe('the DDAStudio.Host module as built for hosts', () => {
       $nicSteps = @(@{ id = 's1'; kind = 'disable-device'; action = @{ script = 'op-disable-device'; params = @{ InstanceId = $nic.instanceId } }; undo = @{ script = 'op-enable-device'; params = @{ InstanceId = $nic.instanceId } } })
       $nicPlan = @{ intent = @{ kind = 'assign'; locationPath = $nicPath; vmName = 'Router-01' }; choices = @{ consents = $all; startVmAfter = $false }; blocked = $null; consents = @(); steps = $nicSteps }
       $out.unreadableRmrr = ConvertFrom-Json (Invoke-DdaHostPlan -RequestJson (@{ Plan = $nicPlan } | ConvertTo-Json -Depth 10))
+      # The role's allow list on a Turkish host (keys and patterns in another case, with an I in them), then
+      # a key the module does not know.
+      $policyFile = Join-Path $env:MOD 'DDAStudio.Host.Policy.psd1'
+      Set-Content -Path $policyFile -Value "@{ ALLOWEDDEVICECLASSES = @('NET'); ALLOWEDVMS = @('BUILD-*') }"
+      $usb = @($inv.value.devices | Where-Object { $_.class -eq 'USB' })[0]
+      $buildAgent = @($inv.value.vms | Where-Object { $_.name -eq 'Build-Agent' })[0]
+      $out.turkish = & (Get-Module DDAStudio.Host) {
+        param($NicPath, $Nic, $Usb, $Vm)
+        $culture = [Globalization.CultureInfo]::CurrentCulture
+        [Globalization.CultureInfo]::CurrentCulture = 'tr-TR'
+        try {
+          $view = Get-DdaHostView
+          $policy = Get-DdaHostPolicy
+          $step = { param($d) @(
+            @{ id = 's1'; kind = 'disable-device'; action = @{ script = 'op-disable-device'; params = @{ InstanceId = $d.instanceId } }; undo = @{ script = 'op-enable-device'; params = @{ InstanceId = $d.instanceId } } },
+            @{ id = 's2'; kind = 'add-device'; action = @{ script = 'op-add-device'; params = @{ VmId = $Vm.id; LocationPath = $d.locationPath } }; undo = @{ script = 'op-remove-device'; params = @{ VmId = $Vm.id; LocationPath = $d.locationPath } } }) }
+          $plan = { param($path, $d) @{ intent = @{ kind = 'assign'; locationPath = $path; vmName = $Vm.name; vmId = $Vm.id }; choices = @{ consents = @('take-host-lifeline'); startVmAfter = $false }; blocked = $null; consents = @(); steps = @(& $step $d) } }
+          @{
+            nicToBuildAgent = Get-DdaPlanRefusal (& $plan $NicPath $Nic) $view $policy
+            usbToBuildAgent = Get-DdaPlanRefusal (& $plan $Usb.locationPath $Usb) $view $policy
+          }
+        } finally { [Globalization.CultureInfo]::CurrentCulture = $culture }
+      } $nicPath $nic $usb $buildAgent
+      Set-Content -Path $policyFile -Value "@{ AllowedVM = @('Router-*') }"
+      $out.unknownPolicyKey = ConvertFrom-Json (Invoke-DdaHostPlan -RequestJson (@{ Plan = $nicPlan } | ConvertTo-Json -Depth 10))
+      Remove-Item -LiteralPath $policyFile
       $out.invalid = [ordered]@{}
       foreach ($n in @('../x', 'Inventory.ps1', 'a b', ('x' * 65), '')) {
         try { $null = Invoke-DdaHostOperation -Name $n -ParametersJson '{}'; $out.invalid[$n] = 'ran' } catch { $out.invalid[$n] = [string]$_.FullyQualifiedErrorId }
@@ -221,6 +249,19 @@ describe('the DDAStudio.Host module as built for hosts', () => {
       error: {
         fullyQualifiedErrorId: 'PlanRefused,DDAStudio.Host',
         message: expect.stringMatching(/survey property rmrr could not be read/),
+      },
+    });
+  });
+
+  it("applies the role's allow list the same in every culture, and refuses a policy key it does not know", () => {
+    // tr-TR: BUILD-* matches Build-Agent, NET matches Net, and ALLOWEDDEVICECLASSES still limits the classes
+    expect(facts.turkish.nicToBuildAgent).toBeNull();
+    expect(facts.turkish.usbToBuildAgent).toMatch(/class 'USB'.* not in this role's allow list/);
+    expect(facts.unknownPolicyKey).toMatchObject({
+      ok: false,
+      error: {
+        fullyQualifiedErrorId: 'PolicyUnreadable,DDAStudio.Host',
+        message: expect.stringMatching(/names 'AllowedVM': only AllowedVms and AllowedDeviceClasses are known/),
       },
     });
   });

@@ -259,10 +259,31 @@ function Get-DdaTakeRefusal {
 # The role's allow list (DDAStudio.Host.Policy.psd1 beside this module, written by an administrator):
 # @{ AllowedVms = @('Router-*'); AllowedDeviceClasses = @('Net', 'Display') }, wildcards allowed; a key
 # that is absent allows everything of its kind.
+# The role's allow list (DDAStudio.Host.Policy.psd1), its keys compared without case or culture: the
+# table SafeGetValue builds compares keys by the host's culture, so on a Turkish host ALLOWEDDEVICECLASSES
+# is not AllowedDeviceClasses, and a key not found allows everything. Any other key (a typo such as
+# AllowedVM) is refused rather than ignored.
 function Get-DdaHostPolicy {
+    $policy = New-Object System.Collections.Hashtable ([StringComparer]::OrdinalIgnoreCase)
     $file = Join-Path $script:ModuleRoot 'DDAStudio.Host.Policy.psd1'
-    if (-not (Test-Path -LiteralPath $file)) { return @{} }
-    Read-DdaDataFile $file
+    if (-not (Test-Path -LiteralPath $file)) { return $policy }
+    $read = Read-DdaDataFile $file
+    foreach ($key in @($read.Keys)) {
+        $name = [string]$key
+        if (@('AllowedVms', 'AllowedDeviceClasses') -notcontains $name) { throw "$file names '$name': only AllowedVms and AllowedDeviceClasses are known." }
+        $policy[$name] = @($read[$key])
+    }
+    $policy
+}
+
+# Whether a name matches one of the allow list's wildcard patterns, ignoring case the invariant way:
+# -like compares by the host's culture (on a Turkish host 'Build-Agent' is not like 'BUILD-*').
+function Test-DdaAllowed([string]$Name, $Patterns) {
+    $options = [System.Management.Automation.WildcardOptions]'IgnoreCase, CultureInvariant'
+    foreach ($p in @($Patterns)) {
+        if ($null -ne $p -and (New-Object System.Management.Automation.WildcardPattern ([string]$p), $options).IsMatch($Name)) { return $true }
+    }
+    $false
 }
 
 # A .psd1's hashtable, as Import-PowerShellDataFile reads it (the parser, then SafeGetValue: literals
@@ -369,13 +390,13 @@ function Get-DdaPlanRefusal {
         foreach ($id in @($vmIds.Keys)) {
             $vm = @($View.vms | Where-Object { $_.id -eq $id })[0]
             $vmName = ''; if ($vm) { $vmName = $vm.name }
-            if (@(@($Policy.AllowedVms) | Where-Object { $vmName -like $_ }).Count -eq 0) { return "the VM '$vmName' ($id) is not in this role's allow list" }
+            if (-not (Test-DdaAllowed $vmName $Policy.AllowedVms)) { return "the VM '$vmName' ($id) is not in this role's allow list" }
         }
     }
     if ($Policy.ContainsKey('AllowedDeviceClasses')) {
         foreach ($t in $touched) {
             $class = ''; if ($t.device) { $class = $t.device.class }
-            if (@(@($Policy.AllowedDeviceClasses) | Where-Object { $class -like $_ }).Count -eq 0) { return "the device $($t.path)$($t.id) (class '$class') is not in this role's allow list" }
+            if (-not (Test-DdaAllowed $class $Policy.AllowedDeviceClasses)) { return "the device $($t.path)$($t.id) (class '$class') is not in this role's allow list" }
         }
     }
     $null

@@ -146,12 +146,8 @@ function Invoke-DdaHostPlan {
     $request = $null
     try { $request = ConvertFrom-DdaJson $RequestJson } catch { $request = $null }
     if ($request -isnot [hashtable] -or $request.Plan -isnot [hashtable]) { return (& $refuse 'the request is not {"Plan": {...}}' 'PlanMalformed') }
-    try {
-        $view = Get-DdaHostView
-        $policy = Get-DdaHostPolicy
-    } catch {
-        return (& $refuse ('the host could not be read to check it: ' + $_.Exception.Message) 'HostUnreadable')
-    }
+    try { $view = Get-DdaHostView } catch { return (& $refuse ('the host could not be read to check it: ' + $_.Exception.Message) 'HostUnreadable') }
+    try { $policy = Get-DdaHostPolicy } catch { return (& $refuse ("this role's allow list could not be read: " + $_.Exception.Message) 'PolicyUnreadable') }
     $why = Get-DdaPlanRefusal $request.Plan $view $policy
     if ($why) { return (& $refuse $why 'PlanRefused') }
     ConvertTo-DdaEnvelopeJson @{ ok = $true; value = (Invoke-DdaHostPlanSteps $request.Plan.steps); errors = @() }
