@@ -11,12 +11,11 @@ import {
   enableRemoting,
   hashtable,
   isIpAddress,
-  needsTokenFilterPolicy,
   notWindowsNote,
   ours,
   SWITCH,
   t,
-  tokenFilterCommand,
+  tokenFilterCommands,
   tokenFilterNote,
   vmHostCheck,
   winrmSession,
@@ -123,7 +122,7 @@ export function httpsSetup(tg: WinRmTarget, s: ClientSituation): HostSetup {
       ['LocalPort', port],
       ['Action', 'Allow'],
     ]),
-    ...(needsTokenFilterPolicy(tg) ? [tokenFilterCommand] : []),
+    ...tokenFilterCommands(tg),
     ...(tg.skipCertificateChecks
       ? []
       : [
@@ -199,7 +198,7 @@ export function trustedHostsSetup(tg: WinRmTarget, s: ClientSituation): HostSetu
   return {
     kind: 'workgroup-trustedhosts',
     title: t('Workgroup: WinRM with TrustedHosts', '工作组：WinRM + TrustedHosts'),
-    hostCommands: [enableRemoting(true), ...(needsTokenFilterPolicy(tg) ? [tokenFilterCommand] : [])],
+    hostCommands: [enableRemoting(true), ...tokenFilterCommands(tg)],
     clientCommands: [
       command('Start-Service', [['Name', 'WinRM']]),
       command('Set-Item', [

@@ -122,17 +122,21 @@ describe('prepareHost: the commands for each setup', () => {
     expect(skip!.hostCommands.join('\n')).not.toContain('Export-Certificate');
   });
 
-  it('the token filter policy is set only for a local account other than Administrator', () => {
-    const has = (user: string) =>
-      prepareHost(winrm({ userName: user }), {}, ['workgroup-trustedhosts'])[0]!.hostCommands.some((c) =>
+  it('the token filter policy is set for a local account unless the host finds it is the built-in Administrator (RID 500)', () => {
+    const policy = (user: string) =>
+      prepareHost(winrm({ userName: user }), {}, ['workgroup-trustedhosts'])[0]!.hostCommands.filter((c) =>
         c.includes('LocalAccountTokenFilterPolicy'),
       );
-    expect(has('ddaadmin')).toBe(true);
-    expect(has('.\\ddaadmin')).toBe(true);
-    expect(has('hv01\\ddaadmin')).toBe(true);
-    expect(has('Administrator')).toBe(false);
-    expect(has('LAB\\ddaadmin')).toBe(false);
-    expect(has('ddaadmin@lab.example')).toBe(false);
+    // the host decides by the account's SID, not its name: the built-in one may be renamed, or be
+    // "Administrateur" on a French host, and an account named Administrator may be another one
+    const bySid = (name: string) =>
+      `if ((New-Object System.Security.Principal.NTAccount ([Environment]::MachineName), '${name}').Translate([System.Security.Principal.SecurityIdentifier]).Value -notlike '*-500') { New-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System' -Name 'LocalAccountTokenFilterPolicy' -Value 1 -PropertyType 'DWord' -Force }`;
+    expect(policy('ddaadmin')).toEqual([bySid('ddaadmin')]);
+    expect(policy('.\\ddaadmin')).toEqual([bySid('ddaadmin')]);
+    expect(policy('hv01\\Administrateur')).toEqual([bySid('Administrateur')]);
+    expect(policy('Administrator')).toEqual([bySid('Administrator')]);
+    expect(policy('LAB\\ddaadmin')).toEqual([]);
+    expect(policy('ddaadmin@lab.example')).toEqual([]);
   });
 
   it('workgroup with TrustedHosts: -Concatenate on this machine, credentials, plain HTTP', () => {

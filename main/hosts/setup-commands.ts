@@ -74,15 +74,20 @@ export const assign = (variable: string, expression: string | PsOurs) =>
 
 export const isIpAddress = (name: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || name.includes(':');
 
-/** A local account other than the built-in Administrator gets a filtered token over the network. */
-export function needsTokenFilterPolicy(tg: WinRmTarget): boolean {
+/**
+ * The name of the host's local account the target connects as, or null for a domain account. A local
+ * account gets a filtered token over the network unless it is the built-in Administrator, which the host
+ * tells by its SID (RID 500), not by its name: it is renamed, and is "Administrateur" or "Administrador"
+ * on French or Spanish Windows (tokenFilterCommand).
+ */
+export function localAccountName(tg: WinRmTarget): string | null {
   const user = tg.userName;
-  if (!user || user.includes('@')) return false;
+  if (!user || user.includes('@')) return null;
   const slash = user.indexOf('\\');
   const domain = slash >= 0 ? user.slice(0, slash) : '.';
   const name = slash >= 0 ? user.slice(slash + 1) : user;
   const local = domain === '.' || domain.toLowerCase() === tg.computerName.split('.')[0]?.toLowerCase();
-  return local && name.toLowerCase() !== 'administrator';
+  return local && name ? name : null;
 }
 
 export function parseTarget(input: RemoteTargetInput): RemoteTarget {
@@ -162,7 +167,7 @@ export const enableRemoting = (skipNetworkProfileCheck: boolean) =>
     ['SkipNetworkProfileCheck', skipNetworkProfileCheck ? SWITCH : undefined],
   ]);
 
-export const tokenFilterCommand = command('New-ItemProperty', [
+const setTokenFilterPolicy = command('New-ItemProperty', [
   ['Path', 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System'],
   ['Name', 'LocalAccountTokenFilterPolicy'],
   ['Value', 1],
@@ -170,11 +175,26 @@ export const tokenFilterCommand = command('New-ItemProperty', [
   ['Force', SWITCH],
 ]);
 
+/**
+ * The host command for a local account: LocalAccountTokenFilterPolicy = 1 unless the account is the
+ * built-in Administrator (its SID ends in -500, whatever it is called), whose remote token is not filtered.
+ */
+function tokenFilterCommand(accountName: string): string {
+  const sid = `(New-Object System.Security.Principal.NTAccount ([Environment]::MachineName), ${text(accountName)}).Translate([System.Security.Principal.SecurityIdentifier]).Value`;
+  return `if (${sid} -notlike '*-500') { ${setTokenFilterPolicy} }`;
+}
+
+/** The host commands the target's account needs for its token (none for a domain account). */
+export function tokenFilterCommands(tg: WinRmTarget): string[] {
+  const name = localAccountName(tg);
+  return name === null ? [] : [tokenFilterCommand(name)];
+}
+
 export function tokenFilterNote(tg: WinRmTarget): LocalizedText {
-  return needsTokenFilterPolicy(tg)
+  return localAccountName(tg) !== null
     ? t(
-        'The user is a local account other than the built-in Administrator: without LocalAccountTokenFilterPolicy = 1 its remote token is filtered and it is not an administrator in the session (the host command above sets it).',
-        '该用户是内置 Administrator 以外的本地账户：若不把 LocalAccountTokenFilterPolicy 设为 1，远程令牌会被筛选，会话中不具备管理员权限（上面的主机命令会设置它）。',
+        'The user is a local account: unless it is the built-in Administrator (the host tells it by its SID, under any name), its remote token is filtered and it is not an administrator in the session without LocalAccountTokenFilterPolicy = 1, which the host command above then sets.',
+        '该用户是本地账户：除非它是内置 Administrator（主机按 SID 识别，与名称无关），其远程令牌会被筛选，若不把 LocalAccountTokenFilterPolicy 设为 1，会话中不具备管理员权限；此时上面的主机命令会设置它。',
       )
     : t(
         'A local account other than the built-in Administrator also needs LocalAccountTokenFilterPolicy = 1 on the host (New-ItemProperty under HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System); domain accounts and the built-in Administrator do not.',
