@@ -63,6 +63,8 @@ export const surveyFactsSchema = z.object({
   baseClass: z.number().int().nullable(),
   acsUpHierarchy: z.number().int().nullable(),
   requiresReservedMemoryRegion: z.number().int().nullable(),
+  /** DEVPKEY_PciDevice_BarTypes (the BAR kinds; shared/survey.ts has64BitPrefetchableBar); null or absent: unknown. */
+  barTypes: z.number().int().nullable().optional(),
   /** The properties above that are null because no call could read them (absent: all were read). */
   unreadable: z.array(z.enum(surveyFactNames)).optional(),
   disabled: z.boolean(),
@@ -149,8 +151,13 @@ export const deviceSchema = z.object({
   enabled: z.boolean(),
   /** MMIO need in whole MB, exactly as the survey computes it; null when unknown. */
   mmioMB: z.number().int().nullable(),
-  /** The part of mmioMB below 4 GiB (32-bit BARs), which the VM's low MMIO gap must hold; null when unknown. */
+  /** The part of mmioMB below 4 GiB, which the VM's low MMIO gap must hold; null when unknown. */
   mmioLowMB: z.number().int().nullable(),
+  /**
+   * The part of mmioMB the VM's high MMIO gap must hold (shared/survey.ts mmioHighNeedMB: above 4 GiB, and
+   * below it too for a device with 64-bit BARs or unknown BAR types); null when unknown.
+   */
+  mmioHighMB: z.number().int().nullable(),
   verdict: verdictSchema,
   facts: surveyFactsSchema,
   /** The controller of the host's system / boot disk: never assign it. */

@@ -1,6 +1,7 @@
 /**
- * MMIO sizing per Microsoft's rule: the sum of the survey's MB for every device the VM holds + a buffer,
- * split at 4 GiB: ranges below it need the low gap (32-bit BARs), the rest the high gap.
+ * MMIO sizing per Microsoft's rule: the sum of the survey's MB for every device the VM holds + a buffer.
+ * The low gap holds the ranges below 4 GiB; the high gap the rest, and those below 4 GiB too when they
+ * may be 64-bit BARs (Device.mmioHighMB, shared/survey.ts mmioHighNeedMB).
  */
 
 export const MiB = 1024 * 1024;
@@ -21,16 +22,7 @@ export const DEFAULT_HIGH_MMIO_BASE = 0xfe0000000;
 /** The narrowest physical address width of an x86-64 CPU that runs Hyper-V. */
 export const MIN_ADDRESS_BITS = 36;
 
-/**
- * A device's MMIO need above 4 GiB (MB): its whole need less the part below 4 GiB, which the low gap holds
- * (counting it in both gaps blocked a device with only 32-bit BARs on a 36-bit CPU, where the default
- * 512 MB high gap is all there is room for).
- */
-function highNeedMB(d: { mmioMB: number | null; mmioLowMB: number | null }): number {
-  return Math.max(0, (d.mmioMB ?? 0) - (d.mmioLowMB ?? 0));
-}
-
-/** The high MMIO a VM needs for devices of these MMIO needs above 4 GiB (MB: highNeedMB), before raise-never-lower. */
+/** The high MMIO a VM needs for devices with these needs in the high gap (MB: Device.mmioHighMB), before raise-never-lower. */
 export function requiredHighMmio(deviceMmioMB: readonly number[]): number {
   return deviceMmioMB.reduce((sum, mb) => sum + mb * MiB, 0) + DEFAULT_HIGH_MMIO;
 }
@@ -41,13 +33,13 @@ export function requiredLowMmio(deviceLowMmioMB: readonly number[]): number {
 }
 
 /** The low and high MMIO a VM needs for the devices it holds or will hold, before raise-never-lower. */
-export function requiredMmio(devices: readonly { mmioMB: number | null; mmioLowMB: number | null }[]): {
+export function requiredMmio(devices: readonly { mmioLowMB: number | null; mmioHighMB: number | null }[]): {
   low: number;
   high: number;
 } {
   return {
     low: requiredLowMmio(devices.map((d) => d.mmioLowMB ?? 0)),
-    high: requiredHighMmio(devices.map(highNeedMB)),
+    high: requiredHighMmio(devices.map((d) => d.mmioHighMB ?? 0)),
   };
 }
 

@@ -268,7 +268,7 @@ export function vmMisfits(inv: Inventory, vm: Vm): LocalizedText[] {
   if (vm.dynamicMemoryEnabled && vm.memoryStartup !== vm.memoryMinimum)
     out.push(t('dynamic memory is on with startup ≠ minimum memory', '启用了动态内存且启动内存不等于最小内存'));
   const low = held.reduce((s, d) => s + (d.mmioLowMB ?? 0) * MiB, 0);
-  const high = held.reduce((s, d) => s + (d.mmioMB ?? 0) * MiB, 0) - low;
+  const high = held.reduce((s, d) => s + (d.mmioHighMB ?? 0) * MiB, 0);
   if (low > vm.lowMemoryMappedIoSpace)
     out.push(
       t(

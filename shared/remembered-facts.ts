@@ -10,6 +10,8 @@ export const rememberedFactsSchema = z.object({
   baseClass: z.number().int().nullable(),
   acsUpHierarchy: z.number().int().nullable(),
   requiresReservedMemoryRegion: z.number().int().nullable(),
+  /** DEVPKEY_PciDevice_BarTypes; absent from measurements kept before it was read (unknown). */
+  barTypes: z.number().int().nullable().optional(),
   irqs: z.array(z.number()),
   memoryRanges: z.array(memoryRangeSchema),
   measuredAt: z.string(),

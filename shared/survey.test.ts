@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SurveyFacts } from './inventory';
-import { isMessageSignalled, mmioNeedMB, surveyVerdict } from './survey';
+import { isMessageSignalled, mmioHighNeedMB, mmioNeedMB, surveyVerdict } from './survey';
 
 const base: SurveyFacts = {
   deviceType: 2,
@@ -105,4 +105,28 @@ describe('mmioNeedMB computes as SurveyDDA: ceil(sum(end - start) / 1 MB)', () =
     expect(mmioNeedMB([])).toBe(0);
     expect(mmioNeedMB(null)).toBeNull();
   });
+});
+
+describe('mmioHighNeedMB: what the high gap holds, by the BAR types (DEVPKEY_PciDevice_BarTypes)', () => {
+  const MB = 1024 * 1024;
+  const r = (start: number, mb: number) => ({ start: String(start), end: String(start + mb * MB - 1) });
+  // a GPU: a 16 MB register BAR below 4 GiB, a 16 GiB and a 32 MB 64-bit prefetchable BAR above it
+  const gpu = [r(0xf6000000, 16), r(0xc00000000, 16384), r(0xe00000000, 32)];
+  const types = (nonPrefetchable: number, prefetchable64: number) => nonPrefetchable * 256 + prefetchable64 * 2 ** 24;
+  it('the ranges above 4 GiB when every 64-bit BAR is there', () => {
+    expect(mmioHighNeedMB(gpu, types(1, 2))).toBe(16416);
+    expect(mmioHighNeedMB([r(0xf7000000, 1)], types(1, 0))).toBe(0);
+  });
+  it('every range when a 64-bit BAR sits below 4 GiB (no Above 4G decoding), or the types are unknown', () => {
+    const low = [r(0xc0000000, 256), r(0xd0000000, 256), r(0xf6000000, 16)];
+    expect(mmioHighNeedMB(low, types(1, 2))).toBe(528);
+    expect(mmioHighNeedMB(gpu, null)).toBe(16432);
+    expect(mmioHighNeedMB(gpu, undefined)).toBe(16432);
+  });
+  it('rounds the high part on its own (not the total less the low part)', () => {
+    // 1.5 MB below and 1.5 MB above 4 GiB: 2 MB each way, not 3 - 2 = 1
+    const half = [r(0xf0000000, 1.5), r(0x100000000, 1.5)];
+    expect(mmioHighNeedMB(half, types(1, 1))).toBe(2);
+  });
+  it('unknown ranges: unknown', () => expect(mmioHighNeedMB(null, types(1, 1))).toBeNull());
 });

@@ -40,6 +40,33 @@ export function mmioLowNeedMB(ranges: SurveyFacts['memoryRanges']): number | nul
 const FOUR_GIB = 1n << 32n;
 
 /**
+ * How many 64-bit prefetchable memory BARs DEVPKEY_PciDevice_BarTypes counts (pciprop.h: a UINT32, one
+ * byte per BAR kind, this one in bits 24-31); null when unknown.
+ */
+export function prefetchable64BarCount(barTypes: number | null | undefined): number | null {
+  if (barTypes === null || barTypes === undefined) return null;
+  return (barTypes >>> 24) & 0xff;
+}
+
+/**
+ * The part of the MMIO need the VM's high gap must hold, in whole MB; null when unknown. The ranges above
+ * 4 GiB; and when the device has more 64-bit prefetchable BARs than ranges above 4 GiB (a host without
+ * "Above 4G decoding" put some below it), or its BAR types are unknown, those below 4 GiB too: the guest
+ * places a BAR by its type, not where the host had it (Linux's pci-hyperv counts every 64-bit BAR toward
+ * the high gap), which Microsoft's rule (every device's MMIO in the high gap) covers. 32-bit BARs need
+ * only the low gap (counting them high too blocked such a device on a 36-bit CPU).
+ */
+export function mmioHighNeedMB(
+  ranges: SurveyFacts['memoryRanges'],
+  barTypes: number | null | undefined,
+): number | null {
+  if (ranges === null) return null;
+  const above = ranges.filter((r) => BigInt(r.end) >= FOUR_GIB);
+  const count = prefetchable64BarCount(barTypes);
+  return mmioNeedMB(count !== null && count <= above.length ? above : ranges);
+}
+
+/**
  * The verdict of one device. Interrupts and MMIO are null while a device is dismounted or assigned
  * and nothing was remembered: then the verdict is `unknown` unless a property rule already decides.
  */

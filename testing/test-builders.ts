@@ -13,6 +13,8 @@ let seq = 0;
 /** A securely assignable PCIe NIC on the host, measured live, carrying nothing the host uses. */
 export function testDevice(path: string, over: Partial<Device> = {}): Device {
   const n = ++seq;
+  const mmioMB = over.mmioMB === undefined ? 32 : over.mmioMB;
+  const mmioLowMB = over.mmioLowMB === undefined ? 0 : over.mmioLowMB;
   return {
     instanceId: `PCI\\VEN_8086&DEV_${String(1000 + n)}&SUBSYS_00000000&REV_01\\4&${n}&0&00E0`,
     dismountedInstanceId: null,
@@ -23,8 +25,10 @@ export function testDevice(path: string, over: Partial<Device> = {}): Device {
     siblings: [],
     owner: { kind: 'host' },
     enabled: true,
-    mmioMB: 32,
-    mmioLowMB: 0,
+    mmioMB,
+    mmioLowMB,
+    // 32-bit BARs below 4 GiB, 64-bit ones above it: the high gap holds the rest (unless a test says otherwise)
+    mmioHighMB: mmioMB === null ? null : mmioMB - (mmioLowMB ?? 0),
     lifelines: noLifelines(),
     verdict: { code: 'assignable' },
     facts: {

@@ -12,7 +12,7 @@ for ($level = 0; $level -lt 8 -and $at.Count -gt 0; $level++) {
     $at = @(Get-DdaPnpDeviceProperty -InstanceId $at -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.Data } | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
 }
 $null = Get-DdaPlatformFacts -DiskDrives $drives -PciFunctionOf @{}
-$null = Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName @('{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  1', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  3', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34', 'DEVPKEY_Device_LocationPaths') -ErrorAction SilentlyContinue
+$null = Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName @('{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  1', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  3', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  16', 'DEVPKEY_Device_LocationPaths') -ErrorAction SilentlyContinue
 $null = Get-CimInstance -ClassName Win32_DeviceMemoryAddress
 $null = Get-CimInstance -ClassName Win32_PnPAllocatedResource
 $null = Get-VMHostAssignableDevice

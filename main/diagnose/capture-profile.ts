@@ -13,6 +13,7 @@ const KEY = {
   baseClass: '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  3',
   acs: '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31',
   rmrr: '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34',
+  barTypes: '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  16',
   paths: 'DEVPKEY_Device_LocationPaths',
 } as const;
 /** The keys capture.ps1 reads on every PCI function (the ones inventory.ps1 reads). */
@@ -111,6 +112,8 @@ function devicesOf(f: CaptureFacts, notes: string[]) {
       baseClass: asNumber(d.properties[KEY.baseClass]?.data),
       acsUpHierarchy: asNumber(d.properties[KEY.acs]?.data),
       requiresReservedMemoryRegion: asFlag(d.properties[KEY.rmrr]?.data),
+      // the host's own BAR types (null: it had none), never derived from the ranges on replay
+      barTypes: asNumber(d.properties[KEY.barTypes]?.data),
       irqs: d.irqs,
       memoryRanges: d.memoryRanges.map((m) => ({ start: address(m.start), end: address(m.end) })),
       hasMitigationDriver: true,

@@ -31,6 +31,8 @@ const rawDeviceSchema = z.object({
   baseClass: num,
   acs: num,
   rmrr: flag,
+  /** DEVPKEY_PciDevice_BarTypes (UINT32); absent from older scripts. */
+  barTypes: num,
   irqs: z.array(z.number()).nullable().optional(),
   memoryRanges: z
     .array(z.object({ start: z.coerce.string(), end: z.coerce.string() }))

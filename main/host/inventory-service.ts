@@ -14,7 +14,7 @@ import type {
 } from '../../shared/inventory';
 import { inventorySchema, isNetworkDevice, isStorageController, surveyFactNames } from '../../shared/inventory';
 import { cardOf, pciIdOf } from '../../shared/location-path';
-import { mmioLowNeedMB, mmioNeedMB, surveyVerdict } from '../../shared/survey';
+import { mmioHighNeedMB, mmioLowNeedMB, mmioNeedMB, surveyVerdict } from '../../shared/survey';
 import type { PsErrorInfo, ScriptRunner } from '../powershell/session-types';
 import { rawSchema, type RawInventory, type RawStartFailures } from './inventory-raw';
 import { memoryMeasurementStore, type MeasurementStore } from './measurement-store';
@@ -200,6 +200,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       baseClass: prop(d.baseClass, 'BaseClass', 'baseClass'),
       acsUpHierarchy: prop(d.acs, 'AcsCompatibleUpHierarchy', 'acs'),
       requiresReservedMemoryRegion: prop(d.rmrr, 'RequiresReservedMemoryRegion', 'rmrr'),
+      barTypes: d.barTypes ?? null,
       disabled: onHost && d.disabled,
       irqs: onHost && d.resourcesKnown ? (d.irqs ?? []) : null,
       memoryRanges: onHost && d.resourcesKnown ? (d.memoryRanges ?? []) : null,
@@ -213,6 +214,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
         baseClass: facts.baseClass,
         acsUpHierarchy: facts.acsUpHierarchy,
         requiresReservedMemoryRegion: facts.requiresReservedMemoryRegion,
+        barTypes: facts.barTypes ?? null,
         irqs: facts.irqs ?? [],
         memoryRanges: facts.memoryRanges ?? [],
         measuredAt: readAt,
@@ -226,6 +228,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
         baseClass: facts.baseClass ?? remembered.baseClass,
         acsUpHierarchy: facts.acsUpHierarchy ?? remembered.acsUpHierarchy,
         requiresReservedMemoryRegion: facts.requiresReservedMemoryRegion ?? remembered.requiresReservedMemoryRegion,
+        barTypes: facts.barTypes ?? remembered.barTypes ?? null,
         irqs: remembered.irqs,
         memoryRanges: remembered.memoryRanges,
         source: 'remembered',
@@ -242,11 +245,8 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
     const unreadable = unreadableFacts(facts, unreadableRaw);
     if (unreadable.length > 0) facts = { ...facts, unreadable };
     const verdict = surveyVerdict(facts);
-    const liveMmio = facts.disabled ? null : mmioNeedMB(facts.memoryRanges);
-    const mmioMB = liveMmio ?? (remembered && facts.source !== 'live' ? mmioNeedMB(remembered.memoryRanges) : null);
-    const mmioLowMB =
-      (facts.disabled ? null : mmioLowNeedMB(facts.memoryRanges)) ??
-      (remembered && facts.source !== 'live' ? mmioLowNeedMB(remembered.memoryRanges) : null);
+    // The ranges that size the device: measured now (a disabled device has none allocated), or remembered.
+    const sizedBy = facts.source === 'live' && facts.disabled ? null : facts.memoryRanges;
     return {
       instanceId: isTwin ? pciIdOf(d.instanceId) : d.instanceId,
       dismountedInstanceId: isTwin ? d.instanceId : null,
@@ -257,8 +257,9 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       siblings: [],
       owner,
       enabled: !d.disabled && onHost,
-      mmioMB,
-      mmioLowMB,
+      mmioMB: mmioNeedMB(sizedBy),
+      mmioLowMB: mmioLowNeedMB(sizedBy),
+      mmioHighMB: mmioHighNeedMB(sizedBy, facts.barTypes),
       verdict: facts.source === 'remembered' ? { ...verdict, remembered: true } : verdict,
       facts,
       resourcePoolName: key !== null ? (poolByPath.get(key) ?? null) : null,

@@ -185,6 +185,29 @@ describe('inventory details', () => {
     });
   });
 
+  it('a host without Above 4G decoding (64-bit BARs below 4 GiB): the high gap counts them too', async () => {
+    const GPU = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
+    const low = await inventoryOf(
+      freshState('gpu-workstation', (s) => {
+        // the 16 GiB BAR cannot sit below 4 GiB: a 256 MB one, where such a host puts it, and the BAR types
+        // the host reports (two 64-bit prefetchable, one non-prefetchable)
+        Object.assign(s.devices[0]!, {
+          memoryRanges: [
+            { start: '0xF6000000', end: '0xF6FFFFFF' },
+            { start: '0xE0000000', end: '0xEFFFFFFF' },
+            { start: '0xF8000000', end: '0xF9FFFFFF' },
+          ],
+          barTypes: 2 * 2 ** 24 + 256,
+        });
+      }),
+    );
+    const g = low.devices.find((d) => d.locationPath === GPU)!;
+    expect([g.mmioMB, g.mmioLowMB, g.mmioHighMB, g.facts.barTypes]).toEqual([304, 304, 304, 2 * 2 ** 24 + 256]);
+    // the same card with Above 4G decoding: the 16 GiB BAR above 4 GiB, the 32-bit ones below, each counted once
+    const usual = (await inventoryOf(freshState('gpu-workstation'))).devices.find((d) => d.locationPath === GPU)!;
+    expect([usual.mmioMB, usual.mmioLowMB, usual.mmioHighMB]).toEqual([16432, 48, 16384]);
+  });
+
   it('stale and duplicate entries are flagged', async () => {
     const state = freshState('gpu-workstation', (s) =>
       s.vms.find((v) => v.name === 'Storage-VM')!.assignedDevices.push('PCIROOT(0)#PCI(1B00)#PCI(0000)'),
@@ -281,8 +304,8 @@ describe('inventory details', () => {
     expect(failing.inv.notes.join(' ')).not.toMatch(/unreadable/);
     const verdicts = (i: Inventory) => i.devices.map((d) => [d.locationPath, d.verdict.code, d.verdict.reason]);
     expect(verdicts(failing.inv)).toEqual(verdicts(healthy.inv));
-    // the same calls, plus one of its own for each of the 5 keys
-    expect(failing.calls).toBe(healthy.calls + 5);
+    // the same calls, plus one of its own for each of the 6 keys
+    expect(failing.calls).toBe(healthy.calls + 6);
   });
 
   it('a property call that fails without stopping (as PnP cmdlets do) is a note, never silently missing facts', async () => {
@@ -292,7 +315,7 @@ describe('inventory details', () => {
     });
     const inv = await inventoryOf(state);
     expect(inv.notes.join(' ')).toMatch(/Device property deviceType unreadable: Access is denied/);
-    expect(inv.notes.join(' ')).not.toMatch(/Device property (baseClass|acs|rmrr|paths) unreadable/);
+    expect(inv.notes.join(' ')).not.toMatch(/Device property (baseClass|acs|rmrr|barTypes|paths) unreadable/);
   });
 
   it('the number of CIM queries stays flat as devices grow (one per class)', async () => {

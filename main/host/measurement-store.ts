@@ -44,7 +44,8 @@ export function fileMeasurementStore(file: string): MeasurementStore {
       const key = p.toUpperCase();
       if (
         JSON.stringify(devices[key]?.memoryRanges) === JSON.stringify(f.memoryRanges) &&
-        JSON.stringify(devices[key]?.irqs) === JSON.stringify(f.irqs)
+        JSON.stringify(devices[key]?.irqs) === JSON.stringify(f.irqs) &&
+        devices[key]?.barTypes === f.barTypes
       )
         return;
       devices[key] = f;

@@ -357,10 +357,10 @@ describe('assign', () => {
     expect(plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, host().inv).blocked).toBeNull();
   });
 
-  it('a device whose ranges all sit below 4 GiB (an NVMe) takes no high MMIO: it fits a 36-bit CPU at the default base', () => {
+  it('a device whose ranges all sit below 4 GiB in 32-bit BARs takes no high MMIO: it fits a 36-bit CPU at the default base', () => {
     // Counted in both gaps, its 1 MB made the high gap 513 MB, 1 MB past 64 GiB: every such plan was refused.
     const { inv, ds } = host({ host: { physicalAddressBits: 36 } });
-    Object.assign(ds.nic0!, { mmioMB: 1, mmioLowMB: 1 });
+    Object.assign(ds.nic0!, { mmioMB: 1, mmioLowMB: 1, mmioHighMB: 0 });
     const p = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, inv);
     expect(p.blocked).toBeNull();
     expect(p.steps.filter((s) => s.kind === 'set-vm-mmio').map((s) => Object.keys(s.action.params))).not.toContainEqual(
@@ -368,8 +368,24 @@ describe('assign', () => {
     );
   });
 
+  it('64-bit BARs the host put below 4 GiB (Above 4G decoding off) are sized in both gaps: the guest may place them high', () => {
+    // Three 256 MB GPUs' worth of 64-bit BARs below 4 GiB: the low gap holds them as the host had them,
+    // the high gap too (Microsoft's rule: every device's MMIO + 512 MB; Linux's pci-hyperv puts 64-bit BARs there).
+    const { inv, ds } = host();
+    Object.assign(ds.gpu!, { mmioMB: 768, mmioLowMB: 768, mmioHighMB: 768 });
+    const p = plan({ kind: 'assign', locationPath: GPU, vmName: 'Router-01' }, inv);
+    const mmio = Object.assign({}, ...p.steps.filter((s) => s.kind === 'set-vm-mmio').map((s) => s.action.params));
+    expect(mmio).toMatchObject({
+      LowMemoryMappedIoSpace: (768 + 128) * MiB,
+      HighMemoryMappedIoSpace: (768 + 512) * MiB,
+    });
+  });
+
   it('an unknown address width is never a silent note: a gap that would not fit on a 36-bit CPU needs the acknowledgement', () => {
-    const { inv: unknown } = host({ host: { physicalAddressBits: null }, devices: (ds) => (ds.nic0!.mmioMB = null) });
+    const { inv: unknown } = host({
+      host: { physicalAddressBits: null },
+      devices: (ds) => Object.assign(ds.nic0!, { mmioMB: null, mmioLowMB: null, mmioHighMB: null }),
+    });
     const u = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, unknown);
     expect(u.blocked).toBeNull();
     // 512 MB fits on any CPU; the NIC's own need is unknown and is acknowledged, never counted as 0 silently.

@@ -99,6 +99,7 @@ function Test-DdaSimProfile {
     Need ($Profile.devices -is [array] -or $null -eq $Profile.devices -or $Profile.devices -is [System.Collections.IList]) 'devices: must be an array'
     $i = 0
     $paths = @{}
+    $intOrNull = @('deviceType', 'baseClass', 'acsUpHierarchy', 'barTypes')
     # The per-device checks are written out (no Need call, no message built unless it fails): a
     # 1,024-function host runs them ten thousand times.
     foreach ($d in @($Profile.devices)) {
@@ -669,6 +670,7 @@ foreach ($pair in @(
         @(($script:PciKeySet + ' 3'), 'DEVPKEY_PciDevice_BaseClass'),
         @(($script:PciKeySet + ' 31'), 'DEVPKEY_PciDevice_AcsCompatibleUpHierarchy'),
         @(($script:PciKeySet + ' 34'), 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion'),
+        @(($script:PciKeySet + ' 16'), 'DEVPKEY_PciDevice_BarTypes'),
         @('{A45C254E-DF1C-4EFD-8020-67D146A850E0} 37', 'DEVPKEY_Device_LocationPaths'),
         @('{4340A6C5-93FA-4706-972C-7B648008A5A7} 8', 'DEVPKEY_Device_Parent'),
         @('{A45C254E-DF1C-4EFD-8020-67D146A850E0} 14', 'DEVPKEY_Device_FriendlyName'))) {
@@ -691,6 +693,9 @@ $script:SimPciProps = @{
     DEVPKEY_PciDevice_AcsCompatibleUpHierarchy     = @{ field = 'acsUpHierarchy'; type = 'UInt32'; presence = 'notNull' }
     # Profiles may say 0/1 or false/true; a real host hands out a Boolean.
     DEVPKEY_PciDevice_RequiresReservedMemoryRegion = @{ field = 'requiresReservedMemoryRegion'; type = 'Boolean'; presence = 'notNull' }
+    # pciprop.h: a UINT32 of BAR counts (I/O; non-prefetchable, 32-bit prefetchable, 64-bit prefetchable
+    # memory), one byte each. A profile without it gets one derived from its ranges (Get-SimBarTypes).
+    DEVPKEY_PciDevice_BarTypes                     = @{ field = 'barTypes'; type = 'UInt32'; presence = 'derived' }
     DEVPKEY_Device_LocationPaths                   = @{ field = 'locationPath'; type = 'StringList'; presence = 'nonEmpty' }
     DEVPKEY_Device_Parent                          = @{ field = 'parent'; type = 'String'; presence = 'nonEmpty' }
     DEVPKEY_Device_FriendlyName                    = @{ field = 'friendlyName'; type = 'String'; presence = 'always' }
@@ -725,6 +730,20 @@ function Assert-SimWqlFits([string[]]$Ids, [string]$Activity) {
         foreach ($c in @('\', "'")) { $n += $id.Length - $id.Replace($c, '').Length }
     }
     if ($n -gt 16384) { throw (New-SimError -Message 'Quota violation ' -ErrorId 'HRESULT 0x8004106c' -Category 'QuotaExceeded' -Activity $Activity) }
+}
+
+# The BarTypes of a profile device that does not state them (a labelled guess, reference/README.md): a
+# range above 4 GiB is a 64-bit prefetchable BAR (bits 24-31), one below it a non-prefetchable BAR (bits
+# 8-15), as on a host with Above 4G decoding. A profile states barTypes to model another host (null: the
+# device has no such property).
+function Get-SimBarTypes($d) {
+    $high = 0
+    $low = 0
+    foreach ($r in @($d.memoryRanges)) {
+        if ($null -eq $r) { continue }
+        if ((ConvertTo-SimNumber $r.start) -ge 4294967296) { $high++ } else { $low++ }
+    }
+    return [uint32](([math]::Min($high, 255) * 16777216) + ([math]::Min($low, 255) * 256))
 }
 
 function Get-PnpDeviceProperty {
@@ -783,6 +802,10 @@ function Get-PnpDeviceProperty {
                     if ($null -ne $spec) {
                         $raw = $d.($spec.field)
                         $presence = $spec.presence
+                        if ($presence -eq 'derived') {
+                            if ($null -eq $d.PSObject.Properties[$spec.field]) { $raw = Get-SimBarTypes $d }
+                            $presence = 'notNull'
+                        }
                         if ($presence -eq 'always' -or ($presence -eq 'nonEmpty' -and $raw) -or ($presence -eq 'notNull' -and $null -ne $raw)) {
                             $type = $spec.type
                             if ($type -eq 'UInt32') { $data = [uint32]$raw }

@@ -80,6 +80,12 @@ export const profileDeviceSchema = z.looseObject({
   acsUpHierarchy: intOrNull,
   // pid 34 is DEVPROP_TYPE_BOOLEAN on a host (reference/pci-properties.json); older profiles say 0/1.
   requiresReservedMemoryRegion: z.union([z.boolean(), z.literal(0), z.literal(1)]).nullable(),
+  /**
+   * DEVPKEY_PciDevice_BarTypes (pciprop.h: one byte per BAR kind; bits 24-31 count 64-bit prefetchable
+   * BARs). Absent: derived from the ranges (above 4 GiB 64-bit prefetchable, below non-prefetchable), as on
+   * a host with Above 4G decoding; null: the device has no such property.
+   */
+  barTypes: z.number().int().min(0).max(0xffffffff).nullable().optional(),
   irqs: z.array(z.number().int().nonnegative()),
   memoryRanges: z.array(z.object({ start: address, end: address })),
   hasMitigationDriver: z.boolean(),

@@ -349,6 +349,28 @@ describe('what a real WMI refuses', () => {
   });
 });
 
+describe('DEVPKEY_PciDevice_BarTypes (pciprop.h: one byte per BAR kind, UInt32)', () => {
+  const GPU_ID = 'PCI\\VEN_10DE&DEV_24B0&SUBSYS_14AD10DE&REV_A1\\4&1A2B3C4D&0&0008';
+  const barTypes = async () => {
+    const rows = (await ok('Get-PnpDeviceProperty', {
+      InstanceId: [GPU_ID],
+      KeyName: ['{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  16'],
+    })) as Array<{ Type: string; Data: number | null }>;
+    return rows[0]!;
+  };
+  it('a profile that does not state them: derived from the ranges (above 4 GiB 64-bit prefetchable, below non-prefetchable)', async () => {
+    await on('gpu-workstation');
+    // two ranges below 4 GiB, one above
+    expect(await barTypes()).toMatchObject({ Type: 'UInt32', Data: (1 << 24) + 2 * 256 });
+  });
+  it('a profile that states them (a host without Above 4G decoding: 64-bit BARs below 4 GiB), or says the device has none', async () => {
+    await on('gpu-workstation', (s) => Object.assign(s.devices[0]!, { barTypes: 2 * (1 << 24) + 256 }));
+    expect(await barTypes()).toMatchObject({ Type: 'UInt32', Data: 2 * (1 << 24) + 256 });
+    await on('gpu-workstation', (s) => Object.assign(s.devices[0]!, { barTypes: null }));
+    expect(await barTypes()).toMatchObject({ Type: 'Empty', Data: null });
+  });
+});
+
 describe('faults, counters and state', () => {
   it('a fault fires once with its id, then the cmdlet works; stats count calls and CIM queries', async () => {
     const state = await on('ml30-connectx4', (s) =>
@@ -389,6 +411,18 @@ describe('faults, counters and state', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/devices\[2\]\.locationPath: required string/);
     expect(readFileSync(`${state}.seal`, 'utf8'), 'an invalid text is never sealed').toBe(seal);
+    // a number field of a device, edited by hand in the state file
+    const typed = readState(state);
+    (typed.devices[2] as Record<string, unknown>).locationPath = 'PCIROOT(0)#PCI(0200)';
+    (typed.devices[3] as Record<string, unknown>).deviceType = 'endpoint';
+    (typed.devices[4] as Record<string, unknown>).barTypes = 1.5;
+    writeFileSync(state, JSON.stringify(typed));
+    const t = await call('Get-VM');
+    expect(t.ok).toBe(false);
+    if (!t.ok)
+      expect(t.error.message).toMatch(
+        /devices\[3\]\.deviceType: integer or null.*devices\[4\]\.barTypes: integer or null/,
+      );
     const bad = hostProfileSchema.safeParse({ ...s, host: { ...s.host, physicalAddressBits: 'many' } });
     expect(bad.success).toBe(false);
     if (!bad.success) expect(bad.error.issues[0]?.path.join('.')).toBe('host.physicalAddressBits');

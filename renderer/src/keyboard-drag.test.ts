@@ -47,6 +47,7 @@ function device(path: string, over: Partial<Device> = {}): Device {
     enabled: true,
     mmioMB: 32,
     mmioLowMB: 0,
+    mmioHighMB: 32,
     lifelines: noLifelines(),
     verdict: { code: 'assignable' },
     facts: {

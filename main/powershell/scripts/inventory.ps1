@@ -82,6 +82,7 @@ $keys = [ordered]@{
     baseClass   = @(($pciKeySet + '3'), 'DEVPKEY_PciDevice_BaseClass')
     acs         = @(($pciKeySet + '31'), 'DEVPKEY_PciDevice_AcsCompatibleUpHierarchy')
     rmrr        = @(($pciKeySet + '34'), 'DEVPKEY_PciDevice_RequiresReservedMemoryRegion')
+    barTypes    = @(($pciKeySet + '16'), 'DEVPKEY_PciDevice_BarTypes')
     paths       = @('DEVPKEY_Device_LocationPaths', 'DEVPKEY_Device_LocationPaths')
 }
 # A key's text in one spelling: any case, any run of spaces.
@@ -212,6 +213,7 @@ foreach ($d in $pnp) {
         baseClass      = $p['baseClass']
         acs            = $p['acs']
         rmrr           = $p['rmrr']
+        barTypes       = $p['barTypes']
         irqs           = $irqList
         memoryRanges   = $memList
         resourcesKnown = ($resourcesKnown -and ($started -or $disabled))
