@@ -34,7 +34,7 @@ export type VerdictReason = z.infer<typeof verdictReasonSchema>;
 export const verdictSchema = z.object({
   code: verdictCodeSchema,
   reason: verdictReasonSchema.optional(),
-  /** True when the verdict was remembered from an earlier measurement (device not on the host now). */
+  /** True when the verdict rests on an earlier measurement (the device is away from the host, disabled or not started). */
   remembered: z.boolean().optional(),
 });
 export type Verdict = z.infer<typeof verdictSchema>;

@@ -42,6 +42,14 @@ describe('surveyVerdict follows SurveyDDA, with missing ACS as a force verdict',
     });
     // an unreadable ACS hides whether -Force would be needed: unknown, never plain assignable
     expect(v({ acsUpHierarchy: null, unreadable: ['acsUpHierarchy'] })).toEqual({ code: 'unknown' });
+    // a property the device lacks (null, not unreadable) still refuses as in SurveyDDA, and so do its interrupts
+    const acsUnreadable = { acsUpHierarchy: null, unreadable: ['acsUpHierarchy' as const] };
+    expect(v({ ...acsUnreadable, requiresReservedMemoryRegion: null })).toEqual({
+      code: 'not-assignable',
+      reason: 'rmrr',
+    });
+    expect(v({ ...acsUnreadable, deviceType: null })).toEqual({ code: 'not-assignable', reason: 'legacy-pci' });
+    expect(v({ ...acsUnreadable, irqs: [16] })).toEqual({ code: 'not-assignable', reason: 'line-interrupts' });
   });
   it('missing ACS alone means force-insecure, never a dead end', () =>
     expect(v({ acsUpHierarchy: 0 })).toEqual({ code: 'force-insecure', reason: 'acs-missing' }));

@@ -32,7 +32,7 @@ export function mmioNeedMB(ranges: SurveyFacts['memoryRanges']): number | null {
   return Number((total + MB - 1n) / MB);
 }
 
-/** The part of the MMIO need below 4 GiB (32-bit BARs: the low gap holds them), in whole MB; null when unknown. */
+/** The part of the MMIO need below 4 GiB (the low gap holds it), in whole MB; null when unknown. */
 export function mmioLowNeedMB(ranges: SurveyFacts['memoryRanges']): number | null {
   if (ranges === null) return null;
   return mmioNeedMB(ranges.filter((r) => BigInt(r.end) < FOUR_GIB));
@@ -55,6 +55,9 @@ export function prefetchable64BarCount(barTypes: number | null | undefined): num
  * places a BAR by its type, not where the host had it (Linux's pci-hyperv counts every 64-bit BAR toward
  * the high gap), which Microsoft's rule (every device's MMIO in the high gap) covers. 32-bit BARs need
  * only the low gap (counting them high too blocked such a device on a 36-bit CPU).
+ * Limits: BarTypes does not give a non-prefetchable BAR's width (an NVMe's 64-bit register BAR, a few
+ * KB, counts low only: the 512 MB buffer holds such BARs), and a range is taken for a BAR (an SR-IOV
+ * device's VF ranges above 4 GiB can hide one of its own 64-bit BARs below it).
  */
 export function mmioHighNeedMB(
   ranges: SurveyFacts['memoryRanges'],
@@ -88,8 +91,7 @@ export function surveyVerdict(facts: SurveyFacts): Verdict {
   if (facts.irqs === null || facts.memoryRanges === null) {
     return acsMissing ? { code: 'unknown', reason: 'acs-missing' } : { code: 'unknown' };
   }
-  if (facts.irqs.length > 0 && !facts.irqs.some(isMessageSignalled))
-    return { code: 'not-assignable', reason: 'line-interrupts' };
+  if (lineInterruptsOnly(facts)) return { code: 'not-assignable', reason: 'line-interrupts' };
   // 2. ACS missing, everything else fine: assignable only with -Force, insecurely (the seed's point).
   if (acsMissing) return { code: 'force-insecure', reason: 'acs-missing' };
   return { code };
@@ -112,19 +114,25 @@ function typeVerdict(facts: SurveyFacts): Verdict {
   }
 }
 
+/** Interrupts measured, and every one line-based (none, or one message-signalled, can work). */
+function lineInterruptsOnly(facts: SurveyFacts): boolean {
+  return !facts.disabled && facts.irqs !== null && facts.irqs.length > 0 && !facts.irqs.some(isMessageSignalled);
+}
+
 /**
- * A survey property no call could read (not one the device lacks: SurveyDDA takes an absent RMRR flag as
- * "not assignable") decides nothing. Only a refusal that follows from facts that were read stands
- * (an RMRR flag that is set; a legacy or bridge type); anything else is unknown.
+ * A survey property no call could read decides nothing (one the device lacks still does, as in SurveyDDA:
+ * an absent RMRR flag is "not assignable"). A refusal that follows from what was read stands (the RMRR
+ * flag set or absent, a legacy or bridge type, only line-based interrupts); anything else is unknown.
  */
 function verdictWithUnreadable(facts: SurveyFacts, unreadable: readonly SurveyFactName[]): Verdict {
-  const read = (f: SurveyFactName) => !unreadable.includes(f) && facts[f] !== null;
+  const read = (f: SurveyFactName) => !unreadable.includes(f);
   if (read('requiresReservedMemoryRegion') && facts.requiresReservedMemoryRegion !== 0)
     return { code: 'not-assignable', reason: 'rmrr' };
   if (read('deviceType')) {
     const byType = typeVerdict(facts);
     if (byType.code === 'not-assignable' && (byType.reason !== 'legacy-non-vga' || read('baseClass'))) return byType;
   }
+  if (lineInterruptsOnly(facts)) return { code: 'not-assignable', reason: 'line-interrupts' };
   return { code: 'unknown' };
 }
 

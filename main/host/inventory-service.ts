@@ -209,12 +209,15 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
     };
     const remembered = key ? memory.get(key) : undefined;
     if (facts.source === 'live' && !facts.disabled && key) {
+      // A property no call could read keeps what was remembered of it: null would read as "absent" later.
+      const unreadableNow = unreadableFacts(facts, unreadableRaw);
+      const kept = (f: SurveyFactName) => (unreadableNow.includes(f) ? (remembered?.[f] ?? null) : (facts[f] ?? null));
       memory.set(key, {
-        deviceType: facts.deviceType,
-        baseClass: facts.baseClass,
-        acsUpHierarchy: facts.acsUpHierarchy,
-        requiresReservedMemoryRegion: facts.requiresReservedMemoryRegion,
-        barTypes: facts.barTypes ?? null,
+        deviceType: kept('deviceType'),
+        baseClass: kept('baseClass'),
+        acsUpHierarchy: kept('acsUpHierarchy'),
+        requiresReservedMemoryRegion: kept('requiresReservedMemoryRegion'),
+        barTypes: unreadableRaw.has('barTypes') ? (remembered?.barTypes ?? null) : (facts.barTypes ?? null),
         irqs: facts.irqs ?? [],
         memoryRanges: facts.memoryRanges ?? [],
         measuredAt: readAt,

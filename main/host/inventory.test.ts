@@ -8,7 +8,7 @@ import { main } from '../cli/dda';
 import { generateProfile } from '../simulator/generate-profile';
 import { readInventory } from './inventory-service';
 import { memoryMeasurementStore } from './measurement-store';
-import { freshState, sharedHost } from '../../testing/test-support';
+import { freshState, readState, sharedHost } from '../../testing/test-support';
 import { writeFileSync } from 'node:fs';
 import { projectRoot } from '../project-root';
 import { join } from 'node:path';
@@ -182,6 +182,27 @@ describe('inventory details', () => {
     expect(at('PCIROOT(0)#PCI(1C04)#PCI(0002)').verdict).toEqual({
       code: 'not-assignable',
       reason: 'bios-pcie-control',
+    });
+  });
+
+  it('a survey property no call could read is not remembered as absent: the last good read stands', async () => {
+    const state = freshState('ml30-connectx4');
+    await shared.use(state);
+    const memory = memoryMeasurementStore();
+    await readInventory(shared.host.runner, { memory });
+    const s = readState(state);
+    s.faults.push(
+      { cmdlet: 'Get-PnpDeviceProperty', message: 'The RPC server is unavailable', skip: 1, times: 1 },
+      { cmdlet: 'Get-PnpDeviceProperty', message: 'Access is denied', skip: 3, times: 1 },
+    );
+    writeFileSync(state, JSON.stringify(s));
+    const inv = await readInventory(shared.host.runner, { memory });
+    expect(inv.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(0100)#PCI(0000)')!.verdict).toEqual({
+      code: 'unknown',
+    });
+    expect(memory.get('PCIROOT(0)#PCI(0100)#PCI(0000)')).toMatchObject({
+      requiresReservedMemoryRegion: 0,
+      deviceType: 2,
     });
   });
 

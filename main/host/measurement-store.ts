@@ -28,6 +28,19 @@ export function memoryMeasurementStore(): MeasurementStore {
   return { get: (p) => map.get(p.toUpperCase()), set: (p, f) => void map.set(p.toUpperCase(), f), flush: () => {} };
 }
 
+/** The same facts, measured at any time (a record is rewritten only when one changed). */
+function sameMeasurement(a: RememberedFacts, b: RememberedFacts): boolean {
+  return (
+    a.deviceType === b.deviceType &&
+    a.baseClass === b.baseClass &&
+    a.acsUpHierarchy === b.acsUpHierarchy &&
+    a.requiresReservedMemoryRegion === b.requiresReservedMemoryRegion &&
+    (a.barTypes ?? null) === (b.barTypes ?? null) &&
+    JSON.stringify(a.irqs) === JSON.stringify(b.irqs) &&
+    JSON.stringify(a.memoryRanges) === JSON.stringify(b.memoryRanges)
+  );
+}
+
 /** A JSON-file store (atomic writes); an unreadable file starts empty rather than failing the inventory. */
 export function fileMeasurementStore(file: string): MeasurementStore {
   let devices: Record<string, RememberedFacts> = {};
@@ -42,12 +55,8 @@ export function fileMeasurementStore(file: string): MeasurementStore {
     get: (p) => devices[p.toUpperCase()],
     set(p, f) {
       const key = p.toUpperCase();
-      if (
-        JSON.stringify(devices[key]?.memoryRanges) === JSON.stringify(f.memoryRanges) &&
-        JSON.stringify(devices[key]?.irqs) === JSON.stringify(f.irqs) &&
-        devices[key]?.barTypes === f.barTypes
-      )
-        return;
+      const was = devices[key];
+      if (was && sameMeasurement(was, f)) return;
       devices[key] = f;
       dirty = true;
     },

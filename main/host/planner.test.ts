@@ -14,6 +14,7 @@ import { stepEffect } from './executor-effects';
 import { testDevice, testInventory, testVm } from '../../testing/test-builders';
 import { flat, planOperation, RESTORING, vmSettingsEffects, type RememberedVmSettings } from './planner';
 import { scriptDefinitions, scriptsCalled } from './planner/render-script';
+import { recoveryRefusal } from './recovery-checks';
 
 // --- fixtures -------------------------------------------------------------------------------------
 
@@ -303,6 +304,35 @@ describe('assign', () => {
     const p = plan({ kind: 'assign', locationPath: IGPU, vmName: 'Router-01' }, inv);
     expect(p.blocked?.code).toBe('not-assignable');
     expect(p.blocked?.text.en).toMatch(/RMRR/);
+  });
+
+  it('refuses a device whose survey properties could not be read, and so does recovery', () => {
+    const { inv: good } = host();
+    // the same host, read again while the RMRR flags could not be read
+    const inv = structuredClone(good);
+    const nic = inv.devices.find((d) => d.locationPath === NIC0)!;
+    nic.verdict = { code: 'unknown' };
+    nic.facts = { ...nic.facts, requiresReservedMemoryRegion: null, unreadable: ['requiresReservedMemoryRegion'] };
+    const p = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, inv);
+    expect(p.blocked?.code).toBe('survey-unreadable');
+    expect(p.blocked?.text.en).toMatch(/requiresReservedMemoryRegion\) could not be read/);
+    expect(codes(p)).not.toContain('verdict-unknown');
+    // an operation planned while the host read well, recovered now that it does not
+    const ok = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, good);
+    const rec = {
+      op: 'o1',
+      plan: ok,
+      startedAt: '2026-11-30T00:00:00.000Z',
+      done: [],
+      inFlight: null,
+      failed: null,
+      undone: [],
+      ended: null,
+      endedAt: null,
+      invalid: null,
+    };
+    expect(recoveryRefusal(rec, good)).toBeNull();
+    expect(recoveryRefusal(rec, inv)).toMatch(/survey properties \(requiresReservedMemoryRegion\) could not be read/);
   });
 
   it("the host's last display adapter needs take-last-display; with another display it does not", () => {

@@ -138,6 +138,8 @@ function takeRefusal(inv: Inventory, a: PsAction, plan: Plan): string | null {
     return `it would take ${d.friendlyName} (${what}), which the host itself uses, from the host, and the plan has no consent to that`;
   if (d.verdict.code === 'not-assignable')
     return `it would take ${d.friendlyName} (${what}) from the host, and the survey says it is not assignable`;
+  if (d.facts.unreadable?.length)
+    return `it would take ${d.friendlyName} (${what}) from the host, and its survey properties (${d.facts.unreadable.join(', ')}) could not be read`;
   return null;
 }
 

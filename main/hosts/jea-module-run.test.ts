@@ -59,3 +59,41 @@ describe('a rollback reported by the JEA endpoint', () => {
     expect(out.status).toBe('rollback-failed');
   });
 });
+
+describe("the endpoint's refusals", () => {
+  const plan = planOperation(
+    { kind: 'assign', locationPath: PATH, vmName: 'App-VM' },
+    onHost,
+    { consents: [], startVmAfter: false },
+    { planId: 'p2', now: '2026-12-01T00:00:00.000Z' },
+  );
+  const refusing = (id: string): ScriptRunner =>
+    ({
+      invoke: async () => ({
+        ok: false,
+        error: {
+          kind: 'powershell',
+          message: `DDAStudio.Host refused the plan: ${id}. Nothing was changed.`,
+          fullyQualifiedErrorId: `${id},DDAStudio.Host`,
+        },
+        errors: [],
+        durationMs: 1,
+      }),
+      dispose: async () => undefined,
+    }) as unknown as ScriptRunner;
+
+  it('are answers, not lost connections: nothing ran, the operation ends, nothing is left for recovery', async () => {
+    for (const id of ['PlanRefused', 'PlanMalformed', 'HostUnreadable', 'PolicyUnreadable']) {
+      const journal: Array<{ t: string; status?: string }> = [];
+      const run = executePlanOnEndpoint(plan, refusing(id), {
+        readInventory: async () => onHost,
+        journal: { append: (r: { t: string; status?: string }) => void journal.push(r) },
+      } as unknown as Parameters<typeof executePlanOnEndpoint>[2]);
+      await expect(run, id).rejects.toMatchObject({ code: 'refused' });
+      expect(
+        journal.map((r) => [r.t, r.status]),
+        id,
+      ).toContainEqual(['op-end', 'rolled-back']);
+    }
+  });
+});

@@ -18,8 +18,8 @@ import { leftOnHost, PlanNotRunnableError, rawError, timeoutFor, type ExecuteOpt
 
 /** The request's name (main/powershell/scripts/host-plan.ps1). */
 export const HOST_PLAN_REQUEST = 'host-plan';
-/** The endpoint refused before anything ran: its checks, a malformed request, or a host it could not read. */
-const REFUSED = /^(PlanRefused|PlanMalformed|HostUnreadable),DDAStudio\.Host$/;
+/** The endpoint refused before anything ran: its checks, a malformed request, a host or a role policy it could not read. */
+const REFUSED = /^(PlanRefused|PlanMalformed|HostUnreadable|PolicyUnreadable),DDAStudio\.Host$/;
 /** A step's allowance when the planner gives it none (the session's default per call). */
 const STEP_MS = 120_000;
 /** The endpoint reads the host before it runs anything. */

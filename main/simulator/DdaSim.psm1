@@ -112,6 +112,7 @@ function Test-DdaSimProfile {
             $v = $d.$n
             if (-not ($null -eq $v -or $v -is [int] -or $v -is [long])) { $errors.Add($at + '.' + $n + ': integer or null') }
         }
+        if (($d.barTypes -is [int] -or $d.barTypes -is [long]) -and ($d.barTypes -lt 0 -or $d.barTypes -gt 4294967295)) { $errors.Add($at + '.barTypes: 0..4294967295 (a UINT32)') }
         # pid 34: a real host's type is Boolean; profiles written before that was known say 0/1.
         $r = $d.requiresReservedMemoryRegion
         if (-not ($null -eq $r -or $r -is [bool] -or (($r -is [int] -or $r -is [long]) -and ($r -eq 0 -or $r -eq 1)))) { $errors.Add($at + '.requiresReservedMemoryRegion: true, false, 0, 1 or null') }

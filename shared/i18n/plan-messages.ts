@@ -98,6 +98,10 @@ export const planMessages = {
     '{name} 是宿主机系统盘所在的控制器：把它从宿主机拿走会导致宿主机崩溃。不允许直通。',
   ),
   notAssignable: m('{name} cannot be assigned: {reason}', '{name} 无法直通：{reason}'),
+  surveyUnreadable: m(
+    "{name}'s survey properties ({facts}) could not be read from the host, so whether it can be assigned is unknown. Read the host again (the inventory's notes say why the read failed).",
+    '无法从宿主机读取 {name} 的检测属性（{facts}），因此无法判断能否直通。请重新读取宿主机（清单的备注说明了读取失败的原因）。',
+  ),
   verdictUnknown: m(
     '{name} could not be fully checked (it is disabled or was never measured on the host); it may not work in the VM.',
     '{name} 无法完整检测（设备已禁用，或从未在宿主机上测量过）；在虚拟机中可能无法正常工作。',

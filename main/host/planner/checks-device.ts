@@ -12,7 +12,10 @@ export function checkDeviceForVm(inv: Inventory, d: Device, b: Builder): void {
   if (d.hostsSystemDisk) b.block('system-disk', planText('systemDisk', { name: name(d) }));
   if (d.verdict.code === 'not-assignable')
     b.block('not-assignable', planText('notAssignable', { name: name(d), reason: reasonText(d) }));
-  if (d.verdict.code === 'unknown' || d.verdict.code === 'disabled-unknown')
+  // A property no call could read: unknown, and not to be taken on trust (an RMRR device among them).
+  else if (d.facts.unreadable?.length)
+    b.block('survey-unreadable', planText('surveyUnreadable', { name: name(d), facts: d.facts.unreadable.join(', ') }));
+  else if (d.verdict.code === 'unknown' || d.verdict.code === 'disabled-unknown')
     b.warn('verdict-unknown', 'warning', planText('verdictUnknown', { name: name(d) }));
   if (d.verdict.code === 'assignable-less-secure')
     b.warn('less-secure', 'info', planText('lessSecure', { name: name(d) }));

@@ -34,7 +34,8 @@ export function sizeLowMmio(vm: Vm, willHold: Device[], b: Builder): void {
 }
 
 /**
- * High MMIO (§6): every device's ranges above 4 GiB + 512 MB, raised never lowered. What must fit below the CPU's address
+ * High MMIO (§6): every device's need in the high gap (Device.mmioHighMB: its ranges above 4 GiB, and its
+ * 64-bit BARs below it) + 512 MB, raised never lowered. What must fit below the CPU's address
  * limit is the whole gap, base + size; the plan says how much room is left. The base is the VM's own when
  * the host reports it, else the default the public reports show (DEFAULT_HIGH_MMIO_BASE, a labelled guess).
  * An unknown address width (Windows PowerShell 5.1) is never a silent note: a gap that would not fit on the

@@ -258,8 +258,7 @@ function Get-DdaTakeRefusal {
 
 # The role's allow list (DDAStudio.Host.Policy.psd1 beside this module, written by an administrator):
 # @{ AllowedVms = @('Router-*'); AllowedDeviceClasses = @('Net', 'Display') }, wildcards allowed; a key
-# that is absent allows everything of its kind.
-# The role's allow list (DDAStudio.Host.Policy.psd1), its keys compared without case or culture: the
+# that is absent allows everything of its kind. Its keys are compared without case or culture: the
 # table SafeGetValue builds compares keys by the host's culture, so on a Turkish host ALLOWEDDEVICECLASSES
 # is not AllowedDeviceClasses, and a key not found allows everything. Any other key (a typo such as
 # AllowedVM) is refused rather than ignored.
