@@ -1,6 +1,6 @@
 /** The one way our data files are replaced: a private temporary file, then an atomic rename. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -25,10 +25,48 @@ export function refuseLink(path: string): void {
     );
 }
 
+/** What the rename needs from the system (a test gives its own). */
+export interface RenameIo {
+  platform: NodeJS.Platform;
+  rename: (from: string, to: string) => void;
+  sleep: (ms: number) => void;
+  now: () => number;
+}
+const systemIo: RenameIo = {
+  platform: process.platform,
+  rename: renameSync,
+  sleep: (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms),
+  now: () => Date.now(),
+};
+/** How long a rename Windows refuses for a while is tried again (graceful-fs tries for 60 s, asynchronously). */
+export const WINDOWS_RENAME_RETRY_MS = 3000;
+
+/**
+ * Renames `from` over `to`. On Windows a rename over a file another process holds open without
+ * FILE_SHARE_DELETE (an antivirus scan, the search indexer, a backup agent) fails for a while with
+ * EPERM, EACCES or EBUSY: tried again with a growing pause (graceful-fs's rename, and VS Code's, do the
+ * same), for WINDOWS_RENAME_RETRY_MS at most.
+ */
+export function renameReplacing(from: string, to: string, io: RenameIo = systemIo): void {
+  const start = io.now();
+  for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+    try {
+      io.rename(from, to);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const transient = code === 'EPERM' || code === 'EACCES' || code === 'EBUSY';
+      if (io.platform !== 'win32' || !transient || io.now() - start >= WINDOWS_RENAME_RETRY_MS) throw e;
+      io.sleep(pause);
+    }
+  }
+}
+
 export function writeFileAtomic(
   file: string,
   data: string | Uint8Array,
   options: { mode?: number; dirMode?: number } = {},
+  io: RenameIo = systemIo,
 ): void {
   mkdirSync(dirname(file), { recursive: true, ...(options.dirMode !== undefined ? { mode: options.dirMode } : {}) });
   refuseLink(dirname(file));
@@ -41,5 +79,11 @@ export function writeFileAtomic(
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, file);
+  try {
+    renameReplacing(tmp, file, io);
+  } catch (e) {
+    // The old file stands; the temporary one is not left behind.
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }

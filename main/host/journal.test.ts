@@ -1,6 +1,7 @@
 /** The journal file itself: durable lines, torn writes, folding, bounded reads, rotation, export. */
 import {
   appendFileSync,
+  mkdirSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -100,6 +101,20 @@ describe('Journal', () => {
     j.append({ t: 'op-start', op: 'c', at, plan: plan() });
     expect(existsSync(join(d, 'journal.1.jsonl'))).toBe(true);
     expect(j.operations().map((o) => o.op)).toEqual(['c']);
+  });
+
+  it('an operation starts and is journaled even when its rotation is refused (journal.1.jsonl cannot be replaced)', () => {
+    const d = dir();
+    const j = new Journal(d, { rotateBytes: 2000 });
+    mkdirSync(join(d, 'journal.1.jsonl')); // a rename over it fails, as over a file Windows holds open
+    for (const op of ['a', 'b']) {
+      j.append({ t: 'op-start', op, at, plan: plan() });
+      j.append({ t: 'op-end', op, at, status: 'succeeded' });
+    }
+    expect(statSync(join(d, 'journal.jsonl')).size).toBeGreaterThan(2000);
+    j.append({ t: 'op-start', op: 'c', at, plan: plan() });
+    expect(j.operations().map((o) => o.op)).toEqual(['a', 'b', 'c']);
+    expect(j.findUnfinished().map((o) => o.op)).toEqual(['c']);
   });
 
   it('remembers the earliest replaced VM settings and forgets them once restored', () => {

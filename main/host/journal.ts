@@ -31,7 +31,7 @@ import {
   type RejectedLine,
 } from './journal-record';
 import type { RememberedVmSettings } from './planner';
-import { refuseLink, writeFileAtomic } from '../write-file-atomic';
+import { refuseLink, renameReplacing, writeFileAtomic } from '../write-file-atomic';
 
 export type { JournalRecord, OperationRecord, RecoverAction, RejectedLine } from './journal-record';
 
@@ -77,7 +77,12 @@ export class Journal {
   private rotateIfLarge(): void {
     if (!existsSync(this.file) || statSync(this.file).size < this.rotateBytes) return;
     if (this.findUnfinished().length > 0) return; // never rotate away an operation recovery needs
-    renameSync(this.file, join(this.dir, 'journal.1.jsonl'));
+    try {
+      renameReplacing(this.file, join(this.dir, 'journal.1.jsonl'));
+    } catch {
+      // Refused (Windows: another process holds journal.1.jsonl open): the journal grows until the next
+      // operation rotates it; the operation itself is journaled as ever.
+    }
   }
 
   /** The records of the file's tail (at most maxReadBytes); lines that are not valid records are left out. */
