@@ -58,7 +58,14 @@ export async function readHost(runner: ScriptRunner, options: ReadInventoryOptio
   }
   const memory = options.memory ?? memoryMeasurementStore();
   const inventory = buildInventory(parsed.data, memory, (options.now ?? (() => new Date()))());
-  memory.flush();
+  try {
+    memory.flush();
+  } catch (e) {
+    // The host was read: a measurement that could not be saved (a file Windows keeps locked) is a note.
+    inventory.notes.push(
+      `The measurements could not be saved (they are kept for this session): ${(e as Error).message}`,
+    );
+  }
   const events = parsed.data.startFailures;
   return { inventory, startFailures: events?.readable ? events : null };
 }

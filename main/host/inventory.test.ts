@@ -185,6 +185,21 @@ describe('inventory details', () => {
     });
   });
 
+  it('measurements that cannot be saved (a file Windows keeps locked) are a note, never a failed read', async () => {
+    await shared.use(freshState('ml30-connectx4'));
+    const memory = {
+      ...memoryMeasurementStore(),
+      flush: () => {
+        throw new Error('EPERM: operation not permitted, rename');
+      },
+    };
+    const inv = await readInventory(shared.host.runner, { memory });
+    expect(inv.devices.length).toBeGreaterThan(0);
+    expect(inv.notes).toContain(
+      'The measurements could not be saved (they are kept for this session): EPERM: operation not permitted, rename',
+    );
+  });
+
   it('a survey property no call could read is not remembered as absent: the last good read stands', async () => {
     const state = freshState('ml30-connectx4');
     await shared.use(state);
