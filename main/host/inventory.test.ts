@@ -112,15 +112,20 @@ describe('inventory details', () => {
     expect(bridge.facts.notes.join(' ')).toMatch(/DeviceType property missing/);
   });
 
-  it('a dismounted device shows as its PCIP twin, keeps the measurement it had, and is an orphan', async () => {
-    const state = freshState('ml30-connectx4');
-    await shared.use(state);
+  /** The ConnectX-4 measured on the host, then disabled by hand (the seed's first step): the memory kept. */
+  const measuredThenDisabled = async () => {
+    await shared.use(freshState('ml30-connectx4'));
     const memory = memoryMeasurementStore();
     await readInventory(shared.host.runner, { memory });
     await call('Disable-PnpDevice', {
       InstanceId: 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008',
       Confirm: false,
     });
+    return memory;
+  };
+
+  it('a dismounted device shows as its PCIP twin, keeps the measurement it had, and is an orphan', async () => {
+    const memory = await measuredThenDisabled();
     await call('Dismount-VMHostAssignableDevice', { LocationPath: 'PCIROOT(0)#PCI(0100)#PCI(0000)' });
     const inv = await readInventory(shared.host.runner, { memory });
     const cx4 = inv.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(0100)#PCI(0000)')!;
@@ -137,15 +142,8 @@ describe('inventory details', () => {
   });
 
   it('a disabled device keeps the MMIO it was measured with: its verdict stays disabled-unknown', async () => {
-    const state = freshState('ml30-connectx4');
-    await shared.use(state);
-    const memory = memoryMeasurementStore();
-    await readInventory(shared.host.runner, { memory });
-    // the seed's first step, done by hand: the device is disabled and so has no resources allocated
-    await call('Disable-PnpDevice', {
-      InstanceId: 'PCI\\VEN_15B3&DEV_1015&SUBSYS_000315B3&REV_00\\4&2C1A7E0F&0&0008',
-      Confirm: false,
-    });
+    // disabled, the device has no resources allocated
+    const memory = await measuredThenDisabled();
     const inv = await readInventory(shared.host.runner, { memory });
     const cx4 = inv.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(0100)#PCI(0000)')!;
     expect(cx4.owner).toEqual({ kind: 'host' });

@@ -94,3 +94,24 @@ export interface OperationRecord {
   /** Ran as one request (the JEA endpoint): with no step log journaled, every step may have run. */
   wholePlan?: boolean;
 }
+
+/** An operation as its op-start leaves it: nothing done, failed, undone or ended yet. */
+export function startedOperation(
+  op: string,
+  plan: Plan,
+  startedAt: string,
+  invalid: string | null = null,
+): OperationRecord {
+  return {
+    op,
+    plan,
+    startedAt,
+    done: [],
+    inFlight: null,
+    failed: null,
+    undone: [],
+    ended: null,
+    endedAt: null,
+    invalid,
+  };
+}

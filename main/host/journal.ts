@@ -26,6 +26,7 @@ import type { Plan } from '../../shared/plan';
 import {
   journalRecordSchema,
   rememberedSettingsFileSchema,
+  startedOperation,
   type JournalRecord,
   type OperationRecord,
   type RejectedLine,
@@ -156,16 +157,7 @@ export class Journal {
     for (const r of records) {
       if (r.t === 'op-start') {
         ops.set(r.op, {
-          op: r.op,
-          plan: r.plan,
-          startedAt: r.at,
-          done: [],
-          inFlight: null,
-          failed: null,
-          undone: [],
-          ended: null,
-          endedAt: null,
-          invalid: suspect.get(r.op) ?? null,
+          ...startedOperation(r.op, r.plan, r.at, suspect.get(r.op) ?? null),
           wholePlan: r.wholePlan === true,
         });
         continue;

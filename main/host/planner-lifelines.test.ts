@@ -10,6 +10,7 @@ import { planIsRunnable, planSchema, type ConsentId, type Intent, type Plan } fr
 import { buildInventory, type RawInventory } from './inventory-service';
 import { memoryMeasurementStore } from './measurement-store';
 import { planOperation } from './planner';
+import { startedOperation } from './journal-record';
 import { recoveryRefusal } from './recovery-checks';
 
 const MGMT = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
@@ -367,18 +368,7 @@ describe('recovery never takes a lifeline the planner refuses', () => {
   it('a journaled plan for the spare NIC is refused when the session now arrives on it, or for a controller now holding the page file', () => {
     const p = plan(assign(SPARE), inv());
     expect(planIsRunnable(p)).toBe(true);
-    const rec = {
-      op: 'o1',
-      plan: p,
-      startedAt: '2026-11-30T00:00:00.000Z',
-      done: [],
-      inFlight: null,
-      failed: null,
-      undone: [],
-      ended: null,
-      endedAt: null,
-      invalid: null,
-    };
+    const rec = startedOperation('o1', p, '2026-11-30T00:00:00.000Z');
     expect(recoveryRefusal(rec, inv())).toBeNull();
     const now = inv((r) => {
       r.lifelines!.nics[2]!.carriesSession = true;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Inventory, Vm } from '../../shared/inventory';
 import { intentSchema, planIsRunnable, planSchema, type Plan } from '../../shared/plan';
 import { testInventory, testVm } from '../../testing/test-builders';
-import type { OperationRecord } from './journal-record';
+import { startedOperation, type OperationRecord } from './journal-record';
 import { planOperation } from './planner';
 import { recoveryRefusal, stepScripts } from './recovery-checks';
 
@@ -23,18 +23,7 @@ const one = (over: Partial<Vm> = {}, host: Partial<Inventory['host']> = {}) => {
   const vm = testVm('File-Server', over);
   return { vm, inv: testInventory([], [vm], host) };
 };
-const record = (p: Plan): OperationRecord => ({
-  op: 'op1',
-  plan: p,
-  startedAt: '',
-  done: [],
-  inFlight: null,
-  failed: null,
-  undone: [],
-  ended: null,
-  endedAt: null,
-  invalid: null,
-});
+const record = (p: Plan): OperationRecord => startedOperation('op1', p, '');
 
 describe('start-vm intent', () => {
   it('a VM that is off: one start-vm step running op-start-vm on its id, undone by turning it off again; no consent', () => {

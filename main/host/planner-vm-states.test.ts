@@ -17,7 +17,7 @@ import { stepEffect } from './executor-effects';
 import { planOperation } from './planner';
 import { recoveryRefusal } from './recovery-checks';
 import { testDevice, testInventory, testVm } from '../../testing/test-builders';
-import type { OperationRecord } from './journal-record';
+import { startedOperation, type OperationRecord } from './journal-record';
 
 const NIC = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 const X520 = 'PCIROOT(0)#PCI(0700)#PCI(0000)';
@@ -68,18 +68,7 @@ function plan(intent: Intent, inv: Inventory, choices: PlanChoices = consent()):
 }
 const kinds = (p: Plan) => p.steps.map((s) => s.kind);
 const codes = (p: Plan) => p.warnings.map((w) => w.code);
-const record = (p: Plan): OperationRecord => ({
-  op: 'op1',
-  plan: p,
-  startedAt: '',
-  done: [],
-  inFlight: null,
-  failed: null,
-  undone: [],
-  ended: null,
-  endedAt: null,
-  invalid: null,
-});
+const record = (p: Plan): OperationRecord => startedOperation('op1', p, '');
 
 describe('host readiness that matches the seed: IovSupport False', () => {
   const r910 = (host: Partial<Inventory['host']>, acs = [0, 0]) => {

@@ -14,6 +14,7 @@ import { stepEffect } from './executor-effects';
 import { testDevice, testInventory, testVm } from '../../testing/test-builders';
 import { flat, planOperation, RESTORING, vmSettingsEffects, type RememberedVmSettings } from './planner';
 import { scriptDefinitions, scriptsCalled } from './planner/render-script';
+import { startedOperation } from './journal-record';
 import { recoveryRefusal } from './recovery-checks';
 
 // --- fixtures -------------------------------------------------------------------------------------
@@ -319,18 +320,7 @@ describe('assign', () => {
     expect(codes(p)).not.toContain('verdict-unknown');
     // an operation planned while the host read well, recovered now that it does not
     const ok = plan({ kind: 'assign', locationPath: NIC0, vmName: 'Router-01' }, good);
-    const rec = {
-      op: 'o1',
-      plan: ok,
-      startedAt: '2026-11-30T00:00:00.000Z',
-      done: [],
-      inFlight: null,
-      failed: null,
-      undone: [],
-      ended: null,
-      endedAt: null,
-      invalid: null,
-    };
+    const rec = startedOperation('o1', ok, '2026-11-30T00:00:00.000Z');
     expect(recoveryRefusal(rec, good)).toBeNull();
     expect(recoveryRefusal(rec, inv)).toMatch(/survey properties \(requiresReservedMemoryRegion\) could not be read/);
   });
