@@ -163,7 +163,7 @@ export const deviceSchema = z.object({
   /** The controller of the host's system / boot disk: never assign it. */
   hostsSystemDisk: z.boolean(),
   /**
-   * The resource pool a dismounted device was added to (Windows Server 2025,
+   * The resource pool a dismounted device was added to (Windows Server 2022 and 2025,
    * Add-VMHostAssignableDevice -ResourcePoolName; Get-VMHostAssignableDevice's ResourcePoolName); null or
    * absent for the default pool "Primordial". A pool member is not an orphan and is never mounted back.
    */
@@ -186,7 +186,7 @@ export const assignedDeviceSchema = z.object({
   /** The same path is held twice in this VM or also by another VM. */
   duplicate: z.boolean(),
   /**
-   * The resource pool the entry was assigned through (Windows Server 2025 GPU pools,
+   * The resource pool the entry was assigned through (Windows Server 2022 and 2025 references,
    * Add-VMAssignableDevice -ResourcePoolName); null for a direct assignment (pool "Primordial" or none).
    * A pool entry is never stale and repair never removes it. Absent in inventories made before pools.
    */

@@ -2,6 +2,7 @@
  * The doctor's judgement, without PowerShell: what the product's scripts use matches the reference,
  * and each kind of difference fails exactly its item with its fix.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import { doctorExitCode } from '../../shared/doctor';
 import { doctorProblemText, doctorText } from '../../shared/i18n/doctor-messages';
 import { judgeDoctor, type DoctorFacts } from './doctor-checks';
 import { doctorReference } from './doctor';
+import { findPowerShell } from '../powershell/find-pwsh';
+import { projectRoot } from '../project-root';
 import { usedCmdlets, usedSurface } from './used-surface';
 
 const ref = doctorReference();
@@ -74,10 +77,48 @@ describe('the surface the doctor checks is the one the scripts use', () => {
     expect(called.filter((c) => !usedCmdlets().includes(c))).toEqual([]);
   });
 
+  it('every parameter a product script names for a reference cmdlet is in a set the doctor checks', () => {
+    // PowerShell's own parser: each command of each script, and the parameters it names.
+    const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform })!;
+    const list = spawnSync(
+      pwsh.path,
+      [
+        '-NoProfile',
+        '-NonInteractive',
+        '-Command',
+        `foreach ($f in Get-ChildItem -LiteralPath $env:DDA_SCRIPTS -Filter *.ps1) {
+          $ast = [System.Management.Automation.Language.Parser]::ParseFile($f.FullName, [ref]$null, [ref]$null)
+          foreach ($c in $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true)) {
+            foreach ($e in $c.CommandElements) {
+              if ($e -is [System.Management.Automation.Language.CommandParameterAst]) { '{0}|{1}|{2}' -f ($c.GetCommandName() -replace '^.*\\\\', ''), $e.ParameterName, $f.Name }
+            }
+          }
+        }`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, DDA_SCRIPTS: scriptsDir } },
+    );
+    expect(list.status, list.stderr).toBe(0);
+    const common = new Set(['ErrorAction', 'ErrorVariable', 'WarningAction', 'WarningVariable', 'Confirm', 'WhatIf']);
+    const unchecked = list.stdout
+      .split(/\r?\n/)
+      .filter(Boolean)
+      .map((l) => l.split('|') as [string, string, string])
+      .filter(([cmdlet, param]) => ref.cmdlets[cmdlet] && !common.has(param))
+      .filter(
+        ([cmdlet, param]) =>
+          !usedSurface.some(
+            (u) => u.cmdlet === cmdlet && u.parameters.some((p) => p.toLowerCase() === param.toLowerCase()),
+          ),
+      )
+      .map((x) => x.join(' '));
+    expect(unchecked).toEqual([]);
+  });
+
   it('the PCI property keys are the ones inventory.ps1 reads', () => {
     expect(ref.properties.map((p) => p.name)).toEqual([
       'DEVPKEY_PciDevice_DeviceType',
       'DEVPKEY_PciDevice_BaseClass',
+      'DEVPKEY_PciDevice_BarTypes',
       'DEVPKEY_PciDevice_AcsCompatibleUpHierarchy',
       'DEVPKEY_PciDevice_RequiresReservedMemoryRegion',
       'DEVPKEY_Device_LocationPaths',
@@ -94,6 +135,8 @@ describe('doctor.ps1 and capture.ps1 only read', () => {
       'Select-Object',
       'New-Object',
       'Add-Note',
+      // this script's own language rules (a property a host's object lacks reads as $null)
+      'Set-StrictMode',
       // host-functions.ps1: the DEVPKEY_Device_Parent walk, Get-DdaPnpDeviceProperty calls only
       'Resolve-DdaPciFunction',
     ]);

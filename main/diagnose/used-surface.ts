@@ -17,6 +17,12 @@ export interface UsedCall {
 export const usedSurface: readonly UsedCall[] = [
   { cmdlet: 'Get-PnpDevice', set: 'ByPresence', parameters: ['PresentOnly'], usedIn: 'inventory.ps1' },
   {
+    cmdlet: 'Get-PnpDevice',
+    set: 'ByInstanceId',
+    parameters: ['InstanceId'],
+    usedIn: 'op-disable-device.ps1, op-enable-device.ps1',
+  },
+  {
     cmdlet: 'Get-PnpDeviceProperty',
     set: 'ByInstanceId',
     parameters: ['InstanceId', 'KeyName'],
@@ -45,8 +51,8 @@ export const usedSurface: readonly UsedCall[] = [
   { cmdlet: 'Get-VMHost', set: 'ComputerName', parameters: [], usedIn: 'inventory.ps1' },
   {
     cmdlet: 'Get-WinEvent',
-    set: 'HashQuerySet',
-    parameters: ['FilterHashtable', 'MaxEvents'],
+    set: 'GetLogSet',
+    parameters: ['LogName', 'FilterXPath', 'MaxEvents'],
     usedIn: 'inventory.ps1',
   },
   { cmdlet: 'Get-VM', set: 'Name', parameters: [], usedIn: 'inventory.ps1' },
@@ -64,7 +70,12 @@ export const usedSurface: readonly UsedCall[] = [
     parameters: ['LocationPath', 'Force'],
     usedIn: 'op-dismount-device.ps1',
   },
-  { cmdlet: 'Mount-VMHostAssignableDevice', set: 'Path', parameters: ['LocationPath'], usedIn: 'op-mount-device.ps1' },
+  {
+    cmdlet: 'Mount-VMHostAssignableDevice',
+    set: 'Object',
+    parameters: ['HostAssignableDevice'],
+    usedIn: 'op-mount-device.ps1 (the object Get-VMHostAssignableDevice lists, piped)',
+  },
   {
     cmdlet: 'Add-VMAssignableDevice',
     set: 'VMObject',

@@ -79,7 +79,7 @@ const upper = (s: string) => s.toUpperCase();
 /**
  * The pool an entry was assigned through, or null for a direct one. Get-VMAssignableDevice's
  * ResourcePoolName is "Primordial" for a direct assignment (the default pool, as the Hyper-V WMI provider names its primordial Msvm_ResourcePool) and a
- * pool's own name for Add-VMAssignableDevice -ResourcePoolName (Windows Server 2025 docs).
+ * pool's own name for Add-VMAssignableDevice -ResourcePoolName (Windows Server 2022 and 2025 references).
  */
 function poolOf(a: { resourcePoolName?: string | null }): string | null {
   const p = a.resourcePoolName;
@@ -336,7 +336,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
     }
   }
   for (const h of raw.hostAssignable) {
-    // A member of a resource pool (Windows Server 2025) waits in its pool for a VM: not an orphan.
+    // A member of a resource pool (Windows Server 2022 and 2025 references) waits in its pool for a VM: not an orphan.
     if (!holders.has(upper(h.locationPath)) && poolOf(h) === null)
       problems.push({ kind: 'orphan', locationPath: h.locationPath });
   }

@@ -87,8 +87,8 @@ export function sshSetup(tg: SshTarget, s: ClientSituation): HostSetup {
   const notes = [
     elevatedNote,
     t(
-      'Windows Server 2025 ships the OpenSSH server (sshd), not yet running; earlier versions add it with Add-WindowsCapability. PowerShell 7 must be installed on the host (on Server Core without winget, install the PowerShell-7 .msi from github.com/PowerShell/PowerShell/releases with msiexec /i ... /quiet), and PowerShell 7.3 or later on this machine.',
-      'Windows Server 2025 自带 OpenSSH 服务器（sshd），只是尚未启动；更早的版本用 Add-WindowsCapability 安装。主机上必须安装 PowerShell 7（没有 winget 的 Server Core 可从 github.com/PowerShell/PowerShell/releases 下载 PowerShell-7 的 .msi，用 msiexec /i ... /quiet 安装），本机需要 PowerShell 7.3 或更高版本。',
+      "Windows Server 2025 ships the OpenSSH server (sshd), not yet running; 2019 and 2022 add it with Add-WindowsCapability; Windows Server 2016 has no OpenSSH capability (Microsoft's OpenSSH install page needs 2019 or later): install the Win32-OpenSSH release from github.com/PowerShell/Win32-OpenSSH there, or use WinRM. PowerShell 7 must be installed on the host (on Server Core without winget, install the PowerShell-7 .msi from github.com/PowerShell/PowerShell/releases with msiexec /i ... /quiet), and PowerShell 7.3 or later on this machine.",
+      'Windows Server 2025 自带 OpenSSH 服务器（sshd），只是尚未启动；2019 和 2022 用 Add-WindowsCapability 安装；Windows Server 2016 没有 OpenSSH 功能（微软的 OpenSSH 安装说明要求 2019 或更高版本）：请在其上安装 github.com/PowerShell/Win32-OpenSSH 的发行版，或改用 WinRM。主机上必须安装 PowerShell 7（没有 winget 的 Server Core 可从 github.com/PowerShell/PowerShell/releases 下载 PowerShell-7 的 .msi，用 msiexec /i ... /quiet 安装），本机需要 PowerShell 7.3 或更高版本。',
     ),
     t(
       'The Subsystem line names pwsh.exe by its 8.3 path (c:/progra~1 is "C:\\Program Files"): sshd on Windows cannot start a subsystem from a path with spaces. The ShortPath command above must print C:\\PROGRA~1\\...; if 8.3 names are turned off ' +

@@ -45,7 +45,7 @@ function reasonText(d: Device): LocalizedText {
   return planText(key ?? 'reasonOther');
 }
 
-/** A device in a resource pool (Windows Server 2025) is given out by its pool; DDA Studio leaves it there. */
+/** A device in a resource pool (Windows Server 2022 and 2025 references) is given out by its pool; DDA Studio leaves it there. */
 export function checkPool(d: Device, b: Builder): void {
   if (!d.resourcePoolName) return;
   b.block('in-resource-pool', planText('inResourcePool', { name: name(d), pool: q(d.resourcePoolName) }));

@@ -5,6 +5,9 @@
 # A part that cannot be read is left out with a note naming it; it never fails the whole capture.
 # Windows PowerShell 5.1 compatible: no ternary, no ??, no pipeline chains, no ::new().
 param([Parameter(Mandatory = $true)][string[]]$PropertyKeys)
+# Properties a host's objects may lack (ResourcePoolName before the 2022 references) read as $null, even
+# under a caller's strict mode (a profile the SSH subsystem runs, for one).
+Set-StrictMode -Off
 
 $notes = New-Object System.Collections.Generic.List[string]
 function Add-Note([string]$what, $err) {

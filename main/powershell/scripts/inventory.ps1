@@ -269,7 +269,7 @@ if ($hyperV.present) {
             if ($null -ne $heldBy) { $held = $heldBy[[string]$v.Id] } else { $held = @(Get-VMAssignableDevice -VM $v) }
             foreach ($a in $held) {
                 # ResourcePoolName: 'Primordial' for a direct assignment; a pool's name for one made with
-                # -ResourcePoolName (Windows Server 2025 GPU pools); absent on hosts before 2025.
+                # -ResourcePoolName (resource pools: the Windows Server 2022 and 2025 references); may be absent on older hosts.
                 $pool = $null
                 if ($null -ne $a.PSObject.Properties['ResourcePoolName'] -and $a.ResourcePoolName) { $pool = [string]$a.ResourcePoolName }
                 $assigned.Add(@{ name = [string]$a.Name; instanceId = [string]$a.InstanceID; locationPath = [string]$a.LocationPath; resourcePoolName = $pool })

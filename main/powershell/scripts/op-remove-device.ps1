@@ -1,5 +1,5 @@
 # Step: take a device (every direct entry with this location path) away from a VM; with no path, every
-# direct entry. An entry assigned through a resource pool (Windows Server 2025, ResourcePoolName other
+# direct entry. An entry assigned through a resource pool (Windows Server 2022 and 2025 references, ResourcePoolName other
 # than 'Primordial') is never taken: the 2025 reference's own example removes entries by filtering
 # Get-VMAssignableDevice on ResourcePoolName and piping them, as here.
 # Remove-VMAssignableDevice has two parameter sets only, VMName and Object (VMAssignedDevice[] from the

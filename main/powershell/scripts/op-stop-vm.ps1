@@ -2,7 +2,7 @@
 # A running guest gets a graceful shutdown first, as a job bounded by $TimeoutSec seconds; if it does
 # not stop in time (or refuses: no integration services, hung guest), the VM is turned off. A paused or
 # saved VM is turned off directly (a saved VM's state is discarded; the plan warns about that).
-# One path for every host: Stop-VM has -AsJob on Windows Server 2022 and 2025 (reference/cmdlets.json) and
+# One path for every host: Stop-VM has -AsJob on Windows Server 2016 to 2025 (its references; reference/cmdlets.json) and
 # in the simulator. The state is read back at the end, never assumed.
 # The shutdown job is never stopped or removed while it runs: Hyper-V's job ends its own task when the VM
 # is turned off, and a job removed under its worker is disposed before that worker completes it (an
