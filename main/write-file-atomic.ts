@@ -36,7 +36,8 @@ const systemIo: RenameIo = {
   platform: process.platform,
   rename: renameSync,
   sleep: (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms),
-  now: () => Date.now(),
+  // a clock that never goes back (a wall clock set back would keep the main thread waiting)
+  now: () => performance.now(),
 };
 /** How long a rename Windows refuses for a while is tried again (graceful-fs tries for 60 s, asynchronously). */
 export const WINDOWS_RENAME_RETRY_MS = 3000;
@@ -82,8 +83,12 @@ export function writeFileAtomic(
   try {
     renameReplacing(tmp, file, io);
   } catch (e) {
-    // The old file stands; the temporary one is not left behind.
-    rmSync(tmp, { force: true });
+    // The old file stands; the temporary one is not left behind (if it can be removed: the rename's error is the one told).
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // held open too (an antivirus scanning the new file): it stays, under its private name
+    }
     throw e;
   }
 }

@@ -95,8 +95,14 @@ const rawFactName: Record<SurveyFactName, string> = {
   requiresReservedMemoryRegion: 'rmrr',
 };
 /** The device's survey properties that are null because the call for them failed (a remembered value fills one). */
-function unreadableFacts(facts: SurveyFacts, unreadableRaw: ReadonlySet<string>): SurveyFactName[] {
-  return surveyFactNames.filter((f) => facts[f] === null && unreadableRaw.has(rawFactName[f]));
+function unreadableFacts(
+  facts: SurveyFacts,
+  unreadableRaw: ReadonlySet<string>,
+  unreadableThen: readonly SurveyFactName[] = [],
+): SurveyFactName[] {
+  return surveyFactNames.filter(
+    (f) => facts[f] === null && (unreadableRaw.has(rawFactName[f]) || unreadableThen.includes(f)),
+  );
 }
 
 function systemDiskKnown(raw: RawInventory): boolean {
@@ -216,15 +222,19 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
     };
     const remembered = key ? memory.get(key) : undefined;
     if (facts.source === 'live' && !facts.disabled && key) {
-      // A property no call could read keeps what was remembered of it: null would read as "absent" later.
+      // A property no call could read keeps what was remembered of it, or stays listed as unreadable: a
+      // null alone would read as "absent" later.
       const unreadableNow = unreadableFacts(facts, unreadableRaw);
       const kept = (f: SurveyFactName) => (unreadableNow.includes(f) ? (remembered?.[f] ?? null) : (facts[f] ?? null));
+      const stillUnreadable = unreadableNow.filter((f) => kept(f) === null);
       memory.set(key, {
         deviceType: kept('deviceType'),
         baseClass: kept('baseClass'),
         acsUpHierarchy: kept('acsUpHierarchy'),
         requiresReservedMemoryRegion: kept('requiresReservedMemoryRegion'),
-        barTypes: unreadableRaw.has('barTypes') ? (remembered?.barTypes ?? null) : (facts.barTypes ?? null),
+        ...(stillUnreadable.length > 0 ? { unreadable: stillUnreadable } : {}),
+        // a device's own value, when its call worked; the one remembered when it failed
+        barTypes: d.barTypes ?? (unreadableRaw.has('barTypes') ? (remembered?.barTypes ?? null) : null),
         irqs: facts.irqs ?? [],
         memoryRanges: facts.memoryRanges ?? [],
         measuredAt: readAt,
@@ -252,7 +262,12 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       deviceNotes.push(
         'Windows has not started this device (no driver, or a problem code): it has no interrupts or MMIO allocated, so they cannot be measured until it runs.',
       );
-    const unreadable = unreadableFacts(facts, unreadableRaw);
+    // Unreadable now, or when the measurement now used was taken.
+    const unreadable = unreadableFacts(
+      facts,
+      unreadableRaw,
+      facts.source === 'remembered' ? remembered?.unreadable : [],
+    );
     if (unreadable.length > 0) facts = { ...facts, unreadable };
     const verdict = surveyVerdict(facts);
     // The ranges that size the device: measured now (a disabled device has none allocated), or remembered.

@@ -32,7 +32,7 @@ import {
   type RejectedLine,
 } from './journal-record';
 import type { RememberedVmSettings } from './planner';
-import { refuseLink, renameReplacing, writeFileAtomic } from '../write-file-atomic';
+import { refuseLink, writeFileAtomic } from '../write-file-atomic';
 
 export type { JournalRecord, OperationRecord, RecoverAction, RejectedLine } from './journal-record';
 
@@ -79,7 +79,8 @@ export class Journal {
     if (!existsSync(this.file) || statSync(this.file).size < this.rotateBytes) return;
     if (this.findUnfinished().length > 0) return; // never rotate away an operation recovery needs
     try {
-      renameReplacing(this.file, join(this.dir, 'journal.1.jsonl'));
+      // One attempt, no waiting: rotation can wait for the next operation.
+      renameSync(this.file, join(this.dir, 'journal.1.jsonl'));
     } catch {
       // Refused (Windows: another process holds journal.1.jsonl open): the journal grows until the next
       // operation rotates it; the operation itself is journaled as ever.

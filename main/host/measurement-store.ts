@@ -35,6 +35,7 @@ function sameMeasurement(a: RememberedFacts, b: RememberedFacts): boolean {
     a.baseClass === b.baseClass &&
     a.acsUpHierarchy === b.acsUpHierarchy &&
     a.requiresReservedMemoryRegion === b.requiresReservedMemoryRegion &&
+    JSON.stringify(a.unreadable ?? []) === JSON.stringify(b.unreadable ?? []) &&
     (a.barTypes ?? null) === (b.barTypes ?? null) &&
     JSON.stringify(a.irqs) === JSON.stringify(b.irqs) &&
     JSON.stringify(a.memoryRanges) === JSON.stringify(b.memoryRanges)

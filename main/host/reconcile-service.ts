@@ -167,6 +167,11 @@ export async function readReconciledInventory(
   const { records, lost } = store.read();
   const events = startFailuresOf(startFailures, inv.vms);
   const out = reconcileInventory(lost ? { ...inv, notes: [...inv.notes, lost] } : inv, records, events);
-  store.write(updateRecords(inv, records, now().toISOString()));
+  try {
+    store.write(updateRecords(inv, records, now().toISOString()));
+  } catch (e) {
+    // The host was read: records that cannot be saved now (a file Windows keeps locked) are a note.
+    return { ...out, notes: [...out.notes, `The assignments seen could not be saved: ${(e as Error).message}`] };
+  }
   return out;
 }

@@ -1,0 +1,101 @@
+/**
+ * buildInventory on hand-written raw facts (what inventory.ps1 returns): what is remembered of a device
+ * when some property call failed, and the read of a host whose records cannot be saved.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildInventory, type InventoryRead } from './inventory-service';
+import { rawSchema } from './inventory-raw';
+import { memoryMeasurementStore } from './measurement-store';
+import { readReconciledInventory } from './reconcile-service';
+import { memoryAssignmentStore } from './assignment-store';
+
+const PATH = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
+const ID = 'PCI\\VEN_10DE&DEV_1EB8&SUBSYS_12A210DE&REV_A1\\4&1&0&0018';
+const now = new Date('2026-12-01T00:00:00.000Z');
+
+/** The raw facts of a host with one GPU, on the host (or dismounted), some properties unreadable. */
+function raw(device: Record<string, unknown>, unreadableProps: string[], dismounted = false) {
+  return rawSchema.parse({
+    psEdition: 'Desktop',
+    psVersion: '5.1.20348.2849',
+    hyperV: { present: true, iovSupport: true, iovSupportReasons: [] },
+    devices: [
+      {
+        instanceId: dismounted ? ID.replace(/^PCI\\/, 'PCIP\\') : ID,
+        friendlyName: 'NVIDIA Tesla T4',
+        class: 'Display',
+        disabled: false,
+        started: true,
+        locationPath: dismounted ? null : PATH,
+        deviceType: 2,
+        baseClass: 3,
+        acs: 3,
+        rmrr: false,
+        barTypes: 2 * 2 ** 24 + 256,
+        irqs: [4294967294],
+        memoryRanges: [
+          { start: String(0xf6000000), end: String(0xf6ffffff) },
+          { start: String(0x3800000000), end: String(0x380fffffff) },
+        ],
+        resourcesKnown: !dismounted,
+        ...device,
+      },
+    ],
+    unreadableProps,
+    hostAssignable: dismounted ? [{ instanceId: ID.replace(/^PCI\\/, 'PCIP\\'), locationPath: PATH }] : [],
+    vms: [],
+    notes: [],
+  });
+}
+
+describe('what is remembered of a device when a property call failed', () => {
+  it("a device's own BarTypes is kept even when the call failed for other devices", () => {
+    const memory = memoryMeasurementStore();
+    buildInventory(raw({}, ['barTypes']), memory, now);
+    expect(memory.get(PATH)!.barTypes).toBe(2 * 2 ** 24 + 256);
+    // its call failed: the value remembered before stands
+    buildInventory(raw({ barTypes: null }, ['barTypes']), memory, now);
+    expect(memory.get(PATH)!.barTypes).toBe(2 * 2 ** 24 + 256);
+  });
+
+  it('an RMRR flag unreadable at the only measurement stays unknown once the device is away, never "absent"', () => {
+    const memory = memoryMeasurementStore();
+    const first = buildInventory(raw({ rmrr: null }, ['rmrr']), memory, now);
+    expect(first.devices[0]!.verdict).toEqual({ code: 'unknown' });
+    expect(memory.get(PATH)).toMatchObject({
+      requiresReservedMemoryRegion: null,
+      unreadable: ['requiresReservedMemoryRegion'],
+    });
+    // dismounted now: its twin has no such properties, the measurement stands, and so does what it lacked
+    const away = buildInventory(
+      raw({ rmrr: null, deviceType: null, baseClass: null, acs: null }, [], true),
+      memory,
+      now,
+    );
+    expect(away.devices[0]!.owner).toEqual({ kind: 'dismounted' });
+    expect(away.devices[0]!.verdict).toEqual({ code: 'unknown', remembered: true });
+    expect(away.devices[0]!.facts.unreadable).toEqual(['requiresReservedMemoryRegion']);
+    // read well on the host again: the record is rewritten, nothing unreadable
+    buildInventory(raw({}, []), memory, now);
+    expect(memory.get(PATH)!.unreadable).toBeUndefined();
+    expect(memory.get(PATH)!.requiresReservedMemoryRegion).toBe(0);
+  });
+});
+
+describe('a host read whose records cannot be saved (a file Windows keeps locked)', () => {
+  it('is a note, not a failed read', async () => {
+    const read = async (): Promise<InventoryRead> => ({
+      inventory: buildInventory(raw({}, []), memoryMeasurementStore(), now),
+      startFailures: null,
+    });
+    const store = {
+      ...memoryAssignmentStore(),
+      write: () => {
+        throw new Error('EBUSY: resource busy or locked, rename');
+      },
+    };
+    const inv = await readReconciledInventory(read, store, () => now);
+    expect(inv.devices).toHaveLength(1);
+    expect(inv.notes).toContain('The assignments seen could not be saved: EBUSY: resource busy or locked, rename');
+  });
+});
