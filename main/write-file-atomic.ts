@@ -48,7 +48,7 @@ export const WINDOWS_RENAME_RETRY_MS = 3000;
  * EPERM, EACCES or EBUSY: tried again with a growing pause (graceful-fs's rename, and VS Code's, do the
  * same), for WINDOWS_RENAME_RETRY_MS at most.
  */
-export function renameReplacing(from: string, to: string, io: RenameIo = systemIo): void {
+function renameReplacing(from: string, to: string, io: RenameIo = systemIo): void {
   const start = io.now();
   for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
     try {

@@ -203,16 +203,16 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
           : { kind: 'host' };
     const onHost = owner.kind === 'host';
     const deviceNotes: string[] = [];
-    const prop = (v: number | null | undefined, what: string, rawName: string) => {
+    const prop = (v: number | null | undefined, what: string, fact: SurveyFactName) => {
       if (v === null || v === undefined)
-        deviceNotes.push(`${what} property ${unreadableRaw.has(rawName) ? 'unreadable' : 'missing'}`);
+        deviceNotes.push(`${what} property ${unreadableRaw.has(rawFactName[fact]) ? 'unreadable' : 'missing'}`);
       return v ?? null;
     };
     let facts: SurveyFacts = {
       deviceType: prop(d.deviceType, 'DeviceType', 'deviceType'),
       baseClass: prop(d.baseClass, 'BaseClass', 'baseClass'),
-      acsUpHierarchy: prop(d.acs, 'AcsCompatibleUpHierarchy', 'acs'),
-      requiresReservedMemoryRegion: prop(d.rmrr, 'RequiresReservedMemoryRegion', 'rmrr'),
+      acsUpHierarchy: prop(d.acs, 'AcsCompatibleUpHierarchy', 'acsUpHierarchy'),
+      requiresReservedMemoryRegion: prop(d.rmrr, 'RequiresReservedMemoryRegion', 'requiresReservedMemoryRegion'),
       barTypes: d.barTypes ?? null,
       disabled: onHost && d.disabled,
       irqs: onHost && d.resourcesKnown ? (d.irqs ?? []) : null,
@@ -221,10 +221,10 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       notes: deviceNotes,
     };
     const remembered = key ? memory.get(key) : undefined;
+    const unreadableNow = unreadableFacts(facts, unreadableRaw);
     if (facts.source === 'live' && !facts.disabled && key) {
       // A property no call could read keeps what was remembered of it, or stays listed as unreadable: a
       // null alone would read as "absent" later.
-      const unreadableNow = unreadableFacts(facts, unreadableRaw);
       const kept = (f: SurveyFactName) => (unreadableNow.includes(f) ? (remembered?.[f] ?? null) : (facts[f] ?? null));
       const stillUnreadable = unreadableNow.filter((f) => kept(f) === null);
       memory.set(key, {
@@ -263,11 +263,8 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
         'Windows has not started this device (no driver, or a problem code): it has no interrupts or MMIO allocated, so they cannot be measured until it runs.',
       );
     // Unreadable now, or when the measurement now used was taken.
-    const unreadable = unreadableFacts(
-      facts,
-      unreadableRaw,
-      facts.source === 'remembered' ? remembered?.unreadable : [],
-    );
+    const unreadable =
+      facts.source === 'remembered' ? unreadableFacts(facts, unreadableRaw, remembered?.unreadable) : unreadableNow;
     if (unreadable.length > 0) facts = { ...facts, unreadable };
     const verdict = surveyVerdict(facts);
     // The ranges that size the device: measured now (a disabled device has none allocated), or remembered.

@@ -687,7 +687,8 @@ function Resolve-SimPciKey([string]$KeyName) {
 # as: Data arrives as the real .NET type (Boolean, UInt32, String[], String). A key is read in the
 # property call's own loop from this table (a function call per row cost a 256-function host 70-120 ms).
 # 'presence': when a device has the key: its value is not $null ('notNull'), is not empty or 0
-# ('nonEmpty'), or always (an absent name reads as an empty string).
+# ('nonEmpty'), or always (an absent name reads as an empty string). 'derive': the function that gives the
+# value of a profile device without the field.
 $script:SimPciProps = @{
     DEVPKEY_PciDevice_DeviceType                   = @{ field = 'deviceType'; type = 'UInt32'; presence = 'notNull' }
     DEVPKEY_PciDevice_BaseClass                    = @{ field = 'baseClass'; type = 'UInt32'; presence = 'notNull' }
@@ -696,7 +697,7 @@ $script:SimPciProps = @{
     DEVPKEY_PciDevice_RequiresReservedMemoryRegion = @{ field = 'requiresReservedMemoryRegion'; type = 'Boolean'; presence = 'notNull' }
     # pciprop.h: a UINT32 of BAR counts (I/O; non-prefetchable, 32-bit prefetchable, 64-bit prefetchable
     # memory), one byte each. A profile without it gets one derived from its ranges (Get-SimBarTypes).
-    DEVPKEY_PciDevice_BarTypes                     = @{ field = 'barTypes'; type = 'UInt32'; presence = 'derived' }
+    DEVPKEY_PciDevice_BarTypes                     = @{ field = 'barTypes'; type = 'UInt32'; presence = 'notNull'; derive = 'Get-SimBarTypes' }
     DEVPKEY_Device_LocationPaths                   = @{ field = 'locationPath'; type = 'StringList'; presence = 'nonEmpty' }
     DEVPKEY_Device_Parent                          = @{ field = 'parent'; type = 'String'; presence = 'nonEmpty' }
     DEVPKEY_Device_FriendlyName                    = @{ field = 'friendlyName'; type = 'String'; presence = 'always' }
@@ -803,10 +804,7 @@ function Get-PnpDeviceProperty {
                     if ($null -ne $spec) {
                         $raw = $d.($spec.field)
                         $presence = $spec.presence
-                        if ($presence -eq 'derived') {
-                            if ($null -eq $d.PSObject.Properties[$spec.field]) { $raw = Get-SimBarTypes $d }
-                            $presence = 'notNull'
-                        }
+                        if ($spec.derive -and $null -eq $d.PSObject.Properties[$spec.field]) { $raw = & $spec.derive $d }
                         if ($presence -eq 'always' -or ($presence -eq 'nonEmpty' -and $raw) -or ($presence -eq 'notNull' -and $null -ne $raw)) {
                             $type = $spec.type
                             if ($type -eq 'UInt32') { $data = [uint32]$raw }

@@ -103,18 +103,16 @@ $unreadableProps = [System.Collections.Generic.List[string]]@()
 function Read-DdaProps([string[]]$names) {
     $alone = ($names.Count -eq 1)
     $rows = @()
+    # A call that stops and one that only writes errors (as PnP cmdlets do) fail alike.
+    $failure = $null
     try {
         $propErrors = $null
         $rows = @(Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName @(foreach ($n in $names) { $keys[$n][0] }) -ErrorAction SilentlyContinue -ErrorVariable propErrors)
         $failure = Get-DdaCallFailure $propErrors
-        if ($null -ne $failure) {
-            if (-not $alone) { return $false }
-            Add-Note ("Device property " + $names[0] + " unreadable: " + $failure.Exception.Message)
-            $unreadableProps.Add($names[0])
-        }
-    } catch {
+    } catch { $failure = $_ }
+    if ($null -ne $failure) {
         if (-not $alone) { return $false }
-        Add-Note ("Device property " + $names[0] + " unreadable: " + $_.Exception.Message)
+        Add-Note ("Device property " + $names[0] + " unreadable: " + $failure.Exception.Message)
         $unreadableProps.Add($names[0])
     }
     # A row's key text as the host wrote it -> the fact's name (each spelling resolved once).
