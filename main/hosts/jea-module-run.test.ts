@@ -1,7 +1,8 @@
 /**
  * The client's check of a rollback the DDAStudio.Host endpoint reports: the host is read again, and a
- * step whose effect is still there (the failed one included: the endpoint undoes only completed steps)
- * turns "rolled-back" into "rollback-failed". Pure: a fake endpoint and hand-built inventories.
+ * step whose effect is still there (the failed one included: the endpoint undoes it only when its own
+ * read shows its effect) turns "rolled-back" into "rollback-failed". Pure: a fake endpoint and hand-built
+ * inventories.
  */
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../../shared/inventory';
@@ -16,14 +17,18 @@ const vm = testVm('App-VM');
 const onHost = testInventory([testDevice(PATH)], [vm]);
 const dismounted = testInventory([testDevice(PATH, { owner: { kind: 'dismounted' }, enabled: false })], [vm]);
 
-/** An endpoint that ran the plan's steps up to `failing`, which failed, and undid the ones before it. */
-function endpoint(plan: Plan, failing: string): ScriptRunner {
+/**
+ * An endpoint that ran the plan's steps up to `failing`, which failed, and undid the ones before it (and
+ * the failed one first, when its own read of the host showed the effect: `undoFailed`).
+ */
+function endpoint(plan: Plan, failing: string, undoFailed = false): ScriptRunner {
   const at = plan.steps.findIndex((s) => s.id === failing);
   const done = plan.steps.slice(0, at);
+  const undone = undoFailed ? [plan.steps[at]!, ...[...done].reverse()] : [...done].reverse();
   const log = [
     ...done.map((s) => ({ stepId: s.id, phase: 'step', ok: true, ms: 1 })),
     { stepId: failing, phase: 'step', ok: false, ms: 1, error: { kind: 'powershell', message: 'failed' } },
-    ...[...done].reverse().map((s) => ({ stepId: s.id, phase: 'undo', ok: true, ms: 1 })),
+    ...undone.map((s) => ({ stepId: s.id, phase: 'undo', ok: true, ms: 1 })),
   ];
   return {
     invoke: async () => ({
@@ -51,6 +56,14 @@ describe('a rollback reported by the JEA endpoint', () => {
   it('is believed when the host, read again, is back', async () => {
     const out = await executePlanOnEndpoint(plan, endpoint(plan, dismount.id), { readInventory: async () => onHost });
     expect(out.status).toBe('rolled-back');
+  });
+
+  it('keeps the failed step failed when the endpoint undid it too, and believes the host that is back', async () => {
+    const out = await executePlanOnEndpoint(plan, endpoint(plan, dismount.id, true), {
+      readInventory: async () => onHost,
+    });
+    expect(out.status).toBe('rolled-back');
+    expect(out.steps.find((s) => s.stepId === dismount.id)).toMatchObject({ state: 'failed' });
   });
 
   it('is not, when the failed step left its effect (a dismount that failed after the device went)', async () => {

@@ -22,7 +22,7 @@ export const HOST_PLAN_REQUEST = 'host-plan';
 const REFUSED = /^(PlanRefused|PlanMalformed|HostUnreadable|PolicyUnreadable),DDAStudio\.Host$/;
 /** A step's allowance when the planner gives it none (the session's default per call). */
 const STEP_MS = 120_000;
-/** The endpoint reads the host before it runs anything. */
+/** The endpoint reads the host before it runs anything, and again after a step fails (to judge its effect). */
 const HOST_READ_MS = 120_000;
 
 const errorKinds = ['powershell', 'timeout', 'crashed', 'not-started', 'protocol', 'connection'] as const;
@@ -54,10 +54,10 @@ const stepLogSchema = z.object({
   ),
 });
 
-/** The request's limit: every step and its undo, plus the endpoint's own read of the host. */
+/** The request's limit: every step and its undo, plus the endpoint's own two reads of the host. */
 export function hostPlanTimeoutMs(plan: Plan): number {
   const of = (s: PlanStep) => (timeoutFor(s.action) ?? STEP_MS) + (s.undo ? (timeoutFor(s.undo) ?? STEP_MS) : 0);
-  return HOST_READ_MS + plan.steps.reduce((sum, s) => sum + of(s), 0);
+  return 2 * HOST_READ_MS + plan.steps.reduce((sum, s) => sum + of(s), 0);
 }
 
 async function readSafely(opts: ExecuteOptions): Promise<Inventory | null> {
@@ -122,6 +122,7 @@ export async function executePlanOnEndpoint(
     return outcome('rollback-failed', first.id, error);
   }
   const done: PlanStep[] = [];
+  let failedResult: StepResult | null = null;
   for (const e of parsed.data.log) {
     const step = plan.steps.find((s) => s.id === e.stepId);
     if (!step) continue;
@@ -146,17 +147,21 @@ export async function executePlanOnEndpoint(
     const state: StepResult['state'] =
       e.phase === 'step' ? (e.ok ? 'done' : 'failed') : e.ok ? 'undone' : 'undo-failed';
     const res: StepResult = { stepId: step.id, state, durationMs: e.ms, ...(error ? { error } : {}) };
+    if (state === 'failed') failedResult = res;
     results.set(step.id, res);
     opts.onStep?.(res);
   }
   const { status: hostStatus, failedStepId } = parsed.data;
+  // The failed step stays failed in the outcome when the endpoint undid it too (as the executor has it).
+  if (failedStepId && failedResult && results.get(failedStepId)?.state === 'undone')
+    results.set(failedStepId, failedResult);
   const error = parsed.data.error ? rawError(parsed.data.error) : null;
   if (hostStatus === 'succeeded') {
     opts.journal?.append({ t: 'op-end', op, at: now(), status: 'succeeded' });
     return outcome('succeeded', null, null);
   }
-  // The endpoint rolled back; the host, read again, says whether it really is back. The failed step is
-  // judged too: the endpoint undoes only completed steps, and a real cmdlet may fail after its change.
+  // The endpoint rolled back; the host, read again, says whether it really is back, the failed step's
+  // effect included (the endpoint undid it only when its own read showed it).
   const inv = await readSafely(opts);
   if (inv) opts.onInventory?.(inv);
   const failed = plan.steps.find((s) => s.id === failedStepId);

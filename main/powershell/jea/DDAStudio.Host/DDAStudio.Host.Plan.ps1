@@ -20,8 +20,9 @@
 #    mount, which puts back a device that is off the host now as it is now;
 #  - the role's allow list (DDAStudio.Host.Policy.psd1 beside the module, when present) names every VM
 #    and device class the plan touches.
-# Then the steps run here, in order; when one fails, the completed ones are undone in reverse, and the
-# step log goes back to the client (which journals it and re-reads the host to verify the rollback).
+# Then the steps run here, in order; when one fails, it is undone when the host shows its effect, and the
+# completed ones in reverse, and the step log goes back to the client (which journals it and re-reads the
+# host to verify the rollback).
 #
 # Windows PowerShell 5.1 compatible (no ternary, ??, ::new(), -AsHashtable).
 
@@ -223,7 +224,18 @@ function Get-DdaHostView {
         }
         $devices += , $view
     }
-    $vms = @(); foreach ($v in @($raw.vms)) { if ($v) { $vms += , @{ name = [string]$v.name; id = ([string]$v.id).ToLowerInvariant() } } }
+    # VMs with what a step's effect is judged by (Get-DdaEffectLeft): state, entries (pool entries too, by
+    # path or name, as inventory-service.ts lists them) and the settings the set-vm steps change.
+    $vms = @()
+    foreach ($v in @($raw.vms)) {
+        if (-not $v) { continue }
+        $entries = @(foreach ($a in @($v.assigned)) { if ($a) { $p = $a.locationPath; if (-not $p) { $p = $a.name }; @{ path = [string]$p; pool = ($a.resourcePoolName -and ([string]$a.resourcePoolName) -ne 'Primordial') } } })
+        $vms += , @{
+            name = [string]$v.name; id = ([string]$v.id).ToLowerInvariant(); state = [string]$v.state; entries = $entries
+            AutomaticStopAction = $v.automaticStopAction; GuestControlledCacheTypes = $v.guestControlledCacheTypes
+            LowMemoryMappedIoSpace = $v.lowMemoryMappedIoSpace; HighMemoryMappedIoSpace = $v.highMemoryMappedIoSpace; DynamicMemoryEnabled = $v.dynamicMemoryEnabled
+        }
+    }
     @{ devices = $devices; vms = $vms }
 }
 
@@ -334,8 +346,8 @@ function Get-DdaPlanRefusal {
     foreach ($x in $actions) {
         $a = $x.action; $s = $x.step; $which = 'step'; if ($x.undo) { $which = 'the undo of step' }
         # Turning a VM off (a guest that does not shut down in time is turned off) needs its consent, but
-        # for the last step's undo, which never runs here (a failure undoes only the steps completed before
-        # it, and the endpoint never runs a step alone): a plan that only starts a VM asks for none.
+        # for the last step's undo, which runs only after that step failed and then only with the consent
+        # (Invoke-DdaHostPlanSteps; the endpoint never runs a step alone): a plan that only starts a VM asks for none.
         if ($a.script -eq 'op-stop-vm' -and -not $x.lastUndo -and $consents -notcontains 'turn-off-vm') { return "$which $($s.id) turns a VM off without the consent turn-off-vm" }
         if ($a.script -eq 'op-remove-saved-state' -and $consents -notcontains 'discard-saved-state') { return "$which $($s.id) discards a saved state without the consent discard-saved-state" }
         if ($a.script -eq 'op-dismount-device') {
@@ -411,19 +423,82 @@ function Invoke-DdaHostStep {
     @{ ok = [bool]$envelope.ok; ms = [int]$clock.ElapsedMilliseconds; error = $envelope.error; value = $envelope.value }
 }
 
-# Runs the checked steps in order; on a failure undoes the completed ones in reverse. The log lists every
-# step and undo as it ended: @{ stepId; phase = 'step' | 'undo'; ok; ms; error }.
+# Whether two values from JSON are the same, as TypeScript's === has them: no conversion between a
+# boolean, a string and a number (PowerShell's -eq would take 'x' for $true, '5' for 5); strings by case.
+function Test-DdaSameValue($A, $B) {
+    if ($A -is [bool] -or $B -is [bool]) { return ($A -is [bool]) -and ($B -is [bool]) -and $A -eq $B }
+    if ($A -is [string] -or $B -is [string]) { return ($A -is [string]) -and ($B -is [string]) -and $A -ceq $B }
+    if ($null -eq $A -or $null -eq $B) { return ($null -eq $A) -and ($null -eq $B) }
+    [double]$A -eq [double]$B
+}
+
+# Whether any of a step's effect is left on the host for its undo to take back, judged from a fresh
+# Get-DdaHostView: $true, $false, or $null when it cannot be told. The rules of effectLeft in
+# main/host/executor-effects.ts, by which the client judges the same step afterwards.
+function Get-DdaEffectLeft {
+    param($Step, $View)
+    $p = $Step.action.params
+    $vm = $null
+    if ($p.VmId) { $want = ([string]$p.VmId).ToLowerInvariant(); foreach ($x in @($View.vms)) { if ($x.id -eq $want) { $vm = $x; break } } }
+    $holds = { param($path) [bool]($path -is [string] -and @($vm.entries | Where-Object { $_.path -eq $path }).Count -gt 0) }
+    # A VM on its way between states: where it ends is not known yet.
+    $settling = $vm -and $vm.state -match '^(Starting|Stopping|Saving|Pausing|Resuming|FastSaving|Reset)(Critical)?$|^Force(Shutdown|Reboot)$'
+    $d = $null
+    if ($Step.kind -match '-device$' -and $Step.kind -notmatch '^(add|remove)-') { $d = Find-DdaHostDevice $View $p.LocationPath $p.InstanceId }
+    switch -CaseSensitive ($Step.kind) {
+        'stop-vm' { if (-not $vm -or $settling) { return $null }; return $vm.state -eq 'Off' }
+        'start-vm' { if (-not $vm -or $settling) { return $null }; return $vm.state -eq 'Running' }
+        'remove-saved-state' { if (-not $vm) { return $null }; return $vm.state -ne 'Saved' }
+        'disable-device' { if (-not $d) { return $null }; return (-not $d.enabled) -or $d.owner -ne 'host' }
+        'enable-device' { if (-not $d) { return $null }; return $d.enabled -and $d.owner -eq 'host' }
+        'dismount-device' { if (-not $d) { return $null }; return $d.owner -ne 'host' }
+        'mount-device' { if (-not $d) { return $null }; return $d.owner -eq 'host' }
+        'add-device' { if (-not $vm) { return $null }; return (& $holds $p.LocationPath) }
+        'remove-device' { if (-not $vm) { return $null }; return -not (& $holds $p.LocationPath) }
+        # A removal may stop halfway: its effect is left while the VM lacks any entry the undo adds back.
+        'remove-all-devices' {
+            $paths = $null; if ($Step.undo) { $paths = $Step.undo.params.LocationPaths }
+            if (-not $vm -or $paths -isnot [array]) { return $null }
+            return @($paths | Where-Object { -not (& $holds $_) }).Count -gt 0
+        }
+        default {
+            if ($Step.kind -notmatch '^set-vm-' -or -not $vm) { return $null }
+            $checked = 0
+            foreach ($name in @('AutomaticStopAction', 'GuestControlledCacheTypes', 'LowMemoryMappedIoSpace', 'HighMemoryMappedIoSpace', 'DynamicMemoryEnabled')) {
+                if (-not $p.ContainsKey($name)) { continue }
+                $checked++
+                if (-not (Test-DdaSameValue $vm[$name] $p[$name])) { return $false }
+            }
+            if ($checked -eq 0) { return $null }
+            return $true
+        }
+    }
+}
+
+# Runs the checked steps in order; on a failure undoes the completed ones in reverse, and first the failed
+# step itself when it may have changed the host: real cmdlets fail after their change too (a dismount done
+# but its PCIP\ device not listed yet, a removal stopped halfway). Its undo runs unless the host, read
+# again, shows none of its effect (a host that cannot be read cannot tell: the undo runs), and never when
+# it turns a VM off without the consent turn-off-vm (a VM running after a failed start may have been
+# started by someone else). The rules of the client's executor (main/host/executor.ts stepsToUndo).
+# The log lists every step and undo as it ended: @{ stepId; phase = 'step' | 'undo'; ok; ms; error }.
 function Invoke-DdaHostPlanSteps {
-    param($Steps)
+    param($Steps, [string[]]$Consents)
     $log = New-Object System.Collections.Generic.List[object]
     $completed = New-Object System.Collections.Generic.List[object]
     foreach ($s in $Steps) {
         $r = Invoke-DdaHostStep $s.action
         $log.Add(@{ stepId = $s.id; phase = 'step'; ok = $r.ok; ms = $r.ms; error = $r.error; output = $r.value })
         if ($r.ok) { $completed.Add($s); continue }
+        $toUndo = New-Object System.Collections.Generic.List[object]
+        if ($null -ne $s.undo -and ($s.undo.script -ne 'op-stop-vm' -or $Consents -contains 'turn-off-vm')) {
+            $left = $null
+            try { $left = Get-DdaEffectLeft $s (Get-DdaHostView) } catch { $left = $null }
+            if ($left -ne $false) { $toUndo.Add($s) }
+        }
+        for ($i = $completed.Count - 1; $i -ge 0; $i--) { $toUndo.Add($completed[$i]) }
         $allUndone = $true
-        for ($i = $completed.Count - 1; $i -ge 0; $i--) {
-            $c = $completed[$i]
+        foreach ($c in $toUndo) {
             if ($null -eq $c.undo) { continue }
             $u = Invoke-DdaHostStep $c.undo
             $log.Add(@{ stepId = $c.id; phase = 'undo'; ok = $u.ok; ms = $u.ms; error = $u.error })

@@ -134,7 +134,7 @@ function Invoke-DdaHostPlan {
     Runs one whole DDA Studio plan on this host: -RequestJson is {"Plan": <the plan as DDA Studio made
     it>}. The host is read again and the plan refused unless every check of DDAStudio.Host.Plan.ps1
     passes (error id PlanRefused,DDAStudio.Host; nothing ran); otherwise its steps run in order and a
-    failure undoes the completed ones in reverse. Returns the envelope as one JSON string, its value
+    failure undoes the failed step (when the host shows its effect) and the completed ones in reverse. Returns the envelope as one JSON string, its value
     {status, failedStepId, error, log: [{stepId, phase: step|undo, ok, ms, error}]}.
     #>
     [CmdletBinding()]
@@ -150,7 +150,7 @@ function Invoke-DdaHostPlan {
     try { $policy = Get-DdaHostPolicy } catch { return (& $refuse ("this role's allow list could not be read: " + $_.Exception.Message) 'PolicyUnreadable') }
     $why = Get-DdaPlanRefusal $request.Plan $view $policy
     if ($why) { return (& $refuse $why 'PlanRefused') }
-    ConvertTo-DdaEnvelopeJson @{ ok = $true; value = (Invoke-DdaHostPlanSteps $request.Plan.steps); errors = @() }
+    ConvertTo-DdaEnvelopeJson @{ ok = $true; value = (Invoke-DdaHostPlanSteps $request.Plan.steps ([string[]]@($request.Plan.choices.consents | Where-Object { $null -ne $_ }))); errors = @() }
 }
 
 function Get-DdaHostInfo {

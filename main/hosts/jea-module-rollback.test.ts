@@ -1,0 +1,217 @@
+/**
+ * A step that fails after it changed the host, run on the DDAStudio.Host endpoint: the endpoint reads the
+ * host again and undoes that step too, as the local executor does (operations-error-after-effect.test.ts).
+ * Real pwsh, the module as built for hosts, the simulator: a repair's removal stops halfway, because the
+ * simulated host refuses one of the VM's entries. The client plans, sends the plan through
+ * executePlanOnEndpoint to a runner that imports the module and calls Invoke-DdaHostPlan, and judges the
+ * rollback by reading the host again.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Plan, PlanChoices } from '../../shared/plan';
+import { comparableState, freshState, readState, sharedHost } from '../../testing/test-support';
+import { readInventory } from '../host/inventory-service';
+import { Journal } from '../host/journal';
+import { memoryMeasurementStore } from '../host/measurement-store';
+import { planOperation } from '../host/planner';
+import { findPowerShell } from '../powershell/find-pwsh';
+import type { PsResult, ScriptRunner } from '../powershell/session-types';
+import { projectRoot } from '../project-root';
+import { simulatorModulePath } from '../simulator/profiles';
+import { buildJeaModule } from './jea-module';
+import { executePlanOnEndpoint, HOST_PLAN_REQUEST } from './jea-module-run';
+
+const shared = sharedHost();
+const dir = mkdtempSync(join(tmpdir(), 'dda-jea-rollback-'));
+afterAll(async () => {
+  await shared.host.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const PM9A3 = 'PCIROOT(0)#PCI(1B00)#PCI(0000)';
+const STALE = 'PCIROOT(0)#PCI(1C00)#PCI(0000)';
+const SN850 = 'PCIROOT(0)#PCI(1B04)#PCI(0000)';
+const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
+
+/** The endpoint as a JEA session reaches it: the module imported in a pwsh of its own, one request. */
+function endpointOn(state: string): ScriptRunner {
+  const module = buildJeaModule(dir);
+  const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform })!;
+  return {
+    async invoke<T>(script: string, params?: Record<string, unknown>): Promise<PsResult<T>> {
+      expect(script).toBe(HOST_PLAN_REQUEST);
+      const request = join(dir, 'request.json');
+      writeFileSync(request, JSON.stringify(params));
+      const t0 = performance.now();
+      const r = spawnSync(
+        pwsh.path,
+        [
+          '-NoProfile',
+          '-NonInteractive',
+          '-Command',
+          "Import-Module (Join-Path $env:MOD 'DDAStudio.Host.psd1'); Invoke-DdaHostPlan -RequestJson (Get-Content -Raw -LiteralPath $env:REQUEST)",
+        ],
+        {
+          encoding: 'utf8',
+          timeout: 120_000,
+          env: {
+            ...process.env,
+            MOD: module,
+            REQUEST: request,
+            DDA_SIM_STATE: state,
+            DDA_SIM_MODULE: simulatorModulePath(),
+          },
+        },
+      );
+      if (r.status !== 0) throw new Error(`pwsh failed (${r.status}): ${r.stderr}${r.stdout}`);
+      const envelope = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; value?: T; error?: never };
+      const durationMs = Math.round(performance.now() - t0);
+      return envelope.ok
+        ? { ok: true, value: envelope.value as T, errors: [], durationMs }
+        : { ok: false, error: envelope.error!, errors: [], durationMs };
+    },
+    dispose: async () => undefined,
+  } as ScriptRunner;
+}
+
+/** Runs `script` in a pwsh that imported the module (on a simulated host); its last output line, parsed. */
+function inModule(script: string, state: string): unknown {
+  const module = buildJeaModule(dir);
+  const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform })!;
+  const r = spawnSync(
+    pwsh.path,
+    [
+      '-NoProfile',
+      '-NonInteractive',
+      '-Command',
+      `Import-Module (Join-Path $env:MOD 'DDAStudio.Host.psd1'); ${script}`,
+    ],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, MOD: module, DDA_SIM_STATE: state, DDA_SIM_MODULE: simulatorModulePath() },
+    },
+  );
+  if (r.status !== 0) throw new Error(`pwsh failed (${r.status}): ${r.stderr}${r.stdout}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+describe('the DDAStudio.Host endpoint rolls back a step that failed after its change', () => {
+  it('but never turns a VM off without turn-off-vm: a failed start is undone only with the consent', () => {
+    // The step runner and the host view replaced in the module's scope: the start "fails" with the VM
+    // running (another admin's start, or its own that reported late), and the view shows it running.
+    const out = inModule(
+      `& (Get-Module DDAStudio.Host) {
+        $script:calls = New-Object System.Collections.Generic.List[string]
+        function script:Invoke-DdaHostStep($Action) { $script:calls.Add($Action.script); @{ ok = ($Action.script -ne 'op-start-vm'); ms = 0; error = @{ message = 'x' }; value = $null } }
+        function script:Get-DdaHostView { @{ devices = @(); vms = @(@{ id = 'b0000000-0000-4000-8000-000000000001'; name = 'A'; state = 'Running'; entries = @() }) } }
+        $step = @{ id = 's1'; kind = 'start-vm'; action = @{ script = 'op-start-vm'; params = @{ VmId = 'B0000000-0000-4000-8000-000000000001' } }; undo = @{ script = 'op-stop-vm'; params = @{ VmId = 'B0000000-0000-4000-8000-000000000001'; TimeoutSec = 120 } } }
+        $none = Invoke-DdaHostPlanSteps @($step) @()
+        $noneCalls = $script:calls.ToArray(); $script:calls.Clear()
+        $given = Invoke-DdaHostPlanSteps @($step) @('turn-off-vm')
+        @{ none = $none.status; noneCalls = $noneCalls; given = $given.status; givenCalls = $script:calls.ToArray() } | ConvertTo-Json -Compress
+      }`,
+      freshState('ml30-connectx4'),
+    );
+    expect(out).toEqual({
+      none: 'rolled-back',
+      noneCalls: ['op-start-vm'],
+      given: 'rolled-back',
+      givenCalls: ['op-start-vm', 'op-stop-vm'],
+    });
+  });
+
+  it('judges a set-vm step by value and type, as the client does (no "5" for 5, no "x" for $true)', () => {
+    const out = inModule(
+      `& (Get-Module DDAStudio.Host) {
+        $vm = @{ id = 'b0000000-0000-4000-8000-000000000001'; name = 'A'; state = 'Off'; entries = @(); AutomaticStopAction = 'TurnOff'; GuestControlledCacheTypes = $true; LowMemoryMappedIoSpace = [long]167772160; HighMemoryMappedIoSpace = [long]0; DynamicMemoryEnabled = $false }
+        $view = @{ devices = @(); vms = @($vm) }
+        $set = { param($p) $p.VmId = 'B0000000-0000-4000-8000-000000000001'; Get-DdaEffectLeft @{ kind = 'set-vm-mmio'; action = @{ script = 'op-set-vm'; params = $p } } $view }
+        @(
+          (& $set @{ LowMemoryMappedIoSpace = 167772160 }),
+          (& $set @{ LowMemoryMappedIoSpace = '167772160' }),
+          (& $set @{ GuestControlledCacheTypes = 'x' }),
+          (& $set @{ AutomaticStopAction = 'turnoff' }),
+          (& $set @{ AutomaticStopAction = 'TurnOff'; DynamicMemoryEnabled = $false }),
+          (& $set @{})
+        ) | ConvertTo-Json -Compress
+      }`,
+      freshState('ml30-connectx4'),
+    );
+    expect(out).toEqual([true, false, false, false, true, null]);
+  });
+
+  it('a repair whose removal stopped halfway gets every entry back, and the outcome says rolled-back', async () => {
+    const state = freshState('gpu-workstation');
+    const s = readState(state);
+    // Storage-VM holds the PM9A3, a stale entry and the SN850; the host refuses to remove the stale one,
+    // after the PM9A3 went: the removal stops halfway.
+    s.vms.find((v) => v.name === 'Storage-VM')!.assignedDevices.push(SN850);
+    writeFileSync(state, JSON.stringify(s));
+    await shared.use(state);
+    const memory = memoryMeasurementStore();
+    const read = () => readInventory(shared.host.runner, { memory });
+    const choices: PlanChoices = { consents: [], startVmAfter: false };
+    const plan: Plan = planOperation({ kind: 'repair', vmName: 'Storage-VM' }, await read(), choices, {
+      planId: 'repair-1',
+      now: new Date().toISOString(),
+    });
+    expect(plan.blocked).toBeNull();
+    const removal = plan.steps.find((x) => x.kind === 'remove-all-devices')!;
+    expect(removal.undo!.params.LocationPaths).toEqual(expect.arrayContaining([PM9A3, SN850]));
+    const before = comparableState(state);
+    const withFault = readState(state) as ReturnType<typeof readState> & { faults?: unknown[] };
+    withFault.faults = [
+      { cmdlet: 'Remove-VMAssignableDevice', match: STALE, message: 'The operation failed.', times: 1 },
+    ];
+    writeFileSync(state, JSON.stringify(withFault));
+
+    const journal = new Journal(mkdtempSync(join(dir, 'journal-')));
+    const out = await executePlanOnEndpoint(plan, endpointOn(state), { readInventory: read, journal });
+
+    expect(out.failedStepId).toBe(removal.id);
+    expect(out.status).toBe('rolled-back');
+    expect(comparableState(state)).toEqual(before);
+    // The failed step stays failed in the outcome; the journal says it was taken back.
+    expect(out.steps.find((x) => x.stepId === removal.id)!.state).toBe('failed');
+    expect(journal.operations().at(-1)!.undone).toContain(removal.id);
+  }, 120_000);
+
+  it('a step that failed before any change is not undone; the completed ones are', async () => {
+    const state = freshState('ml30-connectx4');
+    await shared.use(state);
+    const memory = memoryMeasurementStore();
+    const read = () => readInventory(shared.host.runner, { memory });
+    const plan: Plan = planOperation(
+      { kind: 'assign', locationPath: CX4, vmName: 'Router-01' },
+      await read(),
+      { consents: [], startVmAfter: false },
+      { planId: 'assign-1', now: new Date().toISOString() },
+    );
+    expect(plan.blocked).toBeNull();
+    const add = plan.steps.find((x) => x.kind === 'add-device')!;
+    const before = comparableState(state);
+    const withFault = readState(state) as ReturnType<typeof readState> & { faults?: unknown[] };
+    withFault.faults = [{ cmdlet: 'Add-VMAssignableDevice', message: 'The operation failed.', times: 1 }];
+    writeFileSync(state, JSON.stringify(withFault));
+
+    const journal = new Journal(mkdtempSync(join(dir, 'journal-')));
+    const out = await executePlanOnEndpoint(plan, endpointOn(state), { readInventory: read, journal });
+
+    expect(out.failedStepId).toBe(add.id);
+    expect(out.status).toBe('rolled-back');
+    expect(comparableState(state)).toEqual(before);
+    const undone = journal.operations().at(-1)!.undone;
+    expect(undone).not.toContain(add.id);
+    expect(undone).toEqual(
+      plan.steps
+        .slice(0, plan.steps.indexOf(add))
+        .filter((x) => x.undo)
+        .map((x) => x.id)
+        .reverse(),
+    );
+  }, 120_000);
+});
