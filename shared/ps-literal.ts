@@ -7,6 +7,15 @@ export function psString(value: string): string {
   return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
 }
 
+/**
+ * A .ps1 file's text: UTF-8 with a byte-order mark. Windows PowerShell 5.1 reads a script without one in
+ * the ANSI code page (about_Character_Encoding), where a name in a comment can swallow the line break
+ * after it (a Shift-JIS lead byte, code page 932) and the next line never runs.
+ */
+export function ps1FileText(script: string): string {
+  return '\uFEFF' + script;
+}
+
 /** A PowerShell literal for a string, number, boolean, null or array of those. */
 export function psLiteral(value: unknown): string {
   if (value === null || value === undefined) return '$null';

@@ -18,6 +18,20 @@ export interface Io {
   secrets?: SecretStore;
 }
 
+/**
+ * What --json prints: the value as indented JSON with every character outside ASCII escaped (\uXXXX).
+ * PowerShell decodes a program's piped or captured output in the console's code page (936, 932, 850...,
+ * not UTF-8: NativeCommandProcessor, [Console]::OutputEncoding), so `dda inventory --json | ConvertFrom-Json`
+ * would read a Chinese device name or a VM named in German as mojibake; escaped, it reads the same in
+ * every code page.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u0080-\uffff]/g,
+    (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
+  );
+}
+
 /** Options every command that talks to a host accepts. */
 export const hostOptions = {
   host: { type: 'string' },

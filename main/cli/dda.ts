@@ -8,7 +8,7 @@ import { errorCodeOf, EXIT, exitCodeOf } from '../api/error-codes';
 import { fileAssignmentStore } from '../host/assignment-store';
 import { readReconciledInventory } from '../host/reconcile-service';
 import { listProfiles, simulatorModulePath } from '../simulator/profiles';
-import { hostOptions, parseCommand, RefusedError, UsageError, type Io } from './args';
+import { hostOptions, jsonText, parseCommand, RefusedError, UsageError, type Io } from './args';
 import { withHost } from './cli-host';
 import { doctorCommand, hostCommand } from './diagnose-commands';
 import { hostsCommand } from './hosts-commands';
@@ -55,7 +55,7 @@ async function inventoryCommand(argv: string[], io: Io): Promise<number> {
       () => readHost(host.runner, { memory: host.measurements }),
       fileAssignmentStore(host.dataDir),
     );
-    io.out(values.json ? JSON.stringify(inv, null, 2) : formatInventory(inv));
+    io.out(values.json ? jsonText(inv) : formatInventory(inv));
     if (!inv.host.hyperVPresent)
       return (
         io.err(

@@ -11,7 +11,7 @@ import { languageFor } from '../../shared/i18n/messages';
 import { isLocalPath, LOCAL_PATH_MESSAGE } from '../../shared/local-path';
 import { captureHost } from '../diagnose/capture';
 import { runDoctor } from '../diagnose/doctor';
-import { hostOptions, parseCommand, RefusedError, UsageError, type Io } from './args';
+import { hostOptions, jsonText, parseCommand, RefusedError, UsageError, type Io } from './args';
 import { withHost } from './cli-host';
 
 const LABEL: Record<DoctorStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: '????' };
@@ -56,7 +56,7 @@ export async function doctorCommand(argv: string[], io: Io): Promise<number> {
   try {
     return await withHost(values, io, async (host) => {
       const report = await runDoctor(host.runner, host.simulated);
-      io.out(values.json ? JSON.stringify(report, null, 2) : formatDoctor(report, lang));
+      io.out(values.json ? jsonText(report) : formatDoctor(report, lang));
       return report.exitCode;
     });
   } catch (e) {

@@ -26,6 +26,39 @@ async function dda(args: string[], extra: Partial<Io> = {}): Promise<Run> {
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'dda-cli-hosts-'));
 
+describe('--json on a Windows console', () => {
+  it('prints ASCII only, so PowerShell reads the same names in any code page; a plan saved with --script has a BOM', async () => {
+    const d = dataDir();
+    const name = 'Rack 张伟 Gerät 東京 😀';
+    expect((await dda(['hosts', 'add', 'hv1', '--ssh', 'hv01.lab', '--name', name, '--data-dir', d])).code).toBe(0);
+    const { out } = await dda(['hosts', 'list', '--json', '--data-dir', d]);
+    expect(out).toMatch(/^[\x00-\x7f]*$/);
+    // What PowerShell 5.1 on a Chinese host reads from the pipe: the bytes in code page 936 (ASCII there).
+    const asRead = new TextDecoder('gbk').decode(Buffer.from(out, 'utf8'));
+    expect((JSON.parse(asRead) as Array<{ name: string }>).map((h) => h.name)).toContain(name);
+
+    const script = join(d, 'plan.ps1');
+    const plan = await dda([
+      'plan',
+      'assign',
+      '--device',
+      'PCIROOT(0)#PCI(0100)#PCI(0000)',
+      '--vm',
+      'Router-01',
+      '--simulate',
+      'ml30-connectx4',
+      '--script',
+      script,
+      '--data-dir',
+      d,
+    ]);
+    expect(plan.code).toBe(0);
+    const bytes = readFileSync(script);
+    // UTF-8 with a BOM: Windows PowerShell 5.1 reads a .ps1 without one in the ANSI code page.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  }, 120_000);
+});
+
 describe('dda hosts add / list / remove', () => {
   it('adds an ssh and a winrm host, lists them (table and JSON), updates, removes', async () => {
     const d = dataDir();

@@ -14,7 +14,7 @@ import { clientSituation } from '../hosts/client-situation';
 import { HostUnreachableError, testHostConnection, type HostTestOutcome } from '../hosts/host-test';
 import { buildJeaModule } from '../hosts/jea-module';
 import { remoteHostDataDir } from '../hosts/host-registry';
-import { intOption, parseCommand, UsageError, type Io } from './args';
+import { intOption, jsonText, parseCommand, UsageError, type Io } from './args';
 import { baseDataDir, registryOf, targetOf, withHost } from './cli-host';
 import { formatTable } from './inventory-table';
 
@@ -125,7 +125,7 @@ function addCommand(argv: string[], io: Io): number {
   const registry = registryOf(values);
   const existed = registry.get(id) !== null;
   const target = registry.put(targetFromArgs(id, values));
-  if (values.json) return (io.out(JSON.stringify(target, null, 2)), 0);
+  if (values.json) return (io.out(jsonText(target)), 0);
   io.out(`${existed ? 'Updated' : 'Added'} ${target.id}: ${describeTarget(target)}`);
   io.out(
     `Next: "dda hosts prepare ${target.id}" prints the setup commands, "dda hosts test ${target.id}" checks the connection.`,
@@ -137,7 +137,7 @@ function listCommand(argv: string[], io: Io): number {
   const { values } = parseCommand(argv, common);
   if (values.help) return (io.out(hostsUsage), 0);
   const hosts = registryOf(values).list();
-  if (values.json) return (io.out(JSON.stringify(hosts, null, 2)), 0);
+  if (values.json) return (io.out(jsonText(hosts)), 0);
   const rows = [
     [LOCAL_HOST_ID, 'This machine', 'local', 'full'],
     ...hosts.map((h) => [h.id, h.name, describeTarget(h), h.endpoint]),
@@ -192,7 +192,7 @@ function prepareCommand(argv: string[], io: Io): number {
     kinds = recommendedSetupKinds(target);
   }
   const setups = prepareHost(target, clientSituation(target), kinds);
-  if (values.json) return (io.out(JSON.stringify(setups, null, 2)), 0);
+  if (values.json) return (io.out(jsonText(setups)), 0);
   io.out(`Preparing ${target.id}: ${describeTarget(target)}\n`);
   io.out(setups.map(formatSetup).join('\n\n'));
   const others = setupKindsFor(target).filter((k) => !kinds.includes(k));
@@ -230,7 +230,7 @@ async function testCommand(argv: string[], io: Io): Promise<number> {
       return 1;
     }
     const { result, inventory: inv } = outcome;
-    if (values.json) return (io.out(JSON.stringify(result, null, 2)), 0);
+    if (values.json) return (io.out(jsonText(result)), 0);
     const h = inv.host;
     io.out(`${label}: connected in ${result.connectMs ?? result.roundTripMs} ms`);
     io.out(

@@ -12,7 +12,8 @@ import {
 import { exitCodeOf } from '../api/error-codes';
 import { hostServices } from '../host/host-services';
 import { reconciledIntent } from '../host/reconcile-fix';
-import { hostOptions, parseCommand, UsageError, type Io } from './args';
+import { hostOptions, jsonText, parseCommand, UsageError, type Io } from './args';
+import { ps1FileText } from '../../shared/ps-literal';
 import { withHost } from './cli-host';
 
 /** One --<consent-id> flag per consent a plan can ask for. */
@@ -127,8 +128,8 @@ async function planCommand(argv: string[], io: Io): Promise<number> {
       reconciledIntent(intent, await services.readInventory()),
       choicesFrom(values),
     );
-    if (values.script) writeFileSync(values.script, plan.script);
-    io.out(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+    if (values.script) writeFileSync(values.script, ps1FileText(plan.script));
+    io.out(values.json ? jsonText(plan) : formatPlan(plan));
     return exitFor(plan) ?? 0;
   });
 }
@@ -145,7 +146,7 @@ function runCommand(kind: string) {
       );
       const refused = exitFor(plan);
       if (refused !== null || !values.yes) {
-        io.out(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+        io.out(values.json ? jsonText(plan) : formatPlan(plan));
         if (refused === null) io.err('Nothing was changed: add --yes to run this plan.');
         else if (!plan.blocked)
           io.err(
@@ -158,7 +159,7 @@ function runCommand(kind: string) {
       }
       const r = await operations.run(plan.id);
       if (!r.ok) return (io.err(`dda: ${r.error.message}`), exitCodeOf(r.error.code));
-      io.out(values.json ? JSON.stringify(r.value, null, 2) : formatOutcome(plan, r.value));
+      io.out(values.json ? jsonText(r.value) : formatOutcome(plan, r.value));
       return r.value.status === 'succeeded' ? 0 : 1;
     });
   };
@@ -188,7 +189,7 @@ async function recoverCommand(argv: string[], io: Io): Promise<number> {
     for (const o of pending) {
       const r = await operations.recover(o.op, values.finish ? 'finish' : 'rollback');
       if (!r.ok) return (io.err(`dda: ${r.error.message}`), 1);
-      io.out(values.json ? JSON.stringify(r.value, null, 2) : formatOutcome(o.plan, r.value));
+      io.out(values.json ? jsonText(r.value) : formatOutcome(o.plan, r.value));
       if (r.value.status !== 'succeeded' && !(values.rollback && r.value.status === 'rolled-back')) code = 1;
     }
     return code;

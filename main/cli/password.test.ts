@@ -37,6 +37,13 @@ describe('readSecretLine (--password-stdin)', () => {
     await expect(q).resolves.toBe('密码✓');
   });
 
+  it('drops the byte-order mark PowerShell writes first into a pipe when $OutputEncoding is UTF-8', async () => {
+    const { stream } = input(false);
+    const p = readSecretLine(stream, () => undefined);
+    stream.write('\uFEFFPässwörd\r\n');
+    await expect(p).resolves.toBe('Pässwörd');
+  });
+
   it('refuses an empty stdin', async () => {
     const { stream } = input(false);
     const p = readSecretLine(stream, () => undefined);

@@ -37,7 +37,8 @@ export function readSecretLine(
       }
       input.pause();
       if (error) return reject(error);
-      const line = buffer.replace(/\r$/, '');
+      // PowerShell writes a byte-order mark first into a pipe when $OutputEncoding is UTF-8 (StreamWriter).
+      const line = buffer.replace(/^\uFEFF/, '').replace(/\r$/, '');
       buffer = '';
       if (line === '')
         return reject(new RefusedError('No password on stdin: --password-stdin reads it as the first line.'));

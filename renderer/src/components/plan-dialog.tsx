@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { planIsRunnable, type ConsentId, type PlanChoices } from '../../../shared/plan';
+import { ps1FileText } from '../../../shared/ps-literal';
 import { useStore } from '../store';
 import { useT } from '../i18n';
 import { useHostLabel } from './host-switcher';
@@ -44,7 +45,7 @@ export function PlanDialog() {
   const download = () => {
     if (!plan) return;
     const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([plan.script], { type: 'text/plain' }));
+    a.href = URL.createObjectURL(new Blob([ps1FileText(plan.script)], { type: 'text/plain' }));
     a.download = `dda-plan-${plan.intent.kind}.ps1`;
     a.click();
     URL.revokeObjectURL(a.href);
