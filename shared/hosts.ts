@@ -66,7 +66,12 @@ export const sshTargetSchema = z
       .optional(),
     /** A known_hosts file to trust (UserKnownHostsFile); host keys are always checked (StrictHostKeyChecking=yes). */
     knownHostsFile: pathSchema
-      .refine((p) => !/[\s"]/.test(p), 'a known_hosts path without spaces or quotes (it becomes one ssh -o option)')
+      // ssh reads it as an option's value, in double quotes (sshKnownHostsValue): a space is fine there (a
+      // profile folder such as C:\Users\John Smith), a double quote cannot be quoted, and % starts a token.
+      .refine(
+        (p) => !/["%\r\n]/.test(p),
+        'a known_hosts path without double quotes, % or line breaks (ssh reads it as an option)',
+      )
       .optional(),
     /** The sshd subsystem: 'powershell' for the full endpoint; the JEA-shaped one is named by the host's admin. */
     subsystem: z

@@ -158,7 +158,9 @@ export async function startSshTestHosts(options: SshTestHostsOptions = {}): Prom
   const profiles = options.profiles ?? ['ml30-connectx4', 'ml30-connectx4'];
   const hosts: SshTestHost[] = [];
   const port = await freePort(TEST_ADDRESSES[0]);
-  const knownHosts = join(dir, 'known_hosts');
+  // In a folder with a space and a quote, as under C:\Users\John O'Brien: ssh splits an unquoted path.
+  mkdirSync(join(dir, "John O'Brien"));
+  const knownHosts = join(dir, "John O'Brien", 'known_hosts');
   TEST_ADDRESSES.forEach((address, i) => {
     const stateFile = join(dir, `host-${'ab'[i]}.json`);
     copyFileSync(profilePath(profiles[i]!), stateFile);

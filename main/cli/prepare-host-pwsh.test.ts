@@ -33,9 +33,9 @@ interface Parsed {
 
 const payload = 'Invoke-DdaPwned C:\\ -Recurse';
 const hostile = (q: string) => `C:\\keys${q}; ${payload}; ${q}$(${payload})\`" #`;
-// ssh refuses paths it would split: a key path has no double quote, a known_hosts path no whitespace either
+// ssh refuses paths it would split: a key path has no double quote, a known_hosts path no % either
 const hostileKey = (q: string) => `C:\\keys${q}; ${payload}; ${q}$(${payload})\` #`;
-const hostileKnownHosts = (q: string) => `C:\\kh${q};Invoke-DdaPwned;${q}$(Invoke-DdaPwned)\`#`;
+const hostileKnownHosts = (q: string) => `C:\\kh ${q}; Invoke-DdaPwned;${q}$(Invoke-DdaPwned)\`#`;
 const QUOTES = ["'", '\u2018', '\u2019', '\u201A', '\u201B'];
 
 function hostileSetups(q: string): HostSetup[] {
@@ -92,7 +92,7 @@ describe('prepare-host commands, read by PowerShell', () => {
       expect(literals).toContain(hostile(q));
       expect(literals).toContain(hostileKey(q));
       expect(literals).toContain(`${hostileKey(q)}.pub`);
-      expect(literals).toContain(`UserKnownHostsFile=${hostileKnownHosts(q)}`);
+      expect(literals).toContain(`UserKnownHostsFile="${hostileKnownHosts(q)}"`);
       expect(literals).toContain(`ssh-ed25519 AAAAC3Nza me${q}; ${payload}`);
       expect(literals).toContain('LAB\\u\u2019x{y}');
       expect(literals).toContain('u\u2018x');
@@ -140,12 +140,14 @@ describe('prepare-host commands, read by PowerShell', () => {
     expect(existsSync(join(dir, 'old.ps1'))).toBe(false);
   });
 
-  it('the sshd_config edit inserts the Subsystem lines before the first Match block, once, and sshd accepts the result', async () => {
+  it('the sshd_config edit inserts the Subsystem lines before the first Match block, once, keeps what is not ASCII, and sshd accepts the result', async () => {
     const programData = mkdtempSync(join(tmpdir(), 'dda-programdata-'));
     mkdirSync(join(programData, 'ssh'));
     const cfg = join(programData, 'ssh', 'sshd_config');
     // The tail of Windows' default sshd_config: a Subsystem inside this Match block would stop sshd.
+    // A group and a user outside ASCII stay as they are (UTF-8, as OpenSSH reads the file).
     const original = [
+      'AllowGroups administrators Domänen-Admins 管理员',
       '#Port 22',
       'AuthorizedKeysFile\t.ssh/authorized_keys',
       '# override default of no subsystems',
@@ -169,12 +171,12 @@ describe('prepare-host commands, read by PowerShell', () => {
       .split(/\r?\n/)
       .filter((l, i, all) => l !== '' || i < all.length - 1);
     expect(lines).toEqual([
-      ...original.slice(0, 5),
+      ...original.slice(0, 6),
       'Subsystem powershell c:/progra~1/powershell/7/pwsh.exe -sshs -NoLogo',
       expect.stringMatching(
         /^Subsystem powershell-dda c:\/progra~1\/powershell\/7\/pwsh\.exe -sshs -NoLogo -ConfigurationFile c:\/progra~1\/WindowsPowerShell\/Modules\/DDAStudio\.Host\/\S+\.pssc$/,
       ),
-      ...original.slice(5),
+      ...original.slice(6),
     ]);
     if (existsSync('/usr/sbin/sshd')) {
       const key = join(programData, 'hostkey');

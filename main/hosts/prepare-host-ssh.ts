@@ -11,6 +11,7 @@ import {
   ours,
   PUBLIC_KEY,
   PWSH_SSHD,
+  sshKnownHostsValue,
   sshSession,
   t,
   vmHostCheck,
@@ -18,13 +19,18 @@ import {
   type ClientSituation,
 } from './setup-commands';
 
-/** Inserts a Subsystem line into the host's sshd_config before the first Match block (a Subsystem inside Match stops sshd). */
+/**
+ * Inserts a Subsystem line into the host's sshd_config before the first Match block (a Subsystem inside
+ * Match stops sshd). Read and written as UTF-8 without a BOM (as OpenSSH reads it), by .NET alike on 5.1
+ * and 7: Get-Content on 5.1 reads a file without a BOM in the ANSI code page, and an ASCII write turns a
+ * group such as Domänen-Admins or a user 张伟 into question marks.
+ */
 export function sshdSubsystemCommands(line: string): string[] {
   return [
     assign('cfg', ours("Join-Path $env:ProgramData 'ssh\\sshd_config'")),
     assign('line', psLiteral(line)),
-    assign('lines', ours('[System.Collections.Generic.List[string]]@(Get-Content -Path $cfg)')),
-    "if ($lines -notcontains $line) { $at = $lines.FindIndex([Predicate[string]] { param($l) $l -match '^\\s*Match\\s' }); if ($at -lt 0) { $lines.Add($line) } else { $lines.Insert($at, $line) }; Set-Content -Path $cfg -Value $lines -Encoding ascii }",
+    assign('lines', ours('[System.Collections.Generic.List[string]]@([IO.File]::ReadAllLines($cfg))')),
+    "if ($lines -notcontains $line) { $at = $lines.FindIndex([Predicate[string]] { param($l) $l -match '^\\s*Match\\s' }); if ($at -lt 0) { $lines.Add($line) } else { $lines.Insert($at, $line) }; [IO.File]::WriteAllLines($cfg, $lines, (New-Object System.Text.UTF8Encoding $false)) }",
   ];
 }
 
@@ -74,7 +80,7 @@ export function sshSetup(tg: SshTarget, s: ClientSituation): HostSetup {
   ];
   const clientCommands = [
     native('ssh', [
-      ...(tg.knownHostsFile ? [ours('-o'), `UserKnownHostsFile=${tg.knownHostsFile}`] : []),
+      ...(tg.knownHostsFile ? [ours('-o'), `UserKnownHostsFile=${sshKnownHostsValue(tg.knownHostsFile)}`] : []),
       ...(keyFile ? [ours('-i'), keyFile] : []),
       ...(tg.port ? [ours('-p'), tg.port] : []),
       ...(tg.userName ? [ours('-l'), tg.userName] : []),

@@ -176,10 +176,10 @@ describe('prepareHost: the commands for each setup', () => {
     expect(s!.clientCommandsFirst![0]).toBe("ssh-keygen -t ed25519 -f '/home/me/.ssh/dda'");
     const client = s!.clientCommands.join('\n');
     expect(client).toContain(
-      "ssh -o 'UserKnownHostsFile=/home/me/.ssh/kh' -i '/home/me/.ssh/dda' -p 2222 -l 'LAB\\admin' 'hv02.lab' exit",
+      "ssh -o 'UserKnownHostsFile=\"/home/me/.ssh/kh\"' -i '/home/me/.ssh/dda' -p 2222 -l 'LAB\\admin' 'hv02.lab' exit",
     );
     expect(client).toContain(
-      "$s = New-PSSession -HostName 'hv02.lab' -Port 2222 -UserName 'LAB\\admin' -KeyFilePath '/home/me/.ssh/dda' -Options @{ BatchMode = 'yes'; StrictHostKeyChecking = 'yes'; UserKnownHostsFile = '/home/me/.ssh/kh' }",
+      "$s = New-PSSession -HostName 'hv02.lab' -Port 2222 -UserName 'LAB\\admin' -KeyFilePath '/home/me/.ssh/dda' -Options @{ BatchMode = 'yes'; StrictHostKeyChecking = 'yes'; UserKnownHostsFile = '\"/home/me/.ssh/kh\"' }",
     );
     expect(all([s!]).join('\n')).not.toMatch(/WSMan|TrustedHosts|New-PSSession -ComputerName/);
   });
@@ -261,8 +261,8 @@ describe('prepareHost: no value breaks out of its quotes', () => {
   it('values the schema lets through (paths, typographic quotes, a key comment, the module path) stay inside single-quoted literals', () => {
     const payload = 'Remove-Item C:\\ -Recurse';
     const hostilePath = (q: string) => `C:\\k${q}; ${payload}; ${q}$(${payload})\``;
-    // known_hosts paths become one ssh -o option: the schema refuses spaces and double quotes there
-    const hostileNoSpace = (q: string) => `C:\\k${q};Remove-Item;${q}$(Remove-Item)\``;
+    // known_hosts paths become one quoted ssh -o value: the schema refuses double quotes and % there
+    const hostileNoSpace = (q: string) => `C:\\k ${q}; Remove-Item;${q}$(Remove-Item)\``;
     for (const q of QUOTES) {
       const setups = [
         ...prepareHost(

@@ -131,6 +131,17 @@ export function winrmSession(
   );
 }
 
+/**
+ * A known_hosts path as the value of ssh's UserKnownHostsFile option: in double quotes. ssh splits an
+ * option's value like a line of ssh_config, and that option takes several files separated by spaces, so
+ * C:\Users\John Smith\.ssh\known_hosts unquoted names two files and every host key fails to verify.
+ * (Windows paths cannot hold a double quote. The -o argument reaches ssh whole from PowerShell 7.3 on, and
+ * from New-PSSession's -Options; SSH remoting needs PowerShell 7 anyway. use-remote.ps1 quotes the same.)
+ */
+export function sshKnownHostsValue(path: string): string {
+  return `"${path}"`;
+}
+
 /** New-PSSession for an SSH target, with the options the app itself uses (never prompt, check the host key). */
 export function sshSession(t: SshTarget, subsystem: string | undefined): string {
   return assign(
@@ -146,7 +157,7 @@ export function sshSession(t: SshTarget, subsystem: string | undefined): string 
         hashtable([
           ['BatchMode', 'yes'],
           ['StrictHostKeyChecking', 'yes'],
-          ['UserKnownHostsFile', t.knownHostsFile],
+          ['UserKnownHostsFile', t.knownHostsFile === undefined ? undefined : sshKnownHostsValue(t.knownHostsFile)],
         ]),
       ],
     ]),

@@ -82,7 +82,7 @@ function callEndpoint(t: SshTarget, requests: unknown[]): EndpointAnswer[] {
   const file = join(mkdtempSync(join(tmpdir(), 'dda-jea-req-')), 'requests.json');
   writeFileSync(file, JSON.stringify(requests.map((r) => JSON.stringify(r))));
   const script = `
-    $o = @{ BatchMode = 'yes'; StrictHostKeyChecking = 'yes'; UserKnownHostsFile = $env:KH }
+    $o = @{ BatchMode = 'yes'; StrictHostKeyChecking = 'yes'; UserKnownHostsFile = '"' + $env:KH + '"' }
     $s = New-PSSession -HostName $env:H -Port ([int]$env:P) -UserName root -KeyFilePath $env:K -Subsystem $env:SUB -Options $o -ConnectingTimeout 120000
     $answers = foreach ($r in @(Get-Content -Raw -LiteralPath $env:REQ | ConvertFrom-Json)) {
       $e = ConvertFrom-Json (Invoke-Command -Session $s { param($j) Invoke-DdaHostPlan -RequestJson $j } -ArgumentList $r)
@@ -183,7 +183,7 @@ describe.skipIf(!!unavailable)(
         const t = sshd.jeaTarget(0);
         const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform })!;
         const script = `
-      $o = @{ BatchMode = 'yes'; StrictHostKeyChecking = 'yes'; UserKnownHostsFile = $env:KH }
+      $o = @{ BatchMode = 'yes'; StrictHostKeyChecking = 'yes'; UserKnownHostsFile = '"' + $env:KH + '"' }
       $s = New-PSSession -HostName $env:H -Port ([int]$env:P) -UserName root -KeyFilePath $env:K -Subsystem $env:SUB -Options $o -ConnectingTimeout 120000
       $out = [ordered]@{}
       $out.commands = @(Invoke-Command -Session $s { Get-Command } | ForEach-Object { $_.Name } | Sort-Object)

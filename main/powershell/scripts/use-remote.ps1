@@ -88,7 +88,9 @@ function global:New-DdaRemoteErrorEnvelope {
 }
 
 # The ssh options of every connection: never prompt (BatchMode), always check the host key, give up on a
-# dead or silent host.
+# dead or silent host. Each goes to ssh as one "-o Key=Value" argument (PowerShell's SSHConnectionInfo
+# too), which ssh splits like a line of ssh_config: a known_hosts path is quoted, or a profile folder with a
+# space in it (C:\Users\John Smith) names two files and every host key fails to verify.
 function global:Get-DdaSshOptions {
     $r = $global:DdaRemote
     $options = @{
@@ -96,7 +98,7 @@ function global:Get-DdaSshOptions {
         ConnectTimeout = [string][Math]::Max(1, [Math]::Ceiling($r.ConnectTimeoutMs / 1000))
         ServerAliveInterval = '10'; ServerAliveCountMax = '3'
     }
-    if ($r.KnownHostsFile) { $options.UserKnownHostsFile = $r.KnownHostsFile }
+    if ($r.KnownHostsFile) { $options.UserKnownHostsFile = '"' + $r.KnownHostsFile + '"' }
     $options
 }
 
