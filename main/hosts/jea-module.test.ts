@@ -23,6 +23,8 @@ const productScripts = readdirSync(join(root, 'main', 'powershell', 'scripts'))
   .sort();
 /** What a caller may run: the read operation, and whole plans of each intent (never a step alone). */
 const operations = [
+  'capture',
+  'doctor',
   'inventory',
   'plan:assign',
   'plan:enable-device',

@@ -17,6 +17,8 @@ import { consentIds, type Plan } from '../../shared/plan';
 import { scriptsDir, type HostConnection } from '../host/host-connection';
 import { openRemoteHost, remoteStartupParams } from '../hosts/remote-connection';
 import { hostServices, type HostServices } from '../host/host-services';
+import { captureHost } from '../diagnose/capture';
+import { runDoctor } from '../diagnose/doctor';
 import { comparableState, readState } from '../../testing/test-support';
 import { buildJeaModule, jeaScriptsHash } from '../hosts/jea-module';
 import { findPowerShell } from '../powershell/find-pwsh';
@@ -139,7 +141,7 @@ describe.skipIf(!!unavailable)(
     });
 
     it(
-      'reads the same inventory as the full endpoint of the same host',
+      'reads the same inventory as the full endpoint of the same host, and its doctor and capture too',
       async () => {
         const [viaJea, viaFull] = await Promise.all([services.readInventory(), hostServices(full).readInventory()]);
         const shape = (inv: typeof viaJea) => ({
@@ -155,6 +157,11 @@ describe.skipIf(!!unavailable)(
           simulated: true,
           moduleVersion: JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version,
         });
+        // Help > Check this host and Save host report: read-only, so the role runs them too.
+        const [doctorJea, doctorFull] = await Promise.all([runDoctor(jea.runner, true), runDoctor(full.runner, true)]);
+        expect(doctorJea.items.map((i) => [i.id, i.status])).toEqual(doctorFull.items.map((i) => [i.id, i.status]));
+        const [captureJea, captureFull] = await Promise.all([captureHost(jea.runner), captureHost(full.runner)]);
+        expect(captureJea.devices.map((d) => d.locationPath)).toEqual(captureFull.devices.map((d) => d.locationPath));
       },
       SLOW,
     );

@@ -87,9 +87,10 @@ foreach ($path in @($script:ShippedScripts.Keys)) {
         $script:Operations[[IO.Path]::GetFileNameWithoutExtension($path)] = $script:ShippedScripts[$path]
     }
 }
-# What a caller may run: the read operation by name, and whole plans of these intents (never a step).
-$script:ReadOperations = @('inventory')
-$script:OperationNames = [string[]]@('inventory', 'plan:assign', 'plan:enable-device', 'plan:fit-vm', 'plan:move', 'plan:repair', 'plan:return-orphans', 'plan:revert', 'plan:start-vm')
+# What a caller may run: the read operations by name (the inventory, and the app's Help > Check this host
+# and Save host report, read-only as well), and whole plans of these intents (never a step).
+$script:ReadOperations = @('inventory', 'doctor', 'capture')
+$script:OperationNames = [string[]]@('capture', 'doctor', 'inventory', 'plan:assign', 'plan:enable-device', 'plan:fit-vm', 'plan:move', 'plan:repair', 'plan:return-orphans', 'plan:revert', 'plan:start-vm')
 
 # Version skew check for the client: SHA-256 (lowercase hex) of the UTF-8 concatenation, in ordinal
 # order of the relative paths, of "<path>`n<text>`n" for every shipped script (BOM not included).
@@ -107,7 +108,7 @@ $script:ScriptsHash = & {
 function Invoke-DdaHostOperation {
     <#
     .SYNOPSIS
-    Runs DDA Studio's read operation (inventory) with its parameters as JSON; returns the result
+    Runs one of DDA Studio's read operations (inventory, doctor, capture) with its parameters as JSON; returns the result
     envelope as one JSON string: {"ok":true,"value":...,"errors":[...]} or {"ok":false,"error":{...},"errors":[...]}.
     A step (op-*) is never run alone: changes go through Invoke-DdaHostPlan.
     #>
