@@ -66,6 +66,22 @@ describe("inventory.ps1 finds the host's lifelines", () => {
     expect(inv.notes).toEqual([]);
   });
 
+  it("the system disk's controller by Get-Disk when no partition is the active one (what BootPartition says on GPT is not settled); none at all is unknown, not none", async () => {
+    type Disk = { isBoot: boolean; isSystem: boolean; partitions: Array<{ isBoot: boolean; isSystem: boolean }> };
+    const systemDisk = (s: SimJson) =>
+      (s.devices.find((d) => d.locationPath === AHCI) as unknown as { disks: Disk[] }).disks[0]!;
+    const noActivePartition: Edit = (s) => systemDisk(s).partitions.forEach((p) => (p.isSystem = false));
+    let inv = await inventoryOf(noActivePartition);
+    expect(inv.devices.find((d) => d.locationPath === AHCI)!.hostsSystemDisk).toBe(true);
+    expect(inv.notes).toEqual([]);
+    inv = await inventoryOf((s) => {
+      noActivePartition(s);
+      Object.assign(systemDisk(s), { isBoot: false, isSystem: false });
+      systemDisk(s).partitions.forEach((p) => (p.isBoot = false));
+    });
+    expect(inv.notes).toContain('The controller of the system disk could not be determined.');
+  });
+
   it('the NIC a remote session arrived on: its own address, or the vNIC on the switch it is the uplink of; an address on no adapter is unknown', async () => {
     let inv = await inventoryOf(arrivedOn('10.0.0.5'));
     expect([at(inv, MGMT).carriesSession, at(inv, UPLINK).carriesSession, at(inv, SPARE).carriesSession]).toEqual([

@@ -30,12 +30,15 @@ export function generateProfile(opts: { devices: number; vms: number; seed?: num
     for (let f = 0; f < functions; f++) {
       const locationPath = `PCIROOT(0)#PCI(${hex(bus, 2)}00)#PCI(${hex(slot, 2)}${hex(f, 2)})`;
       const size = 0x10000 * (1 + Math.floor(rand() * 64));
+      // The first storage controller holds the host's system disk (every host has one), enabled, never assigned.
+      const system = card === 2 && f === 0;
+      const enabled = rand() > 0.05;
       devices.push({
         instanceId: `PCI\\VEN_${hex(0x8000 + (card % 4096), 4)}&DEV_${hex(0x1000 + f, 4)}&SUBSYS_00000000&REV_01\\4&${hex(card * 8 + f, 8)}&0&00${hex(f, 2)}`,
         friendlyName: `Generated Device ${card}.${f}`,
         class: ['Net', 'Display', 'SCSIAdapter', 'USB', 'MEDIA'][card % 5] ?? 'Net',
         locationPath,
-        enabled: rand() > 0.05,
+        enabled: enabled || system,
         deviceType: roll < 0.8 ? 2 : roll < 0.9 ? 4 : 5,
         baseClass: 2,
         acsUpHierarchy: roll < 0.7 ? 3 : 0,
@@ -43,11 +46,11 @@ export function generateProfile(opts: { devices: number; vms: number; seed?: num
         irqs: rand() < 0.05 ? [16] : [4294967294 - (devices.length % 4000)],
         memoryRanges: [{ start: `0x${hex(mmio, 9)}`, end: `0x${hex(mmio + size - 1, 9)}` }],
         hasMitigationDriver: roll < 0.6,
-        hostsSystemDisk: false,
+        hostsSystemDisk: system,
         isPrimaryDisplay: false,
       });
       mmio += size;
-      if (rand() < 0.1) assigned.push(locationPath);
+      if (rand() < 0.1 && !system) assigned.push(locationPath);
     }
     card++;
   }

@@ -167,21 +167,32 @@ function global:Resolve-DdaPciFunction([string[]]$Ids) {
     return $found
 }
 function global:Get-DdaPlatformFacts {
-    # -DiskDrives: the Win32_DiskDrive rows, and -PciFunctionOf: Resolve-DdaPciFunction's answer for their
-    # PNPDeviceIDs, when the caller has them already (inventory.ps1 walks its disks and network adapters in
-    # one walk); without them both are read here.
-    param([object[]]$DiskDrives, [hashtable]$PciFunctionOf)
-    # The PCI controllers behind the boot disks: each disk's PnP parents up to its PCI\ device.
+    # -DiskDrives: the Win32_DiskDrive rows, -PciFunctionOf: Resolve-DdaPciFunction's answer for their
+    # PNPDeviceIDs, and -StorageDisks: the Get-Disk rows (or -StorageDisksError, why they could not be
+    # read), when the caller has them already (inventory.ps1 walks its disks and network adapters in one
+    # walk, and reads Get-Disk once); without them they are read here.
+    param([object[]]$DiskDrives, [hashtable]$PciFunctionOf, [object[]]$StorageDisks, $StorageDisksError)
+    # The PCI controllers behind the disks the host boots from: each disk's PnP parents up to its PCI\
+    # device. Those disks are the ones Win32_DiskPartition's BootPartition (the active partition, Learn:
+    # a BIOS/MBR idea) flags, and the ones Get-Disk calls IsBoot (Windows on it) or IsSystem (the
+    # system partition), by disk number (MSFT_Disk.Number, Win32_DiskDrive.Index: PhysicalDriveN). What
+    # BootPartition says on a GPT disk no source settles, so both are asked; when neither names a disk,
+    # the system disk is unknown (fail closed), never "none".
     $systemDisk = New-Object System.Collections.Generic.List[string]
     $systemDiskKnown = $true
     try {
         if ($null -ne $DiskDrives) { $disks = $DiskDrives }
         else { $disks = @(Get-CimInstance -ClassName Win32_DiskDrive -ErrorAction Stop) }
-        $parts = @(Get-CimInstance -ClassName Win32_DiskPartition -ErrorAction Stop | Where-Object { $_.BootPartition })
-        $bootIds = @(foreach ($p in $parts) {
-                $disk = $disks | Where-Object { $_.Index -eq $p.DiskIndex } | Microsoft.PowerShell.Utility\Select-Object -First 1
-                if ($null -ne $disk) { [string]$disk.PNPDeviceID }
-            })
+        $bootIndexes = @{}
+        foreach ($p in @(Get-CimInstance -ClassName Win32_DiskPartition -ErrorAction Stop)) { if ($p.BootPartition) { $bootIndexes[[string]$p.DiskIndex] = $true } }
+        if ($null -eq $StorageDisks -and $null -eq $StorageDisksError) {
+            try { $StorageDisks = @(Get-Disk -ErrorAction Stop) } catch { $StorageDisks = $null }
+        }
+        foreach ($d in @($StorageDisks)) { if ($null -ne $d -and ($d.IsBoot -or $d.IsSystem)) { $bootIndexes[[string]$d.Number] = $true } }
+        if ($bootIndexes.Count -eq 0) { $systemDiskKnown = $false }
+        $bootIds = @(foreach ($w in $disks) { if ($null -ne $w -and $bootIndexes.ContainsKey([string]$w.Index)) { [string]$w.PNPDeviceID } })
+        # A disk number no Win32_DiskDrive row has: its controller is not known.
+        if ($bootIds.Count -lt $bootIndexes.Count) { $systemDiskKnown = $false }
         $of = $PciFunctionOf
         if ($null -eq $of) { $of = Resolve-DdaPciFunction $bootIds }
         foreach ($id in $bootIds) {

@@ -54,11 +54,15 @@ $pciOfError = $null
 try {
     $pciOf = Resolve-DdaPciFunction @(@(foreach ($a in $adapters) { [string]$a.PnPDeviceID }) + @(foreach ($w in @($diskDrives)) { if ($null -ne $w) { [string]$w.PNPDeviceID } }))
 } catch { $pciOfError = $_ }
+# The Storage module's disks, read once: the system-disk check and the disks below.
+$msftDisks = $null
+$msftDisksError = $null
+try { $msftDisks = @(Get-Disk -ErrorAction Stop) } catch { $msftDisksError = $_ }
 $platform = $null
 # The walk's answer covers the disks read here only: without them (or it) the check reads and walks its own.
 $systemDiskPci = $null
 if ($null -ne $diskDrives) { $systemDiskPci = $pciOf }
-try { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives -PciFunctionOf $systemDiskPci } catch { Add-Note ("Platform facts unreadable: " + $_.Exception.Message) }
+try { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives -PciFunctionOf $systemDiskPci -StorageDisks $msftDisks -StorageDisksError $msftDisksError } catch { Add-Note ("Platform facts unreadable: " + $_.Exception.Message) }
 
 # --- Devices (present PCI\ functions and PCIP\ twins of dismounted ones) --------------------------
 $pnp = @()
@@ -476,7 +480,7 @@ if ($lifelines.networkKnown) {
 }
 
 try {
-    $msftDisks = @(Get-Disk -ErrorAction Stop)
+    if ($null -ne $msftDisksError) { throw $msftDisksError }
     $msftParts = @(Get-Partition -ErrorAction Stop)
     $pnpByIndex = @{}
     if ($null -ne $diskDrivesError) { throw $diskDrivesError }
