@@ -37,6 +37,22 @@ describe('dda doctor on a simulated host', () => {
     expect(report.items.filter((i) => i.check === 'pci-property').length).toBeGreaterThan(0);
   });
 
+  it("reads a Nullable<T> parameter as T, as the references print it (a compiled cmdlet's bool? or long?)", async () => {
+    await use(freshState('gpu-workstation'));
+    const define = await host.runner.invoke('run-script', {
+      Command:
+        'function global:Set-DdaNullableProbe { param([Nullable[bool]]$Flag, [Nullable[long]]$Size, [string[]]$Names) }',
+    });
+    expect(define.ok).toBe(true);
+    const r = await host.runner.invoke<{ surface: Record<string, { parameters: Record<string, { type: string }> }> }>(
+      'doctor',
+      { Commands: ['Set-DdaNullableProbe'], PropertyKeys: ['DEVPKEY_PciDevice_DeviceType'] },
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    const params = r.value.surface['Set-DdaNullableProbe']!.parameters;
+    expect([params.Flag!.type, params.Size!.type, params.Names!.type]).toEqual(['Boolean', 'Int64', 'String[]']);
+  });
+
   it("the host's own facts: no IOMMU, IovSupport False", async () => {
     await use(freshState('no-iommu'));
     const report = await runDoctor(host.runner, true);

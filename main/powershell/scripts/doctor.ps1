@@ -19,14 +19,18 @@ function Get-DdaFailure($err) {
 $common = @([System.Management.Automation.PSCmdlet]::CommonParameters) + @([System.Management.Automation.PSCmdlet]::OptionalCommonParameters)
 function Get-DdaCommandSurface([string]$Name) {
     # The same reading as the simulator's surface test, for cmdlets, CDXML functions and functions alike:
-    # a [PSTypeName('X')] parameter is reported as X (what the binder checks for), minus a CIM class suffix.
+    # a [PSTypeName('X')] parameter is reported as X (what the binder checks for), minus a CIM class suffix;
+    # a Nullable<T> one as T, as Microsoft's references print it (a compiled cmdlet's bool? or long?).
     $c = Microsoft.PowerShell.Core\Get-Command -Name $Name -ErrorAction SilentlyContinue | Microsoft.PowerShell.Utility\Select-Object -First 1
     if ($null -eq $c) { return @{ found = $false } }
     $sets = @($c.ParameterSets | ForEach-Object { $_.Name })
     $params = @{}
     foreach ($p in $c.Parameters.Values) {
         if ($common -contains $p.Name) { continue }
-        $typeName = $p.ParameterType.Name
+        $type = $p.ParameterType
+        $underlying = [Nullable]::GetUnderlyingType($type)
+        if ($null -ne $underlying) { $type = $underlying }
+        $typeName = $type.Name
         $named = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.PSTypeNameAttribute] } | Microsoft.PowerShell.Utility\Select-Object -First 1
         if ($null -ne $named) {
             $typeName = (([string]$named.PSTypeName -split '#')[0]).Split('.')[-1]
