@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const doctorChecks = [
   'powershell',
   'hyperv-module',
+  'engine-compat',
   'ui-culture',
   'elevation',
   'iommu',

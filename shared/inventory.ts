@@ -237,6 +237,11 @@ export const hostReadinessSchema = z.object({
   psEdition: z.string(),
   psVersion: z.string(),
   simulated: z.boolean(),
+  /**
+   * PowerShell 7 runs the host's Hyper-V module through Windows PowerShell compatibility (Windows Server
+   * 2016): its objects arrive deserialized, so nothing may change the host from this engine. Absent: no.
+   */
+  windowsPowerShellCompat: z.boolean().optional(),
 });
 export type HostReadiness = z.infer<typeof hostReadinessSchema>;
 

@@ -50,7 +50,7 @@ function healthyFacts(): DoctorFacts {
     ),
     vmHost: { found: true, iovSupport: true, iovSupportReasons: [], read: ok },
     cim: { Win32_PnPAllocatedResource: { failed: false, errorId: '', rows: 40 } },
-    platform: { elevated: true, iommuPolicyEnabled: true, simulated: false },
+    platform: { elevated: true, iommuPolicyEnabled: true, simulated: false, windowsPowerShellCompat: false },
     platformRead: ok,
   };
 }
@@ -175,6 +175,15 @@ describe('judging a host', () => {
     expect(doctorExitCode(items)).toBe(0);
   });
 
+  it('PowerShell 7 running Hyper-V through Windows PowerShell compatibility fails, with its fix; a host that does not say is unknown', () => {
+    const f = healthyFacts();
+    f.platform!.windowsPowerShellCompat = true;
+    expect(notPassing(f).map((i) => [i.id, i.status])).toEqual([['engine-compat', 'fail']]);
+    expect(doctorExitCode(judgeDoctor(f, ref))).toBe(1);
+    delete f.platform!.windowsPowerShellCompat;
+    expect(notPassing(f).map((i) => [i.id, i.status])).toEqual([['engine-compat', 'unknown']]);
+  });
+
   it('a missing parameter set fails only that cmdlet, naming the set, with the fix (exit 1)', () => {
     const f = healthyFacts();
     const s = f.surface['Get-VMNetworkAdapter'];
@@ -236,7 +245,7 @@ describe('judging a host', () => {
     const vmHost = f.surface['Get-VMHost'];
     if (!vmHost?.found) throw new Error('fixture');
     vmHost.moduleVersion = '1.1';
-    f.platform = { elevated: false, iommuPolicyEnabled: false, simulated: false };
+    f.platform = { elevated: false, iommuPolicyEnabled: false, simulated: false, windowsPowerShellCompat: false };
     f.vmHost = { ...f.vmHost, iovSupport: false, iovSupportReasons: ['原因一', 'reason two'] };
     f.cim.Win32_PnPAllocatedResource = { failed: true, errorId: 'HRESULT 0x80041003', rows: 0 };
     const bad = notPassing(f);
@@ -263,7 +272,11 @@ describe('judging a host', () => {
     const f = healthyFacts();
     f.platform = null;
     const items = judgeDoctor(f, ref);
-    expect(items.filter((i) => i.status === 'unknown').map((i) => i.id)).toEqual(['elevation', 'iommu']);
+    expect(items.filter((i) => i.status === 'unknown').map((i) => i.id)).toEqual([
+      'engine-compat',
+      'elevation',
+      'iommu',
+    ]);
     expect(doctorExitCode(items)).toBe(2);
   });
 });

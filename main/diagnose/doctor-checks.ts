@@ -40,7 +40,12 @@ export const doctorFactsSchema = z.object({
   }),
   cim: z.record(z.string(), z.object({ failed: z.boolean(), errorId: z.string(), rows: z.number() })),
   platform: z
-    .object({ elevated: z.boolean().nullable(), iommuPolicyEnabled: z.boolean().nullable(), simulated: z.boolean() })
+    .object({
+      elevated: z.boolean().nullable(),
+      iommuPolicyEnabled: z.boolean().nullable(),
+      simulated: z.boolean(),
+      windowsPowerShellCompat: z.boolean().nullable().optional(),
+    })
     .nullable(),
   platformRead: readSchema,
 });
@@ -169,6 +174,9 @@ function hostItems(f: DoctorFacts): DoctorItem[] {
   const items: DoctorItem[] = [
     powershellItem(f),
     hyperVItem(f),
+    p === null || p.windowsPowerShellCompat == null
+      ? item('engine-compat', 'unknown')
+      : item('engine-compat', p.windowsPowerShellCompat ? 'fail' : 'pass'),
     item('ui-culture', 'pass', { culture: f.uiCulture || 'invariant' }),
   ];
   items.push(

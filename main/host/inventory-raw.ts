@@ -122,6 +122,7 @@ export const rawSchema = z.object({
       systemDiskLocationPaths: z.array(z.string()).nullable().optional(),
       systemDiskKnown: z.boolean().nullable().optional(),
       simulated: z.boolean().nullable().optional(),
+      windowsPowerShellCompat: z.boolean().nullable().optional(),
     })
     .nullable()
     .optional(),

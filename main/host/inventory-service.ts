@@ -293,6 +293,10 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
     };
   });
   if (!systemDiskKnown(raw)) notes.push('The controller of the system disk could not be determined.');
+  if (raw.platform?.windowsPowerShellCompat === true)
+    notes.push(
+      "PowerShell 7 runs this host's Hyper-V module through Windows PowerShell compatibility: use Windows PowerShell 5.1 for this host.",
+    );
   if (!raw.lifelines)
     notes.push(
       "The host's network adapters and disks were not read: which NIC and which controller the host needs is unknown.",
@@ -377,6 +381,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       psEdition: raw.psEdition,
       psVersion: raw.psVersion,
       simulated: platform?.simulated === true,
+      ...(platform?.windowsPowerShellCompat === true ? { windowsPowerShellCompat: true } : {}),
     },
     devices,
     vms,

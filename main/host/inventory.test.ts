@@ -7,6 +7,7 @@ import { inventorySchema, type Inventory } from '../../shared/inventory';
 import { main } from '../cli/dda';
 import { generateProfile } from '../simulator/generate-profile';
 import { readInventory } from './inventory-service';
+import { planOperation } from './planner';
 import { memoryMeasurementStore } from './measurement-store';
 import { freshState, readState, sharedHost } from '../../testing/test-support';
 import { writeFileSync } from 'node:fs';
@@ -401,4 +402,37 @@ describe('inventory details', () => {
     expect(err.trim().split('\n')).toHaveLength(1);
     expect(err).toMatch(/Not elevated/);
   });
+});
+
+describe('PowerShell 7 running the Hyper-V module through Windows PowerShell compatibility (Windows Server 2016)', () => {
+  it('is told, and nothing may change the host from this engine', async () => {
+    const { host, use } = sharedHost();
+    try {
+      await use(freshState('ml30-connectx4'));
+      // The session PowerShell 7 opens for such a module, as Get-PSSession lists it there.
+      const stub = await host.runner.invoke('run-script', {
+        Command:
+          "function global:Get-PSSession { param([string[]]$Name) if ($Name -contains 'WinPSCompatSession') { [pscustomobject]@{ Name = 'WinPSCompatSession' } } }",
+      });
+      expect(stub.ok).toBe(true);
+      const inv = await readInventory(host.runner, { memory: memoryMeasurementStore() });
+      expect(inv.host.windowsPowerShellCompat).toBe(true);
+      expect(inv.notes.join(' ')).toMatch(/Windows PowerShell compatibility/);
+      const plan = planOperation(
+        { kind: 'assign', locationPath: 'PCIROOT(0)#PCI(0100)#PCI(0000)', vmName: 'Router-01' },
+        inv,
+        { consents: [], startVmAfter: false },
+        { planId: 'p', now: inv.readAt },
+      );
+      expect(plan.blocked?.code).toBe('engine-compat');
+      const unstub = await host.runner.invoke('run-script', {
+        Command: 'Remove-Item -LiteralPath Function:\\Get-PSSession',
+      });
+      expect(unstub.ok).toBe(true);
+      const back = await readInventory(host.runner, { memory: memoryMeasurementStore() });
+      expect(back.host.windowsPowerShellCompat).toBeUndefined();
+    } finally {
+      await host.close();
+    }
+  }, 60_000);
 });

@@ -124,6 +124,29 @@ describe('the DDAStudio.Host endpoint rolls back a step that failed after its ch
     });
   });
 
+  it('refuses every plan while PowerShell 7 runs Hyper-V through Windows PowerShell compatibility', async () => {
+    const state = freshState('ml30-connectx4');
+    await shared.use(state);
+    const plan = planOperation(
+      { kind: 'assign', locationPath: CX4, vmName: 'Router-01' },
+      await readInventory(shared.host.runner, { memory: memoryMeasurementStore() }),
+      { consents: [], startVmAfter: false },
+      { planId: 'compat-1', now: new Date().toISOString() },
+    );
+    const request = join(dir, 'compat-request.json');
+    writeFileSync(request, JSON.stringify({ Plan: plan }));
+    const before = comparableState(state);
+    const out = inModule(
+      `function global:Get-PSSession { param([string[]]$Name) if ($Name -contains 'WinPSCompatSession') { [pscustomobject]@{ Name = 'WinPSCompatSession' } } }
+      Invoke-DdaHostPlan -RequestJson (Get-Content -Raw -LiteralPath '${request.replace(/'/g, "''")}')`,
+      state,
+    ) as { ok: boolean; error: { fullyQualifiedErrorId: string; message: string } };
+    expect(out.ok).toBe(false);
+    expect(out.error.fullyQualifiedErrorId).toBe('PlanRefused,DDAStudio.Host');
+    expect(out.error.message).toMatch(/Windows PowerShell compatibility/);
+    expect(comparableState(state)).toEqual(before);
+  }, 60_000);
+
   it('judges a set-vm step by value and type, as the client does (no "5" for 5, no "x" for $true)', () => {
     const out = inModule(
       `& (Get-Module DDAStudio.Host) {

@@ -26,7 +26,13 @@ export function dropVerdict(inv: Inventory, device: Device, vm: Vm): DropVerdict
     return { allowed: false, reason: 'blockedNotAssignable' };
   const h = inv.host;
   // IovSupport False blocks unless the device's own facts show the seed's ACS case (-Force lifts it).
-  if (!h.elevated || iovReadiness(h, [device]) === 'blocked' || h.osPcieControl === false || h.isServerSku === false)
+  if (
+    !h.elevated ||
+    h.windowsPowerShellCompat ||
+    iovReadiness(h, [device]) === 'blocked' ||
+    h.osPcieControl === false ||
+    h.isServerSku === false
+  )
     return { allowed: false, reason: 'blockedHostNotReady' };
   if (vm.state !== 'Off') return { allowed: true, note: 'needsVmOff' };
   if (device.verdict.code === 'force-insecure') return { allowed: true, note: 'needsForceShort' };

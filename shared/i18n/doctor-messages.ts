@@ -49,6 +49,27 @@ export const doctorMessages: Record<DoctorCheck, CheckTexts> = {
       'zh-CN': 'Install-WindowsFeature -Name Hyper-V, Hyper-V-PowerShell -IncludeManagementTools -Restart',
     },
   },
+  'engine-compat': {
+    title: { en: 'Hyper-V in this PowerShell', 'zh-CN': '此 PowerShell 中的 Hyper-V' },
+    pass: {
+      en: 'The Hyper-V cmdlets run in this PowerShell itself and hand DDA Studio live objects.',
+      'zh-CN': 'Hyper-V cmdlet 直接在此 PowerShell 中运行，向 DDA Studio 返回实时对象。',
+    },
+    fail: {
+      en: "PowerShell 7 runs this host's Hyper-V module through Windows PowerShell compatibility (Windows Server 2016): its objects arrive deserialized and the DDA cmdlets cannot take them, so DDA Studio changes nothing from this PowerShell.",
+      'zh-CN':
+        '此主机的 Hyper-V 模块在 PowerShell 7 中通过 Windows PowerShell 兼容层运行（Windows Server 2016）：返回的对象已反序列化，DDA cmdlet 无法使用，因此 DDA Studio 不会从此 PowerShell 更改主机。',
+    },
+    unknown: {
+      en: 'Whether the Hyper-V module runs through Windows PowerShell compatibility could not be read.',
+      'zh-CN': '无法读取 Hyper-V 模块是否通过 Windows PowerShell 兼容层运行。',
+    },
+    fix: {
+      en: "Use Windows PowerShell 5.1 for this host: set DDA Studio's PowerShell to powershell.exe (or dda --pwsh powershell.exe); for a remote host, connect over WinRM.",
+      'zh-CN':
+        '对此主机使用 Windows PowerShell 5.1：将 DDA Studio 的 PowerShell 设为 powershell.exe（或 dda --pwsh powershell.exe）；远程主机请通过 WinRM 连接。',
+    },
+  },
   'ui-culture': {
     title: { en: 'Display language {culture}', 'zh-CN': '显示语言 {culture}' },
     pass: {

@@ -122,6 +122,11 @@ export const messages = {
     en: 'DDA Studio is not running as administrator, so nothing can be changed. Restart it elevated.',
     'zh-CN': 'DDA Studio 没有以管理员身份运行，无法做任何更改。请以管理员身份重新启动。',
   },
+  fixEngineCompat: {
+    en: "PowerShell 7 runs this host's Hyper-V module through Windows PowerShell compatibility (Windows Server 2016), so nothing can be changed from it. Set DDA Studio's PowerShell to Windows PowerShell 5.1 (powershell.exe); for a remote host, connect over WinRM.",
+    'zh-CN':
+      '此主机的 Hyper-V 模块在 PowerShell 7 中通过 Windows PowerShell 兼容层运行（Windows Server 2016），因此无法从中做任何更改。请将 DDA Studio 的 PowerShell 设为 Windows PowerShell 5.1（powershell.exe）；远程主机请通过 WinRM 连接。',
+  },
   restartElevated: { en: 'Restart as administrator', 'zh-CN': '以管理员身份重新启动' },
   fixNoHyperV: {
     en: 'Hyper-V is not installed: add the Hyper-V role and its PowerShell module (Install-WindowsFeature Hyper-V -IncludeManagementTools), then restart.',

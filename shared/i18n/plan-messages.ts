@@ -62,6 +62,10 @@ export const planMessages = {
     'DDA Studio is not running as administrator: restart it elevated to change anything.',
     'DDA Studio 没有以管理员身份运行：请以管理员身份重新启动后再做更改。',
   ),
+  engineCompat: m(
+    "PowerShell 7 runs this host's Hyper-V module through Windows PowerShell compatibility (Windows Server 2016), whose objects the DDA cmdlets cannot take. Use Windows PowerShell 5.1 for this host: set DDA Studio's PowerShell to powershell.exe (or dda --pwsh powershell.exe); for a remote host, connect over WinRM.",
+    '此主机的 Hyper-V 模块在 PowerShell 7 中通过 Windows PowerShell 兼容层运行（Windows Server 2016），其返回的对象无法传给 DDA cmdlet。请对此主机使用 Windows PowerShell 5.1：将 DDA Studio 的 PowerShell 设为 powershell.exe（或 dda --pwsh powershell.exe）；远程主机请通过 WinRM 连接。',
+  ),
   clientSku: m(
     'This is client Windows ({caption}): the cmdlets work, but the VM then fails to start with 0xC035001E ("A hypervisor feature is not available to the user"). Device assignment needs Windows Server.',
     '这是客户端版 Windows（{caption}）：命令可以执行，但虚拟机随后无法启动，报错 0xC035001E（"A hypervisor feature is not available to the user"）。设备直通只支持 Windows Server。',

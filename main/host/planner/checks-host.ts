@@ -10,6 +10,7 @@ export function checkCanChange(inv: Inventory, b: Builder): void {
   const h = inv.host;
   if (!h.hyperVPresent) b.block('no-hyperv', planText('noHyperV'));
   if (!h.elevated) b.block('not-elevated', planText('notElevated'));
+  if (h.windowsPowerShellCompat) b.block('engine-compat', planText('engineCompat'));
 }
 
 /**

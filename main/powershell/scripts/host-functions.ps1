@@ -166,6 +166,17 @@ function global:Resolve-DdaPciFunction([string[]]$Ids) {
     }
     return $found
 }
+# Whether PowerShell 7 runs this host's Hyper-V (or PnpDevice...) module through Windows PowerShell
+# compatibility: a module not marked for PowerShell 7 (Windows Server 2016's, windows-powershell-docs
+# module-compatibility) is loaded into a Windows PowerShell process of its own, the session
+# WinPSCompatSession, whose objects come back deserialized (about_Windows_PowerShell_Compatibility).
+# Piped into Mount-VMHostAssignableDevice or Remove-VMAssignableDevice they bind to nothing, and the proxy
+# module is written to the user's TEMP, a folder a process without elevation can write. Asked after the
+# first Hyper-V call; never on Windows PowerShell. Get-PSSession by its plain name (tests replace it).
+function global:Test-DdaWindowsPowerShellCompat {
+    if ($PSVersionTable.PSEdition -ne 'Core') { return $false }
+    [bool](@(Get-PSSession -Name 'WinPSCompatSession' -ErrorAction SilentlyContinue).Count -gt 0)
+}
 function global:Get-DdaPlatformFacts {
     # -DiskDrives: the Win32_DiskDrive rows, -PciFunctionOf: Resolve-DdaPciFunction's answer for their
     # PNPDeviceIDs, and -StorageDisks: the Get-Disk rows (or -StorageDisksError, why they could not be
@@ -205,12 +216,13 @@ function global:Get-DdaPlatformFacts {
     } catch { $systemDiskKnown = $false }
 
     @{
-        elevated              = [bool](Test-DdaElevated)
-        iommuPolicyEnabled    = (Get-DdaIommuPolicy)
-        osPcieControl         = $null
-        physicalAddressBits   = (Get-DdaCpuAddressBits)
-        systemDiskInstanceIds = @($systemDisk)
-        systemDiskKnown       = $systemDiskKnown
-        simulated             = ($null -ne ${function:Get-DdaSimStats})
+        elevated                = [bool](Test-DdaElevated)
+        iommuPolicyEnabled      = (Get-DdaIommuPolicy)
+        osPcieControl           = $null
+        physicalAddressBits     = (Get-DdaCpuAddressBits)
+        systemDiskInstanceIds   = @($systemDisk)
+        systemDiskKnown         = $systemDiskKnown
+        simulated               = ($null -ne ${function:Get-DdaSimStats})
+        windowsPowerShellCompat = (Test-DdaWindowsPowerShellCompat)
     }
 }

@@ -62,6 +62,12 @@ export function Banners() {
           )}
         </div>,
       );
+    if (h.windowsPowerShellCompat)
+      out.push(
+        <div key="compat" className="banner bad" role="alert" data-testid="engine-compat">
+          {t('fixEngineCompat')}
+        </div>,
+      );
     if (!h.hyperVPresent)
       out.push(
         <div key="hv" className="banner bad" role="alert">

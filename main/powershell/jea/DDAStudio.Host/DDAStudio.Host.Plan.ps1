@@ -236,7 +236,7 @@ function Get-DdaHostView {
             LowMemoryMappedIoSpace = $v.lowMemoryMappedIoSpace; HighMemoryMappedIoSpace = $v.highMemoryMappedIoSpace; DynamicMemoryEnabled = $v.dynamicMemoryEnabled
         }
     }
-    @{ devices = $devices; vms = $vms }
+    @{ devices = $devices; vms = $vms; windowsPowerShellCompat = [bool]($p -and $p.windowsPowerShellCompat) }
 }
 
 function Find-DdaHostDevice {
@@ -314,6 +314,8 @@ function Read-DdaDataFile([string]$Path) {
 function Get-DdaPlanRefusal {
     param($Plan, $View, $Policy)
     if ($Plan -isnot [hashtable]) { return 'the plan is not an object' }
+    # The step scripts pipe Hyper-V's objects into its cmdlets: deserialized ones bind to nothing.
+    if ($View.windowsPowerShellCompat) { return "PowerShell 7 runs this host's Hyper-V module through Windows PowerShell compatibility (Windows Server 2016); connect over WinRM, whose endpoint is Windows PowerShell 5.1" }
     $intent = $Plan.intent
     if ($intent -isnot [hashtable] -or -not ($intent.kind -is [string]) -or -not $script:IntentSteps.ContainsKey($intent.kind)) { return 'its intent is not an assign, revert, move, repair, return-orphans, start-vm, enable-device or fit-vm' }
     $choices = $Plan.choices
