@@ -10,6 +10,7 @@ import { doctorText } from '../../shared/i18n/doctor-messages';
 import { main, type Io } from '../cli/dda';
 import { freshState, sharedHost } from '../../testing/test-support';
 import { generateProfile } from '../simulator/generate-profile';
+import { readCaptureFacts } from './capture';
 import { runDoctor } from './doctor';
 import { usedCmdlets } from './used-surface';
 
@@ -51,6 +52,30 @@ describe('dda doctor on a simulated host', () => {
     if (!r.ok) throw new Error(r.error.message);
     const params = r.value.surface['Set-DdaNullableProbe']!.parameters;
     expect([params.Flag!.type, params.Size!.type, params.Names!.type]).toEqual(['Boolean', 'Int64', 'String[]']);
+  });
+
+  it('a device gone between the listing and the property reads costs only itself, in doctor and capture alike', async () => {
+    // A session of its own: its Get-PnpDeviceProperty first says "not found" for a device that went away
+    // (as PnP does, without stopping), then answers for the others.
+    const own = sharedHost();
+    try {
+      await own.use(freshState('gpu-workstation'));
+      const stub = await own.host.runner.invoke('run-script', {
+        Command: `function global:Get-PnpDeviceProperty {
+          [CmdletBinding()] param([string[]]$InstanceId, [string[]]$KeyName)
+          $ex = New-Object System.Exception 'No matching MSFT_PnpDevice objects found'
+          $PSCmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord $ex, 'CmdletizationQuery_NotFound_InstanceId,Get-PnpDeviceProperty', 'ObjectNotFound', 'PCI\\VEN_GONE'))
+          DdaSim\\Get-PnpDeviceProperty -InstanceId $InstanceId -KeyName $KeyName
+        }`,
+      });
+      expect(stub.ok, stub.ok ? '' : stub.error.message).toBe(true);
+      const report = await runDoctor(own.host.runner, true);
+      expect(notPassing(report.items.filter((i) => i.check === 'pci-property'))).toEqual([]);
+      const facts = await readCaptureFacts(own.host.runner);
+      expect(facts.notes.filter((n) => /Device property/.test(n))).toEqual([]);
+    } finally {
+      await own.host.close();
+    }
   });
 
   it("the host's own facts: no IOMMU, IovSupport False", async () => {

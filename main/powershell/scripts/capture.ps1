@@ -42,13 +42,18 @@ $ids = @($pnp | ForEach-Object { [string]$_.InstanceId })
 $props = @{}
 foreach ($id in $ids) { $props[$id.ToUpperInvariant()] = @{} }
 if ($ids.Count -gt 0) {
+    # A device gone since Get-PnpDevice (a dismount meanwhile) costs only itself: PnP writes "not found"
+    # for it and goes on (Get-DdaCallFailure); any other error is noted, and what was read is kept.
     foreach ($key in $PropertyKeys) {
+        $propErrors = $null
         try {
-            foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName $key -ErrorAction Stop)) {
+            foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName $key -ErrorAction SilentlyContinue -ErrorVariable propErrors)) {
                 $k = ([string]$r.InstanceId).ToUpperInvariant()
                 if (-not $props.ContainsKey($k) -or $null -eq $r.Data -or [string]$r.Type -eq 'Empty') { continue }
                 $props[$k][$key] = @{ type = [string]$r.Type; dataType = $r.Data.GetType().FullName; data = $r.Data }
             }
+            $failure = Get-DdaCallFailure $propErrors
+            if ($null -ne $failure) { Add-Note ('Device property ' + $key) $failure }
         } catch { Add-Note ('Device property ' + $key) $_ }
     }
 }

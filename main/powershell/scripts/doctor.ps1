@@ -72,14 +72,19 @@ foreach ($key in $PropertyKeys) {
     $count = 0
     $read = @{ failed = $false; errorId = '' }
     if ($ids.Count -gt 0) {
+        # A device gone since Get-PnpDevice is "not found" for itself only (Get-DdaCallFailure); any other
+        # error makes the key's read failed, whatever was read before it.
+        $propErrors = $null
         try {
-            foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName $key -ErrorAction Stop)) {
+            foreach ($r in @(Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName $key -ErrorAction SilentlyContinue -ErrorVariable propErrors)) {
                 $t = [string]$r.Type
                 if ($t -eq 'Empty' -or $null -eq $r.Data) { continue }
                 $count++
                 $types[$t] = $true
                 $dataTypes[$r.Data.GetType().FullName] = $true
             }
+            $failure = Get-DdaCallFailure $propErrors
+            if ($null -ne $failure) { $read = Get-DdaFailure $failure }
         } catch { $read = Get-DdaFailure $_ }
     }
     $properties[$key] = @{ types = @($types.Keys | Sort-Object); dataTypes = @($dataTypes.Keys | Sort-Object); devices = $count; read = $read }
