@@ -80,6 +80,9 @@ describe("inventory.ps1 finds the host's lifelines", () => {
       systemDisk(s).partitions.forEach((p) => (p.isBoot = false));
     });
     expect(inv.notes).toContain('The controller of the system disk could not be determined.');
+    // Get-Disk unreadable: BootPartition alone does not settle it.
+    inv = await inventoryOf((s) => (s.faults = [{ cmdlet: 'Get-Disk', message: 'Storage unavailable', times: 1 }]));
+    expect(inv.notes).toContain('The controller of the system disk could not be determined.');
   });
 
   it('the NIC a remote session arrived on: its own address, or the vNIC on the switch it is the uplink of; an address on no adapter is unknown', async () => {

@@ -100,35 +100,43 @@ function inModule(script: string, state: string): unknown {
 }
 
 describe('the DDAStudio.Host endpoint rolls back a step that failed after its change', () => {
-  it('but never turns a VM off without turn-off-vm: a failed start is undone only with the consent', () => {
+  it('but never turns a VM off without turn-off-vm: a failed start is undone only in a plan that asked for it', () => {
     // The step runner and the host view replaced in the module's scope: the start "fails" with the VM
     // running (another admin's start, or its own that reported late), and the view shows it running.
+    // As the planner has it, turn-off-vm is asked for only by a plan that turns the VM off (a stop-vm step).
     const out = inModule(
       `& (Get-Module DDAStudio.Host) {
         $script:calls = New-Object System.Collections.Generic.List[string]
         function script:Invoke-DdaHostStep($Action) { $script:calls.Add($Action.script); @{ ok = ($Action.script -ne 'op-start-vm'); ms = 0; error = @{ message = 'x' }; value = $null } }
         function script:Get-DdaHostView { @{ devices = @(); vms = @(@{ id = 'b0000000-0000-4000-8000-000000000001'; name = 'A'; state = 'Running'; entries = @() }) } }
-        $step = @{ id = 's1'; kind = 'start-vm'; action = @{ script = 'op-start-vm'; params = @{ VmId = 'B0000000-0000-4000-8000-000000000001' } }; undo = @{ script = 'op-stop-vm'; params = @{ VmId = 'B0000000-0000-4000-8000-000000000001'; TimeoutSec = 120 } } }
-        $none = Invoke-DdaHostPlanSteps @($step) @()
-        $noneCalls = $script:calls.ToArray(); $script:calls.Clear()
-        $given = Invoke-DdaHostPlanSteps @($step) @('turn-off-vm')
-        @{ none = $none.status; noneCalls = $noneCalls; given = $given.status; givenCalls = $script:calls.ToArray() } | ConvertTo-Json -Compress
+        $vm = 'B0000000-0000-4000-8000-000000000001'
+        $stop = @{ id = 's0'; kind = 'stop-vm'; action = @{ script = 'op-stop-vm'; params = @{ VmId = $vm; TimeoutSec = 120 } }; undo = @{ script = 'op-start-vm'; params = @{ VmId = $vm } } }
+        $start = @{ id = 's1'; kind = 'start-vm'; action = @{ script = 'op-start-vm'; params = @{ VmId = $vm } }; undo = @{ script = 'op-stop-vm'; params = @{ VmId = $vm; TimeoutSec = 120 } } }
+        $runs = [ordered]@{}
+        foreach ($case in @(@('none', @($start), @()), @('startOnly', @($start), @('turn-off-vm')), @('stopFirstNone', @($stop, $start), @()), @('stopFirst', @($stop, $start), @('turn-off-vm')))) {
+          $script:calls.Clear()
+          $r = Invoke-DdaHostPlanSteps $case[1] ([string[]]$case[2])
+          $runs[$case[0]] = @($r.status) + $script:calls.ToArray()
+        }
+        $runs | ConvertTo-Json -Compress
       }`,
       freshState('ml30-connectx4'),
     );
     expect(out).toEqual({
-      none: 'rolled-back',
-      noneCalls: ['op-start-vm'],
-      given: 'rolled-back',
-      givenCalls: ['op-start-vm', 'op-stop-vm'],
+      none: ['rolled-back', 'op-start-vm'],
+      startOnly: ['rolled-back', 'op-start-vm'],
+      // (the stub fails every start, the undo of the stop too)
+      stopFirstNone: ['rollback-failed', 'op-stop-vm', 'op-start-vm', 'op-start-vm'],
+      stopFirst: ['rollback-failed', 'op-stop-vm', 'op-start-vm', 'op-stop-vm', 'op-start-vm'],
     });
   });
 
   it('refuses every plan while PowerShell 7 runs Hyper-V through Windows PowerShell compatibility', async () => {
-    const state = freshState('ml30-connectx4');
+    // A host where VMs hold devices (the view's loops over their entries must not hide the fact).
+    const state = freshState('gpu-workstation');
     await shared.use(state);
     const plan = planOperation(
-      { kind: 'assign', locationPath: CX4, vmName: 'Router-01' },
+      { kind: 'start-vm', vmName: 'GPU-Render' },
       await readInventory(shared.host.runner, { memory: memoryMeasurementStore() }),
       { consents: [], startVmAfter: false },
       { planId: 'compat-1', now: new Date().toISOString() },
@@ -136,6 +144,7 @@ describe('the DDAStudio.Host endpoint rolls back a step that failed after its ch
     const request = join(dir, 'compat-request.json');
     writeFileSync(request, JSON.stringify({ Plan: plan }));
     const before = comparableState(state);
+    expect(plan.blocked).toBeNull();
     const out = inModule(
       `function global:Get-PSSession { param([string[]]$Name) if ($Name -contains 'WinPSCompatSession') { [pscustomobject]@{ Name = 'WinPSCompatSession' } } }
       Invoke-DdaHostPlan -RequestJson (Get-Content -Raw -LiteralPath '${request.replace(/'/g, "''")}')`,

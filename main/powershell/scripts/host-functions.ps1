@@ -197,8 +197,10 @@ function global:Get-DdaPlatformFacts {
         $bootIndexes = @{}
         foreach ($p in @(Get-CimInstance -ClassName Win32_DiskPartition -ErrorAction Stop)) { if ($p.BootPartition) { $bootIndexes[[string]$p.DiskIndex] = $true } }
         if ($null -eq $StorageDisks -and $null -eq $StorageDisksError) {
-            try { $StorageDisks = @(Get-Disk -ErrorAction Stop) } catch { $StorageDisks = $null }
+            try { $StorageDisks = @(Get-Disk -ErrorAction Stop) } catch { $StorageDisksError = $_ }
         }
+        # Without Get-Disk's answer only BootPartition is left, which a GPT disk may not set: unknown.
+        if ($null -ne $StorageDisksError) { $systemDiskKnown = $false }
         foreach ($d in @($StorageDisks)) { if ($null -ne $d -and ($d.IsBoot -or $d.IsSystem)) { $bootIndexes[[string]$d.Number] = $true } }
         if ($bootIndexes.Count -eq 0) { $systemDiskKnown = $false }
         $bootIds = @(foreach ($w in $disks) { if ($null -ne $w -and $bootIndexes.ContainsKey([string]$w.Index)) { [string]$w.PNPDeviceID } })

@@ -19,7 +19,9 @@
 #    with skip-device-mitigations (-Force, which drops both, only with both), except the undo of a
 #    mount, which puts back a device that is off the host now as it is now;
 #  - the role's allow list (DDAStudio.Host.Policy.psd1 beside the module, when present) names every VM
-#    and device class the plan touches.
+#    and device class the plan touches;
+#  - this PowerShell runs Hyper-V's own module, not through Windows PowerShell compatibility (PowerShell 7
+#    on Windows Server 2016), whose deserialized objects the step scripts cannot pipe into its cmdlets.
 # Then the steps run here, in order; when one fails, it is undone when the host shows its effect, and the
 # completed ones in reverse, and the step log goes back to the client (which journals it and re-reads the
 # host to verify the rollback).
@@ -164,6 +166,9 @@ function Get-DdaHostView {
         }
     }
     $p = $raw.platform
+    # Read here, before any loop below could reuse a name: PowerShell 7 running Hyper-V through Windows
+    # PowerShell compatibility refuses every plan (Get-DdaPlanRefusal).
+    $compat = [bool]($p -and $p.windowsPowerShellCompat)
     $sysIds = @{}; $sysPaths = @{}
     if ($p) {
         foreach ($i in @($p.systemDiskInstanceIds)) { if ($i) { $sysIds[(& $up $i)] = $true } }
@@ -229,14 +234,14 @@ function Get-DdaHostView {
     $vms = @()
     foreach ($v in @($raw.vms)) {
         if (-not $v) { continue }
-        $entries = @(foreach ($a in @($v.assigned)) { if ($a) { $p = $a.locationPath; if (-not $p) { $p = $a.name }; @{ path = [string]$p; pool = ($a.resourcePoolName -and ([string]$a.resourcePoolName) -ne 'Primordial') } } })
+        $entries = @(foreach ($a in @($v.assigned)) { if ($a) { $entryPath = $a.locationPath; if (-not $entryPath) { $entryPath = $a.name }; @{ path = [string]$entryPath } } })
         $vms += , @{
             name = [string]$v.name; id = ([string]$v.id).ToLowerInvariant(); state = [string]$v.state; entries = $entries
             AutomaticStopAction = $v.automaticStopAction; GuestControlledCacheTypes = $v.guestControlledCacheTypes
             LowMemoryMappedIoSpace = $v.lowMemoryMappedIoSpace; HighMemoryMappedIoSpace = $v.highMemoryMappedIoSpace; DynamicMemoryEnabled = $v.dynamicMemoryEnabled
         }
     }
-    @{ devices = $devices; vms = $vms; windowsPowerShellCompat = [bool]($p -and $p.windowsPowerShellCompat) }
+    @{ devices = $devices; vms = $vms; windowsPowerShellCompat = $compat }
 }
 
 function Find-DdaHostDevice {
@@ -488,12 +493,15 @@ function Invoke-DdaHostPlanSteps {
     param($Steps, [string[]]$Consents)
     $log = New-Object System.Collections.Generic.List[object]
     $completed = New-Object System.Collections.Generic.List[object]
+    # Consented to as the planner asks it (plan.consents lists turn-off-vm only for a plan that turns a VM
+    # off, and the endpoint trusts only choices.consents): given, and the plan has a step that turns one off.
+    $turnOffAsked = ($Consents -contains 'turn-off-vm') -and (@($Steps | Where-Object { $_.kind -eq 'stop-vm' }).Count -gt 0)
     foreach ($s in $Steps) {
         $r = Invoke-DdaHostStep $s.action
         $log.Add(@{ stepId = $s.id; phase = 'step'; ok = $r.ok; ms = $r.ms; error = $r.error; output = $r.value })
         if ($r.ok) { $completed.Add($s); continue }
         $toUndo = New-Object System.Collections.Generic.List[object]
-        if ($null -ne $s.undo -and ($s.undo.script -ne 'op-stop-vm' -or $Consents -contains 'turn-off-vm')) {
+        if ($null -ne $s.undo -and ($s.undo.script -ne 'op-stop-vm' -or $turnOffAsked)) {
             $left = $null
             try { $left = Get-DdaEffectLeft $s (Get-DdaHostView) } catch { $left = $null }
             if ($left -ne $false) { $toUndo.Add($s) }

@@ -1,6 +1,6 @@
 # DDAStudio.Host: DDA Studio's operations on the Hyper-V host, each whole, for a least-privilege
 # endpoint. A caller can do two things and nothing else (no script text, no commands, no single step):
-#  - Invoke-DdaHostOperation -Name inventory: read the host (the only read operation);
+#  - Invoke-DdaHostOperation -Name inventory|doctor|capture: read the host (the read operations);
 #  - Invoke-DdaHostPlan -RequestJson: run a whole plan (assign, revert, move, repair, return-orphans,
 #    start-vm, enable-device, fit-vm)
 #    that the endpoint re-checks against the host as it is now, with every refusal of the planner that
@@ -11,7 +11,7 @@
 #   DDAStudio.Host.psd1, DDAStudio.Host.psm1    this module
 #   dispatcher.ps1                               the app's dispatcher (Invoke-DdaScript and its helpers)
 #   scripts\host-functions.ps1                   helpers our scripts use (loaded here, not an operation)
-#   scripts\inventory.ps1                        the read operation Invoke-DdaHostOperation runs
+#   scripts\inventory.ps1, doctor.ps1, capture.ps1  the read operations Invoke-DdaHostOperation runs
 #   scripts\op-*.ps1                             the steps; run only inside a checked plan, never alone
 #   DDAStudio.Host.Plan.ps1                      the host-side checks and the run with rollback
 #   DDAStudio.Host.Policy.psd1 (optional)        an administrator's allow list of VMs and device classes
@@ -80,7 +80,7 @@ if ($script:Simulated) { Import-Module -Name $env:DDA_SIM_MODULE -DisableNameChe
 # The checks and the run of whole plans, in this module's scope.
 . (Join-Path $script:ModuleRoot 'DDAStudio.Host.Plan.ps1')
 
-# Every shipped script but the host functions, by name: the read operation and the steps.
+# Every shipped script but the host functions, by name: the read operations and the steps.
 $script:Operations = @{}
 foreach ($path in @($script:ShippedScripts.Keys)) {
     if ($path -like 'scripts/*' -and $path -ne 'scripts/host-functions.ps1') {
