@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Inventory } from '../../shared/inventory';
 import type { Plan, PlanChoices } from '../../shared/plan';
 import { comparableState, freshState, readState, sharedHost } from '../../testing/test-support';
 import { readInventory } from '../host/inventory-service';
@@ -36,47 +37,6 @@ const STALE = 'PCIROOT(0)#PCI(1C00)#PCI(0000)';
 const SN850 = 'PCIROOT(0)#PCI(1B04)#PCI(0000)';
 const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 
-/** The endpoint as a JEA session reaches it: the module imported in a pwsh of its own, one request. */
-function endpointOn(state: string): ScriptRunner {
-  const module = buildJeaModule(dir);
-  const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform })!;
-  return {
-    async invoke<T>(script: string, params?: Record<string, unknown>): Promise<PsResult<T>> {
-      expect(script).toBe(HOST_PLAN_REQUEST);
-      const request = join(dir, 'request.json');
-      writeFileSync(request, JSON.stringify(params));
-      const t0 = performance.now();
-      const r = spawnSync(
-        pwsh.path,
-        [
-          '-NoProfile',
-          '-NonInteractive',
-          '-Command',
-          "Import-Module (Join-Path $env:MOD 'DDAStudio.Host.psd1'); Invoke-DdaHostPlan -RequestJson (Get-Content -Raw -LiteralPath $env:REQUEST)",
-        ],
-        {
-          encoding: 'utf8',
-          timeout: 120_000,
-          env: {
-            ...process.env,
-            MOD: module,
-            REQUEST: request,
-            DDA_SIM_STATE: state,
-            DDA_SIM_MODULE: simulatorModulePath(),
-          },
-        },
-      );
-      if (r.status !== 0) throw new Error(`pwsh failed (${r.status}): ${r.stderr}${r.stdout}`);
-      const envelope = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; value?: T; error?: never };
-      const durationMs = Math.round(performance.now() - t0);
-      return envelope.ok
-        ? { ok: true, value: envelope.value as T, errors: [], durationMs }
-        : { ok: false, error: envelope.error!, errors: [], durationMs };
-    },
-    dispose: async () => undefined,
-  } as ScriptRunner;
-}
-
 /** Runs `script` in a pwsh that imported the module (on a simulated host); its last output line, parsed. */
 function inModule(script: string, state: string): unknown {
   const module = buildJeaModule(dir);
@@ -97,6 +57,38 @@ function inModule(script: string, state: string): unknown {
   );
   if (r.status !== 0) throw new Error(`pwsh failed (${r.status}): ${r.stderr}${r.stdout}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+/** The endpoint as a JEA session reaches it: the module imported in a pwsh of its own, one request. */
+function endpointOn(state: string): ScriptRunner {
+  return {
+    async invoke<T>(script: string, params?: Record<string, unknown>): Promise<PsResult<T>> {
+      expect(script).toBe(HOST_PLAN_REQUEST);
+      const request = join(dir, 'request.json');
+      writeFileSync(request, JSON.stringify(params));
+      const t0 = performance.now();
+      const envelope = inModule(
+        `Invoke-DdaHostPlan -RequestJson (Get-Content -Raw -LiteralPath '${request.replace(/'/g, "''")}')`,
+        state,
+      ) as { ok: boolean; value?: T; error?: never };
+      const durationMs = Math.round(performance.now() - t0);
+      return envelope.ok
+        ? { ok: true, value: envelope.value as T, errors: [], durationMs }
+        : { ok: false, error: envelope.error!, errors: [], durationMs };
+    },
+    dispose: async () => undefined,
+  } as ScriptRunner;
+}
+
+/** Runs `plan` on the endpoint with one simulator fault set; the host's state before, the outcome, the journal. */
+async function runWithFault(state: string, plan: Plan, read: () => Promise<Inventory>, fault: Record<string, unknown>) {
+  const before = comparableState(state);
+  const withFault = readState(state) as ReturnType<typeof readState> & { faults?: unknown[] };
+  withFault.faults = [fault];
+  writeFileSync(state, JSON.stringify(withFault));
+  const journal = new Journal(mkdtempSync(join(dir, 'journal-')));
+  const out = await executePlanOnEndpoint(plan, endpointOn(state), { readInventory: read, journal });
+  return { before, out, journal };
 }
 
 describe('the DDAStudio.Host endpoint rolls back a step that failed after its change', () => {
@@ -194,15 +186,12 @@ describe('the DDAStudio.Host endpoint rolls back a step that failed after its ch
     expect(plan.blocked).toBeNull();
     const removal = plan.steps.find((x) => x.kind === 'remove-all-devices')!;
     expect(removal.undo!.params.LocationPaths).toEqual(expect.arrayContaining([PM9A3, SN850]));
-    const before = comparableState(state);
-    const withFault = readState(state) as ReturnType<typeof readState> & { faults?: unknown[] };
-    withFault.faults = [
-      { cmdlet: 'Remove-VMAssignableDevice', match: STALE, message: 'The operation failed.', times: 1 },
-    ];
-    writeFileSync(state, JSON.stringify(withFault));
-
-    const journal = new Journal(mkdtempSync(join(dir, 'journal-')));
-    const out = await executePlanOnEndpoint(plan, endpointOn(state), { readInventory: read, journal });
+    const { before, out, journal } = await runWithFault(state, plan, read, {
+      cmdlet: 'Remove-VMAssignableDevice',
+      match: STALE,
+      message: 'The operation failed.',
+      times: 1,
+    });
 
     expect(out.failedStepId).toBe(removal.id);
     expect(out.status).toBe('rolled-back');
@@ -225,13 +214,11 @@ describe('the DDAStudio.Host endpoint rolls back a step that failed after its ch
     );
     expect(plan.blocked).toBeNull();
     const add = plan.steps.find((x) => x.kind === 'add-device')!;
-    const before = comparableState(state);
-    const withFault = readState(state) as ReturnType<typeof readState> & { faults?: unknown[] };
-    withFault.faults = [{ cmdlet: 'Add-VMAssignableDevice', message: 'The operation failed.', times: 1 }];
-    writeFileSync(state, JSON.stringify(withFault));
-
-    const journal = new Journal(mkdtempSync(join(dir, 'journal-')));
-    const out = await executePlanOnEndpoint(plan, endpointOn(state), { readInventory: read, journal });
+    const { before, out, journal } = await runWithFault(state, plan, read, {
+      cmdlet: 'Add-VMAssignableDevice',
+      message: 'The operation failed.',
+      times: 1,
+    });
 
     expect(out.failedStepId).toBe(add.id);
     expect(out.status).toBe('rolled-back');
