@@ -1,6 +1,7 @@
 # Benchmark probe: the bare cost of the cmdlet calls inventory.ps1 makes, with nothing joined or shaped:
 # the same calls with the same parameters, once each (the parent walk is one property call per level for
-# the adapters and the disks at once, as inventory.ps1 makes it; the system-disk check takes its answer).
+# the adapters and the disks at once, as inventory.ps1 makes it; the system-disk check takes its answer,
+# and Get-Disk's, read once for it and the disks).
 # The ids the property call needs, filtered the way inventory.ps1 does it (a loop: the cheapest there is).
 $ids = @(foreach ($d in @(Get-PnpDevice -PresentOnly)) { if ($d.InstanceId -like 'PCI*') { [string]$d.InstanceId } })
 $null = Get-CimInstance -ClassName Win32_OperatingSystem
@@ -11,7 +12,8 @@ $at = @(@($adapters | ForEach-Object { [string]$_.PnPDeviceID }) + @($drives | F
 for ($level = 0; $level -lt 8 -and $at.Count -gt 0; $level++) {
     $at = @(Get-DdaPnpDeviceProperty -InstanceId $at -KeyName DEVPKEY_Device_Parent -ErrorAction SilentlyContinue | ForEach-Object { [string]$_.Data } | Where-Object { $_ -and $_ -notlike 'PCI\*' } | Sort-Object -Unique)
 }
-$null = Get-DdaPlatformFacts -DiskDrives $drives -PciFunctionOf @{}
+$storageDisks = @(Get-Disk)
+$null = Get-DdaPlatformFacts -DiskDrives $drives -PciFunctionOf @{} -StorageDisks $storageDisks
 $null = Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName @('{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  1', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  3', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  31', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  34', '{3AB22E31-8264-4b4e-9AF5-A8D2D8E33E62}  16', 'DEVPKEY_Device_LocationPaths') -ErrorAction SilentlyContinue
 $null = Get-CimInstance -ClassName Win32_DeviceMemoryAddress
 $null = Get-CimInstance -ClassName Win32_PnPAllocatedResource
@@ -22,7 +24,6 @@ $null = Get-NetIPAddress
 $null = Get-VMSwitch
 $null = Get-VMNetworkAdapter -All
 $null = Get-DdaSessionArrival
-$null = Get-Disk
 $null = Get-Partition
 $null = Get-CimInstance -ClassName Win32_PageFileUsage
 foreach ($query in @('*[System[Level=2]]', '*[System[EventID=18500]]')) {
