@@ -353,8 +353,9 @@ function Get-DdaPlanRefusal {
     foreach ($x in $actions) {
         $a = $x.action; $s = $x.step; $which = 'step'; if ($x.undo) { $which = 'the undo of step' }
         # Turning a VM off (a guest that does not shut down in time is turned off) needs its consent, but
-        # for the last step's undo, which runs only after that step failed and then only with the consent
-        # (Invoke-DdaHostPlanSteps; the endpoint never runs a step alone): a plan that only starts a VM asks for none.
+        # for the last step's undo, which runs only after that step failed, and then only in a plan that turns
+        # a VM off and has the consent (Invoke-DdaHostPlanSteps; the endpoint never runs a step alone): a plan
+        # that only starts a VM asks for none.
         if ($a.script -eq 'op-stop-vm' -and -not $x.lastUndo -and $consents -notcontains 'turn-off-vm') { return "$which $($s.id) turns a VM off without the consent turn-off-vm" }
         if ($a.script -eq 'op-remove-saved-state' -and $consents -notcontains 'discard-saved-state') { return "$which $($s.id) discards a saved state without the consent discard-saved-state" }
         if ($a.script -eq 'op-dismount-device') {
@@ -451,7 +452,7 @@ function Get-DdaEffectLeft {
     # A VM on its way between states: where it ends is not known yet.
     $settling = $vm -and $vm.state -match '^(Starting|Stopping|Saving|Pausing|Resuming|FastSaving|Reset)(Critical)?$|^Force(Shutdown|Reboot)$'
     $d = $null
-    if ($Step.kind -match '-device$' -and $Step.kind -notmatch '^(add|remove)-') { $d = Find-DdaHostDevice $View $p.LocationPath $p.InstanceId }
+    if (@('disable-device', 'enable-device', 'dismount-device', 'mount-device') -ccontains $Step.kind) { $d = Find-DdaHostDevice $View $p.LocationPath $p.InstanceId }
     switch -CaseSensitive ($Step.kind) {
         'stop-vm' { if (-not $vm -or $settling) { return $null }; return $vm.state -eq 'Off' }
         'start-vm' { if (-not $vm -or $settling) { return $null }; return $vm.state -eq 'Running' }
