@@ -4,7 +4,8 @@
  * events and activity name the host, host management, tests and the prepare helper.
  */
 import { EventEmitter } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DdaEvent } from '../../shared/contract';
 import { openHost, type HostConnection } from '../host/host-connection';
@@ -157,6 +158,43 @@ describe('the API over several hosts', () => {
     });
     expect((t as { value: { roundTripMs: number; psVersion: string } }).value.psVersion).toMatch(/^7\./);
     expect(seen.some((e) => e.type === 'hosts-changed' && e.host === 'host-b')).toBe(true);
+  });
+
+  it("another computer's unfinished operation (a roaming data folder) is shown as such and never recovered", async () => {
+    // Planned on the local host (ML30-GEN10), then found in host B's data folder with its crash.
+    const plan = await call('planOperation', {
+      intent: { kind: 'assign', locationPath: CX4, vmName: 'Router-01' },
+      choices: { consents: [], startVmAfter: false },
+    });
+    if (!plan.ok) throw new Error(plan.error.message);
+    const p = plan.value as { id: string; steps: Array<{ id: string }> };
+    const at = new Date().toISOString();
+    appendFileSync(
+      join(pool.dataDirOf('host-b'), 'journal.jsonl'),
+      [
+        { t: 'op-start', op: 'op-roamed', at, plan: p },
+        { t: 'step-start', op: 'op-roamed', at, step: p.steps[0]!.id },
+      ]
+        .map((r) => JSON.stringify(r) + '\n')
+        .join(''),
+    );
+    const before = readFileSync(stateB, 'utf8');
+    const list = await call('getUnfinished', { host: 'host-b' });
+    expect(list).toMatchObject({
+      ok: true,
+      value: [
+        {
+          operationId: 'op-roamed',
+          untrusted: expect.stringMatching(/^It ran on ML30-GEN10, and this host is HV-B: .*another computer/),
+        },
+      ],
+    });
+    for (const action of ['finish', 'rollback'])
+      expect(await call('resolveUnfinished', { host: 'host-b', operationId: 'op-roamed', action })).toMatchObject({
+        ok: false,
+        error: { code: 'refused', message: expect.stringContaining('Nothing was run') },
+      });
+    expect(readFileSync(stateB, 'utf8')).toBe(before);
   });
 
   it('an unreachable host fails clearly, naming itself, without touching the others', async () => {

@@ -14,6 +14,7 @@ import { fail, ok, type Result } from '../../shared/result';
 import { createActivityLog } from './activity-log';
 import { activityText, operationText } from './activity-text';
 import { InventoryError } from '../host/inventory-service';
+import { otherComputerReason } from '../host/recovery-checks';
 import { clientSituation } from '../hosts/client-situation';
 import type { HostPool, PooledHost } from '../hosts/host-pool';
 import { testHostConnection } from '../hosts/host-test';
@@ -166,18 +167,23 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
     getOperationLog: ({ host, operationId }) =>
       onHost('Operation log', host, (h) => operationLogResult(h, operationId)),
     getUnfinished: ({ host }) =>
-      onHost('Recovery', host, async (h) =>
-        ok(
-          h.services.operations.unfinished().map((o) => ({
-            operationId: o.op,
-            title: o.plan.title.en,
-            startedAt: o.startedAt,
-            completedSteps: o.done,
-            totalSteps: o.plan.steps.length,
-            ...(o.invalid ? { untrusted: o.invalid } : {}),
-          })),
-        ),
-      ),
+      onHost('Recovery', host, async (h) => {
+        // Another computer's operation (a roaming data folder) is shown as such, without its buttons.
+        const here = pool.statusOf(host).readiness?.computerName ?? '';
+        return ok(
+          h.services.operations.unfinished().map((o) => {
+            const untrusted = o.invalid ?? otherComputerReason(o.plan, here);
+            return {
+              operationId: o.op,
+              title: o.plan.title.en,
+              startedAt: o.startedAt,
+              completedSteps: o.done,
+              totalSteps: o.plan.steps.length,
+              ...(untrusted ? { untrusted } : {}),
+            };
+          }),
+        );
+      }),
     resolveUnfinished: ({ host, operationId, action }) =>
       onHost('Recovery', host, (h) =>
         pool.track(host, async () => {

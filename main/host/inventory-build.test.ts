@@ -99,3 +99,32 @@ describe('a host read whose records cannot be saved (a file Windows keeps locked
     expect(inv.notes).toContain('The assignments seen could not be saved: EBUSY: resource busy or locked, rename');
   });
 });
+
+describe('a measurement belongs to the computer that took it', () => {
+  /** The GPU on HV01 or another computer, on the host or dismounted. */
+  const on = (computerName: string, dismounted: boolean) => {
+    const r = raw({}, [], dismounted);
+    r.hyperV.computerName = computerName;
+    return r;
+  };
+
+  it("is kept under the computer's name; another computer's is never used (a roaming data folder, identical servers)", () => {
+    const memory = memoryMeasurementStore();
+    buildInventory(on('HV01', false), memory, now);
+    expect(memory.get(`HV01|${PATH}`)?.memoryRanges).toHaveLength(2);
+    expect(memory.get(PATH)).toBeUndefined();
+    // HV02 has its own card in the same slot, dismounted before it was ever measured there
+    const there = buildInventory(on('HV02', true), memory, now).devices[0]!;
+    expect(there.facts.source).toBe('none');
+    expect(there.mmioMB).toBeNull();
+    // on HV01 itself (any case) its own measurement sizes the dismounted card
+    expect(buildInventory(on('hv01', true), memory, now).devices[0]!.facts.source).toBe('remembered');
+  });
+
+  it('one kept by path alone (before names were kept, or with the name unknown) is still used', () => {
+    const memory = memoryMeasurementStore();
+    buildInventory(raw({}, []), memory, now);
+    expect(memory.get(PATH)).toBeDefined();
+    expect(buildInventory(on('HV01', true), memory, now).devices[0]!.facts.source).toBe('remembered');
+  });
+});

@@ -12,6 +12,7 @@ import type {
   SurveyFacts,
   Vm,
 } from '../../shared/inventory';
+import { computerKey, UNKNOWN_COMPUTER } from '../../shared/computer-name';
 import { inventorySchema, isNetworkDevice, isStorageController, surveyFactNames } from '../../shared/inventory';
 import { cardOf, pciIdOf } from '../../shared/location-path';
 import { mmioHighNeedMB, mmioLowNeedMB, mmioNeedMB, surveyVerdict } from '../../shared/survey';
@@ -190,6 +191,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
 
   const lifelinesOf = lifelineReader(raw);
   const unreadableRaw = new Set(raw.unreadableProps ?? []);
+  const computerName = raw.hyperV.computerName || raw.os?.computerName || UNKNOWN_COMPUTER;
   const devices: Device[] = raw.devices.map((d) => {
     const isTwin = /^PCIP\\/i.test(d.instanceId);
     const locationPath = d.locationPath ?? pathByTwinId.get(upper(d.instanceId)) ?? null;
@@ -220,14 +222,17 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       source: onHost && d.resourcesKnown ? 'live' : 'none',
       notes: deviceNotes,
     };
-    const remembered = key ? memory.get(key) : undefined;
+    // Kept under this computer's name (a data folder can follow the admin to another host, where the same
+    // slot may hold another card); a measurement kept before names were kept is read by path alone.
+    const memoryKey = key ? computerKey(computerName, key) : null;
+    const remembered = key && memoryKey ? (memory.get(memoryKey) ?? memory.get(key)) : undefined;
     const unreadableNow = unreadableFacts(facts, unreadableRaw);
-    if (facts.source === 'live' && !facts.disabled && key) {
+    if (facts.source === 'live' && !facts.disabled && memoryKey) {
       // A property no call could read keeps what was remembered of it, or stays listed as unreadable: a
       // null alone would read as "absent" later.
       const kept = (f: SurveyFactName) => (unreadableNow.includes(f) ? (remembered?.[f] ?? null) : (facts[f] ?? null));
       const stillUnreadable = unreadableNow.filter((f) => kept(f) === null);
-      memory.set(key, {
+      memory.set(memoryKey, {
         deviceType: kept('deviceType'),
         baseClass: kept('baseClass'),
         acsUpHierarchy: kept('acsUpHierarchy'),
@@ -367,7 +372,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
     schema: 'dda-studio/inventory@1',
     readAt,
     host: {
-      computerName: raw.hyperV.computerName || raw.os?.computerName || 'localhost',
+      computerName,
       osCaption: raw.os?.caption ?? null,
       productType,
       isServerSku: productType === null ? null : productType !== 1,

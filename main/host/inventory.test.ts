@@ -3,6 +3,7 @@
  * survey rules (Microsoft's SurveyDDA.ps1, as shared/survey.ts applies them) and each profile's raw facts, not captured from the output.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { computerKey } from '../../shared/computer-name';
 import { inventorySchema, type Inventory } from '../../shared/inventory';
 import { main } from '../cli/dda';
 import { generateProfile } from '../simulator/generate-profile';
@@ -214,7 +215,7 @@ describe('inventory details', () => {
     expect(inv.devices.find((d) => d.locationPath === 'PCIROOT(0)#PCI(0100)#PCI(0000)')!.verdict).toEqual({
       code: 'unknown',
     });
-    expect(memory.get('PCIROOT(0)#PCI(0100)#PCI(0000)')).toMatchObject({
+    expect(memory.get(computerKey(inv.host.computerName, 'PCIROOT(0)#PCI(0100)#PCI(0000)'))).toMatchObject({
       requiresReservedMemoryRegion: 0,
       deviceType: 2,
     });

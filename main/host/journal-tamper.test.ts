@@ -207,6 +207,11 @@ const cases: Array<[string, (p: Plan) => void, RegExp]> = [
       }),
     /not part of a assign plan/,
   ],
+  [
+    'an operation of another computer (a roaming profile brought its journal: identical servers, identical paths)',
+    (p) => (p.computerName = 'HV-ELSEWHERE'),
+    /It ran on HV-ELSEWHERE, and this host is .*: its journal came with the data folder from another computer/,
+  ],
 ];
 
 describe('a tampered journal is refused with nothing run', () => {
@@ -255,6 +260,16 @@ describe('a tampered journal is refused with nothing run', () => {
     expect(r.value.status).toBe('succeeded');
     expect(watch.scripts).toEqual(expect.arrayContaining(['op-disable-device', 'op-dismount-device', 'op-add-device']));
     expect(readState(state).vms.find((v) => v.name === 'Router-01')!.assignedDevices).toEqual([CX4]);
+  });
+
+  it("this computer's name in another case, or a name that was unknown when planned, still recovers", async () => {
+    for (const rename of [(n: string) => n.toLowerCase(), () => 'localhost']) {
+      const { state, ops } = await tampered((p) => (p.computerName = rename(p.computerName)));
+      const r = await ops.recover('op-evil', 'rollback');
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value.status).toBe('rolled-back');
+      expect(readState(state).vms.find((v) => v.name === 'Router-01')!.assignedDevices).toEqual([]);
+    }
   });
 
   it('a torn last line (a crash mid-write) is not a tampering', async () => {

@@ -14,7 +14,10 @@ const fileSchema = z.object({
   devices: z.record(z.string(), rememberedFactsSchema),
 });
 
-/** Remembered measurements keyed by location path (upper-cased). */
+/**
+ * Remembered measurements keyed by the computer's name and the location path (upper-cased, "HV01|PCIROOT...",
+ * shared/computer-name.ts), or by the path alone when kept before names were (or the name was unknown).
+ */
 export interface MeasurementStore {
   get(locationPath: string): RememberedFacts | undefined;
   set(locationPath: string, facts: RememberedFacts): void;

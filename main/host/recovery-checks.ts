@@ -10,6 +10,7 @@
  *   the survey says is not assignable, or one the host does not have.
  */
 import type { Device, Inventory } from '../../shared/inventory';
+import { otherComputer } from '../../shared/computer-name';
 import { cardOf, pciIdOf, samePath } from '../../shared/location-path';
 import { planIsRunnable, type Intent, type Plan, type PsAction, type StepKind } from '../../shared/plan';
 import type { OperationRecord } from './journal-record';
@@ -186,10 +187,24 @@ function scopeRefusal(plan: Plan, inv: Inventory): string | null {
   return null;
 }
 
+/**
+ * Why an operation journaled on one computer is not this host's to recover: its data folder came from
+ * another (a roaming profile, a redirected AppData folder, a copied or restored folder). Identical servers
+ * have identical location paths, so its steps would act on this host's devices. Null when it is this host's,
+ * or when either name is unknown.
+ */
+export function otherComputerReason(plan: Plan, computerNameNow: string): string | null {
+  return otherComputer(plan.computerName, computerNameNow)
+    ? `It ran on ${plan.computerName}, and this host is ${computerNameNow}: its journal came with the data folder from another computer (a roaming profile or a copied folder), and nothing of it is run here. Recover it on ${plan.computerName}.`
+    : null;
+}
+
 /** Why this operation must not be recovered, or null when it may. */
 export function recoveryRefusal(rec: OperationRecord, inv: Inventory): string | null {
   if (rec.invalid) return `Its journal is not trustworthy: ${rec.invalid}.`;
   const plan = rec.plan;
+  const elsewhere = otherComputerReason(plan, inv.host.computerName);
+  if (elsewhere) return elsewhere;
   if (!planIsRunnable(plan)) return 'Its plan was blocked or lacked a consent, so it never ran.';
   for (const step of plan.steps) {
     const allowed = stepScripts[step.kind];

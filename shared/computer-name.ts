@@ -1,0 +1,21 @@
+/**
+ * Which computer a journal record or a measurement belongs to. A local host's data folder can be shared
+ * between computers: a roaming profile or a redirected AppData folder follows the admin from one Hyper-V
+ * host to the next, and identical servers have identical location paths. What one computer wrote is
+ * never acted on by another.
+ */
+
+/** The name an inventory gives a host whose name could not be read (neither Get-VMHost nor Win32_OperatingSystem). */
+export const UNKNOWN_COMPUTER = 'localhost';
+
+const known = (name: string): boolean => name !== '' && name.toLowerCase() !== UNKNOWN_COMPUTER;
+
+/** Two known computer names that differ (NetBIOS names: compared without case). An unknown name decides nothing. */
+export function otherComputer(recorded: string, now: string): boolean {
+  return known(recorded) && known(now) && recorded.toUpperCase() !== now.toUpperCase();
+}
+
+/** The key of a computer's measurement of a location path; the path alone when the name is unknown. */
+export function computerKey(computerName: string, upperPath: string): string {
+  return known(computerName) ? `${computerName.toUpperCase()}|${upperPath}` : upperPath;
+}
