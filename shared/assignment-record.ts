@@ -18,6 +18,8 @@ export const assignmentRecordSchema = z.object({
   /** ISO times: first seen assigned, last seen present. */
   recordedAt: z.string().max(64),
   lastSeenAt: z.string().max(64),
+  /** The computer that saw it (shared/computer-name.ts); absent in records kept before names were. */
+  computerName: z.string().max(300).optional(),
 });
 export type AssignmentRecord = z.infer<typeof assignmentRecordSchema>;
 

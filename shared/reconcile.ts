@@ -50,6 +50,7 @@ export function updateRecords(inv: Inventory, records: readonly AssignmentRecord
         identity: identityOf(pciIdOf(d.instanceId), had?.identity.serial ?? null),
         recordedAt: had?.recordedAt ?? now,
         lastSeenAt: now,
+        computerName: inv.host.computerName,
       });
     }
   }

@@ -6,6 +6,7 @@
  * same round trip (inventory.ps1); when the log cannot be read, the inventory says so in its notes.
  */
 import type { Inventory, Vm } from '../../shared/inventory';
+import { otherComputer } from '../../shared/computer-name';
 import { reconcileHost, updateRecords, vmMisfits } from '../../shared/reconcile';
 import { decodeStartFailure, startFailureItem } from '../../shared/start-failure-decoder';
 import {
@@ -164,11 +165,14 @@ export async function readReconciledInventory(
   now: () => Date = () => new Date(),
 ): Promise<Inventory> {
   const { inventory: inv, startFailures } = await read();
-  const { records, lost } = store.read();
+  const { records: all, lost } = store.read();
+  // Another computer's records (a data folder that follows the admin) are kept for it, never read here.
+  const elsewhere = all.filter((r) => otherComputer(r.computerName ?? '', inv.host.computerName));
+  const records = all.filter((r) => !elsewhere.includes(r));
   const events = startFailuresOf(startFailures, inv.vms);
   const out = reconcileInventory(lost ? { ...inv, notes: [...inv.notes, lost] } : inv, records, events);
   try {
-    store.write(updateRecords(inv, records, now().toISOString()));
+    store.write([...updateRecords(inv, records, now().toISOString()), ...elsewhere]);
   } catch (e) {
     // The host was read: records that cannot be saved now (a file Windows keeps locked) are a note.
     return { ...out, notes: [...out.notes, `The assignments seen could not be saved: ${(e as Error).message}`] };

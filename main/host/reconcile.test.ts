@@ -5,6 +5,8 @@ import { describeIdentity, identityOf, sameCard } from '../../shared/device-iden
 import { reconcileHost, updateRecords } from '../../shared/reconcile';
 import { MiB } from '../../shared/mmio';
 import { testDevice, testInventory, testVm } from '../../testing/test-builders';
+import { memoryAssignmentStore } from './assignment-store';
+import { readReconciledInventory } from './reconcile-service';
 
 const GPU = 'PCI\\VEN_10DE&DEV_24B0&SUBSYS_14AD10DE&REV_A1\\4&1A2B3C4D&0&0008';
 const GPU_ELSEWHERE = 'PCI\\VEN_10DE&DEV_24B0&SUBSYS_14AD10DE&REV_A1\\4&2D3E4F50&0&0018';
@@ -171,5 +173,35 @@ describe('the records kept after each read', () => {
       recordedAt: NOW,
       lastSeenAt: NOW,
     });
+  });
+});
+
+describe("another computer's records (a data folder that follows the admin to an identical server)", () => {
+  it('are never read here and are kept for their computer; this computer stamps its own', async () => {
+    const nvme = testDevice('PCIROOT(0)#PCI(1B00)#PCI(0000)', { owner: { kind: 'dismounted' }, enabled: false });
+    const gpu = testDevice(NEW, { instanceId: GPU, owner: { kind: 'vm', vmName: 'V' } });
+    const vm = testVm('V', { assignedDevices: [held(NEW)] });
+    const inv = {
+      ...testInventory([nvme, gpu], [vm]),
+      problems: [{ kind: 'orphan' as const, locationPath: nvme.locationPath! }],
+    };
+    // HV02 saw its own VM hold the NVMe in the same slot; HV01 has an orphan there
+    const theirs = {
+      ...record('dead0000-0000-4000-8000-000000000002', 'Their-VM', nvme.locationPath!, nvme.instanceId),
+      computerName: 'HV02',
+    };
+    const store = memoryAssignmentStore([theirs]);
+    const read = async () => ({ inventory: inv, startFailures: null });
+    const out = await readReconciledInventory(read, store, () => new Date(NOW));
+    const orphan = out.reconcile!.find((i) => i.kind === 'orphan')!;
+    expect(orphan.text.en).not.toContain('Their-VM');
+    const kept = store.read().records;
+    expect(kept).toContainEqual(theirs);
+    expect(kept.find((r) => r.vmName === 'V')).toMatchObject({ computerName: 'HV01', locationPath: NEW });
+    // the same record without a name (kept before names were) is this computer's
+    const { computerName: _, ...unnamed } = theirs;
+    const store2 = memoryAssignmentStore([unnamed]);
+    const out2 = await readReconciledInventory(read, store2, () => new Date(NOW));
+    expect(out2.reconcile!.find((i) => i.kind === 'orphan')!.text.en).toContain("It was assigned to 'Their-VM'");
   });
 });
