@@ -243,7 +243,8 @@ function global:Invoke-DdaScript {
         $parsed = $null
         if ($ScriptHash) { $parsed = $global:DdaScriptCache[$ScriptHash] }
         if ($null -eq $parsed) {
-            if (-not $Text) { return (ConvertTo-DdaEnvelopeJson @{ ok = $false; error = @{ kind = 'protocol'; message = "Script $Path is not cached in this process."; scriptName = $Path }; errors = @() }) }
+            # reason: what a remote client reads to send the text again (never the message, which is for people)
+            if (-not $Text) { return (ConvertTo-DdaEnvelopeJson @{ ok = $false; error = @{ kind = 'protocol'; message = "Script $Path is not cached in this process."; scriptName = $Path; reason = 'not-cached' }; errors = @() }) }
             $global:DdaScriptLines[$Path] = $Text -split "`r?`n"
             $parsed = Get-DdaScriptBlock -Text $Text -Path $Path
             if ($parsed.error) { return (ConvertTo-DdaEnvelopeJson @{ ok = $false; error = $parsed.error; errors = @() }) }

@@ -71,6 +71,18 @@ describe.skipIf(!!unavailable)(`remote hosts over SSH${unavailable ? ` (skipped:
     expect(r.error.computerName).toBe('Host A');
   });
 
+  it('a script the host cannot parse says so on every call (its text is sent again, never "not cached")', async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await a.runner.invoke('syntax-error');
+      expect(!r.ok && r.error, `call ${i + 1}`).toMatchObject({
+        kind: 'powershell',
+        category: 'ParserError',
+        fullyQualifiedErrorId: 'MissingEndCurlyBrace',
+      });
+    }
+    expect((await a.runner.invoke('echo', { Value: 3 })).ok).toBe(true);
+  });
+
   it('an assignment on host A leaves host B byte for byte unchanged', async () => {
     const bBytes = readFileSync(sshd.hosts[1]!.stateFile);
     const plan = await aServices.operations.plan({ kind: 'assign', locationPath: CX4, vmName: 'Router-01' }, none);

@@ -255,10 +255,15 @@ function global:Invoke-DdaRemoteCall {
         } else {
             $send = ''
             if (-not $r.Sent.ContainsKey($ScriptHash)) { $send = $Text }
-            $out = Invoke-DdaRemoteJob -Session $s -TimeoutMs $TimeoutMs -ArgumentList $send, $file, $ParamsJson, $ScriptHash -ScriptBlock {
-                param($T, $P, $J, $H) Invoke-DdaScript -Text $T -Path $P -ParamsJson $J -ScriptHash $H
-            }
+            $run = { param($T, $P, $J, $H) Invoke-DdaScript -Text $T -Path $P -ParamsJson $J -ScriptHash $H }
+            $out = Invoke-DdaRemoteJob -Session $s -TimeoutMs $TimeoutMs -ArgumentList $send, $file, $ParamsJson, $ScriptHash -ScriptBlock $run
             if (-not $out.timedOut) { $r.Sent[$ScriptHash] = $true }
+            # The host keeps only a text it parsed (one it refused, or a host process started anew, has
+            # none): sent again once, so a parse error says itself on every call. The dispatcher's own
+            # marker is matched, never a message; a JSON string cannot hold it unescaped.
+            if (-not $out.timedOut -and -not $send -and $Text -and $out.value -is [string] -and $out.value.Contains('"reason":"not-cached"')) {
+                $out = Invoke-DdaRemoteJob -Session $s -TimeoutMs $TimeoutMs -ArgumentList $Text, $file, $ParamsJson, $ScriptHash -ScriptBlock $run
+            }
         }
         if ($out.timedOut) {
             $what = 'it was stopped there'
