@@ -188,7 +188,12 @@ async function recoverCommand(argv: string[], io: Io): Promise<number> {
     let code = 0;
     for (const o of pending) {
       const r = await operations.recover(o.op, values.finish ? 'finish' : 'rollback');
-      if (!r.ok) return (io.err(`dda: ${r.error.message}`), 1);
+      // One operation refused (untrusted, another computer's) leaves the others to recover.
+      if (!r.ok) {
+        io.err(`dda: ${r.error.message}`);
+        code = 1;
+        continue;
+      }
       io.out(values.json ? jsonText(r.value) : formatOutcome(o.plan, r.value));
       if (r.value.status !== 'succeeded' && !(values.rollback && r.value.status === 'rolled-back')) code = 1;
     }

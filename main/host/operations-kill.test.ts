@@ -1,6 +1,6 @@
 /** The real thing: the `dda` CLI and its pwsh killed (SIGKILL, whole process group) mid-step, then `dda recover`. */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/dda';
@@ -11,7 +11,7 @@ import { comparableState, freshState, readState } from '../../testing/test-suppo
 const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 
 describe('the CLI and its PowerShell killed mid-operation', () => {
-  it('dda recover lists the operation, then rolls the host back with nothing stranded', async () => {
+  it("dda recover lists the operation, then rolls the host back with nothing stranded; another computer's operation (a roaming data folder) is refused, not a stop", async () => {
     const state = freshState('ml30-connectx4', (x) => (x.latencyMs = { 'Set-VM': 4000 }));
     const before = comparableState(state);
     const cli = spawn(
@@ -39,13 +39,28 @@ describe('the CLI and its PowerShell killed mid-operation', () => {
     s.latencyMs = {};
     writeFileSync(state, JSON.stringify(s));
     expect(journal.findUnfinished()).toHaveLength(1);
+    // The data folder also brought another computer's interrupted operation (a roaming profile), listed first.
+    const [mine] = journal.findUnfinished();
+    const theirs = { ...mine!.plan, computerName: 'HV-ELSEWHERE' };
+    const at = new Date().toISOString();
+    const lines = readFileSync(journal.file, 'utf8');
+    writeFileSync(
+      journal.file,
+      JSON.stringify({ t: 'op-start', op: 'op-theirs', at, plan: theirs }) +
+        '\n' +
+        JSON.stringify({ t: 'step-start', op: 'op-theirs', at, step: theirs.steps[0]!.id }) +
+        '\n' +
+        lines,
+    );
     let out = '';
     const io = { out: (t: string) => (out += t + '\n'), err: (t: string) => (out += t + '\n') };
     expect(await main(['recover', '--sim-state', state], io)).toBe(2);
     expect(out).toMatch(/Unfinished: .*Assign Mellanox/);
-    expect(await main(['recover', '--rollback', '--sim-state', state], io)).toBe(0);
+    // this host's is rolled back; the other computer's is refused, left for its own host, and says so
+    expect(await main(['recover', '--rollback', '--sim-state', state], io)).toBe(1);
+    expect(out).toMatch(/It ran on HV-ELSEWHERE, .*Nothing was run/);
     expect(comparableState(state)).toEqual({ ...(before as object), latencyMs: {} });
-    expect(journal.findUnfinished()).toHaveLength(0);
+    expect(journal.findUnfinished().map((o) => o.op)).toEqual(['op-theirs']);
     expect(journal.exportText()).toContain('RECOVER (rollback)');
   }, 60_000);
 });
