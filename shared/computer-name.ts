@@ -8,7 +8,9 @@
 /** The name an inventory gives a host whose name could not be read (neither Get-VMHost nor Win32_OperatingSystem). */
 export const UNKNOWN_COMPUTER = 'localhost';
 
-const known = (name: string): boolean => name !== '' && name.toLowerCase() !== UNKNOWN_COMPUTER;
+/** A name that was read (not empty, not the placeholder of a host whose name could not be read). */
+export const knownComputer = (name: string): boolean => name !== '' && name.toLowerCase() !== UNKNOWN_COMPUTER;
+const known = knownComputer;
 
 /** Two known computer names that differ (NetBIOS names: compared without case). An unknown name decides nothing. */
 export function otherComputer(recorded: string, now: string): boolean {

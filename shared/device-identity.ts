@@ -38,6 +38,14 @@ export function identityOf(instanceId: string, serial: string | null = null): De
   };
 }
 
+/** The model of card an instance id names (VEN_xxxx&DEV_xxxx&SUBSYS_xxxxxxxx), or null when it does not say. */
+export function cardModelOf(instanceId: string): string | null {
+  const i = identityOf(instanceId);
+  return i.vendorId && i.deviceId && i.subsystemId
+    ? `VEN_${i.vendorId}&DEV_${i.deviceId}&SUBSYS_${i.subsystemId}`
+    : null;
+}
+
 /**
  * Whether two identities are the same model of card (vendor, device and subsystem all known and equal),
  * and, where both know a serial, the same card. The revision may differ after a firmware update.

@@ -60,7 +60,9 @@ export function updateRecords(inv: Inventory, records: readonly AssignmentRecord
     const vm = vmById.get(r.vmId.toLowerCase());
     // The VM still has the entry, now stale: keep the identity to match the card by.
     if (vm) {
-      if (direct(vm).some((a) => a.stale && samePath(a.locationPath, r.locationPath))) out.push(r);
+      // (its VM is this computer's: so is the record, kept before names were or not)
+      if (direct(vm).some((a) => a.stale && samePath(a.locationPath, r.locationPath)))
+        out.push({ ...r, computerName: inv.host.computerName });
       continue;
     }
     // The VM is gone: keep while its device waits dismounted, to say which VM left it there.

@@ -6,6 +6,12 @@ import { z } from 'zod';
 import { memoryRangeSchema, surveyFactNames } from './inventory';
 
 export const rememberedFactsSchema = z.object({
+  /**
+   * The card measured: VEN_xxxx&DEV_xxxx&SUBSYS_xxxxxxxx of its instance id (shared/device-identity.ts;
+   * the revision is left out, a firmware update changes it). A measurement of another model (another
+   * card in that slot, another computer's) is not used. Absent in measurements kept before it was.
+   */
+  model: z.string().max(64).optional(),
   deviceType: z.number().int().nullable(),
   baseClass: z.number().int().nullable(),
   acsUpHierarchy: z.number().int().nullable(),

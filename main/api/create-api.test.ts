@@ -4,7 +4,7 @@
  * events and activity name the host, host management, tests and the prepare helper.
  */
 import { EventEmitter } from 'node:events';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DdaEvent } from '../../shared/contract';
@@ -161,7 +161,13 @@ describe('the API over several hosts', () => {
   });
 
   it("another computer's unfinished operation (a roaming data folder) is shown as such and never recovered", async () => {
-    // Planned on the local host (ML30-GEN10), then found in host B's data folder with its crash.
+    // Planned on the local host (ML30-GEN10), then found with its crash in the data folder of a host (HV-B's
+    // simulated state) not read yet: asked for first thing, as the window does at start.
+    const saved = await call('saveHost', {
+      target: { transport: 'ssh', name: 'Host C', hostName: '127.0.0.4', userName: 'root' },
+    });
+    expect(saved.ok).toBe(true);
+    mkdirSync(pool.dataDirOf('host-c'), { recursive: true });
     const plan = await call('planOperation', {
       intent: { kind: 'assign', locationPath: CX4, vmName: 'Router-01' },
       choices: { consents: [], startVmAfter: false },
@@ -170,7 +176,7 @@ describe('the API over several hosts', () => {
     const p = plan.value as { id: string; steps: Array<{ id: string }> };
     const at = new Date().toISOString();
     appendFileSync(
-      join(pool.dataDirOf('host-b'), 'journal.jsonl'),
+      join(pool.dataDirOf('host-c'), 'journal.jsonl'),
       [
         { t: 'op-start', op: 'op-roamed', at, plan: p },
         { t: 'step-start', op: 'op-roamed', at, step: p.steps[0]!.id },
@@ -179,7 +185,7 @@ describe('the API over several hosts', () => {
         .join(''),
     );
     const before = readFileSync(stateB, 'utf8');
-    const list = await call('getUnfinished', { host: 'host-b' });
+    const list = await call('getUnfinished', { host: 'host-c' });
     expect(list).toMatchObject({
       ok: true,
       value: [
@@ -190,11 +196,12 @@ describe('the API over several hosts', () => {
       ],
     });
     for (const action of ['finish', 'rollback'])
-      expect(await call('resolveUnfinished', { host: 'host-b', operationId: 'op-roamed', action })).toMatchObject({
+      expect(await call('resolveUnfinished', { host: 'host-c', operationId: 'op-roamed', action })).toMatchObject({
         ok: false,
         error: { code: 'refused', message: expect.stringContaining('Nothing was run') },
       });
     expect(readFileSync(stateB, 'utf8')).toBe(before);
+    expect(await call('removeHost', { host: 'host-c' })).toMatchObject({ ok: true });
   });
 
   it('an unreachable host fails clearly, naming itself, without touching the others', async () => {

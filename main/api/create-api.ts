@@ -168,10 +168,13 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
       onHost('Operation log', host, (h) => operationLogResult(h, operationId)),
     getUnfinished: ({ host }) =>
       onHost('Recovery', host, async (h) => {
-        // Another computer's operation (a roaming data folder) is shown as such, without its buttons.
-        const here = pool.statusOf(host).readiness?.computerName ?? '';
+        // Another computer's operation (a roaming data folder) is shown as such, without its buttons. The
+        // host's name comes from its inventory (the one in flight at start is joined, not read twice).
+        const unfinished = h.services.operations.unfinished();
+        const inv = unfinished.length === 0 ? null : (inventories.cached(h) ?? (await read(h).catch(() => null)));
+        const here = inv?.host.computerName ?? '';
         return ok(
-          h.services.operations.unfinished().map((o) => {
+          unfinished.map((o) => {
             const untrusted = o.invalid ?? otherComputerReason(o.plan, here);
             return {
               operationId: o.op,

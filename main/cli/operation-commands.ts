@@ -12,6 +12,7 @@ import {
 import { exitCodeOf } from '../api/error-codes';
 import { hostServices } from '../host/host-services';
 import { reconciledIntent } from '../host/reconcile-fix';
+import { otherComputerReason } from '../host/recovery-checks';
 import { hostOptions, jsonText, parseCommand, UsageError, type Io } from './args';
 import { ps1FileText } from '../../shared/ps-literal';
 import { withHost } from './cli-host';
@@ -169,7 +170,7 @@ async function recoverCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseCommand(argv, opOptions);
   if (values.finish && values.rollback) throw new UsageError('Choose one of --finish and --rollback');
   return withHost(values, io, async (host) => {
-    const { operations, journal } = hostServices(host);
+    const { operations, journal, readInventory } = hostServices(host);
     // Lines that are not valid records are shown, never run (a torn last line is not listed).
     for (const r of journal.rejected())
       io.err(
@@ -178,10 +179,16 @@ async function recoverCommand(argv: string[], io: Io): Promise<number> {
     const pending = operations.unfinished().filter((o) => !values.operation || o.op === values.operation);
     if (pending.length === 0) return (io.out('No unfinished operation.'), 0);
     if (!values.finish && !values.rollback) {
-      for (const o of pending)
+      // Another computer's (a roaming data folder) is said too: the host's name is read for it.
+      const here = await readInventory()
+        .then((i) => i.host.computerName)
+        .catch(() => '');
+      for (const o of pending) {
+        const untrusted = o.invalid ?? otherComputerReason(o.plan, here);
         io.out(
-          `Unfinished: ${o.op}  ${o.plan.title.en}  started ${o.startedAt}, ${o.done.length}/${o.plan.steps.length} steps done${o.inFlight ? `, step ${o.inFlight} in flight` : ''}${o.invalid ? `  (NOT TRUSTED: ${o.invalid}; it will not be run)` : ''}`,
+          `Unfinished: ${o.op}  ${o.plan.title.en}  started ${o.startedAt}, ${o.done.length}/${o.plan.steps.length} steps done${o.inFlight ? `, step ${o.inFlight} in flight` : ''}${untrusted ? `  (NOT TRUSTED: ${untrusted}; it will not be run)` : ''}`,
         );
+      }
       io.err('Run dda recover --rollback (undo what was done) or --finish (run the rest).');
       return 2;
     }

@@ -12,13 +12,15 @@ import { memoryAssignmentStore } from './assignment-store';
 const PATH = 'PCIROOT(0)#PCI(0300)#PCI(0000)';
 const ID = 'PCI\\VEN_10DE&DEV_1EB8&SUBSYS_12A210DE&REV_A1\\4&1&0&0018';
 const now = new Date('2026-12-01T00:00:00.000Z');
+/** Where HV01 keeps the GPU's measurement. */
+const KEPT = `HV01|${PATH}`;
 
 /** The raw facts of a host with one GPU, on the host (or dismounted), some properties unreadable. */
 function raw(device: Record<string, unknown>, unreadableProps: string[], dismounted = false) {
   return rawSchema.parse({
     psEdition: 'Desktop',
     psVersion: '5.1.20348.2849',
-    hyperV: { present: true, iovSupport: true, iovSupportReasons: [] },
+    hyperV: { present: true, iovSupport: true, iovSupportReasons: [], computerName: 'HV01' },
     devices: [
       {
         instanceId: dismounted ? ID.replace(/^PCI\\/, 'PCIP\\') : ID,
@@ -52,17 +54,17 @@ describe('what is remembered of a device when a property call failed', () => {
   it("a device's own BarTypes is kept even when the call failed for other devices", () => {
     const memory = memoryMeasurementStore();
     buildInventory(raw({}, ['barTypes']), memory, now);
-    expect(memory.get(PATH)!.barTypes).toBe(2 * 2 ** 24 + 256);
+    expect(memory.get(KEPT)!.barTypes).toBe(2 * 2 ** 24 + 256);
     // its call failed: the value remembered before stands
     buildInventory(raw({ barTypes: null }, ['barTypes']), memory, now);
-    expect(memory.get(PATH)!.barTypes).toBe(2 * 2 ** 24 + 256);
+    expect(memory.get(KEPT)!.barTypes).toBe(2 * 2 ** 24 + 256);
   });
 
   it('an RMRR flag unreadable at the only measurement stays unknown once the device is away, never "absent"', () => {
     const memory = memoryMeasurementStore();
     const first = buildInventory(raw({ rmrr: null }, ['rmrr']), memory, now);
     expect(first.devices[0]!.verdict).toEqual({ code: 'unknown' });
-    expect(memory.get(PATH)).toMatchObject({
+    expect(memory.get(KEPT)).toMatchObject({
       requiresReservedMemoryRegion: null,
       unreadable: ['requiresReservedMemoryRegion'],
     });
@@ -77,8 +79,8 @@ describe('what is remembered of a device when a property call failed', () => {
     expect(away.devices[0]!.facts.unreadable).toEqual(['requiresReservedMemoryRegion']);
     // read well on the host again: the record is rewritten, nothing unreadable
     buildInventory(raw({}, []), memory, now);
-    expect(memory.get(PATH)!.unreadable).toBeUndefined();
-    expect(memory.get(PATH)!.requiresReservedMemoryRegion).toBe(0);
+    expect(memory.get(KEPT)!.unreadable).toBeUndefined();
+    expect(memory.get(KEPT)!.requiresReservedMemoryRegion).toBe(0);
   });
 });
 
@@ -100,10 +102,10 @@ describe('a host read whose records cannot be saved (a file Windows keeps locked
   });
 });
 
-describe('a measurement belongs to the computer that took it', () => {
+describe('a measurement belongs to the computer and the card that it measured', () => {
   /** The GPU on HV01 or another computer, on the host or dismounted. */
-  const on = (computerName: string, dismounted: boolean) => {
-    const r = raw({}, [], dismounted);
+  const on = (computerName: string, dismounted: boolean, device: Record<string, unknown> = {}) => {
+    const r = raw(device, [], dismounted);
     r.hyperV.computerName = computerName;
     return r;
   };
@@ -111,7 +113,8 @@ describe('a measurement belongs to the computer that took it', () => {
   it("is kept under the computer's name; another computer's is never used (a roaming data folder, identical servers)", () => {
     const memory = memoryMeasurementStore();
     buildInventory(on('HV01', false), memory, now);
-    expect(memory.get(`HV01|${PATH}`)?.memoryRanges).toHaveLength(2);
+    expect(memory.get(KEPT)?.memoryRanges).toHaveLength(2);
+    expect(memory.get(KEPT)?.model).toBe('VEN_10DE&DEV_1EB8&SUBSYS_12A210DE');
     expect(memory.get(PATH)).toBeUndefined();
     // HV02 has its own card in the same slot, dismounted before it was ever measured there
     const there = buildInventory(on('HV02', true), memory, now).devices[0]!;
@@ -121,10 +124,27 @@ describe('a measurement belongs to the computer that took it', () => {
     expect(buildInventory(on('hv01', true), memory, now).devices[0]!.facts.source).toBe('remembered');
   });
 
-  it('one kept by path alone (before names were kept, or with the name unknown) is still used', () => {
+  it('nothing is kept under a name that could not be read', () => {
     const memory = memoryMeasurementStore();
-    buildInventory(raw({}, []), memory, now);
-    expect(memory.get(PATH)).toBeDefined();
+    buildInventory(on('localhost', false), memory, now);
+    expect(memory.get(PATH)).toBeUndefined();
+    expect(memory.get(`LOCALHOST|${PATH}`)).toBeUndefined();
+  });
+
+  it('one kept by path alone (before names were) is used for the same model only, and dropped once this computer measures it', () => {
+    const memory = memoryMeasurementStore();
+    buildInventory(on('HV01', false), memory, now);
+    const legacy = { ...memory.get(KEPT)! };
+    memory.forget(KEPT);
+    const { model: _, ...withoutModel } = legacy;
+    memory.set(PATH, withoutModel);
     expect(buildInventory(on('HV01', true), memory, now).devices[0]!.facts.source).toBe('remembered');
+    // a measurement of another model in that slot is not this card's
+    memory.set(PATH, { ...legacy, model: 'VEN_8086&DEV_1572&SUBSYS_00018086' });
+    expect(buildInventory(on('HV01', true), memory, now).devices[0]!.facts.source).toBe('none');
+    // measured on the host again: kept under the name, the path-only one dropped
+    buildInventory(on('HV01', false), memory, now);
+    expect(memory.get(PATH)).toBeUndefined();
+    expect(memory.get(KEPT)?.model).toBe('VEN_10DE&DEV_1EB8&SUBSYS_12A210DE');
   });
 });

@@ -12,7 +12,8 @@ import type {
   SurveyFacts,
   Vm,
 } from '../../shared/inventory';
-import { computerKey, UNKNOWN_COMPUTER } from '../../shared/computer-name';
+import { computerKey, knownComputer, UNKNOWN_COMPUTER } from '../../shared/computer-name';
+import { cardModelOf } from '../../shared/device-identity';
 import { inventorySchema, isNetworkDevice, isStorageController, surveyFactNames } from '../../shared/inventory';
 import { cardOf, pciIdOf } from '../../shared/location-path';
 import { mmioHighNeedMB, mmioLowNeedMB, mmioNeedMB, surveyVerdict } from '../../shared/survey';
@@ -223,9 +224,13 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       notes: deviceNotes,
     };
     // Kept under this computer's name (a data folder can follow the admin to another host, where the same
-    // slot may hold another card); a measurement kept before names were kept is read by path alone.
-    const memoryKey = key ? computerKey(computerName, key) : null;
-    const remembered = key && memoryKey ? (memory.get(memoryKey) ?? memory.get(key)) : undefined;
+    // slot may hold another card), and only when the name was read; a measurement kept before names were
+    // is read by path alone until this computer measures the device itself. Either is used only for the
+    // model of card it measured.
+    const memoryKey = key && knownComputer(computerName) ? computerKey(computerName, key) : null;
+    const model = cardModelOf(d.instanceId);
+    const stored = key ? ((memoryKey ? memory.get(memoryKey) : undefined) ?? memory.get(key)) : undefined;
+    const remembered = stored && (!stored.model || !model || stored.model === model) ? stored : undefined;
     const unreadableNow = unreadableFacts(facts, unreadableRaw);
     if (facts.source === 'live' && !facts.disabled && memoryKey) {
       // A property no call could read keeps what was remembered of it, or stays listed as unreadable: a
@@ -233,6 +238,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
       const kept = (f: SurveyFactName) => (unreadableNow.includes(f) ? (remembered?.[f] ?? null) : (facts[f] ?? null));
       const stillUnreadable = unreadableNow.filter((f) => kept(f) === null);
       memory.set(memoryKey, {
+        ...(model ? { model } : {}),
         deviceType: kept('deviceType'),
         baseClass: kept('baseClass'),
         acsUpHierarchy: kept('acsUpHierarchy'),
@@ -244,6 +250,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
         memoryRanges: facts.memoryRanges ?? [],
         measuredAt: readAt,
       });
+      if (key) memory.forget(key);
     } else if ((!onHost || d.disabled || d.started === false) && remembered) {
       // Not measurable now (away from the host, disabled, or not started): the last measurement stands.
       // A disabled device's verdict stays disabled-unknown; its remembered MMIO still sizes the VM.

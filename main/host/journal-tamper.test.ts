@@ -14,6 +14,7 @@ import { readInventory } from './inventory-service';
 import { Journal } from './journal';
 import { memoryMeasurementStore } from './measurement-store';
 import { Operations } from './operations';
+import { otherComputerReason } from './recovery-checks';
 import { comparableState, freshState, readState, sharedHost } from '../../testing/test-support';
 
 const shared = sharedHost();
@@ -270,6 +271,15 @@ describe('a tampered journal is refused with nothing run', () => {
       expect(r.value.status).toBe('rolled-back');
       expect(readState(state).vms.find((v) => v.name === 'Router-01')!.assignedDevices).toEqual([]);
     }
+  });
+
+  it('a host whose name cannot be read now cannot be told from another computer: refused until it can', () => {
+    const on = (computerName: string) => ({ computerName }) as Plan;
+    expect(otherComputerReason(on('HV01'), 'localhost')).toMatch(/this host's name could not be read/);
+    expect(otherComputerReason(on('HV01'), '')).toMatch(/this host's name could not be read/);
+    expect(otherComputerReason(on('HV01'), 'hv01')).toBeNull();
+    // planned while the name could not be read: the name decides nothing (the other checks still do)
+    expect(otherComputerReason(on('localhost'), 'HV01')).toBeNull();
   });
 
   it('a torn last line (a crash mid-write) is not a tampering', async () => {

@@ -21,6 +21,8 @@ const fileSchema = z.object({
 export interface MeasurementStore {
   get(locationPath: string): RememberedFacts | undefined;
   set(locationPath: string, facts: RememberedFacts): void;
+  /** Drops a key (a measurement kept by path alone, once this computer's own is kept). */
+  forget(key: string): void;
   /** Persists changes, if any. */
   flush(): void;
 }
@@ -28,12 +30,18 @@ export interface MeasurementStore {
 /** An in-memory store, for callers that keep nothing between runs. */
 export function memoryMeasurementStore(): MeasurementStore {
   const map = new Map<string, RememberedFacts>();
-  return { get: (p) => map.get(p.toUpperCase()), set: (p, f) => void map.set(p.toUpperCase(), f), flush: () => {} };
+  return {
+    get: (p) => map.get(p.toUpperCase()),
+    set: (p, f) => void map.set(p.toUpperCase(), f),
+    forget: (p) => void map.delete(p.toUpperCase()),
+    flush: () => {},
+  };
 }
 
 /** The same facts, measured at any time (a record is rewritten only when one changed). */
 function sameMeasurement(a: RememberedFacts, b: RememberedFacts): boolean {
   return (
+    (a.model ?? null) === (b.model ?? null) &&
     a.deviceType === b.deviceType &&
     a.baseClass === b.baseClass &&
     a.acsUpHierarchy === b.acsUpHierarchy &&
@@ -62,6 +70,12 @@ export function fileMeasurementStore(file: string): MeasurementStore {
       const was = devices[key];
       if (was && sameMeasurement(was, f)) return;
       devices[key] = f;
+      dirty = true;
+    },
+    forget(p) {
+      const key = p.toUpperCase();
+      if (!(key in devices)) return;
+      delete devices[key];
       dirty = true;
     },
     flush() {

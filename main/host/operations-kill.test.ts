@@ -56,6 +56,7 @@ describe('the CLI and its PowerShell killed mid-operation', () => {
     const io = { out: (t: string) => (out += t + '\n'), err: (t: string) => (out += t + '\n') };
     expect(await main(['recover', '--sim-state', state], io)).toBe(2);
     expect(out).toMatch(/Unfinished: .*Assign Mellanox/);
+    expect(out).toMatch(/Unfinished: op-theirs .*NOT TRUSTED: It ran on HV-ELSEWHERE/);
     // this host's is rolled back; the other computer's is refused, left for its own host, and says so
     expect(await main(['recover', '--rollback', '--sim-state', state], io)).toBe(1);
     expect(out).toMatch(/It ran on HV-ELSEWHERE, .*Nothing was run/);

@@ -167,6 +167,8 @@ describe('the records kept after each read', () => {
       ['V', OLD],
       ['Gone-VM', orphan.locationPath],
     ]);
+    // a kept record whose VM is here is this computer's, named or not before
+    expect(after.map((r) => r.computerName)).toEqual(['HV01', 'HV01', undefined]);
     expect(after[0]).toMatchObject({
       instanceId: GPU_ELSEWHERE,
       identity: identityOf(GPU_ELSEWHERE),

@@ -227,6 +227,19 @@ function global:Invoke-DdaRemoteJob {
     }
 }
 
+# Whether an envelope is the dispatcher's "not cached" answer: a failure whose error has the reason
+# 'not-cached' (its own marker, never its message). Only a short envelope is read: that answer is.
+function global:Test-DdaNotCachedEnvelope($Json) {
+    if ($Json -isnot [string] -or $Json.Length -gt 4096 -or -not $Json.Contains('not-cached')) { return $false }
+    try { $e = ConvertFrom-Json -InputObject $Json } catch { return $false }
+    # read property by property: the caller may run under strict mode
+    $okProp = $e.PSObject.Properties['ok']
+    $errProp = $e.PSObject.Properties['error']
+    if ($null -eq $okProp -or $okProp.Value -ne $false -or $null -eq $errProp -or $null -eq $errProp.Value) { return $false }
+    $reason = $errProp.Value.PSObject.Properties['reason']
+    return ($null -ne $reason -and $reason.Value -eq 'not-cached')
+}
+
 function global:Invoke-DdaRemoteCall {
     param([string]$Text, [string]$Path, [string]$ParamsJson, [string]$ScriptHash, [int]$TimeoutMs = 0)
     $r = $global:DdaRemote
@@ -256,13 +269,16 @@ function global:Invoke-DdaRemoteCall {
             $send = ''
             if (-not $r.Sent.ContainsKey($ScriptHash)) { $send = $Text }
             $run = { param($T, $P, $J, $H) Invoke-DdaScript -Text $T -Path $P -ParamsJson $J -ScriptHash $H }
+            $clock = [Diagnostics.Stopwatch]::StartNew()
             $out = Invoke-DdaRemoteJob -Session $s -TimeoutMs $TimeoutMs -ArgumentList $send, $file, $ParamsJson, $ScriptHash -ScriptBlock $run
             if (-not $out.timedOut) { $r.Sent[$ScriptHash] = $true }
             # The host keeps only a text it parsed (one it refused, or a host process started anew, has
-            # none): sent again once, so a parse error says itself on every call. The dispatcher's own
-            # marker is matched, never a message; a JSON string cannot hold it unescaped.
-            if (-not $out.timedOut -and -not $send -and $Text -and $out.value -is [string] -and $out.value.Contains('"reason":"not-cached"')) {
-                $out = Invoke-DdaRemoteJob -Session $s -TimeoutMs $TimeoutMs -ArgumentList $Text, $file, $ParamsJson, $ScriptHash -ScriptBlock $run
+            # none): sent again once, so a parse error says itself on every call, in the time left. Nothing
+            # ran on the host for that answer (the dispatcher returns it before running anything).
+            if (-not $out.timedOut -and -not $send -and $Text -and (Test-DdaNotCachedEnvelope $out.value)) {
+                $left = $TimeoutMs
+                if ($TimeoutMs -gt 0) { $left = [int][Math]::Max(1000, $TimeoutMs - $clock.ElapsedMilliseconds) }
+                $out = Invoke-DdaRemoteJob -Session $s -TimeoutMs $left -ArgumentList $Text, $file, $ParamsJson, $ScriptHash -ScriptBlock $run
             }
         }
         if ($out.timedOut) {
