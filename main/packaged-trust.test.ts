@@ -62,17 +62,15 @@ describe('packaged build', () => {
       ProgramW6432: 'C:\\Program Files',
       SystemRoot: 'C:\\Users\\u\\win',
       windir: 'c:\\windows',
-      programdata: 'C:\\Users\\u\\pd',
       PATH: 'x',
     };
     const folders = windowsFolders('C:\\Windows', 'C:\\Program Files\\DDA Studio\\DDA Studio.exe', e);
-    expect(pinWindowsFolders(e, folders).sort()).toEqual(['ProgramData', 'ProgramFiles', 'SystemRoot']);
+    expect(pinWindowsFolders(e, folders).sort()).toEqual(['ProgramFiles', 'SystemRoot']);
     expect(e).toEqual({
       ProgramFiles: 'C:\\Program Files',
       ProgramW6432: 'C:\\Program Files',
       SystemRoot: 'C:\\Windows',
       windir: 'c:\\windows',
-      ProgramData: 'C:\\ProgramData',
       PATH: 'x',
     });
     expect(installedEngines(e)).toEqual([

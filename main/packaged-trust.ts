@@ -70,16 +70,8 @@ export function windowsFolders(kernelRoot: string | null, execPath: string, env:
 export function pinWindowsFolders(env: NodeJS.ProcessEnv, folders: WindowsFolders): string[] {
   // A system root that came from the environment itself is left as the environment has it: pinning it
   // would spread one variable's value over the other (windir may be the true one).
-  // ProgramData (where host-lock.ps1 keeps the host's operation locks) is the system drive's: Windows
-  // does not support moving it elsewhere.
   const want: Record<string, string> = {
-    ...(folders.systemRootFrom === 'kernel'
-      ? {
-          SystemRoot: folders.systemRoot,
-          windir: folders.systemRoot,
-          ProgramData: win32.join(folders.systemRoot.slice(0, 3), 'ProgramData'),
-        }
-      : {}),
+    ...(folders.systemRootFrom === 'kernel' ? { SystemRoot: folders.systemRoot, windir: folders.systemRoot } : {}),
     ProgramFiles: folders.programFiles,
     ProgramW6432: folders.programFiles,
   };

@@ -32,8 +32,6 @@ export async function recoverOperation(
   readInventory: () => Promise<Inventory>,
   action: RecoverAction,
   onStep?: (step: StepResult) => void,
-  /** Runs once the record passed its checks, before anything else runs (the host's locks). */
-  beforeRun?: () => Promise<void>,
 ): Promise<OperationOutcome> {
   // The record comes from a file a standard user can write: check it against the host as it is now
   // before anything runs, and run nothing when it is not what the planner could have made.
@@ -44,7 +42,6 @@ export async function recoverOperation(
       rec.op,
       'it ran as one request on the DDAStudio JEA endpoint, which runs no step alone, and what it did is unknown: roll it back (a step whose effect the host does not show is not undone), or read the host and plan again.',
     );
-  await beforeRun?.();
   const startedAt = new Date().toISOString();
   journal.append({ t: 'recover-start', op: rec.op, at: startedAt, action });
   const base = { journal, readInventory, idempotent: true, operationId: rec.op, ...(onStep ? { onStep } : {}) };

@@ -28,8 +28,7 @@ function dyingAt(n: number, afterEffect: boolean): ScriptRunner {
   let calls = 0;
   return {
     async invoke(script, params, options) {
-      // the host's locks are not a step (a lock that failed to be taken would refuse the run)
-      if (script !== 'host-lock' && ++calls === n) {
+      if (++calls === n) {
         if (afterEffect) await runner.invoke(script, params, options);
         throw new Error('PowerShell process exited');
       }

@@ -12,12 +12,8 @@ import { errorKinds, executePlan, PlanNotRunnableError } from './executor';
 import type { Journal } from './journal';
 import type { OperationRecord, RecoverAction } from './journal-record';
 import { recoverOperation, RecoveryRefusedError } from './journal-recovery';
-import { acquireHostLocks } from './host-lock';
 import { BusyError, lockKeysOf, ObjectLocks } from './locks';
 import { planOperation, vmSettingsEffects } from './planner';
-
-/** The host's locks could not be kept (not a busy object): the operation does not run. */
-class HostLockError extends Error {}
 
 /** How many plans are kept for a later run (oldest dropped first). */
 export const MAX_PLANS = 50;
@@ -97,12 +93,11 @@ export class Operations {
     const missing = plan.consents.filter((c) => !c.given).map((c) => c.id);
     if (missing.length) return fail('refused', `The plan needs consent first: ${missing.join(', ')}.`);
     const operationId = this.id();
-    let release: () => Promise<void>;
+    let release: () => void;
     try {
-      release = await this.lockHost(lockKeysOf(plan), `${plan.title.en} [${operationId}]`, operationId);
+      release = this.locks.acquire(lockKeysOf(plan), `${plan.title.en} [${operationId}]`);
     } catch (e) {
       if (e instanceof BusyError) return fail('busy', e.message);
-      if (e instanceof HostLockError) return fail('refused', e.message);
       throw e;
     }
     try {
@@ -134,38 +129,7 @@ export class Operations {
       if (e instanceof PlanNotRunnableError) return fail('refused', e.message);
       throw e;
     } finally {
-      await release();
-    }
-  }
-
-  /**
-   * Takes the app's own locks of `keys`, then the host's, all or none; returns their release. */
-  private async lockHost(keys: string[], holder: string, token: string): Promise<() => Promise<void>> {
-    const releaseHere = this.locks.acquire(keys, holder);
-    try {
-      const releaseHost = await this.takeHostLocks(keys, holder, token);
-      return async () => {
-        await releaseHost();
-        releaseHere();
-      };
-    } catch (e) {
-      releaseHere();
-      throw e;
-    }
-  }
-
-  /**
-   * The host's locks of `keys` (host-lock.ts: they stop other processes and other admins' sessions);
-   * BusyError when one is held, HostLockError when they cannot be kept. A plan that runs whole on a JEA
-   * endpoint takes none here: the endpoint runs no script of ours.
-   */
-  private async takeHostLocks(keys: string[], holder: string, token: string): Promise<() => Promise<void>> {
-    if (this.deps.execute) return async () => undefined;
-    try {
-      return await acquireHostLocks(this.deps.runner, token, keys, holder);
-    } catch (e) {
-      if (e instanceof BusyError) throw e;
-      throw new HostLockError((e as Error).message);
+      release();
     }
   }
 
@@ -181,17 +145,13 @@ export class Operations {
   async recover(operationId: string, action: RecoverAction): Promise<Result<OperationOutcome>> {
     const rec = this.unfinished().find((o) => o.op === operationId);
     if (!rec) return fail('not-found', 'No unfinished operation with that id.');
-    const keys = lockKeysOf(rec.plan);
-    const holder = `recovery of ${rec.plan.title.en} [${rec.op}]`;
     let release: () => void;
     try {
-      release = this.locks.acquire(keys, holder);
+      release = this.locks.acquire(lockKeysOf(rec.plan), `recovery of ${rec.plan.title.en} [${rec.op}]`);
     } catch (e) {
       if (e instanceof BusyError) return fail('busy', e.message);
       throw e;
     }
-    // The host's locks are taken once the record passed its checks: a refused recovery runs nothing.
-    let releaseHost: () => Promise<void> = async () => undefined;
     try {
       // Read again under the lock: another recovery may have ended it meanwhile.
       const current = this.unfinished().find((o) => o.op === operationId);
@@ -205,11 +165,9 @@ export class Operations {
           this.deps.readInventory,
           action,
           (s) => this.step(current.op, current.plan.id, s),
-          async () => void (releaseHost = await this.takeHostLocks(keys, holder, current.op)),
         );
       } catch (e) {
-        if (e instanceof RecoveryRefusedError || e instanceof HostLockError) return fail('refused', e.message);
-        if (e instanceof BusyError) return fail('busy', e.message);
+        if (e instanceof RecoveryRefusedError) return fail('refused', e.message);
         throw e;
       }
       if (action === 'finish' && outcome.status === 'succeeded')
@@ -217,7 +175,6 @@ export class Operations {
       this.emit({ type: 'finished', operationId: rec.op, planId: rec.plan.id, outcome });
       return ok(outcome);
     } finally {
-      await releaseHost();
       release();
     }
   }

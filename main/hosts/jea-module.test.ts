@@ -152,7 +152,6 @@ describe('the DDAStudio.Host module as built for hosts', () => {
         try { $null = Invoke-DdaHostOperation -Name $n -ParametersJson '{}'; $out.invalid[$n] = 'ran' } catch { $out.invalid[$n] = [string]$_.FullyQualifiedErrorId }
       }
       $out.template = Import-PowerShellDataFile (Join-Path $env:MOD 'DDAStudio.pssc')
-      $env:ProgramData = 'C:\\ProgramData'   # a Windows host's (the simulator gave this session its simulated host's)
       $reg = Join-Path $env:OUT 'registered.pssc'
       $null = & (Join-Path $env:MOD 'Register-DDAStudioEndpoint.ps1') -OperatorGroup 'CONTOSO\\DDA Operators' -SaveConfigurationTo $reg
       $out.registered = Import-PowerShellDataFile $reg

@@ -207,10 +207,6 @@ function Get-SimHash([string]$Text) {
 }
 # The module's own hash is taken on first use, not at import (hashing starts the crypto library).
 $script:SimModulePath = $PSCommandPath
-# The simulated host's ProgramData folder. Windows sets $env:ProgramData on every host (Learn: "Recognized
-# environment variables", %ProgramData% = C:\ProgramData); a simulated host keeps its own beside the state it
-# was loaded with, so two simulated hosts never share what scripts keep there (host-lock.ps1's locks).
-if ($env:DDA_SIM_STATE) { $env:ProgramData = $env:DDA_SIM_STATE + '.programdata' }
 $script:SimModuleHash = $null
 function Get-SimModuleHash {
     if ($null -eq $script:SimModuleHash) {
