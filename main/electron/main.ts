@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { EVENT_CHANNEL } from '../../shared/contract';
 import { createApi, type ShellHooks } from '../api/create-api';
+import { openLocalHostDataDir } from '../data-dir';
 import { openHost } from '../host/host-connection';
 import { createHostPool, type HostPool } from '../hosts/host-pool';
 import {
@@ -85,11 +86,16 @@ async function start(): Promise<void> {
     );
   if (pinnedFolders.length > 0)
     log('warn', `environment variables replaced by Windows' own folders: ${pinnedFolders.join(', ')}`);
+  // The local host's own data is machine data (%LOCALAPPDATA%), apart from userData, which may roam.
+  const localData = simulate || process.env.DDA_SIM_STATE ? null : openLocalHostDataDir();
+  if (localData?.copied.length)
+    log('info', `local host data copied from the roaming folder to ${localData.dir}: ${localData.copied.join(', ')}`);
+  if (localData?.error) log('warn', localData.error);
   const host = openHost({
     simulate: simulate ?? null,
     simState: process.env.DDA_SIM_STATE ?? null,
     pwsh,
-    dataDir: simulate || process.env.DDA_SIM_STATE ? null : userData,
+    dataDir: localData?.dir ?? null,
   });
   // Remote hosts: hosts.json and their data folders in the data folder the CLI shares (userData, or
   // DDA_DATA_DIR); passwords encrypted by the OS (safeStorage) in userData/secrets, or in memory only

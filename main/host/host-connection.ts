@@ -12,7 +12,7 @@ import type { ScriptRunner } from '../powershell/session-types';
 import { LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import { projectRoot } from '../project-root';
 import { createSimState, simulatorModulePath } from '../simulator/profiles';
-import { defaultDataDir, simulatedDataDir } from '../data-dir';
+import { openLocalHostDataDir, simulatedDataDir } from '../data-dir';
 import type { executePlan } from './executor';
 import { fileMeasurementStore, type MeasurementStore } from './measurement-store';
 
@@ -71,7 +71,7 @@ export function openHost(options: HostConnectionOptions = {}): HostConnection {
       { script: 'host-functions', params: {} },
     ],
     simState,
-    dataDir: options.dataDir ?? (simState ? simulatedDataDir(simState) : defaultDataDir()),
+    dataDir: options.dataDir ?? (simState ? simulatedDataDir(simState) : openLocalHostDataDir().dir),
     ...sessionOptionsOf(options),
   });
 }

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApi } from '../api/create-api';
+import { defaultDataDir } from '../data-dir';
 import { openHost } from '../host/host-connection';
 import { createHostPool } from '../hosts/host-pool';
 import { projectRoot } from '../project-root';
@@ -74,7 +75,8 @@ export async function main(): Promise<void> {
         simState: values['sim-state'] ?? null,
       });
   // No OS credential store in browser mode: passwords of remote hosts live in this process only.
-  const pool = createHostPool(host);
+  // Remote hosts in the data folder the app and the CLI share (the local host's own data is apart from it).
+  const pool = createHostPool(host, values.real ? { dataDir: defaultDataDir() } : {});
   const { api, events } = createApi(pool, browserShellHooks());
   const server = await startServer({ api, events, staticDir, port });
   process.stdout.write(`DDA Studio listening on ${server.url}\n`);
