@@ -1,5 +1,5 @@
 /** Where the local host's own data lives (never in a folder that roams), and its one-time copy from there. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,11 @@ describe("the local host's data folder", () => {
       defaultDataDir({ XDG_CONFIG_HOME: '/c' }, 'linux'),
     );
     expect(localHostDataDir({ ...env, DDA_DATA_DIR: '/d' }, 'win32')).toBe('/d');
+    expect(openLocalHostDataDir({ ...env, DDA_DATA_DIR: '/d' }, 'win32', '/roaming')).toEqual({
+      dir: '/d',
+      copied: [],
+      error: null,
+    });
   });
 
   it("takes the local host's files from the roaming folder once, copied (never moved), and nothing else", () => {
@@ -45,21 +50,46 @@ describe("the local host's data folder", () => {
     }
     for (const n of ['settings.json', 'hosts.json', 'hosts']) expect(existsSync(join(first.dir, n))).toBe(false);
 
-    // once: the local folder's own journal is never replaced by the roaming one's
+    // once (a mark says so): the local folder's own files are never replaced by the roaming ones again,
+    // even when its journal is gone (rotated, or removed by hand)
     writeFileSync(join(first.dir, 'journal.jsonl'), 'mine\n');
     writeFileSync(join(before, 'journal.jsonl'), 'theirs\n');
     expect(openLocalHostDataDir(env, 'win32').copied).toEqual([]);
     expect(readFileSync(join(first.dir, 'journal.jsonl'), 'utf8')).toBe('mine\n');
+    rmSync(join(first.dir, 'journal.jsonl'));
+    expect(openLocalHostDataDir(env, 'win32')).toEqual({ dir: first.dir, copied: [], error: null });
+    expect(existsSync(join(first.dir, 'journal.jsonl'))).toBe(false);
   });
 
-  it('a copy that fails is said, never thrown, and leaves the roaming files as they were', () => {
+  it('a first start with nothing to copy marks the folder too; a linked file is never copied through', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dda-data-dir-'));
+    const env = { APPDATA: join(root, 'Roaming'), LOCALAPPDATA: join(root, 'Local') };
+    expect(openLocalHostDataDir(env, 'win32')).toEqual({
+      dir: localHostDataDir(env, 'win32'),
+      copied: [],
+      error: null,
+    });
+    const root2 = mkdtempSync(join(tmpdir(), 'dda-data-dir-'));
+    const env2 = { APPDATA: join(root2, 'Roaming'), LOCALAPPDATA: join(root2, 'Local') };
+    mkdirSync(defaultDataDir(env2, 'win32'), { recursive: true });
+    writeFileSync(join(root2, 'secret.txt'), 'not ours');
+    symlinkSync(join(root2, 'secret.txt'), join(defaultDataDir(env2, 'win32'), 'measurements.json'));
+    const r = openLocalHostDataDir(env2, 'win32');
+    expect(r.error).toMatch(/is a link/);
+    expect(r.dir).toBe(defaultDataDir(env2, 'win32'));
+    expect(existsSync(join(localHostDataDir(env2, 'win32'), 'measurements.json'))).toBe(false);
+  });
+
+  it('a copy that fails is said, never thrown; the run uses the roaming folder, whose files are as they were', () => {
     const root = mkdtempSync(join(tmpdir(), 'dda-data-dir-'));
     const env = { APPDATA: join(root, 'Roaming'), LOCALAPPDATA: join(root, 'Local') };
     mkdirSync(defaultDataDir(env, 'win32'), { recursive: true });
     writeFileSync(join(defaultDataDir(env, 'win32'), 'journal.jsonl'), 'j\n');
     writeFileSync(join(root, 'Local'), 'a file where the folder should be');
     const r = openLocalHostDataDir(env, 'win32');
-    expect(r.error).toMatch(/could not be copied from/);
+    expect(r.error).toMatch(/could not be copied from .*; it is used where it is/);
+    // this run keeps the files where they are: nothing is hidden behind an empty folder
+    expect(r.dir).toBe(defaultDataDir(env, 'win32'));
     expect(readFileSync(join(defaultDataDir(env, 'win32'), 'journal.jsonl'), 'utf8')).toBe('j\n');
   });
 });

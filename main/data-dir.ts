@@ -1,7 +1,8 @@
 /** Where DDA Studio keeps its journal, measurements, settings and logs. */
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { refuseLink, writeFileAtomic } from './write-file-atomic';
 
 export const PRODUCT_NAME = 'DDA Studio';
 
@@ -43,33 +44,41 @@ export function localHostDataDir(
 /** The local host's files in a data folder (journal.jsonl and its rotation, kept-aside copies included). */
 const LOCAL_HOST_FILE =
   /^(journal(\.\d+)?\.jsonl|(vm-originals|assignments)(\.corrupt-[\w-]+)?\.json|measurements\.json)$/;
+/** Written in the local host's folder once an older version's files were copied in (or there were none). */
+const COPIED_MARK = 'copied-from-data-folder.json';
 
 /**
- * The local host's data folder, with the files it kept in the data folder before (until it moved out of
- * the roaming folder) copied in once: only while it has no journal of its own. Copied, not moved, so a
- * failure half-way loses nothing (and another host sharing the old folder finds them too: what another
- * computer journaled or measured is never used as this one's, shared/computer-name.ts). Never throws.
+ * The local host's data folder. The first time (no mark yet), the files an older version kept for this
+ * host in the data folder (`from`: Electron's userData) are copied in, each atomically, never through a
+ * link, the journal last, and the mark written. Copied, not moved: another host sharing that folder finds
+ * them too, and what another computer journaled or measured is never used as this one's
+ * (shared/computer-name.ts). When the copy fails, this run keeps using `from`, where the files are, and
+ * says why: nothing is hidden. Never throws.
  */
 export function openLocalHostDataDir(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
+  from: string = defaultDataDir(env, platform),
 ): { dir: string; copied: string[]; error: string | null } {
   const dir = localHostDataDir(env, platform);
-  const before = defaultDataDir(env, platform);
   const copied: string[] = [];
-  if (dir === before || existsSync(join(dir, 'journal.jsonl'))) return { dir, copied, error: null };
+  // DDA_DATA_DIR: a folder of the user's choice, nothing copied into it
+  if (env.DDA_DATA_DIR || dir === from || existsSync(join(dir, COPIED_MARK))) return { dir, copied, error: null };
   try {
-    const names = existsSync(before) ? readdirSync(before).filter((n) => LOCAL_HOST_FILE.test(n)) : [];
-    if (names.length === 0) return { dir, copied, error: null };
-    mkdirSync(dir, { recursive: true });
-    // the journal last: its presence says the copy is complete
+    refuseLink(from);
+    const names = existsSync(from) ? readdirSync(from).filter((n) => LOCAL_HOST_FILE.test(n)) : [];
     for (const n of names.sort((a, b) => Number(a === 'journal.jsonl') - Number(b === 'journal.jsonl'))) {
-      if (existsSync(join(dir, n))) continue;
-      copyFileSync(join(before, n), join(dir, n));
+      refuseLink(join(from, n));
+      writeFileAtomic(join(dir, n), readFileSync(join(from, n)));
       copied.push(n);
     }
+    writeFileAtomic(join(dir, COPIED_MARK), JSON.stringify({ from, at: new Date().toISOString(), copied }));
     return { dir, copied, error: null };
   } catch (e) {
-    return { dir, copied, error: `The local host's data could not be copied from ${before}: ${(e as Error).message}` };
+    return {
+      dir: from,
+      copied,
+      error: `This host's data could not be copied from ${from} to ${dir} (${(e as Error).message}); it is used where it is, in ${from}, until it can.`,
+    };
   }
 }

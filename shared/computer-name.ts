@@ -1,8 +1,8 @@
 /**
- * Which computer a journal record or a measurement belongs to. A local host's data folder can be shared
- * between computers: a roaming profile or a redirected AppData folder follows the admin from one Hyper-V
- * host to the next, and identical servers have identical location paths. What one computer wrote is
- * never acted on by another.
+ * Which computer a journal record or a measurement belongs to. A host's data can reach another computer:
+ * a copied or restored folder, or the roaming folder older versions kept it in (a roaming profile or a
+ * redirected AppData folder follows the admin from one Hyper-V host to the next), and identical servers
+ * have identical location paths. What one computer wrote is never acted on by another.
  */
 
 /** The name an inventory gives a host whose name could not be read (neither Get-VMHost nor Win32_OperatingSystem). */

@@ -21,7 +21,7 @@ export interface HostValues {
   'data-dir'?: string | undefined;
 }
 
-/** The data folder that holds the host registry (and this machine's journal). */
+/** The data folder that holds the host registry and the remote hosts' data (this machine's own: data-dir.ts localHostDataDir, or --data-dir). */
 export const baseDataDir = (values: HostValues) => values['data-dir'] ?? defaultDataDir();
 
 /** The registry of the data folder the options name. */

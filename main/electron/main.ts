@@ -87,7 +87,8 @@ async function start(): Promise<void> {
   if (pinnedFolders.length > 0)
     log('warn', `environment variables replaced by Windows' own folders: ${pinnedFolders.join(', ')}`);
   // The local host's own data is machine data (%LOCALAPPDATA%), apart from userData, which may roam.
-  const localData = simulate || process.env.DDA_SIM_STATE ? null : openLocalHostDataDir();
+  const localData =
+    simulate || process.env.DDA_SIM_STATE ? null : openLocalHostDataDir(process.env, process.platform, userData);
   if (localData?.copied.length)
     log('info', `local host data copied from the roaming folder to ${localData.dir}: ${localData.copied.join(', ')}`);
   if (localData?.error) log('warn', localData.error);

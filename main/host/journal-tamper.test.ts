@@ -211,7 +211,7 @@ const cases: Array<[string, (p: Plan) => void, RegExp]> = [
   [
     'an operation of another computer (a roaming profile brought its journal: identical servers, identical paths)',
     (p) => (p.computerName = 'HV-ELSEWHERE'),
-    /It ran on HV-ELSEWHERE, and this host is .*: its journal came with the data folder from another computer/,
+    /It ran on HV-ELSEWHERE, and this host is .*: its journal came from another computer/,
   ],
 ];
 

@@ -189,13 +189,13 @@ function scopeRefusal(plan: Plan, inv: Inventory): string | null {
 
 /**
  * Why an operation journaled on one computer is not this host's to recover: its data folder came from
- * another (a roaming profile, a redirected AppData folder, a copied or restored folder). Identical servers
+ * another (a copied or restored folder, or the roaming one older versions kept it in). Identical servers
  * have identical location paths, so its steps would act on this host's devices. Null when it is this host's,
  * or when the plan's own name was unknown; refused too when this host's name cannot be read now.
  */
 export function otherComputerReason(plan: Plan, computerNameNow: string): string | null {
   if (otherComputer(plan.computerName, computerNameNow))
-    return `It ran on ${plan.computerName}, and this host is ${computerNameNow}: its journal came with the data folder from another computer (a roaming profile or a copied folder), and nothing of it is run here. Recover it on ${plan.computerName} (or, if this computer was renamed since, read the journal and put the host right by hand).`;
+    return `It ran on ${plan.computerName}, and this host is ${computerNameNow}: its journal came from another computer (a copied folder, or the roaming one older versions kept it in), and nothing of it is run here. Recover it on ${plan.computerName} (or, if this computer was renamed since, read the journal and put the host right by hand).`;
   if (knownComputer(plan.computerName) && !knownComputer(computerNameNow))
     return `It ran on ${plan.computerName}, and this host's name could not be read (neither Get-VMHost nor Win32_OperatingSystem gave it), so it cannot be told from another computer: read the host again and recover it then.`;
   return null;
