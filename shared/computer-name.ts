@@ -10,14 +10,13 @@ export const UNKNOWN_COMPUTER = 'localhost';
 
 /** A name that was read (not empty, not the placeholder of a host whose name could not be read). */
 export const knownComputer = (name: string): boolean => name !== '' && name.toLowerCase() !== UNKNOWN_COMPUTER;
-const known = knownComputer;
 
 /** Two known computer names that differ (NetBIOS names: compared without case). An unknown name decides nothing. */
 export function otherComputer(recorded: string, now: string): boolean {
-  return known(recorded) && known(now) && recorded.toUpperCase() !== now.toUpperCase();
+  return knownComputer(recorded) && knownComputer(now) && recorded.toUpperCase() !== now.toUpperCase();
 }
 
-/** The key of a computer's measurement of a location path; the path alone when the name is unknown. */
+/** The key of a computer's measurement of a location path (a known name: nothing is kept under an unknown one). */
 export function computerKey(computerName: string, upperPath: string): string {
-  return known(computerName) ? `${computerName.toUpperCase()}|${upperPath}` : upperPath;
+  return `${computerName.toUpperCase()}|${upperPath}`;
 }

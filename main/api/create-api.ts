@@ -14,7 +14,7 @@ import { fail, ok, type Result } from '../../shared/result';
 import { createActivityLog } from './activity-log';
 import { activityText, operationText } from './activity-text';
 import { InventoryError } from '../host/inventory-service';
-import { otherComputerReason } from '../host/recovery-checks';
+import { untrustedReason } from '../host/recovery-checks';
 import { clientSituation } from '../hosts/client-situation';
 import type { HostPool, PooledHost } from '../hosts/host-pool';
 import { testHostConnection } from '../hosts/host-test';
@@ -175,7 +175,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
         const here = inv?.host.computerName ?? '';
         return ok(
           unfinished.map((o) => {
-            const untrusted = o.invalid ?? otherComputerReason(o.plan, here);
+            const untrusted = untrustedReason(o, here);
             return {
               operationId: o.op,
               title: o.plan.title.en,

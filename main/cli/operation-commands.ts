@@ -12,7 +12,7 @@ import {
 import { exitCodeOf } from '../api/error-codes';
 import { hostServices } from '../host/host-services';
 import { reconciledIntent } from '../host/reconcile-fix';
-import { otherComputerReason } from '../host/recovery-checks';
+import { untrustedReason } from '../host/recovery-checks';
 import { hostOptions, jsonText, parseCommand, UsageError, type Io } from './args';
 import { ps1FileText } from '../../shared/ps-literal';
 import { withHost } from './cli-host';
@@ -184,7 +184,7 @@ async function recoverCommand(argv: string[], io: Io): Promise<number> {
         .then((i) => i.host.computerName)
         .catch(() => '');
       for (const o of pending) {
-        const untrusted = o.invalid ?? otherComputerReason(o.plan, here);
+        const untrusted = untrustedReason(o, here);
         io.out(
           `Unfinished: ${o.op}  ${o.plan.title.en}  started ${o.startedAt}, ${o.done.length}/${o.plan.steps.length} steps done${o.inFlight ? `, step ${o.inFlight} in flight` : ''}${untrusted ? `  (NOT TRUSTED: ${untrusted}; it will not be run)` : ''}`,
         );

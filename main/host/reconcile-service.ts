@@ -167,8 +167,9 @@ export async function readReconciledInventory(
   const { inventory: inv, startFailures } = await read();
   const { records: all, lost } = store.read();
   // Another computer's records (a data folder that follows the admin) are kept for it, never read here.
-  const elsewhere = all.filter((r) => otherComputer(r.computerName ?? '', inv.host.computerName));
-  const records = all.filter((r) => !elsewhere.includes(r));
+  const records: typeof all = [];
+  const elsewhere: typeof all = [];
+  for (const r of all) (otherComputer(r.computerName ?? '', inv.host.computerName) ? elsewhere : records).push(r);
   const events = startFailuresOf(startFailures, inv.vms);
   const out = reconcileInventory(lost ? { ...inv, notes: [...inv.notes, lost] } : inv, records, events);
   try {

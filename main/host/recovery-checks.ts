@@ -201,6 +201,11 @@ export function otherComputerReason(plan: Plan, computerNameNow: string): string
   return null;
 }
 
+/** Why an unfinished operation is listed as untrusted (no finish or rollback offered), or null. */
+export function untrustedReason(rec: OperationRecord, computerNameNow: string): string | null {
+  return rec.invalid ?? otherComputerReason(rec.plan, computerNameNow);
+}
+
 /** Why this operation must not be recovered, or null when it may. */
 export function recoveryRefusal(rec: OperationRecord, inv: Inventory): string | null {
   if (rec.invalid) return `Its journal is not trustworthy: ${rec.invalid}.`;
