@@ -98,8 +98,12 @@ describe('prestarted PowerShell', () => {
     for (const command of opening) expect(HOST_COMMANDS, command).toContain(command);
   });
 
-  it("starts without this process's profiler, runtime-hook and language-mode variables (an elevated app must not pass them on)", async () => {
-    const planted = { COR_PROFILER_PATH: '/tmp/dda-not-a-profiler.so', DOTNET_STARTUP_HOOKS: '/tmp/dda-hook.dll' };
+  it("starts without this process's profiler, runtime-hook and language-mode variables (an elevated app must not pass them on), and with the JIT's quick mode", async () => {
+    const planted = {
+      COR_PROFILER_PATH: '/tmp/dda-not-a-profiler.so',
+      DOTNET_STARTUP_HOOKS: '/tmp/dda-hook.dll',
+      DOTNET_JITMinOpts: '0',
+    };
     Object.assign(process.env, planted);
     try {
       const s = new PowerShellSession({
@@ -108,9 +112,10 @@ describe('prestarted PowerShell', () => {
       });
       sessions.push(s);
       const r = await s.invoke<string>('run-script', {
-        Command: "'[' + $env:COR_PROFILER_PATH + '|' + $env:DOTNET_STARTUP_HOOKS + '|' + [bool]$env:PATH + ']'",
+        Command:
+          "'[' + $env:COR_PROFILER_PATH + '|' + $env:DOTNET_STARTUP_HOOKS + '|' + [bool]$env:PATH + '|' + $env:DOTNET_JITMinOpts + ']'",
       });
-      expect(r.ok && r.value).toBe('[||True]');
+      expect(r.ok && r.value).toBe('[||True|1]');
     } finally {
       for (const k of Object.keys(planted)) delete process.env[k];
     }
