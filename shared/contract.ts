@@ -117,6 +117,8 @@ export const unfinishedOperationSchema = z.object({
   totalSteps: z.number(),
   /** Why the journal's record of it is not trusted (it is then never run); absent when it is. */
   untrusted: z.string().optional(),
+  /** Who runs it now (this window, or another DDA Studio process on the same data); absent when nobody does. */
+  running: z.string().optional(),
 });
 export type UnfinishedOperation = z.infer<typeof unfinishedOperationSchema>;
 

@@ -3,12 +3,16 @@
  * like a remote host, but as a local simulated session): every per-host method goes to its host,
  * events and activity name the host, host management, tests and the prepare helper.
  */
-import { EventEmitter } from 'node:events';
+import { spawn } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DdaEvent } from '../../shared/contract';
 import { openHost, type HostConnection } from '../host/host-connection';
+import { leaseFile } from '../host/operation-lease';
+import { LOCAL_HOST_ID } from '../../shared/hosts';
 import { memoryMeasurementStore } from '../host/measurement-store';
 import { freshState } from '../../testing/test-support';
 import { createHostPool } from '../hosts/host-pool';
@@ -202,6 +206,58 @@ describe('the API over several hosts', () => {
       });
     expect(readFileSync(stateB, 'utf8')).toBe(before);
     expect(await call('removeHost', { host: 'host-c' })).toMatchObject({ ok: true });
+  });
+
+  it('an operation another DDA Studio process is running is listed as running, and not recovered while it runs', async () => {
+    const plan = await call('planOperation', {
+      intent: { kind: 'assign', locationPath: CX4, vmName: 'Router-01' },
+      choices: { consents: [], startVmAfter: false },
+    });
+    if (!plan.ok) throw new Error(plan.error.message);
+    const p = plan.value as { id: string; steps: Array<{ id: string }> };
+    const at = new Date().toISOString();
+    const journal = join(local.dataDir, 'journal.jsonl');
+    appendFileSync(
+      journal,
+      [
+        { t: 'op-start', op: 'op-beside', at, plan: p },
+        { t: 'step-start', op: 'op-beside', at, step: p.steps[0]!.id },
+      ]
+        .map((r) => JSON.stringify(r) + '\n')
+        .join(''),
+    );
+    // `dda assign` beside the window, as its lease says: a live process on this computer.
+    const beside = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      const lease = leaseFile(local.dataDir, 'op-beside');
+      mkdirSync(dirname(lease), { recursive: true });
+      writeFileSync(
+        lease,
+        JSON.stringify({ op: 'op-beside', pid: beside.pid, computer: hostname(), at: Date.now(), what: 'operation' }),
+      );
+      const before = readFileSync(stateA, 'utf8');
+      const running = await call('getUnfinished', { host: LOCAL_HOST_ID });
+      expect(running).toMatchObject({
+        ok: true,
+        value: [{ operationId: 'op-beside', running: expect.stringContaining(`process ${beside.pid}`) }],
+      });
+      expect((running as { value: Array<{ untrusted?: string }> }).value[0]!.untrusted).toBeUndefined();
+      for (const action of ['finish', 'rollback'])
+        expect(
+          await call('resolveUnfinished', { host: LOCAL_HOST_ID, operationId: 'op-beside', action }),
+        ).toMatchObject({ ok: false, error: { code: 'busy', message: expect.stringContaining('Nothing was run') } });
+      expect(readFileSync(stateA, 'utf8')).toBe(before);
+      expect(readFileSync(journal, 'utf8')).not.toContain('"recover-start"');
+    } finally {
+      beside.kill('SIGKILL');
+      await once(beside, 'exit');
+    }
+    // That process has ended (killed mid-step): the operation is an interrupted one, offered for recovery.
+    const after = (await call('getUnfinished', { host: LOCAL_HOST_ID })) as { value: Array<Record<string, unknown>> };
+    expect(after.value.map((u) => [u.operationId, 'running' in u, 'untrusted' in u])).toEqual([
+      ['op-beside', false, false],
+    ]);
+    appendFileSync(journal, JSON.stringify({ t: 'op-end', op: 'op-beside', at, status: 'rolled-back' }) + '\n');
   });
 
   it('an unreachable host fails clearly, naming itself, without touching the others', async () => {

@@ -176,6 +176,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
         return ok(
           unfinished.map((o) => {
             const untrusted = untrustedReason(o, here);
+            const running = h.services.operations.running(o.op);
             return {
               operationId: o.op,
               title: o.plan.title.en,
@@ -183,6 +184,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
               completedSteps: o.done,
               totalSteps: o.plan.steps.length,
               ...(untrusted ? { untrusted } : {}),
+              ...(running ? { running } : {}),
             };
           }),
         );

@@ -185,8 +185,9 @@ async function recoverCommand(argv: string[], io: Io): Promise<number> {
         .catch(() => '');
       for (const o of pending) {
         const untrusted = untrustedReason(o, here);
+        const running = operations.running(o.op);
         io.out(
-          `Unfinished: ${o.op}  ${o.plan.title.en}  started ${o.startedAt}, ${o.done.length}/${o.plan.steps.length} steps done${o.inFlight ? `, step ${o.inFlight} in flight` : ''}${untrusted ? `  (NOT TRUSTED: ${untrusted}; it will not be run)` : ''}`,
+          `Unfinished: ${o.op}  ${o.plan.title.en}  started ${o.startedAt}, ${o.done.length}/${o.plan.steps.length} steps done${o.inFlight ? `, step ${o.inFlight} in flight` : ''}${untrusted ? `  (NOT TRUSTED: ${untrusted}; it will not be run)` : running ? `  (RUNNING NOW: ${running})` : ''}`,
         );
       }
       io.err('Run dda recover --rollback (undo what was done) or --finish (run the rest).');
@@ -195,7 +196,7 @@ async function recoverCommand(argv: string[], io: Io): Promise<number> {
     let code = 0;
     for (const o of pending) {
       const r = await operations.recover(o.op, values.finish ? 'finish' : 'rollback');
-      // One operation refused (untrusted, another computer's) leaves the others to recover.
+      // One operation refused (untrusted, another computer's, running now) leaves the others to recover.
       if (!r.ok) {
         io.err(`dda: ${r.error.message}`);
         code = 1;

@@ -12,7 +12,8 @@ const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 
 describe('the CLI and its PowerShell killed mid-operation', () => {
   it("dda recover lists the operation, then rolls the host back with nothing stranded; another computer's operation (a roaming data folder) is refused, not a stop", async () => {
-    const state = freshState('ml30-connectx4', (x) => (x.latencyMs = { 'Set-VM': 4000 }));
+    // Set-VM takes 20 s: the operation is still running while the window (here, dda recover) looks at it.
+    const state = freshState('ml30-connectx4', (x) => (x.latencyMs = { 'Set-VM': 20_000 }));
     const before = comparableState(state);
     const cli = spawn(
       process.execPath,
@@ -33,6 +34,16 @@ describe('the CLI and its PowerShell killed mid-operation', () => {
     await expect
       .poll(() => journal.records().some((r) => r.t === 'step-start' && r.step === 's3'), { timeout: 30_000 })
       .toBe(true);
+    // While it runs, dda recover beside it lists it as running and does not recover it: nothing is run.
+    let during = '';
+    const watch = { out: (t: string) => (during += t + '\n'), err: (t: string) => (during += t + '\n') };
+    expect(await main(['recover', '--sim-state', state], watch)).toBe(2);
+    expect(during).toMatch(new RegExp(`Unfinished: .*Assign Mellanox.*RUNNING NOW: .*\\(process ${cli.pid}, seen`));
+    expect(await main(['recover', '--rollback', '--sim-state', state], watch)).toBe(1);
+    expect(during).toMatch(
+      /is not recovered: .*still going on in another DDA Studio window or dda command.*Nothing was run/,
+    );
+    expect(journal.records().some((r) => r.t === 'recover-start' || r.t === 'undo-start')).toBe(false);
     process.kill(-cli.pid!, 'SIGKILL'); // the whole process group: node and its pwsh, mid-step
     await new Promise((resolve) => cli.once('exit', resolve));
     const s = readState(state);

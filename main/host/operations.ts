@@ -13,6 +13,7 @@ import type { Journal } from './journal';
 import type { OperationRecord, RecoverAction } from './journal-record';
 import { recoverOperation, RecoveryRefusedError } from './journal-recovery';
 import { BusyError, lockKeysOf, ObjectLocks } from './locks';
+import { holdLease, runningReason } from './operation-lease';
 import { planOperation, vmSettingsEffects } from './planner';
 
 /** How many plans are kept for a later run (oldest dropped first). */
@@ -100,6 +101,8 @@ export class Operations {
       if (e instanceof BusyError) return fail('busy', e.message);
       throw e;
     }
+    // Other processes on this data folder see it running (and do not recover it) until it ends.
+    const releaseLease = holdLease(this.deps.journal.dir, operationId, 'operation');
     try {
       const fresh = this.planFor(plan.intent, await this.deps.readInventory(), plan.choices, plan.id);
       if (fresh.blocked)
@@ -129,6 +132,7 @@ export class Operations {
       if (e instanceof PlanNotRunnableError) return fail('refused', e.message);
       throw e;
     } finally {
+      releaseLease();
       release();
     }
   }
@@ -136,6 +140,16 @@ export class Operations {
   /** Operations the journal shows as started and never ended. */
   unfinished(): OperationRecord[] {
     return this.deps.journal.findUnfinished();
+  }
+
+  /** Unfinished operations nobody runs now: the interrupted ones, which recovery is for. */
+  interrupted(): OperationRecord[] {
+    return this.unfinished().filter((o) => !this.running(o.op));
+  }
+
+  /** Why an unfinished operation is running now (in this process or another on this data folder), or null. */
+  running(operationId: string): string | null {
+    return runningReason(this.deps.journal.dir, operationId);
   }
 
   /**
@@ -152,10 +166,15 @@ export class Operations {
       if (e instanceof BusyError) return fail('busy', e.message);
       throw e;
     }
+    let releaseLease = (): void => {};
     try {
       // Read again under the lock: another recovery may have ended it meanwhile.
       const current = this.unfinished().find((o) => o.op === operationId);
       if (!current) return fail('not-found', 'No unfinished operation with that id.');
+      // Running now in another process (the window, or dda beside it): its steps are still being run.
+      const running = this.running(operationId);
+      if (running) return fail('busy', `Operation ${operationId} is not recovered: ${running} Nothing was run.`);
+      releaseLease = holdLease(this.deps.journal.dir, operationId, 'recovery');
       let outcome: OperationOutcome;
       try {
         outcome = await recoverOperation(
@@ -175,6 +194,7 @@ export class Operations {
       this.emit({ type: 'finished', operationId: rec.op, planId: rec.plan.id, outcome });
       return ok(outcome);
     } finally {
+      releaseLease();
       release();
     }
   }

@@ -152,10 +152,10 @@ export class HostPool {
     return id !== LOCAL_HOST_ID && this.passwords.get(id) !== null;
   }
 
-  /** Operations the journal of a host shows as unfinished, without opening it. */
+  /** Operations the journal of a host shows as interrupted (unfinished, and nobody runs them now). */
   unfinishedCount(id: string): number {
     const open = this.open.get(id);
-    return open ? open.services.operations.unfinished().length : unfinishedInJournal(this.dataDirOf(id));
+    return open ? open.services.operations.interrupted().length : unfinishedInJournal(this.dataDirOf(id));
   }
 
   /** The open host, opening it on first use. Throws UnknownHostError for an id that is not a host. */

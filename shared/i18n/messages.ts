@@ -158,6 +158,10 @@ export const messages = {
     en: 'An interrupted operation is not recovered, because its journal record cannot be trusted (nothing will be run):',
     'zh-CN': '有一个被中断的操作不会被恢复，因为它的日志记录不可信（不会执行任何操作）：',
   },
+  unfinishedRunning: {
+    en: 'An operation is running now (recovery is offered only if it stops half-way):',
+    'zh-CN': '有一个操作正在运行（只有当它中途停止时才会提供恢复）：',
+  },
   finish: { en: 'Finish it', 'zh-CN': '继续完成' },
   rollback: { en: 'Roll it back', 'zh-CN': '回滚' },
   blockedSystemDisk: { en: 'blocked: system disk controller', 'zh-CN': '禁止：系统盘控制器' },

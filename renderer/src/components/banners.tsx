@@ -112,6 +112,10 @@ export function Banners() {
         <div key={u.operationId} className="banner bad" role="alert" data-testid="untrusted-operation">
           {t('unfinishedUntrusted')} {u.title}: {u.untrusted}
         </div>
+      ) : u.running ? (
+        <div key={u.operationId} className="banner" role="status" data-testid="running-operation">
+          {t('unfinishedRunning')} {u.title} ({u.completedSteps.length}/{u.totalSteps}): {u.running}
+        </div>
       ) : (
         <div key={u.operationId} className="banner warn" role="alert">
           {t('unfinished')} {u.title} ({u.completedSteps.length}/{u.totalSteps}){' '}

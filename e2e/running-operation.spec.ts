@@ -1,0 +1,57 @@
+/**
+ * An operation `dda` runs beside the window (or another window runs) is shown as running, without the
+ * recovery buttons, for as long as its process lives; once that process has died mid-way, the same
+ * operation is offered for recovery.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { hostServices } from '../main/host/host-services';
+import { leaseFile } from '../main/host/operation-lease';
+import { expect, test } from './fixtures';
+
+test('a running operation is shown as running, not offered for recovery, until its process has ended', async ({
+  app,
+  served,
+}) => {
+  const { operations } = hostServices(served.host);
+  const plan = await operations.plan(
+    { kind: 'assign', locationPath: 'PCIROOT(0)#PCI(0100)#PCI(0000)', vmName: 'Router-01' },
+    { consents: ['turn-off-vm'], startVmAfter: false },
+  );
+  const at = new Date().toISOString();
+  appendFileSync(
+    join(served.host.dataDir, 'journal.jsonl'),
+    [
+      { t: 'op-start', op: 'op-beside', at, plan },
+      { t: 'step-start', op: 'op-beside', at, step: plan.steps[0]!.id },
+    ]
+      .map((r) => JSON.stringify(r) + '\n')
+      .join(''),
+  );
+  const beside = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
+  try {
+    const lease = leaseFile(served.host.dataDir, 'op-beside');
+    mkdirSync(dirname(lease), { recursive: true });
+    writeFileSync(
+      lease,
+      JSON.stringify({ op: 'op-beside', pid: beside.pid, computer: hostname(), at: Date.now(), what: 'operation' }),
+    );
+    await app.page.reload();
+    const running = app.page.getByTestId('running-operation');
+    await expect(running).toContainText('An operation is running now');
+    await expect(running).toContainText(`process ${beside.pid}`);
+    await expect(app.page.getByRole('button', { name: 'Roll it back' })).toHaveCount(0);
+    await expect(app.hostTab('local')).not.toContainText('interrupted operation');
+    await app.screenshot('running-operation');
+  } finally {
+    beside.kill('SIGKILL');
+    await once(beside, 'exit');
+  }
+  await app.page.reload();
+  await expect(app.page.getByRole('button', { name: 'Roll it back' })).toBeVisible();
+  await expect(app.hostTab('local')).toContainText('interrupted operation');
+  await expect(app.page.getByTestId('running-operation')).toHaveCount(0);
+});
