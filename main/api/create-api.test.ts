@@ -73,6 +73,26 @@ events.subscribe((e) => seen.push(e));
 afterAll(() => pool.dispose());
 const call = (method: string, input: unknown) => dispatch(api, method, input);
 
+/** Plans an assignment on the local host and journals its start (its first step in flight) as `op` in `journal`. */
+async function journalStarted(journal: string, op: string): Promise<void> {
+  const plan = await call('planOperation', {
+    intent: { kind: 'assign', locationPath: CX4, vmName: 'Router-01' },
+    choices: { consents: [], startVmAfter: false },
+  });
+  if (!plan.ok) throw new Error(plan.error.message);
+  const p = plan.value as { id: string; steps: Array<{ id: string }> };
+  const at = new Date().toISOString();
+  appendFileSync(
+    journal,
+    [
+      { t: 'op-start', op, at, plan: p },
+      { t: 'step-start', op, at, step: p.steps[0]!.id },
+    ]
+      .map((r) => JSON.stringify(r) + '\n')
+      .join(''),
+  );
+}
+
 describe('the API over several hosts', () => {
   it('lists the local host first, then the saved ones, never with a password', async () => {
     const saved = await call('saveHost', {
@@ -172,22 +192,7 @@ describe('the API over several hosts', () => {
     });
     expect(saved.ok).toBe(true);
     mkdirSync(pool.dataDirOf('host-c'), { recursive: true });
-    const plan = await call('planOperation', {
-      intent: { kind: 'assign', locationPath: CX4, vmName: 'Router-01' },
-      choices: { consents: [], startVmAfter: false },
-    });
-    if (!plan.ok) throw new Error(plan.error.message);
-    const p = plan.value as { id: string; steps: Array<{ id: string }> };
-    const at = new Date().toISOString();
-    appendFileSync(
-      join(pool.dataDirOf('host-c'), 'journal.jsonl'),
-      [
-        { t: 'op-start', op: 'op-roamed', at, plan: p },
-        { t: 'step-start', op: 'op-roamed', at, step: p.steps[0]!.id },
-      ]
-        .map((r) => JSON.stringify(r) + '\n')
-        .join(''),
-    );
+    await journalStarted(join(pool.dataDirOf('host-c'), 'journal.jsonl'), 'op-roamed');
     const before = readFileSync(stateB, 'utf8');
     const list = await call('getUnfinished', { host: 'host-c' });
     expect(list).toMatchObject({
@@ -209,23 +214,8 @@ describe('the API over several hosts', () => {
   });
 
   it('an operation another DDA Studio process is running is listed as running, and not recovered while it runs', async () => {
-    const plan = await call('planOperation', {
-      intent: { kind: 'assign', locationPath: CX4, vmName: 'Router-01' },
-      choices: { consents: [], startVmAfter: false },
-    });
-    if (!plan.ok) throw new Error(plan.error.message);
-    const p = plan.value as { id: string; steps: Array<{ id: string }> };
-    const at = new Date().toISOString();
     const journal = join(local.dataDir, 'journal.jsonl');
-    appendFileSync(
-      journal,
-      [
-        { t: 'op-start', op: 'op-beside', at, plan: p },
-        { t: 'step-start', op: 'op-beside', at, step: p.steps[0]!.id },
-      ]
-        .map((r) => JSON.stringify(r) + '\n')
-        .join(''),
-    );
+    await journalStarted(journal, 'op-beside');
     // `dda assign` beside the window, as its lease says: a live process on this computer.
     const beside = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
@@ -257,7 +247,10 @@ describe('the API over several hosts', () => {
     expect(after.value.map((u) => [u.operationId, 'running' in u, 'untrusted' in u])).toEqual([
       ['op-beside', false, false],
     ]);
-    appendFileSync(journal, JSON.stringify({ t: 'op-end', op: 'op-beside', at, status: 'rolled-back' }) + '\n');
+    appendFileSync(
+      journal,
+      JSON.stringify({ t: 'op-end', op: 'op-beside', at: new Date().toISOString(), status: 'rolled-back' }) + '\n',
+    );
   });
 
   it('an unreachable host fails clearly, naming itself, without touching the others', async () => {
