@@ -170,13 +170,15 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
       onHost('Recovery', host, async (h) => {
         // Another computer's operation (a roaming data folder) is shown as such, without its buttons. The
         // host's name comes from its inventory (the one in flight at start is joined, not read twice).
-        const unfinished = h.services.operations.unfinished();
-        const inv = unfinished.length === 0 ? null : (inventories.cached(h) ?? (await read(h).catch(() => null)));
+        const { operations } = h.services;
+        const inv =
+          operations.unfinished().length === 0 ? null : (inventories.cached(h) ?? (await read(h).catch(() => null)));
         const here = inv?.host.computerName ?? '';
+        // Read after the host: one that ended during that read is not listed as interrupted.
         return ok(
-          unfinished.map((o) => {
+          operations.unfinished().map((o) => {
             const untrusted = untrustedReason(o, here);
-            const running = h.services.operations.running(o.op);
+            const running = operations.running(o.op);
             return {
               operationId: o.op,
               title: o.plan.title.en,

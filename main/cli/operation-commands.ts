@@ -176,23 +176,33 @@ async function recoverCommand(argv: string[], io: Io): Promise<number> {
       io.err(
         `Journal line ${r.line}${r.op ? ` (operation ${r.op})` : ''} is not a valid record and is ignored: ${r.reason}`,
       );
-    const pending = operations.unfinished().filter((o) => !values.operation || o.op === values.operation);
-    if (pending.length === 0) return (io.out('No unfinished operation.'), 0);
+    const unfinished = () => operations.unfinished().filter((o) => !values.operation || o.op === values.operation);
+    if (unfinished().length === 0) return (io.out('No unfinished operation.'), 0);
     if (!values.finish && !values.rollback) {
       // Another computer's (a roaming data folder) is said too: the host's name is read for it.
       const here = await readInventory()
         .then((i) => i.host.computerName)
         .catch(() => '');
-      for (const o of pending) {
+      // Read after the host: one that ended during that read is not listed.
+      const listed = unfinished();
+      if (listed.length === 0) return (io.out('No unfinished operation.'), 0);
+      let recoverable = 0;
+      for (const o of listed) {
         const untrusted = untrustedReason(o, here);
         const running = operations.running(o.op);
+        if (!untrusted && !running) recoverable++;
         io.out(
           `Unfinished: ${o.op}  ${o.plan.title.en}  started ${o.startedAt}, ${o.done.length}/${o.plan.steps.length} steps done${o.inFlight ? `, step ${o.inFlight} in flight` : ''}${untrusted ? `  (NOT TRUSTED: ${untrusted}; it will not be run)` : running ? `  (RUNNING NOW: ${running})` : ''}`,
         );
       }
-      io.err('Run dda recover --rollback (undo what was done) or --finish (run the rest).');
+      io.err(
+        recoverable > 0
+          ? 'Run dda recover --rollback (undo what was done) or --finish (run the rest).'
+          : 'Nothing to recover now: wait for a running operation to end (it is recovered only if it stops half-way).',
+      );
       return 2;
     }
+    const pending = unfinished();
     let code = 0;
     for (const o of pending) {
       const r = await operations.recover(o.op, values.finish ? 'finish' : 'rollback');

@@ -1,11 +1,11 @@
 /** Which unfinished operations are running now: the lease a running operation keeps, and what it may refuse. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { holdLease, LEASE_RENEW_MS, LEASE_STALE_MS, leaseFile, runningReason } from './operation-lease';
+import { LEASE_RENEW_MS, LEASE_STALE_MS, leaseFile, LOCAL_STALE_MS, runningReason, takeLease } from './operation-lease';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'dda-lease-'));
 /** A lease as another process writes it. */
@@ -23,6 +23,13 @@ describe('operation leases', () => {
       plant(d, 'op-1', { pid: other.pid });
       expect(runningReason(d, 'op-1')).toMatch(new RegExp(`still going on .*\\(process ${other.pid}, seen 0 s ago\\)`));
       expect(runningReason(d, 'op-2')).toBeNull();
+      // a renewal held up, or the clock stepped: its process is alive, so it still runs (for a bounded time)
+      const now = Date.now();
+      expect(runningReason(d, 'op-1', now + 5 * LEASE_STALE_MS)).toMatch(/still going on/);
+      expect(runningReason(d, 'op-1', now - 5 * LEASE_STALE_MS)).toMatch(/still going on/);
+      expect(runningReason(d, 'op-1', now + LOCAL_STALE_MS + 1000)).toBeNull();
+      // and nobody else takes it meanwhile
+      expect(takeLease(d, 'op-1', 'recovery')).toEqual({ busy: expect.stringMatching(/still going on/) });
     } finally {
       other.kill('SIGKILL');
       await once(other, 'exit');
@@ -35,10 +42,16 @@ describe('operation leases', () => {
     const now = Date.now();
     plant(d, 'op-1', { pid: 4242, computer: 'HV-OTHER' });
     expect(runningReason(d, 'op-1', now)).toMatch(/process 4242 on HV-OTHER.*within 60 s/);
+    plant(d, 'op-1', { pid: 4242, computer: 'HV\u001b]0;owned\u0007-X' });
+    expect(runningReason(d, 'op-1', now)).toContain('process 4242 on HV?]0;owned?-X');
+    plant(d, 'op-1', { pid: 4242, computer: 'HV-OTHER' });
     expect(runningReason(d, 'op-1', now + LEASE_STALE_MS + 1000)).toBeNull();
-    plant(d, 'op-1', { pid: process.ppid, at: now - LEASE_STALE_MS - 1000 });
+    plant(d, 'op-1', { pid: 4242, computer: 'HV-OTHER', at: now + 2 * LEASE_STALE_MS });
     expect(runningReason(d, 'op-1', now)).toBeNull();
-    plant(d, 'op-1', { pid: process.ppid, at: now + 10 * LEASE_STALE_MS });
+    // this computer's, its process alive: stale or far ahead only past LOCAL_STALE_MS
+    plant(d, 'op-1', { pid: process.ppid, at: now - LOCAL_STALE_MS - 1000 });
+    expect(runningReason(d, 'op-1', now)).toBeNull();
+    plant(d, 'op-1', { pid: process.ppid, at: now + LOCAL_STALE_MS + 1000 });
     expect(runningReason(d, 'op-1', now)).toBeNull();
     plant(d, 'op-1', { pid: process.ppid, op: 'op-other' });
     expect(runningReason(d, 'op-1', now)).toBeNull();
@@ -47,36 +60,56 @@ describe('operation leases', () => {
     // this process's own id, in a lease it does not hold (left by an earlier process with the same id)
     plant(d, 'op-1', { pid: process.pid });
     expect(runningReason(d, 'op-1', now)).toBeNull();
+    plant(d, 'op-1', { pid: process.ppid, released: true });
+    expect(runningReason(d, 'op-1', now)).toBeNull();
   });
 
-  it('is held by this process until released, renewed meanwhile, and its file is named by a hash of the id', () => {
+  it('a lease that cannot be read counts as running while its file is recent', () => {
+    const d = dir();
+    mkdirSync(leaseFile(d, 'op-1'), { recursive: true }); // a folder where the file should be: unreadable
+    expect(runningReason(d, 'op-1')).toMatch(/cannot be read .*remove that file/);
+    expect(runningReason(d, 'op-1', Date.now() + LOCAL_STALE_MS + 60_000)).toBeNull();
+    expect(takeLease(d, 'op-1', 'recovery')).toEqual({ busy: expect.stringMatching(/cannot be read/) });
+  });
+
+  it('is taken once: held by this process until released (rewritten, never deleted), then free to take again', () => {
     const d = dir();
     const op = '../../outside $(x) `y`';
-    const release = holdLease(d, op, 'recovery');
+    const first = takeLease(d, op, 'recovery');
+    if (!('release' in first)) throw new Error(first.busy);
     const file = leaseFile(d, op);
     expect(dirname(file)).toBe(join(d, 'running'));
-    expect(existsSync(file)).toBe(true);
     expect(runningReason(d, op)).toMatch(/running now in this DDA Studio process/);
-    release();
-    release();
-    expect(existsSync(file)).toBe(false);
+    expect(takeLease(d, op, 'recovery')).toEqual({ busy: expect.stringMatching(/this DDA Studio process/) });
+    first.release();
+    first.release();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ op, pid: process.pid, released: true });
     expect(runningReason(d, op)).toBeNull();
+    const again = takeLease(d, op, 'operation');
+    expect('release' in again).toBe(true);
+    if ('release' in again) again.release();
+    // a dead process's lease is taken over
+    plant(d, op, { pid: 2 ** 30 });
+    const over = takeLease(d, op, 'recovery');
+    expect('release' in over).toBe(true);
+    if ('release' in over) over.release();
   });
 
   it('is renewed while held, so a long step never makes it stale', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
     try {
       const d = dir();
-      const release = holdLease(d, 'op-long', 'operation');
+      const lease = takeLease(d, 'op-long', 'operation');
+      if (!('release' in lease)) throw new Error(lease.busy);
       const at = () => (JSON.parse(readFileSync(leaseFile(d, 'op-long'), 'utf8')) as { at: number }).at;
       const first = at();
       vi.advanceTimersByTime(3 * LEASE_STALE_MS);
       expect(at() - first).toBeGreaterThanOrEqual(3 * LEASE_STALE_MS - LEASE_RENEW_MS);
-      release();
-      const last = Date.now();
+      lease.release();
+      const released = readFileSync(leaseFile(d, 'op-long'), 'utf8');
       vi.advanceTimersByTime(LEASE_RENEW_MS * 2);
-      expect(existsSync(leaseFile(d, 'op-long'))).toBe(false);
-      expect(Date.now()).toBeGreaterThan(last);
+      expect(readFileSync(leaseFile(d, 'op-long'), 'utf8')).toBe(released); // no renewal after the release
+      expect(runningReason(d, 'op-long')).toBeNull();
     } finally {
       vi.useRealTimers();
     }

@@ -3,15 +3,18 @@
  * effect: recovery re-reads the real host and brings it to a consistent state (rollback = exactly as
  * before; finish = exactly as a clean run). The real kill is in operations-kill.test.ts.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Intent, PlanChoices } from '../../shared/plan';
 import type { ScriptRunner } from '../powershell/session-types';
 import { readInventory } from './inventory-service';
 import { Journal } from './journal';
 import { memoryMeasurementStore } from './measurement-store';
+import { leaseFile } from './operation-lease';
 import { Operations } from './operations';
 import { comparableState, freshState, sharedHost } from '../../testing/test-support';
 
@@ -181,4 +184,39 @@ describe('recovery after PowerShell died at step k', () => {
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.status).toBe('rolled-back');
   }, 180_000);
+
+  it('an operation another process runs is not recovered, and one that ends while recovery starts is seen ended, never rolled back', async () => {
+    for (const endsAtRead of [1, 2]) {
+      const { state, ops, journal } = await crashAt(3, false);
+      const [rec] = ops.unfinished();
+      const op = rec!.op;
+      // Its owner: a live process on this computer, renewing its lease.
+      const owner = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+      try {
+        const file = leaseFile(journal.dir, op);
+        mkdirSync(dirname(file), { recursive: true });
+        const lease = { op, pid: owner.pid, computer: hostname(), at: Date.now(), what: 'operation' };
+        writeFileSync(file, JSON.stringify(lease));
+        // The owner ends (its end journaled, then its lease let go) right after recovery's n-th read of the journal.
+        const read = journal.findUnfinished.bind(journal);
+        let reads = 0;
+        journal.findUnfinished = () => {
+          const seen = read();
+          if (++reads === endsAtRead) {
+            journal.append({ t: 'op-end', op, at: new Date().toISOString(), status: 'succeeded' });
+            writeFileSync(file, JSON.stringify({ ...lease, released: true }));
+          }
+          return seen;
+        };
+        const changed = comparableState(state);
+        const r = await ops.recover(op, 'rollback');
+        expect(r.ok, `the owner ends at read ${endsAtRead}`).toBe(false);
+        expect(journal.records().some((x) => x.t === 'recover-start')).toBe(false);
+        expect(comparableState(state)).toEqual(changed);
+      } finally {
+        owner.kill('SIGKILL');
+        await once(owner, 'exit');
+      }
+    }
+  }, 120_000);
 });

@@ -13,7 +13,7 @@ import type { Journal } from './journal';
 import type { OperationRecord, RecoverAction } from './journal-record';
 import { recoverOperation, RecoveryRefusedError } from './journal-recovery';
 import { BusyError, lockKeysOf, ObjectLocks } from './locks';
-import { holdLease, runningReason } from './operation-lease';
+import { runningReason, takeLease } from './operation-lease';
 import { planOperation, vmSettingsEffects } from './planner';
 
 /** How many plans are kept for a later run (oldest dropped first). */
@@ -102,7 +102,11 @@ export class Operations {
       throw e;
     }
     // Other processes on this data folder see it running (and do not recover it) until it ends.
-    const releaseLease = holdLease(this.deps.journal.dir, operationId, 'operation');
+    const lease = takeLease(this.deps.journal.dir, operationId, 'operation');
+    if ('busy' in lease) {
+      release();
+      return fail('busy', lease.busy);
+    }
     try {
       const fresh = this.planFor(plan.intent, await this.deps.readInventory(), plan.choices, plan.id);
       if (fresh.blocked)
@@ -132,7 +136,7 @@ export class Operations {
       if (e instanceof PlanNotRunnableError) return fail('refused', e.message);
       throw e;
     } finally {
-      releaseLease();
+      lease.release();
       release();
     }
   }
@@ -168,13 +172,15 @@ export class Operations {
     }
     let releaseLease = (): void => {};
     try {
-      // Read again under the lock: another recovery may have ended it meanwhile.
+      // Running now in another process (the window, or dda beside it): its steps are still being run.
+      // The lease first, the journal after: its owner journals the end before it lets the lease go, so
+      // an operation that ended meanwhile (or another recovery of it) is read as ended, never redone.
+      const lease = takeLease(this.deps.journal.dir, operationId, 'recovery');
+      if ('busy' in lease)
+        return fail('busy', `Operation ${operationId} is not recovered: ${lease.busy} Nothing was run.`);
+      releaseLease = lease.release;
       const current = this.unfinished().find((o) => o.op === operationId);
       if (!current) return fail('not-found', 'No unfinished operation with that id.');
-      // Running now in another process (the window, or dda beside it): its steps are still being run.
-      const running = this.running(operationId);
-      if (running) return fail('busy', `Operation ${operationId} is not recovered: ${running} Nothing was run.`);
-      releaseLease = holdLease(this.deps.journal.dir, operationId, 'recovery');
       let outcome: OperationOutcome;
       try {
         outcome = await recoverOperation(

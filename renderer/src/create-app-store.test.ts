@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivityEntry, AppInfo, Settings } from '../../shared/contract';
+import type { ActivityEntry, AppInfo, Settings, UnfinishedOperation } from '../../shared/contract';
 import { LOCAL_HOST_ID } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
 import { ok } from '../../shared/result';
@@ -153,5 +153,33 @@ describe('createAppStore on a fake bridge', () => {
     const b = createAppStore(fakeBridge().bridge);
     a.getState().setSearch('nvme');
     expect(b.getState().search).toBe('');
+  });
+
+  it('looks at an operation another process runs again, and reads the host again once it has ended', async () => {
+    const item: UnfinishedOperation = {
+      operationId: 'op-1',
+      title: 'Assign',
+      startedAt: 'x',
+      completedSteps: [],
+      totalSteps: 3,
+    };
+    let listed: UnfinishedOperation[] = [
+      { ...item, running: 'Its run is still going on in another DDA Studio window' },
+    ];
+    const fake = fakeBridge({
+      getUnfinished: () => ok(listed),
+      getInventory: () => ok(inventoryOf('local')),
+      listHosts: () => ok([testHostSummary(LOCAL_HOST_ID)]),
+    });
+    const store = createAppStore(fake.bridge);
+    await store.getState().refreshUnfinished();
+    expect(store.getState().unfinished).toEqual(listed);
+    const reads = () => fake.calls.filter((c) => c.method === 'getInventory' || c.method === 'listHosts').length;
+    await store.getState().refreshUnfinished();
+    expect(reads()).toBe(0); // still running: nothing else read
+    listed = [item]; // it stopped half-way: offered for recovery, and the host it changed is read again
+    await store.getState().refreshUnfinished();
+    expect(store.getState().unfinished).toEqual([item]);
+    expect(reads()).toBe(2);
   });
 });

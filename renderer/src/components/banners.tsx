@@ -1,4 +1,5 @@
 /** Blocking host states, each with the fix in plain words, and interrupted operations to resolve. */
+import { useEffect } from 'react';
 import { bridge } from '../bridge';
 import { useStore } from '../store';
 import { useT } from '../i18n';
@@ -6,12 +7,23 @@ import { useHostLabel } from './host-switcher';
 import { iovReadiness } from '../../../shared/host-readiness';
 import { LostBanner } from './lost-banner';
 
+/** How often an operation running in another process is looked at again. */
+const RUNNING_POLL_MS = 5_000;
+
 export function Banners() {
   const inv = useStore((s) => s.inventory);
   const info = useStore((s) => s.appInfo);
   const loadError = useStore((s) => s.loadError);
   const unfinished = useStore((s) => s.unfinished);
   const resolve = useStore((s) => s.resolveUnfinished);
+  const refreshUnfinished = useStore((s) => s.refreshUnfinished);
+  // An operation another process runs: looked at again until it has ended (or stopped half-way).
+  const watching = unfinished.some((u) => u.running);
+  useEffect(() => {
+    if (!watching) return;
+    const timer = setInterval(() => void refreshUnfinished(), RUNNING_POLL_MS);
+    return () => clearInterval(timer);
+  }, [watching, refreshUnfinished]);
   const load = useStore((s) => s.loadInventory);
   const current = useStore((s) => s.hosts.find((h) => h.id === s.host));
   const openDialog = useStore((s) => s.openHostDialog);

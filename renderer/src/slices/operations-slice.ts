@@ -86,6 +86,22 @@ export const operationsSlice =
       if (get().running) return; // closing never cancels a running operation
       set({ plan: null, planInventory: null, planError: null, outcome: null, progress: {}, planning: false });
     },
+    async refreshUnfinished() {
+      const host = get().host;
+      const runningBefore = new Set(
+        get()
+          .unfinished.filter((u) => u.running)
+          .map((u) => u.operationId),
+      );
+      const u = await bridge.getUnfinished({ host });
+      if (!u.ok || get().host !== host) return;
+      set({ unfinished: u.value });
+      const stillRunning = u.value.filter((x) => x.running).map((x) => x.operationId);
+      if ([...runningBefore].some((id) => !stillRunning.includes(id))) {
+        await get().loadInventory(true);
+        await get().loadHosts();
+      }
+    },
     async resolveUnfinished(operationId, action) {
       const host = get().host;
       await bridge.resolveUnfinished({ host, operationId, action });

@@ -88,6 +88,11 @@ export interface OperationsSlice {
   runPlan(): Promise<void>;
   closePlan(): void;
   resolveUnfinished(operationId: string, action: 'finish' | 'rollback'): Promise<void>;
+  /**
+   * Reads the unfinished operations again (polled while one runs in another process); when one of
+   * those has ended or stopped, the host it changed is read again too.
+   */
+  refreshUnfinished(): Promise<void>;
 }
 
 export interface UiSlice {
