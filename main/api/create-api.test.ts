@@ -216,41 +216,45 @@ describe('the API over several hosts', () => {
   it('an operation another DDA Studio process is running is listed as running, and not recovered while it runs', async () => {
     const journal = join(local.dataDir, 'journal.jsonl');
     await journalStarted(journal, 'op-beside');
-    // `dda assign` beside the window, as its lease says: a live process on this computer.
-    const beside = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
-      const lease = leaseFile(local.dataDir, 'op-beside');
-      mkdirSync(dirname(lease), { recursive: true });
-      writeFileSync(
-        lease,
-        JSON.stringify({ op: 'op-beside', pid: beside.pid, computer: hostname(), at: Date.now(), what: 'operation' }),
-      );
-      const before = readFileSync(stateA, 'utf8');
-      const running = await call('getUnfinished', { host: LOCAL_HOST_ID });
-      expect(running).toMatchObject({
-        ok: true,
-        value: [{ operationId: 'op-beside', running: expect.stringContaining(`process ${beside.pid}`) }],
-      });
-      expect((running as { value: Array<{ untrusted?: string }> }).value[0]!.untrusted).toBeUndefined();
-      for (const action of ['finish', 'rollback'])
-        expect(
-          await call('resolveUnfinished', { host: LOCAL_HOST_ID, operationId: 'op-beside', action }),
-        ).toMatchObject({ ok: false, error: { code: 'busy', message: expect.stringContaining('Nothing was run') } });
-      expect(readFileSync(stateA, 'utf8')).toBe(before);
-      expect(readFileSync(journal, 'utf8')).not.toContain('"recover-start"');
+      // `dda assign` beside the window, as its lease says: a live process on this computer.
+      const beside = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+      try {
+        const lease = leaseFile(local.dataDir, 'op-beside');
+        mkdirSync(dirname(lease), { recursive: true });
+        writeFileSync(
+          lease,
+          JSON.stringify({ op: 'op-beside', pid: beside.pid, computer: hostname(), at: Date.now(), what: 'operation' }),
+        );
+        const before = readFileSync(stateA, 'utf8');
+        const running = await call('getUnfinished', { host: LOCAL_HOST_ID });
+        expect(running).toMatchObject({
+          ok: true,
+          value: [{ operationId: 'op-beside', running: expect.stringContaining(`process ${beside.pid}`) }],
+        });
+        expect((running as { value: Array<{ untrusted?: string }> }).value[0]!.untrusted).toBeUndefined();
+        for (const action of ['finish', 'rollback'])
+          expect(
+            await call('resolveUnfinished', { host: LOCAL_HOST_ID, operationId: 'op-beside', action }),
+          ).toMatchObject({ ok: false, error: { code: 'busy', message: expect.stringContaining('Nothing was run') } });
+        expect(readFileSync(stateA, 'utf8')).toBe(before);
+        expect(readFileSync(journal, 'utf8')).not.toContain('"recover-start"');
+      } finally {
+        beside.kill('SIGKILL');
+        await once(beside, 'exit');
+      }
+      // That process has ended (killed mid-step): the operation is an interrupted one, offered for recovery.
+      const after = (await call('getUnfinished', { host: LOCAL_HOST_ID })) as { value: Array<Record<string, unknown>> };
+      expect(after.value.map((u) => [u.operationId, 'running' in u, 'untrusted' in u])).toEqual([
+        ['op-beside', false, false],
+      ]);
     } finally {
-      beside.kill('SIGKILL');
-      await once(beside, 'exit');
+      // ended, whatever happened above: the other tests share this journal
+      appendFileSync(
+        journal,
+        JSON.stringify({ t: 'op-end', op: 'op-beside', at: new Date().toISOString(), status: 'rolled-back' }) + '\n',
+      );
     }
-    // That process has ended (killed mid-step): the operation is an interrupted one, offered for recovery.
-    const after = (await call('getUnfinished', { host: LOCAL_HOST_ID })) as { value: Array<Record<string, unknown>> };
-    expect(after.value.map((u) => [u.operationId, 'running' in u, 'untrusted' in u])).toEqual([
-      ['op-beside', false, false],
-    ]);
-    appendFileSync(
-      journal,
-      JSON.stringify({ t: 'op-end', op: 'op-beside', at: new Date().toISOString(), status: 'rolled-back' }) + '\n',
-    );
   });
 
   it('an unreachable host fails clearly, naming itself, without touching the others', async () => {

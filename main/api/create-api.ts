@@ -176,9 +176,8 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
         const here = inv?.host.computerName ?? '';
         // Read after the host: one that ended during that read is not listed as interrupted.
         return ok(
-          operations.unfinished().map((o) => {
+          operations.unfinishedNow().map(({ record: o, running }) => {
             const untrusted = untrustedReason(o, here);
-            const running = operations.running(o.op);
             return {
               operationId: o.op,
               title: o.plan.title.en,

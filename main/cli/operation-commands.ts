@@ -184,12 +184,11 @@ async function recoverCommand(argv: string[], io: Io): Promise<number> {
         .then((i) => i.host.computerName)
         .catch(() => '');
       // Read after the host: one that ended during that read is not listed.
-      const listed = unfinished();
+      const listed = operations.unfinishedNow().filter((o) => !values.operation || o.record.op === values.operation);
       if (listed.length === 0) return (io.out('No unfinished operation.'), 0);
       let recoverable = 0;
-      for (const o of listed) {
+      for (const { record: o, running } of listed) {
         const untrusted = untrustedReason(o, here);
-        const running = operations.running(o.op);
         if (!untrusted && !running) recoverable++;
         io.out(
           `Unfinished: ${o.op}  ${o.plan.title.en}  started ${o.startedAt}, ${o.done.length}/${o.plan.steps.length} steps done${o.inFlight ? `, step ${o.inFlight} in flight` : ''}${untrusted ? `  (NOT TRUSTED: ${untrusted}; it will not be run)` : running ? `  (RUNNING NOW: ${running})` : ''}`,

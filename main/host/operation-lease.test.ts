@@ -1,7 +1,8 @@
 /** Which unfinished operations are running now: the lease a running operation keeps, and what it may refuse. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -55,7 +56,11 @@ describe('operation leases', () => {
     expect(runningReason(d, 'op-1', now)).toBeNull();
     plant(d, 'op-1', { pid: process.ppid, op: 'op-other' });
     expect(runningReason(d, 'op-1', now)).toBeNull();
-    writeFileSync(leaseFile(d, 'op-1'), '{not json');
+    // a file that does not parse: one being written while it is new, else nothing
+    writeFileSync(leaseFile(d, 'op-1'), '');
+    expect(runningReason(d, 'op-1')).toMatch(/taking it right now/);
+    expect(runningReason(d, 'op-1', Date.now() + 11_000)).toBeNull();
+    writeFileSync(leaseFile(d, 'op-1'), JSON.stringify({ not: 'a lease' }));
     expect(runningReason(d, 'op-1', now)).toBeNull();
     // this process's own id, in a lease it does not hold (left by an earlier process with the same id)
     plant(d, 'op-1', { pid: process.pid });
@@ -64,12 +69,61 @@ describe('operation leases', () => {
     expect(runningReason(d, 'op-1', now)).toBeNull();
   });
 
-  it('a lease that cannot be read counts as running while its file is recent', () => {
+  it('a lease that cannot be read counts as running while the file itself is recent, a link included', () => {
     const d = dir();
     mkdirSync(leaseFile(d, 'op-1'), { recursive: true }); // a folder where the file should be: unreadable
     expect(runningReason(d, 'op-1')).toMatch(/cannot be read .*remove that file/);
     expect(runningReason(d, 'op-1', Date.now() + LOCAL_STALE_MS + 60_000)).toBeNull();
     expect(takeLease(d, 'op-1', 'recovery')).toEqual({ busy: expect.stringMatching(/cannot be read/) });
+    // a link pointing nowhere: refused as a link, for as long as the link itself is recent
+    symlinkSync(join(d, 'nowhere'), leaseFile(d, 'op-2'));
+    expect(runningReason(d, 'op-2')).toMatch(/cannot be read \(.*is a link/);
+    expect(runningReason(d, 'op-2', Date.now() + LOCAL_STALE_MS + 60_000)).toBeNull();
+  });
+
+  it('the PowerShell running its steps holds it too, after the process that started it has gone', async () => {
+    const d = dir();
+    const pwsh = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      plant(d, 'op-1', { pid: 2 ** 30, pids: [pwsh.pid] });
+      expect(runningReason(d, 'op-1')).toMatch(/still going on/);
+    } finally {
+      pwsh.kill('SIGKILL');
+      await once(pwsh, 'exit');
+    }
+    expect(runningReason(d, 'op-1')).toBeNull();
+  });
+
+  it('a dead lease is taken over once (a claim per record), and a lease taken over is no longer renewed or released by its first holder', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const d = dir();
+      const first = takeLease(d, 'op-1', 'operation');
+      if (!('release' in first)) throw new Error(first.busy);
+      // Another process judged it dead (its clock stepped) and took it: a record of its own.
+      const theirs = {
+        op: 'op-1',
+        pid: process.ppid,
+        computer: hostname(),
+        at: Date.now(),
+        nonce: 'theirs',
+        what: 'recovery',
+      };
+      writeFileSync(leaseFile(d, 'op-1'), JSON.stringify(theirs));
+      vi.advanceTimersByTime(LEASE_RENEW_MS * 2);
+      first.release();
+      expect(JSON.parse(readFileSync(leaseFile(d, 'op-1'), 'utf8'))).toEqual(theirs);
+      // A dead record that another process is claiming right now is not taken a second time.
+      plant(d, 'op-2', { pid: 2 ** 30, at: 1000, nonce: 'dead' });
+      const claim = `${leaseFile(d, 'op-2')}.${createHash('sha256')
+        .update(`${2 ** 30}-1000-dead`)
+        .digest('hex')
+        .slice(0, 16)}.claim`;
+      writeFileSync(claim, 'x');
+      expect(takeLease(d, 'op-2', 'recovery')).toEqual({ busy: expect.stringMatching(/taking it over right now/) });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('is taken once: held by this process until released (rewritten, never deleted), then free to take again', () => {

@@ -12,8 +12,9 @@ const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
 
 describe('the CLI and its PowerShell killed mid-operation', () => {
   it("dda recover lists the operation, then rolls the host back with nothing stranded; another computer's operation (a roaming data folder) is refused, not a stop", async () => {
-    // Set-VM takes 20 s: the operation is still running while the window (here, dda recover) looks at it.
-    const state = freshState('ml30-connectx4', (x) => (x.latencyMs = { 'Set-VM': 20_000 }));
+    // Set-VM takes 120 s (the process is killed long before): the operation is still running while the
+    // window (here, dda recover) looks at it, however slow the machine.
+    const state = freshState('ml30-connectx4', (x) => (x.latencyMs = { 'Set-VM': 120_000 }));
     const before = comparableState(state);
     const cli = spawn(
       process.execPath,

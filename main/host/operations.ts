@@ -51,6 +51,15 @@ export class Operations {
 
   constructor(private readonly deps: OperationsDeps) {}
 
+  /**
+   * The PowerShell running the steps, for the lease: on Windows it has no console, so closing the `dda`
+   * that started it mid-step leaves it finishing its step, and the operation still runs.
+   */
+  private readonly stepProcesses = (): number[] => {
+    const pid = this.deps.runner.pid;
+    return typeof pid === 'number' ? [pid] : [];
+  };
+
   private now(): string {
     return this.deps.now?.() ?? new Date().toISOString();
   }
@@ -102,7 +111,7 @@ export class Operations {
       throw e;
     }
     // Other processes on this data folder see it running (and do not recover it) until it ends.
-    const lease = takeLease(this.deps.journal.dir, operationId, 'operation');
+    const lease = takeLease(this.deps.journal.dir, operationId, 'operation', this.stepProcesses);
     if ('busy' in lease) {
       release();
       return fail('busy', lease.busy);
@@ -146,9 +155,21 @@ export class Operations {
     return this.deps.journal.findUnfinished();
   }
 
+  /**
+   * The unfinished operations, each with why it is running now (null: interrupted). The journal is read
+   * again after the leases: one that ended and let its lease go in between is not listed at all.
+   */
+  unfinishedNow(): Array<{ record: OperationRecord; running: string | null }> {
+    const listed = this.unfinished().map((record) => ({ record, running: this.running(record.op) }));
+    const still = new Set(this.unfinished().map((o) => o.op));
+    return listed.filter((o) => still.has(o.record.op));
+  }
+
   /** Unfinished operations nobody runs now: the interrupted ones, which recovery is for. */
   interrupted(): OperationRecord[] {
-    return this.unfinished().filter((o) => !this.running(o.op));
+    return this.unfinishedNow()
+      .filter((o) => !o.running)
+      .map((o) => o.record);
   }
 
   /** Why an unfinished operation is running now (in this process or another on this data folder), or null. */
@@ -175,7 +196,7 @@ export class Operations {
       // Running now in another process (the window, or dda beside it): its steps are still being run.
       // The lease first, the journal after: its owner journals the end before it lets the lease go, so
       // an operation that ended meanwhile (or another recovery of it) is read as ended, never redone.
-      const lease = takeLease(this.deps.journal.dir, operationId, 'recovery');
+      const lease = takeLease(this.deps.journal.dir, operationId, 'recovery', this.stepProcesses);
       if ('busy' in lease)
         return fail('busy', `Operation ${operationId} is not recovered: ${lease.busy} Nothing was run.`);
       releaseLease = lease.release;

@@ -39,9 +39,9 @@ export function spawnPowerShell(executable: string, env: Record<string, string> 
     // through code it generates as it goes (a dynamic method per call site's binding rule, compiled
     // script blocks), which .NET compiles fully optimized (a fresh process's first inventory: 377 rules
     // and 128 compiled lambdas at FullOpts, DOTNET_JitStdOutFile). Measured 2026-12-02, pwsh 7.6.9, 2
-    // cores, the 256-function simulated host: the first inventory in a fresh process 4.1 s of CPU
-    // without, 3.1 s with; the first bare cmdlet calls 2.2-2.3 s, 1.5-1.8 s; `dda inventory` 3.1-3.5 s,
-    // 2.6-3.0 s. Warm inventories take as long within this machine's noise (0-15% longer, a fifth less
+    // cores, the 256-function simulated host: a fresh process that imports the simulator and reads the
+    // inventory twice 4.1-4.8 s of CPU without, 2.9-3.2 s with; the first bare cmdlet calls 2.2-2.3 s,
+    // 1.5-1.8 s; `dda inventory` 3.1-3.5 s, 2.6-3.0 s. Warm inventories take as long within this machine's noise (0-15% longer, a fifth less
     // CPU: nothing is recompiled in the background). PowerShell's own code is precompiled (ReadyToRun)
     // and used as it is. The setting is the runtime's (JITMinOpts, dotnet/runtime clrconfigvalues.h, a
     // retail one marked unsupported): a runtime without it ignores it and starts as before, as Windows

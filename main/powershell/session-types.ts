@@ -42,6 +42,8 @@ export interface ScriptRunner {
   invoke<T = unknown>(script: string, params?: Record<string, unknown>, options?: InvokeOptions): Promise<PsResult<T>>;
   /** Stops the process and fails anything queued. */
   dispose(): Promise<void>;
+  /** The PowerShell process's id while one runs on this computer (the session's). */
+  readonly pid?: number | undefined;
 }
 
 /** How to start a session. */

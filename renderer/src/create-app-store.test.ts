@@ -182,4 +182,16 @@ describe('createAppStore on a fake bridge', () => {
     expect(store.getState().unfinished).toEqual([item]);
     expect(reads()).toBe(2);
   });
+
+  it('never has two looks at the unfinished operations in flight (a slow host is not asked again and again)', async () => {
+    const slow = deferred<ReturnType<typeof ok<UnfinishedOperation[]>>>();
+    const fake = fakeBridge({ getUnfinished: () => slow.promise });
+    const store = createAppStore(fake.bridge);
+    const first = store.getState().refreshUnfinished();
+    await store.getState().refreshUnfinished();
+    await store.getState().refreshUnfinished();
+    slow.resolve(ok([]));
+    await first;
+    expect(fake.calls.filter((c) => c.method === 'getUnfinished')).toHaveLength(1);
+  });
 });

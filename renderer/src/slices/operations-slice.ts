@@ -25,89 +25,105 @@ const noChoices: PlanChoices = { consents: [], startVmAfter: true };
 
 export const operationsSlice =
   (bridge: DdaBridge): StateCreator<StoreState, [], [], OperationsSlice> =>
-  (set, get) => ({
-    ...initialOperationsState,
-    async openPlan(intent, choices = noChoices) {
-      if (get().lost) return; // never a plan on what was read before the host was lost
-      const host = get().host;
-      set({
-        planning: true,
-        plan: null,
-        planInventory: get().inventory,
-        planHost: host,
-        planError: null,
-        outcome: null,
-        progress: {},
-      });
-      const r = await bridge.planOperation({ host, intent, choices });
-      if (get().planHost !== host || !get().planning) return;
-      set(r.ok ? { plan: r.value, planning: false } : { planError: r.error, planning: false });
-    },
-    async replan(choices, intent) {
-      const cur = get().plan;
-      if (!cur || get().running) return;
-      const r = await bridge.planOperation({ host: get().planHost, intent: intent ?? cur.intent, choices });
-      set(r.ok ? { plan: r.value } : { planError: r.error });
-    },
-    async runPlan() {
-      const plan = get().plan;
-      if (!plan || get().running) return;
-      set({ running: true, progress: {}, outcome: null, planError: null });
-      const host = get().planHost;
-      const r = await bridge.runPlan({ host, planId: plan.id });
-      if (r.ok) {
-        set({ outcome: r.value, running: false });
-        const refused = refusedPath(plan, r.value);
-        if (refused) set({ forceRefused: rememberRefusal(get().forceRefused, host, refused) });
-      } else set({ planError: r.error, running: false });
-      await get().loadInventory(false);
-    },
-    async retryWithConsents(consents) {
-      const cur = get().plan;
-      if (!cur || get().running || !get().outcome) return;
-      const host = get().planHost;
-      set({ planning: true, planError: null });
-      const r = await bridge.planOperation({ host, intent: cur.intent, choices: withConsents(cur.choices, consents) });
-      if (get().planHost !== host || get().plan !== cur) return; // closed or replaced meanwhile
-      // The host is as it was (rolled back): the new plan starts a fresh run, shown on the inventory of now.
-      set(
-        r.ok
-          ? {
-              plan: r.value,
-              planInventory: get().inventory ?? get().planInventory,
-              outcome: null,
-              progress: {},
-              planning: false,
-            }
-          : { planError: r.error, planning: false },
-      );
-    },
-    closePlan() {
-      if (get().running) return; // closing never cancels a running operation
-      set({ plan: null, planInventory: null, planError: null, outcome: null, progress: {}, planning: false });
-    },
-    async refreshUnfinished() {
-      const host = get().host;
-      const runningBefore = new Set(
-        get()
-          .unfinished.filter((u) => u.running)
-          .map((u) => u.operationId),
-      );
-      const u = await bridge.getUnfinished({ host });
-      if (!u.ok || get().host !== host) return;
-      set({ unfinished: u.value });
-      const stillRunning = u.value.filter((x) => x.running).map((x) => x.operationId);
-      if ([...runningBefore].some((id) => !stillRunning.includes(id))) {
+  (set, get) => {
+    /** A look at the unfinished operations in flight: the next poll waits for it. */
+    let refreshing = false;
+    return {
+      ...initialOperationsState,
+      async openPlan(intent, choices = noChoices) {
+        if (get().lost) return; // never a plan on what was read before the host was lost
+        const host = get().host;
+        set({
+          planning: true,
+          plan: null,
+          planInventory: get().inventory,
+          planHost: host,
+          planError: null,
+          outcome: null,
+          progress: {},
+        });
+        const r = await bridge.planOperation({ host, intent, choices });
+        if (get().planHost !== host || !get().planning) return;
+        set(r.ok ? { plan: r.value, planning: false } : { planError: r.error, planning: false });
+      },
+      async replan(choices, intent) {
+        const cur = get().plan;
+        if (!cur || get().running) return;
+        const r = await bridge.planOperation({ host: get().planHost, intent: intent ?? cur.intent, choices });
+        set(r.ok ? { plan: r.value } : { planError: r.error });
+      },
+      async runPlan() {
+        const plan = get().plan;
+        if (!plan || get().running) return;
+        set({ running: true, progress: {}, outcome: null, planError: null });
+        const host = get().planHost;
+        const r = await bridge.runPlan({ host, planId: plan.id });
+        if (r.ok) {
+          set({ outcome: r.value, running: false });
+          const refused = refusedPath(plan, r.value);
+          if (refused) set({ forceRefused: rememberRefusal(get().forceRefused, host, refused) });
+        } else set({ planError: r.error, running: false });
+        await get().loadInventory(false);
+      },
+      async retryWithConsents(consents) {
+        const cur = get().plan;
+        if (!cur || get().running || !get().outcome) return;
+        const host = get().planHost;
+        set({ planning: true, planError: null });
+        const r = await bridge.planOperation({
+          host,
+          intent: cur.intent,
+          choices: withConsents(cur.choices, consents),
+        });
+        if (get().planHost !== host || get().plan !== cur) return; // closed or replaced meanwhile
+        // The host is as it was (rolled back): the new plan starts a fresh run, shown on the inventory of now.
+        set(
+          r.ok
+            ? {
+                plan: r.value,
+                planInventory: get().inventory ?? get().planInventory,
+                outcome: null,
+                progress: {},
+                planning: false,
+              }
+            : { planError: r.error, planning: false },
+        );
+      },
+      closePlan() {
+        if (get().running) return; // closing never cancels a running operation
+        set({ plan: null, planInventory: null, planError: null, outcome: null, progress: {}, planning: false });
+      },
+      async refreshUnfinished() {
+        if (refreshing) return;
+        refreshing = true;
+        try {
+          const host = get().host;
+          const runningBefore = new Set(
+            get()
+              .unfinished.filter((u) => u.running)
+              .map((u) => u.operationId),
+          );
+          const u = await bridge.getUnfinished({ host });
+          if (!u.ok || get().host !== host) return;
+          set({ unfinished: u.value });
+          const stillRunning = u.value.filter((x) => x.running).map((x) => x.operationId);
+          // The host it changed is read again, unless this window is running an operation of its own
+          // (whose end reads it anyway).
+          if ([...runningBefore].some((id) => !stillRunning.includes(id)) && !get().running) {
+            await get().loadInventory(true);
+            await get().loadHosts();
+          }
+        } finally {
+          refreshing = false;
+        }
+      },
+      async resolveUnfinished(operationId, action) {
+        const host = get().host;
+        await bridge.resolveUnfinished({ host, operationId, action });
+        const u = await bridge.getUnfinished({ host });
+        if (u.ok && get().host === host) set({ unfinished: u.value });
         await get().loadInventory(true);
         await get().loadHosts();
-      }
-    },
-    async resolveUnfinished(operationId, action) {
-      const host = get().host;
-      await bridge.resolveUnfinished({ host, operationId, action });
-      const u = await bridge.getUnfinished({ host });
-      if (u.ok && get().host === host) set({ unfinished: u.value });
-      await get().loadInventory(true);
-      await get().loadHosts();
-    },
-  });
+      },
+    };
+  };
