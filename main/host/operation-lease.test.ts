@@ -16,6 +16,23 @@ function plant(d: string, op: string, lease: Record<string, unknown>): void {
   writeFileSync(file, JSON.stringify({ op, what: 'operation', computer: hostname(), at: Date.now(), ...lease }));
 }
 
+/** A lease that must be free to take. */
+function taken(d: string, op: string, what: 'operation' | 'recovery' = 'operation'): { release: () => void } {
+  const lease = takeLease(d, op, what);
+  if (!('release' in lease)) throw new Error(lease.busy);
+  return lease;
+}
+
+/** Runs `fn` with a fake clock and fake timers. */
+function onFakeClock(fn: () => void): void {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+  try {
+    fn();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe('operation leases', () => {
   it('a live process on this computer holds its operation; once it has ended, nothing does', async () => {
     const d = dir();
@@ -95,11 +112,9 @@ describe('operation leases', () => {
   });
 
   it('a dead lease is taken over once (a claim per record), and a lease taken over is no longer renewed or released by its first holder', () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
-    try {
+    onFakeClock(() => {
       const d = dir();
-      const first = takeLease(d, 'op-1', 'operation');
-      if (!('release' in first)) throw new Error(first.busy);
+      const first = taken(d, 'op-1');
       // Another process judged it dead (its clock stepped) and took it: a record of its own.
       const theirs = {
         op: 'op-1',
@@ -121,16 +136,13 @@ describe('operation leases', () => {
         .slice(0, 16)}.claim`;
       writeFileSync(claim, 'x');
       expect(takeLease(d, 'op-2', 'recovery')).toEqual({ busy: expect.stringMatching(/taking it over right now/) });
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('is taken once: held by this process until released (rewritten, never deleted), then free to take again', () => {
     const d = dir();
     const op = '../../outside $(x) `y`';
-    const first = takeLease(d, op, 'recovery');
-    if (!('release' in first)) throw new Error(first.busy);
+    const first = taken(d, op, 'recovery');
     const file = leaseFile(d, op);
     expect(dirname(file)).toBe(join(d, 'running'));
     expect(runningReason(d, op)).toMatch(/running now in this DDA Studio process/);
@@ -150,11 +162,9 @@ describe('operation leases', () => {
   });
 
   it('is renewed while held, so a long step never makes it stale', () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
-    try {
+    onFakeClock(() => {
       const d = dir();
-      const lease = takeLease(d, 'op-long', 'operation');
-      if (!('release' in lease)) throw new Error(lease.busy);
+      const lease = taken(d, 'op-long');
       const at = () => (JSON.parse(readFileSync(leaseFile(d, 'op-long'), 'utf8')) as { at: number }).at;
       const first = at();
       vi.advanceTimersByTime(3 * LEASE_STALE_MS);
@@ -164,8 +174,6 @@ describe('operation leases', () => {
       vi.advanceTimersByTime(LEASE_RENEW_MS * 2);
       expect(readFileSync(leaseFile(d, 'op-long'), 'utf8')).toBe(released); // no renewal after the release
       expect(runningReason(d, 'op-long')).toBeNull();
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 });
