@@ -2,9 +2,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { LEASE_RENEW_MS, LEASE_STALE_MS, leaseFile, LOCAL_STALE_MS, runningReason, takeLease } from './operation-lease';
 
@@ -94,8 +94,19 @@ describe('operation leases', () => {
     expect(takeLease(d, 'op-1', 'recovery')).toEqual({ busy: expect.stringMatching(/cannot be read/) });
     // a link pointing nowhere: refused as a link, for as long as the link itself is recent
     symlinkSync(join(d, 'nowhere'), leaseFile(d, 'op-2'));
-    expect(runningReason(d, 'op-2')).toMatch(/cannot be read \(.*is a link/);
+    expect(runningReason(d, 'op-2')).toMatch(/cannot be read \(.*is not a regular file/);
     expect(runningReason(d, 'op-2', Date.now() + LOCAL_STALE_MS + 60_000)).toBeNull();
+  });
+
+  it('writes and reads nothing through a leases folder that is a link (as before leases existed)', () => {
+    const d = dir();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'dda-lease-elsewhere-'));
+    symlinkSync(elsewhere, join(d, 'running'));
+    writeFileSync(join(elsewhere, basename(leaseFile(d, 'op-1'))), JSON.stringify({ op: 'op-1' }));
+    expect(runningReason(d, 'op-1')).toBeNull();
+    const lease = taken(d, 'op-2');
+    lease.release();
+    expect(readdirSync(elsewhere)).toEqual([basename(leaseFile(d, 'op-1'))]);
   });
 
   it('the PowerShell running its steps holds it too, after the process that started it has gone', async () => {
@@ -130,12 +141,19 @@ describe('operation leases', () => {
       expect(JSON.parse(readFileSync(leaseFile(d, 'op-1'), 'utf8'))).toEqual(theirs);
       // A dead record that another process is claiming right now is not taken a second time.
       plant(d, 'op-2', { pid: 2 ** 30, at: 1000, nonce: 'dead' });
-      const claim = `${leaseFile(d, 'op-2')}.${createHash('sha256')
+      const claims = `${leaseFile(d, 'op-2')}.${createHash('sha256')
         .update(`${2 ** 30}-1000-dead`)
         .digest('hex')
-        .slice(0, 16)}.claim`;
-      writeFileSync(claim, 'x');
+        .slice(0, 16)}`;
+      writeFileSync(`${claims}.0.claim`, 'not a claim'); // planted, or left half-written: passed over
+      writeFileSync(`${claims}.1.claim`, JSON.stringify({ pid: process.ppid, at: Date.now() })); // live
       expect(takeLease(d, 'op-2', 'recovery')).toEqual({ busy: expect.stringMatching(/taking it over right now/) });
+      // once that claim's process is gone (here: a claim by a process that does not exist), the next takes it
+      writeFileSync(`${claims}.1.claim`, JSON.stringify({ pid: 2 ** 30, at: Date.now() }));
+      const second = taken(d, 'op-2', 'recovery');
+      expect(JSON.parse(readFileSync(leaseFile(d, 'op-2'), 'utf8'))).toMatchObject({ pid: process.pid });
+      expect(JSON.parse(readFileSync(`${claims}.2.claim`, 'utf8'))).toMatchObject({ pid: process.pid });
+      second.release();
     });
   });
 

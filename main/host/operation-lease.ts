@@ -20,8 +20,9 @@
  *
  * A lease only ever refuses, for a bounded time, and never makes anything run. The app deletes nothing
  * in `running/`, which the admin's unelevated processes can write (a release is a rewrite, as every data
- * file is written: writeFileAtomic), so a small file per operation stays there. Renewals never wait (one
- * rename, tried again at the next tick), so the app's main thread is never held up by them.
+ * file is written: writeFileAtomic), so a small file per operation stays there, with a claim file per
+ * takeover. A renewal never retries its rename (the next tick does), so it holds the app's main thread up
+ * for one small write only. Nothing is read or written through a leases folder that is a link.
  * Not covered: a remote host's command may go on after the local processes are gone (a dropped WinRM
  * connection); two operations on the same device from two processes (the locks are per process, locks.ts).
  */
@@ -105,13 +106,19 @@ function createExclusive(file: string, text: string): boolean {
 
 /** How long a lease file that does not parse is taken as one being written. */
 const BEING_WRITTEN_MS = 10_000;
+/** A lease is a few hundred bytes: a bigger file is not one (and is never read whole). */
+const MAX_LEASE_BYTES = 4096;
 
-/** The lease in a file (null: not a lease), or why not. */
-function readLease(file: string): { lease: Lease | null } | { absent: true } | { error: string } | { partial: true } {
+type Read = { lease: Lease | null } | { absent: true } | { error: string } | { partial: true };
+
+/** The lease in a file (null: not a lease), or why not. Only a regular file is read, never through a link. */
+function readLease(file: string): Read {
   let error = '';
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      refuseLink(file);
+      const st = lstatSync(file);
+      if (!st.isFile()) return { error: `${file} is not a regular file` }; // a link, a folder, a pipe
+      if (st.size > MAX_LEASE_BYTES) return { lease: null };
       const parsed = leaseSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
       // Valid JSON that is not a lease is not ours, and holds nothing.
       return { lease: parsed.success ? parsed.data : null };
@@ -127,13 +134,117 @@ function readLease(file: string): { lease: Lease | null } | { absent: true } | {
   return { error };
 }
 
+/** Whether the leases' folder is a real folder of ours (absent counts: nothing is there). */
+function folderUsable(dataDir: string): boolean {
+  try {
+    return !lstatSync(join(dataDir, 'running')).isSymbolicLink();
+  } catch {
+    return true;
+  }
+}
+
+/** A read of an operation's lease, judged: why it holds the operation now (null: it holds nothing). */
+function judge(dataDir: string, op: string, now: number): { reason: string | null; read: Read } {
+  const file = leaseFile(dataDir, op);
+  if (heldHere.has(file))
+    return { reason: 'It is running now in this DDA Studio process; wait for it to end.', read: { absent: true } };
+  // A linked folder is not ours: nothing in it is read (nor written: takeLease), as before leases existed.
+  if (!folderUsable(dataDir)) return { reason: null, read: { absent: true } };
+  const read = readLease(file);
+  if ('absent' in read) return { reason: null, read };
+  // The file's own time (never what a link points at); none: it holds nothing.
+  const recent = (limit: number) => {
+    try {
+      return Math.abs(now - lstatSync(file).mtimeMs) <= limit;
+    } catch {
+      return false;
+    }
+  };
+  if ('partial' in read)
+    return {
+      reason: recent(BEING_WRITTEN_MS)
+        ? 'Another DDA Studio window or dda command is taking it right now: try again in a moment.'
+        : null,
+      read,
+    };
+  if ('error' in read)
+    return {
+      reason: recent(LOCAL_STALE_MS)
+        ? `Its lease (${file}) cannot be read (${read.error}), and it may still be running: try again in a moment, or remove that file if no DDA Studio window or dda command runs it.`
+        : null,
+      read,
+    };
+  const lease = read.lease;
+  if (!lease || lease.op !== op || lease.released) return { reason: null, read };
+  const since = now - lease.at;
+  const here = lease.computer.toLowerCase() === hostname().toLowerCase();
+  if (here) {
+    const owners = [lease.pid, ...(lease.pids ?? [])].filter((p) => p !== process.pid);
+    if (!owners.some(processAlive) || Math.abs(since) > LOCAL_STALE_MS) return { reason: null, read };
+  } else if (Math.abs(since) > LEASE_STALE_MS) return { reason: null, read };
+  // The name is text from a file: no control character of it reaches a terminal.
+  const who = here ? `process ${lease.pid}` : `process ${lease.pid} on ${lease.computer.replace(/\p{Cc}/gu, '?')}`;
+  const seen = Math.max(0, Math.round(since / 1000));
+  return {
+    reason: `Its ${lease.what === 'recovery' ? 'recovery' : 'run'} is still going on in another DDA Studio window or dda command (${who}, seen ${seen} s ago): wait for it to end. If that process has ended, this operation can be recovered ${here ? 'now' : `within ${Math.round(LEASE_STALE_MS / 1000)} s`}.`,
+    read,
+  };
+}
+
+/** Why `op` must be taken as running now (a live lease holds it), or null. */
+export function runningReason(dataDir: string, op: string, now: number = Date.now()): string | null {
+  return judge(dataDir, op, now).reason;
+}
+
+/** What a read holds, as a name for its claim. */
+function recordOf(file: string, read: Read): string {
+  if ('lease' in read && read.lease) return `${read.lease.pid}-${read.lease.at}-${read.lease.nonce ?? ''}`;
+  try {
+    return `file-${lstatSync(file).mtimeMs}`;
+  } catch {
+    return 'none';
+  }
+}
+
+/** How many claims of one record may be tried (a claim whose process died leaves its file behind). */
+const MAX_CLAIMS = 8;
+const claimSchema = z.object({ pid: z.number().int().positive(), at: z.number() });
+
+/**
+ * Claims the takeover of `record` exclusively: the first claim file of it that does not exist yet.
+ * False while a claim of it is live: its process alive, and written within BEING_WRITTEN_MS (a takeover
+ * takes milliseconds). A claim left by a process that died, or that is not one (planted), is passed
+ * over; past MAX_CLAIMS of those the takeover goes ahead unclaimed, so nothing blocks it for good.
+ */
+function claim(file: string, record: string, now: number): boolean {
+  const base = `${file}.${createHash('sha256').update(record).digest('hex').slice(0, 16)}`;
+  for (let n = 0; n < MAX_CLAIMS; n++) {
+    const name = `${base}.${n}.claim`;
+    if (createExclusive(name, JSON.stringify({ pid: process.pid, at: now }))) return true;
+    const c = claimSchema.safeParse(readSmallJson(name));
+    if (c.success && processAlive(c.data.pid) && Math.abs(now - c.data.at) <= BEING_WRITTEN_MS) return false;
+  }
+  return true;
+}
+
+/** A small JSON file's value (a regular file only), or undefined. */
+function readSmallJson(file: string): unknown {
+  try {
+    const st = lstatSync(file);
+    if (!st.isFile() || st.size > MAX_LEASE_BYTES) return undefined;
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Takes the lease on `op`: published when there is none, or claimed (exclusively, once per record)
  * when the one there holds nothing: released, stale, its processes gone. Renewed in the background
  * until the returned release is called. Returns why not when a live lease holds it. `pids` are the
  * other processes running its steps (the session's PowerShell), read at each renewal. Best effort
- * otherwise: a folder that cannot be written leaves other processes without the lease, as before
- * leases existed, and holds nothing up.
+ * otherwise: a folder that cannot be written, or that is a link, leaves other processes without the
+ * lease, as before leases existed, and holds nothing up.
  */
 export function takeLease(
   dataDir: string,
@@ -155,48 +266,52 @@ export function takeLease(
     };
     return JSON.stringify(released ? { ...lease, released } : lease);
   };
+  let usable = false;
   try {
     leaseDir(dataDir);
+    usable = true;
   } catch {
-    // not writable: nobody else's lease can be there either (the reads below say so if one is)
+    // not writable, or a link: nothing is written there (above)
   }
-  let published = false;
-  try {
-    published = createExclusive(file, text());
-  } catch {
-    // could not write: best effort (above)
-  }
-  if (!published) {
-    const busy = runningReason(dataDir, op);
-    if (busy) return { busy };
-    // What is there holds nothing: claimed once per record (an exclusive file named after it), so two
-    // processes that judged the same record dead do not both take it.
-    const read = readLease(file);
-    let record = 'none';
+  /** The record this process claimed to take over: the file may still hold it until our write lands. */
+  let claimed: string | null = null;
+  if (usable) {
+    let published = false;
     try {
-      record =
-        'lease' in read && read.lease
-          ? `${read.lease.pid}-${read.lease.at}-${read.lease.nonce ?? ''}`
-          : `file-${lstatSync(file).mtimeMs}`;
+      published = createExclusive(file, text());
     } catch {
-      // no file: 'none'
+      // created but not written (a full disk): ours all the same, rewritten at the next renewal
+      published = folderUsable(dataDir) && 'partial' in readLease(file);
     }
-    try {
-      if (!createExclusive(`${file}.${createHash('sha256').update(record).digest('hex').slice(0, 16)}.claim`, nonce))
-        return { busy: 'Another DDA Studio window or dda command is taking it over right now: try again in a moment.' };
-      writeFileAtomic(file, text());
-    } catch {
-      // best effort (above)
+    if (!published) {
+      const now = Date.now();
+      const { reason, read } = judge(dataDir, op, now);
+      if (reason) return { busy: reason };
+      // What is there holds nothing: claimed once per record (the record of that same read), so two
+      // processes that judged the same record dead do not both take it.
+      const record = recordOf(file, read);
+      try {
+        if (!claim(file, record, now))
+          return {
+            busy: 'Another DDA Studio window or dda command is taking it over right now: try again in a moment.',
+          };
+        claimed = record;
+        writeFileAtomic(file, text());
+      } catch {
+        // best effort (above): the renewal writes it again
+      }
     }
   }
   heldHere.add(file);
   let done = false;
   let releasedWritten = false;
-  /** Writes the lease (or its release) while the file still carries our nonce; true when written or lost. */
+  /** Writes the lease (or its release) while the file is still ours; true when written, or when lost. */
   const write = (released?: true): boolean => {
+    if (!usable) return true;
     try {
       const now = readLease(file);
-      if ('lease' in now && now.lease && now.lease.nonce !== nonce) return true; // taken over: no longer ours
+      const held = 'lease' in now && now.lease;
+      if (held && now.lease!.nonce !== nonce && recordOf(file, now) !== claimed) return true; // taken over
       leaseDir(dataDir);
       writeFileAtomic(file, text(released), {}, renameOnce);
       return true;
@@ -220,40 +335,4 @@ export function takeLease(
       if (releasedWritten) clearInterval(timer);
     },
   };
-}
-
-/** Why `op` must be taken as running now (a live lease holds it), or null. */
-export function runningReason(dataDir: string, op: string, now: number = Date.now()): string | null {
-  const file = leaseFile(dataDir, op);
-  if (heldHere.has(file)) return 'It is running now in this DDA Studio process; wait for it to end.';
-  const read = readLease(file);
-  if ('absent' in read) return null;
-  // The file's own time (never what a link points at); none: it holds nothing.
-  const age = (limit: number) => {
-    try {
-      return Math.abs(now - lstatSync(file).mtimeMs) <= limit;
-    } catch {
-      return false;
-    }
-  };
-  if ('partial' in read)
-    return age(BEING_WRITTEN_MS)
-      ? 'Another DDA Studio window or dda command is taking it right now: try again in a moment.'
-      : null;
-  if ('error' in read)
-    return age(LOCAL_STALE_MS)
-      ? `Its lease (${file}) cannot be read (${read.error}), and it may still be running: try again in a moment, or remove that file if no DDA Studio window or dda command runs it.`
-      : null;
-  const lease = read.lease;
-  if (!lease || lease.op !== op || lease.released) return null;
-  const since = now - lease.at;
-  const here = lease.computer.toLowerCase() === hostname().toLowerCase();
-  if (here) {
-    const owners = [lease.pid, ...(lease.pids ?? [])].filter((p) => p !== process.pid);
-    if (!owners.some(processAlive) || Math.abs(since) > LOCAL_STALE_MS) return null;
-  } else if (Math.abs(since) > LEASE_STALE_MS) return null;
-  // The name is text from a file: no control character of it reaches a terminal.
-  const who = here ? `process ${lease.pid}` : `process ${lease.pid} on ${lease.computer.replace(/\p{Cc}/gu, '?')}`;
-  const seen = Math.max(0, Math.round(since / 1000));
-  return `Its ${lease.what === 'recovery' ? 'recovery' : 'run'} is still going on in another DDA Studio window or dda command (${who}, seen ${seen} s ago): wait for it to end. If that process has ended, this operation can be recovered ${here ? 'now' : `within ${Math.round(LEASE_STALE_MS / 1000)} s`}.`;
 }

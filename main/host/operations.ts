@@ -110,13 +110,12 @@ export class Operations {
       if (e instanceof BusyError) return fail('busy', e.message);
       throw e;
     }
-    // Other processes on this data folder see it running (and do not recover it) until it ends.
-    const lease = takeLease(this.deps.journal.dir, operationId, 'operation', this.stepProcesses);
-    if ('busy' in lease) {
-      release();
-      return fail('busy', lease.busy);
-    }
+    let releaseLease = (): void => {};
     try {
+      // Other processes on this data folder see it running (and do not recover it) until it ends.
+      const lease = takeLease(this.deps.journal.dir, operationId, 'operation', this.stepProcesses);
+      if ('busy' in lease) return fail('busy', lease.busy);
+      releaseLease = lease.release;
       const fresh = this.planFor(plan.intent, await this.deps.readInventory(), plan.choices, plan.id);
       if (fresh.blocked)
         return fail('stale-plan', `The host changed since this plan was made: ${fresh.blocked.text.en}`);
@@ -145,7 +144,7 @@ export class Operations {
       if (e instanceof PlanNotRunnableError) return fail('refused', e.message);
       throw e;
     } finally {
-      lease.release();
+      releaseLease();
       release();
     }
   }

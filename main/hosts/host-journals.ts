@@ -11,7 +11,11 @@ import { Journal } from '../host/journal';
 export function unfinishedInJournal(dataDir: string): number {
   if (!existsSync(join(dataDir, 'journal.jsonl'))) return 0;
   try {
-    return new Journal(dataDir).findUnfinished().filter((o) => !runningReason(dataDir, o.op)).length;
+    const journal = new Journal(dataDir);
+    const interrupted = journal.findUnfinished().filter((o) => !runningReason(dataDir, o.op));
+    // Read again after the leases: one that ended and let its lease go in between is not counted.
+    const still = new Set(journal.findUnfinished().map((o) => o.op));
+    return interrupted.filter((o) => still.has(o.op)).length;
   } catch {
     return 0;
   }
