@@ -109,6 +109,24 @@ describe('operation leases', () => {
     expect(readdirSync(elsewhere)).toEqual([basename(leaseFile(d, 'op-1'))]);
   });
 
+  it('never creates what a link planted at its name points to; says at once when its PowerShell changes', () => {
+    const d = dir();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'dda-lease-target-'));
+    mkdirSync(join(d, 'running'));
+    symlinkSync(join(elsewhere, 'target'), leaseFile(d, 'op-1')); // dangling
+    expect(takeLease(d, 'op-1', 'recovery')).toEqual({ busy: expect.stringMatching(/not a regular file/) });
+    expect(readdirSync(elsewhere)).toEqual([]);
+    let pids: number[] = [];
+    const lease = takeLease(d, 'op-2', 'operation', () => pids);
+    if (!('release' in lease)) throw new Error(lease.busy);
+    const written = () => (JSON.parse(readFileSync(leaseFile(d, 'op-2'), 'utf8')) as { pids: number[] }).pids;
+    expect(written()).toEqual([]);
+    pids = [4242];
+    lease.renew();
+    expect(written()).toEqual([4242]);
+    lease.release();
+  });
+
   it('the PowerShell running its steps holds it too, after the process that started it has gone', async () => {
     const d = dir();
     const pwsh = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });

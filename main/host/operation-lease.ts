@@ -27,7 +27,7 @@
  * connection); two operations on the same device from two processes (the locks are per process, locks.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -85,23 +85,27 @@ function leaseDir(dataDir: string): string {
 const renameOnce: RenameIo = { platform: process.platform, rename: renameSync, sleep: () => {}, now: () => Infinity };
 
 /**
- * Creates `file` with `text` only if there is none (false when there is). A reader may find it empty
- * for a moment: a file that does not parse is taken as one being written while it is new (readLease).
+ * Creates `file` with `text` only if there is none (false when there is), whole or not at all: the text
+ * is written to a new file of an unforeseeable name, which is then hard-linked as `file`. Creating a
+ * foreseeable name directly could follow a link planted there (Windows' CREATE_NEW follows a dangling
+ * symbolic link); making a hard link never does, and fails when the name is taken. The new file is left
+ * in place (nothing is deleted in this folder).
  */
 function createExclusive(file: string, text: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, 'wx');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  }
+  const own = `${file}.${randomBytes(6).toString('hex')}.new`;
+  const fd = openSync(own, 'wx');
   try {
     writeSync(fd, text);
   } finally {
     closeSync(fd);
   }
-  return true;
+  try {
+    linkSync(own, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
 }
 
 /** How long a lease file that does not parse is taken as one being written. */
@@ -251,7 +255,7 @@ export function takeLease(
   op: string,
   what: Lease['what'],
   pids: () => number[] = () => [],
-): { release: () => void } | { busy: string } {
+): { release: () => void; renew: () => void } | { busy: string } {
   const file = leaseFile(dataDir, op);
   const nonce = randomBytes(8).toString('hex');
   const text = (released?: true) => {
@@ -280,8 +284,7 @@ export function takeLease(
     try {
       published = createExclusive(file, text());
     } catch {
-      // created but not written (a full disk): ours all the same, rewritten at the next renewal
-      published = folderUsable(dataDir) && 'partial' in readLease(file);
+      // could not write (a full disk): best effort (above), after the same check as a lease found there
     }
     if (!published) {
       const now = Date.now();
@@ -319,6 +322,7 @@ export function takeLease(
       return false;
     }
   };
+  let writtenPids = JSON.stringify(pids());
   const timer = setInterval(() => {
     if (!done) write();
     else if (!releasedWritten) releasedWritten = write(true);
@@ -326,6 +330,12 @@ export function takeLease(
   }, LEASE_RENEW_MS);
   timer.unref();
   return {
+    renew: () => {
+      // The processes running its steps changed (a session started or restarted): said at once.
+      const now = JSON.stringify(pids());
+      if (done || now === writtenPids) return;
+      if (write()) writtenPids = now;
+    },
     release: () => {
       if (done) return;
       done = true;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../cli/dda';
 import { projectRoot } from '../project-root';
 import { Journal } from './journal';
+import { leaseFile, runningReason } from './operation-lease';
 import { comparableState, freshState, readState } from '../../testing/test-support';
 
 const CX4 = 'PCIROOT(0)#PCI(0100)#PCI(0000)';
@@ -45,8 +46,19 @@ describe('the CLI and its PowerShell killed mid-operation', () => {
       /is not recovered: .*still going on in another DDA Studio window or dda command.*Nothing was run/,
     );
     expect(journal.records().some((r) => r.t === 'recover-start' || r.t === 'undo-start')).toBe(false);
-    process.kill(-cli.pid!, 'SIGKILL'); // the whole process group: node and its pwsh, mid-step
-    await new Promise((resolve) => cli.once('exit', resolve));
+    // The lease names the CLI and the PowerShell running its step. Only the CLI ends (on Windows, closing
+    // its console does that: PowerShell has none, and finishes its step): the operation still runs.
+    const op = journal.findUnfinished()[0]!.op;
+    const held = JSON.parse(readFileSync(leaseFile(journal.dir, op), 'utf8')) as { pid: number; pids: number[] };
+    expect(held.pid).toBe(cli.pid);
+    expect(held.pids).toHaveLength(1);
+    expect(held.pids[0]).not.toBe(cli.pid);
+    const exited = new Promise((resolve) => cli.once('exit', resolve));
+    process.kill(cli.pid!, 'SIGKILL');
+    await exited;
+    expect(runningReason(journal.dir, op)).toMatch(/still going on/);
+    process.kill(-cli.pid!, 'SIGKILL'); // now the rest of its process group: its pwsh, mid-step
+    await expect.poll(() => runningReason(journal.dir, op), { timeout: 10_000 }).toBeNull();
     const s = readState(state);
     s.latencyMs = {};
     writeFileSync(state, JSON.stringify(s));

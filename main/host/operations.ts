@@ -60,6 +60,22 @@ export class Operations {
     return typeof pid === 'number' ? [pid] : [];
   };
 
+  /**
+   * Keeps the lease's PowerShell current: the session starts (or starts again) on a call, and says so
+   * before it sends the script, so no step runs in a PowerShell the lease does not name. Returns the
+   * release of both.
+   */
+  private followSession(lease: { release: () => void; renew: () => void }): () => void {
+    const runner = this.deps.runner;
+    const renew = () => lease.renew();
+    runner.on?.('status', renew);
+    renew();
+    return () => {
+      runner.off?.('status', renew);
+      lease.release();
+    };
+  }
+
   private now(): string {
     return this.deps.now?.() ?? new Date().toISOString();
   }
@@ -115,7 +131,7 @@ export class Operations {
       // Other processes on this data folder see it running (and do not recover it) until it ends.
       const lease = takeLease(this.deps.journal.dir, operationId, 'operation', this.stepProcesses);
       if ('busy' in lease) return fail('busy', lease.busy);
-      releaseLease = lease.release;
+      releaseLease = this.followSession(lease);
       const fresh = this.planFor(plan.intent, await this.deps.readInventory(), plan.choices, plan.id);
       if (fresh.blocked)
         return fail('stale-plan', `The host changed since this plan was made: ${fresh.blocked.text.en}`);
@@ -198,7 +214,7 @@ export class Operations {
       const lease = takeLease(this.deps.journal.dir, operationId, 'recovery', this.stepProcesses);
       if ('busy' in lease)
         return fail('busy', `Operation ${operationId} is not recovered: ${lease.busy} Nothing was run.`);
-      releaseLease = lease.release;
+      releaseLease = this.followSession(lease);
       const current = this.unfinished().find((o) => o.op === operationId);
       if (!current) return fail('not-found', 'No unfinished operation with that id.');
       let outcome: OperationOutcome;

@@ -44,6 +44,9 @@ export interface ScriptRunner {
   dispose(): Promise<void>;
   /** The PowerShell process's id while one runs on this computer (the session's). */
   readonly pid?: number | undefined;
+  /** Its status changes ('starting', 'ready', 'busy'...): 'ready' and 'busy' come before a script is sent. */
+  on?(event: 'status', listener: () => void): unknown;
+  off?(event: 'status', listener: () => void): unknown;
 }
 
 /** How to start a session. */
