@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DdaEvent } from '../../shared/contract';
 import { openHost, type HostConnection } from '../host/host-connection';
+import { Journal } from '../host/journal';
 import { leaseFile } from '../host/operation-lease';
 import { LOCAL_HOST_ID } from '../../shared/hosts';
 import { memoryMeasurementStore } from '../host/measurement-store';
@@ -135,6 +136,13 @@ describe('the API over several hosts', () => {
     expect(await call('runPlan', { planId })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     const run = await call('runPlan', { host: 'host-b', planId });
     expect(run).toMatchObject({ ok: true, value: { status: 'succeeded' } });
+    // Its lease (released now) named the session's PowerShell, through the pool's runner as the window's.
+    const hostB = opened.find((c) => c.hostId === 'host-b')!;
+    const started = new Journal(hostB.dataDir).records().filter((r) => r.t === 'op-start');
+    expect(JSON.parse(readFileSync(leaseFile(hostB.dataDir, started.at(-1)!.op), 'utf8'))).toMatchObject({
+      released: true,
+      pids: [hostB.session.pid],
+    });
     expect(readFileSync(stateA, 'utf8')).toBe(before);
     expect(
       JSON.parse(readFileSync(stateB, 'utf8')).vms.find((v: { name: string }) => v.name === 'Router-01')

@@ -78,6 +78,12 @@ export class HostStatuses {
         return r;
       },
       dispose: () => inner.dispose(),
+      // The session's PowerShell and its status pass through: an operation's lease names that process.
+      get pid() {
+        return inner.pid;
+      },
+      on: (event, listener) => inner.on?.(event, listener),
+      off: (event, listener) => inner.off?.(event, listener),
     };
     return observed;
   }
