@@ -41,11 +41,13 @@ export function spawnPowerShell(executable: string, env: Record<string, string> 
     // and 128 compiled lambdas at FullOpts, DOTNET_JitStdOutFile). Measured 2026-12-02, pwsh 7.6.9, 2
     // cores, the 256-function simulated host: a fresh process that imports the simulator and reads the
     // inventory twice 4.1-4.8 s of CPU without, 2.9-3.2 s with; the first bare cmdlet calls 2.2-2.3 s,
-    // 1.5-1.8 s; `dda inventory` 3.1-3.5 s, 2.6-3.0 s. Warm inventories take as long within this machine's noise (0-15% longer, a fifth less
-    // CPU: nothing is recompiled in the background). PowerShell's own code is precompiled (ReadyToRun)
-    // and used as it is. The setting is the runtime's (JITMinOpts, dotnet/runtime clrconfigvalues.h, a
-    // retail one marked unsupported): a runtime without it ignores it and starts as before, as Windows
-    // PowerShell 5.1 does (.NET Framework reads no DOTNET_ variable).
+    // 1.5-1.8 s; `dda inventory` 3.1-3.5 s, 2.6-3.0 s. The price is in warm inventories: at 256
+    // functions 0-15% longer (within this machine's noise), at 1,024 15-25% (1.0-1.1 s against
+    // 1.2-1.3 s), with less CPU. Every command and every start of the app pays the first cost, a refresh
+    // the second. PowerShell's own code is precompiled (ReadyToRun) and used as it is. The setting is
+    // the runtime's (JITMinOpts, dotnet/runtime clrconfigvalues.h, a retail one marked unsupported): a
+    // runtime without it ignores it and starts as before, as Windows PowerShell 5.1 does (.NET
+    // Framework reads no DOTNET_ variable).
     env: { ...engineEnv(process.env), POWERSHELL_UPDATECHECK: 'Off', ...env, TERM: 'dumb', DOTNET_JITMinOpts: '1' },
     stdio: 'pipe',
     windowsHide: true,
