@@ -32,6 +32,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { refuseLink, writeFileAtomic, type RenameIo } from '../write-file-atomic';
+import type { Journal, OperationRecord } from './journal';
 
 export const LEASE_RENEW_MS = 5_000;
 /** Another computer's lease counts this long after its last renewal (or this far ahead of our clock). */
@@ -115,27 +116,37 @@ const MAX_LEASE_BYTES = 4096;
 
 type Read = { lease: Lease | null } | { absent: true } | { error: string } | { partial: true };
 
-/** The lease in a file (null: not a lease), or why not. Only a regular file is read, never through a link. */
-function readLease(file: string): Read {
-  let error = '';
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const st = lstatSync(file);
-      if (!st.isFile()) return { error: `${file} is not a regular file` }; // a link, a folder, a pipe
-      if (st.size > MAX_LEASE_BYTES) return { lease: null };
-      const parsed = leaseSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      // Valid JSON that is not a lease is not ours, and holds nothing.
-      return { lease: parsed.success ? parsed.data : null };
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { absent: true };
-      if (e instanceof SyntaxError) return { partial: true }; // being written, or garbage
-      error = (e as Error).message;
-      // a scanner holding it on Windows: read again shortly
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-    }
+/**
+ * A small regular file's JSON (never through a link, never a big file: null), absent, or why it cannot be
+ * read; `partial` when it does not parse (being written, or garbage).
+ */
+function readSmallJson(
+  file: string,
+): { value: unknown } | { absent: true } | { error: string; again?: true } | { partial: true } {
+  try {
+    const st = lstatSync(file);
+    if (!st.isFile()) return { error: `${file} is not a regular file` }; // a link, a folder, a pipe
+    if (st.size > MAX_LEASE_BYTES) return { value: null };
+    return { value: JSON.parse(readFileSync(file, 'utf8')) };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { absent: true };
+    if (e instanceof SyntaxError) return { partial: true };
+    return { error: (e as Error).message, again: true }; // a scanner holding it on Windows: worth another try
   }
-  return { error };
+}
+
+/** The lease in a file (null: not a lease), or why not; read again shortly when a scanner holds it. */
+function readLease(file: string): Read {
+  let read = readSmallJson(file);
+  for (let attempt = 1; attempt < 3 && 'again' in read; attempt++) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    read = readSmallJson(file);
+  }
+  if ('error' in read) return { error: read.error };
+  if (!('value' in read)) return read;
+  // Valid JSON that is not a lease is not ours, and holds nothing.
+  const parsed = leaseSchema.safeParse(read.value);
+  return { lease: parsed.success ? parsed.data : null };
 }
 
 /** Whether the leases' folder is a real folder of ours (absent counts: nothing is there). */
@@ -200,6 +211,18 @@ export function runningReason(dataDir: string, op: string, now: number = Date.no
   return judge(dataDir, op, now).reason;
 }
 
+/**
+ * A journal's unfinished operations, each with why it is running now (null: interrupted). The journal is
+ * read again after the leases: one that ended and let its lease go in between is not listed at all.
+ */
+export function unfinishedNow(
+  journal: Pick<Journal, 'dir' | 'findUnfinished'>,
+): Array<{ record: OperationRecord; running: string | null }> {
+  const listed = journal.findUnfinished().map((record) => ({ record, running: runningReason(journal.dir, record.op) }));
+  const still = new Set(journal.findUnfinished().map((o) => o.op));
+  return listed.filter((o) => still.has(o.record.op));
+}
+
 /** What a read holds, as a name for its claim. */
 function recordOf(file: string, read: Read): string {
   if ('lease' in read && read.lease) return `${read.lease.pid}-${read.lease.at}-${read.lease.nonce ?? ''}`;
@@ -225,21 +248,11 @@ function claim(file: string, record: string, now: number): boolean {
   for (let n = 0; n < MAX_CLAIMS; n++) {
     const name = `${base}.${n}.claim`;
     if (createExclusive(name, JSON.stringify({ pid: process.pid, at: now }))) return true;
-    const c = claimSchema.safeParse(readSmallJson(name));
+    const read = readSmallJson(name);
+    const c = claimSchema.safeParse('value' in read ? read.value : null);
     if (c.success && processAlive(c.data.pid) && Math.abs(now - c.data.at) <= BEING_WRITTEN_MS) return false;
   }
   return true;
-}
-
-/** A small JSON file's value (a regular file only), or undefined. */
-function readSmallJson(file: string): unknown {
-  try {
-    const st = lstatSync(file);
-    if (!st.isFile() || st.size > MAX_LEASE_BYTES) return undefined;
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Journal } from './journal';
 import type { OperationRecord, RecoverAction } from './journal-record';
 import { recoverOperation, RecoveryRefusedError } from './journal-recovery';
 import { BusyError, lockKeysOf, ObjectLocks } from './locks';
-import { runningReason, takeLease } from './operation-lease';
+import { takeLease, unfinishedNow } from './operation-lease';
 import { planOperation, vmSettingsEffects } from './planner';
 
 /** How many plans are kept for a later run (oldest dropped first). */
@@ -170,14 +170,9 @@ export class Operations {
     return this.deps.journal.findUnfinished();
   }
 
-  /**
-   * The unfinished operations, each with why it is running now (null: interrupted). The journal is read
-   * again after the leases: one that ended and let its lease go in between is not listed at all.
-   */
+  /** The unfinished operations, each with why it is running now (null: interrupted): operation-lease.ts. */
   unfinishedNow(): Array<{ record: OperationRecord; running: string | null }> {
-    const listed = this.unfinished().map((record) => ({ record, running: this.running(record.op) }));
-    const still = new Set(this.unfinished().map((o) => o.op));
-    return listed.filter((o) => still.has(o.record.op));
+    return unfinishedNow(this.deps.journal);
   }
 
   /** Unfinished operations nobody runs now: the interrupted ones, which recovery is for. */
@@ -185,11 +180,6 @@ export class Operations {
     return this.unfinishedNow()
       .filter((o) => !o.running)
       .map((o) => o.record);
-  }
-
-  /** Why an unfinished operation is running now (in this process or another on this data folder), or null. */
-  running(operationId: string): string | null {
-    return runningReason(this.deps.journal.dir, operationId);
   }
 
   /**

@@ -1,7 +1,7 @@
 /** Another host's journal, read without opening the host: how many operations it shows interrupted. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runningReason } from '../host/operation-lease';
+import { unfinishedNow } from '../host/operation-lease';
 import { Journal } from '../host/journal';
 
 /**
@@ -11,11 +11,7 @@ import { Journal } from '../host/journal';
 export function unfinishedInJournal(dataDir: string): number {
   if (!existsSync(join(dataDir, 'journal.jsonl'))) return 0;
   try {
-    const journal = new Journal(dataDir);
-    const interrupted = journal.findUnfinished().filter((o) => !runningReason(dataDir, o.op));
-    // Read again after the leases: one that ended and let its lease go in between is not counted.
-    const still = new Set(journal.findUnfinished().map((o) => o.op));
-    return interrupted.filter((o) => still.has(o.op)).length;
+    return unfinishedNow(new Journal(dataDir)).filter((o) => !o.running).length;
   } catch {
     return 0;
   }
