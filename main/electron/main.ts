@@ -50,12 +50,22 @@ registerAppScheme();
 let win: BrowserWindow | null = null;
 let pool: HostPool | null = null;
 
-/** Relaunches elevated through UAC; the executable path travels as data in an environment variable. */
+/**
+ * Relaunches elevated through UAC; the executable path travels as data in an environment variable. .NET's
+ * own Process.Start with the runas verb, not Start-Process: a cmdlet is looked up on the module path, whose
+ * first folder is the user's own, so a module planted there would decide what is elevated. A declined
+ * prompt throws, and PowerShell exits with 1.
+ */
 async function restartElevated(log: ReturnType<typeof createLog>): Promise<boolean> {
   if (process.platform !== 'win32') return false;
   const child = spawn(
     windowsPowerShellPath(process.env),
-    ['-NoProfile', '-NonInteractive', '-Command', 'Start-Process -Verb RunAs -FilePath $env:DDA_RELAUNCH_EXE'],
+    [
+      '-NoProfile',
+      '-NonInteractive',
+      '-Command',
+      "$i = [System.Diagnostics.ProcessStartInfo]::new($env:DDA_RELAUNCH_EXE); $i.Verb = 'runas'; $i.UseShellExecute = $true; [void][System.Diagnostics.Process]::Start($i)",
+    ],
     {
       env: { ...process.env, DDA_RELAUNCH_EXE: process.execPath },
       windowsHide: true,

@@ -20,6 +20,18 @@ writeFileSync(
   join(planted, 'Hyper-V.psm1'),
   `function Get-VMHost { Set-Content -LiteralPath '${marker.replace(/'/g, "''")}' -Value ran; [pscustomobject]@{ IovSupport = $true } }\nExport-ModuleMember -Function Get-VMHost\n`,
 );
+// The module of New-Object and ConvertTo-Json, planted under its own name: the session's very first line
+// used New-Object, which loaded this one (PowerShell searches the user's folder first) before the
+// dispatcher had filtered the module path.
+const plantedUtilityRan = join(data, 'planted-utility-ran');
+const plantedUtility = join(data, 'powershell', 'Modules', 'Microsoft.PowerShell.Utility');
+mkdirSync(plantedUtility, { recursive: true });
+writeFileSync(
+  join(plantedUtility, 'Microsoft.PowerShell.Utility.psm1'),
+  `[IO.File]::WriteAllText('${plantedUtilityRan.replace(/'/g, "''")}', 'ran')\n` +
+    'function New-Object { param([string]$TypeName, [object[]]$ArgumentList) [Activator]::CreateInstance([type]$TypeName, $ArgumentList) }\n' +
+    'function ConvertTo-Json { param($InputObject, $Depth, [switch]$Compress) [System.Text.Json.JsonSerializer]::Serialize($InputObject) }\n',
+);
 // pwsh on Linux reads the user's module folder from XDG_DATA_HOME (Documents\\PowerShell\\Modules on Windows)
 const session = new PowerShellSession({
   executable: pwsh.path,
@@ -46,6 +58,15 @@ describe.skipIf(process.platform === 'win32')('module path of the elevated sessi
     if (!inv.ok) throw new Error(inv.error.message);
     expect(inv.value.hyperV.present).toBe(false);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it("PowerShell's own modules come from its own folder: a planted Microsoft.PowerShell.Utility never loads, not even before the dispatcher", async () => {
+    const r = await session.invoke<string>('run-script', {
+      Command: '(Get-Module -Name Microsoft.PowerShell.Utility).ModuleBase',
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).not.toContain(data);
+    expect(existsSync(plantedUtilityRan)).toBe(false);
   });
 
   it('a root holds itself and its subfolders only: not a sibling whose name starts the same, not a path that climbs out, not a relative one', async () => {

@@ -331,10 +331,14 @@ export class PowerShellSession extends EventEmitter implements ScriptRunner {
       live = this.starting = this.spawn();
       const id = `${this.nonce}-${this.nextId++}`;
       const setup = [
-        // defect 5: UTF-8 both ways, first thing (a console-less host may refuse; results are base64 anyway)
+        // The dispatcher first: it keeps only folders administrators own on the module path and imports
+        // PowerShell's own Utility module by path. New-Object (a Utility cmdlet) used to come first and
+        // loaded a Microsoft.PowerShell.Utility planted in the user's own module folder into this
+        // elevated process (module-path.test.ts).
+        `. ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${dispatcherBase64()}'))))`,
+        // defect 5: UTF-8 both ways, before any output (a console-less host may refuse; results are base64 anyway)
         'try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }',
         '$OutputEncoding = New-Object System.Text.UTF8Encoding $false',
-        `. ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${dispatcherBase64()}'))))`,
         `Complete-DdaStartup '${id}'`,
       ].join('; ');
       // A host policy (App Control for Business, AppLocker script rules) may force a restricted language
