@@ -44,11 +44,15 @@ if ([Environment]::OSVersion.Platform -eq [PlatformID]::Win32NT) {
 }
 $script:Simulated = [bool]($env:DDA_SIM_STATE -and $env:DDA_SIM_MODULE)
 
-# Every shipped script by its path relative to this folder ('/'-separated), read once.
+# Every shipped script by its path relative to this folder ('/'-separated), read once. With .NET only:
+# until the dispatcher has filtered the module path, a cmdlet from a module (Join-Path, Get-ChildItem)
+# would be looked up on it, the user's own folder first. (GetFiles' '*.ps1' also matches '.ps1xml' on
+# .NET Framework: the name is checked.)
 $script:ShippedScripts = @{}
-$script:ShippedScripts['dispatcher.ps1'] = [IO.File]::ReadAllText((Join-Path $script:ModuleRoot 'dispatcher.ps1'))
-foreach ($file in (Get-ChildItem -LiteralPath (Join-Path $script:ModuleRoot 'scripts') -Filter '*.ps1' -File)) {
-    $script:ShippedScripts['scripts/' + $file.Name] = [IO.File]::ReadAllText($file.FullName)
+$script:ShippedScripts['dispatcher.ps1'] = [IO.File]::ReadAllText([IO.Path]::Combine($script:ModuleRoot, 'dispatcher.ps1'))
+foreach ($file in [IO.Directory]::GetFiles([IO.Path]::Combine($script:ModuleRoot, 'scripts'), '*.ps1')) {
+    if (-not $file.EndsWith('.ps1', [StringComparison]::OrdinalIgnoreCase)) { continue }
+    $script:ShippedScripts['scripts/' + [IO.Path]::GetFileName($file)] = [IO.File]::ReadAllText($file)
 }
 if (-not $script:ShippedScripts.ContainsKey('scripts/host-functions.ps1')) {
     throw "DDAStudio.Host is incomplete: scripts\host-functions.ps1 is missing in $script:ModuleRoot. Write the module again with 'dda hosts jea-module <folder>'."
