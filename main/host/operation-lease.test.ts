@@ -6,7 +6,16 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFi
 import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { LEASE_RENEW_MS, LEASE_STALE_MS, leaseFile, LOCAL_STALE_MS, runningReason, takeLease } from './operation-lease';
+import {
+  LEASE_RENEW_MS,
+  LEASE_STALE_MS,
+  leaseFile,
+  leaseKeys,
+  LOCAL_STALE_MS,
+  MAX_LEASE_KEYS,
+  runningReason,
+  takeLease,
+} from './operation-lease';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'dda-lease-'));
 /** A lease as another process writes it. */
@@ -19,6 +28,13 @@ function plant(d: string, op: string, lease: Record<string, unknown>): void {
 /** A lease that must be free to take. */
 function taken(d: string, op: string, what: 'operation' | 'recovery' = 'operation'): { release: () => void } {
   const lease = takeLease(d, op, what);
+  if (!('release' in lease)) throw new Error(lease.busy);
+  return lease;
+}
+
+/** A lease on `touches` that must be free to take. */
+function taken2(d: string, op: string, touches: { keys: string[]; title: string }): { release: () => void } {
+  const lease = takeLease(d, op, 'operation', () => [], touches);
   if (!('release' in lease)) throw new Error(lease.busy);
   return lease;
 }
@@ -195,6 +211,52 @@ describe('operation leases', () => {
     const over = takeLease(d, op, 'recovery');
     expect('release' in over).toBe(true);
     if ('release' in over) over.release();
+  });
+
+  it("an operation on a device or VM that another process's live operation changes is refused, and lets its own lease go; other objects, ended and dead ones are not", async () => {
+    const d = dir();
+    const gpu = 'device:PCIROOT(0)#PCI(0300)#PCI(0000)';
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const touches = (keys: string[]) => ({ keys, title: 'Assign the GPU' });
+    try {
+      // as the other process writes it: the objects hashed (a VM's name is the user's), the case of a key ignored
+      plant(d, 'op-window', { pid: other.pid, title: 'Assign "GPU"\u001b[2J to VM-A', ...leaseKeys([gpu, 'vm:A']) });
+      expect(readFileSync(leaseFile(d, 'op-window'), 'utf8')).not.toContain('PCIROOT');
+      const refused = takeLease(d, 'op-cli', 'operation', () => [], touches([gpu.toLowerCase(), 'vm:B']));
+      expect(refused).toEqual({
+        busy: expect.stringMatching(
+          new RegExp(
+            `busy with another operation, "Assign "GPU"\\?\\[2J to VM-A", running in another DDA Studio window or dda command \\(process ${other.pid}, seen 0 s ago\\)`,
+          ),
+        ),
+      });
+      // ...and its own lease holds nothing, so the other process is not held up by the one refused
+      expect(JSON.parse(readFileSync(leaseFile(d, 'op-cli'), 'utf8'))).toMatchObject({ released: true });
+      expect(runningReason(d, 'op-cli')).toBeNull();
+      // the same VM is the same object too; a recovery is refused as well
+      expect(takeLease(d, 'op-r', 'recovery', () => [], touches(['vm:a']))).toHaveProperty('busy');
+      // other objects, or none, go ahead
+      const free = taken2(d, 'op-other', touches(['device:PCIROOT(0)#PCI(0100)', 'vm:B']));
+      free.release();
+      taken2(d, 'op-none', touches([])).release();
+      // an operation on more objects than a lease names holds up, and is held up by, any that changes one
+      const many = Array.from({ length: MAX_LEASE_KEYS + 1 }, (_, i) => `device:PCIROOT(0)#PCI(${i})`);
+      expect(leaseKeys(many)).toEqual({ all: true });
+      expect(takeLease(d, 'op-many', 'operation', () => [], touches(many))).toHaveProperty('busy');
+      // a lease copied under another operation's file name names nothing
+      plant(d, 'op-copy', { pid: other.pid, op: 'op-window', ...leaseKeys([gpu]) });
+      plant(d, 'op-window', { pid: other.pid, released: true, ...leaseKeys([gpu]) });
+      taken2(d, 'op-after-release', touches([gpu])).release();
+    } finally {
+      other.kill('SIGKILL');
+      await once(other, 'exit');
+    }
+    // its process gone, nothing is held
+    plant(d, 'op-window', { pid: other.pid, ...leaseKeys([gpu]) });
+    taken2(d, 'op-after-exit', touches([gpu])).release();
+    // another computer's holds while it is fresh
+    plant(d, 'op-roaming', { pid: 4242, computer: 'HV-OTHER', ...leaseKeys([gpu]) });
+    expect(takeLease(d, 'op-x', 'operation', () => [], touches([gpu]))).toHaveProperty('busy');
   });
 
   it('is renewed while held, so a long step never makes it stale', () => {

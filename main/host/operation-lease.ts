@@ -23,11 +23,26 @@
  * file is written: writeFileAtomic), so a small file per operation stays there, with a claim file per
  * takeover. A renewal never retries its rename (the next tick does), so it holds the app's main thread up
  * for one small write only. Nothing is read or written through a leases folder that is a link.
+ * A lease also names the devices and VMs its operation changes (locks.ts lockKeysOf, each as the start of
+ * its SHA-256): an operation or recovery whose objects a live lease of another operation names is refused
+ * (busy) before it runs anything. It publishes its own lease first and looks at the others after, so of
+ * two that start together at least one sees the other (both may refuse: try again). Locks (locks.ts) do
+ * this within a process; leases between processes (the window and `dda`, two `dda`s).
  * Not covered: a remote host's command may go on after the local processes are gone (a dropped WinRM
- * connection); two operations on the same device from two processes (the locks are per process, locks.ts).
+ * connection); an operation of a DDA Studio older than these lease fields names no objects.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -39,6 +54,8 @@ export const LEASE_RENEW_MS = 5_000;
 export const LEASE_STALE_MS = 60_000;
 /** This computer's lease, while one of its processes is alive, counts this long after its last renewal. */
 export const LOCAL_STALE_MS = 10 * 60_000;
+/** The most objects a lease names; an operation on more holds up every other one (`all`). */
+export const MAX_LEASE_KEYS = 256;
 
 const leaseSchema = z.object({
   op: z.string().max(200),
@@ -53,6 +70,12 @@ const leaseSchema = z.object({
   what: z.enum(['operation', 'recovery']),
   /** Written when it ended: the lease no longer holds anything. */
   released: z.literal(true).optional(),
+  /** The devices and VMs its operation changes, each as leaseKeys() writes it. */
+  keys: z.array(z.string().max(32)).max(MAX_LEASE_KEYS).optional(),
+  /** It changes more objects than a lease names: it holds up every operation that changes any. */
+  all: z.literal(true).optional(),
+  /** Its plan's title, for the message of an operation it holds up. */
+  title: z.string().max(300).optional(),
 });
 type Lease = z.infer<typeof leaseSchema>;
 
@@ -111,8 +134,8 @@ function createExclusive(file: string, text: string): boolean {
 
 /** How long a lease file that does not parse is taken as one being written. */
 const BEING_WRITTEN_MS = 10_000;
-/** A lease is a few hundred bytes: a bigger file is not one (and is never read whole). */
-const MAX_LEASE_BYTES = 4096;
+/** A lease is a few kB at most (MAX_LEASE_KEYS keys): a bigger file is not one (and is never read whole). */
+const MAX_LEASE_BYTES = 16_384;
 
 type Read = { lease: Lease | null } | { absent: true } | { error: string } | { partial: true };
 
@@ -191,19 +214,73 @@ function judge(dataDir: string, op: string, now: number): { reason: string | nul
     };
   const lease = read.lease;
   if (!lease || lease.op !== op || lease.released) return { reason: null, read };
+  const holder = liveHolder(lease, now);
+  if (!holder) return { reason: null, read };
+  return {
+    reason: `Its ${lease.what === 'recovery' ? 'recovery' : 'run'} is still going on in another DDA Studio window or dda command (${holder}): wait for it to end. If that process has ended, this operation can be recovered ${lease.computer.toLowerCase() === hostname().toLowerCase() ? 'now' : `within ${Math.round(LEASE_STALE_MS / 1000)} s`}.`,
+    read,
+  };
+}
+
+/** Who holds a lease that is live now ("process 12, seen 3 s ago"), or null when it holds nothing. */
+function liveHolder(lease: Lease, now: number): string | null {
   const since = now - lease.at;
   const here = lease.computer.toLowerCase() === hostname().toLowerCase();
   if (here) {
     const owners = [lease.pid, ...(lease.pids ?? [])].filter((p) => p !== process.pid);
-    if (!owners.some(processAlive) || Math.abs(since) > LOCAL_STALE_MS) return { reason: null, read };
-  } else if (Math.abs(since) > LEASE_STALE_MS) return { reason: null, read };
+    if (!owners.some(processAlive) || Math.abs(since) > LOCAL_STALE_MS) return null;
+  } else if (Math.abs(since) > LEASE_STALE_MS) return null;
   // The name is text from a file: no control character of it reaches a terminal.
   const who = here ? `process ${lease.pid}` : `process ${lease.pid} on ${lease.computer.replace(/\p{Cc}/gu, '?')}`;
-  const seen = Math.max(0, Math.round(since / 1000));
-  return {
-    reason: `Its ${lease.what === 'recovery' ? 'recovery' : 'run'} is still going on in another DDA Studio window or dda command (${who}, seen ${seen} s ago): wait for it to end. If that process has ended, this operation can be recovered ${here ? 'now' : `within ${Math.round(LEASE_STALE_MS / 1000)} s`}.`,
-    read,
-  };
+  return `${who}, seen ${Math.max(0, Math.round(since / 1000))} s ago`;
+}
+
+/** The objects of an operation (lock keys) as its lease names them: hashed (a VM's name is the user's), bounded. */
+export function leaseKeys(keys: string[]): Pick<Lease, 'keys' | 'all'> {
+  const hashed = [...new Set(keys.map((k) => createHash('sha256').update(k.toUpperCase()).digest('hex').slice(0, 24)))];
+  return hashed.length > MAX_LEASE_KEYS ? { all: true } : { keys: hashed };
+}
+
+/** Whether two leases' objects meet: a shared key, or `all` against any object. */
+function overlaps(a: Pick<Lease, 'keys' | 'all'>, b: Pick<Lease, 'keys' | 'all'>): boolean {
+  const any = (x: Pick<Lease, 'keys' | 'all'>) => !!x.all || (x.keys?.length ?? 0) > 0;
+  if (a.all || b.all) return any(a) && any(b);
+  const mine = new Set(a.keys ?? []);
+  return (b.keys ?? []).some((k) => mine.has(k));
+}
+
+/**
+ * Why another operation holds one of `objects` now: a live lease in the folder (other than `own`, and
+ * than this process's, which its locks cover) that names one of them. Files untouched for longer than
+ * any lease stays live are not read.
+ */
+function heldElsewhere(dataDir: string, own: string, objects: Pick<Lease, 'keys' | 'all'>, now: number): string | null {
+  if (!objects.all && !objects.keys?.length) return null;
+  let names: string[];
+  try {
+    names = readdirSync(join(dataDir, 'running'));
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    if (!/^[0-9a-f]{32}\.json$/.test(name)) continue;
+    const file = join(dataDir, 'running', name);
+    if (file === own || heldHere.has(file)) continue;
+    try {
+      if (Math.abs(now - lstatSync(file).mtimeMs) > LOCAL_STALE_MS + LEASE_RENEW_MS) continue;
+    } catch {
+      continue;
+    }
+    const read = readLease(file);
+    const other = 'lease' in read ? read.lease : null;
+    // Only a lease in its own operation's file counts (a copy elsewhere names nothing).
+    if (!other || other.released || leaseFile(dataDir, other.op) !== file || !overlaps(objects, other)) continue;
+    const holder = liveHolder(other, now);
+    if (!holder) continue;
+    const title = (other.title ?? `operation ${other.op}`).replace(/\p{Cc}/gu, '?');
+    return `A device or VM of this operation is busy with another operation, "${title}", ${other.what === 'recovery' ? 'being recovered' : 'running'} in another DDA Studio window or dda command (${holder}): try again when it has finished.`;
+  }
+  return null;
 }
 
 /** Why `op` must be taken as running now (a live lease holds it), or null. */
@@ -268,9 +345,11 @@ export function takeLease(
   op: string,
   what: Lease['what'],
   pids: () => number[] = () => [],
+  touches: { keys: string[]; title: string } = { keys: [], title: '' },
 ): { release: () => void; renew: () => void } | { busy: string } {
   const file = leaseFile(dataDir, op);
   const nonce = randomBytes(8).toString('hex');
+  const objects = leaseKeys(touches.keys);
   const text = (released?: true) => {
     const lease: Lease = {
       op,
@@ -280,6 +359,8 @@ export function takeLease(
       at: Date.now(),
       nonce,
       what,
+      ...objects,
+      ...(touches.title ? { title: touches.title.slice(0, 300) } : {}),
     };
     return JSON.stringify(released ? { ...lease, released } : lease);
   };
@@ -317,6 +398,16 @@ export function takeLease(
         // best effort (above): the renewal writes it again
       }
     }
+  }
+  // Ours is published: now the others' (see the top). One that holds our objects wins; ours is let go.
+  const elsewhere = usable ? heldElsewhere(dataDir, file, objects, Date.now()) : null;
+  if (elsewhere) {
+    try {
+      writeFileAtomic(file, text(true));
+    } catch {
+      // it holds our objects until its processes end or it goes stale, as a crashed one does
+    }
+    return { busy: elsewhere };
   }
   heldHere.add(file);
   let done = false;

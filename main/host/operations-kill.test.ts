@@ -46,6 +46,19 @@ describe('the CLI and its PowerShell killed mid-operation', () => {
       /is not recovered: .*still going on in another DDA Studio window or dda command.*Nothing was run/,
     );
     expect(journal.records().some((r) => r.t === 'recover-start' || r.t === 'undo-start')).toBe(false);
+    // Nor does another operation on the same device, from another process: its plan is runnable here (the
+    // card is dismounted, the VM is off), and it is refused before anything runs.
+    const starts = () => journal.records().filter((r) => r.t === 'op-start').length;
+    expect(starts()).toBe(1);
+    expect(await main(['assign', '--device', CX4, '--vm', 'Build-Agent', '--sim-state', state, '--yes'], watch)).toBe(
+      2,
+    );
+    expect(during).toMatch(
+      new RegExp(
+        `busy with another operation, "Assign Mellanox ConnectX-4 Lx Ethernet Adapter to Router-01", running in another DDA Studio window or dda command \\(process ${cli.pid}, seen`,
+      ),
+    );
+    expect(starts()).toBe(1);
     // The lease names the CLI and the PowerShell running its step. Only the CLI ends (on Windows, closing
     // its console does that: PowerShell has none, and finishes its step): the operation still runs.
     const op = journal.findUnfinished()[0]!.op;

@@ -119,17 +119,22 @@ export class Operations {
     const missing = plan.consents.filter((c) => !c.given).map((c) => c.id);
     if (missing.length) return fail('refused', `The plan needs consent first: ${missing.join(', ')}.`);
     const operationId = this.id();
+    const keys = lockKeysOf(plan);
     let release: () => void;
     try {
-      release = this.locks.acquire(lockKeysOf(plan), `${plan.title.en} [${operationId}]`);
+      release = this.locks.acquire(keys, `${plan.title.en} [${operationId}]`);
     } catch (e) {
       if (e instanceof BusyError) return fail('busy', e.message);
       throw e;
     }
     let releaseLease = (): void => {};
     try {
-      // Other processes on this data folder see it running (and do not recover it) until it ends.
-      const lease = takeLease(this.deps.journal.dir, operationId, 'operation', this.stepProcesses);
+      // Other processes on this data folder see it running (and do not recover it, nor change its devices
+      // and VMs) until it ends; it is refused while one of theirs changes them.
+      const lease = takeLease(this.deps.journal.dir, operationId, 'operation', this.stepProcesses, {
+        keys,
+        title: plan.title.en,
+      });
       if ('busy' in lease) return fail('busy', lease.busy);
       releaseLease = this.followSession(lease);
       const fresh = this.planFor(plan.intent, await this.deps.readInventory(), plan.choices, plan.id);
@@ -189,9 +194,10 @@ export class Operations {
   async recover(operationId: string, action: RecoverAction): Promise<Result<OperationOutcome>> {
     const rec = this.unfinished().find((o) => o.op === operationId);
     if (!rec) return fail('not-found', 'No unfinished operation with that id.');
+    const keys = lockKeysOf(rec.plan);
     let release: () => void;
     try {
-      release = this.locks.acquire(lockKeysOf(rec.plan), `recovery of ${rec.plan.title.en} [${rec.op}]`);
+      release = this.locks.acquire(keys, `recovery of ${rec.plan.title.en} [${rec.op}]`);
     } catch (e) {
       if (e instanceof BusyError) return fail('busy', e.message);
       throw e;
@@ -201,7 +207,10 @@ export class Operations {
       // Running now in another process (the window, or dda beside it): its steps are still being run.
       // The lease first, the journal after: its owner journals the end before it lets the lease go, so
       // an operation that ended meanwhile (or another recovery of it) is read as ended, never redone.
-      const lease = takeLease(this.deps.journal.dir, operationId, 'recovery', this.stepProcesses);
+      const lease = takeLease(this.deps.journal.dir, operationId, 'recovery', this.stepProcesses, {
+        keys,
+        title: rec.plan.title.en,
+      });
       if ('busy' in lease)
         return fail('busy', `Operation ${operationId} is not recovered: ${lease.busy} Nothing was run.`);
       releaseLease = this.followSession(lease);
