@@ -33,8 +33,14 @@ function taken(d: string, op: string, what: 'operation' | 'recovery' = 'operatio
 }
 
 /** A lease on `touches` that must be free to take. */
-function taken2(d: string, op: string, touches: { keys: string[]; title: string }): { release: () => void } {
-  const lease = takeLease(d, op, 'operation', () => [], touches);
+function taken2(
+  d: string,
+  op: string,
+  touches: { keys: string[]; title: string },
+  pids: () => number[] = () => [],
+  what: 'operation' | 'recovery' = 'operation',
+): { release: () => void } {
+  const lease = takeLease(d, op, what, pids, touches);
   if (!('release' in lease)) throw new Error(lease.busy);
   return lease;
 }
@@ -220,19 +226,23 @@ describe('operation leases', () => {
     const touches = (keys: string[]) => ({ keys, title: 'Assign the GPU' });
     try {
       // as the other process writes it: the objects hashed (a VM's name is the user's), the case of a key ignored
-      plant(d, 'op-window', { pid: other.pid, title: 'Assign "GPU"\u001b[2J to VM-A', ...leaseKeys([gpu, 'vm:A']) });
+      plant(d, 'op-window', {
+        pid: other.pid,
+        title: 'Assign "GPU"\u001b[2J to VM-A\u202e',
+        ...leaseKeys([gpu, 'vm:A']),
+      });
       expect(readFileSync(leaseFile(d, 'op-window'), 'utf8')).not.toContain('PCIROOT');
       const refused = takeLease(d, 'op-cli', 'operation', () => [], touches([gpu.toLowerCase(), 'vm:B']));
       expect(refused).toEqual({
         busy: expect.stringMatching(
           new RegExp(
-            `busy with another operation, "Assign "GPU"\\?\\[2J to VM-A", running in another DDA Studio window or dda command \\(process ${other.pid}, seen 0 s ago\\)`,
+            `busy with another operation, "Assign "GPU"\\?\\[2J to VM-A\\?", running in another DDA Studio window or dda command \\(process ${other.pid}, seen 0 s ago;`,
           ),
         ),
       });
+      expect(refused).toEqual({ busy: expect.stringContaining(`its lease: ${leaseFile(d, 'op-window')}`) });
       // ...and its own lease holds nothing, so the other process is not held up by the one refused
       expect(JSON.parse(readFileSync(leaseFile(d, 'op-cli'), 'utf8'))).toMatchObject({ released: true });
-      expect(runningReason(d, 'op-cli')).toBeNull();
       // the same VM is the same object too; a recovery is refused as well
       expect(takeLease(d, 'op-r', 'recovery', () => [], touches(['vm:a']))).toHaveProperty('busy');
       // other objects, or none, go ahead
@@ -243,6 +253,14 @@ describe('operation leases', () => {
       const many = Array.from({ length: MAX_LEASE_KEYS + 1 }, (_, i) => `device:PCIROOT(0)#PCI(${i})`);
       expect(leaseKeys(many)).toEqual({ all: true });
       expect(takeLease(d, 'op-many', 'operation', () => [], touches(many))).toHaveProperty('busy');
+      // A recovery takes the lease of the operation it recovers, whose PowerShell (the session's, alive)
+      // its own lease names: its own file never refuses it. Nor does a lease of this process whose
+      // release is still being written (it names the same live PowerShell): this process's locks rule.
+      taken2(d, 'op-rec', touches(['vm:D']), () => [other.pid!], 'recovery').release();
+      plant(d, 'op-mine', { pid: process.pid, pids: [other.pid], ...leaseKeys(['vm:C']) });
+      taken2(d, 'op-next', touches(['vm:C'])).release();
+      // a lease that cannot be read right now (a scanner holding it) may hold anything: said, with its file
+      // (cannot be made on Linux here: a file the test's root user cannot read)
       // a lease copied under another operation's file name names nothing
       plant(d, 'op-copy', { pid: other.pid, op: 'op-window', ...leaseKeys([gpu]) });
       plant(d, 'op-window', { pid: other.pid, released: true, ...leaseKeys([gpu]) });

@@ -18,7 +18,9 @@
  * counts while it is recent, one that does not parse while it is new (being written). A lease that holds
  * nothing is taken over once per record: an exclusive claim file named after it.
  *
- * A lease only ever refuses, for a bounded time, and never makes anything run. The app deletes nothing
+ * A lease only ever refuses, and never makes anything run; one nobody renews refuses for a bounded time
+ * (a process that keeps rewriting one planted there holds operations up while it does: each refusal
+ * names the lease's file, for the admin to remove). The app deletes nothing
  * in `running/`, which the admin's unelevated processes can write (a release is a rewrite, as every data
  * file is written: writeFileAtomic), so a small file per operation stays there, with a claim file per
  * takeover. A renewal never retries its rename (the next tick does), so it holds the app's main thread up
@@ -54,8 +56,11 @@ export const LEASE_RENEW_MS = 5_000;
 export const LEASE_STALE_MS = 60_000;
 /** This computer's lease, while one of its processes is alive, counts this long after its last renewal. */
 export const LOCAL_STALE_MS = 10 * 60_000;
-/** The most objects a lease names; an operation on more holds up every other one (`all`). */
-export const MAX_LEASE_KEYS = 256;
+/**
+ * The most objects a lease names; an operation on more holds up every other one (`all`). A lease stays
+ * under the 4 kB an older DDA Studio reads (more, and it would take it for no lease at all).
+ */
+export const MAX_LEASE_KEYS = 128;
 
 const leaseSchema = z.object({
   op: z.string().max(200),
@@ -71,7 +76,7 @@ const leaseSchema = z.object({
   /** Written when it ended: the lease no longer holds anything. */
   released: z.literal(true).optional(),
   /** The devices and VMs its operation changes, each as leaseKeys() writes it. */
-  keys: z.array(z.string().max(32)).max(MAX_LEASE_KEYS).optional(),
+  keys: z.array(z.string().max(16)).max(MAX_LEASE_KEYS).optional(),
   /** It changes more objects than a lease names: it holds up every operation that changes any. */
   all: z.literal(true).optional(),
   /** Its plan's title, for the message of an operation it holds up. */
@@ -134,10 +139,10 @@ function createExclusive(file: string, text: string): boolean {
 
 /** How long a lease file that does not parse is taken as one being written. */
 const BEING_WRITTEN_MS = 10_000;
-/** A lease is a few kB at most (MAX_LEASE_KEYS keys): a bigger file is not one (and is never read whole). */
-const MAX_LEASE_BYTES = 16_384;
+/** A lease is a few hundred bytes, 3 kB with MAX_LEASE_KEYS: a bigger file is not one (and is never read whole). */
+const MAX_LEASE_BYTES = 4096;
 
-type Read = { lease: Lease | null } | { absent: true } | { error: string } | { partial: true };
+type Read = { lease: Lease | null } | { absent: true } | { error: string; transient?: true } | { partial: true };
 
 /**
  * A small regular file's JSON (never through a link, never a big file: null), absent, or why it cannot be
@@ -165,7 +170,7 @@ function readLease(file: string): Read {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     read = readSmallJson(file);
   }
-  if ('error' in read) return { error: read.error };
+  if ('error' in read) return 'again' in read ? { error: read.error, transient: true } : { error: read.error };
   if (!('value' in read)) return read;
   // Valid JSON that is not a lease is not ours, and holds nothing.
   const parsed = leaseSchema.safeParse(read.value);
@@ -231,13 +236,18 @@ function liveHolder(lease: Lease, now: number): string | null {
     if (!owners.some(processAlive) || Math.abs(since) > LOCAL_STALE_MS) return null;
   } else if (Math.abs(since) > LEASE_STALE_MS) return null;
   // The name is text from a file: no control character of it reaches a terminal.
-  const who = here ? `process ${lease.pid}` : `process ${lease.pid} on ${lease.computer.replace(/\p{Cc}/gu, '?')}`;
+  const who = here ? `process ${lease.pid}` : `process ${lease.pid} on ${printable(lease.computer)}`;
   return `${who}, seen ${Math.max(0, Math.round(since / 1000))} s ago`;
+}
+
+/** Text from a file, as a message may show it: no control, format (bidi) or line-separator character. */
+function printable(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '?');
 }
 
 /** The objects of an operation (lock keys) as its lease names them: hashed (a VM's name is the user's), bounded. */
 export function leaseKeys(keys: string[]): Pick<Lease, 'keys' | 'all'> {
-  const hashed = [...new Set(keys.map((k) => createHash('sha256').update(k.toUpperCase()).digest('hex').slice(0, 24)))];
+  const hashed = [...new Set(keys.map((k) => createHash('sha256').update(k.toUpperCase()).digest('hex').slice(0, 16)))];
   return hashed.length > MAX_LEASE_KEYS ? { all: true } : { keys: hashed };
 }
 
@@ -250,9 +260,12 @@ function overlaps(a: Pick<Lease, 'keys' | 'all'>, b: Pick<Lease, 'keys' | 'all'>
 }
 
 /**
- * Why another operation holds one of `objects` now: a live lease in the folder (other than `own`, and
- * than this process's, which its locks cover) that names one of them. Files untouched for longer than
- * any lease stays live are not read.
+ * Why another operation holds one of `objects` now: a live lease in the folder that names one of them.
+ * Not `own`, nor a lease of this process (its locks cover those: one whose release is still being
+ * written names its PowerShell, which lives on). A file that cannot be read (a scanner holding it) counts
+ * while it is recent, as judge() counts it: its objects are unknown. Files untouched for longer than any
+ * lease stays live are not read. The message names the file: one planted there (the folder is the
+ * admin's, but unelevated processes can write it) is found and removed.
  */
 function heldElsewhere(dataDir: string, own: string, objects: Pick<Lease, 'keys' | 'all'>, now: number): string | null {
   if (!objects.all && !objects.keys?.length) return null;
@@ -262,6 +275,7 @@ function heldElsewhere(dataDir: string, own: string, objects: Pick<Lease, 'keys'
   } catch {
     return null;
   }
+  const me = hostname().toLowerCase();
   for (const name of names) {
     if (!/^[0-9a-f]{32}\.json$/.test(name)) continue;
     const file = join(dataDir, 'running', name);
@@ -272,13 +286,16 @@ function heldElsewhere(dataDir: string, own: string, objects: Pick<Lease, 'keys'
       continue;
     }
     const read = readLease(file);
+    if ('transient' in read)
+      return `A device or VM of this operation may be busy with another operation: its lease (${file}) cannot be read (${read.error}). Try again in a moment, or remove that file if no DDA Studio window or dda command runs an operation.`;
     const other = 'lease' in read ? read.lease : null;
     // Only a lease in its own operation's file counts (a copy elsewhere names nothing).
     if (!other || other.released || leaseFile(dataDir, other.op) !== file || !overlaps(objects, other)) continue;
+    if (other.pid === process.pid && other.computer.toLowerCase() === me) continue;
     const holder = liveHolder(other, now);
     if (!holder) continue;
-    const title = (other.title ?? `operation ${other.op}`).replace(/\p{Cc}/gu, '?');
-    return `A device or VM of this operation is busy with another operation, "${title}", ${other.what === 'recovery' ? 'being recovered' : 'running'} in another DDA Studio window or dda command (${holder}): try again when it has finished.`;
+    const title = printable(other.title ?? `operation ${other.op}`);
+    return `A device or VM of this operation is busy with another operation, "${title}", ${other.what === 'recovery' ? 'being recovered' : 'running'} in another DDA Studio window or dda command (${holder}; its lease: ${file}): try again when it has finished.`;
   }
   return null;
 }
@@ -360,9 +377,19 @@ export function takeLease(
       nonce,
       what,
       ...objects,
-      ...(touches.title ? { title: touches.title.slice(0, 300) } : {}),
+      ...(touches.title ? { title: touches.title.slice(0, 120) } : {}),
     };
-    return JSON.stringify(released ? { ...lease, released } : lease);
+    let json = JSON.stringify(released ? { ...lease, released } : lease);
+    // Within MAX_LEASE_BYTES whatever the title and id hold (escapes): without the title, then as `all`.
+    if (Buffer.byteLength(json) > MAX_LEASE_BYTES) {
+      const { title: _title, keys: _keys, ...bare } = lease;
+      json = JSON.stringify({
+        ...bare,
+        ...(objects.keys?.length || objects.all ? { all: true } : {}),
+        ...(released ? { released } : {}),
+      });
+    }
+    return json;
   };
   let usable = false;
   try {
