@@ -25,8 +25,10 @@ if ($null -eq ${function:Get-DdaIommuPolicy}) {
     function global:Get-DdaIommuPolicy {
         # bcdedit needs elevation; without it (or off Windows) the policy is unknown, never guessed.
         # Its output is localized, but the element names (hypervisoriommupolicy) and values are not.
+        # By its full path in the system's folder (GetSystemDirectory), never a search of PATH, which an
+        # elevated process inherits with the user's own folders in it.
         try {
-            $lines = & bcdedit.exe /enum '{current}' 2>$null
+            $lines = & ([IO.Path]::Combine([Environment]::SystemDirectory, 'bcdedit.exe')) /enum '{current}' 2>$null
             if ($LASTEXITCODE -ne 0) { return $null }
             $iommu = $true   # absent = "default": the hypervisor uses the IOMMU when present
             foreach ($l in $lines) {
