@@ -13,6 +13,7 @@ import { openHost } from '../host/host-connection';
 import { createHostPool, type HostPool } from '../hosts/host-pool';
 import {
   dropEnvOverrides,
+  engineEnv,
   pinWindowsFolders,
   systemRootFromKernel,
   trustedEngine,
@@ -54,7 +55,7 @@ let pool: HostPool | null = null;
  * Relaunches elevated through UAC; the executable path travels as data in an environment variable. .NET's
  * own Process.Start with the runas verb, not Start-Process: a cmdlet is looked up on the module path, whose
  * first folder is the user's own, so a module planted there would decide what is elevated. A declined
- * prompt throws, and PowerShell exits with 1.
+ * prompt throws, and PowerShell exits with 1. (`::new()` is PowerShell 5.0's; this is always 5.1.)
  */
 async function restartElevated(log: ReturnType<typeof createLog>): Promise<boolean> {
   if (process.platform !== 'win32') return false;
@@ -67,7 +68,8 @@ async function restartElevated(log: ReturnType<typeof createLog>): Promise<boole
       "$i = [System.Diagnostics.ProcessStartInfo]::new($env:DDA_RELAUNCH_EXE); $i.Verb = 'runas'; $i.UseShellExecute = $true; [void][System.Diagnostics.Process]::Start($i)",
     ],
     {
-      env: { ...process.env, DDA_RELAUNCH_EXE: process.execPath },
+      // engineEnv: no profiler or startup hook a user variable names loads into the PowerShell that elevates
+      env: { ...engineEnv(process.env), DDA_RELAUNCH_EXE: process.execPath },
       windowsHide: true,
       stdio: 'ignore',
     },
