@@ -14,6 +14,7 @@ import { doctorCommand, hostCommand } from './diagnose-commands';
 import { hostsCommand } from './hosts-commands';
 import { formatInventory } from './inventory-table';
 import { operationCommands } from './operation-commands';
+import { compileQuickly } from '../powershell/prestart';
 
 export type { Io } from './args';
 
@@ -82,6 +83,8 @@ function simulatorCommand(argv: string[], io: Io): number {
 
 /** Runs one dda invocation and returns its exit code; never throws. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  // One command, one read of the host: its PowerShell compiles quickly (prestart.ts says the trade).
+  compileQuickly();
   const [command, ...rest] = argv;
   try {
     switch (command) {

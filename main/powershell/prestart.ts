@@ -30,25 +30,45 @@ const SLOT = Symbol.for('dda-studio.prestarted-powershell');
 type Slot = { [SLOT]?: Prestarted | undefined };
 const slot = globalThis as Slot;
 
+/**
+ * Whether this process runs one command and ends (the CLI: compileQuickly()): its PowerShell then
+ * compiles without optimizing (below). A process that lives on (the app, the browser-mode server) keeps
+ * the runtime's default.
+ */
+let quickJit = false;
+/** From now on, this process's sessions start PowerShell in the JIT's quick mode (the CLI, at start). */
+export function compileQuickly(): void {
+  quickJit = true;
+}
+
 /** Starts pwsh the one way every session does; `env` is added to this process's environment. */
-export function spawnPowerShell(executable: string, env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
+export function spawnPowerShell(
+  executable: string,
+  env: Record<string, string> = {},
+  quick: boolean = quickJit,
+): ChildProcessWithoutNullStreams {
   return spawn(executable, POWERSHELL_ARGS, {
     // TERM=dumb: .NET writes no terminal mode sequences into our stdout
     // engineEnv: none of the variables that load a profiler or hook into the runtime, or restrict the language.
-    // DOTNET_JITMinOpts=1: the JIT compiles every method without optimizing it. PowerShell runs scripts
-    // through code it generates as it goes (a dynamic method per call site's binding rule, compiled
-    // script blocks), which .NET compiles fully optimized (a fresh process's first inventory: 377 rules
-    // and 128 compiled lambdas at FullOpts, DOTNET_JitStdOutFile). Measured 2026-12-02, pwsh 7.6.9, 2
-    // cores, the 256-function simulated host: a fresh process that imports the simulator and reads the
-    // inventory twice 4.1-4.8 s of CPU without, 2.9-3.2 s with; the first bare cmdlet calls 2.2-2.3 s,
-    // 1.5-1.8 s; `dda inventory` 3.1-3.5 s, 2.6-3.0 s. The price is in warm inventories: at 256
-    // functions 0-15% longer (within this machine's noise), at 1,024 15-25% (1.0-1.1 s against
-    // 1.2-1.3 s), with less CPU. Every command and every start of the app pays the first cost, a refresh
-    // the second. PowerShell's own code is precompiled (ReadyToRun) and used as it is. The setting is
-    // the runtime's (JITMinOpts, dotnet/runtime clrconfigvalues.h, a retail one marked unsupported): a
-    // runtime without it ignores it and starts as before, as Windows PowerShell 5.1 does (.NET
-    // Framework reads no DOTNET_ variable).
-    env: { ...engineEnv(process.env), POWERSHELL_UPDATECHECK: 'Off', ...env, TERM: 'dumb', DOTNET_JITMinOpts: '1' },
+    // DOTNET_JITMinOpts=1, for a one-command process only: the JIT compiles every method without
+    // optimizing it. PowerShell runs scripts through code it generates as it goes (a dynamic method per
+    // call site's binding rule, compiled script blocks), which .NET compiles fully optimized, and tiered
+    // compilation never revisits. Quick mode makes the first inventory cheaper and every later one
+    // slower. Measured 2026-12-02, pwsh 7.6.9, 2 cores, simulated hosts: `dda inventory`, whole
+    // process, 2.2-2.4 s with it against 2.4-2.7 s without at 256 functions, 4.7-5.6 s against 5.1-5.6 s
+    // at 1,024; a session's twelfth inventory 470-570 ms against 310-380 ms at 256 functions and
+    // 2.3-2.8 s against 0.8-1.0 s at 1,024. So the CLI, which reads the host once, uses it; the app and
+    // the server, which read it again after every operation, do not. PowerShell's own code is
+    // precompiled (ReadyToRun) and used as it is either way. The setting is the runtime's (JITMinOpts,
+    // dotnet/runtime clrconfigvalues.h, a retail one marked unsupported): a runtime without it ignores
+    // it, as Windows PowerShell 5.1 does (.NET Framework reads no DOTNET_ variable).
+    env: {
+      ...engineEnv(process.env),
+      POWERSHELL_UPDATECHECK: 'Off',
+      ...env,
+      TERM: 'dumb',
+      ...(quick ? { DOTNET_JITMinOpts: '1' } : {}),
+    },
     stdio: 'pipe',
     windowsHide: true,
     // Not detached: pwsh stays in our process group, so killing the app's group (the CLI, tests)
@@ -59,7 +79,7 @@ export function spawnPowerShell(executable: string, env: Record<string, string> 
 /** Starts `executable` now for the first session that needs it (see above); one at a time. Returns the process. */
 export function prestartPowerShell(executable: string): ChildProcessWithoutNullStreams {
   discardPrestarted();
-  const child = spawnPowerShell(executable);
+  const child = spawnPowerShell(executable, {}, true); // only `dda` starts one: a one-command process
   const entry: Prestarted = { executable, child, startedAt: performance.now(), gone: false };
   // A start that fails (ENOENT) or a process that ends is noted here, never an unhandled 'error'.
   child.on('error', () => (entry.gone = true));
