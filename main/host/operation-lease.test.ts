@@ -243,6 +243,7 @@ describe('operation leases', () => {
       expect(refused).toEqual({ busy: expect.stringContaining(`its lease: ${leaseFile(d, 'op-window')}`) });
       // ...and its own lease holds nothing, so the other process is not held up by the one refused
       expect(JSON.parse(readFileSync(leaseFile(d, 'op-cli'), 'utf8'))).toMatchObject({ released: true });
+      expect(runningReason(d, 'op-cli')).toBeNull();
       // the same VM is the same object too; a recovery is refused as well
       expect(takeLease(d, 'op-r', 'recovery', () => [], touches(['vm:a']))).toHaveProperty('busy');
       // other objects, or none, go ahead
@@ -252,13 +253,31 @@ describe('operation leases', () => {
       // an operation on more objects than a lease names holds up, and is held up by, any that changes one
       const many = Array.from({ length: MAX_LEASE_KEYS + 1 }, (_, i) => `device:PCIROOT(0)#PCI(${i})`);
       expect(leaseKeys(many)).toEqual({ all: true });
+      // A lease stays within the 4 kB an older DDA Studio reads: with every key it may name, and with an id
+      // and a title whose every character is escaped (without the title, then as `all`, when it must).
+      const size = (op: string) => Buffer.byteLength(readFileSync(leaseFile(d, op)));
+      const full = taken2(d, 'op-full', touches(many.slice(0, MAX_LEASE_KEYS).map((k) => k.replace('device', 'pnp'))));
+      expect(size('op-full')).toBeLessThanOrEqual(4096);
+      expect(JSON.parse(readFileSync(leaseFile(d, 'op-full'), 'utf8')).keys).toHaveLength(MAX_LEASE_KEYS);
+      full.release();
+      const escaped = '\u0001'.repeat(200);
+      const wide = taken2(d, escaped, { keys: many.slice(0, MAX_LEASE_KEYS).map((k) => `vm:${k}`), title: escaped });
+      expect(size(escaped)).toBeLessThanOrEqual(4096);
+      expect(JSON.parse(readFileSync(leaseFile(d, escaped), 'utf8'))).toMatchObject({ op: escaped });
+      wide.release();
       expect(takeLease(d, 'op-many', 'operation', () => [], touches(many))).toHaveProperty('busy');
       // A recovery takes the lease of the operation it recovers, whose PowerShell (the session's, alive)
       // its own lease names: its own file never refuses it. Nor does a lease of this process whose
       // release is still being written (it names the same live PowerShell): this process's locks rule.
       taken2(d, 'op-rec', touches(['vm:D']), () => [other.pid!], 'recovery').release();
-      plant(d, 'op-mine', { pid: process.pid, pids: [other.pid], ...leaseKeys(['vm:C']) });
-      taken2(d, 'op-next', touches(['vm:C'])).release();
+      // A lease with this process's id that this process did not take (the id came back: a closed dda's
+      // PowerShell still finishing its step) holds its objects like any other.
+      plant(d, 'op-reused', { pid: process.pid, pids: [other.pid], ...leaseKeys(['vm:C']) });
+      expect(takeLease(d, 'op-next', 'operation', () => [], touches(['vm:C']))).toHaveProperty('busy');
+      // Objects named in a form not known here (another version's) hold everything, never nothing.
+      plant(d, 'op-other-form', { pid: other.pid, keys: [{ device: 'x' }] });
+      expect(takeLease(d, 'op-next2', 'operation', () => [], touches(['vm:E']))).toHaveProperty('busy');
+      plant(d, 'op-other-form', { pid: other.pid, released: true });
       // a lease that cannot be read right now (a scanner holding it) may hold anything: said, with its file
       // (cannot be made on Linux here: a file the test's root user cannot read)
       // a lease copied under another operation's file name names nothing

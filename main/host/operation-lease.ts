@@ -75,17 +75,39 @@ const leaseSchema = z.object({
   what: z.enum(['operation', 'recovery']),
   /** Written when it ended: the lease no longer holds anything. */
   released: z.literal(true).optional(),
-  /** The devices and VMs its operation changes, each as leaseKeys() writes it. */
-  keys: z.array(z.string().max(16)).max(MAX_LEASE_KEYS).optional(),
-  /** It changes more objects than a lease names: it holds up every operation that changes any. */
-  all: z.literal(true).optional(),
-  /** Its plan's title, for the message of an operation it holds up. */
-  title: z.string().max(300).optional(),
+  // keys, all and title: read leniently (objectsOf), so that one of another form never hides the lease.
+  keys: z.unknown().optional(),
+  all: z.unknown().optional(),
+  title: z.unknown().optional(),
 });
-type Lease = z.infer<typeof leaseSchema>;
+type Lease = Omit<z.infer<typeof leaseSchema>, 'keys' | 'all' | 'title'> & {
+  /** The devices and VMs its operation changes, each as leaseKeys() writes it. */
+  keys?: string[];
+  /** It changes more objects than a lease names (or names them in a form not known here): it holds up every operation that changes any. */
+  all?: true;
+  /** Its plan's title, for the message of an operation it holds up. */
+  title?: string;
+};
+
+/** A parsed lease with its objects read leniently: keys in a form not known here count as `all`. */
+function leaseOf(raw: z.infer<typeof leaseSchema>): Lease {
+  const { keys, all, title, ...core } = raw;
+  const known =
+    Array.isArray(keys) &&
+    keys.length <= MAX_LEASE_KEYS &&
+    keys.every((k): k is string => typeof k === 'string' && k.length <= 64);
+  return {
+    ...core,
+    ...(known ? { keys } : {}),
+    ...(all === true || (keys !== undefined && !known) ? { all: true as const } : {}),
+    ...(typeof title === 'string' ? { title: title.slice(0, 300) } : {}),
+  };
+}
 
 /** The leases this process holds, by file. */
 const heldHere = new Set<string>();
+/** Those it let go whose release is not written yet: they still name its live PowerShell. */
+const releasing = new Set<string>();
 
 /** The lease file of an operation: the id is hashed (a journal's id is data a user could write). */
 export function leaseFile(dataDir: string, op: string): string {
@@ -139,7 +161,7 @@ function createExclusive(file: string, text: string): boolean {
 
 /** How long a lease file that does not parse is taken as one being written. */
 const BEING_WRITTEN_MS = 10_000;
-/** A lease is a few hundred bytes, 3 kB with MAX_LEASE_KEYS: a bigger file is not one (and is never read whole). */
+/** A lease is a few hundred bytes, under 4 kB with MAX_LEASE_KEYS: a bigger file is not one (and is never read whole). */
 const MAX_LEASE_BYTES = 4096;
 
 type Read = { lease: Lease | null } | { absent: true } | { error: string; transient?: true } | { partial: true };
@@ -174,7 +196,7 @@ function readLease(file: string): Read {
   if (!('value' in read)) return read;
   // Valid JSON that is not a lease is not ours, and holds nothing.
   const parsed = leaseSchema.safeParse(read.value);
-  return { lease: parsed.success ? parsed.data : null };
+  return { lease: parsed.success ? leaseOf(parsed.data) : null };
 }
 
 /** Whether the leases' folder is a real folder of ours (absent counts: nothing is there). */
@@ -261,8 +283,9 @@ function overlaps(a: Pick<Lease, 'keys' | 'all'>, b: Pick<Lease, 'keys' | 'all'>
 
 /**
  * Why another operation holds one of `objects` now: a live lease in the folder that names one of them.
- * Not `own`, nor a lease of this process (its locks cover those: one whose release is still being
- * written names its PowerShell, which lives on). A file that cannot be read (a scanner holding it) counts
+ * Not `own`, nor a lease of this process, held or let go with its release not written yet (its locks
+ * cover those; the latter names its PowerShell, which lives on). Known by file, not by process id: a
+ * process id comes back, and that of a closed `dda` whose PowerShell finishes a step may be ours. A file that cannot be read (a scanner holding it) counts
  * while it is recent, as judge() counts it: its objects are unknown. Files untouched for longer than any
  * lease stays live are not read. The message names the file: one planted there (the folder is the
  * admin's, but unelevated processes can write it) is found and removed.
@@ -275,11 +298,10 @@ function heldElsewhere(dataDir: string, own: string, objects: Pick<Lease, 'keys'
   } catch {
     return null;
   }
-  const me = hostname().toLowerCase();
   for (const name of names) {
     if (!/^[0-9a-f]{32}\.json$/.test(name)) continue;
     const file = join(dataDir, 'running', name);
-    if (file === own || heldHere.has(file)) continue;
+    if (file === own || heldHere.has(file) || releasing.has(file)) continue;
     try {
       if (Math.abs(now - lstatSync(file).mtimeMs) > LOCAL_STALE_MS + LEASE_RENEW_MS) continue;
     } catch {
@@ -291,7 +313,6 @@ function heldElsewhere(dataDir: string, own: string, objects: Pick<Lease, 'keys'
     const other = 'lease' in read ? read.lease : null;
     // Only a lease in its own operation's file counts (a copy elsewhere names nothing).
     if (!other || other.released || leaseFile(dataDir, other.op) !== file || !overlaps(objects, other)) continue;
-    if (other.pid === process.pid && other.computer.toLowerCase() === me) continue;
     const holder = liveHolder(other, now);
     if (!holder) continue;
     const title = printable(other.title ?? `operation ${other.op}`);
@@ -379,17 +400,15 @@ export function takeLease(
       ...objects,
       ...(touches.title ? { title: touches.title.slice(0, 120) } : {}),
     };
-    let json = JSON.stringify(released ? { ...lease, released } : lease);
     // Within MAX_LEASE_BYTES whatever the title and id hold (escapes): without the title, then as `all`.
-    if (Buffer.byteLength(json) > MAX_LEASE_BYTES) {
-      const { title: _title, keys: _keys, ...bare } = lease;
-      json = JSON.stringify({
-        ...bare,
-        ...(objects.keys?.length || objects.all ? { all: true } : {}),
-        ...(released ? { released } : {}),
-      });
+    const { title: _title, ...untitled } = lease;
+    const { keys: _keys, ...bare } = untitled;
+    const wide = { ...bare, ...(objects.keys?.length || objects.all ? { all: true as const } : {}) };
+    for (const form of [lease, untitled, wide]) {
+      const json = JSON.stringify(released ? { ...form, released } : form);
+      if (Buffer.byteLength(json) <= MAX_LEASE_BYTES) return json;
     }
-    return json;
+    return JSON.stringify(released ? { ...wide, released } : wide);
   };
   let usable = false;
   try {
@@ -457,7 +476,10 @@ export function takeLease(
   const timer = setInterval(() => {
     if (!done) write();
     else if (!releasedWritten) releasedWritten = write(true);
-    if (done && releasedWritten) clearInterval(timer);
+    if (done && releasedWritten) {
+      releasing.delete(file);
+      clearInterval(timer);
+    }
   }, LEASE_RENEW_MS);
   timer.unref();
   return {
@@ -474,6 +496,7 @@ export function takeLease(
       // A release that could not be written is tried again at each tick until it is.
       releasedWritten = write(true);
       if (releasedWritten) clearInterval(timer);
+      else releasing.add(file);
     },
   };
 }

@@ -12,6 +12,8 @@ import { PowerShellSession } from './session';
 
 const pwsh = findPowerShell({ projectRoot: projectRoot() });
 if (!pwsh) throw new Error('PowerShell is required for these tests (npm test installs it into .tools/pwsh).');
+// These sessions stand in for the CLI's, which run in the JIT's quick mode like the process started ahead.
+compileQuickly();
 
 /** Resolves when the process has ended (at once when it already has). */
 const ended = (child: ChildProcess) =>
@@ -98,7 +100,7 @@ describe('prestarted PowerShell', () => {
     for (const command of opening) expect(HOST_COMMANDS, command).toContain(command);
   });
 
-  it("starts without this process's profiler, runtime-hook and language-mode variables (an elevated app must not pass them on), and in the JIT's quick mode in a one-command process only", async () => {
+  it("starts without this process's profiler, runtime-hook and language-mode variables (an elevated app must not pass them on), and in the JIT's quick mode (this file stands in for the CLI; jit-mode.test.ts for the rest)", async () => {
     const planted = {
       COR_PROFILER_PATH: '/tmp/dda-not-a-profiler.so',
       DOTNET_STARTUP_HOOKS: '/tmp/dda-hook.dll',
@@ -115,25 +117,7 @@ describe('prestarted PowerShell', () => {
         Command:
           "'[' + $env:COR_PROFILER_PATH + '|' + $env:DOTNET_STARTUP_HOOKS + '|' + [bool]$env:PATH + '|' + $env:DOTNET_JITMinOpts + ']'",
       });
-      // A session that lives on (the app) keeps the runtime's default: a user's own setting stays, none is
-      // added. The CLI (one command, one read of the host) compiles quickly: the process `dda` starts
-      // ahead, and any its sessions start.
-      expect(r.ok && r.value).toBe('[||True|0]');
-      delete process.env.DOTNET_JITMinOpts;
-      const quickMode = async () => {
-        const q = new PowerShellSession({
-          executable: pwsh.path,
-          scriptDirs: [join(projectRoot(), 'main', 'host', 'test-fixtures')],
-        });
-        sessions.push(q);
-        const v = await q.invoke<string>('run-script', { Command: "'[' + $env:DOTNET_JITMinOpts + ']'" });
-        return v.ok && v.value;
-      };
-      expect(await quickMode()).toBe('[]');
-      prestartPowerShell(pwsh.path);
-      expect(await quickMode()).toBe('[1]');
-      compileQuickly();
-      expect(await quickMode()).toBe('[1]');
+      expect(r.ok && r.value).toBe('[||True|1]');
     } finally {
       for (const k of Object.keys(planted)) delete process.env[k];
     }

@@ -20,6 +20,8 @@ const POWERSHELL_ARGS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command',
 /** A started process waiting to be taken over. */
 interface Prestarted {
   executable: string;
+  /** Started in the JIT's quick mode (always: only `dda` starts one). */
+  quick: boolean;
   child: ChildProcessWithoutNullStreams;
   startedAt: number;
   /** It failed to start or has ended ('error' or 'exit' was seen). */
@@ -39,6 +41,10 @@ let quickJit = false;
 /** From now on, this process's sessions start PowerShell in the JIT's quick mode (the CLI, at start). */
 export function compileQuickly(): void {
   quickJit = true;
+}
+/** Whether this process's sessions start PowerShell in the JIT's quick mode. */
+export function compilesQuickly(): boolean {
+  return quickJit;
 }
 
 /** Starts pwsh the one way every session does; `env` is added to this process's environment. */
@@ -79,8 +85,9 @@ export function spawnPowerShell(
 /** Starts `executable` now for the first session that needs it (see above); one at a time. Returns the process. */
 export function prestartPowerShell(executable: string): ChildProcessWithoutNullStreams {
   discardPrestarted();
-  const child = spawnPowerShell(executable, {}, true); // only `dda` starts one: a one-command process
-  const entry: Prestarted = { executable, child, startedAt: performance.now(), gone: false };
+  const quick = true; // only `dda` starts one: a one-command process
+  const child = spawnPowerShell(executable, {}, quick);
+  const entry: Prestarted = { executable, quick, child, startedAt: performance.now(), gone: false };
   // A start that fails (ENOENT) or a process that ends is noted here, never an unhandled 'error'.
   child.on('error', () => (entry.gone = true));
   child.on('exit', () => (entry.gone = true));
@@ -90,7 +97,7 @@ export function prestartPowerShell(executable: string): ChildProcessWithoutNullS
 }
 
 /**
- * The waiting process when it is `executable` with no extra environment and still running, else null
+ * The waiting process when it is `executable` with no extra environment, in the JIT mode of this process, and still running, else null
  * (a waiting process that does not fit is ended). Either way the slot is empty afterwards.
  */
 export function takePrestarted(
@@ -102,7 +109,7 @@ export function takePrestarted(
   slot[SLOT] = undefined;
   // The process was started with this process's environment as it was then: nothing of ours changes
   // process.env between bin/dda.mjs and the session (if something ever does, compare it here too).
-  const fits = entry.executable === executable && Object.keys(env ?? {}).length === 0;
+  const fits = entry.executable === executable && Object.keys(env ?? {}).length === 0 && entry.quick === quickJit;
   if (fits && !entry.gone) return { child: entry.child, startedAt: entry.startedAt };
   endProcess(entry);
   return null;

@@ -27,8 +27,11 @@ if ($null -eq ${function:Get-DdaIommuPolicy}) {
         # Its output is localized, but the element names (hypervisoriommupolicy) and values are not.
         # By its full path in the system's folder (GetSystemDirectory), never a search of PATH, which an
         # elevated process inherits with the user's own folders in it.
+        # Off Windows there is no system folder (and no bcdedit): unknown, and PATH is not searched either.
+        $system = [Environment]::SystemDirectory
+        if (-not $system) { return $null }
         try {
-            $lines = & ([IO.Path]::Combine([Environment]::SystemDirectory, 'bcdedit.exe')) /enum '{current}' 2>$null
+            $lines = & ([IO.Path]::Combine($system, 'bcdedit.exe')) /enum '{current}' 2>$null
             if ($LASTEXITCODE -ne 0) { return $null }
             $iommu = $true   # absent = "default": the hypervisor uses the IOMMU when present
             foreach ($l in $lines) {
