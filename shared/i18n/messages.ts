@@ -162,6 +162,14 @@ export const messages = {
     en: 'An operation is running now (recovery is offered only if it stops half-way):',
     'zh-CN': '有一个操作正在运行（只有当它中途停止时才会提供恢复）：',
   },
+  runBusy: {
+    en: 'Not run: another operation is changing a device or VM of this plan. Nothing was changed.',
+    'zh-CN': '未运行：另一个操作正在更改此计划中的设备或虚拟机。未做任何更改。',
+  },
+  runStalePlan: {
+    en: 'Not run: the host changed since this plan was made. Nothing was changed.',
+    'zh-CN': '未运行：制定此计划后主机已发生变化。未做任何更改。',
+  },
   finish: { en: 'Finish it', 'zh-CN': '继续完成' },
   rollback: { en: 'Roll it back', 'zh-CN': '回滚' },
   blockedSystemDisk: { en: 'blocked: system disk controller', 'zh-CN': '禁止：系统盘控制器' },

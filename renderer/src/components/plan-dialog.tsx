@@ -84,7 +84,12 @@ export function PlanDialog() {
           </p>
         )}
         {planError && (
-          <div className="banner bad" role="alert">
+          <div className="banner bad" role="alert" data-testid="plan-error">
+            {planError.code === 'busy' || planError.code === 'stale-plan' ? (
+              <>
+                <strong>{t(planError.code === 'busy' ? 'runBusy' : 'runStalePlan')}</strong>{' '}
+              </>
+            ) : null}
             {planError.message}
           </div>
         )}
