@@ -75,7 +75,7 @@ const leaseSchema = z.object({
   what: z.enum(['operation', 'recovery']),
   /** Written when it ended: the lease no longer holds anything. */
   released: z.literal(true).optional(),
-  // keys, all and title: read leniently (objectsOf), so that one of another form never hides the lease.
+  // keys, all and title: read leniently (leaseOf), so that one of another form never hides the lease.
   keys: z.unknown().optional(),
   all: z.unknown().optional(),
   title: z.unknown().optional(),
@@ -83,7 +83,10 @@ const leaseSchema = z.object({
 type Lease = Omit<z.infer<typeof leaseSchema>, 'keys' | 'all' | 'title'> & {
   /** The devices and VMs its operation changes, each as leaseKeys() writes it. */
   keys?: string[];
-  /** It changes more objects than a lease names (or names them in a form not known here): it holds up every operation that changes any. */
+  /**
+   * It changes more objects than a lease names (or names them in a form not known here): it holds up
+   * every operation that changes any.
+   */
   all?: true;
   /** Its plan's title, for the message of an operation it holds up. */
   title?: string;
@@ -285,10 +288,11 @@ function overlaps(a: Pick<Lease, 'keys' | 'all'>, b: Pick<Lease, 'keys' | 'all'>
  * Why another operation holds one of `objects` now: a live lease in the folder that names one of them.
  * Not `own`, nor a lease of this process, held or let go with its release not written yet (its locks
  * cover those; the latter names its PowerShell, which lives on). Known by file, not by process id: a
- * process id comes back, and that of a closed `dda` whose PowerShell finishes a step may be ours. A file that cannot be read (a scanner holding it) counts
- * while it is recent, as judge() counts it: its objects are unknown. Files untouched for longer than any
- * lease stays live are not read. The message names the file: one planted there (the folder is the
- * admin's, but unelevated processes can write it) is found and removed.
+ * process id comes back, and that of a closed `dda` whose PowerShell finishes a step may be ours. A
+ * file that cannot be read (a scanner holding it) counts while it is recent, as judge() counts it: its
+ * objects are unknown. Files untouched for longer than any lease stays live are not read. The message
+ * names the file: one planted there (the folder is the admin's, but unelevated processes can write it)
+ * is found and removed.
  */
 function heldElsewhere(dataDir: string, own: string, objects: Pick<Lease, 'keys' | 'all'>, now: number): string | null {
   if (!objects.all && !objects.keys?.length) return null;
