@@ -112,9 +112,23 @@ const heldHere = new Set<string>();
 /** Those it let go whose release is not written yet: they still name its live PowerShell. */
 const releasing = new Set<string>();
 
+/** The first `length` hex digits of the SHA-256 of `text`: names and keys made of data a user could write. */
+function digest(text: string, length: number): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+/** Whether the file itself (never what a link points at) was written within `limit` of `now`; false when gone. */
+function touchedWithin(file: string, now: number, limit: number): boolean {
+  try {
+    return Math.abs(now - lstatSync(file).mtimeMs) <= limit;
+  } catch {
+    return false;
+  }
+}
+
 /** The lease file of an operation: the id is hashed (a journal's id is data a user could write). */
 export function leaseFile(dataDir: string, op: string): string {
-  return join(dataDir, 'running', `${createHash('sha256').update(op).digest('hex').slice(0, 32)}.json`);
+  return join(dataDir, 'running', `${digest(op, 32)}.json`);
 }
 
 /** Whether a process with this id runs on this computer. */
@@ -164,7 +178,7 @@ function createExclusive(file: string, text: string): boolean {
 
 /** How long a lease file that does not parse is taken as one being written. */
 const BEING_WRITTEN_MS = 10_000;
-/** A lease is a few hundred bytes, under 4 kB with MAX_LEASE_KEYS: a bigger file is not one (and is never read whole). */
+/** A lease is a few hundred bytes, under 4 kB with MAX_LEASE_KEYS: a bigger file is not one (never read whole). */
 const MAX_LEASE_BYTES = 4096;
 
 type Read = { lease: Lease | null } | { absent: true } | { error: string; transient?: true } | { partial: true };
@@ -220,14 +234,8 @@ function judge(dataDir: string, op: string, now: number): { reason: string | nul
   if (!folderUsable(dataDir)) return { reason: null, read: { absent: true } };
   const read = readLease(file);
   if ('absent' in read) return { reason: null, read };
-  // The file's own time (never what a link points at); none: it holds nothing.
-  const recent = (limit: number) => {
-    try {
-      return Math.abs(now - lstatSync(file).mtimeMs) <= limit;
-    } catch {
-      return false;
-    }
-  };
+  // The file's own time; none: it holds nothing.
+  const recent = (limit: number) => touchedWithin(file, now, limit);
   if ('partial' in read)
     return {
       reason: recent(BEING_WRITTEN_MS)
@@ -272,7 +280,7 @@ function printable(text: string): string {
 
 /** The objects of an operation (lock keys) as its lease names them: hashed (a VM's name is the user's), bounded. */
 export function leaseKeys(keys: string[]): Pick<Lease, 'keys' | 'all'> {
-  const hashed = [...new Set(keys.map((k) => createHash('sha256').update(k.toUpperCase()).digest('hex').slice(0, 16)))];
+  const hashed = [...new Set(keys.map((k) => digest(k.toUpperCase(), 16)))];
   return hashed.length > MAX_LEASE_KEYS ? { all: true } : { keys: hashed };
 }
 
@@ -306,11 +314,7 @@ function heldElsewhere(dataDir: string, own: string, objects: Pick<Lease, 'keys'
     if (!/^[0-9a-f]{32}\.json$/.test(name)) continue;
     const file = join(dataDir, 'running', name);
     if (file === own || heldHere.has(file) || releasing.has(file)) continue;
-    try {
-      if (Math.abs(now - lstatSync(file).mtimeMs) > LOCAL_STALE_MS + LEASE_RENEW_MS) continue;
-    } catch {
-      continue;
-    }
+    if (!touchedWithin(file, now, LOCAL_STALE_MS + LEASE_RENEW_MS)) continue;
     const read = readLease(file);
     if ('transient' in read)
       return `A device or VM of this operation may be busy with another operation: its lease (${file}) cannot be read (${read.error}). Try again in a moment, or remove that file if no DDA Studio window or dda command runs an operation.`;
@@ -363,7 +367,7 @@ const claimSchema = z.object({ pid: z.number().int().positive(), at: z.number() 
  * over; past MAX_CLAIMS of those the takeover goes ahead unclaimed, so nothing blocks it for good.
  */
 function claim(file: string, record: string, now: number): boolean {
-  const base = `${file}.${createHash('sha256').update(record).digest('hex').slice(0, 16)}`;
+  const base = `${file}.${digest(record, 16)}`;
   for (let n = 0; n < MAX_CLAIMS; n++) {
     const name = `${base}.${n}.claim`;
     if (createExclusive(name, JSON.stringify({ pid: process.pid, at: now }))) return true;
@@ -408,11 +412,8 @@ export function takeLease(
     const { title: _title, ...untitled } = lease;
     const { keys: _keys, ...bare } = untitled;
     const wide = { ...bare, ...(objects.keys?.length || objects.all ? { all: true as const } : {}) };
-    for (const form of [lease, untitled, wide]) {
-      const json = JSON.stringify(released ? { ...form, released } : form);
-      if (Buffer.byteLength(json) <= MAX_LEASE_BYTES) return json;
-    }
-    return JSON.stringify(released ? { ...wide, released } : wide);
+    const forms = [lease, untitled, wide].map((form) => JSON.stringify(released ? { ...form, released } : form));
+    return forms.find((json) => Buffer.byteLength(json) <= MAX_LEASE_BYTES) ?? forms[2]!;
   };
   let usable = false;
   try {

@@ -97,8 +97,9 @@ export function prestartPowerShell(executable: string): ChildProcessWithoutNullS
 }
 
 /**
- * The waiting process when it is `executable` with no extra environment, in the JIT mode of this process, and still running, else null
- * (a waiting process that does not fit is ended). Either way the slot is empty afterwards.
+ * The waiting process when it is `executable` with no extra environment, in this process's JIT mode, and
+ * still running, else null (a waiting process that does not fit is ended). Either way the slot is empty
+ * afterwards.
  */
 export function takePrestarted(
   executable: string,

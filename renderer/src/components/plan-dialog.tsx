@@ -6,11 +6,16 @@
 import { useEffect, useState } from 'react';
 import { planIsRunnable, type ConsentId, type PlanChoices } from '../../../shared/plan';
 import { ps1FileText } from '../../../shared/ps-literal';
+import type { MessageKey } from '../../../shared/i18n/messages';
+import type { ErrorCode } from '../../../shared/result';
 import { useStore } from '../store';
 import { useT } from '../i18n';
 import { useHostLabel } from './host-switcher';
 import { Modal } from './modal';
 import { PlanOutcome, PlanSteps, PlanTitle, SiblingsChoice, refusedDeviceName } from './plan-dialog-parts';
+
+/** What a refusal that came before anything ran says first, in the window's language (the detail follows). */
+const notRunHeadline: Partial<Record<ErrorCode, MessageKey>> = { busy: 'runBusy', 'stale-plan': 'runStalePlan' };
 
 export function PlanDialog() {
   const { t, tf, tx } = useT();
@@ -85,11 +90,7 @@ export function PlanDialog() {
         )}
         {planError && (
           <div className="banner bad" role="alert" data-testid="plan-error">
-            {planError.code === 'busy' || planError.code === 'stale-plan' ? (
-              <>
-                <strong>{t(planError.code === 'busy' ? 'runBusy' : 'runStalePlan')}</strong>{' '}
-              </>
-            ) : null}
+            {notRunHeadline[planError.code] && <strong>{t(notRunHeadline[planError.code]!)} </strong>}
             {planError.message}
           </div>
         )}
