@@ -17,7 +17,7 @@ function racer(d: string, who: string): string {
   const script = join(d, `${who}.ts`);
   writeFileSync(
     script,
-    `import { existsSync, writeFileSync } from 'node:fs';\n` +
+    `import { existsSync, renameSync, writeFileSync } from 'node:fs';\n` +
       `import { join } from 'node:path';\n` +
       `import { takeLease } from ${JSON.stringify(join(import.meta.dirname, 'operation-lease.ts'))};\n` +
       `const d = ${JSON.stringify(d)};\n` +
@@ -25,7 +25,9 @@ function racer(d: string, who: string): string {
       `for (let r = 0; r < ${ROUNDS}; r++) {\n` +
       `  while (!existsSync(join(d, 'go-' + r))) {}\n` +
       `  const lease = takeLease(join(d, 'data'), '${who}-' + r, 'operation', () => [], { keys: ['device:PCIROOT(0)#PCI(' + r + ')'], title: 'race' });\n` +
-      `  writeFileSync(join(d, 'result-${who}-' + r), 'release' in lease ? 'ran' : 'refused');\n` +
+      // written whole, then renamed: the test never reads a result half-written
+      `  writeFileSync(join(d, 'tmp-${who}'), 'release' in lease ? 'ran' : 'refused');\n` +
+      `  renameSync(join(d, 'tmp-${who}'), join(d, 'result-${who}-' + r));\n` +
       `  while (!existsSync(join(d, 'done-' + r))) {}\n` +
       `  if ('release' in lease) lease.release();\n` +
       `}\n`,
