@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultDataDir, localHostDataDir, openLocalHostDataDir } from './data-dir';
+import { defaultDataDir, localDataNotices, localHostDataDir, openLocalHostDataDir } from './data-dir';
 
 describe("the local host's data folder", () => {
   it('is %LOCALAPPDATA%\\DDA Studio on Windows (it never roams), the data folder elsewhere; DDA_DATA_DIR rules both', () => {
@@ -44,6 +44,10 @@ describe("the local host's data folder", () => {
     expect(first.dir).toBe(localHostDataDir(env, 'win32'));
     expect([...first.copied].sort()).toEqual(Object.keys(files).sort());
     expect(first.copied.at(-1)).toBe('journal.jsonl'); // last: its presence says the copy is whole
+    // what the CLI and the server say of it (the window logs it itself)
+    expect(localDataNotices(first)).toEqual([
+      `This host's data was copied to ${first.dir} from the data folder: ${first.copied.join(', ')}`,
+    ]);
     for (const [n, t] of Object.entries(files)) {
       expect(readFileSync(join(first.dir, n), 'utf8')).toBe(t);
       expect(readFileSync(join(before, n), 'utf8')).toBe(t);
@@ -58,6 +62,7 @@ describe("the local host's data folder", () => {
     expect(readFileSync(join(first.dir, 'journal.jsonl'), 'utf8')).toBe('mine\n');
     rmSync(join(first.dir, 'journal.jsonl'));
     expect(openLocalHostDataDir(env, 'win32')).toEqual({ dir: first.dir, copied: [], error: null });
+    expect(localDataNotices(openLocalHostDataDir(env, 'win32'))).toEqual([]);
     expect(existsSync(join(first.dir, 'journal.jsonl'))).toBe(false);
   });
 
@@ -88,6 +93,7 @@ describe("the local host's data folder", () => {
     writeFileSync(join(root, 'Local'), 'a file where the folder should be');
     const r = openLocalHostDataDir(env, 'win32');
     expect(r.error).toMatch(/could not be copied from .*; it is used where it is/);
+    expect(localDataNotices(r)).toEqual([r.error]);
     // this run keeps the files where they are: nothing is hidden behind an empty folder
     expect(r.dir).toBe(defaultDataDir(env, 'win32'));
     expect(readFileSync(join(defaultDataDir(env, 'win32'), 'journal.jsonl'), 'utf8')).toBe('j\n');

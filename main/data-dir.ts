@@ -82,3 +82,13 @@ export function openLocalHostDataDir(
     };
   }
 }
+
+/** What the admin should hear of a local data folder's opening: what was copied, or why nothing could be. */
+export function localDataNotices(r: ReturnType<typeof openLocalHostDataDir>): string[] {
+  return [
+    ...(r.copied.length
+      ? [`This host's data was copied to ${r.dir} from the data folder: ${r.copied.join(', ')}`]
+      : []),
+    ...(r.error ? [r.error] : []),
+  ];
+}

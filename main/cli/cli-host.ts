@@ -70,12 +70,14 @@ export async function openCliHost(values: HostValues, io: Io): Promise<HostConne
   if (id === null) {
     if (values['password-stdin'])
       throw new UsageError('--password-stdin is only for a remote WinRM host with a user (--host <id>)');
-    return openHost({
+    const host = openHost({
       simulate: values.simulate ?? null,
       simState: values['sim-state'] ?? null,
       pwsh: values.pwsh ?? null,
       dataDir: values['data-dir'] ?? null,
     });
+    for (const notice of host.notices ?? []) io.err(`dda: ${notice}`);
+    return host;
   }
   if (values.simulate !== undefined || values['sim-state'] !== undefined) {
     throw new UsageError('--host cannot be combined with --simulate or --sim-state: those simulate this machine');

@@ -12,7 +12,7 @@ import type { ScriptRunner } from '../powershell/session-types';
 import { LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
 import { projectRoot } from '../project-root';
 import { createSimState, simulatorModulePath } from '../simulator/profiles';
-import { openLocalHostDataDir, simulatedDataDir } from '../data-dir';
+import { localDataNotices, openLocalHostDataDir, simulatedDataDir } from '../data-dir';
 import type { executePlan } from './executor';
 import { fileMeasurementStore, type MeasurementStore } from './measurement-store';
 
@@ -46,6 +46,11 @@ export interface HostConnection {
   powershell: { path: string; source: string };
   /** How a plan runs on this host when not step by step here: whole, on a JEA endpoint (hosts/jea-module-run.ts). */
   executePlan?: typeof executePlan;
+  /**
+   * What opening it did that the admin should hear of, for the opener to show (the CLI on stderr, the
+   * server in its log): the local host's data copied to its own folder, or why it could not be.
+   */
+  notices?: string[];
   close(): Promise<void>;
 }
 
@@ -61,7 +66,9 @@ export function scriptsDir(): string {
 export function openHost(options: HostConnectionOptions = {}): HostConnection {
   const simulated = !!options.simulate || !!options.simState;
   const simState = simulated ? createSimState(options.simulate ?? null, options.simState ?? undefined) : null;
-  return openSessionHost({
+  // This machine's own data, in its own folder (the first time, copied from the data folder: data-dir.ts).
+  const local = options.dataDir != null || simState ? null : openLocalHostDataDir();
+  const host = openSessionHost({
     hostId: LOCAL_HOST_ID,
     remote: null,
     startup: [
@@ -71,9 +78,10 @@ export function openHost(options: HostConnectionOptions = {}): HostConnection {
       { script: 'host-functions', params: {} },
     ],
     simState,
-    dataDir: options.dataDir ?? (simState ? simulatedDataDir(simState) : openLocalHostDataDir().dir),
+    dataDir: options.dataDir ?? local?.dir ?? simulatedDataDir(simState as string),
     ...sessionOptionsOf(options),
   });
+  return local ? { ...host, notices: localDataNotices(local) } : host;
 }
 
 /** What a host's session is started with: who it is, its start-up scripts, where its data lives. */

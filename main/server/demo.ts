@@ -74,6 +74,7 @@ export async function main(): Promise<void> {
         simulate: values.simulate ?? (values['sim-state'] ? null : DEFAULT_PROFILE),
         simState: values['sim-state'] ?? null,
       });
+  for (const notice of host.notices ?? []) process.stderr.write(`demo: ${notice}\n`);
   // No OS credential store in browser mode: passwords of remote hosts live in this process only.
   // Remote hosts in the data folder the app and the CLI share (the local host's own data is apart from it).
   const pool = createHostPool(host, values.real ? { dataDir: defaultDataDir() } : {});
