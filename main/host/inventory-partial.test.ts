@@ -161,3 +161,22 @@ describe('one PCI function with two network adapters (the two ports of a NIC beh
     expect(inv.notes.join(' ')).not.toMatch(/traced|uplink/);
   });
 });
+
+describe('device property rows that name their device by DeviceID only', () => {
+  it('(Win32_PnPDeviceProperty has no InstanceId of its own) read the same facts, parents and lifelines', async () => {
+    await shared.use(freshState('lifelines-host'));
+    const rows = (shape: string) =>
+      'function global:Get-PnpDeviceProperty { [CmdletBinding()] param([string[]]$InstanceId, [string[]]$KeyName)' +
+      ` foreach ($r in @(DdaSim\\Get-PnpDeviceProperty -InstanceId $InstanceId -KeyName $KeyName)) { ${shape} } }`;
+    await stubbed(rows('$r'));
+    const asIs = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    await stubbed(
+      rows('[pscustomobject]@{ DeviceID = $r.DeviceID; KeyName = $r.KeyName; Type = $r.Type; Data = $r.Data }'),
+    );
+    const inv = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    expect(inv.devices.filter((d) => d.facts.deviceType !== null).length).toBeGreaterThan(3);
+    expect(inv.devices.some((d) => d.lifelines.disks.length > 0)).toBe(true);
+    expect(inv.devices).toEqual(asIs.devices);
+    expect(inv.notes).toEqual(asIs.notes);
+  });
+});

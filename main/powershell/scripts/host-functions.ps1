@@ -126,11 +126,19 @@ if ($null -eq ${function:Get-DdaSessionArrival}) {
 # (wbemcli.h): about 190 PCI functions. So the ids are asked 64 at a time. Errors go where the caller's
 # -ErrorAction says (passed on: PnpDevice's CDXML functions do not take a caller's preference), and into
 # the caller's -ErrorVariable.
+# Each row names its device by InstanceId, as its callers read it. The rows are Win32_PnPDeviceProperty
+# instances, whose own property is DeviceID (Microsoft Learn, Win32_PnPDeviceProperty class); that the
+# PnpDevice module adds InstanceId (the column its examples show) is a guess: where a batch's rows lack
+# it, it is added as an alias of DeviceID, so either way every row is matched to its device.
 function global:Get-DdaPnpDeviceProperty {
     [CmdletBinding()]
     param([string[]]$InstanceId, [string[]]$KeyName)
     for ($at = 0; $at -lt $InstanceId.Count; $at += 64) {
-        Get-PnpDeviceProperty -InstanceId ([string[]]$InstanceId[$at..([Math]::Min($at + 64, $InstanceId.Count) - 1)]) -KeyName $KeyName -ErrorAction $ErrorActionPreference
+        $rows = @(Get-PnpDeviceProperty -InstanceId ([string[]]$InstanceId[$at..([Math]::Min($at + 64, $InstanceId.Count) - 1)]) -KeyName $KeyName -ErrorAction $ErrorActionPreference)
+        if ($rows.Count -gt 0 -and $null -eq $rows[0].PSObject.Properties['InstanceId']) {
+            foreach ($r in $rows) { Add-Member -InputObject $r -MemberType AliasProperty -Name InstanceId -Value DeviceID -Force }
+        }
+        $rows
     }
 }
 
