@@ -162,9 +162,17 @@ describe('one PCI function with two network adapters (the two ports of a NIC beh
   });
 });
 
+/**
+ * Puts the simulator's own cmdlets back where earlier tests put stand-ins (they live in the shared
+ * session, and took the place of the simulator's exported functions).
+ */
+const unstub = (...names: string[]) =>
+  stubbed(names.map((n) => `\${function:global:${n}} = (Get-Command -Name 'DdaSim\\${n}').ScriptBlock`).join('; '));
+
 describe('device property rows that name their device by DeviceID only', () => {
   it('(Win32_PnPDeviceProperty has no InstanceId of its own) read the same facts, parents and lifelines', async () => {
     await shared.use(freshState('lifelines-host'));
+    await unstub('Get-NetAdapter', 'Get-NetIPAddress');
     const rows = (shape: string) =>
       'function global:Get-PnpDeviceProperty { [CmdletBinding()] param([string[]]$InstanceId, [string[]]$KeyName)' +
       ` foreach ($r in @(DdaSim\\Get-PnpDeviceProperty -InstanceId $InstanceId -KeyName $KeyName)) { ${shape} } }`;
@@ -178,5 +186,24 @@ describe('device property rows that name their device by DeviceID only', () => {
     expect(inv.devices.some((d) => d.lifelines.disks.length > 0)).toBe(true);
     expect(inv.devices).toEqual(asIs.devices);
     expect(inv.notes).toEqual(asIs.notes);
+  });
+});
+
+describe("one VM's network adapters Hyper-V cannot read", () => {
+  it('is a note; the network picture stays known (before, every NIC became unknown)', async () => {
+    await shared.use(freshState('lifelines-host'));
+    await unstub('Get-NetAdapter', 'Get-NetIPAddress', 'Get-PnpDeviceProperty');
+    await stubbed(
+      'function global:Get-VMNetworkAdapter { [CmdletBinding()] param([switch]$All) DdaSim\\Get-VMNetworkAdapter -All }',
+    );
+    const asIs = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    await stubbed(
+      "function global:Get-VMNetworkAdapter { [CmdletBinding()] param([switch]$All) DdaSim\\Get-VMNetworkAdapter -All; Write-Error -Message 'The virtual machine Broken-VM could not be read.' -ErrorId 'VMConfigUnreadable' }",
+    );
+    const inv = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    const lifelines = (i: typeof inv) => i.devices.map((d) => d.lifelines);
+    expect(lifelines(asIs).some((l) => l.vSwitches.length > 0 && l.networkKnown)).toBe(true);
+    expect(lifelines(inv)).toEqual(lifelines(asIs));
+    expect(inv.notes.join(' ')).toMatch(/Get-VMNetworkAdapter: The virtual machine Broken-VM could not be read/);
   });
 });

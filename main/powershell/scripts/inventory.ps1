@@ -335,7 +335,12 @@ $vmNics = @()
 if ($hyperV.present -and $lifelines.networkKnown) {
     try {
         $switches = @(Get-VMSwitch -ErrorAction Stop)
-        $vmNics = @(Get-VMNetworkAdapter -All -ErrorAction Stop)
+        # An adapter Hyper-V cannot read (a VM's) is a note, as for Get-VM above: the VMs' adapters only
+        # name the VMs on each switch, and a host vNIC missing from them leaves its adapter untraced,
+        # which fails closed below.
+        $vmNicErrors = $null
+        $vmNics = @(Get-VMNetworkAdapter -All -ErrorAction SilentlyContinue -ErrorVariable vmNicErrors)
+        Add-DdaErrorNotes 'Get-VMNetworkAdapter' $vmNicErrors
     } catch { $lifelines.networkKnown = $false; Add-Note ("Virtual switches unreadable: " + $_.Exception.Message) }
 }
 # Each adapter's PCI function (the walk above): the NIC it is, or the one it is a child of.
