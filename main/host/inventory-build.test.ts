@@ -148,3 +148,17 @@ describe('a measurement belongs to the computer and the card that it measured', 
     expect(memory.get(KEPT)?.model).toBe('VEN_10DE&DEV_1EB8&SUBSYS_12A210DE');
   });
 });
+
+describe("a dismounted device's name", () => {
+  it("is its twin's without the suffix Windows adds in the host's language, whatever the language", () => {
+    const name = (friendlyName: string, dismounted: boolean) =>
+      buildInventory(raw({ friendlyName }, [], dismounted), memoryMeasurementStore(), now).devices[0]!.friendlyName;
+    expect(name('NVIDIA Tesla T4 - Dismounted', true)).toBe('NVIDIA Tesla T4');
+    expect(name('NVIDIA Tesla T4 - 已卸除', true)).toBe('NVIDIA Tesla T4');
+    // the German and Japanese words are made up here (no source gives them): any last " - " part goes
+    expect(name('NVIDIA Tesla T4 - PCIe - Getrennt', true)).toBe('NVIDIA Tesla T4 - PCIe');
+    expect(name('NVIDIA Tesla T4 - マウント解除', true)).toBe('NVIDIA Tesla T4');
+    // a device on the host keeps its whole name
+    expect(name('NVIDIA Tesla T4 - PCIe', false)).toBe('NVIDIA Tesla T4 - PCIe');
+  });
+});

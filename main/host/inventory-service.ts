@@ -87,7 +87,15 @@ function poolOf(a: { resourcePoolName?: string | null }): string | null {
   const p = a.resourcePoolName;
   return p && p.toLowerCase() !== 'primordial' ? p : null;
 }
-const twinSuffix = / - (Dismounted|已卸除)$/;
+/**
+ * A dismounted device's PCIP\ twin is named as the device, then " - " and a word in the host's language
+ * ("- Dismounted", zh-CN "- 已卸除": hyperv-dda.md; German, Japanese... hosts have their own): the twin's
+ * name without its last " - " part, whatever the language.
+ */
+function withoutTwinSuffix(name: string): string {
+  const at = name.lastIndexOf(' - ');
+  return at > 0 ? name.slice(0, at) : name;
+}
 
 /** inventory.ps1's names of the survey properties, by their names in SurveyFacts. */
 const rawFactName: Record<SurveyFactName, string> = {
@@ -284,7 +292,7 @@ export function buildInventory(raw: RawInventory, memory: MeasurementStore, now:
     return {
       instanceId: isTwin ? pciIdOf(d.instanceId) : d.instanceId,
       dismountedInstanceId: isTwin ? d.instanceId : null,
-      friendlyName: (d.friendlyName ?? d.instanceId).replace(twinSuffix, ''),
+      friendlyName: isTwin ? withoutTwinSuffix(d.friendlyName ?? d.instanceId) : (d.friendlyName ?? d.instanceId),
       pnpClass: d.class || null,
       locationPath,
       card: locationPath ? cardOf(locationPath) : null,
