@@ -67,6 +67,8 @@ type Facts = {
   invalid: Record<string, string>;
   template: Record<string, unknown>;
   registered: Record<string, unknown>;
+  /** Registered without -OperatorGroup: the Administrators group (named by its SID on Windows). */
+  registeredDefault: { RoleDefinitions: Record<string, unknown> };
   role: { ModulesToImport: string; VisibleFunctions: string[] };
 };
 
@@ -155,6 +157,8 @@ describe('the DDAStudio.Host module as built for hosts', () => {
       $reg = Join-Path $env:OUT 'registered.pssc'
       $null = & (Join-Path $env:MOD 'Register-DDAStudioEndpoint.ps1') -OperatorGroup 'CONTOSO\\DDA Operators' -SaveConfigurationTo $reg
       $out.registered = Import-PowerShellDataFile $reg
+      $null = & (Join-Path $env:MOD 'Register-DDAStudioEndpoint.ps1') -SaveConfigurationTo $reg
+      $out.registeredDefault = Import-PowerShellDataFile $reg
       $out.role = Import-PowerShellDataFile (Join-Path $env:MOD 'RoleCapabilities/DDAStudioOperator.psrc')
       $out | ConvertTo-Json -Depth 6 -Compress`;
     const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', script], {
@@ -285,6 +289,12 @@ describe('the DDAStudio.Host module as built for hosts', () => {
     expect(facts.registered).toMatchObject({
       ...jea,
       RoleDefinitions: { 'CONTOSO\\DDA Operators': { RoleCapabilities: 'DDAStudioOperator' } },
+    });
+    // Without -OperatorGroup, Windows names the group in the host's language (from its SID, S-1-5-32-544,
+    // which cannot be translated off Windows: here the English name). Not testable here: a localized host.
+    expect(facts.registeredDefault).toMatchObject({
+      ...jea,
+      RoleDefinitions: { 'BUILTIN\\Administrators': { RoleCapabilities: 'DDAStudioOperator' } },
     });
   });
 });

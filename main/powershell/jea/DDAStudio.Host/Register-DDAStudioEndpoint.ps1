@@ -1,6 +1,7 @@
 # Registers DDA Studio's least-privilege JEA endpoint on this Hyper-V host. From an elevated Windows
 # PowerShell, in the DDAStudio.Host folder that `dda hosts jea-module <folder>` wrote:
 #   .\Register-DDAStudioEndpoint.ps1 [-OperatorGroup 'CONTOSO\DDA Operators']   # register (or update)
+#     (without -OperatorGroup: the host's Administrators group, whatever its name in the host's language)
 #   .\Register-DDAStudioEndpoint.ps1 -Unregister                                # remove the endpoint
 #   .\Register-DDAStudioEndpoint.ps1 -SaveConfigurationTo .\review.pssc         # only write the .pssc
 # Registering installs this module to Program Files\WindowsPowerShell\Modules\DDAStudio.Host, writes
@@ -11,14 +12,23 @@
 # Windows PowerShell 5.1 compatible.
 [CmdletBinding()]
 param(
-    # Who may connect: a local or domain group (or user), e.g. 'CONTOSO\DDA Operators'.
-    [ValidateNotNullOrEmpty()][string]$OperatorGroup = 'BUILTIN\Administrators',
+    # Who may connect: a local or domain group (or user), e.g. 'CONTOSO\DDA Operators'. Default: this
+    # host's Administrators group, named in the host's language (below).
+    [ValidateNotNullOrEmpty()][string]$OperatorGroup,
     [ValidatePattern('^[A-Za-z][A-Za-z0-9._-]*$')][string]$Name = 'DDAStudio',
     [switch]$Unregister,
     # Write the session configuration to this file and stop: nothing is installed or registered.
     [string]$SaveConfigurationTo
 )
 $ErrorActionPreference = 'Stop'
+if (-not $OperatorGroup) {
+    # The local Administrators group by its well-known SID, S-1-5-32-544: its name is localized
+    # ('Administratoren' on a German host: Microsoft Learn's German Well-known SIDs page), and a role whose
+    # name does not resolve fails the registration (Register-PSSessionConfiguration:
+    # CouldNotResolveRoleDefinitionPrincipal); JEA also matches roles by name at connect time. Off Windows
+    # (only -SaveConfigurationTo runs there) the English name is written.
+    try { $OperatorGroup = ([Security.Principal.SecurityIdentifier]'S-1-5-32-544').Translate([Security.Principal.NTAccount]).Value } catch { $OperatorGroup = 'BUILTIN\Administrators' }
+}
 $moduleName = 'DDAStudio.Host'
 $programData = $env:ProgramData
 if (-not $programData) { $programData = 'C:\ProgramData' }   # -SaveConfigurationTo on another system
