@@ -87,6 +87,34 @@ describe('step scripts on a host slower than its cmdlets', () => {
     expect(readState(state).devices.find((d) => d.locationPath === CX4)!.dismounted).toBe(true);
   });
 
+  it('a retry without the mitigation check that the host lists late is done too (the retry had no such grace)', async () => {
+    // The card has no mitigation driver: the dismount with the check is refused, the retry (-Force, no ACS
+    // check asked) dismounts it, and the cmdlet then says ObjectNotFound before the host lists the twin.
+    const state = freshState('ml30-connectx4', (s) => {
+      s.devices.find((d) => d.locationPath === CX4)!.hasMitigationDriver = false;
+    });
+    await shared.use(state);
+    await runScript(
+      'function global:Dismount-VMHostAssignableDevice { [CmdletBinding()] param([string]$LocationPath, [switch]$Force) ' +
+        'DdaSim\\Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Force:$Force; ' +
+        "Write-Error -Message 'Der Vorgang konnte nicht abgeschlossen werden.' -ErrorId 'CannotFindDismountedDevice' -Category ObjectNotFound }",
+    );
+    const disabled = await shared.host.runner.invoke('op-disable-device', { InstanceId: CX4_ID });
+    if (!disabled.ok) throw new Error(disabled.error.message);
+    const { script, params } = actions.dismount(CX4, CX4_ID, {
+      RequireAcsSupport: false,
+      RequireDeviceMitigations: true,
+      RetryWithoutMitigations: true,
+    });
+    const r = await shared.host.runner.invoke(script, params);
+    expect(r.ok ? r.value : r.error).toMatchObject({
+      dismounted: CX4,
+      requireDeviceMitigations: false,
+      lateListing: 'Der Vorgang konnte nicht abgeschlossen werden.',
+    });
+    expect(readState(state).devices.find((d) => d.locationPath === CX4)!.dismounted).toBe(true);
+  });
+
   it('a disable Windows deferred to a restart (the device still working) fails with its own id, not later at the dismount', async () => {
     await shared.use(freshState('ml30-connectx4'));
     // The driver did not stop: Win32_PnPEntity.Disable says RebootNeeded, the cmdlet nothing.

@@ -111,21 +111,27 @@ function Test-DdaDismounted([int]$Sec) {
     }
 }
 
-try {
-    Invoke-Dismount $RequireAcsSupport $RequireDeviceMitigations
-    return @{ dismounted = $LocationPath; requireAcsSupport = $RequireAcsSupport; requireDeviceMitigations = $RequireDeviceMitigations }
-} catch {
-    $refused = $_
+# Dismounts with the checks asked for. The cmdlet can fail after its dismount: it looks the new PCIP\
+# device up once, at once, and says ObjectNotFound when the host has not listed it yet (a public
+# decompilation of the Hyper-V module; a labelled guess). A dismount the host lists is done, whatever the
+# error said; after ObjectNotFound the host gets 15 s to list it. Returns the error of a dismount that did
+# not happen ($null when it did), and the text of a late listing.
+function Invoke-DdaDismountChecked([bool]$Mitigations) {
+    try { Invoke-Dismount $RequireAcsSupport $Mitigations; return @{ error = $null; lateListing = $null } } catch { $failed = $_ }
+    $waitSec = 0
+    if ([string]$failed.CategoryInfo.Category -eq 'ObjectNotFound') { $waitSec = 15 }
+    if (Test-DdaDismounted $waitSec) { return @{ error = $null; lateListing = [string]$failed.Exception.Message } }
+    return @{ error = $failed; lateListing = $null }
 }
-# The cmdlet can fail after its dismount: it looks the new PCIP\ device up once, at once, and says
-# ObjectNotFound when the host has not listed it yet (a public decompilation of the Hyper-V module; a
-# labelled guess). A dismount the host lists is done, whatever the error said; after ObjectNotFound the
-# host gets 15 s to list it.
-$waitSec = 0
-if ([string]$refused.CategoryInfo.Category -eq 'ObjectNotFound') { $waitSec = 15 }
-if (Test-DdaDismounted $waitSec) {
-    return @{ dismounted = $LocationPath; requireAcsSupport = $RequireAcsSupport; requireDeviceMitigations = $RequireDeviceMitigations; lateListing = [string]$refused.Exception.Message }
+function New-DdaDismounted([bool]$Mitigations, $Attempt) {
+    $r = @{ dismounted = $LocationPath; requireAcsSupport = $RequireAcsSupport; requireDeviceMitigations = $Mitigations }
+    if ($null -ne $Attempt.lateListing) { $r.lateListing = $Attempt.lateListing }
+    return $r
 }
+
+$first = Invoke-DdaDismountChecked $RequireDeviceMitigations
+if ($null -eq $first.error) { return (New-DdaDismounted $RequireDeviceMitigations $first) }
+$refused = $first.error
 if (-not $RequireDeviceMitigations) { throw $refused }
 $liftable = $false
 try {
@@ -158,8 +164,12 @@ try {
     $liftable = $false
 }
 if ($liftable -and $RetryWithoutMitigations) {
-    Invoke-Dismount $RequireAcsSupport $false
-    return @{ dismounted = $LocationPath; requireAcsSupport = $RequireAcsSupport; requireDeviceMitigations = $false; refusal = [string]$refused.Exception.Message }
+    # The retry may meet the same late listing as any dismount.
+    $again = Invoke-DdaDismountChecked $false
+    if ($null -ne $again.error) { throw $again.error }
+    $r = New-DdaDismounted $false $again
+    $r.refusal = [string]$refused.Exception.Message
+    return $r
 }
 if ($liftable) {
     $record = New-Object System.Management.Automation.ErrorRecord $refused.Exception, 'DdaDismountRefused', $refused.CategoryInfo.Category, $LocationPath
