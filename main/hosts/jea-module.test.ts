@@ -67,6 +67,7 @@ type Facts = {
   invalid: Record<string, string>;
   template: Record<string, unknown>;
   registered: Record<string, unknown>;
+  enableUndo: { disabledNow: string | null; enabledNow: string | null };
   /** Registered without -OperatorGroup: the Administrators group (named by its SID on Windows). */
   registeredDefault: { RoleDefinitions: Record<string, unknown> };
   role: { ModulesToImport: string; VisibleFunctions: string[] };
@@ -146,6 +147,21 @@ describe('the DDAStudio.Host module as built for hosts', () => {
           }
         } finally { [Globalization.CultureInfo]::CurrentCulture = $culture }
       } $nicPath $nic $usb $buildAgent
+      # A NIC the host needs, enabled again (its undo disables it): without take-host-lifeline while it is
+      # disabled now (the undo puts it back as it is), not while it is enabled (the undo would take it).
+      $out.enableUndo = & (Get-Module DDAStudio.Host) {
+        param($NicPath, $Nic)
+        $view = Get-DdaHostView
+        $policy = Get-DdaHostPolicy
+        $d = Find-DdaHostDevice $view $NicPath $null
+        $d.needsLifelineConsent = $true   # as on a host whose network cannot be read (an LBFO team)
+        $plan = @{ intent = @{ kind = 'enable-device'; locationPath = $NicPath }; choices = @{ consents = @(); startVmAfter = $false }; blocked = $null; consents = @()
+          steps = @(@{ id = 'e'; kind = 'enable-device'; action = @{ script = 'op-enable-device'; params = @{ InstanceId = $Nic.instanceId } }; undo = @{ script = 'op-disable-device'; params = @{ InstanceId = $Nic.instanceId } } }) }
+        $d.enabled = $false
+        $disabledNow = Get-DdaPlanRefusal $plan $view $policy
+        $d.enabled = $true
+        @{ disabledNow = $disabledNow; enabledNow = Get-DdaPlanRefusal $plan $view $policy }
+      } $nicPath $nic
       Set-Content -Path $policyFile -Value "@{ AllowedVM = @('Router-*') }"
       $out.unknownPolicyKey = ConvertFrom-Json (Invoke-DdaHostPlan -RequestJson (@{ Plan = $nicPlan } | ConvertTo-Json -Depth 10))
       Remove-Item -LiteralPath $policyFile
@@ -257,6 +273,12 @@ describe('the DDAStudio.Host module as built for hosts', () => {
         message: expect.stringMatching(/survey property rmrr could not be read/),
       },
     });
+  });
+
+  it('enables a NIC the host needs without take-host-lifeline while it is disabled: the undo only puts it back', () => {
+    expect(facts.enableUndo.disabledNow).toBeNull();
+    // enabled now, the same undo would take it from the host: refused as any take
+    expect(facts.enableUndo.enabledNow).toMatch(/undo of step e is refused: .*take-host-lifeline/);
   });
 
   it("applies the role's allow list the same in every culture, and refuses a policy key it does not know", () => {

@@ -372,7 +372,16 @@ function Get-DdaPlanRefusal {
             }
         }
         if ($a.script -eq 'op-disable-device' -or $a.script -eq 'op-dismount-device') {
-            $why = Get-DdaTakeRefusal $View $a $consents
+            # Nor does the undo of an enable that disables a device disabled now take anything from the
+            # host: it puts the device back as it is now (a NIC a failed revert left disabled is enabled
+            # without take-host-lifeline, which the client's plan does not ask for).
+            $putsBack = $false
+            if ($x.undo -and $s.kind -eq 'enable-device' -and $a.script -eq 'op-disable-device') {
+                $now = Find-DdaHostDevice $View $a.params.LocationPath $a.params.InstanceId
+                $putsBack = $null -ne $now -and $now.onHost -and -not $now.enabled
+            }
+            $why = $null
+            if (-not $putsBack) { $why = Get-DdaTakeRefusal $View $a $consents }
             if ($why) { return "$which $($s.id) is refused: $why" }
         }
     }
