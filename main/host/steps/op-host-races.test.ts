@@ -67,8 +67,11 @@ describe('step scripts on a host slower than its cmdlets', () => {
     expect(r.ok ? r.value : r.error).toMatchObject({ state: 'Off' });
   });
 
-  it('a dismount the host lists only after the cmdlet said ObjectNotFound is done, not a failure', async () => {
-    const state = freshState('ml30-connectx4');
+  /**
+   * Dismounts the ConnectX-4 Lx of `state` (disabled first) with `checks`, the cmdlet saying ObjectNotFound
+   * after its dismount, before the host lists the twin; returns the step's result and the device's state.
+   */
+  async function dismountListedLate(state: string, checks: Parameters<typeof actions.dismount>[2]) {
     await shared.use(state);
     await runScript(
       'function global:Dismount-VMHostAssignableDevice { [CmdletBinding()] param([string]$LocationPath, [switch]$Force) ' +
@@ -77,14 +80,20 @@ describe('step scripts on a host slower than its cmdlets', () => {
     );
     const disabled = await shared.host.runner.invoke('op-disable-device', { InstanceId: CX4_ID });
     if (!disabled.ok) throw new Error(disabled.error.message);
-    const { script, params } = actions.dismount(CX4, CX4_ID, {
-      RequireAcsSupport: true,
-      RequireDeviceMitigations: true,
-      RetryWithoutMitigations: false,
-    });
+    const { script, params } = actions.dismount(CX4, CX4_ID, checks);
     const r = await shared.host.runner.invoke(script, params);
-    expect(r.ok ? r.value : r.error).toMatchObject({ dismounted: CX4 });
-    expect(readState(state).devices.find((d) => d.locationPath === CX4)!.dismounted).toBe(true);
+    return {
+      result: r.ok ? r.value : r.error,
+      dismounted: readState(state).devices.find((d) => d.locationPath === CX4)!.dismounted,
+    };
+  }
+
+  it('a dismount the host lists only after the cmdlet said ObjectNotFound is done, not a failure', async () => {
+    const checks = { RequireAcsSupport: true, RequireDeviceMitigations: true, RetryWithoutMitigations: false };
+    expect(await dismountListedLate(freshState('ml30-connectx4'), checks)).toMatchObject({
+      result: { dismounted: CX4 },
+      dismounted: true,
+    });
   });
 
   it('a retry without the mitigation check that the host lists late is done too (the retry had no such grace)', async () => {
@@ -93,26 +102,15 @@ describe('step scripts on a host slower than its cmdlets', () => {
     const state = freshState('ml30-connectx4', (s) => {
       s.devices.find((d) => d.locationPath === CX4)!.hasMitigationDriver = false;
     });
-    await shared.use(state);
-    await runScript(
-      'function global:Dismount-VMHostAssignableDevice { [CmdletBinding()] param([string]$LocationPath, [switch]$Force) ' +
-        'DdaSim\\Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Force:$Force; ' +
-        "Write-Error -Message 'Der Vorgang konnte nicht abgeschlossen werden.' -ErrorId 'CannotFindDismountedDevice' -Category ObjectNotFound }",
-    );
-    const disabled = await shared.host.runner.invoke('op-disable-device', { InstanceId: CX4_ID });
-    if (!disabled.ok) throw new Error(disabled.error.message);
-    const { script, params } = actions.dismount(CX4, CX4_ID, {
-      RequireAcsSupport: false,
-      RequireDeviceMitigations: true,
-      RetryWithoutMitigations: true,
+    const checks = { RequireAcsSupport: false, RequireDeviceMitigations: true, RetryWithoutMitigations: true };
+    expect(await dismountListedLate(state, checks)).toMatchObject({
+      result: {
+        dismounted: CX4,
+        requireDeviceMitigations: false,
+        lateListing: 'Der Vorgang konnte nicht abgeschlossen werden.',
+      },
+      dismounted: true,
     });
-    const r = await shared.host.runner.invoke(script, params);
-    expect(r.ok ? r.value : r.error).toMatchObject({
-      dismounted: CX4,
-      requireDeviceMitigations: false,
-      lateListing: 'Der Vorgang konnte nicht abgeschlossen werden.',
-    });
-    expect(readState(state).devices.find((d) => d.locationPath === CX4)!.dismounted).toBe(true);
   });
 
   it('a disable Windows deferred to a restart (the device still working) fails with its own id, not later at the dismount', async () => {
