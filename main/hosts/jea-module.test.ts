@@ -31,6 +31,7 @@ const operations = [
   'plan:fit-vm',
   'plan:move',
   'plan:repair',
+  'plan:repoint',
   'plan:return-orphans',
   'plan:revert',
   'plan:start-vm',
@@ -68,6 +69,7 @@ type Facts = {
   template: Record<string, unknown>;
   registered: Record<string, unknown>;
   enableUndo: { disabledNow: string | null; enabledNow: string | null };
+  repoint: { card: string | null; systemDisk: string | null };
   /** Registered without -OperatorGroup: the Administrators group (named by its SID on Windows). */
   registeredDefault: { RoleDefinitions: Record<string, unknown> };
   role: { ModulesToImport: string; VisibleFunctions: string[] };
@@ -165,6 +167,21 @@ describe('the DDAStudio.Host module as built for hosts', () => {
       Set-Content -Path $policyFile -Value "@{ AllowedVM = @('Router-*') }"
       $out.unknownPolicyKey = ConvertFrom-Json (Invoke-DdaHostPlan -RequestJson (@{ Plan = $nicPlan } | ConvertTo-Json -Depth 10))
       Remove-Item -LiteralPath $policyFile
+      # Re-point Router-01's stale entry (a slot with no device now) to the ConnectX-4 Lx, as the client
+      # plans it; the same to the system disk's controller is refused by the take checks.
+      $out.repoint = & (Get-Module DDAStudio.Host) {
+        param($Vm, $Card, $Sata)
+        $view = Get-DdaHostView
+        $policy = Get-DdaHostPolicy
+        $old = 'PCIROOT(0)#PCI(0200)#PCI(0000)'
+        $step = { param($id, $kind, $script, $params, $undoScript, $undoParams) @{ id = $id; kind = $kind; action = @{ script = $script; params = $params }; undo = @{ script = $undoScript; params = $undoParams } } }
+        $to = { param($d) @{ intent = @{ kind = 'repoint'; vmName = $Vm.name; moves = @(@{ fromPath = $old; toPath = $d.locationPath }) }; choices = @{ consents = @(); startVmAfter = $false }; blocked = $null; consents = @(); steps = @(
+          (& $step 'r1' 'remove-all-devices' 'op-remove-device' @{ VmId = $Vm.id } 'op-add-devices' @{ VmId = $Vm.id; LocationPaths = @($old) }),
+          (& $step 'r2' 'disable-device' 'op-disable-device' @{ InstanceId = $d.instanceId } 'op-enable-device' @{ InstanceId = $d.instanceId }),
+          (& $step 'r3' 'dismount-device' 'op-dismount-device' @{ LocationPath = $d.locationPath; InstanceId = $d.instanceId; RequireAcsSupport = $true; RequireDeviceMitigations = $true; RetryWithoutMitigations = $false } 'op-mount-device' @{ LocationPath = $d.locationPath }),
+          (& $step 'r4' 'add-device' 'op-add-device' @{ VmId = $Vm.id; LocationPath = $d.locationPath } 'op-remove-device' @{ VmId = $Vm.id; LocationPath = $d.locationPath })) } }
+        @{ card = Get-DdaPlanRefusal (& $to $Card) $view $policy; systemDisk = Get-DdaPlanRefusal (& $to $Sata) $view $policy }
+      } @($inv.value.vms | Where-Object { $_.name -eq 'Router-01' })[0] $nic $dev
       $out.invalid = [ordered]@{}
       foreach ($n in @('../x', 'Inventory.ps1', 'a b', ('x' * 65), '')) {
         try { $null = Invoke-DdaHostOperation -Name $n -ParametersJson '{}'; $out.invalid[$n] = 'ran' } catch { $out.invalid[$n] = [string]$_.FullyQualifiedErrorId }
@@ -279,6 +296,11 @@ describe('the DDAStudio.Host module as built for hosts', () => {
     expect(facts.enableUndo.disabledNow).toBeNull();
     // enabled now, the same undo would take it from the host: refused as any take
     expect(facts.enableUndo.enabledNow).toMatch(/undo of step e is refused: .*take-host-lifeline/);
+  });
+
+  it("runs a re-point of a VM's stale entry to its moved card, with the take checks of an assign", () => {
+    expect(facts.repoint.card).toBeNull();
+    expect(facts.repoint.systemDisk).toMatch(/^step r2 is refused: .*system disk/);
   });
 
   it("applies the role's allow list the same in every culture, and refuses a policy key it does not know", () => {

@@ -55,6 +55,9 @@ $script:IntentSteps = @{
     'revert'         = @('stop-vm', 'remove-saved-state', 'remove-device', 'mount-device', 'enable-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'start-vm')
     'move'           = @('stop-vm', 'remove-saved-state', 'remove-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'add-device', 'start-vm')
     'repair'         = @('stop-vm', 'remove-saved-state', 'remove-all-devices', 'add-device', 'start-vm')
+    # Re-point a VM's entries to moved cards (plan-reconcile.ts planRepoint): repair's steps, and each
+    # moved card taken from the host (the take checks below) and fitted like an assign.
+    'repoint'        = @('stop-vm', 'remove-saved-state', 'remove-all-devices', 'add-device', 'disable-device', 'dismount-device', 'set-vm-stop-action', 'set-vm-cache-types', 'set-vm-mmio', 'set-vm-memory', 'start-vm')
     'return-orphans' = @('mount-device', 'enable-device')
     'start-vm'       = @('start-vm')
     'enable-device'  = @('enable-device')
@@ -322,7 +325,7 @@ function Get-DdaPlanRefusal {
     # The step scripts pipe Hyper-V's objects into its cmdlets: deserialized ones bind to nothing.
     if ($View.windowsPowerShellCompat) { return "PowerShell 7 runs this host's Hyper-V module through Windows PowerShell compatibility (Windows Server 2016); connect over WinRM, whose endpoint is Windows PowerShell 5.1" }
     $intent = $Plan.intent
-    if ($intent -isnot [hashtable] -or -not ($intent.kind -is [string]) -or -not $script:IntentSteps.ContainsKey($intent.kind)) { return 'its intent is not an assign, revert, move, repair, return-orphans, start-vm, enable-device or fit-vm' }
+    if ($intent -isnot [hashtable] -or -not ($intent.kind -is [string]) -or -not $script:IntentSteps.ContainsKey($intent.kind)) { return 'its intent is not an assign, revert, move, repair, repoint, return-orphans, start-vm, enable-device or fit-vm' }
     $choices = $Plan.choices
     if ($choices -isnot [hashtable] -or ($null -ne $choices.consents -and $choices.consents -isnot [array])) { return 'its choices are not an object with a list of consents' }
     $consents = [string[]]@($choices.consents | Where-Object { $null -ne $_ })

@@ -1,7 +1,7 @@
 # DDAStudio.Host: DDA Studio's operations on the Hyper-V host, each whole, for a least-privilege
 # endpoint. A caller can do two things and nothing else (no script text, no commands, no single step):
 #  - Invoke-DdaHostOperation -Name inventory|doctor|capture: read the host (the read operations);
-#  - Invoke-DdaHostPlan -RequestJson: run a whole plan (assign, revert, move, repair, return-orphans,
+#  - Invoke-DdaHostPlan -RequestJson: run a whole plan (assign, revert, move, repair, repoint, return-orphans,
 #    start-vm, enable-device, fit-vm)
 #    that the endpoint re-checks against the host as it is now, with every refusal of the planner that
 #    guards the host, and runs with rollback here (DDAStudio.Host.Plan.ps1 says what it checks).
@@ -94,7 +94,7 @@ foreach ($path in @($script:ShippedScripts.Keys)) {
 # What a caller may run: the read operations by name (the inventory, and the app's Help > Check this host
 # and Save host report, read-only as well), and whole plans of these intents (never a step).
 $script:ReadOperations = @('inventory', 'doctor', 'capture')
-$script:OperationNames = [string[]]@('capture', 'doctor', 'inventory', 'plan:assign', 'plan:enable-device', 'plan:fit-vm', 'plan:move', 'plan:repair', 'plan:return-orphans', 'plan:revert', 'plan:start-vm')
+$script:OperationNames = [string[]]@('capture', 'doctor', 'inventory', 'plan:assign', 'plan:enable-device', 'plan:fit-vm', 'plan:move', 'plan:repair', 'plan:repoint', 'plan:return-orphans', 'plan:revert', 'plan:start-vm')
 
 # Version skew check for the client: SHA-256 (lowercase hex) of the UTF-8 concatenation, in ordinal
 # order of the relative paths, of "<path>`n<text>`n" for every shipped script (BOM not included).
