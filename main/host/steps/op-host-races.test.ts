@@ -30,7 +30,7 @@ async function stub(opts: { shutdownEndsAtOnce: boolean; turnOffThrows: boolean 
       `$global:DdaTestEvt = New-Object System.Threading.ManualResetEvent $${opts.shutdownEndsAtOnce}`,
       '$global:DdaTestLog = New-Object System.Collections.Generic.List[string]',
       `$global:DdaTestTurnOffThrows = $${opts.turnOffThrows}`,
-      'function global:Stop-VM { [CmdletBinding()] param([Parameter(ValueFromPipeline = $true)]$VM, [switch]$Force, [switch]$AsJob, [switch]$TurnOff)',
+      'function global:Stop-VM { [CmdletBinding(SupportsShouldProcess = $true)] param([Parameter(ValueFromPipeline = $true)]$VM, [switch]$Force, [switch]$AsJob, [switch]$TurnOff)',
       '  process {',
       '    if ($AsJob) { return (Start-ThreadJob -ArgumentList $global:DdaTestEvt -ScriptBlock { param($e) $null = $e.WaitOne() }) }',
       '    DdaSim\\Stop-VM -VM $VM -TurnOff -Force',
@@ -74,7 +74,7 @@ describe('step scripts on a host slower than its cmdlets', () => {
   async function dismountListedLate(state: string, checks: Parameters<typeof actions.dismount>[2]) {
     await shared.use(state);
     await runScript(
-      'function global:Dismount-VMHostAssignableDevice { [CmdletBinding()] param([string]$LocationPath, [switch]$Force) ' +
+      'function global:Dismount-VMHostAssignableDevice { [CmdletBinding(SupportsShouldProcess = $true)] param([string]$LocationPath, [switch]$Force) ' +
         'DdaSim\\Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Force:$Force; ' +
         "Write-Error -Message 'Der Vorgang konnte nicht abgeschlossen werden.' -ErrorId 'CannotFindDismountedDevice' -Category ObjectNotFound }",
     );
@@ -111,6 +111,30 @@ describe('step scripts on a host slower than its cmdlets', () => {
       },
       dismounted: true,
     });
+  });
+
+  it('a refusal is told liftable when the property rows name the device by DeviceID only (no InstanceId)', async () => {
+    await shared.use(
+      freshState('ml30-connectx4', (s) =>
+        Object.assign(
+          s.devices.find((d) => d.locationPath === CX4)!,
+          { enabled: false, hasMitigationDriver: false },
+        ),
+      ),
+    );
+    await runScript(
+      "${function:global:Dismount-VMHostAssignableDevice} = (Get-Command -Name 'DdaSim\\Dismount-VMHostAssignableDevice').ScriptBlock\n" +
+        'function global:Get-PnpDeviceProperty { [CmdletBinding()] param([string[]]$InstanceId, [string[]]$KeyName)' +
+        ' foreach ($r in @(DdaSim\\Get-PnpDeviceProperty -InstanceId $InstanceId -KeyName $KeyName)) {' +
+        ' [pscustomobject]@{ DeviceID = $r.DeviceID; KeyName = $r.KeyName; Type = $r.Type; Data = $r.Data } } }',
+    );
+    const { script, params } = actions.dismount(CX4, CX4_ID, {
+      RequireAcsSupport: true,
+      RequireDeviceMitigations: true,
+      RetryWithoutMitigations: false,
+    });
+    const r = await shared.host.runner.invoke(script, params);
+    expect(!r.ok && r.error.fullyQualifiedErrorId).toBe('DdaDismountRefused');
   });
 
   it('a disable Windows deferred to a restart (the device still working) fails with its own id, not later at the dismount', async () => {

@@ -9,7 +9,7 @@ foreach ($a in @(Get-VMAssignableDevice -VM $vm)) { $held[([string]$a.LocationPa
 $added = 0
 foreach ($p in $LocationPaths) {
     if ($held.ContainsKey($p.ToUpperInvariant())) { continue }
-    $vm | Add-VMAssignableDevice -LocationPath $p
+    $vm | Add-VMAssignableDevice -LocationPath $p -Confirm:$false
     $added++
 }
 @{ added = $added }

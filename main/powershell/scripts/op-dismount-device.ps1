@@ -95,8 +95,8 @@ function Invoke-DismountMethod([bool]$Acs, [bool]$Mitigations) {
 }
 
 function Invoke-Dismount([bool]$Acs, [bool]$Mitigations) {
-    if ($Acs -and $Mitigations) { Dismount-VMHostAssignableDevice -LocationPath $LocationPath -ErrorAction Stop }
-    elseif (-not $Acs -and -not $Mitigations) { Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Force -ErrorAction Stop }
+    if ($Acs -and $Mitigations) { Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Confirm:$false -ErrorAction Stop }
+    elseif (-not $Acs -and -not $Mitigations) { Dismount-VMHostAssignableDevice -LocationPath $LocationPath -Force -Confirm:$false -ErrorAction Stop }
     else { Invoke-DismountMethod $Acs $Mitigations }
 }
 
@@ -147,7 +147,11 @@ try {
     for ($at = 0; $at -lt $ids.Count; $at += 64) {
         foreach ($p in @(Get-PnpDeviceProperty -InstanceId ([string[]]$ids[$at..([Math]::Min($at + 64, $ids.Count) - 1)]) -KeyName DEVPKEY_Device_LocationPaths -ErrorAction Stop)) {
             if (@($p.Data) -notcontains $LocationPath) { continue }
-            $d = $devices | Where-Object { [string]$_.InstanceId -eq [string]$p.InstanceId } | Microsoft.PowerShell.Utility\Select-Object -First 1
+            # The row's device: InstanceId, else DeviceID, Win32_PnPDeviceProperty's own name for it (that the
+            # PnpDevice module adds InstanceId is a guess: host-functions.ps1 Get-DdaPnpDeviceProperty).
+            $rowId = $null
+            foreach ($n in @('InstanceId', 'DeviceID')) { if (-not $rowId -and $null -ne $p.PSObject.Properties[$n]) { $rowId = [string]$p.PSObject.Properties[$n].Value } }
+            $d = $devices | Where-Object { [string]$_.InstanceId -eq $rowId } | Microsoft.PowerShell.Utility\Select-Object -First 1
             $code = [string]$d.ConfigManagerErrorCode
             $disabled = ($code -eq 'CM_PROB_DISABLED' -or $code -eq '22')
         }

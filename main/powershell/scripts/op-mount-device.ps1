@@ -13,6 +13,6 @@ function New-DdaStepError([string]$Message, [string]$ErrorId) {
 }
 $found = @(Get-DdaDismounted)
 if ($found.Count -eq 0) { throw (New-DdaStepError ("No device at location path '" + $LocationPath + "' is dismounted and free on this host.") 'DdaNotDismounted') }
-$found | Mount-VMHostAssignableDevice
+$found | Mount-VMHostAssignableDevice -Confirm:$false
 if (@(Get-DdaDismounted).Count -gt 0) { throw (New-DdaStepError ("The device at location path '" + $LocationPath + "' is still dismounted after Mount-VMHostAssignableDevice.") 'DdaStillDismounted') }
 @{ mounted = $LocationPath }

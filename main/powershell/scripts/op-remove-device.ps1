@@ -16,5 +16,5 @@ if ($LocationPath) {
         throw (New-Object System.Management.Automation.ErrorRecord $ex, 'DdaNotHeld', ([System.Management.Automation.ErrorCategory]::ObjectNotFound), $LocationPath)
     }
 }
-if ($entries.Count -gt 0) { $entries | Remove-VMAssignableDevice -ErrorAction Stop }
+if ($entries.Count -gt 0) { $entries | Remove-VMAssignableDevice -Confirm:$false -ErrorAction Stop }
 @{ removed = $LocationPath; entries = $entries.Count }

@@ -2,5 +2,5 @@
 # restore, back on. The VM must be off. Set-VMMemory rather than Set-VM -StaticMemory: it names the
 # one setting it changes, so the admin reading the plan sees exactly what happens.
 param([Parameter(Mandatory = $true)][string]$VmId, [Parameter(Mandatory = $true)][bool]$DynamicMemoryEnabled)
-Get-VM -Id $VmId | Set-VMMemory -DynamicMemoryEnabled $DynamicMemoryEnabled
+Get-VM -Id $VmId | Set-VMMemory -DynamicMemoryEnabled $DynamicMemoryEnabled -Confirm:$false
 @{ dynamicMemoryEnabled = $DynamicMemoryEnabled }

@@ -14,5 +14,5 @@ if ($null -ne $GuestControlledCacheTypes) { $set.GuestControlledCacheTypes = [bo
 if ($null -ne $LowMemoryMappedIoSpace) { $set.LowMemoryMappedIoSpace = [UInt32]$LowMemoryMappedIoSpace }
 if ($null -ne $HighMemoryMappedIoSpace) { $set.HighMemoryMappedIoSpace = [UInt64]$HighMemoryMappedIoSpace }
 if ($null -ne $DynamicMemoryEnabled) { if ([bool]$DynamicMemoryEnabled) { $set.DynamicMemory = $true } else { $set.StaticMemory = $true } }
-Get-VM -Id $VmId | Set-VM @set
+Get-VM -Id $VmId | Set-VM @set -Confirm:$false
 @{ changed = @($set.Keys | ForEach-Object { [string]$_ }) }

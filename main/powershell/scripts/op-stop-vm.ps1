@@ -18,7 +18,7 @@ $how = 'shut down'
 $job = $null
 if ([string]$vm.State -eq 'Running') {
     try {
-        $job = $vm | Stop-VM -Force -AsJob -ErrorAction Stop
+        $job = $vm | Stop-VM -Force -AsJob -Confirm:$false -ErrorAction Stop
         $null = Wait-Job -Job $job -Timeout $TimeoutSec
         if ([string]$job.State -eq 'Completed' -or [string]$job.State -eq 'Failed') { Receive-Job -Job $job -ErrorAction Stop | Out-Null }
         else { $how = 'turned off: the guest did not shut down within ' + $TimeoutSec + ' s' }
@@ -30,7 +30,7 @@ if ([string]$vm.State -eq 'Running') {
 }
 $turnOffError = $null
 if ((Get-DdaVmState) -ne 'Off') {
-    try { Get-VM -Id $VmId -ErrorAction Stop | Stop-VM -TurnOff -Force -ErrorAction Stop } catch { $turnOffError = $_ }
+    try { Get-VM -Id $VmId -ErrorAction Stop | Stop-VM -TurnOff -Force -Confirm:$false -ErrorAction Stop } catch { $turnOffError = $_ }
 }
 # A turn-off takes a moment on a host (Stopping, then Off): up to 30 s, read every half second.
 $after = Get-DdaVmState
