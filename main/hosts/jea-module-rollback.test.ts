@@ -123,6 +123,47 @@ describe('the DDAStudio.Host endpoint rolls back a step that failed after its ch
     });
   });
 
+  it('rolls a plan back when it is stopped mid-step (the client gave up, or its connection closed), from where it got', () => {
+    // The plan runs in a runspace of its own, as a session's pipeline; its dismount hangs, and the plan is
+    // stopped while it does. Only finally blocks run then: the dismount is undone (the host shows its
+    // effect), then the disable before it.
+    const out = inModule(
+      `$calls = [System.Collections.ArrayList]::Synchronized((New-Object System.Collections.ArrayList))
+      $rs = [runspacefactory]::CreateRunspace(); $rs.Open()
+      $rs.SessionStateProxy.SetVariable('calls', $calls)
+      $ps = [PowerShell]::Create(); $ps.Runspace = $rs
+      $null = $ps.AddScript({
+        Import-Module (Join-Path $env:MOD 'DDAStudio.Host.psd1')
+        & (Get-Module DDAStudio.Host) {
+          function script:Invoke-DdaHostStep($Action) {
+            $null = $global:calls.Add($Action.script)
+            if ($Action.script -eq 'op-dismount-device') { Start-Sleep -Seconds 60 }
+            @{ ok = $true; ms = 0; error = $null; value = $null }
+          }
+          function script:Get-DdaHostView { @{ devices = @(); vms = @() } }
+          function script:Get-DdaEffectLeft($Step, $View) { $true }
+          $id = 'PCI\\VEN_15B3&DEV_1015\\1'
+          $path = 'PCIROOT(0)#PCI(0100)#PCI(0000)'
+          $steps = @(
+            @{ id = 's1'; kind = 'disable-device'; action = @{ script = 'op-disable-device'; params = @{ InstanceId = $id } }; undo = @{ script = 'op-enable-device'; params = @{ InstanceId = $id } } },
+            @{ id = 's2'; kind = 'dismount-device'; action = @{ script = 'op-dismount-device'; params = @{ LocationPath = $path } }; undo = @{ script = 'op-mount-device'; params = @{ LocationPath = $path } } },
+            @{ id = 's3'; kind = 'add-device'; action = @{ script = 'op-add-device'; params = @{ LocationPath = $path } }; undo = @{ script = 'op-remove-device'; params = @{ LocationPath = $path } } })
+          Invoke-DdaHostPlanSteps $steps ([string[]]@())
+        }
+      })
+      $null = $ps.BeginInvoke()
+      $clock = [Diagnostics.Stopwatch]::StartNew()
+      while (-not ($calls -contains 'op-dismount-device') -and $clock.Elapsed.TotalSeconds -lt 60) { Start-Sleep -Milliseconds 50 }
+      $ps.Stop()
+      @{ state = [string]$ps.InvocationStateInfo.State; calls = @($calls) } | ConvertTo-Json -Compress`,
+      freshState('ml30-connectx4'),
+    );
+    expect(out).toEqual({
+      state: 'Stopped',
+      calls: ['op-disable-device', 'op-dismount-device', 'op-mount-device', 'op-enable-device'],
+    });
+  });
+
   it('refuses every plan while PowerShell 7 runs Hyper-V through Windows PowerShell compatibility', async () => {
     // A host where VMs hold devices (the view's loops over their entries must not hide the fact).
     const state = freshState('gpu-workstation');

@@ -509,26 +509,59 @@ function Invoke-DdaHostPlanSteps {
     # Consented to as the planner asks it (plan.consents lists turn-off-vm only for a plan that turns a VM
     # off, and the endpoint trusts only choices.consents): given, and the plan has a step that turns one off.
     $turnOffAsked = ($Consents -contains 'turn-off-vm') -and (@($Steps | Where-Object { $_.kind -eq 'stop-vm' }).Count -gt 0)
-    foreach ($s in $Steps) {
-        $r = Invoke-DdaHostStep $s.action
-        $log.Add(@{ stepId = $s.id; phase = 'step'; ok = $r.ok; ms = $r.ms; error = $r.error; output = $r.value })
-        if ($r.ok) { $completed.Add($s); continue }
-        $toUndo = New-Object System.Collections.Generic.List[object]
-        if ($null -ne $s.undo -and ($s.undo.script -ne 'op-stop-vm' -or $turnOffAsked)) {
-            $left = $null
-            try { $left = Get-DdaEffectLeft $s (Get-DdaHostView) } catch { $left = $null }
-            if ($left -ne $false) { $toUndo.Add($s) }
+    # The rollback: the steps to undo, newest first, how far it got, and whether each undo worked.
+    $rollback = @{ steps = $null; next = 0; allUndone = $true }
+    $running = $null
+    $outcome = $null
+    try {
+        foreach ($s in $Steps) {
+            $running = $s
+            $r = Invoke-DdaHostStep $s.action
+            $running = $null
+            $log.Add(@{ stepId = $s.id; phase = 'step'; ok = $r.ok; ms = $r.ms; error = $r.error; output = $r.value })
+            if ($r.ok) { $completed.Add($s); continue }
+            $rollback.steps = Get-DdaUndoList $s $completed $turnOffAsked
+            Invoke-DdaRollback $rollback $log
+            $status = 'rolled-back'; if (-not $rollback.allUndone) { $status = 'rollback-failed' }
+            $outcome = @{ status = $status; failedStepId = $s.id; error = $r.error; log = $log.ToArray() }
+            break
         }
-        for ($i = $completed.Count - 1; $i -ge 0; $i--) { $toUndo.Add($completed[$i]) }
-        $allUndone = $true
-        foreach ($c in $toUndo) {
-            if ($null -eq $c.undo) { continue }
-            $u = Invoke-DdaHostStep $c.undo
-            $log.Add(@{ stepId = $c.id; phase = 'undo'; ok = $u.ok; ms = $u.ms; error = $u.error })
-            if (-not $u.ok) { $allUndone = $false }
+        if ($null -eq $outcome) { $outcome = @{ status = 'succeeded'; failedStepId = $null; error = $null; log = $log.ToArray() } }
+    } finally {
+        # Stopped before it ended: PowerShell stops the plan's pipeline when the client's time limit passes
+        # (Stop-Job) or its connection closes, and then runs only finally blocks. Nobody else can roll the
+        # plan back (the client only judges a JEA plan afterwards), so it is done here, from where it got:
+        # the step that was running is undone when the host shows its effect, then the steps done.
+        if ($null -eq $outcome) {
+            if ($null -eq $rollback.steps) { $rollback.steps = Get-DdaUndoList $running $completed $turnOffAsked }
+            Invoke-DdaRollback $rollback $log
         }
-        $status = 'rolled-back'; if (-not $allUndone) { $status = 'rollback-failed' }
-        return @{ status = $status; failedStepId = $s.id; error = $r.error; log = $log.ToArray() }
     }
-    @{ status = 'succeeded'; failedStepId = $null; error = $null; log = $log.ToArray() }
+    $outcome
+}
+
+# What a rollback undoes, newest first: the step that failed (or was running) when the host shows its
+# effect (or cannot say), then the steps done. A VM is turned off by the failed step's undo only in a plan
+# that turns one off and has the consent.
+function Get-DdaUndoList($Failed, $Completed, [bool]$TurnOffAsked) {
+    $toUndo = New-Object System.Collections.Generic.List[object]
+    if ($null -ne $Failed -and $null -ne $Failed.undo -and ($Failed.undo.script -ne 'op-stop-vm' -or $TurnOffAsked)) {
+        $left = $null
+        try { $left = Get-DdaEffectLeft $Failed (Get-DdaHostView) } catch { $left = $null }
+        if ($left -ne $false) { $toUndo.Add($Failed) }
+    }
+    for ($i = $Completed.Count - 1; $i -ge 0; $i--) { $toUndo.Add($Completed[$i]) }
+    , $toUndo.ToArray()
+}
+
+# Runs the rollback's undos from where it got (a rollback stopped halfway goes on from its next undo).
+function Invoke-DdaRollback($Rollback, $Log) {
+    while ($Rollback.next -lt $Rollback.steps.Count) {
+        $c = $Rollback.steps[$Rollback.next]
+        $Rollback.next++
+        if ($null -eq $c.undo) { continue }
+        $u = Invoke-DdaHostStep $c.undo
+        $Log.Add(@{ stepId = $c.id; phase = 'undo'; ok = $u.ok; ms = $u.ms; error = $u.error })
+        if (-not $u.ok) { $Rollback.allUndone = $false }
+    }
 }
