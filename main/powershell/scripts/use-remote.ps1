@@ -221,7 +221,15 @@ function global:Invoke-DdaRemoteJob {
             try { Stop-Job -Job $job -ErrorAction Stop } catch { }
             throw "the command ended $($state): the connection dropped while it ran, and what it did is unknown until the host is read again."
         }
-        return @{ value = (Receive-Job -Job $job -ErrorAction Stop) }
+        # The answer is the command's one string (an envelope). An error record the host wrote beside it (a
+        # non-terminating error after the script had answered) loses neither the answer nor the connection.
+        $jobErrors = $null
+        $received = @(Receive-Job -Job $job -ErrorAction SilentlyContinue -ErrorVariable jobErrors)
+        $answers = @($received | Where-Object { $_ -is [string] })
+        if ($state -eq 'Completed' -and $answers.Count -eq 1) { return @{ value = $answers[0] } }
+        if (@($jobErrors).Count -gt 0) { throw $jobErrors[0] }
+        if ($state -ne 'Completed') { throw "the command ended $($state) on the host without an answer." }
+        return @{ value = $received }
     } finally {
         if ($null -ne $job) { Remove-Job -Job $job -Force -ErrorAction SilentlyContinue }
     }
