@@ -207,3 +207,36 @@ describe("one VM's network adapters Hyper-V cannot read", () => {
     expect(inv.notes.join(' ')).toMatch(/Get-VMNetworkAdapter: The virtual machine Broken-VM could not be read/);
   });
 });
+
+describe("a guest's OS name (Hyper-V's key/value pair exchange, Msvm_KvpExchangeComponent)", () => {
+  it('is known for a running guest only, read as text whatever it holds, and a class that cannot be read is a note', async () => {
+    await shared.use(freshState('ml30-connectx4'));
+    await unstub('Get-CimInstance');
+    const os = (i: Awaited<ReturnType<typeof readInventory>>) =>
+      Object.fromEntries(i.vms.map((v) => [v.name, v.guestOs]));
+    const asIs = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    // The guest reports it while it runs; an Off VM's items are empty (the simulator's labelled guess).
+    expect(os(asIs)).toEqual({ 'Router-01': null, 'File-Server': 'Windows Server 2022 Standard', 'Build-Agent': null });
+    const fileServer = asIs.vms.find((v) => v.name === 'File-Server')!.id.toUpperCase();
+    // The guest writes what it likes: control characters go, markup stays text, other keys are not names.
+    const item = (name: string, data: string) =>
+      `'<INSTANCE CLASSNAME="Msvm_KvpExchangeDataItem"><PROPERTY NAME="Data" TYPE="string"><VALUE>${data}</VALUE></PROPERTY><PROPERTY NAME="Name" TYPE="string"><VALUE>${name}</VALUE></PROPERTY></INSTANCE>'`;
+    await stubbed(
+      'function global:Get-CimInstance { [CmdletBinding()] param([string]$Namespace, [string]$ClassName)' +
+        " if ($ClassName -ne 'Msvm_KvpExchangeComponent') { return (DdaSim\\Get-CimInstance @PSBoundParameters) }" +
+        ` [pscustomobject]@{ SystemName = '${fileServer}'; GuestIntrinsicExchangeItems = [string[]]@(${item('OSVersion', '10.0.20348')}, ${item('OSName', 'Ubuntu&#7; 24.04 &lt;b&gt;')}, '<!DOCTYPE x [<!ENTITY a "OSName">]><x>&a;</x>') } }`,
+    );
+    expect(os(await readInventory(shared.host.runner, { memory: memoryMeasurementStore() }))['File-Server']).toBe(
+      'Ubuntu 24.04 <b>',
+    );
+    await stubbed(
+      'function global:Get-CimInstance { [CmdletBinding()] param([string]$Namespace, [string]$ClassName)' +
+        " if ($ClassName -ne 'Msvm_KvpExchangeComponent') { return (DdaSim\\Get-CimInstance @PSBoundParameters) }" +
+        " throw 'Access denied' }",
+    );
+    const denied = await readInventory(shared.host.runner, { memory: memoryMeasurementStore() });
+    expect(os(denied)['File-Server']).toBeNull();
+    expect(denied.notes).toContain("The guests' OS names are unreadable: Access denied");
+    expect(denied.vms.map((v) => v.name)).toEqual(asIs.vms.map((v) => v.name));
+  });
+});

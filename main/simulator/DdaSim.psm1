@@ -1119,8 +1119,34 @@ function Get-SimVirtualizationRows($State, [string]$ClassName) {
             }
         }
         'MSVM_CONCRETEJOB' { foreach ($j in @($State.sim.jobs)) { if ($null -ne $j) { New-SimJobInstance $j } } }
+        'MSVM_KVPEXCHANGECOMPONENT' {
+            # Each VM's key/value pair exchange (Microsoft Learn, Msvm_KvpExchangeComponent and
+            # Msvm_KvpExchangeDataItem classes): SystemName is the VM's GUID (Msvm_ComputerSystem.Name),
+            # GuestIntrinsicExchangeItems the guest's own items (OSName among them) as embedded
+            # Msvm_KvpExchangeDataItem instances in CIM-XML. Guess (labelled): only a running guest reports
+            # them (its integration services write them); an Off VM's list is empty.
+            foreach ($v in @($State.vms)) {
+                if ($null -eq $v) { continue }
+                $items = @()
+                if ([string]$v.state -eq 'Running' -and $v.guestOs) { $items = @(New-SimKvpItem 'OSName' ([string]$v.guestOs)) }
+                New-SimCimInstance 'root/virtualization/v2' 'Msvm_KvpExchangeComponent' @{
+                    CreationClassName = 'Msvm_KvpExchangeComponent'; Name = 'Key-Value Pair Exchange'
+                    SystemCreationClassName = 'Msvm_ComputerSystem'; SystemName = ([string]$v.id).ToUpperInvariant()
+                    GuestIntrinsicExchangeItems = [string[]]$items
+                }
+            }
+        }
         default { throw (New-SimError -Message 'Invalid class ' -ErrorId 'HRESULT 0x80041010' -Category 'MetadataError' -Activity 'Get-CimInstance') }
     }
+}
+
+# One Msvm_KvpExchangeDataItem as an embedded instance (CIM-XML, DMTF DSP0201); Source 2: the guest's
+# intrinsic items (Microsoft Learn, Msvm_KvpExchangeDataItem).
+function New-SimKvpItem([string]$Name, [string]$Data) {
+    $e = { param($t) [System.Security.SecurityElement]::Escape($t) }
+    '<INSTANCE CLASSNAME="Msvm_KvpExchangeDataItem"><PROPERTY NAME="Data" TYPE="string"><VALUE>' + (& $e $Data) +
+    '</VALUE></PROPERTY><PROPERTY NAME="Name" TYPE="string"><VALUE>' + (& $e $Name) +
+    '</VALUE></PROPERTY><PROPERTY NAME="Source" TYPE="uint16"><VALUE>2</VALUE></PROPERTY></INSTANCE>'
 }
 
 function Read-SimEmbeddedInstance([string]$Text, [string]$ClassName, [string[]]$Names) {
@@ -1271,7 +1297,6 @@ function New-SimVmObject($v, $State) {
         MemoryMinimum               = [int64](ConvertTo-SimNumber $v.memoryMinimum)
         CheckpointType              = $null
         AutomaticCheckpointsEnabled = [bool]$v.automaticCheckpointsEnabled
-        GuestOs                     = $v.guestOs
         # Not a cmdlet parameter anywhere; public scripts read it as a Boolean (reference/object-shapes.json).
         IsClustered                 = [bool]$v.isClustered
         ComputerName                = [string]$State.host.computerName

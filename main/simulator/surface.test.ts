@@ -233,6 +233,7 @@ describe('output objects carry the documented properties with the real types', (
     'Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/GetDeviceProperty/Win32_PnPDeviceProperty': `Get-PnpDevice -PresentOnly | Get-PnpDeviceProperty -KeyName DEVPKEY_Device_LocationPaths`,
     'System.Management.Automation.PSCustomObject': dismountMethod,
     'Microsoft.Management.Infrastructure.CimInstance#root/virtualization/v2/Msvm_ConcreteJob': `$r = ${dismountMethod}; Get-CimInstance -InputObject $r.Job`,
+    'Microsoft.Management.Infrastructure.CimInstance#root/virtualization/v2/Msvm_KvpExchangeComponent': `Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName 'Msvm_KvpExchangeComponent'`,
     // the host's lifelines: served from the lifelines-host profile (NICs, switches, disks)
     'Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_NetAdapter': 'Get-NetAdapter',
     'Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_NetIPAddress': 'Get-NetIPAddress',

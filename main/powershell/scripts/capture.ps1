@@ -107,6 +107,8 @@ if ($hyperV) {
     try { foreach ($h in @(Get-VMHostAssignableDevice -ErrorAction Stop)) { $hostAssignable.Add(@{ instanceId = [string]$h.InstanceID; locationPath = [string]$h.LocationPath; resourcePoolName = [string]$h.ResourcePoolName }) } } catch { Add-Note 'Get-VMHostAssignableDevice' $_ }
     $list = @()
     try { $list = @(Get-VM -ErrorAction Stop) } catch { Add-Note 'Get-VM' $_ }
+    $guestOsOf = @{}
+    try { $guestOsOf = Get-DdaGuestOsNames } catch { Add-Note 'Guest OS names (Msvm_KvpExchangeComponent)' $_ }
     foreach ($v in $list) {
         $assigned = New-Object System.Collections.Generic.List[object]
         try { foreach ($a in @(Get-VMAssignableDevice -VM $v -ErrorAction Stop)) { $assigned.Add(@{ instanceId = [string]$a.InstanceID; locationPath = [string]$a.LocationPath; resourcePoolName = [string]$a.ResourcePoolName }) } } catch { Add-Note ('Assigned devices of a VM') $_ }
@@ -120,7 +122,7 @@ if ($hyperV) {
             checkpointType = $(if ($null -ne $v.CheckpointType) { [string]$v.CheckpointType } else { $null })
             automaticCheckpointsEnabled = $(if ($null -ne $v.AutomaticCheckpointsEnabled) { [bool]$v.AutomaticCheckpointsEnabled } else { $null })
             isClustered = $(if ($null -ne $v.PSObject.Properties['IsClustered'] -and $null -ne $v.IsClustered) { [bool]$v.IsClustered } else { $null })
-            guestOs = $(if ($null -ne $v.PSObject.Properties['GuestOs'] -and $null -ne $v.GuestOs) { [string]$v.GuestOs } else { $null })
+            guestOs = $guestOsOf[([string]$v.Id).ToUpperInvariant()]
             assigned = $assigned.ToArray()
         })
     }

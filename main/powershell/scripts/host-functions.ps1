@@ -142,6 +142,37 @@ function global:Get-DdaPnpDeviceProperty {
     }
 }
 
+# Each running guest's OS name by its VM's id (upper case), from Hyper-V's key/value pair exchange: ONE
+# query for all VMs (Msvm_KvpExchangeComponent, root/virtualization/v2: SystemName is the VM's GUID, and
+# GuestIntrinsicExchangeItems the guest's own items, each an embedded Msvm_KvpExchangeDataItem in CIM-XML;
+# OSName is one of them: Microsoft Learn). Only a guest with integration services that runs reports it.
+# The text is the guest's, so hostile: parsed without DTDs or resolvers, control and format characters
+# dropped, at most 256 characters kept. Throws when the class cannot be read.
+function global:Get-DdaGuestOsNames {
+    $names = @{}
+    $settings = New-Object System.Xml.XmlReaderSettings
+    $settings.DtdProcessing = [System.Xml.DtdProcessing]::Prohibit
+    $settings.XmlResolver = $null
+    # A character XML 1.0 has no place for (a control character, written as a reference) is read, then dropped.
+    $settings.CheckCharacters = $false
+    foreach ($k in @(Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName Msvm_KvpExchangeComponent -ErrorAction Stop)) {
+        foreach ($item in @($k.GuestIntrinsicExchangeItems)) {
+            $text = [string]$item
+            # Most items are other keys (FQDN, addresses, versions): only OSName's is parsed.
+            if ($text.Length -gt 65536 -or $text.IndexOf('OSName', [StringComparison]::Ordinal) -lt 0) { continue }
+            $doc = New-Object System.Xml.XmlDocument
+            try { $doc.Load([System.Xml.XmlReader]::Create((New-Object System.IO.StringReader $text), $settings)) } catch { continue }
+            $name = $doc.SelectSingleNode("/INSTANCE/PROPERTY[@NAME='Name']/VALUE")
+            $data = $doc.SelectSingleNode("/INSTANCE/PROPERTY[@NAME='Data']/VALUE")
+            if ($null -eq $name -or $null -eq $data -or $name.InnerText -cne 'OSName') { continue }
+            $os = ($data.InnerText -replace '[\p{Cc}\p{Cf}]', '').Trim()
+            if ($os.Length -gt 256) { $os = $os.Substring(0, 256) }
+            if ($os) { $names[([string]$k.SystemName).ToUpperInvariant()] = $os }
+        }
+    }
+    $names
+}
+
 # The first error of a PnP call that is not "not found" (a device gone since Get-PnpDevice), or $null.
 # PnP cmdlets write errors without stopping: -ErrorAction SilentlyContinue alone would hide a failure.
 function global:Get-DdaCallFailure($errors) {

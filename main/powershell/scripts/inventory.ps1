@@ -239,6 +239,11 @@ if ($hyperV.present) {
 
 # --- VMs and what each holds --------------------------------------------------------------------
 $vms = [System.Collections.Generic.List[object]]@()
+# The running guests' OS names (Get-DdaGuestOsNames, host-functions.ps1); unreadable, none is known.
+$guestOsOf = @{}
+if ($hyperV.present) {
+    try { $guestOsOf = Get-DdaGuestOsNames } catch { Add-Note ("The guests' OS names are unreadable: " + $_.Exception.Message) }
+}
 if ($hyperV.present) {
     $all = @()
     # A VM Hyper-V cannot read (its configuration unreachable) is a note; the VMs read are kept.
@@ -279,8 +284,7 @@ if ($hyperV.present) {
         } catch { Add-Note ("Assigned devices of VM '" + $v.Name + "' unreadable: " + $_.Exception.Message) }
         $isClustered = $null
         if ($null -ne $v.PSObject.Properties['IsClustered'] -and $null -ne $v.IsClustered) { $isClustered = [bool]$v.IsClustered }
-        $guestOs = $null
-        if ($null -ne $v.PSObject.Properties['GuestOs']) { $guestOs = $v.GuestOs }
+        $guestOs = $guestOsOf[([string]$v.Id).ToUpperInvariant()]
         # Newer builds report where the high MMIO gap starts; Microsoft's reference does not list it yet.
         $mmioBase = $null
         # 0 is not a base (no gap starts at address 0): unknown.
