@@ -18,6 +18,7 @@ $null = Get-DdaPnpDeviceProperty -InstanceId $ids -KeyName @('{3AB22E31-8264-4b4
 $null = Get-CimInstance -ClassName Win32_DeviceMemoryAddress
 $null = Get-CimInstance -ClassName Win32_PnPAllocatedResource
 $null = Get-VMHostAssignableDevice
+$null = Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName Msvm_KvpExchangeComponent
 $vms = @(Get-VM)
 if ($vms.Count -gt 1) { $null = Get-VMAssignableDevice -VM $vms } else { foreach ($v in $vms) { $null = Get-VMAssignableDevice -VM $v } }
 $null = Get-NetIPAddress
