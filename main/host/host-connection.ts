@@ -66,8 +66,14 @@ export function scriptsDir(): string {
 export function openHost(options: HostConnectionOptions = {}): HostConnection {
   const simulated = !!options.simulate || !!options.simState;
   const simState = simulated ? createSimState(options.simulate ?? null, options.simState ?? undefined) : null;
-  // This machine's own data, in its own folder (the first time, copied from the data folder: data-dir.ts).
-  const local = options.dataDir != null || simState ? null : openLocalHostDataDir();
+  let dataDir = options.dataDir ?? (simState ? simulatedDataDir(simState) : null);
+  let notices: string[] | undefined;
+  if (dataDir === null) {
+    // This machine's own data, in its own folder (the first time, copied from the data folder: data-dir.ts).
+    const local = openLocalHostDataDir();
+    dataDir = local.dir;
+    notices = localDataNotices(local);
+  }
   const host = openSessionHost({
     hostId: LOCAL_HOST_ID,
     remote: null,
@@ -78,10 +84,10 @@ export function openHost(options: HostConnectionOptions = {}): HostConnection {
       { script: 'host-functions', params: {} },
     ],
     simState,
-    dataDir: options.dataDir ?? local?.dir ?? simulatedDataDir(simState as string),
+    dataDir,
     ...sessionOptionsOf(options),
   });
-  return local ? { ...host, notices: localDataNotices(local) } : host;
+  return notices ? { ...host, notices } : host;
 }
 
 /** What a host's session is started with: who it is, its start-up scripts, where its data lives. */

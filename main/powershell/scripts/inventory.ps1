@@ -243,8 +243,6 @@ $vms = [System.Collections.Generic.List[object]]@()
 $guestOsOf = @{}
 if ($hyperV.present) {
     try { $guestOsOf = Get-DdaGuestOsNames } catch { Add-Note ("The guests' OS names are unreadable: " + $_.Exception.Message) }
-}
-if ($hyperV.present) {
     $all = @()
     # A VM Hyper-V cannot read (its configuration unreachable) is a note; the VMs read are kept.
     try {
