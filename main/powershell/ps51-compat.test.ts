@@ -39,6 +39,7 @@ describe('Windows PowerShell 5.1 compatibility', () => {
     const files = [
       ...ps1Files(join(root, 'main', 'powershell')).filter((f) => !f.includes('test-fixtures')),
       join(root, 'main', 'simulator', 'DdaSim.psm1'),
+      join(root, 'main', 'simulator', 'DdaSim.Host.ps1'),
     ];
     expect(files.length).toBeGreaterThan(10);
     const r = await session.invoke<Finding[]>('ps51-compat', { Paths: files });
@@ -51,6 +52,7 @@ describe('Windows PowerShell 5.1 compatibility', () => {
         (f) => !f.includes('test-fixtures'),
       ),
       join(root, 'main', 'simulator', 'DdaSim.psm1'),
+      join(root, 'main', 'simulator', 'DdaSim.Host.ps1'),
     ];
     const unmarked = files.filter((f) => {
       const b = readFileSync(f);

@@ -1,0 +1,43 @@
+// The seal beside a state spares a new process the validation while the state and the simulator are
+// unchanged; the simulator is two files (DdaSim.psm1 makes the types, DdaSim.Host.ps1 is the host), so a
+// change to either must unseal the state.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findPowerShell } from '../powershell/find-pwsh';
+import { projectRoot } from '../project-root';
+import { createSimState, simulatorModulePath } from './profiles';
+
+const pwsh = findPowerShell({ env: process.env, projectRoot: projectRoot(), platform: process.platform });
+
+describe('the state seal covers both files of the simulator', () => {
+  it('a changed DdaSim.Host.ps1 or DdaSim.psm1 gives a new seal; unchanged files keep it', () => {
+    expect(pwsh).not.toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), 'dda-seal-'));
+    for (const f of ['DdaSim.psm1', 'DdaSim.Host.ps1'])
+      copyFileSync(join(dirname(simulatorModulePath()), f), join(dir, f));
+    const state = createSimState('ml30-connectx4', join(dir, 'state.json'));
+    const read = () => {
+      execFileSync(
+        pwsh!.path,
+        ['-NoProfile', '-NonInteractive', '-Command', `Import-Module '${join(dir, 'DdaSim.psm1')}'; $null = Get-VM`],
+        {
+          env: { ...process.env, DDA_SIM_STATE: state },
+          stdio: 'pipe',
+        },
+      );
+      return readFileSync(`${state}.seal`, 'utf8');
+    };
+    const first = read();
+    expect(first).toMatch(/^[0-9A-F]{64}$/);
+    expect(read()).toBe(first);
+    appendFileSync(join(dir, 'DdaSim.Host.ps1'), '\n# changed\n');
+    const second = read();
+    expect(second).toMatch(/^[0-9A-F]{64}$/);
+    expect(second).not.toBe(first);
+    appendFileSync(join(dir, 'DdaSim.psm1'), '\n# changed\n');
+    expect(read()).not.toBe(second);
+  });
+});
