@@ -21,8 +21,12 @@ export const deviceIdentitySchema = z.object({
 });
 export type DeviceIdentity = z.infer<typeof deviceIdentitySchema>;
 
-const part = (id: string, key: string, n: number): string | null => {
-  const m = new RegExp(`(?:^|[\\\\&])${key}_([0-9A-Fa-f]{${n}})(?=[&\\\\]|$)`).exec(id);
+/** One field of an id: KEY_ and its hex digits, after the start, a backslash or an &, before the end, an & or a backslash. */
+const field = (key: string, n: number) => new RegExp(`(?:^|[\\\\&])${key}_([0-9A-Fa-f]{${n}})(?=[&\\\\]|$)`);
+// Made once: an inventory reads the identity of every device.
+const fields = { VEN: field('VEN', 4), DEV: field('DEV', 4), SUBSYS: field('SUBSYS', 8), REV: field('REV', 2) };
+const part = (id: string, key: keyof typeof fields): string | null => {
+  const m = fields[key].exec(id);
   return m?.[1] ? m[1].toUpperCase() : null;
 };
 
@@ -30,10 +34,10 @@ const part = (id: string, key: string, n: number): string | null => {
 export function identityOf(instanceId: string, serial: string | null = null): DeviceIdentity {
   const head = instanceId.split('\\').slice(0, 2).join('\\');
   return {
-    vendorId: part(head, 'VEN', 4),
-    deviceId: part(head, 'DEV', 4),
-    subsystemId: part(head, 'SUBSYS', 8),
-    revision: part(head, 'REV', 2),
+    vendorId: part(head, 'VEN'),
+    deviceId: part(head, 'DEV'),
+    subsystemId: part(head, 'SUBSYS'),
+    revision: part(head, 'REV'),
     serial,
   };
 }
