@@ -187,7 +187,19 @@ describe("inventory.ps1 finds the host's lifelines", () => {
     expect(inv.devices).toHaveLength(6);
   });
 
-  it('a failed walk from the disks and adapters to their PCI functions (PnP errors do not stop) is told as unreadable disks and network, not as controllers not found', async () => {
+  it('a walk that fails for the disks alone (a property call fails when one of its ids does) leaves the network known and the disks unreadable, not "no controller"', async () => {
+    // Every property call that names a disk fails: the joint walk, then the disks' own walk.
+    const inv = await inventoryOf((s) =>
+      s.faults.push({ cmdlet: 'Get-PnpDeviceProperty', match: 'SCSI\\DISK', message: 'The RPC server is unavailable' }),
+    );
+    expect([at(inv, NVME).storageKnown, at(inv, AHCI).storageKnown]).toEqual([false, false]);
+    expect([at(inv, MGMT).networkKnown, at(inv, UPLINK).networkKnown]).toEqual([true, true]);
+    expect(inv.notes.join(' ')).toMatch(/Host disks unreadable: The RPC server is unavailable/);
+    expect(inv.notes.join(' ')).not.toMatch(/network adapters are unreadable/);
+    expect(inv.notes.join(' ')).not.toMatch(/controller could not be found/);
+  });
+
+  it('a walk that fails once is walked again, each group alone: the disks and the network stay known', async () => {
     const propertyCalls = async () => {
       const stats = await shared.host.runner.invoke<{ calls: Record<string, number> }>('sim-stats', { Reset: true });
       if (!stats.ok) throw new Error(stats.error.message);
@@ -202,11 +214,10 @@ describe("inventory.ps1 finds the host's lifelines", () => {
     const inv = await inventoryOf((s) =>
       s.faults.push({ cmdlet: 'Get-PnpDeviceProperty', message: 'The RPC server is unavailable', skip: 0, times: 1 }),
     );
-    expect([at(inv, NVME).storageKnown, at(inv, AHCI).storageKnown]).toEqual([false, false]);
-    expect(inv.notes.join(' ')).toMatch(/Host disks unreadable: The RPC server is unavailable/);
-    expect(inv.notes.join(' ')).toMatch(/network adapters are unreadable: The RPC server is unavailable/);
-    expect(inv.notes.join(' ')).not.toMatch(/controller could not be found/);
-    // The devices' facts (the next call) were read.
+    expect([at(inv, NVME).storageKnown, at(inv, AHCI).storageKnown]).toEqual([true, true]);
+    expect(at(inv, NVME).disks.map((d) => d.number)).toEqual([1]);
+    expect(inv.notes.join(' ')).not.toMatch(/unreadable|controller could not be found/);
+    // The devices' facts (the call after the walks) were read.
     expect(inv.devices.find((d) => d.locationPath === NVME)!.facts.baseClass).toBe(1);
   });
 });

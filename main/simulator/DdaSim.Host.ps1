@@ -716,7 +716,8 @@ function Get-PnpDeviceProperty {
             if ($AsJob) { return (Start-SimJob 'Get-PnpDeviceProperty' $bound) }
             if ($null -eq $byId) {
                 Assert-SimLocalTarget $bound 'Get-PnpDeviceProperty'
-                $state = Enter-SimCall -Cmdlet 'Get-PnpDeviceProperty' -Subjects @()
+                # A fault's "match" is looked for in the ids of the call (piped devices: the first one's).
+                $state = Enter-SimCall -Cmdlet 'Get-PnpDeviceProperty' -Subjects @($InstanceId)
                 # Index by PCI\ and PCIP\ id once per call: a host has hundreds of functions.
                 $byId = @{}
                 foreach ($d in @($state.devices)) { $byId[$d.instanceId.ToUpperInvariant()] = $d; $byId[(Get-SimTwinId $d.instanceId).ToUpperInvariant()] = $d }

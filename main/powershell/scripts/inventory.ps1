@@ -42,18 +42,28 @@ if (Microsoft.PowerShell.Core\Get-Command -Name Get-VMHost -ErrorAction Silently
 # The disks (Win32_DiskDrive) and the network adapters are read once, and the PCI function behind each is
 # found in ONE walk up their parents (Resolve-DdaPciFunction: a property call per level for all of them),
 # which the system-disk check (Get-DdaPlatformFacts), the network lifelines and the disks below all use.
-# A failed walk leaves all three unknown: the same call served them.
+# A call for many ids fails when one of them does: after a failed walk the adapters and the disks are
+# walked again each alone, so a disk that cannot be read leaves the network known, and an adapter the
+# disks. A group whose own walk fails is unknown (a note), never "no controller".
 $diskDrives = $null
 $diskDrivesError = $null
 try { $diskDrives = @(Get-CimInstance -ClassName Win32_DiskDrive -ErrorAction Stop) } catch { $diskDrivesError = $_ }
 $adapters = @()
 $adaptersError = $null
 try { $adapters = @(Get-NetAdapter -ErrorAction Stop) } catch { $adaptersError = $_ }
-$pciOf = $null
-$pciOfError = $null
+$adapterIds = @(foreach ($a in $adapters) { [string]$a.PnPDeviceID })
+$driveIds = @(foreach ($w in @($diskDrives)) { if ($null -ne $w) { [string]$w.PNPDeviceID } })
+$pciOfAdapters = $null
+$pciOfAdaptersError = $null
+$pciOfDrives = $null
+$pciOfDrivesError = $null
 try {
-    $pciOf = Resolve-DdaPciFunction @(@(foreach ($a in $adapters) { [string]$a.PnPDeviceID }) + @(foreach ($w in @($diskDrives)) { if ($null -ne $w) { [string]$w.PNPDeviceID } }))
-} catch { $pciOfError = $_ }
+    $pciOfAdapters = Resolve-DdaPciFunction @($adapterIds + $driveIds)
+    $pciOfDrives = $pciOfAdapters
+} catch {
+    try { $pciOfAdapters = Resolve-DdaPciFunction $adapterIds } catch { $pciOfAdaptersError = $_ }
+    try { $pciOfDrives = Resolve-DdaPciFunction $driveIds } catch { $pciOfDrivesError = $_ }
+}
 # The Storage module's disks, read once: the system-disk check and the disks below.
 $msftDisks = $null
 $msftDisksError = $null
@@ -61,7 +71,7 @@ try { $msftDisks = @(Get-Disk -ErrorAction Stop) } catch { $msftDisksError = $_ 
 $platform = $null
 # The walk's answer covers the disks read here only: without them (or it) the check reads and walks its own.
 $systemDiskPci = $null
-if ($null -ne $diskDrives) { $systemDiskPci = $pciOf }
+if ($null -ne $diskDrives) { $systemDiskPci = $pciOfDrives }
 try { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives -PciFunctionOf $systemDiskPci -StorageDisks $msftDisks -StorageDisksError $msftDisksError } catch { Add-Note ("Platform facts unreadable: " + $_.Exception.Message) }
 
 # --- Devices (present PCI\ functions and PCIP\ twins of dismounted ones) --------------------------
@@ -348,8 +358,8 @@ if ($hyperV.present -and $lifelines.networkKnown) {
 # Each adapter's PCI function (the walk above): the NIC it is, or the one it is a child of.
 $pciOfAdapter = @{}
 if ($lifelines.networkKnown) {
-    if ($null -ne $pciOfError) { $lifelines.networkKnown = $false; Add-Note ("The PCI functions of the host's network adapters are unreadable: " + $pciOfError.Exception.Message) }
-    else { $pciOfAdapter = $pciOf }
+    if ($null -ne $pciOfAdaptersError) { $lifelines.networkKnown = $false; Add-Note ("The PCI functions of the host's network adapters are unreadable: " + $pciOfAdaptersError.Exception.Message) }
+    else { $pciOfAdapter = $pciOfAdapters }
 }
 $session = @{ remote = $false; address = $null; addresses = @(); hostName = $null }
 try { $session = Get-DdaSessionArrival } catch { $session = @{ remote = $true; address = $null; addresses = @(); hostName = $null }; Add-Note ("The address this session arrived on is unreadable: " + $_.Exception.Message) }
@@ -498,8 +508,8 @@ try {
     } catch { $lifelines.storageKnown = $false; Add-Note ("Page file locations unreadable: " + $_.Exception.Message) }
     # Every disk's storage controller, from the walk above (a failed walk is told as disks unreadable,
     # not as controllers that were not found).
-    if ($null -ne $pciOfError) { throw $pciOfError }
-    $controllerOf = $pciOf
+    if ($null -ne $pciOfDrivesError) { throw $pciOfDrivesError }
+    $controllerOf = $pciOfDrives
     $diskOut = [System.Collections.Generic.List[object]]@()
     foreach ($d in $msftDisks) {
         $num = [string]$d.Number
