@@ -199,6 +199,19 @@ describe("inventory.ps1 finds the host's lifelines", () => {
     expect(inv.notes.join(' ')).not.toMatch(/controller could not be found/);
   });
 
+  it('...and one that fails for an adapter alone (a NIC behind its bus driver) leaves the disks known and the network unreadable', async () => {
+    const inv = await inventoryOf((s) => {
+      behindBusDriver(MGMT, '1')(s);
+      s.faults.push({ cmdlet: 'Get-PnpDeviceProperty', match: 'MLX4\\', message: 'The RPC server is unavailable' });
+    });
+    expect([at(inv, MGMT).networkKnown, at(inv, UPLINK).networkKnown]).toEqual([false, false]);
+    expect([at(inv, NVME).storageKnown, at(inv, AHCI).storageKnown]).toEqual([true, true]);
+    expect(at(inv, AHCI).disks.map((d) => d.number)).toEqual([0]);
+    expect(inv.devices.find((d) => d.locationPath === AHCI)!.hostsSystemDisk).toBe(true);
+    expect(inv.notes.join(' ')).toMatch(/network adapters are unreadable: The RPC server is unavailable/);
+    expect(inv.notes.join(' ')).not.toMatch(/Host disks unreadable|system disk could not be determined/);
+  });
+
   it('a walk that fails once is walked again, each group alone: the disks and the network stay known', async () => {
     const propertyCalls = async () => {
       const stats = await shared.host.runner.invoke<{ calls: Record<string, number> }>('sim-stats', { Reset: true });
@@ -215,6 +228,7 @@ describe("inventory.ps1 finds the host's lifelines", () => {
       s.faults.push({ cmdlet: 'Get-PnpDeviceProperty', message: 'The RPC server is unavailable', skip: 0, times: 1 }),
     );
     expect([at(inv, NVME).storageKnown, at(inv, AHCI).storageKnown]).toEqual([true, true]);
+    expect([at(inv, MGMT).networkKnown, at(inv, UPLINK).networkKnown]).toEqual([true, true]);
     expect(at(inv, NVME).disks.map((d) => d.number)).toEqual([1]);
     expect(inv.notes.join(' ')).not.toMatch(/unreadable|controller could not be found/);
     // The devices' facts (the call after the walks) were read.

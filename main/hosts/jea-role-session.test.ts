@@ -161,7 +161,7 @@ describe('the scripts a JEA host runs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dda-jea-proxied-'));
     const module = buildJeaModule(dir);
     const script = `
-      $files = @(Get-ChildItem -LiteralPath $env:MOD -Recurse -Include *.ps1, *.psm1 | Where-Object { $_.Name -ne 'Register-DDAStudioEndpoint.ps1' }) + @(Get-Item -LiteralPath $env:SIM)
+      $files = @(Get-ChildItem -LiteralPath $env:MOD -Recurse -Include *.ps1, *.psm1 | Where-Object { $_.Name -ne 'Register-DDAStudioEndpoint.ps1' }) + @(Get-ChildItem -LiteralPath (Split-Path -Parent $env:SIM) -File -Include *.ps1, *.psm1 -Recurse:$false)
       $found = foreach ($f in $files) {
         $ast = [System.Management.Automation.Language.Parser]::ParseFile($f.FullName, [ref]$null, [ref]$null)
         foreach ($c in $ast.FindAll({ param($a) $a -is [System.Management.Automation.Language.CommandAst] }, $true)) {

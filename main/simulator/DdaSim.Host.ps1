@@ -2,6 +2,9 @@
 # DdaSim.psm1 (its header says what this is and why it is two files); not meant to be run alone.
 # Windows PowerShell 5.1 compatible syntax (no ternary, ??, &&).
 
+# Alone it would hash no module text for the state seal (and make no enum types).
+if (-not $script:SimModuleFiles) { throw 'DdaSim.Host.ps1 is loaded by DdaSim.psm1 (Import-Module DdaSim.psm1), not on its own.' }
+
 # ---------------------------------------------------------------------------------------------------
 # State: read, validate, lock, write
 # ---------------------------------------------------------------------------------------------------
@@ -158,8 +161,9 @@ function Get-SimModuleHash {
     if ($null -eq $script:SimModuleHash) {
         $script:SimModuleHash = ''
         try {
-            $texts = foreach ($file in $script:SimModuleFiles) { [IO.File]::ReadAllText($file) }
-            $script:SimModuleHash = Get-SimHash ($texts -join "`n")
+            # Each file's own hash, then the hash of those: text moved from one file to the other changes it.
+            $hashes = foreach ($file in $script:SimModuleFiles) { Get-SimHash ([IO.File]::ReadAllText($file)) }
+            $script:SimModuleHash = Get-SimHash ($hashes -join "`n")
         } catch { }
     }
     return $script:SimModuleHash
@@ -716,7 +720,7 @@ function Get-PnpDeviceProperty {
             if ($AsJob) { return (Start-SimJob 'Get-PnpDeviceProperty' $bound) }
             if ($null -eq $byId) {
                 Assert-SimLocalTarget $bound 'Get-PnpDeviceProperty'
-                # A fault's "match" is looked for in the ids of the call (piped devices: the first one's).
+                # A fault's "match" is looked for in the -InstanceId ids of the call (not in piped devices).
                 $state = Enter-SimCall -Cmdlet 'Get-PnpDeviceProperty' -Subjects @($InstanceId)
                 # Index by PCI\ and PCIP\ id once per call: a host has hundreds of functions.
                 $byId = @{}

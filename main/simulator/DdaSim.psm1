@@ -46,16 +46,20 @@ $script:SimEnums = [ordered]@{
     'Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.SuffixOrigin'  = [ordered]@{ Other = 0; Manual = 1; WellKnown = 2; Dhcp = 3; Link = 4; Random = 5 }
     'Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.Type'          = [ordered]@{ Unicast = 1; Anycast = 2 }
 }
-# A second import in one process (Import-Module -Force) reuses the types made by the first. They are looked
-# for by exact name, not with -as [type]: PowerShell looks for a name it cannot find in every loaded
-# assembly without case, which costs 20-25 ms the first time in a process.
-$simTypesMade = $false
-foreach ($assembly in [AppDomain]::CurrentDomain.GetAssemblies()) {
-    if ($null -ne $assembly.GetType('Microsoft.HyperV.PowerShell.VMState', $false, $false)) { $simTypesMade = $true; break }
+# A second import in one process (Import-Module -Force) reuses the types made by the first, and a type a
+# loaded module already has (Hyper-V's own, where the simulator is loaded beside it) is not made again: each is
+# looked for by its exact name, not with -as [type] (PowerShell looks for a name it cannot find in every
+# loaded assembly without case, which costs 20-25 ms the first time in a process).
+$simTypesMissing = [System.Collections.Generic.List[string]]@()
+$simAssemblies = [AppDomain]::CurrentDomain.GetAssemblies()
+foreach ($name in $script:SimEnums.Keys) {
+    $made = $false
+    foreach ($assembly in $simAssemblies) { if ($null -ne $assembly.GetType($name, $false, $false)) { $made = $true; break } }
+    if (-not $made) { $simTypesMissing.Add($name) }
 }
-if (-not $simTypesMade) {
-    $simTypesModule = [System.Reflection.Emit.AssemblyBuilder]::DefineDynamicAssembly([System.Reflection.AssemblyName]'DdaSim.Types', [System.Reflection.Emit.AssemblyBuilderAccess]::Run).DefineDynamicModule('DdaSim.Types')
-    foreach ($name in $script:SimEnums.Keys) {
+if ($simTypesMissing.Count -gt 0) {
+    $simTypesModule = [System.Reflection.Emit.AssemblyBuilder]::DefineDynamicAssembly([System.Reflection.AssemblyName]('DdaSim.Types.' + [guid]::NewGuid().ToString('N')), [System.Reflection.Emit.AssemblyBuilderAccess]::Run).DefineDynamicModule('DdaSim.Types')
+    foreach ($name in $simTypesMissing) {
         $builder = $simTypesModule.DefineEnum($name, [System.Reflection.TypeAttributes]::Public, [int])
         foreach ($literal in $script:SimEnums[$name].GetEnumerator()) { $null = $builder.DefineLiteral($literal.Key, [int]$literal.Value) }
         $null = $builder.CreateTypeInfo()

@@ -1,4 +1,4 @@
-# DDA Studio inventory: every PCI device with the raw survey facts, every VM with its assigned devices,
+﻿# DDA Studio inventory: every PCI device with the raw survey facts, every VM with its assigned devices,
 # the host-assignable (dismounted) devices and the host's readiness, in ONE round trip.
 # The number of CIM queries is constant however many devices there are: one query per class (joined here
 # in memory); device properties take one Get-PnpDeviceProperty call for every key of 64 devices.
@@ -61,17 +61,26 @@ try {
     $pciOfAdapters = Resolve-DdaPciFunction @($adapterIds + $driveIds)
     $pciOfDrives = $pciOfAdapters
 } catch {
-    try { $pciOfAdapters = Resolve-DdaPciFunction $adapterIds } catch { $pciOfAdaptersError = $_ }
-    try { $pciOfDrives = Resolve-DdaPciFunction $driveIds } catch { $pciOfDrivesError = $_ }
+    $pciOfAdaptersError = $_
+    $pciOfDrivesError = $_
+    # With one group empty the failed call was that group's own: nothing to walk again.
+    if ($adapterIds.Count -gt 0 -and $driveIds.Count -gt 0) {
+        try { $pciOfAdapters = Resolve-DdaPciFunction $adapterIds; $pciOfAdaptersError = $null } catch { $pciOfAdaptersError = $_ }
+        try { $pciOfDrives = Resolve-DdaPciFunction $driveIds; $pciOfDrivesError = $null } catch { $pciOfDrivesError = $_ }
+    }
 }
 # The Storage module's disks, read once: the system-disk check and the disks below.
 $msftDisks = $null
 $msftDisksError = $null
 try { $msftDisks = @(Get-Disk -ErrorAction Stop) } catch { $msftDisksError = $_ }
 $platform = $null
-# The walk's answer covers the disks read here only: without them (or it) the check reads and walks its own.
+# The walk's answer covers the disks read here only: without them the check reads and walks its own. After
+# the disks' own walk failed it is given no answer (an empty table: the system disk's controller is then
+# unknown), not sent to fail the same way once more.
 $systemDiskPci = $null
-if ($null -ne $diskDrives) { $systemDiskPci = $pciOfDrives }
+if ($null -ne $diskDrives) {
+    if ($null -ne $pciOfDrivesError) { $systemDiskPci = @{} } else { $systemDiskPci = $pciOfDrives }
+}
 try { $platform = Get-DdaPlatformFacts -DiskDrives $diskDrives -PciFunctionOf $systemDiskPci -StorageDisks $msftDisks -StorageDisksError $msftDisksError } catch { Add-Note ("Platform facts unreadable: " + $_.Exception.Message) }
 
 # --- Devices (present PCI\ functions and PCIP\ twins of dismounted ones) --------------------------
