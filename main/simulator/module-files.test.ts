@@ -22,9 +22,9 @@ describe('the state seal covers both files of the simulator', () => {
     const read = () => {
       execFileSync(
         pwsh!.path,
-        ['-NoProfile', '-NonInteractive', '-Command', `Import-Module '${join(dir, 'DdaSim.psm1')}'; $null = Get-VM`],
+        ['-NoProfile', '-NonInteractive', '-Command', 'Import-Module $env:SIM; $null = Get-VM'],
         {
-          env: { ...process.env, DDA_SIM_STATE: state },
+          env: { ...process.env, DDA_SIM_STATE: state, SIM: join(dir, 'DdaSim.psm1') },
           stdio: 'pipe',
         },
       );

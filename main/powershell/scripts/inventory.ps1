@@ -1,4 +1,4 @@
-﻿# DDA Studio inventory: every PCI device with the raw survey facts, every VM with its assigned devices,
+# DDA Studio inventory: every PCI device with the raw survey facts, every VM with its assigned devices,
 # the host-assignable (dismounted) devices and the host's readiness, in ONE round trip.
 # The number of CIM queries is constant however many devices there are: one query per class (joined here
 # in memory); device properties take one Get-PnpDeviceProperty call for every key of 64 devices.
