@@ -66,3 +66,26 @@ test.describe('axe', () => {
     expect(await seriousViolations(page), 'plan dialog zh-CN').toEqual([]);
   });
 });
+
+test('motion: spinners and the connecting dot stand still for an admin who asked for reduced motion, and turn otherwise', async ({
+  page,
+  served,
+}) => {
+  await page.goto(served.server.url);
+  /** The animation a new element of these classes gets from the window's styles. */
+  const animationOf = (classes: string) =>
+    page.evaluate((c) => {
+      const el = document.createElement('span');
+      el.className = c;
+      document.body.append(el);
+      const name = getComputedStyle(el).animationName;
+      el.remove();
+      return name;
+    }, classes);
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  expect(await animationOf('spinner')).toBe('none');
+  expect(await animationOf('conn-dot connecting')).toBe('none');
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
+  expect(await animationOf('spinner')).toBe('spin');
+  expect(await animationOf('conn-dot connecting')).toBe('pulse');
+});
