@@ -68,6 +68,76 @@ describe('step scripts on a host slower than its cmdlets', () => {
   });
 
   /**
+   * Stubs for a turn-off that fails: the shutdown job fails at once, and the turn-off throws, turning
+   * nothing off; with `stoppingReads`, the VM then reads Stopping that many times and is Off after that
+   * (another turn-off under way, as Stop-VM's own).
+   */
+  async function turnOffFails(stoppingReads: number) {
+    await runScript(
+      [
+        '$global:DdaTestStopping = 0',
+        'function global:Stop-VM { [CmdletBinding(SupportsShouldProcess = $true)] param([Parameter(ValueFromPipeline = $true)]$VM, [switch]$Force, [switch]$AsJob, [switch]$TurnOff)',
+        '  process {',
+        "    if ($AsJob) { return (Start-ThreadJob -ScriptBlock { throw 'The guest did not answer.' }) }",
+        `    $global:DdaTestStopping = ${stoppingReads}`,
+        "    throw 'Der Vorgang ist fehlgeschlagen.'",
+        '  }',
+        '}',
+        'function global:Get-VM { [CmdletBinding()] param([string]$Id)',
+        '  $vm = DdaSim\\Get-VM -Id $Id',
+        '  if ($global:DdaTestStopping -le 0) { return $vm }',
+        '  $global:DdaTestStopping--',
+        "  if ($global:DdaTestStopping -gt 0) { return [pscustomobject]@{ Id = $vm.Id; Name = $vm.Name; State = 'Stopping' } }",
+        '  DdaSim\\Stop-VM -VM $vm -TurnOff -Force',
+        '  DdaSim\\Get-VM -Id $Id',
+        '}',
+      ].join('\n'),
+    );
+  }
+  /** The simulator's own Stop-VM and Get-VM again, and how often Get-VM was called since the last reset. */
+  async function restoreStopAndGet(): Promise<number> {
+    return runScript<number>(
+      [
+        "${function:global:Stop-VM} = (Get-Command -Name 'DdaSim\\Stop-VM').ScriptBlock",
+        "${function:global:Get-VM} = (Get-Command -Name 'DdaSim\\Get-VM').ScriptBlock",
+        '$s = Get-DdaSimStats',
+        '[int]$s.calls["Get-VM"]',
+      ].join('\n'),
+    );
+  }
+
+  it('a turn-off that fails while the VM stays as it was: its own error after a few reads, not the 30 s a turn-off under way gets', async () => {
+    const state = freshState('ml30-connectx4');
+    await shared.use(state);
+    await turnOffFails(0);
+    await runScript('Reset-DdaSimStats');
+    let r;
+    try {
+      r = await shared.host.runner.invoke('op-stop-vm', { VmId: FILE_SERVER, TimeoutSec: 5 });
+    } finally {
+      // 4 reads around the turn-off, then 10 more (5 s); a VM waited for 30 s is read 60 times more
+      const reads = await restoreStopAndGet();
+      expect(reads).toBeLessThan(20);
+    }
+    expect(r.ok ? r.value : r.error.message).toContain('Der Vorgang ist fehlgeschlagen.');
+    expect(readState(state).vms.find((v) => v.name === 'File-Server')!.state).toBe('Running');
+  });
+
+  it('a turn-off that fails while the VM reads Stopping is waited for past those reads, and ends Off', async () => {
+    const state = freshState('ml30-connectx4');
+    await shared.use(state);
+    await turnOffFails(13);
+    let r;
+    try {
+      r = await shared.host.runner.invoke('op-stop-vm', { VmId: FILE_SERVER, TimeoutSec: 5 });
+    } finally {
+      await restoreStopAndGet();
+    }
+    expect(r.ok ? r.value : r.error.message).toMatchObject({ state: 'Off' });
+    expect(readState(state).vms.find((v) => v.name === 'File-Server')!.state).toBe('Off');
+  });
+
+  /**
    * Dismounts the ConnectX-4 Lx of `state` (disabled first) with `checks`, the cmdlet saying ObjectNotFound
    * after its dismount, before the host lists the twin; returns the step's result and the device's state.
    */
