@@ -68,72 +68,81 @@ describe('step scripts on a host slower than its cmdlets', () => {
   });
 
   /**
-   * Stubs for a turn-off that fails: the shutdown job fails at once, and the turn-off throws, turning
-   * nothing off; with `stoppingReads`, the VM then reads Stopping that many times and is Off after that
-   * (another turn-off under way, as Stop-VM's own).
+   * Stubs for a turn-off that fails: the turn-off throws, turning nothing off. The guest's shutdown job
+   * fails at once, or (`jobRuns`) runs until the VM is Off. With `reads`, the VM then reads `shows` that
+   * many times, and is Off from the last of them (a turn-off under way, as Stop-VM's own).
    */
-  async function turnOffFails(stoppingReads: number) {
+  async function turnOffFails(opts: { reads: number; shows: 'Running' | 'Stopping'; jobRuns: boolean }) {
     await runScript(
       [
-        '$global:DdaTestStopping = 0',
+        '$global:DdaTestReads = 0',
+        '$global:DdaTestOff = New-Object System.Threading.ManualResetEvent $false',
         'function global:Stop-VM { [CmdletBinding(SupportsShouldProcess = $true)] param([Parameter(ValueFromPipeline = $true)]$VM, [switch]$Force, [switch]$AsJob, [switch]$TurnOff)',
         '  process {',
-        "    if ($AsJob) { return (Start-ThreadJob -ScriptBlock { throw 'The guest did not answer.' }) }",
-        `    $global:DdaTestStopping = ${stoppingReads}`,
+        opts.jobRuns
+          ? '    if ($AsJob) { return (Start-ThreadJob -ArgumentList $global:DdaTestOff -ScriptBlock { param($e) $null = $e.WaitOne() }) }'
+          : "    if ($AsJob) { return (Start-ThreadJob -ScriptBlock { throw 'The guest did not answer.' }) }",
+        `    $global:DdaTestReads = ${opts.reads}`,
         "    throw 'Der Vorgang ist fehlgeschlagen.'",
         '  }',
         '}',
         'function global:Get-VM { [CmdletBinding()] param([string]$Id)',
         '  $vm = DdaSim\\Get-VM -Id $Id',
-        '  if ($global:DdaTestStopping -le 0) { return $vm }',
-        '  $global:DdaTestStopping--',
-        "  if ($global:DdaTestStopping -gt 0) { return [pscustomobject]@{ Id = $vm.Id; Name = $vm.Name; State = 'Stopping' } }",
+        '  if ($global:DdaTestReads -le 0) { return $vm }',
+        '  $global:DdaTestReads--',
+        `  if ($global:DdaTestReads -gt 0) { return [pscustomobject]@{ Id = $vm.Id; Name = $vm.Name; State = '${opts.shows}' } }`,
         '  DdaSim\\Stop-VM -VM $vm -TurnOff -Force',
+        '  $null = $global:DdaTestOff.Set()',
         '  DdaSim\\Get-VM -Id $Id',
         '}',
       ].join('\n'),
     );
   }
-  /** The simulator's own Stop-VM and Get-VM again, and how often Get-VM was called since the last reset. */
-  async function restoreStopAndGet(): Promise<number> {
-    return runScript<number>(
-      [
-        "${function:global:Stop-VM} = (Get-Command -Name 'DdaSim\\Stop-VM').ScriptBlock",
-        "${function:global:Get-VM} = (Get-Command -Name 'DdaSim\\Get-VM').ScriptBlock",
-        '$s = Get-DdaSimStats',
-        '[int]$s.calls["Get-VM"]',
-      ].join('\n'),
-    );
+  /** Runs op-stop-vm on File-Server with the stubs, puts the simulator's Stop-VM and Get-VM back, counts Get-VM's calls. */
+  async function stopWithStubs() {
+    await runScript('Reset-DdaSimStats');
+    let r;
+    let reads = -1;
+    try {
+      r = await shared.host.runner.invoke<{ state: string }>('op-stop-vm', { VmId: FILE_SERVER, TimeoutSec: 1 });
+    } finally {
+      reads = await runScript<number>(
+        [
+          "${function:global:Stop-VM} = (Get-Command -Name 'DdaSim\\Stop-VM').ScriptBlock",
+          "${function:global:Get-VM} = (Get-Command -Name 'DdaSim\\Get-VM').ScriptBlock",
+          '$null = $global:DdaTestOff.Set()',
+          '[int](Get-DdaSimStats).calls["Get-VM"]',
+        ].join('\n'),
+      );
+    }
+    return { result: r.ok ? r.value : r.error.message, reads };
   }
 
   it('a turn-off that fails while the VM stays as it was: its own error after a few reads, not the 30 s a turn-off under way gets', async () => {
     const state = freshState('ml30-connectx4');
     await shared.use(state);
-    await turnOffFails(0);
-    await runScript('Reset-DdaSimStats');
-    let r;
-    try {
-      r = await shared.host.runner.invoke('op-stop-vm', { VmId: FILE_SERVER, TimeoutSec: 5 });
-    } finally {
-      // 4 reads around the turn-off, then 10 more (5 s); a VM waited for 30 s is read 60 times more
-      const reads = await restoreStopAndGet();
-      expect(reads).toBeLessThan(20);
-    }
-    expect(r.ok ? r.value : r.error.message).toContain('Der Vorgang ist fehlgeschlagen.');
+    await turnOffFails({ reads: 0, shows: 'Running', jobRuns: false });
+    const { result, reads } = await stopWithStubs();
+    expect(result).toContain('Der Vorgang ist fehlgeschlagen.');
+    // 4 reads around the turn-off, 10 while it is given its 5 s, 1 after the shutdown job ended (the whole
+    // 30 s would be 60 more)
+    expect(reads).toBe(15);
     expect(readState(state).vms.find((v) => v.name === 'File-Server')!.state).toBe('Running');
   });
 
   it('a turn-off that fails while the VM reads Stopping is waited for past those reads, and ends Off', async () => {
     const state = freshState('ml30-connectx4');
     await shared.use(state);
-    await turnOffFails(13);
-    let r;
-    try {
-      r = await shared.host.runner.invoke('op-stop-vm', { VmId: FILE_SERVER, TimeoutSec: 5 });
-    } finally {
-      await restoreStopAndGet();
-    }
-    expect(r.ok ? r.value : r.error.message).toMatchObject({ state: 'Off' });
+    await turnOffFails({ reads: 13, shows: 'Stopping', jobRuns: false });
+    expect((await stopWithStubs()).result).toMatchObject({ state: 'Off' });
+    expect(readState(state).vms.find((v) => v.name === 'File-Server')!.state).toBe('Off');
+  });
+
+  it("a turn-off that fails while the guest's shutdown job still runs is waited for, though the VM reads Running, and ends Off", async () => {
+    const state = freshState('ml30-connectx4');
+    await shared.use(state);
+    await turnOffFails({ reads: 13, shows: 'Running', jobRuns: true });
+    expect((await stopWithStubs()).result).toMatchObject({ state: 'Off' });
     expect(readState(state).vms.find((v) => v.name === 'File-Server')!.state).toBe('Off');
   });
 

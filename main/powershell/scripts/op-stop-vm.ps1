@@ -33,21 +33,25 @@ if ((Get-DdaVmState) -ne 'Off') {
     try { Get-VM -Id $VmId -ErrorAction Stop | Stop-VM -TurnOff -Force -Confirm:$false -ErrorAction Stop } catch { $turnOffError = $_ }
 }
 # A turn-off takes a moment on a host (Stopping, then Off): up to 30 s, read every half second. After a
-# turn-off that failed, a VM still in the state it had when the step began (Running, Paused, Saved) has
-# 5 s to show a change, and then the turn-off's own error stands: the admin is not kept waiting 30 s
-# for a VM nothing is stopping. A VM that shows another state (Stopping: a turn-off under way, Stop-VM's
-# own) is waited for, the whole 30 s. (A labelled guess: no source says how soon a host shows a turn-off
-# that raced ours; Hyper-V lists Stopping among a VM's states, Get-VM's reference.)
+# turn-off that failed, a VM still in the state it had when the step began (Running, Paused, Saved), whose
+# shutdown job has ended or never ran, has 5 s to show a change, and then the turn-off's own error stands:
+# the admin is not kept waiting 30 s for a VM nothing is stopping. A VM that shows another state
+# (Stopping), or whose shutdown job still runs (Stop-VM -Force turns the VM off itself when the guest's
+# shutdown fails), is waited for, the whole 30 s. (A labelled guess: no source says how soon a host shows
+# a turn-off that raced ours; Hyper-V lists Stopping among a VM's states, Get-VM's reference.)
 $before = [string]$vm.State
 $after = Get-DdaVmState
 for ($i = 0; $i -lt 60 -and $after -ne 'Off'; $i++) {
-    if ($null -ne $turnOffError -and $i -ge 10 -and $after -eq $before) { break }
+    $jobRuns = ($null -ne $job -and [string]$job.State -eq 'Running')
+    if ($null -ne $turnOffError -and $i -ge 10 -and $after -eq $before -and -not $jobRuns) { break }
     Start-Sleep -Milliseconds 500
     $after = Get-DdaVmState
 }
 if ($null -ne $job) {
     $null = Wait-Job -Job $job -Timeout 10
     if ([string]$job.State -eq 'Completed' -or [string]$job.State -eq 'Failed' -or [string]$job.State -eq 'Stopped') { Remove-Job -Job $job -ErrorAction SilentlyContinue }
+    # The job may have turned the VM off while it was waited for: the state now decides.
+    if ($after -ne 'Off') { $after = Get-DdaVmState }
 }
 if ($after -ne 'Off') {
     if ($null -ne $turnOffError) { throw $turnOffError }
