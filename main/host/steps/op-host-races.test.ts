@@ -130,18 +130,16 @@ describe('step scripts on a host slower than its cmdlets', () => {
     expect(readState(state).vms.find((v) => v.name === 'File-Server')!.state).toBe('Running');
   });
 
-  it('a turn-off that fails while the VM reads Stopping is waited for past those reads, and ends Off', async () => {
+  it.each([
+    { why: 'the VM reads Stopping', stubs: { reads: 13, shows: 'Stopping', jobRuns: false } as const },
+    {
+      why: "the guest's shutdown job still runs, though the VM reads Running",
+      stubs: { reads: 13, shows: 'Running', jobRuns: true } as const,
+    },
+  ])('a turn-off that fails while $why is waited for past 5 s, and ends Off', async ({ stubs }) => {
     const state = freshState('ml30-connectx4');
     await shared.use(state);
-    await turnOffFails({ reads: 13, shows: 'Stopping', jobRuns: false });
-    expect((await stopWithStubs()).result).toMatchObject({ state: 'Off' });
-    expect(readState(state).vms.find((v) => v.name === 'File-Server')!.state).toBe('Off');
-  });
-
-  it("a turn-off that fails while the guest's shutdown job still runs is waited for, though the VM reads Running, and ends Off", async () => {
-    const state = freshState('ml30-connectx4');
-    await shared.use(state);
-    await turnOffFails({ reads: 13, shows: 'Running', jobRuns: true });
+    await turnOffFails(stubs);
     expect((await stopWithStubs()).result).toMatchObject({ state: 'Off' });
     expect(readState(state).vms.find((v) => v.name === 'File-Server')!.state).toBe('Off');
   });
