@@ -2,7 +2,7 @@
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sshTestHostsUnavailable, startSshTestHosts, type SshTestHosts } from '../testing/ssh-test-hosts';
-import { expect, test, type MainWindow } from './fixtures';
+import { expect, MainWindow, test } from './fixtures';
 
 const HOSTILE = `"Lab" <script>document.title='pwned'</script><img src=x onerror="document.title='pwned'"> $(Stop-VM)`;
 
@@ -35,6 +35,24 @@ test('the switcher shows the local host, connected, with its readiness', async (
   await app.page
     .getByTestId('host-switcher')
     .screenshot({ path: join('test-results', 'screenshots', 'host-switcher-local.png') });
+});
+
+// Browser mode's events come over an EventSource, which opens a moment after the page asks for the host:
+// a host that answers first (its session already warm) has sent "connected" to nobody. Here the stream is
+// held until the inventory has come back, so that is what happens every time.
+test('a host that is connected before the event stream opens shows connected, not connecting', async ({
+  page,
+  served,
+}) => {
+  const inventoryBack = page.waitForResponse((r) => r.url().endsWith('/api/getInventory'));
+  await page.route('**/api/events*', async (route) => {
+    await inventoryBack;
+    await route.continue();
+  });
+  await page.goto(served.server.url);
+  await inventoryBack;
+  await expect(page.getByTestId('vm-card').first()).toBeVisible();
+  await expect(new MainWindow(page).hostTab('local')).toHaveAttribute('data-state', 'connected');
 });
 
 test('add a host with a hostile name: plain text everywhere, the Prepare dialog quotes safely, then remove it', async ({

@@ -38,7 +38,12 @@ function browserBridge(): AppBridge {
     // The event stream is the server's heartbeat: it errors as soon as the server or its tunnel is
     // gone, and EventSource reconnects by itself (opening again when the server is back).
     source.onerror = () => setLink(false);
-    source.onopen = () => setLink(true);
+    // What was sent before the stream opened reached nobody: a host that came up meanwhile (connecting ->
+    // connected) would stay "connecting" on screen. So the hosts are read again whenever it opens.
+    source.onopen = () => {
+      setLink(true);
+      for (const l of listeners) l({ type: 'hosts-changed' });
+    };
   };
   const call = async (method: MethodName, input: unknown): Promise<Result<unknown>> => {
     try {
