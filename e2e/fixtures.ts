@@ -4,8 +4,12 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApi, memoryShellHooks } from '../main/api/create-api';
-import { openHost, type HostConnection } from '../main/host/host-connection';
+import { simulatedDataDir } from '../main/data-dir';
+import { localStartup, openSessionHost, type HostConnection } from '../main/host/host-connection';
+import { fileMeasurementStore } from '../main/host/measurement-store';
 import { createHostPool, type HostPool } from '../main/hosts/host-pool';
+import type { PsResult, ScriptRunner } from '../main/powershell/session-types';
+import { LOCAL_HOST_ID } from '../shared/hosts';
 import { comparableSim } from '../testing/test-support';
 import { profilePath } from '../main/simulator/profiles';
 import { ensureRendererBuilt } from '../main/server/demo';
@@ -107,9 +111,89 @@ interface Fixtures {
   app: MainWindow;
 }
 
+/**
+ * The worker's one PowerShell, as each unit-test file shares one (testing/test-support.ts sharedHost):
+ * a cold pwsh and its first inventory cost a test about 5 s while Chromium loads the page beside it.
+ * Each test points it at its own fresh state (set-sim-state) and gets its own connection to it
+ * (`hostFor`): its data folder and measurements are the test's, its calls end with the test (one left
+ * over would run on the next test's host), and the status listeners its pool added are taken off.
+ */
+class SharedSimHost {
+  private current: string;
+  private readonly base: HostConnection;
+  constructor() {
+    this.current = join(mkdtempSync(join(tmpdir(), 'dda-e2e-worker-')), 'state.json');
+    copyFileSync(profilePath('ml30-connectx4'), this.current);
+    const startup = localStartup(this.current);
+    // A session that starts again (after a call that timed out) loads the test's state, not the first one.
+    Object.defineProperty(startup[0]!.params!, 'StatePath', { enumerable: true, get: () => this.current });
+    this.base = openSessionHost({
+      hostId: LOCAL_HOST_ID,
+      remote: null,
+      startup,
+      simState: this.current,
+      dataDir: simulatedDataDir(this.current),
+      extraScriptDirs: [join(import.meta.dirname, '..', 'main', 'host', 'test-fixtures')],
+    });
+  }
+
+  /** A connection to the shared session, on `stateFile`, for one test; `close()` ends it. */
+  async hostFor(stateFile: string): Promise<HostConnection> {
+    this.current = stateFile;
+    const pointed = await this.base.runner.invoke('set-sim-state', { Path: stateFile });
+    if (!pointed.ok) throw new Error(pointed.error.message);
+    const session = this.base.session;
+    const listening = new Set(session.listeners('status'));
+    let open = true;
+    const closed: PsResult<never> = {
+      ok: false,
+      error: { kind: 'not-started', message: "This test's host is closed." },
+      errors: [],
+      durationMs: 0,
+    };
+    const runner: ScriptRunner = {
+      invoke: (script, params, options) =>
+        open ? this.base.runner.invoke(script, params, options) : Promise.resolve(closed),
+      dispose: async () => {
+        open = false;
+      },
+      get pid() {
+        return session.pid;
+      },
+      on: (event, listener) => session.on(event, listener),
+      off: (event, listener) => session.off(event, listener),
+    };
+    const dataDir = simulatedDataDir(stateFile);
+    return {
+      ...this.base,
+      runner,
+      simState: stateFile,
+      dataDir,
+      measurements: fileMeasurementStore(join(dataDir, 'measurements.json')),
+      close: async () => {
+        open = false;
+        for (const l of session.listeners('status')) if (!listening.has(l)) session.off('status', l as () => void);
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.base.close();
+  }
+}
+
 export const test = base.extend<
-  Fixtures & { served: { server: RunningServer; host: HostConnection; pool: HostPool; dataDir: string } }
+  Fixtures & { served: { server: RunningServer; host: HostConnection; pool: HostPool; dataDir: string } },
+  { sharedHost: SharedSimHost }
 >({
+  sharedHost: [
+    async ({}, use) => {
+      const shared = new SharedSimHost();
+      await use(shared);
+      await shared.close();
+    },
+    { scope: 'worker' },
+  ],
   profile: ['ml30-connectx4', { option: true }],
   prepare: [{ apply: () => undefined }, { option: true }],
   sim: async ({ profile, prepare }, use) => {
@@ -120,9 +204,9 @@ export const test = base.extend<
     prepare.apply(sim);
     await use(sim);
   },
-  served: async ({ sim }, use) => {
+  served: async ({ sim, sharedHost }, use) => {
     const staticDir = ensureRendererBuilt();
-    const host = openHost({ simState: sim.stateFile });
+    const host = await sharedHost.hostFor(sim.stateFile);
     // Each test its own hosts.json and remote data folders; browser mode keeps passwords in memory only.
     const dataDir = mkdtempSync(join(tmpdir(), 'dda-e2e-hosts-'));
     const pool = createHostPool(host, { dataDir });
@@ -131,10 +215,11 @@ export const test = base.extend<
     await use({ server, host, pool, dataDir });
     await server.close();
     await pool.dispose();
+    await host.close();
   },
   app: async ({ page, served }, use, testInfo) => {
-    // The first inventory starts a PowerShell session (a cold pwsh, every script JIT-compiled): seconds on a
-    // loaded 2-core machine. No test measures it, so it is waited for longer than a step of a test, and
+    // A worker's first inventory starts its PowerShell session (a cold pwsh, every script JIT-compiled):
+    // seconds on a loaded 2-core machine. No test measures it, so it is waited for longer than a step of a test, and
     // that wait is added to the test's own time instead of taken from it.
     testInfo.setTimeout(testInfo.timeout + 60_000);
     await page.goto(served.server.url);

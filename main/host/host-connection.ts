@@ -77,17 +77,22 @@ export function openHost(options: HostConnectionOptions = {}): HostConnection {
   const host = openSessionHost({
     hostId: LOCAL_HOST_ID,
     remote: null,
-    startup: [
-      ...(simState
-        ? [{ script: 'use-simulator', params: { ModulePath: simulatorModulePath(), StatePath: simState } }]
-        : []),
-      { script: 'host-functions', params: {} },
-    ],
+    startup: localStartup(simState),
     simState,
     dataDir,
     ...sessionOptionsOf(options),
   });
   return notices ? { ...host, notices } : host;
+}
+
+/** This machine's start-up scripts: the simulator first when simulating (state `simState`), then our host functions. */
+export function localStartup(simState: string | null): NonNullable<PowerShellSessionOptions['startup']> {
+  return [
+    ...(simState
+      ? [{ script: 'use-simulator', params: { ModulePath: simulatorModulePath(), StatePath: simState } }]
+      : []),
+    { script: 'host-functions', params: {} },
+  ];
 }
 
 /** What a host's session is started with: who it is, its start-up scripts, where its data lives. */
