@@ -38,9 +38,9 @@ test('the switcher shows the local host, connected, with its readiness', async (
 });
 
 // Browser mode's events come over an EventSource, which opens a moment after the page asks for the host:
-// a host that answers first (its session already warm) has sent "connected" to nobody. Here the stream is
-// held until the inventory has come back, so that is what happens every time.
-test('a host that is connected before the event stream opens shows connected, not connecting', async ({
+// a host that answers first (its session already warm) has sent "connected", and the inventory's activity
+// entry, to nobody. Here the stream is held until the inventory has come back, so that happens every time.
+test('a host that answers before the event stream opens shows connected, with its inventory in Activity', async ({
   page,
   served,
 }) => {
@@ -53,6 +53,7 @@ test('a host that is connected before the event stream opens shows connected, no
   await inventoryBack;
   await expect(page.getByTestId('vm-card').first()).toBeVisible();
   await expect(new MainWindow(page).hostTab('local')).toHaveAttribute('data-state', 'connected');
+  await expect(page.getByTestId('activity-line').first()).toContainText('Inventory of');
 });
 
 test('add a host with a hostile name: plain text everywhere, the Prepare dialog quotes safely, then remove it', async ({

@@ -38,11 +38,11 @@ function browserBridge(): AppBridge {
     // The event stream is the server's heartbeat: it errors as soon as the server or its tunnel is
     // gone, and EventSource reconnects by itself (opening again when the server is back).
     source.onerror = () => setLink(false);
-    // What was sent before the stream opened reached nobody: a host that came up meanwhile (connecting ->
-    // connected) would stay "connecting" on screen. So the hosts are read again whenever it opens.
+    // Every opening is told, the first one too: what the server sent before it reached nobody (the store
+    // reads it again: link-slice.ts linkChanged).
     source.onopen = () => {
-      setLink(true);
-      for (const l of listeners) l({ type: 'hosts-changed' });
+      linkUp = true;
+      for (const l of linkListeners) l(true);
     };
   };
   const call = async (method: MethodName, input: unknown): Promise<Result<unknown>> => {

@@ -93,6 +93,29 @@ describe('losing the server or the host', () => {
     expect(clock.pending).toEqual([]);
   });
 
+  it('reads again, when the event stream first opens, what the server sent before anybody listened', async () => {
+    const { fake, clock, store } = setup();
+    const entry = {
+      id: 'a1',
+      at: '2026-11-30T08:00:01.000Z',
+      host: LOCAL_HOST_ID,
+      hostName: 'ML30',
+      kind: 'inventory' as const,
+      summary: 'Inventory of ML30',
+    };
+    fake.answers.getActivity = () => ok([entry]);
+    store.getState().linkChanged(true);
+    await flushTasks();
+    expect(fake.calls.map((c) => c.method)).toEqual(['listHosts', 'getActivity', 'getUnfinished']);
+    expect(store.getState().activity).toEqual([entry]);
+    // Opened again with nothing new: the entry is kept once.
+    store.getState().linkChanged(true);
+    await flushTasks();
+    expect(store.getState().activity).toEqual([entry]);
+    expect(store.getState().lost).toBeNull();
+    expect(clock.pending).toEqual([]);
+  });
+
   it("notices the selected host's PowerShell failing for good, not another host's", () => {
     const { store } = setup();
     store.getState().handleEvent({ type: 'session-status', host: 'hv02', status: 'failed', detail: 'ssh exited' });

@@ -144,7 +144,7 @@ export interface LinkSlice {
   markFound(): void;
   /** Tries now: the hosts, then the inventory read afresh; on success also the activity and interrupted operations. */
   reconnectNow(): Promise<void>;
-  /** The server link went down or came back (browser mode). */
+  /** The server link went down, or the event stream opened (browser mode: the first time too). */
   linkChanged(up: boolean): void;
 }
 
