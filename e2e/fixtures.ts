@@ -8,7 +8,7 @@ import { simulatedDataDir } from '../main/data-dir';
 import { localStartup, openSessionHost, type HostConnection } from '../main/host/host-connection';
 import { fileMeasurementStore } from '../main/host/measurement-store';
 import { createHostPool, type HostPool } from '../main/hosts/host-pool';
-import type { PsResult, ScriptRunner } from '../main/powershell/session-types';
+import type { InvokeOptions, PsResult, ScriptRunner } from '../main/powershell/session-types';
 import { LOCAL_HOST_ID } from '../shared/hosts';
 import { comparableSim } from '../testing/test-support';
 import { profilePath } from '../main/simulator/profiles';
@@ -145,6 +145,8 @@ class SharedSimHost {
     const session = this.base.session;
     const listening = new Set(session.listeners('status'));
     let open = true;
+    // The calls sent and not yet answered: the next test points the session elsewhere only after them.
+    const pending = new Set<Promise<unknown>>();
     const closed: PsResult<never> = {
       ok: false,
       error: { kind: 'not-started', message: "This test's host is closed." },
@@ -152,8 +154,14 @@ class SharedSimHost {
       durationMs: 0,
     };
     const runner: ScriptRunner = {
-      invoke: (script, params, options) =>
-        open ? this.base.runner.invoke(script, params, options) : Promise.resolve(closed),
+      invoke: <T>(script: string, params?: Record<string, unknown>, options?: InvokeOptions) => {
+        if (!open) return Promise.resolve(closed as PsResult<T>);
+        const call = this.base.runner.invoke<T>(script, params, options);
+        pending.add(call);
+        const done = () => pending.delete(call);
+        call.then(done, done);
+        return call;
+      },
       dispose: async () => {
         open = false;
       },
@@ -172,6 +180,7 @@ class SharedSimHost {
       measurements: fileMeasurementStore(join(dataDir, 'measurements.json')),
       close: async () => {
         open = false;
+        await Promise.allSettled([...pending]);
         for (const l of session.listeners('status')) if (!listening.has(l)) session.off('status', l as () => void);
       },
     };
@@ -218,8 +227,8 @@ export const test = base.extend<
     await host.close();
   },
   app: async ({ page, served }, use, testInfo) => {
-    // A worker's first inventory starts its PowerShell session (a cold pwsh, every script JIT-compiled):
-    // seconds on a loaded 2-core machine. No test measures it, so it is waited for longer than a step of a test, and
+    // A worker's first inventory runs in a PowerShell just started (every script JIT-compiled): seconds on
+    // a loaded 2-core machine. No test measures it, so it is waited for longer than a step of a test, and
     // that wait is added to the test's own time instead of taken from it.
     testInfo.setTimeout(testInfo.timeout + 60_000);
     await page.goto(served.server.url);
