@@ -1,8 +1,8 @@
 /** Each test gets a fresh simulated host served in browser mode, and a page object for the main window. */
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createApi, memoryShellHooks } from '../main/api/create-api';
 import { simulatedDataDir } from '../main/data-dir';
 import { localStartup, openSessionHost, type HostConnection } from '../main/host/host-connection';
@@ -119,11 +119,12 @@ interface Fixtures {
  * over would run on the next test's host), and the status listeners its pool added are taken off.
  */
 class SharedSimHost {
-  private current: string;
+  /** The state the worker's session is opened with, until the first test points it at its own. */
+  private readonly first = join(mkdtempSync(join(tmpdir(), 'dda-e2e-worker-')), 'state.json');
+  private current = this.first;
   private readonly base: HostConnection;
   constructor() {
-    this.current = join(mkdtempSync(join(tmpdir(), 'dda-e2e-worker-')), 'state.json');
-    copyFileSync(profilePath('ml30-connectx4'), this.current);
+    copyFileSync(profilePath('ml30-connectx4'), this.first);
     const startup = localStartup(this.current);
     // A session that starts again (after a call that timed out) loads the test's state, not the first one.
     Object.defineProperty(startup[0]!.params!, 'StatePath', { enumerable: true, get: () => this.current });
@@ -131,8 +132,8 @@ class SharedSimHost {
       hostId: LOCAL_HOST_ID,
       remote: null,
       startup,
-      simState: this.current,
-      dataDir: simulatedDataDir(this.current),
+      simState: this.first,
+      dataDir: simulatedDataDir(this.first),
       extraScriptDirs: [join(import.meta.dirname, '..', 'main', 'host', 'test-fixtures')],
     });
   }
@@ -153,6 +154,11 @@ class SharedSimHost {
       errors: [],
       durationMs: 0,
     };
+    const close = async () => {
+      open = false;
+      await Promise.allSettled([...pending]);
+      for (const l of session.listeners('status')) if (!listening.has(l)) session.off('status', l as () => void);
+    };
     const runner: ScriptRunner = {
       invoke: <T>(script: string, params?: Record<string, unknown>, options?: InvokeOptions) => {
         if (!open) return Promise.resolve(closed as PsResult<T>);
@@ -162,9 +168,7 @@ class SharedSimHost {
         call.then(done, done);
         return call;
       },
-      dispose: async () => {
-        open = false;
-      },
+      dispose: close,
       get pid() {
         return session.pid;
       },
@@ -178,16 +182,13 @@ class SharedSimHost {
       simState: stateFile,
       dataDir,
       measurements: fileMeasurementStore(join(dataDir, 'measurements.json')),
-      close: async () => {
-        open = false;
-        await Promise.allSettled([...pending]);
-        for (const l of session.listeners('status')) if (!listening.has(l)) session.off('status', l as () => void);
-      },
+      close,
     };
   }
 
-  close(): Promise<void> {
-    return this.base.close();
+  async close(): Promise<void> {
+    await this.base.close();
+    rmSync(dirname(this.first), { recursive: true, force: true });
   }
 }
 
@@ -223,8 +224,8 @@ export const test = base.extend<
     const server = await startServer({ api, events, staticDir });
     await use({ server, host, pool, dataDir });
     await server.close();
+    // Closes the pool's hosts, this test's connection to the shared session among them.
     await pool.dispose();
-    await host.close();
   },
   app: async ({ page, served }, use, testInfo) => {
     // A worker's first inventory runs in a PowerShell just started (every script JIT-compiled): seconds on
