@@ -9,13 +9,14 @@
  * (LightLambda's compilation threshold: read with reflection on pwsh 7.6.9, `_compilationThreshold`
  * counts 31, 30 ... 0, -1, and the compiled delegate is there from the 34th call); a script of more than
  * 300 statements is never compiled (PowerShell's Compiler.cs, `_stmtCount > 300`; inventory.ps1's own
- * body is one: its threshold starts at int.MaxValue), only the functions it defines and calls are. A function inventory.ps1 calls once per run (Read-DdaProps,
- * the host functions) is therefore interpreted for the session's first 33 inventories, and the
- * simulator's functions, which both sides call, for the first 16-17 rounds. Best-of-15 after 4 warm-up
- * rounds timed each side partly before and partly after its step down (at 256 functions about 270 ms to
- * 120 ms for both sides), and read 1.15x, 1.25x and 1.53x on identical code in one hour. So both sides
- * get WARMUPS rounds first, then RUNS interleaved runs; the warming column is the inventory's median over
- * the warm-up rounds after the first (what a session's first inventories take), the cold column the first.
+ * body is one: its threshold starts at int.MaxValue), only the functions it defines and calls are. A
+ * function inventory.ps1 calls once per run (Read-DdaProps, the host functions) is therefore
+ * interpreted for the session's first 33 inventories, and the simulator's functions, which both sides
+ * call, for the first 16-17 rounds. Best-of-15 after 4 warm-up rounds timed each side partly before and
+ * partly after its step down (at 256 functions about 270 ms to 120 ms for both sides), and read 1.15x,
+ * 1.25x and 1.53x on identical code in one hour. So both sides get WARMUPS rounds first, then RUNS
+ * interleaved runs; the warming column is the inventory's median over the warm-up rounds after the first
+ * (what a session's first inventories take), the cold column the first.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,10 +33,11 @@ const sizes = [
   { devices: 1024, vms: 64 },
 ];
 
-/** One row per host size. Past the 33rd call of every function the inventory makes (see above). */
+/** Rounds of both sides before the timed runs: past the 33rd call of every function the inventory makes (see above). */
 const WARMUPS = 34;
 const RUNS = 15;
 
+/** One row per host size. */
 export async function benchInventory(runs = RUNS): Promise<Array<Record<string, string | number>>> {
   const rows: Array<Record<string, string | number>> = [];
   const dir = mkdtempSync(join(tmpdir(), 'dda-bench-inv-'));
@@ -78,7 +80,7 @@ export async function benchInventory(runs = RUNS): Promise<Array<Record<string, 
         'device functions': size.devices,
         VMs: size.vms,
         'cold session (ms)': Math.round(cold),
-        'warming: inventories 2-35, median (ms)': Math.round(median(warming)),
+        [`warming: inventories 2-${WARMUPS + 1}, median (ms)`]: Math.round(median(warming)),
         'warm inventory median / best (ms)': `${Math.round(median(warm))} / ${Math.round(Math.min(...warm))}`,
         'bare cmdlet calls median / best (ms)': `${Math.round(median(bare))} / ${Math.round(Math.min(...bare))}`,
         'inventory / bare: medians': `${(median(warm) / median(bare)).toFixed(2)}x`,
