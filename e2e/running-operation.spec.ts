@@ -1,8 +1,8 @@
 /**
- * An operation `dda` runs beside the window (or another window runs) is shown as running, without the
- * recovery buttons, for as long as its process lives, and the window refuses to run an operation on
- * its card meanwhile; once that process has died mid-way, the window (which looks again while one runs)
- * offers the same operation for recovery.
+ * An operation `dda` runs beside the window (or another window runs) is shown as running as soon as it
+ * is journaled, without the recovery buttons, for as long as its process lives, and the window refuses
+ * to run an operation on its card meanwhile; once that process has died mid-way, the window (which
+ * looks again while one runs) offers the same operation for recovery.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -23,16 +23,6 @@ test('a running operation is shown as running, not offered for recovery, until i
     { kind: 'assign', locationPath: 'PCIROOT(0)#PCI(0100)#PCI(0000)', vmName: 'Router-01' },
     { consents: ['turn-off-vm'], startVmAfter: false },
   );
-  const at = new Date().toISOString();
-  appendFileSync(
-    join(served.host.dataDir, 'journal.jsonl'),
-    [
-      { t: 'op-start', op: 'op-beside', at, plan },
-      { t: 'step-start', op: 'op-beside', at, step: plan.steps[0]!.id },
-    ]
-      .map((r) => JSON.stringify(r) + '\n')
-      .join(''),
-  );
   const beside = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
   try {
     const lease = leaseFile(served.host.dataDir, 'op-beside');
@@ -49,7 +39,18 @@ test('a running operation is shown as running, not offered for recovery, until i
         ...leaseKeys(lockKeysOf(plan)),
       }),
     );
-    await app.page.reload();
+    // Then its first records, as Operations.run writes them (lease first). The window, open all along,
+    // sees them without a reload (journal-watch.ts).
+    const at = new Date().toISOString();
+    appendFileSync(
+      join(served.host.dataDir, 'journal.jsonl'),
+      [
+        { t: 'op-start', op: 'op-beside', at, plan },
+        { t: 'step-start', op: 'op-beside', at, step: plan.steps[0]!.id },
+      ]
+        .map((r) => JSON.stringify(r) + '\n')
+        .join(''),
+    );
     const running = app.page.getByTestId('running-operation');
     await expect(running).toContainText('An operation is running now');
     await expect(running).toContainText(`process ${beside.pid}`);

@@ -284,6 +284,12 @@ export const eventSchema = z.discriminatedUnion('type', [
     step: stepResultSchema,
   }),
   z.object({ type: z.literal('activity'), entry: activityEntrySchema }),
+  /**
+   * Another process (the `dda` command, another window) journaled an operation on an open host: its
+   * unfinished operations and the hosts' list are read again (main/api/journal-watch.ts; the host's
+   * inventory is read again there, and inventory-changed follows).
+   */
+  z.object({ type: z.literal('operations-changed'), host: hostIdSchema }),
   /** A host's connection state or readiness changed, or hosts were added or removed: re-read listHosts. */
   z.object({ type: z.literal('hosts-changed'), host: hostIdSchema.optional() }),
   /** The app menu's "Export activity log": the window exports the host it shows, as its own button does. */

@@ -4,7 +4,7 @@
  * themselves; settings. Electron IPC and the browser-mode server both serve this object through
  * dispatch(); what differs between them (settings storage, elevation restart) comes in `shell`.
  * Composed of: the activity log (activity-log.ts), each host's inventory cache (inventory-cache.ts),
- * errors named by their host (host-names.ts) and coded by one table (error-codes.ts), and the host
+ * the look at open hosts' journals for other processes' operations (journal-watch.ts), errors named by their host (host-names.ts) and coded by one table (error-codes.ts), and the host
  * test every door shares (hosts/host-test.ts).
  */
 import type { AppInfo, HostSummary, HostTestResult, Settings } from '../../shared/contract';
@@ -26,6 +26,7 @@ import { createEventSink } from './event-sink';
 import { namedMessage, namedResult } from './host-names';
 import { createInventoryCache } from './inventory-cache';
 import { operationLogResult } from './operation-log-api';
+import { watchJournals } from './journal-watch';
 
 /** What the shell around the API provides: where settings live and how to restart elevated. */
 export interface ShellHooks {
@@ -54,8 +55,10 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
   const nameOf = (host: string) => pool.nameOf(host);
   const activity = createActivityLog(nameOf, events);
   const record = activity.record;
-  const inventories = createInventoryCache(pool, activity, events);
+  const inventories = createInventoryCache(pool, activity, events, (h) => journals.readStarts(h));
   const read = inventories.read;
+  // Operations another process journals on an open host (journal-watch.ts).
+  const journals = watchJournals(pool, read, events);
   pool.on('status', (host, status, detail) =>
     events.emit({ type: 'session-status', host, status, ...(detail ? { detail } : {}) }),
   );

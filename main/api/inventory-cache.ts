@@ -25,6 +25,8 @@ export function createInventoryCache(
   pool: Pick<HostPool, 'noteInventory'>,
   activity: ActivityLog,
   events: EventSink,
+  /** Told when a read starts (not when one in flight is joined): journal-watch.ts. */
+  onReadStart: (h: PooledHost) => void = () => undefined,
 ): InventoryCache {
   const caches = new WeakMap<PooledHost, HostCache>();
   const cacheOf = (h: PooledHost): HostCache => {
@@ -37,6 +39,7 @@ export function createInventoryCache(
     read(h) {
       const c = cacheOf(h);
       if (!c.inflight) {
+        onReadStart(h);
         events.emit({ type: 'inventory-progress', host: h.id, phase: 'reading' });
         const t0 = performance.now();
         c.inflight = h.services

@@ -195,6 +195,20 @@ export class Journal {
   }
 
   /**
+   * A token that changes whenever a record is appended (here or by another process: the `dda` command
+   * beside the window) or the file is rotated: the file's identity, size and write time. Empty when there
+   * is no journal yet. Read by main/api/journal-watch.ts.
+   */
+  stamp(): string {
+    try {
+      const st = statSync(this.file);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return '';
+    }
+  }
+
+  /**
    * Operations that did not reach a consistent end: started and never ended (a crash, a killed
    * PowerShell), or ended with their rollback failed (e.g. the remote host became unreachable mid-way).
    * Recovery ends them again, against the host's real state.

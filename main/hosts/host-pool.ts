@@ -178,6 +178,16 @@ export class HostPool {
     return this.open.get(id);
   }
 
+  /** Every open host (the ones with a connection this process uses). */
+  openHosts(): PooledHost[] {
+    return [...this.open.values()];
+  }
+
+  /** dispose() was called. */
+  get closed(): boolean {
+    return this.disposed;
+  }
+
   private wire(id: string, target: RemoteTarget | null, connection: HostConnection): PooledHost {
     connection.session.on('status', (status: string, detail?: string) => this.emit('status', id, status, detail));
     const runner = this.statuses.observe(id, connection.runner, (r) => this.open.get(id)?.runner === r);

@@ -59,6 +59,13 @@ export const uiSlice =
         if (e.type === 'inventory-changed' && e.host === host && get().inventory?.readAt !== e.readAt && !get().loading)
           void get().loadInventory(false);
         if (e.type === 'hosts-changed') reloadHosts();
+        // Another process (the `dda` command, another window) journaled an operation on a host: its
+        // interrupted-operation badge, and for the host on screen the running or interrupted operations
+        // (its inventory-changed event follows from the main side's read).
+        if (e.type === 'operations-changed') {
+          reloadHosts();
+          if (e.host === host) void get().refreshUnfinished();
+        }
         // The selected host's PowerShell (local, or over SSH or WinRM) ended and could not start again.
         if (e.type === 'session-status' && e.host === host && e.status === 'failed')
           get().markLost('host', { code: 'session', message: e.detail ?? '' });
