@@ -97,6 +97,13 @@ export async function benchStartup(runs = 5): Promise<Array<Record<string, strin
   // server or non-concurrent GC, the segments GC): with the largest budget one gen1 collection of what
   // survived (the parsed scripts, the state's objects) takes 157 ms alone. Both are paid once per process
   // for each distinct piece of PowerShell run: only running less of it, or on the second core, shortens them.
+  // 2026-12-03, the second core: .NET's multicore JIT (ProfileOptimization.StartProfile with a profile of
+  // the session's own, written by the first call after start-up, since a session's process is killed and
+  // the runtime's write at exit never comes). It moved 1,070 of the 2,190 methods the main thread compiled
+  // to the background, but they are the cheap ones: main-thread JIT time went from 264-282 to 172-185 ms
+  // (the rest are PowerShell's DynamicMethods, which no profile holds), the inventory from 975-1,041 to
+  // 899-1,020 ms, and the start-up, which now wrote PowerShell's own profile and raced the player, from
+  // 795-857 to 850-904 ms: 20-30 ms net over 6 interleaved runs, inside the noise. Not taken.
   const survey = process.env.DDA_SURVEYDDA;
   if (survey && existsSync(survey)) {
     const state = join(mkdtempSync(join(tmpdir(), 'dda-bench-start-')), 'host-256.json');

@@ -285,9 +285,10 @@ export const eventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('activity'), entry: activityEntrySchema }),
   /**
-   * Another process (the `dda` command, another window) journaled an operation on an open host: its
-   * unfinished operations and the hosts' list are read again (main/api/journal-watch.ts; the host's
-   * inventory is read again there, and inventory-changed follows).
+   * An operation was journaled on an open host: by another process (the `dda` command, another app or
+   * server; pushed within about 2 s), or by this one (pushed when it has ended, for its other windows).
+   * The windows read that host's unfinished operations and the hosts' list again; the host itself is
+   * read again there once its journal is quiet (main/api/journal-watch.ts), and inventory-changed follows.
    */
   z.object({ type: z.literal('operations-changed'), host: hostIdSchema }),
   /** A host's connection state or readiness changed, or hosts were added or removed: re-read listHosts. */

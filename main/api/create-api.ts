@@ -156,6 +156,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
             });
             await read(h).catch(() => undefined);
           } else record(host, { kind: 'error', summary: `${plan?.title.en ?? 'Operation'}: ${r.error.message}` });
+          journals.ownOperationEnded(h);
           return r;
         }),
       ),
@@ -210,6 +211,7 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
             });
             await read(h).catch(() => undefined);
           }
+          journals.ownOperationEnded(h);
           return r;
         }),
       ),

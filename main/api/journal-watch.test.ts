@@ -1,7 +1,7 @@
 /**
- * The look at open hosts' journals (journal-watch.ts): what another process journals makes the host read
- * again and the windows told, once; what this process's own operation journals, or what a read already
- * shows, does not.
+ * The look at open hosts' journals (journal-watch.ts): every change another process journals is told to
+ * the windows once, whatever reads happened meanwhile; the host is read again once its journal is quiet
+ * and only when no read began after the change; this process's own operation is told when it ends.
  */
 import { appendFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,67 +36,95 @@ function setup() {
   // What the `dda` command beside the window appends (any line changes the file).
   const elsewhere = () =>
     appendFileSync(journal.file, JSON.stringify({ t: 'step-start', op: 'x', step: `s${++n}` }) + '\n');
-  return { journal, host, pool, reads, events, watch, elsewhere };
+  const told = () => events.filter((e) => e.type === 'operations-changed' && e.host === 'local').length;
+  return { journal, host, pool, reads, told, watch, elsewhere };
 }
 
 describe('journal watch', () => {
-  it('reads the host again and tells the windows once, when another process journaled after its last read began', () => {
-    const { host, reads, events, watch, elsewhere } = setup();
+  it('tells the windows of each change at once, and reads the host again once the journal is quiet', async () => {
+    const { host, reads, told, watch, elsewhere } = setup();
     elsewhere();
-    watch.tick();
-    expect(reads).toEqual([]); // never read on this connection: its first read shows it all
+    await watch.tick();
+    await watch.tick();
+    expect([told(), reads.length]).toEqual([0, 0]); // never read on this connection: its first read shows it all
     watch.readStarts(host);
-    watch.tick();
-    expect(reads).toEqual([]);
-    elsewhere();
-    watch.tick();
-    expect(events).toEqual([{ type: 'operations-changed', host: 'local' }]);
-    expect(reads).toEqual([host]);
-    // The read asked for joined one in flight (no new read began): asked again, not told again.
-    watch.tick();
-    expect(reads).toHaveLength(2);
-    expect(events).toHaveLength(1);
-    // A read that began after the change shows it: nothing more until the next change.
+    elsewhere(); // an operation's first step
+    await watch.tick();
+    expect([told(), reads.length]).toEqual([1, 0]);
+    elsewhere(); // its next step: told again, still not read
+    await watch.tick();
+    expect([told(), reads.length]).toEqual([2, 0]);
+    await watch.tick(); // quiet: read once
+    expect([told(), reads]).toEqual([2, [host]]);
+    // That read joined one in flight (no read began after the change): asked again, not told again.
+    await watch.tick();
+    expect([told(), reads.length]).toEqual([2, 2]);
     watch.readStarts(host);
-    watch.tick();
-    expect(reads).toHaveLength(2);
-    elsewhere();
-    watch.tick();
-    expect(events).toHaveLength(2);
-    expect(reads).toHaveLength(3);
+    await watch.tick();
+    expect([told(), reads.length]).toEqual([2, 2]);
   });
 
-  it("takes what this process's own operation journals as known", () => {
-    const { host, pool, reads, events, watch, elsewhere } = setup();
+  it('tells a change even when a read began before the watch looked (a Refresh click)', async () => {
+    const { host, reads, told, watch, elsewhere } = setup();
+    watch.readStarts(host);
+    elsewhere();
+    watch.readStarts(host); // the read shows it; the windows' unfinished operations do not
+    await watch.tick();
+    await watch.tick();
+    expect([told(), reads.length]).toEqual([1, 0]);
+  });
+
+  it('looks away while this process runs its own operation, and tells once when it has ended', async () => {
+    const { host, pool, reads, told, watch, elsewhere } = setup();
     watch.readStarts(host);
     pool.busy = true;
-    elsewhere(); // the own operation's records
-    watch.tick();
+    elsewhere(); // its records, and another process's on other devices meanwhile
+    await watch.tick();
+    await watch.tick();
+    expect([told(), reads.length]).toEqual([0, 0]);
+    watch.readStarts(host); // the read after it
     pool.busy = false;
-    watch.tick();
-    expect(reads).toEqual([]);
-    expect(events).toEqual([]);
+    watch.ownOperationEnded(host);
+    watch.ownOperationEnded(host);
+    await watch.tick();
+    await watch.tick();
+    expect([told(), reads.length]).toEqual([1, 0]);
   });
 
-  it('sees a journal that did not exist yet, and one rotated away', () => {
+  it('reads a host again when the read after its own operation began before the operation ended', async () => {
+    const { host, pool, reads, watch, elsewhere } = setup();
+    watch.readStarts(host); // a read that another window began mid-operation, joined after it
+    pool.busy = true;
+    elsewhere();
+    pool.busy = false;
+    watch.ownOperationEnded(host);
+    await watch.tick();
+    await watch.tick();
+    expect(reads).toEqual([host]);
+  });
+
+  it('sees a journal that did not exist yet, and one rotated away', async () => {
     const { journal, host, reads, watch, elsewhere } = setup();
     watch.readStarts(host); // no journal yet
     elsewhere();
-    watch.tick();
+    await watch.tick();
+    await watch.tick();
     expect(reads).toHaveLength(1);
     watch.readStarts(host);
     renameSync(journal.file, join(journal.dir, 'journal.1.jsonl'));
     elsewhere();
-    watch.tick();
+    await watch.tick();
+    await watch.tick();
     expect(reads).toHaveLength(2);
   });
 
-  it('stops once the pool is closed', () => {
-    const { host, pool, reads, watch, elsewhere } = setup();
+  it('stops once the pool is closed', async () => {
+    const { host, pool, reads, told, watch, elsewhere } = setup();
     watch.readStarts(host);
     elsewhere();
     pool.closed = true;
-    watch.tick();
-    expect(reads).toEqual([]);
+    await watch.tick();
+    await watch.tick();
+    expect([told(), reads.length]).toEqual([0, 0]);
   });
 });

@@ -1,13 +1,17 @@
 /**
- * Operations another process runs on an open host: the `dda` command beside the window, another window
- * of the browser mode's server. Each open host's journal is looked at every WATCH_MS (a stat, no
- * PowerShell). When it changed since the host's last read started, and this process is not running an
- * operation there, the host is read again (its inventory-changed event refreshes every window) and
- * 'operations-changed' is pushed, so the windows also read its unfinished operations: one still running
- * elsewhere shows as running, and the device an assignment moved is on its VM's card without a click on
- * Refresh. What this process journals itself is not news: a change seen while the host is busy with its
- * own operation is taken as known, and the read that follows the operation starts from it.
+ * Operations another process runs on an open host: the `dda` command beside the window, or another
+ * app or server. Each open host's journal is looked at every WATCH_MS (a stat, no PowerShell, off the
+ * main thread's I/O). Whenever it changed since the windows were last told, 'operations-changed' is
+ * pushed, so they read the host's unfinished operations again: one still running elsewhere shows as
+ * running. Once the journal has been quiet for a look (not after every step of an operation running
+ * elsewhere) and has changed since the host's last read began, the host is read again: its
+ * inventory-changed event puts the moved device on its VM's card without a click on Refresh.
+ * While this process runs its own operation on the host the journal is not looked at; when it has
+ * ended, create-api.ts calls ownOperationEnded, which tells the windows (the others of a browser-mode
+ * server learn of a rollback that failed) and covers what another process journaled meanwhile.
  */
+import { stat } from 'node:fs/promises';
+import { journalStamp } from '../host/journal';
 import type { HostPool, PooledHost } from '../hosts/host-pool';
 import type { EventSink } from './api-types';
 
@@ -17,8 +21,10 @@ export const WATCH_MS = 2_000;
 export interface JournalWatch {
   /** A read of the host starts: it shows every operation journaled so far (the inventory cache calls it). */
   readStarts(h: PooledHost): void;
+  /** This process's own operation (or recovery) on the host has ended and the host was read again. */
+  ownOperationEnded(h: PooledHost): void;
   /** One look at every open host (the timer's; tests call it directly). */
-  tick(): void;
+  tick(): Promise<void>;
   stop(): void;
 }
 
@@ -29,34 +35,49 @@ export function watchJournals(
   events: EventSink,
   intervalMs: number | null = WATCH_MS,
 ): JournalWatch {
-  // Per open host object (a reopened connection starts again): the journal as its last read began...
+  // Per open host object (a reopened connection starts again): the journal as its last read began, as
+  // the windows were last told of it, and at the previous look.
   const known = new WeakMap<PooledHost, string>();
-  // ...and the last change the windows were told of (a read already in flight is joined, and started
-  // before that change: the next look asks again, without telling twice).
   const told = new WeakMap<PooledHost, string>();
-  const tick = () => {
+  const seen = new WeakMap<PooledHost, string>();
+  const tell = (h: PooledHost, stamp: string) => {
+    if (told.get(h) === stamp) return;
+    told.set(h, stamp);
+    events.emit({ type: 'operations-changed', host: h.id });
+  };
+  let looking = false;
+  const tick = async () => {
     if (pool.closed) return stop();
-    for (const h of pool.openHosts()) {
-      const stamp = h.services.journal.stamp();
-      const before = known.get(h);
-      // Not read yet (its first read says it all), or this process's own operation runs there.
-      if (before === undefined || pool.isBusy(h.id)) {
-        if (before !== undefined) known.set(h, stamp);
-        continue;
+    if (looking) return; // a slow folder: the next look starts when this one has ended
+    looking = true;
+    try {
+      for (const h of pool.openHosts()) {
+        const file = h.services.journal.file;
+        const stamp = journalStamp(await stat(file).catch(() => null));
+        const previous = seen.get(h);
+        seen.set(h, stamp);
+        // Not read yet on this connection (its first read shows it all), or running our own operation.
+        if (!known.has(h) || pool.isBusy(h.id)) continue;
+        tell(h, stamp);
+        // A read joined one in flight that began before the change: the next look asks again.
+        if (known.get(h) !== stamp && previous === stamp) read(h).catch(() => undefined);
       }
-      if (before === stamp) continue;
-      if (told.get(h) !== stamp) events.emit({ type: 'operations-changed', host: h.id });
-      told.set(h, stamp);
-      read(h).catch(() => undefined); // a host that cannot be read says so on the window's next read
+    } finally {
+      looking = false;
     }
   };
-  const timer = intervalMs === null ? null : setInterval(tick, intervalMs);
+  const timer = intervalMs === null ? null : setInterval(() => void tick(), intervalMs);
   timer?.unref();
   function stop(): void {
     if (timer) clearInterval(timer);
   }
   return {
-    readStarts: (h) => void known.set(h, h.services.journal.stamp()),
+    readStarts(h) {
+      const stamp = h.services.journal.stamp();
+      known.set(h, stamp);
+      if (!told.has(h)) told.set(h, stamp);
+    },
+    ownOperationEnded: (h) => tell(h, h.services.journal.stamp()),
     tick,
     stop,
   };

@@ -20,6 +20,7 @@ import {
   renameSync,
   statSync,
   writeSync,
+  type Stats,
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../../shared/plan';
@@ -35,6 +36,11 @@ import type { RememberedVmSettings } from './planner';
 import { refuseLink, writeFileAtomic } from '../write-file-atomic';
 
 export type { JournalRecord, OperationRecord, RecoverAction, RejectedLine } from './journal-record';
+
+/** Journal.stamp() of the file's stat (null: no file), for a caller that stats it without blocking. */
+export function journalStamp(st: Pick<Stats, 'ino' | 'size' | 'mtimeMs'> | null): string {
+  return st ? `${st.ino}:${st.size}:${st.mtimeMs}` : '';
+}
 
 export interface JournalOptions {
   /** The most bytes read back from the journal file (its tail). */
@@ -200,12 +206,13 @@ export class Journal {
    * is no journal yet. Read by main/api/journal-watch.ts.
    */
   stamp(): string {
+    let st: Stats | null = null;
     try {
-      const st = statSync(this.file);
-      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+      st = statSync(this.file);
     } catch {
-      return '';
+      // no journal yet
     }
+    return journalStamp(st);
   }
 
   /**

@@ -130,6 +130,27 @@ describe('createAppStore on a fake bridge', () => {
     expect(reads).toBe(2);
   });
 
+  it("another process's operation on the host on screen: its unfinished operations read again, once more for one told during that read", async () => {
+    const gate = deferred<void>();
+    let looks = 0;
+    const fake = fakeBridge({
+      listHosts: () => ok([testHostSummary(LOCAL_HOST_ID)]),
+      getUnfinished: async () => (looks++, await gate.promise, ok([])),
+    });
+    const store = createAppStore(fake.bridge);
+    store.getState().handleEvent({ type: 'operations-changed', host: 'hv02' }); // another host: its badge only
+    await flushTasks();
+    expect(looks).toBe(0);
+    expect(fake.calls.filter((c) => c.method === 'listHosts')).toHaveLength(1);
+    store.getState().handleEvent({ type: 'operations-changed', host: LOCAL_HOST_ID });
+    await Promise.resolve();
+    store.getState().handleEvent({ type: 'operations-changed', host: LOCAL_HOST_ID }); // during the look
+    store.getState().handleEvent({ type: 'operations-changed', host: LOCAL_HOST_ID });
+    gate.resolve();
+    await flushTasks();
+    expect(looks).toBe(2);
+  });
+
   it("the app menu's export request exports the selected host through the Export button's own path", async () => {
     const saved: Array<[string, string]> = [];
     const fake = fakeBridge({
@@ -183,15 +204,31 @@ describe('createAppStore on a fake bridge', () => {
     expect(reads()).toBe(2);
   });
 
-  it('never has two looks at the unfinished operations in flight (a slow host is not asked again and again)', async () => {
-    const slow = deferred<ReturnType<typeof ok<UnfinishedOperation[]>>>();
-    const fake = fakeBridge({ getUnfinished: () => slow.promise });
+  it('never has two looks at the unfinished operations in flight (a slow host is not asked again and again); those asked for meanwhile make one more after it', async () => {
+    const answers = [
+      deferred<ReturnType<typeof ok<UnfinishedOperation[]>>>(),
+      deferred<ReturnType<typeof ok<UnfinishedOperation[]>>>(),
+    ];
+    let inFlight = 0;
+    let most = 0;
+    let looks = 0;
+    const fake = fakeBridge({
+      getUnfinished: async () => {
+        const answer = answers[looks++]!;
+        most = Math.max(most, ++inFlight);
+        const r = await answer.promise;
+        inFlight--;
+        return r;
+      },
+    });
     const store = createAppStore(fake.bridge);
     const first = store.getState().refreshUnfinished();
     await store.getState().refreshUnfinished();
     await store.getState().refreshUnfinished();
-    slow.resolve(ok([]));
+    answers[0]!.resolve(ok([]));
+    await flushTasks();
+    answers[1]!.resolve(ok([]));
     await first;
-    expect(fake.calls.filter((c) => c.method === 'getUnfinished')).toHaveLength(1);
+    expect([looks, most]).toEqual([2, 1]);
   });
 });

@@ -26,8 +26,27 @@ const noChoices: PlanChoices = { consents: [], startVmAfter: true };
 export const operationsSlice =
   (bridge: DdaBridge): StateCreator<StoreState, [], [], OperationsSlice> =>
   (set, get) => {
-    /** A look at the unfinished operations in flight: the next poll waits for it. */
+    /** A look at the unfinished operations in flight; one asked for meanwhile is made after it. */
     let refreshing = false;
+    let refreshAgain = false;
+    const refreshOnce = async () => {
+      const host = get().host;
+      const runningBefore = new Set(
+        get()
+          .unfinished.filter((u) => u.running)
+          .map((u) => u.operationId),
+      );
+      const u = await bridge.getUnfinished({ host });
+      if (!u.ok || get().host !== host) return;
+      set({ unfinished: u.value });
+      const stillRunning = u.value.filter((x) => x.running).map((x) => x.operationId);
+      // The host it changed is read again, unless this window is running an operation of its own
+      // (whose end reads it anyway).
+      if ([...runningBefore].some((id) => !stillRunning.includes(id)) && !get().running) {
+        await get().loadInventory(true);
+        await get().loadHosts();
+      }
+    };
     return {
       ...initialOperationsState,
       async openPlan(intent, choices = noChoices) {
@@ -94,25 +113,16 @@ export const operationsSlice =
         set({ plan: null, planInventory: null, planError: null, outcome: null, progress: {}, planning: false });
       },
       async refreshUnfinished() {
-        if (refreshing) return;
+        if (refreshing) {
+          refreshAgain = true;
+          return;
+        }
         refreshing = true;
         try {
-          const host = get().host;
-          const runningBefore = new Set(
-            get()
-              .unfinished.filter((u) => u.running)
-              .map((u) => u.operationId),
-          );
-          const u = await bridge.getUnfinished({ host });
-          if (!u.ok || get().host !== host) return;
-          set({ unfinished: u.value });
-          const stillRunning = u.value.filter((x) => x.running).map((x) => x.operationId);
-          // The host it changed is read again, unless this window is running an operation of its own
-          // (whose end reads it anyway).
-          if ([...runningBefore].some((id) => !stillRunning.includes(id)) && !get().running) {
-            await get().loadInventory(true);
-            await get().loadHosts();
-          }
+          do {
+            refreshAgain = false;
+            await refreshOnce();
+          } while (refreshAgain);
         } finally {
           refreshing = false;
         }
