@@ -144,20 +144,23 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
         pool.track(host, async () => {
           const plan = h.services.operations.get(planId);
           const t0 = performance.now();
-          const r = await h.services.operations.run(planId);
-          if (r.ok) {
-            record(host, {
-              kind: 'operation',
-              summary: `${plan?.title.en ?? 'Operation'}: ${r.value.status}`,
-              text: operationText(plan?.title, r.value.status),
-              durationMs: Math.round(performance.now() - t0),
-              operationId: r.value.operationId,
-              status: r.value.status,
-            });
-            await read(h).catch(() => undefined);
-          } else record(host, { kind: 'error', summary: `${plan?.title.en ?? 'Operation'}: ${r.error.message}` });
-          journals.ownOperationEnded(h);
-          return r;
+          try {
+            const r = await h.services.operations.run(planId);
+            if (r.ok) {
+              record(host, {
+                kind: 'operation',
+                summary: `${plan?.title.en ?? 'Operation'}: ${r.value.status}`,
+                text: operationText(plan?.title, r.value.status),
+                durationMs: Math.round(performance.now() - t0),
+                operationId: r.value.operationId,
+                status: r.value.status,
+              });
+              await read(h).catch(() => undefined);
+            } else record(host, { kind: 'error', summary: `${plan?.title.en ?? 'Operation'}: ${r.error.message}` });
+            return r;
+          } finally {
+            journals.ownOperationEnded(h);
+          }
         }),
       ),
     getActivity: async ({ host }) => ok(activity.of(host)),
@@ -197,22 +200,25 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
     resolveUnfinished: ({ host, operationId, action }) =>
       onHost('Recovery', host, (h) =>
         pool.track(host, async () => {
-          const r = await h.services.operations.recover(operationId, action);
-          if (r.ok) {
-            record(host, {
-              kind: 'recovery',
-              summary: `Recovered ${operationId}: ${r.value.status}`,
-              text: activityText('activityRecovered', {
-                id: operationId,
-                status: activityText(`opStatus_${r.value.status}`).en,
-              }),
-              operationId,
-              status: r.value.status,
-            });
-            await read(h).catch(() => undefined);
+          try {
+            const r = await h.services.operations.recover(operationId, action);
+            if (r.ok) {
+              record(host, {
+                kind: 'recovery',
+                summary: `Recovered ${operationId}: ${r.value.status}`,
+                text: activityText('activityRecovered', {
+                  id: operationId,
+                  status: activityText(`opStatus_${r.value.status}`).en,
+                }),
+                operationId,
+                status: r.value.status,
+              });
+              await read(h).catch(() => undefined);
+            }
+            return r;
+          } finally {
+            journals.ownOperationEnded(h);
           }
-          journals.ownOperationEnded(h);
-          return r;
         }),
       ),
 

@@ -22,8 +22,17 @@ function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'dda-watch-'));
   dirs.push(dir);
   const journal = new Journal(dir);
-  const host = { id: 'local', services: { journal } } as unknown as PooledHost;
-  const pool = { busy: false, closed: false, openHosts: () => [host], isBusy: () => pool.busy };
+  // runningElsewhere: an operation with a live lease (operation-lease.ts) in the journal.
+  const pool = {
+    busy: false,
+    closed: false,
+    runningElsewhere: false,
+    looks: 0,
+    openHosts: () => (pool.looks++, [host]),
+    isBusy: () => pool.busy,
+  };
+  const operations = { unfinishedNow: () => (pool.runningElsewhere ? [{ running: 'process 42' }] : []) };
+  const host = { id: 'local', services: { journal, operations } } as unknown as PooledHost;
   const reads: PooledHost[] = [];
   const events: DdaEvent[] = [];
   const watch = watchJournals(
@@ -86,6 +95,7 @@ describe('journal watch', () => {
     pool.busy = false;
     watch.ownOperationEnded(host);
     watch.ownOperationEnded(host);
+    expect(told()).toBe(1);
     await watch.tick();
     await watch.tick();
     expect([told(), reads.length]).toEqual([1, 0]);
@@ -101,6 +111,28 @@ describe('journal watch', () => {
     await watch.tick();
     await watch.tick();
     expect(reads).toEqual([host]);
+  });
+
+  it('does not read the host during an operation running elsewhere (its long steps), and reads it once that has ended', async () => {
+    const { host, pool, reads, told, watch, elsewhere } = setup();
+    watch.readStarts(host);
+    pool.runningElsewhere = true;
+    elsewhere(); // its op-start and first step
+    await watch.tick();
+    await watch.tick();
+    await watch.tick();
+    expect([told(), reads.length]).toEqual([1, 0]);
+    pool.runningElsewhere = false;
+    elsewhere(); // its end
+    await watch.tick();
+    await watch.tick();
+    expect([told(), reads.length]).toEqual([2, 1]);
+  });
+
+  it('never looks twice at once (a slow folder)', async () => {
+    const { pool, watch } = setup();
+    await Promise.all([watch.tick(), watch.tick(), watch.tick()]);
+    expect(pool.looks).toBe(1);
   });
 
   it('sees a journal that did not exist yet, and one rotated away', async () => {

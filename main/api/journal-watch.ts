@@ -3,9 +3,10 @@
  * app or server. Each open host's journal is looked at every WATCH_MS (a stat, no PowerShell, off the
  * main thread's I/O). Whenever it changed since the windows were last told, 'operations-changed' is
  * pushed, so they read the host's unfinished operations again: one still running elsewhere shows as
- * running. Once the journal has been quiet for a look (not after every step of an operation running
- * elsewhere) and has changed since the host's last read began, the host is read again: its
- * inventory-changed event puts the moved device on its VM's card without a click on Refresh.
+ * running. Once the journal has been quiet for a look, has changed since the host's last read began, and
+ * shows no operation running elsewhere (a live lease: not during its long steps, only after its end or
+ * once it was cut short), the host is read again: its inventory-changed event puts the moved device on
+ * its VM's card without a click on Refresh.
  * While this process runs its own operation on the host the journal is not looked at; when it has
  * ended, create-api.ts calls ownOperationEnded, which tells the windows (the others of a browser-mode
  * server learn of a rollback that failed) and covers what another process journaled meanwhile.
@@ -21,7 +22,7 @@ export const WATCH_MS = 2_000;
 export interface JournalWatch {
   /** A read of the host starts: it shows every operation journaled so far (the inventory cache calls it). */
   readStarts(h: PooledHost): void;
-  /** This process's own operation (or recovery) on the host has ended and the host was read again. */
+  /** This process's own operation (or recovery) on the host has ended, however it ended. */
   ownOperationEnded(h: PooledHost): void;
   /** One look at every open host (the timer's; tests call it directly). */
   tick(): Promise<void>;
@@ -54,19 +55,23 @@ export function watchJournals(
       for (const h of pool.openHosts()) {
         const file = h.services.journal.file;
         const stamp = journalStamp(await stat(file).catch(() => null));
+        if (pool.closed) return stop();
         const previous = seen.get(h);
         seen.set(h, stamp);
         // Not read yet on this connection (its first read shows it all), or running our own operation.
         if (!known.has(h) || pool.isBusy(h.id)) continue;
         tell(h, stamp);
-        // A read joined one in flight that began before the change: the next look asks again.
-        if (known.get(h) !== stamp && previous === stamp) read(h).catch(() => undefined);
+        // Changed since the last read began (a read that joined one already in flight is asked for again
+        // here), quiet since the previous look, and no operation running elsewhere now.
+        if (known.get(h) === stamp || previous !== stamp) continue;
+        if (h.services.operations.unfinishedNow().some((u) => u.running)) continue;
+        read(h).catch(() => undefined);
       }
     } finally {
       looking = false;
     }
   };
-  const timer = intervalMs === null ? null : setInterval(() => void tick(), intervalMs);
+  const timer = intervalMs === null ? null : setInterval(() => void tick().catch(() => undefined), intervalMs);
   timer?.unref();
   function stop(): void {
     if (timer) clearInterval(timer);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActivityEntry, AppInfo, Settings, UnfinishedOperation } from '../../shared/contract';
 import { LOCAL_HOST_ID } from '../../shared/hosts';
 import type { Inventory } from '../../shared/inventory';
+import type { OperationOutcome } from '../../shared/plan';
 import { ok } from '../../shared/result';
 import { createAppStore, realClock } from './create-app-store';
 import { flushTasks, testDevice, testHostSummary, testInventory, testVm } from '../../testing/test-builders';
@@ -149,6 +150,31 @@ describe('createAppStore on a fake bridge', () => {
     gate.resolve();
     await flushTasks();
     expect(looks).toBe(2);
+  });
+
+  it("reads the host again when an operation it saw running elsewhere has ended, not when that was the window's own", async () => {
+    const fake = fakeBridge({
+      getUnfinished: () => ok([]),
+      getInventory: () => ok(inventoryOf('HV01')),
+      listHosts: () => ok([testHostSummary(LOCAL_HOST_ID)]),
+    });
+    const store = createAppStore(fake.bridge);
+    const running = (operationId: string): UnfinishedOperation => ({
+      operationId,
+      title: 'Assign',
+      startedAt: '2026-12-03T08:00:00.000Z',
+      completedSteps: ['s1'],
+      totalSteps: 6,
+      running: 'process 42',
+    });
+    store.setState({ unfinished: [running('op-own')], outcome: { operationId: 'op-own' } as OperationOutcome });
+    await store.getState().refreshUnfinished();
+    expect(fake.calls.filter((c) => c.method === 'getInventory')).toHaveLength(0);
+    store.setState({ unfinished: [running('op-beside')] });
+    await store.getState().refreshUnfinished();
+    expect(fake.calls.filter((c) => c.method === 'getInventory').map((c) => c.input)).toEqual([
+      { host: LOCAL_HOST_ID, refresh: true },
+    ]);
   });
 
   it("the app menu's export request exports the selected host through the Export button's own path", async () => {

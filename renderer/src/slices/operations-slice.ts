@@ -31,9 +31,11 @@ export const operationsSlice =
     let refreshAgain = false;
     const refreshOnce = async () => {
       const host = get().host;
+      // Not the window's own last operation: its end read the host already.
+      const own = get().outcome?.operationId;
       const runningBefore = new Set(
         get()
-          .unfinished.filter((u) => u.running)
+          .unfinished.filter((u) => u.running && u.operationId !== own)
           .map((u) => u.operationId),
       );
       const u = await bridge.getUnfinished({ host });
