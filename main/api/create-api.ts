@@ -4,8 +4,9 @@
  * themselves; settings. Electron IPC and the browser-mode server both serve this object through
  * dispatch(); what differs between them (settings storage, elevation restart) comes in `shell`.
  * Composed of: the activity log (activity-log.ts), each host's inventory cache (inventory-cache.ts),
- * the look at open hosts' journals for other processes' operations (journal-watch.ts), errors named by their host (host-names.ts) and coded by one table (error-codes.ts), and the host
- * test every door shares (hosts/host-test.ts).
+ * the look at open hosts' journals for other processes' operations (journal-watch.ts), errors named
+ * by their host (host-names.ts) and coded by one table (error-codes.ts), and the host test every door
+ * shares (hosts/host-test.ts).
  */
 import type { AppInfo, HostSummary, HostTestResult, Settings } from '../../shared/contract';
 import { describeTarget, LOCAL_HOST_ID, type RemoteTarget } from '../../shared/hosts';
@@ -59,6 +60,9 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
   const read = inventories.read;
   // Operations another process journals on an open host (journal-watch.ts).
   const journals = watchJournals(pool, read, events);
+  /** An operation or recovery of this process on a host: the host busy meanwhile, its end told however it ends. */
+  const ownOperation = <T>(h: PooledHost, fn: () => Promise<T>): Promise<T> =>
+    pool.track(h.id, () => fn().finally(() => journals.ownOperationEnded(h)));
   pool.on('status', (host, status, detail) =>
     events.emit({ type: 'session-status', host, status, ...(detail ? { detail } : {}) }),
   );
@@ -141,26 +145,22 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
       onHost('Plan', host, async (h) => ok(await h.services.operations.plan(intent, choices))),
     runPlan: ({ host, planId }) =>
       onHost('Run', host, (h) =>
-        pool.track(host, async () => {
+        ownOperation(h, async () => {
           const plan = h.services.operations.get(planId);
           const t0 = performance.now();
-          try {
-            const r = await h.services.operations.run(planId);
-            if (r.ok) {
-              record(host, {
-                kind: 'operation',
-                summary: `${plan?.title.en ?? 'Operation'}: ${r.value.status}`,
-                text: operationText(plan?.title, r.value.status),
-                durationMs: Math.round(performance.now() - t0),
-                operationId: r.value.operationId,
-                status: r.value.status,
-              });
-              await read(h).catch(() => undefined);
-            } else record(host, { kind: 'error', summary: `${plan?.title.en ?? 'Operation'}: ${r.error.message}` });
-            return r;
-          } finally {
-            journals.ownOperationEnded(h);
-          }
+          const r = await h.services.operations.run(planId);
+          if (r.ok) {
+            record(host, {
+              kind: 'operation',
+              summary: `${plan?.title.en ?? 'Operation'}: ${r.value.status}`,
+              text: operationText(plan?.title, r.value.status),
+              durationMs: Math.round(performance.now() - t0),
+              operationId: r.value.operationId,
+              status: r.value.status,
+            });
+            await read(h).catch(() => undefined);
+          } else record(host, { kind: 'error', summary: `${plan?.title.en ?? 'Operation'}: ${r.error.message}` });
+          return r;
         }),
       ),
     getActivity: async ({ host }) => ok(activity.of(host)),
@@ -199,26 +199,22 @@ export function createApi(pool: HostPool, shell: ShellHooks): { api: DdaApi; eve
       }),
     resolveUnfinished: ({ host, operationId, action }) =>
       onHost('Recovery', host, (h) =>
-        pool.track(host, async () => {
-          try {
-            const r = await h.services.operations.recover(operationId, action);
-            if (r.ok) {
-              record(host, {
-                kind: 'recovery',
-                summary: `Recovered ${operationId}: ${r.value.status}`,
-                text: activityText('activityRecovered', {
-                  id: operationId,
-                  status: activityText(`opStatus_${r.value.status}`).en,
-                }),
-                operationId,
-                status: r.value.status,
-              });
-              await read(h).catch(() => undefined);
-            }
-            return r;
-          } finally {
-            journals.ownOperationEnded(h);
+        ownOperation(h, async () => {
+          const r = await h.services.operations.recover(operationId, action);
+          if (r.ok) {
+            record(host, {
+              kind: 'recovery',
+              summary: `Recovered ${operationId}: ${r.value.status}`,
+              text: activityText('activityRecovered', {
+                id: operationId,
+                status: activityText(`opStatus_${r.value.status}`).en,
+              }),
+              operationId,
+              status: r.value.status,
+            });
+            await read(h).catch(() => undefined);
           }
+          return r;
         }),
       ),
 

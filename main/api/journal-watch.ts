@@ -26,7 +26,6 @@ export interface JournalWatch {
   ownOperationEnded(h: PooledHost): void;
   /** One look at every open host (the timer's; tests call it directly). */
   tick(): Promise<void>;
-  stop(): void;
 }
 
 /** Watches the open hosts of `pool`; `read` reads a host again (the inventory cache's read). */
@@ -84,6 +83,5 @@ export function watchJournals(
     },
     ownOperationEnded: (h) => tell(h, h.services.journal.stamp()),
     tick,
-    stop,
   };
 }

@@ -59,7 +59,7 @@ export const uiSlice =
         if (e.type === 'inventory-changed' && e.host === host && get().inventory?.readAt !== e.readAt && !get().loading)
           void get().loadInventory(false);
         if (e.type === 'hosts-changed') reloadHosts();
-        // Another process (the `dda` command, another window) journaled an operation on a host: its
+        // An operation was journaled on a host (by another process, or one of this app's that ended): its
         // interrupted-operation badge, and for the host on screen the running or interrupted operations
         // (its inventory-changed event follows from the main side's read).
         if (e.type === 'operations-changed') {
